@@ -1,0 +1,111 @@
+/* binxml.h: Binary XML compiled into flat op lists (templates once per chunk, records per record) and walked
+ * with substitution values into a visitor (XML writer, event-model builder). */
+#ifndef BADCREDS_BINXML_H
+#define BADCREDS_BINXML_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "badcreds/arena.h"
+#include "badcreds/evtx_value.h"
+
+enum bx_op_kind {
+	BX_OPEN,     /* element start: name, id = dependency id, end = index of its BX_END, array_slot */
+	BX_ATTR,     /* attribute: name; its value is the ops up to end */
+	BX_END,      /* element end */
+	BX_VALUE,    /* static text, CDATA, character or entity reference */
+	BX_SUBST,    /* substitution: id = value index, optional (token 0x0e), value.type = declared type */
+	BX_PI,       /* processing instruction: name = target, value = data */
+	BX_INSTANCE, /* template instance: the template's ops walked with the instance's values */
+};
+
+enum { BX_NO_ID = 0xffff };
+
+struct bx_instance;
+
+struct bx_op {
+	uint8_t kind;
+	uint8_t optional;
+	uint16_t id;
+	uint16_t array_slot;    /* BX_OPEN: value index of a substitution directly in its content, or BX_NO_ID */
+	uint32_t end;
+	const char *name;       /* UTF-8, NUL-terminated */
+	union {
+		struct evtx_value value;
+		const struct bx_instance *instance;
+	};
+};
+
+struct bx_fragment {
+	struct bx_op *ops;
+	uint32_t nops;
+};
+
+/* Where the System fields that decide whether a record matters sit in a template's value array. */
+struct bx_slots {
+	uint16_t event_id;      /* Event/System/EventID content */
+	uint16_t provider_name; /* Event/System/Provider@Name */
+};
+
+struct bx_template {
+	uint32_t def_off;       /* chunk offset of the definition */
+	uint8_t guid[16];
+	struct bx_fragment body;
+	struct bx_slots slots;
+	bool compiling;         /* guards against a definition that instantiates itself */
+	struct bx_template *next;
+};
+
+struct bx_instance {
+	const struct bx_template *tmpl;
+	uint32_t nvalues;
+	struct evtx_value *values;
+};
+
+/* Per-chunk caches of names (by offset) and compiled templates (by definition offset). */
+struct bx_name;
+struct bx_chunk {
+	const uint8_t *data;    /* the chunk's bytes */
+	uint32_t len;           /* bytes present (a truncated chunk has fewer than 65536) */
+	struct arena *arena;    /* lives as long as the chunk's contents */
+	struct bx_name *names[64];
+	struct bx_template *templates[64];
+};
+
+void bx_chunk_reset(struct bx_chunk *c, const uint8_t *data, uint32_t len, struct arena *arena);
+
+/* Name at a chunk offset as UTF-8; NULL if it does not fit in the chunk. */
+const char *bx_name_at(struct bx_chunk *c, uint32_t off);
+
+/* Template definition at def_off, compiled on first use; NULL (and *err set) if it is damaged. */
+const struct bx_template *bx_template_at(struct bx_chunk *c, uint32_t def_off, const char **err);
+
+/* How to read a piece of Binary XML. */
+enum bx_context {
+	BX_TEMPLATE_BODY, /* elements carry a dependency id; ends at its EOF */
+	BX_RECORD,        /* no dependency ids; ends at the first EOF (anything behind it is stale data) */
+	BX_VALUE_XML,     /* a BinXml (0x21) value: no dependency ids; may hold several fragments */
+};
+
+/* Compiles Binary XML at [off, end) of the chunk. Per-record ops go to `arena`. On failure *err_off is the bad
+ * token. */
+bool bx_compile(struct bx_chunk *c, uint32_t off, uint32_t end, enum bx_context context, struct arena *arena,
+		struct bx_fragment *out, const char **err, uint32_t *err_off);
+
+/* Parses the template instance token at off; *next = first byte after it. */
+bool bx_instance_read(struct bx_chunk *c, uint32_t off, uint32_t end, struct arena *arena,
+		      struct bx_instance *out, uint32_t *next, const char **err);
+
+struct bx_visitor {
+	void (*open)(void *ctx, const char *name);
+	void (*attr)(void *ctx, const char *name, const struct evtx_value *parts, unsigned nparts);
+	void (*value)(void *ctx, const struct evtx_value *v);
+	void (*close)(void *ctx);
+	void (*pi)(void *ctx, const char *target, const struct evtx_value *data);
+};
+
+/* Walks a compiled fragment; nested BinXml values are compiled into `arena` on the way. */
+bool bx_walk(struct bx_chunk *c, const struct bx_fragment *f, struct arena *arena, const struct bx_visitor *v,
+	     void *ctx, const char **err);
+
+#endif

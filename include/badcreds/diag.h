@@ -1,0 +1,26 @@
+/* diag.h: messages about bad input (naming the file and the offset) and the counts behind the exit status. */
+#ifndef BADCREDS_DIAG_H
+#define BADCREDS_DIAG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
+
+struct diag {
+	FILE *stream;              /* where messages go (stderr); NULL = count only */
+	const char *file;          /* the input being read */
+	unsigned max_messages;     /* per input; further messages are counted, not printed */
+	unsigned printed;          /* messages printed for the current input */
+	unsigned long warnings;    /* checksum mismatches and other readable damage */
+	unsigned long errors;      /* input that could not be read (records, chunks, files skipped) */
+	unsigned long skipped_records;
+	unsigned long recovered_records;
+};
+
+void diag_begin_file(struct diag *d, const char *file);
+void diag_report(struct diag *d, enum diag_level level, uint64_t offset, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void diag_end_file(struct diag *d); /* says how many messages were not printed */
+
+#endif

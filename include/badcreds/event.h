@@ -1,0 +1,68 @@
+/* event.h: the one event model the rest of badcreds uses, filled from a record without going through XML text.
+ * Values stay typed (they point into the chunk or an arena) and are rendered only when an output needs text. */
+#ifndef BADCREDS_EVENT_H
+#define BADCREDS_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "badcreds/arena.h"
+#include "badcreds/binxml.h"
+#include "badcreds/evtx_value.h"
+
+enum event_has {
+	EV_HAS_EVENT_ID = 1 << 0,
+	EV_HAS_QUALIFIERS = 1 << 1,
+	EV_HAS_VERSION = 1 << 2,
+	EV_HAS_LEVEL = 1 << 3,
+	EV_HAS_TASK = 1 << 4,
+	EV_HAS_OPCODE = 1 << 5,
+	EV_HAS_KEYWORDS = 1 << 6,
+	EV_HAS_TIME = 1 << 7,
+	EV_HAS_RECORD_ID = 1 << 8,
+	EV_HAS_PROCESS_ID = 1 << 9,
+	EV_HAS_THREAD_ID = 1 << 10,
+};
+
+/* One item of EventData (<Data Name="..">value</Data>; name "" when unnamed, as in classic events) or a leaf of
+ * UserData (name = the element name). */
+struct event_data {
+	const char *name;
+	struct evtx_value value;
+};
+
+struct event {
+	unsigned has;                /* enum event_has: which numeric fields were present */
+	uint64_t record_id;          /* System/EventRecordID, as Windows shows it */
+	uint64_t header_record_id;   /* the record header's number in this file (differs in exported logs) */
+	int64_t time_created;        /* System/TimeCreated, FILETIME ticks (100 ns since 1601), UTC */
+	int64_t written_time;        /* record header time, FILETIME ticks */
+	uint32_t event_id;
+	uint16_t qualifiers;
+	uint8_t version, level, opcode;
+	uint16_t task;
+	uint64_t keywords;
+	uint32_t process_id, thread_id;
+	struct evtx_value provider_name, provider_guid, event_source_name;
+	struct evtx_value channel, computer, user_id, activity_id, related_activity_id;
+	struct event_data *data;     /* in document order */
+	uint32_t ndata;
+	bool recovered;              /* carved from a damaged region or slack */
+	const char *source;          /* file name */
+	uint64_t file_offset;        /* of the record */
+};
+
+/* Fills ev from a compiled record (values point into the chunk and `arena`). */
+bool event_from_fragment(struct event *ev, struct bx_chunk *c, const struct bx_fragment *f, struct arena *arena,
+			 const char **err);
+
+/* The visitor that fills an event; usable on any source that produces the same callbacks (XML input). */
+struct event_builder;
+extern const struct bx_visitor event_builder_visitor;
+struct event_builder *event_builder_begin(struct event *ev, struct arena *arena);
+void event_builder_end(struct event_builder *b);
+
+/* Looks up an EventData item by name (case-sensitive); NULL if absent. */
+const struct evtx_value *event_data_get(const struct event *ev, const char *name);
+
+#endif

@@ -1,0 +1,79 @@
+/* evtx_reader.h: reading an EVTX file chunk by chunk and a chunk record by record, including records carved from
+ * damaged regions and slack; memory stays at one chunk whatever the file size. */
+#ifndef BADCREDS_EVTX_READER_H
+#define BADCREDS_EVTX_READER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "badcreds/arena.h"
+#include "badcreds/binxml.h"
+#include "badcreds/diag.h"
+#include "badcreds/evtx_format.h"
+
+struct evtx_chunk {
+	uint8_t data[EVTX_CHUNK_SIZE];
+	uint32_t len;              /* bytes present: less than 65536 for a truncated last chunk */
+	uint64_t slot;             /* chunk number in the file: chunk i is at 4096 + i * 65536 */
+	uint64_t file_offset;
+	struct evtx_chunk_header header;
+	bool header_valid;         /* signature present; false = damaged chunk, only carved records are read */
+	uint32_t records_end;      /* end of the live records area: free space offset, clamped */
+	struct arena arena;        /* names and compiled templates of this chunk */
+	struct bx_chunk bx;
+};
+
+struct evtx_record {
+	uint64_t id;               /* EventRecordID in the record header (may differ from System/EventRecordID) */
+	uint64_t written_time;     /* FILETIME */
+	uint32_t offset;           /* in the chunk */
+	uint32_t size;
+	bool recovered;            /* carved from a damaged region or from slack */
+};
+
+struct evtx_record_iter {
+	uint32_t off;
+	bool carving;              /* past the live records: scanning for records that still validate */
+};
+
+struct evtx_reader {
+	int fd;
+	const char *path;
+	uint64_t size;
+	struct evtx_file_header header;
+	bool header_valid;
+	bool no_crc;               /* NO_CRC32 flag: checksums are not stored */
+	uint64_t nslots;           /* chunk slots counted from the file size (a partial last one included) */
+	uint64_t next_slot;
+	struct diag *diag;
+};
+
+/* Opens and checks the file header; false (with a message) if the file cannot be read at all. */
+bool evtx_reader_open(struct evtx_reader *r, const char *path, struct diag *d);
+void evtx_reader_close(struct evtx_reader *r);
+
+/* Loads the next chunk that holds anything (all-zero slots are skipped); false at the end of the file. */
+bool evtx_reader_next_chunk(struct evtx_reader *r, struct evtx_chunk *c);
+/* Loads the chunk in a given slot again (to revisit a carved record); false if it cannot be read. */
+bool evtx_reader_load_chunk(struct evtx_reader *r, uint64_t slot, struct evtx_chunk *c);
+
+void evtx_chunk_init(struct evtx_chunk *c);
+void evtx_chunk_free(struct evtx_chunk *c);
+
+void evtx_record_iter_begin(const struct evtx_chunk *c, struct evtx_record_iter *it);
+/* Next live record, then the carved ones; damage is reported to d with the file offset. */
+bool evtx_chunk_next_record(struct evtx_chunk *c, struct evtx_record_iter *it, struct evtx_record *rec,
+			    struct diag *d);
+/* Reads the record at a chunk offset without walking (used for carved records found earlier). */
+bool evtx_chunk_record_at(const struct evtx_chunk *c, uint32_t off, struct evtx_record *rec);
+
+/* The record's Binary XML compiled into ops (per-record data in `arena`). */
+bool evtx_record_compile(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena,
+			 struct bx_fragment *out, const char **err, uint32_t *err_off);
+
+/* EventID and provider name read straight from the record's template values, before anything else is decoded.
+ * false when the record does not have that shape (forwarded events, static EventID): decode it fully instead. */
+bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena,
+		      uint32_t *event_id, struct evtx_value *provider);
+
+#endif

@@ -1,0 +1,35 @@
+/* output.h: record writers for `badcreds dump`, chosen by name from one table (xml, jsonl). */
+#ifndef BADCREDS_OUTPUT_H
+#define BADCREDS_OUTPUT_H
+
+#include <stdbool.h>
+
+#include "badcreds/binxml.h"
+#include "badcreds/event.h"
+#include "badcreds/strbuf.h"
+
+/* What a writer gets for one record: the event model, and the full document for writers that render it all. */
+struct output_record {
+	const struct event *event;
+	struct bx_chunk *chunk;            /* NULL when the record did not come from EVTX */
+	const struct bx_fragment *fragment;
+	struct arena *arena;               /* for nested values compiled while walking */
+};
+
+struct output_format {
+	const char *name;
+	const char *description;
+	/* Appends one record's text to out; false (with *err) if the document could not be walked. */
+	bool (*write)(struct strbuf *out, const struct output_record *r, const char **err);
+};
+
+extern const struct output_format output_xml;
+extern const struct output_format output_jsonl;
+
+const struct output_format *output_find(const char *name);
+
+/* Escaping shared by the writers. */
+void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute);
+void json_escape(struct strbuf *out, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,55 @@
+/* cli.h: commands and their options, each option declared once in a table that drives parsing and --help
+ * (the man page documents the same names). */
+#ifndef BADCREDS_CLI_H
+#define BADCREDS_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum exit_status {
+	EXIT_OK = 0,
+	EXIT_SKIPPED = 1,   /* done, but some input could not be read (named on stderr) */
+	EXIT_USAGE = 2,
+	EXIT_OUTPUT = 3,    /* the output could not be written */
+};
+
+struct cli_option {
+	const char *name;
+	int key;            /* short option letter, or a value >= 256 for long-only options */
+	const char *arg;    /* argument name, NULL for a flag */
+	const char *help;
+};
+
+struct cli_command {
+	const char *name;
+	const char *args;   /* what follows the options in the synopsis */
+	const char *summary;
+	const struct cli_option *options;
+	size_t noptions;
+	int (*run)(const struct cli_command *cmd, int argc, char **argv);
+};
+
+/* getopt_long over a command's table; returns the option's key, -1 at the end, '?' on a usage error. */
+struct cli_parser {
+	struct option longopts[32];
+	char shortopts[64];
+};
+void cli_parser_init(struct cli_parser *p, const struct cli_command *cmd);
+int cli_next(struct cli_parser *p, int argc, char **argv);
+
+void cli_help(const struct cli_command *cmd, FILE *out);
+int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A list of event IDs and ranges: "4625,4771-4776". */
+struct id_list {
+	uint32_t lo[64], hi[64];
+	unsigned n;
+};
+bool id_list_parse(struct id_list *l, const char *text);
+bool id_list_has(const struct id_list *l, uint32_t id);
+
+int cmd_dump(const struct cli_command *cmd, int argc, char **argv);
+
+#endif

@@ -1,0 +1,95 @@
+/* options.c: turns a command's option table into getopt_long arguments and into its --help text. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void cli_parser_init(struct cli_parser *p, const struct cli_command *cmd)
+{
+	memset(p, 0, sizeof *p);
+	size_t s = 0;
+	p->shortopts[s++] = ':'; /* report a missing argument as ':' rather than '?' */
+	for (size_t i = 0; i < cmd->noptions && i < 31; i++) {
+		const struct cli_option *o = &cmd->options[i];
+		p->longopts[i] = (struct option){o->name, o->arg ? required_argument : no_argument, NULL, o->key};
+		if (o->key < 256 && s + 2 < sizeof p->shortopts) {
+			p->shortopts[s++] = (char)o->key;
+			if (o->arg)
+				p->shortopts[s++] = ':';
+		}
+	}
+	p->shortopts[s] = 0;
+}
+
+int cli_next(struct cli_parser *p, int argc, char **argv) { return getopt_long(argc, argv, p->shortopts, p->longopts, NULL); }
+
+void cli_help(const struct cli_command *cmd, FILE *out)
+{
+	fprintf(out, "usage: badcreds %s [options] %s\n%s\n\noptions:\n", cmd->name, cmd->args, cmd->summary);
+	for (size_t i = 0; i < cmd->noptions; i++) {
+		const struct cli_option *o = &cmd->options[i];
+		char left[64];
+		int n = o->key < 256 ? snprintf(left, sizeof left, "-%c, --%s", o->key, o->name)
+				     : snprintf(left, sizeof left, "    --%s", o->name);
+		if (o->arg && n > 0 && (size_t)n < sizeof left)
+			snprintf(left + n, sizeof left - (size_t)n, " %s", o->arg);
+		fprintf(out, "  %-30s %s\n", left, o->help);
+	}
+	fputs("\nSee badcreds(1) for details and exit statuses.\n", out);
+}
+
+int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "badcreds %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'badcreds %s --help'.\n", cmd->name);
+	return EXIT_USAGE;
+}
+
+static bool parse_u32(const char *s, const char **end, uint32_t *out)
+{
+	char *e;
+	if (*s < '0' || *s > '9')
+		return false;
+	unsigned long v = strtoul(s, &e, 10);
+	if (v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	*end = e;
+	return true;
+}
+
+bool id_list_parse(struct id_list *l, const char *text)
+{
+	const char *p = text;
+	while (*p) {
+		uint32_t lo, hi;
+		if (!parse_u32(p, &p, &lo))
+			return false;
+		hi = lo;
+		if (*p == '-' && (!parse_u32(p + 1, &p, &hi) || hi < lo))
+			return false;
+		if (l->n == sizeof l->lo / sizeof l->lo[0])
+			return false;
+		l->lo[l->n] = lo;
+		l->hi[l->n++] = hi;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return false;
+	}
+	return l->n > 0;
+}
+
+bool id_list_has(const struct id_list *l, uint32_t id)
+{
+	for (unsigned i = 0; i < l->n; i++)
+		if (id >= l->lo[i] && id <= l->hi[i])
+			return true;
+	return false;
+}

@@ -1,0 +1,346 @@
+/* binxml_compile.c: the Binary XML token reader. It turns tokens into a flat list of ops with names resolved,
+ * element extents known and template instances parsed, so that walking them needs no more byte checks. */
+#include "badcreds/binxml.h"
+#include "badcreds/le.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	TOK_EOF = 0x00, TOK_OPEN = 0x01, TOK_CLOSE_START = 0x02, TOK_CLOSE_EMPTY = 0x03, TOK_END = 0x04,
+	TOK_VALUE = 0x05, TOK_ATTR = 0x06, TOK_CDATA = 0x07, TOK_CHARREF = 0x08, TOK_ENTREF = 0x09,
+	TOK_PI_TARGET = 0x0a, TOK_PI_DATA = 0x0b, TOK_INSTANCE = 0x0c, TOK_SUBST = 0x0d, TOK_OPT_SUBST = 0x0e,
+	TOK_FRAGMENT = 0x0f, TOK_MORE = 0x40,
+	MAX_DEPTH = 256,
+	MAX_VALUES = 8192,
+};
+
+struct compiler {
+	struct bx_chunk *c;
+	struct arena *arena;
+	uint32_t pos, end;
+	bool dep_ids;
+	struct bx_op *ops;
+	uint32_t nops, cap;
+	uint32_t stack[MAX_DEPTH];
+	unsigned depth;
+	uint32_t attr;          /* index of the attribute whose value is being read, or UINT32_MAX */
+	const char *err;
+};
+
+static bool fail(struct compiler *k, const char *msg)
+{
+	k->err = msg;
+	return false;
+}
+
+static bool need(struct compiler *k, uint32_t n)
+{
+	if (k->end - k->pos < n)
+		return fail(k, "token runs past the end of its data");
+	return true;
+}
+
+static struct bx_op *emit(struct compiler *k, enum bx_op_kind kind)
+{
+	if (k->nops == k->cap) {
+		k->cap = k->cap ? k->cap * 2 : 64;
+		struct bx_op *p = realloc(k->ops, k->cap * sizeof *p);
+		if (!p) {
+			fputs("badcreds: out of memory\n", stderr);
+			abort();
+		}
+		k->ops = p;
+	}
+	struct bx_op *op = &k->ops[k->nops++];
+	memset(op, 0, sizeof *op);
+	op->kind = (uint8_t)kind;
+	op->id = op->array_slot = BX_NO_ID;
+	return op;
+}
+
+/* u32 name offset at pos; an inline name structure right behind it is skipped. */
+static const char *read_name(struct compiler *k)
+{
+	if (!need(k, 4))
+		return NULL;
+	uint32_t off = le32(k->c->data + k->pos);
+	k->pos += 4;
+	if (off == k->pos) {
+		if (!need(k, 8))
+			return NULL;
+		uint32_t size = 10 + 2 * (uint32_t)le16(k->c->data + k->pos + 6);
+		if (!need(k, size))
+			return NULL;
+		k->pos += size;
+	}
+	const char *name = bx_name_at(k->c, off);
+	if (!name)
+		fail(k, "name offset outside the chunk");
+	return name;
+}
+
+/* u16 character count and UTF-16 text at pos, as a String value pointing into the chunk. */
+static bool read_text(struct compiler *k, struct evtx_value *v, uint16_t type)
+{
+	if (!need(k, 2))
+		return false;
+	uint32_t n = 2 * (uint32_t)le16(k->c->data + k->pos);
+	k->pos += 2;
+	if (!need(k, n))
+		return false;
+	*v = (struct evtx_value){.type = type, .size = n, .data = k->c->data + k->pos};
+	k->pos += n;
+	return true;
+}
+
+static void close_attr(struct compiler *k)
+{
+	if (k->attr != UINT32_MAX)
+		k->ops[k->attr].end = k->nops;
+	k->attr = UINT32_MAX;
+}
+
+static bool open_element(struct compiler *k, uint8_t tok)
+{
+	uint16_t dep = BX_NO_ID;
+	k->pos++;
+	if (k->dep_ids) {
+		if (!need(k, 2))
+			return false;
+		dep = le16(k->c->data + k->pos);
+		k->pos += 2;
+	}
+	if (!need(k, 4))
+		return false;
+	k->pos += 4; /* data size: the ops record the extent instead */
+	const char *name = read_name(k);
+	if (!name)
+		return false;
+	if (tok & TOK_MORE) {
+		if (!need(k, 4))
+			return false;
+		k->pos += 4; /* attribute list size */
+	}
+	if (k->depth == MAX_DEPTH)
+		return fail(k, "elements nested too deeply");
+	k->stack[k->depth++] = k->nops;
+	struct bx_op *op = emit(k, BX_OPEN);
+	op->name = name;
+	op->id = dep;
+	return true;
+}
+
+static bool end_element(struct compiler *k)
+{
+	close_attr(k);
+	if (k->depth == 0)
+		return fail(k, "end of an element that was not started");
+	uint32_t open = k->stack[--k->depth];
+	k->ops[open].end = k->nops;
+	emit(k, BX_END);
+	return true;
+}
+
+static bool token(struct compiler *k)
+{
+	const uint8_t *d = k->c->data;
+	uint8_t tok = d[k->pos];
+	uint8_t base = tok & (uint8_t)~TOK_MORE;
+	bool value_token = base == TOK_VALUE || base == TOK_SUBST || base == TOK_OPT_SUBST || base == TOK_CHARREF ||
+			   base == TOK_ENTREF || base == TOK_CDATA;
+	if (!value_token)
+		close_attr(k);
+	switch (base) {
+	case TOK_OPEN:
+		return open_element(k, tok);
+	case TOK_CLOSE_START:
+		k->pos++;
+		return true;
+	case TOK_CLOSE_EMPTY:
+	case TOK_END:
+		k->pos++;
+		return end_element(k);
+	case TOK_VALUE: {
+		k->pos++;
+		if (!need(k, 1))
+			return false;
+		k->pos++; /* value type: always String */
+		struct bx_op *op = emit(k, BX_VALUE);
+		return read_text(k, &op->value, EVTX_STRING);
+	}
+	case TOK_ATTR: {
+		k->pos++;
+		if (k->depth == 0)
+			return fail(k, "attribute outside an element");
+		const char *name = read_name(k);
+		if (!name)
+			return false;
+		k->attr = k->nops;
+		emit(k, BX_ATTR)->name = name;
+		return true;
+	}
+	case TOK_CDATA: {
+		k->pos++;
+		struct bx_op *op = emit(k, BX_VALUE);
+		return read_text(k, &op->value, EVTX_CDATA);
+	}
+	case TOK_CHARREF: {
+		k->pos++;
+		if (!need(k, 2))
+			return false;
+		struct bx_op *op = emit(k, BX_VALUE);
+		op->value = (struct evtx_value){.type = EVTX_CHARREF, .code = le16(d + k->pos)};
+		k->pos += 2;
+		return true;
+	}
+	case TOK_ENTREF: {
+		k->pos++;
+		const char *name = read_name(k);
+		if (!name)
+			return false;
+		struct bx_op *op = emit(k, BX_VALUE);
+		op->value = (struct evtx_value){.type = EVTX_ENTREF, .size = (uint32_t)strlen(name),
+						.data = (const uint8_t *)name};
+		return true;
+	}
+	case TOK_PI_TARGET: {
+		k->pos++;
+		const char *name = read_name(k);
+		if (!name)
+			return false;
+		emit(k, BX_PI)->name = name;
+		return true;
+	}
+	case TOK_PI_DATA: {
+		k->pos++;
+		if (k->nops == 0 || k->ops[k->nops - 1].kind != BX_PI)
+			return fail(k, "processing-instruction data without a target");
+		return read_text(k, &k->ops[k->nops - 1].value, EVTX_STRING);
+	}
+	case TOK_INSTANCE: {
+		struct bx_instance *inst = arena_alloc(k->arena, sizeof *inst);
+		uint32_t next;
+		if (!bx_instance_read(k->c, k->pos, k->end, k->arena, inst, &next, &k->err))
+			return false;
+		k->pos = next;
+		emit(k, BX_INSTANCE)->instance = inst;
+		return true;
+	}
+	case TOK_SUBST:
+	case TOK_OPT_SUBST: {
+		k->pos++;
+		if (!need(k, 3))
+			return false;
+		struct bx_op *op = emit(k, BX_SUBST);
+		op->id = le16(d + k->pos);
+		op->value.type = d[k->pos + 2];
+		op->optional = base == TOK_OPT_SUBST;
+		k->pos += 3;
+		if (k->attr == UINT32_MAX && k->depth > 0 && k->ops[k->stack[k->depth - 1]].array_slot == BX_NO_ID)
+			k->ops[k->stack[k->depth - 1]].array_slot = op->id;
+		return true;
+	}
+	case TOK_FRAGMENT:
+		if (!need(k, 4))
+			return false;
+		k->pos += 4; /* major 1, minor 1, flags 0 */
+		return true;
+	default:
+		return fail(k, "unknown Binary XML token");
+	}
+}
+
+bool bx_compile(struct bx_chunk *c, uint32_t off, uint32_t end, enum bx_context context, struct arena *arena,
+		struct bx_fragment *out, const char **err, uint32_t *err_off)
+{
+	struct compiler k = {.c = c, .arena = arena, .pos = off, .end = end, .dep_ids = context == BX_TEMPLATE_BODY,
+			     .attr = UINT32_MAX};
+	bool ok = true;
+	while (k.pos < k.end) {
+		if (c->data[k.pos] == TOK_EOF) {
+			k.pos++;
+			if (k.depth > 0) {
+				ok = fail(&k, "end of fragment inside an element");
+				break;
+			}
+			/* a value may hold several fragments; anything else after the end is padding or stale */
+			if (context == BX_VALUE_XML && k.pos < k.end && c->data[k.pos] == TOK_FRAGMENT)
+				continue;
+			break;
+		}
+		uint32_t at = k.pos;
+		if (!token(&k)) {
+			*err_off = at;
+			ok = false;
+			break;
+		}
+	}
+	if (ok && k.depth > 0) {
+		*err_off = k.pos;
+		ok = fail(&k, "Binary XML ends inside an element");
+	}
+	if (ok) {
+		out->nops = k.nops;
+		out->ops = arena_copy(arena, k.ops, k.nops * sizeof *k.ops);
+	} else {
+		*err = k.err;
+	}
+	free(k.ops);
+	return ok;
+}
+
+bool bx_instance_read(struct bx_chunk *c, uint32_t off, uint32_t end, struct arena *arena,
+		      struct bx_instance *out, uint32_t *next, const char **err)
+{
+	const uint8_t *d = c->data;
+	/* u8 0x0c, u8 unknown, u32 template id, u32 definition offset */
+	if (end - off < 10) {
+		*err = "template instance runs past the end of its data";
+		return false;
+	}
+	uint32_t def_off = le32(d + off + 6);
+	uint32_t pos = off + 10;
+	if (def_off == pos) { /* first use in the chunk: the definition is inline, skip it */
+		if (end - pos < 24 || le32(d + pos + 20) > end - pos - 24) {
+			*err = "inline template definition runs past the end of its data";
+			return false;
+		}
+		pos += 24 + le32(d + pos + 20);
+	}
+	const struct bx_template *t = bx_template_at(c, def_off, err);
+	if (!t)
+		return false;
+	if (end - pos < 4) {
+		*err = "template values run past the end of the record";
+		return false;
+	}
+	uint32_t n = le32(d + pos);
+	pos += 4;
+	if (n > MAX_VALUES || (end - pos) / 4 < n) {
+		*err = "template value count runs past the end of the record";
+		return false;
+	}
+	struct evtx_value *values = arena_alloc(arena, (n ? n : 1) * sizeof *values);
+	uint32_t data = pos + 4 * n;
+	for (uint32_t i = 0; i < n; i++) {
+		uint16_t size = le16(d + pos + 4 * i);
+		uint8_t type = d[pos + 4 * i + 2];
+		if (!evtx_type_known(type)) {
+			*err = "unknown value type in template values";
+			return false;
+		}
+		if (end - data < size) {
+			*err = "template value runs past the end of the record";
+			return false;
+		}
+		values[i] = (struct evtx_value){.type = type, .size = size, .data = d + data};
+		data += size;
+	}
+	out->tmpl = t;
+	out->nvalues = n;
+	out->values = values;
+	*next = data;
+	return true;
+}

@@ -1,0 +1,122 @@
+/* chunk.c: the records of one chunk: the live records from offset 512 to the free-space offset, then records
+ * carved from the rest of the chunk (slack, or the region behind a damaged record) when they still validate. */
+#include "badcreds/evtx_reader.h"
+#include "badcreds/le.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+enum { CARVE_STEP = 4 };
+
+void evtx_chunk_init(struct evtx_chunk *c) { memset(c, 0, sizeof *c); }
+
+void evtx_chunk_free(struct evtx_chunk *c) { arena_free(&c->arena); }
+
+void evtx_record_iter_begin(const struct evtx_chunk *c, struct evtx_record_iter *it)
+{
+	it->off = EVTX_CHUNK_HEADER_SIZE;
+	it->carving = !c->header_valid;
+}
+
+/* Structural checks of a record at off; on failure *why says what is wrong. */
+static bool record_valid(const struct evtx_chunk *c, uint32_t off, const char **why)
+{
+	if (c->len - off < EVTX_RECORD_MIN_SIZE) {
+		*why = "record header runs past the end of the chunk";
+		return false;
+	}
+	const uint8_t *p = c->data + off;
+	if (memcmp(p, EVTX_RECORD_SIGNATURE, 4) != 0) {
+		*why = "record signature missing";
+		return false;
+	}
+	uint32_t size = le32(p + 4);
+	if (size < EVTX_RECORD_MIN_SIZE || size % 8 != 0 || size > c->len - off) {
+		*why = "record size out of range";
+		return false;
+	}
+	if (le32(p + size - 4) != size) {
+		*why = "record size and its trailing copy differ";
+		return false;
+	}
+	const uint8_t *x = p + EVTX_RECORD_HEADER_SIZE;
+	bool fragment = size >= EVTX_RECORD_MIN_SIZE + 4 && x[0] == 0x0f && x[1] == 1 && x[2] == 1 && x[3] == 0;
+	bool pi = size >= EVTX_RECORD_MIN_SIZE + 5 && x[0] == 0x0a;
+	if (!fragment && !pi) {
+		*why = "record does not start with Binary XML";
+		return false;
+	}
+	return true;
+}
+
+bool evtx_chunk_record_at(const struct evtx_chunk *c, uint32_t off, struct evtx_record *rec)
+{
+	const char *why;
+	if (off < EVTX_CHUNK_HEADER_SIZE || off >= c->len || !record_valid(c, off, &why))
+		return false;
+	struct evtx_record_header h;
+	evtx_record_header_read(c->data + off, &h);
+	*rec = (struct evtx_record){.id = h.record_id, .written_time = h.written_time, .offset = off, .size = h.size};
+	return true;
+}
+
+bool evtx_chunk_next_record(struct evtx_chunk *c, struct evtx_record_iter *it, struct evtx_record *rec,
+			    struct diag *d)
+{
+	while (!it->carving) {
+		uint32_t off = it->off;
+		if (off >= c->records_end || c->records_end - off < EVTX_RECORD_MIN_SIZE) {
+			it->carving = true;
+			break;
+		}
+		const char *why = "damaged record";
+		if (!evtx_chunk_record_at(c, off, rec)) {
+			record_valid(c, off, &why);
+			if (le32(c->data + off) != 0) /* zeros: the free space starts early; anything else is damage */
+				diag_report(d, DIAG_ERROR, c->file_offset + off, "%s; carving the rest of the chunk", why);
+			it->carving = true;
+			break;
+		}
+		it->off = off + rec->size;
+		return true;
+	}
+	for (uint32_t off = (it->off + CARVE_STEP - 1) / CARVE_STEP * CARVE_STEP; off + EVTX_RECORD_MIN_SIZE <= c->len;
+	     off += CARVE_STEP) {
+		if (c->data[off] != '*' || !evtx_chunk_record_at(c, off, rec))
+			continue;
+		rec->recovered = true;
+		it->off = off + rec->size;
+		return true;
+	}
+	it->off = c->len;
+	return false;
+}
+
+bool evtx_record_compile(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena,
+			 struct bx_fragment *out, const char **err, uint32_t *err_off)
+{
+	uint32_t start = rec->offset + EVTX_RECORD_HEADER_SIZE;
+	return bx_compile(&c->bx, start, rec->offset + rec->size - 4, BX_RECORD, arena, out, err, err_off);
+}
+
+bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena,
+		      uint32_t *event_id, struct evtx_value *provider)
+{
+	uint32_t pos = rec->offset + EVTX_RECORD_HEADER_SIZE + 4; /* behind the fragment header */
+	uint32_t end = rec->offset + rec->size - 4;
+	if (pos >= end || c->data[pos] != 0x0c || c->data[pos - 4] != 0x0f)
+		return false;
+	struct bx_instance inst;
+	uint32_t next;
+	const char *err;
+	if (!bx_instance_read(&c->bx, pos, end, arena, &inst, &next, &err))
+		return false;
+	const struct bx_slots *s = &inst.tmpl->slots;
+	uint64_t id;
+	if (s->event_id >= inst.nvalues || s->provider_name >= inst.nvalues ||
+	    !evtx_value_u64(&inst.values[s->event_id], &id))
+		return false;
+	*event_id = (uint32_t)id;
+	*provider = inst.values[s->provider_name];
+	return true;
+}

@@ -1,0 +1,44 @@
+/* name.c: element/attribute names of a chunk, read at their offset (not via the chunk's possibly incomplete
+ * name table) and cached by offset as UTF-8. Layout: u32 next, u16 hash, u16 nchars, UTF-16 chars, u16 NUL. */
+#include "badcreds/binxml.h"
+#include "badcreds/le.h"
+#include "badcreds/strbuf.h"
+
+#include <string.h>
+
+struct bx_name {
+	uint32_t off;
+	const char *text;
+	struct bx_name *next;
+};
+
+void bx_chunk_reset(struct bx_chunk *c, const uint8_t *data, uint32_t len, struct arena *arena)
+{
+	c->data = data;
+	c->len = len;
+	c->arena = arena;
+	memset(c->names, 0, sizeof c->names);
+	memset(c->templates, 0, sizeof c->templates);
+}
+
+const char *bx_name_at(struct bx_chunk *c, uint32_t off)
+{
+	struct bx_name **bucket = &c->names[off % 64];
+	for (struct bx_name *n = *bucket; n; n = n->next)
+		if (n->off == off)
+			return n->text;
+	if (off > c->len || c->len - off < 8)
+		return NULL;
+	uint32_t nchars = le16(c->data + off + 6);
+	if ((c->len - off - 8) / 2 < nchars)
+		return NULL;
+	struct strbuf sb = {0};
+	utf16_to_utf8(&sb, c->data + off + 8, 2 * (size_t)nchars);
+	struct bx_name *n = arena_alloc(c->arena, sizeof *n);
+	n->off = off;
+	n->text = arena_copy(c->arena, sb_cstr(&sb), sb.len + 1);
+	sb_free(&sb);
+	n->next = *bucket;
+	*bucket = n;
+	return n->text;
+}

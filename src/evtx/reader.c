@@ -1,0 +1,143 @@
+/* reader.c: the file level: header checks, chunk slots counted from the file size (not the header's 16-bit count),
+ * all-zero slots skipped, damaged chunks handed on for carving, CRC-32 mismatches reported but never fatal. */
+#define _FILE_OFFSET_BITS 64
+#include "badcreds/evtx_reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static bool read_at(int fd, uint8_t *buf, size_t n, uint64_t off, size_t *got)
+{
+	size_t done = 0;
+	while (done < n) {
+		ssize_t k = pread(fd, buf + done, n - done, (off_t)(off + done));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return false;
+		if (k == 0)
+			break;
+		done += (size_t)k;
+	}
+	*got = done;
+	return true;
+}
+
+bool evtx_reader_open(struct evtx_reader *r, const char *path, struct diag *d)
+{
+	memset(r, 0, sizeof *r);
+	r->path = path;
+	r->diag = d;
+	r->fd = open(path, O_RDONLY);
+	if (r->fd < 0) {
+		diag_report(d, DIAG_ERROR, 0, "cannot open: %s", strerror(errno));
+		return false;
+	}
+	struct stat st;
+	if (fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		diag_report(d, DIAG_ERROR, 0, "not a regular file");
+		close(r->fd);
+		return false;
+	}
+	r->size = (uint64_t)st.st_size;
+	uint8_t hdr[128];
+	size_t got = 0;
+	if (!read_at(r->fd, hdr, sizeof hdr, 0, &got) || got < sizeof hdr) {
+		diag_report(d, DIAG_ERROR, 0, "file too short for an EVTX header (%zu bytes)", got);
+		close(r->fd);
+		return false;
+	}
+	r->header_valid = evtx_file_header_read(hdr, &r->header);
+	r->no_crc = r->header_valid && (r->header.flags & EVTX_FLAG_NO_CRC32);
+	if (!r->header_valid)
+		diag_report(d, DIAG_ERROR, 0, "file header signature missing; looking for chunks anyway");
+	else if (!r->no_crc && evtx_file_header_crc(hdr) != r->header.checksum)
+		diag_report(d, DIAG_WARNING, 124, "file header checksum mismatch (stored 0x%08x, computed 0x%08x)",
+			    r->header.checksum, evtx_file_header_crc(hdr));
+	if (r->size > EVTX_FILE_HEADER_BLOCK)
+		r->nslots = (r->size - EVTX_FILE_HEADER_BLOCK + EVTX_CHUNK_SIZE - 1) / EVTX_CHUNK_SIZE;
+	return true;
+}
+
+void evtx_reader_close(struct evtx_reader *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* Reads the slot; returns false for an empty slot or an I/O error (reported). */
+static bool load_slot(struct evtx_reader *r, uint64_t slot, struct evtx_chunk *c, bool report)
+{
+	struct diag *d = r->diag;
+	uint64_t off = EVTX_FILE_HEADER_BLOCK + slot * EVTX_CHUNK_SIZE;
+	size_t got = 0;
+	if (!read_at(r->fd, c->data, EVTX_CHUNK_SIZE, off, &got)) {
+		diag_report(d, DIAG_ERROR, off, "read error: %s", strerror(errno));
+		return false;
+	}
+	if (got < EVTX_CHUNK_HEADER_SIZE) {
+		if (got && !all_zero(c->data, got) && report)
+			diag_report(d, DIAG_ERROR, off, "truncated chunk of %zu bytes skipped", got);
+		return false;
+	}
+	c->len = (uint32_t)got;
+	c->slot = slot;
+	c->file_offset = off;
+	c->header_valid = evtx_chunk_header_read(c->data, &c->header);
+	if (!c->header_valid) {
+		if (all_zero(c->data, got))
+			return false;
+		if (report)
+			diag_report(d, DIAG_ERROR, off, "chunk signature missing; carving records from it");
+		c->records_end = EVTX_CHUNK_HEADER_SIZE;
+	} else {
+		bool no_crc = r->no_crc || (c->header.flags & EVTX_FLAG_NO_CRC32);
+		uint32_t end = c->header.free_space_off;
+		if (end > c->len) { /* too large (dirty file) or a truncated chunk: walk what is there */
+			if (report && end > EVTX_CHUNK_SIZE)
+				diag_report(d, DIAG_WARNING, off + 48, "free space offset 0x%x beyond the chunk", end);
+			end = c->len;
+		}
+		c->records_end = end < EVTX_CHUNK_HEADER_SIZE ? EVTX_CHUNK_HEADER_SIZE : end;
+		if (report && got < EVTX_CHUNK_SIZE)
+			diag_report(d, DIAG_ERROR, off, "truncated chunk (%zu of %d bytes): reading what is there", got,
+				    EVTX_CHUNK_SIZE);
+		if (report && !no_crc) {
+			if (evtx_chunk_header_crc(c->data) != c->header.header_checksum)
+				diag_report(d, DIAG_WARNING, off + 124, "chunk header checksum mismatch");
+			if (c->header.free_space_off <= c->len &&
+			    evtx_chunk_data_crc(c->data, c->header.free_space_off) != c->header.data_checksum)
+				diag_report(d, DIAG_WARNING, off + 52, "chunk records checksum mismatch");
+		}
+	}
+	arena_reset(&c->arena);
+	bx_chunk_reset(&c->bx, c->data, c->len, &c->arena);
+	return true;
+}
+
+bool evtx_reader_next_chunk(struct evtx_reader *r, struct evtx_chunk *c)
+{
+	while (r->next_slot < r->nslots) {
+		uint64_t slot = r->next_slot++;
+		if (load_slot(r, slot, c, true))
+			return true;
+	}
+	return false;
+}
+
+bool evtx_reader_load_chunk(struct evtx_reader *r, uint64_t slot, struct evtx_chunk *c)
+{
+	return slot < r->nslots && load_slot(r, slot, c, false);
+}

@@ -1,0 +1,87 @@
+/* template_cache.c: template definitions of a chunk, compiled once on first use and found by their offset. */
+#include "badcreds/binxml.h"
+#include "badcreds/le.h"
+
+#include <string.h>
+
+/* Definition header at def_off: u32 next definition offset, GUID[16], u32 body size; the body follows. */
+enum { TEMPLATE_HEADER_SIZE = 24 };
+
+/* Finds the value slots of the System fields used to filter records before decoding them. */
+static void find_slots(const struct bx_fragment *f, struct bx_slots *slots)
+{
+	const char *stack[8] = {0};
+	unsigned depth = 0;
+	const char *attr = NULL;
+	slots->event_id = slots->provider_name = BX_NO_ID;
+	for (uint32_t i = 0; i < f->nops; i++) {
+		const struct bx_op *op = &f->ops[i];
+		switch (op->kind) {
+		case BX_OPEN:
+			if (depth < 8)
+				stack[depth] = op->name;
+			depth++;
+			attr = NULL;
+			break;
+		case BX_END:
+			if (depth)
+				depth--;
+			attr = NULL;
+			break;
+		case BX_ATTR:
+			attr = op->name;
+			break;
+		case BX_SUBST:
+			if (depth != 3 || strcmp(stack[0], "Event") || strcmp(stack[1], "System"))
+				break;
+			if (!attr && !strcmp(stack[2], "EventID"))
+				slots->event_id = op->id;
+			else if (attr && !strcmp(stack[2], "Provider") && !strcmp(attr, "Name"))
+				slots->provider_name = op->id;
+			break;
+		default:
+			break;
+		}
+		if (op->kind != BX_ATTR && op->kind != BX_SUBST && op->kind != BX_VALUE)
+			attr = NULL;
+	}
+}
+
+const struct bx_template *bx_template_at(struct bx_chunk *c, uint32_t def_off, const char **err)
+{
+	struct bx_template **bucket = &c->templates[def_off % 64];
+	for (struct bx_template *t = *bucket; t; t = t->next)
+		if (t->def_off == def_off) {
+			if (t->compiling || !t->body.ops) {
+				*err = "template definition refers to itself or is damaged";
+				return NULL;
+			}
+			return t;
+		}
+	if (def_off < 512 || def_off > c->len || c->len - def_off < TEMPLATE_HEADER_SIZE) {
+		*err = "template definition offset outside the chunk";
+		return NULL;
+	}
+	uint32_t size = le32(c->data + def_off + 20);
+	uint32_t body = def_off + TEMPLATE_HEADER_SIZE;
+	if (size > c->len - body) {
+		*err = "template definition runs past the end of the chunk";
+		return NULL;
+	}
+	struct bx_template *t = arena_alloc(c->arena, sizeof *t);
+	memset(t, 0, sizeof *t);
+	t->def_off = def_off;
+	memcpy(t->guid, c->data + def_off + 4, 16);
+	t->compiling = true;
+	t->next = *bucket;
+	*bucket = t;
+	uint32_t err_off;
+	bool ok = bx_compile(c, body, body + size, BX_TEMPLATE_BODY, c->arena, &t->body, err, &err_off);
+	t->compiling = false;
+	if (!ok) {
+		t->body.ops = NULL; /* remembered as damaged */
+		return NULL;
+	}
+	find_slots(&t->body, &t->slots);
+	return t;
+}

@@ -1,0 +1,482 @@
+/* value.c: decoding and Windows-style text rendering of EVTX substitution value types. */
+#include "badcreds/evtx_value.h"
+#include "badcreds/le.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+bool evtx_type_known(unsigned type)
+{
+	unsigned base = type & 0x7f;
+	if (base <= EVTX_HEXINT64)
+		return !(type & EVTX_ARRAY) || base != EVTX_NULL;
+	if (type == EVTX_BINXML || type == EVTX_EVTHANDLE || type == EVTX_EVTXML)
+		return true;
+	return false;
+}
+
+size_t evtx_type_fixed_size(unsigned type)
+{
+	switch (type & 0x7f) {
+	case EVTX_INT8: case EVTX_UINT8: return 1;
+	case EVTX_INT16: case EVTX_UINT16: return 2;
+	case EVTX_INT32: case EVTX_UINT32: case EVTX_REAL32: case EVTX_BOOL: case EVTX_HEXINT32: return 4;
+	case EVTX_INT64: case EVTX_UINT64: case EVTX_REAL64: case EVTX_FILETIME: case EVTX_HEXINT64: return 8;
+	case EVTX_GUID: case EVTX_SYSTEMTIME: return 16;
+	default: return 0;
+	}
+}
+
+/* Length in bytes of the SID starting at p (at most n bytes available), 0 if it does not fit. */
+static size_t sid_size(const uint8_t *p, size_t n)
+{
+	if (n < 8)
+		return 0;
+	size_t need = 8 + 4 * (size_t)p[1];
+	return need <= n ? need : 0;
+}
+
+/* Item boundaries of variable-size arrays: strings end at a NUL terminator, SIDs carry their length. */
+static bool array_walk(const struct evtx_value *v, size_t index, size_t *count, struct evtx_value *item)
+{
+	unsigned base = v->type & 0x7f;
+	size_t fixed = base == EVTX_SIZET ? (v->size % 8 == 0 && v->size ? 8 : 4) : evtx_type_fixed_size(base);
+	if (fixed) {
+		*count = v->size / fixed;
+		if (item && *count == 0 && index == 0) { /* an empty array yields one empty element */
+			*item = (struct evtx_value){.type = (uint16_t)base, .size = 0, .data = v->data};
+			return true;
+		}
+		if (item && index < *count)
+			*item = (struct evtx_value){.type = (uint16_t)base, .size = (uint32_t)fixed, .data = v->data + index * fixed};
+		return item ? index < *count : true;
+	}
+	size_t pos = 0, n = 0;
+	while (pos < v->size) {
+		size_t start = pos, len;
+		if (base == EVTX_STRING) {
+			while (pos + 1 < v->size && le16(v->data + pos))
+				pos += 2;
+			len = pos - start;
+			pos = pos + 2 <= v->size ? pos + 2 : v->size;
+		} else if (base == EVTX_ANSI) {
+			while (pos < v->size && v->data[pos])
+				pos++;
+			len = pos - start;
+			pos = pos < v->size ? pos + 1 : v->size;
+		} else if (base == EVTX_SID) {
+			len = sid_size(v->data + pos, v->size - pos);
+			if (!len)
+				len = v->size - pos; /* truncated last SID: one item, rendered as far as it goes */
+			pos += len;
+		} else {
+			len = v->size - pos; /* Binary and others: not allowed as arrays; treat as one item */
+			pos = v->size;
+		}
+		if (item && n == index) {
+			*item = (struct evtx_value){.type = (uint16_t)base, .size = (uint32_t)len, .data = v->data + start};
+			return true;
+		}
+		n++;
+	}
+	*count = n;
+	if (item && n == 0 && index == 0) { /* an empty array yields one empty element */
+		*item = (struct evtx_value){.type = (uint16_t)base, .size = 0, .data = v->data};
+		return true;
+	}
+	return item == NULL;
+}
+
+size_t evtx_array_count(const struct evtx_value *v)
+{
+	size_t n = 0;
+	array_walk(v, 0, &n, NULL);
+	return n ? n : 1;
+}
+
+bool evtx_array_item(const struct evtx_value *v, size_t index, struct evtx_value *item)
+{
+	size_t n;
+	return array_walk(v, index, &n, item);
+}
+
+static void put_utf8(struct strbuf *out, uint32_t c)
+{
+	char b[4];
+	size_t n;
+	if (c < 0x80) {
+		b[0] = (char)c;
+		n = 1;
+	} else if (c < 0x800) {
+		b[0] = (char)(0xc0 | c >> 6);
+		b[1] = (char)(0x80 | (c & 0x3f));
+		n = 2;
+	} else if (c < 0x10000) {
+		b[0] = (char)(0xe0 | c >> 12);
+		b[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		b[2] = (char)(0x80 | (c & 0x3f));
+		n = 3;
+	} else {
+		b[0] = (char)(0xf0 | c >> 18);
+		b[1] = (char)(0x80 | (c >> 12 & 0x3f));
+		b[2] = (char)(0x80 | (c >> 6 & 0x3f));
+		b[3] = (char)(0x80 | (c & 0x3f));
+		n = 4;
+	}
+	sb_add(out, b, n);
+}
+
+void utf16_to_utf8(struct strbuf *out, const uint8_t *p, size_t nbytes)
+{
+	size_t n = nbytes / 2;
+	sb_reserve(out, n);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t c = le16(p + 2 * i);
+		if (c == 0)
+			break;
+		if (c < 0x80) {
+			out->data[out->len++] = (char)c;
+			sb_reserve(out, n - i);
+			continue;
+		}
+		if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
+			uint32_t lo = le16(p + 2 * i + 2);
+			if (lo >= 0xdc00 && lo < 0xe000) {
+				c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+				i++;
+			} else {
+				c = 0xfffd;
+			}
+		} else if (c >= 0xd800 && c < 0xe000) {
+			c = 0xfffd;
+		}
+		put_utf8(out, c);
+		sb_reserve(out, n - i);
+	}
+}
+
+/* windows-1252 code points for 0x80..0x9f (0 = undefined there, rendered as U+FFFD) */
+static const uint16_t cp1252_high[32] = {
+	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+};
+
+void cp1252_to_utf8(struct strbuf *out, const uint8_t *p, size_t nbytes)
+{
+	for (size_t i = 0; i < nbytes && p[i]; i++) {
+		uint32_t c = p[i];
+		if (c >= 0x80 && c < 0xa0)
+			c = cp1252_high[c - 0x80] ? cp1252_high[c - 0x80] : 0xfffd;
+		put_utf8(out, c);
+	}
+}
+
+static void render_hex(struct strbuf *out, const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	sb_reserve(out, 2 * n);
+	for (size_t i = 0; i < n; i++) {
+		out->data[out->len++] = digits[p[i] >> 4];
+		out->data[out->len++] = digits[p[i] & 15];
+	}
+}
+
+static void render_guid(struct strbuf *out, const uint8_t *p)
+{
+	sb_printf(out, "{%08" PRIX32 "-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}", le32(p), le16(p + 4), le16(p + 6),
+		  p[8], p[9], p[10], p[11], p[12], p[13], p[14], p[15]);
+}
+
+static void render_sid(struct strbuf *out, const uint8_t *p, size_t n)
+{
+	if (n < 8) {
+		render_hex(out, p, n);
+		return;
+	}
+	uint64_t auth = 0;
+	for (int i = 2; i < 8; i++)
+		auth = auth << 8 | p[i];
+	if (auth >> 32)
+		sb_printf(out, "S-%u-0x%012" PRIX64, p[0], auth);
+	else
+		sb_printf(out, "S-%u-%" PRIu64, p[0], auth);
+	for (size_t i = 0; i < p[1] && 8 + 4 * i + 4 <= n; i++)
+		sb_printf(out, "-%" PRIu32, le32(p + 8 + 4 * i));
+}
+
+/* Days from civil date (proleptic Gregorian), after H. Hinnant's public-domain algorithm. */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+enum { TICKS_PER_SEC = 10000000 };
+static const int64_t EPOCH_1601_DAYS = -134774; /* days from 1970-01-01 back to 1601-01-01 */
+
+void evtx_filetime_render(struct strbuf *out, int64_t ticks)
+{
+	int64_t secs = ticks / TICKS_PER_SEC, frac = ticks % TICKS_PER_SEC;
+	if (frac < 0) {
+		frac += TICKS_PER_SEC;
+		secs--;
+	}
+	int64_t days = secs / 86400, sod = secs % 86400;
+	if (sod < 0) {
+		sod += 86400;
+		days--;
+	}
+	int64_t y;
+	unsigned m, d;
+	civil_from_days(days + EPOCH_1601_DAYS, &y, &m, &d);
+	sb_printf(out, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02u.%07" PRId64 "00Z", y, m, d, (unsigned)(sod / 3600),
+		  (unsigned)(sod / 60 % 60), (unsigned)(sod % 60), frac);
+}
+
+static int64_t ticks_from_civil(int64_t y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned s)
+{
+	int64_t days = days_from_civil(y, mo, d) - EPOCH_1601_DAYS;
+	return ((days * 86400) + h * 3600 + mi * 60 + s) * TICKS_PER_SEC;
+}
+
+bool evtx_parse_iso8601(const char *s, size_t len, int64_t *ticks)
+{
+	unsigned y, mo, d, h = 0, mi = 0, sec = 0;
+	int n = 0;
+	char buf[64];
+	if (len >= sizeof buf)
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = 0;
+	if (sscanf(buf, "%4u-%2u-%2u%n", &y, &mo, &d, &n) != 3 || mo < 1 || mo > 12 || d < 1 || d > 31)
+		return false;
+	const char *p = buf + n;
+	int64_t frac = 0;
+	if (*p == 'T' || *p == ' ') {
+		int k = 0;
+		if (sscanf(p + 1, "%2u:%2u:%2u%n", &h, &mi, &sec, &k) != 3 || h > 23 || mi > 59 || sec > 60)
+			return false;
+		p += 1 + k;
+		if (*p == '.' || *p == ',') {
+			p++;
+			int digits = 0;
+			while (*p >= '0' && *p <= '9') {
+				if (digits < 7) {
+					frac = frac * 10 + (*p - '0');
+					digits++;
+				}
+				p++;
+			}
+			while (digits++ < 7)
+				frac *= 10;
+		}
+	}
+	int64_t offset = 0;
+	if (*p == 'Z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		unsigned oh, om = 0;
+		int k = 0;
+		if (sscanf(p + 1, "%2u:%2u%n", &oh, &om, &k) < 1 && sscanf(p + 1, "%2u%n", &oh, &k) < 1)
+			return false;
+		if (k == 0)
+			k = 2;
+		offset = (int64_t)(oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
+		p += 1 + k;
+	}
+	if (*p)
+		return false;
+	*ticks = ticks_from_civil(y, mo, d, h, mi, sec) + frac - offset * TICKS_PER_SEC;
+	return true;
+}
+
+bool evtx_value_filetime(const struct evtx_value *v, int64_t *ticks)
+{
+	switch (v->type) {
+	case EVTX_FILETIME:
+		if (v->size < 8)
+			return false;
+		*ticks = (int64_t)le64(v->data);
+		return true;
+	case EVTX_SYSTEMTIME: {
+		if (v->size < 16)
+			return false;
+		const uint8_t *p = v->data;
+		unsigned mo = le16(p + 2), d = le16(p + 6);
+		if (mo < 1 || mo > 12 || d < 1 || d > 31)
+			return false;
+		*ticks = ticks_from_civil(le16(p), mo, d, le16(p + 8), le16(p + 10), le16(p + 12)) +
+			 (int64_t)le16(p + 14) * 10000;
+		return true;
+	}
+	case EVTX_STRING: case EVTX_ANSI: case EVTX_UTF8: {
+		struct strbuf sb = {0};
+		evtx_value_render(&sb, v);
+		bool ok = evtx_parse_iso8601(sb.data ? sb.data : "", sb.len, ticks);
+		sb_free(&sb);
+		return ok;
+	}
+	default:
+		return false;
+	}
+}
+
+static bool parse_number(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t x = 0;
+	size_t i = 0;
+	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		for (i = 2; i < n; i++) {
+			char c = s[i];
+			unsigned dgt = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+				       : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+				       : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 99;
+			if (dgt > 15 || x >> 60)
+				return false;
+			x = x << 4 | dgt;
+		}
+	} else {
+		if (n == 0)
+			return false;
+		for (; i < n; i++) {
+			if (s[i] < '0' || s[i] > '9' || x > (UINT64_MAX - 9) / 10)
+				return false;
+			x = x * 10 + (uint64_t)(s[i] - '0');
+		}
+	}
+	*out = x;
+	return true;
+}
+
+bool evtx_value_u64(const struct evtx_value *v, uint64_t *out)
+{
+	size_t fixed = evtx_type_fixed_size(v->type);
+	if (fixed && v->size < fixed)
+		return false;
+	switch (v->type) {
+	case EVTX_INT8: *out = (uint64_t)(int64_t)(int8_t)v->data[0]; return true;
+	case EVTX_UINT8: *out = v->data[0]; return true;
+	case EVTX_INT16: *out = (uint64_t)(int64_t)(int16_t)le16(v->data); return true;
+	case EVTX_UINT16: *out = le16(v->data); return true;
+	case EVTX_INT32: *out = (uint64_t)(int64_t)(int32_t)le32(v->data); return true;
+	case EVTX_UINT32: case EVTX_HEXINT32: case EVTX_BOOL: *out = le32(v->data); return true;
+	case EVTX_INT64: case EVTX_UINT64: case EVTX_HEXINT64: *out = le64(v->data); return true;
+	case EVTX_SIZET:
+		if (v->size == 8) { *out = le64(v->data); return true; }
+		if (v->size == 4) { *out = le32(v->data); return true; }
+		return false;
+	case EVTX_STRING: case EVTX_ANSI: case EVTX_UTF8: {
+		struct strbuf sb = {0};
+		evtx_value_render(&sb, v);
+		bool ok = parse_number(sb.data, sb.len, out);
+		sb_free(&sb);
+		return ok;
+	}
+	default:
+		return false;
+	}
+}
+
+static void render_scalar(struct strbuf *out, const struct evtx_value *v)
+{
+	const uint8_t *p = v->data;
+	size_t fixed = evtx_type_fixed_size(v->type);
+	if (fixed && v->size < fixed) { /* damaged value: show its bytes rather than read past them */
+		render_hex(out, p, v->size);
+		return;
+	}
+	switch (v->type) {
+	case EVTX_NULL: break;
+	case EVTX_STRING: case EVTX_CDATA: utf16_to_utf8(out, p, v->size); break;
+	case EVTX_ANSI: cp1252_to_utf8(out, p, v->size); break;
+	case EVTX_UTF8: sb_add(out, p, v->size); break;
+	case EVTX_INT8: sb_printf(out, "%d", (int8_t)p[0]); break;
+	case EVTX_UINT8: sb_printf(out, "%u", p[0]); break;
+	case EVTX_INT16: sb_printf(out, "%d", (int16_t)le16(p)); break;
+	case EVTX_UINT16: sb_printf(out, "%u", le16(p)); break;
+	case EVTX_INT32: sb_printf(out, "%" PRId32, (int32_t)le32(p)); break;
+	case EVTX_UINT32: sb_printf(out, "%" PRIu32, le32(p)); break;
+	case EVTX_INT64: sb_printf(out, "%" PRId64, (int64_t)le64(p)); break;
+	case EVTX_UINT64: sb_printf(out, "%" PRIu64, le64(p)); break;
+	case EVTX_REAL32: {
+		float f;
+		uint32_t u = le32(p);
+		memcpy(&f, &u, 4);
+		sb_printf(out, "%.9g", (double)f);
+		break;
+	}
+	case EVTX_REAL64: {
+		double f;
+		uint64_t u = le64(p);
+		memcpy(&f, &u, 8);
+		sb_printf(out, "%.17g", f);
+		break;
+	}
+	case EVTX_BOOL: sb_adds(out, le32(p) ? "true" : "false"); break;
+	case EVTX_GUID: render_guid(out, p); break;
+	case EVTX_SIZET:
+		if (v->size == 8)
+			sb_printf(out, "0x%" PRIx64, le64(p));
+		else if (v->size == 4)
+			sb_printf(out, "0x%" PRIx32, le32(p));
+		else
+			render_hex(out, p, v->size);
+		break;
+	case EVTX_FILETIME: evtx_filetime_render(out, (int64_t)le64(p)); break;
+	case EVTX_SYSTEMTIME:
+		sb_printf(out, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", le16(p), le16(p + 2), le16(p + 6), le16(p + 8),
+			  le16(p + 10), le16(p + 12), le16(p + 14));
+		break;
+	case EVTX_SID: render_sid(out, p, v->size); break;
+	case EVTX_HEXINT32: sb_printf(out, "0x%" PRIx32, le32(p)); break;
+	case EVTX_HEXINT64: sb_printf(out, "0x%" PRIx64, le64(p)); break;
+	case EVTX_ENTREF: {
+		static const struct { const char *name, *text; } ents[] = {
+			{"lt", "<"}, {"gt", ">"}, {"amp", "&"}, {"quot", "\""}, {"apos", "'"}};
+		for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++)
+			if (v->size == strlen(ents[i].name) && memcmp(p, ents[i].name, v->size) == 0) {
+				sb_adds(out, ents[i].text);
+				return;
+			}
+		sb_addc(out, '&');
+		sb_add(out, p, v->size);
+		sb_addc(out, ';');
+		break;
+	}
+	case EVTX_CHARREF: put_utf8(out, v->code); break;
+	default: render_hex(out, p, v->size); break; /* Binary, EvtHandle, EvtXml, BinXml */
+	}
+}
+
+void evtx_value_render(struct strbuf *out, const struct evtx_value *v)
+{
+	if (!(v->type & EVTX_ARRAY) || v->type >= EVTX_UTF8) {
+		render_scalar(out, v);
+		return;
+	}
+	struct evtx_value item;
+	for (size_t i = 0; evtx_array_item(v, i, &item); i++) {
+		if (i)
+			sb_adds(out, ", ");
+		render_scalar(out, &item);
+	}
+}

@@ -1,0 +1,146 @@
+/* xml_writer.c: Windows-style event XML, written by walking the record's Binary XML (the whole document, including
+ * UserData and RenderingInfo). Two-space indentation; elements with only text stay on one line. */
+#include "badcreds/output.h"
+
+#include <inttypes.h>
+
+enum { MAX_DEPTH = 64 };
+
+struct xml_writer {
+	struct strbuf *out;
+	struct strbuf tmp;
+	unsigned depth;
+	bool tag_open;                 /* "<name attr..." written, ">" not yet */
+	const char *names[MAX_DEPTH];
+	bool children[MAX_DEPTH];
+};
+
+static void indent(struct xml_writer *w, unsigned depth)
+{
+	sb_addc(w->out, '\n');
+	for (unsigned i = 0; i < depth && i < MAX_DEPTH; i++)
+		sb_adds(w->out, "  ");
+}
+
+static void finish_tag(struct xml_writer *w)
+{
+	if (w->tag_open)
+		sb_addc(w->out, '>');
+	w->tag_open = false;
+}
+
+static void put_value(struct xml_writer *w, const struct evtx_value *v, bool attribute)
+{
+	switch (v->type) {
+	case EVTX_CHARREF: sb_printf(w->out, "&#%u;", v->code); return;
+	case EVTX_ENTREF:
+		sb_addc(w->out, '&');
+		sb_add(w->out, v->data, v->size);
+		sb_addc(w->out, ';');
+		return;
+	default: break;
+	}
+	w->tmp.len = 0;
+	evtx_value_render(&w->tmp, v);
+	if (v->type == EVTX_CDATA && !attribute) {
+		sb_adds(w->out, "<![CDATA[");
+		sb_add(w->out, w->tmp.data, w->tmp.len);
+		sb_adds(w->out, "]]>");
+		return;
+	}
+	xml_escape(w->out, w->tmp.data, w->tmp.len, attribute);
+}
+
+static void on_open(void *ctx, const char *name)
+{
+	struct xml_writer *w = ctx;
+	finish_tag(w);
+	if (w->depth > 0) {
+		if (w->depth <= MAX_DEPTH)
+			w->children[w->depth - 1] = true;
+		indent(w, w->depth);
+	}
+	sb_addc(w->out, '<');
+	sb_adds(w->out, name);
+	if (w->depth < MAX_DEPTH) {
+		w->names[w->depth] = name;
+		w->children[w->depth] = false;
+	}
+	w->depth++;
+	w->tag_open = true;
+}
+
+static void on_attr(void *ctx, const char *name, const struct evtx_value *parts, unsigned n)
+{
+	struct xml_writer *w = ctx;
+	if (!w->tag_open)
+		return;
+	sb_addc(w->out, ' ');
+	sb_adds(w->out, name);
+	sb_adds(w->out, "=\"");
+	for (unsigned i = 0; i < n; i++)
+		put_value(w, &parts[i], true);
+	sb_addc(w->out, '"');
+}
+
+static void on_value(void *ctx, const struct evtx_value *v)
+{
+	struct xml_writer *w = ctx;
+	finish_tag(w);
+	put_value(w, v, false);
+}
+
+static void on_close(void *ctx)
+{
+	struct xml_writer *w = ctx;
+	if (w->depth == 0)
+		return;
+	w->depth--;
+	if (w->tag_open) {
+		sb_adds(w->out, " />");
+		w->tag_open = false;
+		return;
+	}
+	if (w->depth < MAX_DEPTH && w->children[w->depth])
+		indent(w, w->depth);
+	sb_adds(w->out, "</");
+	sb_adds(w->out, w->depth < MAX_DEPTH ? w->names[w->depth] : "");
+	sb_addc(w->out, '>');
+}
+
+static void on_pi(void *ctx, const char *target, const struct evtx_value *data)
+{
+	struct xml_writer *w = ctx;
+	finish_tag(w);
+	sb_adds(w->out, "<?");
+	sb_adds(w->out, target);
+	if (data->size) {
+		sb_addc(w->out, ' ');
+		w->tmp.len = 0;
+		evtx_value_render(&w->tmp, data);
+		sb_add(w->out, w->tmp.data, w->tmp.len);
+	}
+	sb_adds(w->out, "?>");
+}
+
+static const struct bx_visitor xml_visitor = {
+	.open = on_open, .attr = on_attr, .value = on_value, .close = on_close, .pi = on_pi,
+};
+
+static bool write_xml(struct strbuf *out, const struct output_record *r, const char **err)
+{
+	struct xml_writer w = {.out = out};
+	const struct event *ev = r->event;
+	if (ev->recovered)
+		sb_printf(out, "<!-- recovered record: %s, offset 0x%" PRIx64 " -->\n", ev->source, ev->file_offset);
+	bool ok = bx_walk(r->chunk, r->fragment, r->arena, &xml_visitor, &w, err);
+	sb_addc(out, '\n');
+	sb_free(&w.tmp);
+	return ok;
+}
+
+const struct output_format output_xml = {
+	.name = "xml",
+	.description = "Windows-style event XML, one <Event> per record",
+	.write = write_xml,
+};

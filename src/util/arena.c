@@ -1,0 +1,68 @@
+/* arena.c: bump allocator; blocks grow geometrically, reset keeps one block so steady state allocates nothing. */
+#include "badcreds/arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct arena_block {
+	struct arena_block *next;
+	size_t size;
+	_Alignas(max_align_t) unsigned char data[];
+};
+
+enum { ARENA_MIN_BLOCK = 64 * 1024 };
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	size = (size + 7) & ~(size_t)7;
+	if (!a->head || a->head->size - a->used < size) {
+		size_t want = a->head ? a->head->size * 2 : ARENA_MIN_BLOCK;
+		if (want < size)
+			want = size;
+		struct arena_block *b = malloc(sizeof *b + want);
+		if (!b) {
+			fputs("badcreds: out of memory\n", stderr);
+			abort();
+		}
+		b->next = a->head;
+		b->size = want;
+		a->head = b;
+		a->used = 0;
+	}
+	void *p = a->head->data + a->used;
+	a->used += size;
+	return p;
+}
+
+void *arena_copy(struct arena *a, const void *src, size_t size)
+{
+	void *p = arena_alloc(a, size ? size : 1);
+	if (size)
+		memcpy(p, src, size);
+	return p;
+}
+
+void arena_reset(struct arena *a)
+{
+	if (!a->head)
+		return;
+	/* keep the largest (newest) block, drop the rest */
+	struct arena_block *b = a->head->next;
+	while (b) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->head->next = NULL;
+	a->used = 0;
+}
+
+void arena_free(struct arena *a)
+{
+	arena_reset(a);
+	free(a->head);
+	a->head = NULL;
+	a->used = 0;
+}
