@@ -87,6 +87,10 @@ enum bx_context {
 	BX_VALUE_XML,     /* a BinXml (0x21) value: no dependency ids; may hold several fragments */
 };
 
+/* A template definition of the chunk found by its template id (the first 4 bytes of its GUID), for instances
+ * whose definition offset no longer points at a definition; NULL if none. */
+const struct bx_template *bx_template_by_id(struct bx_chunk *c, uint32_t template_id);
+
 /* Compiles Binary XML at [off, end) of the chunk. Per-record ops go to `arena`. On failure *err_off is the bad
  * token. */
 bool bx_compile(struct bx_chunk *c, uint32_t off, uint32_t end, enum bx_context context, struct arena *arena,

@@ -29,6 +29,7 @@ struct evtx_record {
 	uint32_t offset;           /* in the chunk */
 	uint32_t size;
 	bool recovered;            /* carved from a damaged region or from slack */
+	bool damaged;              /* its trailing size copy is wrong: decoded as far as its bytes allow */
 };
 
 struct evtx_record_iter {
@@ -64,8 +65,9 @@ void evtx_record_iter_begin(const struct evtx_chunk *c, struct evtx_record_iter 
 /* Next live record, then the carved ones; damage is reported to d with the file offset. */
 bool evtx_chunk_next_record(struct evtx_chunk *c, struct evtx_record_iter *it, struct evtx_record *rec,
 			    struct diag *d);
-/* Reads the record at a chunk offset without walking (used for carved records found earlier). */
-bool evtx_chunk_record_at(const struct evtx_chunk *c, uint32_t off, struct evtx_record *rec);
+/* Reads the record at a chunk offset without walking (used for carved records found earlier); with allow_damaged
+ * a record whose trailing size copy is wrong is accepted and marked damaged. */
+bool evtx_chunk_record_at(const struct evtx_chunk *c, uint32_t off, bool allow_damaged, struct evtx_record *rec);
 
 /* The record's Binary XML compiled into ops (per-record data in `arena`). */
 bool evtx_record_compile(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena,

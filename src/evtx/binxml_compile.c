@@ -309,7 +309,10 @@ bool bx_instance_read(struct bx_chunk *c, uint32_t off, uint32_t end, struct are
 		}
 		pos += 24 + le32(d + pos + 20);
 	}
+	bool inline_def = pos != off + 10;
 	const struct bx_template *t = bx_template_at(c, def_off, err);
+	if (!t && !inline_def)
+		t = bx_template_by_id(c, le32(d + off + 2));
 	if (!t)
 		return false;
 	if (end - pos < 4) {

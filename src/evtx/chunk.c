@@ -18,9 +18,11 @@ void evtx_record_iter_begin(const struct evtx_chunk *c, struct evtx_record_iter 
 	it->carving = !c->header_valid;
 }
 
-/* Structural checks of a record at off; on failure *why says what is wrong. */
-static bool record_valid(const struct evtx_chunk *c, uint32_t off, const char **why)
+/* Structural checks of a record at off; on failure *why says what is wrong. A wrong trailing size copy alone
+ * sets *damaged and passes when allow_damaged is set. */
+static bool record_valid(const struct evtx_chunk *c, uint32_t off, bool allow_damaged, bool *damaged, const char **why)
 {
+	*damaged = false;
 	if (c->len - off < EVTX_RECORD_MIN_SIZE) {
 		*why = "record header runs past the end of the chunk";
 		return false;
@@ -37,7 +39,9 @@ static bool record_valid(const struct evtx_chunk *c, uint32_t off, const char **
 	}
 	if (le32(p + size - 4) != size) {
 		*why = "record size and its trailing copy differ";
-		return false;
+		if (!allow_damaged)
+			return false;
+		*damaged = true;
 	}
 	const uint8_t *x = p + EVTX_RECORD_HEADER_SIZE;
 	bool fragment = size >= EVTX_RECORD_MIN_SIZE + 4 && x[0] == 0x0f && x[1] == 1 && x[2] == 1 && x[3] == 0;
@@ -49,14 +53,16 @@ static bool record_valid(const struct evtx_chunk *c, uint32_t off, const char **
 	return true;
 }
 
-bool evtx_chunk_record_at(const struct evtx_chunk *c, uint32_t off, struct evtx_record *rec)
+bool evtx_chunk_record_at(const struct evtx_chunk *c, uint32_t off, bool allow_damaged, struct evtx_record *rec)
 {
 	const char *why;
-	if (off < EVTX_CHUNK_HEADER_SIZE || off >= c->len || !record_valid(c, off, &why))
+	bool damaged;
+	if (off < EVTX_CHUNK_HEADER_SIZE || off >= c->len || !record_valid(c, off, allow_damaged, &damaged, &why))
 		return false;
 	struct evtx_record_header h;
 	evtx_record_header_read(c->data + off, &h);
-	*rec = (struct evtx_record){.id = h.record_id, .written_time = h.written_time, .offset = off, .size = h.size};
+	*rec = (struct evtx_record){.id = h.record_id, .written_time = h.written_time, .offset = off, .size = h.size,
+				    .recovered = damaged, .damaged = damaged};
 	return true;
 }
 
@@ -70,19 +76,27 @@ bool evtx_chunk_next_record(struct evtx_chunk *c, struct evtx_record_iter *it, s
 			break;
 		}
 		const char *why = "damaged record";
-		if (!evtx_chunk_record_at(c, off, rec)) {
-			record_valid(c, off, &why);
+		bool damaged;
+		if (!record_valid(c, off, true, &damaged, &why)) {
 			if (le32(c->data + off) != 0) /* zeros: the free space starts early; anything else is damage */
 				diag_report(d, DIAG_ERROR, c->file_offset + off, "%s; carving the rest of the chunk", why);
 			it->carving = true;
 			break;
+		}
+		evtx_chunk_record_at(c, off, true, rec);
+		if (damaged) { /* hand it on for decoding as far as it goes; carve behind it */
+			diag_report(d, DIAG_WARNING, c->file_offset + off, "record %" PRIu64 ": %s; decoding it as damaged",
+				    rec->id, why);
+			it->off = off + 8;
+			it->carving = true;
+			return true;
 		}
 		it->off = off + rec->size;
 		return true;
 	}
 	for (uint32_t off = (it->off + CARVE_STEP - 1) / CARVE_STEP * CARVE_STEP; off + EVTX_RECORD_MIN_SIZE <= c->len;
 	     off += CARVE_STEP) {
-		if (c->data[off] != '*' || !evtx_chunk_record_at(c, off, rec))
+		if (c->data[off] != '*' || !evtx_chunk_record_at(c, off, false, rec))
 			continue;
 		rec->recovered = true;
 		it->off = off + rec->size;

@@ -1,5 +1,6 @@
 /* template_cache.c: template definitions of a chunk, compiled once on first use and found by their offset. */
 #include "badcreds/binxml.h"
+#include "badcreds/evtx_format.h"
 #include "badcreds/le.h"
 
 #include <string.h>
@@ -84,4 +85,29 @@ const struct bx_template *bx_template_at(struct bx_chunk *c, uint32_t def_off, c
 	}
 	find_slots(&t->body, &t->slots);
 	return t;
+}
+
+/* For records whose definition offset points at overwritten data (carved from slack): the chunk's template table
+ * lists every definition still present; one whose GUID starts with the instance's template id is the same one. */
+const struct bx_template *bx_template_by_id(struct bx_chunk *c, uint32_t template_id)
+{
+	enum { TEMPLATE_TABLE = 384, TEMPLATE_BUCKETS = 32, MAX_CHAIN = 1024 };
+	if (c->len < EVTX_CHUNK_HEADER_SIZE)
+		return NULL;
+	for (unsigned b = 0; b < TEMPLATE_BUCKETS; b++) {
+		uint32_t off = le32(c->data + TEMPLATE_TABLE + 4 * b);
+		for (unsigned steps = 0; off && steps < MAX_CHAIN; steps++) {
+			if (off < EVTX_CHUNK_HEADER_SIZE || off > c->len || c->len - off < TEMPLATE_HEADER_SIZE)
+				break;
+			if (le32(c->data + off + 4) == template_id) {
+				const char *err;
+				return bx_template_at(c, off, &err);
+			}
+			uint32_t next = le32(c->data + off);
+			if (next == off)
+				break;
+			off = next;
+		}
+	}
+	return NULL;
 }
