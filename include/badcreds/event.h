@@ -47,7 +47,8 @@ struct event {
 	struct evtx_value channel, computer, user_id, activity_id, related_activity_id;
 	struct event_data *data;     /* in document order */
 	uint32_t ndata;
-	bool recovered;              /* carved from a damaged region or slack */
+	bool recovered;              /* carved from a damaged region or slack, or damaged */
+	bool damaged;                /* its record's trailing size copy was wrong: values may be incomplete */
 	const char *source;          /* file name */
 	uint64_t file_offset;        /* of the record */
 };

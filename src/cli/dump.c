@@ -103,6 +103,7 @@ static void emit(void *ctx, struct evtx_chunk *c, const struct evtx_record *rec)
 	ev.header_record_id = rec->id;
 	ev.written_time = (int64_t)rec->written_time;
 	ev.recovered = rec->recovered;
+	ev.damaged = rec->damaged;
 	ev.source = d->path;
 	ev.file_offset = file_off;
 	struct output_record r = {.event = &ev, .chunk = &c->bx, .fragment = &frag, .arena = a};

@@ -125,6 +125,10 @@ static bool open_element(struct compiler *k, uint8_t tok)
 	}
 	if (k->depth == MAX_DEPTH)
 		return fail(k, "elements nested too deeply");
+	/* A template's root element may name a dependency too (System templates name the EventData value); honouring
+	 * it would drop the whole event when that value is damaged, so it applies below the root only. */
+	if (k->depth == 0)
+		dep = BX_NO_ID;
 	k->stack[k->depth++] = k->nops;
 	struct bx_op *op = emit(k, BX_OPEN);
 	op->name = name;

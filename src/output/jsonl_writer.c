@@ -56,8 +56,15 @@ static void event_data(struct json *j, const struct event *ev)
 			sb_addc(j->out, ',');
 		if (named) {
 			const char *name = ev->data[i].name;
-			if (name[0]) {
+			unsigned seen = 0; /* a name used twice (4648 has two LogonGuid) keeps both: "LogonGuid#2" */
+			for (uint32_t k = 0; k < i; k++)
+				seen += strcmp(ev->data[k].name, name) == 0;
+			if (name[0] && !seen) {
 				json_escape(j->out, name, strlen(name));
+			} else if (name[0]) {
+				char k[256];
+				snprintf(k, sizeof k, "%s#%u", name, seen + 1);
+				json_escape(j->out, k, strlen(k));
 			} else {
 				char k[32];
 				snprintf(k, sizeof k, "Data[%" PRIu32 "]", i);
@@ -85,6 +92,10 @@ static bool write_jsonl(struct strbuf *out, const struct output_record *r, const
 	}
 	key(&j, "Recovered");
 	sb_adds(out, ev->recovered ? "true" : "false");
+	if (ev->damaged) {
+		key(&j, "Damaged");
+		sb_adds(out, "true");
+	}
 	num_field(&j, "EventRecordID", h & EV_HAS_RECORD_ID, ev->record_id);
 	if (h & EV_HAS_TIME) {
 		key(&j, "TimeCreated");

@@ -132,7 +132,8 @@ static bool write_xml(struct strbuf *out, const struct output_record *r, const c
 	struct xml_writer w = {.out = out};
 	const struct event *ev = r->event;
 	if (ev->recovered)
-		sb_printf(out, "<!-- recovered record: %s, offset 0x%" PRIx64 " -->\n", ev->source, ev->file_offset);
+		sb_printf(out, "<!-- %s record: %s, offset 0x%" PRIx64 " -->\n", ev->damaged ? "damaged" : "recovered",
+			  ev->source, ev->file_offset);
 	bool ok = bx_walk(r->chunk, r->fragment, r->arena, &xml_visitor, &w, err);
 	sb_addc(out, '\n');
 	sb_free(&w.tmp);
