@@ -157,7 +157,7 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 		diag_begin_file(&d.diag, d.path);
 		evtx_file_records(d.path, c, &d.diag, emit, &d, &st);
 		d.duplicates += st.carved_duplicates;
-		if (d.carved_unreadable > unreadable)
+		if (d.carved_unreadable > unreadable && !d.quiet)
 			diag_report(&d.diag, DIAG_NOTE, 0, "%lu carved records could not be decoded (their templates are gone)",
 				    d.carved_unreadable - unreadable);
 		diag_end_file(&d.diag);

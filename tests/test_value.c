@@ -1,0 +1,144 @@
+/* test_value.c: rendering of every EVTX value type, arrays and time conversions (cmocka). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "badcreds/evtx_value.h"
+
+static char text[512];
+
+static const char *render(uint16_t type, const void *data, size_t size)
+{
+	struct strbuf sb = {0};
+	struct evtx_value v = {.type = type, .size = (uint32_t)size, .data = data};
+	evtx_value_render(&sb, &v);
+	snprintf(text, sizeof text, "%s", sb.len ? sb_cstr(&sb) : "");
+	sb_free(&sb);
+	return text;
+}
+
+#define R(type, ...) render(type, (const uint8_t[]){__VA_ARGS__}, sizeof((const uint8_t[]){__VA_ARGS__}))
+
+static void integers(void **state)
+{
+	(void)state;
+	assert_string_equal(R(EVTX_INT8, 0xff), "-1");
+	assert_string_equal(R(EVTX_UINT8, 0xff), "255");
+	assert_string_equal(R(EVTX_INT16, 0x00, 0x80), "-32768");
+	assert_string_equal(R(EVTX_UINT16, 0x41, 0x12), "4673");
+	assert_string_equal(R(EVTX_INT32, 0xff, 0xff, 0xff, 0xff), "-1");
+	assert_string_equal(R(EVTX_UINT32, 0x10, 0x27, 0, 0), "10000");
+	assert_string_equal(R(EVTX_INT64, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), "-2");
+	assert_string_equal(R(EVTX_UINT64, 0, 0, 0, 0, 0, 0, 0, 0x80), "9223372036854775808");
+	assert_string_equal(R(EVTX_HEXINT32, 0x6d, 0, 0, 0xc0), "0xc000006d");
+	assert_string_equal(R(EVTX_HEXINT64, 0xe7, 0x03, 0, 0, 0, 0, 0, 0), "0x3e7");
+	assert_string_equal(R(EVTX_SIZET, 0x4c, 0x02, 0, 0), "0x24c");
+	assert_string_equal(R(EVTX_SIZET, 0x4c, 0x02, 0, 0, 0, 0, 0, 0x01), "0x10000000000024c");
+}
+
+static void booleans_and_reals(void **state)
+{
+	(void)state;
+	assert_string_equal(R(EVTX_BOOL, 0, 0, 0, 0), "false");
+	assert_string_equal(R(EVTX_BOOL, 1, 0, 0, 0), "true");
+	assert_string_equal(R(EVTX_BOOL, 0, 0, 2, 0), "true"); /* irregular values: nonzero is true */
+	assert_string_equal(R(EVTX_REAL32, 0, 0, 0xc0, 0x3f), "1.5");
+	assert_string_equal(R(EVTX_REAL64, 0, 0, 0, 0, 0, 0, 0x04, 0xc0), "-2.5");
+}
+
+static void strings(void **state)
+{
+	(void)state;
+	assert_string_equal(R(EVTX_STRING, 'U', 0, 's', 0, 'e', 0, 'r', 0, '3', 0, '2', 0, ' ', 0), "User32 ");
+	assert_string_equal(R(EVTX_STRING, 'a', 0, 0, 0, 'b', 0), "a");                    /* cut at NUL */
+	assert_string_equal(R(EVTX_STRING, 0xe9, 0x00, 0x3d, 0xd8, 0x00, 0xde), "\xc3\xa9\xf0\x9f\x98\x80");
+	assert_string_equal(R(EVTX_STRING, 0x00, 0xd8, 'x', 0), "\xef\xbf\xbdx");         /* lone surrogate */
+	assert_string_equal(R(EVTX_ANSI, 'c', 0x80, 0xe9, 0), "c\xe2\x82\xac\xc3\xa9");  /* windows-1252 */
+}
+
+static void structured(void **state)
+{
+	(void)state;
+	assert_string_equal(R(EVTX_GUID, 0x25, 0x96, 0x84, 0x54, 0x78, 0x54, 0x94, 0x49, 0xa5, 0xba, 0x3e, 0x3b, 0x03,
+			      0x28, 0xc3, 0x0d),
+			    "{54849625-5478-4994-A5BA-3E3B0328C30D}");
+	assert_string_equal(R(EVTX_SID, 1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0), "S-1-5-18");
+	assert_string_equal(R(EVTX_SID, 1, 2, 0, 0, 0, 0, 0, 5, 32, 0, 0, 0, 0x21, 0x02, 0, 0), "S-1-5-32-545");
+	assert_string_equal(R(EVTX_SID, 1, 3, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0), "S-1-5-21"); /* truncated: what fits */
+	assert_string_equal(R(EVTX_BINARY, 0xd9, 0x06, 0, 0), "D9060000");
+	assert_string_equal(R(EVTX_NULL, 0), "");
+}
+
+static void times(void **state)
+{
+	(void)state;
+	/* 2016-06-29T15:24:34.3460000Z = 131116874743460000 ticks */
+	uint64_t ft = 131116874743460000ULL;
+	uint8_t b[8];
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(ft >> (8 * i));
+	assert_string_equal(render(EVTX_FILETIME, b, 8), "2016-06-29T15:24:34.346000000Z");
+	assert_string_equal(R(EVTX_SYSTEMTIME, 0xe0, 0x07, 6, 0, 3, 0, 29, 0, 15, 0, 24, 0, 34, 0, 0x5a, 0x01),
+			    "2016-06-29T15:24:34.346Z");
+	int64_t t;
+	assert_true(evtx_parse_iso8601("2016-06-29T15:24:34.3460000Z", 28, &t));
+	assert_int_equal(t, (int64_t)ft);
+	assert_true(evtx_parse_iso8601("2016-06-29T17:24:34.346+02:00", 29, &t));
+	assert_int_equal(t, (int64_t)ft);
+	assert_false(evtx_parse_iso8601("2016-13-29T00:00:00Z", 20, &t));
+	struct evtx_value st = {.type = EVTX_SYSTEMTIME, .size = 16,
+				.data = (const uint8_t[]){0xe0, 0x07, 6, 0, 3, 0, 29, 0, 15, 0, 24, 0, 34, 0, 0x5a, 0x01}};
+	assert_true(evtx_value_filetime(&st, &t));
+	assert_int_equal(t, (int64_t)ft);
+}
+
+static void arrays(void **state)
+{
+	(void)state;
+	const uint8_t sa[] = {'a', 0, 0, 0, 0, 0, 'b', 0, '-', 0, 'c', 0, 0, 0};
+	struct evtx_value v = {.type = EVTX_ARRAY | EVTX_STRING, .size = sizeof sa, .data = sa};
+	assert_int_equal(evtx_array_count(&v), 3);
+	struct evtx_value item;
+	assert_true(evtx_array_item(&v, 1, &item));
+	assert_int_equal(item.size, 0); /* an empty item stays an item */
+	assert_true(evtx_array_item(&v, 2, &item));
+	assert_string_equal(render(item.type, item.data, item.size), "b-c");
+	assert_false(evtx_array_item(&v, 3, &item));
+	assert_string_equal(render(EVTX_ARRAY | EVTX_STRING, sa, sizeof sa), "a, , b-c");
+	assert_string_equal(R(EVTX_ARRAY | EVTX_UINT16, 1, 0, 2, 0), "1, 2");
+	assert_string_equal(R(EVTX_ARRAY | EVTX_SID, 1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1),
+			    "S-1-5-18, S-1-1");
+	struct evtx_value empty = {.type = EVTX_ARRAY | EVTX_STRING, .size = 0, .data = sa};
+	assert_int_equal(evtx_array_count(&empty), 1); /* an empty array still yields one element */
+}
+
+static void numbers(void **state)
+{
+	(void)state;
+	uint64_t x;
+	struct evtx_value v = {.type = EVTX_UTF8, .size = 4, .data = (const uint8_t *)"4625"};
+	assert_true(evtx_value_u64(&v, &x));
+	assert_int_equal(x, 4625);
+	v = (struct evtx_value){.type = EVTX_UTF8, .size = 10, .data = (const uint8_t *)"0xC000006D"};
+	assert_true(evtx_value_u64(&v, &x));
+	assert_int_equal(x, 0xc000006d);
+	v = (struct evtx_value){.type = EVTX_UTF8, .size = 3, .data = (const uint8_t *)"4a5"};
+	assert_false(evtx_value_u64(&v, &x));
+	v = (struct evtx_value){.type = EVTX_UINT16, .size = 1, .data = (const uint8_t *)"x"};
+	assert_false(evtx_value_u64(&v, &x)); /* shorter than its type */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(integers), cmocka_unit_test(booleans_and_reals), cmocka_unit_test(strings),
+		cmocka_unit_test(structured), cmocka_unit_test(times), cmocka_unit_test(arrays),
+		cmocka_unit_test(numbers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
