@@ -35,7 +35,8 @@ static int cmp_range(const void *a, const void *b)
 
 static void ranges_seal(struct id_ranges *s)
 {
-	qsort(s->r, s->n, sizeof *s->r, cmp_range);
+	if (s->n > 1)
+		qsort(s->r, s->n, sizeof *s->r, cmp_range);
 	size_t k = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		if (k && s->r[i][0] <= s->r[k - 1][1] + 1) {
@@ -105,7 +106,8 @@ static int cmp_carved_pos(const void *a, const void *b)
 /* Drops carved copies of live records and of each other; what remains is sorted by position. */
 static void carved_dedup(struct carved_list *l, const struct id_ranges *live, unsigned long *dropped)
 {
-	qsort(l->v, l->n, sizeof *l->v, cmp_carved_id);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, cmp_carved_id);
 	size_t k = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		if (ranges_has(live, l->v[i].id) || (k && l->v[k - 1].id == l->v[i].id)) {
@@ -115,7 +117,8 @@ static void carved_dedup(struct carved_list *l, const struct id_ranges *live, un
 		l->v[k++] = l->v[i];
 	}
 	l->n = k;
-	qsort(l->v, l->n, sizeof *l->v, cmp_carved_pos);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, cmp_carved_pos);
 }
 
 bool evtx_file_records(const char *path, struct evtx_chunk *c, struct diag *d, evtx_record_fn fn, void *ctx,

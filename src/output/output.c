@@ -49,6 +49,10 @@ void json_escape(struct strbuf *out, const char *s, size_t n)
 			case '\t': sb_adds(out, "\\t"); break;
 			default: sb_printf(out, "\\u%04x", c);
 			}
+		} else if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+			   ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9)) {
+			sb_printf(out, "\\u%04x", 0x2000 + (unsigned char)s[i + 2] - 0x80); /* U+2028/2029 break lines */
+			i += 2;
 		} else {
 			sb_addc(out, (char)c);
 		}
