@@ -19,6 +19,7 @@ struct output_record {
 struct output_format {
 	const char *name;
 	const char *description;
+	bool needs_event;       /* writes from the event model (else only its flags and source are set) */
 	/* Appends one record's text to out; false (with *err) if the document could not be walked. */
 	bool (*write)(struct strbuf *out, const struct output_record *r, const char **err);
 };

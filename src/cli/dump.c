@@ -81,25 +81,30 @@ static void emit(void *ctx, struct evtx_chunk *c, const struct evtx_record *rec)
 		return;
 	arena_reset(a);
 	uint64_t file_off = c->file_offset + rec->offset;
-	if (!rec->recovered && (d->ids.n || d->provider)) {
+	bool filtered = d->ids.n || d->provider, peeked = false;
+	if (filtered) { /* decide from the template values alone when the record allows it */
 		uint32_t id;
 		struct evtx_value prov;
-		if (evtx_record_peek(c, rec, a, &id, &prov) &&
-		    ((d->ids.n && !id_list_has(&d->ids, id)) || (d->provider && !provider_is(&prov, d->provider))))
+		peeked = evtx_record_peek(c, rec, a, &id, &prov);
+		if (peeked && ((d->ids.n && !id_list_has(&d->ids, id)) || (d->provider && !provider_is(&prov, d->provider))))
 			return;
 	}
 	struct bx_fragment frag;
 	const char *err = NULL;
 	uint32_t err_off = 0;
-	struct event ev;
-	if (!evtx_record_compile(c, rec, a, &frag, &err, &err_off) || !event_from_fragment(&ev, &c->bx, &frag, a, &err)) {
+	struct event ev = {0};
+	bool need_event = d->format->needs_event || (filtered && !peeked);
+	if (!evtx_record_compile(c, rec, a, &frag, &err, &err_off) ||
+	    (need_event && !event_from_fragment(&ev, &c->bx, &frag, a, &err))) {
 		decode_failed(d, rec, err_off ? c->file_offset + err_off : file_off, err);
 		return;
 	}
-	if (d->ids.n && !((ev.has & EV_HAS_EVENT_ID) && id_list_has(&d->ids, ev.event_id)))
-		return;
-	if (d->provider && !provider_is(&ev.provider_name, d->provider))
-		return;
+	if (filtered && !peeked) {
+		if (d->ids.n && !((ev.has & EV_HAS_EVENT_ID) && id_list_has(&d->ids, ev.event_id)))
+			return;
+		if (d->provider && !provider_is(&ev.provider_name, d->provider))
+			return;
+	}
 	ev.header_record_id = rec->id;
 	ev.written_time = (int64_t)rec->written_time;
 	ev.recovered = rec->recovered;

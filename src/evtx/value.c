@@ -131,30 +131,37 @@ static void put_utf8(struct strbuf *out, uint32_t c)
 void utf16_to_utf8(struct strbuf *out, const uint8_t *p, size_t nbytes)
 {
 	size_t n = nbytes / 2;
-	sb_reserve(out, n);
+	sb_reserve(out, 3 * n); /* a UTF-16 unit never needs more than 3 bytes; a pair needs 4 for 2 units */
+	char *o = out->data + out->len;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t c = le16(p + 2 * i);
-		if (c == 0)
-			break;
 		if (c < 0x80) {
-			out->data[out->len++] = (char)c;
-			sb_reserve(out, n - i);
+			if (c == 0)
+				break;
+			*o++ = (char)c;
 			continue;
 		}
-		if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
-			uint32_t lo = le16(p + 2 * i + 2);
-			if (lo >= 0xdc00 && lo < 0xe000) {
-				c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
-				i++;
-			} else {
-				c = 0xfffd;
-			}
+		if (c >= 0xd800 && c < 0xdc00 && i + 1 < n && le16(p + 2 * i + 2) >= 0xdc00 && le16(p + 2 * i + 2) < 0xe000) {
+			c = 0x10000 + ((c - 0xd800) << 10) + (le16(p + 2 * i + 2) - 0xdc00);
+			i++;
 		} else if (c >= 0xd800 && c < 0xe000) {
 			c = 0xfffd;
 		}
-		put_utf8(out, c);
-		sb_reserve(out, n - i);
+		if (c < 0x800) {
+			*o++ = (char)(0xc0 | c >> 6);
+			*o++ = (char)(0x80 | (c & 0x3f));
+		} else if (c < 0x10000) {
+			*o++ = (char)(0xe0 | c >> 12);
+			*o++ = (char)(0x80 | (c >> 6 & 0x3f));
+			*o++ = (char)(0x80 | (c & 0x3f));
+		} else {
+			*o++ = (char)(0xf0 | c >> 18);
+			*o++ = (char)(0x80 | (c >> 12 & 0x3f));
+			*o++ = (char)(0x80 | (c >> 6 & 0x3f));
+			*o++ = (char)(0x80 | (c & 0x3f));
+		}
 	}
+	out->len = (size_t)(o - out->data);
 }
 
 /* windows-1252 code points for 0x80..0x9f (0 = undefined there, rendered as U+FFFD) */
@@ -183,10 +190,25 @@ static void render_hex(struct strbuf *out, const uint8_t *p, size_t n)
 	}
 }
 
+static void put_hex(char *o, uint64_t v, int digits)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	while (digits--) {
+		o[digits] = hex[v & 15];
+		v >>= 4;
+	}
+}
+
 static void render_guid(struct strbuf *out, const uint8_t *p)
 {
-	sb_printf(out, "{%08" PRIX32 "-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}", le32(p), le16(p + 4), le16(p + 6),
-		  p[8], p[9], p[10], p[11], p[12], p[13], p[14], p[15]);
+	char g[38] = "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}";
+	put_hex(g + 1, le32(p), 8);
+	put_hex(g + 10, le16(p + 4), 4);
+	put_hex(g + 15, le16(p + 6), 4);
+	put_hex(g + 20, (uint64_t)p[8] << 8 | p[9], 4);
+	for (int i = 0; i < 6; i++)
+		put_hex(g + 25 + 2 * i, p[10 + i], 2);
+	sb_add(out, g, sizeof g);
 }
 
 static void render_sid(struct strbuf *out, const uint8_t *p, size_t n)
@@ -198,12 +220,17 @@ static void render_sid(struct strbuf *out, const uint8_t *p, size_t n)
 	uint64_t auth = 0;
 	for (int i = 2; i < 8; i++)
 		auth = auth << 8 | p[i];
+	sb_add(out, "S-", 2);
+	sb_add_u64(out, p[0]);
+	sb_addc(out, '-');
 	if (auth >> 32)
-		sb_printf(out, "S-%u-0x%012" PRIX64, p[0], auth);
+		sb_printf(out, "0x%012" PRIX64, auth);
 	else
-		sb_printf(out, "S-%u-%" PRIu64, p[0], auth);
-	for (size_t i = 0; i < p[1] && 8 + 4 * i + 4 <= n; i++)
-		sb_printf(out, "-%" PRIu32, le32(p + 8 + 4 * i));
+		sb_add_u64(out, auth);
+	for (size_t i = 0; i < p[1] && 8 + 4 * i + 4 <= n; i++) {
+		sb_addc(out, '-');
+		sb_add_u64(out, le32(p + 8 + 4 * i));
+	}
 }
 
 /* Days from civil date (proleptic Gregorian), after H. Hinnant's public-domain algorithm. */
@@ -231,6 +258,14 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 }
 
 enum { TICKS_PER_SEC = 10000000 };
+
+static void put_dec(char *o, uint64_t v, int digits)
+{
+	while (digits--) {
+		o[digits] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
 static const int64_t EPOCH_1601_DAYS = -134774; /* days from 1970-01-01 back to 1601-01-01 */
 
 void evtx_filetime_render(struct strbuf *out, int64_t ticks)
@@ -248,8 +283,20 @@ void evtx_filetime_render(struct strbuf *out, int64_t ticks)
 	int64_t y;
 	unsigned m, d;
 	civil_from_days(days + EPOCH_1601_DAYS, &y, &m, &d);
-	sb_printf(out, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02u.%07" PRId64 "00Z", y, m, d, (unsigned)(sod / 3600),
-		  (unsigned)(sod / 60 % 60), (unsigned)(sod % 60), frac);
+	if (y < 0 || y > 9999) {
+		sb_printf(out, "%" PRId64 "-%02u-%02uT%02u:%02u:%02u.%07" PRId64 "00Z", y, m, d, (unsigned)(sod / 3600),
+			  (unsigned)(sod / 60 % 60), (unsigned)(sod % 60), frac);
+		return;
+	}
+	char t[30] = "YYYY-MM-DDTHH:MM:SS.fffffff00Z";
+	put_dec(t, (uint64_t)y, 4);
+	put_dec(t + 5, m, 2);
+	put_dec(t + 8, d, 2);
+	put_dec(t + 11, (uint64_t)sod / 3600, 2);
+	put_dec(t + 14, (uint64_t)sod / 60 % 60, 2);
+	put_dec(t + 17, (uint64_t)sod % 60, 2);
+	put_dec(t + 20, (uint64_t)frac, 7);
+	sb_add(out, t, sizeof t);
 }
 
 static int64_t ticks_from_civil(int64_t y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned s)
@@ -409,14 +456,14 @@ static void render_scalar(struct strbuf *out, const struct evtx_value *v)
 	case EVTX_STRING: case EVTX_CDATA: utf16_to_utf8(out, p, v->size); break;
 	case EVTX_ANSI: cp1252_to_utf8(out, p, v->size); break;
 	case EVTX_UTF8: sb_add(out, p, v->size); break;
-	case EVTX_INT8: sb_printf(out, "%d", (int8_t)p[0]); break;
-	case EVTX_UINT8: sb_printf(out, "%u", p[0]); break;
-	case EVTX_INT16: sb_printf(out, "%d", (int16_t)le16(p)); break;
-	case EVTX_UINT16: sb_printf(out, "%u", le16(p)); break;
-	case EVTX_INT32: sb_printf(out, "%" PRId32, (int32_t)le32(p)); break;
-	case EVTX_UINT32: sb_printf(out, "%" PRIu32, le32(p)); break;
-	case EVTX_INT64: sb_printf(out, "%" PRId64, (int64_t)le64(p)); break;
-	case EVTX_UINT64: sb_printf(out, "%" PRIu64, le64(p)); break;
+	case EVTX_INT8: sb_add_i64(out, (int8_t)p[0]); break;
+	case EVTX_UINT8: sb_add_u64(out, p[0]); break;
+	case EVTX_INT16: sb_add_i64(out, (int16_t)le16(p)); break;
+	case EVTX_UINT16: sb_add_u64(out, le16(p)); break;
+	case EVTX_INT32: sb_add_i64(out, (int32_t)le32(p)); break;
+	case EVTX_UINT32: sb_add_u64(out, le32(p)); break;
+	case EVTX_INT64: sb_add_i64(out, (int64_t)le64(p)); break;
+	case EVTX_UINT64: sb_add_u64(out, le64(p)); break;
 	case EVTX_REAL32: {
 		float f;
 		uint32_t u = le32(p);
@@ -435,9 +482,9 @@ static void render_scalar(struct strbuf *out, const struct evtx_value *v)
 	case EVTX_GUID: render_guid(out, p); break;
 	case EVTX_SIZET:
 		if (v->size == 8)
-			sb_printf(out, "0x%" PRIx64, le64(p));
+			sb_add_hex(out, le64(p));
 		else if (v->size == 4)
-			sb_printf(out, "0x%" PRIx32, le32(p));
+			sb_add_hex(out, le32(p));
 		else
 			render_hex(out, p, v->size);
 		break;
@@ -447,8 +494,8 @@ static void render_scalar(struct strbuf *out, const struct evtx_value *v)
 			  le16(p + 10), le16(p + 12), le16(p + 14));
 		break;
 	case EVTX_SID: render_sid(out, p, v->size); break;
-	case EVTX_HEXINT32: sb_printf(out, "0x%" PRIx32, le32(p)); break;
-	case EVTX_HEXINT64: sb_printf(out, "0x%" PRIx64, le64(p)); break;
+	case EVTX_HEXINT32: sb_add_hex(out, le32(p)); break;
+	case EVTX_HEXINT64: sb_add_hex(out, le64(p)); break;
 	case EVTX_ENTREF: {
 		static const struct { const char *name, *text; } ents[] = {
 			{"lt", "<"}, {"gt", ">"}, {"amp", "&"}, {"quot", "\""}, {"apos", "'"}};

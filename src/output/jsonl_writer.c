@@ -132,5 +132,6 @@ static bool write_jsonl(struct strbuf *out, const struct output_record *r, const
 const struct output_format output_jsonl = {
 	.name = "jsonl",
 	.description = "one JSON object per record (the event model)",
+	.needs_event = true,
 	.write = write_jsonl,
 };

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sb_reserve(struct strbuf *sb, size_t extra)
+void sb_grow(struct strbuf *sb, size_t extra)
 {
 	if (sb->cap - sb->len > extra)
 		return;
@@ -22,19 +22,39 @@ void sb_reserve(struct strbuf *sb, size_t extra)
 	sb->cap = cap;
 }
 
-void sb_add(struct strbuf *sb, const void *data, size_t len)
+void sb_add_u64(struct strbuf *sb, uint64_t v)
 {
-	sb_reserve(sb, len);
-	memcpy(sb->data + sb->len, data, len);
-	sb->len += len;
+	char buf[20];
+	size_t n = 0;
+	do {
+		buf[sizeof buf - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sb_add(sb, buf + sizeof buf - n, n);
 }
 
-void sb_adds(struct strbuf *sb, const char *s) { sb_add(sb, s, strlen(s)); }
-
-void sb_addc(struct strbuf *sb, char c)
+void sb_add_i64(struct strbuf *sb, int64_t v)
 {
-	sb_reserve(sb, 1);
-	sb->data[sb->len++] = c;
+	if (v < 0) {
+		sb_addc(sb, '-');
+		sb_add_u64(sb, (uint64_t)0 - (uint64_t)v);
+	} else {
+		sb_add_u64(sb, (uint64_t)v);
+	}
+}
+
+void sb_add_hex(struct strbuf *sb, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char buf[18];
+	size_t n = 0;
+	do {
+		buf[sizeof buf - ++n] = digits[v & 15];
+		v >>= 4;
+	} while (v);
+	buf[sizeof buf - ++n] = 'x';
+	buf[sizeof buf - ++n] = '0';
+	sb_add(sb, buf + sizeof buf - n, n);
 }
 
 void sb_printf(struct strbuf *sb, const char *fmt, ...)
