@@ -71,10 +71,7 @@ void evtx_reader_close(struct evtx_reader *r)
 
 static bool all_zero(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
+	return n == 0 || (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0);
 }
 
 /* Reads the slot; returns false for an empty slot or an I/O error (reported). */
@@ -127,9 +124,27 @@ static bool load_slot(struct evtx_reader *r, uint64_t slot, struct evtx_chunk *c
 	return true;
 }
 
+/* Sparse files (partial copies, VSS extracts) have holes where zero slots are: jump over them. */
+static void skip_hole(struct evtx_reader *r)
+{
+#ifdef SEEK_DATA
+	off_t off = (off_t)(EVTX_FILE_HEADER_BLOCK + r->next_slot * EVTX_CHUNK_SIZE);
+	off_t data = lseek(r->fd, off, SEEK_DATA);
+	if (data < 0 && errno == ENXIO)
+		r->next_slot = r->nslots; /* nothing but a hole up to the end */
+	else if (data > off)
+		r->next_slot = ((uint64_t)data - EVTX_FILE_HEADER_BLOCK) / EVTX_CHUNK_SIZE;
+#else
+	(void)r;
+#endif
+}
+
 bool evtx_reader_next_chunk(struct evtx_reader *r, struct evtx_chunk *c)
 {
 	while (r->next_slot < r->nslots) {
+		skip_hole(r);
+		if (r->next_slot >= r->nslots)
+			break;
 		uint64_t slot = r->next_slot++;
 		if (load_slot(r, slot, c, true))
 			return true;
