@@ -1,0 +1,338 @@
+#!/usr/bin/python3
+"""mkfixtures.py: writes AD FS farm fixtures (real EVTX files, XML exports) and the bad-credential attempts they
+contain, derived from the scenario parameters below (not from badcreds' output).
+
+usage: mkfixtures.py OUT_DIR
+Writes OUT_DIR/<server>.evtx per server and the same events as <server>.xml (wevtutil qe /f:xml form: what the
+events are meant to hold), ADFS-JP-saved.xml (Event Viewer "Save as XML" form), ADFS03-damaged.evtx (cut in its
+second chunk), and expected.json: every attempt with server,
+time, user as typed, submitter IP and outcome, in time order, plus the event counts per file.
+
+Scenarios (see ../shared/reference/adfs-events.md for the event layouts):
+  contoso, AD FS 2016+ (ADFS01, ADFS02), English, verbose audits 403/410/411/412/501/1203 + 4625:
+    a password spray from one public IP over 8 users (one unknown user), a brute force that ends in extranet
+    lockout (516 + 1210, no 4625 any more), an AD lockout (4625 0xC0000234), a stale service credential typed as
+    DOMAIN\\user from a private IP every 10 minutes, legacy auth proxied by Exchange Online (zero activity ID,
+    attacker IPv6 in x-ms-forwarded-client-ip), hyphenated user names, one success (412) that is not an attempt.
+  fabrikam, AD FS 2012 R2 (ADFS-OLD), French: 411 with and without the client IP field (hotfix 3134222 missing),
+    IP then only in 501; a 411 alone whose French text says the account is locked.
+  AD FS 2016 in Japanese (ADFS-JP): 1203 + 411 + 4625, and a 411 alone with the Japanese message.
+  ADFS03: two attempts, then filler events over a second chunk that is cut in the middle.
+"""
+import datetime
+import json
+import os
+import struct
+import sys
+import uuid
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from evtx_writer import (BINXML, Element, FILETIME, GUID, HEXINT32, HEXINT64, SID, STRING, STRING_ARRAY,  # noqa
+                         Sub, Template, UINT8, UINT16, UINT32, UINT64, write_file, HEADER, CHUNK)
+
+EPOCH = datetime.datetime(1601, 1, 1, tzinfo=datetime.timezone.utc)
+BASE = datetime.datetime(2026, 11, 20, 8, 0, 0, tzinfo=datetime.timezone.utc)
+SECURITY_GUID = '{54849625-5478-4994-a5ba-3e3b0328c30d}'
+NS = 'http://schemas.microsoft.com/win/2004/08/events/event'
+ZERO = '00000000-0000-0000-0000-000000000000'
+SERVICE_HOST = 'C:\\Windows\\ADFS\\Microsoft.IdentityServer.ServiceHost.exe'
+USERNAME_TOKEN = 'http://schemas.microsoft.com/ws/2006/05/identitymodel/tokens/UserName'
+RC = 'http://schemas.microsoft.com/2012/01/requestcontext/claims/'
+
+MESSAGES = {  # Win32 texts AD FS appends to 411 Data[2], by farm language
+    'en': {'bad': 'The user name or password is incorrect',
+           'locked': 'The referenced account is currently locked out and may not be logged on to'},
+    'fr': {'bad': "Le nom d'utilisateur ou le mot de passe est incorrect",
+           'locked': 'Le compte référencé est actuellement verrouillé et il se peut qu’il ne soit pas possible de '
+                     's’y connecter'},
+    'ja': {'bad': 'ユーザー名またはパスワードが正しくありません',
+           'locked': '参照されたアカウントは現在ロックアウトされているため、ログオンできない可能性があります'},
+}
+
+# System template shared by every event: values 0-16, then 17 = EventData (nested BinXml or a StringArray).
+def system(eventdata):
+    s = Element('System', children=[
+        Element('Provider', [('Name', Sub(0, STRING)), ('Guid', Sub(1, GUID, optional=True))]),
+        Element('EventID', [('Qualifiers', Sub(2, UINT16, optional=True))], [Sub(3, UINT16)]),
+        Element('Version', children=[Sub(4, UINT8)]),
+        Element('Level', children=[Sub(5, UINT8)]),
+        Element('Task', children=[Sub(6, UINT16)]),
+        Element('Opcode', children=[Sub(7, UINT8)]),
+        Element('Keywords', children=[Sub(8, HEXINT64)]),
+        Element('TimeCreated', [('SystemTime', Sub(9, FILETIME))]),
+        Element('EventRecordID', children=[Sub(10, UINT64)]),
+        Element('Correlation', [('ActivityID', Sub(11, GUID, optional=True))]),
+        Element('Execution', [('ProcessID', Sub(12, UINT32)), ('ThreadID', Sub(13, UINT32))]),
+        Element('Channel', children=[Sub(14, STRING)]),
+        Element('Computer', children=[Sub(15, STRING)]),
+        Element('Security', [('UserID', Sub(16, SID, optional=True))]),
+    ])
+    return Element('Event', [('xmlns', NS)], [s, eventdata])
+
+MODERN = Template(system(Sub(17, BINXML)))
+CLASSIC = Template(system(Element('EventData', children=[
+    Element('Data', children=[Sub(17, STRING_ARRAY, dependency=True)])])))
+
+F4625 = [('SubjectUserSid', SID), ('SubjectUserName', STRING), ('SubjectDomainName', STRING),
+         ('SubjectLogonId', HEXINT64), ('TargetUserSid', SID), ('TargetUserName', STRING),
+         ('TargetDomainName', STRING), ('Status', HEXINT32), ('FailureReason', STRING), ('SubStatus', HEXINT32),
+         ('LogonType', UINT32), ('LogonProcessName', STRING), ('AuthenticationPackageName', STRING),
+         ('WorkstationName', STRING), ('TransmittedServices', STRING), ('LmPackageName', STRING),
+         ('KeyLength', UINT32), ('ProcessId', HEXINT64), ('ProcessName', STRING), ('IpAddress', STRING),
+         ('IpPort', STRING)]
+F4624 = [('SubjectUserSid', SID), ('SubjectUserName', STRING), ('TargetUserName', STRING), ('LogonType', UINT32),
+         ('IpAddress', STRING)]
+
+
+def named_template(fields):
+    return Template(Element('EventData', children=[
+        Element('Data', [('Name', n)], [Sub(i, t)]) for i, (n, t) in enumerate(fields)]))
+
+
+T4625, T4624 = named_template(F4625), named_template(F4624)
+
+
+def filetime(t):
+    d = t - EPOCH
+    return (d.days * 86400 + d.seconds) * 10**7 + d.microseconds * 10
+
+
+def iso(t):
+    return t.strftime('%Y-%m-%dT%H:%M:%S.') + f'{t.microsecond:06d}' + '0Z'
+
+
+class Log:
+    """The events of one server, kept as (time, kind, fields) so they can go to EVTX or XML."""
+
+    def __init__(self, server, locale='en'):
+        self.server, self.locale, self.events = server, locale, []
+
+    def adfs(self, t, event_id, data, failure=True):
+        self.events.append((t, 'adfs', event_id, data, failure))
+
+    def security(self, t, event_id, fields, values):
+        self.events.append((t, 'security', event_id, (fields, values), True))
+
+    def records(self):
+        """(filetime, template, values) in time order, EventRecordID = position."""
+        out = []
+        for n, (t, kind, event_id, data, failure) in enumerate(sorted(self.events, key=lambda e: e[0]), 1):
+            if kind == 'adfs':
+                keywords = 0x8090000000000000 if failure else 0x80a0000000000000
+                values = [(STRING, 'AD FS Auditing'), (GUID, None), (UINT16, 0), (UINT16, event_id), (UINT8, 0),
+                          (UINT8, 0), (UINT16, 3), (UINT8, 0), (HEXINT64, keywords), (FILETIME, filetime(t)),
+                          (UINT64, n), (GUID, None), (UINT32, 2244), (UINT32, 5120), (STRING, 'Security'),
+                          (STRING, self.server), (SID, None), (STRING_ARRAY, data)]
+                out.append((filetime(t), CLASSIC, values))
+            else:
+                fields, vals = data
+                tpl = T4625 if fields is F4625 else T4624
+                values = [(STRING, 'Microsoft-Windows-Security-Auditing'), (GUID, SECURITY_GUID), (UINT16, None),
+                          (UINT16, event_id), (UINT8, 0), (UINT8, 0), (UINT16, 12544), (UINT8, 0),
+                          (HEXINT64, 0x8010000000000000 if event_id == 4625 else 0x8020000000000000),
+                          (FILETIME, filetime(t)), (UINT64, n), (GUID, None), (UINT32, 708), (UINT32, 1488),
+                          (STRING, 'Security'), (STRING, self.server), (SID, None),
+                          (BINXML, (tpl, [(ft, v) for (_, ft), v in zip(fields, vals)]))]
+                out.append((filetime(t), MODERN, values))
+        return out
+
+    def xml_events(self):
+        """The same events as Windows renders them in XML (wevtutil qe /f:xml)."""
+        out = []
+        for n, (t, kind, event_id, data, failure) in enumerate(sorted(self.events, key=lambda e: e[0]), 1):
+            ev = ET.Element('Event', xmlns=NS)
+            s = ET.SubElement(ev, 'System')
+            if kind == 'adfs':
+                ET.SubElement(s, 'Provider', Name='AD FS Auditing')
+                ET.SubElement(s, 'EventID', Qualifiers='0').text = str(event_id)
+            else:
+                ET.SubElement(s, 'Provider', Name='Microsoft-Windows-Security-Auditing', Guid=SECURITY_GUID.upper())
+                ET.SubElement(s, 'EventID').text = str(event_id)
+            ET.SubElement(s, 'TimeCreated', SystemTime=iso(t))
+            ET.SubElement(s, 'EventRecordID').text = str(n)
+            ET.SubElement(s, 'Channel').text = 'Security'
+            ET.SubElement(s, 'Computer').text = self.server
+            ed = ET.SubElement(ev, 'EventData')
+            if kind == 'adfs':
+                for item in data:
+                    ET.SubElement(ed, 'Data').text = item
+            else:
+                fields, vals = data
+                for (name, ftype), v in zip(fields, vals):
+                    text = hex(v) if ftype in (HEXINT32, HEXINT64) else str(v)
+                    ET.SubElement(ed, 'Data', Name=name).text = text
+            out.append(ET.tostring(ev, encoding='unicode'))
+        return out
+
+
+def audit_xml(kind, user, ip, forwarded='', lockout=None):
+    """Data[1] of 1203/1210: the AuditBase document, as AD FS writes it."""
+    failure = 'ExtranetLockoutError' if lockout else 'CredentialValidationError'
+    code = 'AccountRestrictedAudit' if lockout else 'N/A'
+    lock = ''
+    if lockout:
+        lock = ('<Component xsi:type="LockoutConfigAuditComponent"><CurrentBadPasswordCount>%d'
+                '</CurrentBadPasswordCount><ConfigBadPasswordCount>5</ConfigBadPasswordCount><LastBadAttempt>'
+                '11/20/2026 08:00:00</LastBadAttempt><LockoutWindowConfig>00:30:00</LockoutWindowConfig>'
+                '</Component>' % lockout)
+    return ('<?xml version="1.0" encoding="utf-16"?>\r\n<AuditBase xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="%s"><AuditType>FreshCredentials'
+            '</AuditType><AuditResult>Failure</AuditResult><FailureType>%s</FailureType><ErrorCode>%s</ErrorCode>'
+            '<ContextComponents><Component xsi:type="ResourceAuditComponent"><RelyingParty>urn:federation:'
+            'MicrosoftOnline</RelyingParty><ClaimsProvider>N/A</ClaimsProvider><UserId>%s</UserId></Component>'
+            '<Component xsi:type="RequestAuditComponent"><Server>http://sts.contoso.com/adfs/services/trust'
+            '</Server><AuthProtocol>WSFederation</AuthProtocol><NetworkLocation>Extranet</NetworkLocation>'
+            '<IpAddress>%s</IpAddress><ForwardedIpAddress>%s</ForwardedIpAddress><ProxyIpAddress>N/A'
+            '</ProxyIpAddress><NetworkIpAddress>N/A</NetworkIpAddress><ProxyServer>WAP01</ProxyServer>'
+            '<UserAgentString>Mozilla/5.0</UserAgentString><Endpoint>/adfs/ls/</Endpoint></Component>%s'
+            '</ContextComponents></AuditBase>' % (kind, failure, code, user, ip, forwarded, lock))
+
+
+def claims_501(instance, pairs):
+    data = [instance]
+    for claim, value in pairs:
+        data += [claim, value]
+    return data + ['-'] * (21 - len(data))
+
+
+class Farm:
+    def __init__(self):
+        self.logs, self.expected = {}, []
+
+    def log(self, server, locale='en'):
+        return self.logs.setdefault(server, Log(server, locale))
+
+    def expect(self, log, t, user, ip, outcome):
+        self.expected.append({'server': log.server, 'time': iso(t), 'user': user, 'ip': ip, 'outcome': outcome})
+
+    def attempt_2016(self, log, t, user, ip, outcome='bad_password', status=0xC000006D, sub=0xC000006A,
+                     exo=False, forwarded=None, with_4625=True, message=True):
+        """One request with a bad credential on AD FS 2016+ at verbose audit level."""
+        activity = ZERO if exo else str(uuid.uuid5(uuid.NAMESPACE_DNS, f'{log.server}{t}{user}'))
+        instance = str(uuid.uuid5(uuid.NAMESPACE_URL, f'{log.server}{t}{user}'))
+        ms = datetime.timedelta(milliseconds=1)
+        ip_list = f'{forwarded},{ip}' if forwarded else ip
+        submitter = forwarded or ip
+        log.adfs(t, 403, [instance, activity, t.strftime('%Y-%m-%d %H:%M:%S'), ip, 'POST', '/adfs/ls/', '',
+                          '443', '10.0.0.5', 'Mozilla/5.0', '1234'])
+        if with_4625:
+            domain, target = ('', user) if '\\' not in user else user.split('\\', 1)
+            log.security(t + ms, 4625, F4625, [
+                'S-1-5-21-1004336348-1177238915-682003330-1105', 'adfssvc$', 'CONTOSO', 0x3e7, 'S-1-0-0', target,
+                domain, status, '%%2313' if status != 0xC0000234 else '%%2307', sub, 3, 'W', 'Negotiate',
+                log.server, '-', '-', 0, 0xd34, SERVICE_HOST, '-', '-'])
+        text = MESSAGES[log.locale]['locked' if outcome == 'locked_out' else 'bad']
+        log.adfs(t + 2 * ms, 1203, [activity, audit_xml('FreshCredentialAudit', user, ip_list, forwarded or '')])
+        log.adfs(t + 3 * ms, 411, [activity, USERNAME_TOKEN, f'{user}-{text}' if message else user,
+                                   f'System.IdentityModel.Tokens.SecurityTokenValidationException: {user} ---> '
+                                   f'System.ComponentModel.Win32Exception: {text}', ip_list])
+        claims = [(RC + 'x-ms-client-ip', ip), (RC + 'x-ms-endpoint-absolute-path', '/adfs/ls/')]
+        if exo:
+            claims = [(RC + 'x-ms-client-ip', ip), (RC + 'x-ms-forwarded-client-ip', ip_list),
+                      (RC + 'x-ms-client-application', 'Microsoft.Exchange.ActiveSync'),
+                      (RC + 'x-ms-endpoint-absolute-path', '/adfs/services/trust/2005/usernamemixed')]
+        log.adfs(t + 4 * ms, 501, claims_501(instance, claims))
+        self.expect(log, t, user, submitter, outcome)
+
+    def extranet_lockout(self, log, t, user, ip, count):
+        activity = str(uuid.uuid5(uuid.NAMESPACE_DNS, f'lock{log.server}{t}{user}'))
+        ms = datetime.timedelta(milliseconds=1)
+        log.adfs(t, 516, [activity, user, ip, str(count), '11/20/2026 08:00:00'])
+        log.adfs(t + ms, 1210, [activity, audit_xml('ExtranetLockoutAudit', user, ip, lockout=count)])
+        self.expect(log, t, user, ip, 'locked_out')
+
+    def attempt_2012r2(self, log, t, user, ip, outcome='bad_password', ip_field=True, with_4625=True):
+        activity = str(uuid.uuid5(uuid.NAMESPACE_DNS, f'{log.server}{t}{user}'))
+        instance = str(uuid.uuid5(uuid.NAMESPACE_URL, f'{log.server}{t}{user}'))
+        ms = datetime.timedelta(milliseconds=1)
+        if with_4625:
+            status = 0xC0000234 if outcome == 'locked_out' else 0xC000006D
+            log.security(t, 4625, F4625, [
+                'S-1-5-21-1004336348-1177238915-682003330-1105', 'adfssvc', 'FABRIKAM', 0x3e7, 'S-1-0-0', user, '',
+                status, '%%2313', 0xC000006A, 3, 'W', 'Negotiate', log.server, '-', '-', 0, 0x8d4, SERVICE_HOST,
+                '-', '-'])
+        text = MESSAGES[log.locale]['locked' if outcome == 'locked_out' else 'bad']
+        data = [activity, USERNAME_TOKEN, f'{user}-{text}',
+                f'System.IdentityModel.Tokens.SecurityTokenValidationException: {user} ---> '
+                f'System.ComponentModel.Win32Exception: {text}']
+        if ip_field:
+            data.append(ip)
+        log.adfs(t + ms, 411, data)
+        log.adfs(t + 2 * ms, 501, claims_501(instance, [(RC + 'x-ms-client-ip', ip)]))
+        self.expect(log, t, user, ip, outcome)
+
+
+def build(out):
+    farm = Farm()
+    minute = datetime.timedelta(minutes=1)
+    a1, a2 = farm.log('ADFS01.contoso.com'), farm.log('ADFS02.contoso.com')
+    # password spray: one public IP, many users, alternating servers
+    spray = ['alice@contoso.com', 'bob.o-neil@contoso-corp.com', 'jean-luc@contoso.com', 'dave@contoso.com',
+             'erin@contoso.com', 'frank@contoso.com', 'grace@contoso.com', 'nobody@contoso.com']
+    for i, user in enumerate(spray):
+        unknown = user.startswith('nobody')
+        farm.attempt_2016(a1 if i % 2 == 0 else a2, BASE + i * 7 * datetime.timedelta(seconds=1), user,
+                          '203.0.113.50', 'unknown_user' if unknown else 'bad_password',
+                          sub=0xC0000064 if unknown else 0xC000006A)
+    # brute force on one user until the extranet lockout, which then answers without asking a DC
+    t = BASE + 30 * minute
+    for i in range(5):
+        farm.attempt_2016(a1, t + i * 20 * datetime.timedelta(seconds=1), 'bob.o-neil@contoso-corp.com',
+                          '198.51.100.7')
+    for i in range(3):
+        farm.extranet_lockout(a1, t + (120 + 30 * i) * datetime.timedelta(seconds=1), 'bob.o-neil@contoso-corp.com',
+                              '198.51.100.7', 5 + i)
+    # AD account lockout reported by the DC through 4625 0xC0000234
+    farm.attempt_2016(a2, BASE + 50 * minute, 'jean-luc@contoso.com', '198.51.100.9', 'locked_out',
+                      status=0xC0000234, sub=0)
+    # a service with an old password: DOMAIN\user from a private IP every 10 minutes
+    for i in range(6):
+        farm.attempt_2016(a2, BASE + 60 * minute + i * 10 * minute, 'CONTOSO\\svc-sql', '10.1.2.3')
+    # legacy auth through Exchange Online: zero activity ID, the attacker's IPv6 forwarded by EXO
+    for i in range(3):
+        farm.attempt_2016(a1, BASE + 130 * minute + i * minute, 'carol@contoso.com', '40.92.0.10', exo=True,
+                          forwarded='2001:db8::1234')
+    # a success after the spray (412): not an attempt
+    a1.adfs(BASE + 140 * minute, 412, [str(uuid.uuid4()), str(uuid.uuid4()), USERNAME_TOKEN,
+                                       'urn:federation:MicrosoftOnline'], failure=False)
+
+    old = farm.log('ADFS-OLD.fabrikam.fr', 'fr')
+    farm.attempt_2012r2(old, BASE + 10 * minute, 'marie@fabrikam.fr', '192.0.2.44')
+    farm.attempt_2012r2(old, BASE + 11 * minute, 'marie@fabrikam.fr', '192.0.2.44', ip_field=False)
+    farm.attempt_2012r2(old, BASE + 12 * minute, 'paul@fabrikam.fr', '192.0.2.45', 'locked_out', with_4625=False)
+
+    jp = farm.log('ADFS-JP.contoso.co.jp', 'ja')
+    farm.attempt_2016(jp, BASE + 20 * minute, 'taro@contoso.co.jp', '203.0.113.77')
+    farm.attempt_2016(jp, BASE + 21 * minute, 'hanako@contoso.co.jp', '203.0.113.78', with_4625=False)
+
+    damaged = farm.log('ADFS03.contoso.com')
+    farm.attempt_2016(damaged, BASE + 5 * minute, 'ivan@contoso.com', '203.0.113.90')
+    farm.attempt_2016(damaged, BASE + 6 * minute, 'judy@contoso.com', '203.0.113.91')
+    for i in range(400):  # filler beyond the first chunk
+        damaged.security(BASE + 7 * minute + i * datetime.timedelta(seconds=1), 4624, F4624,
+                         ['S-1-5-18', 'ADFS03$', 'svc-backup', 5, '-'])
+
+    os.makedirs(out, exist_ok=True)
+    counts = {}
+    for server, log in farm.logs.items():
+        short = server.split('.')[0]
+        name = f'{short}-damaged.evtx' if short == 'ADFS03' else f'{short}.evtx'
+        path = os.path.join(out, name)
+        write_file(path, log.records())
+        counts[name] = len(log.events)
+        with open(os.path.join(out, f'{short}.xml'), 'w', encoding='utf-8') as f:
+            f.write(''.join(log.xml_events()))  # wevtutil qe Security /f:xml: events back to back, no root
+        if short == 'ADFS03':
+            with open(path, 'r+b') as f:
+                f.truncate(HEADER + CHUNK + CHUNK // 2)
+    events = jp.xml_events()
+    with open(os.path.join(out, 'ADFS-JP-saved.xml'), 'w', encoding='utf-8') as f:
+        f.write('<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n<Events>' + ''.join(events) + '</Events>')
+    expected = sorted(farm.expected, key=lambda e: (e['time'], e['server']))
+    with open(os.path.join(out, 'expected.json'), 'w') as f:
+        json.dump({'attempts': expected, 'events': counts}, f, indent=1, ensure_ascii=False)
+
+
+if __name__ == '__main__':
+    build(sys.argv[1])
