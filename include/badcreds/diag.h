@@ -18,6 +18,8 @@ struct diag {
 	unsigned long recovered_records;
 };
 
+#define DIAG_NO_OFFSET UINT64_MAX /* a message about the whole input */
+
 void diag_begin_file(struct diag *d, const char *file);
 void diag_report(struct diag *d, enum diag_level level, uint64_t offset, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

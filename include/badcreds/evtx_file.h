@@ -12,9 +12,9 @@ struct evtx_file_stats {
 /* Called for each record; the chunk is loaded and stays valid during the call. */
 typedef void (*evtx_record_fn)(void *ctx, struct evtx_chunk *c, const struct evtx_record *rec);
 
-/* Reads the file at path with `chunk` as the buffer; problems go to d (which names the file). false if the file
- * could not be opened or holds no EVTX data at all. */
-bool evtx_file_records(const char *path, struct evtx_chunk *chunk, struct diag *d, evtx_record_fn fn, void *ctx,
-		       struct evtx_file_stats *stats);
+/* Reads the open, seekable file fd (named `name` in messages) with `chunk` as the buffer; problems go to d. false
+ * if the file holds no EVTX data at all. */
+bool evtx_file_records(int fd, const char *name, struct evtx_chunk *chunk, struct diag *d, evtx_record_fn fn,
+		       void *ctx, struct evtx_file_stats *stats);
 
 #endif

@@ -39,7 +39,7 @@ struct evtx_record_iter {
 
 struct evtx_reader {
 	int fd;
-	const char *path;
+	const char *path;          /* name used in messages */
 	uint64_t size;
 	struct evtx_file_header header;
 	bool header_valid;
@@ -49,9 +49,9 @@ struct evtx_reader {
 	struct diag *diag;
 };
 
-/* Opens and checks the file header; false (with a message) if the file cannot be read at all. */
-bool evtx_reader_open(struct evtx_reader *r, const char *path, struct diag *d);
-void evtx_reader_close(struct evtx_reader *r);
+/* Checks the file header of an open, seekable file (the caller closes fd); false (with a message) if the file
+ * cannot be read at all. */
+bool evtx_reader_open(struct evtx_reader *r, int fd, const char *name, struct diag *d);
 
 /* Loads the next chunk that holds anything (all-zero slots are skipped); false at the end of the file. */
 bool evtx_reader_next_chunk(struct evtx_reader *r, struct evtx_chunk *c);

@@ -1,6 +1,8 @@
 /* dump.c: `badcreds dump`: prints the records of EVTX files as event XML or JSON lines. Live records come in file
  * order; records carved from damaged regions and slack follow each file, flagged, unless their EventRecordID is
  * already one of the file's live records (slack mostly holds older copies of them). */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,10 +162,16 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 		unsigned long unreadable = d.carved_unreadable;
 		d.path = argv[i];
 		diag_begin_file(&d.diag, d.path);
-		evtx_file_records(d.path, c, &d.diag, emit, &d, &st);
+		int fd = open(d.path, O_RDONLY);
+		if (fd < 0) {
+			diag_report(&d.diag, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(errno));
+		} else {
+			evtx_file_records(fd, d.path, c, &d.diag, emit, &d, &st);
+			close(fd);
+		}
 		d.duplicates += st.carved_duplicates;
 		if (d.carved_unreadable > unreadable && !d.quiet)
-			diag_report(&d.diag, DIAG_NOTE, 0, "%lu carved records could not be decoded (their templates are gone)",
+			diag_report(&d.diag, DIAG_NOTE, DIAG_NO_OFFSET, "%lu carved records could not be decoded (their templates are gone)",
 				    d.carved_unreadable - unreadable);
 		diag_end_file(&d.diag);
 	}

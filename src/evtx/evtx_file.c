@@ -121,11 +121,11 @@ static void carved_dedup(struct carved_list *l, const struct id_ranges *live, un
 		qsort(l->v, l->n, sizeof *l->v, cmp_carved_pos);
 }
 
-bool evtx_file_records(const char *path, struct evtx_chunk *c, struct diag *d, evtx_record_fn fn, void *ctx,
-		       struct evtx_file_stats *stats)
+bool evtx_file_records(int fd, const char *name, struct evtx_chunk *c, struct diag *d, evtx_record_fn fn,
+		       void *ctx, struct evtx_file_stats *stats)
 {
 	struct evtx_reader r;
-	if (!evtx_reader_open(&r, path, d))
+	if (!evtx_reader_open(&r, fd, name, d))
 		return false;
 	struct id_ranges live = {0};
 	struct carved_list carved = {0};
@@ -146,7 +146,7 @@ bool evtx_file_records(const char *path, struct evtx_chunk *c, struct diag *d, e
 		}
 	}
 	if (!any_chunk && !r.header_valid)
-		diag_report(d, DIAG_ERROR, 0, "not an EVTX file: no header and no chunk");
+		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "not an EVTX file: no header and no chunk");
 	ranges_seal(&live);
 	carved_dedup(&carved, &live, &stats->carved_duplicates);
 	uint64_t loaded = UINT64_MAX;
@@ -166,6 +166,5 @@ bool evtx_file_records(const char *path, struct evtx_chunk *c, struct diag *d, e
 	}
 	free(carved.v);
 	free(live.r);
-	evtx_reader_close(&r);
 	return any_chunk || r.header_valid;
 }

@@ -26,28 +26,22 @@ static bool read_at(int fd, uint8_t *buf, size_t n, uint64_t off, size_t *got)
 	return true;
 }
 
-bool evtx_reader_open(struct evtx_reader *r, const char *path, struct diag *d)
+bool evtx_reader_open(struct evtx_reader *r, int fd, const char *name, struct diag *d)
 {
 	memset(r, 0, sizeof *r);
-	r->path = path;
+	r->path = name;
 	r->diag = d;
-	r->fd = open(path, O_RDONLY);
-	if (r->fd < 0) {
-		diag_report(d, DIAG_ERROR, 0, "cannot open: %s", strerror(errno));
-		return false;
-	}
+	r->fd = fd;
 	struct stat st;
 	if (fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		diag_report(d, DIAG_ERROR, 0, "not a regular file");
-		close(r->fd);
+		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "not a regular file");
 		return false;
 	}
 	r->size = (uint64_t)st.st_size;
 	uint8_t hdr[128];
 	size_t got = 0;
 	if (!read_at(r->fd, hdr, sizeof hdr, 0, &got) || got < sizeof hdr) {
-		diag_report(d, DIAG_ERROR, 0, "file too short for an EVTX header (%zu bytes)", got);
-		close(r->fd);
+		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "file too short for an EVTX header (%zu bytes)", got);
 		return false;
 	}
 	r->header_valid = evtx_file_header_read(hdr, &r->header);
@@ -60,13 +54,6 @@ bool evtx_reader_open(struct evtx_reader *r, const char *path, struct diag *d)
 	if (r->size > EVTX_FILE_HEADER_BLOCK)
 		r->nslots = (r->size - EVTX_FILE_HEADER_BLOCK + EVTX_CHUNK_SIZE - 1) / EVTX_CHUNK_SIZE;
 	return true;
-}
-
-void evtx_reader_close(struct evtx_reader *r)
-{
-	if (r->fd >= 0)
-		close(r->fd);
-	r->fd = -1;
 }
 
 static bool all_zero(const uint8_t *p, size_t n)

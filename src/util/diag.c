@@ -22,7 +22,11 @@ void diag_report(struct diag *d, enum diag_level level, uint64_t offset, const c
 	}
 	d->printed++;
 	static const char *const names[] = {"note", "warning", "error"};
-	fprintf(d->stream, "badcreds: %s: offset 0x%" PRIx64 ": %s: ", d->file ? d->file : "-", offset, names[level]);
+	if (offset == DIAG_NO_OFFSET)
+		fprintf(d->stream, "badcreds: %s: %s: ", d->file ? d->file : "-", names[level]);
+	else
+		fprintf(d->stream, "badcreds: %s: offset 0x%" PRIx64 ": %s: ", d->file ? d->file : "-", offset,
+			names[level]);
 	va_list ap;
 	va_start(ap, fmt);
 	vfprintf(d->stream, fmt, ap);
