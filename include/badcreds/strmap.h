@@ -1,0 +1,20 @@
+/* strmap.h: a small string-keyed hash map (keys copied into an arena), for correlation indexes. */
+#ifndef BADCREDS_STRMAP_H
+#define BADCREDS_STRMAP_H
+
+#include <stddef.h>
+
+#include "badcreds/arena.h"
+
+struct strmap_entry;
+struct strmap {
+	struct strmap_entry **slots;
+	size_t cap, n;
+	struct arena *arena;
+};
+
+void *strmap_get(const struct strmap *m, const char *key);
+void strmap_put(struct strmap *m, const char *key, void *value); /* replaces an existing value */
+void strmap_free(struct strmap *m);
+
+#endif

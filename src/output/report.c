@@ -1,0 +1,158 @@
+/* report.c: the attempts report. One table of columns drives the CSV (quoted by libcsv) and the JSON lines; the
+ * first three CSV columns are those of Microsoft's ADFSBadCredsSearch.ps1. Text that a spreadsheet would run as a
+ * formula (starting with = + - @ tab or CR) gets a leading apostrophe. */
+#include <csv.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "badcreds/output.h"
+#include "badcreds/report.h"
+
+struct column {
+	const char *header;     /* CSV */
+	const char *key;        /* JSON */
+	void (*value)(struct strbuf *out, const struct attempt *a, const struct report_options *opt);
+};
+
+static void add(struct strbuf *out, const char *s)
+{
+	if (s)
+		sb_adds(out, s);
+}
+
+static void c_user(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->user); }
+static void c_ip(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->ip); }
+static void c_time(struct strbuf *o, const struct attempt *a, const struct report_options *p) { format_time(o, a->time, p->local_time); }
+static void c_server(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->server); }
+static void c_outcome(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, outcome_name(a->outcome)); }
+static void c_user_key(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->user_key); }
+static void c_ip_class(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->ip_class); }
+static void c_all_ips(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->all_ips); }
+static void c_proxy(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->proxy); }
+static void c_endpoint(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->endpoint); }
+static void c_agent(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->user_agent); }
+static void c_app(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->client_app); }
+static void c_activity(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->activity); }
+static void c_instance(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->instance); }
+static void c_events(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->events); }
+static void c_records(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->record_ids); }
+static void c_sources(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->sources); }
+
+static void c_status(struct strbuf *o, const struct attempt *a, const struct report_options *p)
+{
+	(void)p;
+	if (a->has_status)
+		sb_printf(o, "0x%08" PRIX32, a->status);
+}
+
+static void c_substatus(struct strbuf *o, const struct attempt *a, const struct report_options *p)
+{
+	(void)p;
+	if (a->has_status)
+		sb_printf(o, "0x%08" PRIX32, a->substatus);
+}
+
+static const struct column columns[] = {
+	{"UserPrincipalName", "user", c_user},
+	{"IP Address", "ip", c_ip},
+	{"Time", "time", c_time},
+	{"Server", "server", c_server},
+	{"Outcome", "outcome", c_outcome},
+	{"User Key", "user_key", c_user_key},
+	{"IP Class", "ip_class", c_ip_class},
+	{"All IPs", "all_ips", c_all_ips},
+	{"Proxy", "proxy", c_proxy},
+	{"Endpoint", "endpoint", c_endpoint},
+	{"User Agent", "user_agent", c_agent},
+	{"Client Application", "client_application", c_app},
+	{"Status", "status", c_status},
+	{"SubStatus", "substatus", c_substatus},
+	{"Activity ID", "activity_id", c_activity},
+	{"Instance ID", "instance_id", c_instance},
+	{"Events", "events", c_events},
+	{"Record IDs", "record_ids", c_records},
+	{"Sources", "sources", c_sources},
+};
+enum { NCOLUMNS = sizeof columns / sizeof columns[0], COMPAT_COLUMNS = 3 };
+
+void format_time(struct strbuf *out, int64_t ticks, bool local)
+{
+	int64_t secs = ticks / 10000000 - 11644473600LL;
+	int ms = (int)(ticks % 10000000 / 10000);
+	time_t t = (time_t)secs;
+	struct tm tm;
+	long offset = 0;
+	if (local) {
+		localtime_r(&t, &tm);
+		offset = tm.tm_gmtoff;
+	} else {
+		gmtime_r(&t, &tm);
+	}
+	char buf[40];
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+	sb_printf(out, "%s.%03d%c%02ld:%02ld", buf, ms, offset < 0 ? '-' : '+', labs(offset) / 3600,
+		  labs(offset) % 3600 / 60);
+}
+
+/* A cell that Excel, LibreOffice or Sheets would evaluate is turned into text. */
+static void csv_cell(struct strbuf *row, const char *text, size_t n)
+{
+	char first = n ? text[0] : 0;
+	bool formula = first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r';
+	struct strbuf cell = {0};
+	if (formula)
+		sb_addc(&cell, '\'');
+	sb_add(&cell, text, n);
+	size_t need = csv_write(NULL, 0, cell.data ? cell.data : "", cell.len);
+	sb_reserve(row, need);
+	row->len += csv_write(row->data + row->len, need, cell.data ? cell.data : "", cell.len);
+	sb_free(&cell);
+}
+
+bool report_write(struct out_file *o, const struct attempt *a, size_t n, const struct report_options *opt)
+{
+	size_t ncol = opt->compat ? COMPAT_COLUMNS : NCOLUMNS;
+	struct strbuf buf = {0}, value = {0};
+	bool ok = true;
+	if (opt->format == REPORT_CSV) {
+		if (opt->bom)
+			sb_adds(&buf, "\xef\xbb\xbf");
+		for (size_t c = 0; c < ncol; c++) {
+			if (c)
+				sb_addc(&buf, ',');
+			csv_cell(&buf, columns[c].header, strlen(columns[c].header));
+		}
+		sb_adds(&buf, "\r\n");
+	}
+	for (size_t i = 0; i < n && ok; i++) {
+		if (opt->format == REPORT_JSONL)
+			sb_addc(&buf, '{');
+		for (size_t c = 0; c < ncol; c++) {
+			value.len = 0;
+			columns[c].value(&value, &a[i], opt);
+			if (opt->format == REPORT_CSV) {
+				if (c)
+					sb_addc(&buf, ',');
+				csv_cell(&buf, value.data ? value.data : "", value.len);
+			} else {
+				if (c)
+					sb_addc(&buf, ',');
+				json_escape(&buf, columns[c].key, strlen(columns[c].key));
+				sb_addc(&buf, ':');
+				json_escape(&buf, value.data ? value.data : "", value.len);
+			}
+		}
+		sb_adds(&buf, opt->format == REPORT_CSV ? "\r\n" : "}\n");
+		if (buf.len > (1 << 20)) {
+			ok = out_write(o, buf.data, buf.len);
+			buf.len = 0;
+		}
+	}
+	if (ok && buf.len)
+		ok = out_write(o, buf.data, buf.len);
+	sb_free(&buf);
+	sb_free(&value);
+	return ok;
+}

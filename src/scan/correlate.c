@@ -1,0 +1,533 @@
+/* correlate.c: groups AD FS audit facts into requests (activity ID; instance ID through 403/412; zero activity IDs
+ * of EXO-proxied legacy auth by server + user + time), joins each AD FS 4625 to its request (same server, same user,
+ * nearest time within JOIN_4625) and each 501 (by instance, else by time), and makes one attempt per request. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "badcreds/attempt.h"
+#include "badcreds/ip.h"
+#include "badcreds/strmap.h"
+
+enum { TICKS_PER_MS = 10000 };
+static const int64_t JOIN_4625 = 5000LL * TICKS_PER_MS;  /* a 4625 is logged ms before its 411/1203 */
+static const int64_t JOIN_501 = 2000LL * TICKS_PER_MS;   /* 501 without an instance link: nearest in time */
+static const int64_t ZERO_GAP = 2000LL * TICKS_PER_MS;   /* zero activity ID: events of one request */
+
+struct request {
+	const char *server, *activity, *user_key;
+	struct fact **facts;
+	size_t n, cap;
+	int64_t first, last;
+	bool has_4625, has_501;
+};
+
+struct correlator {
+	struct arena arena;
+	struct fact **facts;
+	size_t n, cap;
+	struct strmap seen;                 /* event identity -> fact, to count duplicates once */
+	unsigned long duplicates;
+	struct request **requests;
+	size_t nreq, capreq;
+	struct attempt *attempts;
+};
+
+struct correlator *correlator_new(void)
+{
+	struct correlator *c = calloc(1, sizeof *c);
+	if (!c)
+		abort();
+	c->seen.arena = &c->arena;
+	return c;
+}
+
+unsigned long correlator_duplicates(const struct correlator *c) { return c->duplicates; }
+
+static void *grow(void *v, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 64;
+	v = realloc(v, *cap * size);
+	if (!v)
+		abort();
+	return v;
+}
+
+void correlator_add(struct correlator *c, const struct event *ev)
+{
+	struct fact f;
+	if (!fact_from_event(ev, &c->arena, &f))
+		return;
+	char key[512];
+	snprintf(key, sizeof key, "%s\x1f%u\x1f%llu\x1f%lld", f.server, f.event_id, (unsigned long long)f.record_id,
+		 (long long)f.time);
+	if (strmap_get(&c->seen, key)) {
+		c->duplicates++;
+		return;
+	}
+	struct fact *copy = arena_copy(&c->arena, &f, sizeof f);
+	strmap_put(&c->seen, key, copy);
+	if (f.source) { /* the event's file name lives only as long as its source is being read */
+		snprintf(key, sizeof key, "\x1e%s", f.source);
+		const char *name = strmap_get(&c->seen, key);
+		if (!name) {
+			name = arena_copy(&c->arena, f.source, strlen(f.source) + 1);
+			strmap_put(&c->seen, key, (void *)name);
+		}
+		copy->source = name;
+	}
+	c->facts = grow(c->facts, &c->cap, c->n, sizeof *c->facts);
+	c->facts[c->n++] = copy;
+}
+
+static char *lower(struct arena *a, const char *s)
+{
+	size_t n = strlen(s);
+	char *out = arena_alloc(a, n + 1);
+	for (size_t i = 0; i <= n; i++)
+		out[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+	return out;
+}
+
+/* "DOMAIN\user" and "user@domain" both reduce to "user" when the full forms differ. */
+static bool same_user(const char *a, const char *b)
+{
+	if (!a || !b)
+		return false;
+	if (strcasecmp(a, b) == 0)
+		return true;
+	const char *sa = strrchr(a, '\\'), *sb = strrchr(b, '\\');
+	a = sa ? sa + 1 : a;
+	b = sb ? sb + 1 : b;
+	size_t na = strcspn(a, "@"), nb = strcspn(b, "@");
+	return na == nb && strncasecmp(a, b, na) == 0;
+}
+
+static struct request *new_request(struct correlator *c, const char *server, const char *activity)
+{
+	struct request *r = arena_alloc(&c->arena, sizeof *r);
+	memset(r, 0, sizeof *r);
+	r->server = server;
+	r->activity = activity;
+	c->requests = grow(c->requests, &c->capreq, c->nreq, sizeof *c->requests);
+	c->requests[c->nreq++] = r;
+	return r;
+}
+
+static void request_add(struct correlator *c, struct request *r, struct fact *f)
+{
+	r->facts = grow(r->facts, &r->cap, r->n, sizeof *r->facts);
+	r->facts[r->n++] = f;
+	if (r->n == 1 || f->time < r->first)
+		r->first = f->time;
+	if (r->n == 1 || f->time > r->last)
+		r->last = f->time;
+	if (!r->user_key && f->user)
+		r->user_key = lower(&c->arena, f->user);
+	r->has_4625 |= f->event_id == 4625;
+	r->has_501 |= f->event_id == 501;
+}
+
+static bool is_attempt(const struct request *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct fact *f = r->facts[i];
+		switch (f->event_id) {
+		case 411: /* only password (UserName token) validations are bad-credential attempts */
+			if (!f->token_type || strstr(f->token_type, "UserName") || strstr(f->token_type, "username"))
+				return true;
+			break;
+		case 1203: case 1210: case 516: case 4625:
+			return true;
+		default:
+			break;
+		}
+	}
+	return false;
+}
+
+static int cmp_fact_time(const void *a, const void *b)
+{
+	const struct fact *x = *(struct fact *const *)a, *y = *(struct fact *const *)b;
+	return x->time < y->time ? -1 : x->time > y->time;
+}
+
+static int cmp_request_time(const void *a, const void *b)
+{
+	const struct request *x = *(struct request *const *)a, *y = *(struct request *const *)b;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Requests sorted by first time: the first index whose time is >= t. */
+static size_t lower_bound(struct request **r, size_t n, int64_t t)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (r[mid]->first < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The request nearest in time on the same server that `accept` takes, within window; NULL if none. */
+static struct request *nearest(struct request **r, size_t n, const struct fact *f, int64_t window,
+			       bool (*accept)(const struct request *, const struct fact *))
+{
+	struct request *best = NULL;
+	int64_t best_dt = window + 1;
+	for (size_t i = lower_bound(r, n, f->time - window); i < n && r[i]->first <= f->time + window; i++) {
+		int64_t dt = r[i]->first > f->time ? r[i]->first - f->time : f->time - r[i]->first;
+		if (dt < best_dt && strcmp(r[i]->server, f->server) == 0 && accept(r[i], f)) {
+			best = r[i];
+			best_dt = dt;
+		}
+	}
+	return best;
+}
+
+static bool takes_4625(const struct request *r, const struct fact *f)
+{
+	return !r->has_4625 && is_attempt(r) && same_user(r->user_key, f->user);
+}
+
+static bool takes_orphan_501(const struct request *r, const struct fact *f)
+{
+	(void)f;
+	return !r->has_501;
+}
+
+static void group(struct correlator *c)
+{
+	struct arena *a = &c->arena;
+	struct strmap by_activity = {.arena = a}, instance_activity = {.arena = a};
+	char key[512];
+	qsort(c->facts, c->n, sizeof *c->facts, cmp_fact_time);
+	for (size_t i = 0; i < c->n; i++) { /* 403 and 412 name both IDs of a request */
+		struct fact *f = c->facts[i];
+		if (f->instance && f->activity) {
+			snprintf(key, sizeof key, "%s\x1f%s", f->server, f->instance);
+			strmap_put(&instance_activity, key, (void *)f->activity);
+		}
+	}
+	struct request **zero = NULL; /* open requests with a zero activity ID */
+	size_t nzero = 0, capzero = 0;
+	struct strmap zero_403 = {.arena = a}; /* 403 of zero-ID requests, joined through their 501's instance */
+	for (size_t i = 0; i < c->n; i++) {
+		struct fact *f = c->facts[i];
+		if (f->event_id == 4625 || f->event_id == 501 || !f->activity)
+			continue;
+		if (!f->activity[0] && f->event_id == 403 && f->instance) {
+			snprintf(key, sizeof key, "%s\x1f%s", f->server, f->instance);
+			strmap_put(&zero_403, key, f);
+			continue;
+		}
+		struct request *r = NULL;
+		if (f->activity[0]) {
+			snprintf(key, sizeof key, "%s\x1f%s", f->server, f->activity);
+			r = strmap_get(&by_activity, key);
+			if (!r) {
+				r = new_request(c, f->server, f->activity);
+				strmap_put(&by_activity, key, r);
+			}
+		} else {
+			if (!f->user)
+				continue; /* 403/410 of a zero-ID request carry no user to group by; 501 joins by time */
+			for (size_t k = nzero; k-- > 0;)
+				if (f->time - zero[k]->last <= ZERO_GAP && !strcmp(zero[k]->server, f->server) &&
+				    same_user(zero[k]->user_key, f->user)) {
+					r = zero[k];
+					break;
+				}
+			if (!r) {
+				r = new_request(c, f->server, f->activity);
+				zero = grow(zero, &capzero, nzero, sizeof *zero);
+				zero[nzero++] = r;
+			}
+		}
+		request_add(c, r, f);
+	}
+	free(zero);
+	qsort(c->requests, c->nreq, sizeof *c->requests, cmp_request_time);
+	size_t nreq = c->nreq;
+	struct fact **orphans = NULL; /* 501 without a request yet */
+	size_t norphans = 0, caporphans = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		struct fact *f = c->facts[i];
+		if (f->event_id != 501)
+			continue;
+		struct request *r = NULL;
+		snprintf(key, sizeof key, "%s\x1f%s", f->server, f->instance ? f->instance : "");
+		const char *act = f->instance ? strmap_get(&instance_activity, key) : NULL;
+		if (act && act[0]) {
+			snprintf(key, sizeof key, "%s\x1f%s", f->server, act);
+			r = strmap_get(&by_activity, key);
+		}
+		if (!r)
+			r = nearest(c->requests, nreq, f, JOIN_501, takes_orphan_501);
+		if (r) {
+			request_add(c, r, f);
+			snprintf(key, sizeof key, "%s\x1f%s", f->server, f->instance ? f->instance : "");
+			struct fact *http = f->instance ? strmap_get(&zero_403, key) : NULL;
+			if (http && r->activity && !r->activity[0])
+				request_add(c, r, http);
+		} else {
+			orphans = grow(orphans, &caporphans, norphans, sizeof *orphans);
+			orphans[norphans++] = f;
+		}
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		struct fact *f = c->facts[i];
+		if (f->event_id != 4625)
+			continue;
+		struct request *r = nearest(c->requests, nreq, f, JOIN_4625, takes_4625);
+		if (!r) { /* no AD FS audit for it (AD FS 2.0, 411 auditing off): an attempt of its own */
+			r = new_request(c, f->server, NULL);
+			for (size_t k = 0; k < norphans; k++) {
+				struct fact *o = orphans[k];
+				if (!o)
+					continue;
+				int64_t dt = o->time > f->time ? o->time - f->time : f->time - o->time;
+				if (dt <= JOIN_501 && !strcmp(o->server, f->server)) {
+					request_add(c, r, o);
+					orphans[k] = NULL;
+					break;
+				}
+			}
+		}
+		request_add(c, r, f);
+	}
+	free(orphans);
+	strmap_free(&by_activity);
+	strmap_free(&instance_activity);
+	strmap_free(&zero_403);
+}
+
+static const struct fact *find(const struct request *r, uint32_t id)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->facts[i]->event_id == id)
+			return r->facts[i];
+	return NULL;
+}
+
+static const char *first_field(const struct request *r, size_t offset)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const char *v = *(const char *const *)((const char *)r->facts[i] + offset);
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+#define FIRST(r, field) first_field(r, offsetof(struct fact, field))
+
+static const char *user_of(const struct request *r)
+{
+	const struct fact *f;
+	for (uint32_t id = 1200; id <= 1210; id++)
+		if ((f = find(r, id)) && f->user)
+			return f->user;
+	if ((f = find(r, 411)) && f->user)
+		return f->user;
+	if ((f = find(r, 4625)) && f->user)
+		return f->user;
+	if ((f = find(r, 411)) && f->user_guess)
+		return f->user_guess;
+	if ((f = find(r, 516)) && f->user)
+		return f->user;
+	return "";
+}
+
+static enum outcome outcome_of(const struct request *r)
+{
+	if (find(r, 1210) || find(r, 516))
+		return OUTCOME_LOCKED_OUT; /* extranet lockout: AD FS answered without asking a DC */
+	const struct fact *f = find(r, 4625);
+	if (f) {
+		enum outcome o = f->has_status ? outcome_from_status(f->status, f->substatus) : OUTCOME_OTHER;
+		enum outcome by_reason = outcome_from_reason(f->failure_reason);
+		return o == OUTCOME_OTHER && by_reason ? by_reason : o;
+	}
+	const struct fact *m = find(r, 411);
+	enum outcome text = m ? outcome_from_text(m->text) : OUTCOME_NONE;
+	if (text == OUTCOME_LOCKED_OUT || text == OUTCOME_DISABLED || text == OUTCOME_EXPIRED)
+		return text;
+	const struct fact *audit = find(r, 1203);
+	if (audit && audit->failure_type && strstr(audit->failure_type, "Credential"))
+		return OUTCOME_BAD_PASSWORD;
+	return text ? text : OUTCOME_OTHER;
+}
+
+struct ip_pick {
+	struct ip_addr first;
+	bool found;
+};
+
+static void pick_first(void *ctx, const struct ip_addr *a)
+{
+	struct ip_pick *p = ctx;
+	if (!p->found)
+		p->first = *a, p->found = true;
+}
+
+static bool first_ip(const char *list, struct ip_addr *out)
+{
+	struct ip_pick p = {.found = false};
+	ip_list_each(list, pick_first, &p);
+	*out = p.first;
+	return p.found;
+}
+
+/* The submitter: for EXO-proxied legacy auth the forwarded address (Exchange Online is the connecting client),
+ * else 411's list, 1203's IpAddress, 516's address, 501's x-ms-client-ip, 403's client address, 4625's. */
+static bool submitter(const struct request *r, struct ip_addr *ip)
+{
+	const char *app = FIRST(r, client_app);
+	bool exo = (r->activity && !r->activity[0]) || (app && strncasecmp(app, "Microsoft.Exchange", 18) == 0);
+	const struct fact *f;
+	if (exo && FIRST(r, forwarded) && first_ip(FIRST(r, forwarded), ip))
+		return true;
+	static const uint32_t order[] = {411, 1203, 1210, 516};
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+		if ((f = find(r, order[i])) && first_ip(f->ips, ip))
+			return true;
+	if ((f = find(r, 501)) && first_ip(f->client_ip, ip))
+		return true;
+	if ((f = find(r, 403)) && first_ip(f->ips, ip))
+		return true;
+	return (f = find(r, 4625)) && first_ip(f->ips, ip);
+}
+
+struct ip_set {
+	struct strbuf text;
+	char seen[16][64];
+	unsigned n;
+};
+
+static void add_ip(void *ctx, const struct ip_addr *a)
+{
+	struct ip_set *s = ctx;
+	char t[64];
+	ip_format(a, t);
+	for (unsigned i = 0; i < s->n; i++)
+		if (!strcmp(s->seen[i], t))
+			return;
+	if (s->n < 16)
+		strcpy(s->seen[s->n++], t);
+	if (s->text.len)
+		sb_addc(&s->text, ' ');
+	sb_adds(&s->text, t);
+}
+
+static const char *keep(struct arena *a, struct strbuf *sb)
+{
+	const char *s = arena_copy(a, sb->len ? sb->data : "", sb->len + 1);
+	((char *)s)[sb->len] = 0;
+	return s;
+}
+
+static void build(struct correlator *c, const struct request *r, struct attempt *at)
+{
+	struct arena *a = &c->arena;
+	memset(at, 0, sizeof *at);
+	at->server = r->server;
+	at->time = r->first; /* when the request arrived (403 when audited), not when it was judged */
+	at->user = user_of(r);
+	at->user_key = lower(a, at->user);
+	at->outcome = outcome_of(r);
+	const struct fact *s = find(r, 4625);
+	if (s && s->has_status) {
+		at->has_status = true;
+		at->status = s->status;
+		at->substatus = s->substatus;
+	}
+	struct ip_addr ip;
+	if (submitter(r, &ip)) {
+		char t[64];
+		ip_format(&ip, t);
+		at->ip = arena_copy(a, t, strlen(t) + 1);
+		at->ip_class = ip_class(&ip);
+	} else {
+		at->ip = at->ip_class = "";
+	}
+	struct ip_set all = {0};
+	for (size_t i = 0; i < r->n; i++) {
+		ip_list_each(r->facts[i]->forwarded, add_ip, &all);
+		ip_list_each(r->facts[i]->ips, add_ip, &all);
+		ip_list_each(r->facts[i]->client_ip, add_ip, &all);
+	}
+	at->all_ips = keep(a, &all.text);
+	sb_free(&all.text);
+	at->proxy = FIRST(r, proxy);
+	at->endpoint = FIRST(r, endpoint);
+	at->user_agent = FIRST(r, user_agent);
+	at->client_app = FIRST(r, client_app);
+	at->activity = r->activity ? r->activity : FIRST(r, activity);
+	at->instance = FIRST(r, instance);
+	struct fact **sorted = malloc(r->n * sizeof *sorted);
+	if (!sorted)
+		abort();
+	memcpy(sorted, r->facts, r->n * sizeof *sorted);
+	qsort(sorted, r->n, sizeof *sorted, cmp_fact_time);
+	struct strbuf events = {0}, ids = {0}, sources = {0};
+	for (size_t i = 0; i < r->n; i++) {
+		const struct fact *f = sorted[i];
+		sb_printf(&events, "%s%u", i ? " " : "", f->event_id);
+		sb_printf(&ids, "%s%llu", i ? " " : "", (unsigned long long)f->record_id);
+		bool dup = false;
+		for (size_t k = 0; k < i; k++)
+			dup |= sorted[k]->source == f->source || (sorted[k]->source && f->source &&
+								  !strcmp(sorted[k]->source, f->source));
+		if (!dup && f->source)
+			sb_printf(&sources, "%s%s", sources.len ? "; " : "", f->source);
+	}
+	free(sorted);
+	at->events = keep(a, &events);
+	at->record_ids = keep(a, &ids);
+	at->sources = keep(a, &sources);
+	sb_free(&events);
+	sb_free(&ids);
+	sb_free(&sources);
+}
+
+static int cmp_attempt(const void *a, const void *b)
+{
+	const struct attempt *x = a, *y = b;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return strcmp(x->server, y->server);
+}
+
+size_t correlator_run(struct correlator *c, struct attempt **out)
+{
+	group(c);
+	c->attempts = calloc(c->nreq ? c->nreq : 1, sizeof *c->attempts);
+	if (!c->attempts)
+		abort();
+	size_t n = 0;
+	for (size_t i = 0; i < c->nreq; i++)
+		if (is_attempt(c->requests[i]))
+			build(c, c->requests[i], &c->attempts[n++]);
+	qsort(c->attempts, n, sizeof *c->attempts, cmp_attempt);
+	*out = c->attempts;
+	return n;
+}
+
+void correlator_free(struct correlator *c)
+{
+	for (size_t i = 0; i < c->nreq; i++)
+		free(c->requests[i]->facts);
+	free(c->requests);
+	free(c->facts);
+	free(c->attempts);
+	strmap_free(&c->seen);
+	arena_free(&c->arena);
+	free(c);
+}

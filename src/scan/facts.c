@@ -1,0 +1,287 @@
+/* facts.c: what each AD FS audit (411, 501, 403, 410, 412, 1200-1210, 516) and each AD FS 4625 says, by the
+ * layouts of ../shared/reference/adfs-events.md; the 1200-1210 audit document is read with libxml2. */
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "badcreds/attempt.h"
+
+static const char SERVICE_HOST[] = "microsoft.identityserver.servicehost.exe";
+static const char CLAIMS[] = "/requestcontext/claims/";
+
+static char *text_of(struct arena *a, const struct evtx_value *v)
+{
+	struct strbuf sb = {0};
+	evtx_value_render(&sb, v);
+	char *s = arena_copy(a, sb_cstr(&sb), sb.len + 1);
+	sb_free(&sb);
+	return s;
+}
+
+static bool is_adfs_provider(const char *p)
+{
+	return strcasecmp(p, "AD FS Auditing") == 0 || strcasecmp(p, "AD FS 2.0 Auditing") == 0;
+}
+
+static bool adfs_id(uint32_t id)
+{
+	switch (id) {
+	case 403: case 410: case 411: case 412: case 501: case 516: case 512: case 515:
+		return true;
+	default:
+		return id >= 1200 && id <= 1210;
+	}
+}
+
+bool fact_relevant(uint32_t event_id, const struct evtx_value *provider)
+{
+	if (event_id != 4625 && !adfs_id(event_id))
+		return false;
+	struct strbuf sb = {0};
+	evtx_value_render(&sb, provider);
+	const char *p = sb_cstr(&sb);
+	bool ok = event_id == 4625 ? strcasecmp(p, "Microsoft-Windows-Security-Auditing") == 0 : is_adfs_provider(p);
+	sb_free(&sb);
+	return ok;
+}
+
+/* GUID text as "xxxxxxxx-...", lower case, braces removed; the zero GUID becomes "". */
+static const char *activity_id(struct arena *a, const char *s)
+{
+	if (!s || !*s || !strcmp(s, "-") || !strcasecmp(s, "N/A"))
+		return NULL;
+	size_t n = strlen(s);
+	if (s[0] == '{' && n > 2 && s[n - 1] == '}')
+		s++, n -= 2;
+	char *out = arena_alloc(a, n + 1);
+	bool zero = true;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		zero &= c == '0' || c == '-';
+	}
+	out[n] = 0;
+	return zero ? "" : out;
+}
+
+static const char *present(const char *s)
+{
+	return s && *s && strcmp(s, "-") != 0 && strcasecmp(s, "N/A") != 0 ? s : NULL;
+}
+
+/* 411 Data[3]: "...SecurityTokenValidationException: <user> ---> ..." names the user as typed. */
+static const char *user_from_exception(struct arena *a, const char *text)
+{
+	static const char key[] = "SecurityTokenValidationException: ";
+	const char *p = text ? strstr(text, key) : NULL;
+	if (!p)
+		return NULL;
+	p += sizeof key - 1;
+	size_t n = strcspn(p, "\r\n");
+	const char *arrow = strstr(p, " --->");
+	if (arrow && (size_t)(arrow - p) < n)
+		n = (size_t)(arrow - p);
+	while (n && p[n - 1] == ' ')
+		n--;
+	if (n == 0 || memchr(p, ' ', n)) /* a sentence, not a user name */
+		return NULL;
+	char *u = arena_alloc(a, n + 1);
+	memcpy(u, p, n);
+	u[n] = 0;
+	return u;
+}
+
+/* 411 Data[2] is "<user>" or "<user>-<localized message>": cut a known message, or else at a "-" behind which
+ * only prose follows (spaces, no "@"); user names themselves contain hyphens. */
+static const char *user_from_data2(struct arena *a, const char *s)
+{
+	size_t n = strlen(s);
+	if (!outcome_message_suffix(s, &n)) {
+		n = strlen(s);
+		for (const char *dash = strchr(s, '-'); dash; dash = strchr(dash + 1, '-'))
+			if (strchr(dash + 1, ' ') && !strchr(dash + 1, '@') && !strchr(dash + 1, '-')) {
+				n = (size_t)(dash - s);
+				break;
+			}
+	}
+	char *u = arena_alloc(a, n + 1);
+	memcpy(u, s, n);
+	u[n] = 0;
+	return u;
+}
+
+static const char *element_text(struct arena *a, xmlNodePtr n)
+{
+	xmlChar *t = xmlNodeGetContent(n);
+	const char *s = t ? arena_copy(a, t, strlen((const char *)t) + 1) : NULL;
+	xmlFree(t);
+	return present(s);
+}
+
+static void audit_elements(struct arena *a, xmlNodePtr n, struct fact *f, int depth)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		const char *name = (const char *)n->name; /* local name: prefixes vary (a "zxsi:type" was seen) */
+		if (!strcmp(name, "UserId"))
+			f->user = element_text(a, n);
+		else if (!strcmp(name, "IpAddress"))
+			f->ips = element_text(a, n);
+		else if (!strcmp(name, "ForwardedIpAddress"))
+			f->forwarded = element_text(a, n);
+		else if (!strcmp(name, "ProxyServer"))
+			f->proxy = element_text(a, n);
+		else if (!strcmp(name, "UserAgentString"))
+			f->user_agent = element_text(a, n);
+		else if (!strcmp(name, "Endpoint"))
+			f->endpoint = element_text(a, n);
+		else if (!strcmp(name, "FailureType"))
+			f->failure_type = element_text(a, n);
+		else if (depth < 16)
+			audit_elements(a, n->children, f, depth + 1);
+	}
+}
+
+/* Data[1] of 1200-1210: the AuditBase document. Its declaration says utf-16 over text that is not: dropped. */
+static void audit_document(struct arena *a, const char *xml, struct fact *f)
+{
+	const char *p = xml;
+	if (strncmp(p, "<?xml", 5) == 0) {
+		const char *end = strstr(p, "?>");
+		if (end)
+			p = end + 2;
+	}
+	xmlDocPtr doc = xmlReadMemory(p, (int)strlen(p), "audit.xml", "UTF-8",
+				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc)
+		return;
+	audit_elements(a, xmlDocGetRootElement(doc), f, 0);
+	xmlFreeDoc(doc);
+}
+
+/* 501: Data[1..] are (claim type, value) pairs; the request-context claims carry the client addresses. */
+static void claims(struct arena *a, const char *const *d, uint32_t n, struct fact *f)
+{
+	for (uint32_t i = 1; i + 1 < n; i += 2) {
+		const char *claim = strstr(d[i], CLAIMS);
+		const char *v = present(d[i + 1]);
+		if (!claim || !v)
+			continue;
+		claim += sizeof CLAIMS - 1;
+		if (!strcmp(claim, "x-ms-client-ip"))
+			f->client_ip = v;
+		else if (!strcmp(claim, "x-ms-forwarded-client-ip"))
+			f->forwarded = v;
+		else if (!strcmp(claim, "x-ms-proxy"))
+			f->proxy = v;
+		else if (!strcmp(claim, "x-ms-endpoint-absolute-path"))
+			f->endpoint = v;
+		else if (!strcmp(claim, "x-ms-client-user-agent"))
+			f->user_agent = v;
+		else if (!strcmp(claim, "x-ms-client-application"))
+			f->client_app = v;
+	}
+	(void)a;
+}
+
+static bool security_4625(const struct event *ev, struct arena *a, struct fact *f)
+{
+	const struct evtx_value *process = event_data_get(ev, "ProcessName");
+	if (!process)
+		return false;
+	const char *path = text_of(a, process);
+	size_t n = strlen(path), k = sizeof SERVICE_HOST - 1;
+	if (n < k || strcasecmp(path + n - k, SERVICE_HOST) != 0)
+		return false; /* a failed logon that did not come through AD FS */
+	const struct evtx_value *v;
+	const char *user = (v = event_data_get(ev, "TargetUserName")) ? text_of(a, v) : "";
+	const char *domain = (v = event_data_get(ev, "TargetDomainName")) ? present(text_of(a, v)) : NULL;
+	if (domain && *user) {
+		size_t len = strlen(domain) + strlen(user) + 2;
+		char *both = arena_alloc(a, len);
+		snprintf(both, len, "%s\\%s", domain, user);
+		user = both;
+	}
+	f->user = present(user);
+	uint64_t x;
+	if ((v = event_data_get(ev, "Status")) && evtx_value_u64(v, &x)) {
+		f->has_status = true;
+		f->status = (uint32_t)x;
+	}
+	if ((v = event_data_get(ev, "SubStatus")) && evtx_value_u64(v, &x))
+		f->substatus = (uint32_t)x;
+	if ((v = event_data_get(ev, "FailureReason")))
+		f->failure_reason = text_of(a, v);
+	if ((v = event_data_get(ev, "IpAddress")))
+		f->ips = present(text_of(a, v));
+	return true;
+}
+
+bool fact_from_event(const struct event *ev, struct arena *a, struct fact *f)
+{
+	if (!(ev->has & EV_HAS_EVENT_ID) || !fact_relevant(ev->event_id, &ev->provider_name))
+		return false;
+	memset(f, 0, sizeof *f);
+	f->event_id = ev->event_id;
+	f->time = ev->time_created;
+	f->server = text_of(a, &ev->computer);
+	f->source = ev->source;
+	f->record_id = ev->record_id;
+	if (ev->event_id == 4625) {
+		f->security = true;
+		return security_4625(ev, a, f);
+	}
+	uint32_t n = ev->ndata;
+	const char **d = arena_alloc(a, (n + 1) * sizeof *d);
+	for (uint32_t i = 0; i < n; i++)
+		d[i] = text_of(a, &ev->data[i].value);
+	const char *none = "";
+	#define D(i) ((i) < n ? d[i] : none)
+	switch (ev->event_id) {
+	case 411:
+		f->activity = activity_id(a, D(0));
+		f->token_type = present(D(1));
+		f->user = user_from_exception(a, D(3));
+		f->user_guess = present(D(2)) ? user_from_data2(a, D(2)) : NULL;
+		f->ips = n > 4 ? present(D(4)) : NULL;
+		{
+			size_t len = strlen(D(2)) + strlen(D(3)) + 2;
+			char *t = arena_alloc(a, len);
+			snprintf(t, len, "%s\n%s", D(2), D(3));
+			f->text = t;
+		}
+		break;
+	case 501:
+		f->instance = activity_id(a, D(0));
+		claims(a, d, n, f);
+		break;
+	case 403:
+		f->instance = activity_id(a, D(0));
+		f->activity = activity_id(a, D(1));
+		f->ips = present(D(3));
+		f->user_agent = present(D(9));
+		break;
+	case 412:
+		f->instance = activity_id(a, D(0));
+		f->activity = activity_id(a, D(1));
+		break;
+	case 410:
+		f->activity = activity_id(a, D(0));
+		break;
+	case 512: case 515: case 516:
+		f->activity = activity_id(a, D(0));
+		f->user = present(D(1));
+		f->ips = present(D(2));
+		break;
+	default: /* 1200-1210 */
+		f->activity = activity_id(a, D(0));
+		if (n > 1)
+			audit_document(a, D(1), f);
+		break;
+	}
+	#undef D
+	return true;
+}

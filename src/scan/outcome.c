@@ -1,0 +1,149 @@
+/* outcome.c: outcome buckets from status codes, FailureReason tokens and, last, localized Win32 message tables
+ * matched with PCRE2 (English, French, German, Spanish, Japanese). */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "badcreds/outcome.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const names[OUTCOME_COUNT] = {
+	"", "bad_password", "locked_out", "unknown_user", "disabled", "expired", "restricted", "other",
+};
+
+const char *outcome_name(enum outcome o) { return o < OUTCOME_COUNT ? names[o] : "other"; }
+
+enum outcome outcome_parse(const char *name, size_t len)
+{
+	for (int i = 1; i < OUTCOME_COUNT; i++)
+		if (strlen(names[i]) == len && strncmp(names[i], name, len) == 0)
+			return (enum outcome)i;
+	return OUTCOME_NONE;
+}
+
+enum outcome outcome_from_status(uint32_t status, uint32_t substatus)
+{
+	uint32_t code = status == 0xC000006D && substatus ? substatus : status;
+	switch (code) {
+	case 0xC000006A: return OUTCOME_BAD_PASSWORD;
+	case 0xC0000064: return OUTCOME_UNKNOWN_USER;
+	case 0xC0000234: return OUTCOME_LOCKED_OUT;
+	case 0xC0000072: return OUTCOME_DISABLED;
+	case 0xC000006F: case 0xC0000070: case 0xC000006E: case 0xC000015B: case 0xC0000413: return OUTCOME_RESTRICTED;
+	case 0xC0000071: case 0xC0000224: case 0xC0000193: return OUTCOME_EXPIRED;
+	case 0xC000006D: return OUTCOME_BAD_PASSWORD; /* umbrella code without a SubStatus */
+	default: return OUTCOME_OTHER;
+	}
+}
+
+enum outcome outcome_from_reason(const char *token)
+{
+	static const struct { const char *token; enum outcome o; } reasons[] = {
+		{"%%2307", OUTCOME_LOCKED_OUT}, {"%%2313", OUTCOME_BAD_PASSWORD}, {"%%2310", OUTCOME_DISABLED},
+		{"%%2309", OUTCOME_EXPIRED},    {"%%2305", OUTCOME_EXPIRED},      {"%%2311", OUTCOME_RESTRICTED},
+		{"%%2312", OUTCOME_RESTRICTED}, {"%%2308", OUTCOME_RESTRICTED},
+	};
+	for (size_t i = 0; token && i < sizeof reasons / sizeof reasons[0]; i++)
+		if (strcmp(token, reasons[i].token) == 0)
+			return reasons[i].o;
+	return OUTCOME_NONE;
+}
+
+/* Win32 messages AD FS puts in 411 events, by outcome; the order is the order of precedence. */
+static const struct { enum outcome o; const char *pattern; } tables[] = {
+	{OUTCOME_LOCKED_OUT,
+	 "account is currently locked out"
+	 "|compte r\xc3\xa9" "f\xc3\xa9" "renc\xc3\xa9 est actuellement verrouill\xc3\xa9"
+	 "|Konto ist (zurzeit |derzeit )?gesperrt"
+	 "|cuenta (a la que se hace referencia )?est\xc3\xa1 bloqueada"
+	 "|\xe3\x83\xad\xe3\x83\x83\xe3\x82\xaf\xe3\x82\xa2\xe3\x82\xa6\xe3\x83\x88\xe3\x81\x95\xe3\x82\x8c\xe3\x81\xa6"},
+	{OUTCOME_DISABLED,
+	 "account is currently disabled|account has been disabled"
+	 "|compte est (actuellement )?d\xc3\xa9sactiv\xc3\xa9"
+	 "|Konto ist (zurzeit |derzeit )?deaktiviert"
+	 "|cuenta est\xc3\xa1 deshabilitada"
+	 "|\xe3\x82\xa2\xe3\x82\xab\xe3\x82\xa6\xe3\x83\xb3\xe3\x83\x88\xe3\x81\xaf\xe7\x84\xa1\xe5\x8a\xb9"},
+	{OUTCOME_EXPIRED,
+	 "password (for this account )?has expired|password has expired"
+	 "|mot de passe (de ce compte )?a expir\xc3\xa9"
+	 "|Kennwort ist abgelaufen"
+	 "|contrase\xc3\xb1" "a ha (expirado|caducado)"
+	 "|\xe3\x83\x91\xe3\x82\xb9\xe3\x83\xaf\xe3\x83\xbc\xe3\x83\x89\xe3\x81\xae\xe6\x9c\x89\xe5\x8a\xb9\xe6\x9c\x9f"
+	 "\xe9\x99\x90\xe3\x81\x8c\xe5\x88\x87\xe3\x82\x8c"},
+	{OUTCOME_BAD_PASSWORD,
+	 "user name or password is incorrect"
+	 "|nom d.utilisateur ou (le )?mot de passe (est )?incorrect"
+	 "|Benutzername oder (das )?Kennwort (ist )?falsch"
+	 "|nombre de usuario o (la )?contrase\xc3\xb1" "a (no son correctos|son incorrectos|es incorrecta)"
+	 "|\xe3\x83\xa6\xe3\x83\xbc\xe3\x82\xb6\xe3\x83\xbc\xe5\x90\x8d\xe3\x81\xbe\xe3\x81\x9f\xe3\x81\xaf\xe3\x83\x91"
+	 "\xe3\x82\xb9\xe3\x83\xaf\xe3\x83\xbc\xe3\x83\x89\xe3\x81\x8c\xe6\xad\xa3\xe3\x81\x97\xe3\x81\x8f\xe3\x81\x82"
+	 "\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93"},
+};
+
+enum { NTABLES = sizeof tables / sizeof tables[0] };
+static pcre2_code *compiled[NTABLES];
+static pcre2_code *suffix; /* "-<any known message>..." at the end of 411 Data[2] */
+
+static pcre2_code *compile(const char *pattern)
+{
+	int err;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS | PCRE2_UTF, &err,
+				       &off, NULL);
+	if (!re)
+		abort(); /* the patterns are constants: a failure is a bug */
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+static void init(void)
+{
+	if (compiled[0])
+		return;
+	/* the message follows the "-" after at most three short words ("The referenced", "Le", Japanese runs) */
+	char all[4096] = "-(?:[^\\s@-]{1,20}\\s?){0,3}?(?:";
+	for (int i = 0; i < NTABLES; i++) {
+		compiled[i] = compile(tables[i].pattern);
+		strcat(all, i ? "|" : "");
+		strcat(all, tables[i].pattern);
+	}
+	strcat(all, ")");
+	suffix = compile(all);
+}
+
+static bool find(pcre2_code *re, const char *text, size_t *start)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	int rc = pcre2_match(re, (PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+	if (rc >= 0 && start)
+		*start = pcre2_get_ovector_pointer(md)[0];
+	pcre2_match_data_free(md);
+	return rc >= 0;
+}
+
+enum outcome outcome_from_text(const char *text)
+{
+	if (!text)
+		return OUTCOME_NONE;
+	init();
+	for (int i = 0; i < NTABLES; i++)
+		if (find(compiled[i], text, NULL))
+			return tables[i].o;
+	return OUTCOME_NONE;
+}
+
+bool outcome_message_suffix(const char *text, size_t *user_len)
+{
+	init();
+	return find(suffix, text, user_len);
+}
+
+void outcome_free(void)
+{
+	for (int i = 0; i < NTABLES; i++) {
+		pcre2_code_free(compiled[i]);
+		compiled[i] = NULL;
+	}
+	pcre2_code_free(suffix);
+	suffix = NULL;
+}

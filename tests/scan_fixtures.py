@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+"""badcreds scan on the generated AD FS farm: the report must hold exactly the attempts the generator wrote
+(tools/mkfixtures.py -> expected.json: server, time, user as typed, submitter IP, outcome), whatever the input
+form (EVTX, XML export, Event Viewer XML, gzip, stdin, a directory, the same log twice), and the options must do
+what the man page says.
+
+usage: scan_fixtures.py BADCREDS FIXTURE_DIR
+"""
+import csv
+import datetime
+import gzip
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+BADCREDS, FIX = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+EXPECTED = json.load(open(os.path.join(FIX, 'expected.json'), encoding='utf-8'))['attempts']
+FAILURES = []
+
+
+def t_ms(text):
+    """'2026-11-20T08:00:00.0010000Z' or '2026-11-20T08:00:00.001+00:00' -> datetime (ms)."""
+    if text.endswith('Z'):
+        d = datetime.datetime.strptime(text[:23], '%Y-%m-%dT%H:%M:%S.%f').replace(tzinfo=datetime.timezone.utc)
+    else:
+        d = datetime.datetime.fromisoformat(text)
+    return d.astimezone(datetime.timezone.utc)
+
+
+def want(pred=lambda e: True):
+    return sorted((e['server'], t_ms(e['time']), e['user'], e['ip'], e['outcome']) for e in EXPECTED if pred(e))
+
+
+def run(args, stdin=None, env=None, cwd=None):
+    return subprocess.run([BADCREDS] + args, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=env, cwd=cwd, check=False)
+
+
+def rows(text):
+    r = list(csv.DictReader(io.StringIO(text)))
+    out = []
+    for row in r:
+        user = row['UserPrincipalName']
+        if user.startswith("'") and user[1:2] in ('=', '+', '-', '@'):
+            user = user[1:]  # the formula guard
+        out.append((row['Server'], t_ms(row['Time']), user, row['IP Address'], row['Outcome']))
+    return sorted(out)
+
+
+def check(name, cond, detail=''):
+    print(f'{"ok" if cond else "FAIL"} {name}' + (f': {detail}' if detail and not cond else ''))
+    if not cond:
+        FAILURES.append(name)
+
+
+def scan(name, args, expected, status=0, stdin=None):
+    p = run(['scan', '-o', '-'] + args, stdin=stdin)
+    got = rows(p.stdout.decode('utf-8'))
+    diff = sorted(set(expected) ^ set(got))[:4]
+    check(name, got == expected and p.returncode == status,
+          f'exit {p.returncode} (want {status}), {len(got)} rows (want {len(expected)}), differing: {diff}; '
+          f'stderr: {p.stderr.decode()[-300:]}')
+    return p
+
+
+def f(name):
+    return os.path.join(FIX, name)
+
+
+def main():
+    evtx = sorted(f(n) for n in os.listdir(FIX) if n.endswith('.evtx'))
+    jp = want(lambda e: e['server'].startswith('ADFS-JP'))
+    # every form of input
+    p = scan('all EVTX files, one damaged (exit 1)', evtx, want(), status=1)
+    check('damaged file named on stderr', b'ADFS03-damaged.evtx: offset 0x' in p.stderr)
+    scan('the same logs twice and an overlapping XML export count once', evtx + evtx + [f('ADFS-JP.xml')], want(),
+         status=1)
+    scan('wevtutil XML export (no root)', [f('ADFS-JP.xml')], jp)
+    scan('Event Viewer "Save as XML"', [f('ADFS-JP-saved.xml')], jp)
+    with tempfile.TemporaryDirectory() as tmp:
+        gz = os.path.join(tmp, 'ADFS01.evtx.gz')
+        with open(f('ADFS01.evtx'), 'rb') as src, gzip.open(gz, 'wb') as dst:
+            shutil.copyfileobj(src, dst)
+        a1 = want(lambda e: e['server'].startswith('ADFS01'))
+        scan('.evtx.gz', [gz], a1)
+        utf16 = os.path.join(tmp, 'jp-utf16.xml')
+        with open(f('ADFS-JP.xml'), encoding='utf-8') as src, open(utf16, 'w', encoding='utf-16') as dst:
+            dst.write(src.read())  # what PowerShell's "wevtutil qe ... > file" writes
+        scan('UTF-16 XML export', [utf16], jp)
+        sub = os.path.join(tmp, 'logs', 'farm')
+        shutil.copytree(FIX, sub)
+        with open(os.path.join(tmp, 'logs', 'notes.txt'), 'w') as n:
+            n.write('not a log\n')
+        scan('a directory, searched recursively', [os.path.join(tmp, 'logs')], want(), status=1)
+        scan('stdin', ['-'], want(lambda e: e['server'].startswith('ADFS02')), stdin=open(f('ADFS02.evtx'), 'rb').read())
+        # bad input
+        p = run(['scan', '-o', '-', os.path.join(tmp, 'missing.evtx'), f('ADFS-JP.xml')])
+        check('a missing SOURCE is named, the others still read (exit 1)',
+              p.returncode == 1 and b'missing.evtx' in p.stderr and len(rows(p.stdout.decode())) == len(jp))
+        p = run(['scan', '-o', '-', os.path.join(tmp, 'logs', 'notes.txt')])
+        check('unknown format named (exit 1)', p.returncode == 1 and b'notes.txt: error: unknown format' in p.stderr)
+        empty = os.path.join(tmp, 'empty.xml')
+        with open(empty, 'w') as e:
+            e.write('<?xml version="1.0"?><Events></Events>')
+        p = run(['scan', '-o', '-', empty])
+        check('XML without events is reported (exit 1)', p.returncode == 1 and b'holds no events' in p.stderr)
+        bomb = os.path.join(tmp, 'bomb.xml')
+        with open(bomb, 'w') as e:
+            e.write('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;'
+                    '&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                    '<Events><Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System>'
+                    '<Provider Name="AD FS Auditing"/><EventID>411</EventID><Computer>&c;&x;</Computer></System>'
+                    '<EventData><Data>&c;</Data></EventData></Event></Events>')
+        p = run(['scan', '-o', '-', bomb])
+        check('XML entities are not expanded, external ones not loaded',
+              p.returncode in (0, 1) and b'root:' not in p.stdout and b'aaaaaaaaaa' not in p.stdout)
+        # output files
+        out = os.path.join(tmp, 'out')
+        os.mkdir(out)
+        p = run(['scan', '-q', f('ADFS-JP.xml')], cwd=out)
+        check('default output BadCredAttempts.csv in the current directory',
+              p.returncode == 0 and os.path.exists(os.path.join(out, 'BadCredAttempts.csv')))
+        p = run(['scan', '-q', '-o', os.path.join(out, 'BadCred-%Y%m%d.csv.gz'), f('ADFS-JP.xml')])
+        name = os.path.join(out, datetime.date.today().strftime('BadCred-%Y%m%d.csv.gz'))
+        check('strftime name and gzip output', p.returncode == 0 and os.path.exists(name) and
+              rows(gzip.open(name).read().decode('utf-8-sig')) == jp)
+        check('no temporary file left behind', sorted(os.listdir(out)) ==
+              sorted(['BadCredAttempts.csv', os.path.basename(name)]))
+        p = run(['scan', '-q', '-o', os.path.join(tmp, 'no-such-dir', 'x.csv'), f('ADFS-JP.xml')])
+        check('unwritable output: exit 3', p.returncode == 3 and b'no-such-dir' in p.stderr)
+    # columns and formats
+    p = run(['scan', '-q', '-o', '-', '--columns', 'compat', f('ADFS-JP.xml')])
+    check('compat columns', p.stdout.decode().splitlines()[0] == '"UserPrincipalName","IP Address","Time"')
+    p = run(['scan', '-q', '-o', '-', '--bom', f('ADFS-JP.xml')])
+    check('--bom', p.stdout.startswith(b'\xef\xbb\xbf"UserPrincipalName"'))
+    p = run(['scan', '-q', '-o', '-', '--format', 'jsonl'] + evtx)
+    got = sorted((r['server'], t_ms(r['time']), r['user'], r['ip'], r['outcome'])
+                 for r in map(json.loads, p.stdout.decode().splitlines()))
+    check('jsonl rows', got == want())
+    p = run(['scan', '-q', '-o', '-'] + evtx)
+    formula = [l for l in p.stdout.decode().splitlines() if 'HYPERLINK' in l]
+    check('a user name that is a formula is neutralised', formula and formula[0].startswith('"\'=HYPERLINK'))
+    env = dict(os.environ, TZ='Europe/Paris')
+    p = run(['scan', '-q', '-o', '-', '--tz', 'local', f('ADFS-JP.xml')], env=env)
+    times = [r['Time'] for r in csv.DictReader(io.StringIO(p.stdout.decode()))]
+    check('--tz local writes the local offset', times and all(t.endswith('+01:00') for t in times) and
+          sorted(t_ms(t) for t in times) == sorted(x[1] for x in jp))
+    # filters
+    scan('--user (PCRE2, case-insensitive)', ['--user', '^contoso\\\\SVC-'] + evtx,
+         want(lambda e: e['user'].lower().startswith('contoso\\svc-')), status=1)
+    scan('--ip CIDR', ['--ip', '10.0.0.0/8'] + evtx, want(lambda e: e['ip'].startswith('10.')), status=1)
+    scan('--ip IPv6 address', ['--ip', '2001:db8::1234'] + evtx, want(lambda e: e['ip'] == '2001:db8::1234'), status=1)
+    scan('--exclude-ip', ['--exclude-ip', '203.0.113.0/24', '--exclude-ip', '10.0.0.0/8'] + evtx,
+         want(lambda e: not e['ip'].startswith('203.0.113.') and not e['ip'].startswith('10.')), status=1)
+    scan('--outcome', ['--outcome', 'locked_out,unknown_user'] + evtx,
+         want(lambda e: e['outcome'] in ('locked_out', 'unknown_user')), status=1)
+    since, until = '2026-11-20T08:30:00Z', '2026-11-20T09:00:00Z'
+    lo, hi = t_ms('2026-11-20T08:30:00.000+00:00'), t_ms('2026-11-20T09:00:00.000+00:00')
+    scan('--since/--until', ['--since', since, '--until', until] + evtx,
+         want(lambda e: lo <= t_ms(e['time']) < hi), status=1)
+    scan('--past-days (the fixtures are in the past)', ['--past-days', '1'] + evtx,
+         want(lambda e: t_ms(e['time']) >= datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)),
+         status=1)
+    for bad in (['--since', 'yesterday'], ['--user', '(unclosed'], ['--ip', '300.1.1.1'], ['--outcome', 'nope'],
+                ['--past-days', '0'], ['--format', 'xls'], []):
+        p = run(['scan', '-o', '-'] + bad + ([f('ADFS-JP.xml')] if bad else []))
+        check(f'usage error {bad}: exit 2 with a message', p.returncode == 2 and p.stderr.strip() != b'')
+    print(f'{len(FAILURES)} failures')
+    return 1 if FAILURES else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
