@@ -260,10 +260,10 @@ int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 			status = EXIT_OUTPUT;
 		} else if (!s.quiet) {
 			fprintf(stderr,
-				"badcreds: scan: %lu records read from %lu inputs, %zu attempts (%zu users, %zu IPs), "
-				"%lu inputs with damage, %lu duplicate events ignored; wrote %s\n",
-				st.records, st.files, nkept, count_distinct(kept, nkept, true),
-				count_distinct(kept, nkept, false), st.damaged_files, correlator_duplicates(s.corr), name);
+				"badcreds: scan: read %lu records from %lu inputs (%lu damaged); %zu attempts by %zu users "
+				"from %zu IPs; %lu duplicate events ignored; wrote %s\n",
+				st.records, st.files, st.damaged_files, nkept, count_distinct(kept, nkept, true),
+				count_distinct(kept, nkept, false), correlator_duplicates(s.corr), name);
 		}
 	}
 	free(kept);

@@ -498,7 +498,8 @@ static void render_scalar(struct strbuf *out, const struct evtx_value *v)
 	case EVTX_HEXINT64: sb_add_hex(out, le64(p)); break;
 	case EVTX_ENTREF: {
 		static const struct { const char *name, *text; } ents[] = {
-			{"lt", "<"}, {"gt", ">"}, {"amp", "&"}, {"quot", "\""}, {"apos", "'"}};
+			{.name = "lt", .text = "<"}, {.name = "gt", .text = ">"}, {.name = "amp", .text = "&"},
+			{.name = "quot", .text = "\""}, {.name = "apos", .text = "'"}};
 		for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++)
 			if (v->size == strlen(ents[i].name) && memcmp(p, ents[i].name, v->size) == 0) {
 				sb_adds(out, ents[i].text);

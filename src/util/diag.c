@@ -21,7 +21,7 @@ void diag_report(struct diag *d, enum diag_level level, uint64_t offset, const c
 		return;
 	}
 	d->printed++;
-	static const char *const names[] = {"note", "warning", "error"};
+	static const char *const names[] = {[DIAG_NOTE] = "note", [DIAG_WARNING] = "warning", [DIAG_ERROR] = "error"};
 	if (offset == DIAG_NO_OFFSET)
 		fprintf(d->stream, "badcreds: %s: %s: ", d->file ? d->file : "-", names[level]);
 	else
