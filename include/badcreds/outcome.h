@@ -21,7 +21,7 @@ enum outcome {
 const char *outcome_name(enum outcome o);
 enum outcome outcome_parse(const char *name, size_t len); /* OUTCOME_NONE if unknown */
 
-/* 4625 Status / SubStatus (0xC000006D reads the SubStatus). */
+/* 4625 Status / SubStatus (0xC000006D and 0xC000006E read the SubStatus). */
 enum outcome outcome_from_status(uint32_t status, uint32_t substatus);
 /* 4625 FailureReason tokens (%%2307 ...), locale-independent. */
 enum outcome outcome_from_reason(const char *token);

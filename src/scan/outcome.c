@@ -23,7 +23,8 @@ enum outcome outcome_parse(const char *name, size_t len)
 
 enum outcome outcome_from_status(uint32_t status, uint32_t substatus)
 {
-	uint32_t code = status == 0xC000006D && substatus ? substatus : status;
+	/* the umbrella codes (bad user name or authentication information; account restriction) defer to SubStatus */
+	uint32_t code = (status == 0xC000006D || status == 0xC000006E) && substatus ? substatus : status;
 	switch (code) {
 	case 0xC000006A: return OUTCOME_BAD_PASSWORD;
 	case 0xC0000064: return OUTCOME_UNKNOWN_USER;

@@ -1,0 +1,177 @@
+/* test_scan.c: the pieces of scan: IP parsing, classes and CIDR; outcome rules and localized message tables; what
+ * a 411 says about the user (cmocka). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "badcreds/attempt.h"
+#include "badcreds/ip.h"
+
+static struct ip_addr ip(const char *s)
+{
+	struct ip_addr a;
+	assert_true(ip_parse(s, strlen(s), &a));
+	return a;
+}
+
+static const char *fmt(const char *s)
+{
+	static char out[64];
+	struct ip_addr a = ip(s);
+	ip_format(&a, out);
+	return out;
+}
+
+static void addresses(void **state)
+{
+	(void)state;
+	struct ip_addr a;
+	assert_string_equal(fmt("203.0.113.5"), "203.0.113.5");
+	assert_string_equal(fmt(" [2001:DB8:0:0::1234] "), "2001:db8::1234");
+	assert_string_equal(fmt("198.51.100.7:50123"), "198.51.100.7");
+	assert_string_equal(fmt("::ffff:10.23.123.11"), "10.23.123.11"); /* 4771's IpAddress form */
+	assert_string_equal(fmt("fe80::1%12"), "fe80::1");
+	assert_false(ip_parse("N/A", 3, &a));
+	assert_false(ip_parse("-", 1, &a));
+	assert_false(ip_parse("", 0, &a));
+	assert_false(ip_parse("300.1.1.1", 9, &a));
+	a = ip("10.1.2.3"), assert_string_equal(ip_class(&a), "private");
+	a = ip("172.31.0.1"), assert_string_equal(ip_class(&a), "private");
+	a = ip("172.32.0.1"), assert_string_equal(ip_class(&a), "public");
+	a = ip("192.168.1.1"), assert_string_equal(ip_class(&a), "private");
+	a = ip("127.0.0.1"), assert_string_equal(ip_class(&a), "loopback");
+	a = ip("169.254.3.4"), assert_string_equal(ip_class(&a), "link-local");
+	a = ip("::1"), assert_string_equal(ip_class(&a), "loopback");
+	a = ip("fe80::5"), assert_string_equal(ip_class(&a), "link-local");
+	a = ip("fd00::5"), assert_string_equal(ip_class(&a), "private");
+	a = ip("2001:db8::1234"), assert_string_equal(ip_class(&a), "public");
+}
+
+static void networks(void **state)
+{
+	(void)state;
+	struct cidr c;
+	struct ip_addr a;
+	assert_true(cidr_parse("10.0.0.0/8", &c));
+	a = ip("10.200.1.1"), assert_true(cidr_contains(&c, &a));
+	a = ip("11.0.0.1"), assert_false(cidr_contains(&c, &a));
+	a = ip("::ffff:10.0.0.9"), assert_true(cidr_contains(&c, &a));
+	assert_true(cidr_parse("2001:db8::/32", &c));
+	a = ip("2001:db8:ffff::1"), assert_true(cidr_contains(&c, &a));
+	a = ip("2001:db9::1"), assert_false(cidr_contains(&c, &a));
+	assert_true(cidr_parse("203.0.113.7", &c));
+	a = ip("203.0.113.7"), assert_true(cidr_contains(&c, &a));
+	a = ip("203.0.113.8"), assert_false(cidr_contains(&c, &a));
+	assert_true(cidr_parse("172.16.0.0/12", &c));
+	a = ip("172.31.255.255"), assert_true(cidr_contains(&c, &a));
+	assert_false(cidr_parse("10.0.0.0/33", &c));
+	assert_false(cidr_parse("10.0.0.0/", &c));
+	assert_false(cidr_parse("nonsense", &c));
+}
+
+static void collect(void *ctx, const struct ip_addr *a)
+{
+	char t[64];
+	ip_format(a, t);
+	strcat(ctx, t);
+	strcat(ctx, "|");
+}
+
+static void lists(void **state)
+{
+	(void)state;
+	char out[256] = "";
+	ip_list_each("2001:db8::1234,40.92.0.10; N/A - 10.0.0.1", collect, out);
+	assert_string_equal(out, "2001:db8::1234|40.92.0.10|10.0.0.1|");
+}
+
+static void outcomes(void **state)
+{
+	(void)state;
+	assert_int_equal(outcome_from_status(0xC000006D, 0xC000006A), OUTCOME_BAD_PASSWORD);
+	assert_int_equal(outcome_from_status(0xC000006D, 0xC0000064), OUTCOME_UNKNOWN_USER);
+	assert_int_equal(outcome_from_status(0xC0000234, 0), OUTCOME_LOCKED_OUT);
+	assert_int_equal(outcome_from_status(0xC000006E, 0xC0000072), OUTCOME_DISABLED);
+	assert_int_equal(outcome_from_status(0xC000006E, 0xC000006F), OUTCOME_RESTRICTED);
+	assert_int_equal(outcome_from_status(0xC000006D, 0xC0000071), OUTCOME_EXPIRED);
+	assert_int_equal(outcome_from_status(0xC0000133, 0), OUTCOME_OTHER);
+	assert_int_equal(outcome_from_reason("%%2307"), OUTCOME_LOCKED_OUT);
+	assert_int_equal(outcome_from_reason("%%2310"), OUTCOME_DISABLED);
+	assert_int_equal(outcome_from_reason("x"), OUTCOME_NONE);
+	assert_int_equal(outcome_from_text("a-The user name or password is incorrect"), OUTCOME_BAD_PASSWORD);
+	assert_int_equal(outcome_from_text("a-Le nom d'utilisateur ou le mot de passe est incorrect"), OUTCOME_BAD_PASSWORD);
+	assert_int_equal(outcome_from_text("a-Der Benutzername oder das Kennwort ist falsch"), OUTCOME_BAD_PASSWORD);
+	assert_int_equal(outcome_from_text("a-El nombre de usuario o la contrase\xc3\xb1" "a no son correctos"),
+			 OUTCOME_BAD_PASSWORD);
+	assert_int_equal(outcome_from_text("a-\xe3\x83\xa6\xe3\x83\xbc\xe3\x82\xb6\xe3\x83\xbc\xe5\x90\x8d\xe3\x81\xbe"
+					   "\xe3\x81\x9f\xe3\x81\xaf\xe3\x83\x91\xe3\x82\xb9\xe3\x83\xaf\xe3\x83\xbc"
+					   "\xe3\x83\x89\xe3\x81\x8c\xe6\xad\xa3\xe3\x81\x97\xe3\x81\x8f\xe3\x81\x82"
+					   "\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93"),
+			 OUTCOME_BAD_PASSWORD);
+	assert_int_equal(outcome_from_text("The referenced account is currently locked out and may not be logged on to"),
+			 OUTCOME_LOCKED_OUT);
+	assert_int_equal(outcome_from_text("Le compte r\xc3\xa9" "f\xc3\xa9" "renc\xc3\xa9 est actuellement verrouill"
+					   "\xc3\xa9"), OUTCOME_LOCKED_OUT);
+	assert_int_equal(outcome_from_text("Das Konto ist derzeit gesperrt"), OUTCOME_LOCKED_OUT);
+	assert_int_equal(outcome_from_text("La cuenta a la que se hace referencia est\xc3\xa1 bloqueada"), OUTCOME_LOCKED_OUT);
+	assert_int_equal(outcome_from_text("alice@contoso.com"), OUTCOME_NONE);
+	assert_int_equal(outcome_parse("locked_out", 10), OUTCOME_LOCKED_OUT);
+	assert_int_equal(outcome_parse("nope", 4), OUTCOME_NONE);
+}
+
+/* A 411 as the event builder would hand it over. */
+static bool fact_411(const char *data2, const char *data3, struct arena *a, struct fact *f)
+{
+	static struct event_data items[5];
+	const char *texts[5] = {"2f2b1c7d-0000-4000-8000-000000000001",
+				"http://schemas.microsoft.com/ws/2006/05/identitymodel/tokens/UserName", data2, data3,
+				"203.0.113.5"};
+	for (int i = 0; i < 5; i++)
+		items[i] = (struct event_data){.name = "", .value = {.type = EVTX_UTF8, .size = (uint32_t)strlen(texts[i]),
+								     .data = (const uint8_t *)texts[i]}};
+	struct event ev = {.has = EV_HAS_EVENT_ID, .event_id = 411, .data = items, .ndata = 5};
+	ev.provider_name = (struct evtx_value){.type = EVTX_UTF8, .size = 14, .data = (const uint8_t *)"AD FS Auditing"};
+	ev.computer = (struct evtx_value){.type = EVTX_UTF8, .size = 6, .data = (const uint8_t *)"ADFS01"};
+	return fact_from_event(&ev, a, f);
+}
+
+static void users(void **state)
+{
+	(void)state;
+	struct arena a = {0};
+	struct fact f;
+	assert_true(fact_411("bob.o-neil@contoso-corp.com-The user name or password is incorrect",
+			     "System.IdentityModel.Tokens.SecurityTokenValidationException: bob.o-neil@contoso-corp.com "
+			     "---> System.ComponentModel.Win32Exception: The user name or password is incorrect",
+			     &a, &f));
+	assert_string_equal(f.user, "bob.o-neil@contoso-corp.com");
+	assert_string_equal(f.user_guess, "bob.o-neil@contoso-corp.com");
+	assert_string_equal(f.activity, "2f2b1c7d-0000-4000-8000-000000000001");
+	/* no user in the exception: the message is cut off, hyphens in the name survive */
+	assert_true(fact_411("jean-luc-The referenced account is currently locked out and may not be logged on to", "",
+			     &a, &f));
+	assert_null(f.user);
+	assert_string_equal(f.user_guess, "jean-luc");
+	/* an unknown message: split only where prose follows */
+	assert_true(fact_411("jean-luc-Some message nobody translated", "", &a, &f));
+	assert_string_equal(f.user_guess, "jean-luc");
+	assert_true(fact_411("CONTOSO\\svc-sql", "", &a, &f));
+	assert_string_equal(f.user_guess, "CONTOSO\\svc-sql");
+	assert_true(fact_411("marie@fabrikam.fr-Le nom d'utilisateur ou le mot de passe est incorrect", "", &a, &f));
+	assert_string_equal(f.user_guess, "marie@fabrikam.fr");
+	arena_free(&a);
+	outcome_free();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(addresses), cmocka_unit_test(networks), cmocka_unit_test(lists),
+		cmocka_unit_test(outcomes), cmocka_unit_test(users),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
