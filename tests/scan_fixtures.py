@@ -136,6 +136,19 @@ def main():
               sorted(['BadCredAttempts.csv', os.path.basename(name)]))
         p = run(['scan', '-q', '-o', os.path.join(tmp, 'no-such-dir', 'x.csv'), f('ADFS-JP.xml')])
         check('unwritable output: exit 3', p.returncode == 3 and b'no-such-dir' in p.stderr)
+    # language: the same requests on English, French, German, Spanish and Japanese farms
+    reports = {}
+    for loc in ('en', 'fr', 'de', 'es', 'ja'):
+        p = run(['scan', '-q', '-o', '-', f(f'LOCALE-{loc}.evtx')])
+        table = list(csv.DictReader(io.StringIO(p.stdout.decode().replace(f'LOCALE-{loc}', 'LOCALE-xx'))))
+        for row in table:  # the generator derives these IDs from the server name
+            del row['Activity ID'], row['Instance ID']
+        reports[loc] = json.dumps(table, sort_keys=True)
+    check('five languages, one report (apart from the server names and request IDs)',
+          len(set(reports.values())) == 1 and reports['en'].count('"UserPrincipalName"') == 4,
+          str(reports['fr'])[:600])
+    scan('language farms hold what the generator wrote', [f(f'LOCALE-{loc}.evtx') for loc in reports],
+         want(lambda e: e['server'].startswith('LOCALE-')))
     # columns and formats
     p = run(['scan', '-q', '-o', '-', '--columns', 'compat', f('ADFS-JP.xml')])
     check('compat columns', p.stdout.decode().splitlines()[0] == '"UserPrincipalName","IP Address","Time"')

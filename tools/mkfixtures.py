@@ -18,6 +18,8 @@ Scenarios (see ../shared/reference/adfs-events.md for the event layouts):
   fabrikam, AD FS 2012 R2 (ADFS-OLD), French: 411 with and without the client IP field (hotfix 3134222 missing),
     IP then only in 501; a 411 alone whose French text says the account is locked.
   AD FS 2016 in Japanese (ADFS-JP): 1203 + 411 + 4625, and a 411 alone with the Japanese message.
+  LOCALE-en/fr/de/es/ja: the same four requests on farms in five languages (411 alone with a lockout message,
+    411 alone with a bad-password message, 4625 + 411 without the IP field).
   ADFS03: two attempts, then filler events over a second chunk that is cut in the middle.
 """
 import datetime
@@ -47,6 +49,10 @@ MESSAGES = {  # Win32 texts AD FS appends to 411 Data[2], by farm language
     'fr': {'bad': "Le nom d'utilisateur ou le mot de passe est incorrect",
            'locked': 'Le compte référencé est actuellement verrouillé et il se peut qu’il ne soit pas possible de '
                      's’y connecter'},
+    'de': {'bad': 'Der Benutzername oder das Kennwort ist falsch',
+           'locked': 'Das angegebene Konto ist derzeit gesperrt und kann nicht für die Anmeldung verwendet werden'},
+    'es': {'bad': 'El nombre de usuario o la contraseña no son correctos',
+           'locked': 'La cuenta a la que se hace referencia está bloqueada y no se puede utilizar'},
     'ja': {'bad': 'ユーザー名またはパスワードが正しくありません',
            'locked': '参照されたアカウントは現在ロックアウトされているため、ログオンできない可能性があります'},
 }
@@ -309,6 +315,15 @@ def build(out):
     jp = farm.log('ADFS-JP.contoso.co.jp', 'ja')
     farm.attempt_2016(jp, BASE + 20 * minute, 'taro@contoso.co.jp', '203.0.113.77')
     farm.attempt_2016(jp, BASE + 21 * minute, 'hanako@contoso.co.jp', '203.0.113.78', with_4625=False)
+
+    # the same requests on farms that speak five languages: only the server names may differ in the report
+    for k, locale in enumerate(('en', 'fr', 'de', 'es', 'ja')):
+        lf = farm.log(f'LOCALE-{locale}.contoso.com', locale)
+        t0 = BASE + datetime.timedelta(hours=3)
+        farm.attempt_2016(lf, t0, 'anna@contoso.com', '203.0.113.120')
+        farm.attempt_2012r2(lf, t0 + minute, 'ben@contoso.com', '203.0.113.121', 'locked_out', with_4625=False)
+        farm.attempt_2012r2(lf, t0 + 2 * minute, 'cara@contoso.com', '203.0.113.122', with_4625=False)
+        farm.attempt_2012r2(lf, t0 + 3 * minute, 'dan-el@contoso.com', '203.0.113.123', ip_field=False)
 
     damaged = farm.log('ADFS03.contoso.com')
     farm.attempt_2016(damaged, BASE + 5 * minute, 'ivan@contoso.com', '203.0.113.90')
