@@ -13,6 +13,7 @@ import io
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -134,6 +135,13 @@ def main():
               rows(gzip.open(name).read().decode('utf-8-sig')) == jp)
         check('no temporary file left behind', sorted(os.listdir(out)) ==
               sorted(['BadCredAttempts.csv', os.path.basename(name)]))
+        fifo = os.path.join(tmp, 'fifo')
+        os.mkfifo(fifo)
+        reader = subprocess.Popen(['cat', fifo], stdout=subprocess.PIPE)
+        p = run(['scan', '-q', '-o', fifo, f('ADFS-JP.xml')])
+        fifo_text = reader.communicate(timeout=30)[0].decode('utf-8')
+        check('a pipe or device is written in place, not replaced',
+              p.returncode == 0 and rows(fifo_text) == jp and stat.S_ISFIFO(os.stat(fifo).st_mode))
         p = run(['scan', '-q', '-o', os.path.join(tmp, 'no-such-dir', 'x.csv'), f('ADFS-JP.xml')])
         check('unwritable output: exit 3', p.returncode == 3 and b'no-such-dir' in p.stderr)
     # language: the same requests on English, French, German, Spanish and Japanese farms

@@ -1,5 +1,6 @@
 /* out_file.c: report files that are never half-written: a temporary file in the target directory, fsync, rename.
- * Names may hold strftime patterns for scheduled tasks; ".gz" names are compressed with zlib. */
+ * Devices and pipes (/dev/null, FIFOs) are written in place. Names may hold strftime patterns for scheduled
+ * tasks; ".gz" names are compressed with zlib. */
 #include "badcreds/report.h"
 
 #include <errno.h>
@@ -17,6 +18,7 @@ struct out_file {
 	int fd;
 	gzFile gz;
 	bool is_stdout;
+	bool in_place;          /* not a regular file: no temporary file, no rename */
 };
 
 struct out_file *out_open(const char *pattern, time_t now, char *err, size_t errlen)
@@ -38,6 +40,18 @@ struct out_file *out_open(const char *pattern, time_t now, char *err, size_t err
 		snprintf(err, errlen, "output name '%s' expands to nothing", pattern);
 		free(o);
 		return NULL;
+	}
+	struct stat st;
+	if (stat(o->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* a device or pipe (/dev/null, a FIFO): written in place; renaming over it would replace it */
+		o->fd = open(o->path, O_WRONLY);
+		if (o->fd < 0) {
+			snprintf(err, errlen, "cannot open %s: %s", o->path, strerror(errno));
+			free(o);
+			return NULL;
+		}
+		o->in_place = true;
+		return o;
 	}
 	const char *slash = strrchr(o->path, '/');
 	int dir = slash ? (int)(slash - o->path + 1) : 0;
@@ -82,7 +96,9 @@ bool out_write(struct out_file *o, const void *data, size_t len)
 
 void out_abort(struct out_file *o)
 {
-	if (!o->is_stdout) {
+	if (o->in_place) {
+		close(o->fd);
+	} else if (!o->is_stdout) {
 		if (o->gz)
 			gzclose(o->gz);
 		close(o->fd);
@@ -96,6 +112,13 @@ bool out_commit(struct out_file *o, char *err, size_t errlen)
 	if (o->is_stdout) {
 		free(o);
 		return true;
+	}
+	if (o->in_place) {
+		bool ok = close(o->fd) == 0;
+		if (!ok)
+			snprintf(err, errlen, "cannot write %s: %s", o->path, strerror(errno));
+		free(o);
+		return ok;
 	}
 	if (o->gz && gzclose(o->gz) != Z_OK) {
 		o->gz = NULL;
