@@ -140,7 +140,10 @@ static uint32_t template_def(struct fixture *f, uint32_t def)
 	open_el(&w, "Provider", true, 0xffff, true);
 	u8(&w, 0x06), name(&w, "Name"), subst(&w, false, 4, 0x01);
 	u8(&w, 0x03);
-	open_el(&w, "EventID", true, 0xffff, false), u8(&w, 0x02), subst(&w, false, 5, 0x06), u8(&w, 0x04);
+	open_el(&w, "EventID", true, 0xffff, true);                /* as in Windows: a Qualifiers attribute */
+	u8(&w, 0x06), name(&w, "Qualifiers"), subst(&w, true, 0, 0x06);
+	u8(&w, 0x02), subst(&w, false, 5, 0x06), u8(&w, 0x04);
+	open_el(&w, "Channel", true, 0xffff, false), u8(&w, 0x02), text(&w, "Security"), u8(&w, 0x04);
 	u8(&w, 0x04);
 	open_el(&w, "EventData", true, 0xffff, false), u8(&w, 0x02);
 	open_el(&w, "Data", true, 0xffff, false), u8(&w, 0x02), subst(&w, false, 1, 0x81), u8(&w, 0x04);
@@ -200,6 +203,7 @@ static void template_substitutions(void **state)
 				 "  <System>\n"
 				 "    <Provider Name=\"AD FS Auditing\" />\n"
 				 "    <EventID>411</EventID>\n"
+				 "    <Channel>Security</Channel>\n"
 				 "  </System>\n"
 				 "  <EventData>\n"
 				 "    <Data>p</Data>\n"
@@ -219,12 +223,14 @@ static void event_model_and_peek(void **state)
 	uint32_t end = template_record(f, 8192, def);
 	/* a record around the fragment, as the reader sees it */
 	struct evtx_record rec = {.offset = 8192 - 24, .size = end + 4 - (8192 - 24)};
-	uint32_t id;
-	struct evtx_value prov;
-	assert_true(evtx_record_peek(&f->chunk, &rec, &f->arena, &id, &prov));
-	assert_int_equal(id, 411);
+	struct evtx_peek p;
+	assert_true(evtx_record_peek(&f->chunk, &rec, &f->arena, &p));
+	assert_int_equal(p.event_id, 411);
+	assert_false(p.has_time); /* this template has no TimeCreated */
+	assert_int_equal(p.channel.type, EVTX_STRING); /* text fixed in the template */
+	assert_int_equal(p.channel.size, 16);
 	struct strbuf sb = {0};
-	evtx_value_render(&sb, &prov);
+	evtx_value_render(&sb, &p.provider);
 	assert_string_equal(sb_cstr(&sb), "AD FS Auditing");
 	sb_free(&sb);
 

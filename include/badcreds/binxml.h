@@ -41,10 +41,18 @@ struct bx_fragment {
 	uint32_t nops;
 };
 
-/* Where the System fields that decide whether a record matters sit in a template's value array. */
+/* Where a System field of a template comes from: a substitution value, or text fixed in the template. */
+struct bx_field {
+	uint16_t slot;          /* value index, or BX_NO_ID */
+	struct evtx_value fixed;/* the template's own text when slot is BX_NO_ID (EVTX_NULL: the field is absent) */
+};
+
+/* The System fields that decide whether a record matters, found once per template. */
 struct bx_slots {
-	uint16_t event_id;      /* Event/System/EventID content */
-	uint16_t provider_name; /* Event/System/Provider@Name */
+	struct bx_field event_id;      /* Event/System/EventID content */
+	struct bx_field provider_name; /* Event/System/Provider@Name */
+	struct bx_field channel;       /* Event/System/Channel content */
+	struct bx_field time_created;  /* Event/System/TimeCreated@SystemTime */
 };
 
 struct bx_template {

@@ -73,9 +73,17 @@ bool evtx_chunk_record_at(const struct evtx_chunk *c, uint32_t off, bool allow_d
 bool evtx_record_compile(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena,
 			 struct bx_fragment *out, const char **err, uint32_t *err_off);
 
-/* EventID and provider name read straight from the record's template values, before anything else is decoded.
- * false when the record does not have that shape (forwarded events, static EventID): decode it fully instead. */
-bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena,
-		      uint32_t *event_id, struct evtx_value *provider);
+/* What decides whether a record matters, read before the rest of it is decoded. */
+struct evtx_peek {
+	uint32_t event_id;
+	struct evtx_value provider;  /* EVTX_NULL when the event has none */
+	struct evtx_value channel;
+	int64_t time;                /* TimeCreated, FILETIME ticks, when has_time */
+	bool has_time;
+};
+
+/* Fills p straight from the record's template instance (its values, or text fixed in the template). false when
+ * the record does not have that shape (forwarded events without templates): decode it fully instead. */
+bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena, struct evtx_peek *p);
 
 #endif

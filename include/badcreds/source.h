@@ -9,12 +9,13 @@
 
 #include "badcreds/diag.h"
 #include "badcreds/event.h"
+#include "badcreds/evtx_reader.h"
 
 /* Receives the events of every source. */
 struct event_sink {
-	/* Called before a record is decoded when its EventID and provider can be read cheaply; false skips it.
-	 * NULL: every record is decoded. */
-	bool (*wants)(void *ctx, uint32_t event_id, const struct evtx_value *provider);
+	/* Called before a record is decoded when its EventID, provider, channel and time can be read cheaply; false
+	 * skips it. NULL: every record is decoded. */
+	bool (*wants)(void *ctx, const struct evtx_peek *p);
 	/* The event and the strings it points to are valid during the call only. */
 	void (*event)(void *ctx, const struct event *ev);
 	void *ctx;
@@ -42,6 +43,9 @@ const struct input_format *input_probe(int fd);
 
 /* Reads one SOURCE argument: a file of any format, a directory or "-". Problems are reported to d. */
 void source_read(const char *source, const struct event_sink *sink, struct diag *d, struct source_stats *st);
+
+/* The peek of an already decoded event (XML input, records that could not be peeked). */
+void event_peek(const struct event *ev, struct evtx_peek *p);
 
 /* Copies a stream into an unlinked temporary file (for stdin and gzip); -1 on failure (reported). */
 int spool_to_tempfile(int in_fd, void *gz, const char *name, struct diag *d);

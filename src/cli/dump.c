@@ -85,10 +85,10 @@ static void emit(void *ctx, struct evtx_chunk *c, const struct evtx_record *rec)
 	uint64_t file_off = c->file_offset + rec->offset;
 	bool filtered = d->ids.n || d->provider, peeked = false;
 	if (filtered) { /* decide from the template values alone when the record allows it */
-		uint32_t id;
-		struct evtx_value prov;
-		peeked = evtx_record_peek(c, rec, a, &id, &prov);
-		if (peeked && ((d->ids.n && !id_list_has(&d->ids, id)) || (d->provider && !provider_is(&prov, d->provider))))
+		struct evtx_peek p;
+		peeked = evtx_record_peek(c, rec, a, &p);
+		if (peeked && ((d->ids.n && !id_list_has(&d->ids, p.event_id)) ||
+			       (d->provider && !provider_is(&p.provider, d->provider))))
 			return;
 	}
 	struct bx_fragment frag;

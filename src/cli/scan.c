@@ -64,19 +64,22 @@ struct scan {
 	struct correlator *corr;
 };
 
-static bool wants(void *ctx, uint32_t event_id, const struct evtx_value *provider)
+static bool outside_window(const struct scan *s, int64_t t)
 {
-	(void)ctx;
-	return fact_relevant(event_id, provider);
+	return (s->since != INT64_MIN && t < s->since - MARGIN) || (s->until != INT64_MAX && t > s->until + MARGIN);
+}
+
+static bool wants(void *ctx, const struct evtx_peek *p)
+{
+	const struct scan *s = ctx;
+	return fact_relevant(p->event_id, &p->provider) && !(p->has_time && outside_window(s, p->time));
 }
 
 static void on_event(void *ctx, const struct event *ev)
 {
 	struct scan *s = ctx;
-	if ((ev->has & EV_HAS_TIME) && ((s->since != INT64_MIN && ev->time_created < s->since - MARGIN) ||
-					 (s->until != INT64_MAX && ev->time_created > s->until + MARGIN)))
-		return;
-	correlator_add(s->corr, ev);
+	if (!(ev->has & EV_HAS_TIME) || !outside_window(s, ev->time_created))
+		correlator_add(s->corr, ev);
 }
 
 static bool in_list(const struct cidr *list, unsigned n, const char *ip)

@@ -113,8 +113,14 @@ bool evtx_record_compile(struct evtx_chunk *c, const struct evtx_record *rec, st
 	return bx_compile(&c->bx, start, rec->offset + rec->size - 4, BX_RECORD, arena, out, err, err_off);
 }
 
-bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena,
-		      uint32_t *event_id, struct evtx_value *provider)
+static const struct evtx_value *field_value(const struct bx_field *f, const struct bx_instance *inst)
+{
+	if (f->slot != BX_NO_ID)
+		return f->slot < inst->nvalues ? &inst->values[f->slot] : NULL;
+	return &f->fixed;
+}
+
+bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena, struct evtx_peek *p)
 {
 	uint32_t pos = rec->offset + EVTX_RECORD_HEADER_SIZE + 4; /* behind the fragment header */
 	uint32_t end = rec->offset + rec->size - 4;
@@ -126,11 +132,14 @@ bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struc
 	if (!bx_instance_read(&c->bx, pos, end, arena, &inst, &next, &err))
 		return false;
 	const struct bx_slots *s = &inst.tmpl->slots;
-	uint64_t id;
-	if (s->event_id >= inst.nvalues || s->provider_name >= inst.nvalues ||
-	    !evtx_value_u64(&inst.values[s->event_id], &id))
+	const struct evtx_value *id = field_value(&s->event_id, &inst), *provider = field_value(&s->provider_name, &inst);
+	const struct evtx_value *channel = field_value(&s->channel, &inst), *time = field_value(&s->time_created, &inst);
+	uint64_t x;
+	if (!id || !provider || !evtx_value_u64(id, &x))
 		return false;
-	*event_id = (uint32_t)id;
-	*provider = inst.values[s->provider_name];
+	p->event_id = (uint32_t)x;
+	p->provider = *provider;
+	p->channel = channel ? *channel : (struct evtx_value){.type = EVTX_NULL};
+	p->has_time = time && evtx_value_filetime(time, &p->time);
 	return true;
 }

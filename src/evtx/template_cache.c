@@ -8,43 +8,63 @@
 /* Definition header at def_off: u32 next definition offset, GUID[16], u32 body size; the body follows. */
 enum { TEMPLATE_HEADER_SIZE = 24 };
 
-/* Finds the value slots of the System fields used to filter records before decoding them. */
+/* Which System field, if any, an op inside element `elem` (attribute `attr`) of Event/System fills. */
+static struct bx_field *field_for(struct bx_slots *slots, const char *elem, const char *attr)
+{
+	if (!attr && !strcmp(elem, "EventID"))
+		return &slots->event_id;
+	if (!attr && !strcmp(elem, "Channel"))
+		return &slots->channel;
+	if (attr && !strcmp(elem, "Provider") && !strcmp(attr, "Name"))
+		return &slots->provider_name;
+	if (attr && !strcmp(elem, "TimeCreated") && !strcmp(attr, "SystemTime"))
+		return &slots->time_created;
+	return NULL;
+}
+
+/* Finds where the System fields used to filter records before decoding them come from. */
 static void find_slots(const struct bx_fragment *f, struct bx_slots *slots)
 {
 	const char *stack[8] = {0};
 	unsigned depth = 0;
-	const char *attr = NULL;
-	slots->event_id = slots->provider_name = BX_NO_ID;
+	const char *attr = NULL; /* the attribute whose value ops run up to attr_end */
+	uint32_t attr_end = 0;
+	memset(slots, 0, sizeof *slots);
+	slots->event_id.slot = slots->provider_name.slot = slots->channel.slot = slots->time_created.slot = BX_NO_ID;
 	for (uint32_t i = 0; i < f->nops; i++) {
 		const struct bx_op *op = &f->ops[i];
+		if (i >= attr_end)
+			attr = NULL;
 		switch (op->kind) {
 		case BX_OPEN:
 			if (depth < 8)
 				stack[depth] = op->name;
 			depth++;
-			attr = NULL;
 			break;
 		case BX_END:
 			if (depth)
 				depth--;
-			attr = NULL;
 			break;
 		case BX_ATTR:
 			attr = op->name;
+			attr_end = op->end;
 			break;
 		case BX_SUBST:
+		case BX_VALUE: {
 			if (depth != 3 || strcmp(stack[0], "Event") || strcmp(stack[1], "System"))
 				break;
-			if (!attr && !strcmp(stack[2], "EventID"))
-				slots->event_id = op->id;
-			else if (attr && !strcmp(stack[2], "Provider") && !strcmp(attr, "Name"))
-				slots->provider_name = op->id;
+			struct bx_field *field = field_for(slots, stack[2], attr);
+			if (!field || field->slot != BX_NO_ID || field->fixed.type != EVTX_NULL)
+				break; /* the first part decides */
+			if (op->kind == BX_SUBST)
+				field->slot = op->id;
+			else
+				field->fixed = op->value;
 			break;
+		}
 		default:
 			break;
 		}
-		if (op->kind != BX_ATTR && op->kind != BX_SUBST && op->kind != BX_VALUE)
-			attr = NULL;
 	}
 }
 

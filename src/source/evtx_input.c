@@ -23,9 +23,9 @@ static void on_record(void *ctx, struct evtx_chunk *c, const struct evtx_record 
 	struct arena *a = &in->arena;
 	arena_reset(a);
 	in->stats->records++;
-	uint32_t id;
-	struct evtx_value provider;
-	if (sink->wants && evtx_record_peek(c, rec, a, &id, &provider) && !sink->wants(sink->ctx, id, &provider))
+	struct evtx_peek peek;
+	bool peeked = sink->wants && evtx_record_peek(c, rec, a, &peek);
+	if (peeked && !sink->wants(sink->ctx, &peek))
 		return;
 	struct bx_fragment frag;
 	const char *err = NULL;
@@ -41,8 +41,11 @@ static void on_record(void *ctx, struct evtx_chunk *c, const struct evtx_record 
 		in->diag->skipped_records++;
 		return;
 	}
-	if (sink->wants && !sink->wants(sink->ctx, ev.event_id, &ev.provider_name))
-		return;
+	if (sink->wants && !peeked) {
+		event_peek(&ev, &peek);
+		if (!sink->wants(sink->ctx, &peek))
+			return;
+	}
 	ev.header_record_id = rec->id;
 	ev.written_time = (int64_t)rec->written_time;
 	ev.recovered = rec->recovered;

@@ -114,6 +114,15 @@ static void read_path(const char *path, bool from_directory, unsigned depth, con
 	diag_end_file(d);
 }
 
+void event_peek(const struct event *ev, struct evtx_peek *p)
+{
+	p->event_id = ev->event_id;
+	p->provider = ev->provider_name;
+	p->channel = ev->channel;
+	p->time = ev->time_created;
+	p->has_time = ev->has & EV_HAS_TIME;
+}
+
 void source_read(const char *source, const struct event_sink *sink, struct diag *d, struct source_stats *st)
 {
 	if (strcmp(source, "-") != 0) {

@@ -253,7 +253,9 @@ static void read_xml(int fd, const char *name, const struct event_sink *sink, st
 			ev.source = name;
 			errs.events++;
 			st->records++;
-			if (!sink->wants || sink->wants(sink->ctx, ev.event_id, &ev.provider_name))
+			struct evtx_peek peek;
+			event_peek(&ev, &peek);
+			if (!sink->wants || sink->wants(sink->ctx, &peek))
 				sink->event(sink->ctx, &ev);
 			ret = xmlTextReaderNext(r);
 		} else {

@@ -18,10 +18,9 @@ static void on_record(void *ctx, struct evtx_chunk *c, const struct evtx_record 
 	const char *err;
 	uint32_t err_off;
 	struct event ev;
-	uint32_t id;
-	struct evtx_value prov;
+	struct evtx_peek peek;
 	arena_reset(&s->arena);
-	evtx_record_peek(c, rec, &s->arena, &id, &prov);
+	evtx_record_peek(c, rec, &s->arena, &peek);
 	if (!evtx_record_compile(c, rec, &s->arena, &frag, &err, &err_off) ||
 	    !event_from_fragment(&ev, &c->bx, &frag, &s->arena, &err))
 		return;
