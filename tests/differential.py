@@ -109,9 +109,12 @@ def parse_time(s):
 
 
 def ours(badcreds, path):
-    out = subprocess.run([badcreds, 'dump', '--format', 'jsonl', '--quiet', path], stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, check=False).stdout
-    return [json.loads(line) for line in out.decode('utf-8').splitlines()]
+    """badcreds' records; the output must not depend on the number of threads (compared here, 1 vs 3)."""
+    outs = [subprocess.run([badcreds, 'dump', '--format', 'jsonl', '--quiet', '--threads', str(n), path],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False).stdout for n in (1, 3)]
+    if outs[0] != outs[1]:
+        raise AssertionError(f'{path}: dump output differs between 1 and 3 threads')
+    return [json.loads(line) for line in outs[0].decode('utf-8').split('\n') if line]
 
 
 def our_fields(r):

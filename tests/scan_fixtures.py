@@ -37,8 +37,16 @@ def want(pred=lambda e: True):
 
 
 def run(args, stdin=None, env=None, cwd=None):
-    return subprocess.run([BADCREDS] + args, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          env=env, cwd=cwd, check=False)
+    """Scans to stdout run twice, on 1 and on 3 threads: the report must be the same."""
+    p = subprocess.run([BADCREDS] + args, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       env=env, cwd=cwd, check=False)
+    if args[:1] == ['scan'] and '-' in args[1:3] and p.returncode in (0, 1):
+        one = subprocess.run([BADCREDS, 'scan', '--threads', '1'] + args[1:], input=stdin, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env, cwd=cwd, check=False)
+        three = subprocess.run([BADCREDS, 'scan', '--threads', '3'] + args[1:], input=stdin,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd, check=False)
+        check(f'same report on 1 and 3 threads: {args[1:]}'[:120], one.stdout == three.stdout == p.stdout)
+    return p
 
 
 def rows(text):

@@ -7,8 +7,11 @@
 
 enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
 
+struct strbuf;
+
 struct diag {
 	FILE *stream;              /* where messages go (stderr); NULL = count only */
+	struct strbuf *buffer;     /* if set, messages are kept here (one per line) instead, for diag_merge */
 	const char *file;          /* the input being read */
 	unsigned max_messages;     /* per input; further messages are counted, not printed */
 	unsigned printed;          /* messages printed for the current input */
@@ -24,5 +27,7 @@ void diag_begin_file(struct diag *d, const char *file);
 void diag_report(struct diag *d, enum diag_level level, uint64_t offset, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void diag_end_file(struct diag *d); /* says how many messages were not printed */
+/* Adds the counts of `from` to `into` and prints its buffered messages there (in the order they were made). */
+void diag_merge(struct diag *into, struct diag *from);
 
 #endif

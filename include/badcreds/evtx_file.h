@@ -1,20 +1,43 @@
 /* evtx_file.h: every record of one EVTX file, once: live records in file order, then the records carved from
- * damaged regions and slack that are not copies of live records (slack mostly holds older copies of them). */
+ * damaged regions and slack that are not copies of live records (slack mostly holds older copies of them).
+ * Chunks are decoded on several threads; what they produce is handed back in file order. */
 #ifndef BADCREDS_EVTX_FILE_H
 #define BADCREDS_EVTX_FILE_H
 
 #include "badcreds/evtx_reader.h"
+#include "badcreds/strbuf.h"
 
 struct evtx_file_stats {
 	unsigned long live, carved, carved_duplicates;
 };
 
-/* Called for each record; the chunk is loaded and stays valid during the call. */
-typedef void (*evtx_record_fn)(void *ctx, struct evtx_chunk *c, const struct evtx_record *rec);
+/* One chunk's work: the chunk, and what the record callback produced from it until it is committed. */
+struct evtx_job {
+	struct evtx_chunk chunk;
+	struct diag diag;          /* messages about this chunk, printed when it is committed */
+	struct arena arena;        /* the callback's memory; reset for each chunk */
+	struct strbuf text;        /* output text, for callers that format in the worker */
+	void **items;              /* the callback's results, e.g. decoded events */
+	size_t nitems, capitems;
+	unsigned long emitted, recovered, carved_unreadable; /* the callback's counts */
+	struct evtx_job_state *state; /* the pipeline's own bookkeeping */
+};
 
-/* Reads the open, seekable file fd (named `name` in messages) with `chunk` as the buffer; problems go to d. false
- * if the file holds no EVTX data at all. */
-bool evtx_file_records(int fd, const char *name, struct evtx_chunk *chunk, struct diag *d, evtx_record_fn fn,
-		       void *ctx, struct evtx_file_stats *stats);
+void evtx_job_push(struct evtx_job *job, void *item);
+
+struct evtx_file_ops {
+	/* Called for each record on a worker thread: must only touch the job (and read-only shared data). */
+	void (*record)(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const struct evtx_record *rec);
+	/* Called for each chunk in file order on the calling thread, after its records. */
+	void (*commit)(void *ctx, struct evtx_job *job);
+};
+
+/* Reads the open, seekable file fd (named `name` in messages) with up to `threads` workers (1 = no threads);
+ * problems go to d. false if the file holds no EVTX data at all. */
+bool evtx_file_read(int fd, const char *name, unsigned threads, struct diag *d, const struct evtx_file_ops *ops,
+		    void *ctx, struct evtx_file_stats *stats);
+
+/* The number of threads to use by default: the cores this process may run on. */
+unsigned evtx_default_threads(void);
 
 #endif

@@ -27,11 +27,16 @@ struct source_stats {
 	unsigned long damaged_files;   /* inputs with errors */
 };
 
+struct source_options {
+	unsigned threads;              /* workers for EVTX chunks; 1 = none */
+};
+
 struct input_format {
 	const char *name;
 	bool (*probe)(const uint8_t *head, size_t n);
 	/* Reads an open, seekable file; `name` is used in messages and as the event's source. */
-	void (*read)(int fd, const char *name, const struct event_sink *sink, struct diag *d, struct source_stats *st);
+	void (*read)(int fd, const char *name, const struct source_options *opt, const struct event_sink *sink,
+		     struct diag *d, struct source_stats *st);
 };
 
 extern const struct input_format input_evtx;
@@ -42,7 +47,8 @@ extern const struct input_format input_xml;
 const struct input_format *input_probe(int fd);
 
 /* Reads one SOURCE argument: a file of any format, a directory or "-". Problems are reported to d. */
-void source_read(const char *source, const struct event_sink *sink, struct diag *d, struct source_stats *st);
+void source_read(const char *source, const struct source_options *opt, const struct event_sink *sink,
+		 struct diag *d, struct source_stats *st);
 
 /* The peek of an already decoded event (XML input, records that could not be peeked). */
 void event_peek(const struct event *ev, struct evtx_peek *p);

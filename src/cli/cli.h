@@ -50,6 +50,9 @@ struct id_list {
 bool id_list_parse(struct id_list *l, const char *text);
 bool id_list_has(const struct id_list *l, uint32_t id);
 
+/* --threads: 1 to 64. */
+bool cli_parse_threads(const char *text, unsigned *out);
+
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv);
 int cmd_scan(const struct cli_command *cmd, int argc, char **argv);
 

@@ -14,13 +14,17 @@
 #include "badcreds/output.h"
 #include "cli.h"
 
-enum { OPT_FORMAT = 'f', OPT_EVENT_ID = 'e', OPT_PROVIDER = 'p', OPT_RECOVERED = 256, OPT_QUIET = 'q', OPT_HELP = 'h' };
+enum {
+	OPT_FORMAT = 'f', OPT_EVENT_ID = 'e', OPT_PROVIDER = 'p', OPT_QUIET = 'q', OPT_HELP = 'h', OPT_THREADS = 'j',
+	OPT_RECOVERED = 256,
+};
 
 static const struct cli_option dump_options[] = {
 	{ "format", OPT_FORMAT, "xml|jsonl", "output format (default: xml)" },
 	{ "event-id", OPT_EVENT_ID, "LIST", "only these event IDs, e.g. 4625,4771-4776" },
 	{ "provider", OPT_PROVIDER, "NAME", "only events of this provider (case-insensitive)" },
 	{ "recovered", OPT_RECOVERED, NULL, "only records carved from damaged regions and slack" },
+	{ "threads", OPT_THREADS, "N", "decode chunks on N threads (default: all cores)" },
 	{ "quiet", OPT_QUIET, NULL, "no summary line on stderr" },
 	{ "help", OPT_HELP, NULL, "show this help" },
 };
@@ -39,19 +43,22 @@ struct dump {
 	struct id_list ids;
 	const char *provider;
 	bool only_recovered, quiet;
+	unsigned threads;
 	struct diag diag;
-	struct strbuf out;
-	struct arena arena;          /* per record */
 	const char *path;            /* file being read */
 	unsigned long records, recovered, duplicates, carved_unreadable;
 	bool write_failed;
 };
 
-static void flush(struct dump *d)
+/* In file order: the chunk's text goes out, its counts are added. */
+static void commit(void *ctx, struct evtx_job *job)
 {
-	if (d->out.len && fwrite(d->out.data, 1, d->out.len, stdout) != d->out.len)
+	struct dump *d = ctx;
+	if (job->text.len && fwrite(job->text.data, 1, job->text.len, stdout) != job->text.len)
 		d->write_failed = true;
-	d->out.len = 0;
+	d->records += job->emitted;
+	d->recovered += job->recovered;
+	d->carved_unreadable += job->carved_unreadable;
 }
 
 static bool provider_is(const struct evtx_value *v, const char *name)
@@ -65,23 +72,23 @@ static bool provider_is(const struct evtx_value *v, const char *name)
 
 /* A carved record that no longer decodes (its template was overwritten) is a remnant, not lost data: counted and
  * summarised per file. A live or damaged record that does not decode is an error. */
-static void decode_failed(struct dump *d, const struct evtx_record *rec, uint64_t off, const char *err)
+static void decode_failed(struct evtx_job *job, const struct evtx_record *rec, uint64_t off, const char *err)
 {
 	if (rec->recovered && !rec->damaged) {
-		d->carved_unreadable++;
+		job->carved_unreadable++;
 		return;
 	}
-	diag_report(&d->diag, DIAG_ERROR, off, "record %" PRIu64 " skipped: %s", rec->id, err ? err : "damaged");
-	d->diag.skipped_records++;
+	diag_report(&job->diag, DIAG_ERROR, off, "record %" PRIu64 " skipped: %s", rec->id, err ? err : "damaged");
+	job->diag.skipped_records++;
 }
 
-static void emit(void *ctx, struct evtx_chunk *c, const struct evtx_record *rec)
+/* On a worker: filter, decode and format one record into the chunk's text. */
+static void emit(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const struct evtx_record *rec)
 {
-	struct dump *d = ctx;
-	struct arena *a = &d->arena;
+	const struct dump *d = ctx;
+	struct arena *a = &job->arena;
 	if (d->only_recovered && !rec->recovered)
 		return;
-	arena_reset(a);
 	uint64_t file_off = c->file_offset + rec->offset;
 	bool filtered = d->ids.n || d->provider, peeked = false;
 	if (filtered) { /* decide from the template values alone when the record allows it */
@@ -98,7 +105,7 @@ static void emit(void *ctx, struct evtx_chunk *c, const struct evtx_record *rec)
 	bool need_event = d->format->needs_event || (filtered && !peeked);
 	if (!evtx_record_compile(c, rec, a, &frag, &err, &err_off) ||
 	    (need_event && !event_from_fragment(&ev, &c->bx, &frag, a, &err))) {
-		decode_failed(d, rec, err_off ? c->file_offset + err_off : file_off, err);
+		decode_failed(job, rec, err_off ? c->file_offset + err_off : file_off, err);
 		return;
 	}
 	if (filtered && !peeked) {
@@ -114,21 +121,22 @@ static void emit(void *ctx, struct evtx_chunk *c, const struct evtx_record *rec)
 	ev.source = d->path;
 	ev.file_offset = file_off;
 	struct output_record r = {.event = &ev, .chunk = &c->bx, .fragment = &frag, .arena = a};
-	size_t mark = d->out.len;
-	if (!d->format->write(&d->out, &r, &err)) {
-		d->out.len = mark;
-		decode_failed(d, rec, file_off, err);
+	size_t mark = job->text.len;
+	if (!d->format->write(&job->text, &r, &err)) {
+		job->text.len = mark;
+		decode_failed(job, rec, file_off, err);
 		return;
 	}
-	d->records++;
-	d->recovered += rec->recovered;
-	if (d->out.len > (1 << 20))
-		flush(d);
+	job->emitted++;
+	job->recovered += rec->recovered;
 }
+
+static const struct evtx_file_ops dump_ops = {.record = emit, .commit = commit};
 
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 {
-	struct dump d = {.format = &output_xml, .diag = {.stream = stderr, .max_messages = 20}};
+	struct dump d = {.format = &output_xml, .diag = {.stream = stderr, .max_messages = 20},
+			 .threads = evtx_default_threads()};
 	struct cli_parser p;
 	cli_parser_init(&p, cmd);
 	int opt;
@@ -145,6 +153,10 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 			break;
 		case OPT_PROVIDER: d.provider = optarg; break;
 		case OPT_RECOVERED: d.only_recovered = true; break;
+		case OPT_THREADS:
+			if (!cli_parse_threads(optarg, &d.threads))
+				return cli_usage_error(cmd, "--threads takes a number from 1 to 64, not '%s'", optarg);
+			break;
 		case OPT_QUIET: d.quiet = true; break;
 		case OPT_HELP: cli_help(cmd, stdout); return EXIT_OK;
 		case ':': return cli_usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
@@ -153,10 +165,6 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error(cmd, "no SOURCE given");
-	struct evtx_chunk *c = malloc(sizeof *c);
-	if (!c)
-		abort();
-	evtx_chunk_init(c);
 	for (int i = optind; i < argc; i++) {
 		struct evtx_file_stats st = {0};
 		unsigned long unreadable = d.carved_unreadable;
@@ -166,7 +174,7 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 		if (fd < 0) {
 			diag_report(&d.diag, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(errno));
 		} else {
-			evtx_file_records(fd, d.path, c, &d.diag, emit, &d, &st);
+			evtx_file_read(fd, d.path, d.threads, &d.diag, &dump_ops, &d, &st);
 			close(fd);
 		}
 		d.duplicates += st.carved_duplicates;
@@ -175,11 +183,6 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 				    d.carved_unreadable - unreadable);
 		diag_end_file(&d.diag);
 	}
-	flush(&d);
-	evtx_chunk_free(c);
-	free(c);
-	arena_free(&d.arena);
-	sb_free(&d.out);
 	if (fflush(stdout) != 0)
 		d.write_failed = true;
 	if (!d.quiet)

@@ -93,3 +93,13 @@ bool id_list_has(const struct id_list *l, uint32_t id)
 			return true;
 	return false;
 }
+
+bool cli_parse_threads(const char *text, unsigned *out)
+{
+	uint32_t n;
+	const char *end;
+	if (!parse_u32(text, &end, &n) || *end || n < 1 || n > 64)
+		return false;
+	*out = n;
+	return true;
+}

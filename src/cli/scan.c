@@ -9,13 +9,14 @@
 #include <time.h>
 
 #include "badcreds/attempt.h"
+#include "badcreds/evtx_file.h"
 #include "badcreds/ip.h"
 #include "badcreds/report.h"
 #include "badcreds/source.h"
 #include "cli.h"
 
 enum {
-	OPT_OUTPUT = 'o', OPT_FORMAT = 'f', OPT_USER = 'u', OPT_QUIET = 'q', OPT_HELP = 'h',
+	OPT_OUTPUT = 'o', OPT_FORMAT = 'f', OPT_USER = 'u', OPT_QUIET = 'q', OPT_HELP = 'h', OPT_THREADS = 'j',
 	OPT_COLUMNS = 256, OPT_TZ, OPT_BOM, OPT_PAST_DAYS, OPT_PAST_HOURS, OPT_SINCE, OPT_UNTIL, OPT_IP, OPT_EXCLUDE_IP,
 	OPT_OUTCOME,
 };
@@ -34,6 +35,7 @@ static const struct cli_option scan_options[] = {
 	{ "ip", OPT_IP, "ADDR|CIDR", "only attempts from these addresses (repeatable)" },
 	{ "exclude-ip", OPT_EXCLUDE_IP, "CIDR", "leave out attempts from these addresses (repeatable)" },
 	{ "outcome", OPT_OUTCOME, "LIST", "only these outcomes, e.g. bad_password,locked_out" },
+	{ "threads", OPT_THREADS, "N", "decode EVTX chunks on N threads (default: all cores)" },
 	{ "quiet", OPT_QUIET, NULL, "no summary line and notes on stderr" },
 	{ "help", OPT_HELP, NULL, "show this help" },
 };
@@ -141,6 +143,7 @@ static size_t count_distinct(const struct attempt *a, size_t n, bool users)
 int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct scan s = {.output = "BadCredAttempts.csv", .since = INT64_MIN, .until = INT64_MAX};
+	struct source_options sopt = {.threads = evtx_default_threads()};
 	struct cli_parser p;
 	cli_parser_init(&p, cmd);
 	int opt;
@@ -216,6 +219,10 @@ int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 				q += len + (q[len] == ',');
 			}
 			break;
+		case OPT_THREADS:
+			if (!cli_parse_threads(optarg, &sopt.threads))
+				return cli_usage_error(cmd, "--threads takes a number from 1 to 64, not '%s'", optarg);
+			break;
 		case OPT_QUIET: s.quiet = true; break;
 		case OPT_HELP: cli_help(cmd, stdout); return EXIT_OK;
 		case ':': return cli_usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
@@ -232,7 +239,7 @@ int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 	s.corr = correlator_new();
 	struct event_sink sink = {.wants = wants, .event = on_event, .ctx = &s};
 	for (int i = optind; i < argc; i++)
-		source_read(argv[i], &sink, &diag, &st);
+		source_read(argv[i], &sopt, &sink, &diag, &st);
 	if (diag.errors)
 		status = EXIT_SKIPPED;
 

@@ -1,9 +1,14 @@
-/* evtx_file.c: walks one file's records once each: live records as they come, carved records (remembered by
- * position, a few bytes each) after the last chunk, minus copies of live records and of each other. Memory is one
- * chunk plus one range per run of consecutive live EventRecordIDs. */
+/* evtx_file.c: reads one file's records once each. The calling thread loads chunks in order; workers walk their
+ * records and run the caller's record callback; the calling thread commits finished chunks in file order (their
+ * messages, output and results), so the output is the same with any number of threads. Carved records are
+ * remembered by position (a few bytes each) and handled after the last chunk, minus copies of live records and of
+ * each other. Memory is a few chunks plus one range per run of consecutive live EventRecordIDs. */
 #include "badcreds/evtx_file.h"
 
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 /* EventRecordIDs of a file's live records as sorted, merged ranges: one entry per run, not per record. */
 struct id_ranges {
@@ -11,19 +16,55 @@ struct id_ranges {
 	size_t n, cap;
 };
 
-static void ranges_add(struct id_ranges *s, uint64_t id)
+/* A carved record waiting for the end of its file. */
+struct carved {
+	uint64_t slot, id;
+	uint32_t offset;
+	bool damaged;
+};
+
+struct carved_list {
+	struct carved *v;
+	size_t n, cap;
+};
+
+enum job_status { JOB_FREE, JOB_LOADED, JOB_BUSY, JOB_DONE };
+
+struct evtx_job_state {
+	enum job_status status;
+	uint64_t seq;
+	struct strbuf messages;
+	struct id_ranges live;     /* this chunk's live IDs, merged into the file's at commit */
+	unsigned long nlive;
+	struct carved_list carved;
+};
+
+static void *grow(void *v, size_t *cap, size_t n, size_t size)
 {
-	if (s->n && s->r[s->n - 1][1] + 1 == id) {
-		s->r[s->n - 1][1] = id;
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 64;
+	v = realloc(v, *cap * size);
+	if (!v)
+		abort();
+	return v;
+}
+
+void evtx_job_push(struct evtx_job *job, void *item)
+{
+	job->items = grow(job->items, &job->capitems, job->nitems, sizeof *job->items);
+	job->items[job->nitems++] = item;
+}
+
+static void ranges_add(struct id_ranges *s, uint64_t lo, uint64_t hi)
+{
+	if (s->n && s->r[s->n - 1][1] + 1 == lo) {
+		s->r[s->n - 1][1] = hi;
 		return;
 	}
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 64;
-		s->r = realloc(s->r, s->cap * sizeof *s->r);
-		if (!s->r)
-			abort();
-	}
-	s->r[s->n][0] = s->r[s->n][1] = id;
+	s->r = grow(s->r, &s->cap, s->n, sizeof *s->r);
+	s->r[s->n][0] = lo;
+	s->r[s->n][1] = hi;
 	s->n++;
 }
 
@@ -66,27 +107,10 @@ static bool ranges_has(const struct id_ranges *s, uint64_t id)
 	return false;
 }
 
-/* A carved record waiting for the end of its file. */
-struct carved {
-	uint64_t slot, id;
-	uint32_t offset;
-	bool damaged;
-};
-
-struct carved_list {
-	struct carved *v;
-	size_t n, cap;
-};
-
-static void carved_add(struct carved_list *l, const struct evtx_chunk *c, const struct evtx_record *rec)
+static void carved_add(struct carved_list *l, const struct carved *k)
 {
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 64;
-		l->v = realloc(l->v, l->cap * sizeof *l->v);
-		if (!l->v)
-			abort();
-	}
-	l->v[l->n++] = (struct carved){.slot = c->slot, .id = rec->id, .offset = rec->offset, .damaged = rec->damaged};
+	l->v = grow(l->v, &l->cap, l->n, sizeof *l->v);
+	l->v[l->n++] = *k;
 }
 
 static int cmp_carved_id(const void *a, const void *b)
@@ -121,50 +145,236 @@ static void carved_dedup(struct carved_list *l, const struct id_ranges *live, un
 		qsort(l->v, l->n, sizeof *l->v, cmp_carved_pos);
 }
 
-bool evtx_file_records(int fd, const char *name, struct evtx_chunk *c, struct diag *d, evtx_record_fn fn,
-		       void *ctx, struct evtx_file_stats *stats)
+/* Clears what the previous chunk left in the job. */
+static void job_reset(struct evtx_job *job)
+{
+	arena_reset(&job->arena);
+	job->text.len = 0;
+	job->nitems = 0;
+	job->emitted = job->recovered = job->carved_unreadable = 0;
+	struct diag fresh = {.buffer = &job->state->messages};
+	job->diag = fresh;
+	job->state->messages.len = 0;
+	job->state->live.n = 0;
+	job->state->nlive = 0;
+	job->state->carved.n = 0;
+}
+
+/* A worker's part: walk the chunk's records. */
+static void job_run(struct evtx_job *job, const struct evtx_file_ops *ops, void *ctx)
+{
+	struct evtx_chunk *c = &job->chunk;
+	struct evtx_record_iter it;
+	struct evtx_record rec;
+	evtx_record_iter_begin(c, &it);
+	while (evtx_chunk_next_record(c, &it, &rec, &job->diag)) {
+		if (rec.recovered) {
+			struct carved k = {.slot = c->slot, .id = rec.id, .offset = rec.offset, .damaged = rec.damaged};
+			carved_add(&job->state->carved, &k);
+			continue;
+		}
+		ranges_add(&job->state->live, rec.id, rec.id);
+		job->state->nlive++;
+		ops->record(ctx, job, c, &rec);
+	}
+}
+
+struct pipeline {
+	const struct evtx_file_ops *ops;
+	void *ctx;
+	struct evtx_job *jobs;
+	unsigned njobs;
+	pthread_mutex_t lock;
+	pthread_cond_t work, done;
+	bool stop;
+	/* the file's state, touched only by the calling thread */
+	struct diag *diag;
+	struct id_ranges live;
+	struct carved_list carved;
+	struct evtx_file_stats *stats;
+	uint64_t next_commit;
+};
+
+static void *worker(void *arg)
+{
+	struct pipeline *p = arg;
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		struct evtx_job *job = NULL;
+		for (unsigned i = 0; i < p->njobs; i++)
+			if (p->jobs[i].state->status == JOB_LOADED && (!job || p->jobs[i].state->seq < job->state->seq))
+				job = &p->jobs[i];
+		if (!job) {
+			if (p->stop)
+				break;
+			pthread_cond_wait(&p->work, &p->lock);
+			continue;
+		}
+		job->state->status = JOB_BUSY;
+		pthread_mutex_unlock(&p->lock);
+		job_run(job, p->ops, p->ctx);
+		pthread_mutex_lock(&p->lock);
+		job->state->status = JOB_DONE;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* The calling thread's part, in file order: messages, live IDs, carved positions, the caller's commit. */
+static void job_commit(struct pipeline *p, struct evtx_job *job)
+{
+	diag_merge(p->diag, &job->diag);
+	for (size_t i = 0; i < job->state->live.n; i++)
+		ranges_add(&p->live, job->state->live.r[i][0], job->state->live.r[i][1]);
+	for (size_t i = 0; i < job->state->carved.n; i++)
+		carved_add(&p->carved, &job->state->carved.v[i]);
+	p->stats->live += job->state->nlive;
+	p->ops->commit(p->ctx, job);
+}
+
+/* Commits every finished job that is next in order; with `wait`, waits for the next one first. */
+static void commit_ready(struct pipeline *p, bool threaded, bool wait)
+{
+	for (;;) {
+		struct evtx_job *next = NULL;
+		for (unsigned i = 0; i < p->njobs; i++)
+			if (p->jobs[i].state->status != JOB_FREE && p->jobs[i].state->seq == p->next_commit)
+				next = &p->jobs[i];
+		if (!next)
+			return;
+		if (threaded) {
+			pthread_mutex_lock(&p->lock);
+			while (next->state->status != JOB_DONE && wait)
+				pthread_cond_wait(&p->done, &p->lock);
+			bool ready = next->state->status == JOB_DONE;
+			pthread_mutex_unlock(&p->lock);
+			if (!ready)
+				return;
+		}
+		job_commit(p, next);
+		next->state->status = JOB_FREE;
+		p->next_commit++;
+		wait = false;
+	}
+}
+
+static struct evtx_job *free_job(struct pipeline *p, bool threaded)
+{
+	for (;;) {
+		for (unsigned i = 0; i < p->njobs; i++)
+			if (p->jobs[i].state->status == JOB_FREE)
+				return &p->jobs[i];
+		commit_ready(p, threaded, true);
+	}
+}
+
+unsigned evtx_default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+bool evtx_file_read(int fd, const char *name, unsigned threads, struct diag *d, const struct evtx_file_ops *ops,
+		    void *ctx, struct evtx_file_stats *stats)
 {
 	struct evtx_reader r;
 	if (!evtx_reader_open(&r, fd, name, d))
 		return false;
-	struct id_ranges live = {0};
-	struct carved_list carved = {0};
-	bool any_chunk = false;
-	while (evtx_reader_next_chunk(&r, c)) {
-		any_chunk = true;
-		struct evtx_record_iter it;
-		struct evtx_record rec;
-		evtx_record_iter_begin(c, &it);
-		while (evtx_chunk_next_record(c, &it, &rec, d)) {
-			if (rec.recovered) {
-				carved_add(&carved, c, &rec);
-				continue;
-			}
-			ranges_add(&live, rec.id);
-			stats->live++;
-			fn(ctx, c, &rec);
-		}
+	bool threaded = threads > 1;
+	struct pipeline p = {.ops = ops, .ctx = ctx, .diag = d, .stats = stats};
+	p.njobs = threaded ? 2 * threads + 1 : 1;
+	p.jobs = calloc(p.njobs, sizeof *p.jobs);
+	if (!p.jobs)
+		abort();
+	for (unsigned i = 0; i < p.njobs; i++) {
+		p.jobs[i].state = calloc(1, sizeof *p.jobs[i].state);
+		if (!p.jobs[i].state)
+			abort();
+		evtx_chunk_init(&p.jobs[i].chunk);
 	}
+	pthread_t tid[64];
+	unsigned nthreads = 0;
+	if (threaded) {
+		pthread_mutex_init(&p.lock, NULL);
+		pthread_cond_init(&p.work, NULL);
+		pthread_cond_init(&p.done, NULL);
+		for (; nthreads < threads && nthreads < 64; nthreads++)
+			if (pthread_create(&tid[nthreads], NULL, worker, &p) != 0)
+				break;
+		threaded = nthreads > 0;
+	}
+	bool any_chunk = false;
+	uint64_t seq = 0;
+	for (;;) {
+		struct evtx_job *job = free_job(&p, threaded);
+		job_reset(job);
+		r.diag = &job->diag; /* messages about loading the chunk belong to it too */
+		if (!evtx_reader_next_chunk(&r, &job->chunk)) {
+			diag_merge(d, &job->diag);
+			break;
+		}
+		any_chunk = true;
+		job->state->seq = seq++;
+		if (!threaded) {
+			job->state->status = JOB_DONE;
+			job_run(job, ops, ctx);
+			commit_ready(&p, false, false);
+			continue;
+		}
+		pthread_mutex_lock(&p.lock);
+		job->state->status = JOB_LOADED;
+		pthread_cond_signal(&p.work);
+		pthread_mutex_unlock(&p.lock);
+		commit_ready(&p, true, false);
+	}
+	while (p.next_commit < seq)
+		commit_ready(&p, threaded, true);
+	if (threaded) {
+		pthread_mutex_lock(&p.lock);
+		p.stop = true;
+		pthread_cond_broadcast(&p.work);
+		pthread_mutex_unlock(&p.lock);
+		for (unsigned i = 0; i < nthreads; i++)
+			pthread_join(tid[i], NULL);
+		pthread_mutex_destroy(&p.lock);
+		pthread_cond_destroy(&p.work);
+		pthread_cond_destroy(&p.done);
+	}
+	r.diag = d;
 	if (!any_chunk && !r.header_valid)
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "not an EVTX file: no header and no chunk");
-	ranges_seal(&live);
-	carved_dedup(&carved, &live, &stats->carved_duplicates);
-	uint64_t loaded = UINT64_MAX;
-	for (size_t i = 0; i < carved.n; i++) {
-		const struct carved *k = &carved.v[i];
-		struct evtx_record rec;
-		if (k->slot != loaded) {
-			if (!evtx_reader_load_chunk(&r, k->slot, c))
+	ranges_seal(&p.live);
+	carved_dedup(&p.carved, &p.live, &stats->carved_duplicates);
+	/* carved records, chunk by chunk, on this thread */
+	struct evtx_job *job = &p.jobs[0];
+	for (size_t i = 0; i < p.carved.n;) {
+		uint64_t slot = p.carved.v[i].slot;
+		job_reset(job);
+		bool loaded = evtx_reader_load_chunk(&r, slot, &job->chunk);
+		for (; i < p.carved.n && p.carved.v[i].slot == slot; i++) {
+			struct evtx_record rec;
+			if (!loaded || !evtx_chunk_record_at(&job->chunk, p.carved.v[i].offset, p.carved.v[i].damaged, &rec))
 				continue;
-			loaded = k->slot;
+			rec.recovered = true;
+			stats->carved++;
+			ops->record(ctx, job, &job->chunk, &rec);
 		}
-		if (!evtx_chunk_record_at(c, k->offset, k->damaged, &rec))
-			continue;
-		rec.recovered = true;
-		stats->carved++;
-		fn(ctx, c, &rec);
+		diag_merge(d, &job->diag);
+		ops->commit(ctx, job);
 	}
-	free(carved.v);
-	free(live.r);
+	for (unsigned i = 0; i < p.njobs; i++) {
+		evtx_chunk_free(&p.jobs[i].chunk);
+		arena_free(&p.jobs[i].arena);
+		sb_free(&p.jobs[i].text);
+		free(p.jobs[i].items);
+		sb_free(&p.jobs[i].state->messages);
+		free(p.jobs[i].state->live.r);
+		free(p.jobs[i].state->carved.v);
+		free(p.jobs[i].state);
+	}
+	free(p.jobs);
+	free(p.live.r);
+	free(p.carved.v);
 	return any_chunk || r.header_valid;
 }

@@ -1,5 +1,5 @@
-/* evtx_input.c: EVTX files through badcreds' own reader: each record is offered to the sink by EventID and
- * provider before it is decoded, then turned into the event model. */
+/* evtx_input.c: EVTX files through badcreds' own reader: each record is offered to the sink by EventID, provider,
+ * channel and time before it is decoded on a worker thread, then handed to the sink in file order. */
 #include "badcreds/evtx_file.h"
 #include "badcreds/source.h"
 
@@ -9,20 +9,18 @@
 
 struct evtx_input {
 	const struct event_sink *sink;
-	struct diag *diag;
 	const char *name;
-	struct arena arena;
 	struct source_stats *stats;
 	unsigned long carved_unreadable;
 };
 
-static void on_record(void *ctx, struct evtx_chunk *c, const struct evtx_record *rec)
+/* On a worker: decode the records the sink wants; the events wait in the job until their chunk is committed. */
+static void on_record(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const struct evtx_record *rec)
 {
 	struct evtx_input *in = ctx;
 	const struct event_sink *sink = in->sink;
-	struct arena *a = &in->arena;
-	arena_reset(a);
-	in->stats->records++;
+	struct arena *a = &job->arena;
+	job->emitted++; /* records seen */
 	struct evtx_peek peek;
 	bool peeked = sink->wants && evtx_record_peek(c, rec, a, &peek);
 	if (peeked && !sink->wants(sink->ctx, &peek))
@@ -30,30 +28,42 @@ static void on_record(void *ctx, struct evtx_chunk *c, const struct evtx_record 
 	struct bx_fragment frag;
 	const char *err = NULL;
 	uint32_t err_off = 0;
-	struct event ev;
-	if (!evtx_record_compile(c, rec, a, &frag, &err, &err_off) || !event_from_fragment(&ev, &c->bx, &frag, a, &err)) {
+	struct event *ev = arena_alloc(a, sizeof *ev);
+	if (!evtx_record_compile(c, rec, a, &frag, &err, &err_off) || !event_from_fragment(ev, &c->bx, &frag, a, &err)) {
 		if (rec->recovered && !rec->damaged) {
-			in->carved_unreadable++;
+			job->carved_unreadable++;
 			return;
 		}
-		diag_report(in->diag, DIAG_ERROR, c->file_offset + (err_off ? err_off : rec->offset),
+		diag_report(&job->diag, DIAG_ERROR, c->file_offset + (err_off ? err_off : rec->offset),
 			    "record %" PRIu64 " skipped: %s", rec->id, err ? err : "damaged");
-		in->diag->skipped_records++;
+		job->diag.skipped_records++;
 		return;
 	}
 	if (sink->wants && !peeked) {
-		event_peek(&ev, &peek);
+		event_peek(ev, &peek);
 		if (!sink->wants(sink->ctx, &peek))
 			return;
 	}
-	ev.header_record_id = rec->id;
-	ev.written_time = (int64_t)rec->written_time;
-	ev.recovered = rec->recovered;
-	ev.damaged = rec->damaged;
-	ev.source = in->name;
-	ev.file_offset = c->file_offset + rec->offset;
-	sink->event(sink->ctx, &ev);
+	ev->header_record_id = rec->id;
+	ev->written_time = (int64_t)rec->written_time;
+	ev->recovered = rec->recovered;
+	ev->damaged = rec->damaged;
+	ev->source = in->name;
+	ev->file_offset = c->file_offset + rec->offset;
+	evtx_job_push(job, ev);
 }
+
+/* In file order: hand the chunk's events to the sink. */
+static void on_commit(void *ctx, struct evtx_job *job)
+{
+	struct evtx_input *in = ctx;
+	in->stats->records += job->emitted;
+	in->carved_unreadable += job->carved_unreadable;
+	for (size_t i = 0; i < job->nitems; i++)
+		in->sink->event(in->sink->ctx, job->items[i]);
+}
+
+static const struct evtx_file_ops input_ops = {.record = on_record, .commit = on_commit};
 
 static bool probe_evtx(const uint8_t *head, size_t n)
 {
@@ -61,22 +71,15 @@ static bool probe_evtx(const uint8_t *head, size_t n)
 	       (n >= EVTX_FILE_HEADER_BLOCK + 8 && memcmp(head + EVTX_FILE_HEADER_BLOCK, EVTX_CHUNK_SIGNATURE, 8) == 0);
 }
 
-static void read_evtx(int fd, const char *name, const struct event_sink *sink, struct diag *d,
-		      struct source_stats *st)
+static void read_evtx(int fd, const char *name, const struct source_options *opt, const struct event_sink *sink,
+		      struct diag *d, struct source_stats *st)
 {
-	struct evtx_chunk *c = malloc(sizeof *c);
-	if (!c)
-		abort();
-	evtx_chunk_init(c);
-	struct evtx_input in = {.sink = sink, .diag = d, .name = name, .stats = st};
+	struct evtx_input in = {.sink = sink, .name = name, .stats = st};
 	struct evtx_file_stats fs = {0};
-	evtx_file_records(fd, name, c, d, on_record, &in, &fs);
+	evtx_file_read(fd, name, opt->threads, d, &input_ops, &in, &fs);
 	if (in.carved_unreadable)
 		diag_report(d, DIAG_NOTE, DIAG_NO_OFFSET, "%lu carved records could not be decoded (their templates are "
 			    "gone)", in.carved_unreadable);
-	evtx_chunk_free(c);
-	free(c);
-	arena_free(&in.arena);
 }
 
 const struct input_format input_evtx = {.name = "evtx", .probe = probe_evtx, .read = read_evtx};

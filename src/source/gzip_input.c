@@ -7,8 +7,8 @@
 
 static bool probe_gzip(const uint8_t *head, size_t n) { return n >= 2 && head[0] == 0x1f && head[1] == 0x8b; }
 
-static void read_gzip(int fd, const char *name, const struct event_sink *sink, struct diag *d,
-		      struct source_stats *st)
+static void read_gzip(int fd, const char *name, const struct source_options *opt, const struct event_sink *sink,
+		      struct diag *d, struct source_stats *st)
 {
 	int copy = dup(fd);
 	gzFile gz = copy >= 0 ? gzdopen(copy, "rb") : NULL;
@@ -27,7 +27,7 @@ static void read_gzip(int fd, const char *name, const struct event_sink *sink, s
 	if (!f || f == &input_gzip)
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "gzip content is neither EVTX nor event XML");
 	else
-		f->read(tmp, name, sink, d, st);
+		f->read(tmp, name, opt, sink, d, st);
 	close(tmp);
 }
 

@@ -27,8 +27,8 @@ const struct input_format *input_probe(int fd)
 	return NULL;
 }
 
-static void read_file(int fd, const char *name, bool from_directory, const struct event_sink *sink, struct diag *d,
-		      struct source_stats *st)
+static void read_file(int fd, const char *name, bool from_directory, const struct source_options *opt,
+		      const struct event_sink *sink, struct diag *d, struct source_stats *st)
 {
 	const struct input_format *f = input_probe(fd);
 	if (!f) {
@@ -37,16 +37,16 @@ static void read_file(int fd, const char *name, bool from_directory, const struc
 		return;
 	}
 	st->files++;
-	f->read(fd, name, sink, d, st);
+	f->read(fd, name, opt, sink, d, st);
 }
 
 static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static void read_path(const char *path, bool from_directory, unsigned depth, const struct event_sink *sink,
-		      struct diag *d, struct source_stats *st);
+static void read_path(const char *path, bool from_directory, unsigned depth, const struct source_options *opt,
+		      const struct event_sink *sink, struct diag *d, struct source_stats *st);
 
-static void read_directory(const char *path, unsigned depth, const struct event_sink *sink, struct diag *d,
-			   struct source_stats *st)
+static void read_directory(const char *path, unsigned depth, const struct source_options *opt,
+			   const struct event_sink *sink, struct diag *d, struct source_stats *st)
 {
 	DIR *dir = opendir(path);
 	if (!dir) {
@@ -74,14 +74,14 @@ static void read_directory(const char *path, unsigned depth, const struct event_
 	closedir(dir);
 	qsort(names, n, sizeof *names, cmp_names);
 	for (size_t i = 0; i < n; i++) {
-		read_path(names[i], true, depth + 1, sink, d, st);
+		read_path(names[i], true, depth + 1, opt, sink, d, st);
 		free(names[i]);
 	}
 	free(names);
 }
 
-static void read_path(const char *path, bool from_directory, unsigned depth, const struct event_sink *sink,
-		      struct diag *d, struct source_stats *st)
+static void read_path(const char *path, bool from_directory, unsigned depth, const struct source_options *opt,
+		      const struct event_sink *sink, struct diag *d, struct source_stats *st)
 {
 	enum { MAX_DEPTH = 32 };
 	unsigned long errors = d->errors;
@@ -93,7 +93,7 @@ static void read_path(const char *path, bool from_directory, unsigned depth, con
 	}
 	if (S_ISDIR(s.st_mode)) {
 		if (depth < MAX_DEPTH)
-			read_directory(path, depth, sink, d, st);
+			read_directory(path, depth, opt, sink, d, st);
 		return;
 	}
 	diag_begin_file(d, path);
@@ -107,7 +107,7 @@ static void read_path(const char *path, bool from_directory, unsigned depth, con
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(errno));
 		return;
 	}
-	read_file(fd, path, from_directory, sink, d, st);
+	read_file(fd, path, from_directory, opt, sink, d, st);
 	close(fd);
 	if (d->errors > errors)
 		st->damaged_files++;
@@ -123,17 +123,18 @@ void event_peek(const struct event *ev, struct evtx_peek *p)
 	p->has_time = ev->has & EV_HAS_TIME;
 }
 
-void source_read(const char *source, const struct event_sink *sink, struct diag *d, struct source_stats *st)
+void source_read(const char *source, const struct source_options *opt, const struct event_sink *sink,
+		 struct diag *d, struct source_stats *st)
 {
 	if (strcmp(source, "-") != 0) {
-		read_path(source, false, 0, sink, d, st);
+		read_path(source, false, 0, opt, sink, d, st);
 		return;
 	}
 	unsigned long errors = d->errors;
 	diag_begin_file(d, "(stdin)");
 	int fd = spool_to_tempfile(STDIN_FILENO, NULL, "(stdin)", d);
 	if (fd >= 0) {
-		read_file(fd, "(stdin)", false, sink, d, st);
+		read_file(fd, "(stdin)", false, opt, sink, d, st);
 		close(fd);
 	}
 	if (d->errors > errors)

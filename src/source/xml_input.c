@@ -219,9 +219,10 @@ static bool probe_xml(const uint8_t *head, size_t n)
 	return i < n && head[i] == '<';
 }
 
-static void read_xml(int fd, const char *name, const struct event_sink *sink, struct diag *d,
-		     struct source_stats *st)
+static void read_xml(int fd, const char *name, const struct source_options *opt, const struct event_sink *sink,
+		     struct diag *d, struct source_stats *st)
 {
+	(void)opt;
 	if (lseek(fd, 0, SEEK_SET) != 0) {
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot rewind: %s", strerror(errno));
 		return;

@@ -1,8 +1,10 @@
 /* diag.c: prints "badcreds: FILE: offset 0xN: message" for damaged input and counts what was skipped. */
 #include "badcreds/diag.h"
+#include "badcreds/strbuf.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <string.h>
 
 void diag_begin_file(struct diag *d, const char *file)
 {
@@ -16,22 +18,48 @@ void diag_report(struct diag *d, enum diag_level level, uint64_t offset, const c
 		d->errors++;
 	else if (level == DIAG_WARNING)
 		d->warnings++;
-	if (!d->stream || (d->max_messages && d->printed >= d->max_messages)) {
+	if (!d->buffer && (!d->stream || (d->max_messages && d->printed >= d->max_messages))) {
 		d->printed++;
 		return;
 	}
 	d->printed++;
 	static const char *const names[] = {[DIAG_NOTE] = "note", [DIAG_WARNING] = "warning", [DIAG_ERROR] = "error"};
-	if (offset == DIAG_NO_OFFSET)
-		fprintf(d->stream, "badcreds: %s: %s: ", d->file ? d->file : "-", names[level]);
-	else
-		fprintf(d->stream, "badcreds: %s: offset 0x%" PRIx64 ": %s: ", d->file ? d->file : "-", offset,
-			names[level]);
+	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(d->stream, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', d->stream);
+	if (d->buffer) { /* the file name is added when the message is merged */
+		if (offset == DIAG_NO_OFFSET)
+			sb_printf(d->buffer, "%s: %s\n", names[level], msg);
+		else
+			sb_printf(d->buffer, "offset 0x%" PRIx64 ": %s: %s\n", offset, names[level], msg);
+		return;
+	}
+	if (offset == DIAG_NO_OFFSET)
+		fprintf(d->stream, "badcreds: %s: %s: %s\n", d->file ? d->file : "-", names[level], msg);
+	else
+		fprintf(d->stream, "badcreds: %s: offset 0x%" PRIx64 ": %s: %s\n", d->file ? d->file : "-", offset,
+			names[level], msg);
+}
+
+void diag_merge(struct diag *into, struct diag *from)
+{
+	into->warnings += from->warnings;
+	into->errors += from->errors;
+	into->skipped_records += from->skipped_records;
+	into->recovered_records += from->recovered_records;
+	if (!from->buffer)
+		return;
+	const char *p = from->buffer->data, *end = p + from->buffer->len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (into->stream && (!into->max_messages || into->printed < into->max_messages))
+			fprintf(into->stream, "badcreds: %s: %.*s\n", into->file ? into->file : "-", (int)n, p);
+		into->printed++;
+		p += n + 1;
+	}
 }
 
 void diag_end_file(struct diag *d)

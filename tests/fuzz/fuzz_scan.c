@@ -20,9 +20,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct event_sink sink = {.event = on_event, .ctx = c};
 		struct diag d = {0};
 		struct source_stats st = {0};
+		struct source_options opt = {.threads = 1};
 		const struct input_format *f = input_probe(fd);
 		if (f)
-			f->read(fd, "fuzz.input", &sink, &d, &st);
+			f->read(fd, "fuzz.input", &opt, &sink, &d, &st);
 		struct attempt *a;
 		size_t n = correlator_run(c, &a);
 		struct strbuf sb = {0};
