@@ -12,6 +12,7 @@
 
 #include "badcreds/evtx_file.h"
 #include "badcreds/output.h"
+#include "badcreds/progress.h"
 #include "cli.h"
 
 enum {
@@ -165,6 +166,7 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error(cmd, "no SOURCE given");
+	progress_enable(!d.quiet);
 	for (int i = optind; i < argc; i++) {
 		struct evtx_file_stats st = {0};
 		unsigned long unreadable = d.carved_unreadable;

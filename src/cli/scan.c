@@ -13,6 +13,7 @@
 #include "badcreds/ip.h"
 #include "badcreds/report.h"
 #include "badcreds/source.h"
+#include "badcreds/progress.h"
 #include "cli.h"
 
 enum {
@@ -234,6 +235,7 @@ int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 	if (s.since >= s.until)
 		return cli_usage_error(cmd, "the time window is empty (--since is not before --until)");
 
+	progress_enable(!s.quiet);
 	struct diag diag = {.stream = stderr, .max_messages = 20};
 	struct source_stats st = {0};
 	s.corr = correlator_new();

@@ -4,6 +4,7 @@
  * remembered by position (a few bytes each) and handled after the last chunk, minus copies of live records and of
  * each other. Memory is a few chunks plus one range per run of consecutive live EventRecordIDs. */
 #include "badcreds/evtx_file.h"
+#include "badcreds/progress.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -231,6 +232,7 @@ static void job_commit(struct pipeline *p, struct evtx_job *job)
 		carved_add(&p->carved, &job->state->carved.v[i]);
 	p->stats->live += job->state->nlive;
 	p->ops->commit(p->ctx, job);
+	progress_update(job->chunk.file_offset + job->chunk.len);
 }
 
 /* Commits every finished job that is next in order; with `wait`, waits for the next one first. */
@@ -281,6 +283,7 @@ bool evtx_file_read(int fd, const char *name, unsigned threads, struct diag *d, 
 	struct evtx_reader r;
 	if (!evtx_reader_open(&r, fd, name, d))
 		return false;
+	progress_file(name, r.size);
 	bool threaded = threads > 1;
 	struct pipeline p = {.ops = ops, .ctx = ctx, .diag = d, .stats = stats};
 	p.njobs = threaded ? 2 * threads + 1 : 1;
@@ -376,5 +379,6 @@ bool evtx_file_read(int fd, const char *name, unsigned threads, struct diag *d, 
 	free(p.jobs);
 	free(p.live.r);
 	free(p.carved.v);
+	progress_clear();
 	return any_chunk || r.header_valid;
 }

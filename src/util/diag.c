@@ -1,5 +1,6 @@
 /* diag.c: prints "badcreds: FILE: offset 0xN: message" for damaged input and counts what was skipped. */
 #include "badcreds/diag.h"
+#include "badcreds/progress.h"
 #include "badcreds/strbuf.h"
 
 #include <inttypes.h>
@@ -36,6 +37,7 @@ void diag_report(struct diag *d, enum diag_level level, uint64_t offset, const c
 			sb_printf(d->buffer, "offset 0x%" PRIx64 ": %s: %s\n", offset, names[level], msg);
 		return;
 	}
+	progress_clear();
 	if (offset == DIAG_NO_OFFSET)
 		fprintf(d->stream, "badcreds: %s: %s: %s\n", d->file ? d->file : "-", names[level], msg);
 	else
@@ -55,8 +57,10 @@ void diag_merge(struct diag *into, struct diag *from)
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (into->stream && (!into->max_messages || into->printed < into->max_messages))
+		if (into->stream && (!into->max_messages || into->printed < into->max_messages)) {
+			progress_clear();
 			fprintf(into->stream, "badcreds: %s: %.*s\n", into->file ? into->file : "-", (int)n, p);
+		}
 		into->printed++;
 		p += n + 1;
 	}
@@ -65,6 +69,6 @@ void diag_merge(struct diag *into, struct diag *from)
 void diag_end_file(struct diag *d)
 {
 	if (d->stream && d->max_messages && d->printed > d->max_messages)
-		fprintf(d->stream, "badcreds: %s: %u more messages not shown\n", d->file ? d->file : "-",
+		progress_clear(), fprintf(d->stream, "badcreds: %s: %u more messages not shown\n", d->file ? d->file : "-",
 			d->printed - d->max_messages);
 }

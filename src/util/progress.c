@@ -1,0 +1,57 @@
+/* progress.c: the progress line: "badcreds: NAME  45%  120 MB of 267 MB  312 MB/s  ETA 0:03", redrawn in place. */
+#include "badcreds/progress.h"
+
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct {
+	bool on, shown;
+	const char *name;
+	uint64_t total;
+	double start, last;
+} p;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void progress_enable(bool on) { p.on = on && isatty(STDERR_FILENO); }
+
+void progress_file(const char *name, uint64_t total)
+{
+	p.name = name;
+	p.total = total;
+	p.start = p.last = now();
+}
+
+void progress_update(uint64_t done)
+{
+	if (!p.on)
+		return;
+	double t = now();
+	if (t - p.last < 0.1)
+		return;
+	p.last = t;
+	double rate = done / (t - p.start > 1e-3 ? t - p.start : 1e-3) / 1e6;
+	fprintf(stderr, "\rbadcreds: %s  ", p.name ? p.name : "");
+	if (p.total) {
+		double left = rate > 0 ? (double)(p.total - (done < p.total ? done : p.total)) / 1e6 / rate : 0;
+		fprintf(stderr, "%3d%%  %.0f MB of %.0f MB  %.0f MB/s  ETA %d:%02d", (int)(100.0 * done / p.total),
+			done / 1e6, p.total / 1e6, rate, (int)left / 60, (int)left % 60);
+	} else {
+		fprintf(stderr, "%.0f MB  %.0f MB/s", done / 1e6, rate);
+	}
+	fputs("\033[K", stderr);
+	p.shown = true;
+}
+
+void progress_clear(void)
+{
+	if (p.shown)
+		fputs("\r\033[K", stderr);
+	p.shown = false;
+}
