@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Builds a large EVTX file by repeating the chunks of real sample files (for benchmarks, not tests).
 
-usage: make_big.py OUT SIZE_MIB SAMPLE.evtx...
-The chunks are copied unchanged (their CRCs stay valid); the file header gets the chunk count (capped at the
-16-bit field's maximum, as real files over 4 GiB have) and a fresh CRC-32.
+usage: make_big.py OUT SIZE_MIB SAMPLE.evtx[:WEIGHT]...
+Each sample's valid chunks enter the pool WEIGHT times (default 1); the file repeats the pool in order. The chunks
+are copied unchanged (their CRCs stay valid); the file header gets the chunk count (capped at the 16-bit field's
+maximum, as in real files over 4 GiB) and a fresh CRC-32.
 """
 import struct
 import sys
@@ -22,9 +23,12 @@ def chunks(path):
 
 def main():
     out, mib, samples = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-    pool = [c for s in samples for c in chunks(s)]
+    pool = []
+    for spec in samples:
+        path, _, weight = spec.partition(':')
+        pool += list(chunks(path)) * int(weight or 1)
     n = mib * 1024 * 1024 // CHUNK
-    header = bytearray(open(samples[0], 'rb').read()[:HEADER])
+    header = bytearray(open(samples[0].partition(':')[0], 'rb').read()[:HEADER])
     struct.pack_into('<QQ', header, 8, 0, n - 1)
     struct.pack_into('<H', header, 42, min(n, 0xffff))
     struct.pack_into('<I', header, 120, 0)  # clean, not full
