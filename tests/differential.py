@@ -108,6 +108,15 @@ def parse_time(s):
     return datetime.datetime.strptime(s, '%Y-%m-%d %H:%M:%S.%f')
 
 
+def our_xml(badcreds, path):
+    """badcreds' XML output, parsed: it must be well-formed and say what the JSON lines say."""
+    out = subprocess.run([badcreds, 'dump', '--quiet', path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         check=False).stdout.decode('utf-8')
+    out = re.sub(r'&#x([0-9A-F]+);', lambda m: '' if int(m.group(1), 16) < 0x20 else m.group(0), out)
+    events = re.findall(r'<Event xmlns=.*?\n</Event>', out, re.S)
+    return [xml_fields(ev, event_data(ev)) for ev in (ET.fromstring(e) for e in events)]
+
+
 def ours(badcreds, path):
     """badcreds' records; the output must not depend on the number of threads (compared here, 1 vs 3)."""
     outs = [subprocess.run([badcreds, 'dump', '--format', 'jsonl', '--quiet', '--threads', str(n), path],
@@ -261,6 +270,11 @@ def main():
         live = [r for r in all_mine if not r['Recovered']]
         damaged = [r for r in all_mine if r['Recovered'] and r.get('Damaged')]
         mine = [our_fields(r) for r in all_mine]
+        if 'counts' in modes:  # the XML writer against the event model, on every record
+            xml = our_xml(badcreds, path)
+            problems = compare(f, 'badcreds XML', xml, mine) + abs(len(xml) - len(mine))
+            failures += problems > 0
+            print(f'{"ok" if not problems else "FAIL"} {f}: badcreds XML matches its JSON ({len(xml)} records)')
         if 'counts' in modes:
             got = len(live) + len(damaged)
             want = EXPECTED_LIVE.get(f)

@@ -227,8 +227,8 @@ static void event_model_and_peek(void **state)
 	assert_true(evtx_record_peek(&f->chunk, &rec, &f->arena, &p));
 	assert_int_equal(p.event_id, 411);
 	assert_false(p.has_time); /* this template has no TimeCreated */
-	assert_int_equal(p.channel.type, EVTX_STRING); /* text fixed in the template */
-	assert_int_equal(p.channel.size, 16);
+	assert_int_equal(p.channel.type, EVTX_UTF8); /* text fixed in the template */
+	assert_memory_equal(p.channel.data, "Security", 8);
 	struct strbuf sb = {0};
 	evtx_value_render(&sb, &p.provider);
 	assert_string_equal(sb_cstr(&sb), "AD FS Auditing");
@@ -267,6 +267,24 @@ static void template_cycle(void **state)
 	assert_false(ok);
 }
 
+/* String values go from UTF-16 to escaped UTF-8 in one pass. */
+static void xml_text(void **state)
+{
+	(void)state;
+	struct strbuf sb = {0};
+	const uint8_t s[] = {'a', 0, '<', 0, 0xe9, 0, '&', 0, 0x3d, 0xd8, 0x00, 0xde, '"', 0, 'z', 0, 0, 0, 'x', 0};
+	xml_escape_utf16(&sb, s, sizeof s, false);
+	assert_string_equal(sb_cstr(&sb), "a&lt;\xc3\xa9&amp;\xf0\x9f\x98\x80\"z");
+	sb.len = 0;
+	xml_escape_utf16(&sb, s, sizeof s, true);
+	assert_string_equal(sb_cstr(&sb), "a&lt;\xc3\xa9&amp;\xf0\x9f\x98\x80&quot;z");
+	sb.len = 0;
+	const uint8_t lone[] = {0x00, 0xd8, 'q', 0, 0x01, 0};
+	xml_escape_utf16(&sb, lone, sizeof lone, false);
+	assert_string_equal(sb_cstr(&sb), "\xef\xbf\xbdq&#x1;");
+	sb_free(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +292,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(template_substitutions, setup, teardown),
 		cmocka_unit_test_setup_teardown(event_model_and_peek, setup, teardown),
 		cmocka_unit_test_setup_teardown(template_cycle, setup, teardown),
+		cmocka_unit_test(xml_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -82,7 +82,7 @@ struct bx_chunk {
 
 void bx_chunk_reset(struct bx_chunk *c, const uint8_t *data, uint32_t len, struct arena *arena);
 
-/* Name at a chunk offset as UTF-8; NULL if it does not fit in the chunk. */
+/* Name at a chunk offset as UTF-8; NULL if it does not fit in the chunk or is not an XML name. */
 const char *bx_name_at(struct bx_chunk *c, uint32_t off);
 
 /* Template definition at def_off, compiled on first use; NULL (and *err set) if it is damaged. */

@@ -31,6 +31,7 @@ const struct output_format *output_find(const char *name);
 
 /* Escaping shared by the writers. */
 void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute);
+void xml_escape_utf16(struct strbuf *out, const uint8_t *utf16, size_t nbytes, bool attribute); /* to UTF-8 */
 void json_escape(struct strbuf *out, const char *s, size_t n);
 
 #endif

@@ -77,7 +77,7 @@ static const char *read_name(struct compiler *k)
 	}
 	const char *name = bx_name_at(k->c, off);
 	if (!name)
-		fail(k, "name offset outside the chunk");
+		fail(k, "name outside the chunk or not an XML name");
 	return name;
 }
 
@@ -172,7 +172,15 @@ static bool token(struct compiler *k)
 			return false;
 		k->pos++; /* value type: always String */
 		struct bx_op *op = emit(k, BX_VALUE);
-		return read_text(k, &op->value, EVTX_STRING);
+		if (!read_text(k, &op->value, EVTX_STRING))
+			return false;
+		/* static text is converted once here, not each time a record uses the template */
+		struct strbuf sb = {0};
+		utf16_to_utf8(&sb, op->value.data, op->value.size);
+		op->value = (struct evtx_value){.type = EVTX_UTF8, .size = (uint32_t)sb.len,
+						.data = arena_copy(k->arena, sb.data ? sb.data : "", sb.len)};
+		sb_free(&sb);
+		return true;
 	}
 	case TOK_ATTR: {
 		k->pos++;
@@ -314,9 +322,14 @@ bool bx_instance_read(struct bx_chunk *c, uint32_t off, uint32_t end, struct are
 		pos += 24 + le32(d + pos + 20);
 	}
 	bool inline_def = pos != off + 10;
+	uint32_t template_id = le32(d + off + 2);
 	const struct bx_template *t = bx_template_at(c, def_off, err);
+	if (t && le32(t->guid) != template_id) { /* the GUID starts with the template id: this is another one */
+		*err = "template definition does not match the instance";
+		t = NULL;
+	}
 	if (!t && !inline_def)
-		t = bx_template_by_id(c, le32(d + off + 2));
+		t = bx_template_by_id(c, template_id);
 	if (!t)
 		return false;
 	if (end - pos < 4) {

@@ -21,6 +21,22 @@ void bx_chunk_reset(struct bx_chunk *c, const uint8_t *data, uint32_t len, struc
 	memset(c->templates, 0, sizeof c->templates);
 }
 
+/* An XML name (non-empty; letters, digits, "_", "-", ".", ":" or anything beyond ASCII): damaged or overwritten
+ * data that would make the output malformed is rejected instead. */
+static bool valid_name(const uint8_t *p, uint32_t nchars)
+{
+	if (nchars == 0)
+		return false;
+	for (uint32_t i = 0; i < nchars; i++) {
+		unsigned ch = le16(p + 2 * i);
+		bool ok = ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || ch == ':' ||
+			  (i > 0 && ((ch >= '0' && ch <= '9') || ch == '-' || ch == '.'));
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 const char *bx_name_at(struct bx_chunk *c, uint32_t off)
 {
 	struct bx_name **bucket = &c->names[off % 64];
@@ -31,6 +47,8 @@ const char *bx_name_at(struct bx_chunk *c, uint32_t off)
 		return NULL;
 	uint32_t nchars = le16(c->data + off + 6);
 	if ((c->len - off - 8) / 2 < nchars)
+		return NULL;
+	if (!valid_name(c->data + off + 8, nchars))
 		return NULL;
 	struct strbuf sb = {0};
 	utf16_to_utf8(&sb, c->data + off + 8, 2 * (size_t)nchars);

@@ -99,6 +99,10 @@ const struct bx_template *bx_template_at(struct bx_chunk *c, uint32_t def_off, c
 	uint32_t err_off;
 	bool ok = bx_compile(c, body, body + size, BX_TEMPLATE_BODY, c->arena, &t->body, err, &err_off);
 	t->compiling = false;
+	if (ok && (t->body.nops == 0 || t->body.ops[0].kind != BX_OPEN)) {
+		*err = "template definition is empty or overwritten";
+		ok = false;
+	}
 	if (!ok) {
 		t->body.ops = NULL; /* remembered as damaged */
 		return NULL;

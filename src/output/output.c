@@ -44,6 +44,45 @@ void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute)
 	sb_add(out, s + start, n - start);
 }
 
+void xml_escape_utf16(struct strbuf *out, const uint8_t *p, size_t nbytes, bool attribute)
+{
+	unsigned mask = attribute ? 3 : 1;
+	size_t n = nbytes / 2, i = 0;
+	while (i < n) {
+		/* the common case: a run of ASCII that needs no escaping, copied without a temporary */
+		sb_reserve(out, n - i);
+		char *o = out->data + out->len;
+		size_t start = i;
+		for (; i < n; i++) {
+			unsigned c = (unsigned)p[2 * i] | (unsigned)p[2 * i + 1] << 8;
+			if (c >= 0x80 || c == 0 || (xml_special[c] & mask))
+				break;
+			*o++ = (char)c;
+		}
+		out->len += i - start;
+		if (i == n)
+			break;
+		unsigned c = (unsigned)p[2 * i] | (unsigned)p[2 * i + 1] << 8;
+		if (c == 0)
+			break; /* strings end at their first NUL */
+		size_t run = i;
+		while (run < n) { /* a run that needs more than copying: converted and escaped as UTF-8 */
+			unsigned u = (unsigned)p[2 * run] | (unsigned)p[2 * run + 1] << 8;
+			if (u == 0 || (u < 0x80 && !(xml_special[u] & mask)))
+				break;
+			run++;
+		}
+		if (run < n && ((unsigned)p[2 * run] | (unsigned)p[2 * run + 1] << 8) != 0 && run > i &&
+		    (((unsigned)p[2 * run - 2] | (unsigned)p[2 * run - 1] << 8) & 0xfc00) == 0xd800)
+			run++; /* keep a surrogate pair together */
+		struct strbuf tmp = {0};
+		utf16_to_utf8(&tmp, p + 2 * i, 2 * (run - i));
+		xml_escape(out, tmp.data ? tmp.data : "", tmp.len, attribute);
+		sb_free(&tmp);
+		i = run;
+	}
+}
+
 void json_escape(struct strbuf *out, const char *s, size_t n)
 {
 	sb_reserve(out, n + 2);

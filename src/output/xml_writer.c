@@ -38,6 +38,8 @@ static void put_value(struct xml_writer *w, const struct evtx_value *v, bool att
 		sb_add(w->out, v->data, v->size);
 		sb_addc(w->out, ';');
 		return;
+	case EVTX_STRING: xml_escape_utf16(w->out, v->data, v->size, attribute); return;
+	case EVTX_UTF8: xml_escape(w->out, (const char *)v->data, v->size, attribute); return;
 	default: break;
 	}
 	w->tmp.len = 0;
