@@ -270,6 +270,12 @@ def main():
         live = [r for r in all_mine if not r['Recovered']]
         damaged = [r for r in all_mine if r['Recovered'] and r.get('Damaged')]
         mine = [our_fields(r) for r in all_mine]
+        if 'counts' in modes:  # no reference renders carved records: they must at least name their own header's number
+            carved = [r for r in all_mine if r['Recovered'] and not r.get('Damaged')]
+            wrong = [r['RecordNumber'] for r in carved if r.get('EventRecordID') != r['RecordNumber']]
+            failures += bool(wrong)
+            print(f'{"ok" if not wrong else "FAIL"} {f}: {len(carved)} carved records decode to their own record '
+                  f'number' + (f' (not: {wrong[:5]})' if wrong else ''))
         if 'counts' in modes:  # the XML writer against the event model, on every record
             xml = our_xml(badcreds, path)
             problems = compare(f, 'badcreds XML', xml, mine) + abs(len(xml) - len(mine))

@@ -68,7 +68,7 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	f->chunk.len = EVTX_CHUNK_SIZE;
-	bx_chunk_reset(&f->chunk.bx, f->chunk.data, f->chunk.len, &f->chunk.arena);
+	bx_chunk_reset(&f->chunk.bx, f->chunk.data, f->chunk.len, &f->chunk.arena, NULL);
 	*state = f;
 	return 0;
 }
@@ -248,7 +248,7 @@ static void event_model_and_peek(void **state)
 	assert_memory_equal(ev.data[1].value.data, "q\0", 2);
 }
 
-/* A definition that instantiates itself must fail, not recurse forever. */
+/* A definition that holds a template instance (here: itself) is refused, never recursed into. */
 static void template_cycle(void **state)
 {
 	struct fixture *f = *state;

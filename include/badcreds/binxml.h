@@ -55,14 +55,19 @@ struct bx_slots {
 	struct bx_field time_created;  /* Event/System/TimeCreated@SystemTime */
 };
 
+/* A compiled template definition; it holds no pointer into the chunk it came from. */
 struct bx_template {
-	uint32_t def_off;       /* chunk offset of the definition */
-	uint8_t guid[16];
+	uint8_t guid[16];       /* its first 4 bytes are the template id that instances name */
+	uint32_t size, crc;     /* of the definition body: with the GUID, what makes two definitions the same */
 	struct bx_fragment body;
 	struct bx_slots slots;
-	bool compiling;         /* guards against a definition that instantiates itself */
-	struct bx_template *next;
 };
+
+/* The templates of one file, compiled once and shared by every chunk and thread that uses them. */
+struct bx_store;
+struct bx_store *bx_store_new(void);
+void bx_store_free(struct bx_store *s);
+bool bx_store_has(struct bx_store *s, uint32_t template_id);
 
 struct bx_instance {
 	const struct bx_template *tmpl;
@@ -70,17 +75,20 @@ struct bx_instance {
 	struct evtx_value *values;
 };
 
-/* Per-chunk caches of names (by offset) and compiled templates (by definition offset). */
+/* Per-chunk caches of names (by offset) and of the templates its definition offsets lead to. */
 struct bx_name;
+struct bx_template_ref;
 struct bx_chunk {
 	const uint8_t *data;    /* the chunk's bytes */
 	uint32_t len;           /* bytes present (a truncated chunk has fewer than 65536) */
 	struct arena *arena;    /* lives as long as the chunk's contents */
+	struct bx_store *store; /* the file's templates; NULL: templates are compiled into the chunk's arena */
 	struct bx_name *names[64];
-	struct bx_template *templates[64];
+	struct bx_template_ref *templates[64];
 };
 
-void bx_chunk_reset(struct bx_chunk *c, const uint8_t *data, uint32_t len, struct arena *arena);
+void bx_chunk_reset(struct bx_chunk *c, const uint8_t *data, uint32_t len, struct arena *arena,
+		    struct bx_store *store);
 
 /* Name at a chunk offset as UTF-8; NULL if it does not fit in the chunk or is not an XML name. */
 const char *bx_name_at(struct bx_chunk *c, uint32_t off);
@@ -95,8 +103,9 @@ enum bx_context {
 	BX_VALUE_XML,     /* a BinXml (0x21) value: no dependency ids; may hold several fragments */
 };
 
-/* A template definition of the chunk found by its template id (the first 4 bytes of its GUID), for instances
- * whose definition offset no longer points at a definition; NULL if none. */
+/* A template found by its template id (the first 4 bytes of its GUID) in the chunk's template table, else among
+ * the file's templates seen so far: for instances whose definition offset no longer points at their definition
+ * (records carved from slack); NULL if none. */
 const struct bx_template *bx_template_by_id(struct bx_chunk *c, uint32_t template_id);
 
 /* Compiles Binary XML at [off, end) of the chunk. Per-record ops go to `arena`. On failure *err_off is the bad

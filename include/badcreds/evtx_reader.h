@@ -19,7 +19,8 @@ struct evtx_chunk {
 	struct evtx_chunk_header header;
 	bool header_valid;         /* signature present; false = damaged chunk, only carved records are read */
 	uint32_t records_end;      /* end of the live records area: free space offset, clamped */
-	struct arena arena;        /* names and compiled templates of this chunk */
+	struct arena arena;        /* names and template references of this chunk */
+	struct bx_store *store;    /* the file's templates (set by the caller), or NULL */
 	struct bx_chunk bx;
 };
 

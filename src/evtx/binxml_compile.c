@@ -78,6 +78,8 @@ static const char *read_name(struct compiler *k)
 	const char *name = bx_name_at(k->c, off);
 	if (!name)
 		fail(k, "name outside the chunk or not an XML name");
+	else if (k->dep_ids) /* a template outlives its chunk: its names go with it */
+		name = arena_copy(k->arena, name, strlen(name) + 1);
 	return name;
 }
 
@@ -91,6 +93,8 @@ static bool read_text(struct compiler *k, struct evtx_value *v, uint16_t type)
 	if (!need(k, n))
 		return false;
 	*v = (struct evtx_value){.type = type, .size = n, .data = k->c->data + k->pos};
+	if (k->dep_ids) /* template bodies keep no pointer into the chunk */
+		v->data = arena_copy(k->arena, v->data, n);
 	k->pos += n;
 	return true;
 }
@@ -232,6 +236,8 @@ static bool token(struct compiler *k)
 		return read_text(k, &k->ops[k->nops - 1].value, EVTX_STRING);
 	}
 	case TOK_INSTANCE: {
+		if (k->dep_ids)
+			return fail(k, "template instance inside a template definition");
 		struct bx_instance *inst = arena_alloc(k->arena, sizeof *inst);
 		uint32_t next;
 		if (!bx_instance_read(k->c, k->pos, k->end, k->arena, inst, &next, &k->err))

@@ -4,6 +4,7 @@
  * remembered by position (a few bytes each) and handled after the last chunk, minus copies of live records and of
  * each other. Memory is a few chunks plus one range per run of consecutive live EventRecordIDs. */
 #include "badcreds/evtx_file.h"
+#include "badcreds/le.h"
 #include "badcreds/progress.h"
 
 #include <pthread.h>
@@ -22,6 +23,19 @@ struct carved {
 	uint64_t slot, id;
 	uint32_t offset;
 	bool damaged;
+};
+
+/* Where each template id of the file was first defined: the definitions carved records may need when their own
+ * chunk no longer holds them. */
+struct template_site {
+	uint32_t id;
+	uint32_t def_off;
+	uint64_t slot;
+};
+
+struct template_sites {
+	struct template_site *v;   /* open addressing on id; id 0 = empty */
+	size_t cap, n;
 };
 
 struct carved_list {
@@ -146,6 +160,63 @@ static void carved_dedup(struct carved_list *l, const struct id_ranges *live, un
 		qsort(l->v, l->n, sizeof *l->v, cmp_carved_pos);
 }
 
+static struct template_site *site_slot(struct template_sites *t, uint32_t id)
+{
+	size_t mask = t->cap - 1, i = (id * 2654435761u) & mask;
+	while (t->v[i].id && t->v[i].id != id)
+		i = (i + 1) & mask;
+	return &t->v[i];
+}
+
+static void sites_add(struct template_sites *t, uint32_t id, uint64_t slot, uint32_t def_off)
+{
+	if (!id)
+		return;
+	if (2 * (t->n + 1) > t->cap) {
+		struct template_sites bigger = {.cap = t->cap ? 2 * t->cap : 256};
+		bigger.v = calloc(bigger.cap, sizeof *bigger.v);
+		if (!bigger.v)
+			abort();
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->v[i].id)
+				*site_slot(&bigger, t->v[i].id) = t->v[i];
+		bigger.n = t->n;
+		free(t->v);
+		*t = bigger;
+	}
+	struct template_site *s = site_slot(t, id);
+	if (!s->id) {
+		*s = (struct template_site){.id = id, .def_off = def_off, .slot = slot};
+		t->n++;
+	}
+}
+
+/* The template definitions a chunk's template table lists (offsets and ids only: nothing is compiled here). */
+static void index_templates(struct template_sites *t, const struct evtx_chunk *c)
+{
+	enum { TEMPLATE_TABLE = 384, TEMPLATE_BUCKETS = 32, MAX_CHAIN = 1024 };
+	if (!c->header_valid)
+		return;
+	for (unsigned b = 0; b < TEMPLATE_BUCKETS; b++) {
+		uint32_t off = le32(c->data + TEMPLATE_TABLE + 4 * b);
+		for (unsigned steps = 0; off && steps < MAX_CHAIN; steps++) {
+			if (off < EVTX_CHUNK_HEADER_SIZE || off > c->len || c->len - off < 24)
+				break;
+			sites_add(t, le32(c->data + off + 4), c->slot, off);
+			uint32_t next = le32(c->data + off);
+			if (next == off)
+				break;
+			off = next;
+		}
+	}
+}
+
+static int cmp_site_slot(const void *a, const void *b)
+{
+	const struct template_site *x = a, *y = b;
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
 /* Clears what the previous chunk left in the job. */
 static void job_reset(struct evtx_job *job)
 {
@@ -192,6 +263,7 @@ struct pipeline {
 	struct diag *diag;
 	struct id_ranges live;
 	struct carved_list carved;
+	struct template_sites sites;
 	struct evtx_file_stats *stats;
 	uint64_t next_commit;
 };
@@ -231,6 +303,7 @@ static void job_commit(struct pipeline *p, struct evtx_job *job)
 	for (size_t i = 0; i < job->state->carved.n; i++)
 		carved_add(&p->carved, &job->state->carved.v[i]);
 	p->stats->live += job->state->nlive;
+	index_templates(&p->sites, &job->chunk);
 	p->ops->commit(p->ctx, job);
 	progress_update(job->chunk.file_offset + job->chunk.len);
 }
@@ -290,11 +363,13 @@ bool evtx_file_read(int fd, const char *name, unsigned threads, struct diag *d, 
 	p.jobs = calloc(p.njobs, sizeof *p.jobs);
 	if (!p.jobs)
 		abort();
+	struct bx_store *store = bx_store_new();
 	for (unsigned i = 0; i < p.njobs; i++) {
 		p.jobs[i].state = calloc(1, sizeof *p.jobs[i].state);
 		if (!p.jobs[i].state)
 			abort();
 		evtx_chunk_init(&p.jobs[i].chunk);
+		p.jobs[i].chunk.store = store;
 	}
 	pthread_t tid[64];
 	unsigned nthreads = 0;
@@ -349,8 +424,28 @@ bool evtx_file_read(int fd, const char *name, unsigned threads, struct diag *d, 
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "not an EVTX file: no header and no chunk");
 	ranges_seal(&p.live);
 	carved_dedup(&p.carved, &p.live, &stats->carved_duplicates);
-	/* carved records, chunk by chunk, on this thread */
+	/* Carved records may instantiate templates (their own or nested EventData ones) that their chunk lost and that
+	 * no decoded record brought into the store: compile every template of the file the store lacks. */
 	struct evtx_job *job = &p.jobs[0];
+	struct template_site *missing = calloc(p.sites.n + 1, sizeof *missing);
+	size_t nmissing = 0;
+	for (size_t i = 0; p.carved.n && i < p.sites.cap; i++)
+		if (p.sites.v[i].id && !bx_store_has(store, p.sites.v[i].id))
+			missing[nmissing++] = p.sites.v[i];
+	if (nmissing > 1)
+		qsort(missing, nmissing, sizeof *missing, cmp_site_slot);
+	for (size_t i = 0; i < nmissing;) {
+		uint64_t slot = missing[i].slot;
+		job_reset(job);
+		bool loaded = evtx_reader_load_chunk(&r, slot, &job->chunk);
+		for (; i < nmissing && missing[i].slot == slot; i++) {
+			const char *err;
+			if (loaded)
+				bx_template_at(&job->chunk.bx, missing[i].def_off, &err); /* into the store, or not at all */
+		}
+	}
+	free(missing);
+	/* carved records, chunk by chunk, on this thread */
 	for (size_t i = 0; i < p.carved.n;) {
 		uint64_t slot = p.carved.v[i].slot;
 		job_reset(job);
@@ -377,8 +472,10 @@ bool evtx_file_read(int fd, const char *name, unsigned threads, struct diag *d, 
 		free(p.jobs[i].state);
 	}
 	free(p.jobs);
+	bx_store_free(store);
 	free(p.live.r);
 	free(p.carved.v);
+	free(p.sites.v);
 	progress_clear();
 	return any_chunk || r.header_valid;
 }

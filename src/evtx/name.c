@@ -12,11 +12,13 @@ struct bx_name {
 	struct bx_name *next;
 };
 
-void bx_chunk_reset(struct bx_chunk *c, const uint8_t *data, uint32_t len, struct arena *arena)
+void bx_chunk_reset(struct bx_chunk *c, const uint8_t *data, uint32_t len, struct arena *arena,
+		    struct bx_store *store)
 {
 	c->data = data;
 	c->len = len;
 	c->arena = arena;
+	c->store = store;
 	memset(c->names, 0, sizeof c->names);
 	memset(c->templates, 0, sizeof c->templates);
 }

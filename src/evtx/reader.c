@@ -107,7 +107,7 @@ static bool load_slot(struct evtx_reader *r, uint64_t slot, struct evtx_chunk *c
 		}
 	}
 	arena_reset(&c->arena);
-	bx_chunk_reset(&c->bx, c->data, c->len, &c->arena);
+	bx_chunk_reset(&c->bx, c->data, c->len, &c->arena, c->store);
 	return true;
 }
 

@@ -1,9 +1,13 @@
-/* template_cache.c: template definitions of a chunk, compiled once on first use and found by their offset. */
+/* template_cache.c: template definitions, compiled once per file (keyed by GUID, size and CRC-32 of the body) in a
+ * store shared by the file's chunks and threads; each chunk maps its definition offsets to them. */
 #include "badcreds/binxml.h"
 #include "badcreds/evtx_format.h"
 #include "badcreds/le.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 /* Definition header at def_off: u32 next definition offset, GUID[16], u32 body size; the body follows. */
 enum { TEMPLATE_HEADER_SIZE = 24 };
@@ -68,16 +72,106 @@ static void find_slots(const struct bx_fragment *f, struct bx_slots *slots)
 	}
 }
 
+struct bx_template_ref {
+	uint32_t def_off;
+	const struct bx_template *tmpl; /* NULL: the definition there is damaged */
+	struct bx_template_ref *next;
+};
+
+enum { STORE_BUCKETS = 1024 };
+
+struct stored {
+	const struct bx_template *tmpl;
+	struct stored *next_same_key, *next_same_id;
+};
+
+struct bx_store {
+	pthread_mutex_t lock;
+	struct arena arena;
+	struct stored *by_key[STORE_BUCKETS], *by_id[STORE_BUCKETS];
+};
+
+struct bx_store *bx_store_new(void)
+{
+	struct bx_store *s = calloc(1, sizeof *s);
+	if (!s)
+		abort();
+	pthread_mutex_init(&s->lock, NULL);
+	return s;
+}
+
+void bx_store_free(struct bx_store *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_destroy(&s->lock);
+	arena_free(&s->arena);
+	free(s);
+}
+
+static unsigned key_bucket(const uint8_t *guid, uint32_t size, uint32_t crc)
+{
+	return (le32(guid) ^ le32(guid + 12) ^ size * 2654435761u ^ crc) % STORE_BUCKETS;
+}
+
+/* The store's template with this GUID and body, if any; the caller holds the lock. */
+static const struct bx_template *store_find(struct bx_store *s, const uint8_t *guid, uint32_t size, uint32_t crc)
+{
+	for (struct stored *e = s->by_key[key_bucket(guid, size, crc)]; e; e = e->next_same_key)
+		if (e->tmpl->size == size && e->tmpl->crc == crc && memcmp(e->tmpl->guid, guid, 16) == 0)
+			return e->tmpl;
+	return NULL;
+}
+
+static void store_add(struct bx_store *s, const struct bx_template *t)
+{
+	struct stored *e = arena_alloc(&s->arena, sizeof *e);
+	e->tmpl = t;
+	unsigned k = key_bucket(t->guid, t->size, t->crc), id = le32(t->guid) % STORE_BUCKETS;
+	e->next_same_key = s->by_key[k];
+	s->by_key[k] = e;
+	e->next_same_id = s->by_id[id];
+	s->by_id[id] = e;
+}
+
+static const struct bx_template *store_by_id(struct bx_store *s, uint32_t template_id)
+{
+	const struct bx_template *found = NULL;
+	pthread_mutex_lock(&s->lock);
+	for (struct stored *e = s->by_id[template_id % STORE_BUCKETS]; e && !found; e = e->next_same_id)
+		if (le32(e->tmpl->guid) == template_id)
+			found = e->tmpl;
+	pthread_mutex_unlock(&s->lock);
+	return found;
+}
+
+static const struct bx_template *compile(struct bx_chunk *c, uint32_t def_off, uint32_t size, uint32_t crc,
+					 struct arena *arena, const char **err)
+{
+	uint32_t body = def_off + TEMPLATE_HEADER_SIZE, err_off;
+	struct bx_template *t = arena_alloc(arena, sizeof *t);
+	memset(t, 0, sizeof *t);
+	memcpy(t->guid, c->data + def_off + 4, 16);
+	t->size = size;
+	t->crc = crc;
+	if (!bx_compile(c, body, body + size, BX_TEMPLATE_BODY, arena, &t->body, err, &err_off))
+		return NULL;
+	if (t->body.nops == 0 || t->body.ops[0].kind != BX_OPEN) {
+		*err = "template definition is empty or overwritten";
+		return NULL;
+	}
+	find_slots(&t->body, &t->slots);
+	return t;
+}
+
 const struct bx_template *bx_template_at(struct bx_chunk *c, uint32_t def_off, const char **err)
 {
-	struct bx_template **bucket = &c->templates[def_off % 64];
-	for (struct bx_template *t = *bucket; t; t = t->next)
-		if (t->def_off == def_off) {
-			if (t->compiling || !t->body.ops) {
-				*err = "template definition refers to itself or is damaged";
-				return NULL;
-			}
-			return t;
+	struct bx_template_ref **bucket = &c->templates[def_off % 64];
+	for (struct bx_template_ref *r = *bucket; r; r = r->next)
+		if (r->def_off == def_off) {
+			if (!r->tmpl)
+				*err = "template definition is damaged";
+			return r->tmpl;
 		}
 	if (def_off < 512 || def_off > c->len || c->len - def_off < TEMPLATE_HEADER_SIZE) {
 		*err = "template definition offset outside the chunk";
@@ -89,43 +183,42 @@ const struct bx_template *bx_template_at(struct bx_chunk *c, uint32_t def_off, c
 		*err = "template definition runs past the end of the chunk";
 		return NULL;
 	}
-	struct bx_template *t = arena_alloc(c->arena, sizeof *t);
-	memset(t, 0, sizeof *t);
-	t->def_off = def_off;
-	memcpy(t->guid, c->data + def_off + 4, 16);
-	t->compiling = true;
-	t->next = *bucket;
-	*bucket = t;
-	uint32_t err_off;
-	bool ok = bx_compile(c, body, body + size, BX_TEMPLATE_BODY, c->arena, &t->body, err, &err_off);
-	t->compiling = false;
-	if (ok && (t->body.nops == 0 || t->body.ops[0].kind != BX_OPEN)) {
-		*err = "template definition is empty or overwritten";
-		ok = false;
+	uint32_t crc = (uint32_t)crc32(0, c->data + body, size);
+	const struct bx_template *t;
+	if (c->store) { /* once per file: a definition repeated in later chunks is found, not compiled again */
+		pthread_mutex_lock(&c->store->lock);
+		t = store_find(c->store, c->data + def_off + 4, size, crc);
+		if (!t) {
+			t = compile(c, def_off, size, crc, &c->store->arena, err);
+			if (t)
+				store_add(c->store, t);
+		}
+		pthread_mutex_unlock(&c->store->lock);
+	} else {
+		t = compile(c, def_off, size, crc, c->arena, err);
 	}
-	if (!ok) {
-		t->body.ops = NULL; /* remembered as damaged */
-		return NULL;
-	}
-	find_slots(&t->body, &t->slots);
+	struct bx_template_ref *r = arena_alloc(c->arena, sizeof *r);
+	*r = (struct bx_template_ref){.def_off = def_off, .tmpl = t, .next = *bucket};
+	*bucket = r;
 	return t;
 }
 
 /* For records whose definition offset points at overwritten data (carved from slack): the chunk's template table
- * lists every definition still present; one whose GUID starts with the instance's template id is the same one. */
+ * lists every definition still present; one whose GUID starts with the instance's template id is the same one.
+ * Failing that, a template of that id seen elsewhere in the file. */
 const struct bx_template *bx_template_by_id(struct bx_chunk *c, uint32_t template_id)
 {
 	enum { TEMPLATE_TABLE = 384, TEMPLATE_BUCKETS = 32, MAX_CHAIN = 1024 };
-	if (c->len < EVTX_CHUNK_HEADER_SIZE)
-		return NULL;
-	for (unsigned b = 0; b < TEMPLATE_BUCKETS; b++) {
+	for (unsigned b = 0; c->len >= EVTX_CHUNK_HEADER_SIZE && b < TEMPLATE_BUCKETS; b++) {
 		uint32_t off = le32(c->data + TEMPLATE_TABLE + 4 * b);
 		for (unsigned steps = 0; off && steps < MAX_CHAIN; steps++) {
 			if (off < EVTX_CHUNK_HEADER_SIZE || off > c->len || c->len - off < TEMPLATE_HEADER_SIZE)
 				break;
 			if (le32(c->data + off + 4) == template_id) {
 				const char *err;
-				return bx_template_at(c, off, &err);
+				const struct bx_template *t = bx_template_at(c, off, &err);
+				if (t)
+					return t;
 			}
 			uint32_t next = le32(c->data + off);
 			if (next == off)
@@ -133,5 +226,7 @@ const struct bx_template *bx_template_by_id(struct bx_chunk *c, uint32_t templat
 			off = next;
 		}
 	}
-	return NULL;
+	return c->store ? store_by_id(c->store, template_id) : NULL;
 }
+
+bool bx_store_has(struct bx_store *s, uint32_t template_id) { return store_by_id(s, template_id) != NULL; }
