@@ -11,10 +11,14 @@ struct evtx_file_stats {
 	unsigned long live, carved, carved_duplicates;
 };
 
-/* One chunk's work: the chunk, and what the record callback produced from it until it is committed. */
+enum { EVTX_JOB_CHUNKS = 8 }; /* chunks handed to a worker at once: fewer hand-offs between threads */
+
+/* A few consecutive chunks' work: the chunks, and what the record callback produced from them until they are
+ * committed. */
 struct evtx_job {
-	struct evtx_chunk chunk;
-	struct diag diag;          /* messages about this chunk, printed when it is committed */
+	struct evtx_chunk chunks[EVTX_JOB_CHUNKS];
+	unsigned nchunks;
+	struct diag diag;          /* messages about these chunks, printed when they are committed */
 	struct arena arena;        /* the callback's memory; reset for each chunk */
 	struct strbuf text;        /* output text, for callers that format in the worker */
 	void **items;              /* the callback's results, e.g. decoded events */
@@ -28,7 +32,7 @@ void evtx_job_push(struct evtx_job *job, void *item);
 struct evtx_file_ops {
 	/* Called for each record on a worker thread: must only touch the job (and read-only shared data). */
 	void (*record)(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const struct evtx_record *rec);
-	/* Called for each chunk in file order on the calling thread, after its records. */
+	/* Called for each job in file order on the calling thread, after its records. */
 	void (*commit)(void *ctx, struct evtx_job *job);
 };
 

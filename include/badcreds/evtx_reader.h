@@ -18,6 +18,7 @@ struct evtx_chunk {
 	uint64_t file_offset;
 	struct evtx_chunk_header header;
 	bool header_valid;         /* signature present; false = damaged chunk, only carved records are read */
+	bool verify_crc;           /* its checksums are stored: evtx_chunk_verify compares them */
 	uint32_t records_end;      /* end of the live records area: free space offset, clamped */
 	struct arena arena;        /* names and template references of this chunk */
 	struct bx_store *store;    /* the file's templates (set by the caller), or NULL */
@@ -60,6 +61,9 @@ bool evtx_reader_next_chunk(struct evtx_reader *r, struct evtx_chunk *c);
 bool evtx_reader_load_chunk(struct evtx_reader *r, uint64_t slot, struct evtx_chunk *c);
 
 void evtx_chunk_init(struct evtx_chunk *c);
+/* Compares the chunk's stored CRC-32s with its bytes and reports mismatches (never a reason to skip it); done by
+ * whoever walks the chunk, so that it runs on the worker threads. */
+void evtx_chunk_verify(const struct evtx_chunk *c, struct diag *d);
 void evtx_chunk_free(struct evtx_chunk *c);
 
 void evtx_record_iter_begin(const struct evtx_chunk *c, struct evtx_record_iter *it);

@@ -43,9 +43,11 @@ enum evtx_type {
 	EVTX_CDATA,           /* CDATA section, UTF-16LE */
 };
 
+enum { EVTX_UTF8_XML_SAFE = 1 }; /* EVTX_UTF8 .code: the text holds nothing that XML must escape */
+
 struct evtx_value {
 	uint16_t type;        /* enum evtx_type (with EVTX_ARRAY for arrays) */
-	uint16_t code;        /* EVTX_CHARREF: the character */
+	uint16_t code;        /* EVTX_CHARREF: the character; EVTX_UTF8: EVTX_UTF8_XML_SAFE or 0 */
 	uint32_t size;
 	const uint8_t *data;
 };

@@ -181,7 +181,13 @@ static bool token(struct compiler *k)
 		/* static text is converted once here, not each time a record uses the template */
 		struct strbuf sb = {0};
 		utf16_to_utf8(&sb, op->value.data, op->value.size);
+		bool safe = true;
+		for (size_t i = 0; i < sb.len && safe; i++) {
+			unsigned char c = (unsigned char)sb.data[i];
+			safe = c >= 0x20 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+		}
 		op->value = (struct evtx_value){.type = EVTX_UTF8, .size = (uint32_t)sb.len,
+						.code = safe ? EVTX_UTF8_XML_SAFE : 0,
 						.data = arena_copy(k->arena, sb.data ? sb.data : "", sb.len)};
 		sb_free(&sb);
 		return true;

@@ -12,6 +12,17 @@ void evtx_chunk_init(struct evtx_chunk *c) { memset(c, 0, sizeof *c); }
 
 void evtx_chunk_free(struct evtx_chunk *c) { arena_free(&c->arena); }
 
+void evtx_chunk_verify(const struct evtx_chunk *c, struct diag *d)
+{
+	if (!c->verify_crc)
+		return;
+	if (evtx_chunk_header_crc(c->data) != c->header.header_checksum)
+		diag_report(d, DIAG_WARNING, c->file_offset + 124, "chunk header checksum mismatch");
+	if (c->header.free_space_off <= c->len &&
+	    evtx_chunk_data_crc(c->data, c->header.free_space_off) != c->header.data_checksum)
+		diag_report(d, DIAG_WARNING, c->file_offset + 52, "chunk records checksum mismatch");
+}
+
 void evtx_record_iter_begin(const struct evtx_chunk *c, struct evtx_record_iter *it)
 {
 	it->off = EVTX_CHUNK_HEADER_SIZE;

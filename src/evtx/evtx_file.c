@@ -220,6 +220,7 @@ static int cmp_site_slot(const void *a, const void *b)
 /* Clears what the previous chunk left in the job. */
 static void job_reset(struct evtx_job *job)
 {
+	job->nchunks = 0;
 	arena_reset(&job->arena);
 	job->text.len = 0;
 	job->nitems = 0;
@@ -232,12 +233,12 @@ static void job_reset(struct evtx_job *job)
 	job->state->carved.n = 0;
 }
 
-/* A worker's part: walk the chunk's records. */
-static void job_run(struct evtx_job *job, const struct evtx_file_ops *ops, void *ctx)
+/* A worker's part: check a chunk and walk its records. */
+static void chunk_run(struct evtx_job *job, struct evtx_chunk *c, const struct evtx_file_ops *ops, void *ctx)
 {
-	struct evtx_chunk *c = &job->chunk;
 	struct evtx_record_iter it;
 	struct evtx_record rec;
+	evtx_chunk_verify(c, &job->diag);
 	evtx_record_iter_begin(c, &it);
 	while (evtx_chunk_next_record(c, &it, &rec, &job->diag)) {
 		if (rec.recovered) {
@@ -249,6 +250,12 @@ static void job_run(struct evtx_job *job, const struct evtx_file_ops *ops, void 
 		job->state->nlive++;
 		ops->record(ctx, job, c, &rec);
 	}
+}
+
+static void job_run(struct evtx_job *job, const struct evtx_file_ops *ops, void *ctx)
+{
+	for (unsigned i = 0; i < job->nchunks; i++)
+		chunk_run(job, &job->chunks[i], ops, ctx);
 }
 
 struct pipeline {
@@ -303,9 +310,11 @@ static void job_commit(struct pipeline *p, struct evtx_job *job)
 	for (size_t i = 0; i < job->state->carved.n; i++)
 		carved_add(&p->carved, &job->state->carved.v[i]);
 	p->stats->live += job->state->nlive;
-	index_templates(&p->sites, &job->chunk);
+	for (unsigned i = 0; i < job->nchunks; i++)
+		index_templates(&p->sites, &job->chunks[i]);
 	p->ops->commit(p->ctx, job);
-	progress_update(job->chunk.file_offset + job->chunk.len);
+	if (job->nchunks)
+		progress_update(job->chunks[job->nchunks - 1].file_offset + job->chunks[job->nchunks - 1].len);
 }
 
 /* Commits every finished job that is next in order; with `wait`, waits for the next one first. */
@@ -368,8 +377,10 @@ bool evtx_file_read(int fd, const char *name, unsigned threads, struct diag *d, 
 		p.jobs[i].state = calloc(1, sizeof *p.jobs[i].state);
 		if (!p.jobs[i].state)
 			abort();
-		evtx_chunk_init(&p.jobs[i].chunk);
-		p.jobs[i].chunk.store = store;
+		for (unsigned k = 0; k < EVTX_JOB_CHUNKS; k++) {
+			evtx_chunk_init(&p.jobs[i].chunks[k]);
+			p.jobs[i].chunks[k].store = store;
+		}
 	}
 	pthread_t tid[64];
 	unsigned nthreads = 0;
@@ -387,8 +398,10 @@ bool evtx_file_read(int fd, const char *name, unsigned threads, struct diag *d, 
 	for (;;) {
 		struct evtx_job *job = free_job(&p, threaded);
 		job_reset(job);
-		r.diag = &job->diag; /* messages about loading the chunk belong to it too */
-		if (!evtx_reader_next_chunk(&r, &job->chunk)) {
+		r.diag = &job->diag; /* messages about loading the chunks belong to them too */
+		while (job->nchunks < EVTX_JOB_CHUNKS && evtx_reader_next_chunk(&r, &job->chunks[job->nchunks]))
+			job->nchunks++;
+		if (job->nchunks == 0) {
 			diag_merge(d, &job->diag);
 			break;
 		}
@@ -437,11 +450,11 @@ bool evtx_file_read(int fd, const char *name, unsigned threads, struct diag *d, 
 	for (size_t i = 0; i < nmissing;) {
 		uint64_t slot = missing[i].slot;
 		job_reset(job);
-		bool loaded = evtx_reader_load_chunk(&r, slot, &job->chunk);
+		bool loaded = evtx_reader_load_chunk(&r, slot, &job->chunks[0]);
 		for (; i < nmissing && missing[i].slot == slot; i++) {
 			const char *err;
 			if (loaded)
-				bx_template_at(&job->chunk.bx, missing[i].def_off, &err); /* into the store, or not at all */
+				bx_template_at(&job->chunks[0].bx, missing[i].def_off, &err); /* into the store, or none */
 		}
 	}
 	free(missing);
@@ -449,20 +462,22 @@ bool evtx_file_read(int fd, const char *name, unsigned threads, struct diag *d, 
 	for (size_t i = 0; i < p.carved.n;) {
 		uint64_t slot = p.carved.v[i].slot;
 		job_reset(job);
-		bool loaded = evtx_reader_load_chunk(&r, slot, &job->chunk);
+		struct evtx_chunk *c = &job->chunks[0];
+		bool loaded = evtx_reader_load_chunk(&r, slot, c);
 		for (; i < p.carved.n && p.carved.v[i].slot == slot; i++) {
 			struct evtx_record rec;
-			if (!loaded || !evtx_chunk_record_at(&job->chunk, p.carved.v[i].offset, p.carved.v[i].damaged, &rec))
+			if (!loaded || !evtx_chunk_record_at(c, p.carved.v[i].offset, p.carved.v[i].damaged, &rec))
 				continue;
 			rec.recovered = true;
 			stats->carved++;
-			ops->record(ctx, job, &job->chunk, &rec);
+			ops->record(ctx, job, c, &rec);
 		}
 		diag_merge(d, &job->diag);
 		ops->commit(ctx, job);
 	}
 	for (unsigned i = 0; i < p.njobs; i++) {
-		evtx_chunk_free(&p.jobs[i].chunk);
+		for (unsigned k = 0; k < EVTX_JOB_CHUNKS; k++)
+			evtx_chunk_free(&p.jobs[i].chunks[k]);
 		arena_free(&p.jobs[i].arena);
 		sb_free(&p.jobs[i].text);
 		free(p.jobs[i].items);

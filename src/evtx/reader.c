@@ -80,6 +80,7 @@ static bool load_slot(struct evtx_reader *r, uint64_t slot, struct evtx_chunk *c
 	c->slot = slot;
 	c->file_offset = off;
 	c->header_valid = evtx_chunk_header_read(c->data, &c->header);
+	c->verify_crc = false;
 	if (!c->header_valid) {
 		if (all_zero(c->data, got))
 			return false;
@@ -87,7 +88,7 @@ static bool load_slot(struct evtx_reader *r, uint64_t slot, struct evtx_chunk *c
 			diag_report(d, DIAG_ERROR, off, "chunk signature missing; carving records from it");
 		c->records_end = EVTX_CHUNK_HEADER_SIZE;
 	} else {
-		bool no_crc = r->no_crc || (c->header.flags & EVTX_FLAG_NO_CRC32);
+		c->verify_crc = report && !r->no_crc && !(c->header.flags & EVTX_FLAG_NO_CRC32);
 		uint32_t end = c->header.free_space_off;
 		if (end > c->len) { /* too large (dirty file) or a truncated chunk: walk what is there */
 			if (report && end > EVTX_CHUNK_SIZE)
@@ -98,13 +99,6 @@ static bool load_slot(struct evtx_reader *r, uint64_t slot, struct evtx_chunk *c
 		if (report && got < EVTX_CHUNK_SIZE)
 			diag_report(d, DIAG_ERROR, off, "truncated chunk (%zu of %d bytes): reading what is there", got,
 				    EVTX_CHUNK_SIZE);
-		if (report && !no_crc) {
-			if (evtx_chunk_header_crc(c->data) != c->header.header_checksum)
-				diag_report(d, DIAG_WARNING, off + 124, "chunk header checksum mismatch");
-			if (c->header.free_space_off <= c->len &&
-			    evtx_chunk_data_crc(c->data, c->header.free_space_off) != c->header.data_checksum)
-				diag_report(d, DIAG_WARNING, off + 52, "chunk records checksum mismatch");
-		}
 	}
 	arena_reset(&c->arena);
 	bx_chunk_reset(&c->bx, c->data, c->len, &c->arena, c->store);

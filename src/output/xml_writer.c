@@ -17,9 +17,13 @@ struct xml_writer {
 
 static void indent(struct xml_writer *w, unsigned depth)
 {
+	static const char spaces[] = "                                                                ";
 	sb_addc(w->out, '\n');
-	for (unsigned i = 0; i < depth && i < MAX_DEPTH; i++)
-		sb_adds(w->out, "  ");
+	for (unsigned n = 2 * (depth < MAX_DEPTH ? depth : MAX_DEPTH); n;) {
+		unsigned k = n < sizeof spaces - 1 ? n : (unsigned)sizeof spaces - 1;
+		sb_add(w->out, spaces, k);
+		n -= k;
+	}
 }
 
 static void finish_tag(struct xml_writer *w)
@@ -39,7 +43,12 @@ static void put_value(struct xml_writer *w, const struct evtx_value *v, bool att
 		sb_addc(w->out, ';');
 		return;
 	case EVTX_STRING: xml_escape_utf16(w->out, v->data, v->size, attribute); return;
-	case EVTX_UTF8: xml_escape(w->out, (const char *)v->data, v->size, attribute); return;
+	case EVTX_UTF8:
+		if (v->code == EVTX_UTF8_XML_SAFE)
+			sb_add(w->out, v->data, v->size); /* static template text checked once when compiled */
+		else
+			xml_escape(w->out, (const char *)v->data, v->size, attribute);
+		return;
 	default: break;
 	}
 	w->tmp.len = 0;

@@ -24,12 +24,23 @@ void sb_grow(struct strbuf *sb, size_t extra)
 
 void sb_add_u64(struct strbuf *sb, uint64_t v)
 {
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				    "8081828384858687888990919293949596979899";
 	char buf[20];
 	size_t n = 0;
-	do {
-		buf[sizeof buf - ++n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) { /* two digits per division */
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		buf[sizeof buf - ++n] = pairs[2 * r + 1];
+		buf[sizeof buf - ++n] = pairs[2 * r];
+	}
+	if (v >= 10) {
+		buf[sizeof buf - ++n] = pairs[2 * v + 1];
+		buf[sizeof buf - ++n] = pairs[2 * v];
+	} else {
+		buf[sizeof buf - ++n] = (char)('0' + v);
+	}
 	sb_add(sb, buf + sizeof buf - n, n);
 }
 
