@@ -26,6 +26,7 @@ struct request {
 
 struct correlator {
 	struct arena arena;
+	struct arena scratch;               /* one event's fact until it is known to be kept */
 	struct fact **facts;
 	size_t n, cap;
 	struct strmap seen;                 /* event identity -> fact, to count duplicates once */
@@ -57,10 +58,24 @@ static void *grow(void *v, size_t *cap, size_t n, size_t size)
 	return v;
 }
 
+/* A fact kept for correlation: its strings move from the scratch arena into the correlator's. */
+static struct fact *keep_fact(struct correlator *c, const struct fact *f)
+{
+	struct fact *k = arena_copy(&c->arena, f, sizeof *f);
+	const char **fields[] = {&k->server, &k->activity, &k->instance, &k->user, &k->user_guess, &k->token_type,
+				 &k->text, &k->ips, &k->forwarded, &k->client_ip, &k->proxy, &k->endpoint,
+				 &k->user_agent, &k->client_app, &k->failure_type, &k->failure_reason};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (*fields[i])
+			*fields[i] = arena_copy(&c->arena, *fields[i], strlen(*fields[i]) + 1);
+	return k;
+}
+
 void correlator_add(struct correlator *c, const struct event *ev)
 {
 	struct fact f;
-	if (!fact_from_event(ev, &c->arena, &f))
+	arena_reset(&c->scratch); /* events that do not matter, or were seen before, leave nothing behind */
+	if (!fact_from_event(ev, &c->scratch, &f))
 		return;
 	char key[512];
 	snprintf(key, sizeof key, "%s\x1f%u\x1f%llu\x1f%lld", f.server, f.event_id, (unsigned long long)f.record_id,
@@ -69,7 +84,7 @@ void correlator_add(struct correlator *c, const struct event *ev)
 		c->duplicates++;
 		return;
 	}
-	struct fact *copy = arena_copy(&c->arena, &f, sizeof f);
+	struct fact *copy = keep_fact(c, &f);
 	strmap_put(&c->seen, key, copy);
 	if (f.source) { /* the event's file name lives only as long as its source is being read */
 		snprintf(key, sizeof key, "\x1e%s", f.source);
@@ -529,5 +544,6 @@ void correlator_free(struct correlator *c)
 	free(c->attempts);
 	strmap_free(&c->seen);
 	arena_free(&c->arena);
+	arena_free(&c->scratch);
 	free(c);
 }
