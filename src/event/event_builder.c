@@ -1,6 +1,7 @@
 /* event_builder.c: a Binary XML visitor that fills the event model: System fields by element and attribute name,
  * EventData <Data> items in order (named or not), UserData leaves by element name. */
 #include "badcreds/event.h"
+#include "badcreds/vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@ struct event_builder {
 	struct strbuf joined;        /* content made of several parts, joined as UTF-8 */
 	const char *data_name;       /* Name attribute of the open <Data> */
 	struct event_data *items;
-	uint32_t nitems, cap;
+	size_t nitems, cap;
 };
 
 static bool is(const char *a, const char *b) { return a && strcmp(a, b) == 0; }
@@ -130,13 +131,7 @@ static void on_value(void *ctx, const struct evtx_value *v)
 
 static void add_item(struct event_builder *b, const char *name, struct evtx_value v)
 {
-	if (b->nitems == b->cap) {
-		b->cap = b->cap ? 2 * b->cap : 32;
-		struct event_data *p = realloc(b->items, b->cap * sizeof *p);
-		if (!p)
-			abort();
-		b->items = p;
-	}
+	b->items = vec_grow(b->items, &b->cap, b->nitems, sizeof *b->items);
 	b->items[b->nitems++] = (struct event_data){.name = name, .value = v};
 }
 
@@ -211,7 +206,7 @@ struct event_builder *event_builder_begin(struct event *ev, struct arena *arena)
 void event_builder_end(struct event_builder *b)
 {
 	struct event *ev = b->ev;
-	ev->ndata = b->nitems;
+	ev->ndata = (uint32_t)b->nitems;
 	ev->data = arena_copy(b->arena, b->items, b->nitems * sizeof *b->items);
 	free(b->items);
 	sb_free(&b->joined);

@@ -6,6 +6,7 @@
 #include "badcreds/evtx_file.h"
 #include "badcreds/le.h"
 #include "badcreds/progress.h"
+#include "badcreds/vec.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -54,20 +55,9 @@ struct evtx_job_state {
 	struct carved_list carved;
 };
 
-static void *grow(void *v, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return v;
-	*cap = *cap ? *cap * 2 : 64;
-	v = realloc(v, *cap * size);
-	if (!v)
-		abort();
-	return v;
-}
-
 void evtx_job_push(struct evtx_job *job, void *item)
 {
-	job->items = grow(job->items, &job->capitems, job->nitems, sizeof *job->items);
+	job->items = vec_grow(job->items, &job->capitems, job->nitems, sizeof *job->items);
 	job->items[job->nitems++] = item;
 }
 
@@ -77,7 +67,7 @@ static void ranges_add(struct id_ranges *s, uint64_t lo, uint64_t hi)
 		s->r[s->n - 1][1] = hi;
 		return;
 	}
-	s->r = grow(s->r, &s->cap, s->n, sizeof *s->r);
+	s->r = vec_grow(s->r, &s->cap, s->n, sizeof *s->r);
 	s->r[s->n][0] = lo;
 	s->r[s->n][1] = hi;
 	s->n++;
@@ -124,7 +114,7 @@ static bool ranges_has(const struct id_ranges *s, uint64_t id)
 
 static void carved_add(struct carved_list *l, const struct carved *k)
 {
-	l->v = grow(l->v, &l->cap, l->n, sizeof *l->v);
+	l->v = vec_grow(l->v, &l->cap, l->n, sizeof *l->v);
 	l->v[l->n++] = *k;
 }
 

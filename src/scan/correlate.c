@@ -10,6 +10,7 @@
 #include "badcreds/attempt.h"
 #include "badcreds/ip.h"
 #include "badcreds/strmap.h"
+#include "badcreds/vec.h"
 
 enum { TICKS_PER_MS = 10000 };
 static const int64_t JOIN_4625 = 5000LL * TICKS_PER_MS;  /* a 4625 is logged ms before its 411/1203 */
@@ -46,17 +47,6 @@ struct correlator *correlator_new(void)
 }
 
 unsigned long correlator_duplicates(const struct correlator *c) { return c->duplicates; }
-
-static void *grow(void *v, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return v;
-	*cap = *cap ? *cap * 2 : 64;
-	v = realloc(v, *cap * size);
-	if (!v)
-		abort();
-	return v;
-}
 
 /* A fact kept for correlation: its strings move from the scratch arena into the correlator's. */
 static struct fact *keep_fact(struct correlator *c, const struct fact *f)
@@ -95,7 +85,7 @@ void correlator_add(struct correlator *c, const struct event *ev)
 		}
 		copy->source = name;
 	}
-	c->facts = grow(c->facts, &c->cap, c->n, sizeof *c->facts);
+	c->facts = vec_grow(c->facts, &c->cap, c->n, sizeof *c->facts);
 	c->facts[c->n++] = copy;
 }
 
@@ -128,14 +118,14 @@ static struct request *new_request(struct correlator *c, const char *server, con
 	memset(r, 0, sizeof *r);
 	r->server = server;
 	r->activity = activity;
-	c->requests = grow(c->requests, &c->capreq, c->nreq, sizeof *c->requests);
+	c->requests = vec_grow(c->requests, &c->capreq, c->nreq, sizeof *c->requests);
 	c->requests[c->nreq++] = r;
 	return r;
 }
 
 static void request_add(struct correlator *c, struct request *r, struct fact *f)
 {
-	r->facts = grow(r->facts, &r->cap, r->n, sizeof *r->facts);
+	r->facts = vec_grow(r->facts, &r->cap, r->n, sizeof *r->facts);
 	r->facts[r->n++] = f;
 	if (r->n == 1 || f->time < r->first)
 		r->first = f->time;
@@ -262,7 +252,7 @@ static void group(struct correlator *c)
 				}
 			if (!r) {
 				r = new_request(c, f->server, f->activity);
-				zero = grow(zero, &capzero, nzero, sizeof *zero);
+				zero = vec_grow(zero, &capzero, nzero, sizeof *zero);
 				zero[nzero++] = r;
 			}
 		}
@@ -293,7 +283,7 @@ static void group(struct correlator *c)
 			if (http && r->activity && !r->activity[0])
 				request_add(c, r, http);
 		} else {
-			orphans = grow(orphans, &caporphans, norphans, sizeof *orphans);
+			orphans = vec_grow(orphans, &caporphans, norphans, sizeof *orphans);
 			orphans[norphans++] = f;
 		}
 	}

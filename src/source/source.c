@@ -1,6 +1,7 @@
 /* source.c: one SOURCE argument: "-" is spooled to a temporary file, directories are walked in name order, and
  * each file goes to the input format whose probe accepts its first bytes. */
 #include "badcreds/source.h"
+#include "badcreds/vec.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -59,12 +60,7 @@ static void read_directory(const char *path, unsigned depth, const struct source
 	for (struct dirent *e; (e = readdir(dir));) {
 		if (e->d_name[0] == '.')
 			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			names = realloc(names, cap * sizeof *names);
-			if (!names)
-				abort();
-		}
+		names = vec_grow(names, &cap, n, sizeof *names);
 		size_t len = strlen(path) + strlen(e->d_name) + 2;
 		names[n] = malloc(len);
 		if (!names[n])
