@@ -2,6 +2,7 @@
  * element extents known and template instances parsed, so that walking them needs no more byte checks. */
 #include "badcreds/binxml.h"
 #include "badcreds/le.h"
+#include "badcreds/vec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,8 @@ struct compiler {
 	uint32_t pos, end;
 	bool dep_ids;
 	struct bx_op *ops;
-	uint32_t nops, cap;
+	uint32_t nops;
+	size_t cap;
 	uint32_t stack[MAX_DEPTH];
 	unsigned depth;
 	uint32_t attr;          /* index of the attribute whose value is being read, or UINT32_MAX */
@@ -44,15 +46,7 @@ static bool need(struct compiler *k, uint32_t n)
 
 static struct bx_op *emit(struct compiler *k, enum bx_op_kind kind)
 {
-	if (k->nops == k->cap) {
-		k->cap = k->cap ? k->cap * 2 : 64;
-		struct bx_op *p = realloc(k->ops, k->cap * sizeof *p);
-		if (!p) {
-			fputs("badcreds: out of memory\n", stderr);
-			abort();
-		}
-		k->ops = p;
-	}
+	k->ops = vec_grow(k->ops, &k->cap, k->nops, sizeof *k->ops);
 	struct bx_op *op = &k->ops[k->nops++];
 	memset(op, 0, sizeof *op);
 	op->kind = (uint8_t)kind;
