@@ -51,7 +51,7 @@ void diag_merge(struct diag *into, struct diag *from)
 	into->errors += from->errors;
 	into->skipped_records += from->skipped_records;
 	into->recovered_records += from->recovered_records;
-	if (!from->buffer)
+	if (!from->buffer || !from->buffer->len)
 		return;
 	const char *p = from->buffer->data, *end = p + from->buffer->len;
 	while (p < end) {
