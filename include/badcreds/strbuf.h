@@ -22,6 +22,8 @@ static inline void sb_reserve(struct strbuf *sb, size_t extra)
 
 static inline void sb_add(struct strbuf *sb, const void *data, size_t len)
 {
+	if (len == 0)
+		return; /* data may be NULL then */
 	sb_reserve(sb, len);
 	memcpy(sb->data + sb->len, data, len);
 	sb->len += len;

@@ -24,6 +24,8 @@ static const uint8_t xml_special[256] = {
 
 void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute)
 {
+	if (n == 0)
+		return; /* s may be NULL then */
 	unsigned mask = attribute ? 3 : 1;
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++) {
