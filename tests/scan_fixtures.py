@@ -100,6 +100,14 @@ def main():
             shutil.copyfileobj(src, dst)
         a1 = want(lambda e: e['server'].startswith('ADFS01'))
         scan('.evtx.gz', [gz], a1)
+        plain = [dict(json.loads(l), File='') for l in run(['dump', '-q', '--format', 'jsonl', f('ADFS01.evtx')])
+                 .stdout.decode().splitlines()]
+        zipped = [dict(json.loads(l), File='') for l in run(['dump', '-q', '--format', 'jsonl', gz])
+                  .stdout.decode().splitlines()]
+        piped = [dict(json.loads(l), File='') for l in run(['dump', '-q', '--format', 'jsonl', '-'],
+                                                           stdin=open(f('ADFS01.evtx'), 'rb').read())
+                 .stdout.decode().splitlines()]
+        check('dump reads .evtx.gz and stdin like the file', plain and plain == zipped == piped)
         utf16 = os.path.join(tmp, 'jp-utf16.xml')
         with open(f('ADFS-JP.xml'), encoding='utf-8') as src, open(utf16, 'w', encoding='utf-16') as dst:
             dst.write(src.read())  # what PowerShell's "wevtutil qe ... > file" writes
@@ -165,6 +173,12 @@ def main():
           str(reports['fr'])[:600])
     scan('language farms hold what the generator wrote', [f(f'LOCALE-{loc}.evtx') for loc in reports],
          want(lambda e: e['server'].startswith('LOCALE-')))
+    # dump of an XML export: JSON lines from the event model; event XML needs the Binary XML
+    p = run(['dump', '-q', '--format', 'jsonl', f('ADFS-JP.xml')])
+    check('dump --format jsonl of an XML export', p.returncode == 0 and len(p.stdout.decode().splitlines()) == 9)
+    p = run(['dump', '-q', f('ADFS-JP.xml')])
+    check('dump --format xml of an XML export says to use jsonl (exit 1)',
+          p.returncode == 1 and b'--format jsonl' in p.stderr)
     # columns and formats
     p = run(['scan', '-q', '-o', '-', '--columns', 'compat', f('ADFS-JP.xml')])
     check('compat columns', p.stdout.decode().splitlines()[0] == '"UserPrincipalName","IP Address","Time"')

@@ -2,6 +2,7 @@
 #ifndef BADCREDS_DIAG_H
 #define BADCREDS_DIAG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -14,6 +15,7 @@ struct diag {
 	struct strbuf *buffer;     /* if set, messages are kept here (one per line) instead, for diag_merge */
 	const char *file;          /* the input being read */
 	unsigned max_messages;     /* per input; further messages are counted, not printed */
+	bool quiet_notes;          /* notes are not printed (--quiet) */
 	unsigned printed;          /* messages printed for the current input */
 	unsigned long warnings;    /* checksum mismatches and other readable damage */
 	unsigned long errors;      /* input that could not be read (records, chunks, files skipped) */

@@ -18,12 +18,14 @@ enum { EVTX_JOB_CHUNKS = 8 }; /* chunks handed to a worker at once: fewer hand-o
 struct evtx_job {
 	struct evtx_chunk chunks[EVTX_JOB_CHUNKS];
 	unsigned nchunks;
+	const char *source;        /* the file's name */
 	struct diag diag;          /* messages about these chunks, printed when they are committed */
 	struct arena arena;        /* the callback's memory; reset for each chunk */
 	struct strbuf text;        /* output text, for callers that format in the worker */
 	void **items;              /* the callback's results, e.g. decoded events */
 	size_t nitems, capitems;
-	unsigned long emitted, recovered, carved_unreadable; /* the callback's counts */
+	unsigned long emitted, recovered; /* the callback's counts */
+	unsigned long carved_unreadable;  /* carved records the callback could not decode: noted once per file */
 	struct evtx_job_state *state; /* the pipeline's own bookkeeping */
 };
 
@@ -36,10 +38,11 @@ struct evtx_file_ops {
 	void (*commit)(void *ctx, struct evtx_job *job);
 };
 
-/* Reads the open, seekable file fd (named `name` in messages) with up to `threads` workers (1 = no threads);
- * problems go to d. false if the file holds no EVTX data at all. */
-bool evtx_file_read(int fd, const char *name, unsigned threads, struct diag *d, const struct evtx_file_ops *ops,
-		    void *ctx, struct evtx_file_stats *stats);
+/* Reads the open, seekable file fd (named `name` in messages; `growing` if another thread is still writing it,
+ * else NULL) with up to `threads` workers (1 = no threads); problems go to d. false if the file holds no EVTX data
+ * at all. */
+bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing, unsigned threads, struct diag *d,
+		    const struct evtx_file_ops *ops, void *ctx, struct evtx_file_stats *stats);
 
 /* The number of threads to use by default: the cores this process may run on. */
 unsigned evtx_default_threads(void);

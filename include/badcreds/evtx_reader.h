@@ -47,13 +47,22 @@ struct evtx_reader {
 	bool header_valid;
 	bool no_crc;               /* NO_CRC32 flag: checksums are not stored */
 	uint64_t nslots;           /* chunk slots counted from the file size (a partial last one included) */
+	const struct evtx_growing *growing;
 	uint64_t next_slot;
 	struct diag *diag;
 };
 
-/* Checks the file header of an open, seekable file (the caller closes fd); false (with a message) if the file
- * cannot be read at all. */
-bool evtx_reader_open(struct evtx_reader *r, int fd, const char *name, struct diag *d);
+/* A file that another thread is still writing (decompressed gzip, stdin): the reader waits for each chunk. */
+struct evtx_growing {
+	/* Blocks until at least `want` bytes are written or the writer is done; returns the bytes written. */
+	uint64_t (*wait_for)(void *ctx, uint64_t want);
+	void *ctx;
+};
+
+/* Checks the file header of an open, seekable file (the caller closes fd); growing is NULL for a complete file.
+ * false (with a message) if the file cannot be read at all. */
+bool evtx_reader_open(struct evtx_reader *r, int fd, const char *name, const struct evtx_growing *growing,
+		      struct diag *d);
 
 /* Loads the next chunk that holds anything (all-zero slots are skipped); false at the end of the file. */
 bool evtx_reader_next_chunk(struct evtx_reader *r, struct evtx_chunk *c);

@@ -9,7 +9,7 @@
 
 #include "badcreds/diag.h"
 #include "badcreds/event.h"
-#include "badcreds/evtx_reader.h"
+#include "badcreds/evtx_file.h"
 
 /* Receives the events of every source. */
 struct event_sink {
@@ -19,6 +19,9 @@ struct event_sink {
 	/* The event and the strings it points to are valid during the call only. */
 	void (*event)(void *ctx, const struct event *ev);
 	void *ctx;
+	/* EVTX records go here instead, when set (dump: formats each record's whole document on the workers). */
+	const struct evtx_file_ops *evtx_ops;
+	void *evtx_ctx;
 };
 
 struct source_stats {
@@ -29,6 +32,7 @@ struct source_stats {
 
 struct source_options {
 	unsigned threads;              /* workers for EVTX chunks; 1 = none */
+	const struct evtx_growing *growing; /* set by the spool while it is still writing the file being read */
 };
 
 struct input_format {
@@ -53,7 +57,17 @@ void source_read(const char *source, const struct source_options *opt, const str
 /* The peek of an already decoded event (XML input, records that could not be peeked). */
 void event_peek(const struct event *ev, struct evtx_peek *p);
 
-/* Copies a stream into an unlinked temporary file (for stdin and gzip); -1 on failure (reported). */
-int spool_to_tempfile(int in_fd, void *gz, const char *name, struct diag *d);
+/* A stream (stdin, or gzip through zlib) copied into an unlinked temporary file by its own thread, so that the
+ * EVTX reader can start on the first chunks while the rest is still being decompressed, and seek back later. */
+struct spool;
+struct spool *spool_start(int in_fd, void *gz, struct diag *d); /* NULL on failure (reported) */
+int spool_fd(const struct spool *s);
+const struct evtx_growing *spool_growing(struct spool *s);
+/* Waits for the end of the stream, reports a read or decompression error, frees s; the file stays open. */
+int spool_finish(struct spool *s, struct diag *d);
+
+/* Reads a spooled stream as whatever its first bytes say it is; closes the spool's file. */
+void spool_read(struct spool *s, const char *name, const struct source_options *opt, const struct event_sink *sink,
+		struct diag *d, struct source_stats *st);
 
 #endif

@@ -1,16 +1,14 @@
 /* dump.c: `badcreds dump`: prints the records of EVTX files as event XML or JSON lines. Live records come in file
  * order; records carved from damaged regions and slack follow each file, flagged, unless their EventRecordID is
  * already one of the file's live records (slack mostly holds older copies of them). */
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "badcreds/evtx_file.h"
+#include "badcreds/source.h"
 #include "badcreds/output.h"
 #include "badcreds/progress.h"
 #include "cli.h"
@@ -33,7 +31,7 @@ static const struct cli_option dump_options[] = {
 const struct cli_command dump_command = {
 	.name = "dump",
 	.args = "SOURCE...",
-	.summary = "Print the records of EVTX files as event XML or JSON lines.",
+	.summary = "Print the records of event logs as event XML or JSON lines.",
 	.options = dump_options,
 	.noptions = sizeof dump_options / sizeof dump_options[0],
 	.run = cmd_dump,
@@ -46,21 +44,11 @@ struct dump {
 	bool only_recovered, quiet;
 	unsigned threads;
 	struct diag diag;
-	const char *path;            /* file being read */
-	unsigned long records, recovered, duplicates, carved_unreadable;
+	unsigned long records, recovered;
+	struct strbuf out;           /* events of XML sources, written as JSON lines */
+	bool xml_source_noted;
 	bool write_failed;
 };
-
-/* In file order: the chunk's text goes out, its counts are added. */
-static void commit(void *ctx, struct evtx_job *job)
-{
-	struct dump *d = ctx;
-	if (job->text.len && fwrite(job->text.data, 1, job->text.len, stdout) != job->text.len)
-		d->write_failed = true;
-	d->records += job->emitted;
-	d->recovered += job->recovered;
-	d->carved_unreadable += job->carved_unreadable;
-}
 
 static bool provider_is(const struct evtx_value *v, const char *name)
 {
@@ -70,6 +58,39 @@ static bool provider_is(const struct evtx_value *v, const char *name)
 	sb_free(&sb);
 	return match;
 }
+
+/* In file order: the chunk's text goes out, its counts are added. */
+static void commit(void *ctx, struct evtx_job *job)
+{
+	struct dump *d = ctx;
+	if (job->text.len && fwrite(job->text.data, 1, job->text.len, stdout) != job->text.len)
+		d->write_failed = true;
+	d->records += job->emitted;
+	d->recovered += job->recovered;
+}
+
+/* Events of XML exports (no Binary XML behind them): JSON lines only. */
+static void xml_source_event(void *ctx, const struct event *ev)
+{
+	struct dump *d = ctx;
+	if ((d->ids.n && !((ev->has & EV_HAS_EVENT_ID) && id_list_has(&d->ids, ev->event_id))) ||
+	    (d->provider && !provider_is(&ev->provider_name, d->provider)) || d->only_recovered)
+		return;
+	if (!d->format->needs_event) {
+		if (!d->xml_source_noted)
+			diag_report(&d->diag, DIAG_ERROR, DIAG_NO_OFFSET, "XML exports are dumped with --format jsonl");
+		d->xml_source_noted = true;
+		return;
+	}
+	const char *err;
+	struct output_record r = {.event = ev};
+	d->out.len = 0;
+	d->format->write(&d->out, &r, &err);
+	if (fwrite(d->out.data, 1, d->out.len, stdout) != d->out.len)
+		d->write_failed = true;
+	d->records++;
+}
+
 
 /* A carved record that no longer decodes (its template was overwritten) is a remnant, not lost data: counted and
  * summarised per file. A live or damaged record that does not decode is an error. */
@@ -119,7 +140,7 @@ static void emit(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const st
 	ev.written_time = (int64_t)rec->written_time;
 	ev.recovered = rec->recovered;
 	ev.damaged = rec->damaged;
-	ev.source = d->path;
+	ev.source = job->source;
 	ev.file_offset = file_off;
 	struct output_record r = {.event = &ev, .chunk = &c->bx, .fragment = &frag, .arena = a};
 	size_t mark = job->text.len;
@@ -167,24 +188,13 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage_error(cmd, "no SOURCE given");
 	progress_enable(!d.quiet);
-	for (int i = optind; i < argc; i++) {
-		struct evtx_file_stats st = {0};
-		unsigned long unreadable = d.carved_unreadable;
-		d.path = argv[i];
-		diag_begin_file(&d.diag, d.path);
-		int fd = open(d.path, O_RDONLY);
-		if (fd < 0) {
-			diag_report(&d.diag, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(errno));
-		} else {
-			evtx_file_read(fd, d.path, d.threads, &d.diag, &dump_ops, &d, &st);
-			close(fd);
-		}
-		d.duplicates += st.carved_duplicates;
-		if (d.carved_unreadable > unreadable && !d.quiet)
-			diag_report(&d.diag, DIAG_NOTE, DIAG_NO_OFFSET, "%lu carved records could not be decoded (their templates are gone)",
-				    d.carved_unreadable - unreadable);
-		diag_end_file(&d.diag);
-	}
+	d.diag.quiet_notes = d.quiet;
+	struct source_options sopt = {.threads = d.threads};
+	struct event_sink sink = {.event = xml_source_event, .ctx = &d, .evtx_ops = &dump_ops, .evtx_ctx = &d};
+	struct source_stats st = {0};
+	for (int i = optind; i < argc; i++)
+		source_read(argv[i], &sopt, &sink, &d.diag, &st);
+	sb_free(&d.out);
 	if (fflush(stdout) != 0)
 		d.write_failed = true;
 	if (!d.quiet)

@@ -236,7 +236,7 @@ int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 		return cli_usage_error(cmd, "the time window is empty (--since is not before --until)");
 
 	progress_enable(!s.quiet);
-	struct diag diag = {.stream = stderr, .max_messages = 20};
+	struct diag diag = {.stream = stderr, .max_messages = 20, .quiet_notes = s.quiet};
 	struct source_stats st = {0};
 	s.corr = correlator_new();
 	struct event_sink sink = {.wants = wants, .event = on_event, .ctx = &s};

@@ -261,6 +261,7 @@ struct pipeline {
 	struct id_ranges live;
 	struct carved_list carved;
 	struct template_sites sites;
+	unsigned long carved_unreadable;
 	struct evtx_file_stats *stats;
 	uint64_t next_commit;
 };
@@ -300,6 +301,7 @@ static void job_commit(struct pipeline *p, struct evtx_job *job)
 	for (size_t i = 0; i < job->state->carved.n; i++)
 		carved_add(&p->carved, &job->state->carved.v[i]);
 	p->stats->live += job->state->nlive;
+	p->carved_unreadable += job->carved_unreadable;
 	for (unsigned i = 0; i < job->nchunks; i++)
 		index_templates(&p->sites, &job->chunks[i]);
 	p->ops->commit(p->ctx, job);
@@ -349,13 +351,13 @@ unsigned evtx_default_threads(void)
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
-bool evtx_file_read(int fd, const char *name, unsigned threads, struct diag *d, const struct evtx_file_ops *ops,
-		    void *ctx, struct evtx_file_stats *stats)
+bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing, unsigned threads, struct diag *d,
+		    const struct evtx_file_ops *ops, void *ctx, struct evtx_file_stats *stats)
 {
 	struct evtx_reader r;
-	if (!evtx_reader_open(&r, fd, name, d))
+	if (!evtx_reader_open(&r, fd, name, growing, d))
 		return false;
-	progress_file(name, r.size);
+	progress_file(name, growing ? 0 : r.size);
 	bool threaded = threads > 1;
 	struct pipeline p = {.ops = ops, .ctx = ctx, .diag = d, .stats = stats};
 	p.njobs = threaded ? 2 * threads + 1 : 1;
@@ -367,6 +369,7 @@ bool evtx_file_read(int fd, const char *name, unsigned threads, struct diag *d, 
 		p.jobs[i].state = calloc(1, sizeof *p.jobs[i].state);
 		if (!p.jobs[i].state)
 			abort();
+		p.jobs[i].source = name;
 		for (unsigned k = 0; k < EVTX_JOB_CHUNKS; k++) {
 			evtx_chunk_init(&p.jobs[i].chunks[k]);
 			p.jobs[i].chunks[k].store = store;
@@ -464,7 +467,11 @@ bool evtx_file_read(int fd, const char *name, unsigned threads, struct diag *d, 
 		}
 		diag_merge(d, &job->diag);
 		ops->commit(ctx, job);
+		p.carved_unreadable += job->carved_unreadable;
 	}
+	if (p.carved_unreadable)
+		diag_report(d, DIAG_NOTE, DIAG_NO_OFFSET, "%lu carved records could not be decoded (their templates are "
+			    "gone)", p.carved_unreadable);
 	for (unsigned i = 0; i < p.njobs; i++) {
 		for (unsigned k = 0; k < EVTX_JOB_CHUNKS; k++)
 			evtx_chunk_free(&p.jobs[i].chunks[k]);

@@ -26,18 +26,25 @@ static bool read_at(int fd, uint8_t *buf, size_t n, uint64_t off, size_t *got)
 	return true;
 }
 
-bool evtx_reader_open(struct evtx_reader *r, int fd, const char *name, struct diag *d)
+static uint64_t slots_in(uint64_t size)
+{
+	return size > EVTX_FILE_HEADER_BLOCK ? (size - EVTX_FILE_HEADER_BLOCK + EVTX_CHUNK_SIZE - 1) / EVTX_CHUNK_SIZE : 0;
+}
+
+bool evtx_reader_open(struct evtx_reader *r, int fd, const char *name, const struct evtx_growing *growing,
+		      struct diag *d)
 {
 	memset(r, 0, sizeof *r);
 	r->path = name;
 	r->diag = d;
 	r->fd = fd;
+	r->growing = growing;
 	struct stat st;
 	if (fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "not a regular file");
 		return false;
 	}
-	r->size = (uint64_t)st.st_size;
+	r->size = growing ? growing->wait_for(growing->ctx, EVTX_FILE_HEADER_BLOCK) : (uint64_t)st.st_size;
 	uint8_t hdr[128];
 	size_t got = 0;
 	if (!read_at(r->fd, hdr, sizeof hdr, 0, &got) || got < sizeof hdr) {
@@ -51,8 +58,7 @@ bool evtx_reader_open(struct evtx_reader *r, int fd, const char *name, struct di
 	else if (!r->no_crc && evtx_file_header_crc(hdr) != r->header.checksum)
 		diag_report(d, DIAG_WARNING, 124, "file header checksum mismatch (stored 0x%08x, computed 0x%08x)",
 			    r->header.checksum, evtx_file_header_crc(hdr));
-	if (r->size > EVTX_FILE_HEADER_BLOCK)
-		r->nslots = (r->size - EVTX_FILE_HEADER_BLOCK + EVTX_CHUNK_SIZE - 1) / EVTX_CHUNK_SIZE;
+	r->nslots = slots_in(r->size);
 	return true;
 }
 
@@ -122,8 +128,16 @@ static void skip_hole(struct evtx_reader *r)
 
 bool evtx_reader_next_chunk(struct evtx_reader *r, struct evtx_chunk *c)
 {
-	while (r->next_slot < r->nslots) {
-		skip_hole(r);
+	for (;;) {
+		if (r->growing) { /* wait for the whole next chunk, or for the end of the stream */
+			uint64_t want = EVTX_FILE_HEADER_BLOCK + (r->next_slot + 1) * EVTX_CHUNK_SIZE;
+			r->size = r->growing->wait_for(r->growing->ctx, want);
+			r->nslots = slots_in(r->size);
+		}
+		if (r->next_slot >= r->nslots)
+			break;
+		if (!r->growing)
+			skip_hole(r);
 		if (r->next_slot >= r->nslots)
 			break;
 		uint64_t slot = r->next_slot++;

@@ -87,9 +87,9 @@ static bool write_jsonl(struct strbuf *out, const struct output_record *r, const
 	if (ev->source) {
 		key(&j, "File");
 		json_escape(out, ev->source, strlen(ev->source));
-		num_field(&j, "Offset", true, ev->file_offset);
-		num_field(&j, "RecordNumber", true, ev->header_record_id);
 	}
+	num_field(&j, "Offset", ev->header_record_id, ev->file_offset); /* EVTX records only: numbers start at 1 */
+	num_field(&j, "RecordNumber", ev->header_record_id, ev->header_record_id);
 	key(&j, "Recovered");
 	sb_adds(out, ev->recovered ? "true" : "false");
 	if (ev->damaged) {

@@ -11,7 +11,6 @@ struct evtx_input {
 	const struct event_sink *sink;
 	const char *name;
 	struct source_stats *stats;
-	unsigned long carved_unreadable;
 };
 
 /* On a worker: decode the records the sink wants; the events wait in the job until their chunk is committed. */
@@ -58,7 +57,6 @@ static void on_commit(void *ctx, struct evtx_job *job)
 {
 	struct evtx_input *in = ctx;
 	in->stats->records += job->emitted;
-	in->carved_unreadable += job->carved_unreadable;
 	for (size_t i = 0; i < job->nitems; i++)
 		in->sink->event(in->sink->ctx, job->items[i]);
 }
@@ -76,10 +74,10 @@ static void read_evtx(int fd, const char *name, const struct source_options *opt
 {
 	struct evtx_input in = {.sink = sink, .name = name, .stats = st};
 	struct evtx_file_stats fs = {0};
-	evtx_file_read(fd, name, opt->threads, d, &input_ops, &in, &fs);
-	if (in.carved_unreadable)
-		diag_report(d, DIAG_NOTE, DIAG_NO_OFFSET, "%lu carved records could not be decoded (their templates are "
-			    "gone)", in.carved_unreadable);
+	if (sink->evtx_ops)
+		evtx_file_read(fd, name, opt->growing, opt->threads, d, sink->evtx_ops, sink->evtx_ctx, &fs);
+	else
+		evtx_file_read(fd, name, opt->growing, opt->threads, d, &input_ops, &in, &fs);
 }
 
 const struct input_format input_evtx = {.name = "evtx", .probe = probe_evtx, .read = read_evtx};

@@ -1,5 +1,5 @@
-/* gzip_input.c: .evtx.gz (or gzipped XML): decompressed with zlib into a temporary file, then read by the format
- * that the decompressed bytes probe as. */
+/* gzip_input.c: .evtx.gz (or gzipped XML): decompressed with zlib by a spool thread into a temporary file, and
+ * read by the format the decompressed bytes probe as, while the decompression goes on. */
 #include "badcreds/source.h"
 
 #include <unistd.h>
@@ -19,16 +19,10 @@ static void read_gzip(int fd, const char *name, const struct source_options *opt
 		return;
 	}
 	gzbuffer(gz, 1 << 20);
-	int tmp = spool_to_tempfile(-1, gz, name, d);
+	struct spool *s = spool_start(-1, gz, d);
+	if (s)
+		spool_read(s, name, opt, sink, d, st); /* the spool's thread is done with gz when this returns */
 	gzclose(gz);
-	if (tmp < 0)
-		return;
-	const struct input_format *f = input_probe(tmp);
-	if (!f || f == &input_gzip)
-		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "gzip content is neither EVTX nor event XML");
-	else
-		f->read(tmp, name, opt, sink, d, st);
-	close(tmp);
 }
 
 const struct input_format input_gzip = {.name = "gzip", .probe = probe_gzip, .read = read_gzip};

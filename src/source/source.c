@@ -128,10 +128,10 @@ void source_read(const char *source, const struct source_options *opt, const str
 	}
 	unsigned long errors = d->errors;
 	diag_begin_file(d, "(stdin)");
-	int fd = spool_to_tempfile(STDIN_FILENO, NULL, "(stdin)", d);
-	if (fd >= 0) {
-		read_file(fd, "(stdin)", false, opt, sink, d, st);
-		close(fd);
+	struct spool *s = spool_start(STDIN_FILENO, NULL, d);
+	if (s) {
+		st->files++;
+		spool_read(s, "(stdin)", opt, sink, d, st);
 	}
 	if (d->errors > errors)
 		st->damaged_files++;

@@ -19,6 +19,8 @@ void diag_report(struct diag *d, enum diag_level level, uint64_t offset, const c
 		d->errors++;
 	else if (level == DIAG_WARNING)
 		d->warnings++;
+	if (level == DIAG_NOTE && d->quiet_notes)
+		return;
 	if (!d->buffer && (!d->stream || (d->max_messages && d->printed >= d->max_messages))) {
 		d->printed++;
 		return;

@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (write(fd, data, size) == (ssize_t)size) {
 		struct diag d = {0};
 		struct evtx_file_stats st = {0};
-		evtx_file_read(fd, "fuzz.evtx", 1, &d, &ops, NULL, &st);
+		evtx_file_read(fd, "fuzz.evtx", NULL, 1, &d, &ops, NULL, &st);
 	}
 	close(fd);
 	return 0;
