@@ -91,6 +91,10 @@ static void times(void **state)
 	assert_true(evtx_parse_iso8601("2016-06-29T17:24:34.346+02:00", 29, &t));
 	assert_int_equal(t, (int64_t)ft);
 	assert_false(evtx_parse_iso8601("2016-13-29T00:00:00Z", 20, &t));
+	assert_false(evtx_parse_iso8601("1600-12-31T00:00:00Z", 20, &t)); /* before FILETIME begins */
+	struct evtx_value far = {.type = EVTX_SYSTEMTIME, .size = 16,
+				 .data = (const uint8_t[]){0xff, 0xff, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}};
+	assert_false(evtx_value_filetime(&far, &t)); /* year 65535 cannot be a FILETIME: refused, not overflowed */
 	struct evtx_value st = {.type = EVTX_SYSTEMTIME, .size = 16,
 				.data = (const uint8_t[]){0xe0, 0x07, 6, 0, 3, 0, 29, 0, 15, 0, 24, 0, 34, 0, 0x5a, 0x01}};
 	assert_true(evtx_value_filetime(&st, &t));

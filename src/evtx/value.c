@@ -299,6 +299,9 @@ void evtx_filetime_render(struct strbuf *out, int64_t ticks)
 	sb_add(out, t, sizeof t);
 }
 
+/* FILETIME covers the years 1601 to 30827; other dates (damaged values) are refused by the callers. */
+static bool year_fits(int64_t y) { return y >= 1601 && y <= 30827; }
+
 static int64_t ticks_from_civil(int64_t y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned s)
 {
 	int64_t days = days_from_civil(y, mo, d) - EPOCH_1601_DAYS;
@@ -314,7 +317,8 @@ bool evtx_parse_iso8601(const char *s, size_t len, int64_t *ticks)
 		return false;
 	memcpy(buf, s, len);
 	buf[len] = 0;
-	if (sscanf(buf, "%4u-%2u-%2u%n", &y, &mo, &d, &n) != 3 || mo < 1 || mo > 12 || d < 1 || d > 31)
+	if (sscanf(buf, "%4u-%2u-%2u%n", &y, &mo, &d, &n) != 3 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	    !year_fits(y))
 		return false;
 	const char *p = buf + n;
 	int64_t frac = 0;
@@ -369,7 +373,8 @@ bool evtx_value_filetime(const struct evtx_value *v, int64_t *ticks)
 			return false;
 		const uint8_t *p = v->data;
 		unsigned mo = le16(p + 2), d = le16(p + 6);
-		if (mo < 1 || mo > 12 || d < 1 || d > 31)
+		if (mo < 1 || mo > 12 || d < 1 || d > 31 || !year_fits(le16(p)) || le16(p + 8) > 23 || le16(p + 10) > 59 ||
+		    le16(p + 12) > 60 || le16(p + 14) > 999)
 			return false;
 		*ticks = ticks_from_civil(le16(p), mo, d, le16(p + 8), le16(p + 10), le16(p + 12)) +
 			 (int64_t)le16(p + 14) * 10000;

@@ -213,7 +213,8 @@ static void group(struct correlator *c)
 	struct arena *a = &c->arena;
 	struct strmap by_activity = {.arena = a}, instance_activity = {.arena = a};
 	char key[512];
-	qsort(c->facts, c->n, sizeof *c->facts, cmp_fact_time);
+	if (c->n > 1)
+		qsort(c->facts, c->n, sizeof *c->facts, cmp_fact_time);
 	for (size_t i = 0; i < c->n; i++) { /* 403 and 412 name both IDs of a request */
 		struct fact *f = c->facts[i];
 		if (f->instance && f->activity) {
@@ -259,7 +260,8 @@ static void group(struct correlator *c)
 		request_add(c, r, f);
 	}
 	free(zero);
-	qsort(c->requests, c->nreq, sizeof *c->requests, cmp_request_time);
+	if (c->nreq > 1)
+		qsort(c->requests, c->nreq, sizeof *c->requests, cmp_request_time);
 	size_t nreq = c->nreq;
 	struct fact **orphans = NULL; /* 501 without a request yet */
 	size_t norphans = 0, caporphans = 0;
@@ -480,7 +482,8 @@ static void build(struct correlator *c, const struct request *r, struct attempt 
 	if (!sorted)
 		abort();
 	memcpy(sorted, r->facts, r->n * sizeof *sorted);
-	qsort(sorted, r->n, sizeof *sorted, cmp_fact_time);
+	if (r->n > 1)
+		qsort(sorted, r->n, sizeof *sorted, cmp_fact_time);
 	struct strbuf events = {0}, ids = {0}, sources = {0};
 	for (size_t i = 0; i < r->n; i++) {
 		const struct fact *f = sorted[i];
@@ -520,7 +523,8 @@ size_t correlator_run(struct correlator *c, struct attempt **out)
 	for (size_t i = 0; i < c->nreq; i++)
 		if (is_attempt(c->requests[i]))
 			build(c, c->requests[i], &c->attempts[n++]);
-	qsort(c->attempts, n, sizeof *c->attempts, cmp_attempt);
+	if (n > 1)
+		qsort(c->attempts, n, sizeof *c->attempts, cmp_attempt);
 	*out = c->attempts;
 	return n;
 }

@@ -68,7 +68,8 @@ static void read_directory(const char *path, unsigned depth, const struct source
 		snprintf(names[n++], len, "%s/%s", path, e->d_name);
 	}
 	closedir(dir);
-	qsort(names, n, sizeof *names, cmp_names);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_names);
 	for (size_t i = 0; i < n; i++) {
 		read_path(names[i], true, depth + 1, opt, sink, d, st);
 		free(names[i]);
