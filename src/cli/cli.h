@@ -28,12 +28,14 @@ struct cli_command {
 	const char *summary;
 	const struct cli_option *options;
 	size_t noptions;
+	const struct cli_option *shared;  /* options this command shares with others (selection.c), or NULL */
+	size_t nshared;
 	int (*run)(const struct cli_command *cmd, int argc, char **argv);
 };
 
 /* getopt_long over a command's table; returns the option's key, -1 at the end, '?' on a usage error. */
 struct cli_parser {
-	struct option longopts[32];
+	struct option longopts[48];
 	char shortopts[64];
 };
 void cli_parser_init(struct cli_parser *p, const struct cli_command *cmd);
@@ -55,5 +57,6 @@ bool cli_parse_threads(const char *text, unsigned *out);
 
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv);
 int cmd_scan(const struct cli_command *cmd, int argc, char **argv);
+int cmd_summary(const struct cli_command *cmd, int argc, char **argv);
 
 #endif

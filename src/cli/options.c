@@ -11,8 +11,9 @@ void cli_parser_init(struct cli_parser *p, const struct cli_command *cmd)
 	memset(p, 0, sizeof *p);
 	size_t s = 0;
 	p->shortopts[s++] = ':'; /* report a missing argument as ':' rather than '?' */
-	for (size_t i = 0; i < cmd->noptions && i < 31; i++) {
-		const struct cli_option *o = &cmd->options[i];
+	size_t total = cmd->noptions + cmd->nshared;
+	for (size_t i = 0; i < total && i < 47; i++) {
+		const struct cli_option *o = i < cmd->noptions ? &cmd->options[i] : &cmd->shared[i - cmd->noptions];
 		p->longopts[i] = (struct option){o->name, o->arg ? required_argument : no_argument, NULL, o->key};
 		if (o->key < 256 && s + 2 < sizeof p->shortopts) {
 			p->shortopts[s++] = (char)o->key;
@@ -28,8 +29,8 @@ int cli_next(struct cli_parser *p, int argc, char **argv) { return getopt_long(a
 void cli_help(const struct cli_command *cmd, FILE *out)
 {
 	fprintf(out, "usage: badcreds %s [options] %s\n%s\n\noptions:\n", cmd->name, cmd->args, cmd->summary);
-	for (size_t i = 0; i < cmd->noptions; i++) {
-		const struct cli_option *o = &cmd->options[i];
+	for (size_t i = 0; i < cmd->noptions + cmd->nshared; i++) {
+		const struct cli_option *o = i < cmd->noptions ? &cmd->options[i] : &cmd->shared[i - cmd->noptions];
 		char left[64];
 		int n = o->key < 256 ? snprintf(left, sizeof left, "-%c, --%s", o->key, o->name)
 				     : snprintf(left, sizeof left, "    --%s", o->name);

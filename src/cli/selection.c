@@ -1,0 +1,212 @@
+/* selection.c: the options scan and summary share (time window, users, addresses, outcomes, threads, quiet) and
+ * the reading of every SOURCE into correlated attempts that pass them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "badcreds/evtx_file.h"
+#include "badcreds/progress.h"
+#include "selection.h"
+
+const struct cli_option selection_options[] = {
+	{ "past-days", SEL_PAST_DAYS, "N", "only attempts of the last N days" },
+	{ "past-hours", SEL_PAST_HOURS, "N", "only attempts of the last N hours" },
+	{ "since", SEL_SINCE, "TIME", "only attempts at or after TIME (ISO 8601, UTC unless an offset is given)" },
+	{ "until", SEL_UNTIL, "TIME", "only attempts before TIME" },
+	{ "user", SEL_USER, "REGEX", "only users matching REGEX (PCRE2, case-insensitive)" },
+	{ "ip", SEL_IP, "ADDR|CIDR", "only attempts from these addresses (repeatable)" },
+	{ "exclude-ip", SEL_EXCLUDE_IP, "CIDR", "leave out attempts from these addresses (repeatable)" },
+	{ "outcome", SEL_OUTCOME, "LIST", "only these outcomes, e.g. bad_password,locked_out" },
+	{ "threads", SEL_THREADS, "N", "decode EVTX chunks on N threads (default: all cores)" },
+	{ "quiet", SEL_QUIET, NULL, "no summary line, notes or progress on stderr" },
+};
+const size_t selection_noptions = sizeof selection_options / sizeof selection_options[0];
+
+static const int64_t TICKS_PER_SEC = 10000000;
+static const int64_t EPOCH_DIFF = 11644473600LL; /* seconds from 1601 to 1970 */
+static const int64_t MARGIN = 600LL * 10000000;  /* events just outside the window may still correlate */
+
+void selection_init(struct selection *s)
+{
+	memset(s, 0, sizeof *s);
+	s->since = INT64_MIN;
+	s->until = INT64_MAX;
+	s->threads = evtx_default_threads();
+}
+
+static bool parse_count(const char *text, long *out)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+	if (*end || end == text || v <= 0 || v > 100000)
+		return false;
+	*out = v;
+	return true;
+}
+
+int selection_option(struct selection *s, const struct cli_command *cmd, int opt, const char *arg)
+{
+	long n;
+	switch (opt) {
+	case SEL_PAST_DAYS:
+	case SEL_PAST_HOURS:
+		if (!parse_count(arg, &n))
+			return cli_usage_error(cmd, "'%s' is not a positive number", arg), -1;
+		s->since = ((int64_t)time(NULL) + EPOCH_DIFF) * TICKS_PER_SEC -
+			   n * (opt == SEL_PAST_DAYS ? 86400 : 3600) * TICKS_PER_SEC;
+		return 1;
+	case SEL_SINCE:
+	case SEL_UNTIL: {
+		int64_t t;
+		if (!evtx_parse_iso8601(arg, strlen(arg), &t))
+			return cli_usage_error(cmd, "bad time '%s' (example: 2026-11-20T08:00:00Z)", arg), -1;
+		*(opt == SEL_SINCE ? &s->since : &s->until) = t;
+		return 1;
+	}
+	case SEL_USER: {
+		int err;
+		PCRE2_SIZE off;
+		pcre2_code_free(s->user_re);
+		s->user_re = pcre2_compile((PCRE2_SPTR)arg, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS | PCRE2_UTF, &err, &off,
+					   NULL);
+		if (!s->user_re) {
+			PCRE2_UCHAR msg[256];
+			pcre2_get_error_message(err, msg, sizeof msg);
+			return cli_usage_error(cmd, "bad --user regex at offset %zu: %s", (size_t)off, (char *)msg), -1;
+		}
+		return 1;
+	}
+	case SEL_IP:
+	case SEL_EXCLUDE_IP: {
+		struct cidr *list = opt == SEL_IP ? s->ips : s->excluded;
+		unsigned *count = opt == SEL_IP ? &s->nips : &s->nexcluded;
+		if (*count == SEL_MAX_CIDRS || !cidr_parse(arg, &list[*count]))
+			return cli_usage_error(cmd, "bad address or CIDR '%s'", arg), -1;
+		(*count)++;
+		return 1;
+	}
+	case SEL_OUTCOME:
+		for (const char *q = arg; *q;) {
+			size_t len = strcspn(q, ",");
+			enum outcome o = outcome_parse(q, len);
+			if (!o)
+				return cli_usage_error(cmd, "unknown outcome '%.*s' (bad_password, locked_out, unknown_user, "
+							    "disabled, expired, restricted, other)", (int)len, q), -1;
+			s->outcomes[o] = s->any_outcome = true;
+			q += len + (q[len] == ',');
+		}
+		return 1;
+	case SEL_THREADS:
+		if (!cli_parse_threads(arg, &s->threads))
+			return cli_usage_error(cmd, "--threads takes a number from 1 to 64, not '%s'", arg), -1;
+		return 1;
+	case SEL_QUIET:
+		s->quiet = true;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int selection_check(const struct selection *s, const struct cli_command *cmd, int nsources)
+{
+	if (nsources <= 0)
+		return cli_usage_error(cmd, "no SOURCE given (EVTX, .evtx.gz, XML export, directory or -)");
+	if (s->since >= s->until)
+		return cli_usage_error(cmd, "the time window is empty (--since is not before --until)");
+	return EXIT_OK;
+}
+
+static bool outside_window(const struct selection *s, int64_t t)
+{
+	return (s->since != INT64_MIN && t < s->since - MARGIN) || (s->until != INT64_MAX && t > s->until + MARGIN);
+}
+
+static bool wants(void *ctx, const struct evtx_peek *p)
+{
+	const struct selection *s = ctx;
+	return fact_relevant(p->event_id, &p->provider) && !(p->has_time && outside_window(s, p->time));
+}
+
+static void on_event(void *ctx, const struct event *ev)
+{
+	struct selection *s = ctx;
+	if (!(ev->has & EV_HAS_TIME) || !outside_window(s, ev->time_created))
+		correlator_add(s->corr, ev);
+}
+
+static bool in_list(const struct cidr *list, unsigned n, const char *ip)
+{
+	struct ip_addr a;
+	if (!*ip || !ip_parse(ip, strlen(ip), &a))
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		if (cidr_contains(&list[i], &a))
+			return true;
+	return false;
+}
+
+static bool keep(const struct selection *s, const struct attempt *a)
+{
+	if (a->time < s->since || a->time >= s->until)
+		return false;
+	if (s->any_outcome && !s->outcomes[a->outcome])
+		return false;
+	if (s->nips && !in_list(s->ips, s->nips, a->ip))
+		return false;
+	if (s->nexcluded && in_list(s->excluded, s->nexcluded, a->ip))
+		return false;
+	if (s->user_re) {
+		pcre2_match_data *md = pcre2_match_data_create_from_pattern(s->user_re, NULL);
+		int rc = pcre2_match(s->user_re, (PCRE2_SPTR)a->user, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+		pcre2_match_data_free(md);
+		if (rc < 0)
+			return false;
+	}
+	return true;
+}
+
+void selection_collect(struct selection *s, char **sources, int nsources)
+{
+	progress_enable(!s->quiet);
+	s->diag = (struct diag){.stream = stderr, .max_messages = 20, .quiet_notes = s->quiet};
+	s->corr = correlator_new();
+	struct source_options sopt = {.threads = s->threads};
+	struct event_sink sink = {.wants = wants, .event = on_event, .ctx = s};
+	for (int i = 0; i < nsources; i++)
+		source_read(sources[i], &sopt, &sink, &s->diag, &s->stats);
+	struct attempt *all;
+	size_t total = correlator_run(s->corr, &all);
+	s->kept = malloc((total ? total : 1) * sizeof *s->kept);
+	if (!s->kept)
+		abort();
+	for (size_t i = 0; i < total; i++)
+		if (keep(s, &all[i]))
+			s->kept[s->nkept++] = all[i];
+}
+
+void selection_free(struct selection *s)
+{
+	free(s->kept);
+	if (s->corr)
+		correlator_free(s->corr);
+	pcre2_code_free(s->user_re);
+	outcome_free();
+}
+
+static size_t count_distinct(const struct attempt *a, size_t n, bool users)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *v = users ? a[i].user_key : a[i].ip;
+		bool seen = !*v;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(users ? a[j].user_key : a[j].ip, v) == 0;
+		k += !seen;
+	}
+	return k;
+}
+
+size_t count_distinct_users(const struct attempt *a, size_t n) { return count_distinct(a, n, true); }
+size_t count_distinct_ips(const struct attempt *a, size_t n) { return count_distinct(a, n, false); }
