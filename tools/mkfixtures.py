@@ -10,7 +10,7 @@ time, user as typed, submitter IP and outcome, in time order, plus the event cou
 
 Scenarios (see ../shared/reference/adfs-events.md for the event layouts):
   contoso, AD FS 2016+ (ADFS01, ADFS02), English, verbose audits 403/410/411/412/501/1203 + 4625:
-    a password spray from one public IP over 8 users (one unknown user), a brute force that ends in extranet
+    a password spray from one public IP over 12 users in 84 s (one unknown user), a brute force that ends in extranet
     lockout (516 + 1210, no 4625 any more), an AD lockout (4625 0xC0000234), a stale service credential typed as
     DOMAIN\\user from a private IP every 10 minutes, legacy auth proxied by Exchange Online (zero activity ID,
     attacker IPv6 in x-ms-forwarded-client-ip), hyphenated user names, a user name typed as a spreadsheet formula,
@@ -276,7 +276,8 @@ def build(out):
     a1, a2 = farm.log('ADFS01.contoso.com'), farm.log('ADFS02.contoso.com')
     # password spray: one public IP, many users, alternating servers
     spray = ['alice@contoso.com', 'bob.o-neil@contoso-corp.com', 'jean-luc@contoso.com', 'dave@contoso.com',
-             'erin@contoso.com', 'frank@contoso.com', 'grace@contoso.com', 'nobody@contoso.com']
+             'erin@contoso.com', 'frank@contoso.com', 'grace@contoso.com', 'nobody@contoso.com', 'heidi@contoso.com',
+             'ivan.p@contoso.com', 'mallory@contoso.com', 'oscar@contoso.com']
     for i, user in enumerate(spray):
         unknown = user.startswith('nobody')
         farm.attempt_2016(a1 if i % 2 == 0 else a2, BASE + i * 7 * datetime.timedelta(seconds=1), user,

@@ -1,0 +1,151 @@
+/* summary_report.c: the summary as text for people, or as CSV / JSON lines (one row per finding, user and IP). */
+#include <csv.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "badcreds/output.h"
+#include "badcreds/report.h"
+#include "badcreds/summary.h"
+
+static void when(struct strbuf *sb, int64_t t)
+{
+	format_time(sb, t, false);
+}
+
+static void text(struct strbuf *o, const struct summary *s, size_t nattempts)
+{
+	sb_printf(o, "%zu attempts by %zu users from %zu IPs\n\nFindings\n", nattempts, s->nusers, s->nips);
+	if (!s->nfindings)
+		sb_adds(o, "  none above the thresholds\n");
+	for (size_t i = 0; i < s->nfindings; i++) {
+		const struct finding *f = &s->findings[i];
+		sb_printf(o, "  %-17s %s: %s\n    from ", finding_name(f->kind), f->subject, f->detail);
+		when(o, f->first);
+		sb_adds(o, " to ");
+		when(o, f->last);
+		sb_printf(o, "\n    next step: %s\n", finding_next_step(f));
+	}
+	sb_printf(o, "\nUsers (most attempts first)\n  %-40s %8s %8s %8s %8s %8s %5s  %-29s  %s\n", "user", "attempts",
+		  "bad_pw", "locked", "unknown", "other", "ips", "first", "last");
+	for (size_t i = 0; i < s->nusers; i++) {
+		const struct user_row *u = &s->users[i];
+		unsigned other = u->attempts - u->outcomes[OUTCOME_BAD_PASSWORD] - u->outcomes[OUTCOME_LOCKED_OUT] -
+				 u->outcomes[OUTCOME_UNKNOWN_USER];
+		sb_printf(o, "  %-40s %8u %8u %8u %8u %8u %5u  ", u->user, u->attempts, u->outcomes[OUTCOME_BAD_PASSWORD],
+			  u->outcomes[OUTCOME_LOCKED_OUT], u->outcomes[OUTCOME_UNKNOWN_USER], other, u->ips);
+		when(o, u->first);
+		sb_adds(o, "  ");
+		when(o, u->last);
+		sb_addc(o, '\n');
+	}
+	sb_printf(o, "\nIPs (most attempts first)\n  %-39s %-10s %8s %6s %8s %7s %9s %8s  %-29s  %s\n", "ip", "class",
+		  "attempts", "users", "bad_pw", "locked", "max/hour", "max/day", "first", "last");
+	for (size_t i = 0; i < s->nips; i++) {
+		const struct ip_row *r = &s->ips[i];
+		sb_printf(o, "  %-39s %-10s %8u %6u %8u %7u %9u %8u  ", r->ip, r->ip_class, r->attempts, r->users,
+			  r->bad_password, r->locked_out, r->max_per_hour, r->max_per_day);
+		when(o, r->first);
+		sb_adds(o, "  ");
+		when(o, r->last);
+		sb_addc(o, '\n');
+	}
+}
+
+/* One row: CSV cells (quoted by libcsv, formula-guarded by the caller's data: user names are) or a JSON object. */
+struct row {
+	struct strbuf *out;
+	bool csv, first;
+};
+
+static void cell(struct row *r, const char *key, const char *value)
+{
+	if (!r->first)
+		sb_addc(r->out, ',');
+	r->first = false;
+	if (r->csv) {
+		char guarded[1024];
+		bool formula = strchr("=+-@\t\r", value[0]) && value[0];
+		snprintf(guarded, sizeof guarded, "%s%s", formula ? "'" : "", value);
+		size_t n = strlen(guarded), need = csv_write(NULL, 0, guarded, n);
+		sb_reserve(r->out, need);
+		r->out->len += csv_write(r->out->data + r->out->len, need, guarded, n);
+	} else {
+		json_escape(r->out, key, strlen(key));
+		sb_addc(r->out, ':');
+		json_escape(r->out, value, strlen(value));
+	}
+}
+
+static void cell_t(struct row *r, const char *key, int64_t t)
+{
+	struct strbuf sb = {0};
+	when(&sb, t);
+	cell(r, key, sb_cstr(&sb));
+	sb_free(&sb);
+}
+
+static const char *const columns[] = {
+	"type", "subject", "attempts", "users", "ips", "bad_password", "locked_out", "unknown_user", "max_per_hour",
+	"max_per_day", "class", "first", "last", "detail", "next_step",
+};
+
+static void rows(struct strbuf *o, const struct summary *s, bool csv)
+{
+	enum { N = sizeof columns / sizeof columns[0] };
+	if (csv) {
+		struct row h = {o, true, true};
+		for (size_t i = 0; i < N; i++)
+			cell(&h, columns[i], columns[i]);
+		sb_adds(o, "\r\n");
+	}
+	for (size_t i = 0; i < s->nfindings + s->nusers + s->nips; i++) {
+		struct row r = {o, csv, true};
+		const char *v[N] = {0};
+		char num[8][16];
+		int64_t first, last;
+		if (i < s->nfindings) {
+			const struct finding *f = &s->findings[i];
+			v[0] = finding_name(f->kind), v[1] = f->subject, v[13] = f->detail, v[14] = finding_next_step(f);
+			first = f->first, last = f->last;
+		} else if (i < s->nfindings + s->nusers) {
+			const struct user_row *u = &s->users[i - s->nfindings];
+			snprintf(num[0], 16, "%u", u->attempts), snprintf(num[1], 16, "%u", u->ips);
+			snprintf(num[2], 16, "%u", u->outcomes[OUTCOME_BAD_PASSWORD]);
+			snprintf(num[3], 16, "%u", u->outcomes[OUTCOME_LOCKED_OUT]);
+			snprintf(num[4], 16, "%u", u->outcomes[OUTCOME_UNKNOWN_USER]);
+			v[0] = "user", v[1] = u->user, v[2] = num[0], v[4] = num[1], v[5] = num[2], v[6] = num[3], v[7] = num[4];
+			first = u->first, last = u->last;
+		} else {
+			const struct ip_row *p = &s->ips[i - s->nfindings - s->nusers];
+			snprintf(num[0], 16, "%u", p->attempts), snprintf(num[1], 16, "%u", p->users);
+			snprintf(num[2], 16, "%u", p->bad_password), snprintf(num[3], 16, "%u", p->locked_out);
+			snprintf(num[4], 16, "%u", p->max_per_hour), snprintf(num[5], 16, "%u", p->max_per_day);
+			v[0] = "ip", v[1] = p->ip, v[2] = num[0], v[3] = num[1], v[5] = num[2], v[6] = num[3], v[8] = num[4];
+			v[9] = num[5], v[10] = p->ip_class;
+			first = p->first, last = p->last;
+		}
+		if (!csv)
+			sb_addc(o, '{');
+		for (size_t c = 0; c < N; c++) {
+			if (c == 11)
+				cell_t(&r, columns[c], first);
+			else if (c == 12)
+				cell_t(&r, columns[c], last);
+			else if (v[c] || csv)
+				cell(&r, columns[c], v[c] ? v[c] : "");
+		}
+		sb_adds(o, csv ? "\r\n" : "}\n");
+	}
+}
+
+bool summary_write(struct out_file *o, const struct summary *s, size_t nattempts, const char *format)
+{
+	struct strbuf sb = {0};
+	if (!strcmp(format, "text"))
+		text(&sb, s, nattempts);
+	else
+		rows(&sb, s, !strcmp(format, "csv"));
+	bool ok = out_write(o, sb.data ? sb.data : "", sb.len);
+	sb_free(&sb);
+	return ok;
+}

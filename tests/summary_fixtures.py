@@ -1,0 +1,127 @@
+#!/usr/bin/python3
+"""badcreds summary on the generated farm: the per-user and per-IP figures and the findings must be what the
+documented rules (badcreds(1), SUMMARY) give when applied here, independently, to the attempts the generator wrote
+(expected.json).
+
+usage: summary_fixtures.py BADCREDS FIXTURE_DIR
+"""
+import datetime
+import json
+import os
+import subprocess
+import sys
+
+BADCREDS, FIX = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+FARM = ['ADFS01.evtx', 'ADFS02.evtx', 'ADFS-OLD.evtx', 'ADFS-JP.evtx']
+PRIVATE = ('10.', '192.168.', '172.16.', '127.')
+FAILURES = []
+
+
+def t(text):
+    return datetime.datetime.strptime(text[:19], '%Y-%m-%dT%H:%M:%S').timestamp() + float('0.' + text[20:26])
+
+
+def check(name, cond, detail=''):
+    print(f'{"ok" if cond else "FAIL"} {name}' + (f': {detail}' if detail and not cond else ''))
+    if not cond:
+        FAILURES.append(name)
+
+
+def busiest(times, window):
+    best, lo = 0, 0
+    for hi in range(len(times)):
+        while times[hi] - times[lo] >= window:
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best
+
+
+def expected_findings(attempts, lockout_threshold=None):
+    found = set()
+    by_ip, by_user = {}, {}
+    for a in attempts:
+        by_ip.setdefault(a['ip'], []).append(a)
+        by_user.setdefault(a['user'].lower(), []).append(a)
+    for ip, rows in by_ip.items():  # spray: 10 users from one IP within 30 min
+        rows.sort(key=lambda a: t(a['time']))
+        for i in range(len(rows)):
+            users = {r['user'].lower() for r in rows if 0 <= t(rows[i]['time']) - t(r['time']) < 1800}
+            if len(users) >= 10:
+                found.add(('password_spray', ip))
+    for user, rows in by_user.items():
+        rows.sort(key=lambda a: t(a['time']))
+        times = [t(a['time']) for a in rows]
+        internal = all(a['ip'].startswith(PRIVATE) for a in rows)
+        if busiest(times, 300) >= 5 and not internal:  # brute force: 5 in 5 min
+            found.add(('brute_force', rows[0]['user']))
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        if internal and len(rows) >= 4 and times[-1] - times[0] >= 1800:  # stale: steady, private only
+            mean = sum(gaps) / len(gaps)
+            sd = (sum(g * g for g in gaps) / len(gaps) - mean * mean) ** 0.5
+            if sd / mean < 0.25:
+                found.add(('stale_credential', rows[0]['user']))
+        locked = sum(a['outcome'] == 'locked_out' for a in rows)
+        bad = [t(a['time']) for a in rows if a['outcome'] == 'bad_password']
+        if locked or (lockout_threshold and busiest(bad, 1800) >= lockout_threshold):
+            found.add(('lockout_pressure', rows[0]['user']))
+    return found
+
+
+def summary(args):
+    p = subprocess.run([BADCREDS, 'summary', '-q', '--format', 'jsonl'] + args + [os.path.join(FIX, f) for f in FARM],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    return p.returncode, [json.loads(line) for line in p.stdout.decode().splitlines()]
+
+
+def main():
+    servers = ('ADFS01', 'ADFS02', 'ADFS-OLD', 'ADFS-JP')
+    attempts = [a for a in json.load(open(os.path.join(FIX, 'expected.json'), encoding='utf-8'))['attempts']
+                if a['server'].startswith(servers)]
+    status, rows = summary([])
+    got = {(r['type'], r['subject']) for r in rows if r['type'] not in ('user', 'ip')}
+    want = expected_findings(attempts)
+    check('findings with the default thresholds', status == 0 and got == want,
+          f'extra {sorted(got - want)}, missing {sorted(want - got)}')
+    check('the spray, the brute force, the stale credential and the lockouts are all found',
+          {k for k, _ in want} == {'password_spray', 'brute_force', 'stale_credential', 'lockout_pressure'})
+    _, rows = summary(['--lockout-threshold', '3', '--observation-window', '30m'])
+    got = {(r['type'], r['subject']) for r in rows if r['type'] not in ('user', 'ip')}
+    want = expected_findings(attempts, 3)
+    check('lockout pressure against the farm\'s extranet lockout settings', got == want,
+          f'extra {sorted(got - want)}, missing {sorted(want - got)}')
+    users = {}
+    for a in attempts:
+        users.setdefault(a['user'], []).append(a)
+    got_users = {r['subject']: r for r in rows if r['type'] == 'user'}
+    ok = set(got_users) == set(users) and all(
+        int(got_users[u]['attempts']) == len(v) and
+        int(got_users[u]['bad_password']) == sum(a['outcome'] == 'bad_password' for a in v) and
+        int(got_users[u]['locked_out']) == sum(a['outcome'] == 'locked_out' for a in v) and
+        int(got_users[u]['ips']) == len({a['ip'] for a in v}) for u, v in users.items())
+    check('per-user attempts, outcomes and IPs', ok)
+    ips = {}
+    for a in attempts:
+        if a['ip']:
+            ips.setdefault(a['ip'], []).append(a)
+    got_ips = {r['subject']: r for r in rows if r['type'] == 'ip'}
+    ok = set(got_ips) == set(ips) and all(
+        int(got_ips[i]['attempts']) == len(v) and int(got_ips[i]['users']) == len({a['user'].lower() for a in v}) and
+        int(got_ips[i]['max_per_hour']) == busiest(sorted(t(a['time']) for a in v), 3600) for i, v in ips.items())
+    check('per-IP attempts, users and busiest hour', ok)
+    next_steps = {r['subject']: r['next_step'] for r in rows if r['type'] == 'stale_credential'}
+    check('an internal source is told to update the stored credential',
+          all('update the password stored' in s for s in next_steps.values()) and next_steps)
+    p = subprocess.run([BADCREDS, 'summary', '-q'] + [os.path.join(FIX, f) for f in FARM], stdout=subprocess.PIPE,
+                       check=False)
+    text = p.stdout.decode()
+    check('text summary names the findings and the next steps',
+          'password_spray    203.0.113.50' in text and 'next step:' in text and 'Users (most attempts first)' in text)
+    p = subprocess.run([BADCREDS, 'summary', '--spray-window', 'soon', os.path.join(FIX, FARM[0])],
+                       stderr=subprocess.PIPE, check=False)
+    check('a bad threshold is a usage error', p.returncode == 2 and b'soon' in p.stderr)
+    print(f'{len(FAILURES)} failures')
+    return 1 if FAILURES else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
