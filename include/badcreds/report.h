@@ -19,6 +19,11 @@ const char *out_name(const struct out_file *o);
 bool out_commit(struct out_file *o, char *err, size_t errlen); /* frees o */
 void out_abort(struct out_file *o);                             /* removes the temporary file, frees o */
 
+/* The whole life of an output: open `pattern`, write through `write`, commit. On failure prints why and returns
+ * false; on success the expanded name is in `name`. */
+bool out_produce(const char *pattern, bool (*write)(struct out_file *o, void *ctx), void *ctx, char *name,
+		 size_t namelen);
+
 enum report_format { REPORT_CSV, REPORT_JSONL };
 
 struct report_options {

@@ -28,8 +28,8 @@ struct cli_command {
 	const char *summary;
 	const struct cli_option *options;
 	size_t noptions;
-	const struct cli_option *shared;  /* options this command shares with others (selection.c), or NULL */
-	size_t nshared;
+	const struct cli_option *shared;  /* options shared with other commands (selection.c), ending with a NULL
+					   * name; or NULL */
 	int (*run)(const struct cli_command *cmd, int argc, char **argv);
 };
 

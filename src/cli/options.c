@@ -6,12 +6,20 @@
 
 #include "cli.h"
 
+static size_t nshared(const struct cli_command *cmd)
+{
+	size_t n = 0;
+	while (cmd->shared && cmd->shared[n].name)
+		n++;
+	return n;
+}
+
 void cli_parser_init(struct cli_parser *p, const struct cli_command *cmd)
 {
 	memset(p, 0, sizeof *p);
 	size_t s = 0;
 	p->shortopts[s++] = ':'; /* report a missing argument as ':' rather than '?' */
-	size_t total = cmd->noptions + cmd->nshared;
+	size_t total = cmd->noptions + nshared(cmd);
 	for (size_t i = 0; i < total && i < 47; i++) {
 		const struct cli_option *o = i < cmd->noptions ? &cmd->options[i] : &cmd->shared[i - cmd->noptions];
 		p->longopts[i] = (struct option){o->name, o->arg ? required_argument : no_argument, NULL, o->key};
@@ -29,7 +37,7 @@ int cli_next(struct cli_parser *p, int argc, char **argv) { return getopt_long(a
 void cli_help(const struct cli_command *cmd, FILE *out)
 {
 	fprintf(out, "usage: badcreds %s [options] %s\n%s\n\noptions:\n", cmd->name, cmd->args, cmd->summary);
-	for (size_t i = 0; i < cmd->noptions + cmd->nshared; i++) {
+	for (size_t i = 0; i < cmd->noptions + nshared(cmd); i++) {
 		const struct cli_option *o = i < cmd->noptions ? &cmd->options[i] : &cmd->shared[i - cmd->noptions];
 		char left[64];
 		int n = o->key < 256 ? snprintf(left, sizeof left, "-%c, --%s", o->key, o->name)

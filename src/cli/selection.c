@@ -20,8 +20,9 @@ const struct cli_option selection_options[] = {
 	{ "outcome", SEL_OUTCOME, "LIST", "only these outcomes, e.g. bad_password,locked_out" },
 	{ "threads", SEL_THREADS, "N", "decode EVTX chunks on N threads (default: all cores)" },
 	{ "quiet", SEL_QUIET, NULL, "no summary line, notes or progress on stderr" },
+	{ "help", 'h', NULL, "show this help" },
+	{0},
 };
-const size_t selection_noptions = sizeof selection_options / sizeof selection_options[0];
 
 static const int64_t TICKS_PER_SEC = 10000000;
 static const int64_t EPOCH_DIFF = 11644473600LL; /* seconds from 1601 to 1970 */
@@ -45,7 +46,8 @@ static bool parse_count(const char *text, long *out)
 	return true;
 }
 
-int selection_option(struct selection *s, const struct cli_command *cmd, int opt, const char *arg)
+/* A shared option: 1 if handled, 0 if not one of them, -1 after a usage error (already reported). */
+static int shared_option(struct selection *s, const struct cli_command *cmd, int opt, const char *arg)
 {
 	long n;
 	switch (opt) {
@@ -109,13 +111,32 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 	}
 }
 
-int selection_check(const struct selection *s, const struct cli_command *cmd, int nsources)
+int selection_parse(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
+		    void *ctx)
 {
-	if (nsources <= 0)
+	struct cli_parser p;
+	cli_parser_init(&p, cmd);
+	int opt;
+	while ((opt = cli_next(&p, argc, argv)) != -1) {
+		if (opt == 'h') {
+			cli_help(cmd, stdout);
+			return EXIT_OK;
+		}
+		if (opt == ':')
+			return cli_usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
+		int taken = shared_option(s, cmd, opt, optarg);
+		if (!taken && opt != '?')
+			taken = own(ctx, cmd, opt, optarg);
+		if (taken < 0)
+			return EXIT_USAGE;
+		if (!taken)
+			return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+	}
+	if (optind >= argc)
 		return cli_usage_error(cmd, "no SOURCE given (EVTX, .evtx.gz, XML export, directory or -)");
 	if (s->since >= s->until)
 		return cli_usage_error(cmd, "the time window is empty (--since is not before --until)");
-	return EXIT_OK;
+	return -1;
 }
 
 static bool outside_window(const struct selection *s, int64_t t)

@@ -17,8 +17,7 @@ enum {
 	SEL_MAX_CIDRS = 64,
 };
 
-extern const struct cli_option selection_options[];
-extern const size_t selection_noptions;
+extern const struct cli_option selection_options[]; /* ends with a NULL name */
 
 struct selection {
 	int64_t since, until;            /* FILETIME ticks; INT64_MIN / INT64_MAX when open */
@@ -37,10 +36,14 @@ struct selection {
 };
 
 void selection_init(struct selection *s);
-/* A shared option: 1 if handled, 0 if not one of them, -1 after a usage error (already reported). */
-int selection_option(struct selection *s, const struct cli_command *cmd, int opt, const char *arg);
-/* Checks what the options say together; EXIT_OK or EXIT_USAGE (reported). */
-int selection_check(const struct selection *s, const struct cli_command *cmd, int nsources);
+
+/* A command's own option: 1 taken, 0 not one of its options, -1 bad value (reported with cli_usage_error). */
+typedef int (*own_option_fn)(void *ctx, const struct cli_command *cmd, int opt, const char *arg);
+
+/* Parses argv: the shared options here, the command's own through `own`, --help, usage errors. Returns -1 to go
+ * on with the SOURCEs at argv[optind], else the exit status to return now (help printed, or a usage error). */
+int selection_parse(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
+		    void *ctx);
 /* Reads, correlates and filters; the attempts are in s->kept (time order). */
 void selection_collect(struct selection *s, char **sources, int nsources);
 void selection_free(struct selection *s);

@@ -10,7 +10,7 @@
 #include "selection.h"
 
 enum {
-	OPT_OUTPUT = 'o', OPT_FORMAT = 'f', OPT_HELP = 'h',
+	OPT_OUTPUT = 'o', OPT_FORMAT = 'f',
 	OPT_SPRAY_USERS = 256, OPT_SPRAY_WINDOW, OPT_BRUTE_ATTEMPTS, OPT_BRUTE_WINDOW, OPT_STALE_ATTEMPTS,
 	OPT_LOCKOUT_THRESHOLD, OPT_OBSERVATION_WINDOW,
 };
@@ -25,7 +25,6 @@ static const struct cli_option summary_options[] = {
 	{ "stale-attempts", OPT_STALE_ATTEMPTS, "N", "stale credential: at least N steady failures (default 4)" },
 	{ "lockout-threshold", OPT_LOCKOUT_THRESHOLD, "N", "the farm's ExtranetLockoutThreshold" },
 	{ "observation-window", OPT_OBSERVATION_WINDOW, "DURATION", "the farm's ExtranetObservationWindow (30m)" },
-	{ "help", OPT_HELP, NULL, "show this help" },
 };
 
 const struct cli_command summary_command = {
@@ -64,72 +63,68 @@ static bool parse_number(const char *text, unsigned *out)
 	return true;
 }
 
+struct summary_settings {
+	struct summary_thresholds t;
+	const char *output, *format;
+};
+
+static int summary_option(void *ctx, const struct cli_command *cmd, int opt, const char *arg)
+{
+	struct summary_settings *s = ctx;
+	bool ok = true;
+	switch (opt) {
+	case OPT_OUTPUT: s->output = arg; break;
+	case OPT_FORMAT:
+		s->format = arg;
+		ok = !strcmp(arg, "text") || !strcmp(arg, "csv") || !strcmp(arg, "jsonl");
+		break;
+	case OPT_SPRAY_USERS: ok = parse_number(arg, &s->t.spray_users); break;
+	case OPT_SPRAY_WINDOW: ok = parse_duration(arg, &s->t.spray_window); break;
+	case OPT_BRUTE_ATTEMPTS: ok = parse_number(arg, &s->t.brute_attempts); break;
+	case OPT_BRUTE_WINDOW: ok = parse_duration(arg, &s->t.brute_window); break;
+	case OPT_STALE_ATTEMPTS: ok = parse_number(arg, &s->t.stale_attempts); break;
+	case OPT_LOCKOUT_THRESHOLD: ok = parse_number(arg, &s->t.lockout_threshold); break;
+	case OPT_OBSERVATION_WINDOW: ok = parse_duration(arg, &s->t.observation_window); break;
+	default: return 0;
+	}
+	if (!ok)
+		return cli_usage_error(cmd, "bad value '%s'", arg), -1;
+	return 1;
+}
+
+struct summary_job {
+	const struct summary *s;
+	size_t nattempts;
+	const char *format;
+};
+
+static bool write_summary(struct out_file *o, void *ctx)
+{
+	const struct summary_job *j = ctx;
+	return summary_write(o, j->s, j->nattempts, j->format);
+}
+
 int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct selection sel;
 	selection_init(&sel);
-	struct summary_thresholds t;
-	summary_default_thresholds(&t);
-	const char *output = "-", *format = "text";
-	struct cli_command with_shared = *cmd;
-	with_shared.nshared = selection_noptions;
-	struct cli_parser p;
-	cli_parser_init(&p, &with_shared);
-	int opt;
-	while ((opt = cli_next(&p, argc, argv)) != -1) {
-		int shared = selection_option(&sel, cmd, opt, optarg);
-		if (shared < 0) {
-			selection_free(&sel);
-			return EXIT_USAGE;
-		}
-		if (shared)
-			continue;
-		bool ok = true;
-		switch (opt) {
-		case OPT_OUTPUT: output = optarg; break;
-		case OPT_FORMAT:
-			format = optarg;
-			ok = !strcmp(format, "text") || !strcmp(format, "csv") || !strcmp(format, "jsonl");
-			break;
-		case OPT_SPRAY_USERS: ok = parse_number(optarg, &t.spray_users); break;
-		case OPT_SPRAY_WINDOW: ok = parse_duration(optarg, &t.spray_window); break;
-		case OPT_BRUTE_ATTEMPTS: ok = parse_number(optarg, &t.brute_attempts); break;
-		case OPT_BRUTE_WINDOW: ok = parse_duration(optarg, &t.brute_window); break;
-		case OPT_STALE_ATTEMPTS: ok = parse_number(optarg, &t.stale_attempts); break;
-		case OPT_LOCKOUT_THRESHOLD: ok = parse_number(optarg, &t.lockout_threshold); break;
-		case OPT_OBSERVATION_WINDOW: ok = parse_duration(optarg, &t.observation_window); break;
-		case OPT_HELP: cli_help(&with_shared, stdout); selection_free(&sel); return EXIT_OK;
-		case ':': selection_free(&sel); return cli_usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
-		default: selection_free(&sel); return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
-		}
-		if (!ok) {
-			selection_free(&sel);
-			return cli_usage_error(cmd, "bad value '%s' for %s", optarg, argv[optind - 1]);
-		}
-	}
-	int status = selection_check(&sel, cmd, argc - optind);
-	if (status != EXIT_OK) {
+	struct summary_settings set = {.output = "-", .format = "text"};
+	summary_default_thresholds(&set.t);
+	int status = selection_parse(&sel, cmd, argc, argv, summary_option, &set);
+	if (status >= 0) {
 		selection_free(&sel);
 		return status;
 	}
+	status = EXIT_OK;
 	selection_collect(&sel, argv + optind, argc - optind);
 	if (sel.diag.errors)
 		status = EXIT_SKIPPED;
 	struct summary s;
-	summary_build(&s, sel.kept, sel.nkept, &t);
-	char err[512];
-	struct out_file *o = out_open(output, time(NULL), err, sizeof err);
-	if (!o) {
-		fprintf(stderr, "badcreds: %s\n", err);
+	summary_build(&s, sel.kept, sel.nkept, &set.t);
+	char name[4096];
+	struct summary_job job = {&s, sel.nkept, set.format};
+	if (!out_produce(set.output, write_summary, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
-	} else if (!summary_write(o, &s, sel.nkept, format)) {
-		fprintf(stderr, "badcreds: cannot write %s\n", out_name(o));
-		out_abort(o);
-		status = EXIT_OUTPUT;
-	} else if (!out_commit(o, err, sizeof err)) {
-		fprintf(stderr, "badcreds: %s\n", err);
-		status = EXIT_OUTPUT;
-	}
 	summary_free(&s);
 	selection_free(&sel);
 	return status;

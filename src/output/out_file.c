@@ -136,3 +136,25 @@ bool out_commit(struct out_file *o, char *err, size_t errlen)
 	free(o);
 	return true;
 }
+
+bool out_produce(const char *pattern, bool (*write)(struct out_file *o, void *ctx), void *ctx, char *name,
+		 size_t namelen)
+{
+	char err[512];
+	struct out_file *o = out_open(pattern, time(NULL), err, sizeof err);
+	if (!o) {
+		fprintf(stderr, "badcreds: %s\n", err);
+		return false;
+	}
+	snprintf(name, namelen, "%s", o->path);
+	if (!write(o, ctx)) {
+		fprintf(stderr, "badcreds: cannot write %s\n", o->path);
+		out_abort(o);
+		return false;
+	}
+	if (!out_commit(o, err, sizeof err)) {
+		fprintf(stderr, "badcreds: %s\n", err);
+		return false;
+	}
+	return true;
+}
