@@ -8,6 +8,7 @@
 #include "badcreds/arena.h"
 #include "badcreds/event.h"
 #include "badcreds/outcome.h"
+#include "badcreds/strbuf.h"
 
 /* What one relevant event says; strings are UTF-8 in the correlator's arena, NULL when absent. */
 struct fact {
@@ -31,6 +32,7 @@ struct fact {
 	uint32_t status, substatus;  /* 4625 */
 	const char *source;
 	uint64_t record_id;
+	const char *rendered;        /* the whole event as text, when the correlator was asked to keep it (trace) */
 };
 
 struct attempt {
@@ -49,6 +51,8 @@ struct attempt {
 	const char *events;          /* evidence event IDs in time order, "4625 1203 411 501" */
 	const char *record_ids;      /* their EventRecordIDs, same order */
 	const char *sources;         /* input files, "; " separated */
+	const struct fact *const *facts; /* the request's events in time order */
+	size_t nfacts;
 };
 
 /* Whether a record can matter, from its EventID and provider alone. */
@@ -58,6 +62,8 @@ bool fact_from_event(const struct event *ev, struct arena *a, struct fact *f);
 
 struct correlator;
 struct correlator *correlator_new(void);
+/* Keeps each kept event's whole text, as `render` writes it (trace shows every field of a request's events). */
+void correlator_keep_events(struct correlator *c, void (*render)(struct strbuf *out, const struct event *ev));
 /* Adds an event (copied); the same event seen twice (a log given twice, overlapping exports) counts once. */
 void correlator_add(struct correlator *c, const struct event *ev);
 /* Correlates everything added; attempts in time order, valid until correlator_free. */

@@ -58,5 +58,6 @@ bool cli_parse_threads(const char *text, unsigned *out);
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv);
 int cmd_scan(const struct cli_command *cmd, int argc, char **argv);
 int cmd_summary(const struct cli_command *cmd, int argc, char **argv);
+int cmd_trace(const struct cli_command *cmd, int argc, char **argv);
 
 #endif

@@ -4,9 +4,10 @@
 
 #include "cli.h"
 
-extern const struct cli_command scan_command, summary_command, dump_command;
+extern const struct cli_command scan_command, summary_command, trace_command, dump_command;
 
-static const struct cli_command *const commands[] = {&scan_command, &summary_command, &dump_command};
+static const struct cli_command *const commands[] = {&scan_command, &summary_command, &trace_command,
+						    &dump_command};
 
 static void usage(FILE *out)
 {

@@ -193,6 +193,8 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	progress_enable(!s->quiet);
 	s->diag = (struct diag){.stream = stderr, .max_messages = 20, .quiet_notes = s->quiet};
 	s->corr = correlator_new();
+	if (s->render)
+		correlator_keep_events(s->corr, s->render);
 	struct source_options sopt = {.threads = s->threads};
 	struct event_sink sink = {.wants = wants, .event = on_event, .ctx = s};
 	for (int i = 0; i < nsources; i++)

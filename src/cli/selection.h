@@ -27,6 +27,7 @@ struct selection {
 	bool outcomes[OUTCOME_COUNT], any_outcome;
 	unsigned threads;
 	bool quiet;
+	void (*render)(struct strbuf *out, const struct event *ev); /* keep each event's text (trace) */
 	/* results */
 	struct correlator *corr;
 	struct attempt *kept;

@@ -35,7 +35,15 @@ struct correlator {
 	struct request **requests;
 	size_t nreq, capreq;
 	struct attempt *attempts;
+	size_t nattempts;
+	void (*render)(struct strbuf *out, const struct event *ev);
+	struct strbuf text;
 };
+
+void correlator_keep_events(struct correlator *c, void (*render)(struct strbuf *out, const struct event *ev))
+{
+	c->render = render;
+}
 
 struct correlator *correlator_new(void)
 {
@@ -76,6 +84,11 @@ void correlator_add(struct correlator *c, const struct event *ev)
 	}
 	struct fact *copy = keep_fact(c, &f);
 	strmap_put(&c->seen, key, copy);
+	if (c->render) {
+		c->text.len = 0;
+		c->render(&c->text, ev);
+		copy->rendered = arena_copy(&c->arena, sb_cstr(&c->text), c->text.len + 1);
+	}
 	if (f.source) { /* the event's file name lives only as long as its source is being read */
 		snprintf(key, sizeof key, "\x1e%s", f.source);
 		const char *name = strmap_get(&c->seen, key);
@@ -484,6 +497,8 @@ static void build(struct correlator *c, const struct request *r, struct attempt 
 	memcpy(sorted, r->facts, r->n * sizeof *sorted);
 	if (r->n > 1)
 		qsort(sorted, r->n, sizeof *sorted, cmp_fact_time);
+	at->facts = (const struct fact *const *)sorted; /* freed with the request */
+	at->nfacts = r->n;
 	struct strbuf events = {0}, ids = {0}, sources = {0};
 	for (size_t i = 0; i < r->n; i++) {
 		const struct fact *f = sorted[i];
@@ -496,7 +511,6 @@ static void build(struct correlator *c, const struct request *r, struct attempt 
 		if (!dup && f->source)
 			sb_printf(&sources, "%s%s", sources.len ? "; " : "", f->source);
 	}
-	free(sorted);
 	at->events = keep(a, &events);
 	at->record_ids = keep(a, &ids);
 	at->sources = keep(a, &sources);
@@ -525,6 +539,7 @@ size_t correlator_run(struct correlator *c, struct attempt **out)
 			build(c, c->requests[i], &c->attempts[n++]);
 	if (n > 1)
 		qsort(c->attempts, n, sizeof *c->attempts, cmp_attempt);
+	c->nattempts = n;
 	*out = c->attempts;
 	return n;
 }
@@ -533,6 +548,9 @@ void correlator_free(struct correlator *c)
 {
 	for (size_t i = 0; i < c->nreq; i++)
 		free(c->requests[i]->facts);
+	for (size_t i = 0; c->attempts && i < c->nattempts; i++)
+		free((void *)c->attempts[i].facts);
+	sb_free(&c->text);
 	free(c->requests);
 	free(c->facts);
 	free(c->attempts);

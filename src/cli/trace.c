@@ -1,0 +1,167 @@
+/* trace.c: `badcreds trace`: every event of the requests that match (a user, an address, an activity or instance
+ * ID), request by request in time order, with all their fields: what ADFSSecAuditParse.ps1 writes as one text file
+ * per instance, in one view. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "badcreds/output.h"
+#include "badcreds/report.h"
+#include "selection.h"
+
+enum { OPT_OUTPUT = 'o', OPT_FORMAT = 'f', OPT_ACTIVITY = 256, OPT_INSTANCE };
+
+static const struct cli_option trace_options[] = {
+	{ "activity", OPT_ACTIVITY, "ID", "the request with this activity ID (braces and case do not matter)" },
+	{ "instance", OPT_INSTANCE, "ID", "the request with this instance ID" },
+	{ "output", OPT_OUTPUT, "FILE", "where the trace goes (default: - = stdout)" },
+	{ "format", OPT_FORMAT, "text|jsonl", "text for people (default), or one JSON object per event" },
+};
+
+const struct cli_command trace_command = {
+	.name = "trace",
+	.args = "SOURCE...",
+	.summary = "Show every event of the matching requests (--user, --ip, --activity or --instance).",
+	.options = trace_options,
+	.noptions = sizeof trace_options / sizeof trace_options[0],
+	.shared = selection_options,
+	.run = cmd_trace,
+};
+
+struct trace_settings {
+	const char *activity, *instance, *output;
+	bool jsonl;
+};
+
+static int trace_option(void *ctx, const struct cli_command *cmd, int opt, const char *arg)
+{
+	struct trace_settings *t = ctx;
+	switch (opt) {
+	case OPT_ACTIVITY: t->activity = arg; return 1;
+	case OPT_INSTANCE: t->instance = arg; return 1;
+	case OPT_OUTPUT: t->output = arg; return 1;
+	case OPT_FORMAT:
+		if (strcmp(arg, "text") && strcmp(arg, "jsonl"))
+			return cli_usage_error(cmd, "unknown format '%s' (text or jsonl)", arg), -1;
+		t->jsonl = !strcmp(arg, "jsonl");
+		return 1;
+	default: return 0;
+	}
+}
+
+/* "{ABC-...}" and "abc-..." name the same ID. */
+static bool same_id(const char *given, const char *id)
+{
+	if (!given || !id)
+		return false;
+	size_t n = strlen(given);
+	if (given[0] == '{' && n > 2 && given[n - 1] == '}')
+		given++, n -= 2;
+	return strlen(id) == n && strncasecmp(given, id, n) == 0;
+}
+
+static void render_text(struct strbuf *out, const struct event *ev)
+{
+	sb_adds(out, "  ");
+	format_time(out, ev->time_created, false);
+	struct strbuf v = {0};
+	evtx_value_render(&v, &ev->provider_name);
+	sb_printf(out, "  %u  %s  record %llu", ev->event_id, sb_cstr(&v), (unsigned long long)ev->record_id);
+	if (ev->source)
+		sb_printf(out, "  %s", ev->source);
+	sb_addc(out, '\n');
+	for (uint32_t i = 0; i < ev->ndata; i++) {
+		v.len = 0;
+		evtx_value_render(&v, &ev->data[i].value);
+		if (ev->data[i].name[0])
+			sb_printf(out, "      %s: ", ev->data[i].name);
+		else
+			sb_printf(out, "      Data[%u]: ", i);
+		for (size_t k = 0; k < v.len; k++) /* a value of several lines stays indented under its name */
+			if (v.data[k] == '\n')
+				sb_adds(out, "\n        ");
+			else if (v.data[k] != '\r')
+				sb_addc(out, v.data[k]);
+		sb_addc(out, '\n');
+	}
+	sb_free(&v);
+}
+
+static void render_json(struct strbuf *out, const struct event *ev)
+{
+	const char *err;
+	struct output_record r = {.event = ev};
+	output_jsonl.write(out, &r, &err);
+	if (out->len && out->data[out->len - 1] == '\n')
+		out->len--;
+}
+
+struct trace_job {
+	const struct selection *sel;
+	const struct trace_settings *t;
+	size_t matched;
+};
+
+static bool write_trace(struct out_file *o, void *ctx)
+{
+	struct trace_job *j = ctx;
+	struct strbuf sb = {0};
+	bool ok = true;
+	for (size_t i = 0; i < j->sel->nkept && ok; i++) {
+		const struct attempt *a = &j->sel->kept[i];
+		if ((j->t->activity && !same_id(j->t->activity, a->activity)) ||
+		    (j->t->instance && !same_id(j->t->instance, a->instance)))
+			continue;
+		j->matched++;
+		sb.len = 0;
+		if (!j->t->jsonl) {
+			sb_printf(&sb, "%sRequest on %s at ", j->matched > 1 ? "\n" : "", a->server);
+			format_time(&sb, a->time, false);
+			sb_printf(&sb, ": %s from %s (%s), %s\n  activity %s, instance %s\n", a->user, *a->ip ? a->ip : "-",
+				  *a->ip_class ? a->ip_class : "unknown", outcome_name(a->outcome),
+				  a->activity && *a->activity ? a->activity : "(zero)", a->instance ? a->instance : "-");
+		}
+		for (size_t k = 0; k < a->nfacts; k++) {
+			const char *text = a->facts[k]->rendered ? a->facts[k]->rendered : "";
+			if (!j->t->jsonl) {
+				sb_adds(&sb, text);
+				continue;
+			}
+			sb_printf(&sb, "{\"request\":%zu,\"server\":", j->matched);
+			json_escape(&sb, a->server, strlen(a->server));
+			sb_adds(&sb, ",\"user\":");
+			json_escape(&sb, a->user, strlen(a->user));
+			sb_adds(&sb, ",\"ip\":");
+			json_escape(&sb, a->ip, strlen(a->ip));
+			sb_printf(&sb, ",\"outcome\":\"%s\",\"event\":%s}\n", outcome_name(a->outcome), text);
+		}
+		ok = out_write(o, sb.data ? sb.data : "", sb.len);
+	}
+	sb_free(&sb);
+	return ok;
+}
+
+int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
+{
+	struct selection sel;
+	selection_init(&sel);
+	struct trace_settings t = {.output = "-"};
+	int status = selection_parse(&sel, cmd, argc, argv, trace_option, &t);
+	if (status < 0 && !t.activity && !t.instance && !sel.user_re && !sel.nips)
+		status = cli_usage_error(cmd, "say which requests: --user, --ip, --activity or --instance");
+	if (status >= 0) {
+		selection_free(&sel);
+		return status;
+	}
+	sel.render = t.jsonl ? render_json : render_text;
+	selection_collect(&sel, argv + optind, argc - optind);
+	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
+	char name[4096];
+	struct trace_job job = {.sel = &sel, .t = &t};
+	if (!out_produce(t.output, write_trace, &job, name, sizeof name))
+		status = EXIT_OUTPUT;
+	else if (!sel.quiet)
+		fprintf(stderr, "badcreds: trace: %zu matching requests\n", job.matched);
+	selection_free(&sel);
+	return status;
+}
