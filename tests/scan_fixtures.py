@@ -160,6 +160,13 @@ def main():
               p.returncode == 0 and rows(fifo_text) == jp and stat.S_ISFIFO(os.stat(fifo).st_mode))
         p = run(['scan', '-q', '-o', os.path.join(tmp, 'no-such-dir', 'x.csv'), f('ADFS-JP.xml')])
         check('unwritable output: exit 3', p.returncode == 3 and b'no-such-dir' in p.stderr)
+    # the domain controller's lockout is linked to the AD FS attempt that caused it
+    p = run(['scan', '-q', '-o', '-', '--format', 'jsonl', f('ADFS02.evtx'), f('DC01.evtx')])
+    rows_ = [json.loads(l) for l in p.stdout.decode().splitlines()]
+    want_dc = json.load(open(f('expected.json'), encoding='utf-8'))['dc_lockouts']
+    linked = [(r['user'], r['server'], t_ms(r['time']), r['dc_lockout'].split(' ')[0]) for r in rows_ if r['dc_lockout']]
+    check('a DC lockout (4740) names the attempt that caused it',
+          linked == [(d['user'], d['server'], t_ms(d['attempt']), d['dc']) for d in want_dc], str(linked))
     # language: the same requests on English, French, German, Spanish and Japanese farms
     reports = {}
     for loc in ('en', 'fr', 'de', 'es', 'ja'):

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 BADCREDS, FIX = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-FARM = ['ADFS01.evtx', 'ADFS02.evtx', 'ADFS-OLD.evtx', 'ADFS-JP.evtx']
+FARM = ['ADFS01.evtx', 'ADFS02.evtx', 'ADFS-OLD.evtx', 'ADFS-JP.evtx', 'DC01.evtx']
 PRIVATE = ('10.', '192.168.', '172.16.', '127.')
 FAILURES = []
 
@@ -108,6 +108,14 @@ def main():
         int(got_ips[i]['attempts']) == len(v) and int(got_ips[i]['users']) == len({a['user'].lower() for a in v}) and
         int(got_ips[i]['max_per_hour']) == busiest(sorted(t(a['time']) for a in v), 3600) for i, v in ips.items())
     check('per-IP attempts, users and busiest hour', ok)
+    expected = json.load(open(os.path.join(FIX, 'expected.json'), encoding='utf-8'))
+    dc_lockouts = {d['user'] for d in expected['dc_lockouts']}
+    check('per-user DC lockouts (4740 linked) and DC failures (4776)',
+          all(int(r['dc_lockouts']) == (r['subject'] in dc_lockouts) and
+              int(r['dc_failures']) == expected['dc_failures'].get(r['subject'], 0) for r in got_users.values()))
+    lock = [r for r in rows if r['type'] == 'lockout_pressure' and r['subject'] in dc_lockouts]
+    check('the lockout finding names the server that caused the AD lockout',
+          lock and all('in AD by ADFS02' in r['detail'] for r in lock))
     next_steps = {r['subject']: r['next_step'] for r in rows if r['type'] == 'stale_credential'}
     check('an internal source is told to update the stored credential',
           all('update the password stored' in s for s in next_steps.values()) and next_steps)

@@ -52,6 +52,12 @@ def main():
     status, out, _ = run(['trace', '-q', '--format', 'jsonl', '--instance', target['instance_id']] + FILES)
     check('--instance finds it too', status == 0 and ' '.join(str(e['event']['EventID']) for e in jsonl(out)) ==
           target['events'])
+    status, out, _ = run(['trace', '-q', '--format', 'jsonl', '--user', '^jean-luc', '--outcome', 'locked_out'] + FILES +
+                         [os.path.join(FIX, 'DC01.evtx')])
+    evs = jsonl(out)
+    check('a request that locked the account in AD ends with the DC\'s 4740',
+          status == 0 and evs and evs[-1]['event']['EventID'] == 4740 and
+          evs[-1]['event']['Computer'] == 'DC01.contoso.com')
     status, out, _ = run(['trace', '-q', '--ip', '2001:db8::1234'] + FILES)
     check('--ip, text form', status == 0 and out.count('Request on ADFS01.contoso.com') == 3 and
           'x-ms-forwarded-client-ip' in out)

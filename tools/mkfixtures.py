@@ -20,6 +20,7 @@ Scenarios (see ../shared/reference/adfs-events.md for the event layouts):
   AD FS 2016 in Japanese (ADFS-JP): 1203 + 411 + 4625, and a 411 alone with the Japanese message.
   LOCALE-en/fr/de/es/ja: the same four requests on farms in five languages (411 alone with a lockout message,
     411 alone with a bad-password message, 4625 + 411 without the IP field).
+  DC01: the domain controller's 4740 for the AD lockout ADFS02 caused, and 4776s for bob from ADFS01.
   ADFS03: two attempts, then filler events over a second chunk that is cut in the middle.
 """
 import datetime
@@ -97,7 +98,11 @@ def named_template(name, fields):
         Element('Data', [('Name', n)], [Sub(i, t)]) for i, (n, t) in enumerate(fields)]))
 
 
-T4625, T4624 = named_template('4625', F4625), named_template('4624', F4624)
+F4740 = [('TargetUserName', STRING), ('TargetDomainName', STRING), ('TargetSid', SID), ('SubjectUserSid', SID),
+         ('SubjectUserName', STRING), ('SubjectDomainName', STRING), ('SubjectLogonId', HEXINT64)]
+F4776 = [('PackageName', STRING), ('TargetUserName', STRING), ('Workstation', STRING), ('Status', HEXINT32)]
+TEMPLATES = {id(F4625): named_template('4625', F4625), id(F4624): named_template('4624', F4624),
+             id(F4740): named_template('4740', F4740), id(F4776): named_template('4776', F4776)}
 
 
 def filetime(t):
@@ -134,10 +139,10 @@ class Log:
                 out.append((filetime(t), CLASSIC, values))
             else:
                 fields, vals = data
-                tpl = T4625 if fields is F4625 else T4624
+                tpl = TEMPLATES[id(fields)]
                 values = [(STRING, 'Microsoft-Windows-Security-Auditing'), (GUID, SECURITY_GUID), (UINT16, None),
                           (UINT16, event_id), (UINT8, 0), (UINT8, 0), (UINT16, 12544), (UINT8, 0),
-                          (HEXINT64, 0x8010000000000000 if event_id == 4625 else 0x8020000000000000),
+                          (HEXINT64, 0x8010000000000000 if event_id in (4625, 4776) else 0x8020000000000000),
                           (FILETIME, filetime(t)), (UINT64, n), (GUID, None), (UINT32, 708), (UINT32, 1488),
                           (STRING, 'Security'), (STRING, self.server), (SID, None),
                           (BINXML, (tpl, [(ft, v) for (_, ft), v in zip(fields, vals)]))]
@@ -205,7 +210,7 @@ def claims_501(instance, pairs):
 
 class Farm:
     def __init__(self):
-        self.logs, self.expected = {}, []
+        self.logs, self.expected, self.dc_lockouts = {}, [], []
 
     def log(self, server, locale='en'):
         return self.logs.setdefault(server, Log(server, locale))
@@ -326,6 +331,19 @@ def build(out):
         farm.attempt_2012r2(lf, t0 + 2 * minute, 'cara@contoso.com', '203.0.113.122', with_4625=False)
         farm.attempt_2012r2(lf, t0 + 3 * minute, 'dan-el@contoso.com', '203.0.113.123', ip_field=False)
 
+    # the domain controller: the AD lockout that ADFS02 caused for jean-luc (caller computer ADFS02), and the NTLM
+    # validations ADFS01 asked for during bob's brute force
+    dc = farm.log('DC01.contoso.com')
+    t = BASE + 50 * minute
+    dc.security(t + 2 * datetime.timedelta(seconds=1), 4740, F4740, [
+        'jean-luc', 'ADFS02', 'S-1-5-21-1004336348-1177238915-682003330-1201', 'S-1-5-18', 'DC01$', 'CONTOSO',
+        0x3e7])
+    farm.dc_lockouts.append({'user': 'jean-luc@contoso.com', 'server': 'ADFS02.contoso.com', 'attempt': iso(t),
+                             'dc': 'DC01.contoso.com'})
+    for i in range(5):
+        dc.security(BASE + 30 * minute + i * 20 * datetime.timedelta(seconds=1) + datetime.timedelta(milliseconds=1),
+                    4776, F4776, ['MICROSOFT_AUTHENTICATION_PACKAGE_V1_0', 'bob.o-neil', 'ADFS01', 0xC000006A])
+
     damaged = farm.log('ADFS03.contoso.com')
     farm.attempt_2016(damaged, BASE + 5 * minute, 'ivan@contoso.com', '203.0.113.90')
     farm.attempt_2016(damaged, BASE + 6 * minute, 'judy@contoso.com', '203.0.113.91')
@@ -351,7 +369,8 @@ def build(out):
         f.write('<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n<Events>' + ''.join(events) + '</Events>')
     expected = sorted(farm.expected, key=lambda e: (e['time'], e['server']))
     with open(os.path.join(out, 'expected.json'), 'w') as f:
-        json.dump({'attempts': expected, 'events': counts}, f, indent=1, ensure_ascii=False)
+        json.dump({'attempts': expected, 'events': counts, 'dc_lockouts': farm.dc_lockouts,
+                   'dc_failures': {'bob.o-neil@contoso-corp.com': 5}}, f, indent=1, ensure_ascii=False)
 
 
 if __name__ == '__main__':

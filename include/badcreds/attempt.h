@@ -13,7 +13,8 @@
 /* What one relevant event says; strings are UTF-8 in the correlator's arena, NULL when absent. */
 struct fact {
 	uint32_t event_id;
-	bool security;               /* Security-Auditing (4625), else AD FS Auditing */
+	bool security;               /* Security-Auditing (4625, 4740, 4771, 4776), else AD FS Auditing */
+	bool dc;                     /* a domain controller's event: 4740 lockout, 4771 Kerberos, 4776 NTLM */
 	int64_t time;                /* FILETIME ticks */
 	const char *server;          /* Computer */
 	const char *activity;        /* lower-case GUID without braces; "" = the zero GUID (EXO-proxied) */
@@ -28,6 +29,7 @@ struct fact {
 	const char *proxy, *endpoint, *user_agent, *client_app;
 	const char *failure_type;    /* 1203/1210 FailureType */
 	const char *failure_reason;  /* 4625 FailureReason token */
+	const char *caller;          /* 4740: the caller computer (the lockout source); 4776: the workstation */
 	bool has_status;
 	uint32_t status, substatus;  /* 4625 */
 	const char *source;
@@ -51,8 +53,9 @@ struct attempt {
 	const char *events;          /* evidence event IDs in time order, "4625 1203 411 501" */
 	const char *record_ids;      /* their EventRecordIDs, same order */
 	const char *sources;         /* input files, "; " separated */
-	const struct fact *const *facts; /* the request's events in time order */
+	const struct fact *const *facts; /* the request's events in time order (and the DC lockout it caused) */
 	size_t nfacts;
+	const struct fact *dc_lockout;   /* the 4740 this attempt led to: same user, this server as the caller */
 };
 
 /* Whether a record can matter, from its EventID and provider alone. */
@@ -69,6 +72,8 @@ void correlator_add(struct correlator *c, const struct event *ev);
 /* Correlates everything added; attempts in time order, valid until correlator_free. */
 size_t correlator_run(struct correlator *c, struct attempt **out);
 unsigned long correlator_duplicates(const struct correlator *c);
+/* The domain controllers' events (4740, 4771, 4776) added, in time order, after correlator_run. */
+size_t correlator_dc_events(const struct correlator *c, const struct fact *const **out);
 void correlator_free(struct correlator *c);
 
 #endif

@@ -21,6 +21,8 @@ void summary_default_thresholds(struct summary_thresholds *t);
 struct user_row {
 	const char *user, *user_key;
 	unsigned attempts, ips, outcomes[OUTCOME_COUNT];
+	unsigned dc_lockouts;       /* AD lockouts (4740) these attempts caused */
+	unsigned dc_failures;       /* failed Kerberos (4771) and NTLM (4776) validations on the DCs for the user */
 	int64_t first, last;
 };
 
@@ -50,8 +52,9 @@ struct summary {
 	size_t nfindings;
 };
 
-/* a: attempts in time order. The summary points into them. */
-void summary_build(struct summary *s, const struct attempt *a, size_t n, const struct summary_thresholds *t);
+/* a: attempts in time order; dc: the domain controllers' events (4740, 4771, 4776). The summary points into them. */
+void summary_build(struct summary *s, const struct attempt *a, size_t n, const struct fact *const *dc, size_t ndc,
+		   const struct summary_thresholds *t);
 void summary_free(struct summary *s);
 
 /* Writes the summary as "text", "csv" or "jsonl"; false if writing failed. */

@@ -120,7 +120,9 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	if (sel.diag.errors)
 		status = EXIT_SKIPPED;
 	struct summary s;
-	summary_build(&s, sel.kept, sel.nkept, &set.t);
+	const struct fact *const *dc;
+	size_t ndc = correlator_dc_events(sel.corr, &dc);
+	summary_build(&s, sel.kept, sel.nkept, dc, ndc, &set.t);
 	char name[4096];
 	struct summary_job job = {&s, sel.nkept, set.format};
 	if (!out_produce(set.output, write_summary, &job, name, sizeof name))

@@ -40,6 +40,15 @@ static void c_events(struct strbuf *o, const struct attempt *a, const struct rep
 static void c_records(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->record_ids); }
 static void c_sources(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->sources); }
 
+static void c_dc_lockout(struct strbuf *o, const struct attempt *a, const struct report_options *p)
+{
+	if (!a->dc_lockout)
+		return;
+	add(o, a->dc_lockout->server);
+	sb_addc(o, ' ');
+	format_time(o, a->dc_lockout->time, p->local_time);
+}
+
 static void c_status(struct strbuf *o, const struct attempt *a, const struct report_options *p)
 {
 	(void)p;
@@ -74,6 +83,7 @@ static const struct column columns[] = {
 	{"Events", "events", c_events},
 	{"Record IDs", "record_ids", c_records},
 	{"Sources", "sources", c_sources},
+	{"DC Lockout", "dc_lockout", c_dc_lockout},
 };
 enum { NCOLUMNS = sizeof columns / sizeof columns[0], COMPAT_COLUMNS = 3 };
 

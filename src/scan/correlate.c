@@ -36,6 +36,8 @@ struct correlator {
 	size_t nreq, capreq;
 	struct attempt *attempts;
 	size_t nattempts;
+	const struct fact **dc;             /* domain controllers' events, in time order */
+	size_t ndc, capdc;
 	void (*render)(struct strbuf *out, const struct event *ev);
 	struct strbuf text;
 };
@@ -62,7 +64,7 @@ static struct fact *keep_fact(struct correlator *c, const struct fact *f)
 	struct fact *k = arena_copy(&c->arena, f, sizeof *f);
 	const char **fields[] = {&k->server, &k->activity, &k->instance, &k->user, &k->user_guess, &k->token_type,
 				 &k->text, &k->ips, &k->forwarded, &k->client_ip, &k->proxy, &k->endpoint,
-				 &k->user_agent, &k->client_app, &k->failure_type, &k->failure_reason};
+				 &k->user_agent, &k->client_app, &k->failure_type, &k->failure_reason, &k->caller};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		if (*fields[i])
 			*fields[i] = arena_copy(&c->arena, *fields[i], strlen(*fields[i]) + 1);
@@ -240,7 +242,7 @@ static void group(struct correlator *c)
 	struct strmap zero_403 = {.arena = a}; /* 403 of zero-ID requests, joined through their 501's instance */
 	for (size_t i = 0; i < c->n; i++) {
 		struct fact *f = c->facts[i];
-		if (f->event_id == 4625 || f->event_id == 501 || !f->activity)
+		if (f->dc || f->event_id == 4625 || f->event_id == 501 || !f->activity)
 			continue;
 		if (!f->activity[0] && f->event_id == 403 && f->instance) {
 			snprintf(key, sizeof key, "%s\x1f%s", f->server, f->instance);
@@ -304,7 +306,7 @@ static void group(struct correlator *c)
 	}
 	for (size_t i = 0; i < c->n; i++) {
 		struct fact *f = c->facts[i];
-		if (f->event_id != 4625)
+		if (f->event_id != 4625 || f->dc)
 			continue;
 		struct request *r = nearest(c->requests, nreq, f, JOIN_4625, takes_4625);
 		if (!r) { /* no AD FS audit for it (AD FS 2.0, 411 auditing off): an attempt of its own */
@@ -527,6 +529,47 @@ static int cmp_attempt(const void *a, const void *b)
 	return strcmp(x->server, y->server);
 }
 
+/* "ADFS02", "ADFS02.contoso.com" and "adfs02$" name the same computer. */
+static bool same_host(const char *caller, const char *server)
+{
+	if (!caller || !server)
+		return false;
+	size_t a = strcspn(caller, ".$"), b = strcspn(server, ".");
+	return a == b && strncasecmp(caller, server, a) == 0;
+}
+
+/* A DC lockout (4740) caused by AD FS: the latest attempt of that user on the caller computer within LOCKOUT_LINK
+ * before it. The 4740 joins the attempt's events. */
+static void link_lockouts(struct correlator *c, struct attempt *a, size_t n)
+{
+	static const int64_t LOCKOUT_LINK = 30LL * 60 * 10000000; /* 30 min */
+	for (size_t i = 0; i < c->n; i++) {
+		const struct fact *f = c->facts[i];
+		if (f->event_id != 4740)
+			continue;
+		struct attempt *best = NULL;
+		for (size_t k = 0; k < n; k++)
+			if (a[k].time <= f->time + 600000000LL && a[k].time >= f->time - LOCKOUT_LINK &&
+			    same_host(f->caller, a[k].server) && same_user(a[k].user, f->user) &&
+			    (!best || a[k].time > best->time))
+				best = &a[k];
+		if (!best || best->dc_lockout)
+			continue;
+		best->dc_lockout = f;
+		const struct fact **facts = realloc((void *)best->facts, (best->nfacts + 1) * sizeof *facts);
+		if (!facts)
+			abort();
+		facts[best->nfacts++] = f;
+		best->facts = facts;
+	}
+}
+
+size_t correlator_dc_events(const struct correlator *c, const struct fact *const **out)
+{
+	*out = (const struct fact *const *)c->dc;
+	return c->ndc;
+}
+
 size_t correlator_run(struct correlator *c, struct attempt **out)
 {
 	group(c);
@@ -540,6 +583,12 @@ size_t correlator_run(struct correlator *c, struct attempt **out)
 	if (n > 1)
 		qsort(c->attempts, n, sizeof *c->attempts, cmp_attempt);
 	c->nattempts = n;
+	link_lockouts(c, c->attempts, n);
+	for (size_t i = 0; i < c->n; i++)
+		if (c->facts[i]->dc) {
+			c->dc = vec_grow(c->dc, &c->capdc, c->ndc, sizeof *c->dc);
+			c->dc[c->ndc++] = c->facts[i];
+		}
 	*out = c->attempts;
 	return n;
 }
@@ -554,6 +603,7 @@ void correlator_free(struct correlator *c)
 	free(c->requests);
 	free(c->facts);
 	free(c->attempts);
+	free(c->dc);
 	strmap_free(&c->seen);
 	arena_free(&c->arena);
 	arena_free(&c->scratch);

@@ -35,14 +35,16 @@ static bool adfs_id(uint32_t id)
 	}
 }
 
+static bool security_id(uint32_t id) { return id == 4625 || id == 4740 || id == 4771 || id == 4776; }
+
 bool fact_relevant(uint32_t event_id, const struct evtx_value *provider)
 {
-	if (event_id != 4625 && !adfs_id(event_id))
+	if (!security_id(event_id) && !adfs_id(event_id))
 		return false;
 	struct strbuf sb = {0};
 	evtx_value_render(&sb, provider);
 	const char *p = sb_cstr(&sb);
-	bool ok = event_id == 4625 ? strcasecmp(p, "Microsoft-Windows-Security-Auditing") == 0 : is_adfs_provider(p);
+	bool ok = security_id(event_id) ? strcasecmp(p, "Microsoft-Windows-Security-Auditing") == 0 : is_adfs_provider(p);
 	sb_free(&sb);
 	return ok;
 }
@@ -220,6 +222,26 @@ static bool security_4625(const struct event *ev, struct arena *a, struct fact *
 	return true;
 }
 
+/* 4740 (account locked out: TargetDomainName is the caller computer), 4771 (Kerberos pre-authentication failed)
+ * and 4776 (NTLM credential validation) on domain controllers. */
+static bool dc_event(const struct event *ev, struct arena *a, struct fact *f)
+{
+	const struct evtx_value *v;
+	f->user = (v = event_data_get(ev, "TargetUserName")) ? present(text_of(a, v)) : NULL;
+	uint64_t x;
+	if ((v = event_data_get(ev, "Status")) && evtx_value_u64(v, &x)) {
+		f->has_status = true;
+		f->status = (uint32_t)x;
+	}
+	if (ev->event_id == 4740)
+		f->caller = (v = event_data_get(ev, "TargetDomainName")) ? present(text_of(a, v)) : NULL;
+	else if (ev->event_id == 4776)
+		f->caller = (v = event_data_get(ev, "Workstation")) ? present(text_of(a, v)) : NULL;
+	else
+		f->ips = (v = event_data_get(ev, "IpAddress")) ? present(text_of(a, v)) : NULL;
+	return f->user != NULL;
+}
+
 bool fact_from_event(const struct event *ev, struct arena *a, struct fact *f)
 {
 	if (!(ev->has & EV_HAS_EVENT_ID) || !fact_relevant(ev->event_id, &ev->provider_name))
@@ -233,6 +255,10 @@ bool fact_from_event(const struct event *ev, struct arena *a, struct fact *f)
 	if (ev->event_id == 4625) {
 		f->security = true;
 		return security_4625(ev, a, f);
+	}
+	if (security_id(ev->event_id)) {
+		f->security = f->dc = true;
+		return dc_event(ev, a, f);
 	}
 	uint32_t n = ev->ndata;
 	const char **d = arena_alloc(a, (n + 1) * sizeof *d);

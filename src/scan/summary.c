@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "badcreds/strmap.h"
 #include "badcreds/vec.h"
@@ -128,8 +129,12 @@ static void user_findings(struct summary *s, size_t *cap, const struct attempt *
 		}
 	}
 	unsigned locked = 0;
-	for (size_t i = 0; i < g->n; i++)
+	const struct attempt *dc = NULL;
+	for (size_t i = 0; i < g->n; i++) {
 		locked += a[g->idx[i]].outcome == OUTCOME_LOCKED_OUT;
+		if (a[g->idx[i]].dc_lockout)
+			dc = &a[g->idx[i]];
+	}
 	unsigned in_window = 0;
 	if (t->lockout_threshold) {
 		struct group bad = {0};
@@ -139,14 +144,18 @@ static void user_findings(struct summary *s, size_t *cap, const struct attempt *
 		in_window = busiest(a, &bad, t->observation_window, NULL);
 		free(bad.idx);
 	}
-	if (locked || (t->lockout_threshold && in_window >= t->lockout_threshold)) {
+	if (locked || dc || (t->lockout_threshold && in_window >= t->lockout_threshold)) {
 		struct finding *f = new_finding(s, cap, FINDING_LOCKOUT_PRESSURE, user);
+		int len = 0;
 		if (t->lockout_threshold)
-			snprintf(f->detail, sizeof f->detail, "locked out %u times; up to %u bad passwords within the "
-				 "%lld min observation window (threshold %u)", locked, in_window,
-				 (long long)(t->observation_window / MINUTE), t->lockout_threshold);
+			len = snprintf(f->detail, sizeof f->detail, "locked out %u times; up to %u bad passwords within the "
+				       "%lld min observation window (threshold %u)", locked, in_window,
+				       (long long)(t->observation_window / MINUTE), t->lockout_threshold);
 		else
-			snprintf(f->detail, sizeof f->detail, "locked out %u times", locked);
+			len = snprintf(f->detail, sizeof f->detail, "locked out %u times", locked);
+		if (dc && len > 0 && (size_t)len < sizeof f->detail) /* the DC lockout AD FS caused */
+			snprintf(f->detail + len, sizeof f->detail - (size_t)len, "; in AD by %s (4740 on %s)", dc->server,
+				 dc->dc_lockout->server);
 		f->internal = internal;
 		f->first = a[g->idx[0]].time;
 		f->last = a[g->idx[g->n - 1]].time;
@@ -174,6 +183,18 @@ static void ip_findings(struct summary *s, size_t *cap, const struct attempt *a,
 	f->last = a[g->idx[g->n - 1]].time;
 }
 
+/* "jean-luc", "CONTOSO\\jean-luc" and "jean-luc@contoso.com" are the same account. */
+static bool same_account(const char *a, const char *b)
+{
+	if (!a || !b)
+		return false;
+	const char *sa = strrchr(a, '\\'), *sb = strrchr(b, '\\');
+	a = sa ? sa + 1 : a;
+	b = sb ? sb + 1 : b;
+	size_t na = strcspn(a, "@"), nb = strcspn(b, "@");
+	return na == nb && strncasecmp(a, b, na) == 0;
+}
+
 static int cmp_users(const void *x, const void *y)
 {
 	const struct user_row *a = x, *b = y;
@@ -192,7 +213,8 @@ static int cmp_findings(const void *x, const void *y)
 	return a->kind != b->kind ? (a->kind < b->kind ? -1 : 1) : strcmp(a->subject, b->subject);
 }
 
-void summary_build(struct summary *s, const struct attempt *a, size_t n, const struct summary_thresholds *t)
+void summary_build(struct summary *s, const struct attempt *a, size_t n, const struct fact *const *dc, size_t ndc,
+		   const struct summary_thresholds *t)
 {
 	memset(s, 0, sizeof *s);
 	struct arena arena = {0};
@@ -217,8 +239,13 @@ void summary_build(struct summary *s, const struct attempt *a, size_t n, const s
 		r->ips = distinct(a, g->idx, 0, g->n, false);
 		r->first = a[g->idx[0]].time;
 		r->last = a[g->idx[g->n - 1]].time;
-		for (size_t i = 0; i < g->n; i++)
+		for (size_t i = 0; i < g->n; i++) {
 			r->outcomes[a[g->idx[i]].outcome]++;
+			r->dc_lockouts += a[g->idx[i]].dc_lockout != NULL;
+		}
+		for (size_t i = 0; i < ndc; i++) /* the DC knows the account name, AD FS what was typed */
+			r->dc_failures += dc[i]->event_id != 4740 && dc[i]->has_status && dc[i]->status &&
+					  same_account(dc[i]->user, r->user);
 		user_findings(s, &capf, a, g, t);
 	}
 	for (size_t k = 0; k < nips; k++) {
