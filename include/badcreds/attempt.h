@@ -28,6 +28,7 @@ struct fact {
 	const char *client_ip;       /* 501 x-ms-client-ip */
 	const char *proxy, *endpoint, *user_agent, *client_app;
 	const char *failure_type;    /* 1203/1210 FailureType */
+	bool success;                /* 412, or a 1200-1210 audit whose AuditResult is Success */
 	const char *failure_reason;  /* 4625 FailureReason token */
 	const char *caller;          /* 4740: the caller computer (the lockout source); 4776: the workstation */
 	bool has_status;
@@ -72,6 +73,14 @@ void correlator_add(struct correlator *c, const struct event *ev);
 /* Correlates everything added; attempts in time order, valid until correlator_free. */
 size_t correlator_run(struct correlator *c, struct attempt **out);
 unsigned long correlator_duplicates(const struct correlator *c);
+/* A request that succeeded (412, or a successful 1200-1210 audit): who, from where, when. */
+struct success {
+	int64_t time;
+	const char *server, *user, *ip;
+};
+/* The successful requests that name a user, in time order, after correlator_run. */
+size_t correlator_successes(const struct correlator *c, const struct success **out);
+
 /* The domain controllers' events (4740, 4771, 4776) added, in time order, after correlator_run. */
 size_t correlator_dc_events(const struct correlator *c, const struct fact *const **out);
 void correlator_free(struct correlator *c);

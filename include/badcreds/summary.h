@@ -23,6 +23,7 @@ struct user_row {
 	unsigned attempts, ips, outcomes[OUTCOME_COUNT];
 	unsigned dc_lockouts;       /* AD lockouts (4740) these attempts caused */
 	unsigned dc_failures;       /* failed Kerberos (4771) and NTLM (4776) validations on the DCs for the user */
+	const char *success_ip;     /* a later success from an address these attempts came from, or NULL */
 	int64_t first, last;
 };
 
@@ -52,9 +53,10 @@ struct summary {
 	size_t nfindings;
 };
 
-/* a: attempts in time order; dc: the domain controllers' events (4740, 4771, 4776). The summary points into them. */
+/* a: attempts in time order; dc: the domain controllers' events (4740, 4771, 4776); ok: successful requests. The
+ * summary points into them. */
 void summary_build(struct summary *s, const struct attempt *a, size_t n, const struct fact *const *dc, size_t ndc,
-		   const struct summary_thresholds *t);
+		   const struct success *ok, size_t nok, const struct summary_thresholds *t);
 void summary_free(struct summary *s);
 
 /* Writes the summary as "text", "csv" or "jsonl"; false if writing failed. */

@@ -122,7 +122,9 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	struct summary s;
 	const struct fact *const *dc;
 	size_t ndc = correlator_dc_events(sel.corr, &dc);
-	summary_build(&s, sel.kept, sel.nkept, dc, ndc, &set.t);
+	const struct success *ok;
+	size_t nok = correlator_successes(sel.corr, &ok);
+	summary_build(&s, sel.kept, sel.nkept, dc, ndc, ok, nok, &set.t);
 	char name[4096];
 	struct summary_job job = {&s, sel.nkept, set.format};
 	if (!out_produce(set.output, write_summary, &job, name, sizeof name))

@@ -25,8 +25,9 @@ static void text(struct strbuf *o, const struct summary *s, size_t nattempts)
 		when(o, f->last);
 		sb_printf(o, "\n    next step: %s\n", finding_next_step(f));
 	}
-	sb_printf(o, "\nUsers (most attempts first)\n  %-40s %8s %8s %8s %8s %8s %5s %9s %9s  %-29s  %s\n", "user",
-		  "attempts", "bad_pw", "locked", "unknown", "other", "ips", "dc_lock", "dc_fail", "first", "last");
+	sb_printf(o, "\nUsers (most attempts first)\n  %-40s %8s %8s %8s %8s %8s %5s %9s %9s  %-29s  %-29s  %s\n",
+		  "user", "attempts", "bad_pw", "locked", "unknown", "other", "ips", "dc_lock", "dc_fail", "first", "last",
+		  "then success from");
 	for (size_t i = 0; i < s->nusers; i++) {
 		const struct user_row *u = &s->users[i];
 		unsigned other = u->attempts - u->outcomes[OUTCOME_BAD_PASSWORD] - u->outcomes[OUTCOME_LOCKED_OUT] -
@@ -37,7 +38,7 @@ static void text(struct strbuf *o, const struct summary *s, size_t nattempts)
 		when(o, u->first);
 		sb_adds(o, "  ");
 		when(o, u->last);
-		sb_addc(o, '\n');
+		sb_printf(o, "  %s\n", u->success_ip ? u->success_ip : "-");
 	}
 	sb_printf(o, "\nIPs (most attempts first)\n  %-39s %-10s %8s %6s %8s %7s %9s %8s  %-29s  %s\n", "ip", "class",
 		  "attempts", "users", "bad_pw", "locked", "max/hour", "max/day", "first", "last");
@@ -88,6 +89,7 @@ static void cell_t(struct row *r, const char *key, int64_t t)
 static const char *const columns[] = {
 	"type", "subject", "attempts", "users", "ips", "bad_password", "locked_out", "unknown_user", "max_per_hour",
 	"max_per_day", "class", "first", "last", "detail", "next_step", "dc_lockouts", "dc_failures",
+	"success_after_failure_from",
 };
 
 static void rows(struct strbuf *o, const struct summary *s, bool csv)
@@ -103,7 +105,7 @@ static void rows(struct strbuf *o, const struct summary *s, bool csv)
 		struct row r = {o, csv, true};
 		const char *v[N] = {0};
 		char num[8][16];
-		const int DC_LOCKOUTS = 15, DC_FAILURES = 16;
+		const int DC_LOCKOUTS = 15, DC_FAILURES = 16, SUCCESS_FROM = 17;
 		int64_t first, last;
 		if (i < s->nfindings) {
 			const struct finding *f = &s->findings[i];
@@ -117,7 +119,7 @@ static void rows(struct strbuf *o, const struct summary *s, bool csv)
 			snprintf(num[4], 16, "%u", u->outcomes[OUTCOME_UNKNOWN_USER]);
 			snprintf(num[5], 16, "%u", u->dc_lockouts), snprintf(num[6], 16, "%u", u->dc_failures);
 			v[0] = "user", v[1] = u->user, v[2] = num[0], v[4] = num[1], v[5] = num[2], v[6] = num[3], v[7] = num[4];
-			v[DC_LOCKOUTS] = num[5], v[DC_FAILURES] = num[6];
+			v[DC_LOCKOUTS] = num[5], v[DC_FAILURES] = num[6], v[SUCCESS_FROM] = u->success_ip;
 			first = u->first, last = u->last;
 		} else {
 			const struct ip_row *p = &s->ips[i - s->nfindings - s->nusers];

@@ -38,6 +38,8 @@ struct correlator {
 	size_t nattempts;
 	const struct fact **dc;             /* domain controllers' events, in time order */
 	size_t ndc, capdc;
+	struct success *successes;
+	size_t nsuccesses, capsuccesses;
 	void (*render)(struct strbuf *out, const struct event *ev);
 	struct strbuf text;
 };
@@ -564,6 +566,26 @@ static void link_lockouts(struct correlator *c, struct attempt *a, size_t n)
 	}
 }
 
+static int cmp_success(const void *a, const void *b)
+{
+	const struct success *x = a, *y = b;
+	return x->time < y->time ? -1 : x->time > y->time;
+}
+
+static bool succeeded(const struct request *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->facts[i]->success)
+			return true;
+	return false;
+}
+
+size_t correlator_successes(const struct correlator *c, const struct success **out)
+{
+	*out = c->successes;
+	return c->nsuccesses;
+}
+
 size_t correlator_dc_events(const struct correlator *c, const struct fact *const **out)
 {
 	*out = (const struct fact *const *)c->dc;
@@ -577,12 +599,28 @@ size_t correlator_run(struct correlator *c, struct attempt **out)
 	if (!c->attempts)
 		abort();
 	size_t n = 0;
-	for (size_t i = 0; i < c->nreq; i++)
-		if (is_attempt(c->requests[i]))
-			build(c, c->requests[i], &c->attempts[n++]);
+	for (size_t i = 0; i < c->nreq; i++) {
+		const struct request *r = c->requests[i];
+		if (is_attempt(r)) {
+			build(c, r, &c->attempts[n++]);
+			continue;
+		}
+		const char *user = FIRST(r, user);
+		struct ip_addr ip;
+		if (!succeeded(r) || !user)
+			continue;
+		char t[64] = "";
+		if (submitter(r, &ip))
+			ip_format(&ip, t);
+		c->successes = vec_grow(c->successes, &c->capsuccesses, c->nsuccesses, sizeof *c->successes);
+		c->successes[c->nsuccesses++] = (struct success){
+			.time = r->first, .server = r->server, .user = user, .ip = arena_copy(&c->arena, t, strlen(t) + 1)};
+	}
 	if (n > 1)
 		qsort(c->attempts, n, sizeof *c->attempts, cmp_attempt);
 	c->nattempts = n;
+	if (c->nsuccesses > 1)
+		qsort(c->successes, c->nsuccesses, sizeof *c->successes, cmp_success);
 	link_lockouts(c, c->attempts, n);
 	for (size_t i = 0; i < c->n; i++)
 		if (c->facts[i]->dc) {
@@ -604,6 +642,7 @@ void correlator_free(struct correlator *c)
 	free(c->facts);
 	free(c->attempts);
 	free(c->dc);
+	free(c->successes);
 	strmap_free(&c->seen);
 	arena_free(&c->arena);
 	arena_free(&c->scratch);

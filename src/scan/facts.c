@@ -10,6 +10,11 @@
 
 static const char SERVICE_HOST[] = "microsoft.identityserver.servicehost.exe";
 static const char CLAIMS[] = "/requestcontext/claims/";
+static const char *const IDENTITY_CLAIMS[] = { /* who a successful request authenticated */
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn",
+	"http://schemas.microsoft.com/ws/2008/06/identity/claims/windowsaccountname",
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name",
+};
 
 static char *text_of(struct arena *a, const struct evtx_value *v)
 {
@@ -124,6 +129,7 @@ static const char *element_text(struct arena *a, xmlNodePtr n)
 
 static void audit_elements(struct arena *a, xmlNodePtr n, struct fact *f, int depth)
 {
+	const char *s;
 	for (; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
@@ -142,6 +148,8 @@ static void audit_elements(struct arena *a, xmlNodePtr n, struct fact *f, int de
 			f->endpoint = element_text(a, n);
 		else if (!strcmp(name, "FailureType"))
 			f->failure_type = element_text(a, n);
+		else if (!strcmp(name, "AuditResult"))
+			f->success = (s = element_text(a, n)) && !strcmp(s, "Success");
 		else if (depth < 16)
 			audit_elements(a, n->children, f, depth + 1);
 	}
@@ -170,6 +178,9 @@ static void claims(struct arena *a, const char *const *d, uint32_t n, struct fac
 	for (uint32_t i = 1; i + 1 < n; i += 2) {
 		const char *claim = strstr(d[i], CLAIMS);
 		const char *v = present(d[i + 1]);
+		for (size_t k = 0; v && !f->user && k < sizeof IDENTITY_CLAIMS / sizeof IDENTITY_CLAIMS[0]; k++)
+			if (!strcmp(d[i], IDENTITY_CLAIMS[k]))
+				f->user = v;
 		if (!claim || !v)
 			continue;
 		claim += sizeof CLAIMS - 1;
@@ -293,6 +304,7 @@ bool fact_from_event(const struct event *ev, struct arena *a, struct fact *f)
 	case 412:
 		f->instance = activity_id(a, D(0));
 		f->activity = activity_id(a, D(1));
+		f->success = true;
 		break;
 	case 410:
 		f->activity = activity_id(a, D(0));

@@ -183,18 +183,6 @@ static void ip_findings(struct summary *s, size_t *cap, const struct attempt *a,
 	f->last = a[g->idx[g->n - 1]].time;
 }
 
-/* "jean-luc", "CONTOSO\\jean-luc" and "jean-luc@contoso.com" are the same account. */
-static bool same_account(const char *a, const char *b)
-{
-	if (!a || !b)
-		return false;
-	const char *sa = strrchr(a, '\\'), *sb = strrchr(b, '\\');
-	a = sa ? sa + 1 : a;
-	b = sb ? sb + 1 : b;
-	size_t na = strcspn(a, "@"), nb = strcspn(b, "@");
-	return na == nb && strncasecmp(a, b, na) == 0;
-}
-
 static int cmp_users(const void *x, const void *y)
 {
 	const struct user_row *a = x, *b = y;
@@ -213,8 +201,34 @@ static int cmp_findings(const void *x, const void *y)
 	return a->kind != b->kind ? (a->kind < b->kind ? -1 : 1) : strcmp(a->subject, b->subject);
 }
 
+/* "jean-luc", "CONTOSO\\jean-luc" and "jean-luc@contoso.com" are the same account. */
+static bool same_account(const char *a, const char *b)
+{
+	if (!a || !b)
+		return false;
+	const char *sa = strrchr(a, '\\'), *sb = strrchr(b, '\\');
+	a = sa ? sa + 1 : a;
+	b = sb ? sb + 1 : b;
+	size_t na = strcspn(a, "@"), nb = strcspn(b, "@");
+	return na == nb && strncasecmp(a, b, na) == 0;
+}
+
+/* A success of the account after its first failure, from an address one of its failures came from: the attacker
+ * (or the stale device) got in. */
+static const char *success_after(const struct attempt *a, const struct group *g, const struct success *ok, size_t nok)
+{
+	for (size_t k = 0; k < nok; k++) {
+		if (ok[k].time <= a[g->idx[0]].time || !same_account(ok[k].user, a[g->idx[0]].user) || !*ok[k].ip)
+			continue;
+		for (size_t i = 0; i < g->n; i++)
+			if (a[g->idx[i]].time < ok[k].time && !strcmp(a[g->idx[i]].ip, ok[k].ip))
+				return ok[k].ip;
+	}
+	return NULL;
+}
+
 void summary_build(struct summary *s, const struct attempt *a, size_t n, const struct fact *const *dc, size_t ndc,
-		   const struct summary_thresholds *t)
+		   const struct success *ok, size_t nok, const struct summary_thresholds *t)
 {
 	memset(s, 0, sizeof *s);
 	struct arena arena = {0};
@@ -246,6 +260,7 @@ void summary_build(struct summary *s, const struct attempt *a, size_t n, const s
 		for (size_t i = 0; i < ndc; i++) /* the DC knows the account name, AD FS what was typed */
 			r->dc_failures += dc[i]->event_id != 4740 && dc[i]->has_status && dc[i]->status &&
 					  same_account(dc[i]->user, r->user);
+		r->success_ip = success_after(a, g, ok, nok);
 		user_findings(s, &capf, a, g, t);
 	}
 	for (size_t k = 0; k < nips; k++) {
