@@ -62,6 +62,8 @@ void summary_free(struct summary *s);
 /* Writes the summary as "text", "csv" or "jsonl"; false if writing failed. */
 struct out_file;
 bool summary_write(struct out_file *o, const struct summary *s, size_t nattempts, const char *format);
+/* One self-contained HTML page (chart of attempts per hour by top IP, findings, top users and IPs). */
+bool summary_write_html(struct out_file *o, const struct summary *s, const struct attempt *a, size_t n);
 
 const char *finding_name(enum finding_kind k);
 const char *finding_next_step(const struct finding *f);

@@ -12,12 +12,13 @@
 enum {
 	OPT_OUTPUT = 'o', OPT_FORMAT = 'f',
 	OPT_SPRAY_USERS = 256, OPT_SPRAY_WINDOW, OPT_BRUTE_ATTEMPTS, OPT_BRUTE_WINDOW, OPT_STALE_ATTEMPTS,
-	OPT_LOCKOUT_THRESHOLD, OPT_OBSERVATION_WINDOW,
+	OPT_LOCKOUT_THRESHOLD, OPT_OBSERVATION_WINDOW, OPT_HTML,
 };
 
 static const struct cli_option summary_options[] = {
 	{ "output", OPT_OUTPUT, "FILE", "where the summary goes (default: - = stdout; .gz; %Y%m%d)" },
 	{ "format", OPT_FORMAT, "text|csv|jsonl", "text for people (default), or one row per finding, user and IP" },
+	{ "html", OPT_HTML, "FILE", "also write the summary as one self-contained HTML page" },
 	{ "spray-users", OPT_SPRAY_USERS, "N", "password spray: N users from one IP (default 10) ..." },
 	{ "spray-window", OPT_SPRAY_WINDOW, "DURATION", "... within DURATION (default 30m)" },
 	{ "brute-attempts", OPT_BRUTE_ATTEMPTS, "N", "brute force: N attempts on one user (default 5) ..." },
@@ -65,7 +66,7 @@ static bool parse_number(const char *text, unsigned *out)
 
 struct summary_settings {
 	struct summary_thresholds t;
-	const char *output, *format;
+	const char *output, *format, *html;
 };
 
 static int summary_option(void *ctx, const struct cli_command *cmd, int opt, const char *arg)
@@ -74,6 +75,7 @@ static int summary_option(void *ctx, const struct cli_command *cmd, int opt, con
 	bool ok = true;
 	switch (opt) {
 	case OPT_OUTPUT: s->output = arg; break;
+	case OPT_HTML: s->html = arg; break;
 	case OPT_FORMAT:
 		s->format = arg;
 		ok = !strcmp(arg, "text") || !strcmp(arg, "csv") || !strcmp(arg, "jsonl");
@@ -94,6 +96,7 @@ static int summary_option(void *ctx, const struct cli_command *cmd, int opt, con
 
 struct summary_job {
 	const struct summary *s;
+	const struct attempt *a;
 	size_t nattempts;
 	const char *format;
 };
@@ -102,6 +105,12 @@ static bool write_summary(struct out_file *o, void *ctx)
 {
 	const struct summary_job *j = ctx;
 	return summary_write(o, j->s, j->nattempts, j->format);
+}
+
+static bool write_html(struct out_file *o, void *ctx)
+{
+	const struct summary_job *j = ctx;
+	return summary_write_html(o, j->s, j->a, j->nattempts);
 }
 
 int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
@@ -126,8 +135,10 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	size_t nok = correlator_successes(sel.corr, &ok);
 	summary_build(&s, sel.kept, sel.nkept, dc, ndc, ok, nok, &set.t);
 	char name[4096];
-	struct summary_job job = {&s, sel.nkept, set.format};
+	struct summary_job job = {&s, sel.kept, sel.nkept, set.format};
 	if (!out_produce(set.output, write_summary, &job, name, sizeof name))
+		status = EXIT_OUTPUT;
+	if (set.html && !out_produce(set.html, write_html, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
 	summary_free(&s);
 	selection_free(&sel);

@@ -148,11 +148,11 @@ static void user_findings(struct summary *s, size_t *cap, const struct attempt *
 		struct finding *f = new_finding(s, cap, FINDING_LOCKOUT_PRESSURE, user);
 		int len = 0;
 		if (t->lockout_threshold)
-			len = snprintf(f->detail, sizeof f->detail, "locked out %u times; up to %u bad passwords within the "
-				       "%lld min observation window (threshold %u)", locked, in_window,
-				       (long long)(t->observation_window / MINUTE), t->lockout_threshold);
+			len = snprintf(f->detail, sizeof f->detail, "%u lockout%s; up to %u bad passwords within the "
+				       "%lld min observation window (threshold %u)", locked, locked == 1 ? "" : "s",
+				       in_window, (long long)(t->observation_window / MINUTE), t->lockout_threshold);
 		else
-			len = snprintf(f->detail, sizeof f->detail, "locked out %u times", locked);
+			len = snprintf(f->detail, sizeof f->detail, "%u lockout%s", locked, locked == 1 ? "" : "s");
 		if (dc && len > 0 && (size_t)len < sizeof f->detail) /* the DC lockout AD FS caused */
 			snprintf(f->detail + len, sizeof f->detail - (size_t)len, "; in AD by %s (4740 on %s)", dc->server,
 				 dc->dc_lockout->server);
