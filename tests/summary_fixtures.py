@@ -124,6 +124,19 @@ def main():
     lock = [r for r in rows if r['type'] == 'lockout_pressure' and r['subject'] in dc_lockouts]
     check('the lockout finding names the server that caused the AD lockout',
           lock and all('in AD by ADFS02' in r['detail'] for r in lock))
+    windows = {}  # the risky-IP report: per IP and UTC hour, attempts, bad passwords, lockouts, users
+    for a in attempts:
+        if a['ip']:
+            w = windows.setdefault((a['ip'], a['time'][:13]), [0, 0, 0, set()])
+            w[0] += 1
+            w[1] += a['outcome'] == 'bad_password'
+            w[2] += a['outcome'] == 'locked_out'
+            w[3].add(a['user'].lower())
+    got_windows = {(r['subject'], r['first'][:13]): [int(r['attempts']), int(r['bad_password']), int(r['locked_out']),
+                                                     int(r['users'])]
+                   for r in rows if r['type'] == 'ip_window' and r['window'] == 'hour'}
+    check('the risky-IP report\'s hour windows',
+          got_windows == {k: [v[0], v[1], v[2], len(v[3])] for k, v in windows.items()})
     next_steps = {r['subject']: r['next_step'] for r in rows if r['type'] == 'stale_credential'}
     check('an internal source is told to update the stored credential',
           all('update the password stored' in s for s in next_steps.values()) and next_steps)

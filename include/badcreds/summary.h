@@ -34,6 +34,14 @@ struct ip_row {
 	int64_t first, last;
 };
 
+/* One row of the risky-IP report: an IP's activity in one hour or one day window (UTC, aligned). */
+struct ip_window {
+	const char *ip;
+	int64_t start;
+	bool day;                   /* a day window, else an hour */
+	unsigned attempts, bad_password, locked_out, users;
+};
+
 enum finding_kind { FINDING_SPRAY, FINDING_BRUTE_FORCE, FINDING_STALE_CREDENTIAL, FINDING_LOCKOUT_PRESSURE };
 
 struct finding {
@@ -51,6 +59,8 @@ struct summary {
 	size_t nips;
 	struct finding *findings;   /* in the order of finding_kind, then subject */
 	size_t nfindings;
+	struct ip_window *windows;  /* per IP (in the order of ips), hours then days, in time order */
+	size_t nwindows;
 };
 
 /* a: attempts in time order; dc: the domain controllers' events (4740, 4771, 4776); ok: successful requests. The

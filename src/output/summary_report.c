@@ -89,7 +89,7 @@ static void cell_t(struct row *r, const char *key, int64_t t)
 static const char *const columns[] = {
 	"type", "subject", "attempts", "users", "ips", "bad_password", "locked_out", "unknown_user", "max_per_hour",
 	"max_per_day", "class", "first", "last", "detail", "next_step", "dc_lockouts", "dc_failures",
-	"success_after_failure_from",
+	"success_after_failure_from", "window",
 };
 
 static void rows(struct strbuf *o, const struct summary *s, bool csv)
@@ -101,11 +101,11 @@ static void rows(struct strbuf *o, const struct summary *s, bool csv)
 			cell(&h, columns[i], columns[i]);
 		sb_adds(o, "\r\n");
 	}
-	for (size_t i = 0; i < s->nfindings + s->nusers + s->nips; i++) {
+	for (size_t i = 0; i < s->nfindings + s->nusers + s->nips + s->nwindows; i++) {
 		struct row r = {o, csv, true};
 		const char *v[N] = {0};
 		char num[8][16];
-		const int DC_LOCKOUTS = 15, DC_FAILURES = 16, SUCCESS_FROM = 17;
+		const int DC_LOCKOUTS = 15, DC_FAILURES = 16, SUCCESS_FROM = 17, WINDOW = 18;
 		int64_t first, last;
 		if (i < s->nfindings) {
 			const struct finding *f = &s->findings[i];
@@ -121,6 +121,13 @@ static void rows(struct strbuf *o, const struct summary *s, bool csv)
 			v[0] = "user", v[1] = u->user, v[2] = num[0], v[4] = num[1], v[5] = num[2], v[6] = num[3], v[7] = num[4];
 			v[DC_LOCKOUTS] = num[5], v[DC_FAILURES] = num[6], v[SUCCESS_FROM] = u->success_ip;
 			first = u->first, last = u->last;
+		} else if (i >= s->nfindings + s->nusers + s->nips) { /* the risky-IP report's rows */
+			const struct ip_window *w = &s->windows[i - s->nfindings - s->nusers - s->nips];
+			snprintf(num[0], 16, "%u", w->attempts), snprintf(num[1], 16, "%u", w->users);
+			snprintf(num[2], 16, "%u", w->bad_password), snprintf(num[3], 16, "%u", w->locked_out);
+			v[0] = "ip_window", v[1] = w->ip, v[2] = num[0], v[3] = num[1], v[5] = num[2], v[6] = num[3];
+			v[WINDOW] = w->day ? "day" : "hour";
+			first = w->start, last = w->start + (w->day ? 864000000000LL : 36000000000LL);
 		} else {
 			const struct ip_row *p = &s->ips[i - s->nfindings - s->nusers];
 			snprintf(num[0], 16, "%u", p->attempts), snprintf(num[1], 16, "%u", p->users);

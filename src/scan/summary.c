@@ -39,6 +39,11 @@ static struct group *group_of(struct strmap *m, struct group **all, size_t *nall
 	return &(*all)[(*nall)++];
 }
 
+static struct group *lookup_group(struct strmap *m, struct group *all, const char *key)
+{
+	return &all[(uintptr_t)strmap_get(m, key) - 1];
+}
+
 static void add(struct group *g, size_t i)
 {
 	g->idx = vec_grow(g->idx, &g->cap, g->n, sizeof *g->idx);
@@ -183,6 +188,30 @@ static void ip_findings(struct summary *s, size_t *cap, const struct attempt *a,
 	f->last = a[g->idx[g->n - 1]].time;
 }
 
+/* The hour and day windows of one IP (its attempts are in time order). */
+static void ip_windows(struct summary *s, size_t *cap, const struct attempt *a, const struct group *g)
+{
+	static const int64_t HOUR = 60 * MINUTE, DAY = 24 * 60 * MINUTE;
+	for (int day = 0; day < 2; day++) {
+		int64_t len = day ? DAY : HOUR;
+		for (size_t lo = 0; lo < g->n;) {
+			int64_t start = a[g->idx[lo]].time / len * len;
+			size_t hi = lo;
+			while (hi < g->n && a[g->idx[hi]].time < start + len)
+				hi++;
+			s->windows = vec_grow(s->windows, cap, s->nwindows, sizeof *s->windows);
+			struct ip_window *w = &s->windows[s->nwindows++];
+			*w = (struct ip_window){.ip = g->key, .start = start, .day = day, .attempts = (unsigned)(hi - lo),
+						.users = distinct(a, g->idx, lo, hi, true)};
+			for (size_t i = lo; i < hi; i++) {
+				w->bad_password += a[g->idx[i]].outcome == OUTCOME_BAD_PASSWORD;
+				w->locked_out += a[g->idx[i]].outcome == OUTCOME_LOCKED_OUT;
+			}
+			lo = hi;
+		}
+	}
+}
+
 static int cmp_users(const void *x, const void *y)
 {
 	const struct user_row *a = x, *b = y;
@@ -234,7 +263,7 @@ void summary_build(struct summary *s, const struct attempt *a, size_t n, const s
 	struct arena arena = {0};
 	struct strmap by_user = {.arena = &arena}, by_ip = {.arena = &arena};
 	struct group *users = NULL, *ips = NULL;
-	size_t nusers = 0, nips = 0, capu = 0, capi = 0, capf = 0;
+	size_t nusers = 0, nips = 0, capu = 0, capi = 0, capf = 0, capw = 0;
 	for (size_t i = 0; i < n; i++) {
 		add(group_of(&by_user, &users, &nusers, &capu, a[i].user_key), i);
 		if (*a[i].ip)
@@ -282,6 +311,8 @@ void summary_build(struct summary *s, const struct attempt *a, size_t n, const s
 	}
 	qsort(s->users, s->nusers, sizeof *s->users, cmp_users);
 	qsort(s->ips, s->nips, sizeof *s->ips, cmp_ips);
+	for (size_t k = 0; k < s->nips; k++) /* in the order of the IP rows */
+		ip_windows(s, &capw, a, lookup_group(&by_ip, ips, s->ips[k].ip));
 	if (s->nfindings > 1)
 		qsort(s->findings, s->nfindings, sizeof *s->findings, cmp_findings);
 	for (size_t u = 0; u < nusers; u++)
@@ -300,6 +331,7 @@ void summary_free(struct summary *s)
 	free(s->users);
 	free(s->ips);
 	free(s->findings);
+	free(s->windows);
 	memset(s, 0, sizeof *s);
 }
 
