@@ -59,6 +59,9 @@ struct attempt {
 	const struct fact *dc_lockout;   /* the 4740 this attempt led to: same user, this server as the caller */
 };
 
+/* "jean-luc", "CONTOSO\\jean-luc" and "jean-luc@contoso.com" name one account (compared without case). */
+bool same_account(const char *a, const char *b);
+
 /* Whether a record can matter, from its EventID and provider alone. */
 bool fact_relevant(uint32_t event_id, const struct evtx_value *provider);
 /* The fact of an event, or false if the event is not one the correlation uses. */

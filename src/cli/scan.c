@@ -75,15 +75,10 @@ int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 	struct selection sel;
 	selection_init(&sel);
 	struct scan_settings set = {.output = "BadCredAttempts.csv"};
-	int status = selection_parse(&sel, cmd, argc, argv, scan_option, &set);
-	if (status >= 0) {
-		selection_free(&sel);
+	int status = selection_start(&sel, cmd, argc, argv, scan_option, &set);
+	if (status >= 0)
 		return status;
-	}
-	status = EXIT_OK;
-	selection_collect(&sel, argv + optind, argc - optind);
-	if (sel.diag.errors)
-		status = EXIT_SKIPPED;
+	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
 
 	char name[4096];
 	if (!out_produce(set.output, write_report, &(struct report_job){&sel, &set.report}, name, sizeof name))

@@ -209,6 +209,18 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 			s->kept[s->nkept++] = all[i];
 }
 
+int selection_start(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
+		    void *ctx)
+{
+	int status = selection_parse(s, cmd, argc, argv, own, ctx);
+	if (status >= 0) {
+		selection_free(s);
+		return status;
+	}
+	selection_collect(s, argv + optind, argc - optind);
+	return -1;
+}
+
 void selection_free(struct selection *s)
 {
 	free(s->kept);

@@ -47,6 +47,10 @@ int selection_parse(struct selection *s, const struct cli_command *cmd, int argc
 		    void *ctx);
 /* Reads, correlates and filters; the attempts are in s->kept (time order). */
 void selection_collect(struct selection *s, char **sources, int nsources);
+/* A selecting command's start: parse argv, then read the SOURCEs. Returns -1 when the attempts are there (and
+ * s->diag says whether input was skipped); else the exit status to return now, with s already freed. */
+int selection_start(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
+		    void *ctx);
 void selection_free(struct selection *s);
 
 size_t count_distinct_users(const struct attempt *a, size_t n);

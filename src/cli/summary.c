@@ -119,15 +119,10 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	selection_init(&sel);
 	struct summary_settings set = {.output = "-", .format = "text"};
 	summary_default_thresholds(&set.t);
-	int status = selection_parse(&sel, cmd, argc, argv, summary_option, &set);
-	if (status >= 0) {
-		selection_free(&sel);
+	int status = selection_start(&sel, cmd, argc, argv, summary_option, &set);
+	if (status >= 0)
 		return status;
-	}
-	status = EXIT_OK;
-	selection_collect(&sel, argv + optind, argc - optind);
-	if (sel.diag.errors)
-		status = EXIT_SKIPPED;
+	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
 	struct summary s;
 	const struct fact *const *dc;
 	size_t ndc = correlator_dc_events(sel.corr, &dc);

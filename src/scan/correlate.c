@@ -115,20 +115,6 @@ static char *lower(struct arena *a, const char *s)
 	return out;
 }
 
-/* "DOMAIN\user" and "user@domain" both reduce to "user" when the full forms differ. */
-static bool same_user(const char *a, const char *b)
-{
-	if (!a || !b)
-		return false;
-	if (strcasecmp(a, b) == 0)
-		return true;
-	const char *sa = strrchr(a, '\\'), *sb = strrchr(b, '\\');
-	a = sa ? sa + 1 : a;
-	b = sb ? sb + 1 : b;
-	size_t na = strcspn(a, "@"), nb = strcspn(b, "@");
-	return na == nb && strncasecmp(a, b, na) == 0;
-}
-
 static struct request *new_request(struct correlator *c, const char *server, const char *activity)
 {
 	struct request *r = arena_alloc(&c->arena, sizeof *r);
@@ -216,7 +202,7 @@ static struct request *nearest(struct request **r, size_t n, const struct fact *
 
 static bool takes_4625(const struct request *r, const struct fact *f)
 {
-	return !r->has_4625 && is_attempt(r) && same_user(r->user_key, f->user);
+	return !r->has_4625 && is_attempt(r) && same_account(r->user_key, f->user);
 }
 
 static bool takes_orphan_501(const struct request *r, const struct fact *f)
@@ -264,7 +250,7 @@ static void group(struct correlator *c)
 				continue; /* 403/410 of a zero-ID request carry no user to group by; 501 joins by time */
 			for (size_t k = nzero; k-- > 0;)
 				if (f->time - zero[k]->last <= ZERO_GAP && !strcmp(zero[k]->server, f->server) &&
-				    same_user(zero[k]->user_key, f->user)) {
+				    same_account(zero[k]->user_key, f->user)) {
 					r = zero[k];
 					break;
 				}
@@ -552,7 +538,7 @@ static void link_lockouts(struct correlator *c, struct attempt *a, size_t n)
 		struct attempt *best = NULL;
 		for (size_t k = 0; k < n; k++)
 			if (a[k].time <= f->time + 600000000LL && a[k].time >= f->time - LOCKOUT_LINK &&
-			    same_host(f->caller, a[k].server) && same_user(a[k].user, f->user) &&
+			    same_host(f->caller, a[k].server) && same_account(a[k].user, f->user) &&
 			    (!best || a[k].time > best->time))
 				best = &a[k];
 		if (!best || best->dc_lockout)

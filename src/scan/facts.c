@@ -40,6 +40,17 @@ static bool adfs_id(uint32_t id)
 	}
 }
 
+bool same_account(const char *a, const char *b)
+{
+	if (!a || !b)
+		return false;
+	const char *sa = strrchr(a, '\\'), *sb = strrchr(b, '\\');
+	a = sa ? sa + 1 : a;
+	b = sb ? sb + 1 : b;
+	size_t na = strcspn(a, "@"), nb = strcspn(b, "@");
+	return na == nb && strncasecmp(a, b, na) == 0;
+}
+
 static bool security_id(uint32_t id) { return id == 4625 || id == 4740 || id == 4771 || id == 4776; }
 
 bool fact_relevant(uint32_t event_id, const struct evtx_value *provider)

@@ -230,18 +230,6 @@ static int cmp_findings(const void *x, const void *y)
 	return a->kind != b->kind ? (a->kind < b->kind ? -1 : 1) : strcmp(a->subject, b->subject);
 }
 
-/* "jean-luc", "CONTOSO\\jean-luc" and "jean-luc@contoso.com" are the same account. */
-static bool same_account(const char *a, const char *b)
-{
-	if (!a || !b)
-		return false;
-	const char *sa = strrchr(a, '\\'), *sb = strrchr(b, '\\');
-	a = sa ? sa + 1 : a;
-	b = sb ? sb + 1 : b;
-	size_t na = strcspn(a, "@"), nb = strcspn(b, "@");
-	return na == nb && strncasecmp(a, b, na) == 0;
-}
-
 /* A success of the account after its first failure, from an address one of its failures came from: the attacker
  * (or the stale device) got in. */
 static const char *success_after(const struct attempt *a, const struct group *g, const struct success *ok, size_t nok)
