@@ -1,12 +1,13 @@
 /* fuzz_scan.c: libFuzzer target: the input is any file scan may be given (EVTX, gzip or event XML); it goes
  * through probing, the input format, fact extraction (including the 1200-1210 audit documents) and correlation,
- * and the report is rendered. Build with -Dfuzz=true (clang). */
+ * and the summary is built. Build with -Dfuzz=true (clang). */
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "badcreds/attempt.h"
 #include "badcreds/report.h"
 #include "badcreds/source.h"
+#include "badcreds/summary.h"
 
 static void on_event(void *ctx, const struct event *ev) { correlator_add(ctx, ev); }
 
@@ -32,6 +33,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			format_time(&sb, a[i].time, false);
 		}
 		sb_free(&sb);
+		const struct fact *const *dc;
+		const struct success *ok;
+		size_t ndc = correlator_dc_events(c, &dc), nok = correlator_successes(c, &ok);
+		struct summary_thresholds t;
+		summary_default_thresholds(&t);
+		t.spray_users = t.brute_attempts = t.stale_attempts = t.lockout_threshold = 1;
+		struct summary s;
+		summary_build(&s, a, n, dc, ndc, ok, nok, &t);
+		summary_free(&s);
 		correlator_free(c);
 	}
 	close(fd);
