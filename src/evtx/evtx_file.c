@@ -360,7 +360,7 @@ bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing
 	progress_file(name, growing ? 0 : r.size);
 	bool threaded = threads > 1;
 	struct pipeline p = {.ops = ops, .ctx = ctx, .diag = d, .stats = stats};
-	p.njobs = threaded ? 2 * threads + 1 : 1;
+	p.njobs = threaded ? threads + 2 : 1; /* one per worker, one being loaded, one being committed */
 	p.jobs = calloc(p.njobs, sizeof *p.jobs);
 	if (!p.jobs)
 		abort();
