@@ -4,6 +4,7 @@
  * "utf-16" declarations over text that is not), and UTF-16 files (BOM) are converted to UTF-8 on the way. Each
  * <Event> is expanded alone and fed to the same event builder as EVTX records. */
 #include "badcreds/source.h"
+#include "badcreds/xml_event.h"
 
 #include <errno.h>
 #include <libxml/xmlreader.h>
@@ -163,34 +164,6 @@ static int xml_close(void *ctx)
 	return 0;
 }
 
-static const char *local_name(const xmlChar *name)
-{
-	const char *colon = strchr((const char *)name, ':');
-	return colon ? colon + 1 : (const char *)name;
-}
-
-/* Feeds an expanded <Event> subtree to the event builder; text is UTF-8 owned by libxml2. */
-static void walk(xmlNodePtr node, const struct bx_visitor *v, void *ctx)
-{
-	v->open(ctx, local_name(node->name));
-	for (xmlAttrPtr a = node->properties; a; a = a->next) {
-		const xmlChar *text = a->children && a->children->type == XML_TEXT_NODE ? a->children->content
-											 : (const xmlChar *)"";
-		struct evtx_value part = {.type = EVTX_UTF8, .size = (uint32_t)strlen((const char *)text), .data = text};
-		v->attr(ctx, local_name(a->name), &part, 1);
-	}
-	for (xmlNodePtr c = node->children; c; c = c->next) {
-		if (c->type == XML_ELEMENT_NODE) {
-			walk(c, v, ctx);
-		} else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
-			struct evtx_value text = {.type = EVTX_UTF8, .size = (uint32_t)strlen((const char *)c->content),
-						  .data = c->content};
-			v->value(ctx, &text);
-		}
-	}
-	v->close(ctx);
-}
-
 struct xml_errors {
 	struct diag *diag;
 	unsigned long events;
@@ -242,15 +215,13 @@ static void read_xml(int fd, const char *name, const struct source_options *opt,
 	int ret = xmlTextReaderRead(r);
 	while (ret == 1) {
 		if (xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT &&
-		    strcmp(local_name(xmlTextReaderConstName(r)), "Event") == 0) {
+		    strcmp(xml_local_name(xmlTextReaderConstName(r)), "Event") == 0) {
 			xmlNodePtr node = xmlTextReaderExpand(r);
 			if (!node)
 				break;
 			arena_reset(&arena);
 			struct event ev;
-			struct event_builder *b = event_builder_begin(&ev, &arena);
-			walk(node, &event_builder_visitor, b);
-			event_builder_end(b);
+			event_from_xml(&ev, node, &arena);
 			ev.source = name;
 			errs.events++;
 			st->records++;

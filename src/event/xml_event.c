@@ -1,0 +1,40 @@
+/* xml_event.c: walks an <Event> element of a libxml2 tree into the event builder: elements, attributes and text
+ * in document order, as the Binary XML walker hands them over for EVTX records. */
+#include "badcreds/xml_event.h"
+
+#include <string.h>
+
+const char *xml_local_name(const xmlChar *name)
+{
+	const char *colon = strchr((const char *)name, ':');
+	return colon ? colon + 1 : (const char *)name;
+}
+
+static void walk(xmlNodePtr node, const struct bx_visitor *v, void *ctx, unsigned depth)
+{
+	enum { MAX_DEPTH = 64 };
+	v->open(ctx, xml_local_name(node->name));
+	for (xmlAttrPtr a = node->properties; a; a = a->next) {
+		const xmlChar *text = a->children && a->children->type == XML_TEXT_NODE ? a->children->content
+											 : (const xmlChar *)"";
+		struct evtx_value part = {.type = EVTX_UTF8, .size = (uint32_t)strlen((const char *)text), .data = text};
+		v->attr(ctx, xml_local_name(a->name), &part, 1);
+	}
+	for (xmlNodePtr c = node->children; c; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE && depth < MAX_DEPTH) {
+			walk(c, v, ctx, depth + 1);
+		} else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
+			struct evtx_value text = {.type = EVTX_UTF8, .size = (uint32_t)strlen((const char *)c->content),
+						  .data = c->content};
+			v->value(ctx, &text);
+		}
+	}
+	v->close(ctx);
+}
+
+void event_from_xml(struct event *ev, xmlNodePtr event_element, struct arena *arena)
+{
+	struct event_builder *b = event_builder_begin(ev, arena);
+	walk(event_element, &event_builder_visitor, b, 0);
+	event_builder_end(b);
+}
