@@ -180,6 +180,11 @@ def main():
           str(reports['fr'])[:600])
     scan('language farms hold what the generator wrote', [f(f'LOCALE-{loc}.evtx') for loc in reports],
          want(lambda e: e['server'].startswith('LOCALE-')))
+    # a live channel on a build without the Windows Event Log API: named, the other sources still read
+    p = run(['scan', '-q', '-o', '-', 'channel:Security', '--remote', 'ADFS09', f('ADFS-JP.xml')])
+    check('channel:NAME without the Windows API is reported per server (exit 1), files still read',
+          p.returncode == 1 and b'ADFS09:Security' in p.stderr and b'Windows Event Log API' in p.stderr and
+          rows(p.stdout.decode()) == jp)
     # dump of an XML export: JSON lines from the event model; event XML needs the Binary XML
     p = run(['dump', '-q', '--format', 'jsonl', f('ADFS-JP.xml')])
     check('dump --format jsonl of an XML export', p.returncode == 0 and len(p.stdout.decode().splitlines()) == 9)

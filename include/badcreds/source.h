@@ -32,6 +32,10 @@ struct source_stats {
 
 struct source_options {
 	unsigned threads;              /* workers for EVTX chunks; 1 = none */
+	const char *const *remotes;    /* channel:NAME is read on these servers (NULL-terminated), else locally */
+	const uint32_t *live_ids;      /* the event IDs a live channel's server-side filter asks for */
+	size_t nlive_ids;
+	int64_t since, until;          /* the time window of that filter (FILETIME ticks, open: INT64_MIN/MAX) */
 	const struct evtx_growing *growing; /* set by the spool while it is still writing the file being read */
 };
 
@@ -50,7 +54,8 @@ extern const struct input_format input_xml;
 /* The format whose probe accepts the first bytes of fd (read with pread at offset 0), or NULL. */
 const struct input_format *input_probe(int fd);
 
-/* Reads one SOURCE argument: a file of any format, a directory or "-". Problems are reported to d. */
+/* Reads one SOURCE argument: a file of any format, a directory, "-", or channel:NAME (a live channel, Windows
+ * only). Problems are reported to d. */
 void source_read(const char *source, const struct source_options *opt, const struct event_sink *sink,
 		 struct diag *d, struct source_stats *st);
 

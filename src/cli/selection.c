@@ -19,6 +19,7 @@ const struct cli_option selection_options[] = {
 	{ "exclude-ip", SEL_EXCLUDE_IP, "CIDR", "leave out attempts from these addresses (repeatable)" },
 	{ "outcome", SEL_OUTCOME, "LIST", "only these outcomes, e.g. bad_password,locked_out" },
 	{ "threads", SEL_THREADS, "N", "decode EVTX chunks on N threads (default: all cores)" },
+	{ "remote", SEL_REMOTE, "HOST", "read channel:NAME sources on this server (repeatable; Windows)" },
 	{ "quiet", SEL_QUIET, NULL, "no summary line, notes or progress on stderr" },
 	{ "help", 'h', NULL, "show this help" },
 	{0},
@@ -102,6 +103,11 @@ static int shared_option(struct selection *s, const struct cli_command *cmd, int
 	case SEL_THREADS:
 		if (!cli_parse_threads(arg, &s->threads))
 			return cli_usage_error(cmd, "--threads takes a number from 1 to 64, not '%s'", arg), -1;
+		return 1;
+	case SEL_REMOTE:
+		if (s->nremotes == SEL_MAX_REMOTES)
+			return cli_usage_error(cmd, "at most %d --remote servers", SEL_MAX_REMOTES), -1;
+		s->remotes[s->nremotes++] = arg;
 		return 1;
 	case SEL_QUIET:
 		s->quiet = true;
@@ -195,7 +201,15 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	s->corr = correlator_new();
 	if (s->render)
 		correlator_keep_events(s->corr, s->render);
-	struct source_options sopt = {.threads = s->threads};
+	/* what a live channel's server is asked for: the events correlation uses, in the time window (with margin) */
+	static const uint32_t live_ids[] = {403, 410, 411, 412, 501, 512, 515, 516, 1200, 1201, 1202, 1203, 1204,
+					    1205, 1206, 1207, 1210, 4625, 4740, 4771, 4776};
+	struct source_options sopt = {
+		.threads = s->threads, .remotes = s->remotes, .live_ids = live_ids,
+		.nlive_ids = sizeof live_ids / sizeof live_ids[0],
+		.since = s->since == INT64_MIN ? INT64_MIN : s->since - MARGIN,
+		.until = s->until == INT64_MAX ? INT64_MAX : s->until + MARGIN,
+	};
 	struct event_sink sink = {.wants = wants, .event = on_event, .ctx = s};
 	for (int i = 0; i < nsources; i++)
 		source_read(sources[i], &sopt, &sink, &s->diag, &s->stats);

@@ -12,9 +12,9 @@
 #include "cli.h"
 
 enum {
-	SEL_PAST_DAYS = 512, SEL_PAST_HOURS, SEL_SINCE, SEL_UNTIL, SEL_IP, SEL_EXCLUDE_IP, SEL_OUTCOME,
+	SEL_PAST_DAYS = 512, SEL_PAST_HOURS, SEL_SINCE, SEL_UNTIL, SEL_IP, SEL_EXCLUDE_IP, SEL_OUTCOME, SEL_REMOTE,
 	SEL_USER = 'u', SEL_THREADS = 'j', SEL_QUIET = 'q',
-	SEL_MAX_CIDRS = 64,
+	SEL_MAX_CIDRS = 64, SEL_MAX_REMOTES = 64,
 };
 
 extern const struct cli_option selection_options[]; /* ends with a NULL name */
@@ -26,6 +26,8 @@ struct selection {
 	unsigned nips, nexcluded;
 	bool outcomes[OUTCOME_COUNT], any_outcome;
 	unsigned threads;
+	const char *remotes[SEL_MAX_REMOTES + 1]; /* NULL-terminated */
+	unsigned nremotes;
 	bool quiet;
 	void (*render)(struct strbuf *out, const struct event *ev); /* keep each event's text (trace) */
 	/* results */

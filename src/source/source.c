@@ -1,5 +1,6 @@
 /* source.c: one SOURCE argument: "-" is spooled to a temporary file, directories are walked in name order, and
  * each file goes to the input format whose probe accepts its first bytes. */
+#include "badcreds/live.h"
 #include "badcreds/source.h"
 #include "badcreds/vec.h"
 
@@ -120,9 +121,38 @@ void event_peek(const struct event *ev, struct evtx_peek *p)
 	p->has_time = ev->has & EV_HAS_TIME;
 }
 
+/* channel:NAME on this computer or on each --remote server; a server that fails does not stop the others. */
+static void read_live(const char *channel, const struct source_options *opt, const struct event_sink *sink,
+		      struct diag *d, struct source_stats *st)
+{
+	const struct evt_api *api = evt_api_windows();
+	struct live_query q = {.event_ids = opt->live_ids, .nids = opt->nlive_ids, .since = opt->since,
+			       .until = opt->until};
+	static const char *const local[] = {NULL, NULL};
+	const char *const *servers = opt->remotes && opt->remotes[0] ? opt->remotes : local;
+	for (size_t i = 0; servers == local ? i < 1 : servers[i] != NULL; i++) {
+		char name[300];
+		snprintf(name, sizeof name, "%s:%s", servers[i] ? servers[i] : "localhost", channel);
+		unsigned long errors = d->errors;
+		diag_begin_file(d, name);
+		if (!api)
+			diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "live channels are read through the Windows Event Log "
+				    "API: this build has none (copy the .evtx files, or run badcreds.exe on Windows)");
+		else if (live_read(api, servers[i], channel, &q, sink, d, st))
+			st->files++;
+		if (d->errors > errors)
+			st->damaged_files++;
+		diag_end_file(d);
+	}
+}
+
 void source_read(const char *source, const struct source_options *opt, const struct event_sink *sink,
 		 struct diag *d, struct source_stats *st)
 {
+	if (strncmp(source, "channel:", 8) == 0) {
+		read_live(source + 8, opt, sink, d, st);
+		return;
+	}
 	if (strcmp(source, "-") != 0) {
 		read_path(source, false, 0, opt, sink, d, st);
 		return;
