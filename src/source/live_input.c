@@ -198,5 +198,5 @@ bool live_read(const struct evt_api *api, const char *server, const char *channe
 }
 
 #ifndef _WIN32
-const struct evt_api *evt_api_windows(void) { return NULL; }
+const struct evt_api *evt_api_windows(void) { return NULL; } /* the real one: evt_api_windows.c, Windows builds */
 #endif
