@@ -2,6 +2,7 @@
 #ifndef BADCREDS_DIAG_H
 #define BADCREDS_DIAG_H
 
+#include "badcreds/compat.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,7 +28,7 @@ struct diag {
 
 void diag_begin_file(struct diag *d, const char *file);
 void diag_report(struct diag *d, enum diag_level level, uint64_t offset, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+	BC_PRINTF(4, 5);
 void diag_end_file(struct diag *d); /* says how many messages were not printed */
 /* Adds the counts of `from` to `into` and prints its buffered messages there (in the order they were made). */
 void diag_merge(struct diag *into, struct diag *from);

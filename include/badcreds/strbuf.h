@@ -2,6 +2,7 @@
 #ifndef BADCREDS_STRBUF_H
 #define BADCREDS_STRBUF_H
 
+#include "badcreds/compat.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,7 +41,7 @@ static inline void sb_addc(struct strbuf *sb, char c)
 void sb_add_u64(struct strbuf *sb, uint64_t v);       /* decimal */
 void sb_add_i64(struct strbuf *sb, int64_t v);
 void sb_add_hex(struct strbuf *sb, uint64_t v);       /* 0x + lower-case hex, no padding */
-void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_printf(struct strbuf *sb, const char *fmt, ...) BC_PRINTF(2, 3);
 void sb_free(struct strbuf *sb);
 const char *sb_cstr(struct strbuf *sb); /* NUL-terminates without changing len */
 

@@ -3,6 +3,7 @@
 #ifndef BADCREDS_CLI_H
 #define BADCREDS_CLI_H
 
+#include "badcreds/compat.h"
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,7 +43,7 @@ void cli_parser_init(struct cli_parser *p, const struct cli_command *cmd);
 int cli_next(struct cli_parser *p, int argc, char **argv);
 
 void cli_help(const struct cli_command *cmd, FILE *out);
-int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...) BC_PRINTF(2, 3);
 
 /* A list of event IDs and ranges: "4625,4771-4776". */
 struct id_list {

@@ -4,6 +4,7 @@
  * remembered by position (a few bytes each) and handled after the last chunk, minus copies of live records and of
  * each other. Memory is a few chunks plus one range per run of consecutive live EventRecordIDs. */
 #include "badcreds/evtx_file.h"
+#include "badcreds/compat.h"
 #include "badcreds/le.h"
 #include "badcreds/progress.h"
 #include "badcreds/vec.h"
@@ -347,8 +348,8 @@ static struct evtx_job *free_job(struct pipeline *p, bool threaded)
 
 unsigned evtx_default_threads(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+	unsigned n = bc_ncpus();
+	return n > 64 ? 64 : n;
 }
 
 bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing, unsigned threads, struct diag *d,

@@ -2,6 +2,7 @@
  * all-zero slots skipped, damaged chunks handed on for carving, CRC-32 mismatches reported but never fatal. */
 #define _FILE_OFFSET_BITS 64
 #include "badcreds/evtx_reader.h"
+#include "badcreds/compat.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +14,7 @@ static bool read_at(int fd, uint8_t *buf, size_t n, uint64_t off, size_t *got)
 {
 	size_t done = 0;
 	while (done < n) {
-		ssize_t k = pread(fd, buf + done, n - done, (off_t)(off + done));
+		long k = bc_pread(fd, buf + done, n - done, off + done);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0)

@@ -2,6 +2,7 @@
  * Devices and pipes (/dev/null, FIFOs) are written in place. Names may hold strftime patterns for scheduled
  * tasks; ".gz" names are compressed with zlib. */
 #include "badcreds/report.h"
+#include "badcreds/compat.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,7 +34,7 @@ struct out_file *out_open(const char *pattern, time_t now, char *err, size_t err
 		return o;
 	}
 	struct tm tm;
-	localtime_r(&now, &tm);
+	bc_localtime(now, &tm);
 	if (!strchr(pattern, '%'))
 		snprintf(o->path, sizeof o->path, "%s", pattern);
 	else if (strftime(o->path, sizeof o->path, pattern, &tm) == 0) {
@@ -62,7 +63,9 @@ struct out_file *out_open(const char *pattern, time_t now, char *err, size_t err
 		free(o);
 		return NULL;
 	}
-	fchmod(o->fd, 0644);
+#ifndef _WIN32
+	fchmod(o->fd, 0644); /* mkstemp's 0600 would hide the report from the group */
+#endif
 	size_t n = strlen(o->path);
 	if (n > 3 && strcmp(o->path + n - 3, ".gz") == 0) {
 		o->gz = gzdopen(dup(o->fd), "wb");
@@ -127,7 +130,7 @@ bool out_commit(struct out_file *o, char *err, size_t errlen)
 		return false;
 	}
 	o->gz = NULL;
-	if (fsync(o->fd) != 0 || close(o->fd) != 0 || rename(o->tmp, o->path) != 0) {
+	if (bc_sync(o->fd) != 0 || close(o->fd) != 0 || bc_replace(o->tmp, o->path) != 0) {
 		snprintf(err, errlen, "cannot write %s: %s", o->path, strerror(errno));
 		unlink(o->tmp);
 		free(o);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "badcreds/output.h"
+#include "badcreds/compat.h"
 #include "badcreds/report.h"
 
 struct column {
@@ -95,10 +96,10 @@ void format_time(struct strbuf *out, int64_t ticks, bool local)
 	struct tm tm;
 	long offset = 0;
 	if (local) {
-		localtime_r(&t, &tm);
-		offset = tm.tm_gmtoff;
+		bc_localtime(t, &tm);
+		offset = bc_gmtoff(t, &tm);
 	} else {
-		gmtime_r(&t, &tm);
+		bc_gmtime(t, &tm);
 	}
 	char buf[40];
 	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);

@@ -1,7 +1,11 @@
 /* ip.c: parsing, formatting, classifying and matching the IP addresses found in AD FS and Security events. */
 #include "badcreds/ip.h"
 
+#ifdef _WIN32
+#include <ws2tcpip.h>
+#else
 #include <arpa/inet.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

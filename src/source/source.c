@@ -1,6 +1,7 @@
 /* source.c: one SOURCE argument: "-" is spooled to a temporary file, directories are walked in name order, and
  * each file goes to the input format whose probe accepts its first bytes. */
 #include "badcreds/live.h"
+#include "badcreds/compat.h"
 #include "badcreds/source.h"
 #include "badcreds/vec.h"
 
@@ -20,7 +21,7 @@ static const struct input_format *const formats[] = {&input_evtx, &input_gzip, &
 const struct input_format *input_probe(int fd)
 {
 	uint8_t head[PROBE_BYTES];
-	ssize_t n = pread(fd, head, sizeof head, 0);
+	long n = bc_pread(fd, head, sizeof head, 0);
 	if (n <= 0)
 		return NULL;
 	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
@@ -100,7 +101,7 @@ static void read_path(const char *path, bool from_directory, unsigned depth, con
 			diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "not a regular file");
 		return;
 	}
-	int fd = open(path, O_RDONLY);
+	int fd = open(path, O_RDONLY | O_BINARY);
 	if (fd < 0) {
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(errno));
 		return;

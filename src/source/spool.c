@@ -2,6 +2,7 @@
  * its own. EVTX is read while the copy goes on (the reader waits for each chunk), so decompressing and decoding
  * overlap; the file stays seekable for chunks revisited later. Memory stays at one buffer. */
 #include "badcreds/source.h"
+#include "badcreds/compat.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -92,16 +93,17 @@ static uint64_t wait_for(void *ctx, uint64_t want)
 
 struct spool *spool_start(int in_fd, void *gz, struct diag *d)
 {
-	FILE *tmp = tmpfile();
-	if (!tmp) {
+	int fd = bc_tempfile();
+	if (fd < 0) {
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot create a temporary file: %s", strerror(errno));
 		return NULL;
 	}
 	struct spool *s = calloc(1, sizeof *s);
 	if (!s)
 		abort();
-	s->fd = dup(fileno(tmp));
-	fclose(tmp);
+	s->fd = fd;
+	if (in_fd == 0)
+		bc_stdin_binary();
 	s->in_fd = in_fd;
 	s->gz = gz;
 	s->growing = (struct evtx_growing){.wait_for = wait_for, .ctx = s};

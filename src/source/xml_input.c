@@ -121,9 +121,11 @@ static void start(struct xml_stream *s)
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
 		p++;
 	if (end - p > 5 && memcmp(p, "<?xml", 5) == 0) {
-		char *q = memmem(p, (size_t)(end - p), "?>", 2);
-		if (q)
-			p = q + 2;
+		for (char *q = p; q + 1 < end; q++)
+			if (q[0] == '?' && q[1] == '>') {
+				p = q + 2;
+				break;
+			}
 	}
 	memmove(s->pending.data + body, p, (size_t)(end - p));
 	s->pending.len = body + (size_t)(end - p);

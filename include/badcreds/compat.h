@@ -1,0 +1,37 @@
+/* compat.h: the few system calls that differ between POSIX and Windows (mingw-w64), each behind one name. */
+#ifndef BADCREDS_COMPAT_H
+#define BADCREDS_COMPAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <fcntl.h>
+#ifndef O_BINARY
+#define O_BINARY 0 /* Windows opens files in text mode unless told */
+#endif
+
+/* printf-style checking; mingw-w64 is built with its C99 printf (__USE_MINGW_ANSI_STDIO), which knows %zu. */
+#ifdef _WIN32
+#define BC_PRINTF(fmt, args) __attribute__((format(gnu_printf, fmt, args)))
+#else
+#define BC_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#endif
+
+/* Reads n bytes at an offset without moving the file position (pread). */
+long bc_pread(int fd, void *buf, size_t n, uint64_t off);
+/* Processors this process may use. */
+unsigned bc_ncpus(void);
+/* Calendar time in the local zone / UTC, and the local zone's offset from UTC in seconds at that time. */
+void bc_localtime(time_t t, struct tm *tm);
+void bc_gmtime(time_t t, struct tm *tm);
+long bc_gmtoff(time_t t, const struct tm *local);
+/* Makes a file's data durable, then puts it in place of `to` (which may exist). */
+int bc_sync(int fd);
+int bc_replace(const char *from, const char *to);
+/* An unlinked temporary file opened for reading and writing; -1 on failure. */
+int bc_tempfile(void);
+/* Standard input in binary mode (Windows translates line ends otherwise). */
+void bc_stdin_binary(void);
+
+#endif

@@ -1,0 +1,87 @@
+/* compat.c: POSIX and Windows versions of the calls in compat.h. */
+#include "badcreds/compat.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef _WIN32
+#include <io.h>
+#include <sys/stat.h>
+#include <windows.h>
+
+long bc_pread(int fd, void *buf, size_t n, uint64_t off)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	OVERLAPPED ov = {.Offset = (DWORD)off, .OffsetHigh = (DWORD)(off >> 32)};
+	DWORD got = 0;
+	if (!ReadFile(h, buf, (DWORD)n, &got, &ov))
+		return GetLastError() == ERROR_HANDLE_EOF ? 0 : -1;
+	return (long)got;
+}
+
+unsigned bc_ncpus(void)
+{
+	SYSTEM_INFO si;
+	GetSystemInfo(&si);
+	return si.dwNumberOfProcessors ? si.dwNumberOfProcessors : 1;
+}
+
+void bc_localtime(time_t t, struct tm *tm) { localtime_s(tm, &t); }
+void bc_gmtime(time_t t, struct tm *tm) { gmtime_s(tm, &t); }
+
+long bc_gmtoff(time_t t, const struct tm *local)
+{
+	struct tm g;
+	gmtime_s(&g, &t);
+	g.tm_isdst = 0;
+	long off = (long)(t - mktime(&g)); /* the standard offset; daylight saving adds its hour */
+	return off + (local->tm_isdst > 0 ? 3600 : 0);
+}
+
+int bc_sync(int fd) { return _commit(fd); }
+
+int bc_replace(const char *from, const char *to)
+{
+	return MoveFileExA(from, to, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH) ? 0 : -1;
+}
+
+int bc_tempfile(void)
+{
+	char dir[MAX_PATH], path[MAX_PATH];
+	if (!GetTempPathA(sizeof dir, dir) || !GetTempFileNameA(dir, "bcr", 0, path))
+		return -1;
+	return _open(path, _O_RDWR | _O_CREAT | _O_TRUNC | _O_BINARY | _O_TEMPORARY, _S_IREAD | _S_IWRITE);
+}
+
+void bc_stdin_binary(void) { _setmode(0, _O_BINARY); }
+
+#else
+
+long bc_pread(int fd, void *buf, size_t n, uint64_t off) { return (long)pread(fd, buf, n, (off_t)off); }
+
+unsigned bc_ncpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : (unsigned)n;
+}
+
+void bc_localtime(time_t t, struct tm *tm) { localtime_r(&t, tm); }
+void bc_gmtime(time_t t, struct tm *tm) { gmtime_r(&t, tm); }
+long bc_gmtoff(time_t t, const struct tm *local) { (void)t; return local->tm_gmtoff; }
+int bc_sync(int fd) { return fsync(fd); }
+int bc_replace(const char *from, const char *to) { return rename(from, to); }
+
+int bc_tempfile(void)
+{
+	FILE *tmp = tmpfile();
+	if (!tmp)
+		return -1;
+	int fd = dup(fileno(tmp));
+	fclose(tmp);
+	return fd;
+}
+
+void bc_stdin_binary(void) {}
+
+#endif
