@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include <fcntl.h>
 #ifndef O_BINARY
@@ -20,6 +21,9 @@
 
 /* Reads n bytes at an offset without moving the file position (pread). */
 long bc_pread(int fd, void *buf, size_t n, uint64_t off);
+/* Writes at an offset. On Windows a positioned read moves the file position, so a file that is read and written at
+ * once (the spool) is written only at explicit offsets. */
+long bc_pwrite(int fd, const void *buf, size_t n, uint64_t off);
 /* Processors this process may use. */
 unsigned bc_ncpus(void);
 /* Calendar time in the local zone / UTC, and the local zone's offset from UTC in seconds at that time. */
@@ -31,6 +35,8 @@ int bc_sync(int fd);
 int bc_replace(const char *from, const char *to);
 /* An unlinked temporary file opened for reading and writing; -1 on failure. */
 int bc_tempfile(void);
+/* stat that also accepts a directory named with a trailing separator. */
+int bc_stat(const char *path, struct stat *s);
 /* Standard input in binary mode (Windows translates line ends otherwise). */
 void bc_stdin_binary(void);
 

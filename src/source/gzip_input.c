@@ -11,6 +11,8 @@ static void read_gzip(int fd, const char *name, const struct source_options *opt
 		      struct diag *d, struct source_stats *st)
 {
 	int copy = dup(fd);
+	if (copy >= 0) /* zlib reads from the file position, which a positioned read on Windows has moved */
+		lseek(copy, 0, SEEK_SET);
 	gzFile gz = copy >= 0 ? gzdopen(copy, "rb") : NULL;
 	if (!gz) {
 		if (copy >= 0)

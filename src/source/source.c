@@ -85,7 +85,7 @@ static void read_path(const char *path, bool from_directory, unsigned depth, con
 	enum { MAX_DEPTH = 32 };
 	unsigned long errors = d->errors;
 	struct stat s;
-	if (stat(path, &s) != 0) {
+	if (bc_stat(path, &s) != 0) {
 		diag_begin_file(d, path);
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(errno));
 		return;

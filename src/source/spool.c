@@ -56,7 +56,7 @@ static void *copy(void *arg)
 			break;
 		ssize_t done = 0;
 		while (done < n) {
-			ssize_t w = write(s->fd, buf + done, (size_t)(n - done));
+			ssize_t w = bc_pwrite(s->fd, buf + done, (size_t)(n - done), s->written + (uint64_t)done);
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w < 0)

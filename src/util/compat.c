@@ -2,6 +2,7 @@
 #include "badcreds/compat.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,6 +19,16 @@ long bc_pread(int fd, void *buf, size_t n, uint64_t off)
 	if (!ReadFile(h, buf, (DWORD)n, &got, &ov))
 		return GetLastError() == ERROR_HANDLE_EOF ? 0 : -1;
 	return (long)got;
+}
+
+long bc_pwrite(int fd, const void *buf, size_t n, uint64_t off)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	OVERLAPPED ov = {.Offset = (DWORD)off, .OffsetHigh = (DWORD)(off >> 32)};
+	DWORD put = 0;
+	if (!WriteFile(h, buf, (DWORD)n, &put, &ov))
+		return -1;
+	return (long)put;
 }
 
 unsigned bc_ncpus(void)
@@ -56,9 +67,27 @@ int bc_tempfile(void)
 
 void bc_stdin_binary(void) { _setmode(0, _O_BINARY); }
 
+int bc_stat(const char *path, struct stat *s)
+{
+	/* the C runtime's stat fails on "dir/" and "dir\\"; "C:\\" and "\\" keep their separator */
+	size_t n = strlen(path);
+	if (n < 2 || (path[n - 1] != '/' && path[n - 1] != '\\') || (n == 3 && path[1] == ':'))
+		return stat(path, s);
+	char *trimmed = strdup(path);
+	if (!trimmed)
+		return -1;
+	while (n > 1 && (trimmed[n - 1] == '/' || trimmed[n - 1] == '\\') && !(n == 3 && trimmed[1] == ':'))
+		trimmed[--n] = 0;
+	int r = stat(trimmed, s);
+	free(trimmed);
+	return r;
+}
+
 #else
 
 long bc_pread(int fd, void *buf, size_t n, uint64_t off) { return (long)pread(fd, buf, n, (off_t)off); }
+
+long bc_pwrite(int fd, const void *buf, size_t n, uint64_t off) { return (long)pwrite(fd, buf, n, (off_t)off); }
 
 unsigned bc_ncpus(void)
 {
@@ -83,5 +112,7 @@ int bc_tempfile(void)
 }
 
 void bc_stdin_binary(void) {}
+
+int bc_stat(const char *path, struct stat *s) { return stat(path, s); }
 
 #endif

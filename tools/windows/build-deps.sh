@@ -67,5 +67,10 @@ Version: 3.0.3
 Libs: -L\${prefix}/lib -lcsv
 Cflags: -I\${prefix}/include
 PC
+# the second cross file for meson: pkg-config sees these libraries and Debian's mingw zlib, nothing of the build machine
+cat > "$PREFIX/deps.ini" <<INI
+[properties]
+pkg_config_libdir = ['$PREFIX/lib/pkgconfig', '/usr/$HOST/lib/pkgconfig']
+INI
 echo "built into $PREFIX:"
 ls "$PREFIX/lib" "$PREFIX/lib/pkgconfig"
