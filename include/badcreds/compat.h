@@ -37,7 +37,8 @@ int bc_replace(const char *from, const char *to);
 int bc_tempfile(void);
 /* stat that also accepts a directory named with a trailing separator. */
 int bc_stat(const char *path, struct stat *s);
-/* Standard input in binary mode (Windows translates line ends otherwise). */
-void bc_stdin_binary(void);
+/* Standard input and output in binary mode: Windows would translate line ends, so reports written to standard
+ * output have the same LF line ends as report files, and EVTX read from standard input is not altered. */
+void bc_binary_stdio(void);
 
 #endif

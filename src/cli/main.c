@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "badcreds/compat.h"
 #include "cli.h"
 
 extern const struct cli_command scan_command, summary_command, trace_command, dump_command;
@@ -19,10 +20,16 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	bc_binary_stdio();
+#ifdef _WIN32
+	if (argc < 2) /* on an AD FS server: the last day of the local Security log (see selection_parse) */
+		return scan_command.run(&scan_command, argc, argv);
+#else
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+#endif
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return EXIT_OK;

@@ -138,8 +138,14 @@ int selection_parse(struct selection *s, const struct cli_command *cmd, int argc
 		if (!taken)
 			return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 	}
+#ifdef _WIN32
+	/* Windows with no SOURCE: the local Security channel, and the last day unless a window is given */
+	if (optind >= argc && s->since == INT64_MIN)
+		s->since = ((int64_t)time(NULL) + EPOCH_DIFF) * TICKS_PER_SEC - 86400 * TICKS_PER_SEC;
+#else
 	if (optind >= argc)
 		return cli_usage_error(cmd, "no SOURCE given (EVTX, .evtx.gz, XML export, directory or -)");
+#endif
 	if (s->since >= s->until)
 		return cli_usage_error(cmd, "the time window is empty (--since is not before --until)");
 	return -1;
@@ -196,6 +202,11 @@ static bool keep(const struct selection *s, const struct attempt *a)
 
 void selection_collect(struct selection *s, char **sources, int nsources)
 {
+	static char *windows_default[] = {"channel:Security"}; /* only Windows lets nsources be 0 */
+	if (nsources == 0) {
+		sources = windows_default;
+		nsources = 1;
+	}
 	progress_enable(!s->quiet);
 	s->diag = (struct diag){.stream = stderr, .max_messages = 20, .quiet_notes = s->quiet};
 	s->corr = correlator_new();

@@ -102,8 +102,6 @@ struct spool *spool_start(int in_fd, void *gz, struct diag *d)
 	if (!s)
 		abort();
 	s->fd = fd;
-	if (in_fd == 0)
-		bc_stdin_binary();
 	s->in_fd = in_fd;
 	s->gz = gz;
 	s->growing = (struct evtx_growing){.wait_for = wait_for, .ctx = s};

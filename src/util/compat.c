@@ -65,7 +65,11 @@ int bc_tempfile(void)
 	return _open(path, _O_RDWR | _O_CREAT | _O_TRUNC | _O_BINARY | _O_TEMPORARY, _S_IREAD | _S_IWRITE);
 }
 
-void bc_stdin_binary(void) { _setmode(0, _O_BINARY); }
+void bc_binary_stdio(void)
+{
+	_setmode(0, _O_BINARY);
+	_setmode(1, _O_BINARY);
+}
 
 int bc_stat(const char *path, struct stat *s)
 {
@@ -111,7 +115,7 @@ int bc_tempfile(void)
 	return fd;
 }
 
-void bc_stdin_binary(void) {}
+void bc_binary_stdio(void) {}
 
 int bc_stat(const char *path, struct stat *s) { return stat(path, s); }
 
