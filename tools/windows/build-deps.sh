@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # build-deps.sh: builds badcreds' libraries for Windows (x86_64-w64-mingw32) from Debian's own source packages, no
 # other download: libcsv, PCRE2 and libxml2 into PREFIX (default build-win/deps), with pkg-config files; zlib comes
-# ready-made from Debian's libz-mingw-w64-dev. Step one of the Windows build (issue 5); the meson cross file and the
-# port of badcreds itself come next.
+# ready-made from Debian's libz-mingw-w64-dev. Also writes PREFIX/deps.ini, the second cross file for meson (see
+# README, "Windows").
 set -eu
 PREFIX=$(realpath -m "${1:-build-win/deps}")
 WORK=$(realpath -m "${2:-build-win/src}")
