@@ -47,6 +47,9 @@ static bool parse_count(const char *text, long *out)
 	return true;
 }
 
+/* The FILETIME (100 ns ticks since 1601) of `seconds` before now. */
+static int64_t ticks_ago(int64_t seconds) { return ((int64_t)time(NULL) + EPOCH_DIFF - seconds) * TICKS_PER_SEC; }
+
 /* A shared option: 1 if handled, 0 if not one of them, -1 after a usage error (already reported). */
 static int shared_option(struct selection *s, const struct cli_command *cmd, int opt, const char *arg)
 {
@@ -56,8 +59,7 @@ static int shared_option(struct selection *s, const struct cli_command *cmd, int
 	case SEL_PAST_HOURS:
 		if (!parse_count(arg, &n))
 			return cli_usage_error(cmd, "'%s' is not a positive number", arg), -1;
-		s->since = ((int64_t)time(NULL) + EPOCH_DIFF) * TICKS_PER_SEC -
-			   n * (opt == SEL_PAST_DAYS ? 86400 : 3600) * TICKS_PER_SEC;
+		s->since = ticks_ago(n * (opt == SEL_PAST_DAYS ? 86400 : 3600));
 		return 1;
 	case SEL_SINCE:
 	case SEL_UNTIL: {
@@ -141,7 +143,7 @@ int selection_parse(struct selection *s, const struct cli_command *cmd, int argc
 #ifdef _WIN32
 	/* Windows with no SOURCE: the local Security channel, and the last day unless a window is given */
 	if (optind >= argc && s->since == INT64_MIN)
-		s->since = ((int64_t)time(NULL) + EPOCH_DIFF) * TICKS_PER_SEC - 86400 * TICKS_PER_SEC;
+		s->since = ticks_ago(86400);
 #else
 	if (optind >= argc)
 		return cli_usage_error(cmd, "no SOURCE given (EVTX, .evtx.gz, XML export, directory or -)");

@@ -1,6 +1,7 @@
 /* compat.c: POSIX and Windows versions of the calls in compat.h. */
 #include "badcreds/compat.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +17,12 @@ long bc_pread(int fd, void *buf, size_t n, uint64_t off)
 	HANDLE h = (HANDLE)_get_osfhandle(fd);
 	OVERLAPPED ov = {.Offset = (DWORD)off, .OffsetHigh = (DWORD)(off >> 32)};
 	DWORD got = 0;
-	if (!ReadFile(h, buf, (DWORD)n, &got, &ov))
-		return GetLastError() == ERROR_HANDLE_EOF ? 0 : -1;
+	if (!ReadFile(h, buf, (DWORD)n, &got, &ov)) {
+		if (GetLastError() == ERROR_HANDLE_EOF)
+			return 0;
+		errno = EIO; /* callers retry on a stale EINTR */
+		return -1;
+	}
 	return (long)got;
 }
 
@@ -26,8 +31,10 @@ long bc_pwrite(int fd, const void *buf, size_t n, uint64_t off)
 	HANDLE h = (HANDLE)_get_osfhandle(fd);
 	OVERLAPPED ov = {.Offset = (DWORD)off, .OffsetHigh = (DWORD)(off >> 32)};
 	DWORD put = 0;
-	if (!WriteFile(h, buf, (DWORD)n, &put, &ov))
+	if (!WriteFile(h, buf, (DWORD)n, &put, &ov)) {
+		errno = EIO;
 		return -1;
+	}
 	return (long)put;
 }
 
@@ -74,12 +81,10 @@ void bc_binary_stdio(void)
 int bc_stat(const char *path, struct stat *s)
 {
 	/* the C runtime's stat fails on "dir/" and "dir\\"; "C:\\" and "\\" keep their separator */
-	size_t n = strlen(path);
-	if (n < 2 || (path[n - 1] != '/' && path[n - 1] != '\\') || (n == 3 && path[1] == ':'))
-		return stat(path, s);
 	char *trimmed = strdup(path);
 	if (!trimmed)
 		return -1;
+	size_t n = strlen(trimmed);
 	while (n > 1 && (trimmed[n - 1] == '/' || trimmed[n - 1] == '\\') && !(n == 3 && trimmed[1] == ':'))
 		trimmed[--n] = 0;
 	int r = stat(trimmed, s);
