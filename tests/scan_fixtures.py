@@ -14,9 +14,11 @@ import json
 import os
 import shutil
 import stat
+import struct
 import subprocess
 import sys
 import tempfile
+import zlib
 
 BADCREDS, FIX = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 UNDER_WINE = os.environ.get('BADCREDS_UNDER_WINE') == '1'  # set by tests/meson.build for the Windows build
@@ -109,6 +111,24 @@ def main():
                                                            stdin=open(f('ADFS01.evtx'), 'rb').read())
                  .stdout.decode().splitlines()]
         check('dump reads .evtx.gz and stdin like the file', plain and plain == zipped == piped)
+        # a wrong records checksum in chunk 0 (its header checksum made to fit): scan compares the checksums of
+        # the chunks it takes events from, dump those of every chunk; the records are read either way
+        data = bytearray(open(f('ADFS01.evtx'), 'rb').read())
+        struct.pack_into('<I', data, 4096 + 52, struct.unpack_from('<I', data, 4096 + 52)[0] ^ 1)
+        struct.pack_into('<I', data, 4096 + 124, zlib.crc32(bytes(data[4096:4096 + 120] + data[4096 + 128:4096 + 512])))
+        bad = os.path.join(tmp, 'ADFS01-checksum.evtx')
+        with open(bad, 'wb') as out:
+            out.write(data)
+        mismatch = b'ADFS01-checksum.evtx: offset 0x1034: warning: chunk records checksum mismatch'
+        p = scan('a chunk whose checksum is wrong is still read', [bad], a1)
+        check('scan names the checksum mismatch of a chunk it takes events from', mismatch in p.stderr,
+              p.stderr.decode()[-300:])
+        p = run(['scan', '-o', '-', '--since', '2030-01-01', bad])
+        check('scan does not compare the checksums of chunks it takes nothing from',
+              p.returncode == 0 and b'checksum' not in p.stderr and b' 0 attempts' in p.stderr, p.stderr.decode())
+        p = run(['dump', '--format', 'jsonl', bad])
+        check('dump compares the checksums of every chunk', p.returncode == 0 and mismatch in p.stderr and
+              len(p.stdout.splitlines()) == len(plain), p.stderr.decode())
         utf16 = os.path.join(tmp, 'jp-utf16.xml')
         with open(f('ADFS-JP.xml'), encoding='utf-8') as src, open(utf16, 'w', encoding='utf-16') as dst:
             dst.write(src.read())  # what PowerShell's "wevtutil qe ... > file" writes

@@ -36,6 +36,10 @@ struct evtx_file_ops {
 	void (*record)(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const struct evtx_record *rec);
 	/* Called for each job in file order on the calling thread, after its records. */
 	void (*commit)(void *ctx, struct evtx_job *job);
+	/* Checksums are compared only for the chunks whose records the callback uses (it calls evtx_chunk_verify
+	 * before it decodes one), not for every chunk: scanning for a few events in a large file spends most of its
+	 * time there otherwise. */
+	bool verify_when_used;
 };
 
 /* Reads the open, seekable file fd (named `name` in messages; `growing` if another thread is still writing it,

@@ -18,7 +18,7 @@ struct evtx_chunk {
 	uint64_t file_offset;
 	struct evtx_chunk_header header;
 	bool header_valid;         /* signature present; false = damaged chunk, only carved records are read */
-	bool verify_crc;           /* its checksums are stored: evtx_chunk_verify compares them */
+	bool verify_crc;           /* its checksums are stored and not yet compared: evtx_chunk_verify does it */
 	uint32_t records_end;      /* end of the live records area: free space offset, clamped */
 	struct arena arena;        /* names and template references of this chunk */
 	struct bx_store *store;    /* the file's templates (set by the caller), or NULL */
@@ -49,7 +49,6 @@ struct evtx_reader {
 	uint64_t nslots;           /* chunk slots counted from the file size (a partial last one included) */
 	const struct evtx_growing *growing;
 	uint64_t next_slot;
-	struct diag *diag;
 };
 
 /* A file that another thread is still writing (decompressed gzip, stdin): the reader waits for each chunk. */
@@ -64,15 +63,18 @@ struct evtx_growing {
 bool evtx_reader_open(struct evtx_reader *r, int fd, const char *name, const struct evtx_growing *growing,
 		      struct diag *d);
 
-/* Loads the next chunk that holds anything (all-zero slots are skipped); false at the end of the file. */
-bool evtx_reader_next_chunk(struct evtx_reader *r, struct evtx_chunk *c);
-/* Loads the chunk in a given slot again (to revisit a carved record); false if it cannot be read. */
-bool evtx_reader_load_chunk(struct evtx_reader *r, uint64_t slot, struct evtx_chunk *c);
+/* The next chunk slot to load (holes of sparse files skipped; for a growing file, waits until the slot is written
+ * or the writer is done); false at the end of the file. */
+bool evtx_reader_next_slot(struct evtx_reader *r, uint64_t *slot);
+/* Loads the chunk in a slot; false for an all-zero slot or one that cannot be read. Problems go to d; `again`
+ * loads a chunk a second time (to revisit carved records): its damage is not reported twice and its checksums are
+ * not compared. Several threads may load chunks of one reader at once. */
+bool evtx_reader_load(const struct evtx_reader *r, uint64_t slot, struct evtx_chunk *c, struct diag *d, bool again);
 
 void evtx_chunk_init(struct evtx_chunk *c);
-/* Compares the chunk's stored CRC-32s with its bytes and reports mismatches (never a reason to skip it); done by
- * whoever walks the chunk, so that it runs on the worker threads. */
-void evtx_chunk_verify(const struct evtx_chunk *c, struct diag *d);
+/* Compares the chunk's stored CRC-32s with its bytes and reports mismatches (never a reason to skip it), once per
+ * load; done by whoever walks the chunk, so that it runs on the worker threads. */
+void evtx_chunk_verify(struct evtx_chunk *c, struct diag *d);
 void evtx_chunk_free(struct evtx_chunk *c);
 
 void evtx_record_iter_begin(const struct evtx_chunk *c, struct evtx_record_iter *it);

@@ -12,10 +12,11 @@ void evtx_chunk_init(struct evtx_chunk *c) { memset(c, 0, sizeof *c); }
 
 void evtx_chunk_free(struct evtx_chunk *c) { arena_free(&c->arena); }
 
-void evtx_chunk_verify(const struct evtx_chunk *c, struct diag *d)
+void evtx_chunk_verify(struct evtx_chunk *c, struct diag *d)
 {
 	if (!c->verify_crc)
 		return;
+	c->verify_crc = false; /* once per load */
 	if (evtx_chunk_header_crc(c->data) != c->header.header_checksum)
 		diag_report(d, DIAG_WARNING, c->file_offset + 124, "chunk header checksum mismatch");
 	if (c->header.free_space_off <= c->len &&
@@ -105,10 +106,15 @@ bool evtx_chunk_next_record(struct evtx_chunk *c, struct evtx_record_iter *it, s
 		it->off = off + rec->size;
 		return true;
 	}
-	for (uint32_t off = (it->off + CARVE_STEP - 1) / CARVE_STEP * CARVE_STEP; off + EVTX_RECORD_MIN_SIZE <= c->len;
-	     off += CARVE_STEP) {
-		if (c->data[off] != '*' || !evtx_chunk_record_at(c, off, false, rec))
+	for (uint32_t off = it->off; off + EVTX_RECORD_MIN_SIZE <= c->len;) {
+		const uint8_t *star = memchr(c->data + off, '*', c->len - EVTX_RECORD_MIN_SIZE + 1 - off);
+		if (!star)
+			break;
+		off = (uint32_t)(star - c->data + CARVE_STEP - 1) / CARVE_STEP * CARVE_STEP; /* records are aligned */
+		if (off + EVTX_RECORD_MIN_SIZE > c->len || c->data[off] != '*' || !evtx_chunk_record_at(c, off, false, rec)) {
+			off += CARVE_STEP;
 			continue;
+		}
 		rec->recovered = true;
 		it->off = off + rec->size;
 		return true;

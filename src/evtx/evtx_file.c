@@ -1,5 +1,6 @@
-/* evtx_file.c: reads one file's records once each. The calling thread loads chunks in order; workers walk their
- * records and run the caller's record callback; the calling thread commits finished chunks in file order (their
+/* evtx_file.c: reads one file's records once each. The calling thread hands out chunk slots in order; workers
+ * load those chunks (each worker copies its own, so they are still in its cache) and run the caller's record
+ * callback on their records; the calling thread commits finished chunks in file order (their
  * messages, output and results), so the output is the same with any number of threads. Carved records are
  * remembered by position (a few bytes each) and handled after the last chunk, minus copies of live records and of
  * each other. Memory is a few chunks plus one range per run of consecutive live EventRecordIDs. */
@@ -45,11 +46,13 @@ struct carved_list {
 	size_t n, cap;
 };
 
-enum job_status { JOB_FREE, JOB_LOADED, JOB_BUSY, JOB_DONE };
+enum job_status { JOB_FREE, JOB_QUEUED, JOB_BUSY, JOB_DONE };
 
 struct evtx_job_state {
 	enum job_status status;
 	uint64_t seq;
+	uint64_t slots[EVTX_JOB_CHUNKS]; /* the chunks to load */
+	unsigned nslots;
 	struct strbuf messages;
 	struct id_ranges live;     /* this chunk's live IDs, merged into the file's at commit */
 	unsigned long nlive;
@@ -212,6 +215,7 @@ static int cmp_site_slot(const void *a, const void *b)
 static void job_reset(struct evtx_job *job)
 {
 	job->nchunks = 0;
+	job->state->nslots = 0;
 	arena_reset(&job->arena);
 	job->text.len = 0;
 	job->nitems = 0;
@@ -229,7 +233,8 @@ static void chunk_run(struct evtx_job *job, struct evtx_chunk *c, const struct e
 {
 	struct evtx_record_iter it;
 	struct evtx_record rec;
-	evtx_chunk_verify(c, &job->diag);
+	if (!ops->verify_when_used)
+		evtx_chunk_verify(c, &job->diag);
 	evtx_record_iter_begin(c, &it);
 	while (evtx_chunk_next_record(c, &it, &rec, &job->diag)) {
 		if (rec.recovered) {
@@ -243,13 +248,8 @@ static void chunk_run(struct evtx_job *job, struct evtx_chunk *c, const struct e
 	}
 }
 
-static void job_run(struct evtx_job *job, const struct evtx_file_ops *ops, void *ctx)
-{
-	for (unsigned i = 0; i < job->nchunks; i++)
-		chunk_run(job, &job->chunks[i], ops, ctx);
-}
-
 struct pipeline {
+	const struct evtx_reader *reader;
 	const struct evtx_file_ops *ops;
 	void *ctx;
 	struct evtx_job *jobs;
@@ -263,9 +263,22 @@ struct pipeline {
 	struct carved_list carved;
 	struct template_sites sites;
 	unsigned long carved_unreadable;
+	uint64_t chunks;           /* chunks that held anything */
 	struct evtx_file_stats *stats;
 	uint64_t next_commit;
 };
+
+/* A worker's part: load the job's chunks and walk them (all-zero slots load nothing). */
+static void job_run(struct pipeline *p, struct evtx_job *job)
+{
+	for (unsigned i = 0; i < job->state->nslots; i++) {
+		struct evtx_chunk *c = &job->chunks[job->nchunks];
+		if (evtx_reader_load(p->reader, job->state->slots[i], c, &job->diag, false)) {
+			job->nchunks++;
+			chunk_run(job, c, p->ops, p->ctx);
+		}
+	}
+}
 
 static void *worker(void *arg)
 {
@@ -274,7 +287,7 @@ static void *worker(void *arg)
 	for (;;) {
 		struct evtx_job *job = NULL;
 		for (unsigned i = 0; i < p->njobs; i++)
-			if (p->jobs[i].state->status == JOB_LOADED && (!job || p->jobs[i].state->seq < job->state->seq))
+			if (p->jobs[i].state->status == JOB_QUEUED && (!job || p->jobs[i].state->seq < job->state->seq))
 				job = &p->jobs[i];
 		if (!job) {
 			if (p->stop)
@@ -284,7 +297,7 @@ static void *worker(void *arg)
 		}
 		job->state->status = JOB_BUSY;
 		pthread_mutex_unlock(&p->lock);
-		job_run(job, p->ops, p->ctx);
+		job_run(p, job);
 		pthread_mutex_lock(&p->lock);
 		job->state->status = JOB_DONE;
 		pthread_cond_broadcast(&p->done);
@@ -302,6 +315,7 @@ static void job_commit(struct pipeline *p, struct evtx_job *job)
 	for (size_t i = 0; i < job->state->carved.n; i++)
 		carved_add(&p->carved, &job->state->carved.v[i]);
 	p->stats->live += job->state->nlive;
+	p->chunks += job->nchunks;
 	p->carved_unreadable += job->carved_unreadable;
 	for (unsigned i = 0; i < job->nchunks; i++)
 		index_templates(&p->sites, &job->chunks[i]);
@@ -360,7 +374,7 @@ bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing
 		return false;
 	progress_file(name, growing ? 0 : r.size);
 	bool threaded = threads > 1;
-	struct pipeline p = {.ops = ops, .ctx = ctx, .diag = d, .stats = stats};
+	struct pipeline p = {.reader = &r, .ops = ops, .ctx = ctx, .diag = d, .stats = stats};
 	p.njobs = threaded ? threads + 2 : 1; /* one per worker, one being loaded, one being committed */
 	p.jobs = calloc(p.njobs, sizeof *p.jobs);
 	if (!p.jobs)
@@ -387,28 +401,24 @@ bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing
 				break;
 		threaded = nthreads > 0;
 	}
-	bool any_chunk = false;
 	uint64_t seq = 0;
 	for (;;) {
 		struct evtx_job *job = free_job(&p, threaded);
 		job_reset(job);
-		r.diag = &job->diag; /* messages about loading the chunks belong to them too */
-		while (job->nchunks < EVTX_JOB_CHUNKS && evtx_reader_next_chunk(&r, &job->chunks[job->nchunks]))
-			job->nchunks++;
-		if (job->nchunks == 0) {
-			diag_merge(d, &job->diag);
+		struct evtx_job_state *s = job->state;
+		while (s->nslots < EVTX_JOB_CHUNKS && evtx_reader_next_slot(&r, &s->slots[s->nslots]))
+			s->nslots++;
+		if (s->nslots == 0)
 			break;
-		}
-		any_chunk = true;
-		job->state->seq = seq++;
+		s->seq = seq++;
 		if (!threaded) {
-			job->state->status = JOB_DONE;
-			job_run(job, ops, ctx);
+			s->status = JOB_DONE;
+			job_run(&p, job);
 			commit_ready(&p, false, false);
 			continue;
 		}
 		pthread_mutex_lock(&p.lock);
-		job->state->status = JOB_LOADED;
+		s->status = JOB_QUEUED;
 		pthread_cond_signal(&p.work);
 		pthread_mutex_unlock(&p.lock);
 		commit_ready(&p, true, false);
@@ -426,8 +436,7 @@ bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing
 		pthread_cond_destroy(&p.work);
 		pthread_cond_destroy(&p.done);
 	}
-	r.diag = d;
-	if (!any_chunk && !r.header_valid)
+	if (!p.chunks && !r.header_valid)
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "not an EVTX file: no header and no chunk");
 	ranges_seal(&p.live);
 	carved_dedup(&p.carved, &p.live, &stats->carved_duplicates);
@@ -444,7 +453,7 @@ bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing
 	for (size_t i = 0; i < nmissing;) {
 		uint64_t slot = missing[i].slot;
 		job_reset(job);
-		bool loaded = evtx_reader_load_chunk(&r, slot, &job->chunks[0]);
+		bool loaded = evtx_reader_load(&r, slot, &job->chunks[0], d, true);
 		for (; i < nmissing && missing[i].slot == slot; i++) {
 			const char *err;
 			if (loaded)
@@ -457,7 +466,7 @@ bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing
 		uint64_t slot = p.carved.v[i].slot;
 		job_reset(job);
 		struct evtx_chunk *c = &job->chunks[0];
-		bool loaded = evtx_reader_load_chunk(&r, slot, c);
+		bool loaded = evtx_reader_load(&r, slot, c, &job->diag, true);
 		for (; i < p.carved.n && p.carved.v[i].slot == slot; i++) {
 			struct evtx_record rec;
 			if (!loaded || !evtx_chunk_record_at(c, p.carved.v[i].offset, p.carved.v[i].damaged, &rec))
@@ -490,5 +499,5 @@ bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing
 	free(p.carved.v);
 	free(p.sites.v);
 	progress_clear();
-	return any_chunk || r.header_valid;
+	return p.chunks || r.header_valid;
 }

@@ -37,7 +37,6 @@ bool evtx_reader_open(struct evtx_reader *r, int fd, const char *name, const str
 {
 	memset(r, 0, sizeof *r);
 	r->path = name;
-	r->diag = d;
 	r->fd = fd;
 	r->growing = growing;
 	struct stat st;
@@ -68,10 +67,9 @@ static bool all_zero(const uint8_t *p, size_t n)
 	return n == 0 || (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0);
 }
 
-/* Reads the slot; returns false for an empty slot or an I/O error (reported). */
-static bool load_slot(struct evtx_reader *r, uint64_t slot, struct evtx_chunk *c, bool report)
+bool evtx_reader_load(const struct evtx_reader *r, uint64_t slot, struct evtx_chunk *c, struct diag *d, bool again)
 {
-	struct diag *d = r->diag;
+	bool report = !again;
 	uint64_t off = EVTX_FILE_HEADER_BLOCK + slot * EVTX_CHUNK_SIZE;
 	size_t got = 0;
 	if (!read_at(r->fd, c->data, EVTX_CHUNK_SIZE, off, &got)) {
@@ -127,28 +125,17 @@ static void skip_hole(struct evtx_reader *r)
 #endif
 }
 
-bool evtx_reader_next_chunk(struct evtx_reader *r, struct evtx_chunk *c)
+bool evtx_reader_next_slot(struct evtx_reader *r, uint64_t *slot)
 {
-	for (;;) {
-		if (r->growing) { /* wait for the whole next chunk, or for the end of the stream */
-			uint64_t want = EVTX_FILE_HEADER_BLOCK + (r->next_slot + 1) * EVTX_CHUNK_SIZE;
-			r->size = r->growing->wait_for(r->growing->ctx, want);
-			r->nslots = slots_in(r->size);
-		}
-		if (r->next_slot >= r->nslots)
-			break;
-		if (!r->growing)
-			skip_hole(r);
-		if (r->next_slot >= r->nslots)
-			break;
-		uint64_t slot = r->next_slot++;
-		if (load_slot(r, slot, c, true))
-			return true;
+	if (r->growing) { /* wait for the whole next chunk, or for the end of the stream */
+		uint64_t want = EVTX_FILE_HEADER_BLOCK + (r->next_slot + 1) * EVTX_CHUNK_SIZE;
+		r->size = r->growing->wait_for(r->growing->ctx, want);
+		r->nslots = slots_in(r->size);
+	} else if (r->next_slot < r->nslots) {
+		skip_hole(r);
 	}
-	return false;
-}
-
-bool evtx_reader_load_chunk(struct evtx_reader *r, uint64_t slot, struct evtx_chunk *c)
-{
-	return slot < r->nslots && load_slot(r, slot, c, false);
+	if (r->next_slot >= r->nslots)
+		return false;
+	*slot = r->next_slot++;
+	return true;
 }

@@ -12,18 +12,22 @@ struct xml_writer {
 	unsigned depth;
 	bool tag_open;                 /* "<name attr..." written, ">" not yet */
 	const char *names[MAX_DEPTH];
+	size_t name_lens[MAX_DEPTH];
 	bool children[MAX_DEPTH];
 };
 
 static void indent(struct xml_writer *w, unsigned depth)
 {
-	static const char spaces[] = "                                                                ";
-	sb_addc(w->out, '\n');
-	for (unsigned n = 2 * (depth < MAX_DEPTH ? depth : MAX_DEPTH); n;) {
-		unsigned k = n < sizeof spaces - 1 ? n : (unsigned)sizeof spaces - 1;
-		sb_add(w->out, spaces, k);
-		n -= k;
-	}
+	static const char line[2 * MAX_DEPTH + 2] = "\n                                                                "
+						    "                                                                ";
+	sb_add(w->out, line, 1 + 2 * (depth < MAX_DEPTH ? depth : MAX_DEPTH));
+}
+
+/* Numbers, GUIDs, SIDs, times and hex dumps: nothing in their text needs escaping. */
+static bool renders_xml_safe(enum evtx_type t)
+{
+	unsigned base = t & ~(unsigned)EVTX_ARRAY;
+	return t < EVTX_UTF8 && base >= EVTX_INT8 && base <= EVTX_HEXINT64;
 }
 
 static void finish_tag(struct xml_writer *w)
@@ -51,6 +55,10 @@ static void put_value(struct xml_writer *w, const struct evtx_value *v, bool att
 		return;
 	default: break;
 	}
+	if (renders_xml_safe(v->type)) {
+		evtx_value_render(w->out, v);
+		return;
+	}
 	w->tmp.len = 0;
 	evtx_value_render(&w->tmp, v);
 	if (v->type == EVTX_CDATA && !attribute) {
@@ -71,10 +79,12 @@ static void on_open(void *ctx, const char *name)
 			w->children[w->depth - 1] = true;
 		indent(w, w->depth);
 	}
+	size_t len = strlen(name);
 	sb_addc(w->out, '<');
-	sb_adds(w->out, name);
+	sb_add(w->out, name, len);
 	if (w->depth < MAX_DEPTH) {
 		w->names[w->depth] = name;
+		w->name_lens[w->depth] = len;
 		w->children[w->depth] = false;
 	}
 	w->depth++;
@@ -88,7 +98,7 @@ static void on_attr(void *ctx, const char *name, const struct evtx_value *parts,
 		return;
 	sb_addc(w->out, ' ');
 	sb_adds(w->out, name);
-	sb_adds(w->out, "=\"");
+	sb_add(w->out, "=\"", 2);
 	for (unsigned i = 0; i < n; i++)
 		put_value(w, &parts[i], true);
 	sb_addc(w->out, '"');
@@ -108,14 +118,15 @@ static void on_close(void *ctx)
 		return;
 	w->depth--;
 	if (w->tag_open) {
-		sb_adds(w->out, " />");
+		sb_add(w->out, " />", 3);
 		w->tag_open = false;
 		return;
 	}
 	if (w->depth < MAX_DEPTH && w->children[w->depth])
 		indent(w, w->depth);
-	sb_adds(w->out, "</");
-	sb_adds(w->out, w->depth < MAX_DEPTH ? w->names[w->depth] : "");
+	sb_add(w->out, "</", 2);
+	if (w->depth < MAX_DEPTH)
+		sb_add(w->out, w->names[w->depth], w->name_lens[w->depth]);
 	sb_addc(w->out, '>');
 }
 

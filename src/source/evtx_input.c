@@ -24,6 +24,7 @@ static void on_record(void *ctx, struct evtx_job *job, struct evtx_chunk *c, con
 	bool peeked = sink->wants && evtx_record_peek(c, rec, a, &peek);
 	if (peeked && !sink->wants(sink->ctx, &peek))
 		return;
+	evtx_chunk_verify(c, &job->diag);
 	struct bx_fragment frag;
 	const char *err = NULL;
 	uint32_t err_off = 0;
@@ -61,7 +62,7 @@ static void on_commit(void *ctx, struct evtx_job *job)
 		in->sink->event(in->sink->ctx, job->items[i]);
 }
 
-static const struct evtx_file_ops input_ops = {.record = on_record, .commit = on_commit};
+static const struct evtx_file_ops input_ops = {.record = on_record, .commit = on_commit, .verify_when_used = true};
 
 static bool probe_evtx(const uint8_t *head, size_t n)
 {
