@@ -122,6 +122,13 @@ static void f_close(void *ctx, evt_handle h)
 
 static uint32_t f_error(void *ctx) { return ((struct fake *)ctx)->error; }
 
+static void f_describe(void *ctx, uint32_t error, struct strbuf *out)
+{
+	(void)ctx;
+	if (error == 1326)
+		sb_adds(out, "The user name or password is incorrect");
+}
+
 struct seen {
 	unsigned events;
 	uint64_t last_id;
@@ -144,7 +151,8 @@ static void on_event(void *ctx, const struct event *ev)
 
 static bool run(struct fake *f, struct seen *s, const char *server, struct diag *d, uint32_t batch)
 {
-	struct evt_api api = {f_open, f_query, f_next, f_render, f_close, f_error, f};
+	struct evt_api api = {.open_session = f_open, .query = f_query, .next = f_next, .render = f_render,
+			      .close = f_close, .last_error = f_error, .describe = f_describe, .ctx = f};
 	static const uint32_t ids[] = {411, 4625};
 	struct live_query q = {.event_ids = ids, .nids = 2, .since = INT64_MIN, .until = INT64_MAX, .batch = batch};
 	struct event_sink sink = {.event = on_event, .ctx = s};
@@ -225,6 +233,10 @@ static void errors(void **state)
 	f = (struct fake){.nevents = 20, .fail_next_after = 8};
 	assert_false(run(&f, &s, "ADFS02", &d, 8));
 	assert_int_equal(s.events, 8);               /* what came before the failure is kept */
+	f = (struct fake){.nevents = 5, .fail_session = 1326}; /* no advice of our own: the system's text */
+	assert_false(run(&f, &s, "ADFS03", &d, 8));
+	f = (struct fake){.nevents = 5, .fail_session = 1909}; /* nor text from the system: the number */
+	assert_false(run(&f, &s, "ADFS03", &d, 8));
 	f = (struct fake){.nevents = 3};              /* the next host still works */
 	assert_true(run(&f, &s, "ADFS01", &d, 8));
 	assert_int_equal(s.events, 3);
@@ -233,7 +245,9 @@ static void errors(void **state)
 	assert_non_null(strstr(buf, "channel not found"));
 	assert_non_null(strstr(buf, "host unreachable"));
 	assert_non_null(strstr(buf, "reading stopped"));
-	assert_int_equal(d.errors, 4);
+	assert_non_null(strstr(buf, "cannot connect: Windows error 1326: The user name or password is incorrect\n"));
+	assert_non_null(strstr(buf, "cannot connect: Windows error 1909\n"));
+	assert_int_equal(d.errors, 6);
 }
 
 int main(void)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "badcreds/source.h"
+#include "badcreds/strbuf.h"
 
 typedef void *evt_handle;
 
@@ -23,6 +24,8 @@ struct evt_api {
 	bool (*render)(void *ctx, evt_handle event, uint32_t buffer_bytes, uint16_t *buffer, uint32_t *used);
 	void (*close)(void *ctx, evt_handle h);
 	uint32_t (*last_error)(void *ctx);
+	/* The system's text for an error code (FormatMessage), appended to out; NULL when there is none. */
+	void (*describe)(void *ctx, uint32_t error, struct strbuf *out);
 	void *ctx;
 };
 

@@ -5,6 +5,7 @@
 #include <windows.h>
 #include <winevt.h>
 
+#include "badcreds/evtx_value.h"
 #include "badcreds/live.h"
 
 static evt_handle win_open_session(void *ctx, const uint16_t *server)
@@ -51,10 +52,28 @@ static uint32_t win_last_error(void *ctx)
 	return GetLastError();
 }
 
+/* The message Windows has for the code, in the user's language, from the system or from wevtapi.dll (its own
+ * 15000-range errors), without the trailing full stop and line break. */
+static void win_describe(void *ctx, uint32_t error, struct strbuf *out)
+{
+	(void)ctx;
+	wchar_t text[512];
+	DWORD flags = FORMAT_MESSAGE_IGNORE_INSERTS | FORMAT_MESSAGE_FROM_SYSTEM;
+	HMODULE wevtapi = GetModuleHandleW(L"wevtapi.dll");
+	if (wevtapi)
+		flags |= FORMAT_MESSAGE_FROM_HMODULE;
+	DWORD n = FormatMessageW(flags, wevtapi, error, 0, text, sizeof text / sizeof text[0], NULL);
+	while (n && (text[n - 1] == L'\n' || text[n - 1] == L'\r' || text[n - 1] == L' ' || text[n - 1] == L'.'))
+		n--;
+	utf16_to_utf8(out, (const uint8_t *)text, 2 * (size_t)n);
+}
+
 const struct evt_api *evt_api_windows(void)
 {
-	static const struct evt_api api = {win_open_session, win_query, win_next, win_render, win_close,
-					   win_last_error, NULL};
+	static const struct evt_api api = {
+		.open_session = win_open_session, .query = win_query, .next = win_next, .render = win_render,
+		.close = win_close, .last_error = win_last_error, .describe = win_describe,
+	};
 	return &api;
 }
 #endif

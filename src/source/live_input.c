@@ -90,13 +90,19 @@ static const char *advice(uint32_t error)
 	}
 }
 
-static void report(struct diag *d, const char *what, uint32_t error)
+static void report(const struct evt_api *api, struct diag *d, const char *what, uint32_t error)
 {
 	const char *why = advice(error);
+	struct strbuf text = {0};
+	if (!why && api->describe)
+		api->describe(api->ctx, error, &text);
 	if (why)
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "%s: %s", what, why);
+	else if (text.len)
+		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "%s: Windows error %u: %s", what, error, sb_cstr(&text));
 	else
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "%s: Windows error %u", what, error);
+	sb_free(&text);
 }
 
 /* One rendered event (UTF-16 XML) into the sink. */
@@ -143,7 +149,7 @@ bool live_read(const struct evt_api *api, const char *server, const char *channe
 		to_utf16(server, wserver, sizeof wserver / 2);
 		session = api->open_session(api->ctx, wserver);
 		if (!session) {
-			report(d, "cannot connect", api->last_error(api->ctx));
+			report(api, d, "cannot connect", api->last_error(api->ctx));
 			free(wxpath);
 			return false;
 		}
@@ -153,7 +159,7 @@ bool live_read(const struct evt_api *api, const char *server, const char *channe
 	if (!results) {
 		char what[300];
 		snprintf(what, sizeof what, "cannot read channel %s", channel);
-		report(d, what, api->last_error(api->ctx));
+		report(api, d, what, api->last_error(api->ctx));
 	} else {
 		uint32_t batch = q->batch ? q->batch : 256, got;
 		evt_handle *events = calloc(batch, sizeof *events);
@@ -179,14 +185,14 @@ bool live_read(const struct evt_api *api, const char *server, const char *channe
 				if (rendered)
 					deliver(buf, used, name, sink, &arena, d, st);
 				else
-					report(d, "cannot render an event", api->last_error(api->ctx));
+					report(api, d, "cannot render an event", api->last_error(api->ctx));
 				api->close(api->ctx, events[i]);
 			}
 		}
 		uint32_t end = api->last_error(api->ctx);
 		ok = end == EVT_ERROR_NO_MORE_ITEMS;
 		if (!ok)
-			report(d, "reading stopped", end);
+			report(api, d, "reading stopped", end);
 		free(events);
 		free(buf);
 		arena_free(&arena);
