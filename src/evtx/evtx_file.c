@@ -256,6 +256,7 @@ struct pipeline {
 	unsigned njobs;
 	pthread_mutex_t lock;
 	pthread_cond_t work, done;
+	bool threaded;             /* workers run: job states are guarded by the lock */
 	bool stop;
 	/* the file's state, touched only by the calling thread */
 	struct diag *diag;
@@ -324,39 +325,55 @@ static void job_commit(struct pipeline *p, struct evtx_job *job)
 		progress_update(job->chunks[job->nchunks - 1].file_offset + job->chunks[job->nchunks - 1].len);
 }
 
+/* Job states are shared with the workers: read and written under the lock once workers run. */
+static void lock(struct pipeline *p)
+{
+	if (p->threaded)
+		pthread_mutex_lock(&p->lock);
+}
+
+static void unlock(struct pipeline *p)
+{
+	if (p->threaded)
+		pthread_mutex_unlock(&p->lock);
+}
+
 /* Commits every finished job that is next in order; with `wait`, waits for the next one first. */
-static void commit_ready(struct pipeline *p, bool threaded, bool wait)
+static void commit_ready(struct pipeline *p, bool wait)
 {
 	for (;;) {
 		struct evtx_job *next = NULL;
+		lock(p);
 		for (unsigned i = 0; i < p->njobs; i++)
 			if (p->jobs[i].state->status != JOB_FREE && p->jobs[i].state->seq == p->next_commit)
 				next = &p->jobs[i];
-		if (!next)
+		while (p->threaded && wait && next && next->state->status != JOB_DONE)
+			pthread_cond_wait(&p->done, &p->lock);
+		bool ready = next && next->state->status == JOB_DONE;
+		unlock(p);
+		if (!ready)
 			return;
-		if (threaded) {
-			pthread_mutex_lock(&p->lock);
-			while (next->state->status != JOB_DONE && wait)
-				pthread_cond_wait(&p->done, &p->lock);
-			bool ready = next->state->status == JOB_DONE;
-			pthread_mutex_unlock(&p->lock);
-			if (!ready)
-				return;
-		}
 		job_commit(p, next);
+		lock(p);
 		next->state->status = JOB_FREE;
+		unlock(p);
 		p->next_commit++;
 		wait = false;
 	}
 }
 
-static struct evtx_job *free_job(struct pipeline *p, bool threaded)
+static struct evtx_job *free_job(struct pipeline *p)
 {
 	for (;;) {
-		for (unsigned i = 0; i < p->njobs; i++)
+		struct evtx_job *job = NULL;
+		lock(p);
+		for (unsigned i = 0; i < p->njobs && !job; i++)
 			if (p->jobs[i].state->status == JOB_FREE)
-				return &p->jobs[i];
-		commit_ready(p, threaded, true);
+				job = &p->jobs[i];
+		unlock(p);
+		if (job)
+			return job;
+		commit_ready(p, true);
 	}
 }
 
@@ -373,9 +390,8 @@ bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing
 	if (!evtx_reader_open(&r, fd, name, growing, d))
 		return false;
 	progress_file(name, growing ? 0 : r.size);
-	bool threaded = threads > 1;
 	struct pipeline p = {.reader = &r, .ops = ops, .ctx = ctx, .diag = d, .stats = stats};
-	p.njobs = threaded ? threads + 2 : 1; /* one per worker, one being loaded, one being committed */
+	p.njobs = threads > 1 ? threads + 2 : 1; /* one per worker, one being loaded, one being committed */
 	p.jobs = calloc(p.njobs, sizeof *p.jobs);
 	if (!p.jobs)
 		abort();
@@ -392,18 +408,24 @@ bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing
 	}
 	pthread_t tid[64];
 	unsigned nthreads = 0;
-	if (threaded) {
+	if (threads > 1) {
 		pthread_mutex_init(&p.lock, NULL);
 		pthread_cond_init(&p.work, NULL);
 		pthread_cond_init(&p.done, NULL);
+		p.threaded = true; /* before the first worker looks at a job */
 		for (; nthreads < threads && nthreads < 64; nthreads++)
 			if (pthread_create(&tid[nthreads], NULL, worker, &p) != 0)
 				break;
-		threaded = nthreads > 0;
+		if (nthreads == 0) {
+			p.threaded = false;
+			pthread_mutex_destroy(&p.lock);
+			pthread_cond_destroy(&p.work);
+			pthread_cond_destroy(&p.done);
+		}
 	}
 	uint64_t seq = 0;
 	for (;;) {
-		struct evtx_job *job = free_job(&p, threaded);
+		struct evtx_job *job = free_job(&p);
 		job_reset(job);
 		struct evtx_job_state *s = job->state;
 		while (s->nslots < EVTX_JOB_CHUNKS && evtx_reader_next_slot(&r, &s->slots[s->nslots]))
@@ -411,21 +433,21 @@ bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing
 		if (s->nslots == 0)
 			break;
 		s->seq = seq++;
-		if (!threaded) {
+		if (!p.threaded) {
 			s->status = JOB_DONE;
 			job_run(&p, job);
-			commit_ready(&p, false, false);
+			commit_ready(&p, false);
 			continue;
 		}
 		pthread_mutex_lock(&p.lock);
 		s->status = JOB_QUEUED;
 		pthread_cond_signal(&p.work);
 		pthread_mutex_unlock(&p.lock);
-		commit_ready(&p, true, false);
+		commit_ready(&p, false);
 	}
 	while (p.next_commit < seq)
-		commit_ready(&p, threaded, true);
-	if (threaded) {
+		commit_ready(&p, true);
+	if (p.threaded) {
 		pthread_mutex_lock(&p.lock);
 		p.stop = true;
 		pthread_cond_broadcast(&p.work);
