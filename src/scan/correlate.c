@@ -31,6 +31,7 @@ struct correlator {
 	struct fact **facts;
 	size_t n, cap;
 	struct strmap seen;                 /* event identity -> fact, to count duplicates once */
+	struct strmap strings;              /* the one copy of each text that many facts repeat */
 	unsigned long duplicates;
 	struct request **requests;
 	size_t nreq, capreq;
@@ -55,21 +56,38 @@ struct correlator *correlator_new(void)
 	if (!c)
 		abort();
 	c->seen.arena = &c->arena;
+	c->strings.arena = &c->arena;
 	return c;
 }
 
 unsigned long correlator_duplicates(const struct correlator *c) { return c->duplicates; }
 
-/* A fact kept for correlation: its strings move from the scratch arena into the correlator's. */
+static const char *intern(struct correlator *c, const char *s)
+{
+	const char *copy = strmap_get(&c->strings, s);
+	if (!copy) {
+		copy = arena_copy(&c->arena, s, strlen(s) + 1);
+		strmap_put(&c->strings, s, (void *)copy);
+	}
+	return copy;
+}
+
+/* A fact kept for correlation: its strings move from the scratch arena into the correlator's; the ones that a
+ * farm repeats in every request (server, proxy, endpoint, user agent...) are stored once, which halves the memory
+ * a long spray needs. */
 static struct fact *keep_fact(struct correlator *c, const struct fact *f)
 {
 	struct fact *k = arena_copy(&c->arena, f, sizeof *f);
-	const char **fields[] = {&k->server, &k->activity, &k->instance, &k->user, &k->user_guess, &k->token_type,
-				 &k->text, &k->ips, &k->forwarded, &k->client_ip, &k->proxy, &k->endpoint,
-				 &k->user_agent, &k->client_app, &k->failure_type, &k->failure_reason, &k->caller};
-	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-		if (*fields[i])
-			*fields[i] = arena_copy(&c->arena, *fields[i], strlen(*fields[i]) + 1);
+	const char **own[] = {&k->activity, &k->instance, &k->user, &k->user_guess, &k->text, &k->ips, &k->forwarded,
+			      &k->client_ip};
+	const char **shared[] = {&k->server, &k->token_type, &k->proxy, &k->endpoint, &k->user_agent, &k->client_app,
+				 &k->failure_type, &k->failure_reason, &k->caller};
+	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+		if (*own[i])
+			*own[i] = arena_copy(&c->arena, *own[i], strlen(*own[i]) + 1);
+	for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
+		if (*shared[i])
+			*shared[i] = intern(c, *shared[i]);
 	return k;
 }
 
@@ -93,15 +111,8 @@ void correlator_add(struct correlator *c, const struct event *ev)
 		c->render(&c->text, ev);
 		copy->rendered = arena_copy(&c->arena, sb_cstr(&c->text), c->text.len + 1);
 	}
-	if (f.source) { /* the event's file name lives only as long as its source is being read */
-		snprintf(key, sizeof key, "\x1e%s", f.source);
-		const char *name = strmap_get(&c->seen, key);
-		if (!name) {
-			name = arena_copy(&c->arena, f.source, strlen(f.source) + 1);
-			strmap_put(&c->seen, key, (void *)name);
-		}
-		copy->source = name;
-	}
+	if (f.source) /* the event's file name lives only as long as its source is being read */
+		copy->source = intern(c, f.source);
 	c->facts = vec_grow(c->facts, &c->cap, c->n, sizeof *c->facts);
 	c->facts[c->n++] = copy;
 }
@@ -630,6 +641,7 @@ void correlator_free(struct correlator *c)
 	free(c->dc);
 	free(c->successes);
 	strmap_free(&c->seen);
+	strmap_free(&c->strings);
 	arena_free(&c->arena);
 	arena_free(&c->scratch);
 	free(c);

@@ -1,4 +1,5 @@
-/* arena.c: bump allocator; blocks grow geometrically, reset keeps one block so steady state allocates nothing. */
+/* arena.c: bump allocator; blocks grow geometrically up to a cap, reset keeps one block so steady state allocates
+ * nothing. */
 #include "badcreds/arena.h"
 
 #include <stdint.h>
@@ -12,13 +13,15 @@ struct arena_block {
 	_Alignas(max_align_t) unsigned char data[];
 };
 
-enum { ARENA_MIN_BLOCK = 64 * 1024 };
+/* Blocks double up to 1 MiB, then stay there: a large arena wastes at most the unused end of one block. */
+enum { ARENA_MIN_BLOCK = 64 * 1024, ARENA_MAX_BLOCK = 1024 * 1024 };
 
 void *arena_alloc(struct arena *a, size_t size)
 {
 	size = (size + 7) & ~(size_t)7;
 	if (!a->head || a->head->size - a->used < size) {
-		size_t want = a->head ? a->head->size * 2 : ARENA_MIN_BLOCK;
+		size_t want = !a->head ? ARENA_MIN_BLOCK : a->head->size >= ARENA_MAX_BLOCK ? ARENA_MAX_BLOCK :
+			      a->head->size * 2;
 		if (want < size)
 			want = size;
 		struct arena_block *b = malloc(sizeof *b + want);
