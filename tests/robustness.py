@@ -18,6 +18,9 @@ import tempfile
 CHUNK, HEADER = 65536, 4096
 
 
+last_run = {}  # exit status and stderr of the latest run, for failure messages
+
+
 def run(badcreds, path, fmt='jsonl'):
     p = subprocess.run([badcreds, 'dump', '--format', fmt, '--quiet', path], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, timeout=60, check=False)
@@ -27,6 +30,7 @@ def run(badcreds, path, fmt='jsonl'):
     err = p.stderr.decode('utf-8', 'replace')
     if 'runtime error' in err or 'Sanitizer' in err:
         problems.append('sanitizer report:\n' + err[:2000])
+    last_run.update(status=p.returncode, stderr=err)
     records = []
     if fmt == 'jsonl':
         for line in p.stdout.decode('utf-8').split('\n'):
@@ -61,7 +65,8 @@ def main():
         if keep is not None and fmt == 'jsonl':
             lost = keep - live_offsets(records)
             if lost:
-                problems.append(f'{len(lost)} intact records lost, first at offset {min(lost)}')
+                problems.append(f'{len(lost)} intact records lost, first at offset {min(lost)}; exit status '
+                                f'{last_run["status"]}, stderr:\n{last_run["stderr"][-1500:]}')
         if problems:
             failures += 1
             print(f'FAIL {label}: ' + '; '.join(problems))
