@@ -41,7 +41,7 @@ static void num_field(struct json *j, const char *k, bool present, uint64_t x)
 	if (!present)
 		return;
 	key(j, k);
-	sb_printf(j->out, "%" PRIu64, x);
+	sb_add_u64(j->out, x);
 }
 
 static void event_data(struct json *j, const struct event *ev)
@@ -58,7 +58,7 @@ static void event_data(struct json *j, const struct event *ev)
 			const char *name = ev->data[i].name;
 			unsigned seen = 0; /* a name used twice (4648 has two LogonGuid) keeps both: "LogonGuid#2" */
 			for (uint32_t k = 0; k < i; k++)
-				seen += strcmp(ev->data[k].name, name) == 0;
+				seen += ev->data[k].name[0] == name[0] && strcmp(ev->data[k].name, name) == 0;
 			if (name[0] && !seen) {
 				json_escape(j->out, name, strlen(name));
 			} else if (name[0]) {
@@ -114,7 +114,9 @@ static bool write_jsonl(struct strbuf *out, const struct output_record *r, const
 	num_field(&j, "Opcode", h & EV_HAS_OPCODE, ev->opcode);
 	if (h & EV_HAS_KEYWORDS) {
 		key(&j, "Keywords");
-		sb_printf(out, "\"0x%" PRIx64 "\"", ev->keywords);
+		sb_addc(out, '"');
+		sb_add_hex(out, ev->keywords);
+		sb_addc(out, '"');
 	}
 	str_field(&j, "Channel", &ev->channel);
 	str_field(&j, "Computer", &ev->computer);

@@ -89,25 +89,32 @@ void json_escape(struct strbuf *out, const char *s, size_t n)
 {
 	sb_reserve(out, n + 2);
 	sb_addc(out, '"');
+	size_t start = 0; /* runs that need no escaping are copied whole */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0xe2)
+			continue;
+		bool separator = c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+				 ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9);
+		if (c == 0xe2 && !separator)
+			continue;
+		sb_add(out, s + start, i - start);
 		if (c == '"' || c == '\\') {
 			sb_addc(out, '\\');
 			sb_addc(out, (char)c);
-		} else if (c < 0x20) {
-			switch (c) {
-			case '\n': sb_adds(out, "\\n"); break;
-			case '\r': sb_adds(out, "\\r"); break;
-			case '\t': sb_adds(out, "\\t"); break;
-			default: sb_printf(out, "\\u%04x", c);
-			}
-		} else if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-			   ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9)) {
+		} else if (separator) {
 			sb_printf(out, "\\u%04x", 0x2000 + (unsigned char)s[i + 2] - 0x80); /* U+2028/2029 break lines */
 			i += 2;
 		} else {
-			sb_addc(out, (char)c);
+			switch (c) {
+			case '\n': sb_add(out, "\\n", 2); break;
+			case '\r': sb_add(out, "\\r", 2); break;
+			case '\t': sb_add(out, "\\t", 2); break;
+			default: sb_printf(out, "\\u%04x", c);
+			}
 		}
+		start = i + 1;
 	}
+	sb_add(out, s + start, n - start);
 	sb_addc(out, '"');
 }

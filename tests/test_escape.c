@@ -1,0 +1,90 @@
+/* test_escape.c: the escaping the writers share: JSON strings and XML text/attributes from UTF-8 and UTF-16 (cmocka). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "badcreds/output.h"
+
+static char text[512];
+
+static const char *json(const char *s, size_t n)
+{
+	struct strbuf sb = {0};
+	json_escape(&sb, s, n);
+	snprintf(text, sizeof text, "%s", sb_cstr(&sb));
+	sb_free(&sb);
+	return text;
+}
+
+static const char *xml(const char *s, bool attribute)
+{
+	struct strbuf sb = {0};
+	xml_escape(&sb, s, strlen(s), attribute);
+	snprintf(text, sizeof text, "%s", sb.len ? sb_cstr(&sb) : "");
+	sb_free(&sb);
+	return text;
+}
+
+static const char *xml16(const char *utf8, bool attribute)
+{
+	uint8_t units[256];
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)utf8; *p && n + 2 <= sizeof units; p++) {
+		unsigned c = *p; /* ASCII only: each byte becomes one UTF-16 unit */
+		units[n++] = (uint8_t)c;
+		units[n++] = 0;
+	}
+	struct strbuf sb = {0};
+	xml_escape_utf16(&sb, units, n, attribute);
+	snprintf(text, sizeof text, "%s", sb.len ? sb_cstr(&sb) : "");
+	sb_free(&sb);
+	return text;
+}
+
+static void json_strings(void **state)
+{
+	(void)state;
+	assert_string_equal(json("plain", 5), "\"plain\"");
+	assert_string_equal(json("", 0), "\"\"");
+	assert_string_equal(json("a\"b\\c", 5), "\"a\\\"b\\\\c\"");
+	assert_string_equal(json("l1\nl2\r\tx", 8), "\"l1\\nl2\\r\\tx\"");
+	assert_string_equal(json("\x01\x1f", 2), "\"\\u0001\\u001f\"");
+	assert_string_equal(json("a\0b", 3), "\"a\\u0000b\""); /* NUL inside a value is kept, escaped */
+	/* U+2028 and U+2029 end lines in JavaScript: escaped; other characters starting with 0xE2 stay as they are */
+	assert_string_equal(json("x\xe2\x80\xa8y\xe2\x80\xa9", 8), "\"x\\u2028y\\u2029\"");
+	assert_string_equal(json("\xe2\x82\xac \xe2\x80", 6), "\"\xe2\x82\xac \xe2\x80\""); /* euro; cut sequence */
+	assert_string_equal(json("caf\xc3\xa9", 5), "\"caf\xc3\xa9\"");
+}
+
+static void xml_text(void **state)
+{
+	(void)state;
+	assert_string_equal(xml("a<b>&c", false), "a&lt;b&gt;&amp;c");
+	assert_string_equal(xml("say \"hi\" 'x'", false), "say \"hi\" 'x'"); /* quotes are text outside attributes */
+	assert_string_equal(xml("say \"hi\" 'x'", true), "say &quot;hi&quot; &apos;x&apos;");
+	assert_string_equal(xml("bell\x07", false), "bell&#x7;"); /* not XML 1.0 text: kept visible */
+	assert_string_equal(xml("tab\tnl\n", false), "tab\tnl\n");
+	assert_string_equal(xml16("a<b>&\"c\"", false), "a&lt;b&gt;&amp;\"c\"");
+	assert_string_equal(xml16("a<b>&\"c\"", true), "a&lt;b&gt;&amp;&quot;c&quot;");
+	const uint8_t cut[] = {'o', 0, 'k', 0, 0, 0, 'x', 0}; /* a UTF-16 string ends at its first NUL */
+	struct strbuf sb = {0};
+	xml_escape_utf16(&sb, cut, sizeof cut, false);
+	assert_int_equal(sb.len, 2);
+	assert_memory_equal(sb.data, "ok", 2);
+	sb.len = 0;
+	const uint8_t pair[] = {'<', 0, 0x3d, 0xd8, 0x00, 0xde, '>', 0}; /* U+1F600 between escaped characters */
+	xml_escape_utf16(&sb, pair, sizeof pair, false);
+	assert_string_equal(sb_cstr(&sb), "&lt;\xf0\x9f\x98\x80&gt;");
+	sb_free(&sb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {cmocka_unit_test(json_strings), cmocka_unit_test(xml_text)};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
