@@ -45,6 +45,9 @@ bool evtx_reader_open(struct evtx_reader *r, int fd, const char *name, const str
 		return false;
 	}
 	r->size = growing ? growing->wait_for(growing->ctx, EVTX_FILE_HEADER_BLOCK) : (uint64_t)st.st_size;
+#ifdef POSIX_FADV_SEQUENTIAL
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL); /* a larger read-ahead window: read from disk at its speed */
+#endif
 	uint8_t hdr[128];
 	size_t got = 0;
 	if (!read_at(r->fd, hdr, sizeof hdr, 0, &got) || got < sizeof hdr) {
