@@ -22,7 +22,8 @@ struct fact {
 	const char *user;            /* as typed */
 	const char *user_guess;      /* 411: Data[2] with its message cut off, when Data[3] names no user */
 	const char *token_type;      /* 411 */
-	const char *text;            /* 411: Data[2] and Data[3], for the message tables */
+	enum outcome said;           /* 411: what its message text (Data[2], Data[3]) says, in any known language; read
+				      * when the event arrives so that the text itself need not be kept */
 	const char *ips;             /* address list: 411 Data[4], 1203 IpAddress, 516 Data[2], 403 Data[3], 4625 */
 	const char *forwarded;       /* 1203 ForwardedIpAddress, 501 x-ms-forwarded-client-ip */
 	const char *client_ip;       /* 501 x-ms-client-ip */

@@ -299,7 +299,7 @@ bool fact_from_event(const struct event *ev, struct arena *a, struct fact *f)
 			size_t len = strlen(D(2)) + strlen(D(3)) + 2;
 			char *t = arena_alloc(a, len);
 			snprintf(t, len, "%s\n%s", D(2), D(3));
-			f->text = t;
+			f->said = outcome_from_text(t);
 		}
 		break;
 	case 501:
