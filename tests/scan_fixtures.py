@@ -18,6 +18,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 import zlib
 
 BADCREDS, FIX = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
@@ -212,9 +213,21 @@ def main():
     # dump of an XML export: JSON lines from the event model; event XML needs the Binary XML
     p = run(['dump', '-q', '--format', 'jsonl', f('ADFS-JP.xml')])
     check('dump --format jsonl of an XML export', p.returncode == 0 and len(p.stdout.decode().splitlines()) == 9)
+    lines = [json.loads(l) for l in p.stdout.decode().splitlines()]
     p = run(['dump', '-q', f('ADFS-JP.xml')])
-    check('dump --format xml of an XML export says to use jsonl (exit 1)',
-          p.returncode == 1 and b'--format jsonl' in p.stderr)
+    ns = '{http://schemas.microsoft.com/win/2004/08/events/event}'
+    try:
+        events = ET.fromstring('<all>' + p.stdout.decode() + '</all>').findall(ns + 'Event')
+    except ET.ParseError as e:
+        events = []
+        print('not XML:', e)
+    check('dump --format xml of an XML export writes its events back as XML',
+          p.returncode == 0 and [(int(e.find(f'{ns}System/{ns}EventID').text),
+                                  int(e.find(f'{ns}System/{ns}EventRecordID').text)) for e in events] ==
+          [(l['EventID'], l['EventRecordID']) for l in lines] and
+          all(len(e.findall(f'{ns}EventData/{ns}Data')) == len(l['EventData']) for e, l in zip(events, lines)))
+    saved = run(['dump', '-q', f('ADFS-JP-saved.xml')])
+    check('... the same from Event Viewer\'s "Save as XML"', saved.returncode == 0 and saved.stdout == p.stdout)
     # columns and formats
     p = run(['scan', '-q', '-o', '-', '--columns', 'compat', f('ADFS-JP.xml')])
     check('compat columns', p.stdout.decode().splitlines()[0] == '"UserPrincipalName","IP Address","Time"')

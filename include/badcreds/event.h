@@ -51,6 +51,8 @@ struct event {
 	bool damaged;                /* its record's trailing size copy was wrong: values may be incomplete */
 	const char *source;          /* file name */
 	uint64_t file_offset;        /* of the record */
+	const void *xml_element;     /* XML sources: the <Event> element it came from (a libxml2 xmlNode, valid while
+				      * the event is), so that dump can write it back; NULL for EVTX records */
 };
 
 /* Fills ev from a compiled record (values point into the chunk and `arena`). */

@@ -46,7 +46,6 @@ struct dump {
 	struct diag diag;
 	unsigned long records, recovered;
 	struct strbuf out;           /* events of XML sources, written as JSON lines */
-	bool xml_source_noted;
 	bool write_failed;
 };
 
@@ -69,23 +68,22 @@ static void commit(void *ctx, struct evtx_job *job)
 	d->recovered += job->recovered;
 }
 
-/* Events of XML exports (no Binary XML behind them): JSON lines only. */
+/* Events of XML exports and live channels (no Binary XML behind them): the event model as JSON lines, or their
+ * element written back as XML. */
 static void xml_source_event(void *ctx, const struct event *ev)
 {
 	struct dump *d = ctx;
 	if ((d->ids.n && !((ev->has & EV_HAS_EVENT_ID) && id_list_has(&d->ids, ev->event_id))) ||
 	    (d->provider && !provider_is(&ev->provider_name, d->provider)) || d->only_recovered)
 		return;
-	if (!d->format->needs_event) {
-		if (!d->xml_source_noted)
-			diag_report(&d->diag, DIAG_ERROR, DIAG_NO_OFFSET, "XML exports are dumped with --format jsonl");
-		d->xml_source_noted = true;
-		return;
-	}
-	const char *err;
-	struct output_record r = {.event = ev};
 	d->out.len = 0;
-	d->format->write(&d->out, &r, &err);
+	if (d->format->needs_event) {
+		const char *err;
+		struct output_record r = {.event = ev};
+		d->format->write(&d->out, &r, &err);
+	} else if (ev->xml_element) {
+		xml_write_element(&d->out, ev->xml_element);
+	}
 	if (fwrite(d->out.data, 1, d->out.len, stdout) != d->out.len)
 		d->write_failed = true;
 	d->records++;

@@ -1,8 +1,10 @@
 /* xml_writer.c: Windows-style event XML, written by walking the record's Binary XML (the whole document, including
- * UserData and RenderingInfo). Two-space indentation; elements with only text stay on one line. */
+ * UserData and RenderingInfo). Two-space indentation; elements with only text stay on one line. Events of XML
+ * sources (exports, live channels) are written back from their parsed element. */
 #include "badcreds/output.h"
 
 #include <inttypes.h>
+#include <libxml/tree.h>
 
 enum { MAX_DEPTH = 64 };
 
@@ -160,6 +162,18 @@ static bool write_xml(struct strbuf *out, const struct output_record *r, const c
 	sb_addc(out, '\n');
 	sb_free(&w.tmp);
 	return ok;
+}
+
+void xml_write_element(struct strbuf *out, const void *element)
+{
+	xmlNodePtr node = (xmlNodePtr)element;
+	xmlBufferPtr buf = xmlBufferCreate();
+	if (!buf)
+		return;
+	xmlNodeDump(buf, node->doc, node, 0, 1);
+	sb_add(out, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
+	sb_addc(out, '\n');
+	xmlBufferFree(buf);
 }
 
 const struct output_format output_xml = {

@@ -123,6 +123,7 @@ static void deliver(const uint16_t *xml, uint32_t bytes, const char *name, const
 	struct event ev;
 	event_from_xml(&ev, xmlDocGetRootElement(doc), arena);
 	ev.source = name;
+	ev.xml_element = xmlDocGetRootElement(doc);
 	st->records++;
 	struct evtx_peek peek;
 	event_peek(&ev, &peek);

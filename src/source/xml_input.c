@@ -225,6 +225,7 @@ static void read_xml(int fd, const char *name, const struct source_options *opt,
 			struct event ev;
 			event_from_xml(&ev, node, &arena);
 			ev.source = name;
+			ev.xml_element = node;
 			errs.events++;
 			st->records++;
 			struct evtx_peek peek;
