@@ -51,6 +51,7 @@ static void json_strings(void **state)
 	(void)state;
 	assert_string_equal(json("plain", 5), "\"plain\"");
 	assert_string_equal(json("", 0), "\"\"");
+	assert_string_equal(json(NULL, 0), "\"\""); /* an empty value has no text at all */
 	assert_string_equal(json("a\"b\\c", 5), "\"a\\\"b\\\\c\"");
 	assert_string_equal(json("l1\nl2\r\tx", 8), "\"l1\\nl2\\r\\tx\"");
 	assert_string_equal(json("\x01\x1f", 2), "\"\\u0001\\u001f\"");

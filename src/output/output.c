@@ -87,6 +87,10 @@ void xml_escape_utf16(struct strbuf *out, const uint8_t *p, size_t nbytes, bool 
 
 void json_escape(struct strbuf *out, const char *s, size_t n)
 {
+	if (n == 0) {
+		sb_add(out, "\"\"", 2); /* s may be NULL then */
+		return;
+	}
 	sb_reserve(out, n + 2);
 	sb_addc(out, '"');
 	size_t start = 0; /* runs that need no escaping are copied whole */
