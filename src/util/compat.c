@@ -12,13 +12,22 @@
 #include <sys/stat.h>
 #include <windows.h>
 
+/* Worker threads read chunks of one file at once. Windows serialises the reads of a handle opened for synchronous
+ * I/O (ours are) anyway; taking that turn here as well keeps the reads independent of how an emulation such as
+ * wine handles several at once on such a handle. */
+static SRWLOCK read_lock = SRWLOCK_INIT;
+
 long bc_pread(int fd, void *buf, size_t n, uint64_t off)
 {
 	HANDLE h = (HANDLE)_get_osfhandle(fd);
 	OVERLAPPED ov = {.Offset = (DWORD)off, .OffsetHigh = (DWORD)(off >> 32)};
 	DWORD got = 0;
-	if (!ReadFile(h, buf, (DWORD)n, &got, &ov)) {
-		if (GetLastError() == ERROR_HANDLE_EOF)
+	AcquireSRWLockExclusive(&read_lock);
+	BOOL ok = ReadFile(h, buf, (DWORD)n, &got, &ov);
+	DWORD error = ok ? 0 : GetLastError();
+	ReleaseSRWLockExclusive(&read_lock);
+	if (!ok) {
+		if (error == ERROR_HANDLE_EOF)
 			return 0;
 		errno = EIO; /* callers retry on a stale EINTR */
 		return -1;
