@@ -3,6 +3,7 @@
 #define BADCREDS_STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "badcreds/arena.h"
 
@@ -16,5 +17,6 @@ struct strmap {
 void *strmap_get(const struct strmap *m, const char *key);
 void strmap_put(struct strmap *m, const char *key, void *value); /* replaces an existing value */
 void strmap_free(struct strmap *m);
+uint64_t str_hash(const char *s); /* FNV-1a, the map's own hash, for other tables keyed partly by a string */
 
 #endif

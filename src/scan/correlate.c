@@ -74,8 +74,7 @@ static const char *intern(struct correlator *c, const char *s)
 }
 
 /* A fact kept for correlation: its strings move from the scratch arena into the correlator's; the ones that a
- * farm repeats in every request (server, proxy, endpoint, user agent...) are stored once, which halves the memory
- * a long spray needs. */
+ * farm repeats in every request (server, proxy, endpoint, user agent...) are stored once. */
 static struct fact *keep_fact(struct correlator *c, const struct fact *f)
 {
 	struct fact *k = arena_copy(&c->arena, f, sizeof *f);
@@ -101,9 +100,7 @@ static bool same_event(const struct fact *x, const struct fact *y)
 
 static size_t event_hash(const struct fact *f)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (const char *p = f->server ? f->server : ""; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	uint64_t h = str_hash(f->server ? f->server : "");
 	h = (h ^ f->event_id) * 1099511628211ULL;
 	h = (h ^ f->record_id) * 1099511628211ULL;
 	h = (h ^ (uint64_t)f->time) * 1099511628211ULL;

@@ -11,7 +11,7 @@ struct strmap_entry {
 	struct strmap_entry *next;
 };
 
-static uint64_t hash(const char *s)
+uint64_t str_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
 	for (; *s; s++)
@@ -23,7 +23,7 @@ void *strmap_get(const struct strmap *m, const char *key)
 {
 	if (!m->cap)
 		return NULL;
-	for (struct strmap_entry *e = m->slots[hash(key) & (m->cap - 1)]; e; e = e->next)
+	for (struct strmap_entry *e = m->slots[str_hash(key) & (m->cap - 1)]; e; e = e->next)
 		if (strcmp(e->key, key) == 0)
 			return e->value;
 	return NULL;
@@ -38,7 +38,7 @@ static void grow(struct strmap *m)
 	for (size_t i = 0; i < m->cap; i++)
 		for (struct strmap_entry *e = m->slots[i], *next; e; e = next) {
 			next = e->next;
-			size_t k = hash(e->key) & (cap - 1);
+			size_t k = str_hash(e->key) & (cap - 1);
 			e->next = slots[k];
 			slots[k] = e;
 		}
@@ -51,7 +51,7 @@ void strmap_put(struct strmap *m, const char *key, void *value)
 {
 	if (m->n >= m->cap)
 		grow(m);
-	size_t k = hash(key) & (m->cap - 1);
+	size_t k = str_hash(key) & (m->cap - 1);
 	for (struct strmap_entry *e = m->slots[k]; e; e = e->next)
 		if (strcmp(e->key, key) == 0) {
 			e->value = value;
