@@ -33,6 +33,9 @@ const struct output_format *output_find(const char *name);
 void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute);
 void xml_escape_utf16(struct strbuf *out, const uint8_t *utf16, size_t nbytes, bool attribute); /* to UTF-8 */
 void json_escape(struct strbuf *out, const char *s, size_t n);
+/* One CSV cell (quoted by libcsv): formulas neutralised with a leading apostrophe; with `visible` (a report shown on
+ * a terminal) control characters shown as text_visible does. */
+void csv_cell(struct strbuf *row, const char *text, size_t n, bool visible);
 /* An event of an XML source (event.xml_element) written back as libxml2 serialises it, indented, one line after. */
 void xml_write_element(struct strbuf *out, const void *element);
 

@@ -16,6 +16,8 @@ struct out_file;
 struct out_file *out_open(const char *pattern, time_t now, char *err, size_t errlen);
 bool out_write(struct out_file *o, const void *data, size_t len);
 const char *out_name(const struct out_file *o);
+/* Whether the output is a terminal: CSV cells then show control characters visibly (JSON escapes them anyway). */
+bool out_is_terminal(const struct out_file *o);
 bool out_commit(struct out_file *o, char *err, size_t errlen); /* frees o */
 void out_abort(struct out_file *o);                             /* removes the temporary file, frees o */
 

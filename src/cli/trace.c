@@ -7,6 +7,7 @@
 
 #include "badcreds/output.h"
 #include "badcreds/report.h"
+#include "badcreds/text.h"
 #include "selection.h"
 
 enum { OPT_OUTPUT = 'o', OPT_FORMAT = 'f', OPT_ACTIVITY = 256, OPT_INSTANCE };
@@ -60,28 +61,41 @@ static bool same_id(const char *given, const char *id)
 	return strlen(id) == n && strncasecmp(given, id, n) == 0;
 }
 
+/* One event as text: every value from the log made visible; a value of several lines stays indented under its
+ * name (CR LF and LF end lines; any other control character is shown). */
 static void render_text(struct strbuf *out, const struct event *ev)
 {
 	sb_adds(out, "  ");
 	format_time(out, ev->time_created, false);
 	struct strbuf v = {0};
 	evtx_value_render(&v, &ev->provider_name);
-	sb_printf(out, "  %u  %s  record %llu", ev->event_id, sb_cstr(&v), (unsigned long long)ev->record_id);
-	if (ev->source)
-		sb_printf(out, "  %s", ev->source);
+	sb_printf(out, "  %u  ", ev->event_id);
+	text_visible(out, v.data ? v.data : "", v.len);
+	sb_printf(out, "  record %llu", (unsigned long long)ev->record_id);
+	if (ev->source) {
+		sb_adds(out, "  ");
+		text_visible_str(out, ev->source);
+	}
 	sb_addc(out, '\n');
 	for (uint32_t i = 0; i < ev->ndata; i++) {
 		v.len = 0;
 		evtx_value_render(&v, &ev->data[i].value);
+		sb_adds(out, "      ");
 		if (ev->data[i].name[0])
-			sb_printf(out, "      %s: ", ev->data[i].name);
+			text_visible_str(out, ev->data[i].name);
 		else
-			sb_printf(out, "      Data[%u]: ", i);
-		for (size_t k = 0; k < v.len; k++) /* a value of several lines stays indented under its name */
-			if (v.data[k] == '\n')
+			sb_printf(out, "Data[%u]", i);
+		sb_adds(out, ": ");
+		for (size_t k = 0; k < v.len;) {
+			const char *line = v.data + k, *nl = memchr(line, '\n', v.len - k);
+			size_t n = nl ? (size_t)(nl - line) : v.len - k;
+			k += n + (nl != NULL);
+			if (nl && n && line[n - 1] == '\r')
+				n--;
+			text_visible(out, line, n);
+			if (nl && k < v.len)
 				sb_adds(out, "\n        ");
-			else if (v.data[k] != '\r')
-				sb_addc(out, v.data[k]);
+		}
 		sb_addc(out, '\n');
 	}
 	sb_free(&v);
@@ -115,11 +129,18 @@ static bool write_trace(struct out_file *o, void *ctx)
 		j->matched++;
 		sb.len = 0;
 		if (!j->t->jsonl) {
-			sb_printf(&sb, "%sRequest on %s at ", j->matched > 1 ? "\n" : "", a->server);
+			sb_adds(&sb, j->matched > 1 ? "\nRequest on " : "Request on ");
+			text_visible_str(&sb, a->server);
+			sb_adds(&sb, " at ");
 			format_time(&sb, a->time, false);
-			sb_printf(&sb, ": %s from %s (%s), %s\n  activity %s, instance %s\n", a->user, *a->ip ? a->ip : "-",
-				  *a->ip_class ? a->ip_class : "unknown", outcome_name(a->outcome),
-				  a->activity && *a->activity ? a->activity : "(zero)", a->instance ? a->instance : "-");
+			sb_adds(&sb, ": ");
+			text_visible_str(&sb, a->user);
+			sb_printf(&sb, " from %s (%s), %s\n  activity ", *a->ip ? a->ip : "-",
+				  *a->ip_class ? a->ip_class : "unknown", outcome_name(a->outcome));
+			text_visible_str(&sb, a->activity && *a->activity ? a->activity : "(zero)");
+			sb_adds(&sb, ", instance ");
+			text_visible_str(&sb, a->instance ? a->instance : "-");
+			sb_addc(&sb, '\n');
 		}
 		for (size_t k = 0; k < a->nfacts; k++) {
 			const char *text = a->facts[k]->rendered ? a->facts[k]->rendered : "";

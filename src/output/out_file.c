@@ -1,11 +1,15 @@
-/* out_file.c: report files that are never half-written: a temporary file in the target directory, fsync, rename.
- * Devices and pipes (/dev/null, FIFOs) are written in place. Names may hold strftime patterns for scheduled
- * tasks; ".gz" names are compressed with zlib. */
+/* out_file.c: report files that are never half-written and never written where they should not be. A report is
+ * written to a temporary file beside its name, made durable and renamed over it, so the old report stays until a
+ * complete one replaces it (also when the run is interrupted: the temporary file is removed on SIGINT, SIGTERM and
+ * SIGHUP). A symbolic link at the name is replaced, never followed. Character devices (/dev/null) and pipes with a
+ * reader are written in place; block devices, directories, sockets and pipes nobody reads are refused. Names may
+ * hold strftime patterns for scheduled tasks (not %n or %t); ".gz" names are compressed with zlib. */
 #include "badcreds/report.h"
 #include "badcreds/compat.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,61 +17,236 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#ifndef O_NOFOLLOW
+#define O_NOFOLLOW 0
+#endif
+#ifndef O_NOCTTY
+#define O_NOCTTY 0
+#endif
+#ifndef O_NONBLOCK
+#define O_NONBLOCK 0
+#endif
+
+enum out_kind { OUT_FD, OUT_STREAM, OUT_REPLACE };
+
 struct out_file {
 	char path[4096];
 	char tmp[4096 + 16];
 	int fd;
 	gzFile gz;
-	bool is_stdout;
-	bool in_place;          /* not a regular file: no temporary file, no rename */
+	enum out_kind kind;     /* an inherited descriptor (stdout), a device or pipe opened here, or a new file */
+	bool terminal;
+	int cleanup_slot;       /* OUT_REPLACE: where the temporary file is registered for removal on a signal */
 };
+
+/* Temporary files to remove if a signal ends the run (a few outputs at most are open at once). */
+enum { MAX_TEMPS = 4 };
+static char temps[MAX_TEMPS][4096 + 16];
+static volatile sig_atomic_t temp_used[MAX_TEMPS];
+
+static void on_signal(int sig)
+{
+	for (int i = 0; i < MAX_TEMPS; i++)
+		if (temp_used[i])
+			unlink(temps[i]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static int register_temp(const char *path)
+{
+	static bool handlers;
+	if (!handlers) {
+		handlers = true;
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+#ifdef SIGHUP
+		signal(SIGHUP, on_signal);
+#endif
+	}
+	for (int i = 0; i < MAX_TEMPS; i++)
+		if (!temp_used[i]) {
+			snprintf(temps[i], sizeof temps[i], "%s", path);
+			temp_used[i] = 1;
+			return i;
+		}
+	return -1;
+}
+
+static void unregister_temp(int slot)
+{
+	if (slot >= 0)
+		temp_used[slot] = 0;
+}
+
+/* Expands strftime patterns; %n and %t (line break, tab) and control characters are refused in file names. */
+static bool expand_name(const char *pattern, time_t now, char *out, size_t outlen, char *err, size_t errlen)
+{
+	for (const char *p = pattern; *p; p++) {
+		if (*p != '%')
+			continue;
+		const char *conv = p + 1;
+		if (*conv == 'E' || *conv == 'O')
+			conv++;
+		if (*conv == 'n' || *conv == 't') {
+			snprintf(err, errlen, "output name '%s': %%%c would put a %s in the file name", pattern, *conv,
+				 *conv == 'n' ? "line break" : "tab");
+			return false;
+		}
+		if (*conv)
+			p = conv;
+	}
+	if (!strchr(pattern, '%')) {
+		if (strlen(pattern) >= outlen) {
+			snprintf(err, errlen, "output name too long");
+			return false;
+		}
+		snprintf(out, outlen, "%s", pattern);
+	} else {
+		struct tm tm;
+		bc_localtime(now, &tm);
+		if (strftime(out, outlen, pattern, &tm) == 0) {
+			snprintf(err, errlen, "output name '%s' expands to nothing", pattern);
+			return false;
+		}
+	}
+	for (const unsigned char *c = (const unsigned char *)out; *c; c++)
+		if (*c < 0x20 || *c == 0x7f) {
+			snprintf(err, errlen, "output name holds a control character");
+			return false;
+		}
+	return true;
+}
+
+/* /dev/stdout, /dev/fd/N and /proc/self/fd/N name a descriptor badcreds already has: it is used, not reopened. */
+static int inherited_fd(const char *path)
+{
+	if (!strcmp(path, "/dev/stdout"))
+		return STDOUT_FILENO;
+	if (!strcmp(path, "/dev/stderr"))
+		return STDERR_FILENO;
+	const char *n = !strncmp(path, "/dev/fd/", 8) ? path + 8 : !strncmp(path, "/proc/self/fd/", 14) ? path + 14 : NULL;
+	if (!n || *n < '0' || *n > '9')
+		return -1;
+	char *end;
+	long fd = strtol(n, &end, 10);
+	return *end || fd > 1024 ? -1 : (int)fd;
+}
+
+/* Opens a device or a pipe in place; a pipe without a reader is refused rather than waited for. */
+static bool open_stream(struct out_file *o, bool fifo, char *err, size_t errlen)
+{
+	o->fd = open(o->path, O_WRONLY | O_NOCTTY | O_NOFOLLOW | O_BINARY | (fifo ? O_NONBLOCK : 0));
+	if (o->fd < 0) {
+		if (fifo && errno == ENXIO)
+			snprintf(err, errlen, "%s is a pipe that no program is reading: not waiting for one", o->path);
+		else
+			snprintf(err, errlen, "cannot open %s: %s", o->path, strerror(errno));
+		return false;
+	}
+	struct stat st;
+	if (fstat(o->fd, &st) != 0 || !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+		snprintf(err, errlen, "%s changed while it was being opened: not writing there", o->path);
+		close(o->fd);
+		return false;
+	}
+#ifndef _WIN32
+	if (fifo)
+		fcntl(o->fd, F_SETFL, fcntl(o->fd, F_GETFL) & ~O_NONBLOCK);
+#endif
+	o->kind = OUT_STREAM;
+	o->terminal = isatty(o->fd);
+	return true;
+}
+
+/* A new file beside the name, renamed over it at the end; it gets the old report's mode (and owner, when run as
+ * root), or for a new report the mode the umask allows. */
+static bool open_replacement(struct out_file *o, const struct stat *old, char *err, size_t errlen)
+{
+	const char *slash = strrchr(o->path, '/');
+#ifdef _WIN32
+	const char *bslash = strrchr(o->path, '\\');
+	if (bslash && (!slash || bslash > slash))
+		slash = bslash;
+#endif
+	int dir = slash ? (int)(slash - o->path + 1) : 0;
+	snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.XXXXXX", dir, o->path, o->path + dir);
+	o->fd = mkstemp(o->tmp);
+	if (o->fd < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", o->path, strerror(errno));
+		return false;
+	}
+	o->kind = OUT_REPLACE;
+	o->cleanup_slot = register_temp(o->tmp);
+#ifndef _WIN32
+	if (old) {
+		if (geteuid() == 0 && fchown(o->fd, old->st_uid, old->st_gid) != 0) {
+			/* the report stays root's; its mode is still the old one */
+		}
+		fchmod(o->fd, old->st_mode & 0777);
+	} else {
+		mode_t mask = umask(0);
+		umask(mask);
+		fchmod(o->fd, 0666 & ~mask);
+	}
+#else
+	(void)old;
+#endif
+	return true;
+}
 
 struct out_file *out_open(const char *pattern, time_t now, char *err, size_t errlen)
 {
 	struct out_file *o = calloc(1, sizeof *o);
 	if (!o)
 		abort();
+	o->cleanup_slot = -1;
 	if (strcmp(pattern, "-") == 0) {
-		o->is_stdout = true;
+		o->kind = OUT_FD;
 		o->fd = STDOUT_FILENO;
+		o->terminal = isatty(o->fd);
 		snprintf(o->path, sizeof o->path, "(stdout)");
 		return o;
 	}
-	struct tm tm;
-	bc_localtime(now, &tm);
-	if (!strchr(pattern, '%'))
-		snprintf(o->path, sizeof o->path, "%s", pattern);
-	else if (strftime(o->path, sizeof o->path, pattern, &tm) == 0) {
-		snprintf(err, errlen, "output name '%s' expands to nothing", pattern);
+	if (!expand_name(pattern, now, o->path, sizeof o->path, err, errlen)) {
 		free(o);
 		return NULL;
 	}
+	bool ok;
 	struct stat st;
-	if (stat(o->path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		/* a device or pipe (/dev/null, a FIFO): written in place; renaming over it would replace it */
-		o->fd = open(o->path, O_WRONLY);
-		if (o->fd < 0) {
-			snprintf(err, errlen, "cannot open %s: %s", o->path, strerror(errno));
-			free(o);
-			return NULL;
-		}
-		o->in_place = true;
-		return o;
+	int fd = inherited_fd(o->path);
+#ifdef _WIN32
+	int found = stat(o->path, &st);
+#else
+	int found = lstat(o->path, &st);
+#endif
+	if (fd >= 0) {
+		o->kind = OUT_FD;
+		o->fd = fd;
+		o->terminal = isatty(fd);
+		ok = true;
+	} else if (found != 0) {
+		ok = errno == ENOENT ? open_replacement(o, NULL, err, errlen)
+				     : (snprintf(err, errlen, "cannot write %s: %s", o->path, strerror(errno)), false);
+	} else if (S_ISREG(st.st_mode)) {
+		ok = open_replacement(o, &st, err, errlen);
+#ifdef S_ISLNK
+	} else if (S_ISLNK(st.st_mode)) {
+		ok = open_replacement(o, NULL, err, errlen); /* the link itself is replaced; its target is left alone */
+#endif
+	} else if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
+		ok = open_stream(o, S_ISFIFO(st.st_mode), err, errlen);
+	} else {
+		snprintf(err, errlen, "%s is %s: not writing a report there", o->path,
+			 S_ISDIR(st.st_mode) ? "a directory" : S_ISBLK(st.st_mode) ? "a block device" : "not a regular file");
+		ok = false;
 	}
-	const char *slash = strrchr(o->path, '/');
-	int dir = slash ? (int)(slash - o->path + 1) : 0;
-	snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.XXXXXX", dir, o->path, o->path + dir);
-	o->fd = mkstemp(o->tmp);
-	if (o->fd < 0) {
-		snprintf(err, errlen, "cannot create %s: %s", o->path, strerror(errno));
+	if (!ok) {
 		free(o);
 		return NULL;
 	}
-#ifndef _WIN32
-	fchmod(o->fd, 0644); /* mkstemp's 0600 would hide the report from the group */
-#endif
 	size_t n = strlen(o->path);
-	if (n > 3 && strcmp(o->path + n - 3, ".gz") == 0) {
+	if (n > 3 && strcmp(o->path + n - 3, ".gz") == 0 && o->kind == OUT_REPLACE) {
 		o->gz = gzdopen(dup(o->fd), "wb");
 		if (!o->gz) {
 			snprintf(err, errlen, "cannot start gzip output");
@@ -79,6 +258,8 @@ struct out_file *out_open(const char *pattern, time_t now, char *err, size_t err
 }
 
 const char *out_name(const struct out_file *o) { return o->path; }
+
+bool out_is_terminal(const struct out_file *o) { return o->terminal; }
 
 bool out_write(struct out_file *o, const void *data, size_t len)
 {
@@ -99,27 +280,30 @@ bool out_write(struct out_file *o, const void *data, size_t len)
 
 void out_abort(struct out_file *o)
 {
-	if (o->in_place) {
+	if (o->kind == OUT_STREAM) {
 		close(o->fd);
-	} else if (!o->is_stdout) {
+	} else if (o->kind == OUT_REPLACE) {
 		if (o->gz)
 			gzclose(o->gz);
 		close(o->fd);
 		unlink(o->tmp);
+		unregister_temp(o->cleanup_slot);
 	}
 	free(o);
 }
 
 bool out_commit(struct out_file *o, char *err, size_t errlen)
 {
-	if (o->is_stdout) {
+	bool ok = true;
+	if (o->kind == OUT_FD) {
 		free(o);
 		return true;
 	}
-	if (o->in_place) {
-		bool ok = close(o->fd) == 0;
-		if (!ok)
+	if (o->kind == OUT_STREAM) {
+		if (close(o->fd) != 0) {
 			snprintf(err, errlen, "cannot write %s: %s", o->path, strerror(errno));
+			ok = false;
+		}
 		free(o);
 		return ok;
 	}
@@ -130,14 +314,15 @@ bool out_commit(struct out_file *o, char *err, size_t errlen)
 		return false;
 	}
 	o->gz = NULL;
-	if (bc_sync(o->fd) != 0 || close(o->fd) != 0 || bc_replace(o->tmp, o->path) != 0) {
+	int synced = bc_sync(o->fd), closed = close(o->fd);
+	if (synced != 0 || closed != 0 || bc_replace(o->tmp, o->path) != 0) {
 		snprintf(err, errlen, "cannot write %s: %s", o->path, strerror(errno));
 		unlink(o->tmp);
-		free(o);
-		return false;
+		ok = false;
 	}
+	unregister_temp(o->cleanup_slot);
 	free(o);
-	return true;
+	return ok;
 }
 
 bool out_produce(const char *pattern, bool (*write)(struct out_file *o, void *ctx), void *ctx, char *name,

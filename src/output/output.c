@@ -14,12 +14,15 @@ const struct output_format *output_find(const char *name)
 	return NULL;
 }
 
-/* Bytes that need escaping in XML text (1) and, in addition, in attribute values (2). */
+/* Bytes that need escaping in XML text (1) and, in addition, in attribute values (2): markup, the C0 controls XML
+ * 1.0 cannot carry, the lead byte of U+FFFE / U+FFFF (not XML characters either), and in attributes quotes and the
+ * white space a parser would turn into spaces there. */
 static const uint8_t xml_special[256] = {
 	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1, [0x08] = 1,
-	[0x0b] = 1, [0x0c] = 1, [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
-	[0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1,
-	[0x1e] = 1, [0x1f] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 2, ['\''] = 2,
+	[0x09] = 2, [0x0a] = 2, [0x0b] = 1, [0x0c] = 1, [0x0d] = 2, [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1,
+	[0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1,
+	[0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 2,
+	['\''] = 2, [0xef] = 1,
 };
 
 void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute)
@@ -32,6 +35,8 @@ void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute)
 		unsigned char c = (unsigned char)s[i];
 		if (!(xml_special[c] & mask))
 			continue;
+		if (c == 0xef && !(i + 2 < n && (unsigned char)s[i + 1] == 0xbf && (unsigned char)s[i + 2] >= 0xbe))
+			continue; /* any other character starting with 0xEF */
 		sb_add(out, s + start, i - start);
 		start = i + 1;
 		switch (c) {
@@ -40,7 +45,19 @@ void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute)
 		case '>': sb_add(out, "&gt;", 4); break;
 		case '"': sb_add(out, "&quot;", 6); break;
 		case '\'': sb_add(out, "&apos;", 6); break;
-		default: sb_printf(out, "&#x%X;", c); break; /* not XML 1.0 text: kept visible rather than dropped */
+		case '\t': sb_add(out, "&#9;", 4); break;
+		case '\n': sb_add(out, "&#10;", 5); break;
+		case '\r': sb_add(out, "&#13;", 5); break;
+		case 0xef: /* U+FFFE, U+FFFF */
+			sb_add(out, "\xef\xbf\xbd", 3);
+			start = i + 3;
+			i += 2;
+			break;
+		default: /* C0 control: its Control Picture (ESC -> U+241B), so that the document stays well-formed */
+			sb_addc(out, (char)0xe2);
+			sb_addc(out, (char)(0x90 + (c >> 6)));
+			sb_addc(out, (char)(0x80 | (c & 0x3f)));
+			break;
 		}
 	}
 	sb_add(out, s + start, n - start);
@@ -96,11 +113,12 @@ void json_escape(struct strbuf *out, const char *s, size_t n)
 	size_t start = 0; /* runs that need no escaping are copied whole */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && c != 0xe2)
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0xe2 && c != 0xc2)
 			continue;
 		bool separator = c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
 				 ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9);
-		if (c == 0xe2 && !separator)
+		bool c1 = c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9f;
+		if ((c == 0xe2 && !separator) || (c == 0xc2 && !c1))
 			continue;
 		sb_add(out, s + start, i - start);
 		if (c == '"' || c == '\\') {
@@ -109,6 +127,9 @@ void json_escape(struct strbuf *out, const char *s, size_t n)
 		} else if (separator) {
 			sb_printf(out, "\\u%04x", 0x2000 + (unsigned char)s[i + 2] - 0x80); /* U+2028/2029 break lines */
 			i += 2;
+		} else if (c1) { /* C1 controls: a terminal may act on them (U+009B is CSI) */
+			sb_printf(out, "\\u%04x", (unsigned char)s[i + 1]);
+			i += 1;
 		} else {
 			switch (c) {
 			case '\n': sb_add(out, "\\n", 2); break;

@@ -1,9 +1,9 @@
 /* report.c: the attempts report. One table of columns drives the CSV (quoted by libcsv) and the JSON lines; the
- * first three CSV columns are those of Microsoft's ADFSBadCredsSearch.ps1. Text that a spreadsheet would run as a
- * formula (starting with = + - @ tab or CR) gets a leading apostrophe. */
-#include <csv.h>
+ * first three CSV columns are those of Microsoft's ADFSBadCredsSearch.ps1; cells are written by csv_cell (formula
+ * guard). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -107,24 +107,10 @@ void format_time(struct strbuf *out, int64_t ticks, bool local)
 		  labs(offset) % 3600 / 60);
 }
 
-/* A cell that Excel, LibreOffice or Sheets would evaluate is turned into text. */
-static void csv_cell(struct strbuf *row, const char *text, size_t n)
-{
-	char first = n ? text[0] : 0;
-	bool formula = first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r';
-	struct strbuf cell = {0};
-	if (formula)
-		sb_addc(&cell, '\'');
-	sb_add(&cell, text, n);
-	size_t need = csv_write(NULL, 0, cell.data ? cell.data : "", cell.len);
-	sb_reserve(row, need);
-	row->len += csv_write(row->data + row->len, need, cell.data ? cell.data : "", cell.len);
-	sb_free(&cell);
-}
-
 bool report_write(struct out_file *o, const struct attempt *a, size_t n, const struct report_options *opt)
 {
 	size_t ncol = opt->compat ? COMPAT_COLUMNS : NCOLUMNS;
+	bool visible = out_is_terminal(o);
 	struct strbuf buf = {0}, value = {0};
 	bool ok = true;
 	if (opt->format == REPORT_CSV) {
@@ -133,7 +119,7 @@ bool report_write(struct out_file *o, const struct attempt *a, size_t n, const s
 		for (size_t c = 0; c < ncol; c++) {
 			if (c)
 				sb_addc(&buf, ',');
-			csv_cell(&buf, columns[c].header, strlen(columns[c].header));
+			csv_cell(&buf, columns[c].header, strlen(columns[c].header), false);
 		}
 		sb_adds(&buf, "\r\n");
 	}
@@ -146,7 +132,7 @@ bool report_write(struct out_file *o, const struct attempt *a, size_t n, const s
 			if (opt->format == REPORT_CSV) {
 				if (c)
 					sb_addc(&buf, ',');
-				csv_cell(&buf, value.data ? value.data : "", value.len);
+				csv_cell(&buf, value.data ? value.data : "", value.len, visible);
 			} else {
 				if (c)
 					sb_addc(&buf, ',');

@@ -1,51 +1,72 @@
 /* summary_report.c: the summary as text for people, or as CSV / JSON lines (one row per finding, user and IP). */
-#include <csv.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "badcreds/output.h"
 #include "badcreds/report.h"
 #include "badcreds/summary.h"
+#include "badcreds/text.h"
 
 static void when(struct strbuf *sb, int64_t t)
 {
 	format_time(sb, t, false);
 }
 
+static const char *plural(size_t n, const char *one, const char *many) { return n == 1 ? one : many; }
+
+/* Log text (user names, servers, details) is made visible and aligned by display width. */
 static void text(struct strbuf *o, const struct summary *s, size_t nattempts)
 {
-	sb_printf(o, "%zu attempts by %zu users from %zu IPs\n\nFindings\n", nattempts, s->nusers, s->nips);
+	sb_printf(o, "%zu %s by %zu %s from %zu %s\n\nFindings\n", nattempts, plural(nattempts, "attempt", "attempts"),
+		  s->nusers, plural(s->nusers, "user", "users"), s->nips, plural(s->nips, "IP", "IPs"));
 	if (!s->nfindings)
 		sb_adds(o, "  none above the thresholds\n");
 	for (size_t i = 0; i < s->nfindings; i++) {
 		const struct finding *f = &s->findings[i];
-		sb_printf(o, "  %-17s %s: %s\n    from ", finding_name(f->kind), f->subject, f->detail);
+		sb_adds(o, "  ");
+		text_pad(o, finding_name(f->kind), 17);
+		sb_addc(o, ' ');
+		text_visible_str(o, f->subject);
+		sb_adds(o, ": ");
+		text_visible_str(o, f->detail);
+		sb_adds(o, "\n    from ");
 		when(o, f->first);
 		sb_adds(o, " to ");
 		when(o, f->last);
 		sb_printf(o, "\n    next step: %s\n", finding_next_step(f));
 	}
-	sb_printf(o, "\nUsers (most attempts first)\n  %-40s %8s %8s %8s %8s %8s %5s %9s %9s  %-29s  %-29s  %s\n",
-		  "user", "attempts", "bad_pw", "locked", "unknown", "other", "ips", "dc_lock", "dc_fail", "first", "last",
-		  "then success from");
+	sb_adds(o, "\nUsers (most attempts first)\n  ");
+	text_pad(o, "user", 40);
+	sb_printf(o, " %8s %8s %8s %8s %8s %5s %9s %9s  %-29s  %-29s  %s\n", "attempts", "bad_pw", "locked", "unknown",
+		  "other", "ips", "dc_lock", "dc_fail", "first", "last", "then success from");
 	for (size_t i = 0; i < s->nusers; i++) {
 		const struct user_row *u = &s->users[i];
 		unsigned other = u->attempts - u->outcomes[OUTCOME_BAD_PASSWORD] - u->outcomes[OUTCOME_LOCKED_OUT] -
 				 u->outcomes[OUTCOME_UNKNOWN_USER];
-		sb_printf(o, "  %-40s %8u %8u %8u %8u %8u %5u %9u %9u  ", u->user, u->attempts,
-			  u->outcomes[OUTCOME_BAD_PASSWORD], u->outcomes[OUTCOME_LOCKED_OUT], u->outcomes[OUTCOME_UNKNOWN_USER],
-			  other, u->ips, u->dc_lockouts, u->dc_failures);
+		sb_adds(o, "  ");
+		text_pad(o, u->user, 40);
+		sb_printf(o, " %8u %8u %8u %8u %8u %5u %9u %9u  ", u->attempts, u->outcomes[OUTCOME_BAD_PASSWORD],
+			  u->outcomes[OUTCOME_LOCKED_OUT], u->outcomes[OUTCOME_UNKNOWN_USER], other, u->ips, u->dc_lockouts,
+			  u->dc_failures);
 		when(o, u->first);
 		sb_adds(o, "  ");
 		when(o, u->last);
-		sb_printf(o, "  %s\n", u->success_ip ? u->success_ip : "-");
+		sb_adds(o, "  ");
+		text_visible_str(o, u->success_ip ? u->success_ip : "-");
+		sb_addc(o, '\n');
 	}
-	sb_printf(o, "\nIPs (most attempts first)\n  %-39s %-10s %8s %6s %8s %7s %9s %8s  %-29s  %s\n", "ip", "class",
-		  "attempts", "users", "bad_pw", "locked", "max/hour", "max/day", "first", "last");
+	sb_adds(o, "\nIPs (most attempts first)\n  ");
+	text_pad(o, "ip", 39);
+	sb_printf(o, " %-10s %8s %6s %8s %7s %9s %8s  %-29s  %s\n", "class", "attempts", "users", "bad_pw", "locked",
+		  "max/hour", "max/day", "first", "last");
 	for (size_t i = 0; i < s->nips; i++) {
 		const struct ip_row *r = &s->ips[i];
-		sb_printf(o, "  %-39s %-10s %8u %6u %8u %7u %9u %8u  ", r->ip, r->ip_class, r->attempts, r->users,
-			  r->bad_password, r->locked_out, r->max_per_hour, r->max_per_day);
+		sb_adds(o, "  ");
+		text_pad(o, r->ip, 39);
+		sb_addc(o, ' ');
+		text_pad(o, r->ip_class, 10);
+		sb_printf(o, " %8u %6u %8u %7u %9u %8u  ", r->attempts, r->users, r->bad_password, r->locked_out,
+			  r->max_per_hour, r->max_per_day);
 		when(o, r->first);
 		sb_adds(o, "  ");
 		when(o, r->last);
@@ -53,10 +74,10 @@ static void text(struct strbuf *o, const struct summary *s, size_t nattempts)
 	}
 }
 
-/* One row: CSV cells (quoted by libcsv, formula-guarded by the caller's data: user names are) or a JSON object. */
+/* One row: CSV cells (csv_cell: quoted, formula-guarded) or a JSON object. */
 struct row {
 	struct strbuf *out;
-	bool csv, first;
+	bool csv, first, visible;
 };
 
 static void cell(struct row *r, const char *key, const char *value)
@@ -65,12 +86,7 @@ static void cell(struct row *r, const char *key, const char *value)
 		sb_addc(r->out, ',');
 	r->first = false;
 	if (r->csv) {
-		char guarded[1024];
-		bool formula = strchr("=+-@\t\r", value[0]) && value[0];
-		snprintf(guarded, sizeof guarded, "%s%s", formula ? "'" : "", value);
-		size_t n = strlen(guarded), need = csv_write(NULL, 0, guarded, n);
-		sb_reserve(r->out, need);
-		r->out->len += csv_write(r->out->data + r->out->len, need, guarded, n);
+		csv_cell(r->out, value, strlen(value), r->visible);
 	} else {
 		json_escape(r->out, key, strlen(key));
 		sb_addc(r->out, ':');
@@ -92,17 +108,17 @@ static const char *const columns[] = {
 	"success_after_failure_from", "window",
 };
 
-static void rows(struct strbuf *o, const struct summary *s, bool csv)
+static void rows(struct strbuf *o, const struct summary *s, bool csv, bool visible)
 {
 	enum { N = sizeof columns / sizeof columns[0] };
 	if (csv) {
-		struct row h = {o, true, true};
+		struct row h = {o, true, true, false};
 		for (size_t i = 0; i < N; i++)
 			cell(&h, columns[i], columns[i]);
 		sb_adds(o, "\r\n");
 	}
 	for (size_t i = 0; i < s->nfindings + s->nusers + s->nips + s->nwindows; i++) {
-		struct row r = {o, csv, true};
+		struct row r = {o, csv, true, visible};
 		const char *v[N] = {0};
 		char num[8][16];
 		const int DC_LOCKOUTS = 15, DC_FAILURES = 16, SUCCESS_FROM = 17, WINDOW = 18;
@@ -157,7 +173,7 @@ bool summary_write(struct out_file *o, const struct summary *s, size_t nattempts
 	if (!strcmp(format, "text"))
 		text(&sb, s, nattempts);
 	else
-		rows(&sb, s, !strcmp(format, "csv"));
+		rows(&sb, s, !strcmp(format, "csv"), out_is_terminal(o));
 	bool ok = out_write(o, sb.data ? sb.data : "", sb.len);
 	sb_free(&sb);
 	return ok;

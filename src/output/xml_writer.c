@@ -39,15 +39,46 @@ static void finish_tag(struct xml_writer *w)
 	w->tag_open = false;
 }
 
+static bool predefined_entity(const struct evtx_value *v)
+{
+	static const char *const names[] = {"lt", "gt", "amp", "quot", "apos"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (v->size == strlen(names[i]) && memcmp(v->data, names[i], v->size) == 0)
+			return true;
+	return false;
+}
+
+/* Text that a CDATA section can hold as it is: no "]]>", no character XML cannot carry. */
+static bool cdata_safe(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c == 0xef && i + 2 < n && (unsigned char)s[i + 1] == 0xbf &&
+		    (unsigned char)s[i + 2] >= 0xbe) || (c == ']' && i + 2 < n && s[i + 1] == ']' && s[i + 2] == '>'))
+			return false;
+	}
+	return true;
+}
+
 static void put_value(struct xml_writer *w, const struct evtx_value *v, bool attribute)
 {
 	switch (v->type) {
-	case EVTX_CHARREF: sb_printf(w->out, "&#%u;", v->code); return;
+	case EVTX_CHARREF:
+		if (v->code >= 0x20 || v->code == '\t' || v->code == '\n' || v->code == '\r') {
+			if (v->code < 0xd800 || (v->code >= 0xe000 && v->code < 0xfffe)) {
+				sb_printf(w->out, "&#%u;", v->code);
+				return;
+			}
+		}
+		break; /* not an XML character: rendered and escaped like text */
 	case EVTX_ENTREF:
-		sb_addc(w->out, '&');
-		sb_add(w->out, v->data, v->size);
-		sb_addc(w->out, ';');
-		return;
+		if (predefined_entity(v)) {
+			sb_addc(w->out, '&');
+			sb_add(w->out, v->data, v->size);
+			sb_addc(w->out, ';');
+			return;
+		}
+		break; /* undefined in the output: written as the text "&name;" */
 	case EVTX_STRING: xml_escape_utf16(w->out, v->data, v->size, attribute); return;
 	case EVTX_UTF8:
 		if (v->code == EVTX_UTF8_XML_SAFE)
@@ -63,7 +94,7 @@ static void put_value(struct xml_writer *w, const struct evtx_value *v, bool att
 	}
 	w->tmp.len = 0;
 	evtx_value_render(&w->tmp, v);
-	if (v->type == EVTX_CDATA && !attribute) {
+	if (v->type == EVTX_CDATA && !attribute && cdata_safe(w->tmp.data, w->tmp.len)) {
 		sb_adds(w->out, "<![CDATA[");
 		sb_add(w->out, w->tmp.data, w->tmp.len);
 		sb_adds(w->out, "]]>");
@@ -142,6 +173,9 @@ static void on_pi(void *ctx, const char *target, const struct evtx_value *data)
 		sb_addc(w->out, ' ');
 		w->tmp.len = 0;
 		evtx_value_render(&w->tmp, data);
+		for (size_t i = 0; i < w->tmp.len; i++) /* "?>" would end it early; controls are not XML */
+			if ((unsigned char)w->tmp.data[i] < 0x20 || (w->tmp.data[i] == '>' && i && w->tmp.data[i - 1] == '?'))
+				w->tmp.data[i] = ' ';
 		sb_add(w->out, w->tmp.data, w->tmp.len);
 	}
 	sb_adds(w->out, "?>");

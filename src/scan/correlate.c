@@ -261,17 +261,27 @@ static bool takes_orphan_501(const struct request *r, const struct fact *f)
 	return !r->has_501;
 }
 
+static const char *pair_key(struct strbuf *sb, const char *a, const char *b)
+{
+	sb->len = 0;
+	sb_adds(sb, a);
+	sb_addc(sb, '\x1f');
+	sb_adds(sb, b);
+	return sb_cstr(sb);
+}
+
 static void group(struct correlator *c)
 {
 	struct arena *a = &c->arena;
 	struct strmap by_activity = {.arena = a}, instance_activity = {.arena = a};
-	char key[512];
+	struct strbuf kb = {0}; /* "server\x1fid" keys, whatever their length */
+	const char *key;
 	if (c->n > 1)
 		qsort(c->facts, c->n, sizeof *c->facts, cmp_fact_time);
 	for (size_t i = 0; i < c->n; i++) { /* 403 and 412 name both IDs of a request */
 		struct fact *f = c->facts[i];
 		if (f->instance && f->activity) {
-			snprintf(key, sizeof key, "%s\x1f%s", f->server, f->instance);
+			key = pair_key(&kb, f->server, f->instance);
 			strmap_put(&instance_activity, key, (void *)f->activity);
 		}
 	}
@@ -283,13 +293,13 @@ static void group(struct correlator *c)
 		if (f->dc || f->event_id == 4625 || f->event_id == 501 || !f->activity)
 			continue;
 		if (!f->activity[0] && f->event_id == 403 && f->instance) {
-			snprintf(key, sizeof key, "%s\x1f%s", f->server, f->instance);
+			key = pair_key(&kb, f->server, f->instance);
 			strmap_put(&zero_403, key, f);
 			continue;
 		}
 		struct request *r = NULL;
 		if (f->activity[0]) {
-			snprintf(key, sizeof key, "%s\x1f%s", f->server, f->activity);
+			key = pair_key(&kb, f->server, f->activity);
 			r = strmap_get(&by_activity, key);
 			if (!r) {
 				r = new_request(c, f->server, f->activity);
@@ -323,17 +333,17 @@ static void group(struct correlator *c)
 		if (f->event_id != 501)
 			continue;
 		struct request *r = NULL;
-		snprintf(key, sizeof key, "%s\x1f%s", f->server, f->instance ? f->instance : "");
+		key = pair_key(&kb, f->server, f->instance ? f->instance : "");
 		const char *act = f->instance ? strmap_get(&instance_activity, key) : NULL;
 		if (act && act[0]) {
-			snprintf(key, sizeof key, "%s\x1f%s", f->server, act);
+			key = pair_key(&kb, f->server, act);
 			r = strmap_get(&by_activity, key);
 		}
 		if (!r)
 			r = nearest(c->requests, nreq, f, JOIN_501, takes_orphan_501);
 		if (r) {
 			request_add(c, r, f);
-			snprintf(key, sizeof key, "%s\x1f%s", f->server, f->instance ? f->instance : "");
+			key = pair_key(&kb, f->server, f->instance ? f->instance : "");
 			struct fact *http = f->instance ? strmap_get(&zero_403, key) : NULL;
 			if (http && r->activity && !r->activity[0])
 				request_add(c, r, http);
@@ -367,6 +377,7 @@ static void group(struct correlator *c)
 	strmap_free(&by_activity);
 	strmap_free(&instance_activity);
 	strmap_free(&zero_403);
+	sb_free(&kb);
 }
 
 static const struct fact *find(const struct request *r, uint32_t id)

@@ -89,7 +89,8 @@ static const char *present(const char *s)
 	return s && *s && strcmp(s, "-") != 0 && strcasecmp(s, "N/A") != 0 ? s : NULL;
 }
 
-/* 411 Data[3]: "...SecurityTokenValidationException: <user> ---> ..." names the user as typed. */
+/* 411 Data[3]: "...SecurityTokenValidationException: <user> ---> ..." names the user as typed: up to the inner
+ * exception's arrow (a typed name may hold line breaks of its own), else to the end of the line. */
 static const char *user_from_exception(struct arena *a, const char *text)
 {
 	static const char key[] = "SecurityTokenValidationException: ";
@@ -97,10 +98,8 @@ static const char *user_from_exception(struct arena *a, const char *text)
 	if (!p)
 		return NULL;
 	p += sizeof key - 1;
-	size_t n = strcspn(p, "\r\n");
 	const char *arrow = strstr(p, " --->");
-	if (arrow && (size_t)(arrow - p) < n)
-		n = (size_t)(arrow - p);
+	size_t n = arrow ? (size_t)(arrow - p) : strcspn(p, "\r\n");
 	while (n && p[n - 1] == ' ')
 		n--;
 	if (n == 0 || memchr(p, ' ', n)) /* a sentence, not a user name */

@@ -1,7 +1,9 @@
-/* diag.c: prints "badcreds: FILE: offset 0xN: message" for damaged input and counts what was skipped. */
+/* diag.c: prints "badcreds: FILE: offset 0xN: message" for damaged input and counts what was skipped. File names
+ * and messages may carry text from the input (or a hostile file name): control characters are shown visibly. */
 #include "badcreds/diag.h"
 #include "badcreds/progress.h"
 #include "badcreds/strbuf.h"
+#include "badcreds/text.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -27,24 +29,31 @@ void diag_report(struct diag *d, enum diag_level level, uint64_t offset, const c
 	}
 	d->printed++;
 	static const char *const names[] = {[DIAG_NOTE] = "note", [DIAG_WARNING] = "warning", [DIAG_ERROR] = "error"};
-	char msg[1024];
+	char raw[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	struct strbuf msg = {0};
+	text_visible_str(&msg, raw);
 	if (d->buffer) { /* the file name is added when the message is merged */
 		if (offset == DIAG_NO_OFFSET)
-			sb_printf(d->buffer, "%s: %s\n", names[level], msg);
+			sb_printf(d->buffer, "%s: %s\n", names[level], sb_cstr(&msg));
 		else
-			sb_printf(d->buffer, "offset 0x%" PRIx64 ": %s: %s\n", offset, names[level], msg);
+			sb_printf(d->buffer, "offset 0x%" PRIx64 ": %s: %s\n", offset, names[level], sb_cstr(&msg));
+		sb_free(&msg);
 		return;
 	}
+	struct strbuf file = {0};
+	text_visible_str(&file, d->file ? d->file : "-");
 	progress_clear();
 	if (offset == DIAG_NO_OFFSET)
-		fprintf(d->stream, "badcreds: %s: %s: %s\n", d->file ? d->file : "-", names[level], msg);
+		fprintf(d->stream, "badcreds: %s: %s: %s\n", sb_cstr(&file), names[level], sb_cstr(&msg));
 	else
-		fprintf(d->stream, "badcreds: %s: offset 0x%" PRIx64 ": %s: %s\n", d->file ? d->file : "-", offset,
-			names[level], msg);
+		fprintf(d->stream, "badcreds: %s: offset 0x%" PRIx64 ": %s: %s\n", sb_cstr(&file), offset, names[level],
+			sb_cstr(&msg));
+	sb_free(&msg);
+	sb_free(&file);
 }
 
 void diag_merge(struct diag *into, struct diag *from)
@@ -60,8 +69,11 @@ void diag_merge(struct diag *into, struct diag *from)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		if (into->stream && (!into->max_messages || into->printed < into->max_messages)) {
+			struct strbuf file = {0};
+			text_visible_str(&file, into->file ? into->file : "-");
 			progress_clear();
-			fprintf(into->stream, "badcreds: %s: %.*s\n", into->file ? into->file : "-", (int)n, p);
+			fprintf(into->stream, "badcreds: %s: %.*s\n", sb_cstr(&file), (int)n, p);
+			sb_free(&file);
 		}
 		into->printed++;
 		p += n + 1;
@@ -70,7 +82,11 @@ void diag_merge(struct diag *into, struct diag *from)
 
 void diag_end_file(struct diag *d)
 {
-	if (d->stream && d->max_messages && d->printed > d->max_messages)
-		progress_clear(), fprintf(d->stream, "badcreds: %s: %u more messages not shown\n", d->file ? d->file : "-",
-			d->printed - d->max_messages);
+	if (d->stream && d->max_messages && d->printed > d->max_messages) {
+		struct strbuf file = {0};
+		text_visible_str(&file, d->file ? d->file : "-");
+		progress_clear();
+		fprintf(d->stream, "badcreds: %s: %u more messages not shown\n", sb_cstr(&file), d->printed - d->max_messages);
+		sb_free(&file);
+	}
 }

@@ -1,5 +1,6 @@
 /* progress.c: the progress line: "badcreds: NAME  45%  120 MB of 267 MB  312 MB/s  ETA 0:03", redrawn in place. */
 #include "badcreds/progress.h"
+#include "badcreds/text.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -37,7 +38,10 @@ void progress_update(uint64_t done)
 		return;
 	p.last = t;
 	double rate = done / (t - p.start > 1e-3 ? t - p.start : 1e-3) / 1e6;
-	fprintf(stderr, "\rbadcreds: %s  ", p.name ? p.name : "");
+	struct strbuf name = {0};
+	text_visible_str(&name, p.name);
+	fprintf(stderr, "\rbadcreds: %s  ", sb_cstr(&name));
+	sb_free(&name);
 	if (p.total) {
 		double left = rate > 0 ? (double)(p.total - (done < p.total ? done : p.total)) / 1e6 / rate : 0;
 		fprintf(stderr, "%3d%%  %.0f MB of %.0f MB  %.0f MB/s  ETA %d:%02d", (int)(100.0 * done / p.total),

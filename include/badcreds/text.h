@@ -1,0 +1,44 @@
+/* text.h: log text made safe to show: control characters and invisible formatting characters written visibly (a
+ * user name typed at a login page must not act on a terminal, forge a line or hide among look-alikes), display
+ * widths for aligned columns, and the test for text a spreadsheet would run as a formula. */
+#ifndef BADCREDS_TEXT_H
+#define BADCREDS_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "badcreds/strbuf.h"
+
+/* Appends UTF-8 text with every character that could act on a terminal or hide shown visibly:
+ *   C0 controls U+0000-U+001F  -> their Control Pictures U+2400-U+241F (ESC -> "␛", LF -> "␊", NUL -> "␀")
+ *   DEL U+007F                 -> "␡" (U+2421)
+ *   C1 controls U+0080-U+009F, line and paragraph separators, bidirectional and zero-width formatting characters,
+ *   and the byte order mark    -> "<U+XXXX>"
+ *   bytes that are not UTF-8   -> U+FFFD
+ * Everything else is copied. */
+void text_visible(struct strbuf *out, const char *s, size_t n);
+/* The same, NUL-terminated; NULL appends nothing. */
+void text_visible_str(struct strbuf *out, const char *s);
+
+/* Columns the text takes on a terminal once made visible: East Asian wide and full-width characters take two,
+ * combining marks none. */
+size_t text_width(const char *s, size_t n);
+
+/* Appends s made visible, then spaces up to `width` columns (left-aligned; text wider than that is not cut). */
+void text_pad(struct strbuf *out, const char *s, size_t width);
+/* The same, right-aligned. */
+void text_pad_right(struct strbuf *out, const char *s, size_t width);
+
+/* Whether a spreadsheet would run the text as a formula: its first character, after any blanks (spaces, tabs,
+ * line breaks, no-break and other Unicode spaces), is = + - or @ in their ASCII, full-width or small forms (or the
+ * minus sign U+2212), or the text starts with a tab or carriage return. */
+bool text_is_formula(const char *s, size_t n);
+
+/* Decodes one UTF-8 character at s (n > 0 bytes available); *len is its length. Invalid or truncated sequences,
+ * surrogates and overlong forms give U+FFFD with *len 1. */
+uint32_t utf8_decode(const char *s, size_t n, size_t *len);
+/* Appends code point c as UTF-8. */
+void utf8_put(struct strbuf *out, uint32_t c);
+
+#endif

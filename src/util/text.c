@@ -1,0 +1,172 @@
+/* text.c: showing log text safely (visible control and formatting characters), display widths, the spreadsheet
+ * formula test, and UTF-8 decoding and encoding. */
+#include "badcreds/text.h"
+
+uint32_t utf8_decode(const char *s, size_t n, size_t *len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t c = p[0];
+	*len = 1;
+	if (c < 0x80)
+		return c;
+	size_t need = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+	if (!need || need > n || c > 0xf4)
+		return 0xfffd;
+	c &= 0x7f >> need;
+	for (size_t i = 1; i < need; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0xfffd;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	static const uint32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
+	if (c < least[need] || c > 0x10ffff || (c >= 0xd800 && c < 0xe000))
+		return 0xfffd;
+	*len = need;
+	return c;
+}
+
+void utf8_put(struct strbuf *out, uint32_t c)
+{
+	char b[4];
+	size_t n;
+	if (c < 0x80) {
+		b[0] = (char)c;
+		n = 1;
+	} else if (c < 0x800) {
+		b[0] = (char)(0xc0 | c >> 6);
+		b[1] = (char)(0x80 | (c & 0x3f));
+		n = 2;
+	} else if (c < 0x10000) {
+		b[0] = (char)(0xe0 | c >> 12);
+		b[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		b[2] = (char)(0x80 | (c & 0x3f));
+		n = 3;
+	} else {
+		b[0] = (char)(0xf0 | c >> 18);
+		b[1] = (char)(0x80 | (c >> 12 & 0x3f));
+		b[2] = (char)(0x80 | (c >> 6 & 0x3f));
+		b[3] = (char)(0x80 | (c & 0x3f));
+		n = 4;
+	}
+	sb_add(out, b, n);
+}
+
+/* Characters that change how text around them is shown without showing themselves. */
+static bool invisible(uint32_t c)
+{
+	return (c >= 0x80 && c <= 0x9f) || c == 0x061c || (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e) ||
+	       (c >= 0x2060 && c <= 0x2069) || c == 0xfeff || (c >= 0xfff9 && c <= 0xfffb);
+}
+
+void text_visible(struct strbuf *out, const char *s, size_t n)
+{
+	size_t start = 0, i = 0; /* runs of printable ASCII are copied whole */
+	while (i < n) {
+		unsigned char b = (unsigned char)s[i];
+		if (b >= 0x20 && b < 0x7f) {
+			i++;
+			continue;
+		}
+		size_t len;
+		uint32_t c = utf8_decode(s + i, n - i, &len);
+		if (c >= 0x20 && c != 0x7f && !invisible(c) && !(c == 0xfffd && len == 1)) {
+			i += len;
+			continue;
+		}
+		sb_add(out, s + start, i - start);
+		if (c < 0x20)
+			utf8_put(out, 0x2400 + c);
+		else if (c == 0x7f)
+			utf8_put(out, 0x2421);
+		else if (c == 0xfffd)
+			utf8_put(out, 0xfffd);
+		else
+			sb_printf(out, "<U+%04X>", (unsigned)c);
+		i += len;
+		start = i;
+	}
+	sb_add(out, s + start, n - start);
+}
+
+void text_visible_str(struct strbuf *out, const char *s)
+{
+	if (s)
+		text_visible(out, s, strlen(s));
+}
+
+/* Zero-width combining marks and two-column East Asian characters (the common ranges of Unicode's East Asian Width
+ * and general category Mn; enough to keep tables of names aligned). */
+static unsigned columns(uint32_t c)
+{
+	static const uint32_t zero[][2] = {
+		{0x0300, 0x036f}, {0x0483, 0x0489}, {0x0591, 0x05bd}, {0x0610, 0x061a}, {0x064b, 0x065f}, {0x0e31, 0x0e31},
+		{0x0e34, 0x0e3a}, {0x0e47, 0x0e4e}, {0x1160, 0x11ff}, {0x1ab0, 0x1aff}, {0x1dc0, 0x1dff}, {0x20d0, 0x20ff},
+		{0x302a, 0x302d}, {0x3099, 0x309a}, {0xfe00, 0xfe0f}, {0xfe20, 0xfe2f},
+	};
+	static const uint32_t wide[][2] = {
+		{0x1100, 0x115f}, {0x2e80, 0x303e}, {0x3041, 0x33ff}, {0x3400, 0x4dbf}, {0x4e00, 0x9fff}, {0xa000, 0xa4cf},
+		{0xac00, 0xd7a3}, {0xf900, 0xfaff}, {0xfe30, 0xfe4f}, {0xff00, 0xff60}, {0xffe0, 0xffe6}, {0x1f300, 0x1f64f},
+		{0x1f900, 0x1f9ff}, {0x20000, 0x2fffd}, {0x30000, 0x3fffd},
+	};
+	for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++)
+		if (c >= zero[i][0] && c <= zero[i][1])
+			return 0;
+	for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
+		if (c >= wide[i][0] && c <= wide[i][1])
+			return 2;
+	return 1;
+}
+
+size_t text_width(const char *s, size_t n)
+{
+	struct strbuf shown = {0};
+	text_visible(&shown, s, n);
+	size_t w = 0;
+	for (size_t i = 0, len; i < shown.len; i += len)
+		w += columns(utf8_decode(shown.data + i, shown.len - i, &len));
+	sb_free(&shown);
+	return w;
+}
+
+static void pad(struct strbuf *out, const char *s, size_t width, bool right)
+{
+	if (!s)
+		s = "";
+	size_t n = strlen(s), w = text_width(s, n);
+	for (size_t i = w; right && i < width; i++)
+		sb_addc(out, ' ');
+	text_visible(out, s, n);
+	for (size_t i = w; !right && i < width; i++)
+		sb_addc(out, ' ');
+}
+
+void text_pad(struct strbuf *out, const char *s, size_t width) { pad(out, s, width, false); }
+void text_pad_right(struct strbuf *out, const char *s, size_t width) { pad(out, s, width, true); }
+
+static bool blank(uint32_t c)
+{
+	return c == ' ' || (c >= 0x09 && c <= 0x0d) || c == 0xa0 || c == 0x1680 || c == 0x180e ||
+	       (c >= 0x2000 && c <= 0x200b) || c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000 ||
+	       c == 0xfeff;
+}
+
+bool text_is_formula(const char *s, size_t n)
+{
+	if (n && (s[0] == '\t' || s[0] == '\r'))
+		return true;
+	for (size_t i = 0, len; i < n; i += len) {
+		uint32_t c = utf8_decode(s + i, n - i, &len);
+		if (blank(c))
+			continue;
+		switch (c) {
+		case '=': case '+': case '-': case '@':
+		case 0xff1d: case 0xff0b: case 0xff0d: case 0xff20: /* full-width = + - @ */
+		case 0xfe66: case 0xfe62: case 0xfe63: case 0xfe6b: /* small = + - @ */
+		case 0x2212:                                         /* minus sign */
+			return true;
+		default:
+			return false;
+		}
+	}
+	return false;
+}
