@@ -69,9 +69,11 @@ def normalise(v):
     if PY_TIME.match(v):
         t = parse_time(v)
         return ('time', round(t.timestamp() * 1e5))
-    # XML 1.0 cannot carry control characters: python-evtx and libevtx drop them, badcreds keeps them
+    # XML 1.0 cannot carry control characters: python-evtx and libevtx drop them, badcreds keeps them in JSON and
+    # writes their Control Pictures (U+2400 + c) in XML
     # libevtx also drops a string's trailing line break ("\n" comes out as an empty element)
-    return re.sub('[\x00-\x08\x0b\x0c\x0e-\x1f]', '', v.replace('\r\n', '\n')).rstrip('\n')
+    return re.sub('[\x00-\x08\x0b\x0c\x0e-\x1f\u2400-\u2408\u240b\u240c\u240e-\u241f]', '',
+                  v.replace('\r\n', '\n')).rstrip('\n')
 
 
 def same_value(a, b):
@@ -112,7 +114,6 @@ def our_xml(badcreds, path):
     """badcreds' XML output, parsed: it must be well-formed and say what the JSON lines say."""
     out = subprocess.run([badcreds, 'dump', '--quiet', path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                          check=False).stdout.decode('utf-8')
-    out = re.sub(r'&#x([0-9A-F]+);', lambda m: '' if int(m.group(1), 16) < 0x20 else m.group(0), out)
     events = re.findall(r'<Event xmlns=.*?\n</Event>', out, re.S)
     return [xml_fields(ev, event_data(ev)) for ev in (ET.fromstring(e) for e in events)]
 

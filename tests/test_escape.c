@@ -60,6 +60,8 @@ static void json_strings(void **state)
 	assert_string_equal(json("x\xe2\x80\xa8y\xe2\x80\xa9", 8), "\"x\\u2028y\\u2029\"");
 	assert_string_equal(json("\xe2\x82\xac \xe2\x80", 6), "\"\xe2\x82\xac \xe2\x80\""); /* euro; cut sequence */
 	assert_string_equal(json("caf\xc3\xa9", 5), "\"caf\xc3\xa9\"");
+	/* C1 controls (U+009B is CSI on some terminals) are escaped; other characters starting with 0xC2 are not */
+	assert_string_equal(json("\xc2\x9b" "2J\xc2\xa0", 6), "\"\\u009b" "2J\xc2\xa0\"");
 }
 
 static void xml_text(void **state)
@@ -68,8 +70,12 @@ static void xml_text(void **state)
 	assert_string_equal(xml("a<b>&c", false), "a&lt;b&gt;&amp;c");
 	assert_string_equal(xml("say \"hi\" 'x'", false), "say \"hi\" 'x'"); /* quotes are text outside attributes */
 	assert_string_equal(xml("say \"hi\" 'x'", true), "say &quot;hi&quot; &apos;x&apos;");
-	assert_string_equal(xml("bell\x07", false), "bell&#x7;"); /* not XML 1.0 text: kept visible */
-	assert_string_equal(xml("tab\tnl\n", false), "tab\tnl\n");
+	/* not XML 1.0 text: the Control Picture (U+2407, U+241B), so that the document stays well-formed */
+	assert_string_equal(xml("bell\x07 esc\x1b", false), "bell\xe2\x90\x87 esc\xe2\x90\x9b");
+	assert_string_equal(xml("tab\tnl\ncr\r", false), "tab\tnl\ncr\r");
+	assert_string_equal(xml("tab\tnl\ncr\r", true), "tab&#9;nl&#10;cr&#13;"); /* not turned into spaces */
+	assert_string_equal(xml("\xef\xbf\xbe\xef\xbf\xbf\xef\xbf\xbd\xef\xbc\x9d", false), /* U+FFFE, U+FFFF: not XML */
+			    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbc\x9d");
 	assert_string_equal(xml16("a<b>&\"c\"", false), "a&lt;b&gt;&amp;\"c\"");
 	assert_string_equal(xml16("a<b>&\"c\"", true), "a&lt;b&gt;&amp;&quot;c&quot;");
 	const uint8_t cut[] = {'o', 0, 'k', 0, 0, 0, 'x', 0}; /* a UTF-16 string ends at its first NUL */

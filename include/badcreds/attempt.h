@@ -44,8 +44,9 @@ struct attempt {
 	const char *server;
 	const char *user;            /* as typed */
 	const char *user_key;        /* lower case, for grouping */
-	const char *ip;              /* the submitter's address, "" if unknown */
+	const char *ip;              /* the submitter's address (the one the farm saw), "" if unknown */
 	const char *ip_class;
+	const char *client_ips;      /* addresses the client supplied itself (X-Forwarded-For): unverified */
 	const char *all_ips;         /* every address seen, space separated */
 	const char *proxy, *endpoint, *user_agent, *client_app;
 	const char *activity, *instance;
@@ -70,6 +71,12 @@ bool fact_from_event(const struct event *ev, struct arena *a, struct fact *f);
 
 struct correlator;
 struct correlator *correlator_new(void);
+/* Proxies and load balancers of the farm with public addresses (private ones are trusted anyway): the address they
+ * forward is taken as the submitter's. The array must outlive the correlator. */
+struct cidr;
+void correlator_trust(struct correlator *c, const struct cidr *proxies, unsigned n);
+/* The AD FS and DC events kept for correlation so far. */
+size_t correlator_events(const struct correlator *c);
 /* Keeps each kept event's whole text, as `render` writes it (trace shows every field of a request's events). */
 void correlator_keep_events(struct correlator *c, void (*render)(struct strbuf *out, const struct event *ev));
 /* Adds an event (copied); the same event seen twice (a log given twice, overlapping exports) counts once. */

@@ -2,6 +2,7 @@
 #ifndef BADCREDS_COMPAT_H
 #define BADCREDS_COMPAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -33,8 +34,15 @@ long bc_gmtoff(time_t t, const struct tm *local);
 /* Makes a file's data durable, then puts it in place of `to` (which may exist). */
 int bc_sync(int fd);
 int bc_replace(const char *from, const char *to);
-/* An unlinked temporary file opened for reading and writing; -1 on failure. */
+/* An unlinked temporary file opened for reading and writing, in bc_tempdir(); -1 on failure. */
 int bc_tempfile(void);
+/* Where temporary files go: $TMPDIR or /tmp (Windows: GetTempPath, from TMP or TEMP). */
+const char *bc_tempdir(void);
+/* Sets a file's size (extending it with a hole of zeros). */
+int bc_truncate(int fd, uint64_t size);
+/* What identifies a file or directory on this machine (device and file number; volume and file index on Windows),
+ * from its path and stat; false if it cannot be told. */
+bool bc_file_id(const char *path, const struct stat *s, uint64_t id[2]);
 /* stat that also accepts a directory named with a trailing separator. */
 int bc_stat(const char *path, struct stat *s);
 /* Standard input and output in binary mode: Windows would translate line ends, so reports written to standard

@@ -9,6 +9,7 @@
 
 struct evtx_file_stats {
 	unsigned long live, carved, carved_duplicates;
+	uint64_t first_written, last_written; /* the record headers' times of the live records (FILETIME; 0: none) */
 };
 
 enum { EVTX_JOB_CHUNKS = 8 }; /* chunks handed to a worker at once: fewer hand-offs between threads */

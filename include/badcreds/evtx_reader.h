@@ -20,6 +20,8 @@ struct evtx_chunk {
 	bool header_valid;         /* signature present; false = damaged chunk, only carved records are read */
 	bool verify_crc;           /* its checksums are stored and not yet compared: evtx_chunk_verify does it */
 	uint32_t records_end;      /* end of the live records area: free space offset, clamped */
+	uint64_t max_record_id;    /* the highest EventRecordID a carved record may have (0: unknown), set for the
+				    * carving pass from the file's and the chunks' headers */
 	struct arena arena;        /* names and template references of this chunk */
 	struct bx_store *store;    /* the file's templates (set by the caller), or NULL */
 	struct bx_chunk bx;
@@ -88,6 +90,19 @@ bool evtx_chunk_record_at(const struct evtx_chunk *c, uint32_t off, bool allow_d
 /* The record's Binary XML compiled into ops (per-record data in `arena`). */
 bool evtx_record_compile(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena,
 			 struct bx_fragment *out, const char **err, uint32_t *err_off);
+
+enum evtx_decoded {
+	EVTX_DECODED,      /* *ev (and *frag) hold the record */
+	EVTX_REMNANT,      /* a carved record that does not decode or is not plausible: counted, not an error */
+	EVTX_UNREADABLE,   /* a live or damaged record that does not decode: *err says why, *err_off where */
+};
+struct event;
+/* Compiles a record into *frag and, with need_event (always for carved records, which are checked for plausibility:
+ * an EventRecordID up to the chunk's max_record_id, times between 1990 and 2100, a provider and computer name that
+ * are text, a provider GUID that is one), fills *ev with the record's header fields set. */
+enum evtx_decoded evtx_record_decode(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *a,
+				     struct bx_fragment *frag, struct event *ev, bool need_event, const char **err,
+				     uint64_t *err_off);
 
 /* What decides whether a record matters, read before the rest of it is decoded. */
 struct evtx_peek {

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "badcreds/diag.h"
+#include "badcreds/strbuf.h"
 #include "badcreds/event.h"
 #include "badcreds/evtx_file.h"
 
@@ -25,10 +26,21 @@ struct event_sink {
 };
 
 struct source_stats {
-	unsigned long files;           /* inputs read */
-	unsigned long records;         /* records or XML events seen */
+	unsigned long files;           /* inputs read (wholly or in part) */
+	unsigned long records;         /* records or XML events read (carved remnants that do not decode excluded) */
+	unsigned long remnants;        /* carved remnants that could not be decoded or did not validate */
 	unsigned long damaged_files;   /* inputs with errors */
+	unsigned long unreadable;      /* inputs of which nothing could be read */
+	struct strbuf unreadable_names;/* the first of them, "; " separated */
+	int64_t first_time, last_time; /* the time the records read cover (FILETIME ticks), when has_time */
+	bool has_time;
 };
+
+/* Notes an input of which nothing could be read. */
+void source_stats_unreadable(struct source_stats *st, const char *name);
+/* Widens the time the records read cover. */
+void source_stats_time(struct source_stats *st, int64_t t);
+void source_stats_free(struct source_stats *st);
 
 struct source_options {
 	unsigned threads;              /* workers for EVTX chunks; 1 = none */
@@ -36,14 +48,16 @@ struct source_options {
 	const uint32_t *live_ids;      /* the event IDs a live channel's server-side filter asks for */
 	size_t nlive_ids;
 	int64_t since, until;          /* the time window of that filter (FILETIME ticks, open: INT64_MIN/MAX) */
+	uint64_t spool_limit;          /* bytes a stream (stdin, gzip) may take in the temporary file; 0: no limit */
 	const struct evtx_growing *growing; /* set by the spool while it is still writing the file being read */
 };
 
 struct input_format {
 	const char *name;
 	bool (*probe)(const uint8_t *head, size_t n);
-	/* Reads an open, seekable file; `name` is used in messages and as the event's source. */
-	void (*read)(int fd, const char *name, const struct source_options *opt, const struct event_sink *sink,
+	/* Reads an open, seekable file; `name` is used in messages and as the event's source. false if nothing could
+	 * be read from it (not this format after all, or damaged beyond reading). */
+	bool (*read)(int fd, const char *name, const struct source_options *opt, const struct event_sink *sink,
 		     struct diag *d, struct source_stats *st);
 };
 
@@ -61,18 +75,5 @@ void source_read(const char *source, const struct source_options *opt, const str
 
 /* The peek of an already decoded event (XML input, records that could not be peeked). */
 void event_peek(const struct event *ev, struct evtx_peek *p);
-
-/* A stream (stdin, or gzip through zlib) copied into an unlinked temporary file by its own thread, so that the
- * EVTX reader can start on the first chunks while the rest is still being decompressed, and seek back later. */
-struct spool;
-struct spool *spool_start(int in_fd, void *gz, struct diag *d); /* NULL on failure (reported) */
-int spool_fd(const struct spool *s);
-const struct evtx_growing *spool_growing(struct spool *s);
-/* Waits for the end of the stream, reports a read or decompression error, frees s; the file stays open. */
-int spool_finish(struct spool *s, struct diag *d);
-
-/* Reads a spooled stream as whatever its first bytes say it is; closes the spool's file. */
-void spool_read(struct spool *s, const char *name, const struct source_options *opt, const struct event_sink *sink,
-		struct diag *d, struct source_stats *st);
 
 #endif

@@ -55,6 +55,8 @@ bool id_list_has(const struct id_list *l, uint32_t id);
 
 /* --threads: 1 to 64. */
 bool cli_parse_threads(const char *text, unsigned *out);
+/* A size: "64G", "512M", "100k", "0"; K, M, G and T are powers of 1024. */
+bool cli_parse_size(const char *text, uint64_t *out);
 
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv);
 int cmd_scan(const struct cli_command *cmd, int argc, char **argv);

@@ -90,26 +90,15 @@ static void xml_source_event(void *ctx, const struct event *ev)
 }
 
 
-/* A carved record that no longer decodes (its template was overwritten) is a remnant, not lost data: counted and
- * summarised per file. A live or damaged record that does not decode is an error. */
-static void decode_failed(struct evtx_job *job, const struct evtx_record *rec, uint64_t off, const char *err)
-{
-	if (rec->recovered && !rec->damaged) {
-		job->carved_unreadable++;
-		return;
-	}
-	diag_report(&job->diag, DIAG_ERROR, off, "record %" PRIu64 " skipped: %s", rec->id, err ? err : "damaged");
-	job->diag.skipped_records++;
-}
-
-/* On a worker: filter, decode and format one record into the chunk's text. */
+/* On a worker: filter, decode and format one record into the chunk's text. A carved record that does not decode or
+ * is not plausible is a remnant (counted, summarised per file); a live or damaged record that does not decode is an
+ * error. */
 static void emit(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const struct evtx_record *rec)
 {
 	const struct dump *d = ctx;
 	struct arena *a = &job->arena;
 	if (d->only_recovered && !rec->recovered)
 		return;
-	uint64_t file_off = c->file_offset + rec->offset;
 	bool filtered = d->ids.n || d->provider, peeked = false;
 	if (filtered) { /* decide from the template values alone when the record allows it */
 		struct evtx_peek p;
@@ -119,14 +108,20 @@ static void emit(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const st
 			return;
 	}
 	struct bx_fragment frag;
-	const char *err = NULL;
-	uint32_t err_off = 0;
-	struct event ev = {0};
-	bool need_event = d->format->needs_event || (filtered && !peeked);
-	if (!evtx_record_compile(c, rec, a, &frag, &err, &err_off) ||
-	    (need_event && !event_from_fragment(&ev, &c->bx, &frag, a, &err))) {
-		decode_failed(job, rec, err_off ? c->file_offset + err_off : file_off, err);
+	const char *err;
+	uint64_t err_off;
+	struct event ev;
+	switch (evtx_record_decode(c, rec, a, &frag, &ev, d->format->needs_event || (filtered && !peeked), &err,
+				   &err_off)) {
+	case EVTX_REMNANT:
+		job->carved_unreadable++;
 		return;
+	case EVTX_UNREADABLE:
+		diag_report(&job->diag, DIAG_ERROR, err_off, "record %" PRIu64 " skipped: %s", rec->id, err);
+		job->diag.skipped_records++;
+		return;
+	case EVTX_DECODED:
+		break;
 	}
 	if (filtered && !peeked) {
 		if (d->ids.n && !((ev.has & EV_HAS_EVENT_ID) && id_list_has(&d->ids, ev.event_id)))
@@ -134,17 +129,18 @@ static void emit(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const st
 		if (d->provider && !provider_is(&ev.provider_name, d->provider))
 			return;
 	}
-	ev.header_record_id = rec->id;
-	ev.written_time = (int64_t)rec->written_time;
-	ev.recovered = rec->recovered;
-	ev.damaged = rec->damaged;
 	ev.source = job->source;
-	ev.file_offset = file_off;
 	struct output_record r = {.event = &ev, .chunk = &c->bx, .fragment = &frag, .arena = a};
 	size_t mark = job->text.len;
 	if (!d->format->write(&job->text, &r, &err)) {
 		job->text.len = mark;
-		decode_failed(job, rec, file_off, err);
+		if (rec->recovered && !rec->damaged) {
+			job->carved_unreadable++;
+			return;
+		}
+		diag_report(&job->diag, DIAG_ERROR, ev.file_offset, "record %" PRIu64 " skipped: %s", rec->id,
+			    err ? err : "damaged");
+		job->diag.skipped_records++;
 		return;
 	}
 	job->emitted++;

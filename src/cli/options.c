@@ -112,3 +112,27 @@ bool cli_parse_threads(const char *text, unsigned *out)
 	*out = n;
 	return true;
 }
+
+bool cli_parse_size(const char *text, uint64_t *out)
+{
+	uint32_t n;
+	const char *end;
+	if (!parse_u32(text, &end, &n))
+		return false;
+	unsigned shift = 0;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case 'T': case 't': shift = 40; end++; break;
+	default: break;
+	}
+	if (*end == 'i' && shift)
+		end++;
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end)
+		return false;
+	*out = (uint64_t)n << shift;
+	return true;
+}

@@ -79,17 +79,15 @@ int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 	if (status >= 0)
 		return status;
 	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
-
-	char name[4096];
-	if (!out_produce(set.output, write_report, &(struct report_job){&sel, &set.report}, name, sizeof name))
+	char name[4096] = "";
+	if (!selection_read_something(&sel, cmd, set.output))
+		status = EXIT_SKIPPED;
+	else if (!out_produce(set.output, write_report, &(struct report_job){&sel, &set.report}, name, sizeof name))
 		status = EXIT_OUTPUT;
-	else if (!sel.quiet)
-		fprintf(stderr,
-			"badcreds: scan: read %lu records from %lu inputs (%lu damaged); %zu attempts by %zu users from %zu "
-			"IPs; %lu duplicate events ignored; wrote %s\n",
-			sel.stats.records, sel.stats.files, sel.stats.damaged_files, sel.nkept,
-			count_distinct_users(sel.kept, sel.nkept), count_distinct_ips(sel.kept, sel.nkept),
-			correlator_duplicates(sel.corr), name);
+	else
+		selection_explain_empty(&sel, cmd);
+	if (!sel.quiet && *name)
+		selection_closing_line(&sel, cmd, name);
 	selection_free(&sel);
 	return status;
 }

@@ -7,6 +7,10 @@
 
 #include "badcreds/evtx_file.h"
 #include "badcreds/progress.h"
+#include "badcreds/report.h"
+#include "badcreds/spool.h"
+#include "badcreds/strmap.h"
+#include "badcreds/text.h"
 #include "selection.h"
 
 const struct cli_option selection_options[] = {
@@ -20,6 +24,8 @@ const struct cli_option selection_options[] = {
 	{ "outcome", SEL_OUTCOME, "LIST", "only these outcomes, e.g. bad_password,locked_out" },
 	{ "threads", SEL_THREADS, "N", "decode EVTX chunks on N threads (default: all cores)" },
 	{ "remote", SEL_REMOTE, "HOST", "read channel:NAME sources on this server (repeatable; Windows)" },
+	{ "trusted-proxy", SEL_TRUSTED_PROXY, "CIDR", "a proxy or load balancer whose forwarded addresses are trusted" },
+	{ "spool-limit", SEL_SPOOL_LIMIT, "SIZE", "largest temporary copy of stdin or a .gz (default 64G; 0: none)" },
 	{ "quiet", SEL_QUIET, NULL, "no summary line, notes or progress on stderr" },
 	{ "help", 'h', NULL, "show this help" },
 	{0},
@@ -35,6 +41,7 @@ void selection_init(struct selection *s)
 	s->since = INT64_MIN;
 	s->until = INT64_MAX;
 	s->threads = evtx_default_threads();
+	s->spool_limit = (uint64_t)SPOOL_DEFAULT_LIMIT_GIB << 30;
 }
 
 static bool parse_count(const char *text, long *out)
@@ -83,9 +90,10 @@ static int shared_option(struct selection *s, const struct cli_command *cmd, int
 		return 1;
 	}
 	case SEL_IP:
-	case SEL_EXCLUDE_IP: {
-		struct cidr *list = opt == SEL_IP ? s->ips : s->excluded;
-		unsigned *count = opt == SEL_IP ? &s->nips : &s->nexcluded;
+	case SEL_EXCLUDE_IP:
+	case SEL_TRUSTED_PROXY: {
+		struct cidr *list = opt == SEL_IP ? s->ips : opt == SEL_EXCLUDE_IP ? s->excluded : s->trusted;
+		unsigned *count = opt == SEL_IP ? &s->nips : opt == SEL_EXCLUDE_IP ? &s->nexcluded : &s->ntrusted;
 		if (*count == SEL_MAX_CIDRS || !cidr_parse(arg, &list[*count]))
 			return cli_usage_error(cmd, "bad address or CIDR '%s'", arg), -1;
 		(*count)++;
@@ -113,6 +121,10 @@ static int shared_option(struct selection *s, const struct cli_command *cmd, int
 		return 1;
 	case SEL_QUIET:
 		s->quiet = true;
+		return 1;
+	case SEL_SPOOL_LIMIT:
+		if (!cli_parse_size(arg, &s->spool_limit))
+			return cli_usage_error(cmd, "--spool-limit takes a size such as 64G or 500M, not '%s'", arg), -1;
 		return 1;
 	default:
 		return 0;
@@ -158,10 +170,17 @@ static bool outside_window(const struct selection *s, int64_t t)
 	return (s->since != INT64_MIN && t < s->since - MARGIN) || (s->until != INT64_MAX && t > s->until + MARGIN);
 }
 
+/* On the worker threads: whether a record matters; relevant events outside the window are counted. */
 static bool wants(void *ctx, const struct evtx_peek *p)
 {
-	const struct selection *s = ctx;
-	return fact_relevant(p->event_id, &p->provider) && !(p->has_time && outside_window(s, p->time));
+	struct selection *s = ctx;
+	if (!fact_relevant(p->event_id, &p->provider))
+		return false;
+	if (p->has_time && outside_window(s, p->time)) {
+		atomic_fetch_add_explicit(&s->outside, 1, memory_order_relaxed);
+		return false;
+	}
+	return true;
 }
 
 static void on_event(void *ctx, const struct event *ev)
@@ -212,13 +231,14 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	progress_enable(!s->quiet);
 	s->diag = (struct diag){.stream = stderr, .max_messages = 20, .quiet_notes = s->quiet};
 	s->corr = correlator_new();
+	correlator_trust(s->corr, s->trusted, s->ntrusted);
 	if (s->render)
 		correlator_keep_events(s->corr, s->render);
 	/* what a live channel's server is asked for: the events correlation uses, in the time window (with margin) */
 	static const uint32_t live_ids[] = {403, 410, 411, 412, 501, 512, 515, 516, 1200, 1201, 1202, 1203, 1204,
 					    1205, 1206, 1207, 1210, 4625, 4740, 4771, 4776};
 	struct source_options sopt = {
-		.threads = s->threads, .remotes = s->remotes, .live_ids = live_ids,
+		.threads = s->threads, .remotes = s->remotes, .live_ids = live_ids, .spool_limit = s->spool_limit,
 		.nlive_ids = sizeof live_ids / sizeof live_ids[0],
 		.since = s->since == INT64_MIN ? INT64_MIN : s->since - MARGIN,
 		.until = s->until == INT64_MAX ? INT64_MAX : s->until + MARGIN,
@@ -254,21 +274,92 @@ void selection_free(struct selection *s)
 	if (s->corr)
 		correlator_free(s->corr);
 	pcre2_code_free(s->user_re);
+	source_stats_free(&s->stats);
 	outcome_free();
 }
 
+bool selection_read_something(const struct selection *s, const struct cli_command *cmd, const char *output)
+{
+	if (s->stats.files)
+		return true;
+	if (!strcmp(output, "-"))
+		fprintf(stderr, "badcreds: %s: no input could be read: nothing written\n", cmd->name);
+	else
+		fprintf(stderr, "badcreds: %s: no input could be read: %s not written (an existing one is kept as it was)\n",
+			cmd->name, output);
+	return false;
+}
+
+void selection_explain_empty(const struct selection *s, const struct cli_command *cmd)
+{
+	if (s->nkept || s->quiet)
+		return;
+	unsigned long outside = atomic_load(&s->outside);
+	struct strbuf sb = {0};
+	if (outside) {
+		sb_printf(&sb, "badcreds: %s: note: %lu AD FS and domain controller event%s fell outside the time window", cmd->name,
+			  outside, outside == 1 ? "" : "s");
+		if (s->since != INT64_MIN) {
+			sb_adds(&sb, " (since ");
+			format_time(&sb, s->since, false);
+			sb_addc(&sb, ')');
+		}
+	} else if (!correlator_events(s->corr)) {
+		sb_printf(&sb, "badcreds: %s: note: the inputs hold no AD FS audit events (411, 1203, 516...), no 4625 of the "
+			  "AD FS service and no domain controller lockouts: is AD FS auditing on (badcreds(1), AUDITING)?",
+			  cmd->name);
+	}
+	if (sb.len && s->stats.has_time) {
+		sb_adds(&sb, "; the records read cover ");
+		format_time(&sb, s->stats.first_time, false);
+		sb_adds(&sb, " to ");
+		format_time(&sb, s->stats.last_time, false);
+	}
+	if (sb.len)
+		fprintf(stderr, "%s\n", sb_cstr(&sb));
+	sb_free(&sb);
+}
+
+/* Distinct users (by their lower-case key) or submitter addresses among the attempts. */
 static size_t count_distinct(const struct attempt *a, size_t n, bool users)
 {
+	struct arena arena = {0};
+	struct strmap seen = {.arena = &arena};
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *v = users ? a[i].user_key : a[i].ip;
-		bool seen = !*v;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = strcmp(users ? a[j].user_key : a[j].ip, v) == 0;
-		k += !seen;
+		if (*v && !strmap_get(&seen, v)) {
+			strmap_put(&seen, v, (void *)1);
+			k++;
+		}
 	}
+	strmap_free(&seen);
+	arena_free(&arena);
 	return k;
 }
 
-size_t count_distinct_users(const struct attempt *a, size_t n) { return count_distinct(a, n, true); }
-size_t count_distinct_ips(const struct attempt *a, size_t n) { return count_distinct(a, n, false); }
+void selection_closing_line(const struct selection *s, const struct cli_command *cmd, const char *output)
+{
+	const struct source_stats *st = &s->stats;
+	struct strbuf sb = {0};
+	sb_printf(&sb, "badcreds: %s: read %lu record%s from %lu input%s", cmd->name, st->records,
+		  st->records == 1 ? "" : "s", st->files, st->files == 1 ? "" : "s");
+	if (st->damaged_files)
+		sb_printf(&sb, " (%lu damaged)", st->damaged_files);
+	if (st->remnants)
+		sb_printf(&sb, ", and %lu carved remnant%s that do not decode", st->remnants, st->remnants == 1 ? "" : "s");
+	size_t users = count_distinct(s->kept, s->nkept, true), ips = count_distinct(s->kept, s->nkept, false);
+	sb_printf(&sb, "; %zu attempt%s by %zu user%s from %zu IP%s", s->nkept, s->nkept == 1 ? "" : "s", users,
+		  users == 1 ? "" : "s", ips, ips == 1 ? "" : "s");
+	unsigned long dups = correlator_duplicates(s->corr);
+	if (dups)
+		sb_printf(&sb, "; %lu duplicate event%s ignored", dups, dups == 1 ? "" : "s");
+	if (st->unreadable) {
+		sb_printf(&sb, "; could not read %lu input%s: ", st->unreadable, st->unreadable == 1 ? "" : "s");
+		text_visible(&sb, st->unreadable_names.data ? st->unreadable_names.data : "", st->unreadable_names.len);
+	}
+	sb_adds(&sb, "; wrote ");
+	sb_adds(&sb, output);
+	fprintf(stderr, "%s\n", sb_cstr(&sb));
+	sb_free(&sb);
+}

@@ -11,8 +11,11 @@
 #include "badcreds/source.h"
 #include "cli.h"
 
+#include <stdatomic.h>
+
 enum {
 	SEL_PAST_DAYS = 512, SEL_PAST_HOURS, SEL_SINCE, SEL_UNTIL, SEL_IP, SEL_EXCLUDE_IP, SEL_OUTCOME, SEL_REMOTE,
+	SEL_SPOOL_LIMIT, SEL_TRUSTED_PROXY,
 	SEL_USER = 'u', SEL_THREADS = 'j', SEL_QUIET = 'q',
 	SEL_MAX_CIDRS = 64, SEL_MAX_REMOTES = 64,
 };
@@ -29,6 +32,9 @@ struct selection {
 	const char *remotes[SEL_MAX_REMOTES + 1]; /* NULL-terminated */
 	unsigned nremotes;
 	bool quiet;
+	uint64_t spool_limit;
+	struct cidr trusted[SEL_MAX_CIDRS];  /* proxies and load balancers whose forwarded addresses are trusted */
+	unsigned ntrusted;
 	void (*render)(struct strbuf *out, const struct event *ev); /* keep each event's text (trace) */
 	/* results */
 	struct correlator *corr;
@@ -36,6 +42,7 @@ struct selection {
 	size_t nkept;
 	struct diag diag;
 	struct source_stats stats;
+	_Atomic unsigned long outside;   /* AD FS and DC events left out for their time (counted on the workers) */
 };
 
 void selection_init(struct selection *s);
@@ -49,13 +56,18 @@ int selection_parse(struct selection *s, const struct cli_command *cmd, int argc
 		    void *ctx);
 /* Reads, correlates and filters; the attempts are in s->kept (time order). */
 void selection_collect(struct selection *s, char **sources, int nsources);
+/* Whether any input could be read; if not, says so (naming `output`, which is kept as it was) and the command
+ * writes nothing. */
+bool selection_read_something(const struct selection *s, const struct cli_command *cmd, const char *output);
+/* Notes for an empty result: events outside the time window and the time the inputs cover, or no AD FS events. */
+void selection_explain_empty(const struct selection *s, const struct cli_command *cmd);
 /* A selecting command's start: parse argv, then read the SOURCEs. Returns -1 when the attempts are there (and
  * s->diag says whether input was skipped); else the exit status to return now, with s already freed. */
 int selection_start(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
 		    void *ctx);
 void selection_free(struct selection *s);
 
-size_t count_distinct_users(const struct attempt *a, size_t n);
-size_t count_distinct_ips(const struct attempt *a, size_t n);
+/* The closing line on stderr: records, inputs, attempts, users, IPs, duplicates, inputs that could not be read. */
+void selection_closing_line(const struct selection *s, const struct cli_command *cmd, const char *output);
 
 #endif

@@ -123,6 +123,11 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	if (status >= 0)
 		return status;
 	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
+	if (!selection_read_something(&sel, cmd, set.output)) {
+		selection_free(&sel);
+		return EXIT_SKIPPED;
+	}
+	selection_explain_empty(&sel, cmd);
 	struct summary s;
 	const struct fact *const *dc;
 	size_t ndc = correlator_dc_events(sel.corr, &dc);

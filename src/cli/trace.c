@@ -177,6 +177,10 @@ int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
 	sel.render = t.jsonl ? render_json : render_text;
 	selection_collect(&sel, argv + optind, argc - optind);
 	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
+	if (!selection_read_something(&sel, cmd, t.output)) {
+		selection_free(&sel);
+		return EXIT_SKIPPED;
+	}
 	char name[4096];
 	struct trace_job job = {.sel = &sel, .t = &t};
 	if (!out_produce(t.output, write_trace, &job, name, sizeof name))

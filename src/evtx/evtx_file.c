@@ -56,6 +56,7 @@ struct evtx_job_state {
 	struct strbuf messages;
 	struct id_ranges live;     /* this chunk's live IDs, merged into the file's at commit */
 	unsigned long nlive;
+	uint64_t first_written, last_written;
 	struct carved_list carved;
 };
 
@@ -211,6 +212,17 @@ static int cmp_site_slot(const void *a, const void *b)
 	return x->slot < y->slot ? -1 : x->slot > y->slot;
 }
 
+/* Widens [*first, *last] to take t (0 = none yet). */
+static void widen(uint64_t *first, uint64_t *last, uint64_t t)
+{
+	if (!t)
+		return;
+	if (!*first || t < *first)
+		*first = t;
+	if (t > *last)
+		*last = t;
+}
+
 /* Clears what the previous chunk left in the job. */
 static void job_reset(struct evtx_job *job)
 {
@@ -225,6 +237,7 @@ static void job_reset(struct evtx_job *job)
 	job->state->messages.len = 0;
 	job->state->live.n = 0;
 	job->state->nlive = 0;
+	job->state->first_written = job->state->last_written = 0;
 	job->state->carved.n = 0;
 }
 
@@ -244,6 +257,7 @@ static void chunk_run(struct evtx_job *job, struct evtx_chunk *c, const struct e
 		}
 		ranges_add(&job->state->live, rec.id, rec.id);
 		job->state->nlive++;
+		widen(&job->state->first_written, &job->state->last_written, rec.written_time);
 		ops->record(ctx, job, c, &rec);
 	}
 }
@@ -265,6 +279,7 @@ struct pipeline {
 	struct template_sites sites;
 	unsigned long carved_unreadable;
 	uint64_t chunks;           /* chunks that held anything */
+	uint64_t max_last_id;      /* the highest last EventRecordID of a chunk header */
 	struct evtx_file_stats *stats;
 	uint64_t next_commit;
 };
@@ -316,6 +331,11 @@ static void job_commit(struct pipeline *p, struct evtx_job *job)
 	for (size_t i = 0; i < job->state->carved.n; i++)
 		carved_add(&p->carved, &job->state->carved.v[i]);
 	p->stats->live += job->state->nlive;
+	for (unsigned i = 0; i < job->nchunks; i++)
+		if (job->chunks[i].header_valid && job->chunks[i].header.last_id > p->max_last_id)
+			p->max_last_id = job->chunks[i].header.last_id;
+	widen(&p->stats->first_written, &p->stats->last_written, job->state->first_written);
+	widen(&p->stats->first_written, &p->stats->last_written, job->state->last_written);
 	p->chunks += job->nchunks;
 	p->carved_unreadable += job->carved_unreadable;
 	for (unsigned i = 0; i < job->nchunks; i++)
@@ -483,12 +503,15 @@ bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing
 		}
 	}
 	free(missing);
-	/* carved records, chunk by chunk, on this thread */
+	/* carved records, chunk by chunk, on this thread; an EventRecordID far beyond every header's (with a margin for
+	 * headers a dirty file has not updated) is overwritten data, not a record */
+	uint64_t max_id = r.header_valid && r.header.next_record_id > p.max_last_id ? r.header.next_record_id : p.max_last_id;
 	for (size_t i = 0; i < p.carved.n;) {
 		uint64_t slot = p.carved.v[i].slot;
 		job_reset(job);
 		struct evtx_chunk *c = &job->chunks[0];
 		bool loaded = evtx_reader_load(&r, slot, c, &job->diag, true);
+		c->max_record_id = max_id ? max_id + 1000000 : 0;
 		for (; i < p.carved.n && p.carved.v[i].slot == slot; i++) {
 			struct evtx_record rec;
 			if (!loaded || !evtx_chunk_record_at(c, p.carved.v[i].offset, p.carved.v[i].damaged, &rec))
@@ -502,8 +525,9 @@ bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing
 		p.carved_unreadable += job->carved_unreadable;
 	}
 	if (p.carved_unreadable)
-		diag_report(d, DIAG_NOTE, DIAG_NO_OFFSET, "%lu carved records could not be decoded (their templates are "
-			    "gone)", p.carved_unreadable);
+		diag_report(d, DIAG_NOTE, DIAG_NO_OFFSET, "%lu carved remnant%s left out: overwritten data that does not "
+			    "decode (its template is gone) or holds no plausible record", p.carved_unreadable,
+			    p.carved_unreadable == 1 ? "" : "s");
 	for (unsigned i = 0; i < p.njobs; i++) {
 		for (unsigned k = 0; k < EVTX_JOB_CHUNKS; k++)
 			evtx_chunk_free(&p.jobs[i].chunks[k]);

@@ -31,6 +31,7 @@ static void c_outcome(struct strbuf *o, const struct attempt *a, const struct re
 static void c_user_key(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->user_key); }
 static void c_ip_class(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->ip_class); }
 static void c_all_ips(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->all_ips); }
+static void c_claimed(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->client_ips); }
 static void c_proxy(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->proxy); }
 static void c_endpoint(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->endpoint); }
 static void c_agent(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->user_agent); }
@@ -73,6 +74,7 @@ static const struct column columns[] = {
 	{"User Key", "user_key", c_user_key},
 	{"IP Class", "ip_class", c_ip_class},
 	{"All IPs", "all_ips", c_all_ips},
+	{"Client-Supplied IPs", "client_supplied_ips", c_claimed},
 	{"Proxy", "proxy", c_proxy},
 	{"Endpoint", "endpoint", c_endpoint},
 	{"User Agent", "user_agent", c_agent},

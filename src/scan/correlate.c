@@ -45,7 +45,17 @@ struct correlator {
 	size_t nsuccesses, capsuccesses;
 	void (*render)(struct strbuf *out, const struct event *ev);
 	struct strbuf text;
+	const struct cidr *trusted;         /* --trusted-proxy */
+	unsigned ntrusted;
 };
+
+void correlator_trust(struct correlator *c, const struct cidr *proxies, unsigned n)
+{
+	c->trusted = proxies;
+	c->ntrusted = n;
+}
+
+size_t correlator_events(const struct correlator *c) { return c->n; }
 
 void correlator_keep_events(struct correlator *c, void (*render)(struct strbuf *out, const struct event *ev))
 {
@@ -436,44 +446,110 @@ static enum outcome outcome_of(const struct request *r)
 	return text ? text : OUTCOME_OTHER;
 }
 
-struct ip_pick {
-	struct ip_addr first;
-	bool found;
+/* The addresses of one list, in order (a few; a longer list keeps its last ones, which the proxies appended). */
+struct ip_list {
+	struct ip_addr a[16];
+	unsigned n;
 };
 
-static void pick_first(void *ctx, const struct ip_addr *a)
+static void list_add(void *ctx, const struct ip_addr *a)
 {
-	struct ip_pick *p = ctx;
-	if (!p->found)
-		p->first = *a, p->found = true;
+	struct ip_list *l = ctx;
+	if (l->n == 16)
+		memmove(l->a, l->a + 1, 15 * sizeof *l->a), l->n--;
+	l->a[l->n++] = *a;
 }
 
-static bool first_ip(const char *list, struct ip_addr *out)
+/* A hop of the farm's own network: a private, loopback or link-local address, or a --trusted-proxy. */
+static bool configured_proxy(const struct correlator *c, const struct ip_addr *a)
 {
-	struct ip_pick p = {.found = false};
-	ip_list_each(list, pick_first, &p);
-	*out = p.first;
-	return p.found;
+	for (unsigned i = 0; i < c->ntrusted; i++)
+		if (cidr_contains(&c->trusted[i], a))
+			return true;
+	return false;
 }
 
-/* The submitter: for EXO-proxied legacy auth the forwarded address (Exchange Online is the connecting client),
- * else 411's list, 1203's IpAddress, 516's address, 501's x-ms-client-ip, 403's client address, 4625's. */
-static bool submitter(const struct request *r, struct ip_addr *ip)
+static bool own_hop(const struct correlator *c, const struct ip_addr *a)
+{
+	return strcmp(ip_class(a), "public") != 0 || configured_proxy(c, a);
+}
+
+/* In a forwarded list (origin first, every proxy appending the address it saw connect), the address the farm itself
+ * saw: from the right, past the farm's own hops (load balancers), the first address from outside; when every address
+ * is internal, the rightmost that is not a --trusted-proxy. For a request that Exchange Online forwarded, the address
+ * Exchange Online says it saw: the one before its own. Everything further left came from the client (an
+ * X-Forwarded-For header anyone can send): *claimed is how many addresses that is. */
+static bool observed(const struct correlator *c, const char *text, bool exo, struct ip_addr *out, unsigned *claimed)
+{
+	struct ip_list l = {.n = 0};
+	ip_list_each(text, list_add, &l);
+	if (!l.n)
+		return false;
+	int k = (int)l.n - 1;
+	while (k > 0 && own_hop(c, &l.a[k]))
+		k--;
+	if (exo) { /* l.a[k] is Exchange Online's own address */
+		if (k == 0)
+			return false;
+		k--;
+	} else if (own_hop(c, &l.a[k])) { /* all internal */
+		k = (int)l.n - 1;
+		while (k > 0 && configured_proxy(c, &l.a[k]))
+			k--;
+	}
+	*out = l.a[k];
+	*claimed = (unsigned)k;
+	return true;
+}
+
+/* The submitter: the address the farm saw (observed()) in 411's list, 1203's or 1210's IpAddress, 516's address,
+ * then 501's x-ms-forwarded-client-ip, x-ms-client-ip, 403's client address, 4625's. For legacy auth that Exchange
+ * Online proxied (zero activity ID, Microsoft.Exchange client), the address Exchange Online forwarded. *claimed_from
+ * is the list the submitter came from, whose first *claimed addresses the client supplied. */
+static bool submitter(const struct correlator *c, const struct request *r, struct ip_addr *ip, const char **claimed_from,
+		      unsigned *claimed)
 {
 	const char *app = FIRST(r, client_app);
 	bool exo = (r->activity && !r->activity[0]) || (app && strncasecmp(app, "Microsoft.Exchange", 18) == 0);
 	const struct fact *f;
-	if (exo && FIRST(r, forwarded) && first_ip(FIRST(r, forwarded), ip))
-		return true;
+	*claimed = 0;
 	static const uint32_t order[] = {411, 1203, 1210, 516};
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
-		if ((f = find(r, order[i])) && first_ip(f->ips, ip))
-			return true;
-	if ((f = find(r, 501)) && first_ip(f->client_ip, ip))
-		return true;
-	if ((f = find(r, 403)) && first_ip(f->ips, ip))
-		return true;
-	return (f = find(r, 4625)) && first_ip(f->ips, ip);
+		if ((f = find(r, order[i])) && observed(c, f->ips, exo, ip, claimed))
+			return *claimed_from = f->ips, true;
+	if ((f = find(r, 501)) && observed(c, f->forwarded, exo, ip, claimed))
+		return *claimed_from = f->forwarded, true;
+	*claimed = 0;
+	struct ip_list l = {.n = 0};
+	if (exo && FIRST(r, forwarded)) /* 1203's ForwardedIpAddress: what Exchange Online sent */
+		ip_list_each(FIRST(r, forwarded), list_add, &l);
+	if (!l.n && (f = find(r, 501)))
+		ip_list_each(f->client_ip, list_add, &l);
+	if (!l.n && (f = find(r, 403)))
+		ip_list_each(f->ips, list_add, &l);
+	if (!l.n && (f = find(r, 4625)))
+		ip_list_each(f->ips, list_add, &l);
+	if (!l.n)
+		return false;
+	*ip = l.a[l.n - 1];
+	return true;
+}
+
+/* The first `n` addresses of a list, in their canonical form: what the client claimed. */
+static const char *claimed_text(struct arena *a, const char *list, unsigned n)
+{
+	struct ip_list l = {.n = 0};
+	ip_list_each(list, list_add, &l);
+	struct strbuf sb = {0};
+	for (unsigned i = 0; i < n && i < l.n; i++) {
+		char t[64];
+		ip_format(&l.a[i], t);
+		sb_printf(&sb, "%s%s", i ? " " : "", t);
+	}
+	const char *s = arena_copy(a, sb.len ? sb.data : "", sb.len + 1);
+	((char *)s)[sb.len] = 0;
+	sb_free(&sb);
+	return s;
 }
 
 struct ip_set {
@@ -520,7 +596,9 @@ static void build(struct correlator *c, const struct request *r, struct attempt 
 		at->substatus = s->substatus;
 	}
 	struct ip_addr ip;
-	if (submitter(r, &ip)) {
+	const char *from = NULL;
+	unsigned claimed = 0;
+	if (submitter(c, r, &ip, &from, &claimed)) {
 		char t[64];
 		ip_format(&ip, t);
 		at->ip = arena_copy(a, t, strlen(t) + 1);
@@ -528,6 +606,7 @@ static void build(struct correlator *c, const struct request *r, struct attempt 
 	} else {
 		at->ip = at->ip_class = "";
 	}
+	at->client_ips = claimed ? claimed_text(a, from, claimed) : "";
 	struct ip_set all = {0};
 	for (size_t i = 0; i < r->n; i++) {
 		ip_list_each(r->facts[i]->forwarded, add_ip, &all);
@@ -657,7 +736,9 @@ size_t correlator_run(struct correlator *c, struct attempt **out)
 		if (!succeeded(r) || !user)
 			continue;
 		char t[64] = "";
-		if (submitter(r, &ip))
+		const char *from;
+		unsigned claimed;
+		if (submitter(c, r, &ip, &from, &claimed))
 			ip_format(&ip, t);
 		c->successes = vec_grow(c->successes, &c->capsuccesses, c->nsuccesses, sizeof *c->successes);
 		c->successes[c->nsuccesses++] = (struct success){

@@ -13,43 +13,43 @@ struct evtx_input {
 	struct source_stats *stats;
 };
 
-/* On a worker: decode the records the sink wants; the events wait in the job until their chunk is committed. */
+/* On a worker: decode the records the sink wants; the events wait in the job until their chunk is committed. A
+ * carved record is always decoded: whether it counts as a record depends on what it holds. */
 static void on_record(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const struct evtx_record *rec)
 {
 	struct evtx_input *in = ctx;
 	const struct event_sink *sink = in->sink;
 	struct arena *a = &job->arena;
-	job->emitted++; /* records seen */
+	bool carved = rec->recovered && !rec->damaged;
 	struct evtx_peek peek;
-	bool peeked = sink->wants && evtx_record_peek(c, rec, a, &peek);
+	bool peeked = !carved && sink->wants && evtx_record_peek(c, rec, a, &peek);
+	if (!carved)
+		job->emitted++; /* records read */
 	if (peeked && !sink->wants(sink->ctx, &peek))
 		return;
 	evtx_chunk_verify(c, &job->diag);
 	struct bx_fragment frag;
-	const char *err = NULL;
-	uint32_t err_off = 0;
+	const char *err;
+	uint64_t err_off;
 	struct event *ev = arena_alloc(a, sizeof *ev);
-	if (!evtx_record_compile(c, rec, a, &frag, &err, &err_off) || !event_from_fragment(ev, &c->bx, &frag, a, &err)) {
-		if (rec->recovered && !rec->damaged) {
-			job->carved_unreadable++;
-			return;
-		}
-		diag_report(&job->diag, DIAG_ERROR, c->file_offset + (err_off ? err_off : rec->offset),
-			    "record %" PRIu64 " skipped: %s", rec->id, err ? err : "damaged");
+	switch (evtx_record_decode(c, rec, a, &frag, ev, true, &err, &err_off)) {
+	case EVTX_REMNANT:
+		job->carved_unreadable++;
+		return;
+	case EVTX_UNREADABLE:
+		diag_report(&job->diag, DIAG_ERROR, err_off, "record %" PRIu64 " skipped: %s", rec->id, err);
 		job->diag.skipped_records++;
 		return;
+	case EVTX_DECODED:
+		break;
 	}
+	job->emitted += carved;
 	if (sink->wants && !peeked) {
 		event_peek(ev, &peek);
 		if (!sink->wants(sink->ctx, &peek))
 			return;
 	}
-	ev->header_record_id = rec->id;
-	ev->written_time = (int64_t)rec->written_time;
-	ev->recovered = rec->recovered;
-	ev->damaged = rec->damaged;
 	ev->source = in->name;
-	ev->file_offset = c->file_offset + rec->offset;
 	evtx_job_push(job, ev);
 }
 
@@ -58,6 +58,7 @@ static void on_commit(void *ctx, struct evtx_job *job)
 {
 	struct evtx_input *in = ctx;
 	in->stats->records += job->emitted;
+	in->stats->remnants += job->carved_unreadable;
 	for (size_t i = 0; i < job->nitems; i++)
 		in->sink->event(in->sink->ctx, job->items[i]);
 }
@@ -70,15 +71,18 @@ static bool probe_evtx(const uint8_t *head, size_t n)
 	       (n >= EVTX_FILE_HEADER_BLOCK + 8 && memcmp(head + EVTX_FILE_HEADER_BLOCK, EVTX_CHUNK_SIGNATURE, 8) == 0);
 }
 
-static void read_evtx(int fd, const char *name, const struct source_options *opt, const struct event_sink *sink,
+static bool read_evtx(int fd, const char *name, const struct source_options *opt, const struct event_sink *sink,
 		      struct diag *d, struct source_stats *st)
 {
 	struct evtx_input in = {.sink = sink, .name = name, .stats = st};
 	struct evtx_file_stats fs = {0};
-	if (sink->evtx_ops)
-		evtx_file_read(fd, name, opt->growing, opt->threads, d, sink->evtx_ops, sink->evtx_ctx, &fs);
-	else
-		evtx_file_read(fd, name, opt->growing, opt->threads, d, &input_ops, &in, &fs);
+	bool ok = sink->evtx_ops ? evtx_file_read(fd, name, opt->growing, opt->threads, d, sink->evtx_ops, sink->evtx_ctx, &fs)
+				 : evtx_file_read(fd, name, opt->growing, opt->threads, d, &input_ops, &in, &fs);
+	if (fs.first_written) {
+		source_stats_time(st, (int64_t)fs.first_written);
+		source_stats_time(st, (int64_t)fs.last_written);
+	}
+	return ok;
 }
 
 const struct input_format input_evtx = {.name = "evtx", .probe = probe_evtx, .read = read_evtx};

@@ -125,6 +125,8 @@ static void deliver(const uint16_t *xml, uint32_t bytes, const char *name, const
 	ev.source = name;
 	ev.xml_element = xmlDocGetRootElement(doc);
 	st->records++;
+	if (ev.has & EV_HAS_TIME)
+		source_stats_time(st, ev.time_created);
 	struct evtx_peek peek;
 	event_peek(&ev, &peek);
 	if (!sink->wants || sink->wants(sink->ctx, &peek))

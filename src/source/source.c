@@ -1,8 +1,11 @@
-/* source.c: one SOURCE argument: "-" is spooled to a temporary file, directories are walked in name order, and
- * each file goes to the input format whose probe accepts its first bytes. */
+/* source.c: one SOURCE argument: "-" is spooled to a temporary file, directories are walked in name order (each
+ * directory once, however many links lead to it), and each file goes to the input format whose probe accepts its
+ * first bytes. Inputs of which nothing could be read are counted and named, so that a run that read nothing can
+ * keep the report it would otherwise replace. */
 #include "badcreds/live.h"
 #include "badcreds/compat.h"
 #include "badcreds/source.h"
+#include "badcreds/spool.h"
 #include "badcreds/vec.h"
 
 #include <dirent.h>
@@ -30,31 +33,99 @@ const struct input_format *input_probe(int fd)
 	return NULL;
 }
 
-static void read_file(int fd, const char *name, bool from_directory, const struct source_options *opt,
-		      const struct event_sink *sink, struct diag *d, struct source_stats *st)
+void source_stats_unreadable(struct source_stats *st, const char *name)
+{
+	enum { NAMES_SHOWN = 10 };
+	if (st->unreadable++ < NAMES_SHOWN) {
+		if (st->unreadable_names.len)
+			sb_adds(&st->unreadable_names, "; ");
+		sb_adds(&st->unreadable_names, name);
+	} else if (st->unreadable == NAMES_SHOWN + 1) {
+		sb_adds(&st->unreadable_names, "; ...");
+	}
+}
+
+void source_stats_free(struct source_stats *st) { sb_free(&st->unreadable_names); }
+
+void source_stats_time(struct source_stats *st, int64_t t)
+{
+	if (!st->has_time || t < st->first_time)
+		st->first_time = t;
+	if (!st->has_time || t > st->last_time)
+		st->last_time = t;
+	st->has_time = true;
+}
+
+/* A directory walk: the directories seen (by device and file number), so that links cannot make it loop. */
+struct walk {
+	uint64_t (*seen)[2];
+	size_t nseen, cap;
+	const struct source_options *opt;
+	const struct event_sink *sink;
+	struct diag *d;
+	struct source_stats *st;
+};
+
+static bool read_file(int fd, const char *name, bool from_directory, struct walk *w)
 {
 	const struct input_format *f = input_probe(fd);
 	if (!f) {
-		if (!from_directory) /* in a directory, other files are simply not logs */
-			diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "unknown format (not EVTX, gzip or event XML)");
-		return;
+		if (from_directory) /* in a directory, other files are simply not logs */
+			return false;
+		diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "unknown format (not EVTX, gzip or event XML)");
+	} else if (f->read(fd, name, w->opt, w->sink, w->d, w->st)) {
+		w->st->files++;
+		return true;
 	}
-	st->files++;
-	f->read(fd, name, opt, sink, d, st);
+	source_stats_unreadable(w->st, name);
+	return false;
 }
 
 static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static void read_path(const char *path, bool from_directory, unsigned depth, const struct source_options *opt,
-		      const struct event_sink *sink, struct diag *d, struct source_stats *st);
+static void read_path(const char *path, bool from_directory, struct walk *w);
 
-static void read_directory(const char *path, unsigned depth, const struct source_options *opt,
-			   const struct event_sink *sink, struct diag *d, struct source_stats *st)
+/* "dir" + "name", with the platform's separator unless dir ends with one. */
+static char *join(const char *dir, const char *name)
+{
+#ifdef _WIN32
+	const char sep = '\\';
+#else
+	const char sep = '/';
+#endif
+	size_t n = strlen(dir), len = n + strlen(name) + 2;
+	char *out = malloc(len);
+	if (!out)
+		abort();
+	if (n && (dir[n - 1] == '/' || dir[n - 1] == sep))
+		snprintf(out, len, "%s%s", dir, name);
+	else
+		snprintf(out, len, "%s%c%s", dir, sep, name);
+	return out;
+}
+
+/* Whether the directory was walked already (another link to it); remembers it otherwise. */
+static bool seen_before(struct walk *w, const char *path, const struct stat *s)
+{
+	uint64_t id[2];
+	if (!bc_file_id(path, s, id))
+		return false;
+	for (size_t i = 0; i < w->nseen; i++)
+		if (w->seen[i][0] == id[0] && w->seen[i][1] == id[1])
+			return true;
+	w->seen = vec_grow(w->seen, &w->cap, w->nseen, sizeof *w->seen);
+	w->seen[w->nseen][0] = id[0];
+	w->seen[w->nseen++][1] = id[1];
+	return false;
+}
+
+static void read_directory(const char *path, struct walk *w)
 {
 	DIR *dir = opendir(path);
 	if (!dir) {
-		diag_begin_file(d, path);
-		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot read directory: %s", strerror(errno));
+		diag_begin_file(w->d, path);
+		diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot read directory: %s", strerror(errno));
+		source_stats_unreadable(w->st, path);
 		return;
 	}
 	char **names = NULL;
@@ -63,54 +134,60 @@ static void read_directory(const char *path, unsigned depth, const struct source
 		if (e->d_name[0] == '.')
 			continue;
 		names = vec_grow(names, &cap, n, sizeof *names);
-		size_t len = strlen(path) + strlen(e->d_name) + 2;
-		names[n] = malloc(len);
-		if (!names[n])
-			abort();
-		snprintf(names[n++], len, "%s/%s", path, e->d_name);
+		names[n++] = join(path, e->d_name);
 	}
 	closedir(dir);
 	if (n > 1)
 		qsort(names, n, sizeof *names, cmp_names);
 	for (size_t i = 0; i < n; i++) {
-		read_path(names[i], true, depth + 1, opt, sink, d, st);
+		read_path(names[i], true, w);
 		free(names[i]);
 	}
 	free(names);
 }
 
-static void read_path(const char *path, bool from_directory, unsigned depth, const struct source_options *opt,
-		      const struct event_sink *sink, struct diag *d, struct source_stats *st)
+static void read_path(const char *path, bool from_directory, struct walk *w)
 {
-	enum { MAX_DEPTH = 32 };
-	unsigned long errors = d->errors;
+	unsigned long errors = w->d->errors;
 	struct stat s;
 	if (bc_stat(path, &s) != 0) {
-		diag_begin_file(d, path);
-		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(errno));
+		diag_begin_file(w->d, path);
+		diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(errno));
+		source_stats_unreadable(w->st, path);
 		return;
 	}
 	if (S_ISDIR(s.st_mode)) {
-		if (depth < MAX_DEPTH)
-			read_directory(path, depth, opt, sink, d, st);
+		if (seen_before(w, path, &s))
+			return;
+		unsigned long files = w->st->files, unreadable = w->st->unreadable;
+		read_directory(path, w);
+		if (!from_directory && w->st->files == files && w->st->unreadable == unreadable) {
+			diag_begin_file(w->d, path);
+			diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "no event log in this directory (EVTX, .evtx.gz or "
+				    "event XML)");
+			source_stats_unreadable(w->st, path);
+		}
 		return;
 	}
-	diag_begin_file(d, path);
+	diag_begin_file(w->d, path);
 	if (!S_ISREG(s.st_mode)) {
-		if (!from_directory)
-			diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "not a regular file");
+		if (!from_directory) {
+			diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "not a regular file");
+			source_stats_unreadable(w->st, path);
+		}
 		return;
 	}
 	int fd = open(path, O_RDONLY | O_BINARY);
 	if (fd < 0) {
-		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(errno));
+		diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(errno));
+		source_stats_unreadable(w->st, path);
 		return;
 	}
-	read_file(fd, path, from_directory, opt, sink, d, st);
+	read_file(fd, path, from_directory, w);
 	close(fd);
-	if (d->errors > errors)
-		st->damaged_files++;
-	diag_end_file(d);
+	if (w->d->errors > errors)
+		w->st->damaged_files++;
+	diag_end_file(w->d);
 }
 
 void event_peek(const struct event *ev, struct evtx_peek *p)
@@ -139,8 +216,10 @@ static void read_live(const char *channel, const struct source_options *opt, con
 		if (!api)
 			diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "live channels are read through the Windows Event Log "
 				    "API: this build has none (copy the .evtx files, or run badcreds.exe on Windows)");
-		else if (live_read(api, servers[i], channel, &q, sink, d, st))
+		if (api && live_read(api, servers[i], channel, &q, sink, d, st))
 			st->files++;
+		else
+			source_stats_unreadable(st, name);
 		if (d->errors > errors)
 			st->damaged_files++;
 		diag_end_file(d);
@@ -155,16 +234,18 @@ void source_read(const char *source, const struct source_options *opt, const str
 		return;
 	}
 	if (strcmp(source, "-") != 0) {
-		read_path(source, false, 0, opt, sink, d, st);
+		struct walk w = {.opt = opt, .sink = sink, .d = d, .st = st};
+		read_path(source, false, &w);
+		free(w.seen);
 		return;
 	}
 	unsigned long errors = d->errors;
 	diag_begin_file(d, "(stdin)");
-	struct spool *s = spool_start(STDIN_FILENO, NULL, d);
-	if (s) {
+	struct spool *s = spool_start(STDIN_FILENO, false, opt->spool_limit, d);
+	if (s && spool_read(s, "(stdin)", opt, sink, d, st))
 		st->files++;
-		spool_read(s, "(stdin)", opt, sink, d, st);
-	}
+	else
+		source_stats_unreadable(st, "(stdin)");
 	if (d->errors > errors)
 		st->damaged_files++;
 	diag_end_file(d);

@@ -1,85 +1,273 @@
-/* spool.c: copies a stream (stdin, or a gzip member through zlib) into an unlinked temporary file on a thread of
- * its own. EVTX is read while the copy goes on (the reader waits for each chunk), so decompressing and decoding
- * overlap; the file stays seekable for chunks revisited later. Memory stays at one buffer. */
-#include "badcreds/source.h"
+/* spool.c: copies a stream (standard input, or a gzip file through gunzip) into an unlinked temporary file on a
+ * thread of its own. EVTX is read while the copy goes on (the reader waits for each chunk), so decompressing and
+ * decoding overlap; the file stays seekable for chunks revisited later. The copy pauses after its first block until
+ * the reader has probed it, and stops for good when the content is not a log. Blocks of zeros are skipped (a hole
+ * in the file), so a stream of zeros costs no disk. After gzip damage, EVTX that follows is placed so that each chunk
+ * signature found lands on a chunk boundary again. Memory stays at one buffer. */
+#include "badcreds/spool.h"
 #include "badcreds/compat.h"
+#include "badcreds/evtx_format.h"
+#include "badcreds/gunzip.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
-enum { SPOOL_BUFFER = 1 << 20 };
+enum {
+	SPOOL_BUFFER = 1 << 20,
+	ZERO_BLOCK = 64 * 1024,          /* all-zero blocks of this size (aligned) are not written */
+	PROBE_BYTES = EVTX_FILE_HEADER_BLOCK + 8,
+	REALIGN_SPAN = 256 * 1024,       /* how far after damage a chunk signature is looked for */
+};
+
+enum verdict { VERDICT_PENDING, VERDICT_READ, VERDICT_STOP };
 
 struct spool {
 	int fd, in_fd;
-	gzFile gz;
+	bool own_fd;
+	uint64_t limit;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t more;
-	uint64_t written;
+	uint64_t written;               /* bytes of the stream in the file (holes included) */
 	bool done;
-	char error[300];                /* reported by spool_finish: the copying thread does not print */
+	enum verdict verdict;
+	bool evtx;                      /* the content is EVTX: realign chunks after gzip damage */
+	struct strbuf pending;          /* EVTX bytes not yet placed */
+	bool realigning;                /* looking for the next chunk signature */
+	bool realign_note;              /* the damage has been reported */
+	struct diag tdiag;              /* messages of the copying thread, as it makes them */
+	struct strbuf tmessages;
+	struct diag diag;               /* ... handed over under the lock, printed by the reader */
+	struct strbuf messages;
+	struct diag *out;               /* where the reader prints them */
 	struct evtx_growing growing;
 };
+
+/* Hands the copying thread's new messages to the reader's side; the caller holds the lock. */
+static void hand_over(struct spool *s)
+{
+	if (!s->tmessages.len && !s->tdiag.errors && !s->tdiag.warnings)
+		return;
+	sb_add(&s->messages, s->tmessages.data, s->tmessages.len);
+	s->diag.errors += s->tdiag.errors;
+	s->diag.warnings += s->tdiag.warnings;
+	s->tmessages.len = 0;
+	s->tdiag = (struct diag){.buffer = &s->tmessages};
+}
+
+static void publish(struct spool *s, uint64_t written)
+{
+	pthread_mutex_lock(&s->lock);
+	s->written = written;
+	hand_over(s);
+	pthread_cond_broadcast(&s->more);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static bool write_all(struct spool *s, const uint8_t *p, size_t n, uint64_t off)
+{
+	while (n) {
+		long w = bc_pwrite(s->fd, p, n, off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			diag_report(&s->tdiag, DIAG_ERROR, DIAG_NO_OFFSET, "cannot write the temporary copy in %s (%s): set "
+				    "TMPDIR to a folder with more room, or lower --spool-limit", bc_tempdir(),
+				    w < 0 ? strerror(errno) : "nothing written");
+			return false;
+		}
+		p += w, n -= (size_t)w, off += (uint64_t)w;
+	}
+	return true;
+}
+
+static bool zero_block(const uint8_t *p) { return p[0] == 0 && memcmp(p, p + 1, ZERO_BLOCK - 1) == 0; }
+
+/* Appends n bytes at `off`; aligned all-zero blocks stay holes. */
+static bool put_at(struct spool *s, const uint8_t *p, size_t n, uint64_t off)
+{
+	if (s->limit && off + n > s->limit) {
+		size_t keep = off < s->limit ? (size_t)(s->limit - off) : 0;
+		if (keep && !put_at(s, p, keep, off))
+			return false;
+		diag_report(&s->tdiag, DIAG_ERROR, DIAG_NO_OFFSET, "stopped after %" PRIu64 " MiB, the --spool-limit: the "
+			    "rest of this input is not read", s->limit >> 20);
+		return false;
+	}
+	size_t run = 0, i = 0; /* [run, i): bytes to write in one go */
+	while (i < n) {
+		uint64_t at = off + i;
+		size_t len = ZERO_BLOCK - (size_t)(at % ZERO_BLOCK);
+		if (len > n - i)
+			len = n - i;
+		if (len == ZERO_BLOCK && zero_block(p + i)) {
+			if (i > run && !write_all(s, p + run, i - run, off + run))
+				return false;
+			run = i + len;
+		}
+		i += len;
+	}
+	if (n > run && !write_all(s, p + run, n - run, off + run))
+		return false;
+	/* ends in a hole: the file must still be that long */
+	if (run == n && n && bc_truncate(s->fd, off + n) != 0 && !write_all(s, (const uint8_t *)"", 1, off + n - 1))
+		return false;
+	publish(s, off + n);
+	return true;
+}
+
+/* The first chunk slot boundary at or after `at`. */
+static uint64_t slot_boundary(uint64_t at)
+{
+	if (at <= EVTX_FILE_HEADER_BLOCK)
+		return EVTX_FILE_HEADER_BLOCK;
+	return EVTX_FILE_HEADER_BLOCK + (at - EVTX_FILE_HEADER_BLOCK + EVTX_CHUNK_SIZE - 1) / EVTX_CHUNK_SIZE *
+					 EVTX_CHUNK_SIZE;
+}
+
+/* Where each chunk of decompressed EVTX goes. Chunks start at 4096 + k * 65536; after gzip damage the decompressed
+ * bytes may be shifted (the decoder resynchronises with some bytes lost or made up) or resume after a gap. So when
+ * a chunk boundary holds neither a chunk signature nor zeros, the next signature is looked for and placed on a chunk
+ * boundary again (the bytes before it end the slot before, where a chunk's tail belongs); without a signature
+ * nearby, the bytes follow as they come. */
+static bool place(struct spool *s, bool end)
+{
+	size_t at = 0; /* pending bytes handled */
+	bool ok = true;
+	while (ok && at < s->pending.len) {
+		const char *p = s->pending.data + at;
+		size_t left = s->pending.len - at;
+		if (s->realigning) {
+			const char *sig = NULL;
+			for (size_t i = 1; !sig && i + 8 <= left; i++)
+				if (p[i] == 'E' && !memcmp(p + i, EVTX_CHUNK_SIGNATURE, 8))
+					sig = p + i;
+			if (sig) {
+				size_t q = (size_t)(sig - p);
+				uint64_t chunk = slot_boundary(s->written + q);
+				diag_report(&s->tdiag, DIAG_NOTE, DIAG_NO_OFFSET, "the chunk found %zu bytes further on is read at "
+					    "offset 0x%" PRIx64, q, chunk);
+				ok = put_at(s, (const uint8_t *)p, q, chunk - q);
+				at += q;
+				s->realigning = false;
+			} else if (left >= REALIGN_SPAN || end) { /* no chunk nearby: what came follows as it is */
+				size_t n = end ? left : left - 7;
+				ok = put_at(s, (const uint8_t *)p, n, s->written);
+				at += n;
+				if (end)
+					s->realigning = false;
+			} else {
+				break;
+			}
+			continue;
+		}
+		uint64_t boundary = s->written < EVTX_FILE_HEADER_BLOCK ? EVTX_FILE_HEADER_BLOCK : slot_boundary(s->written);
+		if (boundary > s->written) { /* up to the next chunk boundary */
+			size_t n = boundary - s->written < left ? (size_t)(boundary - s->written) : left;
+			ok = put_at(s, (const uint8_t *)p, n, s->written);
+			at += n;
+			continue;
+		}
+		if (left < EVTX_CHUNK_HEADER_SIZE && !end)
+			break;
+		bool chunk = left >= 8 && !memcmp(p, EVTX_CHUNK_SIGNATURE, 8);
+		bool zero = true; /* an empty slot: no chunk header at all */
+		for (size_t i = 0; i < (left < EVTX_CHUNK_HEADER_SIZE ? left : EVTX_CHUNK_HEADER_SIZE); i++)
+			zero &= p[i] == 0;
+		if (!chunk && !zero && !s->realign_note) {
+			diag_report(&s->tdiag, DIAG_ERROR, DIAG_NO_OFFSET, "the decompressed data has no chunk at offset 0x%"
+				    PRIx64 " (damaged gzip data): looking for the next chunk", s->written);
+			s->realign_note = true;
+		}
+		s->realigning = !chunk && !zero;
+		if (!s->realigning) { /* a chunk (or zeros): the bytes up to the next boundary */
+			size_t n = left < EVTX_CHUNK_SIZE ? left : EVTX_CHUNK_SIZE;
+			ok = put_at(s, (const uint8_t *)p, n, s->written);
+			at += n;
+		}
+	}
+	memmove(s->pending.data, s->pending.data + at, s->pending.len - at);
+	s->pending.len -= at;
+	return ok;
+}
+
+static bool put(struct spool *s, const uint8_t *p, size_t n)
+{
+	if (!s->evtx)
+		return put_at(s, p, n, s->written);
+	sb_add(&s->pending, p, n);
+	return place(s, false);
+}
+
+static size_t read_raw(struct spool *s, uint8_t *buf, size_t n)
+{
+	for (;;) {
+		ssize_t got = read(s->in_fd, buf, n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			diag_report(&s->tdiag, DIAG_ERROR, DIAG_NO_OFFSET, "read error after %" PRIu64 " bytes: %s", s->written,
+				    strerror(errno));
+		return got > 0 ? (size_t)got : 0;
+	}
+}
+
+/* Waits until the reader has probed the first bytes; false if it does not want the rest. */
+static bool probed(struct spool *s)
+{
+	pthread_mutex_lock(&s->lock);
+	while (s->verdict == VERDICT_PENDING)
+		pthread_cond_wait(&s->more, &s->lock);
+	bool go = s->verdict == VERDICT_READ;
+	pthread_mutex_unlock(&s->lock);
+	return go;
+}
 
 static void *copy(void *arg)
 {
 	struct spool *s = arg;
-	char *buf = malloc(SPOOL_BUFFER);
+	uint8_t *buf = malloc(SPOOL_BUFFER);
 	if (!buf)
 		abort();
+	size_t n = 0, got; /* the first bytes say whether the stream is gzip */
+	while (n < 2 && (got = read_raw(s, buf + n, SPOOL_BUFFER - n)) > 0)
+		n += got;
+	struct gunzip *gz = n >= 2 && buf[0] == 0x1f && buf[1] == 0x8b ? gunzip_new(s->in_fd, buf, n, &s->tdiag) : NULL;
+	bool first = true, checked = false;
 	for (;;) {
-		ssize_t n;
-		if (s->gz) {
-			n = gzread(s->gz, buf, SPOOL_BUFFER);
-			if (n < 0) {
-				int zerr;
-				snprintf(s->error, sizeof s->error, "gzip data damaged after %llu bytes: %s; read what came "
-					 "before", (unsigned long long)s->written, gzerror(s->gz, &zerr));
-				break;
-			}
-		} else {
-			n = read(s->in_fd, buf, SPOOL_BUFFER);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0) {
-				snprintf(s->error, sizeof s->error, "read error after %llu bytes: %s",
-					 (unsigned long long)s->written, strerror(errno));
-				break;
-			}
-		}
-		if (n == 0)
+		if (gz)
+			n = gunzip_read(gz, buf, SPOOL_BUFFER);
+		else if (!first)
+			n = read_raw(s, buf, SPOOL_BUFFER);
+		first = false;
+		if (n == 0 || !put(s, buf, n))
 			break;
-		ssize_t done = 0;
-		while (done < n) {
-			ssize_t w = bc_pwrite(s->fd, buf + done, (size_t)(n - done), s->written + (uint64_t)done);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0)
+		if (!checked && s->written >= PROBE_BYTES) { /* nothing more until the reader knows what this is */
+			checked = true;
+			if (!probed(s))
 				break;
-			done += w;
-		}
-		pthread_mutex_lock(&s->lock);
-		s->written += (uint64_t)done;
-		pthread_cond_broadcast(&s->more);
-		pthread_mutex_unlock(&s->lock);
-		if (done < n) {
-			snprintf(s->error, sizeof s->error, "cannot write the temporary file: %s", strerror(errno));
-			break;
 		}
 	}
+	if (s->evtx)
+		place(s, true);
+	if (gz)
+		gunzip_free(gz);
 	free(buf);
 	pthread_mutex_lock(&s->lock);
 	s->done = true;
+	hand_over(s);
 	pthread_cond_broadcast(&s->more);
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
 }
 
+/* Called by the reader (on the calling thread): waits for `want` bytes or the end, and prints what the copy has
+ * run into so far, so that its messages come in order with the reader's. */
 static uint64_t wait_for(void *ctx, uint64_t want)
 {
 	struct spool *s = ctx;
@@ -87,69 +275,93 @@ static uint64_t wait_for(void *ctx, uint64_t want)
 	while (s->written < want && !s->done)
 		pthread_cond_wait(&s->more, &s->lock);
 	uint64_t have = s->written;
+	if (s->out && s->messages.len) {
+		diag_merge(s->out, &s->diag);
+		s->messages.len = 0;
+		s->diag = (struct diag){.buffer = &s->messages};
+	}
 	pthread_mutex_unlock(&s->lock);
 	return have;
 }
 
-struct spool *spool_start(int in_fd, void *gz, struct diag *d)
+struct spool *spool_start(int in_fd, bool own_fd, uint64_t limit, struct diag *d)
 {
 	int fd = bc_tempfile();
 	if (fd < 0) {
-		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot create a temporary file: %s", strerror(errno));
+		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot create a temporary file in %s: %s", bc_tempdir(),
+			    strerror(errno));
+		if (own_fd)
+			close(in_fd);
 		return NULL;
 	}
 	struct spool *s = calloc(1, sizeof *s);
 	if (!s)
 		abort();
-	s->fd = fd;
-	s->in_fd = in_fd;
-	s->gz = gz;
+	*s = (struct spool){.fd = fd, .in_fd = in_fd, .own_fd = own_fd, .limit = limit};
+	s->diag.buffer = &s->messages;
+	s->tdiag.buffer = &s->tmessages;
 	s->growing = (struct evtx_growing){.wait_for = wait_for, .ctx = s};
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->more, NULL);
-	if (s->fd < 0 || pthread_create(&s->thread, NULL, copy, s) != 0) {
+	if (pthread_create(&s->thread, NULL, copy, s) != 0) {
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot start copying the stream");
-		if (s->fd >= 0)
-			close(s->fd);
+		close(fd);
+		if (own_fd)
+			close(in_fd);
 		free(s);
 		return NULL;
 	}
 	return s;
 }
 
-int spool_fd(const struct spool *s) { return s->fd; }
-
-const struct evtx_growing *spool_growing(struct spool *s) { return &s->growing; }
-
-int spool_finish(struct spool *s, struct diag *d)
+static void decide(struct spool *s, enum verdict v, bool evtx)
 {
-	pthread_join(s->thread, NULL);
-	if (s->error[0])
-		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "%s", s->error);
-	int fd = s->fd;
-	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->more);
-	free(s);
-	return fd;
+	pthread_mutex_lock(&s->lock);
+	s->verdict = v;
+	s->evtx = evtx;
+	pthread_cond_broadcast(&s->more);
+	pthread_mutex_unlock(&s->lock);
 }
 
-void spool_read(struct spool *s, const char *name, const struct source_options *opt, const struct event_sink *sink,
+/* Waits for the copy to end and prints what it ran into; the file stays open. */
+static void finish(struct spool *s, struct diag *d)
+{
+	pthread_join(s->thread, NULL);
+	diag_merge(d, &s->diag);
+	s->messages.len = 0;
+	if (s->own_fd)
+		close(s->in_fd);
+}
+
+bool spool_read(struct spool *s, const char *name, const struct source_options *opt, const struct event_sink *sink,
 		struct diag *d, struct source_stats *st)
 {
-	enum { PROBE_BYTES = 4096 + 8 };
+	s->out = d;
 	wait_for(s, PROBE_BYTES);
 	const struct input_format *f = input_probe(s->fd);
+	bool ok = false;
 	if (f == &input_evtx) { /* read while the rest is still arriving */
+		decide(s, VERDICT_READ, true);
 		struct source_options growing = *opt;
 		growing.growing = &s->growing;
-		f->read(s->fd, name, &growing, sink, d, st);
-		close(spool_finish(s, d));
-		return;
+		ok = f->read(s->fd, name, &growing, sink, d, st);
+		finish(s, d);
+	} else if (f == &input_xml) {
+		decide(s, VERDICT_READ, false);
+		finish(s, d);
+		ok = f->read(s->fd, name, opt, sink, d, st);
+	} else {
+		decide(s, VERDICT_STOP, false);
+		finish(s, d);
+		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, f ? "gzip inside gzip is not read" :
+			    s->written ? "content is neither EVTX nor event XML" : "empty input");
 	}
-	int fd = spool_finish(s, d);
-	if (!f || f == &input_gzip)
-		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "content is neither EVTX nor event XML");
-	else
-		f->read(fd, name, opt, sink, d, st);
-	close(fd);
+	close(s->fd);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->more);
+	sb_free(&s->pending);
+	sb_free(&s->messages);
+	sb_free(&s->tmessages);
+	free(s);
+	return ok;
 }

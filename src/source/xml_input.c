@@ -194,13 +194,13 @@ static bool probe_xml(const uint8_t *head, size_t n)
 	return i < n && head[i] == '<';
 }
 
-static void read_xml(int fd, const char *name, const struct source_options *opt, const struct event_sink *sink,
+static bool read_xml(int fd, const char *name, const struct source_options *opt, const struct event_sink *sink,
 		     struct diag *d, struct source_stats *st)
 {
 	(void)opt;
 	if (lseek(fd, 0, SEEK_SET) != 0) {
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot rewind: %s", strerror(errno));
-		return;
+		return false;
 	}
 	struct xml_stream s = {.fd = fd};
 	struct xml_errors errs = {.diag = d};
@@ -210,7 +210,7 @@ static void read_xml(int fd, const char *name, const struct source_options *opt,
 	if (!r) {
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot start the XML reader");
 		sb_free(&s.pending);
-		return;
+		return false;
 	}
 	xmlTextReaderSetStructuredErrorHandler(r, on_error, &errs);
 	struct arena arena = {0};
@@ -228,6 +228,8 @@ static void read_xml(int fd, const char *name, const struct source_options *opt,
 			ev.xml_element = node;
 			errs.events++;
 			st->records++;
+			if (ev.has & EV_HAS_TIME)
+				source_stats_time(st, ev.time_created);
 			struct evtx_peek peek;
 			event_peek(&ev, &peek);
 			if (!sink->wants || sink->wants(sink->ctx, &peek))
@@ -244,6 +246,7 @@ static void read_xml(int fd, const char *name, const struct source_options *opt,
 	xmlFreeTextReader(r);
 	arena_free(&arena);
 	sb_free(&s.pending);
+	return errs.events > 0;
 }
 
 const struct input_format input_xml = {.name = "xml", .probe = probe_xml, .read = read_xml};

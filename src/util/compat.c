@@ -73,12 +73,37 @@ int bc_replace(const char *from, const char *to)
 	return MoveFileExA(from, to, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH) ? 0 : -1;
 }
 
+const char *bc_tempdir(void)
+{
+	static char dir[MAX_PATH];
+	if (!GetTempPathA(sizeof dir, dir))
+		snprintf(dir, sizeof dir, ".");
+	return dir;
+}
+
 int bc_tempfile(void)
 {
-	char dir[MAX_PATH], path[MAX_PATH];
-	if (!GetTempPathA(sizeof dir, dir) || !GetTempFileNameA(dir, "bcr", 0, path))
+	char path[MAX_PATH];
+	if (!GetTempFileNameA(bc_tempdir(), "bcr", 0, path))
 		return -1;
 	return _open(path, _O_RDWR | _O_CREAT | _O_TRUNC | _O_BINARY | _O_TEMPORARY, _S_IREAD | _S_IWRITE);
+}
+
+int bc_truncate(int fd, uint64_t size) { return _chsize_s(fd, (__int64)size) == 0 ? 0 : -1; }
+
+bool bc_file_id(const char *path, const struct stat *s, uint64_t id[2])
+{
+	(void)s;
+	HANDLE h = CreateFileA(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+			       FILE_FLAG_BACKUP_SEMANTICS, NULL);
+	if (h == INVALID_HANDLE_VALUE)
+		return false;
+	BY_HANDLE_FILE_INFORMATION info;
+	bool ok = GetFileInformationByHandle(h, &info);
+	CloseHandle(h);
+	id[0] = info.dwVolumeSerialNumber;
+	id[1] = (uint64_t)info.nFileIndexHigh << 32 | info.nFileIndexLow;
+	return ok;
 }
 
 void bc_binary_stdio(void)
@@ -119,14 +144,33 @@ long bc_gmtoff(time_t t, const struct tm *local) { (void)t; return local->tm_gmt
 int bc_sync(int fd) { return fsync(fd); }
 int bc_replace(const char *from, const char *to) { return rename(from, to); }
 
+const char *bc_tempdir(void)
+{
+	const char *dir = getenv("TMPDIR");
+	return dir && *dir ? dir : "/tmp";
+}
+
 int bc_tempfile(void)
 {
-	FILE *tmp = tmpfile();
-	if (!tmp)
+	char path[4096];
+	if (snprintf(path, sizeof path, "%s/badcreds-spool.XXXXXX", bc_tempdir()) >= (int)sizeof path) {
+		errno = ENAMETOOLONG;
 		return -1;
-	int fd = dup(fileno(tmp));
-	fclose(tmp);
+	}
+	int fd = mkstemp(path);
+	if (fd >= 0)
+		unlink(path);
 	return fd;
+}
+
+int bc_truncate(int fd, uint64_t size) { return ftruncate(fd, (off_t)size); }
+
+bool bc_file_id(const char *path, const struct stat *s, uint64_t id[2])
+{
+	(void)path;
+	id[0] = (uint64_t)s->st_dev;
+	id[1] = (uint64_t)s->st_ino;
+	return true;
 }
 
 void bc_binary_stdio(void) {}
