@@ -106,19 +106,28 @@ static void arrays(void **state)
 	(void)state;
 	const uint8_t sa[] = {'a', 0, 0, 0, 0, 0, 'b', 0, '-', 0, 'c', 0, 0, 0};
 	struct evtx_value v = {.type = EVTX_ARRAY | EVTX_STRING, .size = sizeof sa, .data = sa};
-	assert_int_equal(evtx_array_count(&v), 3);
+	struct evtx_array_iter it = {0};
 	struct evtx_value item;
-	assert_true(evtx_array_item(&v, 1, &item));
+	assert_true(evtx_array_next(&v, &it, &item));
+	assert_string_equal(render(item.type, item.data, item.size), "a");
+	assert_true(evtx_array_next(&v, &it, &item));
 	assert_int_equal(item.size, 0); /* an empty item stays an item */
-	assert_true(evtx_array_item(&v, 2, &item));
+	assert_true(evtx_array_next(&v, &it, &item));
 	assert_string_equal(render(item.type, item.data, item.size), "b-c");
-	assert_false(evtx_array_item(&v, 3, &item));
+	assert_false(evtx_array_next(&v, &it, &item));
+	assert_false(evtx_array_next(&v, &it, &item));
 	assert_string_equal(render(EVTX_ARRAY | EVTX_STRING, sa, sizeof sa), "a, , b-c");
 	assert_string_equal(R(EVTX_ARRAY | EVTX_UINT16, 1, 0, 2, 0), "1, 2");
 	assert_string_equal(R(EVTX_ARRAY | EVTX_SID, 1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1),
 			    "S-1-5-18, S-1-1");
 	struct evtx_value empty = {.type = EVTX_ARRAY | EVTX_STRING, .size = 0, .data = sa};
-	assert_int_equal(evtx_array_count(&empty), 1); /* an empty array still yields one element */
+	it = (struct evtx_array_iter){0}; /* an empty array still yields one element */
+	assert_true(evtx_array_next(&empty, &it, &item));
+	assert_int_equal(item.size, 0);
+	assert_false(evtx_array_next(&empty, &it, &item));
+	const uint8_t odd[] = {1, 0, 2}; /* fixed-size items: a cut last one is not an item */
+	struct evtx_value u16 = {.type = EVTX_ARRAY | EVTX_UINT16, .size = sizeof odd, .data = odd};
+	assert_string_equal(render(u16.type, u16.data, u16.size), "1");
 }
 
 static void numbers(void **state)

@@ -78,6 +78,12 @@ struct bx_instance {
 /* Per-chunk caches of names (by offset) and of the templates its definition offsets lead to. */
 struct bx_name;
 struct bx_template_ref;
+/* What walking a chunk's records may produce: a template can name one value thousands of times, so a record of a
+ * few bytes could expand into gigabytes. A record is cut (its open elements closed, nothing more added) once its walk
+ * has handed out BX_RECORD_BUDGET bytes of values and elements, or once the chunk's walks have handed out
+ * BX_CHUNK_BUDGET. */
+enum { BX_RECORD_BUDGET = 8 << 20, BX_CHUNK_BUDGET = 32 << 20 };
+
 struct bx_chunk {
 	const uint8_t *data;    /* the chunk's bytes */
 	uint32_t len;           /* bytes present (a truncated chunk has fewer than 65536) */
@@ -85,6 +91,8 @@ struct bx_chunk {
 	struct bx_store *store; /* the file's templates; NULL: templates are compiled into the chunk's arena */
 	struct bx_name *names[64];
 	struct bx_template_ref *templates[64];
+	uint64_t spent;         /* bytes the walks of this chunk have handed out */
+	unsigned long cuts;     /* walks that were cut: a caller compares it before and after a walk */
 };
 
 void bx_chunk_reset(struct bx_chunk *c, const uint8_t *data, uint32_t len, struct arena *arena,

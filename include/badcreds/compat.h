@@ -40,6 +40,8 @@ int bc_tempfile(void);
 const char *bc_tempdir(void);
 /* Sets a file's size (extending it with a hole of zeros). */
 int bc_truncate(int fd, uint64_t size);
+/* Bytes free for this process on the disk of an open file (UINT64_MAX when it cannot be told). */
+uint64_t bc_free_space(int fd);
 /* What identifies a file or directory on this machine (device and file number; volume and file index on Windows),
  * from its path and stat; false if it cannot be told. */
 bool bc_file_id(const char *path, const struct stat *s, uint64_t id[2]);

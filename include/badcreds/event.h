@@ -49,6 +49,7 @@ struct event {
 	uint32_t ndata;
 	bool recovered;              /* carved from a damaged region or slack, or damaged */
 	bool damaged;                /* its record's trailing size copy was wrong: values may be incomplete */
+	bool cut;                    /* it expanded beyond the walk's budget (binxml.h): what follows the cut is missing */
 	const char *source;          /* file name */
 	uint64_t file_offset;        /* of the record */
 	const void *xml_element;     /* XML sources: the <Event> element it came from (a libxml2 xmlNode, valid while

@@ -55,9 +55,12 @@ struct evtx_value {
 bool evtx_type_known(unsigned type);            /* a type that may appear in a value descriptor */
 size_t evtx_type_fixed_size(unsigned type);     /* item size of fixed-size types, 0 for variable-size ones */
 
-/* Arrays: the number of items and one item (a scalar value pointing into the array's bytes). */
-size_t evtx_array_count(const struct evtx_value *v);
-bool evtx_array_item(const struct evtx_value *v, size_t index, struct evtx_value *item);
+/* Arrays, item by item (a scalar value pointing into the array's bytes): strings end at their NUL, SIDs carry their
+ * length, fixed-size types are cut evenly; an empty array yields one empty item. Start with a zeroed iterator. */
+struct evtx_array_iter {
+	size_t pos, index;      /* the next item's offset; items handed out so far */
+};
+bool evtx_array_next(const struct evtx_value *v, struct evtx_array_iter *it, struct evtx_value *item);
 
 /* Appends the Windows text form of a scalar value (arrays: items joined by ", ") as UTF-8, unescaped.
  * EVTX_BINXML values are not rendered here (the Binary XML walker splices them). */

@@ -9,13 +9,14 @@
 
 #include "badcreds/evtx_file.h"
 #include "badcreds/source.h"
+#include "badcreds/spool.h"
 #include "badcreds/output.h"
 #include "badcreds/progress.h"
 #include "cli.h"
 
 enum {
 	OPT_FORMAT = 'f', OPT_EVENT_ID = 'e', OPT_PROVIDER = 'p', OPT_QUIET = 'q', OPT_HELP = 'h', OPT_THREADS = 'j',
-	OPT_RECOVERED = 256,
+	OPT_RECOVERED = 256, OPT_SPOOL_LIMIT,
 };
 
 static const struct cli_option dump_options[] = {
@@ -24,6 +25,7 @@ static const struct cli_option dump_options[] = {
 	{ "provider", OPT_PROVIDER, "NAME", "only events of this provider (case-insensitive)" },
 	{ "recovered", OPT_RECOVERED, NULL, "only records carved from damaged regions and slack" },
 	{ "threads", OPT_THREADS, "N", "decode chunks on N threads (default: all cores)" },
+	{ "spool-limit", OPT_SPOOL_LIMIT, "SIZE", "largest temporary copy of stdin or a .gz (default 64G; 0: none)" },
 	{ "quiet", OPT_QUIET, NULL, "no summary line on stderr" },
 	{ "help", OPT_HELP, NULL, "show this help" },
 };
@@ -43,6 +45,7 @@ struct dump {
 	const char *provider;
 	bool only_recovered, quiet;
 	unsigned threads;
+	uint64_t spool_limit;
 	struct diag diag;
 	unsigned long records, recovered;
 	struct strbuf out;           /* events of XML sources, written as JSON lines */
@@ -132,7 +135,15 @@ static void emit(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const st
 	ev.source = job->source;
 	struct output_record r = {.event = &ev, .chunk = &c->bx, .fragment = &frag, .arena = a};
 	size_t mark = job->text.len;
-	if (!d->format->write(&job->text, &r, &err)) {
+	unsigned long cuts = c->bx.cuts;
+	bool written = d->format->write(&job->text, &r, &err);
+	if (written && (ev.cut || c->bx.cuts != cuts)) {
+		diag_report(&job->diag, DIAG_ERROR, ev.file_offset, "record %" PRIu64 " expands beyond %d MiB (a template "
+			    "repeats its values): cut there", rec->id, BX_RECORD_BUDGET >> 20);
+		if (!d->format->needs_event)
+			sb_adds(&job->text, "<!-- the record above was cut: it expands beyond the limit -->\n");
+	}
+	if (!written) {
 		job->text.len = mark;
 		if (rec->recovered && !rec->damaged) {
 			job->carved_unreadable++;
@@ -152,7 +163,7 @@ static const struct evtx_file_ops dump_ops = {.record = emit, .commit = commit};
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct dump d = {.format = &output_xml, .diag = {.stream = stderr, .max_messages = 20},
-			 .threads = evtx_default_threads()};
+			 .threads = evtx_default_threads(), .spool_limit = (uint64_t)SPOOL_DEFAULT_LIMIT_GIB << 30};
 	struct cli_parser p;
 	cli_parser_init(&p, cmd);
 	int opt;
@@ -173,6 +184,10 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 			if (!cli_parse_threads(optarg, &d.threads))
 				return cli_usage_error(cmd, "--threads takes a number from 1 to 64, not '%s'", optarg);
 			break;
+		case OPT_SPOOL_LIMIT:
+			if (!cli_parse_size(optarg, &d.spool_limit))
+				return cli_usage_error(cmd, "--spool-limit takes a size such as 64G or 500M, not '%s'", optarg);
+			break;
 		case OPT_QUIET: d.quiet = true; break;
 		case OPT_HELP: cli_help(cmd, stdout); return EXIT_OK;
 		case ':': return cli_usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
@@ -183,12 +198,13 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 		return cli_usage_error(cmd, "no SOURCE given");
 	progress_enable(!d.quiet);
 	d.diag.quiet_notes = d.quiet;
-	struct source_options sopt = {.threads = d.threads};
+	struct source_options sopt = {.threads = d.threads, .spool_limit = d.spool_limit};
 	struct event_sink sink = {.event = xml_source_event, .ctx = &d, .evtx_ops = &dump_ops, .evtx_ctx = &d};
 	struct source_stats st = {0};
 	for (int i = optind; i < argc; i++)
 		source_read(argv[i], &sopt, &sink, &d.diag, &st);
 	sb_free(&d.out);
+	source_stats_free(&st);
 	if (fflush(stdout) != 0)
 		d.write_failed = true;
 	if (!d.quiet)

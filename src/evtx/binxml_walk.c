@@ -1,9 +1,11 @@
 /* binxml_walk.c: walks compiled ops with a template instance's values into a visitor: substitutions filled in,
  * array values repeating their element (one <Data> per StringArray item), optional Null values and elements whose
- * dependency value is Null left out, and nested BinXml values (type 0x21) compiled and walked in place. */
+ * dependency value is Null left out, and nested BinXml values (type 0x21) compiled (once per value) and walked in
+ * place. What a walk hands out is counted against the record's and the chunk's budgets (binxml.h): past them the
+ * record is cut, its open elements still closed. */
 #include "badcreds/binxml.h"
 
-enum { MAX_NESTING = 16, MAX_ATTR_PARTS = 16 };
+enum { MAX_NESTING = 16, MAX_ATTR_PARTS = 16, ELEMENT_COST = 32, COMPILE_COST = 8, BINXML_CACHE = 4 };
 
 struct walker {
 	struct bx_chunk *c;
@@ -12,7 +14,29 @@ struct walker {
 	void *ctx;
 	unsigned nesting;
 	const char *err;
+	uint64_t spent;         /* bytes handed out for this record */
+	bool cut;
+	struct {                /* BinXml values compiled during this walk, by where their bytes are */
+		const uint8_t *data;
+		struct bx_fragment f;
+	} compiled[BINXML_CACHE];
+	unsigned ncompiled;
 };
+
+/* Counts n bytes against the budgets; false (and the record cut) once they are spent. */
+static bool charge(struct walker *w, uint64_t n)
+{
+	if (w->cut)
+		return false;
+	w->spent += n;
+	w->c->spent += n;
+	if (w->spent > BX_RECORD_BUDGET || w->c->spent > BX_CHUNK_BUDGET) {
+		w->cut = true;
+		w->c->cuts++;
+		return false;
+	}
+	return true;
+}
 
 /* The values in scope while walking one template body, and the array item that repeats an element. */
 struct scope {
@@ -49,16 +73,28 @@ static bool walk_nested(struct walker *w, const struct bx_fragment *f, const str
 
 static bool walk_binxml_value(struct walker *w, const struct evtx_value *v)
 {
-	const char *err = NULL;
-	uint32_t err_off;
-	struct bx_fragment f;
-	uint32_t off = (uint32_t)(v->data - w->c->data);
-	if (!bx_compile(w->c, off, off + v->size, BX_VALUE_XML, w->arena, &f, &err, &err_off)) {
-		w->err = err;
-		return false;
+	const struct bx_fragment *f = NULL;
+	for (unsigned i = 0; i < w->ncompiled && !f; i++)
+		if (w->compiled[i].data == v->data)
+			f = &w->compiled[i].f;
+	if (!f) {
+		if (!charge(w, (uint64_t)v->size * COMPILE_COST))
+			return true;
+		const char *err = NULL;
+		uint32_t err_off;
+		struct bx_fragment compiled;
+		uint32_t off = (uint32_t)(v->data - w->c->data);
+		if (!bx_compile(w->c, off, off + v->size, BX_VALUE_XML, w->arena, &compiled, &err, &err_off)) {
+			w->err = err;
+			return false;
+		}
+		unsigned k = w->ncompiled < BINXML_CACHE ? w->ncompiled++ : 0;
+		w->compiled[k].data = v->data;
+		w->compiled[k].f = compiled;
+		f = &w->compiled[k].f;
 	}
 	struct scope none = {.item_slot = BX_NO_ID};
-	return walk_nested(w, &f, &none);
+	return walk_nested(w, f, &none);
 }
 
 /* Attribute at ops[i]; left out when its only value is an optional substitution that is Null. */
@@ -77,12 +113,18 @@ static void walk_attr(struct walker *w, const struct bx_op *ops, uint32_t i, con
 	}
 	if (n == 0 && dropped)
 		return;
-	w->v->attr(w->ctx, ops[i].name, parts, n);
+	uint64_t size = 0;
+	for (unsigned k = 0; k < n; k++)
+		size += parts[k].size;
+	if (charge(w, size))
+		w->v->attr(w->ctx, ops[i].name, parts, n);
 }
 
 static bool walk_element(struct walker *w, const struct bx_op *ops, uint32_t i, const struct scope *s)
 {
 	const struct bx_op *op = &ops[i];
+	if (!charge(w, ELEMENT_COST))
+		return true;
 	w->v->open(w->ctx, op->name);
 	uint32_t j = i + 1;
 	while (j < op->end && ops[j].kind == BX_ATTR) {
@@ -100,7 +142,7 @@ static bool walk_range(struct walker *w, const struct bx_op *ops, uint32_t from,
 		const struct bx_op *op = &ops[i];
 		switch (op->kind) {
 		case BX_OPEN: {
-			if (op->id != BX_NO_ID && value_of(s, op->id)->type == EVTX_NULL) {
+			if ((op->id != BX_NO_ID && value_of(s, op->id)->type == EVTX_NULL) || w->cut) {
 				i = op->end;
 				break;
 			}
@@ -108,7 +150,8 @@ static bool walk_range(struct walker *w, const struct bx_op *ops, uint32_t from,
 			if (a && is_array(a) && op->array_slot != s->item_slot) {
 				struct scope each = *s;
 				each.item_slot = op->array_slot;
-				for (size_t k = 0; evtx_array_item(a, k, &each.item); k++)
+				struct evtx_array_iter it = {0};
+				while (!w->cut && evtx_array_next(a, &it, &each.item))
 					if (!walk_element(w, ops, i, &each))
 						return false;
 			} else if (!walk_element(w, ops, i, s)) {
@@ -121,20 +164,22 @@ static bool walk_range(struct walker *w, const struct bx_op *ops, uint32_t from,
 			i = op->end - 1; /* stray attribute outside a start tag: ignore */
 			break;
 		case BX_VALUE:
-			w->v->value(w->ctx, &op->value);
+			if (charge(w, op->value.size))
+				w->v->value(w->ctx, &op->value);
 			break;
 		case BX_SUBST: {
 			const struct evtx_value *v = value_of(s, op->id);
 			if (v->type == EVTX_BINXML) {
 				if (!walk_binxml_value(w, v))
 					return false;
-			} else if (v->type != EVTX_NULL) {
+			} else if (v->type != EVTX_NULL && charge(w, v->size)) {
 				w->v->value(w->ctx, v);
 			}
 			break;
 		}
 		case BX_PI:
-			w->v->pi(w->ctx, op->name, &op->value);
+			if (charge(w, ELEMENT_COST + op->value.size))
+				w->v->pi(w->ctx, op->name, &op->value);
 			break;
 		case BX_INSTANCE: {
 			const struct bx_instance *inst = op->instance;

@@ -21,6 +21,8 @@ void bx_chunk_reset(struct bx_chunk *c, const uint8_t *data, uint32_t len, struc
 	c->store = store;
 	memset(c->names, 0, sizeof c->names);
 	memset(c->templates, 0, sizeof c->templates);
+	c->spent = 0;
+	c->cuts = 0;
 }
 
 /* An XML name (non-empty; letters, digits, "_", "-", ".", ":" or anything beyond ASCII): damaged or overwritten

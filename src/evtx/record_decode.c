@@ -69,8 +69,10 @@ enum evtx_decoded evtx_record_decode(struct evtx_chunk *c, const struct evtx_rec
 	uint32_t off = 0;
 	*err = NULL;
 	memset(ev, 0, sizeof *ev);
+	unsigned long cuts = c->bx.cuts;
 	bool ok = evtx_record_compile(c, rec, a, frag, err, &off) &&
 		  (!(need_event || carved) || event_from_fragment(ev, &c->bx, frag, a, err));
+	ev->cut = c->bx.cuts != cuts;
 	if (carved && (!ok || !plausible(c, rec, ev)))
 		return EVTX_REMNANT;
 	if (!ok) {

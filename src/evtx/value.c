@@ -38,68 +38,45 @@ static size_t sid_size(const uint8_t *p, size_t n)
 	return need <= n ? need : 0;
 }
 
-/* Item boundaries of variable-size arrays: strings end at a NUL terminator, SIDs carry their length. */
-static bool array_walk(const struct evtx_value *v, size_t index, size_t *count, struct evtx_value *item)
+bool evtx_array_next(const struct evtx_value *v, struct evtx_array_iter *it, struct evtx_value *item)
 {
 	unsigned base = v->type & 0x7f;
 	size_t fixed = base == EVTX_SIZET ? (v->size % 8 == 0 && v->size ? 8 : 4) : evtx_type_fixed_size(base);
-	if (fixed) {
-		*count = v->size / fixed;
-		if (item && *count == 0 && index == 0) { /* an empty array yields one empty element */
-			*item = (struct evtx_value){.type = (uint16_t)base, .size = 0, .data = v->data};
-			return true;
-		}
-		if (item && index < *count)
-			*item = (struct evtx_value){.type = (uint16_t)base, .size = (uint32_t)fixed, .data = v->data + index * fixed};
-		return item ? index < *count : true;
-	}
-	size_t pos = 0, n = 0;
-	while (pos < v->size) {
-		size_t start = pos, len;
-		if (base == EVTX_STRING) {
-			while (pos + 1 < v->size && le16(v->data + pos))
-				pos += 2;
-			len = pos - start;
-			pos = pos + 2 <= v->size ? pos + 2 : v->size;
-		} else if (base == EVTX_ANSI) {
-			while (pos < v->size && v->data[pos])
-				pos++;
-			len = pos - start;
-			pos = pos < v->size ? pos + 1 : v->size;
-		} else if (base == EVTX_SID) {
-			len = sid_size(v->data + pos, v->size - pos);
-			if (!len)
-				len = v->size - pos; /* truncated last SID: one item, rendered as far as it goes */
-			pos += len;
-		} else {
-			len = v->size - pos; /* Binary and others: not allowed as arrays; treat as one item */
-			pos = v->size;
-		}
-		if (item && n == index) {
-			*item = (struct evtx_value){.type = (uint16_t)base, .size = (uint32_t)len, .data = v->data + start};
-			return true;
-		}
-		n++;
-	}
-	*count = n;
-	if (item && n == 0 && index == 0) { /* an empty array yields one empty element */
+	size_t start = it->pos, len;
+	if (fixed ? start > v->size || v->size - start < fixed : start >= v->size) {
+		if (it->index++ > 0) /* past the end; an empty array yields one empty element */
+			return false;
 		*item = (struct evtx_value){.type = (uint16_t)base, .size = 0, .data = v->data};
+		it->pos = v->size;
 		return true;
 	}
-	return item == NULL;
-}
-
-size_t evtx_array_count(const struct evtx_value *v)
-{
-	size_t n = 0;
-	array_walk(v, 0, &n, NULL);
-	return n ? n : 1;
-}
-
-bool evtx_array_item(const struct evtx_value *v, size_t index, struct evtx_value *item)
-{
-	size_t n;
-	return array_walk(v, index, &n, item);
+	if (fixed) {
+		len = fixed;
+		it->pos += fixed;
+	} else if (base == EVTX_STRING) { /* items end at a NUL terminator */
+		size_t pos = start;
+		while (pos + 1 < v->size && le16(v->data + pos))
+			pos += 2;
+		len = pos - start;
+		it->pos = pos + 2 <= v->size ? pos + 2 : v->size;
+	} else if (base == EVTX_ANSI) {
+		size_t pos = start;
+		while (pos < v->size && v->data[pos])
+			pos++;
+		len = pos - start;
+		it->pos = pos < v->size ? pos + 1 : v->size;
+	} else if (base == EVTX_SID) { /* SIDs carry their length; a truncated last one is one item as far as it goes */
+		len = sid_size(v->data + start, v->size - start);
+		if (!len)
+			len = v->size - start;
+		it->pos += len;
+	} else { /* Binary and others: not allowed as arrays; one item */
+		len = v->size - start;
+		it->pos = v->size;
+	}
+	it->index++;
+	*item = (struct evtx_value){.type = (uint16_t)base, .size = (uint32_t)len, .data = v->data + start};
+	return true;
 }
 
 static void put_utf8(struct strbuf *out, uint32_t c)
@@ -527,8 +504,9 @@ void evtx_value_render(struct strbuf *out, const struct evtx_value *v)
 		return;
 	}
 	struct evtx_value item;
-	for (size_t i = 0; evtx_array_item(v, i, &item); i++) {
-		if (i)
+	struct evtx_array_iter it = {0};
+	while (evtx_array_next(v, &it, &item)) {
+		if (it.index > 1)
 			sb_adds(out, ", ");
 		render_scalar(out, &item);
 	}

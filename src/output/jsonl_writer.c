@@ -96,6 +96,10 @@ static bool write_jsonl(struct strbuf *out, const struct output_record *r, const
 		key(&j, "Damaged");
 		sb_adds(out, "true");
 	}
+	if (ev->cut) {
+		key(&j, "Cut");
+		sb_adds(out, "true");
+	}
 	num_field(&j, "EventRecordID", h & EV_HAS_RECORD_ID, ev->record_id);
 	if (h & EV_HAS_TIME) {
 		key(&j, "TimeCreated");

@@ -44,6 +44,9 @@ static void on_record(void *ctx, struct evtx_job *job, struct evtx_chunk *c, con
 		break;
 	}
 	job->emitted += carved;
+	if (ev->cut)
+		diag_report(&job->diag, DIAG_ERROR, ev->file_offset, "record %" PRIu64 " expands beyond %d MiB (a template "
+			    "repeats its values): cut there", rec->id, BX_RECORD_BUDGET >> 20);
 	if (sink->wants && !peeked) {
 		event_peek(ev, &peek);
 		if (!sink->wants(sink->ctx, &peek))

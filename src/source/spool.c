@@ -23,6 +23,7 @@ enum {
 	PROBE_BYTES = EVTX_FILE_HEADER_BLOCK + 8,
 	REALIGN_SPAN = 256 * 1024,       /* how far after damage a chunk signature is looked for */
 };
+static const uint64_t MIN_FREE = 1ULL << 30; /* the copy stops rather than fill the disk */
 
 enum verdict { VERDICT_PENDING, VERDICT_READ, VERDICT_STOP };
 
@@ -97,6 +98,12 @@ static bool put_at(struct spool *s, const uint8_t *p, size_t n, uint64_t off)
 			return false;
 		diag_report(&s->tdiag, DIAG_ERROR, DIAG_NO_OFFSET, "stopped after %" PRIu64 " MiB, the --spool-limit: the "
 			    "rest of this input is not read", s->limit >> 20);
+		return false;
+	}
+	if ((off + n) >> 26 != off >> 26 && bc_free_space(s->fd) < MIN_FREE) { /* looked at every 64 MiB */
+		diag_report(&s->tdiag, DIAG_ERROR, DIAG_NO_OFFSET, "stopped after %" PRIu64 " MiB: less than 1 GiB is left "
+			    "in %s (set TMPDIR to a folder with more room): the rest of this input is not read", off >> 20,
+			    bc_tempdir());
 		return false;
 	}
 	size_t run = 0, i = 0; /* [run, i): bytes to write in one go */
@@ -238,22 +245,26 @@ static void *copy(void *arg)
 	while (n < 2 && (got = read_raw(s, buf + n, SPOOL_BUFFER - n)) > 0)
 		n += got;
 	struct gunzip *gz = n >= 2 && buf[0] == 0x1f && buf[1] == 0x8b ? gunzip_new(s->in_fd, buf, n, &s->tdiag) : NULL;
-	bool first = true, checked = false;
+	bool first = true, checked = false, stopped = false;
 	for (;;) {
 		if (gz)
 			n = gunzip_read(gz, buf, SPOOL_BUFFER);
 		else if (!first)
 			n = read_raw(s, buf, SPOOL_BUFFER);
 		first = false;
-		if (n == 0 || !put(s, buf, n))
+		if (n == 0)
 			break;
+		if (!put(s, buf, n)) {
+			stopped = true;
+			break;
+		}
 		if (!checked && s->written >= PROBE_BYTES) { /* nothing more until the reader knows what this is */
 			checked = true;
 			if (!probed(s))
 				break;
 		}
 	}
-	if (s->evtx)
+	if (s->evtx && !stopped)
 		place(s, true);
 	if (gz)
 		gunzip_free(gz);

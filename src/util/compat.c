@@ -91,6 +91,13 @@ int bc_tempfile(void)
 
 int bc_truncate(int fd, uint64_t size) { return _chsize_s(fd, (__int64)size) == 0 ? 0 : -1; }
 
+uint64_t bc_free_space(int fd)
+{
+	(void)fd;
+	ULARGE_INTEGER avail;
+	return GetDiskFreeSpaceExA(bc_tempdir(), &avail, NULL, NULL) ? avail.QuadPart : UINT64_MAX;
+}
+
 bool bc_file_id(const char *path, const struct stat *s, uint64_t id[2])
 {
 	(void)s;
@@ -127,6 +134,7 @@ int bc_stat(const char *path, struct stat *s)
 }
 
 #else
+#include <sys/statvfs.h>
 
 long bc_pread(int fd, void *buf, size_t n, uint64_t off) { return (long)pread(fd, buf, n, (off_t)off); }
 
@@ -164,6 +172,12 @@ int bc_tempfile(void)
 }
 
 int bc_truncate(int fd, uint64_t size) { return ftruncate(fd, (off_t)size); }
+
+uint64_t bc_free_space(int fd)
+{
+	struct statvfs v;
+	return fstatvfs(fd, &v) == 0 ? (uint64_t)v.f_bavail * v.f_frsize : UINT64_MAX;
+}
 
 bool bc_file_id(const char *path, const struct stat *s, uint64_t id[2])
 {
