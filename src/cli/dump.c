@@ -90,6 +90,7 @@ static void xml_source_event(void *ctx, const struct event *ev)
 	if (fwrite(d->out.data, 1, d->out.len, stdout) != d->out.len)
 		d->write_failed = true;
 	d->records++;
+	d->recovered += ev->recovered;
 }
 
 

@@ -10,22 +10,29 @@ const char *xml_local_name(const xmlChar *name)
 	return colon ? colon + 1 : (const char *)name;
 }
 
-static void walk(xmlNodePtr node, const struct bx_visitor *v, void *ctx, unsigned depth)
+/* Values come back with the control characters that the XML could only carry as Control Pictures. */
+static struct evtx_value text_value(const xmlChar *text, struct arena *arena)
+{
+	size_t len = strlen((const char *)text);
+	const char *s = xml_text_restore(arena, (const char *)text, &len);
+	return (struct evtx_value){.type = EVTX_UTF8, .size = (uint32_t)len, .data = (const uint8_t *)s};
+}
+
+static void walk(xmlNodePtr node, const struct bx_visitor *v, void *ctx, unsigned depth, struct arena *arena)
 {
 	enum { MAX_DEPTH = 64 };
 	v->open(ctx, xml_local_name(node->name));
 	for (xmlAttrPtr a = node->properties; a; a = a->next) {
 		const xmlChar *text = a->children && a->children->type == XML_TEXT_NODE ? a->children->content
 											 : (const xmlChar *)"";
-		struct evtx_value part = {.type = EVTX_UTF8, .size = (uint32_t)strlen((const char *)text), .data = text};
+		struct evtx_value part = text_value(text, arena);
 		v->attr(ctx, xml_local_name(a->name), &part, 1);
 	}
 	for (xmlNodePtr c = node->children; c; c = c->next) {
 		if (c->type == XML_ELEMENT_NODE && depth < MAX_DEPTH) {
-			walk(c, v, ctx, depth + 1);
+			walk(c, v, ctx, depth + 1, arena);
 		} else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
-			struct evtx_value text = {.type = EVTX_UTF8, .size = (uint32_t)strlen((const char *)c->content),
-						  .data = c->content};
+			struct evtx_value text = text_value(c->content, arena);
 			v->value(ctx, &text);
 		}
 	}
@@ -35,6 +42,6 @@ static void walk(xmlNodePtr node, const struct bx_visitor *v, void *ctx, unsigne
 void event_from_xml(struct event *ev, xmlNodePtr event_element, struct arena *arena)
 {
 	struct event_builder *b = event_builder_begin(ev, arena);
-	walk(event_element, &event_builder_visitor, b, 0);
+	walk(event_element, &event_builder_visitor, b, 0, arena);
 	event_builder_end(b);
 }

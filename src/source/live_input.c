@@ -110,7 +110,10 @@ static void deliver(const uint16_t *xml, uint32_t bytes, const char *name, const
 		    struct arena *arena, struct diag *d, struct source_stats *st)
 {
 	struct strbuf utf8 = {0};
-	utf16_to_utf8(&utf8, (const uint8_t *)xml, bytes);
+	size_t units = 0; /* up to the terminating NUL */
+	while (units < bytes / 2 && xml[units])
+		units++;
+	xml_text_clean(&utf8, (const uint8_t *)xml, 2 * units, XML_UTF16LE); /* controls a user typed are not XML */
 	xmlDocPtr doc = xmlReadMemory(utf8.data ? utf8.data : "", (int)utf8.len, "event.xml", "UTF-8",
 				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	sb_free(&utf8);

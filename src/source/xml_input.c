@@ -1,197 +1,266 @@
-/* xml_input.c: event XML exports read with libxml2's streaming reader, without network access or entity
- * expansion: `wevtutil qe /f:xml` output (events back to back, no root) and Event Viewer "Save as XML" (<Events>
- * root). The stream is wrapped in one root element, its XML declaration dropped (AD FS and PowerShell write
- * "utf-16" declarations over text that is not), and UTF-16 files (BOM) are converted to UTF-8 on the way. Each
- * <Event> is expanded alone and fed to the same event builder as EVTX records. */
+/* xml_input.c: event XML exports: `wevtutil qe /f:xml` output (events back to back, no root), Event Viewer "Save as
+ * XML" (an <Events> root), in UTF-8 or UTF-16 (either byte order, with or without a byte order mark; declarations
+ * such as AD FS's "utf-16" over UTF-8 text are ignored). The file is cut into its <Event> elements by a scanner that
+ * knows only where markup starts and ends (tags, quoted attribute values, comments, CDATA, processing instructions,
+ * DOCTYPE); each event is cleaned (xml_text_clean) and parsed alone by libxml2, without network access, DTD or
+ * entity expansion, into the same event model as EVTX records. A damaged event costs only itself: it is read as far
+ * as libxml2's recovery goes and flagged, or skipped with a message naming its offset; the events after it are read. */
 #include "badcreds/source.h"
 #include "badcreds/xml_event.h"
 
 #include <errno.h>
-#include <libxml/xmlreader.h>
+#include <inttypes.h>
+#include <libxml/parser.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char WRAP_OPEN[] = "<badcreds-events>", WRAP_CLOSE[] = "</badcreds-events>";
+enum { READ_SIZE = 256 * 1024, MAX_EVENT = 16 << 20 };
 
-enum { READ_SIZE = 64 * 1024 };
-
-struct xml_stream {
+/* The file's bytes from `base` on, read as needed; the scanner looks at code units (1 or 2 bytes). */
+struct scanner {
 	int fd;
-	enum { AT_START, IN_BODY, AT_END, DONE } phase;
-	bool utf16;
-	uint8_t carry[4];        /* an odd byte or a high surrogate split across reads */
-	size_t ncarry;
-	struct strbuf pending;   /* UTF-8 bytes ready for libxml2 */
-	size_t sent;
+	enum xml_encoding enc;
+	unsigned unit;
+	uint8_t *buf;
+	size_t len, cap;
+	uint64_t base;             /* file offset of buf[0] */
+	bool eof;
 	bool read_error;
 };
 
-static void put_utf8(struct strbuf *out, uint32_t c)
+static bool fill(struct scanner *s, size_t at, size_t want);
+
+/* Makes at least `want` bytes from buf[at] available, unless the file ends first; false if it did. */
+static inline bool have(struct scanner *s, size_t at, size_t want)
 {
-	char b[4];
-	size_t n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-	if (n == 1) {
-		b[0] = (char)c;
-	} else if (n == 2) {
-		b[0] = (char)(0xc0 | c >> 6), b[1] = (char)(0x80 | (c & 0x3f));
-	} else if (n == 3) {
-		b[0] = (char)(0xe0 | c >> 12), b[1] = (char)(0x80 | (c >> 6 & 0x3f)), b[2] = (char)(0x80 | (c & 0x3f));
-	} else {
-		b[0] = (char)(0xf0 | c >> 18), b[1] = (char)(0x80 | (c >> 12 & 0x3f));
-		b[2] = (char)(0x80 | (c >> 6 & 0x3f)), b[3] = (char)(0x80 | (c & 0x3f));
-	}
-	sb_add(out, b, n);
+	return (at <= s->len && s->len - at >= want) || fill(s, at, want);
 }
 
-/* UTF-16LE bytes to UTF-8, keeping an incomplete unit or pair for the next call. */
-static void utf16_append(struct xml_stream *s, const uint8_t *p, size_t n)
+static bool fill(struct scanner *s, size_t at, size_t want)
 {
-	uint8_t buf[READ_SIZE + 4];
-	memcpy(buf, s->carry, s->ncarry);
-	memcpy(buf + s->ncarry, p, n);
-	n += s->ncarry;
-	s->ncarry = 0;
-	size_t i = 0;
-	for (; i + 1 < n; i += 2) {
-		uint32_t c = (uint32_t)buf[i] | (uint32_t)buf[i + 1] << 8;
-		if (c >= 0xd800 && c < 0xdc00) {
-			if (i + 3 >= n)
-				break; /* the low half has not arrived yet */
-			uint32_t lo = (uint32_t)buf[i + 2] | (uint32_t)buf[i + 3] << 8;
-			if (lo >= 0xdc00 && lo < 0xe000) {
-				c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
-				i += 2;
-			} else {
-				c = 0xfffd;
-			}
-		} else if ((c >= 0xdc00 && c < 0xe000) || c == 0) {
-			c = 0xfffd;
+	while (s->len - (at < s->len ? at : s->len) < want && !s->eof) {
+		if (s->cap - s->len < READ_SIZE) {
+			s->cap = s->cap ? 2 * s->cap : 2 * READ_SIZE;
+			s->buf = realloc(s->buf, s->cap);
+			if (!s->buf)
+				abort();
 		}
-		put_utf8(&s->pending, c);
+		ssize_t n = read(s->fd, s->buf + s->len, READ_SIZE);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			s->read_error = true;
+		if (n <= 0)
+			s->eof = true;
+		else
+			s->len += (size_t)n;
 	}
-	s->ncarry = n - i;
-	memcpy(s->carry, buf + i, s->ncarry);
+	return at <= s->len && s->len - at >= want;
 }
 
-static bool fill(struct xml_stream *s)
+/* Drops the bytes before buf[keep]; returns how far everything moved. */
+static size_t drop(struct scanner *s, size_t keep)
 {
-	uint8_t buf[READ_SIZE];
-	ssize_t n;
-	do
-		n = read(s->fd, buf, sizeof buf);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		s->read_error = true;
-	if (n <= 0)
+	memmove(s->buf, s->buf + keep, s->len - keep);
+	s->len -= keep;
+	s->base += keep;
+	return keep;
+}
+
+static uint32_t unit_at(const struct scanner *s, size_t i)
+{
+	if (s->unit == 1)
+		return s->buf[i];
+	return s->enc == XML_UTF16LE ? (uint32_t)s->buf[i] | (uint32_t)s->buf[i + 1] << 8
+				     : (uint32_t)s->buf[i] << 8 | s->buf[i + 1];
+}
+
+/* The position of the next '<' at or after i; SIZE_MAX at the end of the file. */
+static size_t next_markup(struct scanner *s, size_t i)
+{
+	for (;;) {
+		if (s->unit == 1 && i < s->len) {
+			const uint8_t *p = memchr(s->buf + i, '<', s->len - i);
+			if (p)
+				return (size_t)(p - s->buf);
+			i = s->len;
+		}
+		for (; s->unit == 2 && i + 1 < s->len; i += 2)
+			if (unit_at(s, i) == '<')
+				return i;
+		if (!have(s, i, s->unit))
+			return SIZE_MAX;
+	}
+}
+
+/* Whether the units at i spell the ASCII text t. */
+static bool spells(struct scanner *s, size_t i, const char *t)
+{
+	size_t n = strlen(t);
+	if (!have(s, i, n * s->unit))
 		return false;
-	if (s->utf16)
-		utf16_append(s, buf, (size_t)n);
-	else
-		sb_add(&s->pending, buf, (size_t)n);
+	for (size_t k = 0; k < n; k++)
+		if (unit_at(s, i + k * s->unit) != (unsigned char)t[k])
+			return false;
 	return true;
 }
 
-/* First bytes: byte order mark, then an XML declaration to drop, then the wrapper's start tag. */
-static void start(struct xml_stream *s)
+/* The position just after the first `t` at or after i; 0 at the end of the file. */
+static size_t past(struct scanner *s, size_t i, const char *t)
 {
-	uint8_t head[4] = {0};
-	ssize_t n = read(s->fd, head, sizeof head);
-	size_t skip = 0;
-	if (n >= 2 && head[0] == 0xff && head[1] == 0xfe) {
-		s->utf16 = true;
-		skip = 2;
-	} else if (n >= 2 && head[0] == '<' && head[1] == 0) {
-		s->utf16 = true; /* UTF-16LE without a byte order mark */
-	} else if (n >= 3 && head[0] == 0xef && head[1] == 0xbb && head[2] == 0xbf) {
-		skip = 3;
-	}
-	sb_adds(&s->pending, WRAP_OPEN);
-	size_t body = s->pending.len;
-	if (n > (ssize_t)skip) {
-		if (s->utf16)
-			utf16_append(s, head + skip, (size_t)n - skip);
-		else
-			sb_add(&s->pending, head + skip, (size_t)n - skip);
-	}
-	while (s->pending.len - body < 512 && fill(s))
-		;
-	/* drop leading blanks and an XML declaration */
-	char *p = s->pending.data + body, *end = s->pending.data + s->pending.len;
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-		p++;
-	if (end - p > 5 && memcmp(p, "<?xml", 5) == 0) {
-		for (char *q = p; q + 1 < end; q++)
-			if (q[0] == '?' && q[1] == '>') {
-				p = q + 2;
-				break;
-			}
-	}
-	memmove(s->pending.data + body, p, (size_t)(end - p));
-	s->pending.len = body + (size_t)(end - p);
-	s->phase = IN_BODY;
-}
-
-static int xml_read(void *ctx, char *out, int len)
-{
-	struct xml_stream *s = ctx;
-	if (s->phase == AT_START)
-		start(s);
-	while (s->sent == s->pending.len) {
-		s->pending.len = s->sent = 0;
-		if (s->phase == IN_BODY && !fill(s)) {
-			if (s->ncarry)
-				sb_adds(&s->pending, "\xef\xbf\xbd");
-			s->ncarry = 0;
-			sb_adds(&s->pending, WRAP_CLOSE);
-			s->phase = AT_END;
-		} else if (s->phase == AT_END) {
-			s->phase = DONE;
-			return 0;
-		} else if (s->phase == DONE) {
-			return 0;
-		}
-	}
-	size_t n = s->pending.len - s->sent;
-	if (n > (size_t)len)
-		n = (size_t)len;
-	memcpy(out, s->pending.data + s->sent, n);
-	s->sent += n;
-	return (int)n;
-}
-
-static int xml_close(void *ctx)
-{
-	(void)ctx;
+	for (; have(s, i, strlen(t) * s->unit); i += s->unit)
+		if (spells(s, i, t))
+			return i + strlen(t) * s->unit;
 	return 0;
 }
 
-struct xml_errors {
-	struct diag *diag;
-	unsigned long events;
+static bool name_end(uint32_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '>' || c == '/'; }
+
+enum markup { M_START, M_EMPTY, M_END, M_OTHER };
+
+/* The markup at buf[i] (a '<'): its kind, whether its local name is "Event", and the position just after it
+ * (0 if the file ends inside it). */
+static size_t markup(struct scanner *s, size_t i, enum markup *kind, bool *event)
+{
+	size_t u = s->unit;
+	*event = false;
+	*kind = M_OTHER;
+	uint32_t second = have(s, i, 2 * u) ? unit_at(s, i + u) : 0;
+	if (second == '!' && spells(s, i, "<!--"))
+		return past(s, i + 4 * u, "-->");
+	if (second == '!' && spells(s, i, "<![CDATA["))
+		return past(s, i + 9 * u, "]]>");
+	if (second == '?')
+		return past(s, i + 2 * u, "?>");
+	if (second == '!') { /* DOCTYPE: up to its '>', past an internal subset in brackets */
+		int depth = 0;
+		for (size_t k = i + 2 * u; have(s, k, u); k += u) {
+			uint32_t c = unit_at(s, k);
+			depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+			if (c == '>' && depth <= 0)
+				return k + u;
+		}
+		return 0;
+	}
+	bool end = second == '/';
+	size_t k = i + (end ? 2 : 1) * u, name = k, colon = 0;
+	while (have(s, k, u) && !name_end(unit_at(s, k))) {
+		if (unit_at(s, k) == ':')
+			colon = k + u;
+		k += u;
+	}
+	size_t local = colon ? colon : name;
+	*event = k - local == 5 * u && spells(s, local, "Event");
+	uint32_t quote = 0, prev = 0;
+	for (; have(s, k, u); k += u) { /* attributes: a '>' inside quotes does not end the tag */
+		uint32_t c = unit_at(s, k);
+		if (quote) {
+			quote = c == quote ? 0 : quote;
+		} else if (c == '"' || c == '\'') {
+			quote = c;
+		} else if (c == '>') {
+			*kind = end ? M_END : prev == '/' ? M_EMPTY : M_START;
+			return k + u;
+		}
+		prev = c;
+	}
+	return 0;
+}
+
+struct reader {
+	const char *name;
+	const struct event_sink *sink;
+	struct diag *d;
+	struct source_stats *st;
+	struct arena arena;
+	struct strbuf text;
+	unsigned long events, skipped;
+	xmlParserCtxtPtr ctxt;    /* one parser for all the events */
+	char error[200];          /* libxml2's first error about the event being parsed */
 };
 
 static void on_error(void *ctx, xmlErrorPtr e)
 {
-	struct xml_errors *x = ctx;
-	if (e->level < XML_ERR_ERROR)
+	struct reader *r = ctx;
+	if (e->level >= XML_ERR_ERROR && !r->error[0]) {
+		snprintf(r->error, sizeof r->error, "%s", e->message ? e->message : "error");
+		r->error[strcspn(r->error, "\n")] = 0;
+	}
+}
+
+/* One event's bytes: parsed strictly, else as far as libxml2's recovery goes (flagged damaged), else skipped. */
+static void parse_event(struct reader *r, const uint8_t *p, size_t n, uint64_t offset, enum xml_encoding enc)
+{
+	r->text.len = 0;
+	xml_text_clean(&r->text, p, n, enc);
+	int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+	r->error[0] = 0;
+	xmlDocPtr doc = NULL;
+	bool damaged = false;
+	xmlSetStructuredErrorFunc(r, on_error);
+	for (int pass = 0; pass < 2 && !doc; pass++) {
+		doc = xmlCtxtReadMemory(r->ctxt, r->text.data ? r->text.data : "", (int)r->text.len, "event.xml", "UTF-8",
+					options | (pass ? XML_PARSE_RECOVER : 0));
+		damaged = pass == 1;
+	}
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+	if (!root || strcmp(xml_local_name(root->name), "Event") != 0) {
+		diag_report(r->d, DIAG_ERROR, offset, "event skipped: %s", r->error[0] ? r->error : "not an element");
+		r->d->skipped_records++;
+		r->skipped++;
+		xmlFreeDoc(doc);
 		return;
-	char msg[256];
-	snprintf(msg, sizeof msg, "%s", e->message ? e->message : "error");
-	msg[strcspn(msg, "\n")] = 0;
-	diag_report(x->diag, DIAG_ERROR, DIAG_NO_OFFSET, "XML line %d: %s (after %lu events)", e->line, msg, x->events);
+	}
+	if (damaged)
+		diag_report(r->d, DIAG_ERROR, offset, "damaged event read as far as it goes: %s", r->error);
+	arena_reset(&r->arena);
+	struct event ev;
+	event_from_xml(&ev, root, &r->arena);
+	ev.source = r->name;
+	ev.xml_element = root;
+	ev.damaged = ev.recovered = damaged;
+	ev.file_offset = offset;
+	r->events++;
+	r->st->records++;
+	if (ev.has & EV_HAS_TIME)
+		source_stats_time(r->st, ev.time_created);
+	struct evtx_peek peek;
+	event_peek(&ev, &peek);
+	if (!r->sink->wants || r->sink->wants(r->sink->ctx, &peek))
+		r->sink->event(r->sink->ctx, &ev);
+	xmlFreeDoc(doc);
+}
+
+/* The encoding from the first bytes; *skip is the length of a byte order mark. */
+static enum xml_encoding encoding(const uint8_t *p, size_t n, size_t *skip)
+{
+	*skip = 0;
+	if (n >= 2 && p[0] == 0xff && p[1] == 0xfe)
+		return *skip = 2, XML_UTF16LE;
+	if (n >= 2 && p[0] == 0xfe && p[1] == 0xff)
+		return *skip = 2, XML_UTF16BE;
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		return *skip = 3, XML_UTF8;
+	if (n >= 2 && p[0] == '<' && p[1] == 0)
+		return XML_UTF16LE;
+	if (n >= 2 && p[0] == 0 && p[1] == '<')
+		return XML_UTF16BE;
+	return XML_UTF8;
 }
 
 static bool probe_xml(const uint8_t *head, size_t n)
 {
-	size_t i = 0;
-	if (n >= 2 && ((head[0] == 0xff && head[1] == 0xfe) || (head[0] == '<' && head[1] == 0)))
+	size_t skip;
+	enum xml_encoding enc = encoding(head, n, &skip);
+	if (enc != XML_UTF8)
 		return true; /* UTF-16: checked for events while reading */
-	if (n >= 3 && head[0] == 0xef && head[1] == 0xbb && head[2] == 0xbf)
-		i = 3;
-	while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
-		i++;
-	return i < n && head[i] == '<';
+	while (skip < n && (head[skip] == ' ' || head[skip] == '\t' || head[skip] == '\r' || head[skip] == '\n'))
+		skip++;
+	return skip < n && head[skip] == '<';
 }
 
 static bool read_xml(int fd, const char *name, const struct source_options *opt, const struct event_sink *sink,
@@ -202,51 +271,58 @@ static bool read_xml(int fd, const char *name, const struct source_options *opt,
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot rewind: %s", strerror(errno));
 		return false;
 	}
-	struct xml_stream s = {.fd = fd};
-	struct xml_errors errs = {.diag = d};
-	/* no network, no entity substitution (XML_PARSE_NOENT is not set), no DTD loading */
-	xmlTextReaderPtr r = xmlReaderForIO(xml_read, xml_close, &s, name, "UTF-8",
-					    XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
-	if (!r) {
-		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot start the XML reader");
-		sb_free(&s.pending);
-		return false;
-	}
-	xmlTextReaderSetStructuredErrorHandler(r, on_error, &errs);
-	struct arena arena = {0};
-	int ret = xmlTextReaderRead(r);
-	while (ret == 1) {
-		if (xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT &&
-		    strcmp(xml_local_name(xmlTextReaderConstName(r)), "Event") == 0) {
-			xmlNodePtr node = xmlTextReaderExpand(r);
-			if (!node)
-				break;
-			arena_reset(&arena);
-			struct event ev;
-			event_from_xml(&ev, node, &arena);
-			ev.source = name;
-			ev.xml_element = node;
-			errs.events++;
-			st->records++;
-			if (ev.has & EV_HAS_TIME)
-				source_stats_time(st, ev.time_created);
-			struct evtx_peek peek;
-			event_peek(&ev, &peek);
-			if (!sink->wants || sink->wants(sink->ctx, &peek))
-				sink->event(sink->ctx, &ev);
-			ret = xmlTextReaderNext(r);
-		} else {
-			ret = xmlTextReaderRead(r);
+	struct scanner s = {.fd = fd};
+	struct reader r = {.name = name, .sink = sink, .d = d, .st = st, .ctxt = xmlNewParserCtxt()};
+	if (!r.ctxt)
+		abort();
+	size_t skip;
+	have(&s, 0, 4);
+	s.enc = encoding(s.buf, s.len, &skip);
+	s.unit = s.enc == XML_UTF8 ? 1 : 2;
+	size_t i = skip, start = 0; /* scanning position; where the open event started */
+	unsigned depth = 0;         /* elements open inside the current event */
+	for (;;) {
+		if (!depth && i > READ_SIZE)
+			i -= drop(&s, i);
+		i = next_markup(&s, i);
+		if (i == SIZE_MAX)
+			break;
+		enum markup kind;
+		bool event;
+		size_t after = markup(&s, i, &kind, &event);
+		if (!after) { /* the file ends inside this markup */
+			i = s.len;
+			break;
+		}
+		if (!depth && event && (kind == M_START || kind == M_EMPTY)) {
+			start = i;
+			depth = kind == M_START;
+			if (!depth)
+				parse_event(&r, s.buf + start, after - start, s.base + start, s.enc);
+		} else if (depth && kind == M_START) {
+			depth++;
+		} else if (depth && kind == M_END && --depth == 0) {
+			parse_event(&r, s.buf + start, after - start, s.base + start, s.enc);
+		}
+		i = after;
+		if (depth && i - start > MAX_EVENT) {
+			diag_report(d, DIAG_ERROR, s.base + start, "event larger than %d MiB skipped", MAX_EVENT >> 20);
+			d->skipped_records++;
+			r.skipped++;
+			depth = 0;
 		}
 	}
+	if (depth) /* cut off: what there is of it */
+		parse_event(&r, s.buf + start, s.len - start, s.base + start, s.enc);
 	if (s.read_error)
-		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "read error");
-	if (errs.events == 0 && ret == 0)
+		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "read error: %s", strerror(errno));
+	if (r.events == 0 && !r.skipped)
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "XML holds no events");
-	xmlFreeTextReader(r);
-	arena_free(&arena);
-	sb_free(&s.pending);
-	return errs.events > 0;
+	free(s.buf);
+	xmlFreeParserCtxt(r.ctxt);
+	sb_free(&r.text);
+	arena_free(&r.arena);
+	return r.events > 0;
 }
 
 const struct input_format input_xml = {.name = "xml", .probe = probe_xml, .read = read_xml};
