@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -133,10 +134,18 @@ static int inherited_fd(const char *path)
 	return *end || fd > 1024 ? -1 : (int)fd;
 }
 
-/* Opens a device or a pipe in place; a pipe without a reader is refused rather than waited for. */
+/* Opens a device or a pipe in place. A pipe gets a reader a few seconds to appear (`cat pipe &` may start after
+ * badcreds); without one it is refused rather than waited for forever. */
 static bool open_stream(struct out_file *o, bool fifo, char *err, size_t errlen)
 {
-	o->fd = open(o->path, O_WRONLY | O_NOCTTY | O_NOFOLLOW | O_BINARY | (fifo ? O_NONBLOCK : 0));
+	enum { READER_WAIT_MS = 5000, STEP_MS = 50 };
+	for (int waited = 0;; waited += STEP_MS) {
+		o->fd = open(o->path, O_WRONLY | O_NOCTTY | O_NOFOLLOW | O_BINARY | (fifo ? O_NONBLOCK : 0));
+		if (o->fd >= 0 || !fifo || errno != ENXIO || waited >= READER_WAIT_MS)
+			break;
+		struct timespec step = {0, STEP_MS * 1000000L};
+		nanosleep(&step, NULL);
+	}
 	if (o->fd < 0) {
 		if (fifo && errno == ENXIO)
 			snprintf(err, errlen, "%s is a pipe that no program is reading: not waiting for one", o->path);
