@@ -40,5 +40,7 @@ bool text_is_formula(const char *s, size_t n);
 uint32_t utf8_decode(const char *s, size_t n, size_t *len);
 /* Appends code point c as UTF-8. */
 void utf8_put(struct strbuf *out, uint32_t c);
+/* Cuts a NUL-terminated UTF-8 string that ends inside a character before that character. */
+void utf8_trim(char *s);
 
 #endif

@@ -1,6 +1,7 @@
 /* value.c: decoding and Windows-style text rendering of EVTX substitution value types. */
 #include "badcreds/evtx_value.h"
 #include "badcreds/le.h"
+#include "badcreds/text.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -79,32 +80,6 @@ bool evtx_array_next(const struct evtx_value *v, struct evtx_array_iter *it, str
 	return true;
 }
 
-static void put_utf8(struct strbuf *out, uint32_t c)
-{
-	char b[4];
-	size_t n;
-	if (c < 0x80) {
-		b[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		b[0] = (char)(0xc0 | c >> 6);
-		b[1] = (char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		b[0] = (char)(0xe0 | c >> 12);
-		b[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		b[2] = (char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		b[0] = (char)(0xf0 | c >> 18);
-		b[1] = (char)(0x80 | (c >> 12 & 0x3f));
-		b[2] = (char)(0x80 | (c >> 6 & 0x3f));
-		b[3] = (char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	sb_add(out, b, n);
-}
-
 void utf16_to_utf8(struct strbuf *out, const uint8_t *p, size_t nbytes)
 {
 	size_t n = nbytes / 2;
@@ -153,7 +128,7 @@ void cp1252_to_utf8(struct strbuf *out, const uint8_t *p, size_t nbytes)
 		uint32_t c = p[i];
 		if (c >= 0x80 && c < 0xa0)
 			c = cp1252_high[c - 0x80] ? cp1252_high[c - 0x80] : 0xfffd;
-		put_utf8(out, c);
+		utf8_put(out, c);
 	}
 }
 
@@ -285,51 +260,66 @@ static int64_t ticks_from_civil(int64_t y, unsigned mo, unsigned d, unsigned h, 
 	return ((days * 86400) + h * 3600 + mi * 60 + s) * TICKS_PER_SEC;
 }
 
+/* Up to `max` digits at *p as a number; false if there are none. */
+static bool digits(const char **p, int min, int max, unsigned *out)
+{
+	unsigned v = 0;
+	int n = 0;
+	while (n < max && **p >= '0' && **p <= '9')
+		v = v * 10 + (unsigned)(*(*p)++ - '0'), n++;
+	*out = v;
+	return n >= min;
+}
+
 bool evtx_parse_iso8601(const char *s, size_t len, int64_t *ticks)
 {
-	unsigned y, mo, d, h = 0, mi = 0, sec = 0;
-	int n = 0;
 	char buf[64];
 	if (len >= sizeof buf)
 		return false;
 	memcpy(buf, s, len);
 	buf[len] = 0;
-	if (sscanf(buf, "%4u-%2u-%2u%n", &y, &mo, &d, &n) != 3 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
-	    !year_fits(y))
+	const char *p = buf;
+	unsigned y, mo, d, h = 0, mi = 0, sec = 0;
+	if (!digits(&p, 4, 4, &y) || *p++ != '-' || !digits(&p, 2, 2, &mo) || *p++ != '-' || !digits(&p, 2, 2, &d) ||
+	    mo < 1 || mo > 12 || d < 1 || d > 31 || !year_fits(y))
 		return false;
-	const char *p = buf + n;
 	int64_t frac = 0;
-	if (*p == 'T' || *p == ' ') {
-		int k = 0;
-		if (sscanf(p + 1, "%2u:%2u:%2u%n", &h, &mi, &sec, &k) != 3 || h > 23 || mi > 59 || sec > 60)
+	if (*p == 'T' || *p == 't' || *p == ' ') { /* hh:mm, hh:mm:ss, hh:mm:ss.fraction */
+		p++;
+		if (!digits(&p, 2, 2, &h) || *p++ != ':' || !digits(&p, 2, 2, &mi) || h > 23 || mi > 59)
 			return false;
-		p += 1 + k;
-		if (*p == '.' || *p == ',') {
+		if (*p == ':') {
 			p++;
-			int digits = 0;
-			while (*p >= '0' && *p <= '9') {
-				if (digits < 7) {
-					frac = frac * 10 + (*p - '0');
-					digits++;
-				}
+			if (!digits(&p, 2, 2, &sec) || sec > 60)
+				return false;
+			if (*p == '.' || *p == ',') {
 				p++;
+				int n = 0;
+				if (*p < '0' || *p > '9')
+					return false;
+				for (; *p >= '0' && *p <= '9'; p++)
+					if (n < 7)
+						frac = frac * 10 + (*p - '0'), n++;
+				while (n++ < 7)
+					frac *= 10;
 			}
-			while (digits++ < 7)
-				frac *= 10;
 		}
 	}
-	int64_t offset = 0;
-	if (*p == 'Z') {
+	int64_t offset = 0; /* Z, +hh, +hhmm, +hh:mm; none: UTC */
+	if (*p == 'Z' || *p == 'z') {
 		p++;
 	} else if (*p == '+' || *p == '-') {
+		int sign = *p++ == '-' ? -1 : 1;
 		unsigned oh, om = 0;
-		int k = 0;
-		if (sscanf(p + 1, "%2u:%2u%n", &oh, &om, &k) < 1 && sscanf(p + 1, "%2u%n", &oh, &k) < 1)
+		if (!digits(&p, 2, 2, &oh))
 			return false;
-		if (k == 0)
-			k = 2;
-		offset = (int64_t)(oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
-		p += 1 + k;
+		if (*p == ':')
+			p++;
+		if (*p && !digits(&p, 2, 2, &om))
+			return false;
+		if (oh > 23 || om > 59)
+			return false;
+		offset = sign * (int64_t)(oh * 3600 + om * 60);
 	}
 	if (*p)
 		return false;
@@ -492,7 +482,7 @@ static void render_scalar(struct strbuf *out, const struct evtx_value *v)
 		sb_addc(out, ';');
 		break;
 	}
-	case EVTX_CHARREF: put_utf8(out, v->code); break;
+	case EVTX_CHARREF: utf8_put(out, v->code); break;
 	default: render_hex(out, p, v->size); break; /* Binary, EvtHandle, EvtXml, BinXml */
 	}
 }

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "badcreds/strmap.h"
+#include "badcreds/text.h"
 #include "badcreds/vec.h"
 
 static const int64_t MINUTE = 600000000LL; /* FILETIME ticks */
@@ -152,10 +153,14 @@ static void user_findings(struct summary *s, size_t *cap, const struct attempt *
 	if (locked || dc || (t->lockout_threshold && in_window >= t->lockout_threshold)) {
 		struct finding *f = new_finding(s, cap, FINDING_LOCKOUT_PRESSURE, user);
 		int len = 0;
-		if (t->lockout_threshold)
-			len = snprintf(f->detail, sizeof f->detail, "%u lockout%s; up to %u bad passwords within the "
+		if (t->lockout_threshold && in_window)
+			len = snprintf(f->detail, sizeof f->detail, "%u lockout%s; up to %u bad password%s within the "
 				       "%lld min observation window (threshold %u)", locked, locked == 1 ? "" : "s",
-				       in_window, (long long)(t->observation_window / MINUTE), t->lockout_threshold);
+				       in_window, in_window == 1 ? "" : "s", (long long)(t->observation_window / MINUTE),
+				       t->lockout_threshold);
+		else if (t->lockout_threshold)
+			len = snprintf(f->detail, sizeof f->detail, "%u lockout%s; no bad password (threshold %u)", locked,
+				       locked == 1 ? "" : "s", t->lockout_threshold);
 		else
 			len = snprintf(f->detail, sizeof f->detail, "%u lockout%s", locked, locked == 1 ? "" : "s");
 		if (dc && len > 0 && (size_t)len < sizeof f->detail) /* the DC lockout AD FS caused */
@@ -301,6 +306,8 @@ void summary_build(struct summary *s, const struct attempt *a, size_t n, const s
 	qsort(s->ips, s->nips, sizeof *s->ips, cmp_ips);
 	for (size_t k = 0; k < s->nips; k++) /* in the order of the IP rows */
 		ip_windows(s, &capw, a, lookup_group(&by_ip, ips, s->ips[k].ip));
+	for (size_t i = 0; i < s->nfindings; i++) /* a detail cut at its size may end inside a character */
+		utf8_trim(s->findings[i].detail);
 	if (s->nfindings > 1)
 		qsort(s->findings, s->nfindings, sizeof *s->findings, cmp_findings);
 	for (size_t u = 0; u < nusers; u++)

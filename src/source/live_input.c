@@ -8,19 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "badcreds/text.h"
 #include "badcreds/xml_event.h"
 
 static void to_utf16(const char *s, uint16_t *out, size_t cap)
 {
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p && n + 2 < cap;) {
-		uint32_t c = *p++;
-		if (c >= 0xc0) { /* the strings here are ASCII host, channel and XPath text; decode UTF-8 anyway */
-			int extra = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
-			c &= 0x3f >> extra;
-			while (extra-- && (*p & 0xc0) == 0x80)
-				c = c << 6 | (*p++ & 0x3f);
-		}
+	size_t n = 0, left = strlen(s);
+	for (size_t len; left && n + 2 < cap; s += len, left -= len) {
+		uint32_t c = utf8_decode(s, left, &len);
 		if (c >= 0x10000) {
 			c -= 0x10000;
 			out[n++] = (uint16_t)(0xd800 + (c >> 10));

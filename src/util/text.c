@@ -25,6 +25,19 @@ uint32_t utf8_decode(const char *s, size_t n, size_t *len)
 	return c;
 }
 
+void utf8_trim(char *s)
+{
+	size_t n = strlen(s), start = n;
+	while (start > 0 && n - start < 4 && ((unsigned char)s[start - 1] & 0xc0) == 0x80)
+		start--;
+	if (start > 0 && (unsigned char)s[start - 1] >= 0xc0) { /* the lead byte of the last character */
+		size_t len;
+		start--;
+		if (utf8_decode(s + start, n - start, &len) == 0xfffd && len == 1)
+			s[start] = 0;
+	}
+}
+
 void utf8_put(struct strbuf *out, uint32_t c)
 {
 	char b[4];
