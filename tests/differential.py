@@ -72,8 +72,9 @@ def normalise(v):
     # XML 1.0 cannot carry control characters: python-evtx and libevtx drop them, badcreds keeps them in JSON and
     # writes their Control Pictures (U+2400 + c) in XML
     # libevtx also drops a string's trailing line break ("\n" comes out as an empty element)
-    return re.sub('[\x00-\x08\x0b\x0c\x0e-\x1f\u2400-\u2408\u240b\u240c\u240e-\u241f]', '',
-                  v.replace('\r\n', '\n')).rstrip('\n')
+    # every line end reads as LF through an XML parser; DEL is dropped by the reference tools
+    return re.sub('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2400-\u2408\u240b\u240c\u240e-\u241f]', '',
+                  v.replace('\r\n', '\n').replace('\r', '\n')).rstrip('\n')
 
 
 def same_value(a, b):

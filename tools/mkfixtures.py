@@ -26,10 +26,12 @@ Scenarios (see ../shared/reference/adfs-events.md for the event layouts):
 import datetime
 import json
 import os
+import re
 import struct
 import sys
 import uuid
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from evtx_writer import (BINXML, Element, FILETIME, GUID, HEXINT32, HEXINT64, SID, STRING, STRING_ARRAY,  # noqa
@@ -131,6 +133,7 @@ class Log:
         out = []
         for n, (t, kind, event_id, data, failure) in enumerate(sorted(self.events, key=lambda e: e[0]), 1):
             if kind == 'adfs':
+                data = [d.split('\0')[0] for d in data]  # ReportEvent's insert strings end at a NUL
                 keywords = 0x8090000000000000 if failure else 0x80a0000000000000
                 values = [(STRING, 'AD FS Auditing'), (GUID, None), (UINT16, 0), (UINT16, event_id), (UINT8, 0),
                           (UINT8, 0), (UINT16, 3), (UINT8, 0), (HEXINT64, keywords), (FILETIME, filetime(t)),
@@ -168,7 +171,7 @@ class Log:
             ed = ET.SubElement(ev, 'EventData')
             if kind == 'adfs':
                 for item in data:
-                    ET.SubElement(ed, 'Data').text = item
+                    ET.SubElement(ed, 'Data').text = item.split('\0')[0]
             else:
                 fields, vals = data
                 for (name, ftype), v in zip(fields, vals):
@@ -176,6 +179,11 @@ class Log:
                     ET.SubElement(ed, 'Data', Name=name).text = text
             out.append(ET.tostring(ev, encoding='unicode'))
         return out
+
+
+def xml_text(s):
+    """Text inside the AuditBase document, escaped as .NET's XML writer does (controls as character references)."""
+    return re.sub('[\x00-\x08\x0b\x0c\x0e-\x1f]', lambda m: '&#x%X;' % ord(m.group(0)), escape(s))
 
 
 def audit_xml(kind, user, ip, forwarded='', lockout=None):
@@ -198,7 +206,8 @@ def audit_xml(kind, user, ip, forwarded='', lockout=None):
             '<IpAddress>%s</IpAddress><ForwardedIpAddress>%s</ForwardedIpAddress><ProxyIpAddress>N/A'
             '</ProxyIpAddress><NetworkIpAddress>N/A</NetworkIpAddress><ProxyServer>WAP01</ProxyServer>'
             '<UserAgentString>Mozilla/5.0</UserAgentString><Endpoint>/adfs/ls/</Endpoint></Component>%s'
-            '</ContextComponents></AuditBase>' % (kind, failure, code, user, ip, forwarded, lock))
+            '</ContextComponents></AuditBase>' % (kind, failure, code, xml_text(user), xml_text(ip),
+                                                  xml_text(forwarded), lock))
 
 
 def claims_501(instance, pairs):
@@ -215,17 +224,21 @@ class Farm:
     def log(self, server, locale='en'):
         return self.logs.setdefault(server, Log(server, locale))
 
-    def expect(self, log, t, user, ip, outcome):
-        self.expected.append({'server': log.server, 'time': iso(t), 'user': user, 'ip': ip, 'outcome': outcome})
+    def expect(self, log, t, user, ip, outcome, claimed=''):
+        self.expected.append({'server': log.server, 'time': iso(t), 'user': user, 'ip': ip, 'outcome': outcome,
+                              'client_supplied': claimed})
 
     def attempt_2016(self, log, t, user, ip, outcome='bad_password', status=0xC000006D, sub=0xC000006A,
-                     exo=False, forwarded=None, with_4625=True, message=True):
-        """One request with a bad credential on AD FS 2016+ at verbose audit level."""
+                     exo=False, forwarded=None, with_4625=True, message=True, claimed=None):
+        """One request with a bad credential on AD FS 2016+ at verbose audit level. `claimed`: an address the client
+        put in X-Forwarded-For itself, which goes before the others in every list."""
         activity = ZERO if exo else str(uuid.uuid5(uuid.NAMESPACE_DNS, f'{log.server}{t}{user}'))
         instance = str(uuid.uuid5(uuid.NAMESPACE_URL, f'{log.server}{t}{user}'))
         ms = datetime.timedelta(milliseconds=1)
         ip_list = f'{forwarded},{ip}' if forwarded else ip
         submitter = forwarded or ip
+        if claimed:
+            ip_list = f'{claimed},{ip_list}'
         log.adfs(t, 403, [instance, activity, t.strftime('%Y-%m-%d %H:%M:%S'), ip, 'POST', '/adfs/ls/', '',
                           '443', '10.0.0.5', 'Mozilla/5.0', '1234'])
         if with_4625:
@@ -240,12 +253,14 @@ class Farm:
                                    f'System.IdentityModel.Tokens.SecurityTokenValidationException: {user} ---> '
                                    f'System.ComponentModel.Win32Exception: {text}', ip_list])
         claims = [(RC + 'x-ms-client-ip', ip), (RC + 'x-ms-endpoint-absolute-path', '/adfs/ls/')]
+        if claimed:
+            claims.append((RC + 'x-ms-forwarded-client-ip', ip_list))
         if exo:
             claims = [(RC + 'x-ms-client-ip', ip), (RC + 'x-ms-forwarded-client-ip', ip_list),
                       (RC + 'x-ms-client-application', 'Microsoft.Exchange.ActiveSync'),
                       (RC + 'x-ms-endpoint-absolute-path', '/adfs/services/trust/2005/usernamemixed')]
         log.adfs(t + 4 * ms, 501, claims_501(instance, claims))
-        self.expect(log, t, user, submitter, outcome)
+        self.expect(log, t, user, submitter, outcome, claimed or '')
 
     def success_2016(self, log, t, user, ip):
         activity = str(uuid.uuid5(uuid.NAMESPACE_DNS, f'ok{log.server}{t}{user}'))
@@ -389,5 +404,110 @@ def build(out):
                   ensure_ascii=False)
 
 
+# Names typed at a login page by someone who knows where they end up: terminal control sequences, line breaks that
+# forge report lines, formulas behind blanks and in full-width forms, look-alikes, wide characters.
+HOSTILE_USERS = [
+    '\x1b]0;pwned\x07\x1b[2Jalice@contoso.com',                        # window title, clear screen
+    '\x1b]8;;http://evil.example/\x1b\\bob\x1b]8;;\x1b\\@contoso.com',  # a hyperlink (OSC 8)
+    'line1\nline2@contoso.com',
+    'cr\r  password_spray    203.0.113.250: 99 users within 1 min (FORGED)@contoso.com',
+    '  =1+1@contoso.com', '\n=1+1', '\u00a0=SUM(1)', '\uff1d1+1', '\t=cmd|x', '@SUM(1)', '\u3000+1',
+    '\ufe66HYPERLINK("x")', '-2+3', '\u22121',
+    'm\u00fcller@contoso.com', '\u5c71\u7530\u592a\u90ce@contoso.co.jp',
+    'csi\u009b2Jx@contoso.com', 'rlo\u202etxt.exe@contoso.com', 'del\x7f@contoso.com',
+]
+
+GUID_AS_TEXT = Template('provider-guid-as-text', Element('Event', [('xmlns', NS)], [Element('System', children=[
+    Element('Provider', [('Name', Sub(0, STRING)), ('Guid', Sub(1, STRING))]),
+    Element('EventID', children=[Sub(2, UINT16)]),
+    Element('TimeCreated', [('SystemTime', Sub(3, FILETIME))]),
+    Element('EventRecordID', children=[Sub(4, UINT64)]),
+    Element('Computer', children=[Sub(5, STRING)]),
+])]))
+
+
+def carved_file(path):
+    """Ten live records; in the slack behind them a plausible older record (kept, flagged) and two remnants of
+    overwritten data that still look like records: an EventRecordID far beyond the file's and a provider name made
+    of stray UTF-16, and a Provider GUID that is text. Returns what a reader must make of it."""
+    from evtx_writer import Chunk
+    log = Log('CARVED01.contoso.com')
+    for i in range(10):
+        log.security(BASE + i * datetime.timedelta(seconds=1), 4624, F4624,
+                     ['S-1-5-18', 'CARVED01$', f'user{i}', 3, '10.0.0.9'])
+    records = log.records()
+    live = Chunk(1, 1)
+    for rid, (ft, tpl, vals) in enumerate(records, 1):
+        live.add(rid, ft, tpl, vals)
+    slack = Chunk(1, 1)  # the same chunk in an earlier life: its records reach into the live chunk's slack
+    while slack.pos < live.pos:
+        slack.add(1, records[0][0], records[0][1], records[0][2])
+    start = slack.pos
+    old = BASE - datetime.timedelta(days=1)
+    slack.add(61925336790599168, filetime(old), CLASSIC, [
+        (STRING, '\u89e3\uec73'), (GUID, None), (UINT16, 0), (UINT16, 411), (UINT8, 0), (UINT8, 0), (UINT16, 3),
+        (UINT8, 0), (HEXINT64, 0), (FILETIME, filetime(old)), (UINT64, 61925336790599168), (GUID, None), (UINT32, 4),
+        (UINT32, 4), (STRING, 'Security'), (STRING, 'CARVED01.contoso.com'), (SID, None), (STRING_ARRAY, ['x'])])
+    slack.add(11, filetime(old), GUID_AS_TEXT, [
+        (STRING, 'Microsoft-Windows-Security-Auditing'), (STRING, '\u4c45\u6e69\u2e6b\u0078'), (UINT16, 4624),
+        (FILETIME, filetime(old)), (UINT64, 11), (STRING, 'CARVED01.contoso.com')])
+    slack.add(12, filetime(old), CLASSIC, [
+        (STRING, 'AD FS Auditing'), (GUID, None), (UINT16, 0), (UINT16, 403), (UINT8, 0), (UINT8, 0), (UINT16, 3),
+        (UINT8, 0), (HEXINT64, 0x80a0000000000000), (FILETIME, filetime(old)), (UINT64, 12), (GUID, None),
+        (UINT32, 4), (UINT32, 4), (STRING, 'Security'), (STRING, 'CARVED01.contoso.com'), (SID, None),
+        (STRING_ARRAY, ['older record'])])
+    chunk = bytearray(live.finish())
+    chunk[start:slack.pos] = slack.buf[start:slack.pos]
+    hdr = bytearray(HEADER)
+    hdr[0:8] = b'ElfFile\0'
+    struct.pack_into('<QQQIHHHH', hdr, 8, 0, 0, 11, 128, 1, 3, HEADER, 1)
+    struct.pack_into('<I', hdr, 124, __import__('zlib').crc32(bytes(hdr[:120])))
+    with open(path, 'wb') as f:
+        f.write(hdr + chunk)
+    return {'live': 10, 'carved_kept': [12], 'remnants': 2}
+
+
+def fanout_file(path):
+    """A template that names one value 7,900 times: each record of a few kilobytes would expand to about 190 MB."""
+    subs = [Sub(0, STRING) for _ in range(7900)]
+    t = Template('fan-out', Element('Event', [('xmlns', NS)], [
+        Element('System', children=[Element('Provider', [('Name', Sub(1, STRING))]),
+                                    Element('EventID', children=[Sub(2, UINT16)]),
+                                    Element('TimeCreated', [('SystemTime', Sub(3, FILETIME))]),
+                                    Element('Computer', children=[Sub(4, STRING)])]),
+        Element('EventData', children=[Element('Data', children=subs)])]))
+    write_file(path, [(filetime(BASE), t, [(STRING, 'x' * 12000), (STRING, 'AD FS Auditing'), (UINT16, 411),
+                                           (FILETIME, filetime(BASE)), (STRING, 'ADFS01')])] * 16)
+    return {'records': 16}
+
+
+def build_hostile(out):
+    """HOSTILE-*: files a hostile user or a damaged disk brings; hostile.json says what must come out of them."""
+    farm = Farm()
+    log = farm.log('ADFS-HOSTILE.contoso.com')
+    for i, user in enumerate(HOSTILE_USERS):
+        farm.attempt_2016(log, BASE + i * datetime.timedelta(minutes=1), user, '203.0.113.%d' % (10 + i))
+    # a brute force whose client put a private address in X-Forwarded-For: still an internet source
+    for i in range(6):
+        farm.attempt_2016(log, BASE + datetime.timedelta(hours=1, seconds=20 * i), 'victim@contoso.com',
+                          '198.51.100.77', claimed='10.0.0.1')
+    nul = farm.log('ADFS-NUL.contoso.com')
+    farm.attempt_2016(nul, BASE, 'nul\0after@contoso.com', '203.0.113.5')
+    farm.expected[-1]['user'] = 'nul'  # every reader stops at the NUL, in every event of the request
+    big = farm.log('ADFS-BIG.contoso.com')
+    farm.attempt_2016(big, BASE, 'x' * (1 << 20) + '@contoso.com', '203.0.113.6')
+    for name, l in (('HOSTILE-NAMES', log), ('HOSTILE-NUL', nul)):
+        write_file(os.path.join(out, name + '.evtx'), l.records())
+    for name, l in (('HOSTILE-NAMES', log), ('HOSTILE-BIG', big)):
+        with open(os.path.join(out, name + '.xml'), 'w', encoding='utf-8') as f:
+            f.write(''.join(l.xml_events()))  # control characters raw, as wevtutil writes them
+    result = {'attempts': sorted(farm.expected, key=lambda e: (e['time'], e['server'])),
+              'carved': carved_file(os.path.join(out, 'HOSTILE-CARVED.evtx')),
+              'fanout': fanout_file(os.path.join(out, 'HOSTILE-FANOUT.evtx'))}
+    with open(os.path.join(out, 'hostile.json'), 'w') as f:
+        json.dump(result, f, indent=1)
+
+
 if __name__ == '__main__':
     build(sys.argv[1])
+    build_hostile(sys.argv[1])

@@ -347,7 +347,7 @@ void selection_closing_line(const struct selection *s, const struct cli_command 
 	if (st->damaged_files)
 		sb_printf(&sb, " (%lu damaged)", st->damaged_files);
 	if (st->remnants)
-		sb_printf(&sb, ", and %lu carved remnant%s that do not decode", st->remnants, st->remnants == 1 ? "" : "s");
+		sb_printf(&sb, ", and %lu carved remnant%s left out", st->remnants, st->remnants == 1 ? "" : "s");
 	size_t users = count_distinct(s->kept, s->nkept, true), ips = count_distinct(s->kept, s->nkept, false);
 	sb_printf(&sb, "; %zu attempt%s by %zu user%s from %zu IP%s", s->nkept, s->nkept == 1 ? "" : "s", users,
 		  users == 1 ? "" : "s", ips, ips == 1 ? "" : "s");

@@ -15,11 +15,11 @@ const struct output_format *output_find(const char *name)
 }
 
 /* Bytes that need escaping in XML text (1) and, in addition, in attribute values (2): markup, the C0 controls XML
- * 1.0 cannot carry, the lead byte of U+FFFE / U+FFFF (not XML characters either), and in attributes quotes and the
- * white space a parser would turn into spaces there. */
+ * 1.0 cannot carry, the lead byte of U+FFFE / U+FFFF (not XML characters either), a carriage return (which a parser
+ * would read as a line feed), and in attributes quotes and the tabs and line feeds a parser would turn into spaces. */
 static const uint8_t xml_special[256] = {
 	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1, [0x08] = 1,
-	[0x09] = 2, [0x0a] = 2, [0x0b] = 1, [0x0c] = 1, [0x0d] = 2, [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1,
+	[0x09] = 2, [0x0a] = 2, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1,
 	[0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1,
 	[0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 2,
 	['\''] = 2, [0xef] = 1,

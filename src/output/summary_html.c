@@ -7,12 +7,20 @@
 #include "badcreds/output.h"
 #include "badcreds/report.h"
 #include "badcreds/summary.h"
+#include "badcreds/text.h"
 
 enum { TOP_IPS = 5, TOP_ROWS = 25, CHART_W = 960, CHART_H = 260, MAX_BARS = 24 * 14 };
 static const int64_t HOUR = 36000000000LL; /* FILETIME ticks */
 static const char *const COLORS[TOP_IPS + 1] = {"#c0392b", "#2471a3", "#d68910", "#1e8449", "#7d3c98", "#95a5a6"};
 
-static void esc(struct strbuf *o, const char *s) { xml_escape(o, s ? s : "", s ? strlen(s) : 0, true); }
+/* Text from the logs: made visible (text.h), then escaped. */
+static void esc(struct strbuf *o, const char *s)
+{
+	struct strbuf shown = {0};
+	text_visible_str(&shown, s);
+	xml_escape(o, shown.data ? shown.data : "", shown.len, true);
+	sb_free(&shown);
+}
 
 static void when(struct strbuf *o, int64_t t)
 {

@@ -166,12 +166,18 @@ void correlator_add(struct correlator *c, const struct event *ev)
 	c->facts[c->n++] = copy;
 }
 
+/* A user's key for grouping: lower case, line breaks as LF (see same_account). */
 static char *lower(struct arena *a, const char *s)
 {
-	size_t n = strlen(s);
+	size_t n = strlen(s), k = 0;
 	char *out = arena_alloc(a, n + 1);
-	for (size_t i = 0; i <= n; i++)
-		out[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '\r' && s[i + 1] == '\n')
+			continue;
+		out[k++] = c == '\r' ? '\n' : (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	out[k] = 0;
 	return out;
 }
 
@@ -413,8 +419,16 @@ static const char *user_of(const struct request *r)
 {
 	const struct fact *f;
 	for (uint32_t id = 1200; id <= 1210; id++)
-		if ((f = find(r, id)) && f->user)
+		if ((f = find(r, id)) && f->user) {
+			/* the audit document went through an XML parser, which turns a typed CR into LF: the 411 or the
+			 * 4625 holds the name as typed then */
+			const struct fact *g = find(r, 411), *h = find(r, 4625);
+			if (strchr(f->user, '\n') && g && g->user && strchr(g->user, '\r') && same_account(g->user, f->user))
+				return g->user;
+			if (strchr(f->user, '\n') && h && h->user && strchr(h->user, '\r') && same_account(h->user, f->user))
+				return h->user;
 			return f->user;
+		}
 	if ((f = find(r, 411)) && f->user)
 		return f->user;
 	if ((f = find(r, 4625)) && f->user)
@@ -630,17 +644,22 @@ static void build(struct correlator *c, const struct request *r, struct attempt 
 	at->facts = (const struct fact *const *)sorted; /* freed with the request */
 	at->nfacts = r->n;
 	struct strbuf events = {0}, ids = {0}, sources = {0};
+	const char **seen = NULL;
+	size_t nseen = 0, capseen = 0;
 	for (size_t i = 0; i < r->n; i++) {
 		const struct fact *f = sorted[i];
 		sb_printf(&events, "%s%u", i ? " " : "", f->event_id);
 		sb_printf(&ids, "%s%llu", i ? " " : "", (unsigned long long)f->record_id);
-		bool dup = false;
-		for (size_t k = 0; k < i; k++)
-			dup |= sorted[k]->source == f->source || (sorted[k]->source && f->source &&
-								  !strcmp(sorted[k]->source, f->source));
-		if (!dup && f->source)
+		bool dup = false; /* sources are interned: one pointer per file, and a request has few files */
+		for (size_t k = 0; k < nseen && !dup; k++)
+			dup = seen[k] == f->source;
+		if (!dup && f->source) {
+			seen = vec_grow(seen, &capseen, nseen, sizeof *seen);
+			seen[nseen++] = f->source;
 			sb_printf(&sources, "%s%s", sources.len ? "; " : "", f->source);
+		}
 	}
+	free(seen);
 	at->events = keep(a, &events);
 	at->record_ids = keep(a, &ids);
 	at->sources = keep(a, &sources);

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "badcreds/attempt.h"
+#include "badcreds/xml_event.h"
 
 static const char SERVICE_HOST[] = "microsoft.identityserver.servicehost.exe";
 static const char CLAIMS[] = "/requestcontext/claims/";
@@ -40,6 +41,21 @@ static bool adfs_id(uint32_t id)
 	}
 }
 
+/* The next character of an account name, case folded, with CR LF and CR read as LF: an XML parser turns the line
+ * breaks of a typed name into LF (1200-1210 documents), the other events keep them. */
+static int account_char(const char **p, const char *end)
+{
+	if (*p == end)
+		return -1;
+	int c = (unsigned char)*(*p)++;
+	if (c == '\r') {
+		if (*p < end && **p == '\n')
+			(*p)++;
+		return '\n';
+	}
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
 bool same_account(const char *a, const char *b)
 {
 	if (!a || !b)
@@ -47,8 +63,14 @@ bool same_account(const char *a, const char *b)
 	const char *sa = strrchr(a, '\\'), *sb = strrchr(b, '\\');
 	a = sa ? sa + 1 : a;
 	b = sb ? sb + 1 : b;
-	size_t na = strcspn(a, "@"), nb = strcspn(b, "@");
-	return na == nb && strncasecmp(a, b, na) == 0;
+	const char *ea = a + strcspn(a, "@"), *eb = b + strcspn(b, "@");
+	for (;;) {
+		int x = account_char(&a, ea), y = account_char(&b, eb);
+		if (x != y)
+			return false;
+		if (x < 0)
+			return true;
+	}
 }
 
 static bool security_id(uint32_t id) { return id == 4625 || id == 4740 || id == 4771 || id == 4776; }
@@ -129,10 +151,16 @@ static const char *user_from_data2(struct arena *a, const char *s)
 	return u;
 }
 
+/* An element's text, with the control characters that xml_text_clean stood in for restored. */
 static const char *element_text(struct arena *a, xmlNodePtr n)
 {
 	xmlChar *t = xmlNodeGetContent(n);
-	const char *s = t ? arena_copy(a, t, strlen((const char *)t) + 1) : NULL;
+	const char *s = NULL;
+	if (t) {
+		size_t len = strlen((const char *)t);
+		const char *restored = xml_text_restore(a, (const char *)t, &len);
+		s = restored == (const char *)t ? arena_copy(a, t, len + 1) : restored;
+	}
 	xmlFree(t);
 	return present(s);
 }
@@ -165,7 +193,8 @@ static void audit_elements(struct arena *a, xmlNodePtr n, struct fact *f, int de
 	}
 }
 
-/* Data[1] of 1200-1210: the AuditBase document. Its declaration says utf-16 over text that is not: dropped. */
+/* Data[1] of 1200-1210: the AuditBase document. Its declaration says utf-16 over text that is not: dropped. A user
+ * name typed with control characters holds references to them (&#x1B;) that XML cannot carry: cleaned first. */
 static void audit_document(struct arena *a, const char *xml, struct fact *f)
 {
 	const char *p = xml;
@@ -174,8 +203,11 @@ static void audit_document(struct arena *a, const char *xml, struct fact *f)
 		if (end)
 			p = end + 2;
 	}
-	xmlDocPtr doc = xmlReadMemory(p, (int)strlen(p), "audit.xml", "UTF-8",
+	struct strbuf clean = {0};
+	xml_text_clean(&clean, (const uint8_t *)p, strlen(p), XML_UTF8);
+	xmlDocPtr doc = xmlReadMemory(clean.data ? clean.data : "", (int)clean.len, "audit.xml", "UTF-8",
 				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	sb_free(&clean);
 	if (!doc)
 		return;
 	audit_elements(a, xmlDocGetRootElement(doc), f, 0);

@@ -2,8 +2,9 @@
  * XML" (an <Events> root), in UTF-8 or UTF-16 (either byte order, with or without a byte order mark; declarations
  * such as AD FS's "utf-16" over UTF-8 text are ignored). The file is cut into its <Event> elements by a scanner that
  * knows only where markup starts and ends (tags, quoted attribute values, comments, CDATA, processing instructions,
- * DOCTYPE); each event is cleaned (xml_text_clean) and parsed alone by libxml2, without network access, DTD or
- * entity expansion, into the same event model as EVTX records. A damaged event costs only itself: it is read as far
+ * DOCTYPE; an <Event> start tag inside an event, or its end tag with elements still open, ends the damaged one);
+ * each event is cleaned (xml_text_clean) and parsed alone by libxml2, without network access, DTD or entity
+ * expansion, into the same event model as EVTX records. A damaged event costs only itself: it is read as far
  * as libxml2's recovery goes and flagged, or skipped with a message naming its offset; the events after it are read. */
 #include "badcreds/source.h"
 #include "badcreds/xml_event.h"
@@ -294,6 +295,10 @@ static bool read_xml(int fd, const char *name, const struct source_options *opt,
 			i = s.len;
 			break;
 		}
+		if (depth && event && kind == M_START) { /* events do not nest: the open one was never closed */
+			parse_event(&r, s.buf + start, i - start, s.base + start, s.enc);
+			depth = 0;
+		}
 		if (!depth && event && (kind == M_START || kind == M_EMPTY)) {
 			start = i;
 			depth = kind == M_START;
@@ -301,8 +306,9 @@ static bool read_xml(int fd, const char *name, const struct source_options *opt,
 				parse_event(&r, s.buf + start, after - start, s.base + start, s.enc);
 		} else if (depth && kind == M_START) {
 			depth++;
-		} else if (depth && kind == M_END && --depth == 0) {
+		} else if (depth && kind == M_END && (--depth == 0 || event)) { /* </Event> ends it, closed inside or not */
 			parse_event(&r, s.buf + start, after - start, s.base + start, s.enc);
+			depth = 0;
 		}
 		i = after;
 		if (depth && i - start > MAX_EVENT) {

@@ -1,0 +1,482 @@
+#!/usr/bin/python3
+"""badcreds against hostile input and a careless or malicious environment: what user names typed at a login page
+do to every output, damaged and hostile files (gzip, carved slack, a template that names one value thousands of
+times, XML that is not well-formed), and where a report is written. The inputs are written by tools/mkfixtures.py
+(HOSTILE-*, hostile.json says what must come out) or made here from the farm's files.
+
+usage: hostile.py BADCREDS FIXTURE_DIR
+"""
+import csv
+import datetime
+import gzip
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+import xml.dom.minidom
+import zlib
+
+BADCREDS, FIX = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+UNDER_WINE = os.environ.get('BADCREDS_UNDER_WINE') == '1'
+HOSTILE = json.load(open(os.path.join(FIX, 'hostile.json'), encoding='utf-8'))
+FAILURES = []
+csv.field_size_limit(sys.maxsize)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tools'))
+
+
+def check(name, cond, detail=''):
+    print(f'{"ok" if cond else "FAIL"} {name}' + (f': {detail}' if detail and not cond else ''))
+    if not cond:
+        FAILURES.append(name)
+
+
+def run(args, stdin=None, env=None, cwd=None, timeout=120):
+    """One run; a run that does not end in time counts as exit status -1 (and fails the check that made it)."""
+    try:
+        return subprocess.run([BADCREDS] + args, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env=env, cwd=cwd, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as e:
+        return subprocess.CompletedProcess(e.cmd, -1, e.stdout or b'', (e.stderr or b'') + b'(timed out)')
+
+
+def f(name):
+    return os.path.join(FIX, name)
+
+
+def formula(text):
+    """The guard's rule, restated: the first character after blanks is = + - @ (ASCII, full-width, small) or the
+    minus sign, or the text starts with a tab or a carriage return."""
+    if text[:1] in ('\t', '\r'):
+        return True
+    stripped = text.lstrip(' \t\r\n\v\f\u00a0\u1680\u180e\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008'
+                           '\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff')
+    return stripped[:1] in ('=', '+', '-', '@', '\uff1d', '\uff0b', '\uff0d', '\uff20', '\ufe66', '\ufe62', '\ufe63',
+                            '\ufe6b', '\u2212')
+
+
+def csv_rows(text):
+    return list(csv.DictReader(io.StringIO(text, newline='')))
+
+
+def expected(server, xml_export=False):
+    """The attempts of a server; from an XML export, a typed CR reads as LF (XML parsers turn line ends into LF)."""
+    lf = (lambda u: u.replace('\r\n', '\n').replace('\r', '\n')) if xml_export else (lambda u: u)
+    return sorted((e['time'][:23], lf(e['user']), e['ip'], e['outcome'], e['client_supplied'])
+                  for e in HOSTILE['attempts'] if e['server'] == server)
+
+
+def from_csv(rows):
+    out = []
+    for r in rows:
+        user = r['UserPrincipalName']
+        if formula(user[1:] if user.startswith("'") else user):
+            if not user.startswith("'"):
+                return None  # a formula got through unguarded
+            user = user[1:]
+        out.append((r['Time'][:23], user, r['IP Address'], r['Outcome'], r.get('Client-Supplied IPs', '')))
+    return sorted(out)
+
+
+def shows_controls(data):
+    """Bytes that would act on a terminal: C0 controls but LF, DEL, and C1 controls encoded in UTF-8."""
+    return re.search(rb'[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]', data) is not None
+
+
+def names():
+    """User names: every output of every form of the same requests."""
+    for src in ('HOSTILE-NAMES.evtx', 'HOSTILE-NAMES.xml'):
+        want = expected('ADFS-HOSTILE.contoso.com', src.endswith('.xml'))
+        p = run(['scan', '-o', '-', f(src)])
+        got = from_csv(csv_rows(p.stdout.decode('utf-8')))
+        check(f'{src}: one row per request, every user as typed, formulas guarded', got == want,
+              f'exit {p.returncode}; {sorted(set(got or []) ^ set(want))[:3]}')
+        p = run(['scan', '-q', '-o', '-', '--format', 'jsonl', f(src)])
+        rows = [json.loads(line) for line in p.stdout.decode('utf-8', 'replace').splitlines()]
+        check(f'{src}: JSON lines carry the names exactly', sorted(r['user'] for r in rows) == [w[1] for w in
+                                                                                              sorted(want, key=lambda w: w[1])])
+        check(f'{src}: a 4625 whose user holds a line break joins its request',
+              all('4625' in r['events'].split() and r['ip'] for r in rows))
+    # the NUL file: every reader stops at the NUL, in every event, so the request stays one
+    p = run(['scan', '-q', '-o', '-', '--format', 'jsonl', f('HOSTILE-NUL.evtx')])
+    rows = [json.loads(line) for line in p.stdout.decode('utf-8', 'replace').splitlines()]
+    check('a NUL in a user name does not split its request', len(rows) == 1 and rows[0]['user'] == 'nul' and
+          rows[0]['ip'] == '203.0.113.5' and '4625' in rows[0]['events'].split(), str(rows)[:300])
+    p = run(['scan', '-o', '-', f('HOSTILE-NUL.evtx')])
+    check('singular words: "1 attempt by 1 user from 1 IP"', b'1 attempt by 1 user from 1 IP;' in p.stderr,
+          p.stderr.decode('utf-8', 'replace')[-300:])
+    # a user name of 1 MiB (XML export only: an EVTX value holds 64 KiB)
+    big = next(e['user'] for e in HOSTILE['attempts'] if e['server'] == 'ADFS-BIG.contoso.com')
+    p = run(['summary', '-q', '--format', 'csv', f('HOSTILE-BIG.xml')])
+    cells = [r['subject'] for r in csv_rows(p.stdout.decode('utf-8')) if r['type'] == 'user']
+    check('summary CSV: a 1 MiB user name is one whole cell', cells == [big], f'{[len(c) for c in cells]}')
+    # text for people: nothing acts on a terminal, no line is forged
+    p = run(['summary', f('HOSTILE-NAMES.evtx')])
+    text = p.stdout.decode('utf-8')
+    check('summary text shows no control character', not shows_controls(p.stdout) and not shows_controls(p.stderr))
+    check('summary text: a line break in a name forges no finding line',
+          [line for line in text.splitlines() if line.startswith('  password_spray')] == [])
+    users = [e['user'] for e in HOSTILE['attempts'] if e['server'] == 'ADFS-HOSTILE.contoso.com']
+    rows = text.split('Users (most attempts first)\n')[1].split('\n\n')[0].splitlines()[1:]
+    check('summary text: one line per user', len(rows) == len(set(u.lower() for u in users)), f'{len(rows)} rows')
+    def width(text):
+        return sum(2 if unicodedata.east_asian_width(c) in 'WF' else 0 if unicodedata.combining(c) else 1
+                   for c in text)
+
+    def attempts_end(line):  # where the attempts column ends, in display columns (names up to 40 columns)
+        m = re.search(r'\s+(\d+)(\s+\d+){7}\s+\d{4}-', line)
+        if m and width(line[2:m.start(1)].rstrip()) > 40:
+            return 'wide'
+        return width(line[:m.end(1)]) if m else None
+    starts = {attempts_end(line) for line in rows} - {'wide'}
+    check('summary text: columns aligned by display width (müller, 山田太郎, full-width forms)', len(starts) == 1 and
+          None not in starts, str(starts))
+    p = run(['trace', '--user', '.', f('HOSTILE-NAMES.evtx')])
+    check('trace text shows no control character', p.returncode == 0 and not shows_controls(p.stdout) and
+          b'\xe2\x90\x9b]0;pwned' in p.stdout, p.stderr.decode('utf-8', 'replace')[-200:])
+    with tempfile.TemporaryDirectory() as tmp:
+        page = os.path.join(tmp, 'page.html')
+        p = run(['summary', '-q', '--html', page, f('HOSTILE-NAMES.evtx')])
+        html = open(page, 'rb').read() if os.path.exists(page) else b'\x1b'
+        check('HTML page shows no control character', p.returncode == 0 and not shows_controls(html.replace(b'\n', b'')))
+    # dump's XML is well-formed, and what badcreds reads back from it is what the EVTX file holds
+    with tempfile.TemporaryDirectory() as tmp:
+        p = run(['dump', '-q', f('HOSTILE-NAMES.evtx')])
+        try:
+            xml.dom.minidom.parseString(b'<all>' + p.stdout + b'</all>')
+            well_formed = True
+        except Exception as e:  # noqa: BLE001 (any parser error)
+            well_formed = False
+            print(e)
+        check('dump --format xml is well-formed with control characters in the values', well_formed)
+        back = os.path.join(tmp, 'back.xml')
+        with open(back, 'wb') as out:
+            out.write(p.stdout)
+        a = run(['scan', '-q', '-o', '-', '--format', 'jsonl', '--columns', 'compat', f('HOSTILE-NAMES.evtx')]).stdout
+        b = run(['scan', '-q', '-o', '-', '--format', 'jsonl', '--columns', 'compat', back]).stdout
+        check('dump XML read back gives the same users, addresses and times', a == b and a)
+    # file names on standard error
+    with tempfile.TemporaryDirectory() as tmp:
+        evil = os.path.join(tmp, 'evil\x1b[2J\x1b]0;x\x07.evtx')
+        shutil.copy(f('ADFS-JP.evtx'), evil)
+        p = run(['scan', '-o', '-', evil, os.path.join(tmp, 'gone\x1b[31m\r\n.evtx')])
+        check('file names on standard error show no control character', p.returncode == 1 and
+              not shows_controls(p.stderr.replace(b'\n', b'')) and b'gone\xe2\x90\x9b[31m' in p.stderr,
+              p.stderr.decode(errors='replace'))
+    if not UNDER_WINE:  # a CSV report on a terminal shows control characters visibly
+        import pty
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(BADCREDS, [BADCREDS, 'scan', '-q', '-o', '-', f('HOSTILE-NAMES.evtx')])
+        out = b''
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.waitpid(pid, 0)
+        out = out.replace(b'\r\r\n', b'\n').replace(b'\r\n', b'\n')  # CSV's and the terminal's line ends
+        check('CSV on a terminal shows control characters visibly', b'\xe2\x90\x9b]0;pwned' in out and
+              not shows_controls(out.replace(b'\n', b'')) and b'"cr\xe2\x90\x8d' in out)
+
+
+def addresses():
+    rows = [json.loads(line) for line in run(['scan', '-q', '-o', '-', '--format', 'jsonl', f('HOSTILE-NAMES.evtx')])
+            .stdout.decode('utf-8', 'replace').splitlines()]
+    victim = [r for r in rows if r['user'] == 'victim@contoso.com']
+    check('a private address the client put in X-Forwarded-For is reported as such, not as the submitter',
+          len(victim) == 6 and all(r['ip'] == '198.51.100.77' and r['ip_class'] == 'public' and
+                                   r.get('client_supplied_ips') == '10.0.0.1' for r in victim), str(victim[:1]))
+    p = run(['summary', '-q', '--format', 'jsonl', f('HOSTILE-NAMES.evtx')])
+    findings = [json.loads(line) for line in p.stdout.decode('utf-8', 'replace').splitlines()]
+    check('... and cannot hide the brute force', any(x['type'] == 'brute_force' and x['subject'] == 'victim@contoso.com'
+                                                     for x in findings))
+    p = run(['scan', '-q', '-o', '-', '--format', 'jsonl', '--trusted-proxy', '198.51.100.77/32',
+             f('HOSTILE-NAMES.evtx')])
+    victim = [json.loads(line) for line in p.stdout.decode('utf-8', 'replace').splitlines() if 'victim' in line]
+    check('--trusted-proxy: the address a trusted proxy forwards is the submitter',
+          victim and all(r['ip'] == '10.0.0.1' and r.get('client_supplied_ips') == '' for r in victim), str(victim[:1]))
+
+
+def carved_and_fanout():
+    c = HOSTILE['carved']
+    p = run(['dump', '--format', 'jsonl', f('HOSTILE-CARVED.evtx')])
+    records = [json.loads(line) for line in p.stdout.decode('utf-8', 'replace').splitlines()]
+    check('carved remnants that hold no plausible record are left out, a plausible one kept',
+          len(records) == c['live'] + len(c['carved_kept']) and
+          [r['RecordNumber'] for r in records if r['Recovered']] == c['carved_kept'] and
+          b'2 carved remnants left out' in p.stderr, p.stderr.decode('utf-8', 'replace')[-300:])
+    p = run(['scan', '-o', '-', f('HOSTILE-CARVED.evtx')])
+    check('scan counts the records decoded, remnants apart',
+          f'read {c["live"] + len(c["carved_kept"])} records from 1 input, and {c["remnants"]} carved remnants left '
+          f'out'.encode() in p.stderr, p.stderr.decode('utf-8', 'replace')[-300:])
+    for args in (['dump', '--format', 'jsonl', '-q'], ['dump', '-q'], ['scan', '-q', '-o', '-']):
+        status, out, err, rss = run_measured(args + [f('HOSTILE-FANOUT.evtx')])
+        check(f'{" ".join(args[:2])}: a template that repeats one value 7,900 times is cut, memory stays bounded',
+              status == 1 and b'expands beyond 8 MiB' in err and (UNDER_WINE or rss < 600 * 1024),
+              f'exit {status}, {rss} KiB, {err.decode("utf-8", "replace")[-200:]}')
+        if args == ['dump', '-q']:
+            try:
+                xml.dom.minidom.parseString(b'<all>' + out + b'</all>')
+                ok = len(re.findall(rb'<Event[ >]', out)) == HOSTILE['fanout']['records']
+            except Exception:  # noqa: BLE001 (any parser error)
+                ok = False
+            check('a cut record is still well-formed XML', ok)
+
+
+def run_measured(args):
+    """Exit status, output, errors and peak memory (KiB) of one run."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        pid = os.fork()
+        if pid == 0:
+            os.dup2(out.fileno(), 1)
+            os.dup2(err.fileno(), 2)
+            os.execv(BADCREDS, [BADCREDS] + args)
+        _, status, usage = os.wait4(pid, 0)
+        out.seek(0)
+        err.seek(0)
+        return os.waitstatus_to_exitcode(status), out.read(), err.read(), usage.ru_maxrss
+
+
+def spray(tmp, n=1500):
+    """Two servers' logs of an n-attempt spray (about 9 MB for 1500), the attempts of the first."""
+    import mkfixtures
+    from evtx_writer import write_file
+    farm = mkfixtures.Farm()
+    log = farm.log('ADFS01.contoso.com')
+    for i in range(n):
+        farm.attempt_2016(log, mkfixtures.BASE + datetime.timedelta(seconds=3 * i), f'user{i}@contoso.com',
+                          f'203.0.{i >> 8 & 255}.{i & 255}')
+    path = os.path.join(tmp, 'spray.evtx')
+    write_file(path, log.records())
+    return path
+
+
+def scan_users(args, stdin=None, env=None):
+    p = run(['scan', '-o', '-', '--format', 'jsonl'] + args, stdin=stdin, env=env)
+    return p, {json.loads(line)['user'] for line in p.stdout.decode("utf-8", "replace").splitlines()}
+
+
+def compressed():
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, TMPDIR=tmp)
+        path = spray(tmp)
+        raw = open(path, 'rb').read()
+        _, everyone = scan_users([path])
+        one = gzip.compress(raw)
+        gz = os.path.join(tmp, 'one.gz')
+
+        def variant(name, data):
+            with open(gz, 'wb') as out:
+                out.write(data)
+            return scan_users([gz], env=env)
+
+        p, users = variant('trailer', one[:-8] + bytes(b ^ 0xff for b in one[-8:-4]) + one[-4:])
+        check('gzip with a wrong CRC-32 trailer: every attempt, a warning, exit 0',
+              users == everyone and len(everyone) == 1500 and p.returncode == 0 and b'CRC-32' in p.stderr,
+              f'{len(users)} of 1500, exit {p.returncode}')
+        p, users = variant('cut', one[:len(one) * 3 // 4])
+        check('gzip cut short: what came before is kept (exit 1)', p.returncode == 1 and users < everyone and
+              len(users) > 1000 and b'ends early' in p.stderr, f'{len(users)}, exit {p.returncode}')
+        damaged = bytearray(one)
+        for i in range(len(one) // 2, len(one) // 2 + 64):
+            damaged[i] ^= 0x5a
+        p, users = variant('middle', bytes(damaged))
+        check('gzip damaged in the middle: the attempts before the damage are kept, none made up (exit 1)',
+              p.returncode == 1 and users <= everyone and len(users) > 500, f'{len(users)}, exit {p.returncode}')
+        members = b''.join(gzip.compress(raw[i:i + (1 << 20)]) for i in range(0, len(raw), 1 << 20))
+        damaged = bytearray(members)
+        at = len(gzip.compress(raw[:1 << 20])) * 5 // 2
+        for i in range(at, at + 64):
+            damaged[i] ^= 0x5a
+        p, users = variant('members', bytes(damaged))
+        check('gzip of several members damaged in one: the chunks of the others are found again',
+              p.returncode == 1 and users <= everyone and len(users) > 1300 and b'chunk' in p.stderr,
+              f'{len(users)}, exit {p.returncode}')
+        p, users = scan_users(['-'], stdin=one, env=env)
+        check('gzip on standard input', users == everyone and p.returncode == 0, p.stderr.decode('utf-8', 'replace')[-200:])
+        p = run(['scan', '-o', '-', '--spool-limit', '64M', '-'], stdin=gzip.compress(bytes(200 << 20)), env=env)
+        check('a gzip bomb of zeros is refused after one block (long before a 64 MiB --spool-limit)',
+              p.returncode == 1 and b'neither EVTX nor event XML' in p.stderr and b'spool-limit' not in p.stderr,
+              p.stderr.decode('utf-8', 'replace')[-200:])
+        p = run(['scan', '-o', '-', '--spool-limit', '16M', '-'], stdin=raw[:4096] + bytes(64 << 20), env=env)
+        check('--spool-limit stops an endless EVTX stream with a message', p.returncode == 1 and
+              b'--spool-limit' in p.stderr, p.stderr.decode('utf-8', 'replace')[-300:])
+        check('the temporary copies live in TMPDIR and are gone afterwards', sorted(os.listdir(tmp)) ==
+              ['one.gz', 'spray.evtx'])
+        if not UNDER_WINE:  # Windows takes TMP or TEMP
+            p = run(['scan', '-o', '-', '-'], stdin=one, env=dict(os.environ, TMPDIR=os.path.join(tmp, 'none')))
+            check('TMPDIR is where the copy goes (a missing one is named)', p.returncode == 1 and b'none' in p.stderr)
+        if not UNDER_WINE:
+            p = subprocess.run(['bash', '-c', f'head -c 1000000000 /dev/zero | "{BADCREDS}" scan --spool-limit 64M '
+                                f'-o - -'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=60,
+                               check=False)
+            check('/dev/zero on standard input is refused at once (long before a 64 MiB --spool-limit)',
+                  p.returncode == 1 and b'neither EVTX nor event XML' in p.stderr and b'spool-limit' not in p.stderr,
+                  p.stderr.decode('utf-8', 'replace')[-200:])
+
+
+def xml_exports():
+    text = open(f('ADFS-JP.xml'), encoding='utf-8').read()
+    events = re.findall(r'<Event .*?</Event>', text, re.S)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, 'jp.xml')
+        want = run(['dump', '-q', '--format', 'jsonl', f('ADFS-JP.xml')]).stdout.decode('utf-8', 'replace').splitlines()
+        bad = events[:2] + ['<Event xmlns="x"><System><EventID>1</EventID></Sys>'] + events[2:5] + \
+            ['<Event><System><EventID>2</EventID></System><EventData><Data>\x1b[2J &#x1B; \x01</Data></EventData>'
+             '</Event>'] + events[5:]
+        data = ''.join(bad).encode('utf-8')
+        cut = data.index(events[3].encode()[:40]) + 30
+        data = data[:cut] + b'\xff\xfe\xc0' + data[cut:]  # bytes that are not UTF-8, inside an event
+        with open(path, 'wb') as out:
+            out.write(data)
+        p = run(['dump', '--format', 'jsonl', path])
+        got = p.stdout.decode('utf-8', 'replace').splitlines()
+        ids = [json.loads(line).get('EventID') for line in got]
+        check('XML export: a broken element and bad bytes cost only their events, the rest is read',
+              len(got) == len(want) + 2 and p.returncode == 1 and 2 in ids and b'offset 0x' in p.stderr,
+              f'{len(got)} of {len(want) + 2}; {p.stderr.decode("utf-8", "replace")[-300:]}')
+        control = [json.loads(line) for line in got if json.loads(line).get('EventID') == 2]
+        check('XML export: control characters, raw or as references, read as the characters',
+              control and control[0]['EventData'] == ['\x1b[2J \x1b \x01'], str(control))
+        for enc, bom in (('utf-16-be', b''), ('utf-16-be', b'\xfe\xff'), ('utf-16-le', b''), ('utf-16-le', b'\xff\xfe')):
+            with open(path, 'wb') as out:
+                out.write(bom + text.encode(enc))
+            p = run(['dump', '-q', '--format', 'jsonl', path])
+            check(f'XML export in {enc}{" with a byte order mark" if bom else ""}',
+                  [dict(json.loads(line), File='') for line in p.stdout.decode('utf-8', 'replace').splitlines()] ==
+                  [dict(json.loads(line), File='') for line in want])
+
+
+def outputs():
+    with tempfile.TemporaryDirectory() as tmp:
+        src = f('ADFS-JP.xml')
+        report = os.path.join(tmp, 'report.csv')
+        run(['scan', '-q', '-o', report, src])
+        good = open(report, 'rb').read()
+        empty = os.path.join(tmp, 'empty')
+        os.mkdir(empty)
+        for label, path in (('a missing file', os.path.join(tmp, 'nosuch.evtx')), ('a text file', __file__),
+                            ('a directory without logs', empty)):
+            p = run(['scan', '-o', report, path])
+            check(f'a run that reads nothing ({label}) keeps the report (exit 1)', p.returncode == 1 and
+                  open(report, 'rb').read() == good and b'not written' in p.stderr, p.stderr.decode('utf-8', 'replace')[-300:])
+        p = run(['scan', '-o', report, src, os.path.join(tmp, 'nosuch.evtx')])
+        check('a run that reads some inputs writes the report and names the others', p.returncode == 1 and
+              open(report, 'rb').read() == good and b'could not read 1 input: ' in p.stderr)
+        for pattern in ('%n', '%t'):
+            p = run(['scan', '-o', os.path.join(tmp, f'r{pattern}.csv'), src])
+            check(f'{pattern} in -o is refused', p.returncode == 3 and sorted(os.listdir(tmp)) == ['empty', 'report.csv'],
+                  p.stderr.decode('utf-8', 'replace'))
+        if UNDER_WINE:
+            return
+        victim = os.path.join(tmp, 'victim')
+        with open(victim, 'w') as v:
+            v.write('keep me\n')
+        for target in (victim, '/dev/null'):  # a file, or a device that would be written in place
+            link = os.path.join(tmp, 'link.csv')
+            os.symlink(target, link)
+            p = run(['scan', '-q', '-o', link, src])
+            check(f'a symbolic link at the report name is replaced, its target ({target}) untouched',
+                  p.returncode == 0 and open(victim).read() == 'keep me\n' and not os.path.islink(link) and
+                  open(link, 'rb').read() == good)
+            os.unlink(link)
+        os.chmod(report, 0o600)
+        run(['scan', '-q', '-o', report, src])
+        check('a replaced report keeps its mode', stat.S_IMODE(os.stat(report).st_mode) == 0o600)
+        new = os.path.join(tmp, 'new.csv')
+        p = subprocess.run(['sh', '-c', f'umask 027; exec "{BADCREDS}" scan -q -o "{new}" "{src}"'], check=False)
+        check('a new report gets the mode the umask allows', stat.S_IMODE(os.stat(new).st_mode) == 0o640)
+        fifo = os.path.join(tmp, 'fifo')
+        os.mkfifo(fifo)
+        start = time.time()
+        p = run(['scan', '-q', '-o', fifo, src], timeout=30)
+        check('a pipe nobody reads is refused, not waited for forever', p.returncode == 3 and
+              time.time() - start < 30 and b'no program is reading' in p.stderr, p.stderr.decode('utf-8', 'replace'))
+        block = os.path.join(tmp, 'block')
+        try:
+            os.mknod(block, 0o600 | stat.S_IFBLK, os.makedev(7, 250))
+        except OSError:
+            print('skip: cannot make a block device here')
+        else:
+            p = run(['scan', '-q', '-o', block, src])
+            check('a block device is never written', p.returncode == 3 and b'block device' in p.stderr)
+        # interrupted while writing: the temporary file goes, the old report stays
+        big = os.path.join(tmp, 'big.xml')
+        template = re.findall(r'<Event .*?</Event>', open(f('ADFS-JP.xml'), encoding='utf-8').read(), re.S)
+        one = [e for e in template if '>1203</EventID>' in e][0]
+        with open(big, 'w', encoding='utf-8') as out:
+            for i in range(150000):
+                out.write(re.sub(r'<Data>[0-9a-f-]{36}</Data>', f'<Data>{i:08x}-0000-0000-0000-000000000001</Data>',
+                                 one.replace('taro@', f'u{i}@').replace('<EventRecordID>', f'<EventRecordID>{i}0'), 1))
+        proc = subprocess.Popen([BADCREDS, 'scan', '-q', '-j1', '-o', report, big], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        temp = None
+        deadline = time.time() + 120
+        while proc.poll() is None and time.time() < deadline and temp is None:
+            temp = next((n for n in os.listdir(tmp) if n.startswith('.report.csv.')), None)
+            time.sleep(0.001)
+        if temp:
+            proc.send_signal(signal.SIGTERM)
+        proc.wait()
+        check('SIGTERM while writing removes the temporary file and keeps the old report',
+              temp is not None and proc.returncode == -signal.SIGTERM and
+              not any(n.startswith('.report.csv.') for n in os.listdir(tmp)) and open(report, 'rb').read() == good,
+              f'temp {temp}, exit {proc.returncode}')
+
+
+def walks_and_windows():
+    with tempfile.TemporaryDirectory() as tmp:
+        loop = os.path.join(tmp, 'logs')
+        os.makedirs(os.path.join(loop, 'a'))
+        shutil.copy(f('ADFS-JP.evtx'), loop)
+        if not UNDER_WINE:
+            os.symlink('..', os.path.join(loop, 'a', 'up1'))
+            os.symlink('..', os.path.join(loop, 'a', 'up2'))
+        start = time.time()
+        p = run(['scan', '-o', '-', loop], timeout=60)
+        rows = csv_rows(p.stdout.decode('utf-8', 'replace'))
+        check('a directory with links back to itself is walked once', p.returncode == 0 and len(rows) == 2 and
+              time.time() - start < 30 and b'duplicate' not in p.stderr, p.stderr.decode('utf-8', 'replace')[-300:])
+        sep = '\\' if UNDER_WINE else '/'
+        check('paths in a directory are joined with the platform\'s separator',
+              rows and all(r['Sources'].endswith(f'logs{sep}ADFS-JP.evtx') for r in rows), str([r['Sources'] for r in rows]))
+    p = run(['scan', '-o', '-', '--since', '2030-01-01', f('ADFS01.evtx')])
+    check('an empty window says how many events fell outside it and what the records cover',
+          re.search(rb'\d+ AD FS and domain controller events fell outside the time window', p.stderr) and
+          b'cover 2026-11-20T08:00:00' in p.stderr, p.stderr.decode('utf-8', 'replace'))
+    forms = ['2026-11-20T08:30:00Z', '2026-11-20T08:30', '2026-11-20 09:30+01:00', '2026-11-20T09:30+0100',
+             '2026-11-20T03:30-05', '2026-11-20T08:30:00.000Z']
+    outs = {run(['scan', '-q', '-o', '-', '--since', t, f('ADFS01.evtx')]).stdout for t in forms}
+    check('--since takes ISO 8601 with minutes, offsets and fractions', len(outs) == 1 and b'2026' in outs.pop())
+    if shutil.which('man') and not UNDER_WINE:
+        page = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'man', 'badcreds.1')
+        text = subprocess.run(['man', '-l', page], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              env=dict(os.environ, MANWIDTH='120'), check=False).stdout.decode('utf-8', 'replace')
+        check('the man page shows the UNC path with two backslashes', ' \\\\ADFS01\\Logs-Archive' in text)
+
+
+def main():
+    names()
+    addresses()
+    carved_and_fanout()
+    compressed()
+    xml_exports()
+    outputs()
+    walks_and_windows()
+    print(f'{len(FAILURES)} failures')
+    return 1 if FAILURES else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
