@@ -41,10 +41,18 @@ def check(name, cond, detail=''):
 def run(args, stdin=None, env=None, cwd=None, timeout=120):
     """One run; a run that does not end in time counts as exit status -1 (and fails the check that made it)."""
     try:
-        return subprocess.run([BADCREDS] + args, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              env=env, cwd=cwd, timeout=timeout, check=False)
+        p = subprocess.run([BADCREDS] + args, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=env, cwd=cwd, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as e:
         return subprocess.CompletedProcess(e.cmd, -1, e.stdout or b'', (e.stderr or b'') + b'(timed out)')
+    sanitized(args, p.stderr)
+    return p
+
+
+def sanitized(args, err):
+    """A sanitizer report (the ASan+UBSan build runs these tests too) fails the run whatever it returned."""
+    if b'runtime error' in err or b'Sanitizer' in err:
+        check(f'no sanitizer report from {" ".join(args)[:80]}', False, err.decode('utf-8', 'replace')[:1500])
 
 
 def f(name):
@@ -245,7 +253,9 @@ def run_measured(args):
         _, status, usage = os.wait4(pid, 0)
         out.seek(0)
         err.seek(0)
-        return os.waitstatus_to_exitcode(status), out.read(), err.read(), usage.ru_maxrss
+        output, errors = out.read(), err.read()
+        sanitized(args, errors)
+        return os.waitstatus_to_exitcode(status), output, errors, usage.ru_maxrss
 
 
 def spray(tmp, n=1500):

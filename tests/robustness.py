@@ -4,13 +4,17 @@
 For each file (the shared samples when present, else testdata/): cuts at many offsets, byte flips, a zero-length
 file, random bytes and a lone header. Every run must end with exit status 0 (clean) or 1 (something skipped),
 print no sanitizer report, and keep every live record that lies outside the damage: after a cut, all live records
-before the cut's chunk; after a flip, all live records of the other chunks.
+before the cut's chunk; after a flip, all live records of the other chunks. The same for a few files gzipped
+(damage in the compressed data must never make up a record: whatever comes out is one of the file's records) and
+written as XML by badcreds itself (damage inside one event costs at most that event and its neighbour).
 
 usage: robustness.py BADCREDS SAMPLES_DIR TESTDATA_DIR
 """
+import gzip
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -41,6 +45,12 @@ def run(badcreds, path, fmt='jsonl'):
             except ValueError:
                 problems.append('output line is not JSON')
     return records, problems
+
+
+def write(path, data):
+    with open(path, 'wb') as out:
+        out.write(data)
+    return path
 
 
 def live_offsets(records):
@@ -101,6 +111,60 @@ def main():
         at = rng.randrange(HEADER + 512, len(buf) - 64) if len(buf) > HEADER + 600 else 0
         buf[at:at + 64] = bytes(rng.getrandbits(8) for _ in range(64))
         check(f'{name}: 64 random bytes at {at}', bytes(buf))
+    # compressed and XML forms of a few files
+    for path in files[:4]:
+        name = os.path.basename(path)
+        data = open(path, 'rb').read()
+        original, _ = run(badcreds, path)
+        known = {json.dumps(dict(r, File=''), sort_keys=True) for r in original}
+        packed = gzip.compress(data)
+        for i in range(12):
+            buf = bytearray(packed)
+            if i % 3 == 0:
+                buf = buf[:rng.randrange(10, len(buf))]
+            else:
+                at = rng.randrange(10, len(buf))
+                buf[at] ^= 1 << rng.randrange(8)
+            zipped = os.path.join(tmp, 'damaged.evtx.gz')
+            with open(zipped, 'wb') as out:
+                out.write(buf)
+            records, problems = run(badcreds, zipped)
+            runs += 1
+            # a flip that zlib does not notice alters bytes: a record that changed must sit in a chunk that a
+            # message names (its checksums no longer match)
+            named = {(int(o, 16) - HEADER) // CHUNK for o in re.findall(r'offset 0x([0-9a-f]+)', last_run['stderr'])}
+            made_up = [r for r in records if not r['Recovered'] and json.dumps(dict(r, File=''), sort_keys=True)
+                       not in known and (r['Offset'] - HEADER) // CHUNK not in named]
+            if made_up:
+                problems.append(f'{len(made_up)} altered records in chunks no message names, first {made_up[0]}')
+            if problems:
+                failures += 1
+                print(f'FAIL {name}.gz damaged ({i}): ' + '; '.join(problems))
+        xml = subprocess.run([badcreds, 'dump', '--quiet', path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             check=False).stdout
+        starts = [m.start() for m in re.finditer(rb'<Event[ >]', xml)]
+        if not starts:
+            continue
+        whole, _ = run(badcreds, write(os.path.join(tmp, 'whole.xml'), xml))
+        for i in range(12):
+            buf = bytearray(xml)
+            at = rng.randrange(len(buf))
+            if i % 4 == 0:
+                buf = buf[:at]
+            else:
+                buf[at] = rng.choice(b'<>&"\x00\x1b\xff/')
+            records, problems = run(badcreds, write(os.path.join(tmp, 'damaged.xml'), bytes(buf)))
+            runs += 1
+            hit = max(k for k, start in enumerate(starts) if start <= at) if at >= starts[0] else -1
+            spared = {k for k in range(len(starts)) if abs(k - hit) > 1 and (i % 4 or k < hit)}
+            got = {json.dumps(dict(r, File='', Offset=None), sort_keys=True) for r in records}
+            lost = [k for k in spared if json.dumps(dict(whole[k], File='', Offset=None), sort_keys=True) not in got]
+            if lost:
+                problems.append(f'{len(lost)} intact events lost (first {lost[0]}, damage in event {hit}); '
+                                f'stderr:\n{last_run["stderr"][-800:]}')
+            if problems:
+                failures += 1
+                print(f'FAIL {name} as XML, damaged at {at} ({i}): ' + '; '.join(problems))
     print(f'{runs} damaged inputs, {failures} failures')
     return 1 if failures else 0
 

@@ -198,8 +198,10 @@ static bool place(struct spool *s, bool end)
 			at += n;
 		}
 	}
-	memmove(s->pending.data, s->pending.data + at, s->pending.len - at);
-	s->pending.len -= at;
+	if (at) {
+		memmove(s->pending.data, s->pending.data + at, s->pending.len - at);
+		s->pending.len -= at;
+	}
 	return ok;
 }
 

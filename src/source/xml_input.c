@@ -122,9 +122,24 @@ static bool name_end(uint32_t c) { return c == ' ' || c == '\t' || c == '\r' || 
 
 enum markup { M_START, M_EMPTY, M_END, M_OTHER };
 
+/* Inside an event, markup that has no place there (a processing instruction, a DOCTYPE) is damage: it ends at the
+ * next '>' or before the next '<', whichever comes first. */
+static size_t broken(struct scanner *s, size_t k)
+{
+	for (; have(s, k, s->unit); k += s->unit) {
+		uint32_t c = unit_at(s, k);
+		if (c == '<')
+			return k;
+		if (c == '>')
+			return k + s->unit;
+	}
+	return 0;
+}
+
 /* The markup at buf[i] (a '<'): its kind, whether its local name is "Event", and the position just after it
- * (0 if the file ends inside it). */
-static size_t markup(struct scanner *s, size_t i, enum markup *kind, bool *event)
+ * (0 if the file ends inside it). `inside`: within an event. A tag that meets a '<' before its '>' (a damaged
+ * quote or bracket) ends there, so that damage does not swallow the events after it. */
+static size_t markup(struct scanner *s, size_t i, bool inside, enum markup *kind, bool *event)
 {
 	size_t u = s->unit;
 	*event = false;
@@ -134,6 +149,8 @@ static size_t markup(struct scanner *s, size_t i, enum markup *kind, bool *event
 		return past(s, i + 4 * u, "-->");
 	if (second == '!' && spells(s, i, "<![CDATA["))
 		return past(s, i + 9 * u, "]]>");
+	if ((second == '?' || second == '!') && inside)
+		return broken(s, i + 2 * u);
 	if (second == '?')
 		return past(s, i + 2 * u, "?>");
 	if (second == '!') { /* DOCTYPE: up to its '>', past an internal subset in brackets */
@@ -158,6 +175,10 @@ static size_t markup(struct scanner *s, size_t i, enum markup *kind, bool *event
 	uint32_t quote = 0, prev = 0;
 	for (; have(s, k, u); k += u) { /* attributes: a '>' inside quotes does not end the tag */
 		uint32_t c = unit_at(s, k);
+		if (c == '<') { /* no '<' in a tag, quoted or not: this one is damaged */
+			*kind = end ? M_END : M_START;
+			return k;
+		}
 		if (quote) {
 			quote = c == quote ? 0 : quote;
 		} else if (c == '"' || c == '\'') {
@@ -290,7 +311,7 @@ static bool read_xml(int fd, const char *name, const struct source_options *opt,
 			break;
 		enum markup kind;
 		bool event;
-		size_t after = markup(&s, i, &kind, &event);
+		size_t after = markup(&s, i, depth > 0, &kind, &event);
 		if (!after) { /* the file ends inside this markup */
 			i = s.len;
 			break;
