@@ -71,8 +71,8 @@ bool fact_from_event(const struct event *ev, struct arena *a, struct fact *f);
 
 struct correlator;
 struct correlator *correlator_new(void);
-/* Proxies and load balancers of the farm with public addresses (private ones are trusted anyway): the address they
- * forward is taken as the submitter's. The array must outlive the correlator. */
+/* The farm's proxies and load balancers (--trusted-proxy): the address they forward is taken as the submitter's.
+ * Without them, every private address is taken as one. The array must outlive the correlator. */
 struct cidr;
 void correlator_trust(struct correlator *c, const struct cidr *proxies, unsigned n);
 /* The AD FS and DC events kept for correlation so far. */

@@ -80,9 +80,9 @@ struct bx_name;
 struct bx_template_ref;
 /* What walking a chunk's records may produce: a template can name one value thousands of times, so a record of a
  * few bytes could expand into gigabytes. A record is cut (its open elements closed, nothing more added) once its walk
- * has handed out BX_RECORD_BUDGET bytes of values and elements, or once the chunk's walks have handed out
- * BX_CHUNK_BUDGET. */
-enum { BX_RECORD_BUDGET = 8 << 20, BX_CHUNK_BUDGET = 32 << 20 };
+ * has handed out BX_RECORD_BUDGET bytes of values and elements, or, past its first BX_RECORD_ALLOWANCE bytes, once
+ * the chunk's walks together have handed out BX_CHUNK_BUDGET. */
+enum { BX_RECORD_BUDGET = 8 << 20, BX_CHUNK_BUDGET = 32 << 20, BX_RECORD_ALLOWANCE = 64 << 10 };
 
 struct bx_chunk {
 	const uint8_t *data;    /* the chunk's bytes */

@@ -34,6 +34,8 @@ long bc_gmtoff(time_t t, const struct tm *local);
 /* Makes a file's data durable, then puts it in place of `to` (which may exist). */
 int bc_sync(int fd);
 int bc_replace(const char *from, const char *to);
+/* Makes a rename in the directory of `path` durable (fsync of the directory; nothing to do on Windows). */
+void bc_sync_dir(const char *path);
 /* An unlinked temporary file opened for reading and writing, in bc_tempdir(); -1 on failure. */
 int bc_tempfile(void);
 /* Where temporary files go: $TMPDIR or /tmp (Windows: GetTempPath, from TMP or TEMP). */

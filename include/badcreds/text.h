@@ -14,7 +14,7 @@
  *   C0 controls U+0000-U+001F  -> their Control Pictures U+2400-U+241F (ESC -> "␛", LF -> "␊", NUL -> "␀")
  *   DEL U+007F                 -> "␡" (U+2421)
  *   C1 controls U+0080-U+009F, line and paragraph separators, bidirectional and zero-width formatting characters,
- *   and the byte order mark    -> "<U+XXXX>"
+ *   the soft hyphen, tags, fillers, variation selectors and the byte order mark -> "<U+XXXX>"
  *   bytes that are not UTF-8   -> U+FFFD
  * Everything else is copied. */
 void text_visible(struct strbuf *out, const char *s, size_t n);

@@ -139,8 +139,9 @@ static void emit(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const st
 	unsigned long cuts = c->bx.cuts;
 	bool written = d->format->write(&job->text, &r, &err);
 	if (written && (ev.cut || c->bx.cuts != cuts)) {
-		diag_report(&job->diag, DIAG_ERROR, ev.file_offset, "record %" PRIu64 " expands beyond %d MiB (a template "
-			    "repeats its values): cut there", rec->id, BX_RECORD_BUDGET >> 20);
+		diag_report(&job->diag, DIAG_ERROR, ev.file_offset, "record %" PRIu64 " cut: its template "
+			    "repeats values beyond what a record (%d MiB) or a chunk (%d MiB) may expand to", rec->id,
+			    BX_RECORD_BUDGET >> 20, BX_CHUNK_BUDGET >> 20);
 		if (!d->format->needs_event)
 			sb_adds(&job->text, "<!-- the record above was cut: it expands beyond the limit -->\n");
 	}

@@ -131,7 +131,7 @@ bool cli_parse_size(const char *text, uint64_t *out)
 		end++;
 	if (*end == 'B' || *end == 'b')
 		end++;
-	if (*end)
+	if (*end || (uint64_t)n > UINT64_MAX >> shift)
 		return false;
 	*out = (uint64_t)n << shift;
 	return true;

@@ -24,7 +24,7 @@ const struct cli_option selection_options[] = {
 	{ "outcome", SEL_OUTCOME, "LIST", "only these outcomes, e.g. bad_password,locked_out" },
 	{ "threads", SEL_THREADS, "N", "decode EVTX chunks on N threads (default: all cores)" },
 	{ "remote", SEL_REMOTE, "HOST", "read channel:NAME sources on this server (repeatable; Windows)" },
-	{ "trusted-proxy", SEL_TRUSTED_PROXY, "CIDR", "a proxy or load balancer whose forwarded addresses are trusted" },
+	{ "trusted-proxy", SEL_TRUSTED_PROXY, "CIDR", "the farm's proxies and load balancers (else: every private address)" },
 	{ "spool-limit", SEL_SPOOL_LIMIT, "SIZE", "largest temporary copy of stdin or a .gz (default 64G; 0: none)" },
 	{ "quiet", SEL_QUIET, NULL, "no summary line, notes or progress on stderr" },
 	{ "help", 'h', NULL, "show this help" },
@@ -299,9 +299,16 @@ void selection_explain_empty(const struct selection *s, const struct cli_command
 	if (outside) {
 		sb_printf(&sb, "badcreds: %s: note: %lu AD FS and domain controller event%s fell outside the time window", cmd->name,
 			  outside, outside == 1 ? "" : "s");
-		if (s->since != INT64_MIN) {
-			sb_adds(&sb, " (since ");
-			format_time(&sb, s->since, false);
+		if (s->since != INT64_MIN || s->until != INT64_MAX) {
+			sb_adds(&sb, " (");
+			if (s->since != INT64_MIN) {
+				sb_adds(&sb, "since ");
+				format_time(&sb, s->since, false);
+			}
+			if (s->until != INT64_MAX) {
+				sb_adds(&sb, s->since != INT64_MIN ? ", until " : "until ");
+				format_time(&sb, s->until, false);
+			}
 			sb_addc(&sb, ')');
 		}
 	} else if (!correlator_events(s->corr)) {

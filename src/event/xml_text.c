@@ -24,7 +24,10 @@ static size_t char_ref(const char *p, size_t n, uint32_t *c)
 	if (n < 4 || p[0] != '&' || p[1] != '#')
 		return 0;
 	bool hex = p[2] == 'x';
-	size_t i = hex ? 3 : 2;
+	size_t i = hex ? 3 : 2, zeros = 0;
+	while (i + zeros < n && p[i + zeros] == '0') /* leading zeros do not count */
+		zeros++;
+	i += zeros;
 	uint64_t v = 0;
 	size_t digits = 0;
 	for (; i < n && digits < 8; i++, digits++) {
@@ -35,7 +38,7 @@ static size_t char_ref(const char *p, size_t n, uint32_t *c)
 			break;
 		v = v * (hex ? 16 : 10) + k;
 	}
-	if (!digits || i >= n || p[i] != ';')
+	if ((!digits && !zeros) || i >= n || p[i] != ';')
 		return 0;
 	*c = (uint32_t)(v > 0x110000 ? 0x110000 : v);
 	return i + 1;
@@ -70,12 +73,18 @@ void xml_text_clean(struct strbuf *out, const uint8_t *p, size_t n, enum xml_enc
 			utf8_put(&text, stand_in(c));
 		}
 	}
-	/* character references to what XML cannot carry: the same stand-ins */
+	/* character references to what XML cannot carry: the same stand-ins (not inside CDATA, where they are text) */
 	const char *s = text.data ? text.data : "";
 	size_t start = 0;
 	for (size_t i = 0; i < text.len; i++) {
 		uint32_t c;
 		size_t len;
+		if (s[i] == '<' && text.len - i >= 9 && !memcmp(s + i, "<![CDATA[", 9)) {
+			for (i += 9; i + 2 < text.len && memcmp(s + i, "]]>", 3) != 0; i++)
+				;
+			i += 2;
+			continue;
+		}
 		if (s[i] != '&' || !(len = char_ref(s + i, text.len - i, &c)) || stand_in(c) == c)
 			continue;
 		sb_add(out, s + start, i - start);

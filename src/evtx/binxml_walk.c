@@ -30,7 +30,7 @@ static bool charge(struct walker *w, uint64_t n)
 		return false;
 	w->spent += n;
 	w->c->spent += n;
-	if (w->spent > BX_RECORD_BUDGET || w->c->spent > BX_CHUNK_BUDGET) {
+	if (w->spent > BX_RECORD_BUDGET || (w->c->spent > BX_CHUNK_BUDGET && w->spent > BX_RECORD_ALLOWANCE)) {
 		w->cut = true;
 		w->c->cuts++;
 		return false;

@@ -26,7 +26,7 @@ static bool plausible_name(const struct evtx_value *v)
 		else if (c == 0xef && i + 2 < sb.len && (unsigned char)sb.data[i + 1] == 0xbf &&
 			 (unsigned char)sb.data[i + 2] == 0xbd)
 			ok = false; /* U+FFFD */
-		else if (c == 0xee || (c == 0xef && (unsigned char)sb.data[i + 1] < 0xa4))
+		else if (c == 0xee || (c == 0xef && i + 1 < sb.len && (unsigned char)sb.data[i + 1] < 0xa4))
 			ok = false; /* U+E000-U+F8FF */
 	}
 	sb_free(&sb);
@@ -43,7 +43,7 @@ static bool plausible_guid(const struct evtx_value *v)
 	static const char shape[] = "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}";
 	bool ok = sb.len == sizeof shape - 1;
 	for (size_t i = 0; ok && i < sb.len; i++)
-		ok = shape[i] == 'x' ? strchr("0123456789abcdefABCDEF", sb.data[i]) != NULL : shape[i] == sb.data[i];
+		ok = shape[i] == 'x' ? sb.data[i] && strchr("0123456789abcdefABCDEF", sb.data[i]) : shape[i] == sb.data[i];
 	sb_free(&sb);
 	return ok;
 }

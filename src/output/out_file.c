@@ -40,34 +40,46 @@ struct out_file {
 	int cleanup_slot;       /* OUT_REPLACE: where the temporary file is registered for removal on a signal */
 };
 
-/* Temporary files to remove if a signal ends the run (a few outputs at most are open at once). */
+/* Temporary files to remove if a signal ends the run (a few outputs at most are open at once); closed first, as
+ * Windows removes no open file. */
 enum { MAX_TEMPS = 4 };
 static char temps[MAX_TEMPS][4096 + 16];
+static int temp_fds[MAX_TEMPS];
 static volatile sig_atomic_t temp_used[MAX_TEMPS];
 
 static void on_signal(int sig)
 {
 	for (int i = 0; i < MAX_TEMPS; i++)
-		if (temp_used[i])
+		if (temp_used[i]) {
+			close(temp_fds[i]);
 			unlink(temps[i]);
+		}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
-static int register_temp(const char *path)
+/* A signal that the run was told to ignore (nohup, a background job) stays ignored. */
+static void catch_signal(int sig)
+{
+	if (signal(sig, on_signal) == SIG_IGN)
+		signal(sig, SIG_IGN);
+}
+
+static int register_temp(const char *path, int fd)
 {
 	static bool handlers;
 	if (!handlers) {
 		handlers = true;
-		signal(SIGINT, on_signal);
-		signal(SIGTERM, on_signal);
+		catch_signal(SIGINT);
+		catch_signal(SIGTERM);
 #ifdef SIGHUP
-		signal(SIGHUP, on_signal);
+		catch_signal(SIGHUP);
 #endif
 	}
 	for (int i = 0; i < MAX_TEMPS; i++)
 		if (!temp_used[i]) {
 			snprintf(temps[i], sizeof temps[i], "%s", path);
+			temp_fds[i] = fd;
 			temp_used[i] = 1;
 			return i;
 		}
@@ -186,7 +198,7 @@ static bool open_replacement(struct out_file *o, const struct stat *old, char *e
 		return false;
 	}
 	o->kind = OUT_REPLACE;
-	o->cleanup_slot = register_temp(o->tmp);
+	o->cleanup_slot = register_temp(o->tmp, o->fd);
 #ifndef _WIN32
 	if (old) {
 		if (geteuid() == 0 && fchown(o->fd, old->st_uid, old->st_gid) != 0) {
@@ -272,9 +284,14 @@ bool out_is_terminal(const struct out_file *o) { return o->terminal; }
 
 bool out_write(struct out_file *o, const void *data, size_t len)
 {
-	if (o->gz)
-		return len == 0 || gzwrite(o->gz, data, (unsigned)len) == (int)len;
 	const char *p = data;
+	while (o->gz && len) { /* gzwrite takes an unsigned count */
+		unsigned n = len > (1u << 30) ? 1u << 30 : (unsigned)len;
+		if (gzwrite(o->gz, p, n) != (int)n)
+			return false;
+		p += n;
+		len -= n;
+	}
 	while (len) {
 		ssize_t w = write(o->fd, p, len);
 		if (w < 0 && errno == EINTR)
@@ -328,8 +345,10 @@ bool out_commit(struct out_file *o, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot write %s: %s", o->path, strerror(errno));
 		unlink(o->tmp);
 		ok = false;
+	} else {
+		bc_sync_dir(o->path); /* the rename itself made durable */
 	}
-	unregister_temp(o->cleanup_slot);
+	unregister_temp(o->cleanup_slot); /* until here a signal still removes the temporary file */
 	free(o);
 	return ok;
 }

@@ -474,7 +474,9 @@ static void list_add(void *ctx, const struct ip_addr *a)
 	l->a[l->n++] = *a;
 }
 
-/* A hop of the farm's own network: a private, loopback or link-local address, or a --trusted-proxy. */
+/* A hop of the farm's own network: a --trusted-proxy, or, when none is given, any private, loopback or link-local
+ * address (a load balancer in front of the proxies; an internal client that sends X-Forwarded-For itself can then
+ * name any address, which --trusted-proxy rules out). */
 static bool configured_proxy(const struct correlator *c, const struct ip_addr *a)
 {
 	for (unsigned i = 0; i < c->ntrusted; i++)
@@ -485,12 +487,12 @@ static bool configured_proxy(const struct correlator *c, const struct ip_addr *a
 
 static bool own_hop(const struct correlator *c, const struct ip_addr *a)
 {
-	return strcmp(ip_class(a), "public") != 0 || configured_proxy(c, a);
+	return c->ntrusted ? configured_proxy(c, a) : strcmp(ip_class(a), "public") != 0;
 }
 
 /* In a forwarded list (origin first, every proxy appending the address it saw connect), the address the farm itself
  * saw: from the right, past the farm's own hops (load balancers), the first address from outside; when every address
- * is internal, the rightmost that is not a --trusted-proxy. For a request that Exchange Online forwarded, the address
+ * is one of them, the rightmost that is not a --trusted-proxy (the leftmost when all are). For a request that Exchange Online forwarded, the address
  * Exchange Online says it saw: the one before its own. Everything further left came from the client (an
  * X-Forwarded-For header anyone can send): *claimed is how many addresses that is. */
 static bool observed(const struct correlator *c, const char *text, bool exo, struct ip_addr *out, unsigned *claimed)

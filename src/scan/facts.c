@@ -112,7 +112,8 @@ static const char *present(const char *s)
 }
 
 /* 411 Data[3]: "...SecurityTokenValidationException: <user> ---> ..." names the user as typed: up to the inner
- * exception's arrow (a typed name may hold line breaks of its own), else to the end of the line. */
+ * exception's arrow when no space comes before it (a typed name may hold line breaks of its own), else to the end
+ * of the line. */
 static const char *user_from_exception(struct arena *a, const char *text)
 {
 	static const char key[] = "SecurityTokenValidationException: ";
@@ -121,7 +122,7 @@ static const char *user_from_exception(struct arena *a, const char *text)
 		return NULL;
 	p += sizeof key - 1;
 	const char *arrow = strstr(p, " --->");
-	size_t n = arrow ? (size_t)(arrow - p) : strcspn(p, "\r\n");
+	size_t n = arrow && !memchr(p, ' ', (size_t)(arrow - p)) ? (size_t)(arrow - p) : strcspn(p, "\r\n");
 	while (n && p[n - 1] == ' ')
 		n--;
 	if (n == 0 || memchr(p, ' ', n)) /* a sentence, not a user name */

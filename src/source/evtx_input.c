@@ -45,8 +45,9 @@ static void on_record(void *ctx, struct evtx_job *job, struct evtx_chunk *c, con
 	}
 	job->emitted += carved;
 	if (ev->cut)
-		diag_report(&job->diag, DIAG_ERROR, ev->file_offset, "record %" PRIu64 " expands beyond %d MiB (a template "
-			    "repeats its values): cut there", rec->id, BX_RECORD_BUDGET >> 20);
+		diag_report(&job->diag, DIAG_ERROR, ev->file_offset, "record %" PRIu64 " cut: its template "
+			    "repeats values beyond what a record (%d MiB) or a chunk (%d MiB) may expand to", rec->id,
+			    BX_RECORD_BUDGET >> 20, BX_CHUNK_BUDGET >> 20);
 	if (sink->wants && !peeked) {
 		event_peek(ev, &peek);
 		if (!sink->wants(sink->ctx, &peek))

@@ -17,6 +17,7 @@ enum {
 	TRIAL_OUTPUT = 64 * 1024,       /* a resumption point must decode this much cleanly */
 	TRIAL_INPUT = 256 * 1024,       /* compressed bytes a trial may use */
 };
+static const uint64_t MAX_TRIAL_WORK = 256ULL << 20; /* a search for a resumption point ends there */
 
 struct gunzip {
 	int fd;
@@ -28,6 +29,7 @@ struct gunzip {
 	enum { AT_MEMBER, IN_MEMBER, IN_RAW, FINISHED } state; /* IN_RAW: after a full flush, up to the member's end */
 	struct diag *d;
 	z_stream trial;                 /* for trying resumption points */
+	uint64_t trial_work;            /* compressed bytes the trials of one search went through */
 	uint8_t *scratch;               /* its output */
 };
 
@@ -97,20 +99,24 @@ static bool decodes_from(struct gunzip *g, size_t at, bool gzip)
 	g->trial.next_out = g->scratch;
 	g->trial.avail_out = TRIAL_OUTPUT;
 	int ret = inflate(&g->trial, Z_SYNC_FLUSH);
-	return ret == Z_STREAM_END || ((ret == Z_OK || ret == Z_BUF_ERROR) && g->trial.avail_out == 0);
+	g->trial_work += (uint64_t)(g->trial.next_in - (g->in + at));
+	/* clean so far: the output is full, the stream ended, or its input ran out without an error */
+	return ret == Z_STREAM_END || ((ret == Z_OK || ret == Z_BUF_ERROR) &&
+				       (g->trial.avail_out == 0 || g->trial.avail_in == 0));
 }
 
-/* After damage: the next point where the data can be decompressed exactly again, i.e. where nothing refers back to
- * what was lost: the header of a further gzip member (bgzip, pigz --independent, concatenated files), or a full
- * flush (an empty stored block, 00 00 FF FF, after which the compressor kept no history). A single deflate stream
- * has no such point: everything after damage refers back into it. */
-static void resume(struct gunzip *g)
+/* After damage, or data that is not a gzip header where one belongs: the next point where the data can be
+ * decompressed exactly again, i.e. where nothing refers back to what was lost: the header of a further gzip member
+ * (bgzip, pigz --independent, concatenated files), or a full flush (an empty stored block, 00 00 FF FF, after which
+ * the compressor kept no history). A single deflate stream has no such point: everything after damage refers back
+ * into it. The search gives up after MAX_TRIAL_WORK bytes of trials. false if there is none. */
+static bool resume(struct gunzip *g, uint64_t damaged)
 {
-	uint64_t damaged = g->base + g->pos;
+	g->trial_work = 0;
 	for (;; g->pos++) { /* what is passed over is dropped: memory stays at the buffer */
 		fill(g, TRIAL_INPUT);
 		size_t i = g->pos;
-		if (i + 4 > g->len)
+		if (i + 4 > g->len || g->trial_work > MAX_TRIAL_WORK)
 			break;
 		const uint8_t *p = g->in + i;
 		bool member = p[0] == 0x1f && p[1] == 0x8b && p[2] == 8;
@@ -123,14 +129,14 @@ static void resume(struct gunzip *g)
 		diag_report(g->d, DIAG_ERROR, g->base + g->pos, "decompression resumed here, at %s: the data between "
 			    "offset 0x%" PRIx64 " and this point is lost", member ? "the next gzip member" : "a full flush",
 			    damaged);
-		return;
+		return true;
 	}
-	diag_report(g->d, DIAG_ERROR, damaged, "the rest of the gzip data cannot be decompressed (no further gzip "
-		    "member or full flush follows the damage)");
 	g->state = FINISHED;
+	return false;
 }
 
-/* Between members: another member, the end, or data that is not gzip. */
+/* Between members: another member, the end (zeros may pad it), or data that is not a gzip header: a damaged
+ * header, after which the next member is looked for, or data appended to the file. */
 static void next_member(struct gunzip *g)
 {
 	fill(g, 3);
@@ -145,15 +151,20 @@ static void next_member(struct gunzip *g)
 		g->state = IN_MEMBER;
 		return;
 	}
-	bool zero = true;
-	while (zero && !(g->eof && g->pos == g->len)) {
+	uint64_t at = g->base + g->pos;
+	for (;;) { /* zeros that pad the file are passed over */
+		while (g->pos < g->len && g->in[g->pos] == 0)
+			g->pos++;
+		if (g->pos < g->len || g->eof)
+			break;
 		fill(g, 1);
-		for (; g->pos < g->len && zero; g->pos++)
-			zero = g->in[g->pos] == 0;
 	}
-	if (!zero)
-		diag_report(g->d, DIAG_NOTE, DIAG_NO_OFFSET, "data after the gzip stream ignored");
-	g->state = FINISHED;
+	if (g->pos == g->len) {
+		g->state = FINISHED;
+		return;
+	}
+	if (!resume(g, at))
+		diag_report(g->d, DIAG_NOTE, at, "data after the gzip stream ignored (not gzip)");
 }
 
 size_t gunzip_read(struct gunzip *g, uint8_t *out, size_t n)
@@ -186,15 +197,19 @@ size_t gunzip_read(struct gunzip *g, uint8_t *out, size_t n)
 					    "somewhere, or only its trailer (all of it was read, and is checked as it is read)",
 					    !strcmp(why, "incorrect data check") ? "the CRC-32 does not match the data"
 										 : "the length does not match the data");
-				if (why[10] == 'd') /* the length that follows the CRC-32 */
+				if (why[10] == 'd') { /* the length that follows the CRC-32 */
+					fill(g, 4);
 					g->pos += g->len - g->pos < 4 ? g->len - g->pos : 4;
+				}
 				g->state = AT_MEMBER;
-			} else if (g->state == IN_MEMBER && g->z.total_in < 10) {
-				diag_report(g->d, DIAG_ERROR, at, "not a gzip header: %s", why);
-				g->state = FINISHED;
 			} else {
-				diag_report(g->d, DIAG_ERROR, g->base + g->pos, "gzip data damaged (%s)", why);
-				resume(g);
+				bool header = g->state == IN_MEMBER && g->z.total_in < 10;
+				uint64_t where = header ? at : g->base + g->pos;
+				diag_report(g->d, DIAG_ERROR, where, header ? "damaged gzip header (%s)" : "gzip data damaged (%s)",
+					    why);
+				if (!resume(g, where))
+					diag_report(g->d, DIAG_ERROR, where, "the rest of the gzip data cannot be decompressed (no "
+						    "further gzip member or full flush follows the damage)");
 			}
 		} else if (ret == Z_MEM_ERROR) {
 			abort();

@@ -17,6 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifndef O_NONBLOCK
+#define O_NONBLOCK 0
+#endif
+
 enum { PROBE_BYTES = 4096 + 8 }; /* an EVTX file with a damaged header still has a chunk at 4096 */
 
 static const struct input_format *const formats[] = {&input_evtx, &input_gzip, &input_xml};
@@ -177,7 +181,14 @@ static void read_path(const char *path, bool from_directory, struct walk *w)
 		}
 		return;
 	}
-	int fd = open(path, O_RDONLY | O_BINARY);
+	/* without blocking: had a pipe taken the file's place since stat, opening it would wait for a writer */
+	int fd = open(path, O_RDONLY | O_BINARY | O_NONBLOCK);
+	struct stat opened;
+	if (fd >= 0 && (fstat(fd, &opened) != 0 || !S_ISREG(opened.st_mode))) {
+		close(fd);
+		fd = -1;
+		errno = EINVAL;
+	}
 	if (fd < 0) {
 		diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(errno));
 		source_stats_unreadable(w->st, path);

@@ -21,7 +21,7 @@ enum {
 	SPOOL_BUFFER = 1 << 20,
 	ZERO_BLOCK = 64 * 1024,          /* all-zero blocks of this size (aligned) are not written */
 	PROBE_BYTES = EVTX_FILE_HEADER_BLOCK + 8,
-	REALIGN_SPAN = 256 * 1024,       /* how far after damage a chunk signature is looked for */
+	REALIGN_SPAN = 256 * 1024,       /* bytes searched at a time for a chunk signature (7 are kept for the next) */
 };
 static const uint64_t MIN_FREE = 1ULL << 30; /* the copy stops rather than fill the disk */
 
@@ -37,9 +37,11 @@ struct spool {
 	uint64_t written;               /* bytes of the stream in the file (holes included) */
 	bool done;
 	enum verdict verdict;
-	bool evtx;                      /* the content is EVTX: realign chunks after gzip damage */
+	bool evtx;                      /* the content is EVTX (set by the reader once it has probed it) */
+	bool gzip;                      /* decompressed: chunks are realigned after damage (copying thread only) */
 	struct strbuf pending;          /* EVTX bytes not yet placed */
 	bool realigning;                /* looking for the next chunk signature */
+	size_t realign_from;            /* where in the pending bytes the search goes on (1 right at the boundary) */
 	bool realign_note;              /* the damage has been reported */
 	struct diag tdiag;              /* messages of the copying thread, as it makes them */
 	struct strbuf tmessages;
@@ -58,7 +60,7 @@ static void hand_over(struct spool *s)
 	s->diag.errors += s->tdiag.errors;
 	s->diag.warnings += s->tdiag.warnings;
 	s->tmessages.len = 0;
-	s->tdiag = (struct diag){.buffer = &s->tmessages};
+	s->tdiag.errors = s->tdiag.warnings = 0; /* `printed` goes on counting: no more than max_messages are kept */
 }
 
 static void publish(struct spool *s, uint64_t written)
@@ -139,9 +141,10 @@ static uint64_t slot_boundary(uint64_t at)
 
 /* Where each chunk of decompressed EVTX goes. Chunks start at 4096 + k * 65536; after gzip damage the decompressed
  * bytes may be shifted (the decoder resynchronises with some bytes lost or made up) or resume after a gap. So when
- * a chunk boundary holds neither a chunk signature nor zeros, the next signature is looked for and placed on a chunk
- * boundary again (the bytes before it end the slot before, where a chunk's tail belongs); without a signature
- * nearby, the bytes follow as they come. */
+ * a chunk boundary holds neither a chunk signature nor an empty slot, the next signature is looked for and placed on
+ * a chunk boundary again (the bytes before it end the slot before, where a chunk's tail belongs); until one shows
+ * up, the bytes follow as they come. A file that was damaged before it was compressed is not shifted: its next
+ * signature lies a whole number of chunks further on. Streams that are not decompressed are copied as they are. */
 static bool place(struct spool *s, bool end)
 {
 	size_t at = 0; /* pending bytes handled */
@@ -151,7 +154,7 @@ static bool place(struct spool *s, bool end)
 		size_t left = s->pending.len - at;
 		if (s->realigning) {
 			const char *sig = NULL;
-			for (size_t i = 1; !sig && i + 8 <= left; i++)
+			for (size_t i = s->realign_from; !sig && i + 8 <= left; i++)
 				if (p[i] == 'E' && !memcmp(p + i, EVTX_CHUNK_SIGNATURE, 8))
 					sig = p + i;
 			if (sig) {
@@ -162,10 +165,11 @@ static bool place(struct spool *s, bool end)
 				ok = put_at(s, (const uint8_t *)p, q, chunk - q);
 				at += q;
 				s->realigning = false;
-			} else if (left >= REALIGN_SPAN || end) { /* no chunk nearby: what came follows as it is */
+			} else if (left >= REALIGN_SPAN || end) { /* no chunk yet: what came follows as it is */
 				size_t n = end ? left : left - 7;
 				ok = put_at(s, (const uint8_t *)p, n, s->written);
 				at += n;
+				s->realign_from = 0; /* the 7 bytes kept may start a signature */
 				if (end)
 					s->realigning = false;
 			} else {
@@ -173,7 +177,7 @@ static bool place(struct spool *s, bool end)
 			}
 			continue;
 		}
-		uint64_t boundary = s->written < EVTX_FILE_HEADER_BLOCK ? EVTX_FILE_HEADER_BLOCK : slot_boundary(s->written);
+		uint64_t boundary = slot_boundary(s->written);
 		if (boundary > s->written) { /* up to the next chunk boundary */
 			size_t n = boundary - s->written < left ? (size_t)(boundary - s->written) : left;
 			ok = put_at(s, (const uint8_t *)p, n, s->written);
@@ -192,6 +196,7 @@ static bool place(struct spool *s, bool end)
 			s->realign_note = true;
 		}
 		s->realigning = !chunk && !zero;
+		s->realign_from = 1;
 		if (!s->realigning) { /* a chunk (or zeros): the bytes up to the next boundary */
 			size_t n = left < EVTX_CHUNK_SIZE ? left : EVTX_CHUNK_SIZE;
 			ok = put_at(s, (const uint8_t *)p, n, s->written);
@@ -207,7 +212,7 @@ static bool place(struct spool *s, bool end)
 
 static bool put(struct spool *s, const uint8_t *p, size_t n)
 {
-	if (!s->evtx)
+	if (!s->evtx || !s->gzip)
 		return put_at(s, p, n, s->written);
 	sb_add(&s->pending, p, n);
 	return place(s, false);
@@ -247,6 +252,7 @@ static void *copy(void *arg)
 	while (n < 2 && (got = read_raw(s, buf + n, SPOOL_BUFFER - n)) > 0)
 		n += got;
 	struct gunzip *gz = n >= 2 && buf[0] == 0x1f && buf[1] == 0x8b ? gunzip_new(s->in_fd, buf, n, &s->tdiag) : NULL;
+	s->gzip = gz != NULL;
 	bool first = true, checked = false, stopped = false;
 	for (;;) {
 		if (gz)
@@ -266,7 +272,10 @@ static void *copy(void *arg)
 				break;
 		}
 	}
-	if (s->evtx && !stopped)
+	pthread_mutex_lock(&s->lock); /* the reader may be deciding what the stream is right now */
+	bool evtx = s->evtx;
+	pthread_mutex_unlock(&s->lock);
+	if (evtx && s->gzip && !stopped)
 		place(s, true);
 	if (gz)
 		gunzip_free(gz);
@@ -312,7 +321,7 @@ struct spool *spool_start(int in_fd, bool own_fd, uint64_t limit, struct diag *d
 		abort();
 	*s = (struct spool){.fd = fd, .in_fd = in_fd, .own_fd = own_fd, .limit = limit};
 	s->diag.buffer = &s->messages;
-	s->tdiag.buffer = &s->tmessages;
+	s->tdiag = (struct diag){.buffer = &s->tmessages, .max_messages = 100, .quiet_notes = d->quiet_notes};
 	s->growing = (struct evtx_growing){.wait_for = wait_for, .ctx = s};
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->more, NULL);

@@ -18,31 +18,42 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { READ_SIZE = 256 * 1024, MAX_EVENT = 16 << 20 };
+enum { READ_SIZE = 256 * 1024, MAX_EVENT = 16 << 20 }; /* an event, a comment, a tag: at most MAX_EVENT bytes */
 
-/* The file's bytes from `base` on, read as needed; the scanner looks at code units (1 or 2 bytes). */
+/* The file's bytes [base, base + len), read as needed and dropped once the scanner is past them; positions are file
+ * offsets. The scanner looks at code units (1 or 2 bytes). */
 struct scanner {
 	int fd;
 	enum xml_encoding enc;
 	unsigned unit;
 	uint8_t *buf;
 	size_t len, cap;
-	uint64_t base;             /* file offset of buf[0] */
+	uint64_t base;
+	uint64_t keep;             /* bytes before it may be dropped */
 	bool eof;
-	bool read_error;
+	int read_errno;            /* 0, or why a read failed */
+	struct diag *d;
 };
 
-static bool fill(struct scanner *s, size_t at, size_t want);
+static bool fill(struct scanner *s, uint64_t off, size_t want);
 
-/* Makes at least `want` bytes from buf[at] available, unless the file ends first; false if it did. */
-static inline bool have(struct scanner *s, size_t at, size_t want)
+/* Whether bytes [off, off + want) are in the buffer, reading them if need be; false if the file ends first. */
+static inline bool have(struct scanner *s, uint64_t off, size_t want)
 {
-	return (at <= s->len && s->len - at >= want) || fill(s, at, want);
+	return (off >= s->base && off + want <= s->base + s->len) || fill(s, off, want);
 }
 
-static bool fill(struct scanner *s, size_t at, size_t want)
+static bool fill(struct scanner *s, uint64_t off, size_t want)
 {
-	while (s->len - (at < s->len ? at : s->len) < want && !s->eof) {
+	while (s->base + s->len < off + want && !s->eof) {
+		size_t gone = s->keep > s->base ? (size_t)(s->keep - s->base) : 0;
+		if (gone > s->len)
+			gone = s->len;
+		if (gone >= READ_SIZE && gone * 2 >= s->len) { /* what the scanner is past */
+			memmove(s->buf, s->buf + gone, s->len - gone);
+			s->len -= gone;
+			s->base += gone;
+		}
 		if (s->cap - s->len < READ_SIZE) {
 			s->cap = s->cap ? 2 * s->cap : 2 * READ_SIZE;
 			s->buf = realloc(s->buf, s->cap);
@@ -53,52 +64,65 @@ static bool fill(struct scanner *s, size_t at, size_t want)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			s->read_error = true;
+			s->read_errno = errno;
 		if (n <= 0)
 			s->eof = true;
 		else
 			s->len += (size_t)n;
 	}
-	return at <= s->len && s->len - at >= want;
+	return off >= s->base && off + want <= s->base + s->len;
 }
 
-/* Drops the bytes before buf[keep]; returns how far everything moved. */
-static size_t drop(struct scanner *s, size_t keep)
+/* The code unit at a file offset that have() made available. */
+static uint32_t unit_at(const struct scanner *s, uint64_t off)
 {
-	memmove(s->buf, s->buf + keep, s->len - keep);
-	s->len -= keep;
-	s->base += keep;
-	return keep;
-}
-
-static uint32_t unit_at(const struct scanner *s, size_t i)
-{
+	const uint8_t *p = s->buf + (off - s->base);
 	if (s->unit == 1)
-		return s->buf[i];
-	return s->enc == XML_UTF16LE ? (uint32_t)s->buf[i] | (uint32_t)s->buf[i + 1] << 8
-				     : (uint32_t)s->buf[i] << 8 | s->buf[i + 1];
+		return p[0];
+	return s->enc == XML_UTF16LE ? (uint32_t)p[0] | (uint32_t)p[1] << 8 : (uint32_t)p[0] << 8 | p[1];
 }
 
-/* The position of the next '<' at or after i; SIZE_MAX at the end of the file. */
-static size_t next_markup(struct scanner *s, size_t i)
+static bool tag_start(uint32_t c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '/' || c == '!' || c == '?' || c == '_';
+}
+
+/* The position of the next '<' at or after i, or `limit` if there is none before it; UINT64_MAX at the end of the
+ * file. Outside an event (no limit), what is passed over may be dropped. UTF-16 text that a byte too many or too
+ * few has put out of step is taken up again at the next '<' one byte further on (reported). */
+static uint64_t next_markup(struct scanner *s, uint64_t i, uint64_t limit)
 {
 	for (;;) {
-		if (s->unit == 1 && i < s->len) {
-			const uint8_t *p = memchr(s->buf + i, '<', s->len - i);
+		if (limit == UINT64_MAX)
+			s->keep = i;
+		if (i >= limit)
+			return limit;
+		if (s->unit == 1 && have(s, i, 1)) {
+			size_t at = (size_t)(i - s->base), n = s->len - at;
+			if (n > limit - i)
+				n = (size_t)(limit - i);
+			const uint8_t *p = memchr(s->buf + at, '<', n);
 			if (p)
-				return (size_t)(p - s->buf);
-			i = s->len;
+				return s->base + (uint64_t)(p - s->buf);
+			i += n;
+			continue;
 		}
-		for (; s->unit == 2 && i + 1 < s->len; i += 2)
+		for (; s->unit == 2 && i < limit && have(s, i, 2); i += 2) {
 			if (unit_at(s, i) == '<')
 				return i;
+			if (have(s, i + 1, 4) && unit_at(s, i + 1) == '<' && tag_start(unit_at(s, i + 3))) {
+				diag_report(s->d, DIAG_ERROR, i + 1, "UTF-16 text out of step (a byte missing or extra before "
+					    "here): read on from this offset");
+				return i + 1;
+			}
+		}
 		if (!have(s, i, s->unit))
-			return SIZE_MAX;
+			return UINT64_MAX;
 	}
 }
 
 /* Whether the units at i spell the ASCII text t. */
-static bool spells(struct scanner *s, size_t i, const char *t)
+static bool spells(struct scanner *s, uint64_t i, const char *t)
 {
 	size_t n = strlen(t);
 	if (!have(s, i, n * s->unit))
@@ -109,24 +133,27 @@ static bool spells(struct scanner *s, size_t i, const char *t)
 	return true;
 }
 
-/* The position just after the first `t` at or after i; 0 at the end of the file. */
-static size_t past(struct scanner *s, size_t i, const char *t)
+/* The position just after the first `t` in [i, limit); 0 if there is none. */
+static uint64_t past(struct scanner *s, uint64_t i, uint64_t limit, const char *t)
 {
-	for (; have(s, i, strlen(t) * s->unit); i += s->unit)
+	for (; i < limit && have(s, i, strlen(t) * s->unit); i += s->unit)
 		if (spells(s, i, t))
 			return i + strlen(t) * s->unit;
 	return 0;
 }
 
-static bool name_end(uint32_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '>' || c == '/'; }
+static bool name_end(uint32_t c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '>' || c == '/' || c == '<';
+}
 
 enum markup { M_START, M_EMPTY, M_END, M_OTHER };
 
 /* Inside an event, markup that has no place there (a processing instruction, a DOCTYPE) is damage: it ends at the
  * next '>' or before the next '<', whichever comes first. */
-static size_t broken(struct scanner *s, size_t k)
+static uint64_t broken(struct scanner *s, uint64_t k, uint64_t limit)
 {
-	for (; have(s, k, s->unit); k += s->unit) {
+	for (; k < limit && have(s, k, s->unit); k += s->unit) {
 		uint32_t c = unit_at(s, k);
 		if (c == '<')
 			return k;
@@ -136,26 +163,27 @@ static size_t broken(struct scanner *s, size_t k)
 	return 0;
 }
 
-/* The markup at buf[i] (a '<'): its kind, whether its local name is "Event", and the position just after it
- * (0 if the file ends inside it). `inside`: within an event. A tag that meets a '<' before its '>' (a damaged
- * quote or bracket) ends there, so that damage does not swallow the events after it. */
-static size_t markup(struct scanner *s, size_t i, bool inside, enum markup *kind, bool *event)
+/* The markup at i (a '<'): its kind, whether its local name is "Event", and the position just after it (0 if it
+ * does not end within MAX_EVENT bytes or before the end of the file). `inside`: within an event. A tag that meets
+ * a '<' before its '>' (a damaged quote or bracket) ends there, so that damage does not swallow the events after it. */
+static uint64_t markup(struct scanner *s, uint64_t i, bool inside, enum markup *kind, bool *event)
 {
 	size_t u = s->unit;
+	uint64_t limit = i + MAX_EVENT;
 	*event = false;
 	*kind = M_OTHER;
 	uint32_t second = have(s, i, 2 * u) ? unit_at(s, i + u) : 0;
 	if (second == '!' && spells(s, i, "<!--"))
-		return past(s, i + 4 * u, "-->");
+		return past(s, i + 4 * u, limit, "-->");
 	if (second == '!' && spells(s, i, "<![CDATA["))
-		return past(s, i + 9 * u, "]]>");
+		return past(s, i + 9 * u, limit, "]]>");
 	if ((second == '?' || second == '!') && inside)
-		return broken(s, i + 2 * u);
+		return broken(s, i + 2 * u, limit);
 	if (second == '?')
-		return past(s, i + 2 * u, "?>");
+		return past(s, i + 2 * u, limit, "?>");
 	if (second == '!') { /* DOCTYPE: up to its '>', past an internal subset in brackets */
 		int depth = 0;
-		for (size_t k = i + 2 * u; have(s, k, u); k += u) {
+		for (uint64_t k = i + 2 * u; k < limit && have(s, k, u); k += u) {
 			uint32_t c = unit_at(s, k);
 			depth += c == '[' ? 1 : c == ']' ? -1 : 0;
 			if (c == '>' && depth <= 0)
@@ -164,16 +192,16 @@ static size_t markup(struct scanner *s, size_t i, bool inside, enum markup *kind
 		return 0;
 	}
 	bool end = second == '/';
-	size_t k = i + (end ? 2 : 1) * u, name = k, colon = 0;
-	while (have(s, k, u) && !name_end(unit_at(s, k))) {
+	uint64_t k = i + (end ? 2 : 1) * u, name = k, colon = 0;
+	while (k < limit && have(s, k, u) && !name_end(unit_at(s, k))) {
 		if (unit_at(s, k) == ':')
 			colon = k + u;
 		k += u;
 	}
-	size_t local = colon ? colon : name;
+	uint64_t local = colon ? colon : name;
 	*event = k - local == 5 * u && spells(s, local, "Event");
 	uint32_t quote = 0, prev = 0;
-	for (; have(s, k, u); k += u) { /* attributes: a '>' inside quotes does not end the tag */
+	for (; k < limit && have(s, k, u); k += u) { /* attributes: a '>' inside quotes does not end the tag */
 		uint32_t c = unit_at(s, k);
 		if (c == '<') { /* no '<' in a tag, quoted or not: this one is damaged */
 			*kind = end ? M_END : M_START;
@@ -285,6 +313,18 @@ static bool probe_xml(const uint8_t *head, size_t n)
 	return skip < n && head[skip] == '<';
 }
 
+/* One event's bytes [start, end), if it is not too large. */
+static void event_at(struct reader *r, struct scanner *s, uint64_t start, uint64_t end)
+{
+	if (end - start > MAX_EVENT) {
+		diag_report(r->d, DIAG_ERROR, start, "event larger than %d MiB skipped", MAX_EVENT >> 20);
+		r->d->skipped_records++;
+		r->skipped++;
+		return;
+	}
+	parse_event(r, s->buf + (start - s->base), (size_t)(end - start), start, s->enc);
+}
+
 static bool read_xml(int fd, const char *name, const struct source_options *opt, const struct event_sink *sink,
 		     struct diag *d, struct source_stats *st)
 {
@@ -293,7 +333,7 @@ static bool read_xml(int fd, const char *name, const struct source_options *opt,
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot rewind: %s", strerror(errno));
 		return false;
 	}
-	struct scanner s = {.fd = fd};
+	struct scanner s = {.fd = fd, .d = d};
 	struct reader r = {.name = name, .sink = sink, .d = d, .st = st, .ctxt = xmlNewParserCtxt()};
 	if (!r.ctxt)
 		abort();
@@ -301,48 +341,51 @@ static bool read_xml(int fd, const char *name, const struct source_options *opt,
 	have(&s, 0, 4);
 	s.enc = encoding(s.buf, s.len, &skip);
 	s.unit = s.enc == XML_UTF8 ? 1 : 2;
-	size_t i = skip, start = 0; /* scanning position; where the open event started */
-	unsigned depth = 0;         /* elements open inside the current event */
+	uint64_t i = skip, start = 0; /* scanning position; where the open event started */
+	unsigned depth = 0;           /* elements open inside the current event */
 	for (;;) {
-		if (!depth && i > READ_SIZE)
-			i -= drop(&s, i);
-		i = next_markup(&s, i);
-		if (i == SIZE_MAX)
+		s.keep = depth ? start : i;
+		i = next_markup(&s, i, depth ? start + MAX_EVENT + 1 : UINT64_MAX);
+		if (i == UINT64_MAX)
 			break;
+		if (depth && i > start + MAX_EVENT) {
+			diag_report(d, DIAG_ERROR, start, "event larger than %d MiB skipped", MAX_EVENT >> 20);
+			d->skipped_records++;
+			r.skipped++;
+			depth = 0;
+			continue;
+		}
 		enum markup kind;
 		bool event;
-		size_t after = markup(&s, i, depth > 0, &kind, &event);
-		if (!after) { /* the file ends inside this markup */
-			i = s.len;
+		uint64_t after = markup(&s, i, depth > 0, &kind, &event);
+		if (!after && s.eof && s.base + s.len - i < MAX_EVENT) /* the file ends inside this markup */
 			break;
+		if (!after) {
+			diag_report(d, DIAG_ERROR, i, "markup that does not end within %d MiB: passed over", MAX_EVENT >> 20);
+			i += s.unit;
+			continue;
 		}
 		if (depth && event && kind == M_START) { /* events do not nest: the open one was never closed */
-			parse_event(&r, s.buf + start, i - start, s.base + start, s.enc);
+			event_at(&r, &s, start, i);
 			depth = 0;
 		}
 		if (!depth && event && (kind == M_START || kind == M_EMPTY)) {
 			start = i;
 			depth = kind == M_START;
 			if (!depth)
-				parse_event(&r, s.buf + start, after - start, s.base + start, s.enc);
+				event_at(&r, &s, start, after);
 		} else if (depth && kind == M_START) {
 			depth++;
 		} else if (depth && kind == M_END && (--depth == 0 || event)) { /* </Event> ends it, closed inside or not */
-			parse_event(&r, s.buf + start, after - start, s.base + start, s.enc);
+			event_at(&r, &s, start, after);
 			depth = 0;
 		}
 		i = after;
-		if (depth && i - start > MAX_EVENT) {
-			diag_report(d, DIAG_ERROR, s.base + start, "event larger than %d MiB skipped", MAX_EVENT >> 20);
-			d->skipped_records++;
-			r.skipped++;
-			depth = 0;
-		}
 	}
 	if (depth) /* cut off: what there is of it */
-		parse_event(&r, s.buf + start, s.len - start, s.base + start, s.enc);
-	if (s.read_error)
-		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "read error: %s", strerror(errno));
+		event_at(&r, &s, start, s.base + s.len);
+	if (s.read_errno)
+		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "read error: %s", strerror(s.read_errno));
 	if (r.events == 0 && !r.skipped)
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "XML holds no events");
 	free(s.buf);

@@ -40,7 +40,10 @@ long bc_pwrite(int fd, const void *buf, size_t n, uint64_t off)
 	HANDLE h = (HANDLE)_get_osfhandle(fd);
 	OVERLAPPED ov = {.Offset = (DWORD)off, .OffsetHigh = (DWORD)(off >> 32)};
 	DWORD put = 0;
-	if (!WriteFile(h, buf, (DWORD)n, &put, &ov)) {
+	AcquireSRWLockExclusive(&read_lock); /* the spool is read while it is written: the same turns */
+	BOOL ok = WriteFile(h, buf, (DWORD)n, &put, &ov);
+	ReleaseSRWLockExclusive(&read_lock);
+	if (!ok) {
 		errno = EIO;
 		return -1;
 	}
@@ -72,6 +75,8 @@ int bc_replace(const char *from, const char *to)
 {
 	return MoveFileExA(from, to, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH) ? 0 : -1;
 }
+
+void bc_sync_dir(const char *path) { (void)path; /* MOVEFILE_WRITE_THROUGH did it */ }
 
 const char *bc_tempdir(void)
 {
@@ -108,9 +113,11 @@ bool bc_file_id(const char *path, const struct stat *s, uint64_t id[2])
 	BY_HANDLE_FILE_INFORMATION info;
 	bool ok = GetFileInformationByHandle(h, &info);
 	CloseHandle(h);
+	if (!ok)
+		return false;
 	id[0] = info.dwVolumeSerialNumber;
 	id[1] = (uint64_t)info.nFileIndexHigh << 32 | info.nFileIndexLow;
-	return ok;
+	return true;
 }
 
 void bc_binary_stdio(void)
@@ -151,6 +158,18 @@ void bc_gmtime(time_t t, struct tm *tm) { gmtime_r(&t, tm); }
 long bc_gmtoff(time_t t, const struct tm *local) { (void)t; return local->tm_gmtoff; }
 int bc_sync(int fd) { return fsync(fd); }
 int bc_replace(const char *from, const char *to) { return rename(from, to); }
+
+void bc_sync_dir(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+	int fd = open(dir, O_RDONLY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
 
 const char *bc_tempdir(void)
 {

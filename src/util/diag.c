@@ -23,8 +23,8 @@ void diag_report(struct diag *d, enum diag_level level, uint64_t offset, const c
 		d->warnings++;
 	if (level == DIAG_NOTE && d->quiet_notes)
 		return;
-	if (!d->buffer && (!d->stream || (d->max_messages && d->printed >= d->max_messages))) {
-		d->printed++;
+	if ((!d->buffer && !d->stream) || (d->max_messages && d->printed >= d->max_messages)) {
+		d->printed++; /* counted only (a buffer keeps up to max_messages too, when it has one) */
 		return;
 	}
 	d->printed++;

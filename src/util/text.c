@@ -64,11 +64,16 @@ void utf8_put(struct strbuf *out, uint32_t c)
 	sb_add(out, b, n);
 }
 
-/* Characters that change how text around them is shown without showing themselves. */
+/* Characters that change how text around them is shown without showing themselves: C1 controls, format characters
+ * (soft hyphen, bidirectional marks and overrides, zero-width characters, word joiners, tags that can spell hidden
+ * text), fillers that look like nothing, variation selectors, line and paragraph separators. */
 static bool invisible(uint32_t c)
 {
-	return (c >= 0x80 && c <= 0x9f) || c == 0x061c || (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e) ||
-	       (c >= 0x2060 && c <= 0x2069) || c == 0xfeff || (c >= 0xfff9 && c <= 0xfffb);
+	return (c >= 0x80 && c <= 0x9f) || c == 0xad || c == 0x34f || c == 0x061c || c == 0x115f || c == 0x1160 ||
+	       (c >= 0x180b && c <= 0x180f) || (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e) ||
+	       (c >= 0x2060 && c <= 0x206f) || c == 0x3164 || (c >= 0xfe00 && c <= 0xfe0f) || c == 0xfeff ||
+	       c == 0xffa0 || (c >= 0xfff9 && c <= 0xfffb) || (c >= 0x1d173 && c <= 0x1d17a) ||
+	       (c >= 0xe0000 && c <= 0xe007f) || (c >= 0xe0100 && c <= 0xe01ef);
 }
 
 void text_visible(struct strbuf *out, const char *s, size_t n)
