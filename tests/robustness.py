@@ -66,8 +66,14 @@ def main():
     tmp = tempfile.mkdtemp()
     damaged = os.path.join(tmp, 'damaged.evtx')
 
+    def report(label, problems):
+        nonlocal failures
+        if problems:
+            failures += 1
+            print(f'FAIL {label}: ' + '; '.join(problems))
+
     def check(label, data, keep=None, fmt='jsonl'):
-        nonlocal failures, runs
+        nonlocal runs
         with open(damaged, 'wb') as f:
             f.write(data)
         records, problems = run(badcreds, damaged, fmt)
@@ -77,9 +83,7 @@ def main():
             if lost:
                 problems.append(f'{len(lost)} intact records lost, first at offset {min(lost)}; exit status '
                                 f'{last_run["status"]}, stderr:\n{last_run["stderr"][-1500:]}')
-        if problems:
-            failures += 1
-            print(f'FAIL {label}: ' + '; '.join(problems))
+        report(label, problems)
 
     check('zero-length file', b'')
     check('random bytes', bytes(rng.getrandbits(8) for _ in range(100000)))
@@ -87,9 +91,7 @@ def main():
         name = os.path.basename(path)
         data = open(path, 'rb').read()
         original, problems = run(badcreds, path)
-        if problems:
-            failures += 1
-            print(f'FAIL {name}: ' + '; '.join(problems))
+        report(name, problems)
         live = live_offsets(original)
         check(f'{name}: header only', data[:HEADER])
         cuts = sorted({rng.randrange(1, len(data)) for _ in range(24)} | {HEADER + CHUNK, HEADER + 512, 127})
@@ -137,9 +139,7 @@ def main():
                        not in known and (r['Offset'] - HEADER) // CHUNK not in named]
             if made_up:
                 problems.append(f'{len(made_up)} altered records in chunks no message names, first {made_up[0]}')
-            if problems:
-                failures += 1
-                print(f'FAIL {name}.gz damaged ({i}): ' + '; '.join(problems))
+            report(f'{name}.gz damaged ({i})', problems)
         xml = subprocess.run([badcreds, 'dump', '--quiet', path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                              check=False).stdout
         starts = [m.start() for m in re.finditer(rb'<Event[ >]', xml)]
@@ -162,9 +162,7 @@ def main():
             if lost:
                 problems.append(f'{len(lost)} intact events lost (first {lost[0]}, damage in event {hit}); '
                                 f'stderr:\n{last_run["stderr"][-800:]}')
-            if problems:
-                failures += 1
-                print(f'FAIL {name} as XML, damaged at {at} ({i}): ' + '; '.join(problems))
+            report(f'{name} as XML, damaged at {at} ({i})', problems)
     print(f'{runs} damaged inputs, {failures} failures')
     return 1 if failures else 0
 

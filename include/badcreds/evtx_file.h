@@ -31,6 +31,12 @@ struct evtx_job {
 };
 
 void evtx_job_push(struct evtx_job *job, void *item);
+/* What decoding a record (evtx_record_decode) came to, noted in the job: a remnant counted, a record that does not
+ * decode named and counted as skipped. true when the record can be used. */
+bool evtx_job_decoded(struct evtx_job *job, const struct evtx_record *rec, enum evtx_decoded how, const char *err,
+		      uint64_t err_off);
+/* A record cut by the walk's budgets (binxml.h), named. */
+void evtx_job_cut(struct evtx_job *job, const struct evtx_record *rec, uint64_t offset);
 
 struct evtx_file_ops {
 	/* Called for each record on a worker thread: must only touch the job (and read-only shared data). */

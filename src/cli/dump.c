@@ -115,18 +115,10 @@ static void emit(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const st
 	const char *err;
 	uint64_t err_off;
 	struct event ev;
-	switch (evtx_record_decode(c, rec, a, &frag, &ev, d->format->needs_event || (filtered && !peeked), &err,
-				   &err_off)) {
-	case EVTX_REMNANT:
-		job->carved_unreadable++;
+	bool need_event = d->format->needs_event || (filtered && !peeked);
+	if (!evtx_job_decoded(job, rec, evtx_record_decode(c, rec, a, &frag, &ev, need_event, &err, &err_off), err,
+			      err_off))
 		return;
-	case EVTX_UNREADABLE:
-		diag_report(&job->diag, DIAG_ERROR, err_off, "record %" PRIu64 " skipped: %s", rec->id, err);
-		job->diag.skipped_records++;
-		return;
-	case EVTX_DECODED:
-		break;
-	}
 	if (filtered && !peeked) {
 		if (d->ids.n && !((ev.has & EV_HAS_EVENT_ID) && id_list_has(&d->ids, ev.event_id)))
 			return;
@@ -139,9 +131,7 @@ static void emit(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const st
 	unsigned long cuts = c->bx.cuts;
 	bool written = d->format->write(&job->text, &r, &err);
 	if (written && (ev.cut || c->bx.cuts != cuts)) {
-		diag_report(&job->diag, DIAG_ERROR, ev.file_offset, "record %" PRIu64 " cut: its template "
-			    "repeats values beyond what a record (%d MiB) or a chunk (%d MiB) may expand to", rec->id,
-			    BX_RECORD_BUDGET >> 20, BX_CHUNK_BUDGET >> 20);
+		evtx_job_cut(job, rec, ev.file_offset);
 		if (!d->format->needs_event)
 			sb_adds(&job->text, "<!-- the record above was cut: it expands beyond the limit -->\n");
 	}

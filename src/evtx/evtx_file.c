@@ -10,6 +10,7 @@
 #include "badcreds/progress.h"
 #include "badcreds/vec.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +211,25 @@ static int cmp_site_slot(const void *a, const void *b)
 {
 	const struct template_site *x = a, *y = b;
 	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+bool evtx_job_decoded(struct evtx_job *job, const struct evtx_record *rec, enum evtx_decoded how, const char *err,
+		      uint64_t err_off)
+{
+	if (how == EVTX_REMNANT)
+		job->carved_unreadable++;
+	if (how == EVTX_UNREADABLE) {
+		diag_report(&job->diag, DIAG_ERROR, err_off, "record %" PRIu64 " skipped: %s", rec->id, err);
+		job->diag.skipped_records++;
+	}
+	return how == EVTX_DECODED;
+}
+
+void evtx_job_cut(struct evtx_job *job, const struct evtx_record *rec, uint64_t offset)
+{
+	diag_report(&job->diag, DIAG_ERROR, offset, "record %" PRIu64 " cut: its template repeats values beyond what a "
+		    "record (%d MiB) or a chunk (%d MiB) may expand to", rec->id, BX_RECORD_BUDGET >> 20,
+		    BX_CHUNK_BUDGET >> 20);
 }
 
 /* Widens [*first, *last] to take t (0 = none yet). */

@@ -3,7 +3,6 @@
 #include "badcreds/evtx_file.h"
 #include "badcreds/source.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,22 +31,11 @@ static void on_record(void *ctx, struct evtx_job *job, struct evtx_chunk *c, con
 	const char *err;
 	uint64_t err_off;
 	struct event *ev = arena_alloc(a, sizeof *ev);
-	switch (evtx_record_decode(c, rec, a, &frag, ev, true, &err, &err_off)) {
-	case EVTX_REMNANT:
-		job->carved_unreadable++;
+	if (!evtx_job_decoded(job, rec, evtx_record_decode(c, rec, a, &frag, ev, true, &err, &err_off), err, err_off))
 		return;
-	case EVTX_UNREADABLE:
-		diag_report(&job->diag, DIAG_ERROR, err_off, "record %" PRIu64 " skipped: %s", rec->id, err);
-		job->diag.skipped_records++;
-		return;
-	case EVTX_DECODED:
-		break;
-	}
 	job->emitted += carved;
 	if (ev->cut)
-		diag_report(&job->diag, DIAG_ERROR, ev->file_offset, "record %" PRIu64 " cut: its template "
-			    "repeats values beyond what a record (%d MiB) or a chunk (%d MiB) may expand to", rec->id,
-			    BX_RECORD_BUDGET >> 20, BX_CHUNK_BUDGET >> 20);
+		evtx_job_cut(job, rec, ev->file_offset);
 	if (sink->wants && !peeked) {
 		event_peek(ev, &peek);
 		if (!sink->wants(sink->ctx, &peek))
