@@ -116,8 +116,8 @@ static void emit(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const st
 	uint64_t err_off;
 	struct event ev;
 	bool need_event = d->format->needs_event || (filtered && !peeked);
-	if (!evtx_job_decoded(job, rec, evtx_record_decode(c, rec, a, &frag, &ev, need_event, &err, &err_off), err,
-			      err_off))
+	enum evtx_decoded how = evtx_record_decode(c, rec, a, &frag, &ev, need_event, &err, &err_off);
+	if (!evtx_job_decoded(job, rec, how, err, err_off))
 		return;
 	if (filtered && !peeked) {
 		if (d->ids.n && !((ev.has & EV_HAS_EVENT_ID) && id_list_has(&d->ids, ev.event_id)))

@@ -31,7 +31,8 @@ static void on_record(void *ctx, struct evtx_job *job, struct evtx_chunk *c, con
 	const char *err;
 	uint64_t err_off;
 	struct event *ev = arena_alloc(a, sizeof *ev);
-	if (!evtx_job_decoded(job, rec, evtx_record_decode(c, rec, a, &frag, ev, true, &err, &err_off), err, err_off))
+	enum evtx_decoded how = evtx_record_decode(c, rec, a, &frag, ev, true, &err, &err_off);
+	if (!evtx_job_decoded(job, rec, how, err, err_off))
 		return;
 	job->emitted += carved;
 	if (ev->cut)
