@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "badcreds/diag.h"
+#include "badcreds/event_ids.h"
 #include "badcreds/strbuf.h"
 #include "badcreds/event.h"
 #include "badcreds/evtx_file.h"
@@ -45,8 +46,7 @@ void source_stats_free(struct source_stats *st);
 struct source_options {
 	unsigned threads;              /* workers for EVTX chunks; 1 = none */
 	const char *const *remotes;    /* channel:NAME is read on these servers (NULL-terminated), else locally */
-	const uint32_t *live_ids;      /* the event IDs a live channel's server-side filter asks for */
-	size_t nlive_ids;
+	struct id_set live_ids;        /* the event IDs a live channel's server is asked for (none: all) */
 	int64_t since, until;          /* the time window of that filter (FILETIME ticks, open: INT64_MIN/MAX) */
 	uint64_t spool_limit;          /* bytes a stream (stdin, gzip) may take in the temporary file; 0: no limit */
 	const struct evtx_growing *growing; /* set by the spool while it is still writing the file being read */

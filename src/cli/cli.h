@@ -4,6 +4,7 @@
 #define BADCREDS_CLI_H
 
 #include "badcreds/compat.h"
+#include "badcreds/event_ids.h"
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -52,6 +53,8 @@ struct id_list {
 };
 bool id_list_parse(struct id_list *l, const char *text);
 bool id_list_has(const struct id_list *l, uint32_t id);
+/* The list as a set of sorted, merged ranges, stored in `ranges` (room for 64). */
+struct id_set id_list_set(const struct id_list *l, struct id_range *ranges);
 
 /* --threads: 1 to 64. */
 bool cli_parse_threads(const char *text, unsigned *out);
@@ -62,5 +65,6 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv);
 int cmd_scan(const struct cli_command *cmd, int argc, char **argv);
 int cmd_summary(const struct cli_command *cmd, int argc, char **argv);
 int cmd_trace(const struct cli_command *cmd, int argc, char **argv);
+int cmd_query(const struct cli_command *cmd, int argc, char **argv);
 
 #endif

@@ -16,7 +16,7 @@
 
 enum {
 	OPT_FORMAT = 'f', OPT_EVENT_ID = 'e', OPT_PROVIDER = 'p', OPT_QUIET = 'q', OPT_HELP = 'h', OPT_THREADS = 'j',
-	OPT_RECOVERED = 256, OPT_SPOOL_LIMIT,
+	OPT_RECOVERED = 256, OPT_SPOOL_LIMIT, OPT_REMOTE, MAX_REMOTES = 64,
 };
 
 static const struct cli_option dump_options[] = {
@@ -26,6 +26,7 @@ static const struct cli_option dump_options[] = {
 	{ "recovered", OPT_RECOVERED, NULL, "only records carved from damaged regions and slack" },
 	{ "threads", OPT_THREADS, "N", "decode chunks on N threads (default: all cores)" },
 	{ "spool-limit", OPT_SPOOL_LIMIT, "SIZE", "largest temporary copy of stdin or a .gz (default 64G; 0: none)" },
+	{ "remote", OPT_REMOTE, "HOST", "read channel:NAME sources on this server (repeatable; Windows)" },
 	{ "quiet", OPT_QUIET, NULL, "no summary line on stderr" },
 	{ "help", OPT_HELP, NULL, "show this help" },
 };
@@ -46,6 +47,8 @@ struct dump {
 	bool only_recovered, quiet;
 	unsigned threads;
 	uint64_t spool_limit;
+	const char *remotes[MAX_REMOTES + 1];
+	unsigned nremotes;
 	struct diag diag;
 	unsigned long records, recovered;
 	struct strbuf out;           /* events of XML sources, written as JSON lines */
@@ -180,6 +183,11 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 			if (!cli_parse_size(optarg, &d.spool_limit))
 				return cli_usage_error(cmd, "--spool-limit takes a size such as 64G or 500M, not '%s'", optarg);
 			break;
+		case OPT_REMOTE:
+			if (d.nremotes == MAX_REMOTES)
+				return cli_usage_error(cmd, "at most %d --remote servers", MAX_REMOTES);
+			d.remotes[d.nremotes++] = optarg;
+			break;
 		case OPT_QUIET: d.quiet = true; break;
 		case OPT_HELP: cli_help(cmd, stdout); return EXIT_OK;
 		case ':': return cli_usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
@@ -190,7 +198,9 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 		return cli_usage_error(cmd, "no SOURCE given");
 	progress_enable(!d.quiet);
 	d.diag.quiet_notes = d.quiet;
-	struct source_options sopt = {.threads = d.threads, .spool_limit = d.spool_limit};
+	struct id_range ranges[64]; /* a live channel's server is asked for the --event-id events, of any time */
+	struct source_options sopt = {.threads = d.threads, .spool_limit = d.spool_limit, .remotes = d.remotes,
+				      .live_ids = id_list_set(&d.ids, ranges), .since = INT64_MIN, .until = INT64_MAX};
 	struct event_sink sink = {.event = xml_source_event, .ctx = &d, .evtx_ops = &dump_ops, .evtx_ctx = &d};
 	struct source_stats st = {0};
 	for (int i = optind; i < argc; i++)

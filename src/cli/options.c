@@ -95,6 +95,31 @@ bool id_list_parse(struct id_list *l, const char *text)
 	return l->n > 0;
 }
 
+static int cmp_range(const void *a, const void *b)
+{
+	const struct id_range *x = a, *y = b;
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+struct id_set id_list_set(const struct id_list *l, struct id_range *ranges)
+{
+	size_t n = 0;
+	for (unsigned i = 0; i < l->n; i++)
+		ranges[n++] = (struct id_range){l->lo[i], l->hi[i]};
+	if (n > 1)
+		qsort(ranges, n, sizeof *ranges, cmp_range);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) { /* overlapping or adjacent ranges become one */
+		if (k && ranges[i].lo <= ranges[k - 1].hi + (uint64_t)1) {
+			if (ranges[i].hi > ranges[k - 1].hi)
+				ranges[k - 1].hi = ranges[i].hi;
+		} else {
+			ranges[k++] = ranges[i];
+		}
+	}
+	return (struct id_set){ranges, k};
+}
+
 bool id_list_has(const struct id_list *l, uint32_t id)
 {
 	for (unsigned i = 0; i < l->n; i++)

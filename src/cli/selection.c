@@ -57,8 +57,7 @@ static bool parse_count(const char *text, long *out)
 /* The FILETIME (100 ns ticks since 1601) of `seconds` before now. */
 static int64_t ticks_ago(int64_t seconds) { return ((int64_t)time(NULL) + EPOCH_DIFF - seconds) * TICKS_PER_SEC; }
 
-/* A shared option: 1 if handled, 0 if not one of them, -1 after a usage error (already reported). */
-static int shared_option(struct selection *s, const struct cli_command *cmd, int opt, const char *arg)
+int selection_option(struct selection *s, const struct cli_command *cmd, int opt, const char *arg)
 {
 	long n;
 	switch (opt) {
@@ -144,7 +143,7 @@ int selection_parse(struct selection *s, const struct cli_command *cmd, int argc
 		}
 		if (opt == ':')
 			return cli_usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
-		int taken = shared_option(s, cmd, opt, optarg);
+		int taken = selection_option(s, cmd, opt, optarg);
 		if (!taken && opt != '?')
 			taken = own(ctx, cmd, opt, optarg);
 		if (taken < 0)
@@ -163,6 +162,13 @@ int selection_parse(struct selection *s, const struct cli_command *cmd, int argc
 	if (s->since >= s->until)
 		return cli_usage_error(cmd, "the time window is empty (--since is not before --until)");
 	return -1;
+}
+
+void selection_live(const struct selection *s, struct source_options *o)
+{
+	o->live_ids = CORRELATION_IDS;
+	o->since = s->since == INT64_MIN ? INT64_MIN : s->since - MARGIN;
+	o->until = s->until == INT64_MAX ? INT64_MAX : s->until + MARGIN;
 }
 
 static bool outside_window(const struct selection *s, int64_t t)
@@ -234,15 +240,8 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	correlator_trust(s->corr, s->trusted, s->ntrusted);
 	if (s->render)
 		correlator_keep_events(s->corr, s->render);
-	/* what a live channel's server is asked for: the events correlation uses, in the time window (with margin) */
-	static const uint32_t live_ids[] = {403, 410, 411, 412, 501, 512, 515, 516, 1200, 1201, 1202, 1203, 1204,
-					    1205, 1206, 1207, 1210, 4625, 4740, 4771, 4776};
-	struct source_options sopt = {
-		.threads = s->threads, .remotes = s->remotes, .live_ids = live_ids, .spool_limit = s->spool_limit,
-		.nlive_ids = sizeof live_ids / sizeof live_ids[0],
-		.since = s->since == INT64_MIN ? INT64_MIN : s->since - MARGIN,
-		.until = s->until == INT64_MAX ? INT64_MAX : s->until + MARGIN,
-	};
+	struct source_options sopt = {.threads = s->threads, .remotes = s->remotes, .spool_limit = s->spool_limit};
+	selection_live(s, &sopt);
 	struct event_sink sink = {.wants = wants, .event = on_event, .ctx = s};
 	for (int i = 0; i < nsources; i++)
 		source_read(sources[i], &sopt, &sink, &s->diag, &s->stats);

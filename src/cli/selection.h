@@ -47,6 +47,12 @@ struct selection {
 
 void selection_init(struct selection *s);
 
+/* A shared option: 1 taken, 0 not one of them, -1 bad value (reported with cli_usage_error). */
+int selection_option(struct selection *s, const struct cli_command *cmd, int opt, const char *arg);
+/* What a live channel's server is asked for: the events the correlation uses, in the time window with the margin
+ * within which events outside it may still correlate (10 minutes each way). */
+void selection_live(const struct selection *s, struct source_options *o);
+
 /* A command's own option: 1 taken, 0 not one of its options, -1 bad value (reported with cli_usage_error). */
 typedef int (*own_option_fn)(void *ctx, const struct cli_command *cmd, int opt, const char *arg);
 

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "badcreds/attempt.h"
+#include "badcreds/event_ids.h"
 #include "badcreds/xml_event.h"
 
 static const char SERVICE_HOST[] = "microsoft.identityserver.servicehost.exe";
@@ -31,15 +32,7 @@ static bool is_adfs_provider(const char *p)
 	return strcasecmp(p, "AD FS Auditing") == 0 || strcasecmp(p, "AD FS 2.0 Auditing") == 0;
 }
 
-static bool adfs_id(uint32_t id)
-{
-	switch (id) {
-	case 403: case 410: case 411: case 412: case 501: case 516: case 512: case 515:
-		return true;
-	default:
-		return id >= 1200 && id <= 1210;
-	}
-}
+static bool adfs_id(uint32_t id) { return id_set_has(&ADFS_AUDIT_IDS, id); }
 
 /* The next character of an account name, case folded, with CR LF and CR read as LF: an XML parser turns the line
  * breaks of a typed name into LF (1200-1210 documents), the other events keep them. */
@@ -73,7 +66,7 @@ bool same_account(const char *a, const char *b)
 	}
 }
 
-static bool security_id(uint32_t id) { return id == 4625 || id == 4740 || id == 4771 || id == 4776; }
+static bool security_id(uint32_t id) { return id_set_has(&SECURITY_IDS, id); }
 
 bool fact_relevant(uint32_t event_id, const struct evtx_value *provider)
 {

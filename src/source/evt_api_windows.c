@@ -15,10 +15,21 @@ static evt_handle win_open_session(void *ctx, const uint16_t *server)
 	return EvtOpenSession(EvtRpcLogin, &login, 0, 0);
 }
 
-static evt_handle win_query(void *ctx, evt_handle session, const uint16_t *channel, const uint16_t *xpath)
+/* A structured query names its channels itself: the path is NULL. */
+static evt_handle win_query(void *ctx, evt_handle session, const uint16_t *query_xml)
 {
 	(void)ctx;
-	return EvtQuery(session, (LPCWSTR)channel, (LPCWSTR)xpath, EvtQueryChannelPath | EvtQueryForwardDirection);
+	return EvtQuery(session, NULL, (LPCWSTR)query_xml, EvtQueryChannelPath | EvtQueryForwardDirection);
+}
+
+/* EvtGetExtendedStatus: which part of a query Windows refused, for instance. */
+static void win_extended_status(void *ctx, struct strbuf *out)
+{
+	(void)ctx;
+	wchar_t text[1024];
+	DWORD used = 0;
+	if (EvtGetExtendedStatus(sizeof text / sizeof text[0], text, &used) && used > 1)
+		utf16_to_utf8(out, (const uint8_t *)text, 2 * (size_t)(used - 1));
 }
 
 static bool win_next(void *ctx, evt_handle results, uint32_t max, evt_handle *events, uint32_t *returned)
@@ -73,6 +84,7 @@ const struct evt_api *evt_api_windows(void)
 	static const struct evt_api api = {
 		.open_session = win_open_session, .query = win_query, .next = win_next, .render = win_render,
 		.close = win_close, .last_error = win_last_error, .describe = win_describe,
+		.extended_status = win_extended_status,
 	};
 	return &api;
 }

@@ -214,9 +214,8 @@ void event_peek(const struct event *ev, struct evtx_peek *p)
 static void read_live(const char *channel, const struct source_options *opt, const struct event_sink *sink,
 		      struct diag *d, struct source_stats *st)
 {
-	const struct evt_api *api = evt_api_windows();
-	struct live_query q = {.event_ids = opt->live_ids, .nids = opt->nlive_ids, .since = opt->since,
-			       .until = opt->until};
+	const struct evt_api *api = evt_api();
+	struct live_query q = {.ids = opt->live_ids, .since = opt->since, .until = opt->until};
 	static const char *const local[] = {NULL, NULL};
 	const char *const *servers = opt->remotes && opt->remotes[0] ? opt->remotes : local;
 	for (size_t i = 0; servers == local ? i < 1 : servers[i] != NULL; i++) {

@@ -1,4 +1,5 @@
-/* progress.c: the progress line: "badcreds: NAME  45%  120 MB of 267 MB  312 MB/s  ETA 0:03", redrawn in place. */
+/* progress.c: the progress line: "badcreds: NAME  45%  120 MB of 267 MB  312 MB/s  ETA 0:03" (or "12345 events  2300
+ * events/s" for a live channel), redrawn in place. */
 #include "badcreds/progress.h"
 #include "badcreds/text.h"
 
@@ -9,6 +10,7 @@
 static struct {
 	bool on, shown;
 	const char *name;
+	const char *unit;      /* counting items of this name instead of bytes */
 	uint64_t total;
 	double start, last;
 } p;
@@ -25,6 +27,7 @@ void progress_enable(bool on) { p.on = on && isatty(STDERR_FILENO); }
 void progress_file(const char *name, uint64_t total)
 {
 	p.name = name;
+	p.unit = NULL;
 	p.total = total;
 	p.start = p.last = now();
 }
@@ -42,7 +45,9 @@ void progress_update(uint64_t done)
 	text_visible_str(&name, p.name);
 	fprintf(stderr, "\rbadcreds: %s  ", sb_cstr(&name));
 	sb_free(&name);
-	if (p.total) {
+	if (p.unit) {
+		fprintf(stderr, "%llu %s  %.0f %s/s", (unsigned long long)done, p.unit, rate * 1e6, p.unit);
+	} else if (p.total) {
 		double left = rate > 0 ? (double)(p.total - (done < p.total ? done : p.total)) / 1e6 / rate : 0;
 		fprintf(stderr, "%3d%%  %.0f MB of %.0f MB  %.0f MB/s  ETA %d:%02d", (int)(100.0 * done / p.total),
 			done / 1e6, p.total / 1e6, rate, (int)left / 60, (int)left % 60);
@@ -52,6 +57,8 @@ void progress_update(uint64_t done)
 	fputs("\033[K", stderr);
 	p.shown = true;
 }
+
+void progress_count_items(const char *unit) { p.unit = unit; }
 
 void progress_clear(void)
 {

@@ -1,0 +1,145 @@
+/* test_commands.c: every command that reads live channels (scan, summary, trace, dump), run as from the command line
+ * against the strict fake Event Log API (fake_evt_api.h): the server accepts each one's real query, returns what it
+ * asks for (dump once asked for an empty time window), and `badcreds query` prints exactly the query the server got
+ * (cmocka). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "badcreds/live.h"
+#include "cli.h"
+#include "fake_evt_api.h"
+
+extern const struct cli_command scan_command, summary_command, trace_command, dump_command, query_command;
+
+static const int64_t T0 = 134080992000000000LL; /* 2025-11-20T08:00:00Z */
+static const int64_t MINUTE = 600000000LL;
+
+/* A channel of 400 events, one a minute from T0, of the IDs the commands tell apart. */
+static struct fake *channel(void)
+{
+	static const uint32_t ids[] = {411, 1203, 4625, 4624, 4740, 501, 4771, 1000, 403, 4776};
+	struct fake *f = calloc(1, sizeof *f);
+	for (unsigned i = 0; i < 400; i++)
+		fake_add(f, ids[i % 10], T0 + i * MINUTE, "alice@contoso.com", 0);
+	return f;
+}
+
+/* Runs a command with the fake in place; its standard output and error are returned (the caller frees them). */
+static int run(const struct cli_command *cmd, struct fake *f, char **out, char **err, ...)
+{
+	char *argv[32] = {(char *)cmd->name};
+	int argc = 1;
+	va_list ap;
+	va_start(ap, err);
+	for (char *a; (a = va_arg(ap, char *));)
+		argv[argc++] = a;
+	va_end(ap);
+	struct evt_api api = fake_api(f);
+	evt_api_replace(&api);
+	fflush(stdout);
+	fflush(stderr);
+	int saved[2] = {dup(1), dup(2)};
+	FILE *files[2] = {tmpfile(), tmpfile()};
+	dup2(fileno(files[0]), 1);
+	dup2(fileno(files[1]), 2);
+	optind = 0; /* getopt starts afresh */
+	int status = cmd->run(cmd, argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved[0], 1);
+	dup2(saved[1], 2);
+	close(saved[0]);
+	close(saved[1]);
+	char **texts[2] = {out, err};
+	for (int i = 0; i < 2; i++) {
+		long n = ftell(files[i]);
+		*texts[i] = calloc(1, (size_t)n + 1);
+		rewind(files[i]);
+		if (fread(*texts[i], 1, (size_t)n, files[i]) != (size_t)n)
+			fail();
+		fclose(files[i]);
+	}
+	evt_api_replace(NULL);
+	return status;
+}
+
+static unsigned lines(const char *s)
+{
+	unsigned n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* scan, summary and trace ask for the events the correlation uses, in the window with ten minutes each way, and
+ * the server finds that query acceptable; `badcreds query` prints the very same. */
+static void selecting_commands(void **state)
+{
+	(void)state;
+	char *out, *err, *query_out, *query_err;
+	struct fake *f = channel();
+	int status = run(&scan_command, f, &out, &err, "-o", "/dev/null", "--since", "2025-11-20T09:00:00Z", "--until",
+			 "2025-11-20T11:00:00Z", "channel:Security", NULL);
+	assert_int_equal(status, 0);
+	/* 08:50 to 11:10: minutes 50-189, of which IDs 411, 1203, 4625, 4740, 501, 4771, 403, 4776 (8 of 10) */
+	assert_non_null(strstr(err, "read 112 records from 1 input"));
+	assert_true(fake_most_comparisons(f) <= LIVE_MAX_COMPARISONS);
+	assert_int_equal(fake_problems(f), 0);
+	run(&query_command, f, &query_out, &query_err, "scan", "--since", "2025-11-20T09:00:00Z", "--until",
+	    "2025-11-20T11:00:00Z", NULL);
+	query_out[strcspn(query_out, "\n")] = 0;
+	assert_string_equal(query_out, f->last_query);
+	free(out), free(err), free(query_out), free(query_err), free(f);
+	for (int k = 0; k < 2; k++) {
+		f = channel();
+		const struct cli_command *cmd = k ? &trace_command : &summary_command;
+		status = run(cmd, f, &out, &err, "--user", ".", "--past-days", "100000", "channel:Security", NULL);
+		assert_int_equal(status, 0);
+		assert_int_equal(f->queries, 1);
+		assert_non_null(strstr(f->last_query, "EventID=4776"));
+		assert_int_equal(fake_problems(f), 0);
+		free(out), free(err), free(f);
+	}
+	f = channel(); /* every --remote server: a session and a query each */
+	status = run(&scan_command, f, &out, &err, "-q", "-o", "/dev/null", "--remote", "ADFS01", "--remote", "ADFS02",
+		     "channel:Security", NULL);
+	assert_int_equal(status, 0);
+	assert_int_equal(f->queries, 2);
+	assert_int_equal(fake_problems(f), 0);
+	free(out), free(err), free(f);
+}
+
+/* dump asks for every event of any time (it once asked for an empty window), or the --event-id ones. */
+static void dump(void **state)
+{
+	(void)state;
+	char *out, *err;
+	struct fake *f = channel();
+	assert_int_equal(run(&dump_command, f, &out, &err, "-q", "--format", "jsonl", "channel:Security", NULL), 0);
+	assert_int_equal(lines(out), 400);
+	assert_int_equal(fake_problems(f), 0);
+	free(out), free(err), free(f);
+	f = channel();
+	assert_int_equal(run(&dump_command, f, &out, &err, "-q", "--format", "jsonl", "--event-id", "4740-4776,403",
+			     "channel:Security", NULL), 0);
+	assert_int_equal(lines(out), 160); /* 403, 4740, 4771, 4776: four of every ten */
+	assert_string_equal(f->last_query, "<QueryList><Query Id=\"0\" Path=\"Security\"><Select Path=\"Security\">"
+			    "*[System[(EventID=403 or (EventID&gt;=4740 and EventID&lt;=4776))]]</Select></Query>"
+			    "</QueryList>");
+	assert_int_equal(fake_problems(f), 0);
+	free(out), free(err), free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {cmocka_unit_test(selecting_commands), cmocka_unit_test(dump)};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
