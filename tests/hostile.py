@@ -466,6 +466,20 @@ def walks_and_windows():
         sep = '\\' if UNDER_WINE else '/'
         check('paths in a directory are joined with the platform\'s separator',
               rows and all(r['Sources'].endswith(f'logs{sep}ADFS-JP.evtx') for r in rows), str([r['Sources'] for r in rows]))
+    with tempfile.TemporaryDirectory() as tmp:  # non-ASCII names: on Windows, whatever the code page
+        folder = os.path.join(tmp, 'журнал ログ')
+        os.mkdir(folder)
+        shutil.copy(f('ADFS-JP.evtx'), os.path.join(folder, '日本-ログ.evtx'))
+        shutil.copy(f('ADFS01.evtx'), os.path.join(tmp, 'Übersicht.evtx'))
+        report = os.path.join(tmp, '報告-ü.csv')
+        p = run(['scan', '-q', '-o', report, folder, os.path.join(tmp, 'Übersicht.evtx')])
+        rows = csv_rows(open(report, encoding='utf-8').read()) if os.path.exists(report) else []
+        check('files, folders and reports with non-ASCII names are read and written', p.returncode == 0 and
+              any('日本-ログ.evtx' in r['Sources'] for r in rows) and
+              any('Übersicht.evtx' in r['Sources'] for r in rows), p.stderr.decode('utf-8', 'replace')[-300:])
+        p = run(['scan', '-o', '-', os.path.join(tmp, 'нет.evtx')])
+        check('a missing non-ASCII file is named in the message as typed', p.returncode == 1 and
+              'нет.evtx' in p.stderr.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')[-300:])
     p = run(['scan', '-o', '-', '--since', '2030-01-01', f('ADFS01.evtx')])
     check('an empty window says how many events fell outside it and what the records cover',
           re.search(rb'\d+ AD FS and domain controller events fell outside the time window', p.stderr) and

@@ -47,8 +47,22 @@ uint64_t bc_free_space(int fd);
 /* What identifies a file or directory on this machine (device and file number; volume and file index on Windows),
  * from its path and stat; false if it cannot be told. */
 bool bc_file_id(const char *path, const struct stat *s, uint64_t id[2]);
-/* stat that also accepts a directory named with a trailing separator. */
+/* File names are UTF-8. On Windows the wide (UTF-16) calls are used, so that any name works whatever the code
+ * page; elsewhere these are the POSIX calls. */
+int bc_open(const char *path, int flags, int mode);
+int bc_unlink(const char *path);
+int bc_mkstemp(char *template);          /* template ends in XXXXXX */
+/* stat that also accepts a directory named with a trailing separator; lstat (stat on Windows). */
 int bc_stat(const char *path, struct stat *s);
+int bc_lstat(const char *path, struct stat *s);
+/* A directory's entries, names in UTF-8. */
+struct bc_dir;
+struct bc_dir *bc_opendir(const char *path); /* NULL with errno on failure */
+const char *bc_readdir(struct bc_dir *d);    /* NULL at the end; valid until the next call */
+void bc_closedir(struct bc_dir *d);
+/* Windows: the command line again, in UTF-8 (Windows hands main the ANSI code page), and a UTF-8 console.
+ * Elsewhere nothing. */
+void bc_utf8_args(int *argc, char ***argv);
 /* Standard input and output in binary mode: Windows would translate line ends, so reports written to standard
  * output have the same LF line ends as report files, and EVTX read from standard input is not altered. */
 void bc_binary_stdio(void);

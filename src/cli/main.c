@@ -21,6 +21,7 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	bc_binary_stdio();
+	bc_utf8_args(&argc, &argv);
 #ifdef _WIN32
 	if (argc < 2) /* on an AD FS server: the last day of the local Security log (see selection_parse) */
 		return scan_command.run(&scan_command, argc, argv);

@@ -52,7 +52,7 @@ static void on_signal(int sig)
 	for (int i = 0; i < MAX_TEMPS; i++)
 		if (temp_used[i]) {
 			close(temp_fds[i]);
-			unlink(temps[i]);
+			bc_unlink(temps[i]);
 		}
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -152,7 +152,7 @@ static bool open_stream(struct out_file *o, bool fifo, char *err, size_t errlen)
 {
 	enum { READER_WAIT_MS = 5000, STEP_MS = 50 };
 	for (int waited = 0;; waited += STEP_MS) {
-		o->fd = open(o->path, O_WRONLY | O_NOCTTY | O_NOFOLLOW | O_BINARY | (fifo ? O_NONBLOCK : 0));
+		o->fd = bc_open(o->path, O_WRONLY | O_NOCTTY | O_NOFOLLOW | O_BINARY | (fifo ? O_NONBLOCK : 0), 0);
 		if (o->fd >= 0 || !fifo || errno != ENXIO || waited >= READER_WAIT_MS)
 			break;
 		struct timespec step = {0, STEP_MS * 1000000L};
@@ -192,7 +192,7 @@ static bool open_replacement(struct out_file *o, const struct stat *old, char *e
 #endif
 	int dir = slash ? (int)(slash - o->path + 1) : 0;
 	snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.XXXXXX", dir, o->path, o->path + dir);
-	o->fd = mkstemp(o->tmp);
+	o->fd = bc_mkstemp(o->tmp);
 	if (o->fd < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", o->path, strerror(errno));
 		return false;
@@ -236,11 +236,7 @@ struct out_file *out_open(const char *pattern, time_t now, char *err, size_t err
 	bool ok;
 	struct stat st;
 	int fd = inherited_fd(o->path);
-#ifdef _WIN32
-	int found = stat(o->path, &st);
-#else
-	int found = lstat(o->path, &st);
-#endif
+	int found = bc_lstat(o->path, &st);
 	if (fd >= 0) {
 		o->kind = OUT_FD;
 		o->fd = fd;
@@ -312,7 +308,7 @@ void out_abort(struct out_file *o)
 		if (o->gz)
 			gzclose(o->gz);
 		close(o->fd);
-		unlink(o->tmp);
+		bc_unlink(o->tmp);
 		unregister_temp(o->cleanup_slot);
 	}
 	free(o);
@@ -343,7 +339,7 @@ bool out_commit(struct out_file *o, char *err, size_t errlen)
 	int synced = bc_sync(o->fd), closed = close(o->fd);
 	if (synced != 0 || closed != 0 || bc_replace(o->tmp, o->path) != 0) {
 		snprintf(err, errlen, "cannot write %s: %s", o->path, strerror(errno));
-		unlink(o->tmp);
+		bc_unlink(o->tmp);
 		ok = false;
 	} else {
 		bc_sync_dir(o->path); /* the rename itself made durable */

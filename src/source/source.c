@@ -8,7 +8,6 @@
 #include "badcreds/spool.h"
 #include "badcreds/vec.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -125,7 +124,7 @@ static bool seen_before(struct walk *w, const char *path, const struct stat *s)
 
 static void read_directory(const char *path, struct walk *w)
 {
-	DIR *dir = opendir(path);
+	struct bc_dir *dir = bc_opendir(path);
 	if (!dir) {
 		diag_begin_file(w->d, path);
 		diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot read directory: %s", strerror(errno));
@@ -134,13 +133,13 @@ static void read_directory(const char *path, struct walk *w)
 	}
 	char **names = NULL;
 	size_t n = 0, cap = 0;
-	for (struct dirent *e; (e = readdir(dir));) {
-		if (e->d_name[0] == '.')
+	for (const char *e; (e = bc_readdir(dir));) {
+		if (e[0] == '.')
 			continue;
 		names = vec_grow(names, &cap, n, sizeof *names);
-		names[n++] = join(path, e->d_name);
+		names[n++] = join(path, e);
 	}
-	closedir(dir);
+	bc_closedir(dir);
 	if (n > 1)
 		qsort(names, n, sizeof *names, cmp_names);
 	for (size_t i = 0; i < n; i++) {
@@ -182,7 +181,7 @@ static void read_path(const char *path, bool from_directory, struct walk *w)
 		return;
 	}
 	/* without blocking: had a pipe taken the file's place since stat, opening it would wait for a writer */
-	int fd = open(path, O_RDONLY | O_BINARY | O_NONBLOCK);
+	int fd = bc_open(path, O_RDONLY | O_BINARY | O_NONBLOCK, 0);
 	struct stat opened;
 	if (fd >= 0 && (fstat(fd, &opened) != 0 || !S_ISREG(opened.st_mode))) {
 		close(fd);

@@ -11,6 +11,138 @@
 #include <io.h>
 #include <sys/stat.h>
 #include <windows.h>
+#include <shellapi.h> /* after windows.h, which it needs */
+
+/* File names are UTF-8 inside badcreds; Windows' wide (UTF-16) calls take any name, whatever the code page. */
+static wchar_t *wide(const char *s)
+{
+	int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
+	wchar_t *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
+	if (w && MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n) <= 0) {
+		free(w);
+		w = NULL;
+	}
+	if (!w)
+		errno = EINVAL;
+	return w;
+}
+
+static char *narrow(const wchar_t *w)
+{
+	int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
+	char *s = n > 0 ? malloc((size_t)n) : NULL;
+	if (s && WideCharToMultiByte(CP_UTF8, 0, w, -1, s, n, NULL, NULL) <= 0) {
+		free(s);
+		s = NULL;
+	}
+	return s;
+}
+
+void bc_utf8_args(int *argc, char ***argv)
+{
+	SetConsoleOutputCP(CP_UTF8); /* messages and reports on the console are UTF-8 */
+	int n;
+	wchar_t **w = CommandLineToArgvW(GetCommandLineW(), &n);
+	if (!w)
+		return;
+	char **args = calloc((size_t)n + 1, sizeof *args);
+	for (int i = 0; args && i < n; i++)
+		if (!(args[i] = narrow(w[i]))) {
+			free(args);
+			args = NULL;
+		}
+	LocalFree(w);
+	if (args) { /* kept for the whole run */
+		*argc = n;
+		*argv = args;
+	}
+}
+
+int bc_open(const char *path, int flags, int mode)
+{
+	wchar_t *w = wide(path);
+	int fd = w ? _wopen(w, flags, mode) : -1;
+	free(w);
+	return fd;
+}
+
+int bc_unlink(const char *path)
+{
+	wchar_t *w = wide(path);
+	int r = w ? _wunlink(w) : -1;
+	free(w);
+	return r;
+}
+
+int bc_mkstemp(char *template)
+{
+	size_t n = strlen(template);
+	static const char letters[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	for (int attempt = 0; attempt < 100 && n >= 6; attempt++) {
+		unsigned r = (unsigned)GetTickCount() ^ (unsigned)GetCurrentProcessId() * 2654435761u ^ (unsigned)attempt * 40503u;
+		for (size_t i = n - 6; i < n; i++, r /= 36)
+			template[i] = letters[r % 36];
+		int fd = bc_open(template, _O_RDWR | _O_CREAT | _O_EXCL | _O_BINARY, _S_IREAD | _S_IWRITE);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+/* FindFirstFileW lists a directory by pattern; its first entry comes with the handle, so it is kept for the first
+ * bc_readdir call. */
+struct bc_dir {
+	HANDLE find;
+	WIN32_FIND_DATAW entry;
+	int have_entry;
+	char *name;
+};
+
+struct bc_dir *bc_opendir(const char *path)
+{
+	size_t n = strlen(path);
+	char *pattern = malloc(n + 3);
+	if (!pattern)
+		abort();
+	memcpy(pattern, path, n);
+	strcpy(pattern + n, n && (path[n - 1] == '\\' || path[n - 1] == '/') ? "*" : "\\*");
+	wchar_t *w = wide(pattern);
+	free(pattern);
+	struct bc_dir *d = calloc(1, sizeof *d);
+	if (!d)
+		abort();
+	d->find = w ? FindFirstFileW(w, &d->entry) : INVALID_HANDLE_VALUE;
+	free(w);
+	if (d->find == INVALID_HANDLE_VALUE) {
+		DWORD e = GetLastError();
+		errno = e == ERROR_ACCESS_DENIED ? EACCES : e == ERROR_DIRECTORY ? ENOTDIR : ENOENT;
+		free(d);
+		return NULL;
+	}
+	d->have_entry = 1;
+	return d;
+}
+
+const char *bc_readdir(struct bc_dir *d)
+{
+	free(d->name);
+	d->name = NULL;
+	while (!d->name) {
+		if (!d->have_entry && !FindNextFileW(d->find, &d->entry))
+			return NULL;
+		d->have_entry = 0;
+		d->name = narrow(d->entry.cFileName);
+	}
+	return d->name;
+}
+
+void bc_closedir(struct bc_dir *d)
+{
+	FindClose(d->find);
+	free(d->name);
+	free(d);
+}
 
 /* Worker threads read chunks of one file at once. Windows serialises the reads of a handle opened for synchronous
  * I/O (ours are) anyway; taking that turn here as well keeps the reads independent of how an emulation such as
@@ -73,25 +205,30 @@ int bc_sync(int fd) { return _commit(fd); }
 
 int bc_replace(const char *from, const char *to)
 {
-	return MoveFileExA(from, to, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH) ? 0 : -1;
+	wchar_t *wf = wide(from), *wt = wide(to);
+	bool ok = wf && wt && MoveFileExW(wf, wt, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH);
+	free(wf);
+	free(wt);
+	return ok ? 0 : -1;
 }
 
 void bc_sync_dir(const char *path) { (void)path; /* MOVEFILE_WRITE_THROUGH did it */ }
 
 const char *bc_tempdir(void)
 {
-	static char dir[MAX_PATH];
-	if (!GetTempPathA(sizeof dir, dir))
-		snprintf(dir, sizeof dir, ".");
-	return dir;
+	static char *dir;
+	wchar_t w[MAX_PATH + 1];
+	if (!dir)
+		dir = GetTempPathW(MAX_PATH + 1, w) ? narrow(w) : NULL;
+	return dir ? dir : ".";
 }
 
 int bc_tempfile(void)
 {
-	char path[MAX_PATH];
-	if (!GetTempFileNameA(bc_tempdir(), "bcr", 0, path))
+	wchar_t dir[MAX_PATH + 1], path[MAX_PATH + 1];
+	if (!GetTempPathW(MAX_PATH + 1, dir) || !GetTempFileNameW(dir, L"bcr", 0, path))
 		return -1;
-	return _open(path, _O_RDWR | _O_CREAT | _O_TRUNC | _O_BINARY | _O_TEMPORARY, _S_IREAD | _S_IWRITE);
+	return _wopen(path, _O_RDWR | _O_CREAT | _O_TRUNC | _O_BINARY | _O_TEMPORARY, _S_IREAD | _S_IWRITE);
 }
 
 int bc_truncate(int fd, uint64_t size) { return _chsize_s(fd, (__int64)size) == 0 ? 0 : -1; }
@@ -100,14 +237,19 @@ uint64_t bc_free_space(int fd)
 {
 	(void)fd;
 	ULARGE_INTEGER avail;
-	return GetDiskFreeSpaceExA(bc_tempdir(), &avail, NULL, NULL) ? avail.QuadPart : UINT64_MAX;
+	wchar_t *w = wide(bc_tempdir());
+	bool ok = w && GetDiskFreeSpaceExW(w, &avail, NULL, NULL);
+	free(w);
+	return ok ? avail.QuadPart : UINT64_MAX;
 }
 
 bool bc_file_id(const char *path, const struct stat *s, uint64_t id[2])
 {
 	(void)s;
-	HANDLE h = CreateFileA(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
-			       FILE_FLAG_BACKUP_SEMANTICS, NULL);
+	wchar_t *w = wide(path);
+	HANDLE h = w ? CreateFileW(w, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+				   FILE_FLAG_BACKUP_SEMANTICS, NULL) : INVALID_HANDLE_VALUE;
+	free(w);
 	if (h == INVALID_HANDLE_VALUE)
 		return false;
 	BY_HANDLE_FILE_INFORMATION info;
@@ -129,18 +271,29 @@ void bc_binary_stdio(void)
 int bc_stat(const char *path, struct stat *s)
 {
 	/* the C runtime's stat fails on "dir/" and "dir\\"; "C:\\" and "\\" keep their separator */
-	char *trimmed = strdup(path);
-	if (!trimmed)
+	wchar_t *w = wide(path);
+	if (!w)
 		return -1;
-	size_t n = strlen(trimmed);
-	while (n > 1 && (trimmed[n - 1] == '/' || trimmed[n - 1] == '\\') && !(n == 3 && trimmed[1] == ':'))
-		trimmed[--n] = 0;
-	int r = stat(trimmed, s);
-	free(trimmed);
+	size_t n = wcslen(w);
+	while (n > 1 && (w[n - 1] == L'/' || w[n - 1] == L'\\') && !(n == 3 && w[1] == L':'))
+		w[--n] = 0;
+	struct _stat64 st;
+	int r = _wstat64(w, &st);
+	free(w);
+	if (r == 0) {
+		memset(s, 0, sizeof *s);
+		s->st_mode = st.st_mode;
+		s->st_size = (off_t)st.st_size;
+		s->st_mtime = (time_t)st.st_mtime;
+	}
 	return r;
 }
 
+int bc_lstat(const char *path, struct stat *s) { return bc_stat(path, s); }
+
 #else
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/statvfs.h>
 
 long bc_pread(int fd, void *buf, size_t n, uint64_t off) { return (long)pread(fd, buf, n, (off_t)off); }
@@ -209,5 +362,38 @@ bool bc_file_id(const char *path, const struct stat *s, uint64_t id[2])
 void bc_binary_stdio(void) {}
 
 int bc_stat(const char *path, struct stat *s) { return stat(path, s); }
+int bc_lstat(const char *path, struct stat *s) { return lstat(path, s); }
+void bc_utf8_args(int *argc, char ***argv) { (void)argc, (void)argv; /* they are already */ }
+int bc_open(const char *path, int flags, int mode) { return open(path, flags, mode); }
+int bc_unlink(const char *path) { return unlink(path); }
+int bc_mkstemp(char *template) { return mkstemp(template); }
+
+struct bc_dir {
+	DIR *dir;
+};
+
+struct bc_dir *bc_opendir(const char *path)
+{
+	DIR *dir = opendir(path);
+	if (!dir)
+		return NULL;
+	struct bc_dir *d = malloc(sizeof *d);
+	if (!d)
+		abort();
+	d->dir = dir;
+	return d;
+}
+
+const char *bc_readdir(struct bc_dir *d)
+{
+	struct dirent *e = readdir(d->dir);
+	return e ? e->d_name : NULL;
+}
+
+void bc_closedir(struct bc_dir *d)
+{
+	closedir(d->dir);
+	free(d);
+}
 
 #endif
