@@ -124,7 +124,7 @@ char *live_query_xml(const char *channel, const struct live_query *q)
 			n++;
 		}
 		x.len = 0;
-		xpath(&x, q->ids.r + i, n, q);
+		xpath(&x, n ? q->ids.r + i : NULL, n, q); /* no IDs: every event (q->ids.r may be NULL) */
 		sb_adds(&out, "<Select Path=\"");
 		escape(&out, channel);
 		sb_adds(&out, "\">");
