@@ -223,7 +223,7 @@ static void event_model_and_peek(void **state)
 	uint32_t end = template_record(f, 8192, def);
 	/* a record around the fragment, as the reader sees it */
 	struct evtx_record rec = {.offset = 8192 - 24, .size = end + 4 - (8192 - 24)};
-	struct evtx_peek p;
+	struct event_peek p;
 	assert_true(evtx_record_peek(&f->chunk, &rec, &f->arena, &p));
 	assert_int_equal(p.event_id, 411);
 	assert_false(p.has_time); /* this template has no TimeCreated */

@@ -69,4 +69,17 @@ void event_builder_end(struct event_builder *b);
 /* Looks up an EventData item by name (case-sensitive); NULL if absent. */
 const struct evtx_value *event_data_get(const struct event *ev, const char *name);
 
+/* The few fields a sink filters on (source.h, event_sink.wants), read before a record is decoded when its form
+ * allows (evtx_record_peek), else taken from the decoded event (event_peek_from). */
+struct event_peek {
+	uint32_t event_id;           /* when has_event_id */
+	struct evtx_value provider;  /* EVTX_NULL when the event has none */
+	struct evtx_value channel;
+	int64_t time;                /* TimeCreated, FILETIME ticks, when has_time */
+	bool has_event_id, has_time;
+	bool recovered;              /* carved or damaged (event.recovered) */
+};
+
+void event_peek_from(const struct event *ev, struct event_peek *p);
+
 #endif

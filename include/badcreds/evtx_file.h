@@ -22,10 +22,11 @@ struct evtx_job {
 	const char *source;        /* the file's name */
 	struct diag diag;          /* messages about these chunks, printed when they are committed */
 	struct arena arena;        /* the callback's memory; reset for each chunk */
-	struct strbuf text;        /* output text, for callers that format in the worker */
+	struct strbuf text;        /* the callback's text, when it formats records on the worker */
 	void **items;              /* the callback's results, e.g. decoded events */
 	size_t nitems, capitems;
-	unsigned long emitted, recovered; /* the callback's counts */
+	unsigned long records;     /* the callback's counts: records read, */
+	unsigned long written, written_recovered; /* records it wrote to text, and the recovered ones among them */
 	unsigned long carved_unreadable;  /* carved records the callback could not decode: noted once per file */
 	struct evtx_job_state *state; /* the pipeline's own bookkeeping */
 };
@@ -54,8 +55,5 @@ struct evtx_file_ops {
  * at all. */
 bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing, unsigned threads, struct diag *d,
 		    const struct evtx_file_ops *ops, void *ctx, struct evtx_file_stats *stats);
-
-/* The number of threads to use by default: the cores this process may run on. */
-unsigned evtx_default_threads(void);
 
 #endif

@@ -105,16 +105,9 @@ enum evtx_decoded evtx_record_decode(struct evtx_chunk *c, const struct evtx_rec
 				     uint64_t *err_off);
 
 /* What decides whether a record matters, read before the rest of it is decoded. */
-struct evtx_peek {
-	uint32_t event_id;
-	struct evtx_value provider;  /* EVTX_NULL when the event has none */
-	struct evtx_value channel;
-	int64_t time;                /* TimeCreated, FILETIME ticks, when has_time */
-	bool has_time;
-};
-
+struct event_peek; /* event.h */
 /* Fills p straight from the record's template instance (its values, or text fixed in the template). false when
  * the record does not have that shape (forwarded events without templates): decode it fully instead. */
-bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena, struct evtx_peek *p);
+bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena, struct event_peek *p);
 
 #endif

@@ -11,7 +11,8 @@
 /* What a writer gets for one record: the event model, and the full document for writers that render it all. */
 struct output_record {
 	const struct event *event;
-	struct bx_chunk *chunk;            /* NULL when the record did not come from EVTX */
+	struct bx_chunk *chunk;            /* the record's Binary XML document; NULL when the record did not come from
+					    * EVTX (then event.xml_element is the document) */
 	const struct bx_fragment *fragment;
 	struct arena *arena;               /* for nested values compiled while walking */
 };
@@ -36,7 +37,5 @@ void json_escape(struct strbuf *out, const char *s, size_t n);
 /* One CSV cell (quoted by libcsv): formulas neutralised with a leading apostrophe; with `visible` (a report shown on
  * a terminal) control characters shown as text_visible does. */
 void csv_cell(struct strbuf *row, const char *text, size_t n, bool visible);
-/* An event of an XML source (event.xml_element) written back as libxml2 serialises it, indented, one line after. */
-void xml_write_element(struct strbuf *out, const void *element);
 
 #endif

@@ -11,19 +11,26 @@
 #include "badcreds/event_ids.h"
 #include "badcreds/strbuf.h"
 #include "badcreds/event.h"
-#include "badcreds/evtx_file.h"
 
-/* Receives the events of every source. */
+struct output_format; /* output.h */
+struct evtx_growing; /* evtx_reader.h */
+
+/* Receives the events of every source, in one of two ways, in input order either way:
+ * - event(): each decoded event, on the calling thread (scan, summary, trace correlate them);
+ * - format and write(): each record is written as text by the output format where it is decoded (EVTX: on the
+ *   reader's worker threads, in parallel, from its whole Binary XML document), and the text goes to write() on the
+ *   calling thread with the number of records in it and how many of those were recovered (dump). Events of XML
+ *   exports and live channels are written back as their element (xml) or from the event model, one by one.
+ * wants() may be called on worker threads too: it must only read ctx. */
 struct event_sink {
-	/* Called before a record is decoded when its EventID, provider, channel and time can be read cheaply; false
-	 * skips it. NULL: every record is decoded. */
-	bool (*wants)(void *ctx, const struct evtx_peek *p);
+	/* Called before a record is decoded when its EventID, provider, channel and time can be read cheaply, else
+	 * with the decoded event's; false skips it. NULL: every record. */
+	bool (*wants)(void *ctx, const struct event_peek *p);
 	/* The event and the strings it points to are valid during the call only. */
 	void (*event)(void *ctx, const struct event *ev);
+	const struct output_format *format;
+	void (*write)(void *ctx, const char *text, size_t len, unsigned long records, unsigned long recovered);
 	void *ctx;
-	/* EVTX records go here instead, when set (dump: formats each record's whole document on the workers). */
-	const struct evtx_file_ops *evtx_ops;
-	void *evtx_ctx;
 };
 
 struct source_stats {
@@ -49,31 +56,17 @@ struct source_options {
 	struct id_set live_ids;        /* the event IDs a live channel's server is asked for (none: all) */
 	int64_t since, until;          /* the time window of that filter (FILETIME ticks, open: INT64_MIN/MAX) */
 	uint64_t spool_limit;          /* bytes a stream (stdin, gzip) may take in the temporary file; 0: no limit */
-	const struct evtx_growing *growing; /* set by the spool while it is still writing the file being read */
+	bool verify_every_chunk;       /* compare the checksums of every EVTX chunk, not only of those events come from */
+	const struct evtx_growing *growing; /* internal: set by the spool while it is still writing the file read */
 };
 
-struct input_format {
-	const char *name;
-	bool (*probe)(const uint8_t *head, size_t n);
-	/* Reads an open, seekable file; `name` is used in messages and as the event's source. false if nothing could
-	 * be read from it (not this format after all, or damaged beyond reading). */
-	bool (*read)(int fd, const char *name, const struct source_options *opt, const struct event_sink *sink,
-		     struct diag *d, struct source_stats *st);
-};
-
-extern const struct input_format input_evtx;
-extern const struct input_format input_gzip;
-extern const struct input_format input_xml;
-
-/* The format whose probe accepts the first bytes of fd (read with pread at offset 0), or NULL. */
-const struct input_format *input_probe(int fd);
+enum { SOURCE_DEFAULT_SPOOL_LIMIT_GIB = 64 }; /* the spool_limit of the commands, unless --spool-limit says */
+/* The threads of the commands, unless --threads says: the cores this process may run on, at most 64. */
+unsigned source_default_threads(void);
 
 /* Reads one SOURCE argument: a file of any format, a directory, "-", or channel:NAME (a live channel, Windows
  * only). Problems are reported to d. */
 void source_read(const char *source, const struct source_options *opt, const struct event_sink *sink,
 		 struct diag *d, struct source_stats *st);
-
-/* The peek of an already decoded event (XML input, records that could not be peeked). */
-void event_peek(const struct event *ev, struct evtx_peek *p);
 
 #endif

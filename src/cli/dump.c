@@ -7,9 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "badcreds/evtx_file.h"
 #include "badcreds/source.h"
-#include "badcreds/spool.h"
 #include "badcreds/output.h"
 #include "badcreds/progress.h"
 #include "cli.h"
@@ -51,7 +49,6 @@ struct dump {
 	unsigned nremotes;
 	struct diag diag;
 	unsigned long records, recovered;
-	struct strbuf out;           /* events of XML sources, written as JSON lines */
 	bool write_failed;
 };
 
@@ -64,101 +61,31 @@ static bool provider_is(const struct evtx_value *v, const char *name)
 	return match;
 }
 
-/* In file order: the chunk's text goes out, its counts are added. */
-static void commit(void *ctx, struct evtx_job *job)
-{
-	struct dump *d = ctx;
-	if (job->text.len && fwrite(job->text.data, 1, job->text.len, stdout) != job->text.len)
-		d->write_failed = true;
-	d->records += job->emitted;
-	d->recovered += job->recovered;
-}
-
-/* Events of XML exports and live channels (no Binary XML behind them): the event model as JSON lines, or their
- * element written back as XML. */
-static void xml_source_event(void *ctx, const struct event *ev)
-{
-	struct dump *d = ctx;
-	if ((d->ids.n && !((ev->has & EV_HAS_EVENT_ID) && id_list_has(&d->ids, ev->event_id))) ||
-	    (d->provider && !provider_is(&ev->provider_name, d->provider)) || d->only_recovered)
-		return;
-	d->out.len = 0;
-	if (d->format->needs_event) {
-		const char *err;
-		struct output_record r = {.event = ev};
-		d->format->write(&d->out, &r, &err);
-	} else if (ev->xml_element) {
-		xml_write_element(&d->out, ev->xml_element);
-	}
-	if (fwrite(d->out.data, 1, d->out.len, stdout) != d->out.len)
-		d->write_failed = true;
-	d->records++;
-	d->recovered += ev->recovered;
-}
-
-
-/* On a worker: filter, decode and format one record into the chunk's text. A carved record that does not decode or
- * is not plausible is a remnant (counted, summarised per file); a live or damaged record that does not decode is an
- * error. */
-static void emit(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const struct evtx_record *rec)
+/* The --event-id, --provider and --recovered filters, on a record's peek (possibly on a reader's worker thread). */
+static bool wants(void *ctx, const struct event_peek *p)
 {
 	const struct dump *d = ctx;
-	struct arena *a = &job->arena;
-	if (d->only_recovered && !rec->recovered)
-		return;
-	bool filtered = d->ids.n || d->provider, peeked = false;
-	if (filtered) { /* decide from the template values alone when the record allows it */
-		struct evtx_peek p;
-		peeked = evtx_record_peek(c, rec, a, &p);
-		if (peeked && ((d->ids.n && !id_list_has(&d->ids, p.event_id)) ||
-			       (d->provider && !provider_is(&p.provider, d->provider))))
-			return;
-	}
-	struct bx_fragment frag;
-	const char *err;
-	uint64_t err_off;
-	struct event ev;
-	bool need_event = d->format->needs_event || (filtered && !peeked);
-	enum evtx_decoded how = evtx_record_decode(c, rec, a, &frag, &ev, need_event, &err, &err_off);
-	if (!evtx_job_decoded(job, rec, how, err, err_off))
-		return;
-	if (filtered && !peeked) {
-		if (d->ids.n && !((ev.has & EV_HAS_EVENT_ID) && id_list_has(&d->ids, ev.event_id)))
-			return;
-		if (d->provider && !provider_is(&ev.provider_name, d->provider))
-			return;
-	}
-	ev.source = job->source;
-	struct output_record r = {.event = &ev, .chunk = &c->bx, .fragment = &frag, .arena = a};
-	size_t mark = job->text.len;
-	unsigned long cuts = c->bx.cuts;
-	bool written = d->format->write(&job->text, &r, &err);
-	if (written && (ev.cut || c->bx.cuts != cuts)) {
-		evtx_job_cut(job, rec, ev.file_offset);
-		if (!d->format->needs_event)
-			sb_adds(&job->text, "<!-- the record above was cut: it expands beyond the limit -->\n");
-	}
-	if (!written) {
-		job->text.len = mark;
-		if (rec->recovered && !rec->damaged) {
-			job->carved_unreadable++;
-			return;
-		}
-		diag_report(&job->diag, DIAG_ERROR, ev.file_offset, "record %" PRIu64 " skipped: %s", rec->id,
-			    err ? err : "damaged");
-		job->diag.skipped_records++;
-		return;
-	}
-	job->emitted++;
-	job->recovered += rec->recovered;
+	if (d->only_recovered && !p->recovered)
+		return false;
+	if (d->ids.n && !(p->has_event_id && id_list_has(&d->ids, p->event_id)))
+		return false;
+	return !d->provider || provider_is(&p->provider, d->provider);
 }
 
-static const struct evtx_file_ops dump_ops = {.record = emit, .commit = commit};
+/* In input order: records written by the output format. */
+static void write_text(void *ctx, const char *text, size_t len, unsigned long records, unsigned long recovered)
+{
+	struct dump *d = ctx;
+	if (len && fwrite(text, 1, len, stdout) != len)
+		d->write_failed = true;
+	d->records += records;
+	d->recovered += recovered;
+}
 
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct dump d = {.format = &output_xml, .diag = {.stream = stderr, .max_messages = 20},
-			 .threads = evtx_default_threads(), .spool_limit = (uint64_t)SPOOL_DEFAULT_LIMIT_GIB << 30};
+			 .threads = source_default_threads(), .spool_limit = (uint64_t)SOURCE_DEFAULT_SPOOL_LIMIT_GIB << 30};
 	struct cli_parser p;
 	cli_parser_init(&p, cmd);
 	int opt;
@@ -200,12 +127,13 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 	d.diag.quiet_notes = d.quiet;
 	struct id_range ranges[64]; /* a live channel's server is asked for the --event-id events, of any time */
 	struct source_options sopt = {.threads = d.threads, .spool_limit = d.spool_limit, .remotes = d.remotes,
-				      .live_ids = id_list_set(&d.ids, ranges), .since = INT64_MIN, .until = INT64_MAX};
-	struct event_sink sink = {.event = xml_source_event, .ctx = &d, .evtx_ops = &dump_ops, .evtx_ctx = &d};
+				      .live_ids = id_list_set(&d.ids, ranges), .since = INT64_MIN, .until = INT64_MAX,
+				      .verify_every_chunk = true};
+	bool filtered = d.ids.n || d.provider || d.only_recovered;
+	struct event_sink sink = {.wants = filtered ? wants : NULL, .format = d.format, .write = write_text, .ctx = &d};
 	struct source_stats st = {0};
 	for (int i = optind; i < argc; i++)
 		source_read(argv[i], &sopt, &sink, &d.diag, &st);
-	sb_free(&d.out);
 	source_stats_free(&st);
 	if (fflush(stdout) != 0)
 		d.write_failed = true;

@@ -5,10 +5,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "badcreds/evtx_file.h"
 #include "badcreds/progress.h"
 #include "badcreds/report.h"
-#include "badcreds/spool.h"
 #include "badcreds/strmap.h"
 #include "badcreds/text.h"
 #include "selection.h"
@@ -40,8 +38,8 @@ void selection_init(struct selection *s)
 	memset(s, 0, sizeof *s);
 	s->since = INT64_MIN;
 	s->until = INT64_MAX;
-	s->threads = evtx_default_threads();
-	s->spool_limit = (uint64_t)SPOOL_DEFAULT_LIMIT_GIB << 30;
+	s->threads = source_default_threads();
+	s->spool_limit = (uint64_t)SOURCE_DEFAULT_SPOOL_LIMIT_GIB << 30;
 }
 
 static bool parse_count(const char *text, long *out)
@@ -177,7 +175,7 @@ static bool outside_window(const struct selection *s, int64_t t)
 }
 
 /* On the worker threads: whether a record matters; relevant events outside the window are counted. */
-static bool wants(void *ctx, const struct evtx_peek *p)
+static bool wants(void *ctx, const struct event_peek *p)
 {
 	struct selection *s = ctx;
 	if (!fact_relevant(p->event_id, &p->provider))

@@ -221,11 +221,3 @@ bool event_from_fragment(struct event *ev, struct bx_chunk *c, const struct bx_f
 	event_builder_end(b);
 	return ok;
 }
-
-const struct evtx_value *event_data_get(const struct event *ev, const char *name)
-{
-	for (uint32_t i = 0; i < ev->ndata; i++)
-		if (strcmp(ev->data[i].name, name) == 0)
-			return &ev->data[i].value;
-	return NULL;
-}

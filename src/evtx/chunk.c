@@ -1,5 +1,6 @@
 /* chunk.c: the records of one chunk: the live records from offset 512 to the free-space offset, then records
  * carved from the rest of the chunk (slack, or the region behind a damaged record) when they still validate. */
+#include "badcreds/event.h"
 #include "badcreds/evtx_reader.h"
 #include "badcreds/le.h"
 
@@ -137,7 +138,7 @@ static const struct evtx_value *field_value(const struct bx_field *f, const stru
 	return &f->fixed;
 }
 
-bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena, struct evtx_peek *p)
+bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena, struct event_peek *p)
 {
 	uint32_t pos = rec->offset + EVTX_RECORD_HEADER_SIZE + 4; /* behind the fragment header */
 	uint32_t end = rec->offset + rec->size - 4;
@@ -155,6 +156,8 @@ bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struc
 	if (!id || !provider || !evtx_value_u64(id, &x))
 		return false;
 	p->event_id = (uint32_t)x;
+	p->has_event_id = true;
+	p->recovered = rec->recovered;
 	p->provider = *provider;
 	p->channel = channel ? *channel : (struct evtx_value){.type = EVTX_NULL};
 	p->has_time = time && evtx_value_filetime(time, &p->time);

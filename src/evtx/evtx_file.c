@@ -251,7 +251,7 @@ static void job_reset(struct evtx_job *job)
 	arena_reset(&job->arena);
 	job->text.len = 0;
 	job->nitems = 0;
-	job->emitted = job->recovered = job->carved_unreadable = 0;
+	job->records = job->written = job->written_recovered = job->carved_unreadable = 0;
 	struct diag fresh = {.buffer = &job->state->messages};
 	job->diag = fresh;
 	job->state->messages.len = 0;
@@ -415,12 +415,6 @@ static struct evtx_job *free_job(struct pipeline *p)
 			return job;
 		commit_ready(p, true);
 	}
-}
-
-unsigned evtx_default_threads(void)
-{
-	unsigned n = bc_ncpus();
-	return n > 64 ? 64 : n;
 }
 
 bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing, unsigned threads, struct diag *d,

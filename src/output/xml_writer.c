@@ -185,29 +185,42 @@ static const struct bx_visitor xml_visitor = {
 	.open = on_open, .attr = on_attr, .value = on_value, .close = on_close, .pi = on_pi,
 };
 
-static bool write_xml(struct strbuf *out, const struct output_record *r, const char **err)
-{
-	struct xml_writer w = {.out = out};
-	const struct event *ev = r->event;
-	if (ev->recovered)
-		sb_printf(out, "<!-- %s record: %s, offset 0x%" PRIx64 " -->\n", ev->damaged ? "damaged" : "recovered",
-			  ev->source, ev->file_offset);
-	bool ok = bx_walk(r->chunk, r->fragment, r->arena, &xml_visitor, &w, err);
-	sb_addc(out, '\n');
-	sb_free(&w.tmp);
-	return ok;
-}
-
-void xml_write_element(struct strbuf *out, const void *element)
+/* An event of an XML source (event.xml_element) written back as libxml2 serialises it, indented, one line after. */
+static bool write_element(struct strbuf *out, const void *element, const char **err)
 {
 	xmlNodePtr node = (xmlNodePtr)element;
 	xmlBufferPtr buf = xmlBufferCreate();
-	if (!buf)
-		return;
+	if (!buf) {
+		*err = "out of memory";
+		return false;
+	}
 	xmlNodeDump(buf, node->doc, node, 0, 1);
 	sb_add(out, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
 	sb_addc(out, '\n');
 	xmlBufferFree(buf);
+	return true;
+}
+
+static bool write_xml(struct strbuf *out, const struct output_record *r, const char **err)
+{
+	const struct event *ev = r->event;
+	if (!r->fragment) { /* no Binary XML behind it: an XML export or a live channel */
+		if (ev->xml_element)
+			return write_element(out, ev->xml_element, err);
+		*err = "the event has no document";
+		return false;
+	}
+	struct xml_writer w = {.out = out};
+	if (ev->recovered)
+		sb_printf(out, "<!-- %s record: %s, offset 0x%" PRIx64 " -->\n", ev->damaged ? "damaged" : "recovered",
+			  ev->source, ev->file_offset);
+	unsigned long cuts = r->chunk->cuts;
+	bool ok = bx_walk(r->chunk, r->fragment, r->arena, &xml_visitor, &w, err);
+	sb_addc(out, '\n');
+	if (ok && (ev->cut || r->chunk->cuts != cuts))
+		sb_adds(out, "<!-- the record above was cut: it expands beyond the limit -->\n");
+	sb_free(&w.tmp);
+	return ok;
 }
 
 const struct output_format output_xml = {

@@ -3,7 +3,7 @@
  * already delivered). Damaged deflate data that zlib notices is an error; decompression resumes at the next point
  * where it can be exact again (a further member, or a full flush). Damage that zlib does not notice comes out as
  * wrong bytes; the trailer's CRC-32 then says so, and the reader of the content finds its way again by itself. */
-#include "badcreds/gunzip.h"
+#include "gunzip.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+
+bool gunzip_magic(const uint8_t *head, size_t n) { return n >= 2 && head[0] == 0x1f && head[1] == 0x8b; }
 
 enum {
 	READ_SIZE = 256 * 1024,
@@ -119,7 +121,7 @@ static bool resume(struct gunzip *g, uint64_t damaged)
 		if (i + 4 > g->len || g->trial_work > MAX_TRIAL_WORK)
 			break;
 		const uint8_t *p = g->in + i;
-		bool member = p[0] == 0x1f && p[1] == 0x8b && p[2] == 8;
+		bool member = gunzip_magic(p, 3) && p[2] == 8; /* deflate */
 		bool flush = p[0] == 0 && p[1] == 0 && p[2] == 0xff && p[3] == 0xff;
 		if (!(member && decodes_from(g, i, true)) && !(flush && decodes_from(g, i + 4, false)))
 			continue;
@@ -146,7 +148,7 @@ static void next_member(struct gunzip *g)
 		return;
 	}
 	const uint8_t *p = g->in + g->pos;
-	if (left >= 3 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 8) {
+	if (gunzip_magic(p, left) && left >= 3 && p[2] == 8) {
 		inflateReset2(&g->z, 15 + 16);
 		g->state = IN_MEMBER;
 		return;

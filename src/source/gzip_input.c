@@ -1,10 +1,10 @@
 /* gzip_input.c: .evtx.gz (or gzipped XML): decompressed by a spool thread (gunzip.c) into a temporary file and read
  * by the format the decompressed bytes probe as, while the decompression goes on. */
-#include "badcreds/spool.h"
+#include "gunzip.h"
+#include "input.h"
+#include "spool.h"
 
 #include <unistd.h>
-
-static bool probe_gzip(const uint8_t *head, size_t n) { return n >= 2 && head[0] == 0x1f && head[1] == 0x8b; }
 
 static bool read_gzip(int fd, const char *name, const struct source_options *opt, const struct event_sink *sink,
 		      struct diag *d, struct source_stats *st)
@@ -20,4 +20,4 @@ static bool read_gzip(int fd, const char *name, const struct source_options *opt
 	return s && spool_read(s, name, opt, sink, d, st);
 }
 
-const struct input_format input_gzip = {.name = "gzip", .probe = probe_gzip, .read = read_gzip};
+const struct input_format input_gzip = {.name = "gzip", .probe = gunzip_magic, .read = read_gzip};

@@ -13,6 +13,7 @@
 #include "badcreds/progress.h"
 #include "badcreds/text.h"
 #include "badcreds/xml_event.h"
+#include "input.h"
 
 static const struct evt_api *replaced;
 
@@ -218,10 +219,7 @@ static uint64_t deliver(const uint16_t *xml, uint32_t bytes, const char *name, c
 	st->records++;
 	if (ev.has & EV_HAS_TIME)
 		source_stats_time(st, ev.time_created);
-	struct evtx_peek peek;
-	event_peek(&ev, &peek);
-	if (!sink->wants || sink->wants(sink->ctx, &peek))
-		sink->event(sink->ctx, &ev);
+	sink_offer(sink, &ev);
 	xmlFreeDoc(doc);
 	return ev.has & EV_HAS_RECORD_ID ? ev.record_id : 0;
 }

@@ -5,7 +5,8 @@
 #include "badcreds/live.h"
 #include "badcreds/compat.h"
 #include "badcreds/source.h"
-#include "badcreds/spool.h"
+#include "input.h"
+#include "spool.h"
 #include "badcreds/vec.h"
 
 #include <errno.h>
@@ -19,45 +20,6 @@
 #ifndef O_NONBLOCK
 #define O_NONBLOCK 0
 #endif
-
-enum { PROBE_BYTES = 4096 + 8 }; /* an EVTX file with a damaged header still has a chunk at 4096 */
-
-static const struct input_format *const formats[] = {&input_evtx, &input_gzip, &input_xml};
-
-const struct input_format *input_probe(int fd)
-{
-	uint8_t head[PROBE_BYTES];
-	long n = bc_pread(fd, head, sizeof head, 0);
-	if (n <= 0)
-		return NULL;
-	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-		if (formats[i]->probe(head, (size_t)n))
-			return formats[i];
-	return NULL;
-}
-
-void source_stats_unreadable(struct source_stats *st, const char *name)
-{
-	enum { NAMES_SHOWN = 10 };
-	if (st->unreadable++ < NAMES_SHOWN) {
-		if (st->unreadable_names.len)
-			sb_adds(&st->unreadable_names, "; ");
-		sb_adds(&st->unreadable_names, name);
-	} else if (st->unreadable == NAMES_SHOWN + 1) {
-		sb_adds(&st->unreadable_names, "; ...");
-	}
-}
-
-void source_stats_free(struct source_stats *st) { sb_free(&st->unreadable_names); }
-
-void source_stats_time(struct source_stats *st, int64_t t)
-{
-	if (!st->has_time || t < st->first_time)
-		st->first_time = t;
-	if (!st->has_time || t > st->last_time)
-		st->last_time = t;
-	st->has_time = true;
-}
 
 /* A directory walk: the directories seen (by device and file number), so that links cannot make it loop. */
 struct walk {
@@ -200,13 +162,10 @@ static void read_path(const char *path, bool from_directory, struct walk *w)
 	diag_end_file(w->d);
 }
 
-void event_peek(const struct event *ev, struct evtx_peek *p)
+unsigned source_default_threads(void)
 {
-	p->event_id = ev->event_id;
-	p->provider = ev->provider_name;
-	p->channel = ev->channel;
-	p->time = ev->time_created;
-	p->has_time = ev->has & EV_HAS_TIME;
+	unsigned n = bc_ncpus();
+	return n > 64 ? 64 : n;
 }
 
 /* channel:NAME on this computer or on each --remote server; a server that fails does not stop the others. */

@@ -4,10 +4,12 @@
  * the reader has probed it, and stops for good when the content is not a log. Blocks of zeros are skipped (a hole
  * in the file), so a stream of zeros costs no disk. After gzip damage, EVTX that follows is placed so that each chunk
  * signature found lands on a chunk boundary again. Memory stays at one buffer. */
-#include "badcreds/spool.h"
 #include "badcreds/compat.h"
 #include "badcreds/evtx_format.h"
-#include "badcreds/gunzip.h"
+#include "badcreds/evtx_reader.h"
+#include "gunzip.h"
+#include "input.h"
+#include "spool.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -20,7 +22,6 @@
 enum {
 	SPOOL_BUFFER = 1 << 20,
 	ZERO_BLOCK = 64 * 1024,          /* all-zero blocks of this size (aligned) are not written */
-	PROBE_BYTES = EVTX_FILE_HEADER_BLOCK + 8,
 	REALIGN_SPAN = 256 * 1024,       /* bytes searched at a time for a chunk signature (7 are kept for the next) */
 };
 static const uint64_t MIN_FREE = 1ULL << 30; /* the copy stops rather than fill the disk */
@@ -266,7 +267,7 @@ static void *copy(void *arg)
 			stopped = true;
 			break;
 		}
-		if (!checked && s->written >= PROBE_BYTES) { /* nothing more until the reader knows what this is */
+		if (!checked && s->written >= INPUT_PROBE_BYTES) { /* nothing more until the reader knows what this is */
 			checked = true;
 			if (!probed(s))
 				break;
@@ -359,8 +360,15 @@ bool spool_read(struct spool *s, const char *name, const struct source_options *
 		struct diag *d, struct source_stats *st)
 {
 	s->out = d;
-	wait_for(s, PROBE_BYTES);
-	const struct input_format *f = input_probe(s->fd);
+	wait_for(s, INPUT_PROBE_BYTES);
+	uint8_t head[INPUT_PROBE_BYTES];
+	long n = bc_pread(s->fd, head, sizeof head, 0);
+	size_t got = n > 0 ? (size_t)n : 0;
+	const struct input_format *f = NULL; /* of the formats a stream can hold */
+	if (input_evtx.probe(head, got))
+		f = &input_evtx;
+	else if (input_xml.probe(head, got))
+		f = &input_xml;
 	bool ok = false;
 	if (f == &input_evtx) { /* read while the rest is still arriving */
 		decide(s, VERDICT_READ, true);
@@ -375,7 +383,7 @@ bool spool_read(struct spool *s, const char *name, const struct source_options *
 	} else {
 		decide(s, VERDICT_STOP, false);
 		finish(s, d);
-		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, f ? "gzip inside gzip is not read" :
+		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, gunzip_magic(head, got) ? "gzip inside gzip is not read" :
 			    s->written ? "content is neither EVTX nor event XML" : "empty input");
 	}
 	close(s->fd);

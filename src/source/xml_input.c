@@ -8,6 +8,7 @@
  * as libxml2's recovery goes and flagged, or skipped with a message naming its offset; the events after it are read. */
 #include "badcreds/source.h"
 #include "badcreds/xml_event.h"
+#include "input.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -278,10 +279,7 @@ static void parse_event(struct reader *r, const uint8_t *p, size_t n, uint64_t o
 	r->st->records++;
 	if (ev.has & EV_HAS_TIME)
 		source_stats_time(r->st, ev.time_created);
-	struct evtx_peek peek;
-	event_peek(&ev, &peek);
-	if (!r->sink->wants || r->sink->wants(r->sink->ctx, &peek))
-		r->sink->event(r->sink->ctx, &ev);
+	sink_offer(r->sink, &ev);
 	xmlFreeDoc(doc);
 }
 

@@ -13,7 +13,7 @@ static void on_record(void *ctx, struct evtx_job *job, struct evtx_chunk *c, con
 	const char *err;
 	uint32_t err_off;
 	struct event ev;
-	struct evtx_peek peek;
+	struct event_peek peek;
 	evtx_record_peek(c, rec, &job->arena, &peek);
 	if (!evtx_record_compile(c, rec, &job->arena, &frag, &err, &err_off) ||
 	    !event_from_fragment(&ev, &c->bx, &frag, &job->arena, &err))

@@ -9,6 +9,7 @@
 #include "badcreds/report.h"
 #include "badcreds/source.h"
 #include "badcreds/summary.h"
+#include "source/input.h"
 
 static void on_event(void *ctx, const struct event *ev) { correlator_add(ctx, ev); }
 

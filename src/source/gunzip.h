@@ -13,6 +13,9 @@
 
 struct gunzip;
 
+/* Whether the bytes start like a gzip member (magic 1f 8b). */
+bool gunzip_magic(const uint8_t *head, size_t n);
+
 /* Decompresses what is read from fd (sequentially) after the `nhead` bytes already read from it into `head`.
  * Messages go to d (with the compressed offset). */
 struct gunzip *gunzip_new(int fd, const uint8_t *head, size_t nhead, struct diag *d);

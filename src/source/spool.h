@@ -11,8 +11,6 @@
 
 #include "badcreds/source.h"
 
-enum { SPOOL_DEFAULT_LIMIT_GIB = 64 };
-
 struct spool;
 /* Starts copying in_fd (closed at the end when own_fd) into a temporary file in bc_tempdir(), up to `limit` bytes
  * (0: no limit). NULL on failure (reported to d). */
