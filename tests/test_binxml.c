@@ -9,7 +9,8 @@
 
 #include <cmocka.h>
 
-#include "badcreds/evtx_reader.h"
+#include "event/event_builder.h"
+#include "evtx/evtx_reader.h"
 #include "badcreds/output.h"
 
 struct writer {

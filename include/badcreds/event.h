@@ -6,8 +6,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "badcreds/arena.h"
-#include "badcreds/binxml.h"
 #include "badcreds/evtx_value.h"
 
 enum event_has {
@@ -49,22 +47,12 @@ struct event {
 	uint32_t ndata;
 	bool recovered;              /* carved from a damaged region or slack, or damaged */
 	bool damaged;                /* its record's trailing size copy was wrong: values may be incomplete */
-	bool cut;                    /* it expanded beyond the walk's budget (binxml.h): what follows the cut is missing */
+	bool cut;                    /* it expanded beyond the walk's budget (src/evtx/binxml.h): what follows the cut is missing */
 	const char *source;          /* file name */
 	uint64_t file_offset;        /* of the record */
 	const void *xml_element;     /* XML sources: the <Event> element it came from (a libxml2 xmlNode, valid while
 				      * the event is), so that dump can write it back; NULL for EVTX records */
 };
-
-/* Fills ev from a compiled record (values point into the chunk and `arena`). */
-bool event_from_fragment(struct event *ev, struct bx_chunk *c, const struct bx_fragment *f, struct arena *arena,
-			 const char **err);
-
-/* The visitor that fills an event; usable on any source that produces the same callbacks (XML input). */
-struct event_builder;
-extern const struct bx_visitor event_builder_visitor;
-struct event_builder *event_builder_begin(struct event *ev, struct arena *arena);
-void event_builder_end(struct event_builder *b);
 
 /* Looks up an EventData item by name (case-sensitive); NULL if absent. */
 const struct evtx_value *event_data_get(const struct event *ev, const char *name);

@@ -4,9 +4,12 @@
 
 #include <stdbool.h>
 
-#include "badcreds/binxml.h"
+#include "badcreds/arena.h"
 #include "badcreds/event.h"
 #include "badcreds/strbuf.h"
+
+struct bx_chunk;    /* a record's Binary XML document (internal: src/evtx/binxml.h) */
+struct bx_fragment;
 
 /* What a writer gets for one record: the event model, and the full document for writers that render it all. */
 struct output_record {

@@ -1,7 +1,7 @@
 /* event_builder.c: a Binary XML visitor that fills the event model: System fields by element and attribute name,
  * EventData <Data> items in order (named or not), UserData leaves by element name. */
-#include "badcreds/event.h"
-#include "badcreds/vec.h"
+#include "event/event_builder.h"
+#include "util/vec.h"
 
 #include <stdlib.h>
 #include <string.h>

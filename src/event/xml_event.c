@@ -1,6 +1,8 @@
 /* xml_event.c: walks an <Event> element of a libxml2 tree into the event builder: elements, attributes and text
  * in document order, as the Binary XML walker hands them over for EVTX records. */
-#include "badcreds/xml_event.h"
+#include "event/event_builder.h"
+#include "event/xml_event.h"
+#include "event/xml_text.h"
 
 #include <string.h>
 

@@ -3,7 +3,8 @@
  * does not allow, bytes that are not UTF-8, lone UTF-16 surrogates. Such characters become their Control Pictures
  * (U+2400 + c, as `badcreds dump --format xml` writes them) or U+FFFD, so that one character never costs an event.
  * event_from_xml maps the pictures back, so that a value reads the same as from the EVTX file. */
-#include "badcreds/xml_event.h"
+#include "event/xml_event.h"
+#include "event/xml_text.h"
 #include "badcreds/text.h"
 
 #include <string.h>

@@ -1,8 +1,8 @@
 /* binxml_compile.c: the Binary XML token reader. It turns tokens into a flat list of ops with names resolved,
  * element extents known and template instances parsed, so that walking them needs no more byte checks. */
-#include "badcreds/binxml.h"
-#include "badcreds/le.h"
-#include "badcreds/vec.h"
+#include "evtx/binxml.h"
+#include "evtx/le.h"
+#include "util/vec.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * dependency value is Null left out, and nested BinXml values (type 0x21) compiled (once per value) and walked in
  * place. What a walk hands out is counted against the record's and the chunk's budgets (binxml.h): past them the
  * record is cut, its open elements still closed. */
-#include "badcreds/binxml.h"
+#include "evtx/binxml.h"
 
 enum { MAX_NESTING = 16, MAX_ATTR_PARTS = 16, ELEMENT_COST = 32, COMPILE_COST = 8, BINXML_CACHE = 4 };
 

@@ -1,8 +1,8 @@
 /* chunk.c: the records of one chunk: the live records from offset 512 to the free-space offset, then records
  * carved from the rest of the chunk (slack, or the region behind a damaged record) when they still validate. */
 #include "badcreds/event.h"
-#include "badcreds/evtx_reader.h"
-#include "badcreds/le.h"
+#include "evtx/evtx_reader.h"
+#include "evtx/le.h"
 
 #include <inttypes.h>
 #include <string.h>

@@ -4,11 +4,11 @@
  * messages, output and results), so the output is the same with any number of threads. Carved records are
  * remembered by position (a few bytes each) and handled after the last chunk, minus copies of live records and of
  * each other. Memory is a few chunks plus one range per run of consecutive live EventRecordIDs. */
-#include "badcreds/evtx_file.h"
+#include "evtx/evtx_file.h"
 #include "badcreds/compat.h"
-#include "badcreds/le.h"
+#include "evtx/le.h"
 #include "badcreds/progress.h"
-#include "badcreds/vec.h"
+#include "util/vec.h"
 
 #include <inttypes.h>
 #include <pthread.h>

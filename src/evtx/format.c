@@ -1,6 +1,6 @@
 /* format.c: reads the fixed on-disk headers (file, chunk, record) and computes their CRC-32s with zlib. */
-#include "badcreds/evtx_format.h"
-#include "badcreds/le.h"
+#include "evtx/evtx_format.h"
+#include "evtx/le.h"
 
 #include <string.h>
 #include <zlib.h>

@@ -1,7 +1,7 @@
 /* name.c: element/attribute names of a chunk, read at their offset (not via the chunk's possibly incomplete
  * name table) and cached by offset as UTF-8. Layout: u32 next, u16 hash, u16 nchars, UTF-16 chars, u16 NUL. */
-#include "badcreds/binxml.h"
-#include "badcreds/le.h"
+#include "evtx/binxml.h"
+#include "evtx/le.h"
 #include "badcreds/strbuf.h"
 
 #include <string.h>

@@ -1,7 +1,7 @@
 /* reader.c: the file level: header checks, chunk slots counted from the file size (not the header's 16-bit count),
  * all-zero slots skipped, damaged chunks handed on for carving, CRC-32 mismatches reported but never fatal. */
 #define _FILE_OFFSET_BITS 64
-#include "badcreds/evtx_reader.h"
+#include "evtx/evtx_reader.h"
 #include "badcreds/compat.h"
 
 #include <errno.h>

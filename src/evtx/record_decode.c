@@ -2,8 +2,8 @@
  * model, and for a record carved from slack or from behind damage, check that what came out is a record at all.
  * Slack holds overwritten data: a carved record may decode into nonsense (an EventRecordID far beyond the file's,
  * a provider name made of stray UTF-16, a GUID that is text). Those are remnants, counted and left out. */
-#include "badcreds/evtx_reader.h"
-#include "badcreds/event.h"
+#include "evtx/evtx_reader.h"
+#include "event/event_builder.h"
 
 #include <string.h>
 

@@ -1,8 +1,8 @@
 /* template_cache.c: template definitions, compiled once per file (keyed by GUID, size and CRC-32 of the body) in a
  * store shared by the file's chunks and threads; each chunk maps its definition offsets to them. */
-#include "badcreds/binxml.h"
-#include "badcreds/evtx_format.h"
-#include "badcreds/le.h"
+#include "evtx/binxml.h"
+#include "evtx/evtx_format.h"
+#include "evtx/le.h"
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* value.c: decoding and Windows-style text rendering of EVTX substitution value types. */
 #include "badcreds/evtx_value.h"
-#include "badcreds/le.h"
+#include "evtx/le.h"
 #include "badcreds/text.h"
 
 #include <inttypes.h>

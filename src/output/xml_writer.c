@@ -2,6 +2,7 @@
  * UserData and RenderingInfo). Two-space indentation; elements with only text stay on one line. Events of XML
  * sources (exports, live channels) are written back from their parsed element. */
 #include "badcreds/output.h"
+#include "evtx/binxml.h"
 
 #include <inttypes.h>
 #include <libxml/tree.h>

@@ -10,7 +10,7 @@
 #include "badcreds/attempt.h"
 #include "badcreds/ip.h"
 #include "badcreds/strmap.h"
-#include "badcreds/vec.h"
+#include "util/vec.h"
 
 enum { TICKS_PER_MS = 10000 };
 static const int64_t JOIN_4625 = 5000LL * TICKS_PER_MS;  /* a 4625 is logged ms before its 411/1203 */

@@ -8,7 +8,8 @@
 
 #include "badcreds/attempt.h"
 #include "badcreds/event_ids.h"
-#include "badcreds/xml_event.h"
+#include "event/xml_event.h"
+#include "event/xml_text.h"
 
 static const char SERVICE_HOST[] = "microsoft.identityserver.servicehost.exe";
 static const char CLAIMS[] = "/requestcontext/claims/";

@@ -10,7 +10,7 @@
 
 #include "badcreds/strmap.h"
 #include "badcreds/text.h"
-#include "badcreds/vec.h"
+#include "util/vec.h"
 
 static const int64_t MINUTE = 600000000LL; /* FILETIME ticks */
 

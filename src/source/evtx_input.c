@@ -2,9 +2,9 @@
  * the sink by its peek (EventID, provider, channel, time) before it is decoded, then decoded and either kept as an
  * event or written by the sink's output format; in file order, on the calling thread, the events go to the sink's
  * event() and the text to its write(). */
-#include "badcreds/evtx_file.h"
+#include "evtx/evtx_file.h"
 #include "badcreds/output.h"
-#include "input.h"
+#include "source/input.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

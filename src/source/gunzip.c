@@ -3,7 +3,7 @@
  * already delivered). Damaged deflate data that zlib notices is an error; decompression resumes at the next point
  * where it can be exact again (a further member, or a full flush). Damage that zlib does not notice comes out as
  * wrong bytes; the trailer's CRC-32 then says so, and the reader of the content finds its way again by itself. */
-#include "gunzip.h"
+#include "source/gunzip.h"
 
 #include <errno.h>
 #include <inttypes.h>

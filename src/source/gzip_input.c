@@ -1,8 +1,8 @@
 /* gzip_input.c: .evtx.gz (or gzipped XML): decompressed by a spool thread (gunzip.c) into a temporary file and read
  * by the format the decompressed bytes probe as, while the decompression goes on. */
-#include "gunzip.h"
-#include "input.h"
-#include "spool.h"
+#include "source/gunzip.h"
+#include "source/input.h"
+#include "source/spool.h"
 
 #include <unistd.h>
 

@@ -1,6 +1,6 @@
 /* input.c: the table of input formats, and the probe that picks one by a file's first bytes, not by its name. */
 #include "badcreds/compat.h"
-#include "input.h"
+#include "source/input.h"
 
 static const struct input_format *const formats[] = {&input_evtx, &input_gzip, &input_xml};
 

@@ -12,8 +12,9 @@
 
 #include "badcreds/progress.h"
 #include "badcreds/text.h"
-#include "badcreds/xml_event.h"
-#include "input.h"
+#include "event/xml_event.h"
+#include "event/xml_text.h"
+#include "source/input.h"
 
 static const struct evt_api *replaced;
 

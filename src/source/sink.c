@@ -2,7 +2,7 @@
  * the event's peek, then the sink's event() callback, or its output format and write() (source.h). EVTX records take
  * the same steps on the reader's workers (evtx_input.c). */
 #include "badcreds/output.h"
-#include "input.h"
+#include "source/input.h"
 
 void sink_offer(const struct event_sink *sink, const struct event *ev)
 {

@@ -5,9 +5,9 @@
 #include "badcreds/live.h"
 #include "badcreds/compat.h"
 #include "badcreds/source.h"
-#include "input.h"
-#include "spool.h"
-#include "badcreds/vec.h"
+#include "source/input.h"
+#include "source/spool.h"
+#include "util/vec.h"
 
 #include <errno.h>
 #include <fcntl.h>

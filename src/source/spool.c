@@ -5,11 +5,10 @@
  * in the file), so a stream of zeros costs no disk. After gzip damage, EVTX that follows is placed so that each chunk
  * signature found lands on a chunk boundary again. Memory stays at one buffer. */
 #include "badcreds/compat.h"
-#include "badcreds/evtx_format.h"
-#include "badcreds/evtx_reader.h"
-#include "gunzip.h"
-#include "input.h"
-#include "spool.h"
+#include "evtx/evtx_file.h"
+#include "source/gunzip.h"
+#include "source/input.h"
+#include "source/spool.h"
 
 #include <errno.h>
 #include <inttypes.h>

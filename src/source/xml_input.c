@@ -7,8 +7,9 @@
  * expansion, into the same event model as EVTX records. A damaged event costs only itself: it is read as far
  * as libxml2's recovery goes and flagged, or skipped with a message naming its offset; the events after it are read. */
 #include "badcreds/source.h"
-#include "badcreds/xml_event.h"
-#include "input.h"
+#include "event/xml_event.h"
+#include "event/xml_text.h"
+#include "source/input.h"
 
 #include <errno.h>
 #include <inttypes.h>

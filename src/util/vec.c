@@ -1,5 +1,5 @@
 /* vec.c: growing arrays. */
-#include "badcreds/vec.h"
+#include "util/vec.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "badcreds/evtx_file.h"
+#include "event/event_builder.h"
+#include "evtx/evtx_file.h"
 #include "badcreds/output.h"
 
 static void on_record(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const struct evtx_record *rec)

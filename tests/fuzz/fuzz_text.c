@@ -6,7 +6,8 @@
 
 #include "badcreds/output.h"
 #include "badcreds/text.h"
-#include "badcreds/xml_event.h"
+#include "event/xml_event.h"
+#include "event/xml_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -7,9 +7,9 @@
 #include <stdint.h>
 
 #include "badcreds/arena.h"
-#include "badcreds/binxml.h"
+#include "evtx/binxml.h"
 #include "badcreds/diag.h"
-#include "badcreds/evtx_format.h"
+#include "evtx/evtx_format.h"
 
 struct evtx_chunk {
 	uint8_t data[EVTX_CHUNK_SIZE];

@@ -4,7 +4,7 @@
 #ifndef BADCREDS_EVTX_FILE_H
 #define BADCREDS_EVTX_FILE_H
 
-#include "badcreds/evtx_reader.h"
+#include "evtx/evtx_reader.h"
 #include "badcreds/strbuf.h"
 
 struct evtx_file_stats {

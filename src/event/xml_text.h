@@ -1,18 +1,12 @@
-/* xml_event.h: the event model filled from an <Event> element parsed by libxml2 (XML exports, rendered events of
- * the Windows Event Log API), through the same builder as EVTX records. */
-#ifndef BADCREDS_XML_EVENT_H
-#define BADCREDS_XML_EVENT_H
+/* xml_text.h: the text of XML events made fit for libxml2, and values made as they were again (xml_text.c). */
+#ifndef BADCREDS_XML_TEXT_H
+#define BADCREDS_XML_TEXT_H
 
-#include <libxml/tree.h>
+#include <stddef.h>
+#include <stdint.h>
 
-#include "badcreds/event.h"
+#include "badcreds/arena.h"
 #include "badcreds/strbuf.h"
-
-/* ev's text points into the node's document: use it before the document is freed. */
-void event_from_xml(struct event *ev, xmlNodePtr event_element, struct arena *arena);
-
-/* An element's name without its namespace prefix ("xsi:type" -> "type"). */
-const char *xml_local_name(const xmlChar *name);
 
 /* The text of an XML event as libxml2 may read it, in UTF-8, from UTF-8 or UTF-16 bytes: characters XML 1.0 cannot
  * carry (C0 controls but tab, line feed and carriage return; also written as references such as &#x1B;) become their
