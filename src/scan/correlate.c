@@ -8,14 +8,16 @@
 #include <strings.h>
 
 #include "badcreds/attempt.h"
+#include "badcreds/filetime.h"
 #include "badcreds/ip.h"
 #include "badcreds/strmap.h"
 #include "badcreds/vec.h"
 
-enum { TICKS_PER_MS = 10000 };
-static const int64_t JOIN_4625 = 5000LL * TICKS_PER_MS;  /* a 4625 is logged ms before its 411/1203 */
-static const int64_t JOIN_501 = 2000LL * TICKS_PER_MS;   /* 501 without an instance link: nearest in time */
-static const int64_t ZERO_GAP = 2000LL * TICKS_PER_MS;   /* zero activity ID: events of one request */
+static const int64_t JOIN_4625 = 5 * FILETIME_SECOND;         /* a 4625 is logged ms before its 411/1203 */
+static const int64_t JOIN_501 = 2 * FILETIME_SECOND;          /* 501 without an instance link: nearest in time */
+static const int64_t ZERO_GAP = 2 * FILETIME_SECOND;          /* zero activity ID: events of one request */
+static const int64_t LOCKOUT_LINK = 30 * FILETIME_MINUTE;     /* a 4740 and the attempt before it that caused it */
+static const int64_t LOCKOUT_CLOCK_SKEW = FILETIME_MINUTE;    /* ... or after it: AD FS and DC clocks may differ */
 
 struct request {
 	const char *server, *activity, *user_key;
@@ -688,17 +690,16 @@ static bool same_host(const char *caller, const char *server)
 }
 
 /* A DC lockout (4740) caused by AD FS: the latest attempt of that user on the caller computer within LOCKOUT_LINK
- * before it. The 4740 joins the attempt's events. */
+ * before it (LOCKOUT_CLOCK_SKEW after). The 4740 joins the attempt's events. */
 static void link_lockouts(struct correlator *c, struct attempt *a, size_t n)
 {
-	static const int64_t LOCKOUT_LINK = 30LL * 60 * 10000000; /* 30 min */
 	for (size_t i = 0; i < c->n; i++) {
 		const struct fact *f = c->facts[i];
 		if (f->event_id != 4740)
 			continue;
 		struct attempt *best = NULL;
 		for (size_t k = 0; k < n; k++)
-			if (a[k].time <= f->time + 600000000LL && a[k].time >= f->time - LOCKOUT_LINK &&
+			if (a[k].time <= f->time + LOCKOUT_CLOCK_SKEW && a[k].time >= f->time - LOCKOUT_LINK &&
 			    same_host(f->caller, a[k].server) && same_account(a[k].user, f->user) &&
 			    (!best || a[k].time > best->time))
 				best = &a[k];
