@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "badcreds/filetime.h"
+
 enum { H_SESSION = 1, H_RESULTS, H_EVENT };
 enum { RPC_PAYLOAD = 2 * 1024 * 1024, MAX_SELECTS = 32 };
 
@@ -141,9 +143,9 @@ static bool parse_select(struct fake_result *r, char *xpath, unsigned *compariso
 			return false;
 	}
 	char *t;
-	if ((t = strstr(xpath, "@SystemTime>='")) && !evtx_parse_iso8601(t + 14, 24, &r->since))
+	if ((t = strstr(xpath, "@SystemTime>='")) && !filetime_parse_iso8601(t + 14, 24, &r->since))
 		return false;
-	if ((t = strstr(xpath, "@SystemTime<'")) && !evtx_parse_iso8601(t + 13, 24, &r->until))
+	if ((t = strstr(xpath, "@SystemTime<'")) && !filetime_parse_iso8601(t + 13, 24, &r->until))
 		return false;
 	if ((t = strstr(xpath, "EventRecordID>")))
 		r->after = strtoull(t + 14, NULL, 10);
@@ -209,7 +211,7 @@ static bool selected(const struct fake_result *r, const struct fake_event *e)
 static uint16_t *rendering(const struct fake_event *e, uint32_t *bytes)
 {
 	struct strbuf head = {0}, tail = {0}, time = {0};
-	evtx_filetime_render(&time, e->time);
+	filetime_format_windows(&time, e->time);
 	sb_printf(&head, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
 		  "<Provider Name='%s'/><EventID>%u</EventID><TimeCreated SystemTime='%s'/><EventRecordID>%llu"
 		  "</EventRecordID><Computer>ADFS01.contoso.com</Computer></System><EventData>"
@@ -280,7 +282,7 @@ static bool f_next(void *ctx, evt_handle results, uint32_t max, evt_handle *even
 		struct fake_event *last = &f->events[f->nevents - 1];
 		f->events[f->nevents] = *last;
 		f->events[f->nevents].record = last->record + 1;
-		f->events[f->nevents].time = last->time + 10000000;
+		f->events[f->nevents].time = last->time + FILETIME_SECOND;
 		f->nevents++;
 	}
 	if (!n) {

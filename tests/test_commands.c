@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "badcreds/filetime.h"
 #include "badcreds/live.h"
 #include "cli.h"
 #include "fake_evt_api.h"
@@ -20,7 +21,6 @@
 extern const struct cli_command scan_command, summary_command, trace_command, dump_command, query_command;
 
 static const int64_t T0 = 134080992000000000LL; /* 2025-11-20T08:00:00Z */
-static const int64_t MINUTE = 600000000LL;
 
 /* A channel of 400 events, one a minute from T0, of the IDs the commands tell apart. */
 static struct fake *channel(void)
@@ -28,7 +28,7 @@ static struct fake *channel(void)
 	static const uint32_t ids[] = {411, 1203, 4625, 4624, 4740, 501, 4771, 1000, 403, 4776};
 	struct fake *f = calloc(1, sizeof *f);
 	for (unsigned i = 0; i < 400; i++)
-		fake_add(f, ids[i % 10], T0 + i * MINUTE, "alice@contoso.com", 0);
+		fake_add(f, ids[i % 10], T0 + i * FILETIME_MINUTE, "alice@contoso.com", 0);
 	return f;
 }
 

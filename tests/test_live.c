@@ -12,11 +12,11 @@
 
 #include <cmocka.h>
 
+#include "badcreds/filetime.h"
 #include "badcreds/live.h"
 #include "fake_evt_api.h"
 
 static const int64_t T0 = 134080992000000000LL; /* 2025-11-20T08:00:00Z */
-static const int64_t SECOND = 10000000;
 
 struct seen {
 	unsigned events;
@@ -65,7 +65,7 @@ static struct fake *fake_new(unsigned n, uint32_t id, unsigned pad)
 {
 	struct fake *f = calloc(1, sizeof *f);
 	for (unsigned i = 0; i < n; i++)
-		fake_add(f, id, T0 + i * SECOND, "bob.o-neil@contoso-corp.com", i % 7 == 3 ? pad : 0);
+		fake_add(f, id, T0 + i * FILETIME_SECOND, "bob.o-neil@contoso-corp.com", i % 7 == 3 ? pad : 0);
 	return f;
 }
 
@@ -87,7 +87,7 @@ static void batches_and_buffer(void **state)
 static void query_within_windows_limits(void **state)
 {
 	(void)state;
-	struct live_query q = {.ids = CORRELATION_IDS, .since = T0, .until = T0 + 3600 * SECOND, .after_record = 7};
+	struct live_query q = {.ids = CORRELATION_IDS, .since = T0, .until = T0 + FILETIME_HOUR, .after_record = 7};
 	char *xml = live_query_xml("Security", &q);
 	assert_string_equal(xml, "<QueryList><Query Id=\"0\" Path=\"Security\"><Select Path=\"Security\">*[System[("
 			    "EventID=403 or (EventID&gt;=410 and EventID&lt;=412) or EventID=501 or EventID=512 or "
@@ -100,10 +100,10 @@ static void query_within_windows_limits(void **state)
 	struct id_range many[30];
 	for (unsigned i = 0; i < 30; i++)
 		many[i] = (struct id_range){100 + 2 * i, 100 + 2 * i};
-	q = (struct live_query){.ids = {many, 30}, .since = T0, .until = T0 + 3600 * SECOND};
+	q = (struct live_query){.ids = {many, 30}, .since = T0, .until = T0 + FILETIME_HOUR};
 	struct fake *f = fake_new(0, 0, 0);
 	for (unsigned i = 0; i < 80; i++)
-		fake_add(f, 90 + i, T0 + i * SECOND, "u", 0);
+		fake_add(f, 90 + i, T0 + i * FILETIME_SECOND, "u", 0);
 	struct seen s;
 	struct diag d = {0};
 	assert_true(run(f, &s, NULL, &d, &q));
@@ -149,7 +149,7 @@ static void interrupted_reads(void **state)
 	/* events of 40 KB: a batch of 64 passes the 2 MB an RPC carries; Windows moves on all the same */
 	struct fake *f = fake_new(0, 0, 0);
 	for (unsigned i = 0; i < 200; i++)
-		fake_add(f, 1203, T0 + i * SECOND, "alice@contoso.com", 40000);
+		fake_add(f, 1203, T0 + i * FILETIME_SECOND, "alice@contoso.com", 40000);
 	assert_true(run(f, &s, "ADFS01", &d, NULL));
 	assert_true(each_once(&s, 1, 200));
 	assert_true(f->invalid_bound > 0);

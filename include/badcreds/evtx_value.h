@@ -69,10 +69,8 @@ void evtx_value_render(struct strbuf *out, const struct evtx_value *v);
 /* Numeric reading of integer types and of decimal/0x-hex text; false if the value is not a number. */
 bool evtx_value_u64(const struct evtx_value *v, uint64_t *out);
 
-/* FILETIME ticks (100 ns since 1601-01-01 UTC) from FILETIME, SYSTEMTIME or ISO-8601 text values. */
+/* FILETIME ticks (filetime.h) from FILETIME, SYSTEMTIME or ISO-8601 text values. */
 bool evtx_value_filetime(const struct evtx_value *v, int64_t *ticks);
-void evtx_filetime_render(struct strbuf *out, int64_t ticks); /* 2016-06-29T15:24:36.6859999Z */
-bool evtx_parse_iso8601(const char *s, size_t len, int64_t *ticks);
 
 /* UTF-16LE (stops at the first NUL) and windows-1252 to UTF-8; invalid sequences become U+FFFD. */
 void utf16_to_utf8(struct strbuf *out, const uint8_t *p, size_t nbytes);

@@ -38,7 +38,4 @@ struct report_options {
 /* Writes the header (CSV) and the rows; false if writing failed. */
 bool report_write(struct out_file *o, const struct attempt *a, size_t n, const struct report_options *opt);
 
-/* "2026-11-20T08:00:00.001+00:00" */
-void format_time(struct strbuf *out, int64_t ticks, bool local);
-
 #endif

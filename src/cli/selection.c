@@ -3,10 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "badcreds/filetime.h"
 #include "badcreds/progress.h"
-#include "badcreds/report.h"
 #include "badcreds/strmap.h"
 #include "badcreds/text.h"
 #include "selection.h"
@@ -29,9 +28,7 @@ const struct cli_option selection_options[] = {
 	{0},
 };
 
-static const int64_t TICKS_PER_SEC = 10000000;
-static const int64_t EPOCH_DIFF = 11644473600LL; /* seconds from 1601 to 1970 */
-static const int64_t MARGIN = 600LL * 10000000;  /* events just outside the window may still correlate */
+static const int64_t MARGIN = 10 * FILETIME_MINUTE; /* events just outside the window may still correlate */
 
 void selection_init(struct selection *s)
 {
@@ -52,9 +49,6 @@ static bool parse_count(const char *text, long *out)
 	return true;
 }
 
-/* The FILETIME (100 ns ticks since 1601) of `seconds` before now. */
-static int64_t ticks_ago(int64_t seconds) { return ((int64_t)time(NULL) + EPOCH_DIFF - seconds) * TICKS_PER_SEC; }
-
 int selection_option(struct selection *s, const struct cli_command *cmd, int opt, const char *arg)
 {
 	long n;
@@ -63,12 +57,12 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 	case SEL_PAST_HOURS:
 		if (!parse_count(arg, &n))
 			return cli_usage_error(cmd, "'%s' is not a positive number", arg), -1;
-		s->since = ticks_ago(n * (opt == SEL_PAST_DAYS ? 86400 : 3600));
+		s->since = filetime_now() - n * (opt == SEL_PAST_DAYS ? FILETIME_DAY : FILETIME_HOUR);
 		return 1;
 	case SEL_SINCE:
 	case SEL_UNTIL: {
 		int64_t t;
-		if (!evtx_parse_iso8601(arg, strlen(arg), &t))
+		if (!filetime_parse_iso8601(arg, strlen(arg), &t))
 			return cli_usage_error(cmd, "bad time '%s' (example: 2026-11-20T08:00:00Z)", arg), -1;
 		*(opt == SEL_SINCE ? &s->since : &s->until) = t;
 		return 1;
@@ -152,7 +146,7 @@ int selection_parse(struct selection *s, const struct cli_command *cmd, int argc
 #ifdef _WIN32
 	/* Windows with no SOURCE: the local Security channel, and the last day unless a window is given */
 	if (optind >= argc && s->since == INT64_MIN)
-		s->since = ticks_ago(86400);
+		s->since = filetime_now() - FILETIME_DAY;
 #else
 	if (optind >= argc)
 		return cli_usage_error(cmd, "no SOURCE given (EVTX, .evtx.gz, XML export, directory or -)");
@@ -300,11 +294,11 @@ void selection_explain_empty(const struct selection *s, const struct cli_command
 			sb_adds(&sb, " (");
 			if (s->since != INT64_MIN) {
 				sb_adds(&sb, "since ");
-				format_time(&sb, s->since, false);
+				filetime_format_ms(&sb, s->since, false);
 			}
 			if (s->until != INT64_MAX) {
 				sb_adds(&sb, s->since != INT64_MIN ? ", until " : "until ");
-				format_time(&sb, s->until, false);
+				filetime_format_ms(&sb, s->until, false);
 			}
 			sb_addc(&sb, ')');
 		}
@@ -315,9 +309,9 @@ void selection_explain_empty(const struct selection *s, const struct cli_command
 	}
 	if (sb.len && s->stats.has_time) {
 		sb_adds(&sb, "; the records read cover ");
-		format_time(&sb, s->stats.first_time, false);
+		filetime_format_ms(&sb, s->stats.first_time, false);
 		sb_adds(&sb, " to ");
-		format_time(&sb, s->stats.last_time, false);
+		filetime_format_ms(&sb, s->stats.last_time, false);
 	}
 	if (sb.len)
 		fprintf(stderr, "%s\n", sb_cstr(&sb));

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "badcreds/filetime.h"
 #include "badcreds/report.h"
 #include "badcreds/summary.h"
 #include "selection.h"
@@ -50,7 +51,7 @@ static bool parse_duration(const char *text, int64_t *ticks)
 		unit = *end == 's' ? 1 : *end == 'm' ? 60 : *end == 'h' ? 3600 : 86400, end++;
 	if (*end)
 		return false;
-	*ticks = (int64_t)v * unit * 10000000;
+	*ticks = (int64_t)v * unit * FILETIME_SECOND;
 	return true;
 }
 

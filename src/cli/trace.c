@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "badcreds/filetime.h"
 #include "badcreds/output.h"
 #include "badcreds/report.h"
 #include "badcreds/text.h"
@@ -66,7 +67,7 @@ static bool same_id(const char *given, const char *id)
 static void render_text(struct strbuf *out, const struct event *ev)
 {
 	sb_adds(out, "  ");
-	format_time(out, ev->time_created, false);
+	filetime_format_ms(out, ev->time_created, false);
 	struct strbuf v = {0};
 	evtx_value_render(&v, &ev->provider_name);
 	sb_printf(out, "  %u  ", ev->event_id);
@@ -132,7 +133,7 @@ static bool write_trace(struct out_file *o, void *ctx)
 			sb_adds(&sb, j->matched > 1 ? "\nRequest on " : "Request on ");
 			text_visible_str(&sb, a->server);
 			sb_adds(&sb, " at ");
-			format_time(&sb, a->time, false);
+			filetime_format_ms(&sb, a->time, false);
 			sb_adds(&sb, ": ");
 			text_visible_str(&sb, a->user);
 			sb_printf(&sb, " from %s (%s), %s\n  activity ", *a->ip ? a->ip : "-",

@@ -1,12 +1,12 @@
 /* value.c: decoding and Windows-style text rendering of EVTX substitution value types. */
 #include "badcreds/evtx_value.h"
+#include "badcreds/filetime.h"
 #include "evtx/le.h"
 #include "badcreds/text.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 bool evtx_type_known(unsigned type)
 {
@@ -185,148 +185,6 @@ static void render_sid(struct strbuf *out, const uint8_t *p, size_t n)
 	}
 }
 
-/* Days from civil date (proleptic Gregorian), after H. Hinnant's public-domain algorithm. */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-enum { TICKS_PER_SEC = 10000000 };
-
-static void put_dec(char *o, uint64_t v, int digits)
-{
-	while (digits--) {
-		o[digits] = (char)('0' + v % 10);
-		v /= 10;
-	}
-}
-static const int64_t EPOCH_1601_DAYS = -134774; /* days from 1970-01-01 back to 1601-01-01 */
-
-void evtx_filetime_render(struct strbuf *out, int64_t ticks)
-{
-	int64_t secs = ticks / TICKS_PER_SEC, frac = ticks % TICKS_PER_SEC;
-	if (frac < 0) {
-		frac += TICKS_PER_SEC;
-		secs--;
-	}
-	int64_t days = secs / 86400, sod = secs % 86400;
-	if (sod < 0) {
-		sod += 86400;
-		days--;
-	}
-	int64_t y;
-	unsigned m, d;
-	civil_from_days(days + EPOCH_1601_DAYS, &y, &m, &d);
-	if (y < 0 || y > 9999) {
-		sb_printf(out, "%" PRId64 "-%02u-%02uT%02u:%02u:%02u.%07" PRId64 "00Z", y, m, d, (unsigned)(sod / 3600),
-			  (unsigned)(sod / 60 % 60), (unsigned)(sod % 60), frac);
-		return;
-	}
-	char t[30] = "YYYY-MM-DDTHH:MM:SS.fffffff00Z";
-	put_dec(t, (uint64_t)y, 4);
-	put_dec(t + 5, m, 2);
-	put_dec(t + 8, d, 2);
-	put_dec(t + 11, (uint64_t)sod / 3600, 2);
-	put_dec(t + 14, (uint64_t)sod / 60 % 60, 2);
-	put_dec(t + 17, (uint64_t)sod % 60, 2);
-	put_dec(t + 20, (uint64_t)frac, 7);
-	sb_add(out, t, sizeof t);
-}
-
-/* FILETIME covers the years 1601 to 30827; other dates (damaged values) are refused by the callers. */
-static bool year_fits(int64_t y) { return y >= 1601 && y <= 30827; }
-
-static int64_t ticks_from_civil(int64_t y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned s)
-{
-	int64_t days = days_from_civil(y, mo, d) - EPOCH_1601_DAYS;
-	return ((days * 86400) + h * 3600 + mi * 60 + s) * TICKS_PER_SEC;
-}
-
-/* Up to `max` digits at *p as a number; false if there are none. */
-static bool digits(const char **p, int min, int max, unsigned *out)
-{
-	unsigned v = 0;
-	int n = 0;
-	while (n < max && **p >= '0' && **p <= '9')
-		v = v * 10 + (unsigned)(*(*p)++ - '0'), n++;
-	*out = v;
-	return n >= min;
-}
-
-bool evtx_parse_iso8601(const char *s, size_t len, int64_t *ticks)
-{
-	char buf[64];
-	if (len >= sizeof buf)
-		return false;
-	memcpy(buf, s, len);
-	buf[len] = 0;
-	const char *p = buf;
-	unsigned y, mo, d, h = 0, mi = 0, sec = 0;
-	if (!digits(&p, 4, 4, &y) || *p++ != '-' || !digits(&p, 2, 2, &mo) || *p++ != '-' || !digits(&p, 2, 2, &d) ||
-	    mo < 1 || mo > 12 || d < 1 || d > 31 || !year_fits(y))
-		return false;
-	int64_t frac = 0;
-	if (*p == 'T' || *p == 't' || *p == ' ') { /* hh:mm, hh:mm:ss, hh:mm:ss.fraction */
-		p++;
-		if (!digits(&p, 2, 2, &h) || *p++ != ':' || !digits(&p, 2, 2, &mi) || h > 23 || mi > 59)
-			return false;
-		if (*p == ':') {
-			p++;
-			if (!digits(&p, 2, 2, &sec) || sec > 60)
-				return false;
-			if (*p == '.' || *p == ',') {
-				p++;
-				int n = 0;
-				if (*p < '0' || *p > '9')
-					return false;
-				for (; *p >= '0' && *p <= '9'; p++)
-					if (n < 7)
-						frac = frac * 10 + (*p - '0'), n++;
-				while (n++ < 7)
-					frac *= 10;
-			}
-		}
-	}
-	int64_t offset = 0; /* Z, +hh, +hhmm, +hh:mm; none: UTC */
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		int sign = *p++ == '-' ? -1 : 1;
-		unsigned oh, om = 0;
-		if (!digits(&p, 2, 2, &oh))
-			return false;
-		if (*p == ':')
-			p++;
-		if (*p && !digits(&p, 2, 2, &om))
-			return false;
-		if (oh > 23 || om > 59)
-			return false;
-		offset = sign * (int64_t)(oh * 3600 + om * 60);
-	}
-	if (*p)
-		return false;
-	*ticks = ticks_from_civil(y, mo, d, h, mi, sec) + frac - offset * TICKS_PER_SEC;
-	return true;
-}
-
 bool evtx_value_filetime(const struct evtx_value *v, int64_t *ticks)
 {
 	switch (v->type) {
@@ -338,19 +196,19 @@ bool evtx_value_filetime(const struct evtx_value *v, int64_t *ticks)
 	case EVTX_SYSTEMTIME: {
 		if (v->size < 16)
 			return false;
-		const uint8_t *p = v->data;
-		unsigned mo = le16(p + 2), d = le16(p + 6);
-		if (mo < 1 || mo > 12 || d < 1 || d > 31 || !year_fits(le16(p)) || le16(p + 8) > 23 || le16(p + 10) > 59 ||
-		    le16(p + 12) > 60 || le16(p + 14) > 999)
+		const uint8_t *p = v->data; /* year, month, day of week, day, hour, minute, second, millisecond */
+		unsigned ms = le16(p + 14);
+		int64_t start;
+		if (ms > 999 || !filetime_from_civil(le16(p), le16(p + 2), le16(p + 6), le16(p + 8), le16(p + 10),
+						       le16(p + 12), &start))
 			return false;
-		*ticks = ticks_from_civil(le16(p), mo, d, le16(p + 8), le16(p + 10), le16(p + 12)) +
-			 (int64_t)le16(p + 14) * 10000;
+		*ticks = start + ms * FILETIME_MILLISECOND;
 		return true;
 	}
 	case EVTX_STRING: case EVTX_ANSI: case EVTX_UTF8: {
 		struct strbuf sb = {0};
 		evtx_value_render(&sb, v);
-		bool ok = evtx_parse_iso8601(sb.data ? sb.data : "", sb.len, ticks);
+		bool ok = filetime_parse_iso8601(sb.data ? sb.data : "", sb.len, ticks);
 		sb_free(&sb);
 		return ok;
 	}
@@ -460,7 +318,7 @@ static void render_scalar(struct strbuf *out, const struct evtx_value *v)
 		else
 			render_hex(out, p, v->size);
 		break;
-	case EVTX_FILETIME: evtx_filetime_render(out, (int64_t)le64(p)); break;
+	case EVTX_FILETIME: filetime_format_windows(out, (int64_t)le64(p)); break;
 	case EVTX_SYSTEMTIME:
 		sb_printf(out, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", le16(p), le16(p + 2), le16(p + 6), le16(p + 8),
 			  le16(p + 10), le16(p + 12), le16(p + 14));

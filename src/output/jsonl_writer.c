@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "badcreds/filetime.h"
+
 struct json {
 	struct strbuf *out;
 	struct strbuf tmp;
@@ -104,7 +106,7 @@ static bool write_jsonl(struct strbuf *out, const struct output_record *r, const
 	if (h & EV_HAS_TIME) {
 		key(&j, "TimeCreated");
 		j.tmp.len = 0;
-		evtx_filetime_render(&j.tmp, ev->time_created);
+		filetime_format_windows(&j.tmp, ev->time_created);
 		json_escape(out, j.tmp.data, j.tmp.len);
 	}
 	str_field(&j, "Provider", &ev->provider_name);

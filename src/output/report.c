@@ -3,12 +3,10 @@
  * guard). */
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "badcreds/filetime.h"
 #include "badcreds/output.h"
-#include "badcreds/compat.h"
 #include "badcreds/report.h"
 
 struct column {
@@ -25,7 +23,7 @@ static void add(struct strbuf *out, const char *s)
 
 static void c_user(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->user); }
 static void c_ip(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->ip); }
-static void c_time(struct strbuf *o, const struct attempt *a, const struct report_options *p) { format_time(o, a->time, p->local_time); }
+static void c_time(struct strbuf *o, const struct attempt *a, const struct report_options *p) { filetime_format_ms(o, a->time, p->local_time); }
 static void c_server(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->server); }
 static void c_outcome(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, outcome_name(a->outcome)); }
 static void c_user_key(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->user_key); }
@@ -48,7 +46,7 @@ static void c_dc_lockout(struct strbuf *o, const struct attempt *a, const struct
 		return;
 	add(o, a->dc_lockout->server);
 	sb_addc(o, ' ');
-	format_time(o, a->dc_lockout->time, p->local_time);
+	filetime_format_ms(o, a->dc_lockout->time, p->local_time);
 }
 
 static void c_status(struct strbuf *o, const struct attempt *a, const struct report_options *p)
@@ -89,25 +87,6 @@ static const struct column columns[] = {
 	{"DC Lockout", "dc_lockout", c_dc_lockout},
 };
 enum { NCOLUMNS = sizeof columns / sizeof columns[0], COMPAT_COLUMNS = 3 };
-
-void format_time(struct strbuf *out, int64_t ticks, bool local)
-{
-	int64_t secs = ticks / 10000000 - 11644473600LL;
-	int ms = (int)(ticks % 10000000 / 10000);
-	time_t t = (time_t)secs;
-	struct tm tm;
-	long offset = 0;
-	if (local) {
-		bc_localtime(t, &tm);
-		offset = bc_gmtoff(t, &tm);
-	} else {
-		bc_gmtime(t, &tm);
-	}
-	char buf[40];
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-	sb_printf(out, "%s.%03d%c%02ld:%02ld", buf, ms, offset < 0 ? '-' : '+', labs(offset) / 3600,
-		  labs(offset) % 3600 / 60);
-}
 
 bool report_write(struct out_file *o, const struct attempt *a, size_t n, const struct report_options *opt)
 {

@@ -4,13 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "badcreds/filetime.h"
 #include "badcreds/output.h"
 #include "badcreds/report.h"
 #include "badcreds/summary.h"
 #include "badcreds/text.h"
 
 enum { TOP_IPS = 5, TOP_ROWS = 25, CHART_W = 960, CHART_H = 260, MAX_BARS = 24 * 14 };
-static const int64_t HOUR = 36000000000LL; /* FILETIME ticks */
 static const char *const COLORS[TOP_IPS + 1] = {"#c0392b", "#2471a3", "#d68910", "#1e8449", "#7d3c98", "#95a5a6"};
 
 /* Text from the logs: made visible (text.h), then escaped. */
@@ -25,7 +25,7 @@ static void esc(struct strbuf *o, const char *s)
 static void when(struct strbuf *o, int64_t t)
 {
 	struct strbuf sb = {0};
-	format_time(&sb, t, false);
+	filetime_format_ms(&sb, t, false);
 	esc(o, sb_cstr(&sb));
 	sb_free(&sb);
 }
@@ -37,9 +37,9 @@ static void chart(struct strbuf *o, const struct summary *s, const struct attemp
 		sb_adds(o, "<p>No attempts.</p>\n");
 		return;
 	}
-	int64_t bin = HOUR, start = a[0].time / HOUR * HOUR;
+	int64_t bin = FILETIME_HOUR, start = a[0].time / FILETIME_HOUR * FILETIME_HOUR;
 	if ((a[n - 1].time - start) / bin >= MAX_BARS)
-		bin = 24 * HOUR, start = a[0].time / bin * bin;
+		bin = FILETIME_DAY, start = a[0].time / bin * bin;
 	size_t bars = (size_t)((a[n - 1].time - start) / bin + 1);
 	if (bars > MAX_BARS)
 		bars = MAX_BARS; /* later attempts fall in the last bar */
@@ -65,7 +65,7 @@ static void chart(struct strbuf *o, const struct summary *s, const struct attemp
 	}
 	double w = (double)(CHART_W - 60) / (double)bars;
 	sb_printf(o, "<svg width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"attempts per %s\">\n", CHART_W,
-		  CHART_H + 40, bin == HOUR ? "hour" : "day");
+		  CHART_H + 40, bin == FILETIME_HOUR ? "hour" : "day");
 	sb_printf(o, "<text x=\"0\" y=\"12\" class=\"axis\">%u</text><text x=\"0\" y=\"%d\" class=\"axis\">0</text>\n",
 		  highest, CHART_H);
 	for (size_t b = 0; b < bars; b++) {
@@ -82,7 +82,7 @@ static void chart(struct strbuf *o, const struct summary *s, const struct attemp
 	sb_printf(o, "<text x=\"40\" y=\"%d\" class=\"axis\">", CHART_H + 16);
 	when(o, start);
 	sb_printf(o, "</text><text x=\"%d\" y=\"%d\" class=\"axis\" text-anchor=\"end\">per %s</text>\n</svg>\n",
-		  CHART_W, CHART_H + 16, bin == HOUR ? "hour" : "day");
+		  CHART_W, CHART_H + 16, bin == FILETIME_HOUR ? "hour" : "day");
 	sb_adds(o, "<p class=\"legend\">");
 	for (size_t k = 0; k < top; k++) {
 		sb_printf(o, "<span style=\"background:%s\"></span>", COLORS[k]);

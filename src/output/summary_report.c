@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "badcreds/filetime.h"
 #include "badcreds/output.h"
 #include "badcreds/report.h"
 #include "badcreds/summary.h"
@@ -9,7 +10,7 @@
 
 static void when(struct strbuf *sb, int64_t t)
 {
-	format_time(sb, t, false);
+	filetime_format_ms(sb, t, false);
 }
 
 static const char *plural(size_t n, const char *one, const char *many) { return n == 1 ? one : many; }
@@ -143,7 +144,7 @@ static void rows(struct strbuf *o, const struct summary *s, bool csv, bool visib
 			snprintf(num[2], 16, "%u", w->bad_password), snprintf(num[3], 16, "%u", w->locked_out);
 			v[0] = "ip_window", v[1] = w->ip, v[2] = num[0], v[3] = num[1], v[5] = num[2], v[6] = num[3];
 			v[WINDOW] = w->day ? "day" : "hour";
-			first = w->start, last = w->start + (w->day ? 864000000000LL : 36000000000LL);
+			first = w->start, last = w->start + (w->day ? FILETIME_DAY : FILETIME_HOUR);
 		} else {
 			const struct ip_row *p = &s->ips[i - s->nfindings - s->nusers];
 			snprintf(num[0], 16, "%u", p->attempts), snprintf(num[1], 16, "%u", p->users);

@@ -8,14 +8,16 @@
 #include <strings.h>
 
 #include "badcreds/attempt.h"
+#include "badcreds/filetime.h"
 #include "badcreds/ip.h"
 #include "badcreds/strmap.h"
 #include "util/vec.h"
 
-enum { TICKS_PER_MS = 10000 };
-static const int64_t JOIN_4625 = 5000LL * TICKS_PER_MS;  /* a 4625 is logged ms before its 411/1203 */
-static const int64_t JOIN_501 = 2000LL * TICKS_PER_MS;   /* 501 without an instance link: nearest in time */
-static const int64_t ZERO_GAP = 2000LL * TICKS_PER_MS;   /* zero activity ID: events of one request */
+static const int64_t JOIN_4625 = 5 * FILETIME_SECOND;         /* a 4625 is logged ms before its 411/1203 */
+static const int64_t JOIN_501 = 2 * FILETIME_SECOND;          /* 501 without an instance link: nearest in time */
+static const int64_t ZERO_GAP = 2 * FILETIME_SECOND;          /* zero activity ID: events of one request */
+static const int64_t LOCKOUT_LINK = 30 * FILETIME_MINUTE;     /* a 4740 and the attempt before it that caused it */
+static const int64_t LOCKOUT_CLOCK_SKEW = FILETIME_MINUTE;    /* ... or after it: AD FS and DC clocks may differ */
 
 struct request {
 	const char *server, *activity, *user_key;
@@ -286,114 +288,166 @@ static const char *pair_key(struct strbuf *sb, const char *a, const char *b)
 	return sb_cstr(sb);
 }
 
-static void group(struct correlator *c)
+/* What group() keeps while it places the facts into requests; maps are keyed by "server\x1fid". */
+struct grouping {
+	struct strmap by_activity;       /* activity ID -> its request */
+	struct strmap instance_activity; /* instance ID -> activity ID, from 403 and 412 */
+	struct strmap zero_403;          /* instance ID -> 403 of a zero-activity-ID request, placed with its 501 */
+	struct request **zero;           /* open requests with a zero activity ID */
+	size_t nzero, capzero;
+	struct fact **orphans;           /* 501 events without a request yet; NULL once a 4625 took them */
+	size_t norphans, caporphans;
+	size_t naudited;                 /* the requests made of AD FS audits (not of a 4625 alone), by first time */
+	struct strbuf key;               /* the key being looked up, whatever its length */
+};
+
+/* 403 and 412 name both IDs of a request: the instance ID that 501 events carry, and the activity ID. */
+static void link_instances(struct correlator *c, struct grouping *g)
 {
-	struct arena *a = &c->arena;
-	struct strmap by_activity = {.arena = a}, instance_activity = {.arena = a};
-	struct strbuf kb = {0}; /* "server\x1fid" keys, whatever their length */
-	const char *key;
-	if (c->n > 1)
-		qsort(c->facts, c->n, sizeof *c->facts, cmp_fact_time);
-	for (size_t i = 0; i < c->n; i++) { /* 403 and 412 name both IDs of a request */
-		struct fact *f = c->facts[i];
+	for (size_t i = 0; i < c->n; i++) {
+		const struct fact *f = c->facts[i];
 		if (f->instance && f->activity) {
-			key = pair_key(&kb, f->server, f->instance);
-			strmap_put(&instance_activity, key, (void *)f->activity);
+			const char *key = pair_key(&g->key, f->server, f->instance);
+			strmap_put(&g->instance_activity, key, (void *)f->activity);
 		}
 	}
-	struct request **zero = NULL; /* open requests with a zero activity ID */
-	size_t nzero = 0, capzero = 0;
-	struct strmap zero_403 = {.arena = a}; /* 403 of zero-ID requests, joined through their 501's instance */
+}
+
+/* The request of an activity ID on a server, made on its first event. */
+static struct request *activity_request(struct correlator *c, struct grouping *g, const struct fact *f)
+{
+	const char *key = pair_key(&g->key, f->server, f->activity);
+	struct request *r = strmap_get(&g->by_activity, key);
+	if (!r) {
+		r = new_request(c, f->server, f->activity);
+		strmap_put(&g->by_activity, key, r);
+	}
+	return r;
+}
+
+/* A zero activity ID (legacy authentication that Exchange Online proxied): the open request of the same server and
+ * user whose last event is at most ZERO_GAP before, else a new one. */
+static struct request *zero_activity_request(struct correlator *c, struct grouping *g, const struct fact *f)
+{
+	for (size_t k = g->nzero; k-- > 0;) {
+		struct request *r = g->zero[k];
+		if (f->time - r->last <= ZERO_GAP && !strcmp(r->server, f->server) &&
+		    same_account(r->user_key, f->user))
+			return r;
+	}
+	struct request *r = new_request(c, f->server, f->activity);
+	g->zero = vec_grow(g->zero, &g->capzero, g->nzero, sizeof *g->zero);
+	g->zero[g->nzero++] = r;
+	return r;
+}
+
+/* The AD FS audits (all but 501 and 4625) into requests per server by activity ID. Requests with a zero activity ID
+ * are grouped by user: their 403 waits for the 501 of its instance (place_501s), their other events without a user
+ * are left out. */
+static void group_by_activity(struct correlator *c, struct grouping *g)
+{
 	for (size_t i = 0; i < c->n; i++) {
 		struct fact *f = c->facts[i];
 		if (f->dc || f->event_id == 4625 || f->event_id == 501 || !f->activity)
 			continue;
-		if (!f->activity[0] && f->event_id == 403 && f->instance) {
-			key = pair_key(&kb, f->server, f->instance);
-			strmap_put(&zero_403, key, f);
-			continue;
-		}
-		struct request *r = NULL;
 		if (f->activity[0]) {
-			key = pair_key(&kb, f->server, f->activity);
-			r = strmap_get(&by_activity, key);
-			if (!r) {
-				r = new_request(c, f->server, f->activity);
-				strmap_put(&by_activity, key, r);
-			}
-		} else {
-			if (!f->user)
-				continue; /* 403/410 of a zero-ID request carry no user to group by; 501 joins by time */
-			for (size_t k = nzero; k-- > 0;)
-				if (f->time - zero[k]->last <= ZERO_GAP && !strcmp(zero[k]->server, f->server) &&
-				    same_account(zero[k]->user_key, f->user)) {
-					r = zero[k];
-					break;
-				}
-			if (!r) {
-				r = new_request(c, f->server, f->activity);
-				zero = vec_grow(zero, &capzero, nzero, sizeof *zero);
-				zero[nzero++] = r;
-			}
+			request_add(c, activity_request(c, g, f), f);
+		} else if (f->event_id == 403 && f->instance) {
+			strmap_put(&g->zero_403, pair_key(&g->key, f->server, f->instance), f);
+		} else if (f->user) {
+			request_add(c, zero_activity_request(c, g, f), f);
 		}
-		request_add(c, r, f);
 	}
-	free(zero);
-	if (c->nreq > 1)
-		qsort(c->requests, c->nreq, sizeof *c->requests, cmp_request_time);
-	size_t nreq = c->nreq;
-	struct fact **orphans = NULL; /* 501 without a request yet */
-	size_t norphans = 0, caporphans = 0;
+}
+
+/* The request a 501 belongs to through its instance ID (403 and 412 link it to an activity ID); NULL if none. */
+static struct request *instance_request(struct grouping *g, const struct fact *f)
+{
+	if (!f->instance)
+		return NULL;
+	const char *activity = strmap_get(&g->instance_activity, pair_key(&g->key, f->server, f->instance));
+	if (!activity || !activity[0])
+		return NULL;
+	return strmap_get(&g->by_activity, pair_key(&g->key, f->server, activity));
+}
+
+/* Each 501 joins the request of its instance ID, else the request without a 501 nearest in time on the same server
+ * within JOIN_501, with the 403 of its instance when that request has a zero activity ID; else it waits for a 4625. */
+static void place_501s(struct correlator *c, struct grouping *g)
+{
 	for (size_t i = 0; i < c->n; i++) {
 		struct fact *f = c->facts[i];
 		if (f->event_id != 501)
 			continue;
-		struct request *r = NULL;
-		key = pair_key(&kb, f->server, f->instance ? f->instance : "");
-		const char *act = f->instance ? strmap_get(&instance_activity, key) : NULL;
-		if (act && act[0]) {
-			key = pair_key(&kb, f->server, act);
-			r = strmap_get(&by_activity, key);
-		}
+		struct request *r = instance_request(g, f);
 		if (!r)
-			r = nearest(c->requests, nreq, f, JOIN_501, takes_orphan_501);
-		if (r) {
-			request_add(c, r, f);
-			key = pair_key(&kb, f->server, f->instance ? f->instance : "");
-			struct fact *http = f->instance ? strmap_get(&zero_403, key) : NULL;
-			if (http && r->activity && !r->activity[0])
-				request_add(c, r, http);
-		} else {
-			orphans = vec_grow(orphans, &caporphans, norphans, sizeof *orphans);
-			orphans[norphans++] = f;
+			r = nearest(c->requests, g->naudited, f, JOIN_501, takes_orphan_501);
+		if (!r) {
+			g->orphans = vec_grow(g->orphans, &g->caporphans, g->norphans, sizeof *g->orphans);
+			g->orphans[g->norphans++] = f;
+			continue;
+		}
+		request_add(c, r, f);
+		if (!f->instance || !r->activity || r->activity[0])
+			continue;
+		struct fact *http = strmap_get(&g->zero_403, pair_key(&g->key, f->server, f->instance));
+		if (http)
+			request_add(c, r, http);
+	}
+}
+
+/* A 4625 without an AD FS audit (AD FS 2.0, 411 auditing off) is a request of its own; it takes the first waiting
+ * 501 on the same server within JOIN_501. */
+static struct request *lone_4625_request(struct correlator *c, struct grouping *g, const struct fact *f)
+{
+	struct request *r = new_request(c, f->server, NULL);
+	for (size_t k = 0; k < g->norphans; k++) {
+		struct fact *o = g->orphans[k];
+		if (!o)
+			continue;
+		int64_t dt = o->time > f->time ? o->time - f->time : f->time - o->time;
+		if (dt <= JOIN_501 && !strcmp(o->server, f->server)) {
+			request_add(c, r, o);
+			g->orphans[k] = NULL;
+			break;
 		}
 	}
+	return r;
+}
+
+/* Each 4625 that AD FS logged joins the request of the same server and user nearest in time within JOIN_4625. */
+static void join_4625s(struct correlator *c, struct grouping *g)
+{
 	for (size_t i = 0; i < c->n; i++) {
 		struct fact *f = c->facts[i];
 		if (f->event_id != 4625 || f->dc)
 			continue;
-		struct request *r = nearest(c->requests, nreq, f, JOIN_4625, takes_4625);
-		if (!r) { /* no AD FS audit for it (AD FS 2.0, 411 auditing off): an attempt of its own */
-			r = new_request(c, f->server, NULL);
-			for (size_t k = 0; k < norphans; k++) {
-				struct fact *o = orphans[k];
-				if (!o)
-					continue;
-				int64_t dt = o->time > f->time ? o->time - f->time : f->time - o->time;
-				if (dt <= JOIN_501 && !strcmp(o->server, f->server)) {
-					request_add(c, r, o);
-					orphans[k] = NULL;
-					break;
-				}
-			}
-		}
-		request_add(c, r, f);
+		struct request *r = nearest(c->requests, g->naudited, f, JOIN_4625, takes_4625);
+		request_add(c, r ? r : lone_4625_request(c, g, f), f);
 	}
-	free(orphans);
-	strmap_free(&by_activity);
-	strmap_free(&instance_activity);
-	strmap_free(&zero_403);
-	sb_free(&kb);
+}
+
+/* The facts into requests, by the rules of badcreds(1), "Correlation": audits by activity ID (zero IDs by user and
+ * time), then 501 events, then 4625 events, each step seeing the requests of the steps before. */
+static void group(struct correlator *c)
+{
+	struct grouping g = {.by_activity = {.arena = &c->arena}, .instance_activity = {.arena = &c->arena},
+			     .zero_403 = {.arena = &c->arena}};
+	if (c->n > 1)
+		qsort(c->facts, c->n, sizeof *c->facts, cmp_fact_time);
+	link_instances(c, &g);
+	group_by_activity(c, &g);
+	if (c->nreq > 1)
+		qsort(c->requests, c->nreq, sizeof *c->requests, cmp_request_time);
+	g.naudited = c->nreq;
+	place_501s(c, &g);
+	join_4625s(c, &g);
+	free(g.zero);
+	free(g.orphans);
+	strmap_free(&g.by_activity);
+	strmap_free(&g.instance_activity);
+	strmap_free(&g.zero_403);
+	sb_free(&g.key);
 }
 
 static const struct fact *find(const struct request *r, uint32_t id)
@@ -596,21 +650,11 @@ static const char *keep(struct arena *a, struct strbuf *sb)
 	return s;
 }
 
-static void build(struct correlator *c, const struct request *r, struct attempt *at)
+/* The submitter and its class, the addresses left of it that the client supplied, and every address the request's
+ * events name. */
+static void attempt_addresses(struct correlator *c, const struct request *r, struct attempt *at)
 {
 	struct arena *a = &c->arena;
-	memset(at, 0, sizeof *at);
-	at->server = r->server;
-	at->time = r->first; /* when the request arrived (403 when audited), not when it was judged */
-	at->user = user_of(r);
-	at->user_key = lower(a, at->user);
-	at->outcome = outcome_of(r);
-	const struct fact *s = find(r, 4625);
-	if (s && s->has_status) {
-		at->has_status = true;
-		at->status = s->status;
-		at->substatus = s->substatus;
-	}
 	struct ip_addr ip;
 	const char *from = NULL;
 	unsigned claimed = 0;
@@ -631,12 +675,11 @@ static void build(struct correlator *c, const struct request *r, struct attempt 
 	}
 	at->all_ips = keep(a, &all.text);
 	sb_free(&all.text);
-	at->proxy = FIRST(r, proxy);
-	at->endpoint = FIRST(r, endpoint);
-	at->user_agent = FIRST(r, user_agent);
-	at->client_app = FIRST(r, client_app);
-	at->activity = r->activity ? r->activity : FIRST(r, activity);
-	at->instance = FIRST(r, instance);
+}
+
+/* The request's events in time order, and their IDs, record IDs and files as text. */
+static void attempt_events(struct correlator *c, const struct request *r, struct attempt *at)
+{
 	struct fact **sorted = malloc(r->n * sizeof *sorted);
 	if (!sorted)
 		abort();
@@ -662,12 +705,37 @@ static void build(struct correlator *c, const struct request *r, struct attempt 
 		}
 	}
 	free(seen);
-	at->events = keep(a, &events);
-	at->record_ids = keep(a, &ids);
-	at->sources = keep(a, &sources);
+	at->events = keep(&c->arena, &events);
+	at->record_ids = keep(&c->arena, &ids);
+	at->sources = keep(&c->arena, &sources);
 	sb_free(&events);
 	sb_free(&ids);
 	sb_free(&sources);
+}
+
+/* One attempt: the report's row of a request. */
+static void build(struct correlator *c, const struct request *r, struct attempt *at)
+{
+	memset(at, 0, sizeof *at);
+	at->server = r->server;
+	at->time = r->first; /* when the request arrived (403 when audited), not when it was judged */
+	at->user = user_of(r);
+	at->user_key = lower(&c->arena, at->user);
+	at->outcome = outcome_of(r);
+	const struct fact *s = find(r, 4625);
+	if (s && s->has_status) {
+		at->has_status = true;
+		at->status = s->status;
+		at->substatus = s->substatus;
+	}
+	attempt_addresses(c, r, at);
+	at->proxy = FIRST(r, proxy);
+	at->endpoint = FIRST(r, endpoint);
+	at->user_agent = FIRST(r, user_agent);
+	at->client_app = FIRST(r, client_app);
+	at->activity = r->activity ? r->activity : FIRST(r, activity);
+	at->instance = FIRST(r, instance);
+	attempt_events(c, r, at);
 }
 
 static int cmp_attempt(const void *a, const void *b)
@@ -688,17 +756,16 @@ static bool same_host(const char *caller, const char *server)
 }
 
 /* A DC lockout (4740) caused by AD FS: the latest attempt of that user on the caller computer within LOCKOUT_LINK
- * before it. The 4740 joins the attempt's events. */
+ * before it (LOCKOUT_CLOCK_SKEW after). The 4740 joins the attempt's events. */
 static void link_lockouts(struct correlator *c, struct attempt *a, size_t n)
 {
-	static const int64_t LOCKOUT_LINK = 30LL * 60 * 10000000; /* 30 min */
 	for (size_t i = 0; i < c->n; i++) {
 		const struct fact *f = c->facts[i];
 		if (f->event_id != 4740)
 			continue;
 		struct attempt *best = NULL;
 		for (size_t k = 0; k < n; k++)
-			if (a[k].time <= f->time + 600000000LL && a[k].time >= f->time - LOCKOUT_LINK &&
+			if (a[k].time <= f->time + LOCKOUT_CLOCK_SKEW && a[k].time >= f->time - LOCKOUT_LINK &&
 			    same_host(f->caller, a[k].server) && same_account(a[k].user, f->user) &&
 			    (!best || a[k].time > best->time))
 				best = &a[k];

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "badcreds/strbuf.h"
+
 static const char *const names[OUTCOME_COUNT] = {
 	"", "bad_password", "locked_out", "unknown_user", "disabled", "expired", "restricted", "other",
 };
@@ -102,14 +104,16 @@ static void init(void)
 	if (compiled[0])
 		return;
 	/* the message follows the "-" after at most three short words ("The referenced", "Le", Japanese runs) */
-	char all[4096] = "-(?:[^\\s@-]{1,20}\\s?){0,3}?(?:";
+	struct strbuf all = {0};
+	sb_adds(&all, "-(?:[^\\s@-]{1,20}\\s?){0,3}?(?:");
 	for (int i = 0; i < NTABLES; i++) {
 		compiled[i] = compile(tables[i].pattern);
-		strcat(all, i ? "|" : "");
-		strcat(all, tables[i].pattern);
+		sb_adds(&all, i ? "|" : "");
+		sb_adds(&all, tables[i].pattern);
 	}
-	strcat(all, ")");
-	suffix = compile(all);
+	sb_addc(&all, ')');
+	suffix = compile(sb_cstr(&all));
+	sb_free(&all);
 }
 
 static bool find(pcre2_code *re, const char *text, size_t *start)

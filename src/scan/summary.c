@@ -8,17 +8,17 @@
 #include <string.h>
 #include <strings.h>
 
+#include "badcreds/filetime.h"
 #include "badcreds/strmap.h"
 #include "badcreds/text.h"
 #include "util/vec.h"
 
-static const int64_t MINUTE = 600000000LL; /* FILETIME ticks */
-
 void summary_default_thresholds(struct summary_thresholds *t)
 {
 	*t = (struct summary_thresholds){
-		.spray_users = 10, .spray_window = 30 * MINUTE, .brute_attempts = 5, .brute_window = 5 * MINUTE,
-		.stale_attempts = 4, .lockout_threshold = 0, .observation_window = 30 * MINUTE,
+		.spray_users = 10, .spray_window = 30 * FILETIME_MINUTE, .brute_attempts = 5,
+		.brute_window = 5 * FILETIME_MINUTE, .stale_attempts = 4, .lockout_threshold = 0,
+		.observation_window = 30 * FILETIME_MINUTE,
 	};
 }
 
@@ -111,7 +111,7 @@ static void user_findings(struct summary *s, size_t *cap, const struct attempt *
 	if (burst >= t->brute_attempts && !internal) {
 		struct finding *f = new_finding(s, cap, FINDING_BRUTE_FORCE, user);
 		snprintf(f->detail, sizeof f->detail, "%u attempts within %lld min, %u in all", burst,
-			 (long long)(t->brute_window / MINUTE), (unsigned)g->n);
+			 (long long)(t->brute_window / FILETIME_MINUTE), (unsigned)g->n);
 		f->first = a[g->idx[0]].time;
 		f->last = a[g->idx[g->n - 1]].time;
 	}
@@ -119,12 +119,12 @@ static void user_findings(struct summary *s, size_t *cap, const struct attempt *
 		double sum = 0, sq = 0;
 		size_t k = g->n - 1;
 		for (size_t i = 1; i < g->n; i++) {
-			double d = (double)(a[g->idx[i]].time - a[g->idx[i - 1]].time) / (double)MINUTE;
+			double d = (double)(a[g->idx[i]].time - a[g->idx[i - 1]].time) / (double)FILETIME_MINUTE;
 			sum += d;
 			sq += d * d;
 		}
 		double mean = sum / (double)k, var = sq / (double)k - mean * mean;
-		double span = (double)(a[g->idx[g->n - 1]].time - a[g->idx[0]].time) / (double)MINUTE;
+		double span = (double)(a[g->idx[g->n - 1]].time - a[g->idx[0]].time) / (double)FILETIME_MINUTE;
 		if (mean > 0 && span >= 30 && sqrt(var > 0 ? var : 0) / mean < 0.25) {
 			struct finding *f = new_finding(s, cap, FINDING_STALE_CREDENTIAL, user);
 			snprintf(f->detail, sizeof f->detail, "%zu failures from %s, one every %.0f min over %.0f min",
@@ -156,8 +156,8 @@ static void user_findings(struct summary *s, size_t *cap, const struct attempt *
 		if (t->lockout_threshold && in_window)
 			len = snprintf(f->detail, sizeof f->detail, "%u lockout%s; up to %u bad password%s within the "
 				       "%lld min observation window (threshold %u)", locked, locked == 1 ? "" : "s",
-				       in_window, in_window == 1 ? "" : "s", (long long)(t->observation_window / MINUTE),
-				       t->lockout_threshold);
+				       in_window, in_window == 1 ? "" : "s",
+				       (long long)(t->observation_window / FILETIME_MINUTE), t->lockout_threshold);
 		else if (t->lockout_threshold)
 			len = snprintf(f->detail, sizeof f->detail, "%u lockout%s; no bad password (threshold %u)", locked,
 				       locked == 1 ? "" : "s", t->lockout_threshold);
@@ -187,7 +187,7 @@ static void ip_findings(struct summary *s, size_t *cap, const struct attempt *a,
 		return;
 	struct finding *f = new_finding(s, cap, FINDING_SPRAY, g->key);
 	snprintf(f->detail, sizeof f->detail, "%u users within %lld min, %u users and %zu attempts in all", best,
-		 (long long)(t->spray_window / MINUTE), distinct(a, g->idx, 0, g->n, true), g->n);
+		 (long long)(t->spray_window / FILETIME_MINUTE), distinct(a, g->idx, 0, g->n, true), g->n);
 	f->internal = private_only(a, g);
 	f->first = a[g->idx[0]].time;
 	f->last = a[g->idx[g->n - 1]].time;
@@ -196,9 +196,8 @@ static void ip_findings(struct summary *s, size_t *cap, const struct attempt *a,
 /* The hour and day windows of one IP (its attempts are in time order). */
 static void ip_windows(struct summary *s, size_t *cap, const struct attempt *a, const struct group *g)
 {
-	static const int64_t HOUR = 60 * MINUTE, DAY = 24 * 60 * MINUTE;
 	for (int day = 0; day < 2; day++) {
-		int64_t len = day ? DAY : HOUR;
+		int64_t len = day ? FILETIME_DAY : FILETIME_HOUR;
 		for (size_t lo = 0; lo < g->n;) {
 			int64_t start = a[g->idx[lo]].time / len * len;
 			size_t hi = lo;
@@ -296,8 +295,8 @@ void summary_build(struct summary *s, const struct attempt *a, size_t n, const s
 			r->bad_password += a[g->idx[i]].outcome == OUTCOME_BAD_PASSWORD;
 			r->locked_out += a[g->idx[i]].outcome == OUTCOME_LOCKED_OUT;
 		}
-		r->max_per_hour = busiest(a, g, 60 * MINUTE, NULL);
-		r->max_per_day = busiest(a, g, 24 * 60 * MINUTE, NULL);
+		r->max_per_hour = busiest(a, g, FILETIME_HOUR, NULL);
+		r->max_per_day = busiest(a, g, FILETIME_DAY, NULL);
 		r->first = a[g->idx[0]].time;
 		r->last = a[g->idx[g->n - 1]].time;
 		ip_findings(s, &capf, a, g, t);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "badcreds/filetime.h"
 #include "badcreds/progress.h"
 #include "badcreds/text.h"
 #include "event/xml_event.h"
@@ -45,7 +46,7 @@ static uint16_t *to_utf16(const char *s)
 static void iso(struct strbuf *sb, int64_t ticks)
 {
 	struct strbuf t = {0};
-	evtx_filetime_render(&t, ticks);
+	filetime_format_windows(&t, ticks);
 	sb_add(sb, t.data, 23);
 	sb_addc(sb, 'Z');
 	sb_free(&t);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "badcreds/attempt.h"
+#include "badcreds/filetime.h"
 #include "badcreds/report.h"
 #include "badcreds/source.h"
 #include "badcreds/summary.h"
@@ -32,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct strbuf sb = {0};
 		for (size_t i = 0; i < n; i++) {
 			sb.len = 0;
-			format_time(&sb, a[i].time, false);
+			filetime_format_ms(&sb, a[i].time, false);
 		}
 		sb_free(&sb);
 		const struct fact *const *dc;
