@@ -21,7 +21,7 @@ struct evtx_job {
 	unsigned nchunks;
 	const char *source;        /* the file's name */
 	struct diag diag;          /* messages about these chunks, printed when they are committed */
-	struct arena arena;        /* the callback's memory; reset for each chunk */
+	struct arena arena;        /* the callback's memory; reset when the job is reused (every EVTX_JOB_CHUNKS chunks) */
 	struct strbuf text;        /* the callback's text, when it formats records on the worker */
 	void **items;              /* the callback's results, e.g. decoded events */
 	size_t nitems, capitems;

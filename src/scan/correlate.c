@@ -686,7 +686,7 @@ static void attempt_events(struct correlator *c, const struct request *r, struct
 	memcpy(sorted, r->facts, r->n * sizeof *sorted);
 	if (r->n > 1)
 		qsort(sorted, r->n, sizeof *sorted, cmp_fact_time);
-	at->facts = (const struct fact *const *)sorted; /* freed with the request */
+	at->facts = (const struct fact *const *)sorted; /* the attempt's own copy: correlator_free frees it */
 	at->nfacts = r->n;
 	struct strbuf events = {0}, ids = {0}, sources = {0};
 	const char **seen = NULL;

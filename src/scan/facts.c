@@ -1,5 +1,20 @@
-/* facts.c: what each AD FS audit (411, 501, 403, 410, 412, 1200-1210, 516) and each AD FS 4625 says, by the
- * layouts of ../shared/reference/adfs-events.md; the 1200-1210 audit document is read with libxml2. */
+/* facts.c: what each AD FS audit, each AD FS 4625 and each domain controller event says. The AD FS audits are
+ * classic events whose Data items have no names; the code reads them by position:
+ *   411   [0] activity ID, [1] token type, [2] the user or "user-<localized message>", [3] the exception text (it
+ *         names the user as typed: "...Exception: <user> ---> ..."), [4] the client addresses (x-ms-client-ip,
+ *         then each proxy's)
+ *   501   [0] instance ID, then (claim type, value) pairs: the request-context claims .../x-ms-client-ip,
+ *         x-ms-forwarded-client-ip, x-ms-proxy, x-ms-endpoint-absolute-path, x-ms-client-user-agent,
+ *         x-ms-client-application, and the identity claims (upn, windowsaccountname, name)
+ *   403   [0] instance ID, [1] activity ID, [3] the client address, [9] the user agent
+ *   412   [0] instance ID, [1] activity ID (a token was issued)        410  [0] activity ID
+ *   512, 515, 516   [0] activity ID, [1] the user, [2] the client addresses (516: extranet lockout)
+ *   1200-1210   [0] activity ID, [1] the AuditBase XML document (UserId, IpAddress, ForwardedIpAddress, ...),
+ *         read with libxml2
+ * Security-Auditing events name their Data: 4625 TargetUserName, TargetDomainName, Status, SubStatus,
+ * FailureReason, IpAddress, ProcessName (AD FS: Microsoft.IdentityServer.ServiceHost.exe); 4740 TargetUserName and
+ * TargetDomainName (the caller computer); 4771 TargetUserName, Status, IpAddress; 4776 TargetUserName, Status,
+ * Workstation. */
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdio.h>
