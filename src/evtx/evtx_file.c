@@ -506,6 +506,8 @@ bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing
 	 * no decoded record brought into the store: compile every template of the file the store lacks. */
 	struct evtx_job *job = &p.jobs[0];
 	struct template_site *missing = calloc(p.sites.n + 1, sizeof *missing);
+	if (!missing)
+		abort();
 	size_t nmissing = 0;
 	for (size_t i = 0; p.carved.n && i < p.sites.cap; i++)
 		if (p.sites.v[i].id && !bx_store_has(store, p.sites.v[i].id))
