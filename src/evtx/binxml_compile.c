@@ -1,6 +1,7 @@
 /* binxml_compile.c: the Binary XML token reader. It turns tokens into a flat list of ops with names resolved,
  * element extents known and template instances parsed, so that walking them needs no more byte checks. */
 #include "badcreds/binxml.h"
+#include "badcreds/evtx_format.h"
 #include "badcreds/le.h"
 #include "badcreds/vec.h"
 
@@ -392,11 +393,12 @@ bool bx_instance_read(struct bx_chunk *c, uint32_t off, uint32_t end, struct are
 	uint32_t def_off = le32(d + off + 6);
 	uint32_t pos = off + 10;
 	if (def_off == pos) { /* first use in the chunk: the definition is inline, skip it */
-		if (end - pos < 24 || le32(d + pos + 20) > end - pos - 24) {
+		if (end - pos < EVTX_TEMPLATE_HEADER_SIZE ||
+		    le32(d + pos + 20) > end - pos - EVTX_TEMPLATE_HEADER_SIZE) {
 			*err = "inline template definition runs past the end of its data";
 			return false;
 		}
-		pos += 24 + le32(d + pos + 20);
+		pos += EVTX_TEMPLATE_HEADER_SIZE + le32(d + pos + 20);
 	}
 	bool inline_def = pos != off + 10;
 	uint32_t template_id = le32(d + off + 2);

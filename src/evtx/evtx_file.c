@@ -6,7 +6,6 @@
  * each other. Memory is a few chunks plus one range per run of consecutive live EventRecordIDs. */
 #include "badcreds/evtx_file.h"
 #include "badcreds/compat.h"
-#include "badcreds/le.h"
 #include "badcreds/progress.h"
 #include "badcreds/vec.h"
 
@@ -190,21 +189,12 @@ static void sites_add(struct template_sites *t, uint32_t id, uint64_t slot, uint
 /* The template definitions a chunk's template table lists (offsets and ids only: nothing is compiled here). */
 static void index_templates(struct template_sites *t, const struct evtx_chunk *c)
 {
-	enum { TEMPLATE_TABLE = 384, TEMPLATE_BUCKETS = 32, MAX_CHAIN = 1024 };
 	if (!c->header_valid)
 		return;
-	for (unsigned b = 0; b < TEMPLATE_BUCKETS; b++) {
-		uint32_t off = le32(c->data + TEMPLATE_TABLE + 4 * b);
-		for (unsigned steps = 0; off && steps < MAX_CHAIN; steps++) {
-			if (off < EVTX_CHUNK_HEADER_SIZE || off > c->len || c->len - off < 24)
-				break;
-			sites_add(t, le32(c->data + off + 4), c->slot, off);
-			uint32_t next = le32(c->data + off);
-			if (next == off)
-				break;
-			off = next;
-		}
-	}
+	struct bx_template_table_iter it;
+	uint32_t def_off, id;
+	for (bx_template_table_begin(&it, &c->bx); bx_template_table_next(&it, &def_off, &id);)
+		sites_add(t, id, c->slot, def_off);
 }
 
 static int cmp_site_slot(const void *a, const void *b)
