@@ -1,5 +1,6 @@
 /* test_binxml.c: every Binary XML token, templates with substitutions (optional, array, dependency, nested BinXml),
- * the event model and the EventID peek, built byte by byte in a chunk buffer (cmocka). */
+ * the event model and the EventID peek, the walk over a chunk's template table, built byte by byte in a chunk buffer
+ * (cmocka). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -268,6 +269,42 @@ static void template_cycle(void **state)
 	assert_false(ok);
 }
 
+/* The template table's chains, bucket by bucket: a chain ends at a definition naming itself as the next, at an
+ * offset inside the chunk header or without room for a definition header, and after 1024 definitions (a loop). */
+static void template_table_walk(void **state)
+{
+	struct fixture *f = *state;
+	const struct { uint32_t def_off, next, template_id; } defs[] = {
+		{1024, 2048, 0xa}, {2048, 2048, 0xb}, /* bucket 0: two, the second naming itself */
+		{4096, 100, 0xc},                     /* bucket 3: one, then an offset inside the header */
+		{8192, 8200, 0xd}, {8200, 8192, 0xe}, /* bucket 31: a loop */
+	};
+	for (size_t i = 0; i < sizeof defs / sizeof *defs; i++) {
+		struct writer w = {f->chunk.data, defs[i].def_off};
+		u32(&w, defs[i].next), u32(&w, defs[i].template_id);
+	}
+	struct writer table = {f->chunk.data, 384};
+	for (unsigned b = 0; b < 32; b++)
+		u32(&table, b == 0 ? 1024 : b == 3 ? 4096 : b == 5 ? EVTX_CHUNK_SIZE - 20 : b == 31 ? 8192 : 0);
+	struct bx_template_table_iter it;
+	uint32_t def_off, id;
+	bx_template_table_begin(&it, &f->chunk.bx);
+	for (size_t i = 0; i < 4; i++) {
+		assert_true(bx_template_table_next(&it, &def_off, &id));
+		assert_int_equal(def_off, defs[i].def_off);
+		assert_int_equal(id, defs[i].template_id);
+	}
+	unsigned looped = 1;
+	while (bx_template_table_next(&it, &def_off, &id)) {
+		assert_int_equal(def_off, looped % 2 ? 8200 : 8192);
+		looped++;
+	}
+	assert_int_equal(looped, 1024);
+	f->chunk.bx.len = EVTX_CHUNK_HEADER_SIZE - 1; /* no table at all */
+	bx_template_table_begin(&it, &f->chunk.bx);
+	assert_false(bx_template_table_next(&it, &def_off, &id));
+}
+
 /* String values go from UTF-16 to escaped UTF-8 in one pass. */
 static void xml_text(void **state)
 {
@@ -293,6 +330,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(template_substitutions, setup, teardown),
 		cmocka_unit_test_setup_teardown(event_model_and_peek, setup, teardown),
 		cmocka_unit_test_setup_teardown(template_cycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(template_table_walk, setup, teardown),
 		cmocka_unit_test(xml_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

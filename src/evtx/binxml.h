@@ -116,6 +116,20 @@ enum bx_context {
  * (records carved from slack); NULL if none. */
 const struct bx_template *bx_template_by_id(struct bx_chunk *c, uint32_t template_id);
 
+/* A walk over the template definitions a chunk's template table lists (evtx_format.h), bucket by bucket along
+ * each bucket's chain; nothing is compiled. A chain ends at an offset with no room for a definition between the
+ * chunk header and the chunk's end, at a definition that names itself as the next, or after a bound on its length
+ * (a damaged table may loop). */
+struct bx_template_table_iter {
+	const struct bx_chunk *c;
+	unsigned bucket;        /* the chain being followed */
+	unsigned steps;         /* definitions handed out from it so far */
+	uint32_t off;           /* its next definition; 0: none */
+};
+void bx_template_table_begin(struct bx_template_table_iter *it, const struct bx_chunk *c);
+/* The next definition's chunk offset and template id; false after the last. */
+bool bx_template_table_next(struct bx_template_table_iter *it, uint32_t *def_off, uint32_t *template_id);
+
 /* Compiles Binary XML at [off, end) of the chunk. Per-record ops go to `arena`. On failure *err_off is the bad
  * token. */
 bool bx_compile(struct bx_chunk *c, uint32_t off, uint32_t end, enum bx_context context, struct arena *arena,

@@ -1,6 +1,7 @@
 /* binxml_compile.c: the Binary XML token reader. It turns tokens into a flat list of ops with names resolved,
  * element extents known and template instances parsed, so that walking them needs no more byte checks. */
 #include "evtx/binxml.h"
+#include "evtx/evtx_format.h"
 #include "evtx/le.h"
 #include "util/vec.h"
 
@@ -100,6 +101,7 @@ static void close_attr(struct compiler *k)
 	k->attr = UINT32_MAX;
 }
 
+/* TOK_OPEN: an element's start tag (with TOK_MORE, attributes follow); template bodies give a dependency id. */
 static bool open_element(struct compiler *k, uint8_t tok)
 {
 	uint16_t dep = BX_NO_ID;
@@ -134,8 +136,10 @@ static bool open_element(struct compiler *k, uint8_t tok)
 	return true;
 }
 
+/* TOK_CLOSE_EMPTY and TOK_END. */
 static bool end_element(struct compiler *k)
 {
+	k->pos++;
 	close_attr(k);
 	if (k->depth == 0)
 		return fail(k, "end of an element that was not started");
@@ -145,126 +149,194 @@ static bool end_element(struct compiler *k)
 	return true;
 }
 
-static bool token(struct compiler *k)
+/* TOK_CLOSE_START: the end of a start tag; the element's content follows. */
+static bool start_tag_end(struct compiler *k)
+{
+	k->pos++;
+	return true;
+}
+
+/* Static text as UTF-8, converted once here, not each time a record uses the template; marked safe to write into
+ * XML as it is when it holds no control or markup character. */
+static void text_to_utf8(struct compiler *k, struct evtx_value *v)
+{
+	struct strbuf sb = {0};
+	utf16_to_utf8(&sb, v->data, v->size);
+	bool safe = true;
+	for (size_t i = 0; i < sb.len && safe; i++) {
+		unsigned char c = (unsigned char)sb.data[i];
+		safe = c >= 0x20 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+	}
+	*v = (struct evtx_value){.type = EVTX_UTF8, .size = (uint32_t)sb.len, .code = safe ? EVTX_UTF8_XML_SAFE : 0,
+				 .data = arena_copy(k->arena, sb.data ? sb.data : "", sb.len)};
+	sb_free(&sb);
+}
+
+/* TOK_VALUE: static text. */
+static bool text_value(struct compiler *k)
+{
+	k->pos++;
+	if (!need(k, 1))
+		return false;
+	k->pos++; /* value type: always String */
+	struct bx_op *op = emit(k, BX_VALUE);
+	if (!read_text(k, &op->value, EVTX_STRING))
+		return false;
+	text_to_utf8(k, &op->value);
+	return true;
+}
+
+/* TOK_ATTR: an attribute of the open element; its value is the tokens that follow. */
+static bool attribute(struct compiler *k)
+{
+	k->pos++;
+	if (k->depth == 0)
+		return fail(k, "attribute outside an element");
+	const char *name = read_name(k);
+	if (!name)
+		return false;
+	k->attr = k->nops;
+	emit(k, BX_ATTR)->name = name;
+	return true;
+}
+
+/* TOK_CDATA. */
+static bool cdata_section(struct compiler *k)
+{
+	k->pos++;
+	struct bx_op *op = emit(k, BX_VALUE);
+	return read_text(k, &op->value, EVTX_CDATA);
+}
+
+/* TOK_CHARREF: u16 character code. */
+static bool char_reference(struct compiler *k)
+{
+	k->pos++;
+	if (!need(k, 2))
+		return false;
+	struct bx_op *op = emit(k, BX_VALUE);
+	op->value = (struct evtx_value){.type = EVTX_CHARREF, .code = le16(k->c->data + k->pos)};
+	k->pos += 2;
+	return true;
+}
+
+/* TOK_ENTREF: the entity's name. */
+static bool entity_reference(struct compiler *k)
+{
+	k->pos++;
+	const char *name = read_name(k);
+	if (!name)
+		return false;
+	struct bx_op *op = emit(k, BX_VALUE);
+	op->value = (struct evtx_value){.type = EVTX_ENTREF, .size = (uint32_t)strlen(name),
+					.data = (const uint8_t *)name};
+	return true;
+}
+
+/* TOK_PI_TARGET: a processing instruction's target name. */
+static bool pi_target(struct compiler *k)
+{
+	k->pos++;
+	const char *name = read_name(k);
+	if (!name)
+		return false;
+	emit(k, BX_PI)->name = name;
+	return true;
+}
+
+/* TOK_PI_DATA: the data of the processing instruction just before it. */
+static bool pi_data(struct compiler *k)
+{
+	k->pos++;
+	if (k->nops == 0 || k->ops[k->nops - 1].kind != BX_PI)
+		return fail(k, "processing-instruction data without a target");
+	return read_text(k, &k->ops[k->nops - 1].value, EVTX_STRING);
+}
+
+/* TOK_INSTANCE: a template instance (records only), read whole by bx_instance_read. */
+static bool template_instance(struct compiler *k)
+{
+	if (k->dep_ids)
+		return fail(k, "template instance inside a template definition");
+	struct bx_instance *inst = arena_alloc(k->arena, sizeof *inst);
+	uint32_t next;
+	if (!bx_instance_read(k->c, k->pos, k->end, k->arena, inst, &next, &k->err))
+		return false;
+	k->pos = next;
+	emit(k, BX_INSTANCE)->instance = inst;
+	return true;
+}
+
+/* TOK_SUBST and TOK_OPT_SUBST: u16 value index, u8 value type. The first one directly in an element's content is
+ * its array slot. */
+static bool substitution(struct compiler *k, bool optional)
 {
 	const uint8_t *d = k->c->data;
-	uint8_t tok = d[k->pos];
+	k->pos++;
+	if (!need(k, 3))
+		return false;
+	struct bx_op *op = emit(k, BX_SUBST);
+	op->id = le16(d + k->pos);
+	op->value.type = d[k->pos + 2];
+	op->optional = optional;
+	k->pos += 3;
+	if (k->attr == UINT32_MAX && k->depth > 0 && k->ops[k->stack[k->depth - 1]].array_slot == BX_NO_ID)
+		k->ops[k->stack[k->depth - 1]].array_slot = op->id;
+	return true;
+}
+
+/* TOK_FRAGMENT: the fragment header. */
+static bool fragment_header(struct compiler *k)
+{
+	if (!need(k, 4))
+		return false;
+	k->pos += 4; /* major 1, minor 1, flags 0 */
+	return true;
+}
+
+/* Tokens that may be part of an attribute's value; any other ends it. */
+static bool in_attribute_value(uint8_t base)
+{
+	return base == TOK_VALUE || base == TOK_SUBST || base == TOK_OPT_SUBST || base == TOK_CHARREF ||
+	       base == TOK_ENTREF || base == TOK_CDATA;
+}
+
+/* The token at pos, with or without its TOK_MORE flag. */
+static bool token(struct compiler *k)
+{
+	uint8_t tok = k->c->data[k->pos];
 	uint8_t base = tok & (uint8_t)~TOK_MORE;
-	bool value_token = base == TOK_VALUE || base == TOK_SUBST || base == TOK_OPT_SUBST || base == TOK_CHARREF ||
-			   base == TOK_ENTREF || base == TOK_CDATA;
-	if (!value_token)
+	if (!in_attribute_value(base))
 		close_attr(k);
 	switch (base) {
 	case TOK_OPEN:
 		return open_element(k, tok);
 	case TOK_CLOSE_START:
-		k->pos++;
-		return true;
+		return start_tag_end(k);
 	case TOK_CLOSE_EMPTY:
 	case TOK_END:
-		k->pos++;
 		return end_element(k);
-	case TOK_VALUE: {
-		k->pos++;
-		if (!need(k, 1))
-			return false;
-		k->pos++; /* value type: always String */
-		struct bx_op *op = emit(k, BX_VALUE);
-		if (!read_text(k, &op->value, EVTX_STRING))
-			return false;
-		/* static text is converted once here, not each time a record uses the template */
-		struct strbuf sb = {0};
-		utf16_to_utf8(&sb, op->value.data, op->value.size);
-		bool safe = true;
-		for (size_t i = 0; i < sb.len && safe; i++) {
-			unsigned char c = (unsigned char)sb.data[i];
-			safe = c >= 0x20 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
-		}
-		op->value = (struct evtx_value){.type = EVTX_UTF8, .size = (uint32_t)sb.len,
-						.code = safe ? EVTX_UTF8_XML_SAFE : 0,
-						.data = arena_copy(k->arena, sb.data ? sb.data : "", sb.len)};
-		sb_free(&sb);
-		return true;
-	}
-	case TOK_ATTR: {
-		k->pos++;
-		if (k->depth == 0)
-			return fail(k, "attribute outside an element");
-		const char *name = read_name(k);
-		if (!name)
-			return false;
-		k->attr = k->nops;
-		emit(k, BX_ATTR)->name = name;
-		return true;
-	}
-	case TOK_CDATA: {
-		k->pos++;
-		struct bx_op *op = emit(k, BX_VALUE);
-		return read_text(k, &op->value, EVTX_CDATA);
-	}
-	case TOK_CHARREF: {
-		k->pos++;
-		if (!need(k, 2))
-			return false;
-		struct bx_op *op = emit(k, BX_VALUE);
-		op->value = (struct evtx_value){.type = EVTX_CHARREF, .code = le16(d + k->pos)};
-		k->pos += 2;
-		return true;
-	}
-	case TOK_ENTREF: {
-		k->pos++;
-		const char *name = read_name(k);
-		if (!name)
-			return false;
-		struct bx_op *op = emit(k, BX_VALUE);
-		op->value = (struct evtx_value){.type = EVTX_ENTREF, .size = (uint32_t)strlen(name),
-						.data = (const uint8_t *)name};
-		return true;
-	}
-	case TOK_PI_TARGET: {
-		k->pos++;
-		const char *name = read_name(k);
-		if (!name)
-			return false;
-		emit(k, BX_PI)->name = name;
-		return true;
-	}
-	case TOK_PI_DATA: {
-		k->pos++;
-		if (k->nops == 0 || k->ops[k->nops - 1].kind != BX_PI)
-			return fail(k, "processing-instruction data without a target");
-		return read_text(k, &k->ops[k->nops - 1].value, EVTX_STRING);
-	}
-	case TOK_INSTANCE: {
-		if (k->dep_ids)
-			return fail(k, "template instance inside a template definition");
-		struct bx_instance *inst = arena_alloc(k->arena, sizeof *inst);
-		uint32_t next;
-		if (!bx_instance_read(k->c, k->pos, k->end, k->arena, inst, &next, &k->err))
-			return false;
-		k->pos = next;
-		emit(k, BX_INSTANCE)->instance = inst;
-		return true;
-	}
+	case TOK_VALUE:
+		return text_value(k);
+	case TOK_ATTR:
+		return attribute(k);
+	case TOK_CDATA:
+		return cdata_section(k);
+	case TOK_CHARREF:
+		return char_reference(k);
+	case TOK_ENTREF:
+		return entity_reference(k);
+	case TOK_PI_TARGET:
+		return pi_target(k);
+	case TOK_PI_DATA:
+		return pi_data(k);
+	case TOK_INSTANCE:
+		return template_instance(k);
 	case TOK_SUBST:
-	case TOK_OPT_SUBST: {
-		k->pos++;
-		if (!need(k, 3))
-			return false;
-		struct bx_op *op = emit(k, BX_SUBST);
-		op->id = le16(d + k->pos);
-		op->value.type = d[k->pos + 2];
-		op->optional = base == TOK_OPT_SUBST;
-		k->pos += 3;
-		if (k->attr == UINT32_MAX && k->depth > 0 && k->ops[k->stack[k->depth - 1]].array_slot == BX_NO_ID)
-			k->ops[k->stack[k->depth - 1]].array_slot = op->id;
-		return true;
-	}
+	case TOK_OPT_SUBST:
+		return substitution(k, base == TOK_OPT_SUBST);
 	case TOK_FRAGMENT:
-		if (!need(k, 4))
-			return false;
-		k->pos += 4; /* major 1, minor 1, flags 0 */
-		return true;
+		return fragment_header(k);
 	default:
 		return fail(k, "unknown Binary XML token");
 	}
@@ -321,11 +393,12 @@ bool bx_instance_read(struct bx_chunk *c, uint32_t off, uint32_t end, struct are
 	uint32_t def_off = le32(d + off + 6);
 	uint32_t pos = off + 10;
 	if (def_off == pos) { /* first use in the chunk: the definition is inline, skip it */
-		if (end - pos < 24 || le32(d + pos + 20) > end - pos - 24) {
+		if (end - pos < EVTX_TEMPLATE_HEADER_SIZE ||
+		    le32(d + pos + 20) > end - pos - EVTX_TEMPLATE_HEADER_SIZE) {
 			*err = "inline template definition runs past the end of its data";
 			return false;
 		}
-		pos += 24 + le32(d + pos + 20);
+		pos += EVTX_TEMPLATE_HEADER_SIZE + le32(d + pos + 20);
 	}
 	bool inline_def = pos != off + 10;
 	uint32_t template_id = le32(d + off + 2);

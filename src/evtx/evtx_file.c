@@ -6,7 +6,6 @@
  * each other. Memory is a few chunks plus one range per run of consecutive live EventRecordIDs. */
 #include "evtx/evtx_file.h"
 #include "badcreds/compat.h"
-#include "evtx/le.h"
 #include "badcreds/progress.h"
 #include "util/vec.h"
 
@@ -190,21 +189,12 @@ static void sites_add(struct template_sites *t, uint32_t id, uint64_t slot, uint
 /* The template definitions a chunk's template table lists (offsets and ids only: nothing is compiled here). */
 static void index_templates(struct template_sites *t, const struct evtx_chunk *c)
 {
-	enum { TEMPLATE_TABLE = 384, TEMPLATE_BUCKETS = 32, MAX_CHAIN = 1024 };
 	if (!c->header_valid)
 		return;
-	for (unsigned b = 0; b < TEMPLATE_BUCKETS; b++) {
-		uint32_t off = le32(c->data + TEMPLATE_TABLE + 4 * b);
-		for (unsigned steps = 0; off && steps < MAX_CHAIN; steps++) {
-			if (off < EVTX_CHUNK_HEADER_SIZE || off > c->len || c->len - off < 24)
-				break;
-			sites_add(t, le32(c->data + off + 4), c->slot, off);
-			uint32_t next = le32(c->data + off);
-			if (next == off)
-				break;
-			off = next;
-		}
-	}
+	struct bx_template_table_iter it;
+	uint32_t def_off, id;
+	for (bx_template_table_begin(&it, &c->bx); bx_template_table_next(&it, &def_off, &id);)
+		sites_add(t, id, c->slot, def_off);
 }
 
 static int cmp_site_slot(const void *a, const void *b)
@@ -282,6 +272,8 @@ static void chunk_run(struct evtx_job *job, struct evtx_chunk *c, const struct e
 	}
 }
 
+enum { MAX_WORKERS = 64 }; /* worker threads per file, whatever the number of cores */
+
 struct pipeline {
 	const struct evtx_reader *reader;
 	const struct evtx_file_ops *ops;
@@ -293,6 +285,9 @@ struct pipeline {
 	bool threaded;             /* workers run: job states are guarded by the lock */
 	bool stop;
 	/* the file's state, touched only by the calling thread */
+	pthread_t workers[MAX_WORKERS];
+	unsigned nworkers;
+	struct bx_store *store;    /* the file's templates, shared by every chunk of every job */
 	struct diag *diag;
 	struct id_ranges live;
 	struct carved_list carved;
@@ -417,6 +412,203 @@ static struct evtx_job *free_job(struct pipeline *p)
 	}
 }
 
+/* One job per worker, one being loaded and one being committed (a single job without workers); every chunk
+ * compiles its templates into the file's store. */
+static void jobs_create(struct pipeline *p, const char *name, unsigned threads)
+{
+	p->njobs = threads > 1 ? threads + 2 : 1;
+	p->jobs = calloc(p->njobs, sizeof *p->jobs);
+	if (!p->jobs)
+		abort();
+	p->store = bx_store_new();
+	for (unsigned i = 0; i < p->njobs; i++) {
+		p->jobs[i].state = calloc(1, sizeof *p->jobs[i].state);
+		if (!p->jobs[i].state)
+			abort();
+		p->jobs[i].source = name;
+		for (unsigned k = 0; k < EVTX_JOB_CHUNKS; k++) {
+			evtx_chunk_init(&p->jobs[i].chunks[k]);
+			p->jobs[i].chunks[k].store = p->store;
+		}
+	}
+}
+
+/* The lock and conditions, once no worker runs. */
+static void sync_destroy(struct pipeline *p)
+{
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->done);
+}
+
+/* Starts up to `threads` workers (none for 1); when none starts, the calling thread runs every job itself. */
+static void workers_start(struct pipeline *p, unsigned threads)
+{
+	if (threads <= 1)
+		return;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	p->threaded = true; /* before the first worker looks at a job */
+	for (; p->nworkers < threads && p->nworkers < MAX_WORKERS; p->nworkers++)
+		if (pthread_create(&p->workers[p->nworkers], NULL, worker, p) != 0)
+			break;
+	if (p->nworkers == 0) {
+		p->threaded = false;
+		sync_destroy(p);
+	}
+}
+
+/* The calling thread's loop over the file's chunks: fills a free job with the next chunk slots of r (the pipeline's
+ * reader) and queues it for the workers (or runs it, without them), committing finished jobs in file order as it
+ * goes, then the last ones. */
+static void read_live_chunks(struct pipeline *p, struct evtx_reader *r)
+{
+	uint64_t seq = 0;
+	for (;;) {
+		struct evtx_job *job = free_job(p);
+		job_reset(job);
+		struct evtx_job_state *s = job->state;
+		while (s->nslots < EVTX_JOB_CHUNKS && evtx_reader_next_slot(r, &s->slots[s->nslots]))
+			s->nslots++;
+		if (s->nslots == 0)
+			break;
+		s->seq = seq++;
+		if (!p->threaded) {
+			s->status = JOB_DONE;
+			job_run(p, job);
+			commit_ready(p, false);
+			continue;
+		}
+		pthread_mutex_lock(&p->lock);
+		s->status = JOB_QUEUED;
+		pthread_cond_signal(&p->work);
+		pthread_mutex_unlock(&p->lock);
+		commit_ready(p, false);
+	}
+	while (p->next_commit < seq)
+		commit_ready(p, true);
+}
+
+/* Tells the workers that no job will come and waits for them to end. */
+static void workers_stop(struct pipeline *p)
+{
+	if (!p->threaded)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	for (unsigned i = 0; i < p->nworkers; i++)
+		pthread_join(p->workers[i], NULL);
+	sync_destroy(p);
+}
+
+/* Where the file defines the templates the store lacks, in chunk order; *n of them. */
+static struct template_site *missing_templates(const struct pipeline *p, size_t *n)
+{
+	struct template_site *missing = calloc(p->sites.n + 1, sizeof *missing);
+	if (!missing)
+		abort();
+	*n = 0;
+	for (size_t i = 0; i < p->sites.cap; i++)
+		if (p->sites.v[i].id && !bx_store_has(p->store, p->sites.v[i].id))
+			missing[(*n)++] = p->sites.v[i];
+	if (*n > 1)
+		qsort(missing, *n, sizeof *missing, cmp_site_slot);
+	return missing;
+}
+
+/* Carved records may instantiate templates (their own or nested EventData ones) that their chunk lost and that no
+ * decoded record brought into the store: compiles every template of the file the store lacks, a chunk at a time. */
+static void backfill_templates(struct pipeline *p)
+{
+	if (!p->carved.n)
+		return;
+	struct evtx_job *job = &p->jobs[0];
+	size_t nmissing;
+	struct template_site *missing = missing_templates(p, &nmissing);
+	for (size_t i = 0; i < nmissing;) {
+		uint64_t slot = missing[i].slot;
+		job_reset(job);
+		bool loaded = evtx_reader_load(p->reader, slot, &job->chunks[0], p->diag, true);
+		for (; i < nmissing && missing[i].slot == slot; i++) {
+			const char *err;
+			if (loaded)
+				bx_template_at(&job->chunks[0].bx, missing[i].def_off, &err); /* into the store, or none */
+		}
+	}
+	free(missing);
+}
+
+/* The highest EventRecordID a carved record may have (0: unknown): one far beyond every header's (with a margin
+ * for headers a dirty file has not updated) is overwritten data, not a record. */
+static uint64_t carved_id_limit(const struct pipeline *p)
+{
+	const struct evtx_reader *r = p->reader;
+	uint64_t max_id = r->header_valid && r->header.next_record_id > p->max_last_id ? r->header.next_record_id :
+			  p->max_last_id;
+	return max_id ? max_id + 1000000 : 0;
+}
+
+/* The carved records of one chunk, from p->carved.v[first] on, run and committed like a job of that chunk;
+ * returns the index of the next chunk's first. */
+static size_t read_carved_chunk(struct pipeline *p, size_t first, uint64_t max_record_id)
+{
+	struct evtx_job *job = &p->jobs[0];
+	uint64_t slot = p->carved.v[first].slot;
+	job_reset(job);
+	struct evtx_chunk *c = &job->chunks[0];
+	bool loaded = evtx_reader_load(p->reader, slot, c, &job->diag, true);
+	c->max_record_id = max_record_id;
+	size_t i = first;
+	for (; i < p->carved.n && p->carved.v[i].slot == slot; i++) {
+		struct evtx_record rec;
+		if (!loaded || !evtx_chunk_record_at(c, p->carved.v[i].offset, p->carved.v[i].damaged, &rec))
+			continue;
+		rec.recovered = true;
+		p->stats->carved++;
+		p->ops->record(p->ctx, job, c, &rec);
+	}
+	diag_merge(p->diag, &job->diag);
+	p->ops->commit(p->ctx, job);
+	p->carved_unreadable += job->carved_unreadable;
+	return i;
+}
+
+/* Carved records, chunk by chunk, on the calling thread; then the remnants left out, in one note. */
+static void read_carved_records(struct pipeline *p)
+{
+	uint64_t max_record_id = carved_id_limit(p);
+	for (size_t i = 0; i < p->carved.n;)
+		i = read_carved_chunk(p, i, max_record_id);
+	if (p->carved_unreadable)
+		diag_report(p->diag, DIAG_NOTE, DIAG_NO_OFFSET, "%lu carved remnant%s left out: overwritten data that "
+			    "does not decode (its template is gone) or holds no plausible record", p->carved_unreadable,
+			    p->carved_unreadable == 1 ? "" : "s");
+}
+
+/* Frees the jobs, the template store and the file's live IDs, carved positions and template sites. */
+static void pipeline_free(struct pipeline *p)
+{
+	for (unsigned i = 0; i < p->njobs; i++) {
+		for (unsigned k = 0; k < EVTX_JOB_CHUNKS; k++)
+			evtx_chunk_free(&p->jobs[i].chunks[k]);
+		arena_free(&p->jobs[i].arena);
+		sb_free(&p->jobs[i].text);
+		free(p->jobs[i].items);
+		sb_free(&p->jobs[i].state->messages);
+		free(p->jobs[i].state->live.r);
+		free(p->jobs[i].state->carved.v);
+		free(p->jobs[i].state);
+	}
+	free(p->jobs);
+	bx_store_free(p->store);
+	free(p->live.r);
+	free(p->carved.v);
+	free(p->sites.v);
+}
+
 bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing, unsigned threads, struct diag *d,
 		    const struct evtx_file_ops *ops, void *ctx, struct evtx_file_stats *stats)
 {
@@ -425,139 +617,17 @@ bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing
 		return false;
 	progress_file(name, growing ? 0 : r.size);
 	struct pipeline p = {.reader = &r, .ops = ops, .ctx = ctx, .diag = d, .stats = stats};
-	p.njobs = threads > 1 ? threads + 2 : 1; /* one per worker, one being loaded, one being committed */
-	p.jobs = calloc(p.njobs, sizeof *p.jobs);
-	if (!p.jobs)
-		abort();
-	struct bx_store *store = bx_store_new();
-	for (unsigned i = 0; i < p.njobs; i++) {
-		p.jobs[i].state = calloc(1, sizeof *p.jobs[i].state);
-		if (!p.jobs[i].state)
-			abort();
-		p.jobs[i].source = name;
-		for (unsigned k = 0; k < EVTX_JOB_CHUNKS; k++) {
-			evtx_chunk_init(&p.jobs[i].chunks[k]);
-			p.jobs[i].chunks[k].store = store;
-		}
-	}
-	pthread_t tid[64];
-	unsigned nthreads = 0;
-	if (threads > 1) {
-		pthread_mutex_init(&p.lock, NULL);
-		pthread_cond_init(&p.work, NULL);
-		pthread_cond_init(&p.done, NULL);
-		p.threaded = true; /* before the first worker looks at a job */
-		for (; nthreads < threads && nthreads < 64; nthreads++)
-			if (pthread_create(&tid[nthreads], NULL, worker, &p) != 0)
-				break;
-		if (nthreads == 0) {
-			p.threaded = false;
-			pthread_mutex_destroy(&p.lock);
-			pthread_cond_destroy(&p.work);
-			pthread_cond_destroy(&p.done);
-		}
-	}
-	uint64_t seq = 0;
-	for (;;) {
-		struct evtx_job *job = free_job(&p);
-		job_reset(job);
-		struct evtx_job_state *s = job->state;
-		while (s->nslots < EVTX_JOB_CHUNKS && evtx_reader_next_slot(&r, &s->slots[s->nslots]))
-			s->nslots++;
-		if (s->nslots == 0)
-			break;
-		s->seq = seq++;
-		if (!p.threaded) {
-			s->status = JOB_DONE;
-			job_run(&p, job);
-			commit_ready(&p, false);
-			continue;
-		}
-		pthread_mutex_lock(&p.lock);
-		s->status = JOB_QUEUED;
-		pthread_cond_signal(&p.work);
-		pthread_mutex_unlock(&p.lock);
-		commit_ready(&p, false);
-	}
-	while (p.next_commit < seq)
-		commit_ready(&p, true);
-	if (p.threaded) {
-		pthread_mutex_lock(&p.lock);
-		p.stop = true;
-		pthread_cond_broadcast(&p.work);
-		pthread_mutex_unlock(&p.lock);
-		for (unsigned i = 0; i < nthreads; i++)
-			pthread_join(tid[i], NULL);
-		pthread_mutex_destroy(&p.lock);
-		pthread_cond_destroy(&p.work);
-		pthread_cond_destroy(&p.done);
-	}
+	jobs_create(&p, name, threads);
+	workers_start(&p, threads);
+	read_live_chunks(&p, &r);
+	workers_stop(&p);
 	if (!p.chunks && !r.header_valid)
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "not an EVTX file: no header and no chunk");
 	ranges_seal(&p.live);
 	carved_dedup(&p.carved, &p.live, &stats->carved_duplicates);
-	/* Carved records may instantiate templates (their own or nested EventData ones) that their chunk lost and that
-	 * no decoded record brought into the store: compile every template of the file the store lacks. */
-	struct evtx_job *job = &p.jobs[0];
-	struct template_site *missing = calloc(p.sites.n + 1, sizeof *missing);
-	size_t nmissing = 0;
-	for (size_t i = 0; p.carved.n && i < p.sites.cap; i++)
-		if (p.sites.v[i].id && !bx_store_has(store, p.sites.v[i].id))
-			missing[nmissing++] = p.sites.v[i];
-	if (nmissing > 1)
-		qsort(missing, nmissing, sizeof *missing, cmp_site_slot);
-	for (size_t i = 0; i < nmissing;) {
-		uint64_t slot = missing[i].slot;
-		job_reset(job);
-		bool loaded = evtx_reader_load(&r, slot, &job->chunks[0], d, true);
-		for (; i < nmissing && missing[i].slot == slot; i++) {
-			const char *err;
-			if (loaded)
-				bx_template_at(&job->chunks[0].bx, missing[i].def_off, &err); /* into the store, or none */
-		}
-	}
-	free(missing);
-	/* carved records, chunk by chunk, on this thread; an EventRecordID far beyond every header's (with a margin for
-	 * headers a dirty file has not updated) is overwritten data, not a record */
-	uint64_t max_id = r.header_valid && r.header.next_record_id > p.max_last_id ? r.header.next_record_id : p.max_last_id;
-	for (size_t i = 0; i < p.carved.n;) {
-		uint64_t slot = p.carved.v[i].slot;
-		job_reset(job);
-		struct evtx_chunk *c = &job->chunks[0];
-		bool loaded = evtx_reader_load(&r, slot, c, &job->diag, true);
-		c->max_record_id = max_id ? max_id + 1000000 : 0;
-		for (; i < p.carved.n && p.carved.v[i].slot == slot; i++) {
-			struct evtx_record rec;
-			if (!loaded || !evtx_chunk_record_at(c, p.carved.v[i].offset, p.carved.v[i].damaged, &rec))
-				continue;
-			rec.recovered = true;
-			stats->carved++;
-			ops->record(ctx, job, c, &rec);
-		}
-		diag_merge(d, &job->diag);
-		ops->commit(ctx, job);
-		p.carved_unreadable += job->carved_unreadable;
-	}
-	if (p.carved_unreadable)
-		diag_report(d, DIAG_NOTE, DIAG_NO_OFFSET, "%lu carved remnant%s left out: overwritten data that does not "
-			    "decode (its template is gone) or holds no plausible record", p.carved_unreadable,
-			    p.carved_unreadable == 1 ? "" : "s");
-	for (unsigned i = 0; i < p.njobs; i++) {
-		for (unsigned k = 0; k < EVTX_JOB_CHUNKS; k++)
-			evtx_chunk_free(&p.jobs[i].chunks[k]);
-		arena_free(&p.jobs[i].arena);
-		sb_free(&p.jobs[i].text);
-		free(p.jobs[i].items);
-		sb_free(&p.jobs[i].state->messages);
-		free(p.jobs[i].state->live.r);
-		free(p.jobs[i].state->carved.v);
-		free(p.jobs[i].state);
-	}
-	free(p.jobs);
-	bx_store_free(store);
-	free(p.live.r);
-	free(p.carved.v);
-	free(p.sites.v);
+	backfill_templates(&p);
+	read_carved_records(&p);
+	pipeline_free(&p);
 	progress_clear();
 	return p.chunks || r.header_valid;
 }

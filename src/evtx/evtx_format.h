@@ -14,6 +14,15 @@ enum {
 	EVTX_RECORD_MIN_SIZE = 28,     /* header + trailing copy of the size */
 };
 
+/* The chunk header's template table and the definitions it leads to. Each entry is the chunk offset of the first
+ * definition of its bucket (0: none); a definition starts with the offset of the next one in its bucket. */
+enum {
+	EVTX_TEMPLATE_TABLE = 384,        /* chunk offset of the template table */
+	EVTX_TEMPLATE_TABLE_BUCKETS = 32, /* its u32 entries */
+	EVTX_TEMPLATE_HEADER_SIZE = 24,   /* a definition's header: u32 next definition offset, GUID[16] (its first 4
+					   * bytes are the template id), u32 body size; the body follows */
+};
+
 /* Flags of the file header (offset 120) and of the chunk header (offset 120). */
 enum { EVTX_FLAG_DIRTY = 0x1, EVTX_FLAG_FULL = 0x2, EVTX_FLAG_NO_CRC32 = 0x4 };
 

@@ -1,5 +1,6 @@
 /* template_cache.c: template definitions, compiled once per file (keyed by GUID, size and CRC-32 of the body) in a
- * store shared by the file's chunks and threads; each chunk maps its definition offsets to them. */
+ * store shared by the file's chunks and threads; each chunk maps its definition offsets to them. Also the one walk
+ * over a chunk's template table. */
 #include "evtx/binxml.h"
 #include "evtx/evtx_format.h"
 #include "evtx/le.h"
@@ -9,8 +10,8 @@
 #include <string.h>
 #include <zlib.h>
 
-/* Definition header at def_off: u32 next definition offset, GUID[16], u32 body size; the body follows. */
-enum { TEMPLATE_HEADER_SIZE = 24 };
+/* Definitions followed along one bucket's chain of the template table: a damaged table may link them in a loop. */
+enum { TEMPLATE_CHAIN_MAX = 1024 };
 
 /* Which System field, if any, an op inside element `elem` (attribute `attr`) of Event/System fills. */
 static struct bx_field *field_for(struct bx_slots *slots, const char *elem, const char *attr)
@@ -148,7 +149,7 @@ static const struct bx_template *store_by_id(struct bx_store *s, uint32_t templa
 static const struct bx_template *compile(struct bx_chunk *c, uint32_t def_off, uint32_t size, uint32_t crc,
 					 struct arena *arena, const char **err)
 {
-	uint32_t body = def_off + TEMPLATE_HEADER_SIZE, err_off;
+	uint32_t body = def_off + EVTX_TEMPLATE_HEADER_SIZE, err_off;
 	struct bx_template *t = arena_alloc(arena, sizeof *t);
 	memset(t, 0, sizeof *t);
 	memcpy(t->guid, c->data + def_off + 4, 16);
@@ -173,12 +174,12 @@ const struct bx_template *bx_template_at(struct bx_chunk *c, uint32_t def_off, c
 				*err = "template definition is damaged";
 			return r->tmpl;
 		}
-	if (def_off < 512 || def_off > c->len || c->len - def_off < TEMPLATE_HEADER_SIZE) {
+	if (def_off < EVTX_CHUNK_HEADER_SIZE || def_off > c->len || c->len - def_off < EVTX_TEMPLATE_HEADER_SIZE) {
 		*err = "template definition offset outside the chunk";
 		return NULL;
 	}
 	uint32_t size = le32(c->data + def_off + 20);
-	uint32_t body = def_off + TEMPLATE_HEADER_SIZE;
+	uint32_t body = def_off + EVTX_TEMPLATE_HEADER_SIZE;
 	if (size > c->len - body) {
 		*err = "template definition runs past the end of the chunk";
 		return NULL;
@@ -203,28 +204,55 @@ const struct bx_template *bx_template_at(struct bx_chunk *c, uint32_t def_off, c
 	return t;
 }
 
+static uint32_t table_entry(const struct bx_chunk *c, unsigned bucket)
+{
+	return le32(c->data + EVTX_TEMPLATE_TABLE + 4 * bucket);
+}
+
+void bx_template_table_begin(struct bx_template_table_iter *it, const struct bx_chunk *c)
+{
+	*it = (struct bx_template_table_iter){.c = c};
+	if (c->len < EVTX_CHUNK_HEADER_SIZE)
+		it->bucket = EVTX_TEMPLATE_TABLE_BUCKETS; /* no table */
+	else
+		it->off = table_entry(c, 0);
+}
+
+bool bx_template_table_next(struct bx_template_table_iter *it, uint32_t *def_off, uint32_t *template_id)
+{
+	const struct bx_chunk *c = it->c;
+	while (it->bucket < EVTX_TEMPLATE_TABLE_BUCKETS) {
+		uint32_t off = it->off;
+		if (off && it->steps < TEMPLATE_CHAIN_MAX && off >= EVTX_CHUNK_HEADER_SIZE && off <= c->len &&
+		    c->len - off >= EVTX_TEMPLATE_HEADER_SIZE) {
+			uint32_t next = le32(c->data + off);
+			it->off = next == off ? 0 : next;
+			it->steps++;
+			*def_off = off;
+			*template_id = le32(c->data + off + 4);
+			return true;
+		}
+		it->bucket++;
+		it->steps = 0;
+		it->off = it->bucket < EVTX_TEMPLATE_TABLE_BUCKETS ? table_entry(c, it->bucket) : 0;
+	}
+	return false;
+}
+
 /* For records whose definition offset points at overwritten data (carved from slack): the chunk's template table
  * lists every definition still present; one whose GUID starts with the instance's template id is the same one.
  * Failing that, a template of that id seen elsewhere in the file. */
 const struct bx_template *bx_template_by_id(struct bx_chunk *c, uint32_t template_id)
 {
-	enum { TEMPLATE_TABLE = 384, TEMPLATE_BUCKETS = 32, MAX_CHAIN = 1024 };
-	for (unsigned b = 0; c->len >= EVTX_CHUNK_HEADER_SIZE && b < TEMPLATE_BUCKETS; b++) {
-		uint32_t off = le32(c->data + TEMPLATE_TABLE + 4 * b);
-		for (unsigned steps = 0; off && steps < MAX_CHAIN; steps++) {
-			if (off < EVTX_CHUNK_HEADER_SIZE || off > c->len || c->len - off < TEMPLATE_HEADER_SIZE)
-				break;
-			if (le32(c->data + off + 4) == template_id) {
-				const char *err;
-				const struct bx_template *t = bx_template_at(c, off, &err);
-				if (t)
-					return t;
-			}
-			uint32_t next = le32(c->data + off);
-			if (next == off)
-				break;
-			off = next;
-		}
+	struct bx_template_table_iter it;
+	uint32_t def_off, id;
+	for (bx_template_table_begin(&it, c); bx_template_table_next(&it, &def_off, &id);) {
+		if (id != template_id)
+			continue;
+		const char *err;
+		const struct bx_template *t = bx_template_at(c, def_off, &err);
+		if (t)
+			return t;
 	}
 	return c->store ? store_by_id(c->store, template_id) : NULL;
 }
