@@ -106,7 +106,8 @@ enum evtx_decoded evtx_record_decode(struct evtx_chunk *c, const struct evtx_rec
 
 /* What decides whether a record matters, read before the rest of it is decoded. */
 struct evtx_peek {
-	uint32_t event_id;
+	uint32_t event_id;           /* when has_event_id */
+	bool has_event_id;
 	struct evtx_value provider;  /* EVTX_NULL when the event has none */
 	struct evtx_value channel;
 	int64_t time;                /* TimeCreated, FILETIME ticks, when has_time */

@@ -110,7 +110,7 @@ static void emit(void *ctx, struct evtx_job *job, struct evtx_chunk *c, const st
 	if (filtered) { /* decide from the template values alone when the record allows it */
 		struct evtx_peek p;
 		peeked = evtx_record_peek(c, rec, a, &p);
-		if (peeked && ((d->ids.n && !id_list_has(&d->ids, p.event_id)) ||
+		if (peeked && ((d->ids.n && !(p.has_event_id && id_list_has(&d->ids, p.event_id))) ||
 			       (d->provider && !provider_is(&p.provider, d->provider))))
 			return;
 	}

@@ -180,7 +180,7 @@ static bool outside_window(const struct selection *s, int64_t t)
 static bool wants(void *ctx, const struct evtx_peek *p)
 {
 	struct selection *s = ctx;
-	if (!fact_relevant(p->event_id, &p->provider))
+	if (!p->has_event_id || !fact_relevant(p->event_id, &p->provider))
 		return false;
 	if (p->has_time && outside_window(s, p->time)) {
 		atomic_fetch_add_explicit(&s->outside, 1, memory_order_relaxed);

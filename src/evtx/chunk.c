@@ -155,6 +155,7 @@ bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struc
 	if (!id || !provider || !evtx_value_u64(id, &x))
 		return false;
 	p->event_id = (uint32_t)x;
+	p->has_event_id = true;
 	p->provider = *provider;
 	p->channel = channel ? *channel : (struct evtx_value){.type = EVTX_NULL};
 	p->has_time = time && evtx_value_filetime(time, &p->time);

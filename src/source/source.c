@@ -203,6 +203,7 @@ static void read_path(const char *path, bool from_directory, struct walk *w)
 void event_peek(const struct event *ev, struct evtx_peek *p)
 {
 	p->event_id = ev->event_id;
+	p->has_event_id = ev->has & EV_HAS_EVENT_ID;
 	p->provider = ev->provider_name;
 	p->channel = ev->channel;
 	p->time = ev->time_created;
