@@ -44,10 +44,11 @@ void selection_init(struct selection *s)
 	s->spool_limit = (uint64_t)SPOOL_DEFAULT_LIMIT_GIB << 30;
 }
 
-static bool parse_count(const char *text, long *out)
+/* Numbers read as 64 bits on every platform (long is 32 bits on Windows); an overflow saturates, out of range. */
+static bool parse_count(const char *text, long long *out)
 {
 	char *end;
-	long v = strtol(text, &end, 10);
+	long long v = strtoll(text, &end, 10);
 	if (*end || end == text || v <= 0 || v > 100000)
 		return false;
 	*out = v;
@@ -59,7 +60,7 @@ static int64_t ticks_ago(int64_t seconds) { return ((int64_t)time(NULL) + EPOCH_
 
 int selection_option(struct selection *s, const struct cli_command *cmd, int opt, const char *arg)
 {
-	long n;
+	long long n;
 	switch (opt) {
 	case SEL_PAST_DAYS:
 	case SEL_PAST_HOURS:
@@ -130,13 +131,12 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 	}
 }
 
-int selection_parse(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
-		    void *ctx)
+/* The options' loop of selection_parse: -1 when all were taken, else the exit status. */
+static int parse_options(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
+			 void *ctx, struct cli_parser *p)
 {
-	struct cli_parser p;
-	cli_parser_init(&p, cmd);
 	int opt;
-	while ((opt = cli_next(&p, argc, argv)) != -1) {
+	while ((opt = cli_next(p, argc, argv)) != -1) {
 		if (opt == 'h') {
 			cli_help(cmd, stdout);
 			return EXIT_OK;
@@ -151,6 +151,18 @@ int selection_parse(struct selection *s, const struct cli_command *cmd, int argc
 		if (!taken)
 			return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 	}
+	return -1;
+}
+
+int selection_parse(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
+		    void *ctx)
+{
+	struct cli_parser p;
+	cli_parser_init(&p, cmd);
+	int status = parse_options(s, cmd, argc, argv, own, ctx, &p);
+	cli_parser_free(&p);
+	if (status >= 0)
+		return status;
 #ifdef _WIN32
 	/* Windows with no SOURCE: the local Security channel, and the last day unless a window is given */
 	if (optind >= argc && s->since == INT64_MIN)
