@@ -4,7 +4,9 @@
 For each file (the shared samples when present, else testdata/): cuts at many offsets, byte flips, a zero-length
 file, random bytes and a lone header. Every run must end with exit status 0 (clean) or 1 (something skipped),
 print no sanitizer report, and keep every live record that lies outside the damage: after a cut, all live records
-before the cut's chunk; after a flip, all live records of the other chunks. The same for a few files gzipped
+before the cut's chunk; after a flip, all live records of the other chunks, in JSON lines or, for every other
+flip, in event XML that must be well-formed (a sequence of <Event> elements) and hold those records' events exactly
+as the undamaged file gives them. The same for a few files gzipped
 (damage in the compressed data must never make up a record: whatever comes out is one of the file's records) and
 written as XML by badcreds itself (damage inside one event costs at most that event and its neighbour).
 
@@ -18,6 +20,8 @@ import re
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
+from collections import Counter
 
 CHUNK, HEADER = 65536, 4096
 
@@ -25,7 +29,22 @@ CHUNK, HEADER = 65536, 4096
 last_run = {}  # exit status and stderr of the latest run, for failure messages
 
 
+def xml_events(text):
+    """dump's XML output (<Event> elements one after another) as a list of each event's text, parsed and written
+    again by ElementTree, or None when it is not well-formed."""
+    try:
+        root = ET.fromstring(b'<all>' + text + b'</all>')
+    except ET.ParseError:
+        return None
+    events = []
+    for e in root:
+        e.tail = None
+        events.append(ET.tostring(e, encoding='unicode'))
+    return events
+
+
 def run(badcreds, path, fmt='jsonl'):
+    """The records dump writes: dicts (jsonl) or each event's XML text (xml)."""
     p = subprocess.run([badcreds, 'dump', '--format', fmt, '--quiet', path], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, timeout=60, check=False)
     problems = []
@@ -44,6 +63,11 @@ def run(badcreds, path, fmt='jsonl'):
                 records.append(json.loads(line))
             except ValueError:
                 problems.append('output line is not JSON')
+    else:
+        records = xml_events(p.stdout)
+        if records is None:
+            problems.append('the XML output is not well-formed')
+            records = []
     return records, problems
 
 
@@ -72,18 +96,25 @@ def main():
             failures += 1
             print(f'FAIL {label}: ' + '; '.join(problems))
 
-    def check(label, data, keep=None, fmt='jsonl'):
+    def check(label, data, keep=None, fmt='jsonl', as_xml=None):
+        """keep: the offsets of the live records that must come out; as_xml: their events in XML, by offset (None
+        when the undamaged file's XML already failed)."""
         nonlocal runs
         with open(damaged, 'wb') as f:
             f.write(data)
         records, problems = run(badcreds, damaged, fmt)
         runs += 1
+        lost = set()
         if keep is not None and fmt == 'jsonl':
             lost = keep - live_offsets(records)
-            if lost:
-                problems.append(f'{len(lost)} intact records lost, first at offset {min(lost)}; exit status '
-                                f'{last_run["status"]}, stderr:\n{last_run["stderr"][-1500:]}')
-        report(label, problems)
+        elif keep is not None and as_xml is not None:  # as many of each event as intact records hold it
+            missing = Counter(as_xml[o] for o in keep) - Counter(records)
+            lost = {o for o in keep if missing[as_xml[o]]}
+        if lost:
+            problems.append(f'{len(lost)} intact records lost, first at offset {min(lost)} ({len(records)} records '
+                            f'written, {len(keep)} intact); exit status {last_run["status"]}, stderr:\n'
+                            f'{last_run["stderr"][-1500:]}')
+        report(label + (' (XML output)' if fmt == 'xml' else ''), problems)
 
     check('zero-length file', b'')
     check('random bytes', bytes(rng.getrandbits(8) for _ in range(100000)))
@@ -91,8 +122,12 @@ def main():
         name = os.path.basename(path)
         data = open(path, 'rb').read()
         original, problems = run(badcreds, path)
-        report(name, problems)
+        events, xml_problems = run(badcreds, path, 'xml')
+        if len(events) != len(original):
+            xml_problems.append(f'{len(events)} events in XML, {len(original)} records in JSON lines')
+        report(name, problems + xml_problems)
         live = live_offsets(original)
+        as_xml = {r['Offset']: e for r, e in zip(original, events)} if not xml_problems else None  # in file order
         check(f'{name}: header only', data[:HEADER])
         cuts = sorted({rng.randrange(1, len(data)) for _ in range(24)} | {HEADER + CHUNK, HEADER + 512, 127})
         for cut in cuts:
@@ -107,7 +142,7 @@ def main():
             keep = {o for o in live if at < HEADER or (o - HEADER) // CHUNK != hit}
             if at < HEADER:
                 keep = live  # a damaged file header must not cost any record
-            check(f'{name}: bit flip at {at}', bytes(buf), keep, 'jsonl' if i % 2 == 0 else 'xml')
+            check(f'{name}: bit flip at {at}', bytes(buf), keep, 'jsonl' if i % 2 == 0 else 'xml', as_xml)
         # a burst of garbage inside one record area
         buf = bytearray(data)
         at = rng.randrange(HEADER + 512, len(buf) - 64) if len(buf) > HEADER + 600 else 0

@@ -254,13 +254,24 @@ def main():
          want(lambda e: not e['ip'].startswith('203.0.113.') and not e['ip'].startswith('10.')), status=1)
     scan('--outcome', ['--outcome', 'locked_out,unknown_user'] + evtx,
          want(lambda e: e['outcome'] in ('locked_out', 'unknown_user')), status=1)
-    since, until = '2026-11-20T08:30:00Z', '2026-11-20T09:00:00Z'
-    lo, hi = t_ms('2026-11-20T08:30:00.000+00:00'), t_ms('2026-11-20T09:00:00.000+00:00')
-    scan('--since/--until', ['--since', since, '--until', until] + evtx,
-         want(lambda e: lo <= t_ms(e['time']) < hi), status=1)
-    scan('--past-days (the fixtures are in the past)', ['--past-days', '1'] + evtx,
-         want(lambda e: t_ms(e['time']) >= datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)),
-         status=1)
+    # a window from the attempts' own times (same format throughout, so the text compares as the time does): the
+    # attempt at --since is in, the one at --until out, and there are attempts on both sides
+    times = sorted({e['time'] for e in EXPECTED})
+    since, until = times[len(times) // 4], times[3 * len(times) // 4]
+    inside = want(lambda e: since <= e['time'] < until)
+    check('the window holds some attempts, not all', 0 < len(inside) < len(EXPECTED), f'{len(inside)} inside')
+    scan(f'--since {since} --until {until}', ['--since', since, '--until', until] + evtx, inside, status=1)
+    # --past-days counts back from today: enough days reach back past the oldest attempt (all reported), fewer
+    # days than have passed since the newest one report none (when the newest is over a day old)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    oldest, newest = min(t_ms(e['time']) for e in EXPECTED), max(t_ms(e['time']) for e in EXPECTED)
+    days = max(1, (now - oldest).days + 1)
+    scan(f'--past-days {days} reaches the oldest attempt', ['--past-days', str(days)] + evtx, want(), status=1)
+    days = int(((now - newest).total_seconds() - 60) // 86400)  # a minute spare for the time badcreds starts
+    if days >= 1:
+        scan(f'--past-days {days} stops after the newest attempt', ['--past-days', str(days)] + evtx, [], status=1)
+    else:
+        print(f'skipped: --past-days leaving out the fixtures (the newest attempt, {newest}, is less than a day old)')
     for bad in [['--since', 'yesterday'], ['--user', '(unclosed'], ['--ip', '300.1.1.1'], ['--outcome', 'nope'],
                 ['--past-days', '0'], ['--format', 'xls']] + ([] if UNDER_WINE else [[]]):
         p = run(['scan', '-o', '-'] + bad + ([f('ADFS-JP.xml')] if bad else []))

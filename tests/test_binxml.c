@@ -1,6 +1,6 @@
 /* test_binxml.c: every Binary XML token, templates with substitutions (optional, array, dependency, nested BinXml),
- * the event model and the EventID peek, the walk over a chunk's template table, built byte by byte in a chunk buffer
- * (cmocka). */
+ * the event model and the EventID peek, the walk over a chunk's template table, built byte by byte in a chunk buffer;
+ * the event model's numbers when a value is not one, and the peek of an event without EventID (cmocka). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 #include "event/event_builder.h"
 #include "evtx/evtx_reader.h"
 #include "badcreds/output.h"
+#include "badcreds/source.h"
 
 struct writer {
 	uint8_t *d;
@@ -227,6 +228,7 @@ static void event_model_and_peek(void **state)
 	struct evtx_record rec = {.offset = 8192 - 24, .size = end + 4 - (8192 - 24)};
 	struct event_peek p;
 	assert_true(evtx_record_peek(&f->chunk, &rec, &f->arena, &p));
+	assert_true(p.has_event_id);
 	assert_int_equal(p.event_id, 411);
 	assert_false(p.has_time); /* this template has no TimeCreated */
 	assert_int_equal(p.channel.type, EVTX_UTF8); /* text fixed in the template */
@@ -248,6 +250,75 @@ static void event_model_and_peek(void **state)
 	assert_string_equal(ev.data[0].name, "");
 	assert_int_equal(ev.data[1].value.size, 2);
 	assert_memory_equal(ev.data[1].value.data, "q\0", 2);
+}
+
+static struct evtx_value utf8(const char *s)
+{
+	return (struct evtx_value){.type = EVTX_UTF8, .size = (uint32_t)strlen(s), .data = (const uint8_t *)s};
+}
+
+/* Fills the stack below the caller with 0xa5, so that a variable read before it is set shows as such rather than as
+ * what an earlier call happened to leave there. */
+static __attribute__((noinline)) void scribble_stack(void)
+{
+	volatile unsigned char junk[4096];
+	for (size_t i = 0; i < sizeof junk; i++)
+		junk[i] = 0xa5;
+}
+
+/* <Event><System> with the given elements, each holding one text value, through the event model's visitor. */
+static void build(struct event *ev, struct arena *a, const char *const *elements)
+{
+	struct event_builder *b = event_builder_begin(ev, a);
+	const struct bx_visitor *v = &event_builder_visitor;
+	v->open(b, "Event");
+	v->open(b, "System");
+	for (; elements[0]; elements += 2) {
+		v->open(b, elements[0]);
+		struct evtx_value value = utf8(elements[1]);
+		v->value(b, &value);
+		scribble_stack();
+		v->close(b);
+	}
+	v->close(b);
+	v->close(b);
+	event_builder_end(b);
+}
+
+/* A System number that is not one (a damaged or hand-edited export) stores nothing: an earlier EventID stays, a
+ * Level is absent. */
+static void numbers_that_are_not(void **state)
+{
+	(void)state;
+	struct arena a = {0};
+	struct event ev;
+	build(&ev, &a, (const char *const[]){"EventID", "411", "EventID", "4x1", "Level", "high", "Task", "", NULL});
+	assert_true(ev.has & EV_HAS_EVENT_ID);
+	assert_int_equal(ev.event_id, 411);
+	assert_false(ev.has & (EV_HAS_LEVEL | EV_HAS_TASK));
+	assert_int_equal(ev.level, 0);
+	assert_int_equal(ev.task, 0);
+	arena_free(&a);
+}
+
+/* The peek of a decoded event (XML input, live channels) says whether it has an EventID. */
+static void peek_without_event_id(void **state)
+{
+	(void)state;
+	struct arena a = {0};
+	struct event ev;
+	struct event_peek p;
+	build(&ev, &a, (const char *const[]){"EventID", "none", NULL});
+	event_peek_from(&ev, &p);
+	assert_false(p.has_event_id);
+	build(&ev, &a, (const char *const[]){"Level", "4", NULL});
+	event_peek_from(&ev, &p);
+	assert_false(p.has_event_id);
+	build(&ev, &a, (const char *const[]){"EventID", "4625", NULL});
+	event_peek_from(&ev, &p);
+	assert_true(p.has_event_id);
+	assert_int_equal(p.event_id, 4625);
+	arena_free(&a);
 }
 
 /* A definition that holds a template instance (here: itself) is refused, never recursed into. */
@@ -332,6 +403,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(template_cycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(template_table_walk, setup, teardown),
 		cmocka_unit_test(xml_text),
+		cmocka_unit_test(numbers_that_are_not),
+		cmocka_unit_test(peek_without_event_id),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

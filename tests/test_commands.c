@@ -1,7 +1,7 @@
 /* test_commands.c: every command that reads live channels (scan, summary, trace, dump), run as from the command line
  * against the strict fake Event Log API (fake_evt_api.h): the server accepts each one's real query, returns what it
- * asks for (dump once asked for an empty time window), and `badcreds query` prints exactly the query the server got
- * (cmocka). */
+ * asks for (dump once asked for an empty time window), and `badcreds query` prints exactly the query the server got;
+ * the option parser takes a table of any length, and numbers past 32 bits are refused alike everywhere (cmocka). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -138,8 +138,64 @@ static void dump(void **state)
 	free(out), free(err), free(f);
 }
 
+/* A table longer than any command's: every option is parsed, the last letter and the last long option too (the
+ * parser once held 47 options and 63 characters of letters and dropped the rest without a word). */
+static void every_option(void **state)
+{
+	(void)state;
+	enum { N = 80 };
+	static char names[N][8];
+	static struct cli_option options[N];
+	for (int i = 0; i < N; i++) { /* a-z and A-Z with an argument, then long options only */
+		snprintf(names[i], sizeof names[i], "opt%d", i);
+		options[i] = (struct cli_option){names[i], i < 26 ? 'a' + i : i < 52 ? 'A' + i - 26 : 256 + i, "X", ""};
+	}
+	static const struct cli_option shared[] = {{"shared", 400, NULL, ""}, {0}};
+	const struct cli_command cmd = {.name = "test", .options = options, .noptions = N, .shared = shared};
+	char *argv[] = {"test", "-Z", "z", "--opt47", "v", "--opt79", "w", "--shared", "file", NULL};
+	struct cli_parser p;
+	cli_parser_init(&p, &cmd);
+	optind = 0;
+	assert_int_equal(cli_next(&p, 9, argv), 'Z');
+	assert_string_equal(optarg, "z");
+	assert_int_equal(cli_next(&p, 9, argv), 'V'); /* option 47, the first one past the old 47 */
+	assert_string_equal(optarg, "v");
+	assert_int_equal(cli_next(&p, 9, argv), 256 + 79);
+	assert_string_equal(optarg, "w");
+	assert_int_equal(cli_next(&p, 9, argv), 400);
+	assert_int_equal(cli_next(&p, 9, argv), -1);
+	assert_string_equal(argv[optind], "file");
+	cli_parser_free(&p);
+}
+
+/* strtoul is 32 bits where long is (Windows): 4294967296 and beyond came out as 4294967295 and passed there, and
+ * were refused on Linux. Now refused on both; and never cut to 32 bits (4294967297 is no 1 thread). */
+static void numbers_past_32_bits(void **state)
+{
+	(void)state;
+	struct id_list l = {0};
+	assert_true(id_list_parse(&l, "4294967295"));
+	assert_int_equal(l.hi[0], UINT32_MAX);
+	const char *too_big[] = {"4294967296", "4625,4771-4294967296", "18446744073709551615", "18446744073709551616",
+				 "99999999999999999999999"};
+	for (size_t i = 0; i < sizeof too_big / sizeof too_big[0]; i++) {
+		l = (struct id_list){0};
+		assert_false(id_list_parse(&l, too_big[i]));
+	}
+	uint64_t size;
+	assert_true(cli_parse_size("4294967295", &size));
+	assert_int_equal(size, UINT32_MAX);
+	assert_false(cli_parse_size("4294967296", &size));
+	assert_false(cli_parse_size("4294967296k", &size));
+	unsigned threads;
+	assert_false(cli_parse_threads("4294967297", &threads));
+	assert_true(cli_parse_threads("64", &threads));
+	assert_int_equal(threads, 64);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(selecting_commands), cmocka_unit_test(dump)};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(selecting_commands), cmocka_unit_test(dump),
+					   cmocka_unit_test(every_option), cmocka_unit_test(numbers_past_32_bits)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,13 +35,15 @@ struct cli_command {
 	int (*run)(const struct cli_command *cmd, int argc, char **argv);
 };
 
-/* getopt_long over a command's table; returns the option's key, -1 at the end, '?' on a usage error. */
+/* getopt_long over a command's table, every option of it (the arrays are sized from the table); cli_next returns
+ * the option's key, -1 at the end, '?' on a usage error. cli_parser_free gives the arrays back. */
 struct cli_parser {
-	struct option longopts[48];
-	char shortopts[64];
+	struct option *longopts;
+	char *shortopts;
 };
 void cli_parser_init(struct cli_parser *p, const struct cli_command *cmd);
 int cli_next(struct cli_parser *p, int argc, char **argv);
+void cli_parser_free(struct cli_parser *p);
 
 void cli_help(const struct cli_command *cmd, FILE *out);
 int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...) BC_PRINTF(2, 3);

@@ -82,45 +82,55 @@ static void write_text(void *ctx, const char *text, size_t len, unsigned long re
 	d->recovered += recovered;
 }
 
+/* The options' loop of cmd_dump: -1 when all were taken, else the exit status. */
+static int parse_options(struct dump *d, const struct cli_command *cmd, int argc, char **argv, struct cli_parser *p)
+{
+	int opt;
+	while ((opt = cli_next(p, argc, argv)) != -1) {
+		switch (opt) {
+		case OPT_FORMAT:
+			d->format = output_find(optarg);
+			if (!d->format)
+				return cli_usage_error(cmd, "unknown format '%s' (xml or jsonl)", optarg);
+			break;
+		case OPT_EVENT_ID:
+			if (!id_list_parse(&d->ids, optarg))
+				return cli_usage_error(cmd, "bad event ID list '%s' (example: 4625,4771-4776)", optarg);
+			break;
+		case OPT_PROVIDER: d->provider = optarg; break;
+		case OPT_RECOVERED: d->only_recovered = true; break;
+		case OPT_THREADS:
+			if (!cli_parse_threads(optarg, &d->threads))
+				return cli_usage_error(cmd, "--threads takes a number from 1 to 64, not '%s'", optarg);
+			break;
+		case OPT_SPOOL_LIMIT:
+			if (!cli_parse_size(optarg, &d->spool_limit))
+				return cli_usage_error(cmd, "--spool-limit takes a size such as 64G or 500M, not '%s'", optarg);
+			break;
+		case OPT_REMOTE:
+			if (d->nremotes == MAX_REMOTES)
+				return cli_usage_error(cmd, "at most %d --remote servers", MAX_REMOTES);
+			d->remotes[d->nremotes++] = optarg;
+			break;
+		case OPT_QUIET: d->quiet = true; break;
+		case OPT_HELP: cli_help(cmd, stdout); return EXIT_OK;
+		case ':': return cli_usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
+		default: return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	return -1;
+}
+
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct dump d = {.format = &output_xml, .diag = {.stream = stderr, .max_messages = 20},
 			 .threads = source_default_threads(), .spool_limit = (uint64_t)SOURCE_DEFAULT_SPOOL_LIMIT_GIB << 30};
 	struct cli_parser p;
 	cli_parser_init(&p, cmd);
-	int opt;
-	while ((opt = cli_next(&p, argc, argv)) != -1) {
-		switch (opt) {
-		case OPT_FORMAT:
-			d.format = output_find(optarg);
-			if (!d.format)
-				return cli_usage_error(cmd, "unknown format '%s' (xml or jsonl)", optarg);
-			break;
-		case OPT_EVENT_ID:
-			if (!id_list_parse(&d.ids, optarg))
-				return cli_usage_error(cmd, "bad event ID list '%s' (example: 4625,4771-4776)", optarg);
-			break;
-		case OPT_PROVIDER: d.provider = optarg; break;
-		case OPT_RECOVERED: d.only_recovered = true; break;
-		case OPT_THREADS:
-			if (!cli_parse_threads(optarg, &d.threads))
-				return cli_usage_error(cmd, "--threads takes a number from 1 to 64, not '%s'", optarg);
-			break;
-		case OPT_SPOOL_LIMIT:
-			if (!cli_parse_size(optarg, &d.spool_limit))
-				return cli_usage_error(cmd, "--spool-limit takes a size such as 64G or 500M, not '%s'", optarg);
-			break;
-		case OPT_REMOTE:
-			if (d.nremotes == MAX_REMOTES)
-				return cli_usage_error(cmd, "at most %d --remote servers", MAX_REMOTES);
-			d.remotes[d.nremotes++] = optarg;
-			break;
-		case OPT_QUIET: d.quiet = true; break;
-		case OPT_HELP: cli_help(cmd, stdout); return EXIT_OK;
-		case ':': return cli_usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
-		default: return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	int status = parse_options(&d, cmd, argc, argv, &p);
+	cli_parser_free(&p);
+	if (status >= 0)
+		return status;
 	if (optind >= argc)
 		return cli_usage_error(cmd, "no SOURCE given");
 	progress_enable(!d.quiet);

@@ -16,14 +16,16 @@ static size_t nshared(const struct cli_command *cmd)
 
 void cli_parser_init(struct cli_parser *p, const struct cli_command *cmd)
 {
-	memset(p, 0, sizeof *p);
-	size_t s = 0;
+	size_t total = cmd->noptions + nshared(cmd), s = 0;
+	p->longopts = calloc(total + 1, sizeof *p->longopts);   /* the last one all zero: the end */
+	p->shortopts = malloc(1 + 2 * total + 1);              /* ':', each letter and its ':', the NUL */
+	if (!p->longopts || !p->shortopts)
+		abort();
 	p->shortopts[s++] = ':'; /* report a missing argument as ':' rather than '?' */
-	size_t total = cmd->noptions + nshared(cmd);
-	for (size_t i = 0; i < total && i < 47; i++) {
+	for (size_t i = 0; i < total; i++) {
 		const struct cli_option *o = i < cmd->noptions ? &cmd->options[i] : &cmd->shared[i - cmd->noptions];
 		p->longopts[i] = (struct option){o->name, o->arg ? required_argument : no_argument, NULL, o->key};
-		if (o->key < 256 && s + 2 < sizeof p->shortopts) {
+		if (o->key < 256) {
 			p->shortopts[s++] = (char)o->key;
 			if (o->arg)
 				p->shortopts[s++] = ':';
@@ -33,6 +35,12 @@ void cli_parser_init(struct cli_parser *p, const struct cli_command *cmd)
 }
 
 int cli_next(struct cli_parser *p, int argc, char **argv) { return getopt_long(argc, argv, p->shortopts, p->longopts, NULL); }
+
+void cli_parser_free(struct cli_parser *p)
+{
+	free(p->longopts);
+	free(p->shortopts);
+}
 
 void cli_help(const struct cli_command *cmd, FILE *out)
 {
@@ -60,12 +68,15 @@ int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* Digits (no sign, no space) up to UINT32_MAX. Read as 64 bits on every platform: strtoul is 32 bits on Windows,
+ * where 4294967296 and beyond saturate to 4294967295 and would pass. An overflow of 64 bits saturates to
+ * ULLONG_MAX, out of range too. */
 static bool parse_u32(const char *s, const char **end, uint32_t *out)
 {
 	char *e;
 	if (*s < '0' || *s > '9')
 		return false;
-	unsigned long v = strtoul(s, &e, 10);
+	unsigned long long v = strtoull(s, &e, 10);
 	if (v > UINT32_MAX)
 		return false;
 	*out = (uint32_t)v;

@@ -46,6 +46,7 @@ int cmd_query(const struct cli_command *cmd, int argc, char **argv)
 		else if (opt == '?')
 			status = cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 	}
+	cli_parser_free(&p);
 	const char *target = "scan"; /* the first word that is not an option, unless it is a channel */
 	if (status < 0 && optind < argc && strncmp(argv[optind], "channel:", 8) != 0) {
 		target = argv[optind++];

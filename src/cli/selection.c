@@ -39,10 +39,11 @@ void selection_init(struct selection *s)
 	s->spool_limit = (uint64_t)SOURCE_DEFAULT_SPOOL_LIMIT_GIB << 30;
 }
 
-static bool parse_count(const char *text, long *out)
+/* Numbers read as 64 bits on every platform (long is 32 bits on Windows); an overflow saturates, out of range. */
+static bool parse_count(const char *text, long long *out)
 {
 	char *end;
-	long v = strtol(text, &end, 10);
+	long long v = strtoll(text, &end, 10);
 	if (*end || end == text || v <= 0 || v > 100000)
 		return false;
 	*out = v;
@@ -51,7 +52,7 @@ static bool parse_count(const char *text, long *out)
 
 int selection_option(struct selection *s, const struct cli_command *cmd, int opt, const char *arg)
 {
-	long n;
+	long long n;
 	switch (opt) {
 	case SEL_PAST_DAYS:
 	case SEL_PAST_HOURS:
@@ -122,13 +123,12 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 	}
 }
 
-int selection_parse(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
-		    void *ctx)
+/* The options' loop of selection_parse: -1 when all were taken, else the exit status. */
+static int parse_options(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
+			 void *ctx, struct cli_parser *p)
 {
-	struct cli_parser p;
-	cli_parser_init(&p, cmd);
 	int opt;
-	while ((opt = cli_next(&p, argc, argv)) != -1) {
+	while ((opt = cli_next(p, argc, argv)) != -1) {
 		if (opt == 'h') {
 			cli_help(cmd, stdout);
 			return EXIT_OK;
@@ -143,6 +143,18 @@ int selection_parse(struct selection *s, const struct cli_command *cmd, int argc
 		if (!taken)
 			return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 	}
+	return -1;
+}
+
+int selection_parse(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
+		    void *ctx)
+{
+	struct cli_parser p;
+	cli_parser_init(&p, cmd);
+	int status = parse_options(s, cmd, argc, argv, own, ctx, &p);
+	cli_parser_free(&p);
+	if (status >= 0)
+		return status;
 #ifdef _WIN32
 	/* Windows with no SOURCE: the local Security channel, and the last day unless a window is given */
 	if (optind >= argc && s->since == INT64_MIN)
@@ -172,7 +184,7 @@ static bool outside_window(const struct selection *s, int64_t t)
 static bool wants(void *ctx, const struct event_peek *p)
 {
 	struct selection *s = ctx;
-	if (!fact_relevant(p->event_id, &p->provider))
+	if (!p->has_event_id || !fact_relevant(p->event_id, &p->provider))
 		return false;
 	if (p->has_time && outside_window(s, p->time)) {
 		atomic_fetch_add_explicit(&s->outside, 1, memory_order_relaxed);

@@ -39,11 +39,12 @@ const struct cli_command summary_command = {
 	.run = cmd_summary,
 };
 
-/* "30", "30m", "45s", "2h", "1d": minutes unless a unit says otherwise; FILETIME ticks. */
+/* "30", "30m", "45s", "2h", "1d": minutes unless a unit says otherwise; FILETIME ticks. Numbers here are read as 64
+ * bits on every platform (long is 32 bits on Windows); an overflow saturates, out of range. */
 static bool parse_duration(const char *text, int64_t *ticks)
 {
 	char *end;
-	long v = strtol(text, &end, 10);
+	long long v = strtoll(text, &end, 10);
 	long unit = 60;
 	if (end == text || v <= 0 || v > 100000)
 		return false;
@@ -58,7 +59,7 @@ static bool parse_duration(const char *text, int64_t *ticks)
 static bool parse_number(const char *text, unsigned *out)
 {
 	char *end;
-	long v = strtol(text, &end, 10);
+	long long v = strtoll(text, &end, 10);
 	if (*end || end == text || v < 1 || v > 1000000)
 		return false;
 	*out = (unsigned)v;

@@ -46,10 +46,14 @@ static const char *utf8_copy(struct event_builder *b, const struct evtx_value *v
 	return s;
 }
 
-static void set_u64(struct event *ev, const struct evtx_value *v, unsigned flag, uint64_t *out)
+/* A number into *out and its flag; nothing stored and false when the value is not a number (an earlier value of
+ * the same element, which sets the flag, stays). */
+static bool set_u64(struct event *ev, const struct evtx_value *v, unsigned flag, uint64_t *out)
 {
-	if (evtx_value_u64(v, out))
-		ev->has |= flag;
+	if (!evtx_value_u64(v, out))
+		return false;
+	ev->has |= flag;
+	return true;
 }
 
 static void on_open(void *ctx, const char *name)
@@ -150,20 +154,20 @@ static void on_close(void *ctx)
 	if (d == 3 && is(b->path[1], "System")) {
 		uint64_t x;
 		if (is(elem, "EventID")) {
-			set_u64(ev, &v, EV_HAS_EVENT_ID, &x);
-			ev->event_id = (uint32_t)x;
+			if (set_u64(ev, &v, EV_HAS_EVENT_ID, &x))
+				ev->event_id = (uint32_t)x;
 		} else if (is(elem, "Version")) {
-			set_u64(ev, &v, EV_HAS_VERSION, &x);
-			ev->version = (uint8_t)x;
+			if (set_u64(ev, &v, EV_HAS_VERSION, &x))
+				ev->version = (uint8_t)x;
 		} else if (is(elem, "Level")) {
-			set_u64(ev, &v, EV_HAS_LEVEL, &x);
-			ev->level = (uint8_t)x;
+			if (set_u64(ev, &v, EV_HAS_LEVEL, &x))
+				ev->level = (uint8_t)x;
 		} else if (is(elem, "Task")) {
-			set_u64(ev, &v, EV_HAS_TASK, &x);
-			ev->task = (uint16_t)x;
+			if (set_u64(ev, &v, EV_HAS_TASK, &x))
+				ev->task = (uint16_t)x;
 		} else if (is(elem, "Opcode")) {
-			set_u64(ev, &v, EV_HAS_OPCODE, &x);
-			ev->opcode = (uint8_t)x;
+			if (set_u64(ev, &v, EV_HAS_OPCODE, &x))
+				ev->opcode = (uint8_t)x;
 		} else if (is(elem, "Keywords")) {
 			set_u64(ev, &v, EV_HAS_KEYWORDS, &ev->keywords);
 		} else if (is(elem, "EventRecordID")) {

@@ -41,17 +41,19 @@ struct out_file {
 };
 
 /* Temporary files to remove if a signal ends the run (a few outputs at most are open at once); closed first, as
- * Windows removes no open file. */
+ * Windows removes no open file. A descriptor is forgotten here (-1) before the report closes it, so that a signal
+ * arriving after that close cannot close it a second time. */
 enum { MAX_TEMPS = 4 };
 static char temps[MAX_TEMPS][4096 + 16];
-static int temp_fds[MAX_TEMPS];
+static volatile sig_atomic_t temp_fds[MAX_TEMPS];
 static volatile sig_atomic_t temp_used[MAX_TEMPS];
 
 static void on_signal(int sig)
 {
 	for (int i = 0; i < MAX_TEMPS; i++)
 		if (temp_used[i]) {
-			close(temp_fds[i]);
+			if (temp_fds[i] >= 0)
+				close(temp_fds[i]);
 			bc_unlink(temps[i]);
 		}
 	signal(sig, SIG_DFL);
@@ -84,6 +86,13 @@ static int register_temp(const char *path, int fd)
 			return i;
 		}
 	return -1;
+}
+
+/* The report is about to close its descriptor: from now on a signal only removes the file. */
+static void forget_temp_fd(int slot)
+{
+	if (slot >= 0)
+		temp_fds[slot] = -1;
 }
 
 static void unregister_temp(int slot)
@@ -264,8 +273,11 @@ struct out_file *out_open(const char *pattern, time_t now, char *err, size_t err
 	}
 	size_t n = strlen(o->path);
 	if (n > 3 && strcmp(o->path + n - 3, ".gz") == 0 && o->kind == OUT_REPLACE) {
-		o->gz = gzdopen(dup(o->fd), "wb");
+		int gz_fd = dup(o->fd); /* zlib closes its own copy; gzdopen that fails leaves it open */
+		o->gz = gz_fd >= 0 ? gzdopen(gz_fd, "wb") : NULL;
 		if (!o->gz) {
+			if (gz_fd >= 0)
+				close(gz_fd);
 			snprintf(err, errlen, "cannot start gzip output");
 			out_abort(o);
 			return NULL;
@@ -307,6 +319,7 @@ void out_abort(struct out_file *o)
 	} else if (o->kind == OUT_REPLACE) {
 		if (o->gz)
 			gzclose(o->gz);
+		forget_temp_fd(o->cleanup_slot);
 		close(o->fd);
 		bc_unlink(o->tmp);
 		unregister_temp(o->cleanup_slot);
@@ -336,9 +349,15 @@ bool out_commit(struct out_file *o, char *err, size_t errlen)
 		return false;
 	}
 	o->gz = NULL;
-	int synced = bc_sync(o->fd), closed = close(o->fd);
-	if (synced != 0 || closed != 0 || bc_replace(o->tmp, o->path) != 0) {
-		snprintf(err, errlen, "cannot write %s: %s", o->path, strerror(errno));
+	/* closed once whatever the sync says; the first error is the one reported */
+	forget_temp_fd(o->cleanup_slot);
+	int error = bc_sync(o->fd) != 0 ? errno : 0;
+	if (close(o->fd) != 0 && !error)
+		error = errno;
+	if (!error && bc_replace(o->tmp, o->path) != 0)
+		error = errno;
+	if (error) {
+		snprintf(err, errlen, "cannot write %s: %s", o->path, strerror(error));
 		bc_unlink(o->tmp);
 		ok = false;
 	} else {
