@@ -228,6 +228,17 @@ def carved_and_fanout():
           len(records) == c['live'] + len(c['carved_kept']) and
           [r['RecordNumber'] for r in records if r['Recovered']] == c['carved_kept'] and
           b'2 carved remnants left out' in p.stderr, p.stderr.decode('utf-8', 'replace')[-300:])
+    with tempfile.TemporaryDirectory() as tmp:  # the file name goes into a comment before each recovered record
+        name = os.path.join(tmp, 'x--y-' + ('' if UNDER_WINE else '\x1b\udcff') + '-.evtx')
+        shutil.copy(f('HOSTILE-CARVED.evtx'), name.encode('utf-8', 'surrogateescape'))
+        p = run(['dump', '-q', name.encode('utf-8', 'surrogateescape')])
+        try:
+            xml.dom.minidom.parseString(b'<Events>' + p.stdout + b'</Events>')
+            well_formed = b'<!-- recovered record: ' in p.stdout
+        except Exception as e:  # pylint: disable=broad-except
+            well_formed = False
+            print(e)
+        check('a file name with "--", controls or bytes that are not UTF-8 keeps dump\'s XML well-formed', well_formed)
     p = run(['scan', '-o', '-', f('HOSTILE-CARVED.evtx')])
     check('scan counts the records decoded, remnants apart',
           f'read {c["live"] + len(c["carved_kept"])} records from 1 input, and {c["remnants"]} carved remnants left '

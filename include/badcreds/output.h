@@ -37,6 +37,10 @@ const struct output_format *output_find(const char *name);
 void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute);
 void xml_escape_utf16(struct strbuf *out, const uint8_t *utf16, size_t nbytes, bool attribute); /* to UTF-8 */
 void json_escape(struct strbuf *out, const char *s, size_t n);
+/* Text inside an XML comment (a file name): valid UTF-8, control characters as their Control Pictures, and no "--"
+ * nor a final "-" (the second hyphen of a pair, and a last one, become U+2010 HYPHEN), so the comment stays one
+ * well-formed line. */
+void xml_comment_text(struct strbuf *out, const char *s);
 /* One CSV cell (quoted by libcsv): formulas neutralised with a leading apostrophe; with `visible` (a report shown on
  * a terminal) control characters shown as text_visible does. */
 void csv_cell(struct strbuf *row, const char *text, size_t n, bool visible);

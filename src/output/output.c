@@ -1,5 +1,6 @@
 /* output.c: the table of record writers and the escaping they share. */
 #include "badcreds/output.h"
+#include "badcreds/text.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -61,6 +62,23 @@ void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute)
 		}
 	}
 	sb_add(out, s + start, n - start);
+}
+
+void xml_comment_text(struct strbuf *out, const char *s)
+{
+	size_t n = strlen(s);
+	uint32_t prev = 0;
+	for (size_t i = 0, len; i < n; i += len) {
+		uint32_t c = utf8_decode(s + i, n - i, &len);
+		if (c < 0x20 || c == 0x7f)
+			c = c == 0x7f ? 0x2421 : 0x2400 + c;
+		else if (c == 0xfffe || c == 0xffff)
+			c = 0xfffd;
+		else if (c == '-' && (prev == '-' || i + len == n))
+			c = 0x2010;
+		utf8_put(out, c);
+		prev = c;
+	}
 }
 
 void xml_escape_utf16(struct strbuf *out, const uint8_t *p, size_t nbytes, bool attribute)

@@ -212,9 +212,11 @@ static bool write_xml(struct strbuf *out, const struct output_record *r, const c
 		return false;
 	}
 	struct xml_writer w = {.out = out};
-	if (ev->recovered)
-		sb_printf(out, "<!-- %s record: %s, offset 0x%" PRIx64 " -->\n", ev->damaged ? "damaged" : "recovered",
-			  ev->source, ev->file_offset);
+	if (ev->recovered) {
+		sb_printf(out, "<!-- %s record: ", ev->damaged ? "damaged" : "recovered");
+		xml_comment_text(out, ev->source);
+		sb_printf(out, ", offset 0x%" PRIx64 " -->\n", ev->file_offset);
+	}
 	unsigned long cuts = r->chunk->cuts;
 	bool ok = bx_walk(r->chunk, r->fragment, r->arena, &xml_visitor, &w, err);
 	sb_addc(out, '\n');
