@@ -3,9 +3,9 @@
 
 Both reference parsers assume every element carries a dependency id, which is only true inside template
 definitions: forwarded (WEC) records are raw element trees without one, and CAPI2 records hold BinXml (0x21)
-values with raw elements and PI tokens (see ../shared/reference/evtx-format.md 2.2). The values below were read
-from badcreds' output and checked by hand against the file: every string value must also occur in the record's
-bytes as UTF-16LE, which this test verifies, so a value cannot come from anywhere but the file.
+values with raw elements and PI tokens (see the dependency-id note above open_element() in src/evtx/binxml_compile.c).
+The values below were read from badcreds' output and checked by hand against the file: every string value must also
+occur in the record's bytes as UTF-16LE, which this test verifies, so a value cannot come from anywhere but the file.
 
 usage: written_down.py BADCREDS SAMPLES_DIR
 """

@@ -1,5 +1,7 @@
 /* binxml_compile.c: the Binary XML token reader. It turns tokens into a flat list of ops with names resolved,
- * element extents known and template instances parsed, so that walking them needs no more byte checks. */
+ * element extents known and template instances parsed, so that walking them needs no more byte checks. The token
+ * layouts are in the table below, the dependency-id trap above open_element, the template instance layout above
+ * bx_instance_read. */
 #include "evtx/binxml.h"
 #include "evtx/evtx_format.h"
 #include "evtx/le.h"
@@ -9,6 +11,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Binary XML tokens. A token is one byte: a value below, possibly with TOK_MORE (0x40) added, which on 0x01 means the
+ * element has attributes (an attribute list size follows), on 0x06 that another attribute follows, and on the
+ * others that more data follows. Only open_element acts on it; token() takes it off every token. After the token byte
+ * ("name": u32 chunk offset of a name structure, inline right behind it when the offset says so, name.c; "text":
+ * u16 nchars, then nchars UTF-16LE code units, no NUL):
+ *   0x00       EOF                   end of the fragment (a BinXml value may hold several fragments)
+ *   0x01 0x41  open start element    [u16 dependency id: template bodies only, see open_element], u32 data size,
+ *                                    name, [u32 attribute list size: 0x41 only]
+ *   0x02       close start tag       nothing (">": the element's content follows)
+ *   0x03       close empty element   nothing ("/>": the element ends)
+ *   0x04       end element           nothing ("</name>")
+ *   0x05 0x45  value text            u8 value type (String, 0x01), text
+ *   0x06 0x46  attribute             name; the attribute's value is the value text, substitution, CDATA and
+ *                                    reference tokens that follow
+ *   0x07 0x47  CDATA section         text
+ *   0x08 0x48  character reference   u16 character code
+ *   0x09 0x49  entity reference      name
+ *   0x0a       PI target             name
+ *   0x0b       PI data               text
+ *   0x0c       template instance     u8 unknown, u32 template id, u32 definition offset, ...: see bx_instance_read
+ *   0x0d       substitution          u16 value index, u8 value type
+ *   0x0e       optional substitution u16 value index, u8 value type
+ *   0x0f       fragment header       u8 major (1), u8 minor (1), u8 flags (0)
+ * An element's data size counts its bytes after that field up to its end, its attribute list size the bytes of its
+ * attributes; the compiler finds both extents from the tokens and skips the two fields. A Null value in place of an
+ * optional substitution leaves out the attribute it is the whole value of (binxml_walk.c). A record's Binary XML is
+ * usually a fragment header, a template instance (or an element tree) and EOF; a template body is a fragment header,
+ * one element tree and EOF. */
 enum {
 	TOK_EOF = 0x00, TOK_OPEN = 0x01, TOK_CLOSE_START = 0x02, TOK_CLOSE_EMPTY = 0x03, TOK_END = 0x04,
 	TOK_VALUE = 0x05, TOK_ATTR = 0x06, TOK_CDATA = 0x07, TOK_CHARREF = 0x08, TOK_ENTREF = 0x09,
@@ -55,7 +85,8 @@ static struct bx_op *emit(struct compiler *k, enum bx_op_kind kind)
 	return op;
 }
 
-/* u32 name offset at pos; an inline name structure right behind it is skipped. */
+/* u32 chunk offset of a name structure (name.c) at pos. When it is the offset right behind the u32, the structure
+ * is inline there and is skipped: 10 + 2 * nchars bytes. */
 static const char *read_name(struct compiler *k)
 {
 	if (!need(k, 4))
@@ -101,7 +132,15 @@ static void close_attr(struct compiler *k)
 	k->attr = UINT32_MAX;
 }
 
-/* TOK_OPEN: an element's start tag (with TOK_MORE, attributes follow); template bodies give a dependency id. */
+/* TOK_OPEN (0x01; 0x41: with attributes): an element's start tag.
+ *   [u16 dependency id]  u32 data size  u32 name offset [inline name]  [u32 attribute list size: 0x41 only]
+ * Dependency ids, the well-known trap: the u16 is present only for elements inside a template definition
+ * (BX_TEMPLATE_BODY). There it is a value index, 0xffff for none, and the element is left out when that value is
+ * Null (binxml_walk.c; not for the template's root element, see below). Everywhere else the data size follows the
+ * token byte directly: in records that are an element tree without a template (events forwarded by Windows Event
+ * Forwarding) and in the Binary XML of BinXml (0x21) values. No flag in the bytes says which case it is; a reader
+ * that always expects the field misreads those records (tests/written_down.py lists files where other parsers
+ * fail). badcreds goes by the context it compiles in (enum bx_context, binxml.h), not by a guess. */
 static bool open_element(struct compiler *k, uint8_t tok)
 {
 	uint16_t dep = BX_NO_ID;
@@ -136,7 +175,7 @@ static bool open_element(struct compiler *k, uint8_t tok)
 	return true;
 }
 
-/* TOK_CLOSE_EMPTY and TOK_END. */
+/* TOK_CLOSE_EMPTY (0x03, "/>") and TOK_END (0x04, "</name>"), no payload. */
 static bool end_element(struct compiler *k)
 {
 	k->pos++;
@@ -149,7 +188,7 @@ static bool end_element(struct compiler *k)
 	return true;
 }
 
-/* TOK_CLOSE_START: the end of a start tag; the element's content follows. */
+/* TOK_CLOSE_START (0x02, ">", no payload): the end of a start tag; the element's content follows. */
 static bool start_tag_end(struct compiler *k)
 {
 	k->pos++;
@@ -172,7 +211,7 @@ static void text_to_utf8(struct compiler *k, struct evtx_value *v)
 	sb_free(&sb);
 }
 
-/* TOK_VALUE: static text. */
+/* TOK_VALUE (0x05/0x45): static text. u8 value type, u16 nchars, UTF-16LE. */
 static bool text_value(struct compiler *k)
 {
 	k->pos++;
@@ -186,7 +225,8 @@ static bool text_value(struct compiler *k)
 	return true;
 }
 
-/* TOK_ATTR: an attribute of the open element; its value is the tokens that follow. */
+/* TOK_ATTR (0x06/0x46): an attribute of the open element. u32 name offset [inline name]; its value is the tokens
+ * that follow (0x46, another attribute after this one, is not needed: the tokens tell). */
 static bool attribute(struct compiler *k)
 {
 	k->pos++;
@@ -200,7 +240,7 @@ static bool attribute(struct compiler *k)
 	return true;
 }
 
-/* TOK_CDATA. */
+/* TOK_CDATA (0x07/0x47): u16 nchars, UTF-16LE. */
 static bool cdata_section(struct compiler *k)
 {
 	k->pos++;
@@ -208,7 +248,7 @@ static bool cdata_section(struct compiler *k)
 	return read_text(k, &op->value, EVTX_CDATA);
 }
 
-/* TOK_CHARREF: u16 character code. */
+/* TOK_CHARREF (0x08/0x48): u16 character code. */
 static bool char_reference(struct compiler *k)
 {
 	k->pos++;
@@ -220,7 +260,7 @@ static bool char_reference(struct compiler *k)
 	return true;
 }
 
-/* TOK_ENTREF: the entity's name. */
+/* TOK_ENTREF (0x09/0x49): u32 name offset [inline name] of the entity's name. */
 static bool entity_reference(struct compiler *k)
 {
 	k->pos++;
@@ -233,7 +273,7 @@ static bool entity_reference(struct compiler *k)
 	return true;
 }
 
-/* TOK_PI_TARGET: a processing instruction's target name. */
+/* TOK_PI_TARGET (0x0a): u32 name offset [inline name] of a processing instruction's target. */
 static bool pi_target(struct compiler *k)
 {
 	k->pos++;
@@ -244,7 +284,7 @@ static bool pi_target(struct compiler *k)
 	return true;
 }
 
-/* TOK_PI_DATA: the data of the processing instruction just before it. */
+/* TOK_PI_DATA (0x0b): u16 nchars, UTF-16LE: the data of the processing instruction just before it. */
 static bool pi_data(struct compiler *k)
 {
 	k->pos++;
@@ -253,7 +293,8 @@ static bool pi_data(struct compiler *k)
 	return read_text(k, &k->ops[k->nops - 1].value, EVTX_STRING);
 }
 
-/* TOK_INSTANCE: a template instance (records only), read whole by bx_instance_read. */
+/* TOK_INSTANCE (0x0c): a template instance (in a record or a BinXml value, never inside a template definition),
+ * read whole by bx_instance_read. */
 static bool template_instance(struct compiler *k)
 {
 	if (k->dep_ids)
@@ -267,8 +308,8 @@ static bool template_instance(struct compiler *k)
 	return true;
 }
 
-/* TOK_SUBST and TOK_OPT_SUBST: u16 value index, u8 value type. The first one directly in an element's content is
- * its array slot. */
+/* TOK_SUBST (0x0d) and TOK_OPT_SUBST (0x0e): u16 value index, u8 value type. The first one directly in an element's
+ * content is its array slot. */
 static bool substitution(struct compiler *k, bool optional)
 {
 	const uint8_t *d = k->c->data;
@@ -285,7 +326,7 @@ static bool substitution(struct compiler *k, bool optional)
 	return true;
 }
 
-/* TOK_FRAGMENT: the fragment header. */
+/* TOK_FRAGMENT (0x0f): the fragment header. u8 major, u8 minor, u8 flags; not checked here. */
 static bool fragment_header(struct compiler *k)
 {
 	if (!need(k, 4))
@@ -381,11 +422,24 @@ bool bx_compile(struct bx_chunk *c, uint32_t off, uint32_t end, enum bx_context 
 	return ok;
 }
 
+/* A template instance, token 0x0c, at off:
+ *    0  1  0x0c
+ *    1  1  unknown (1); not checked
+ *    2  4  template id: the first 4 bytes of the template's GUID
+ *    6  4  chunk offset of the template definition (template_cache.c)
+ *   10  .  when that offset is off + 10 (usually the template's first use in the chunk): the definition itself, its
+ *          24-byte header and its body, skipped here; later instances refer back to it
+ * then the values:
+ *    .  4  n, the number of values
+ *    .  4n descriptors: u16 size in bytes, u8 value type (badcreds/evtx_value.h), u8 padding (not checked)
+ *    .  .  the values' bytes back to back, in descriptor order, each as long as its descriptor says
+ * The template's substitution tokens name the values by index. When the definition offset leads to no definition
+ * of the template id (records carved from slack, where it was overwritten), the template of that id listed in the
+ * chunk's template table or seen elsewhere in the file is used (bx_template_by_id), unless it was inline. */
 bool bx_instance_read(struct bx_chunk *c, uint32_t off, uint32_t end, struct arena *arena,
 		      struct bx_instance *out, uint32_t *next, const char **err)
 {
 	const uint8_t *d = c->data;
-	/* u8 0x0c, u8 unknown, u32 template id, u32 definition offset */
 	if (end - off < 10) {
 		*err = "template instance runs past the end of its data";
 		return false;

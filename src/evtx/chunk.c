@@ -1,5 +1,7 @@
 /* chunk.c: the records of one chunk: the live records from offset 512 to the free-space offset, then records
- * carved from the rest of the chunk (slack, or the region behind a damaged record) when they still validate. */
+ * carved from the rest of the chunk (slack, or the region behind a damaged record) when they still validate. What
+ * makes a record valid is described above record_valid, how records are walked and carved above
+ * evtx_chunk_next_record. */
 #include "badcreds/event.h"
 #include "evtx/evtx_reader.h"
 #include "evtx/le.h"
@@ -31,8 +33,15 @@ void evtx_record_iter_begin(const struct evtx_chunk *c, struct evtx_record_iter 
 	it->carving = !c->header_valid;
 }
 
-/* Structural checks of a record at off; on failure *why says what is wrong. A wrong trailing size copy alone
- * sets *damaged and passes when allow_damaged is set. */
+/* Structural checks of a record at off (the record layout is in evtx_format.h), for live and carved records alike:
+ *   - at least 28 bytes of the chunk from off on, starting with the signature "**\0\0";
+ *   - a size of at least 28, a multiple of 8, that ends the record within the chunk's bytes (the chunk's end, not
+ *     the free space offset);
+ *   - the same size again in the record's last 4 bytes;
+ *   - Binary XML that starts with a fragment header 0f 01 01 00 (at least 4 bytes of it) or a PI target token 0x0a
+ *     (at least 5 bytes).
+ * On failure *why says what is wrong. A wrong trailing size copy alone sets *damaged and passes when allow_damaged
+ * is set. */
 static bool record_valid(const struct evtx_chunk *c, uint32_t off, bool allow_damaged, bool *damaged, const char **why)
 {
 	*damaged = false;
@@ -79,6 +88,15 @@ bool evtx_chunk_record_at(const struct evtx_chunk *c, uint32_t off, bool allow_d
 	return true;
 }
 
+/* Live records follow each other from offset 512, each at the end of the one before. The walk turns to carving
+ * when fewer than 28 bytes are left before records_end (the free space offset, clamped) or at a record that fails
+ * record_valid (silently when its first 4 bytes are zero: the free space starts early). A live record whose size
+ * copy alone is wrong is still handed on, marked damaged, and carving starts 8 bytes into it. A chunk without its
+ * signature is only carved, from offset 512. Carving tests each chunk offset that is a multiple of 4 and holds '*',
+ * up to 28 bytes before the chunk's end: a record there must pass record_valid, trailing size copy included; it is
+ * marked recovered and the search goes on behind it. Carved records are checked further later: one whose
+ * EventRecordID a live record or another carved one has is dropped (evtx_file.c), and one that does not decode into
+ * a plausible record is left out as a remnant (record_decode.c). */
 bool evtx_chunk_next_record(struct evtx_chunk *c, struct evtx_record_iter *it, struct evtx_record *rec,
 			    struct diag *d)
 {

@@ -1,4 +1,14 @@
-/* format.c: reads the fixed on-disk headers (file, chunk, record) and computes their CRC-32s with zlib. */
+/* format.c: reads the fixed on-disk headers (file, chunk, record; evtx_format.h) and computes their CRC-32s with zlib.
+ *
+ * The three checksums are the CRC-32 that zlib's crc32(0, ...) computes (IEEE, reflected polynomial 0xedb88320,
+ * initial value and final xor 0xffffffff). Each covers:
+ *   file header checksum (file offset 124):    file bytes [0, 120), all of the header before its flags
+ *   chunk header checksum (chunk offset 124):  chunk bytes [0, 120) then [128, 512): the header without its flags
+ *                                              and checksum, and both offset tables
+ *   chunk records checksum (chunk offset 52):  chunk bytes [512, free space offset): the records
+ * NO_CRC32 means the checksums are not stored (zero): in the file's flags none is compared, in a chunk's flags that
+ * chunk's two are not (reader.c). A mismatch is reported, never a reason to skip anything (reader.c, and
+ * evtx_chunk_verify in chunk.c). */
 #include "evtx/evtx_format.h"
 #include "evtx/le.h"
 
@@ -54,6 +64,7 @@ uint32_t evtx_chunk_header_crc(const uint8_t *p)
 	return (uint32_t)crc32(c, p + 128, EVTX_CHUNK_HEADER_SIZE - 128);
 }
 
+/* Records checksum up to `end` (the free space offset, at most the bytes present); no records: the CRC of nothing. */
 uint32_t evtx_chunk_data_crc(const uint8_t *p, uint32_t end)
 {
 	if (end <= EVTX_CHUNK_HEADER_SIZE)

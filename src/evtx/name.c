@@ -1,5 +1,15 @@
-/* name.c: element/attribute names of a chunk, read at their offset (not via the chunk's possibly incomplete
- * name table) and cached by offset as UTF-8. Layout: u32 next, u16 hash, u16 nchars, UTF-16 chars, u16 NUL. */
+/* name.c: element, attribute, entity and processing-instruction target names of a chunk, read at their offset (not
+ * via the chunk's possibly incomplete name table) and cached by offset as UTF-8.
+ *
+ * A name structure, at a chunk offset, 10 + 2 * nchars bytes:
+ *    0  4  chunk offset of the next name in its name-table bucket (0: none); not followed here
+ *    4  2  hash of the name; not checked here
+ *    6  2  nchars: length in UTF-16 code units
+ *    8  .  nchars UTF-16LE code units
+ *    .  2  NUL (counted when an inline structure is skipped; never read)
+ * A token names it by a u32 chunk offset. When that offset is the position right behind the u32, the structure
+ * itself follows there (usually the name's first use in the chunk) and the token reader skips it (read_name in
+ * binxml_compile.c); any other offset refers back to a structure stored earlier in the chunk. */
 #include "evtx/binxml.h"
 #include "evtx/le.h"
 #include "badcreds/strbuf.h"

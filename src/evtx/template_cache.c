@@ -10,6 +10,16 @@
 #include <string.h>
 #include <zlib.h>
 
+/* A template definition, at a chunk offset >= 512, stored inline in the template instance that first uses it in the
+ * chunk (bx_instance_read in binxml_compile.c, which also lays out the instance and its values) and listed in the
+ * chunk's template table (evtx_format.h):
+ *    0  4  chunk offset of the next definition in its template-table bucket (0: none)
+ *    4 16  GUID; its first 4 bytes, a little-endian u32, are the template id that instances name
+ *   20  4  body size
+ *   24  .  body: a fragment header, one element tree whose elements carry dependency ids, EOF (binxml_compile.c);
+ *          its substitution tokens stand for the instance's values, by index
+ * EVTX_TEMPLATE_HEADER_SIZE is the 24-byte header. */
+
 /* Definitions followed along one bucket's chain of the template table: a damaged table may link them in a loop. */
 enum { TEMPLATE_CHAIN_MAX = 1024 };
 

@@ -1,4 +1,5 @@
-/* value.c: decoding and Windows-style text rendering of EVTX substitution value types. */
+/* value.c: decoding and Windows-style text rendering of EVTX substitution value types (their on-disk sizes and
+ * layouts are listed in badcreds/evtx_value.h). */
 #include "badcreds/evtx_value.h"
 #include "badcreds/filetime.h"
 #include "evtx/le.h"
