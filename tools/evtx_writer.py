@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """evtx_writer.py: writes real EVTX files (file header, chunks, records, Binary XML templates and substitutions)
-for badcreds' test fixtures. Follows ../shared/reference/evtx-format.md; every file it writes is read back by
-python-evtx and libevtx in the tests. Standard library only (zlib for CRC-32).
+for badcreds' test fixtures. Follows the format as src/evtx/evtx_format.h and the files it names describe it; every
+file it writes is read back by python-evtx and libevtx in the tests. Standard library only (zlib for CRC-32).
 
 A template is a tree of (name, attributes, children) where attribute values and children may be Sub(index, type,
 optional) placeholders. Each chunk holds a template definition inline at its first use and refers back to it after.

@@ -8,7 +8,7 @@ events are meant to hold), ADFS-JP-saved.xml (Event Viewer "Save as XML" form), 
 second chunk), and expected.json: every attempt with server,
 time, user as typed, submitter IP and outcome, in time order, plus the event counts per file.
 
-Scenarios (see ../shared/reference/adfs-events.md for the event layouts):
+Scenarios (the event layouts are those src/scan/facts.c describes and reads):
   contoso, AD FS 2016+ (ADFS01, ADFS02), English, verbose audits 403/410/411/412/501/1203 + 4625:
     a password spray from one public IP over 12 users in 84 s (one unknown user), a brute force that ends in extranet
     lockout (516 + 1210, no 4625 any more), an AD lockout (4625 0xC0000234), a stale service credential typed as

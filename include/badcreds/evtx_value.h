@@ -94,7 +94,7 @@ struct evtx_array_iter {
 bool evtx_array_next(const struct evtx_value *v, struct evtx_array_iter *it, struct evtx_value *item);
 
 /* Appends the Windows text form of a scalar value (arrays: items joined by ", ") as UTF-8, unescaped.
- * EVTX_BINXML values are not rendered here (the Binary XML walker splices them). */
+ * EVTX_BINXML values come out as hex here; the Binary XML walker splices them into the document instead. */
 void evtx_value_render(struct strbuf *out, const struct evtx_value *v);
 
 /* Numeric reading of integer types and of decimal/0x-hex text; false if the value is not a number. */

@@ -1,6 +1,8 @@
 /* template_cache.c: template definitions, compiled once per file (keyed by GUID, size and CRC-32 of the body) in a
  * store shared by the file's chunks and threads; each chunk maps its definition offsets to them. Also the one walk
- * over a chunk's template table. */
+ * over a chunk's template table. This file and binxml_compile.c call each other, the one recursion the format has:
+ * compiling a record's template instance compiles the template's definition here with bx_compile, one level deep
+ * (a definition holds no instances; bx_compile refuses one there). */
 #include "evtx/binxml.h"
 #include "evtx/evtx_format.h"
 #include "evtx/le.h"
