@@ -1,9 +1,10 @@
-/* evtx_file.c: reads one file's records once each. The calling thread hands out chunk slots in order; workers
- * load those chunks (each worker copies its own, so they are still in its cache) and run the caller's record
- * callback on their records; the calling thread commits finished chunks in file order (their
+/* evtx_file.c: reads one file's records once each. The calling thread hands out jobs of EVTX_JOB_CHUNKS chunk
+ * slots in order; workers load those chunks (each worker copies its own, so they are still in its cache) and run the
+ * caller's record callback on their records; the calling thread commits finished jobs in file order (their
  * messages, output and results), so the output is the same with any number of threads. Carved records are
  * remembered by position (a few bytes each) and handled after the last chunk, minus copies of live records and of
- * each other. Memory is a few chunks plus one range per run of consecutive live EventRecordIDs. */
+ * each other. Memory is threads + 2 jobs of EVTX_JOB_CHUNKS chunks (one job without threads), plus one range per
+ * run of consecutive live EventRecordIDs. */
 #include "evtx/evtx_file.h"
 #include "badcreds/compat.h"
 #include "badcreds/progress.h"
