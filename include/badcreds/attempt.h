@@ -63,6 +63,9 @@ struct attempt {
 
 /* "jean-luc", "CONTOSO\\jean-luc" and "jean-luc@contoso.com" name one account (compared without case). */
 bool same_account(const char *a, const char *b);
+/* The account a name names, as a key: two names are the same account exactly when their keys are equal (replaces
+ * out's contents). */
+const char *account_key(struct strbuf *out, const char *name);
 
 /* Whether a record can matter, from its EventID and provider alone. */
 bool fact_relevant(uint32_t event_id, const struct evtx_value *provider);

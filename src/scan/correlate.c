@@ -252,20 +252,37 @@ static size_t lower_bound(struct request **r, size_t n, int64_t t)
 	return lo;
 }
 
-/* The request nearest in time on the same server that `accept` takes, within window; NULL if none. */
+static bool takes(const struct request *r, const struct fact *f,
+		  bool (*accept)(const struct request *, const struct fact *))
+{
+	return strcmp(r->server, f->server) == 0 && accept(r, f);
+}
+
+/* The request nearest in time on the same server that `accept` takes, within window; NULL if none. Of requests
+ * equally near, the first in time order. Looked for outwards from f's time, nearest first, so that a dense burst
+ * costs the requests passed over, not the whole window. */
 static struct request *nearest(struct request **r, size_t n, const struct fact *f, int64_t window,
 			       bool (*accept)(const struct request *, const struct fact *))
 {
-	struct request *best = NULL;
-	int64_t best_dt = window + 1;
-	for (size_t i = lower_bound(r, n, f->time - window); i < n && r[i]->first <= f->time + window; i++) {
-		int64_t dt = r[i]->first > f->time ? r[i]->first - f->time : f->time - r[i]->first;
-		if (dt < best_dt && strcmp(r[i]->server, f->server) == 0 && accept(r[i], f)) {
-			best = r[i];
-			best_dt = dt;
+	size_t right = lower_bound(r, n, f->time), left = right; /* r[left - 1] and r[right] are next */
+	for (;;) {
+		int64_t dl = left ? f->time - r[left - 1]->first : INT64_MAX;
+		int64_t dr = right < n ? r[right]->first - f->time : INT64_MAX;
+		int64_t dt = dl < dr ? dl : dr;
+		if (dt > window)
+			return NULL;
+		struct request *found = NULL;
+		while (dl == dt && left && f->time - r[left - 1]->first == dt) { /* the earliest of these that takes f */
+			left--;
+			if (takes(r[left], f, accept))
+				found = r[left];
 		}
+		if (found)
+			return found;
+		for (; dr == dt && right < n && r[right]->first - f->time == dt; right++)
+			if (takes(r[right], f, accept))
+				return r[right];
 	}
-	return best;
 }
 
 static bool takes_4625(const struct request *r, const struct fact *f)
@@ -293,12 +310,13 @@ struct grouping {
 	struct strmap by_activity;       /* activity ID -> its request */
 	struct strmap instance_activity; /* instance ID -> activity ID, from 403 and 412 */
 	struct strmap zero_403;          /* instance ID -> 403 of a zero-activity-ID request, placed with its 501 */
-	struct request **zero;           /* open requests with a zero activity ID */
-	size_t nzero, capzero;
-	struct fact **orphans;           /* 501 events without a request yet; NULL once a 4625 took them */
+	struct strmap zero_latest;       /* account_key of the user -> the latest request with a zero activity ID */
+	struct fact **orphans;           /* 501 events without a request yet, in time order; NULL once a 4625 took
+					  * them */
 	size_t norphans, caporphans;
+	size_t first_orphan;             /* orphans before it are taken or too old for the 4625s still to come */
 	size_t naudited;                 /* the requests made of AD FS audits (not of a 4625 alone), by first time */
-	struct strbuf key;               /* the key being looked up, whatever its length */
+	struct strbuf key, account;      /* the key being looked up, whatever its length */
 };
 
 /* 403 and 412 name both IDs of a request: the instance ID that 501 events carry, and the activity ID. */
@@ -325,19 +343,17 @@ static struct request *activity_request(struct correlator *c, struct grouping *g
 	return r;
 }
 
-/* A zero activity ID (legacy authentication that Exchange Online proxied): the open request of the same server and
- * user whose last event is at most ZERO_GAP before, else a new one. */
+/* A zero activity ID (legacy authentication that Exchange Online proxied): the request of the same server and
+ * account whose last event is at most ZERO_GAP before, else a new one. Facts come in time order, so only the
+ * account's latest request can still take one: an older one ended more than ZERO_GAP before the latest began. */
 static struct request *zero_activity_request(struct correlator *c, struct grouping *g, const struct fact *f)
 {
-	for (size_t k = g->nzero; k-- > 0;) {
-		struct request *r = g->zero[k];
-		if (f->time - r->last <= ZERO_GAP && !strcmp(r->server, f->server) &&
-		    same_account(r->user_key, f->user))
-			return r;
-	}
-	struct request *r = new_request(c, f->server, f->activity);
-	g->zero = vec_grow(g->zero, &g->capzero, g->nzero, sizeof *g->zero);
-	g->zero[g->nzero++] = r;
+	const char *key = pair_key(&g->key, f->server, account_key(&g->account, f->user));
+	struct request *r = strmap_get(&g->zero_latest, key);
+	if (r && f->time - r->last <= ZERO_GAP)
+		return r;
+	r = new_request(c, f->server, f->activity);
+	strmap_put(&g->zero_latest, key, r);
 	return r;
 }
 
@@ -397,16 +413,19 @@ static void place_501s(struct correlator *c, struct grouping *g)
 }
 
 /* A 4625 without an AD FS audit (AD FS 2.0, 411 auditing off) is a request of its own; it takes the first waiting
- * 501 on the same server within JOIN_501. */
+ * 501 on the same server within JOIN_501. The 4625s come in time order: a 501 too old for one is too old for all
+ * that follow. */
 static struct request *lone_4625_request(struct correlator *c, struct grouping *g, const struct fact *f)
 {
 	struct request *r = new_request(c, f->server, NULL);
-	for (size_t k = 0; k < g->norphans; k++) {
+	while (g->first_orphan < g->norphans && (!g->orphans[g->first_orphan] ||
+						 g->orphans[g->first_orphan]->time < f->time - JOIN_501))
+		g->first_orphan++;
+	for (size_t k = g->first_orphan; k < g->norphans; k++) {
 		struct fact *o = g->orphans[k];
-		if (!o)
-			continue;
-		int64_t dt = o->time > f->time ? o->time - f->time : f->time - o->time;
-		if (dt <= JOIN_501 && !strcmp(o->server, f->server)) {
+		if (o && o->time > f->time + JOIN_501)
+			break;
+		if (o && !strcmp(o->server, f->server)) {
 			request_add(c, r, o);
 			g->orphans[k] = NULL;
 			break;
@@ -432,7 +451,7 @@ static void join_4625s(struct correlator *c, struct grouping *g)
 static void group(struct correlator *c)
 {
 	struct grouping g = {.by_activity = {.arena = &c->arena}, .instance_activity = {.arena = &c->arena},
-			     .zero_403 = {.arena = &c->arena}};
+			     .zero_403 = {.arena = &c->arena}, .zero_latest = {.arena = &c->arena}};
 	if (c->n > 1)
 		qsort(c->facts, c->n, sizeof *c->facts, cmp_fact_time);
 	link_instances(c, &g);
@@ -442,12 +461,13 @@ static void group(struct correlator *c)
 	g.naudited = c->nreq;
 	place_501s(c, &g);
 	join_4625s(c, &g);
-	free(g.zero);
 	free(g.orphans);
 	strmap_free(&g.by_activity);
 	strmap_free(&g.instance_activity);
 	strmap_free(&g.zero_403);
+	strmap_free(&g.zero_latest);
 	sb_free(&g.key);
+	sb_free(&g.account);
 }
 
 static const struct fact *find(const struct request *r, uint32_t id)
@@ -755,20 +775,84 @@ static bool same_host(const char *caller, const char *server)
 	return a == b && strncasecmp(caller, server, a) == 0;
 }
 
+/* The attempts of each account in the order of a (time): the map takes an account_key to a span of `idx`. */
+struct account_index {
+	struct strmap spans;
+	struct keyed { const char *key; size_t k; } *idx;
+};
+
+struct span {
+	size_t start, n;
+};
+
+static int cmp_keyed(const void *x, const void *y)
+{
+	const struct keyed *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+	return c ? c : (a->k > b->k) - (a->k < b->k);
+}
+
+static void account_index_build(struct account_index *ix, struct arena *arena, const struct attempt *a, size_t n)
+{
+	ix->spans = (struct strmap){.arena = arena};
+	ix->idx = malloc((n ? n : 1) * sizeof *ix->idx);
+	if (!ix->idx)
+		abort();
+	struct strbuf key = {0};
+	for (size_t k = 0; k < n; k++) {
+		account_key(&key, a[k].user);
+		ix->idx[k] = (struct keyed){arena_copy(arena, sb_cstr(&key), key.len + 1), k};
+	}
+	sb_free(&key);
+	qsort(ix->idx, n, sizeof *ix->idx, cmp_keyed);
+	for (size_t i = 0, start = 0; i < n; i++)
+		if (i + 1 == n || strcmp(ix->idx[i + 1].key, ix->idx[i].key)) {
+			struct span *s = arena_alloc(arena, sizeof *s);
+			*s = (struct span){start, i + 1 - start};
+			strmap_put(&ix->spans, ix->idx[i].key, s);
+			start = i + 1;
+		}
+}
+
+/* The latest attempt of the account's span from the caller computer in [from, to]; of equally late ones, the first
+ * in a. */
+static struct attempt *latest_from(struct attempt *a, const struct keyed *span, size_t n, const char *caller,
+				   int64_t from, int64_t to)
+{
+	size_t lo = 0, hi = n; /* the first attempt after `to` */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (a[span[mid].k].time <= to)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	struct attempt *best = NULL;
+	for (size_t k = lo; k-- > 0 && a[span[k].k].time >= from;) {
+		struct attempt *x = &a[span[k].k];
+		if (best && x->time < best->time)
+			break;
+		if (same_host(caller, x->server))
+			best = x;
+	}
+	return best;
+}
+
 /* A DC lockout (4740) caused by AD FS: the latest attempt of that user on the caller computer within LOCKOUT_LINK
  * before it (LOCKOUT_CLOCK_SKEW after). The 4740 joins the attempt's events. */
 static void link_lockouts(struct correlator *c, struct attempt *a, size_t n)
 {
+	struct arena arena = {0};
+	struct account_index ix;
+	account_index_build(&ix, &arena, a, n);
+	struct strbuf key = {0};
 	for (size_t i = 0; i < c->n; i++) {
 		const struct fact *f = c->facts[i];
-		if (f->event_id != 4740)
+		if (f->event_id != 4740 || !f->user)
 			continue;
-		struct attempt *best = NULL;
-		for (size_t k = 0; k < n; k++)
-			if (a[k].time <= f->time + LOCKOUT_CLOCK_SKEW && a[k].time >= f->time - LOCKOUT_LINK &&
-			    same_host(f->caller, a[k].server) && same_account(a[k].user, f->user) &&
-			    (!best || a[k].time > best->time))
-				best = &a[k];
+		const struct span *s = strmap_get(&ix.spans, account_key(&key, f->user));
+		struct attempt *best = s ? latest_from(a, ix.idx + s->start, s->n, f->caller, f->time - LOCKOUT_LINK,
+						       f->time + LOCKOUT_CLOCK_SKEW) : NULL;
 		if (!best || best->dc_lockout)
 			continue;
 		best->dc_lockout = f;
@@ -778,6 +862,10 @@ static void link_lockouts(struct correlator *c, struct attempt *a, size_t n)
 		facts[best->nfacts++] = f;
 		best->facts = facts;
 	}
+	sb_free(&key);
+	free(ix.idx);
+	strmap_free(&ix.spans);
+	arena_free(&arena);
 }
 
 static int cmp_success(const void *a, const void *b)

@@ -82,6 +82,16 @@ bool same_account(const char *a, const char *b)
 	}
 }
 
+const char *account_key(struct strbuf *out, const char *name)
+{
+	out->len = 0;
+	const char *slash = strrchr(name, '\\');
+	const char *p = slash ? slash + 1 : name, *end = p + strcspn(p, "@");
+	for (int c; (c = account_char(&p, end)) >= 0;)
+		sb_addc(out, (char)c);
+	return sb_cstr(out);
+}
+
 static bool security_id(uint32_t id) { return id_set_has(&SECURITY_IDS, id); }
 
 bool fact_relevant(uint32_t event_id, const struct evtx_value *provider)
