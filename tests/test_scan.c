@@ -119,6 +119,14 @@ static void outcomes(void **state)
 	assert_int_equal(outcome_from_text("Das Konto ist derzeit gesperrt"), OUTCOME_LOCKED_OUT);
 	assert_int_equal(outcome_from_text("La cuenta a la que se hace referencia est\xc3\xa1 bloqueada"), OUTCOME_LOCKED_OUT);
 	assert_int_equal(outcome_from_text("alice@contoso.com"), OUTCOME_NONE);
+	/* the table that comes first in precedence wins wherever it is in the text; case does not matter; a message
+	 * after non-ASCII text is still found */
+	assert_int_equal(outcome_from_text("bob-The user name or password is incorrect\nWin32Exception: The account "
+					   "is currently disabled"), OUTCOME_DISABLED);
+	assert_int_equal(outcome_from_text("\xe3\x83\xa6 USER NAME OR PASSWORD IS INCORRECT; password has expired; "
+					   "account is currently locked out"), OUTCOME_LOCKED_OUT);
+	assert_int_equal(outcome_from_text("Kennwort ist abgelaufen und Benutzername oder Kennwort falsch"),
+			 OUTCOME_EXPIRED);
 	assert_int_equal(outcome_parse("locked_out", 10), OUTCOME_LOCKED_OUT);
 	assert_int_equal(outcome_parse("nope", 4), OUTCOME_NONE);
 }

@@ -97,6 +97,10 @@ bool evtx_array_next(const struct evtx_value *v, struct evtx_array_iter *it, str
  * EVTX_BINXML values come out as hex here; the Binary XML walker splices them into the document instead. */
 void evtx_value_render(struct strbuf *out, const struct evtx_value *v);
 
+/* Whether the value's text (as evtx_value_render writes it, up to a NUL) equals the ASCII text s, ignoring ASCII
+ * case, as strcasecmp compares them; UTF-16 and UTF-8 values are compared where they are, without rendering. */
+bool evtx_value_equals_nocase(const struct evtx_value *v, const char *s);
+
 /* Numeric reading of integer types and of decimal/0x-hex text; false if the value is not a number. */
 bool evtx_value_u64(const struct evtx_value *v, uint64_t *out);
 

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 bool evtx_type_known(unsigned type)
 {
@@ -344,6 +345,34 @@ static void render_scalar(struct strbuf *out, const struct evtx_value *v)
 	case EVTX_CHARREF: utf8_put(out, v->code); break;
 	default: render_hex(out, p, v->size); break; /* Binary, EvtHandle, EvtXml, BinXml */
 	}
+}
+
+static int ascii_lower(unsigned c) { return c >= 'A' && c <= 'Z' ? (int)c + 32 : (int)c; }
+
+bool evtx_value_equals_nocase(const struct evtx_value *v, const char *s)
+{
+	size_t n = 0; /* characters compared */
+	if (v->type == EVTX_STRING) {
+		for (size_t i = 0; i + 1 < v->size; i += 2, n++) {
+			unsigned c = le16(v->data + i);
+			if (c == 0)
+				break;
+			if (c >= 0x80 || ascii_lower(c) != ascii_lower((unsigned char)s[n]))
+				return false; /* a character beyond ASCII renders as bytes >= 0x80 (s is ASCII) */
+		}
+		return s[n] == 0;
+	}
+	if (v->type == EVTX_UTF8) {
+		for (size_t i = 0; i < v->size && v->data[i]; i++, n++)
+			if (ascii_lower(v->data[i]) != ascii_lower((unsigned char)s[n]))
+				return false;
+		return s[n] == 0;
+	}
+	struct strbuf sb = {0};
+	evtx_value_render(&sb, v);
+	bool same = strcasecmp(sb_cstr(&sb), s) == 0;
+	sb_free(&sb);
+	return same;
 }
 
 void evtx_value_render(struct strbuf *out, const struct evtx_value *v)

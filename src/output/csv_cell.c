@@ -7,8 +7,15 @@
 
 void csv_cell(struct strbuf *row, const char *text, size_t n, bool visible)
 {
+	bool formula = text_is_formula(text, n);
+	if (!formula && !visible) { /* the text as it is: quoted straight into the row */
+		size_t need = csv_write(NULL, 0, n ? text : "", n);
+		sb_reserve(row, need);
+		row->len += csv_write(row->data + row->len, need, n ? text : "", n);
+		return;
+	}
 	struct strbuf cell = {0};
-	if (text_is_formula(text, n))
+	if (formula)
 		sb_addc(&cell, '\'');
 	if (visible)
 		text_visible(&cell, text, n);

@@ -21,6 +21,15 @@ static void add(struct strbuf *out, const char *s)
 		sb_adds(out, s);
 }
 
+/* 0x and eight upper-case hex digits, as Windows writes NTSTATUS codes. */
+static void hex32(struct strbuf *out, uint32_t v)
+{
+	char t[10] = {'0', 'x'};
+	for (int i = 0; i < 8; i++)
+		t[9 - i] = "0123456789ABCDEF"[v >> 4 * i & 15];
+	sb_add(out, t, sizeof t);
+}
+
 static void c_user(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->user); }
 static void c_ip(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->ip); }
 static void c_time(struct strbuf *o, const struct attempt *a, const struct report_options *p) { filetime_format_ms(o, a->time, p->local_time); }
@@ -53,14 +62,14 @@ static void c_status(struct strbuf *o, const struct attempt *a, const struct rep
 {
 	(void)p;
 	if (a->has_status)
-		sb_printf(o, "0x%08" PRIX32, a->status);
+		hex32(o, a->status);
 }
 
 static void c_substatus(struct strbuf *o, const struct attempt *a, const struct report_options *p)
 {
 	(void)p;
 	if (a->has_status)
-		sb_printf(o, "0x%08" PRIX32, a->substatus);
+		hex32(o, a->substatus);
 }
 
 static const struct column columns[] = {

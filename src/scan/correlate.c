@@ -634,7 +634,9 @@ static const char *claimed_text(struct arena *a, const char *list, unsigned n)
 	for (unsigned i = 0; i < n && i < l.n; i++) {
 		char t[64];
 		ip_format(&l.a[i], t);
-		sb_printf(&sb, "%s%s", i ? " " : "", t);
+		if (i)
+			sb_addc(&sb, ' ');
+		sb_adds(&sb, t);
 	}
 	const char *s = arena_copy(a, sb.len ? sb.data : "", sb.len + 1);
 	((char *)s)[sb.len] = 0;
@@ -713,15 +715,21 @@ static void attempt_events(struct correlator *c, const struct request *r, struct
 	size_t nseen = 0, capseen = 0;
 	for (size_t i = 0; i < r->n; i++) {
 		const struct fact *f = sorted[i];
-		sb_printf(&events, "%s%u", i ? " " : "", f->event_id);
-		sb_printf(&ids, "%s%llu", i ? " " : "", (unsigned long long)f->record_id);
+		if (i) {
+			sb_addc(&events, ' ');
+			sb_addc(&ids, ' ');
+		}
+		sb_add_u64(&events, f->event_id);
+		sb_add_u64(&ids, f->record_id);
 		bool dup = false; /* sources are interned: one pointer per file, and a request has few files */
 		for (size_t k = 0; k < nseen && !dup; k++)
 			dup = seen[k] == f->source;
 		if (!dup && f->source) {
 			seen = vec_grow(seen, &capseen, nseen, sizeof *seen);
 			seen[nseen++] = f->source;
-			sb_printf(&sources, "%s%s", sources.len ? "; " : "", f->source);
+			if (sources.len)
+				sb_adds(&sources, "; ");
+			sb_adds(&sources, f->source);
 		}
 	}
 	free(seen);

@@ -34,18 +34,30 @@ static const char *const IDENTITY_CLAIMS[] = { /* who a successful request authe
 	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name",
 };
 
-static char *text_of(struct arena *a, const struct evtx_value *v)
+/* An event's values as text in the arena, rendered through one buffer; a classic event's Data items only when
+ * first asked for (most facts need a few of them). */
+struct texts {
+	struct arena *a;
+	struct strbuf sb;
+	const struct event *ev;
+	const char **item;
+};
+
+static const char *text_of(struct texts *t, const struct evtx_value *v)
 {
-	struct strbuf sb = {0};
-	evtx_value_render(&sb, v);
-	char *s = arena_copy(a, sb_cstr(&sb), sb.len + 1);
-	sb_free(&sb);
-	return s;
+	t->sb.len = 0;
+	evtx_value_render(&t->sb, v);
+	return arena_copy(t->a, sb_cstr(&t->sb), t->sb.len + 1);
 }
 
-static bool is_adfs_provider(const char *p)
+/* Data[i] of a classic event, "" past the last. */
+static const char *item(struct texts *t, uint32_t i)
 {
-	return strcasecmp(p, "AD FS Auditing") == 0 || strcasecmp(p, "AD FS 2.0 Auditing") == 0;
+	if (i >= t->ev->ndata)
+		return "";
+	if (!t->item[i])
+		t->item[i] = text_of(t, &t->ev->data[i].value);
+	return t->item[i];
 }
 
 static bool adfs_id(uint32_t id) { return id_set_has(&ADFS_AUDIT_IDS, id); }
@@ -98,12 +110,10 @@ bool fact_relevant(uint32_t event_id, const struct evtx_value *provider)
 {
 	if (!security_id(event_id) && !adfs_id(event_id))
 		return false;
-	struct strbuf sb = {0};
-	evtx_value_render(&sb, provider);
-	const char *p = sb_cstr(&sb);
-	bool ok = security_id(event_id) ? strcasecmp(p, "Microsoft-Windows-Security-Auditing") == 0 : is_adfs_provider(p);
-	sb_free(&sb);
-	return ok;
+	if (security_id(event_id))
+		return evtx_value_equals_nocase(provider, "Microsoft-Windows-Security-Auditing");
+	return evtx_value_equals_nocase(provider, "AD FS Auditing") ||
+	       evtx_value_equals_nocase(provider, "AD FS 2.0 Auditing");
 }
 
 /* GUID text as "xxxxxxxx-...", lower case, braces removed; the zero GUID becomes "". */
@@ -235,13 +245,13 @@ static void audit_document(struct arena *a, const char *xml, struct fact *f)
 }
 
 /* 501: Data[1..] are (claim type, value) pairs; the request-context claims carry the client addresses. */
-static void claims(struct arena *a, const char *const *d, uint32_t n, struct fact *f)
+static void claims(struct texts *t, struct fact *f)
 {
-	for (uint32_t i = 1; i + 1 < n; i += 2) {
-		const char *claim = strstr(d[i], CLAIMS);
-		const char *v = present(d[i + 1]);
+	for (uint32_t i = 1; i + 1 < t->ev->ndata; i += 2) {
+		const char *type = item(t, i), *claim = strstr(type, CLAIMS);
+		const char *v = present(item(t, i + 1));
 		for (size_t k = 0; v && !f->user && k < sizeof IDENTITY_CLAIMS / sizeof IDENTITY_CLAIMS[0]; k++)
-			if (!strcmp(d[i], IDENTITY_CLAIMS[k]))
+			if (!strcmp(type, IDENTITY_CLAIMS[k]))
 				f->user = v;
 		if (!claim || !v)
 			continue;
@@ -259,24 +269,23 @@ static void claims(struct arena *a, const char *const *d, uint32_t n, struct fac
 		else if (!strcmp(claim, "x-ms-client-application"))
 			f->client_app = v;
 	}
-	(void)a;
 }
 
-static bool security_4625(const struct event *ev, struct arena *a, struct fact *f)
+static bool security_4625(const struct event *ev, struct texts *t, struct fact *f)
 {
 	const struct evtx_value *process = event_data_get(ev, "ProcessName");
 	if (!process)
 		return false;
-	const char *path = text_of(a, process);
+	const char *path = text_of(t, process);
 	size_t n = strlen(path), k = sizeof SERVICE_HOST - 1;
 	if (n < k || strcasecmp(path + n - k, SERVICE_HOST) != 0)
 		return false; /* a failed logon that did not come through AD FS */
 	const struct evtx_value *v;
-	const char *user = (v = event_data_get(ev, "TargetUserName")) ? text_of(a, v) : "";
-	const char *domain = (v = event_data_get(ev, "TargetDomainName")) ? present(text_of(a, v)) : NULL;
+	const char *user = (v = event_data_get(ev, "TargetUserName")) ? text_of(t, v) : "";
+	const char *domain = (v = event_data_get(ev, "TargetDomainName")) ? present(text_of(t, v)) : NULL;
 	if (domain && *user) {
 		size_t len = strlen(domain) + strlen(user) + 2;
-		char *both = arena_alloc(a, len);
+		char *both = arena_alloc(t->a, len);
 		snprintf(both, len, "%s\\%s", domain, user);
 		user = both;
 	}
@@ -289,30 +298,79 @@ static bool security_4625(const struct event *ev, struct arena *a, struct fact *
 	if ((v = event_data_get(ev, "SubStatus")) && evtx_value_u64(v, &x))
 		f->substatus = (uint32_t)x;
 	if ((v = event_data_get(ev, "FailureReason")))
-		f->failure_reason = text_of(a, v);
+		f->failure_reason = text_of(t, v);
 	if ((v = event_data_get(ev, "IpAddress")))
-		f->ips = present(text_of(a, v));
+		f->ips = present(text_of(t, v));
 	return true;
 }
 
 /* 4740 (account locked out: TargetDomainName is the caller computer), 4771 (Kerberos pre-authentication failed)
  * and 4776 (NTLM credential validation) on domain controllers. */
-static bool dc_event(const struct event *ev, struct arena *a, struct fact *f)
+static bool dc_event(const struct event *ev, struct texts *t, struct fact *f)
 {
 	const struct evtx_value *v;
-	f->user = (v = event_data_get(ev, "TargetUserName")) ? present(text_of(a, v)) : NULL;
+	f->user = (v = event_data_get(ev, "TargetUserName")) ? present(text_of(t, v)) : NULL;
 	uint64_t x;
 	if ((v = event_data_get(ev, "Status")) && evtx_value_u64(v, &x)) {
 		f->has_status = true;
 		f->status = (uint32_t)x;
 	}
 	if (ev->event_id == 4740)
-		f->caller = (v = event_data_get(ev, "TargetDomainName")) ? present(text_of(a, v)) : NULL;
+		f->caller = (v = event_data_get(ev, "TargetDomainName")) ? present(text_of(t, v)) : NULL;
 	else if (ev->event_id == 4776)
-		f->caller = (v = event_data_get(ev, "Workstation")) ? present(text_of(a, v)) : NULL;
+		f->caller = (v = event_data_get(ev, "Workstation")) ? present(text_of(t, v)) : NULL;
 	else
-		f->ips = (v = event_data_get(ev, "IpAddress")) ? present(text_of(a, v)) : NULL;
+		f->ips = (v = event_data_get(ev, "IpAddress")) ? present(text_of(t, v)) : NULL;
 	return f->user != NULL;
+}
+
+/* An AD FS audit: its Data items by position (see the top of this file). */
+static void adfs_audit(struct texts *t, struct fact *f)
+{
+	struct arena *a = t->a;
+	switch (f->event_id) {
+	case 411: {
+		f->activity = activity_id(a, item(t, 0));
+		f->token_type = present(item(t, 1));
+		const char *said = item(t, 2), *exception = item(t, 3);
+		f->user = user_from_exception(a, exception);
+		f->user_guess = present(said) ? user_from_data2(a, said) : NULL;
+		f->ips = t->ev->ndata > 4 ? present(item(t, 4)) : NULL;
+		size_t len = strlen(said) + strlen(exception) + 2;
+		char *both = arena_alloc(a, len);
+		snprintf(both, len, "%s\n%s", said, exception);
+		f->said = outcome_from_text(both);
+		break;
+	}
+	case 501:
+		f->instance = activity_id(a, item(t, 0));
+		claims(t, f);
+		break;
+	case 403:
+		f->instance = activity_id(a, item(t, 0));
+		f->activity = activity_id(a, item(t, 1));
+		f->ips = present(item(t, 3));
+		f->user_agent = present(item(t, 9));
+		break;
+	case 412:
+		f->instance = activity_id(a, item(t, 0));
+		f->activity = activity_id(a, item(t, 1));
+		f->success = true;
+		break;
+	case 410:
+		f->activity = activity_id(a, item(t, 0));
+		break;
+	case 512: case 515: case 516:
+		f->activity = activity_id(a, item(t, 0));
+		f->user = present(item(t, 1));
+		f->ips = present(item(t, 2));
+		break;
+	default: /* 1200-1210 */
+		f->activity = activity_id(a, item(t, 0));
+		if (t->ev->ndata > 1)
+			audit_document(a, item(t, 1), f);
+		break;
+	}
 }
 
 bool fact_from_event(const struct event *ev, struct arena *a, struct fact *f)
@@ -320,68 +378,24 @@ bool fact_from_event(const struct event *ev, struct arena *a, struct fact *f)
 	if (!(ev->has & EV_HAS_EVENT_ID) || !fact_relevant(ev->event_id, &ev->provider_name))
 		return false;
 	memset(f, 0, sizeof *f);
+	struct texts t = {.a = a, .ev = ev};
 	f->event_id = ev->event_id;
 	f->time = ev->time_created;
-	f->server = text_of(a, &ev->computer);
+	f->server = text_of(&t, &ev->computer);
 	f->source = ev->source;
 	f->record_id = ev->record_id;
+	bool ok = true;
 	if (ev->event_id == 4625) {
 		f->security = true;
-		return security_4625(ev, a, f);
-	}
-	if (security_id(ev->event_id)) {
+		ok = security_4625(ev, &t, f);
+	} else if (security_id(ev->event_id)) {
 		f->security = f->dc = true;
-		return dc_event(ev, a, f);
+		ok = dc_event(ev, &t, f);
+	} else {
+		t.item = arena_alloc(a, (ev->ndata + 1) * sizeof *t.item);
+		memset(t.item, 0, (ev->ndata + 1) * sizeof *t.item);
+		adfs_audit(&t, f);
 	}
-	uint32_t n = ev->ndata;
-	const char **d = arena_alloc(a, (n + 1) * sizeof *d);
-	for (uint32_t i = 0; i < n; i++)
-		d[i] = text_of(a, &ev->data[i].value);
-	const char *none = "";
-	#define D(i) ((i) < n ? d[i] : none)
-	switch (ev->event_id) {
-	case 411:
-		f->activity = activity_id(a, D(0));
-		f->token_type = present(D(1));
-		f->user = user_from_exception(a, D(3));
-		f->user_guess = present(D(2)) ? user_from_data2(a, D(2)) : NULL;
-		f->ips = n > 4 ? present(D(4)) : NULL;
-		{
-			size_t len = strlen(D(2)) + strlen(D(3)) + 2;
-			char *t = arena_alloc(a, len);
-			snprintf(t, len, "%s\n%s", D(2), D(3));
-			f->said = outcome_from_text(t);
-		}
-		break;
-	case 501:
-		f->instance = activity_id(a, D(0));
-		claims(a, d, n, f);
-		break;
-	case 403:
-		f->instance = activity_id(a, D(0));
-		f->activity = activity_id(a, D(1));
-		f->ips = present(D(3));
-		f->user_agent = present(D(9));
-		break;
-	case 412:
-		f->instance = activity_id(a, D(0));
-		f->activity = activity_id(a, D(1));
-		f->success = true;
-		break;
-	case 410:
-		f->activity = activity_id(a, D(0));
-		break;
-	case 512: case 515: case 516:
-		f->activity = activity_id(a, D(0));
-		f->user = present(D(1));
-		f->ips = present(D(2));
-		break;
-	default: /* 1200-1210 */
-		f->activity = activity_id(a, D(0));
-		if (n > 1)
-			audit_document(a, D(1), f);
-		break;
-	}
-	#undef D
-	return true;
+	sb_free(&t.sb);
+	return ok;
 }

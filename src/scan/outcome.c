@@ -126,15 +126,25 @@ static bool find(pcre2_code *re, const char *text, size_t *start)
 	return rc >= 0;
 }
 
+/* The first table, in the order of precedence, whose pattern matches the text. Its UTF-8 is checked by the first
+ * match only (text that is not UTF-8 matches no table). */
 enum outcome outcome_from_text(const char *text)
 {
 	if (!text)
 		return OUTCOME_NONE;
 	init();
-	for (int i = 0; i < NTABLES; i++)
-		if (find(compiled[i], text, NULL))
-			return tables[i].o;
-	return OUTCOME_NONE;
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	size_t len = strlen(text);
+	enum outcome o = OUTCOME_NONE;
+	for (int i = 0; i < NTABLES && o == OUTCOME_NONE; i++) {
+		int rc = pcre2_match(compiled[i], (PCRE2_SPTR)text, len, 0, i ? PCRE2_NO_UTF_CHECK : 0, md, NULL);
+		if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)
+			o = rc >= 0 ? tables[i].o : OUTCOME_NONE;
+		else
+			break; /* not UTF-8 */
+	}
+	pcre2_match_data_free(md);
+	return o;
 }
 
 bool outcome_message_suffix(const char *text, size_t *user_len)

@@ -88,8 +88,34 @@ void filetime_format_windows(struct strbuf *out, int64_t ticks)
 	sb_add(out, t, sizeof t);
 }
 
+/* UTC in the form of filetime_format_ms, for times from 1601 to 9999 (the only ones a positive FILETIME below
+ * 10000-01-01 holds): the report's time column, computed rather than printed. */
+static bool format_ms_utc(struct strbuf *out, int64_t ticks)
+{
+	if (ticks < 0)
+		return false;
+	int64_t secs = ticks / FILETIME_SECOND, days = secs / SECONDS_PER_DAY, sod = secs % SECONDS_PER_DAY;
+	int64_t y;
+	unsigned m, d;
+	civil_from_days(days - UNIX_EPOCH_DAYS, &y, &m, &d);
+	if (y > 9999)
+		return false;
+	char t[29] = "YYYY-MM-DDTHH:MM:SS.mmm+00:00";
+	put_dec(t, (uint64_t)y, 4);
+	put_dec(t + 5, m, 2);
+	put_dec(t + 8, d, 2);
+	put_dec(t + 11, (uint64_t)sod / SECONDS_PER_HOUR, 2);
+	put_dec(t + 14, (uint64_t)sod / 60 % 60, 2);
+	put_dec(t + 17, (uint64_t)sod % 60, 2);
+	put_dec(t + 20, (uint64_t)(ticks % FILETIME_SECOND / FILETIME_MILLISECOND), 3);
+	sb_add(out, t, sizeof t);
+	return true;
+}
+
 void filetime_format_ms(struct strbuf *out, int64_t ticks, bool local)
 {
+	if (!local && format_ms_utc(out, ticks))
+		return;
 	time_t t = (time_t)(ticks / FILETIME_SECOND - FILETIME_UNIX_EPOCH / FILETIME_SECOND);
 	int ms = (int)(ticks % FILETIME_SECOND / FILETIME_MILLISECOND);
 	struct tm tm;
