@@ -1,4 +1,6 @@
-/* summary.c: per-user and per-IP figures and the findings, computed from attempts in time order. */
+/* summary.c: per-user and per-IP figures and the findings, computed from attempts in time order. Users and IPs are
+ * numbered once, so that distinct ones are counted by stamping their numbers; the DC events and successes are grouped
+ * by account, each user row reading its account's: time linear in the attempts (but for sorting the rows). */
 #include "badcreds/summary.h"
 
 #include <math.h>
@@ -51,18 +53,137 @@ static void add(struct group *g, size_t i)
 	g->idx[g->n++] = i;
 }
 
-/* Distinct values of a field among some attempts (small sets: a linear list). */
-static unsigned distinct(const struct attempt *a, const size_t *idx, size_t from, size_t to, bool users)
+/* The attempts by user (user_key) and by IP, and what counts distinct users or IPs among some of them in time
+ * proportional to their number: each attempt's user and IP as the index (+1) of its group, 0 for an empty key (never
+ * counted); mark[id] == stamp once the current count has seen id. */
+struct groups {
+	struct arena arena;
+	struct strmap by_user, by_ip;
+	struct group *users, *ips;
+	size_t nusers, nips;
+	size_t *user_id, *ip_id; /* per attempt */
+	size_t *mark, stamp;     /* per user or IP id */
+	unsigned *live;          /* per user id: its attempts in the spray window (ip_findings) */
+	int64_t *earliest;       /* per IP id: its earliest attempt in a user's group (success_after) */
+};
+
+static void group_attempts(struct groups *x, const struct attempt *a, size_t n)
 {
+	*x = (struct groups){0};
+	x->by_user.arena = x->by_ip.arena = &x->arena;
+	size_t capu = 0, capi = 0;
+	x->user_id = malloc((n ? n : 1) * sizeof *x->user_id);
+	x->ip_id = malloc((n ? n : 1) * sizeof *x->ip_id);
+	if (!x->user_id || !x->ip_id)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		struct group *g = group_of(&x->by_user, &x->users, &x->nusers, &capu, a[i].user_key);
+		add(g, i);
+		x->user_id[i] = *a[i].user_key ? (size_t)(g - x->users) + 1 : 0;
+		x->ip_id[i] = 0;
+		if (*a[i].ip) {
+			g = group_of(&x->by_ip, &x->ips, &x->nips, &capi, a[i].ip);
+			add(g, i);
+			x->ip_id[i] = (size_t)(g - x->ips) + 1;
+		}
+	}
+	x->mark = calloc((x->nusers > x->nips ? x->nusers : x->nips) + 1, sizeof *x->mark);
+	x->live = calloc(x->nusers + 1, sizeof *x->live);
+	x->earliest = calloc(x->nips + 1, sizeof *x->earliest);
+	if (!x->mark || !x->live || !x->earliest)
+		abort();
+}
+
+static void groups_free(struct groups *x)
+{
+	for (size_t u = 0; u < x->nusers; u++)
+		free(x->users[u].idx);
+	for (size_t k = 0; k < x->nips; k++)
+		free(x->ips[k].idx);
+	free(x->users);
+	free(x->ips);
+	free(x->user_id);
+	free(x->ip_id);
+	free(x->mark);
+	free(x->live);
+	free(x->earliest);
+	strmap_free(&x->by_user);
+	strmap_free(&x->by_ip);
+	arena_free(&x->arena);
+}
+
+/* Distinct users (or IPs) among the attempts [from, to) of a group. */
+static unsigned distinct(struct groups *x, const struct group *g, size_t from, size_t to, bool users)
+{
+	const size_t *id = users ? x->user_id : x->ip_id;
 	unsigned n = 0;
+	x->stamp++;
 	for (size_t i = from; i < to; i++) {
-		const char *v = users ? a[idx[i]].user_key : a[idx[i]].ip;
-		bool seen = false;
-		for (size_t j = from; j < i && !seen; j++)
-			seen = !strcmp(v, users ? a[idx[j]].user_key : a[idx[j]].ip);
-		n += !seen && *v;
+		size_t v = id[g->idx[i]];
+		if (v && x->mark[v] != x->stamp) {
+			x->mark[v] = x->stamp;
+			n++;
+		}
 	}
 	return n;
+}
+
+/* What the domain controllers and the successes say of one account. */
+struct account {
+	unsigned dc_failures;            /* failed Kerberos (4771) and NTLM (4776) validations */
+	struct ok_ref {
+		size_t k, ip;            /* a success, ok[k], and the id of its IP (one an attempt came from) */
+	} *ok;                           /* in the order of ok */
+	size_t nok, cap;
+};
+
+/* The accounts, by account_key: two names are the same account exactly when same_account says so. */
+struct accounts {
+	struct arena arena;
+	struct strmap by_key;            /* account_key -> index + 1 into all */
+	struct account *all;
+	size_t n, cap;
+	struct strbuf key;
+};
+
+/* The account a name names; NULL if there is none yet and `create` is false. */
+static struct account *account_of(struct accounts *m, const char *name, bool create)
+{
+	uintptr_t k = (uintptr_t)strmap_get(&m->by_key, account_key(&m->key, name));
+	if (k || !create)
+		return k ? &m->all[k - 1] : NULL;
+	m->all = vec_grow(m->all, &m->cap, m->n, sizeof *m->all);
+	m->all[m->n] = (struct account){0};
+	strmap_put(&m->by_key, sb_cstr(&m->key), (void *)(uintptr_t)(m->n + 1));
+	return &m->all[m->n++];
+}
+
+static void accounts_build(struct accounts *m, const struct groups *x, const struct fact *const *dc, size_t ndc,
+			   const struct success *ok, size_t nok)
+{
+	*m = (struct accounts){0};
+	m->by_key.arena = &m->arena;
+	for (size_t i = 0; i < ndc; i++) /* the DC knows the account name, AD FS what was typed */
+		if (dc[i]->event_id != 4740 && dc[i]->has_status && dc[i]->status && dc[i]->user)
+			account_of(m, dc[i]->user, true)->dc_failures++;
+	for (size_t k = 0; k < nok; k++) { /* a success from where no attempt came (nor from "") cannot answer */
+		uintptr_t ip = (uintptr_t)strmap_get(&x->by_ip, ok[k].ip);
+		if (!ip || !ok[k].user)
+			continue;
+		struct account *c = account_of(m, ok[k].user, true);
+		c->ok = vec_grow(c->ok, &c->cap, c->nok, sizeof *c->ok);
+		c->ok[c->nok++] = (struct ok_ref){k, ip};
+	}
+}
+
+static void accounts_free(struct accounts *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->all[i].ok);
+	free(m->all);
+	sb_free(&m->key);
+	strmap_free(&m->by_key);
+	arena_free(&m->arena);
 }
 
 /* The most attempts of a group inside any window of the given length. */
@@ -172,29 +293,36 @@ static void user_findings(struct summary *s, size_t *cap, const struct attempt *
 	}
 }
 
-static void ip_findings(struct summary *s, size_t *cap, const struct attempt *a, const struct group *g,
-			const struct summary_thresholds *t)
+static void ip_findings(struct summary *s, size_t *cap, struct groups *x, const struct attempt *a,
+			const struct group *g, const struct summary_thresholds *t)
 {
-	unsigned best = 0;
-	for (size_t lo = 0, hi = 0; hi < g->n; hi++) {
-		while (a[g->idx[hi]].time - a[g->idx[lo]].time >= t->spray_window)
-			lo++;
-		unsigned users = distinct(a, g->idx, lo, hi + 1, true);
+	unsigned best = 0, users = 0; /* users: those with an attempt in the window [lo, hi] */
+	size_t lo = 0;
+	for (size_t hi = 0; hi < g->n; hi++) {
+		size_t u = x->user_id[g->idx[hi]];
+		users += u && !x->live[u]++;
+		for (; lo <= hi && a[g->idx[hi]].time - a[g->idx[lo]].time >= t->spray_window; lo++) {
+			u = x->user_id[g->idx[lo]];
+			users -= u && !--x->live[u];
+		}
 		if (users > best)
 			best = users;
 	}
+	for (; lo < g->n; lo++) /* the last window's counts, cleared for the next IP */
+		x->live[x->user_id[g->idx[lo]]] = 0;
 	if (best < t->spray_users)
 		return;
 	struct finding *f = new_finding(s, cap, FINDING_SPRAY, g->key);
 	snprintf(f->detail, sizeof f->detail, "%u users within %lld min, %u users and %zu attempts in all", best,
-		 (long long)(t->spray_window / FILETIME_MINUTE), distinct(a, g->idx, 0, g->n, true), g->n);
+		 (long long)(t->spray_window / FILETIME_MINUTE), distinct(x, g, 0, g->n, true), g->n);
 	f->internal = private_only(a, g);
 	f->first = a[g->idx[0]].time;
 	f->last = a[g->idx[g->n - 1]].time;
 }
 
 /* The hour and day windows of one IP (its attempts are in time order). */
-static void ip_windows(struct summary *s, size_t *cap, const struct attempt *a, const struct group *g)
+static void ip_windows(struct summary *s, size_t *cap, struct groups *x, const struct attempt *a,
+		       const struct group *g)
 {
 	for (int day = 0; day < 2; day++) {
 		int64_t len = day ? FILETIME_DAY : FILETIME_HOUR;
@@ -206,7 +334,7 @@ static void ip_windows(struct summary *s, size_t *cap, const struct attempt *a, 
 			s->windows = vec_grow(s->windows, cap, s->nwindows, sizeof *s->windows);
 			struct ip_window *w = &s->windows[s->nwindows++];
 			*w = (struct ip_window){.ip = g->key, .start = start, .day = day, .attempts = (unsigned)(hi - lo),
-						.users = distinct(a, g->idx, lo, hi, true)};
+						.users = distinct(x, g, lo, hi, true)};
 			for (size_t i = lo; i < hi; i++) {
 				w->bad_password += a[g->idx[i]].outcome == OUTCOME_BAD_PASSWORD;
 				w->locked_out += a[g->idx[i]].outcome == OUTCOME_LOCKED_OUT;
@@ -235,89 +363,97 @@ static int cmp_findings(const void *x, const void *y)
 }
 
 /* A success of the account after its first failure, from an address one of its failures came from: the attacker
- * (or the stale device) got in. */
-static const char *success_after(const struct attempt *a, const struct group *g, const struct success *ok, size_t nok)
+ * (or the stale device) got in. Of those, the first in the order of ok; c: the account's successes from the
+ * attempts' addresses. */
+static const char *success_after(struct groups *x, const struct attempt *a, const struct group *g,
+				 const struct account *c, const struct success *ok)
 {
-	for (size_t k = 0; k < nok; k++) {
-		if (ok[k].time <= a[g->idx[0]].time || !same_account(ok[k].user, a[g->idx[0]].user) || !*ok[k].ip)
-			continue;
-		for (size_t i = 0; i < g->n; i++)
-			if (a[g->idx[i]].time < ok[k].time && !strcmp(a[g->idx[i]].ip, ok[k].ip))
-				return ok[k].ip;
+	x->stamp++;
+	for (size_t i = 0; i < g->n; i++) { /* the group's earliest attempt from each address */
+		size_t ip = x->ip_id[g->idx[i]];
+		if (ip && (x->mark[ip] != x->stamp || a[g->idx[i]].time < x->earliest[ip])) {
+			x->mark[ip] = x->stamp;
+			x->earliest[ip] = a[g->idx[i]].time;
+		}
+	}
+	for (size_t j = 0; j < c->nok; j++) {
+		const struct success *o = &ok[c->ok[j].k];
+		size_t ip = c->ok[j].ip;
+		if (o->time > a[g->idx[0]].time && x->mark[ip] == x->stamp && x->earliest[ip] < o->time)
+			return o->ip;
 	}
 	return NULL;
+}
+
+static void user_row(struct summary *s, struct groups *x, struct accounts *m, const struct attempt *a,
+		     const struct group *g, const struct success *ok)
+{
+	struct user_row *r = &s->users[s->nusers++];
+	r->user = a[g->idx[0]].user;
+	r->user_key = g->key;
+	r->attempts = (unsigned)g->n;
+	r->ips = distinct(x, g, 0, g->n, false);
+	r->first = a[g->idx[0]].time;
+	r->last = a[g->idx[g->n - 1]].time;
+	for (size_t i = 0; i < g->n; i++) {
+		r->outcomes[a[g->idx[i]].outcome]++;
+		r->dc_lockouts += a[g->idx[i]].dc_lockout != NULL;
+	}
+	const struct account *c = account_of(m, r->user, false);
+	if (c) {
+		r->dc_failures = c->dc_failures;
+		r->success_ip = success_after(x, a, g, c, ok);
+	}
+}
+
+static void ip_row(struct summary *s, struct groups *x, const struct attempt *a, const struct group *g)
+{
+	struct ip_row *r = &s->ips[s->nips++];
+	r->ip = g->key;
+	r->ip_class = a[g->idx[0]].ip_class;
+	r->attempts = (unsigned)g->n;
+	r->users = distinct(x, g, 0, g->n, true);
+	for (size_t i = 0; i < g->n; i++) {
+		r->bad_password += a[g->idx[i]].outcome == OUTCOME_BAD_PASSWORD;
+		r->locked_out += a[g->idx[i]].outcome == OUTCOME_LOCKED_OUT;
+	}
+	r->max_per_hour = busiest(a, g, FILETIME_HOUR, NULL);
+	r->max_per_day = busiest(a, g, FILETIME_DAY, NULL);
+	r->first = a[g->idx[0]].time;
+	r->last = a[g->idx[g->n - 1]].time;
 }
 
 void summary_build(struct summary *s, const struct attempt *a, size_t n, const struct fact *const *dc, size_t ndc,
 		   const struct success *ok, size_t nok, const struct summary_thresholds *t)
 {
 	memset(s, 0, sizeof *s);
-	struct arena arena = {0};
-	struct strmap by_user = {.arena = &arena}, by_ip = {.arena = &arena};
-	struct group *users = NULL, *ips = NULL;
-	size_t nusers = 0, nips = 0, capu = 0, capi = 0, capf = 0, capw = 0;
-	for (size_t i = 0; i < n; i++) {
-		add(group_of(&by_user, &users, &nusers, &capu, a[i].user_key), i);
-		if (*a[i].ip)
-			add(group_of(&by_ip, &ips, &nips, &capi, a[i].ip), i);
-	}
-	s->users = calloc(nusers + 1, sizeof *s->users);
-	s->ips = calloc(nips + 1, sizeof *s->ips);
+	struct groups x;
+	group_attempts(&x, a, n);
+	struct accounts m;
+	accounts_build(&m, &x, dc, ndc, ok, nok);
+	s->users = calloc(x.nusers + 1, sizeof *s->users);
+	s->ips = calloc(x.nips + 1, sizeof *s->ips);
 	if (!s->users || !s->ips)
 		abort();
-	for (size_t u = 0; u < nusers; u++) {
-		struct group *g = &users[u];
-		struct user_row *r = &s->users[s->nusers++];
-		r->user = a[g->idx[0]].user;
-		r->user_key = g->key;
-		r->attempts = (unsigned)g->n;
-		r->ips = distinct(a, g->idx, 0, g->n, false);
-		r->first = a[g->idx[0]].time;
-		r->last = a[g->idx[g->n - 1]].time;
-		for (size_t i = 0; i < g->n; i++) {
-			r->outcomes[a[g->idx[i]].outcome]++;
-			r->dc_lockouts += a[g->idx[i]].dc_lockout != NULL;
-		}
-		for (size_t i = 0; i < ndc; i++) /* the DC knows the account name, AD FS what was typed */
-			r->dc_failures += dc[i]->event_id != 4740 && dc[i]->has_status && dc[i]->status &&
-					  same_account(dc[i]->user, r->user);
-		r->success_ip = success_after(a, g, ok, nok);
-		user_findings(s, &capf, a, g, t);
+	size_t capf = 0, capw = 0;
+	for (size_t u = 0; u < x.nusers; u++) {
+		user_row(s, &x, &m, a, &x.users[u], ok);
+		user_findings(s, &capf, a, &x.users[u], t);
 	}
-	for (size_t k = 0; k < nips; k++) {
-		struct group *g = &ips[k];
-		struct ip_row *r = &s->ips[s->nips++];
-		r->ip = g->key;
-		r->ip_class = a[g->idx[0]].ip_class;
-		r->attempts = (unsigned)g->n;
-		r->users = distinct(a, g->idx, 0, g->n, true);
-		for (size_t i = 0; i < g->n; i++) {
-			r->bad_password += a[g->idx[i]].outcome == OUTCOME_BAD_PASSWORD;
-			r->locked_out += a[g->idx[i]].outcome == OUTCOME_LOCKED_OUT;
-		}
-		r->max_per_hour = busiest(a, g, FILETIME_HOUR, NULL);
-		r->max_per_day = busiest(a, g, FILETIME_DAY, NULL);
-		r->first = a[g->idx[0]].time;
-		r->last = a[g->idx[g->n - 1]].time;
-		ip_findings(s, &capf, a, g, t);
+	for (size_t k = 0; k < x.nips; k++) {
+		ip_row(s, &x, a, &x.ips[k]);
+		ip_findings(s, &capf, &x, a, &x.ips[k], t);
 	}
 	qsort(s->users, s->nusers, sizeof *s->users, cmp_users);
 	qsort(s->ips, s->nips, sizeof *s->ips, cmp_ips);
 	for (size_t k = 0; k < s->nips; k++) /* in the order of the IP rows */
-		ip_windows(s, &capw, a, lookup_group(&by_ip, ips, s->ips[k].ip));
+		ip_windows(s, &capw, &x, a, lookup_group(&x.by_ip, x.ips, s->ips[k].ip));
 	for (size_t i = 0; i < s->nfindings; i++) /* a detail cut at its size may end inside a character */
 		utf8_trim(s->findings[i].detail);
 	if (s->nfindings > 1)
 		qsort(s->findings, s->nfindings, sizeof *s->findings, cmp_findings);
-	for (size_t u = 0; u < nusers; u++)
-		free(users[u].idx);
-	for (size_t k = 0; k < nips; k++)
-		free(ips[k].idx);
-	free(users);
-	free(ips);
-	strmap_free(&by_user);
-	strmap_free(&by_ip);
-	arena_free(&arena);
+	accounts_free(&m);
+	groups_free(&x);
 }
 
 void summary_free(struct summary *s)
