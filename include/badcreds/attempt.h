@@ -87,6 +87,8 @@ void correlator_add(struct correlator *c, const struct event *ev);
 /* Correlates everything added; attempts in time order, valid until correlator_free. */
 size_t correlator_run(struct correlator *c, struct attempt **out);
 unsigned long correlator_duplicates(const struct correlator *c);
+/* Every attempt correlator_run made, in time order (before any filter of the command). */
+size_t correlator_attempts(const struct correlator *c, const struct attempt **out);
 /* A request that succeeded (412, or a successful 1200-1210 audit): who, from where, when. */
 struct success {
 	int64_t time;

@@ -25,5 +25,10 @@ extern const struct id_set ADFS_AUDIT_IDS;
 extern const struct id_set SECURITY_IDS;
 /* Both: what scan, summary and trace ask a live channel for. */
 extern const struct id_set CORRELATION_IDS;
+/* What lockouts reads on top of them: 4624 (logons: RDP hosts), 4767 (account unlocked) from the Security log, and
+ * the Service Control Manager's 7000 and 7038 (a service that cannot log on) from the System log. */
+extern const struct id_set LOGON_IDS;
+/* Both: what lockouts asks a live channel for. */
+extern const struct id_set LOCKOUT_IDS;
 
 #endif

@@ -62,11 +62,14 @@ struct id_set id_list_set(const struct id_list *l, struct id_range *ranges);
 bool cli_parse_threads(const char *text, unsigned *out);
 /* A size: "64G", "512M", "100k", "0"; K, M, G and T are powers of 1024. */
 bool cli_parse_size(const char *text, uint64_t *out);
+/* A duration: a number of minutes, or with s, m, h or d; into FILETIME ticks. */
+bool cli_parse_duration(const char *text, int64_t *ticks);
 
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv);
 int cmd_scan(const struct cli_command *cmd, int argc, char **argv);
 int cmd_summary(const struct cli_command *cmd, int argc, char **argv);
 int cmd_trace(const struct cli_command *cmd, int argc, char **argv);
 int cmd_query(const struct cli_command *cmd, int argc, char **argv);
+int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv);
 
 #endif

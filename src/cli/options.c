@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "badcreds/filetime.h"
 #include "cli.h"
 
 static size_t nshared(const struct cli_command *cmd)
@@ -170,5 +171,20 @@ bool cli_parse_size(const char *text, uint64_t *out)
 	if (*end || (uint64_t)n > UINT64_MAX >> shift)
 		return false;
 	*out = (uint64_t)n << shift;
+	return true;
+}
+
+bool cli_parse_duration(const char *text, int64_t *ticks)
+{
+	char *end;
+	long long v = strtoll(text, &end, 10);
+	long unit = 60;
+	if (end == text || v <= 0 || v > 100000)
+		return false;
+	if (*end == 's' || *end == 'm' || *end == 'h' || *end == 'd')
+		unit = *end == 's' ? 1 : *end == 'm' ? 60 : *end == 'h' ? 3600 : 86400, end++;
+	if (*end)
+		return false;
+	*ticks = (int64_t)v * unit * FILETIME_SECOND;
 	return true;
 }

@@ -168,23 +168,31 @@ int selection_parse(struct selection *s, const struct cli_command *cmd, int argc
 	return -1;
 }
 
+/* How long before the window events still matter: a lockout rests on the failures of its reset window. */
+static int64_t margin_before(const struct selection *s)
+{
+	return s->lockouts ? MARGIN + s->lockout_settings.reset_window : MARGIN;
+}
+
 void selection_live(const struct selection *s, struct source_options *o)
 {
-	o->live_ids = CORRELATION_IDS;
-	o->since = s->since == INT64_MIN ? INT64_MIN : s->since - MARGIN;
+	o->live_ids = s->lockouts ? LOCKOUT_IDS : CORRELATION_IDS;
+	o->since = s->since == INT64_MIN ? INT64_MIN : s->since - margin_before(s);
 	o->until = s->until == INT64_MAX ? INT64_MAX : s->until + MARGIN;
 }
 
 static bool outside_window(const struct selection *s, int64_t t)
 {
-	return (s->since != INT64_MIN && t < s->since - MARGIN) || (s->until != INT64_MAX && t > s->until + MARGIN);
+	return (s->since != INT64_MIN && t < s->since - margin_before(s)) ||
+	       (s->until != INT64_MAX && t > s->until + MARGIN);
 }
 
 /* On the worker threads: whether a record matters; relevant events outside the window are counted. */
 static bool wants(void *ctx, const struct event_peek *p)
 {
 	struct selection *s = ctx;
-	if (!p->has_event_id || !fact_relevant(p->event_id, &p->provider))
+	if (!p->has_event_id || !(fact_relevant(p->event_id, &p->provider) ||
+				  (s->lockouts && lockout_relevant(p->event_id, &p->provider))))
 		return false;
 	if (p->has_time && outside_window(s, p->time)) {
 		atomic_fetch_add_explicit(&s->outside, 1, memory_order_relaxed);
@@ -196,8 +204,11 @@ static bool wants(void *ctx, const struct event_peek *p)
 static void on_event(void *ctx, const struct event *ev)
 {
 	struct selection *s = ctx;
-	if (!(ev->has & EV_HAS_TIME) || !outside_window(s, ev->time_created))
-		correlator_add(s->corr, ev);
+	if ((ev->has & EV_HAS_TIME) && outside_window(s, ev->time_created))
+		return;
+	correlator_add(s->corr, ev);
+	if (s->finder)
+		lockout_finder_add(s->finder, ev);
 }
 
 static bool in_list(const struct cidr *list, unsigned n, const char *ip)
@@ -244,6 +255,8 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	correlator_trust(s->corr, s->trusted, s->ntrusted);
 	if (s->render)
 		correlator_keep_events(s->corr, s->render);
+	if (s->lockouts)
+		s->finder = lockout_finder_new(&s->lockout_settings);
 	struct source_options sopt = {.threads = s->threads, .remotes = s->remotes, .spool_limit = s->spool_limit};
 	selection_live(s, &sopt);
 	struct event_sink sink = {.wants = wants, .event = on_event, .ctx = s};
@@ -276,6 +289,7 @@ void selection_free(struct selection *s)
 	free(s->kept);
 	if (s->corr)
 		correlator_free(s->corr);
+	lockout_finder_free(s->finder);
 	pcre2_code_free(s->user_re);
 	source_stats_free(&s->stats);
 	outcome_free();

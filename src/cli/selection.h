@@ -8,6 +8,7 @@
 
 #include "badcreds/attempt.h"
 #include "badcreds/ip.h"
+#include "badcreds/lockout.h"
 #include "badcreds/source.h"
 #include "cli.h"
 
@@ -36,8 +37,11 @@ struct selection {
 	struct cidr trusted[SEL_MAX_CIDRS];  /* proxies and load balancers whose forwarded addresses are trusted */
 	unsigned ntrusted;
 	void (*render)(struct strbuf *out, const struct event *ev); /* keep each event's text (trace) */
+	bool lockouts;                   /* read the lockouts' evidence too, with these settings (lockouts) */
+	struct lockout_settings lockout_settings;
 	/* results */
 	struct correlator *corr;
+	struct lockout_finder *finder;   /* when lockouts */
 	struct attempt *kept;
 	size_t nkept;
 	struct diag diag;

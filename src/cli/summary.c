@@ -41,21 +41,6 @@ const struct cli_command summary_command = {
 
 /* "30", "30m", "45s", "2h", "1d": minutes unless a unit says otherwise; FILETIME ticks. Numbers here are read as 64
  * bits on every platform (long is 32 bits on Windows); an overflow saturates, out of range. */
-static bool parse_duration(const char *text, int64_t *ticks)
-{
-	char *end;
-	long long v = strtoll(text, &end, 10);
-	long unit = 60;
-	if (end == text || v <= 0 || v > 100000)
-		return false;
-	if (*end == 's' || *end == 'm' || *end == 'h' || *end == 'd')
-		unit = *end == 's' ? 1 : *end == 'm' ? 60 : *end == 'h' ? 3600 : 86400, end++;
-	if (*end)
-		return false;
-	*ticks = (int64_t)v * unit * FILETIME_SECOND;
-	return true;
-}
-
 static bool parse_number(const char *text, unsigned *out)
 {
 	char *end;
@@ -83,12 +68,12 @@ static int summary_option(void *ctx, const struct cli_command *cmd, int opt, con
 		ok = !strcmp(arg, "text") || !strcmp(arg, "csv") || !strcmp(arg, "jsonl");
 		break;
 	case OPT_SPRAY_USERS: ok = parse_number(arg, &s->t.spray_users); break;
-	case OPT_SPRAY_WINDOW: ok = parse_duration(arg, &s->t.spray_window); break;
+	case OPT_SPRAY_WINDOW: ok = cli_parse_duration(arg, &s->t.spray_window); break;
 	case OPT_BRUTE_ATTEMPTS: ok = parse_number(arg, &s->t.brute_attempts); break;
-	case OPT_BRUTE_WINDOW: ok = parse_duration(arg, &s->t.brute_window); break;
+	case OPT_BRUTE_WINDOW: ok = cli_parse_duration(arg, &s->t.brute_window); break;
 	case OPT_STALE_ATTEMPTS: ok = parse_number(arg, &s->t.stale_attempts); break;
 	case OPT_LOCKOUT_THRESHOLD: ok = parse_number(arg, &s->t.lockout_threshold); break;
-	case OPT_OBSERVATION_WINDOW: ok = parse_duration(arg, &s->t.observation_window); break;
+	case OPT_OBSERVATION_WINDOW: ok = cli_parse_duration(arg, &s->t.observation_window); break;
 	default: return 0;
 	}
 	if (!ok)

@@ -890,6 +890,12 @@ static bool succeeded(const struct request *r)
 	return false;
 }
 
+size_t correlator_attempts(const struct correlator *c, const struct attempt **out)
+{
+	*out = c->attempts;
+	return c->nattempts;
+}
+
 size_t correlator_successes(const struct correlator *c, const struct success **out)
 {
 	*out = c->successes;

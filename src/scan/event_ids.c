@@ -21,6 +21,14 @@ static const struct id_range security[] = {{4625, 4625}, {4740, 4740}, {4771, 47
 static const struct id_range both[] = {{403, 403}, {410, 412}, {501, 501}, {512, 512}, {515, 516}, {1200, 1210},
 				      {4625, 4625}, {4740, 4740}, {4771, 4771}, {4776, 4776}};
 
+static const struct id_range logon[] = {{4624, 4625}, {4740, 4740}, {4767, 4767}, {4771, 4771}, {4776, 4776},
+				       {7000, 7000}, {7038, 7038}};
+static const struct id_range lockout[] = {{403, 403}, {410, 412}, {501, 501}, {512, 512}, {515, 516}, {1200, 1210},
+					  {4624, 4625}, {4740, 4740}, {4767, 4767}, {4771, 4771}, {4776, 4776},
+					  {7000, 7000}, {7038, 7038}};
+
 const struct id_set ADFS_AUDIT_IDS = {adfs, sizeof adfs / sizeof adfs[0]};
 const struct id_set SECURITY_IDS = {security, sizeof security / sizeof security[0]};
 const struct id_set CORRELATION_IDS = {both, sizeof both / sizeof both[0]};
+const struct id_set LOGON_IDS = {logon, sizeof logon / sizeof logon[0]};
+const struct id_set LOCKOUT_IDS = {lockout, sizeof lockout / sizeof lockout[0]};

@@ -1,0 +1,70 @@
+/* lockout.h: account lockouts and where their bad passwords came from. Each lockout (a domain controller's 4740;
+ * the same lockout logged by the locking DC and by the PDC emulator is one) is joined to the account's failures
+ * on the DCs (4771, 4776) in the reset window before it, to the failed logons (4625) of the host that received the
+ * password, and, when that host is an AD FS server, to the attempts scan finds there; the host's logon type and
+ * process decide the cause, badcreds(1) "lockouts" lists the rules. */
+#ifndef BADCREDS_LOCKOUT_H
+#define BADCREDS_LOCKOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "badcreds/attempt.h"
+#include "badcreds/event.h"
+#include "badcreds/ip.h"
+
+enum lockout_cause {
+	CAUSE_ADFS, CAUSE_EXCHANGE, CAUSE_RDP, CAUSE_SERVICE, CAUSE_SCHEDULED_TASK, CAUSE_NETWORK_SHARE,
+	CAUSE_INTERACTIVE, CAUSE_APPLICATION, CAUSE_OTHER, CAUSE_UNKNOWN, CAUSE_COUNT,
+};
+
+const char *lockout_cause_name(enum lockout_cause c);
+
+/* An event a lockout rests on. */
+struct lockout_evidence {
+	const char *file;
+	uint32_t event_id;
+	uint64_t record_id;
+};
+
+struct lockout {
+	const char *account, *domain;    /* as the 4740 names them (TargetUserName, the DC's domain) */
+	int64_t locked_at;               /* the first 4740's time, FILETIME ticks */
+	const char *dcs;                 /* the DCs that logged it, "; " separated */
+	const char *caller;              /* the 4740's caller computer ("" when it has none) */
+	enum lockout_cause cause;
+	const char *source_host;         /* where the password comes from ("" when unknown) */
+	const char *source_ip;
+	const char *via;                 /* the server that received it, when the source is behind one */
+	const char *process;             /* the host's ProcessName of the failures */
+	int logon_type;                  /* the failures' LogonType, -1 when no host evidence */
+	unsigned failures;               /* wrong passwords on the DCs in the reset window before the lockout */
+	int64_t first_failure;           /* the first of them (0: none) */
+	unsigned still_failing;          /* the same account refused as locked after it, until the next lockout */
+	const char *user_agent;          /* AD FS: what the client sent */
+	const char *basis;               /* the evidence that decided the cause, in words */
+	const char *next_step;
+	const struct lockout_evidence *evidence;
+	size_t nevidence;
+};
+
+struct lockout_settings {
+	int64_t reset_window;            /* the domain's lockout counter reset time (FILETIME ticks) */
+	const struct cidr *internal;     /* the organisation's networks besides the private ranges */
+	unsigned ninternal;
+};
+
+/* Whether a record can matter to the lockouts, from its EventID and provider alone. */
+bool lockout_relevant(uint32_t event_id, const struct evtx_value *provider);
+
+struct lockout_finder;
+struct lockout_finder *lockout_finder_new(const struct lockout_settings *s);
+/* Keeps what an event says when it is one lockout_relevant takes. */
+void lockout_finder_add(struct lockout_finder *f, const struct event *ev);
+/* The lockouts in time order, joined to their evidence and to scan's attempts (`a`, in time order). The rows live
+ * as long as the finder. */
+size_t lockout_finder_run(struct lockout_finder *f, const struct attempt *a, size_t n, const struct lockout **out);
+void lockout_finder_free(struct lockout_finder *f);
+
+#endif

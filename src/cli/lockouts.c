@@ -1,0 +1,164 @@
+/* lockouts.c: `badcreds lockouts`: one row per account lockout in the domain, with where its bad passwords came
+ * from (cause, source, the server they went through), how many and whether they go on, the evidence and what to
+ * change; read from any mix of domain controller, member server, AD FS and workstation logs. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "badcreds/filetime.h"
+#include "badcreds/lockout_report.h"
+#include "badcreds/strmap.h"
+#include "selection.h"
+
+enum { OPT_OUTPUT = 'o', OPT_FORMAT = 'f', OPT_TZ = 256, OPT_RESET_WINDOW, OPT_INTERNAL };
+
+static const struct cli_option lockouts_options[] = {
+	{ "output", OPT_OUTPUT, "FILE", "where the rows go (default: - = stdout; .gz; %Y%m%d)" },
+	{ "format", OPT_FORMAT, "text|csv|jsonl", "text for people (default on a terminal), else CSV" },
+	{ "tz", OPT_TZ, "utc|local", "time zone of the times (default: utc)" },
+	{ "reset-window", OPT_RESET_WINDOW, "DURATION", "the domain's lockout counter reset time (default 30m)" },
+	{ "internal", OPT_INTERNAL, "CIDR", "a network of the organisation besides the private ranges (repeatable)" },
+};
+
+const struct cli_command lockouts_command = {
+	.name = "lockouts",
+	.args = "SOURCE...",
+	.summary = "Explain every account lockout: which machine, process or attacker sent the bad passwords.",
+	.options = lockouts_options,
+	.noptions = sizeof lockouts_options / sizeof lockouts_options[0],
+	.shared = selection_options,
+	.run = cmd_lockouts,
+};
+
+struct lockouts_settings {
+	struct selection *sel;
+	const char *output;
+	int format;                        /* enum lockout_format, or -1: decided by where the rows go */
+	bool local_time;
+	struct cidr internal[SEL_MAX_CIDRS];
+};
+
+static int lockouts_option(void *ctx, const struct cli_command *cmd, int opt, const char *arg)
+{
+	struct lockouts_settings *s = ctx;
+	struct lockout_settings *l = &s->sel->lockout_settings;
+	switch (opt) {
+	case OPT_OUTPUT: s->output = arg; return 1;
+	case OPT_FORMAT:
+		s->format = !strcmp(arg, "text") ? LOCKOUT_TEXT : !strcmp(arg, "csv") ? LOCKOUT_CSV
+			  : !strcmp(arg, "jsonl") ? LOCKOUT_JSONL : -1;
+		if (s->format < 0)
+			return cli_usage_error(cmd, "unknown format '%s' (text, csv or jsonl)", arg), -1;
+		return 1;
+	case OPT_TZ:
+		if (strcmp(arg, "utc") && strcmp(arg, "local"))
+			return cli_usage_error(cmd, "unknown time zone '%s' (utc or local)", arg), -1;
+		s->local_time = !strcmp(arg, "local");
+		return 1;
+	case OPT_RESET_WINDOW:
+		if (!cli_parse_duration(arg, &l->reset_window))
+			return cli_usage_error(cmd, "--reset-window takes a duration such as 30m or 1h, not '%s'", arg), -1;
+		return 1;
+	case OPT_INTERNAL:
+		if (l->ninternal == SEL_MAX_CIDRS || !cidr_parse(arg, &s->internal[l->ninternal]))
+			return cli_usage_error(cmd, "bad --internal network '%s' (example: 198.51.100.0/24)", arg), -1;
+		l->ninternal++;
+		return 1;
+	default: return 0;
+	}
+}
+
+/* The rows the options select: locked in the time window, an account --user matches. */
+static size_t select_rows(const struct selection *s, const struct lockout *all, size_t n, const struct lockout **out)
+{
+	struct lockout *kept = malloc((n ? n : 1) * sizeof *kept);
+	if (!kept)
+		abort();
+	size_t k = 0;
+	pcre2_match_data *md = s->user_re ? pcre2_match_data_create_from_pattern(s->user_re, NULL) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (all[i].locked_at < s->since || all[i].locked_at >= s->until)
+			continue;
+		if (md && pcre2_match(s->user_re, (PCRE2_SPTR)all[i].account, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) < 0)
+			continue;
+		kept[k++] = all[i];
+	}
+	pcre2_match_data_free(md);
+	*out = kept;
+	return k;
+}
+
+struct lockouts_job {
+	const struct lockout *rows;
+	size_t n;
+	const struct lockouts_settings *set;
+};
+
+static bool write_rows(struct out_file *o, void *ctx)
+{
+	const struct lockouts_job *j = ctx;
+	int format = j->set->format >= 0 ? j->set->format : out_is_terminal(o) ? LOCKOUT_TEXT : LOCKOUT_CSV;
+	return lockout_report_write(o, j->rows, j->n, (enum lockout_format)format, j->set->local_time);
+}
+
+/* The closing line on stderr: records and inputs read, lockouts, accounts, their causes. */
+static void closing_line(const struct selection *s, const struct lockout *rows, size_t n, const char *output)
+{
+	struct arena arena = {0};
+	struct strmap accounts = {.arena = &arena};
+	unsigned causes[CAUSE_COUNT] = {0}, naccounts = 0;
+	struct strbuf sb = {0}, key = {0};
+	for (size_t i = 0; i < n; i++) {
+		causes[rows[i].cause]++;
+		if (!strmap_get(&accounts, account_key(&key, rows[i].account))) {
+			strmap_put(&accounts, sb_cstr(&key), &arena);
+			naccounts++;
+		}
+	}
+	sb_printf(&sb, "badcreds: lockouts: read %lu record%s from %lu input%s; %zu lockout%s of %u account%s",
+		  s->stats.records, s->stats.records == 1 ? "" : "s", s->stats.files, s->stats.files == 1 ? "" : "s", n,
+		  n == 1 ? "" : "s", naccounts, naccounts == 1 ? "" : "s");
+	for (int c = 0, first = 1; c < CAUSE_COUNT; c++)
+		if (causes[c]) {
+			sb_printf(&sb, "%s%u %s", first ? " (" : ", ", causes[c], lockout_cause_name((enum lockout_cause)c));
+			first = 0;
+		}
+	sb_adds(&sb, n ? "); wrote " : "; wrote ");
+	sb_adds(&sb, output);
+	fprintf(stderr, "%s\n", sb_cstr(&sb));
+	if (!n)
+		fputs("badcreds: lockouts: note: no lockout (4740) in the inputs: domain controllers log them when "
+		      "\"Audit User Account Management\" is on; give their Security logs\n", stderr);
+	sb_free(&sb);
+	sb_free(&key);
+	strmap_free(&accounts);
+	arena_free(&arena);
+}
+
+int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv)
+{
+	struct selection sel;
+	selection_init(&sel);
+	struct lockouts_settings set = {.sel = &sel, .output = "-", .format = -1};
+	sel.lockouts = true;
+	sel.lockout_settings = (struct lockout_settings){.reset_window = 30 * FILETIME_MINUTE, .internal = set.internal};
+	int status = selection_start(&sel, cmd, argc, argv, lockouts_option, &set);
+	if (status >= 0)
+		return status;
+	const struct attempt *attempts;
+	size_t nattempts = correlator_attempts(sel.corr, &attempts);
+	const struct lockout *all, *rows;
+	size_t nall = lockout_finder_run(sel.finder, attempts, nattempts, &all);
+	size_t n = select_rows(&sel, all, nall, &rows);
+	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
+	char name[4096] = "";
+	if (!selection_read_something(&sel, cmd, set.output))
+		status = EXIT_SKIPPED;
+	else if (!out_produce(set.output, write_rows, &(struct lockouts_job){rows, n, &set}, name, sizeof name))
+		status = EXIT_OUTPUT;
+	if (!sel.quiet && *name)
+		closing_line(&sel, rows, n, name);
+	free((void *)rows);
+	selection_free(&sel);
+	return status;
+}

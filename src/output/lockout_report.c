@@ -1,0 +1,193 @@
+/* lockout_report.c: the lockouts as CSV (columns declared once: header, JSON key, value), JSON lines (counts and
+ * the logon type as numbers, the evidence as an array) or a readable block per lockout for a terminal. Text from
+ * the logs is guarded as in the attempts report: formulas in CSV, control characters on a terminal. */
+#include <stddef.h>
+#include <string.h>
+
+#include "badcreds/filetime.h"
+#include "badcreds/lockout_report.h"
+#include "badcreds/output.h"
+#include "badcreds/text.h"
+
+struct column {
+	const char *header, *key;
+	enum { STRING, CAUSE, NUMBER, TIME, EVIDENCE } kind;
+	size_t offset;           /* of the value in struct lockout */
+};
+
+#define AT(field) offsetof(struct lockout, field)
+static const struct column columns[] = {
+	{"Account", "account", STRING, AT(account)},
+	{"Domain", "domain", STRING, AT(domain)},
+	{"Locked At", "locked_at", TIME, AT(locked_at)},
+	{"DC", "dc", STRING, AT(dcs)},
+	{"Caller Computer", "caller_computer", STRING, AT(caller)},
+	{"Cause", "cause", CAUSE, 0},
+	{"Source Host", "source_host", STRING, AT(source_host)},
+	{"Source IP", "source_ip", STRING, AT(source_ip)},
+	{"Via", "via", STRING, AT(via)},
+	{"Process", "process", STRING, AT(process)},
+	{"Logon Type", "logon_type", NUMBER, AT(logon_type)},
+	{"Failures", "failures", NUMBER, AT(failures)},
+	{"First Failure", "first_failure", TIME, AT(first_failure)},
+	{"Still Failing", "still_failing", NUMBER, AT(still_failing)},
+	{"User Agent", "user_agent", STRING, AT(user_agent)},
+	{"Basis", "basis", STRING, AT(basis)},
+	{"Next Step", "next_step", STRING, AT(next_step)},
+	{"Evidence", "evidence", EVIDENCE, 0},
+};
+#undef AT
+enum { NCOLUMNS = sizeof columns / sizeof columns[0] };
+
+static const char *string_at(const struct lockout *l, const struct column *c)
+{
+	if (c->kind == CAUSE)
+		return lockout_cause_name(l->cause);
+	const char *s = *(const char *const *)((const char *)l + c->offset);
+	return s ? s : "";
+}
+
+/* A number column; false when it has no value (a logon type without host evidence). */
+static bool number_at(const struct lockout *l, const struct column *c, long long *v)
+{
+	if (c->offset == offsetof(struct lockout, logon_type)) {
+		*v = l->logon_type;
+		return l->logon_type >= 0;
+	}
+	*v = *(const unsigned *)((const char *)l + c->offset);
+	return true;
+}
+
+/* A column's value as text (CSV, the terminal); times empty when there are none. */
+static void value_text(struct strbuf *out, const struct lockout *l, const struct column *c, bool local)
+{
+	long long v;
+	int64_t t;
+	switch (c->kind) {
+	case STRING: case CAUSE: sb_adds(out, string_at(l, c)); break;
+	case NUMBER:
+		if (number_at(l, c, &v))
+			sb_add_i64(out, v);
+		break;
+	case TIME:
+		t = *(const int64_t *)((const char *)l + c->offset);
+		if (t)
+			filetime_format_ms(out, t, local);
+		break;
+	case EVIDENCE:
+		for (size_t i = 0; i < l->nevidence; i++) {
+			if (i)
+				sb_addc(out, ' ');
+			sb_add_u64(out, l->evidence[i].event_id);
+			sb_addc(out, '@');
+			sb_adds(out, l->evidence[i].file);
+			sb_addc(out, '#');
+			sb_add_u64(out, l->evidence[i].record_id);
+		}
+		break;
+	}
+}
+
+static void json_value(struct strbuf *out, struct strbuf *tmp, const struct lockout *l, const struct column *c,
+		       bool local)
+{
+	long long v;
+	if (c->kind == NUMBER) {
+		if (number_at(l, c, &v))
+			sb_add_i64(out, v);
+		else
+			sb_adds(out, "null");
+	} else if (c->kind == EVIDENCE) {
+		sb_addc(out, '[');
+		for (size_t i = 0; i < l->nevidence; i++) {
+			sb_adds(out, i ? ",{\"file\":" : "{\"file\":");
+			json_escape(out, l->evidence[i].file, strlen(l->evidence[i].file));
+			sb_adds(out, ",\"event_id\":");
+			sb_add_u64(out, l->evidence[i].event_id);
+			sb_adds(out, ",\"record_id\":");
+			sb_add_u64(out, l->evidence[i].record_id);
+			sb_addc(out, '}');
+		}
+		sb_addc(out, ']');
+	} else {
+		tmp->len = 0;
+		value_text(tmp, l, c, local);
+		json_escape(out, tmp->data ? tmp->data : "", tmp->len);
+	}
+}
+
+static void csv_row(struct strbuf *out, struct strbuf *tmp, const struct lockout *l, bool visible, bool local)
+{
+	for (size_t c = 0; c < NCOLUMNS; c++) {
+		if (c)
+			sb_addc(out, ',');
+		tmp->len = 0;
+		value_text(tmp, l, &columns[c], local);
+		csv_cell(out, tmp->data ? tmp->data : "", tmp->len, visible);
+	}
+	sb_adds(out, "\r\n");
+}
+
+static void json_row(struct strbuf *out, struct strbuf *tmp, const struct lockout *l, bool local)
+{
+	sb_addc(out, '{');
+	for (size_t c = 0; c < NCOLUMNS; c++) {
+		if (c)
+			sb_addc(out, ',');
+		json_escape(out, columns[c].key, strlen(columns[c].key));
+		sb_addc(out, ':');
+		json_value(out, tmp, l, &columns[c], local);
+	}
+	sb_adds(out, "}\n");
+}
+
+/* One block for people: the account and the moment, then a line per column that has a value. */
+static void text_block(struct strbuf *out, struct strbuf *tmp, const struct lockout *l, bool local)
+{
+	sb_adds(out, "Lockout of ");
+	text_visible_str(out, l->account);
+	sb_adds(out, "\n");
+	for (size_t c = 1; c < NCOLUMNS; c++) {
+		tmp->len = 0;
+		value_text(tmp, l, &columns[c], local);
+		if (!tmp->len)
+			continue;
+		sb_adds(out, "  ");
+		text_pad(out, columns[c].header, 16);
+		text_visible(out, tmp->data, tmp->len);
+		sb_addc(out, '\n');
+	}
+	sb_addc(out, '\n');
+}
+
+bool lockout_report_write(struct out_file *o, const struct lockout *l, size_t n, enum lockout_format format,
+			  bool local_time)
+{
+	struct strbuf buf = {0}, tmp = {0};
+	bool ok = true, visible = out_is_terminal(o);
+	if (format == LOCKOUT_CSV)
+		for (size_t c = 0; c < NCOLUMNS; c++) {
+			if (c)
+				sb_addc(&buf, ',');
+			csv_cell(&buf, columns[c].header, strlen(columns[c].header), false);
+		}
+	if (format == LOCKOUT_CSV)
+		sb_adds(&buf, "\r\n");
+	for (size_t i = 0; i < n && ok; i++) {
+		if (format == LOCKOUT_CSV)
+			csv_row(&buf, &tmp, &l[i], visible, local_time);
+		else if (format == LOCKOUT_JSONL)
+			json_row(&buf, &tmp, &l[i], local_time);
+		else
+			text_block(&buf, &tmp, &l[i], local_time);
+		if (buf.len > (1 << 20)) {
+			ok = out_write(o, buf.data, buf.len);
+			buf.len = 0;
+		}
+	}
+	if (ok && buf.len)
+		ok = out_write(o, buf.data, buf.len);
+	sb_free(&buf);
+	sb_free(&tmp);
+	return ok;
+}

@@ -1,0 +1,209 @@
+/* lockout_cause.c: the cause of a lockout and what to change, from the host failures that received the bad
+ * passwords (badcreds(1), "lockouts"): AD FS when scan's attempts or the AD FS service host explain it; IIS or a
+ * cleartext logon is Exchange; RemoteInteractive is RDP, and so is an NTLM network logon on a host that serves RDP
+ * when its port is 0 or it comes from outside; a service, a batch job, a console; a network logon from another
+ * machine is a share; a named process is an application; without host evidence the cause is unknown and the next
+ * step names the log to collect. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scan/lockout_cause.h"
+
+static const char *const names[CAUSE_COUNT] = {
+	"adfs", "exchange", "rdp", "service", "scheduled_task", "network_share", "interactive", "application", "other",
+	"unknown",
+};
+
+const char *lockout_cause_name(enum lockout_cause c) { return c < CAUSE_COUNT ? names[c] : "unknown"; }
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), k = strlen(tail);
+	return n >= k && strcasecmp(s + n - k, tail) == 0;
+}
+
+/* An address of the organisation: private, loopback, link-local or one of --internal. */
+static bool internal_address(const char *ip, const struct lockout_settings *s)
+{
+	struct ip_addr a;
+	if (!ip_parse(ip, strlen(ip), &a))
+		return true; /* no address: nothing says it came from outside */
+	if (strcmp(ip_class(&a), "public"))
+		return true;
+	for (unsigned i = 0; i < s->ninternal; i++)
+		if (cidr_contains(&s->internal[i], &a))
+			return true;
+	return false;
+}
+
+static const char *text(struct arena *a, const char *s) { return arena_copy(a, s, strlen(s) + 1); }
+
+/* The cause from the host's last failure; for an NTLM network logon, the signs of RDP with NLA go to `why`. */
+static enum lockout_cause cause_of(const struct lockout_case *c, const struct lockout_settings *s, struct strbuf *why)
+{
+	const struct logon *l = c->latest;
+	if (c->attempt || (l && ends_with(l->process, "\\Microsoft.IdentityServer.ServiceHost.exe")))
+		return CAUSE_ADFS;
+	if (!l)
+		return CAUSE_UNKNOWN;
+	if (ends_with(l->process, "\\w3wp.exe") || (l->logon_type == 8 && !*l->process))
+		return CAUSE_EXCHANGE;
+	switch (l->logon_type) {
+	case 10: return CAUSE_RDP;
+	case 5: return CAUSE_SERVICE;
+	case 4: return CAUSE_SCHEDULED_TASK;
+	case 2: case 7: case 11: return CAUSE_INTERACTIVE;
+	case 3: case 8:
+		if (*l->process)
+			return CAUSE_APPLICATION;
+		break;
+	default: return CAUSE_OTHER;
+	}
+	bool ntlm = !strcasecmp(l->auth_package, "NTLM") || !strncasecmp(l->logon_process, "NtLmSsp", 7);
+	bool outside = !internal_address(l->ip, s);
+	if (ntlm && c->rdp_host && (l->ip_port == 0 || outside)) {
+		sb_adds(why, "; an RDP host (it logs RemoteInteractive logons)");
+		if (l->ip_port == 0)
+			sb_adds(why, ", IpPort 0 (the NLA handshake)");
+		if (outside)
+			sb_adds(why, ", from outside the organisation's networks");
+		return CAUSE_RDP;
+	}
+	return CAUSE_NETWORK_SHARE;
+}
+
+/* Where the password comes from, and through which server. */
+static void source_of(const struct lockout_case *c, struct lockout *row, struct arena *a)
+{
+	const struct logon *l = c->latest;
+	row->source_host = row->source_ip = row->via = row->user_agent = "";
+	switch (row->cause) {
+	case CAUSE_ADFS:
+		row->via = c->host ? c->host : c->caller_short;
+		row->source_ip = c->attempt ? c->attempt->ip : l ? l->ip : "";
+		row->user_agent = c->attempt && c->attempt->user_agent ? c->attempt->user_agent : "";
+		break;
+	case CAUSE_SERVICE: case CAUSE_SCHEDULED_TASK: case CAUSE_INTERACTIVE: case CAUSE_OTHER:
+		row->source_host = c->host;
+		break;
+	case CAUSE_UNKNOWN:
+		break;
+	default: /* the client behind the server that received it */
+		row->via = c->host;
+		row->source_ip = l->ip;
+		if (row->cause != CAUSE_EXCHANGE && (row->cause != CAUSE_RDP || l->logon_type == 3))
+			row->source_host = host_short_name(a, l->workstation);
+		break;
+	}
+}
+
+static void basis_of(const struct lockout_case *c, struct lockout *row, const char *why, struct strbuf *sb)
+{
+	const struct logon *l = c->latest;
+	if (c->attempt)
+		sb_printf(sb, "AD FS attempts of the account on %s from %s", row->via, *row->source_ip ? row->source_ip :
+			  "an unknown address");
+	else if (l)
+		sb_printf(sb, "%u failed logon%s (4625) of the account on %s%s: LogonType %d%s%s%s", c->host_failures,
+			  c->host_failures == 1 ? "" : "s", c->host,
+			  strcasecmp(c->host, c->caller_short) ? "" : ", the caller computer", l->logon_type,
+			  *l->process ? ", " : "", l->process, why);
+	else
+		sb_printf(sb, "no failed logon of the account on %s or any other host among the inputs",
+			  *c->caller ? c->caller : "the caller computer");
+	if (*row->source_host && (row->cause == CAUSE_NETWORK_SHARE || row->cause == CAUSE_RDP))
+		sb_printf(sb, "; %s is the workstation name the client supplied", row->source_host);
+	if (c->failures)
+		sb_printf(sb, "; %u wrong password%s on the DCs", c->failures, c->failures == 1 ? "" : "s");
+}
+
+/* The machines the DCs saw asking, for an unknown cause: 4771 IpAddress, 4776 Workstation. */
+static const char *asking(const struct lockout_case *c)
+{
+	const struct logon *d = c->dc_failure;
+	if (!d)
+		return "";
+	return *d->ip ? d->ip : d->workstation;
+}
+
+static void next_step_of(const struct lockout_case *c, const struct lockout_settings *s, struct lockout *row,
+			 struct strbuf *sb)
+{
+	const char *account = c->account, *host = c->host ? c->host : "";
+	switch (row->cause) {
+	case CAUSE_ADFS:
+		if (internal_address(row->source_ip, s))
+			sb_printf(sb, "update the password stored in the device or application at %s that signs in as %s "
+				  "through AD FS on %s", row->source_ip, account, row->via);
+		else
+			sb_printf(sb, "attempts from %s reach AD FS on %s: enable extranet smart lockout below the AD "
+				  "threshold and block the address (see badcreds summary)", row->source_ip, row->via);
+		break;
+	case CAUSE_EXCHANGE:
+		sb_printf(sb, "reconfigure the mail profile of the device behind %s (Exchange ActiveSync, Outlook) on %s "
+			  "with %s's new password", row->source_ip, row->via, account);
+		break;
+	case CAUSE_RDP:
+		sb_printf(sb, "block %s at the firewall; require NLA and MFA on %s", row->source_ip, row->via);
+		break;
+	case CAUSE_SERVICE:
+		if (c->service)
+			sb_printf(sb, "update the password of the service %s running as %s on %s (services.msc or "
+				  "sc config \"%s\" password=...)", c->service, account, host, c->service);
+		else
+			sb_printf(sb, "update the password of the service running as %s on %s (services.msc: the services "
+				  "that log on as %s)", account, host, account);
+		break;
+	case CAUSE_SCHEDULED_TASK:
+		sb_printf(sb, "the scheduled task on %s runs as %s with an old password: update it (Task Scheduler, or "
+			  "schtasks /Change /RU %s /RP)", host, account, account);
+		break;
+	case CAUSE_NETWORK_SHARE:
+		sb_printf(sb, "remove the stored credential or mapped drive of %s on %s (cmdkey /list, net use) that "
+			  "connects to %s", account, *row->source_host ? row->source_host : row->source_ip, row->via);
+		break;
+	case CAUSE_INTERACTIVE:
+		sb_printf(sb, "wrong passwords typed at %s (console or lock screen): check with the user; a cached "
+			  "password after a change clears after a logon with the new one", host);
+		break;
+	case CAUSE_APPLICATION:
+		sb_printf(sb, "update the password %s uses for %s on %s", row->process, account, host);
+		break;
+	case CAUSE_OTHER:
+		sb_printf(sb, "logon type %d by %s on %s: find what runs as %s there", row->logon_type,
+			  *row->process ? row->process : "an unnamed process", host, account);
+		break;
+	default:
+		if (*c->caller)
+			sb_printf(sb, "no evidence: collect the Security log of %s", c->caller);
+		else
+			sb_adds(sb, "no evidence and no caller computer: collect the Security logs of the hosts the DCs "
+				    "saw asking, or enable Netlogon debug logging on the DCs");
+		if (*asking(c))
+			sb_printf(sb, "%s %s (the machine the DCs saw asking)", *c->caller ? " and of" : ":", asking(c));
+		break;
+	}
+}
+
+void lockout_decide(const struct lockout_case *c, const struct lockout_settings *s, struct arena *a,
+		    struct lockout *row)
+{
+	struct strbuf why = {0}, sb = {0};
+	*row = (struct lockout){.account = c->account, .domain = c->domain, .locked_at = c->locked_at,
+				.dcs = arena_copy(a, c->dcs.data, c->dcs.len + 1), .caller = c->caller,
+				.failures = c->failures, .first_failure = c->first_failure,
+				.still_failing = c->still_failing, .logon_type = c->latest ? c->latest->logon_type : -1,
+				.process = c->latest ? c->latest->process : ""};
+	row->cause = cause_of(c, s, &why);
+	source_of(c, row, a);
+	basis_of(c, row, sb_cstr(&why), &sb);
+	row->basis = text(a, sb_cstr(&sb));
+	sb.len = 0;
+	next_step_of(c, s, row, &sb);
+	row->next_step = text(a, sb_cstr(&sb));
+	row->evidence = c->nevidence ? arena_copy(a, c->evidence, c->nevidence * sizeof *c->evidence) : NULL;
+	row->nevidence = c->nevidence;
+	sb_free(&why);
+	sb_free(&sb);
+}

@@ -1,0 +1,287 @@
+/* lockouts.c: the lockout finder. It keeps what the lockout-related events say (logon.c), then, per account
+ * lockout: the 4740s of the DCs that logged it, the account's wrong passwords on the DCs in the reset window before
+ * it, the host whose 4625s received them (the caller computer, else the server that names the caller as the
+ * client's workstation, else the host with the most failures), AD FS attempts when that host is an AD FS server,
+ * and what kept failing afterwards; lockout_cause.c turns that into a cause, a source and a next step. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "badcreds/filetime.h"
+#include "badcreds/lockout.h"
+#include "badcreds/strmap.h"
+#include "scan/lockout_cause.h"
+#include "util/vec.h"
+
+static const int64_t SAME_LOCKOUT = 2 * FILETIME_MINUTE; /* one lockout logged by the locking DC and the PDC */
+static const int64_t HOST_SKEW = FILETIME_MINUTE;         /* a host's clock against the DC's */
+
+struct lockout_finder {
+	struct lockout_settings settings;
+	struct arena arena;
+	struct strmap seen;          /* events already kept (the same log given twice) */
+	struct strmap rdp_hosts;     /* short names of hosts that log RemoteInteractive logons */
+	struct logon *logons;        /* kept events; in time order once run */
+	size_t n, cap;
+	struct lockout *rows;
+	size_t nrows, caprows;
+	struct strbuf key;
+};
+
+struct lockout_finder *lockout_finder_new(const struct lockout_settings *s)
+{
+	struct lockout_finder *f = calloc(1, sizeof *f);
+	if (!f)
+		abort();
+	f->settings = *s;
+	f->seen.arena = f->rdp_hosts.arena = &f->arena;
+	return f;
+}
+
+bool lockout_relevant(uint32_t event_id, const struct evtx_value *provider)
+{
+	return logon_relevant(event_id, provider);
+}
+
+/* Lower case, for keys. */
+static const char *lower_copy(struct arena *a, const char *s)
+{
+	size_t n = strlen(s);
+	char *out = arena_alloc(a, n + 1);
+	for (size_t i = 0; i <= n; i++)
+		out[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+	return out;
+}
+
+/* Whether the lockouts look at it: host failures, the DCs' wrong passwords and refusals, lockouts, unlocks, the
+ * services that cannot log on; a successful logon only marks an RDP host. */
+static bool worth_keeping(struct lockout_finder *f, const struct logon *l)
+{
+	switch (l->event_id) {
+	case 4624:
+		if (l->logon_type == 10)
+			strmap_put(&f->rdp_hosts, lower_copy(&f->arena, host_short_name(&f->arena, l->computer)), f);
+		return false;
+	case 4771: return l->status == KERB_BAD_PASSWORD || l->status == KERB_REVOKED;
+	case 4776: return l->status == NT_BAD_PASSWORD || l->status == NT_LOCKED;
+	case 4625: return logon_bad_password(l) || logon_refused_locked(l);
+	default: return true;
+	}
+}
+
+void lockout_finder_add(struct lockout_finder *f, const struct event *ev)
+{
+	struct logon l;
+	if (!logon_from_event(ev, &f->arena, &l) || !worth_keeping(f, &l))
+		return;
+	f->key.len = 0;
+	sb_printf(&f->key, "%s\x1f%u\x1f%llu\x1f%lld", l.computer, l.event_id, (unsigned long long)l.record_id,
+		  (long long)l.time);
+	if (strmap_get(&f->seen, sb_cstr(&f->key)))
+		return;
+	strmap_put(&f->seen, sb_cstr(&f->key), f);
+	l.file = l.file ? arena_copy(&f->arena, l.file, strlen(l.file) + 1) : "";
+	f->logons = vec_grow(f->logons, &f->cap, f->n, sizeof *f->logons);
+	f->logons[f->n++] = l;
+}
+
+static int cmp_time(const void *a, const void *b)
+{
+	const struct logon *x = a, *y = b;
+	return x->time < y->time ? -1 : x->time > y->time;
+}
+
+/* What one lockout is joined from, for lockout_cause.c. */
+static void evidence_add(struct lockout_finder *f, struct lockout_case *c, const struct logon *l)
+{
+	c->evidence = vec_grow(c->evidence, &c->capevidence, c->nevidence, sizeof *c->evidence);
+	c->evidence[c->nevidence++] = (struct lockout_evidence){l->file, l->event_id, l->record_id};
+	(void)f;
+}
+
+/* The first kept event at or after `from` (they are in time order). */
+static size_t first_from(const struct lockout_finder *f, int64_t from)
+{
+	size_t lo = 0, hi = f->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (f->logons[mid].time < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether the "; " separated list of DCs names this computer. */
+static bool lists_dc(const char *dcs, const char *computer)
+{
+	size_t n = strlen(computer);
+	for (const char *p = dcs; p && *p; p = strstr(p, "; ") ? strstr(p, "; ") + 2 : NULL)
+		if (!strncasecmp(p, computer, n) && (p[n] == ';' || !p[n]))
+			return true;
+	return false;
+}
+
+static bool same_host(struct arena *a, const char *computer, const char *short_lower)
+{
+	return *short_lower && strcasecmp(host_short_name(a, computer), short_lower) == 0;
+}
+
+/* The account's wrong passwords on the DCs in [from, to]. */
+static void dc_failures(struct lockout_finder *f, struct lockout_case *c, int64_t from, int64_t to)
+{
+	for (size_t i = first_from(f, from); i < f->n && f->logons[i].time <= to; i++) {
+		const struct logon *l = &f->logons[i];
+		bool bad = (l->event_id == 4771 && l->status == KERB_BAD_PASSWORD) ||
+			   (l->event_id == 4776 && l->status == NT_BAD_PASSWORD);
+		if (!bad || l->time < from || !same_account(l->account, c->account))
+			continue;
+		if (!c->failures++)
+			c->first_failure = l->time;
+		c->dc_failure = l;
+		evidence_add(f, c, l);
+	}
+}
+
+/* The host that received the passwords: the caller computer, else the server whose failures name the caller as
+ * the client's workstation, else the host with the most failures; its failures go to the case. */
+static void host_failures(struct lockout_finder *f, struct lockout_case *c, int64_t from, int64_t to)
+{
+	const char *caller = c->caller_short, *host = NULL;
+	size_t best = 0;
+	for (int pass = 0; pass < 3 && !host; pass++) {
+		struct strmap counts = {.arena = &f->arena};
+		for (size_t i = first_from(f, from); i < f->n && f->logons[i].time <= to; i++) {
+			const struct logon *l = &f->logons[i];
+			if (!logon_bad_password(l) || !same_account(l->account, c->account))
+				continue;
+			bool take = pass == 0 ? same_host(&f->arena, l->computer, caller)
+				  : pass == 1 ? same_host(&f->arena, l->workstation, caller) : true;
+			if (!take)
+				continue;
+			const char *name = host_short_name(&f->arena, l->computer);
+			size_t k = (size_t)(uintptr_t)strmap_get(&counts, name) + 1;
+			strmap_put(&counts, name, (void *)(uintptr_t)k);
+			if (k >= best) {
+				best = k;
+				host = name;
+			}
+		}
+		strmap_free(&counts);
+	}
+	for (size_t i = first_from(f, from); host && i < f->n && f->logons[i].time <= to; i++) {
+		const struct logon *l = &f->logons[i];
+		if (!logon_bad_password(l) || !same_account(l->account, c->account) ||
+		    !same_host(&f->arena, l->computer, host))
+			continue;
+		c->host_failures++;
+		c->latest = l;
+		evidence_add(f, c, l);
+	}
+	c->host = host;
+	c->rdp_host = host && strmap_get(&f->rdp_hosts, lower_copy(&f->arena, host));
+}
+
+/* The account refused as locked after the lockout, until it is locked again or unlocked; the service the host's
+ * System log names for it. */
+static void after_lockout(struct lockout_finder *f, struct lockout_case *c, int64_t from, int64_t until)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const struct logon *l = &f->logons[i];
+		if (l->event_id == 7038 && c->host && same_host(&f->arena, l->computer, c->host) &&
+		    same_account(l->account, c->account))
+			c->service = l->service;
+		if (l->time <= from || l->time >= until || !same_account(l->account, c->account))
+			continue;
+		if (l->event_id == 4767)
+			until = l->time;
+		else if (logon_refused_locked(l))
+			c->still_failing++;
+	}
+}
+
+/* The AD FS attempts of the account on the host (the caller), latest last. */
+static void adfs_attempts(struct lockout_case *c, struct arena *a, const struct attempt *at, size_t n, int64_t from,
+			  int64_t to)
+{
+	const char *server = c->host ? c->host : c->caller_short;
+	for (size_t i = 0; i < n && at[i].time <= to; i++)
+		if (at[i].time >= from && same_account(at[i].user, c->account) && same_host(a, at[i].server, server))
+			c->attempt = &at[i];
+}
+
+/* The 4740s in time order, one lockout per account and moment however many DCs logged it. */
+static void group_lockouts(struct lockout_finder *f, struct lockout_case **cases, size_t *ncases, size_t *cap)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const struct logon *l = &f->logons[i];
+		if (l->event_id != 4740)
+			continue;
+		struct lockout_case *c = NULL;
+		for (size_t k = *ncases; k-- > 0 && l->time - (*cases)[k].locked_at <= SAME_LOCKOUT;)
+			if (same_account((*cases)[k].account, l->account) && !lists_dc((*cases)[k].dcs.data, l->computer))
+				c = &(*cases)[k];
+		if (!c) {
+			*cases = vec_grow(*cases, cap, *ncases, sizeof **cases);
+			c = &(*cases)[(*ncases)++];
+			*c = (struct lockout_case){.account = l->account, .domain = l->domain, .locked_at = l->time,
+						   .caller = l->caller,
+						   .caller_short = host_short_name(&f->arena, l->caller)};
+		} else {
+			sb_adds(&c->dcs, "; ");
+		}
+		sb_adds(&c->dcs, l->computer);
+		sb_cstr(&c->dcs);
+		evidence_add(f, c, l);
+	}
+}
+
+/* When the account is locked again after lockout k (else never). */
+static int64_t next_lockout(const struct lockout_case *cases, size_t n, size_t k)
+{
+	for (size_t i = k + 1; i < n; i++)
+		if (same_account(cases[i].account, cases[k].account))
+			return cases[i].locked_at;
+	return INT64_MAX;
+}
+
+size_t lockout_finder_run(struct lockout_finder *f, const struct attempt *a, size_t n, const struct lockout **out)
+{
+	if (f->n > 1)
+		qsort(f->logons, f->n, sizeof *f->logons, cmp_time);
+	struct lockout_case *cases = NULL;
+	size_t ncases = 0, cap = 0;
+	group_lockouts(f, &cases, &ncases, &cap);
+	int64_t reset = f->settings.reset_window;
+	f->rows = calloc(ncases ? ncases : 1, sizeof *f->rows);
+	if (!f->rows)
+		abort();
+	for (size_t k = 0; k < ncases; k++) {
+		struct lockout_case *c = &cases[k];
+		int64_t t = c->locked_at;
+		dc_failures(f, c, t - reset, t);
+		host_failures(f, c, t - reset, t + HOST_SKEW);
+		after_lockout(f, c, t, next_lockout(cases, ncases, k));
+		adfs_attempts(c, &f->arena, a, n, t - reset, t + HOST_SKEW);
+		lockout_decide(c, &f->settings, &f->arena, &f->rows[f->nrows++]);
+		sb_free(&c->dcs);
+		free(c->evidence);
+	}
+	free(cases);
+	*out = f->rows;
+	return f->nrows;
+}
+
+void lockout_finder_free(struct lockout_finder *f)
+{
+	if (!f)
+		return;
+	strmap_free(&f->seen);
+	strmap_free(&f->rdp_hosts);
+	free(f->logons);
+	free(f->rows);
+	sb_free(&f->key);
+	arena_free(&f->arena);
+	free(f);
+}
