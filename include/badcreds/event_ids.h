@@ -30,5 +30,10 @@ extern const struct id_set CORRELATION_IDS;
 extern const struct id_set LOGON_IDS;
 /* Both: what lockouts asks a live channel for. */
 extern const struct id_set LOCKOUT_IDS;
+/* The CloudAP events of provider Microsoft-Windows-AAD that prt reads (Operational and Analytic channels): 1006,
+ * 1007, 1018, 1022, 1025, 1081, 1084, 1086, 1088, 1104, 1144, 1160. */
+extern const struct id_set AAD_IDS;
+/* Those and CORRELATION_IDS: what prt asks a live channel for. */
+extern const struct id_set PRT_IDS;
 
 #endif

@@ -6,10 +6,11 @@
 #include "cli.h"
 
 extern const struct cli_command scan_command, summary_command, trace_command, lockouts_command, dump_command,
-	query_command;
+	query_command, prt_command;
 
 static const struct cli_command *const commands[] = {&scan_command, &summary_command, &trace_command,
-						    &lockouts_command, &dump_command, &query_command};
+						    &lockouts_command, &dump_command, &query_command,
+						    &prt_command};
 
 static void usage(FILE *out)
 {

@@ -160,7 +160,7 @@ int selection_parse(struct selection *s, const struct cli_command *cmd, int argc
 	if (optind >= argc && s->since == INT64_MIN)
 		s->since = filetime_now() - FILETIME_DAY;
 #else
-	if (optind >= argc)
+	if (optind >= argc && !s->sources_optional)
 		return cli_usage_error(cmd, "no SOURCE given (EVTX, .evtx.gz, XML export, directory or -)");
 #endif
 	if (s->since >= s->until)
@@ -176,7 +176,7 @@ static int64_t margin_before(const struct selection *s)
 
 void selection_live(const struct selection *s, struct source_options *o)
 {
-	o->live_ids = s->lockouts ? LOCKOUT_IDS : CORRELATION_IDS;
+	o->live_ids = s->lockouts ? LOCKOUT_IDS : s->prt ? PRT_IDS : CORRELATION_IDS;
 	o->since = s->since == INT64_MIN ? INT64_MIN : s->since - margin_before(s);
 	o->until = s->until == INT64_MAX ? INT64_MAX : s->until + MARGIN;
 }
@@ -192,7 +192,8 @@ static bool wants(void *ctx, const struct event_peek *p)
 {
 	struct selection *s = ctx;
 	if (!p->has_event_id || !(fact_relevant(p->event_id, &p->provider) ||
-				  (s->lockouts && lockout_relevant(p->event_id, &p->provider))))
+				  (s->lockouts && lockout_relevant(p->event_id, &p->provider)) ||
+				  (s->prt && prt_relevant(p->event_id, &p->provider))))
 		return false;
 	if (p->has_time && outside_window(s, p->time)) {
 		atomic_fetch_add_explicit(&s->outside, 1, memory_order_relaxed);
@@ -209,6 +210,8 @@ static void on_event(void *ctx, const struct event *ev)
 	correlator_add(s->corr, ev);
 	if (s->finder)
 		lockout_finder_add(s->finder, ev);
+	if (s->prt_finder)
+		prt_finder_add(s->prt_finder, ev);
 }
 
 static bool in_list(const struct cidr *list, unsigned n, const char *ip)
@@ -257,6 +260,8 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 		correlator_keep_events(s->corr, s->render);
 	if (s->lockouts)
 		s->finder = lockout_finder_new(&s->lockout_settings);
+	if (s->prt)
+		s->prt_finder = prt_finder_new();
 	struct source_options sopt = {.threads = s->threads, .remotes = s->remotes, .spool_limit = s->spool_limit};
 	selection_live(s, &sopt);
 	struct event_sink sink = {.wants = wants, .event = on_event, .ctx = s};
@@ -290,6 +295,7 @@ void selection_free(struct selection *s)
 	if (s->corr)
 		correlator_free(s->corr);
 	lockout_finder_free(s->finder);
+	prt_finder_free(s->prt_finder);
 	pcre2_code_free(s->user_re);
 	source_stats_free(&s->stats);
 	outcome_free();

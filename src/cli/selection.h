@@ -9,6 +9,7 @@
 #include "badcreds/attempt.h"
 #include "badcreds/ip.h"
 #include "badcreds/lockout.h"
+#include "badcreds/prt.h"
 #include "badcreds/source.h"
 #include "cli.h"
 
@@ -39,9 +40,12 @@ struct selection {
 	void (*render)(struct strbuf *out, const struct event *ev); /* keep each event's text (trace) */
 	bool lockouts;                   /* read the lockouts' evidence too, with these settings (lockouts) */
 	struct lockout_settings lockout_settings;
+	bool prt;                        /* read the CloudAP events of Microsoft-Windows-AAD too (prt) */
+	bool sources_optional;           /* the command checks for SOURCEs itself (prt --explain needs none) */
 	/* results */
 	struct correlator *corr;
 	struct lockout_finder *finder;   /* when lockouts */
+	struct prt_finder *prt_finder;   /* when prt */
 	struct attempt *kept;
 	size_t nkept;
 	struct diag diag;

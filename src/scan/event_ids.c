@@ -32,3 +32,14 @@ const struct id_set SECURITY_IDS = {security, sizeof security / sizeof security[
 const struct id_set CORRELATION_IDS = {both, sizeof both / sizeof both[0]};
 const struct id_set LOGON_IDS = {logon, sizeof logon / sizeof logon[0]};
 const struct id_set LOCKOUT_IDS = {lockout, sizeof lockout / sizeof lockout[0]};
+
+static const struct id_range aad[] = {{1006, 1007}, {1018, 1018}, {1022, 1022}, {1025, 1025}, {1081, 1081},
+				      {1084, 1084}, {1086, 1086}, {1088, 1088}, {1104, 1104}, {1144, 1144},
+				      {1160, 1160}};
+static const struct id_range prt[] = {{403, 403}, {410, 412}, {501, 501}, {512, 512}, {515, 516},
+				      {1006, 1007}, {1018, 1018}, {1022, 1022}, {1025, 1025}, {1081, 1081},
+				      {1084, 1084}, {1086, 1086}, {1088, 1088}, {1104, 1104}, {1144, 1144},
+				      {1160, 1160}, {1200, 1210}, {4625, 4625}, {4740, 4740}, {4771, 4771},
+				      {4776, 4776}};
+const struct id_set AAD_IDS = {aad, sizeof aad / sizeof aad[0]};
+const struct id_set PRT_IDS = {prt, sizeof prt / sizeof prt[0]};

@@ -1,0 +1,190 @@
+/* prt.c: `badcreds prt`: one row per Entra PRT acquisition of a Windows device (the Microsoft-Windows-AAD
+ * Operational and Analytic logs), with its status, server error, URL, network sub-error, category and fix, and the
+ * AD FS bad passwords a federated credential failure may have caused; `--explain CODE` for one code. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "badcreds/filetime.h"
+#include "badcreds/prt_report.h"
+#include "badcreds/text.h"
+#include "selection.h"
+
+enum { OPT_OUTPUT = 'o', OPT_FORMAT = 'f', OPT_TZ = 256, OPT_EXPLAIN, OPT_ADFS_WINDOW };
+
+static const struct cli_option prt_options[] = {
+	{ "output", OPT_OUTPUT, "FILE", "where the rows go (default: - = stdout; .gz; %Y%m%d)" },
+	{ "format", OPT_FORMAT, "text|csv|jsonl", "text for people (default on a terminal), else CSV" },
+	{ "tz", OPT_TZ, "utc|local", "time zone of the times (default: utc)" },
+	{ "explain", OPT_EXPLAIN, "CODE", "what a status, WinHTTP or AADSTS code means and what to do (no SOURCE)" },
+	{ "adfs-window", OPT_ADFS_WINDOW, "DURATION", "AD FS attempts this close to a failure are linked (default 5m)" },
+};
+
+const struct cli_command prt_command = {
+	.name = "prt",
+	.args = "SOURCE...",
+	.summary = "Explain why Windows devices get no Entra PRT, and link stale passwords to AD FS.",
+	.options = prt_options,
+	.noptions = sizeof prt_options / sizeof prt_options[0],
+	.shared = selection_options,
+	.run = cmd_prt,
+};
+
+struct prt_settings {
+	const char *output;
+	int format;                  /* enum prt_format, or -1: decided by where the rows go */
+	bool local_time;
+	const char *explain;
+	int64_t window;
+};
+
+static int prt_option(void *ctx, const struct cli_command *cmd, int opt, const char *arg)
+{
+	struct prt_settings *s = ctx;
+	switch (opt) {
+	case OPT_OUTPUT: s->output = arg; return 1;
+	case OPT_FORMAT:
+		s->format = !strcmp(arg, "text") ? PRT_TEXT : !strcmp(arg, "csv") ? PRT_CSV
+			  : !strcmp(arg, "jsonl") ? PRT_JSONL : -1;
+		if (s->format < 0)
+			return cli_usage_error(cmd, "unknown format '%s' (text, csv or jsonl)", arg), -1;
+		return 1;
+	case OPT_TZ:
+		if (strcmp(arg, "utc") && strcmp(arg, "local"))
+			return cli_usage_error(cmd, "unknown time zone '%s' (utc or local)", arg), -1;
+		s->local_time = !strcmp(arg, "local");
+		return 1;
+	case OPT_EXPLAIN: s->explain = arg; return 1;
+	case OPT_ADFS_WINDOW:
+		if (!cli_parse_duration(arg, &s->window))
+			return cli_usage_error(cmd, "--adfs-window takes a duration such as 5m or 90s, not '%s'", arg), -1;
+		return 1;
+	default: return 0;
+	}
+}
+
+/* --explain: the table's entry, or the code as given when the table does not know it. */
+static int explain(const char *code)
+{
+	const struct prt_code *c = prt_code_explain(code);
+	uint32_t v;
+	struct strbuf sb = {0};
+	if (c) {
+		prt_code_describe(&sb, c);
+	} else if (prt_code_parse(code, &v) || prt_aadsts(code)) {
+		text_visible_str(&sb, code);
+		sb_adds(&sb, ": not in badcreds' tables. Look it up in Microsoft's lists (NTSTATUS, Winhttp.h, Entra "
+			     "AADSTS error codes); the PRT events around it (1081, 1088, 1084, 1022) say where it failed.\n");
+	} else {
+		text_visible_str(&sb, code);
+		sb_adds(&sb, ": not a code: give hex (0xC000006A), decimal (-1073741718), a WinHTTP number (12029) or "
+			     "AADSTS50126\n");
+		fputs(sb_cstr(&sb), stderr);
+		sb_free(&sb);
+		return EXIT_USAGE;
+	}
+	fputs(sb_cstr(&sb), stdout);
+	sb_free(&sb);
+	return EXIT_OK;
+}
+
+struct prt_job {
+	const struct prt_row *rows;
+	size_t n;
+	struct prt_report_options opt;
+	int format;
+};
+
+static bool write_rows(struct out_file *o, void *ctx)
+{
+	struct prt_job *j = ctx;
+	j->opt.format = j->format >= 0 ? (enum prt_format)j->format : out_is_terminal(o) ? PRT_TEXT : PRT_CSV;
+	return prt_report_write(o, j->rows, j->n, &j->opt);
+}
+
+/* The closing line on stderr: records and inputs read, acquisitions, failures, AD FS links; and the notes. */
+static void closing_line(const struct selection *s, const struct prt_row *r, size_t n, bool analytic,
+			 const char *output)
+{
+	unsigned failed = 0, linked = 0;
+	for (size_t i = 0; i < n; i++) {
+		failed += r[i].category != PRT_NONE;
+		linked += r[i].adfs_attempts > 0;
+	}
+	fprintf(stderr, "badcreds: prt: read %lu record%s from %lu input%s; %zu PRT acquisition%s, %u failed, %u "
+		"linked to AD FS bad passwords; wrote %s\n", s->stats.records, s->stats.records == 1 ? "" : "s",
+		s->stats.files, s->stats.files == 1 ? "" : "s", n, n == 1 ? "" : "s", failed, linked, output);
+	if (!n)
+		fputs("badcreds: prt: note: no CloudAP event of Microsoft-Windows-AAD in the inputs: give the devices' "
+		      "Microsoft-Windows-AAD/Operational (and /Analytic) logs\n", stderr);
+	else if (!analytic)
+		fputs("badcreds: prt: note: no Analytic events (1006/1007): rows are bursts of Operational errors within "
+		      "60 s; turn Microsoft-Windows-AAD/Analytic on for whole acquisitions\n", stderr);
+}
+
+/* The rows the options select: started in the time window, a user --user matches (into `kept`). */
+static size_t select_rows(const struct selection *s, const struct prt_row *all, size_t n, struct prt_row *kept)
+{
+	size_t k = 0;
+	pcre2_match_data *md = s->user_re ? pcre2_match_data_create_from_pattern(s->user_re, NULL) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (all[i].start < s->since || all[i].start >= s->until)
+			continue;
+		if (md && pcre2_match(s->user_re, (PCRE2_SPTR)all[i].user, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) < 0)
+			continue;
+		kept[k++] = all[i];
+	}
+	pcre2_match_data_free(md);
+	return k;
+}
+
+/* Reads the SOURCEs and writes the rows. */
+static int run(struct selection *sel, const struct cli_command *cmd, struct prt_settings *set, int argc, char **argv)
+{
+#ifdef _WIN32
+	static char *local[] = {"channel:Microsoft-Windows-AAD/Operational", "channel:Microsoft-Windows-AAD/Analytic"};
+	if (optind >= argc) {
+		argv = local;
+		argc = 2;
+		optind = 0;
+	}
+#else
+	if (optind >= argc)
+		return cli_usage_error(cmd, "no SOURCE given (EVTX, .evtx.gz, XML export, directory or -)");
+#endif
+	selection_collect(sel, argv + optind, argc - optind);
+	const struct attempt *attempts;
+	size_t nattempts = correlator_attempts(sel->corr, &attempts);
+	const struct prt_row *all;
+	size_t nall = prt_finder_run(sel->prt_finder, attempts, nattempts, set->window, &all);
+	struct prt_row *rows = malloc((nall ? nall : 1) * sizeof *rows);
+	if (!rows)
+		abort();
+	size_t n = select_rows(sel, all, nall, rows);
+	bool analytic = prt_finder_has_analytic(sel->prt_finder);
+	int status = sel->diag.errors ? EXIT_SKIPPED : EXIT_OK;
+	char name[4096] = "";
+	struct prt_job job = {rows, n, {.local_time = set->local_time, .window = set->window,
+					.adfs_read = correlator_events(sel->corr) > 0, .analytic = analytic}, set->format};
+	if (!selection_read_something(sel, cmd, set->output))
+		status = EXIT_SKIPPED;
+	else if (!out_produce(set->output, write_rows, &job, name, sizeof name))
+		status = EXIT_OUTPUT;
+	if (!sel->quiet && *name)
+		closing_line(sel, rows, n, analytic, name);
+	free(rows);
+	return status;
+}
+
+int cmd_prt(const struct cli_command *cmd, int argc, char **argv)
+{
+	struct selection sel;
+	selection_init(&sel);
+	struct prt_settings set = {.output = "-", .format = -1, .window = 5 * FILETIME_MINUTE};
+	sel.prt = sel.sources_optional = true;
+	int status = selection_parse(&sel, cmd, argc, argv, prt_option, &set);
+	if (status < 0)
+		status = set.explain ? explain(set.explain) : run(&sel, cmd, &set, argc, argv);
+	selection_free(&sel);
+	return status;
+}

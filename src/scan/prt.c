@@ -1,0 +1,290 @@
+/* prt.c: the PRT acquisition finder. It keeps the CloudAP events (aad_event.c), then per device in time order cuts
+ * them into acquisitions: an Analytic 1006 ... 1007 window with every event in between, or, outside such windows
+ * (most fleets leave the Analytic log off), a burst of Operational errors within 60 s of its first; each is
+ * explained from its codes by the table of prt_codes.c and joined to AD FS (prt_join.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "badcreds/filetime.h"
+#include "badcreds/prt.h"
+#include "badcreds/strmap.h"
+#include "scan/aad_event.h"
+#include "util/vec.h"
+
+static const int64_t BURST = 60 * FILETIME_SECOND;
+
+struct prt_finder {
+	struct arena arena;
+	struct strmap seen;          /* events already kept (the same log given twice, EVTX and its XML export) */
+	struct aad_event *events;
+	size_t n, cap;
+	struct prt_row *rows;
+	size_t nrows, caprows;
+	bool analytic;
+};
+
+struct prt_finder *prt_finder_new(void)
+{
+	struct prt_finder *f = calloc(1, sizeof *f);
+	if (!f)
+		abort();
+	f->seen.arena = &f->arena;
+	return f;
+}
+
+static bool analytic_id(uint32_t id) { return id == 1006 || id == 1007 || id == 1018 || id == 1022 || id == 1144; }
+
+void prt_finder_add(struct prt_finder *f, const struct event *ev)
+{
+	if (!(ev->has & EV_HAS_EVENT_ID) || !prt_relevant(ev->event_id, &ev->provider_name))
+		return;
+	struct aad_event e;
+	aad_event_read(ev, &f->arena, &e);
+	struct strbuf key = {0};
+	sb_printf(&key, "%s\x1f%u\x1f%llu\x1f%lld", e.device, e.event_id, (unsigned long long)e.record_id,
+		  (long long)e.time);
+	bool seen = strmap_get(&f->seen, sb_cstr(&key)) != NULL;
+	if (!seen)
+		strmap_put(&f->seen, sb_cstr(&key), f);
+	sb_free(&key);
+	if (seen)
+		return;
+	f->analytic |= analytic_id(e.event_id);
+	f->events = vec_grow(f->events, &f->cap, f->n, sizeof *f->events);
+	f->events[f->n++] = e;
+}
+
+bool prt_finder_has_analytic(const struct prt_finder *f) { return f->analytic; }
+
+/* Device, then time; at one instant a 1006 opens before and a 1007 closes after everything else. */
+static int phase(uint32_t id) { return id == 1006 ? 0 : id == 1007 ? 2 : 1; }
+
+static int cmp_event(const void *a, const void *b)
+{
+	const struct aad_event *x = a, *y = b;
+	int c = strcmp(x->device, y->device);
+	if (c)
+		return c;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	if (phase(x->event_id) != phase(y->event_id))
+		return phase(x->event_id) - phase(y->event_id);
+	return x->record_id < y->record_id ? -1 : x->record_id > y->record_id;
+}
+
+/* A UPN-like word in a text (user@domain.tld), copied to the arena; "" when none. */
+static const char *upn_in(struct arena *a, const char *s)
+{
+	static const char word[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-'";
+	for (const char *at = strchr(s, '@'); at; at = strchr(at + 1, '@')) {
+		const char *b = at;
+		while (b > s && b[-1] && strchr(word, b[-1]))
+			b--;
+		size_t dom = strspn(at + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+		while (dom && at[dom] == '.')
+			dom--;
+		if (b < at && dom && memchr(at + 1, '.', dom)) {
+			size_t n = (size_t)(at - b) + 1 + dom;
+			char *out = arena_alloc(a, n + 1);
+			memcpy(out, b, n);
+			out[n] = 0;
+			return out;
+		}
+	}
+	return "";
+}
+
+/* The events of a row in one pass: what each kind says, first of each kind. */
+struct gathered {
+	const struct aad_event *status, *server, *network, *first_error, *op_status, *upn, *corr, *endpoint;
+	const struct aad_event *url_before, *last_url;
+	bool wstrust_url;
+};
+
+static void gather(const struct aad_event *e, size_t n, struct gathered *g)
+{
+	memset(g, 0, sizeof *g);
+	for (size_t i = 0; i < n; i++) {
+		const struct aad_event *x = &e[i];
+		if (aad_is_error(x->event_id) && x->event_id != 1025 && !g->first_error)
+			g->first_error = x;
+		switch (x->event_id) {
+		case 1007: if (x->has_code) g->status = x; break;
+		case 1018: if (!g->corr && *x->text) g->corr = x; break;
+		case 1022:
+			g->last_url = x;
+			if (!g->first_error)
+				g->url_before = x;
+			g->wstrust_url |= prt_wstrust_url(x->text);
+			break;
+		case 1025: if (!g->endpoint && *x->text) g->endpoint = x; break;
+		case 1081: case 1088: if (!g->server) g->server = x; break;
+		case 1084: if (!g->network && x->has_code) g->network = x; break;
+		case 1086: case 1160: case 1104: if (!g->op_status && x->has_code) g->op_status = x; break;
+		case 1144: if (!g->upn && *x->text) g->upn = x; break;
+		default: break;
+		}
+	}
+}
+
+/* The user: 1144's UPN, else a UPN named in the errors' texts. */
+static const char *row_user(struct prt_finder *f, const struct aad_event *e, size_t n, const struct gathered *g)
+{
+	if (g->upn)
+		return g->upn->text;
+	for (size_t i = 0; i < n; i++) {
+		const char *u = upn_in(&f->arena, e[i].description);
+		if (!*u)
+			u = upn_in(&f->arena, e[i].text);
+		if (*u)
+			return u;
+	}
+	return "";
+}
+
+static bool credential_status(uint32_t s)
+{
+	return s == 0xC000006Au || s == 0xC000006Du || s == 0xC00484C1u || s == 0x800484C1u;
+}
+
+/* The entry that explains the row: a known server code (AADSTS, WS-Trust fault) refines everything; then the
+ * status, unless a network sub-error says more about a network status; unknown codes leave it NULL. */
+static void explain(struct prt_row *r)
+{
+	const struct prt_code *server = NULL, *status = r->has_status ? prt_code_find(r->status) : NULL;
+	const struct prt_code *net = r->has_network ? prt_code_find(r->network_error) : NULL;
+	if (r->aadsts) {
+		char code[32];
+		snprintf(code, sizeof code, "%u", r->aadsts);
+		server = prt_server_code_find(code);
+	} else if (r->wstrust_error) {
+		server = prt_server_code_find(r->server_error);
+	}
+	r->why = server ? server : net && (!status || status->category == PRT_NETWORK) ? net : status;
+	r->category = r->why ? r->why->category : PRT_UNKNOWN;
+}
+
+static void row_evidence(struct prt_finder *f, struct prt_row *r, const struct aad_event *e, size_t n)
+{
+	struct prt_evidence *ev = arena_alloc(&f->arena, (n ? n : 1) * sizeof *ev);
+	for (size_t i = 0; i < n; i++)
+		ev[i] = (struct prt_evidence){e[i].file, e[i].event_id, e[i].record_id};
+	r->evidence = ev;
+	r->nevidence = n;
+}
+
+/* A row from the events e[0..n) of one acquisition. */
+static void add_row(struct prt_finder *f, const struct aad_event *e, size_t n, bool analytic, bool ended)
+{
+	struct gathered g;
+	gather(e, n, &g);
+	struct prt_row r = {.device = e[0].device, .start = e[0].time, .end = ended ? e[n - 1].time : 0,
+			    .analytic = analytic, .server_error = "", .server_description = "", .url = "",
+			    .correlation = ""};
+	r.user = row_user(f, e, n, &g);
+	const struct aad_event *st = g.status ? g.status : g.op_status;
+	if (st) {
+		r.has_status = true;
+		r.status = st->code;
+	}
+	if (g.server) {
+		r.server_error = g.server->error;
+		r.server_description = g.server->description;
+		r.wstrust_error = g.server->event_id == 1088;
+		r.aadsts = g.server->event_id == 1081 ? prt_aadsts(g.server->description) : 0;
+		if (!g.corr && *g.server->correlation)
+			g.corr = g.server;
+	}
+	const struct aad_event *url = g.url_before ? g.url_before : g.last_url ? g.last_url : g.endpoint;
+	r.url = url ? url->text : g.network && strstr(g.network->text, "://") ? g.network->text : "";
+	if (g.network) {
+		r.has_network = true;
+		r.network_error = g.network->code;
+	}
+	r.correlation = g.corr ? (g.corr->event_id == 1018 ? g.corr->text : g.corr->correlation) : "";
+	explain(&r);
+	bool credential = (r.has_status && credential_status(r.status)) ||
+			  (r.wstrust_error && r.category == PRT_CREDENTIALS);
+	r.federated_credential = credential && (r.wstrust_error || g.wstrust_url);
+	row_evidence(f, &r, e, n);
+	f->rows = vec_grow(f->rows, &f->caprows, f->nrows, sizeof *f->rows);
+	f->rows[f->nrows++] = r;
+}
+
+/* A burst becomes a row when it holds an error (stray Analytic events alone do not make one). */
+static void close_burst(struct prt_finder *f, const struct aad_event *e, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (aad_is_error(e[i].event_id)) {
+			add_row(f, e + from, to - from, false, true);
+			return;
+		}
+}
+
+/* One device's events e[0..n), in order: windows and bursts. */
+static void cut_device(struct prt_finder *f, const struct aad_event *e, size_t n)
+{
+	size_t open = SIZE_MAX, burst = SIZE_MAX; /* where the open window / burst began */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t id = e[i].event_id;
+		if (id == 1006 || (id == 1007 && open == SIZE_MAX)) {
+			if (burst != SIZE_MAX)
+				close_burst(f, e, burst, i);
+			if (open != SIZE_MAX)
+				add_row(f, e + open, i - open, true, false); /* no 1007: it did not end in the log */
+			burst = SIZE_MAX;
+			open = i;
+		}
+		if (id == 1007) {
+			add_row(f, e + open, i + 1 - open, true, true);
+			open = SIZE_MAX;
+		} else if (open == SIZE_MAX && (burst == SIZE_MAX || e[i].time - e[burst].time > BURST)) {
+			if (burst != SIZE_MAX)
+				close_burst(f, e, burst, i);
+			burst = i;
+		}
+	}
+	if (open != SIZE_MAX)
+		add_row(f, e + open, n - open, true, false);
+	if (burst != SIZE_MAX)
+		close_burst(f, e, burst, n);
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct prt_row *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return strcmp(x->device, y->device);
+}
+
+size_t prt_finder_run(struct prt_finder *f, const struct attempt *a, size_t n, int64_t window,
+		      const struct prt_row **out)
+{
+	qsort(f->events, f->n, sizeof *f->events, cmp_event);
+	f->nrows = 0;
+	for (size_t i = 0, j; i < f->n; i = j) {
+		for (j = i + 1; j < f->n && !strcmp(f->events[j].device, f->events[i].device); j++)
+			;
+		cut_device(f, f->events + i, j - i);
+	}
+	if (f->nrows)
+		qsort(f->rows, f->nrows, sizeof *f->rows, cmp_row);
+	for (size_t i = 0; i < f->nrows; i++)
+		if (f->rows[i].federated_credential)
+			prt_join_adfs(&f->rows[i], a, n, window);
+	*out = f->rows;
+	return f->nrows;
+}
+
+void prt_finder_free(struct prt_finder *f)
+{
+	if (!f)
+		return;
+	free(f->events);
+	free(f->rows);
+	strmap_free(&f->seen);
+	arena_free(&f->arena);
+	free(f);
+}
