@@ -16,6 +16,7 @@ HEADER, CHUNK = 4096, 65536
 NULL, STRING, UINT8, UINT16, UINT32, UINT64, GUID, FILETIME, SID, HEXINT32, HEXINT64, BINXML = (
     0x00, 0x01, 0x04, 0x06, 0x08, 0x0a, 0x0f, 0x11, 0x13, 0x14, 0x15, 0x21)
 STRING_ARRAY = 0x81
+INT32 = 0x07
 
 
 class Sub:
@@ -128,9 +129,9 @@ def encode_value(vtype, v):
         return vtype, v.encode('utf-16-le')
     if vtype == STRING_ARRAY:
         return vtype, b''.join(s.encode('utf-16-le') + b'\0\0' for s in v)
-    if vtype in (UINT8, UINT16, UINT32, UINT64, HEXINT32, HEXINT64, FILETIME):
+    if vtype in (UINT8, UINT16, UINT32, UINT64, HEXINT32, HEXINT64, FILETIME, INT32):
         fmt = {UINT8: '<B', UINT16: '<H', UINT32: '<I', UINT64: '<Q', HEXINT32: '<I', HEXINT64: '<Q',
-               FILETIME: '<Q'}[vtype]
+               FILETIME: '<Q', INT32: '<i'}[vtype]
         return vtype, struct.pack(fmt, v)
     if vtype == GUID:
         return vtype, uuid.UUID(v).bytes_le

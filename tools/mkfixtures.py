@@ -511,3 +511,4 @@ def build_hostile(out):
 if __name__ == '__main__':
     build(sys.argv[1])
     build_hostile(sys.argv[1])
+    __import__('fixtures_aad').build(sys.argv[1])  # Entra PRT logs for badcreds prt, in OUT_DIR/prt/
