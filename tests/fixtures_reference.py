@@ -18,7 +18,9 @@ import differential as d  # noqa: E402
 KNOWN = {
     ('HOSTILE-NAMES.evtx', 'evtxexport'): {2, 4, 7, 9},   # libevtx renders no record whose strings hold ESC
     ('HOSTILE-NAMES.evtx', 'python-evtx'): {53, 54},      # python-evtx splits StringArray items at U+3000 and
-}                                                         # fails on the 411 that holds one
+                                                          # fails on the 411 that holds one
+    ('prt/PC-NET01-Operational.evtx', 'evtxexport'): {2},  # libevtx writes the negative Int32 -2147012889
+}                                                          # (0x80072EE7) as -470759: sign, then the low 31 bits
 
 
 def intended(path):
@@ -33,7 +35,10 @@ def intended(path):
 def main():
     badcreds, folder = sys.argv[1], sys.argv[2]
     failures = 0
-    for name in sorted(f for f in os.listdir(folder) if f.endswith('.evtx') and 'damaged' not in f):
+    names = [f for f in os.listdir(folder) if f.endswith('.evtx') and 'damaged' not in f]
+    prt = os.path.join(folder, 'prt')  # tools/fixtures_aad.py: the Microsoft-Windows-AAD logs of badcreds prt
+    names += [os.path.join('prt', f) for f in os.listdir(prt) if f.endswith('.evtx')] if os.path.isdir(prt) else []
+    for name in sorted(names):
         path = os.path.join(folder, name)
         if not os.path.exists(path[:-5] + '.xml'):
             continue  # HOSTILE-NUL, -CARVED, -FANOUT: what comes out of them is checked by hostile.py

@@ -196,6 +196,8 @@ static void add_row(struct prt_finder *f, const struct aad_event *e, size_t n, b
 		if (!g.corr && *g.server->correlation)
 			g.corr = g.server;
 	}
+	if (!g.corr && g.op_status && *g.op_status->correlation)
+		g.corr = g.op_status;
 	const struct aad_event *url = g.url_before ? g.url_before : g.last_url ? g.last_url : g.endpoint;
 	r.url = url ? url->text : g.network && strstr(g.network->text, "://") ? g.network->text : "";
 	if (g.network) {
