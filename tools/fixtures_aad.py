@@ -9,8 +9,8 @@ listed there; 1144's misnamed fields as they are: UPN in Method, authority in En
 CorrelationID, useUpn in value). Called from mkfixtures.py.
 
 Devices (Analytic and Operational logs unless said):
-  PC-FED01  federated, hybrid-joined: two acquisitions 1006 1018 1144 1022(AD FS usernamemixed) 1088(FailedAuthentication)
-            1007 0xC000006A ten minutes apart, each with AD FS bad passwords of the user on usernamemixed (one typed as
+  PC-FED01  federated, hybrid-joined: two acquisitions 1006 1018 1144 1022(AD FS usernamemixed)
+            1088(FailedAuthentication) 1007 0xC000006A ten minutes apart, each with AD FS bad passwords of the user on usernamemixed (one typed as
             CONTOSO\\greta) in ADFS-PRT.evtx; a browser bad password (/adfs/ls/), another user's and one 30 min later
             are not linked; then a success.
   PC-MGD01  managed domain: 1081 invalid_grant AADSTS50126, 1007 0xC000006D.
