@@ -10,9 +10,9 @@ CorrelationID, useUpn in value). Called from mkfixtures.py.
 
 Devices (Analytic and Operational logs unless said):
   PC-FED01  federated, hybrid-joined: two acquisitions 1006 1018 1144 1022(AD FS usernamemixed)
-            1088(FailedAuthentication) 1007 0xC000006A ten minutes apart, each with AD FS bad passwords of the user on usernamemixed (one typed as
-            CONTOSO\\greta) in ADFS-PRT.evtx; a browser bad password (/adfs/ls/), another user's and one 30 min later
-            are not linked; then a success.
+            1088(FailedAuthentication) 1007 0xC000006A ten minutes apart, each with an AD FS bad password of the
+            user on usernamemixed (one typed as CONTOSO\\greta) in ADFS-PRT.evtx; a browser bad password (/adfs/ls/),
+            another user's and one 40 min later are not linked; then a success.
   PC-MGD01  managed domain: 1081 invalid_grant AADSTS50126, 1007 0xC000006D.
   PC-DEL01  device deleted in Entra: 1081 AADSTS50155, 1007 0xC000006D.
   PC-NET01  1084 12029 then 1007 0xC000023C; a second acquisition with 1084 as an HRESULT (0x80072EE7 as Int32).

@@ -19,7 +19,8 @@ const char *prt_category_name(enum prt_category c) { return c < PRT_CATEGORY_COU
 #define NET_FIX "Read the server error (1081/1088) if there is one; else take the URL (1022) and the network " \
 	"sub-error (1084) and fix the path to that endpoint (a mandatory proxy must serve the computer account silently)."
 #define WINHTTP_FIX "Take the URL (1084 or 1022) and fix the path to it: a mandatory outbound proxy must be found " \
-	"and must authenticate the computer account silently; a netsh trace (scenario=InternetClient_dbg) shows where it stops."
+	"and must authenticate the computer account silently; a netsh trace (scenario=InternetClient_dbg) shows " \
+	"where it stops."
 #define CREDENTIAL_DETAIL "1081 (Entra) / 1088 (WS-Trust); URL in the 1022 before it"
 #define NETWORK_DETAIL "1081 / 1088; URL in 1022 (Analytic); sub-error in 1084 (Operational)"
 
