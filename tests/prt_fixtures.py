@@ -107,6 +107,9 @@ def test_rows(expected):
     xml = sorted(glob.glob(os.path.join(FIX, '*.xml')))
     status, from_xml, _ = rows(xml)
     check_rows('XML exports', from_xml, expected['rows'])
+    status, alt, _ = rows([os.path.join(FIX, 'alt', 'PC-ALT01.xml')])
+    check_rows('layout alternatives (unnamed and renamed Data, decimal statuses, HRESULT text)', alt,
+               expected['alt_rows'])
     status, twice, _ = rows(evtx + xml)
     check('the logs and their XML exports together count once', len(twice) == len(got), f'{len(twice)} rows')
     return got

@@ -18,6 +18,9 @@ Devices (Analytic and Operational logs unless said):
   PC-NET01  1084 12029 then 1007 0xC000023C; a second acquisition with 1084 as an HRESULT (0x80072EE7 as Int32).
   PC-UPN01  malformed UPN (1007 0xC004844C), then realm not found (1007 0xC000005F).
   PC-ODD01  a status no table knows (0xC0DE0001).
+  PC-ALT01  (prt/alt/PC-ALT01.xml only) the layout alternatives the reference leaves open: Data without names or
+            with other names (read by position), 1144's UPN in a field named UPN, statuses as unsigned and signed
+            decimal, 1084's Result as an HRESULT in hex.
   PC-OPS01  Operational only: three bursts (AADSTS50034 naming the user + 1160; 1084 12002 + 1086 0xC000023C; 1104
             0x800484C1 alone, the 0x8004 form of a CloudAP code).
 """
@@ -221,6 +224,52 @@ def operational_only(d):
              'AAD_CLOUDAP_E_WSTRUST_SAML_TOKENS_ARE_EMPTY', category='federation', fix='1088', events=1)
 
 
+def alternative(t, eid, channel, items):
+    """One event as an XML export might render it: `items` [(name or None, text)]."""
+    ev = ET.Element('Event', xmlns=mk.NS)
+    s = ET.SubElement(ev, 'System')
+    ET.SubElement(s, 'Provider', Name=AAD, Guid=AAD_GUID)
+    ET.SubElement(s, 'EventID').text = str(eid)
+    ET.SubElement(s, 'TimeCreated', SystemTime=mk.iso(t))
+    ET.SubElement(s, 'EventRecordID').text = str(eid)
+    ET.SubElement(s, 'Channel').text = channel
+    ET.SubElement(s, 'Computer').text = 'PC-ALT01.contoso.com'
+    ed = ET.SubElement(ev, 'EventData')
+    for name, text in items:
+        (ET.SubElement(ed, 'Data', Name=name) if name else ET.SubElement(ed, 'Data')).text = text
+    return ET.tostring(ev, encoding='unicode')
+
+
+def alternatives(out):
+    """prt/alt/PC-ALT01.xml and the rows it must give."""
+    t, u = T0 + datetime.timedelta(minutes=30), T0 + datetime.timedelta(minutes=31)
+    events = [
+        alternative(t, 1006, ANALYTIC, []),
+        alternative(t + SEC, 1144, ANALYTIC, [(None, '1'), (None, 'lena@contoso.com'),
+                                              (None, 'https://login.microsoftonline.com'), (None, 'contoso.com')]),
+        alternative(t + 2 * SEC, 1022, ANALYTIC, [(None, TOKEN)]),
+        alternative(t + 3 * SEC, 1084, OPERATIONAL, [('Result', '0x80072EFD'), ('Target', 'c5')]),
+        alternative(t + 4 * SEC, 1007, ANALYTIC, [('Status', '3221226044')]),
+        alternative(u, 1006, ANALYTIC, []),
+        alternative(u + SEC, 1144, ANALYTIC, [('UPN', 'lena@contoso.com'),
+                                              ('Authority', 'https://login.microsoftonline.com')]),
+        alternative(u + 2 * SEC, 1081, OPERATIONAL, [('ErrorCode', 'invalid_grant'), ('Description', (
+            'AADSTS50126: Error validating credentials due to invalid username or password.')), ('Correlation', 'c6')]),
+        alternative(u + 3 * SEC, 1007, ANALYTIC, [(None, '-1073741715')]),
+    ]
+    os.makedirs(os.path.join(out, 'alt'), exist_ok=True)
+    with open(os.path.join(out, 'alt', 'PC-ALT01.xml'), 'w', encoding='utf-8') as f:
+        f.write('<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n<Events>' + ''.join(events) + '</Events>')
+    d = Devices()
+    d.expect('PC-ALT01.contoso.com', 'lena@contoso.com', t, t + 4 * SEC, 'analytic', '0xC000023C',
+             'STATUS_NETWORK_UNREACHABLE', url=TOKEN, network_error='0x80072EFD ERROR_WINHTTP_CANNOT_CONNECT',
+             category='network', fix='netsh trace', events=5)
+    d.expect('PC-ALT01.contoso.com', 'lena@contoso.com', u, u + 3 * SEC, 'analytic', '0xC000006D',
+             'STATUS_LOGON_FAILURE', 'invalid_grant', 'AADSTS50126', category='credentials', fix='Entra Connect',
+             events=4)
+    return d.rows
+
+
 def build(out):
     out = os.path.join(out, 'prt')
     os.makedirs(out, exist_ok=True)
@@ -242,7 +291,8 @@ def build(out):
         f.write(''.join(adfs.xml_events()))
     rows = sorted(d.rows, key=lambda r: (r['start'], r['device']))
     with open(os.path.join(out, 'prt-expected.json'), 'w') as f:
-        json.dump({'rows': rows, 'files': files, 'adfs_attempts': farm.expected}, f, indent=1)
+        json.dump({'rows': rows, 'files': files, 'adfs_attempts': farm.expected, 'alt_rows': alternatives(out)}, f,
+                  indent=1)
 
 
 if __name__ == '__main__':
