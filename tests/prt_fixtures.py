@@ -150,6 +150,19 @@ def test_outputs():
           status == 0 and out.startswith('Note: no Analytic events') and 'no Analytic events' in err, err)
 
 
+def test_hostile(expected):
+    evil = [os.path.join(FIX, 'alt', 'PC-EVIL01-Analytic.evtx')]
+    _, got, _ = rows(evil)
+    check('a hostile UPN is read as typed', [r['user'] for r in got] == [expected['hostile_upn']], repr(got)[:300])
+    status, out, _ = run(['prt', '-q', '--format', 'text'] + evil)
+    check('text: no control character reaches the terminal', status == 0 and '\x1b' not in out and
+          '\x07' not in out and '\u241b' in out, repr(out[:300]))
+    status, out, _ = run(['prt', '-q', '--format', 'csv'] + evil)
+    table = list(csv.reader(io.StringIO(out)))
+    check('CSV: the UPN cell is guarded against formulas', status == 0 and table[1][1].startswith("'="),
+          repr(table[1:])[:300])
+
+
 def explained(code):
     status, out, err = run(['prt', '--explain', code])
     return status, out
@@ -172,8 +185,9 @@ def test_explain():
     status, out = explained('0x12345678')
     check('--explain an unknown code: shown raw, not in the tables', status == 0 and
           out.startswith("0x12345678: not in badcreds' tables"), out)
-    status, out = explained('not-a-code')
-    check('--explain something that is not a code: usage error', status == 2 and not out)
+    for text in ('not-a-code', '4294967296', '-2147483649', '0x1FFFFFFFF', '0x', '--1'):
+        status, out = explained(text)
+        check(f'--explain {text}: not a code, usage error', status == 2 and not out, f'{status} {out!r}')
 
 
 def test_samples():
@@ -191,6 +205,7 @@ def main():
     test_join()
     test_outputs()
     test_explain()
+    test_hostile(expected)
     test_samples()
     print(f'{len(FAILURES)} failures')
     return 1 if FAILURES else 0

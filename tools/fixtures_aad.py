@@ -21,6 +21,8 @@ Devices (Analytic and Operational logs unless said):
   PC-ALT01  (prt/alt/PC-ALT01.xml only) the layout alternatives the reference leaves open: Data without names or
             with other names (read by position), 1144's UPN in a field named UPN, statuses as unsigned and signed
             decimal, 1084's Result as an HRESULT in hex.
+  PC-EVIL01 (prt/alt/PC-EVIL01-Analytic.evtx only) a UPN typed at an Entra-joined device's sign-in screen to act
+            on a terminal and in a spreadsheet.
   PC-OPS01  Operational only: three bursts (AADSTS50034 naming the user + 1160; 1084 12002 + 1086 0xC000023C; 1104
             0x800484C1 alone, the 0x8004 form of a CloudAP code).
 """
@@ -270,6 +272,18 @@ def alternatives(out):
     return d.rows
 
 
+HOSTILE_UPN = '=HYPERLINK("http://x.example/")\x1b]0;pwned\x07\x1b[2J@contoso.com'
+
+
+def hostile(out):
+    """prt/alt/PC-EVIL01-Analytic.evtx: one acquisition whose UPN is hostile; returns the UPN."""
+    d = Devices()
+    d.acquisition('PC-EVIL01.contoso.com', T0 + datetime.timedelta(minutes=40), HOSTILE_UPN, [], 0xC004844C)
+    write_file(os.path.join(out, 'alt', 'PC-EVIL01-Analytic.evtx'), d.logs[('PC-EVIL01.contoso.com', ANALYTIC)]
+               .records())
+    return HOSTILE_UPN
+
+
 def build(out):
     out = os.path.join(out, 'prt')
     os.makedirs(out, exist_ok=True)
@@ -291,7 +305,8 @@ def build(out):
         f.write(''.join(adfs.xml_events()))
     rows = sorted(d.rows, key=lambda r: (r['start'], r['device']))
     with open(os.path.join(out, 'prt-expected.json'), 'w') as f:
-        json.dump({'rows': rows, 'files': files, 'adfs_attempts': farm.expected, 'alt_rows': alternatives(out)}, f,
+        json.dump({'rows': rows, 'files': files, 'adfs_attempts': farm.expected, 'alt_rows': alternatives(out),
+                   'hostile_upn': hostile(out)}, f,
                   indent=1)
 
 
