@@ -20,7 +20,7 @@ Devices (Analytic and Operational logs unless said):
   PC-ODD01  a status no table knows (0xC0DE0001).
   PC-ALT01  (prt/alt/PC-ALT01.xml only) the layout alternatives the reference leaves open: Data without names or
             with other names (read by position), 1144's UPN in a field named UPN, statuses as unsigned and signed
-            decimal, 1084's Result as an HRESULT in hex.
+            decimal, 1084's Result as an HRESULT in hex; an acquisition the log ends in.
   PC-EVIL01 (prt/alt/PC-EVIL01-Analytic.evtx only) a UPN typed at an Entra-joined device's sign-in screen to act
             on a terminal and in a spreadsheet.
   PC-OPS01  Operational only: three bursts (AADSTS50034 naming the user + 1160; 1084 12002 + 1086 0xC000023C; 1104
@@ -258,6 +258,7 @@ def alternatives(out):
         alternative(u + 2 * SEC, 1081, OPERATIONAL, [('ErrorCode', 'invalid_grant'), ('Description', (
             'AADSTS50126: Error validating credentials due to invalid username or password.')), ('Correlation', 'c6')]),
         alternative(u + 3 * SEC, 1007, ANALYTIC, [(None, '-1073741715')]),
+        alternative(u + 60 * SEC, 1006, ANALYTIC, []),  # the log ends before its 1007
     ]
     os.makedirs(os.path.join(out, 'alt'), exist_ok=True)
     with open(os.path.join(out, 'alt', 'PC-ALT01.xml'), 'w', encoding='utf-8') as f:
@@ -269,6 +270,7 @@ def alternatives(out):
     d.expect('PC-ALT01.contoso.com', 'lena@contoso.com', u, u + 3 * SEC, 'analytic', '0xC000006D',
              'STATUS_LOGON_FAILURE', 'invalid_grant', 'AADSTS50126', category='credentials', fix='Entra Connect',
              events=4)
+    d.expect('PC-ALT01.contoso.com', '', u + 60 * SEC, None, 'analytic', category='unknown', fix='no 1007', events=1)
     return d.rows
 
 

@@ -106,14 +106,17 @@ static bool write_rows(struct out_file *o, void *ctx)
 static void closing_line(const struct selection *s, const struct prt_row *r, size_t n, bool analytic,
 			 const char *output)
 {
-	unsigned failed = 0, linked = 0;
+	unsigned failed = 0, open = 0, linked = 0;
 	for (size_t i = 0; i < n; i++) {
-		failed += r[i].category != PRT_NONE;
+		bool coded = r[i].has_status || *r[i].server_error || r[i].has_network;
+		failed += coded && r[i].category != PRT_NONE;
+		open += !coded;
 		linked += r[i].adfs_attempts > 0;
 	}
 	fprintf(stderr, "badcreds: prt: read %lu record%s from %lu input%s; %zu PRT acquisition%s, %u failed, %u "
-		"linked to AD FS bad passwords; wrote %s\n", s->stats.records, s->stats.records == 1 ? "" : "s",
-		s->stats.files, s->stats.files == 1 ? "" : "s", n, n == 1 ? "" : "s", failed, linked, output);
+		"without a status, %u linked to AD FS bad passwords; wrote %s\n", s->stats.records,
+		s->stats.records == 1 ? "" : "s", s->stats.files, s->stats.files == 1 ? "" : "s", n, n == 1 ? "" : "s",
+		failed, open, linked, output);
 	if (!n)
 		fputs("badcreds: prt: note: no CloudAP event of Microsoft-Windows-AAD in the inputs: give the devices' "
 		      "Microsoft-Windows-AAD/Operational (and /Analytic) logs\n", stderr);

@@ -28,6 +28,9 @@ static const struct {
 static const char UNKNOWN_FIX[] = "Not in badcreds' tables: look the code up in Microsoft's lists (NTSTATUS, "
 	"Winhttp.h, Entra AADSTS codes); the server error and URL of the row say where it failed.";
 
+static const char NO_STATUS_FIX[] = "No code in the log: the acquisition has no 1007 (the log ends before it, or the "
+	"Analytic log is off); collect both AAD logs again after the next lock and unlock.";
+
 static void code_name(struct strbuf *out, uint32_t v)
 {
 	const struct prt_code *c = prt_code_find(v);
@@ -104,7 +107,10 @@ static void value_text(struct strbuf *out, const struct prt_row *r, enum col c, 
 		}
 		break;
 	case C_CATEGORY: sb_adds(out, prt_category_name(r->category)); break;
-	case C_FIX: sb_adds(out, r->why ? r->why->fix : UNKNOWN_FIX); break;
+	case C_FIX:
+		sb_adds(out, r->why ? r->why->fix : r->has_status || *r->server_error || r->has_network ? UNKNOWN_FIX
+			     : NO_STATUS_FIX);
+		break;
 	case C_ADFS_COUNT: if (r->federated_credential && o->adfs_read) sb_add_u64(out, r->adfs_attempts); break;
 	case C_ADFS_FIRST:
 		if (r->adfs_first) {
