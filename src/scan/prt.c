@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "badcreds/filetime.h"
 #include "badcreds/prt.h"
@@ -63,7 +64,7 @@ static int phase(uint32_t id) { return id == 1006 ? 0 : id == 1007 ? 2 : 1; }
 static int cmp_event(const void *a, const void *b)
 {
 	const struct aad_event *x = a, *y = b;
-	int c = strcmp(x->device, y->device);
+	int c = strcasecmp(x->device, y->device); /* one device, whatever case each log gives its name in */
 	if (c)
 		return c;
 	if (x->time != y->time)
@@ -267,7 +268,7 @@ size_t prt_finder_run(struct prt_finder *f, const struct attempt *a, size_t n, i
 	qsort(f->events, f->n, sizeof *f->events, cmp_event);
 	f->nrows = 0;
 	for (size_t i = 0, j; i < f->n; i = j) {
-		for (j = i + 1; j < f->n && !strcmp(f->events[j].device, f->events[i].device); j++)
+		for (j = i + 1; j < f->n && !strcasecmp(f->events[j].device, f->events[i].device); j++)
 			;
 		cut_device(f, f->events + i, j - i);
 	}
