@@ -140,9 +140,9 @@ def test_outputs():
     status, out, _ = run(['prt', '-q', '--format', 'csv'] + files)
     table = list(csv.reader(io.StringIO(out)))
     check('CSV: a header of 19 columns and a row per acquisition', status == 0 and len(table[0]) == 19 and
-          all(len(r) == 19 for r in table) and len(table) == 14, f'{len(table)} lines')
+          all(len(r) == 19 for r in table) and len(table) == 15, f'{len(table)} lines')
     status, out, _ = run(['prt', '-q', '--format', 'text'] + files)
-    check('text: a block per acquisition', status == 0 and out.count('PRT acquisition on ') == 13 and
+    check('text: a block per acquisition', status == 0 and out.count('PRT acquisition on ') == 14 and
           'Note: no Analytic' not in out)
     ops = [os.path.join(FIX, 'PC-OPS01-Operational.evtx')]
     status, out, err = run(['prt', '--format', 'text'] + ops)

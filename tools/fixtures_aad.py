@@ -15,7 +15,8 @@ Devices (Analytic and Operational logs unless said):
             another user's and one 40 min later are not linked; then a success.
   PC-MGD01  managed domain: 1081 invalid_grant AADSTS50126, 1007 0xC000006D.
   PC-DEL01  device deleted in Entra: 1081 AADSTS50155, 1007 0xC000006D.
-  PC-NET01  1084 12029 then 1007 0xC000023C; a second acquisition with 1084 as an HRESULT (0x80072EE7 as Int32).
+  PC-NET01  1084 12029 then 1007 0xC000023C; a second acquisition with 1084 as an HRESULT (0x80072EE7 as Int32);
+            a 1084 outside any Analytic window.
   PC-UPN01  malformed UPN (1007 0xC004844C), then realm not found (1007 0xC000005F).
   PC-ODD01  a status no table knows (0xC0DE0001).
   PC-ALT01  (prt/alt/PC-ALT01.xml only) the layout alternatives the reference leaves open: Data without names or
@@ -187,6 +188,10 @@ def entra(d):
     d.expect(net, 'jonas@contoso.com', t, end, 'analytic', '0xC000023C', 'STATUS_NETWORK_UNREACHABLE', url=TOKEN,
              network_error='0x80072EE7 ERROR_WINHTTP_NAME_NOT_RESOLVED', category='network', fix='netsh trace',
              events=6)
+    t = T0 + datetime.timedelta(minutes=50)  # an Operational error outside any 1006 ... 1007 window
+    d.event(net, t, 1084, 12007, corr)
+    d.expect(net, '', t, t, 'operational burst (outside the Analytic log)',
+             network_error='12007 ERROR_WINHTTP_NAME_NOT_RESOLVED', category='network', fix='netsh trace', events=1)
 
 
 def realm_and_unknown(d):

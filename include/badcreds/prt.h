@@ -66,6 +66,7 @@ struct prt_row {
 	const char *user;                /* 1144's UPN, else a user named in the errors */
 	int64_t start, end;              /* FILETIME ticks; end 0 when the acquisition did not end in the log */
 	bool analytic;                   /* a 1006 ... 1007 window; else an Operational error burst */
+	bool device_analytic;            /* the device's logs hold Analytic events (a burst is then outside them) */
 	bool has_status;
 	uint32_t status;                 /* 1007 Status; in a burst the first 1160/1086 Status or 1104 Result */
 	const char *server_error;        /* 1081/1088 Error: invalid_grant, FailedAuthentication */

@@ -91,7 +91,10 @@ static void value_text(struct strbuf *out, const struct prt_row *r, enum col c, 
 	case C_USER: sb_adds(out, r->user); break;
 	case C_START: filetime_format_ms(out, r->start, o->local_time); break;
 	case C_END: if (r->end) filetime_format_ms(out, r->end, o->local_time); break;
-	case C_BASIS: sb_adds(out, r->analytic ? "analytic" : "operational burst (no Analytic log)"); break;
+	case C_BASIS:
+		sb_adds(out, r->analytic ? "analytic" : r->device_analytic ? "operational burst (outside the Analytic log)"
+			     : "operational burst (no Analytic log)");
+		break;
 	case C_STATUS: if (r->has_status) prt_code_text(out, r->status); break;
 	case C_STATUS_NAME: if (r->has_status) code_name(out, r->status); break;
 	case C_SERVER_ERROR: sb_adds(out, r->server_error); break;

@@ -17,6 +17,7 @@ static const int64_t BURST = 60 * FILETIME_SECOND;
 
 struct prt_finder {
 	struct arena arena;
+	bool device_analytic;        /* while cutting: the device has Analytic events */
 	struct strmap seen;          /* events already kept (the same log given twice, EVTX and its XML export) */
 	struct aad_event *events;
 	size_t n, cap;
@@ -181,7 +182,7 @@ static void add_row(struct prt_finder *f, const struct aad_event *e, size_t n, b
 	struct gathered g;
 	gather(e, n, &g);
 	struct prt_row r = {.device = e[0].device, .start = e[0].time, .end = ended ? e[n - 1].time : 0,
-			    .analytic = analytic, .server_error = "", .server_description = "", .url = "",
+			    .analytic = analytic, .device_analytic = f->device_analytic, .server_error = "", .server_description = "", .url = "",
 			    .correlation = ""};
 	r.user = row_user(f, e, n, &g);
 	const struct aad_event *st = g.status ? g.status : g.op_status;
@@ -229,6 +230,9 @@ static void close_burst(struct prt_finder *f, const struct aad_event *e, size_t 
 static void cut_device(struct prt_finder *f, const struct aad_event *e, size_t n)
 {
 	size_t open = SIZE_MAX, burst = SIZE_MAX; /* where the open window / burst began */
+	f->device_analytic = false;
+	for (size_t i = 0; i < n; i++)
+		f->device_analytic |= analytic_id(e[i].event_id);
 	for (size_t i = 0; i < n; i++) {
 		uint32_t id = e[i].event_id;
 		if (id == 1006 || (id == 1007 && open == SIZE_MAX)) {
