@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """badcreds prt on the generated Entra PRT logs (tools/fixtures_aad.py, FIXTURE_DIR/prt): every acquisition's fields
 as the generator's prt-expected.json says, from the EVTX files and from their XML exports; the link of the federated
-stale password to its AD FS attempts and what the window, the endpoint and the user decide; Operational-only logs;
+stale password to its AD FS attempts and what the window, the endpoint and the user decide, and scan's mark on those
+attempts; Operational-only logs; a hostile UPN;
 --explain for every code of the reference tables in its written forms; the real samples (no AAD events) give no row.
 
 usage: prt_fixtures.py BADCREDS FIXTURE_DIR SAMPLES_DIR
@@ -135,6 +136,18 @@ def test_join():
     check('--user selects the rows', [r['user'] for r in mine] == ['hans@contoso.com'])
 
 
+def test_scan():
+    status, out, _ = run(['scan', '-q', '-o', '-', '--format', 'jsonl', FIX])
+    marked = [(r['user'], r['possible_prt_refresh']) for r in map(json.loads, out.splitlines())
+              if r['possible_prt_refresh']]
+    check('scan marks the AD FS attempts prt links, and only those', status == 0 and marked == [
+        ('greta@contoso.com', 'possible device PRT refresh from PC-FED01.contoso.com'),
+        ('CONTOSO\\greta', 'possible device PRT refresh from PC-FED01.contoso.com')], repr(marked))
+    status, out, _ = run(['scan', '-q', '-o', '-', '--format', 'jsonl', os.path.join(FIX, 'ADFS-PRT.evtx')])
+    check('scan without the devices\' logs marks nothing',
+          status == 0 and not any(json.loads(line)['possible_prt_refresh'] for line in out.splitlines()))
+
+
 def test_outputs():
     files = sorted(glob.glob(os.path.join(FIX, '*.evtx')))
     status, out, _ = run(['prt', '-q', '--format', 'csv'] + files)
@@ -203,6 +216,7 @@ def main():
     expected = json.load(open(os.path.join(FIX, 'prt-expected.json')))
     test_rows(expected)
     test_join()
+    test_scan()
     test_outputs()
     test_explain()
     test_hostile(expected)

@@ -59,6 +59,8 @@ struct attempt {
 	const struct fact *const *facts; /* the request's events in time order (and the DC lockout it caused) */
 	size_t nfacts;
 	const struct fact *dc_lockout;   /* the 4740 this attempt led to: same user, this server as the caller */
+	const char *prt_device;          /* a device whose federated PRT credential failure of the same user is this
+					  * close (prt.h, prt_annotate): a hypothesis, NULL when none */
 };
 
 /* "jean-luc", "CONTOSO\\jean-luc" and "jean-luc@contoso.com" name one account (compared without case). */

@@ -104,6 +104,11 @@ void prt_finder_free(struct prt_finder *f);
 /* The AD FS side of a federated credential failure: counts the user's bad passwords on WS-Trust endpoints (or on an
  * endpoint the events do not name) within `window` of the row's time span, and notes the first (prt_join.c). */
 void prt_join_adfs(struct prt_row *r, const struct attempt *a, size_t n, int64_t window);
+/* Whether an AD FS attempt is one prt_join_adfs counts for the row. */
+bool prt_links(const struct prt_row *r, const struct attempt *a, int64_t window);
+/* Scan's side of the join: each attempt a federated credential failure links gets that row's device in
+ * prt_device. */
+void prt_annotate(const struct prt_row *r, size_t n, struct attempt *a, size_t na, int64_t window);
 /* Whether a URL is an AD FS WS-Trust endpoint (/adfs/services/trust/...). */
 bool prt_wstrust_url(const char *url);
 

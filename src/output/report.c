@@ -72,6 +72,16 @@ static void c_substatus(struct strbuf *o, const struct attempt *a, const struct 
 		hex32(o, a->substatus);
 }
 
+/* The hypothesis of prt.h: a device whose PRT request with a stale password this attempt may be. */
+static void c_prt(struct strbuf *o, const struct attempt *a, const struct report_options *p)
+{
+	(void)p;
+	if (a->prt_device) {
+		sb_adds(o, "possible device PRT refresh from ");
+		sb_adds(o, a->prt_device);
+	}
+}
+
 static const struct column columns[] = {
 	{"UserPrincipalName", "user", c_user},
 	{"IP Address", "ip", c_ip},
@@ -94,6 +104,7 @@ static const struct column columns[] = {
 	{"Record IDs", "record_ids", c_records},
 	{"Sources", "sources", c_sources},
 	{"DC Lockout", "dc_lockout", c_dc_lockout},
+	{"Possible PRT Refresh", "possible_prt_refresh", c_prt},
 };
 enum { NCOLUMNS = sizeof columns / sizeof columns[0], COMPAT_COLUMNS = 3 };
 
