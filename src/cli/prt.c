@@ -184,7 +184,7 @@ int cmd_prt(const struct cli_command *cmd, int argc, char **argv)
 	struct selection sel;
 	selection_init(&sel);
 	struct prt_settings set = {.output = "-", .format = -1, .window = 5 * FILETIME_MINUTE};
-	sel.prt = sel.sources_optional = true;
+	sel.prt = sel.prt_live = sel.sources_optional = true;
 	int status = selection_parse(&sel, cmd, argc, argv, prt_option, &set);
 	if (status < 0)
 		status = set.explain ? explain(set.explain) : run(&sel, cmd, &set, argc, argv);

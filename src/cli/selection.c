@@ -176,7 +176,7 @@ static int64_t margin_before(const struct selection *s)
 
 void selection_live(const struct selection *s, struct source_options *o)
 {
-	o->live_ids = s->lockouts ? LOCKOUT_IDS : s->prt ? PRT_IDS : CORRELATION_IDS;
+	o->live_ids = s->lockouts ? LOCKOUT_IDS : s->prt_live ? PRT_IDS : CORRELATION_IDS;
 	o->since = s->since == INT64_MIN ? INT64_MIN : s->since - margin_before(s);
 	o->until = s->until == INT64_MAX ? INT64_MAX : s->until + MARGIN;
 }

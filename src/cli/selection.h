@@ -40,7 +40,8 @@ struct selection {
 	void (*render)(struct strbuf *out, const struct event *ev); /* keep each event's text (trace) */
 	bool lockouts;                   /* read the lockouts' evidence too, with these settings (lockouts) */
 	struct lockout_settings lockout_settings;
-	bool prt;                        /* read the CloudAP events of Microsoft-Windows-AAD too (prt) */
+	bool prt;                        /* read the CloudAP events of Microsoft-Windows-AAD too (prt; scan marks) */
+	bool prt_live;                   /* and ask live channels for them (prt; scan's query stays as it was) */
 	bool sources_optional;           /* the command checks for SOURCEs itself (prt --explain needs none) */
 	/* results */
 	struct correlator *corr;
