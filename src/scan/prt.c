@@ -182,8 +182,8 @@ static void add_row(struct prt_finder *f, const struct aad_event *e, size_t n, b
 	struct gathered g;
 	gather(e, n, &g);
 	struct prt_row r = {.device = e[0].device, .start = e[0].time, .end = ended ? e[n - 1].time : 0,
-			    .analytic = analytic, .device_analytic = f->device_analytic, .server_error = "", .server_description = "", .url = "",
-			    .correlation = ""};
+			    .analytic = analytic, .device_analytic = f->device_analytic, .server_error = "",
+			    .server_description = "", .url = "", .correlation = ""};
 	r.user = row_user(f, e, n, &g);
 	const struct aad_event *st = g.status ? g.status : g.op_status;
 	if (st) {
