@@ -269,7 +269,8 @@ static int cmp_row(const void *a, const void *b)
 size_t prt_finder_run(struct prt_finder *f, const struct attempt *a, size_t n, int64_t window,
 		      const struct prt_row **out)
 {
-	qsort(f->events, f->n, sizeof *f->events, cmp_event);
+	if (f->n)
+		qsort(f->events, f->n, sizeof *f->events, cmp_event);
 	f->nrows = 0;
 	for (size_t i = 0, j; i < f->n; i = j) {
 		for (j = i + 1; j < f->n && !strcasecmp(f->events[j].device, f->events[i].device); j++)
