@@ -1,4 +1,4 @@
-/* test_commands.c: every command that reads live channels (scan, summary, trace, dump), run as from the command line
+/* test_commands.c: every command that reads live channels (scan, summary, trace, dump, prt), run as from the command line
  * against the strict fake Event Log API (fake_evt_api.h): the server accepts each one's real query, returns what it
  * asks for (dump once asked for an empty time window), and `badcreds query` prints exactly the query the server got;
  * the option parser takes a table of any length, and numbers past 32 bits are refused alike everywhere (cmocka). */
@@ -18,7 +18,8 @@
 #include "cli.h"
 #include "fake_evt_api.h"
 
-extern const struct cli_command scan_command, summary_command, trace_command, dump_command, query_command;
+extern const struct cli_command scan_command, summary_command, trace_command, dump_command, query_command,
+	prt_command;
 
 static const int64_t T0 = 134080992000000000LL; /* 2025-11-20T08:00:00Z */
 
@@ -117,6 +118,24 @@ static void selecting_commands(void **state)
 	free(out), free(err), free(f);
 }
 
+/* prt asks a live channel for the CloudAP events and the AD FS ones in a query the server accepts (split within
+ * its limits); the fake's events are none of Microsoft-Windows-AAD's, so there is no acquisition. */
+static void prt(void **state)
+{
+	(void)state;
+	char *out, *err;
+	struct fake *f = channel();
+	int status = run(&prt_command, f, &out, &err, "--format", "csv", "--past-days", "100000",
+			 "channel:Microsoft-Windows-AAD/Operational", NULL);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(f->last_query, "EventID=1144"));
+	assert_true(fake_most_comparisons(f) <= LIVE_MAX_COMPARISONS);
+	assert_int_equal(fake_problems(f), 0);
+	assert_int_equal(lines(out), 1); /* the CSV header */
+	assert_non_null(strstr(err, "0 PRT acquisitions"));
+	free(out), free(err), free(f);
+}
+
 /* dump asks for every event of any time (it once asked for an empty window), or the --event-id ones. */
 static void dump(void **state)
 {
@@ -196,6 +215,6 @@ static void numbers_past_32_bits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {cmocka_unit_test(selecting_commands), cmocka_unit_test(dump),
-					   cmocka_unit_test(every_option), cmocka_unit_test(numbers_past_32_bits)};
+					   cmocka_unit_test(prt), cmocka_unit_test(every_option), cmocka_unit_test(numbers_past_32_bits)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
