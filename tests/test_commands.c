@@ -1,7 +1,8 @@
-/* test_commands.c: every command that reads live channels (scan, summary, trace, dump, prt), run as from the command line
- * against the strict fake Event Log API (fake_evt_api.h): the server accepts each one's real query, returns what it
- * asks for (dump once asked for an empty time window), and `badcreds query` prints exactly the query the server got;
- * the option parser takes a table of any length, and numbers past 32 bits are refused alike everywhere (cmocka). */
+/* test_commands.c: every command that reads live channels (scan, summary, trace, dump, prt), run as from the
+ * command line against the strict fake Event Log API (fake_evt_api.h): the server accepts each one's real query,
+ * returns what it asks for (dump once asked for an empty time window), and `badcreds query` prints exactly the query
+ * the server got; the option parser takes a table of any length, and numbers past 32 bits are refused alike
+ * everywhere (cmocka). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
