@@ -143,6 +143,9 @@ def test_scan():
     check('scan marks the AD FS attempts prt links, and only those', status == 0 and marked == [
         ('greta@contoso.com', 'possible device PRT refresh from PC-FED01.contoso.com'),
         ('CONTOSO\\greta', 'possible device PRT refresh from PC-FED01.contoso.com')], repr(marked))
+    status, out, _ = run(['scan', '-q', '-o', '-', '--format', 'jsonl', os.path.join(FIX, 'alt')])
+    check('scan takes no AAD event for an AD FS one (411, 1203 of Microsoft-Windows-AAD)', status == 0 and out == '',
+          out[:300])
     status, out, _ = run(['scan', '-q', '-o', '-', '--format', 'jsonl', os.path.join(FIX, 'ADFS-PRT.evtx')])
     check('scan without the devices\' logs marks nothing',
           status == 0 and not any(json.loads(line)['possible_prt_refresh'] for line in out.splitlines()))

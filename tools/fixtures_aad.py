@@ -21,7 +21,7 @@ Devices (Analytic and Operational logs unless said):
   PC-ODD01  a status no table knows (0xC0DE0001).
   PC-ALT01  (prt/alt/PC-ALT01.xml only) the layout alternatives the reference leaves open: Data without names or
             with other names (read by position), 1144's UPN in a field named UPN, statuses as unsigned and signed
-            decimal, 1084's Result as an HRESULT in hex; an acquisition the log ends in.
+            decimal, 1084's Result as an HRESULT in hex; an acquisition the log ends in; AAD events numbered 411 and 1203.
   PC-EVIL01 (prt/alt/PC-EVIL01-Analytic.evtx only) a UPN typed at an Entra-joined device's sign-in screen to act
             on a terminal and in a spreadsheet.
   PC-OPS01  Operational only: three bursts (AADSTS50034 naming the user + 1160; 1084 12002 + 1086 0xC000023C; 1104
@@ -264,6 +264,13 @@ def alternatives(out):
             'AADSTS50126: Error validating credentials due to invalid username or password.')), ('Correlation', 'c6')]),
         alternative(u + 3 * SEC, 1007, ANALYTIC, [(None, '-1073741715')]),
         alternative(u + 60 * SEC, 1006, ANALYTIC, []),  # the log ends before its 1007
+        # IDs AD FS uses, under the AAD provider: neither attempts for scan nor acquisitions for prt
+        alternative(u + 2 * SEC, 411, OPERATIONAL, [(None, str(uuid.uuid5(uuid.NAMESPACE_DNS, 'alt411'))),
+                                                    (None, mk.USERNAME_TOKEN),
+                                                    (None, 'lena@contoso.com-The user name or password is incorrect'),
+                                                    (None, 'System.ComponentModel.Win32Exception: The user name or '
+                                                           'password is incorrect'), (None, '203.0.113.9')]),
+        alternative(u + 2 * SEC, 1203, OPERATIONAL, [(None, 'x'), (None, '<AuditBase/>')]),
     ]
     os.makedirs(os.path.join(out, 'alt'), exist_ok=True)
     with open(os.path.join(out, 'alt', 'PC-ALT01.xml'), 'w', encoding='utf-8') as f:
