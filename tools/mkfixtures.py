@@ -95,6 +95,23 @@ F4624 = [('SubjectUserSid', SID), ('SubjectUserName', STRING), ('TargetUserName'
          ('IpAddress', STRING)]
 
 
+class Provider:
+    """The System part of a manifest-based provider's events."""
+
+    def __init__(self, name, guid, channel, task, qualifiers=None, level=0, failure_ids=()):
+        self.name, self.guid, self.channel, self.task = name, guid, channel, task
+        self.qualifiers, self.level, self.failure_ids = qualifiers, level, failure_ids
+
+    def keywords(self, event_id):
+        if self.channel != 'Security':
+            return 0x8080000000000000  # Classic
+        return 0x8010000000000000 if event_id in self.failure_ids else 0x8020000000000000  # audit failure/success
+
+
+SECURITY = Provider('Microsoft-Windows-Security-Auditing', SECURITY_GUID, 'Security', 12544,
+                    failure_ids=(4625, 4771, 4776))
+
+
 def named_template(name, fields):
     return Template(name, Element('EventData', children=[
         Element('Data', [('Name', n)], [Sub(i, t)]) for i, (n, t) in enumerate(fields)]))
@@ -125,8 +142,9 @@ class Log:
     def adfs(self, t, event_id, data, failure=True):
         self.events.append((t, 'adfs', event_id, data, failure))
 
-    def security(self, t, event_id, fields, values):
-        self.events.append((t, 'security', event_id, (fields, values), True))
+    def security(self, t, event_id, fields, values, provider=None):
+        """A manifest-based event: the Security auditing provider's unless `provider` (a Provider) says otherwise."""
+        self.events.append((t, 'security', event_id, (fields, values, provider or SECURITY), True))
 
     def records(self):
         """(filetime, template, values) in time order, EventRecordID = position."""
@@ -141,13 +159,12 @@ class Log:
                           (STRING, self.server), (SID, None), (STRING_ARRAY, data)]
                 out.append((filetime(t), CLASSIC, values))
             else:
-                fields, vals = data
+                fields, vals, p = data
                 tpl = TEMPLATES[id(fields)]
-                values = [(STRING, 'Microsoft-Windows-Security-Auditing'), (GUID, SECURITY_GUID), (UINT16, None),
-                          (UINT16, event_id), (UINT8, 0), (UINT8, 0), (UINT16, 12544), (UINT8, 0),
-                          (HEXINT64, 0x8010000000000000 if event_id in (4625, 4776) else 0x8020000000000000),
+                values = [(STRING, p.name), (GUID, p.guid), (UINT16, p.qualifiers), (UINT16, event_id),
+                          (UINT8, 0), (UINT8, p.level), (UINT16, p.task), (UINT8, 0), (HEXINT64, p.keywords(event_id)),
                           (FILETIME, filetime(t)), (UINT64, n), (GUID, None), (UINT32, 708), (UINT32, 1488),
-                          (STRING, 'Security'), (STRING, self.server), (SID, None),
+                          (STRING, p.channel), (STRING, self.server), (SID, None),
                           (BINXML, (tpl, [(ft, v) for (_, ft), v in zip(fields, vals)]))]
                 out.append((filetime(t), MODERN, values))
         return out
@@ -162,18 +179,22 @@ class Log:
                 ET.SubElement(s, 'Provider', Name='AD FS Auditing')
                 ET.SubElement(s, 'EventID', Qualifiers='0').text = str(event_id)
             else:
-                ET.SubElement(s, 'Provider', Name='Microsoft-Windows-Security-Auditing', Guid=SECURITY_GUID.upper())
-                ET.SubElement(s, 'EventID').text = str(event_id)
+                p = data[2]
+                ET.SubElement(s, 'Provider', Name=p.name, Guid=p.guid.upper())
+                if p.qualifiers is None:
+                    ET.SubElement(s, 'EventID').text = str(event_id)
+                else:
+                    ET.SubElement(s, 'EventID', Qualifiers=str(p.qualifiers)).text = str(event_id)
             ET.SubElement(s, 'TimeCreated', SystemTime=iso(t))
             ET.SubElement(s, 'EventRecordID').text = str(n)
-            ET.SubElement(s, 'Channel').text = 'Security'
+            ET.SubElement(s, 'Channel').text = 'Security' if kind == 'adfs' else data[2].channel
             ET.SubElement(s, 'Computer').text = self.server
             ed = ET.SubElement(ev, 'EventData')
             if kind == 'adfs':
                 for item in data:
                     ET.SubElement(ed, 'Data').text = item.split('\0')[0]
             else:
-                fields, vals = data
+                fields, vals, _ = data
                 for (name, ftype), v in zip(fields, vals):
                     text = hex(v) if ftype in (HEXINT32, HEXINT64) else str(v)
                     ET.SubElement(ed, 'Data', Name=name).text = text
@@ -511,3 +532,5 @@ def build_hostile(out):
 if __name__ == '__main__':
     build(sys.argv[1])
     build_hostile(sys.argv[1])
+    import fixtures_domain
+    fixtures_domain.build(sys.argv[1])

@@ -15,6 +15,7 @@
 
 static const int64_t SAME_LOCKOUT = 2 * FILETIME_MINUTE; /* one lockout logged by the locking DC and the PDC */
 static const int64_t HOST_SKEW = FILETIME_MINUTE;         /* a host's clock against the DC's */
+static const int64_t PDC_RECHECK = 2 * FILETIME_SECOND;   /* a DC's failure logged again by the PDC emulator */
 
 struct lockout_finder {
 	struct lockout_settings settings;
@@ -128,14 +129,28 @@ static bool same_host(struct arena *a, const char *computer, const char *short_l
 	return *short_lower && strcasecmp(host_short_name(a, computer), short_lower) == 0;
 }
 
-/* The account's wrong passwords on the DCs in [from, to]. */
+/* Whether the DC event at i repeats one another DC logged just before for the same account: a DC sends a wrong
+ * password on to the PDC emulator, which checks it again and logs it too. */
+static bool pdc_recheck(const struct lockout_finder *f, size_t i)
+{
+	const struct logon *l = &f->logons[i];
+	for (size_t k = i; k-- > 0 && l->time - f->logons[k].time <= PDC_RECHECK;) {
+		const struct logon *e = &f->logons[k];
+		if (e->event_id == l->event_id && e->status == l->status && strcasecmp(e->computer, l->computer) &&
+		    same_account(e->account, l->account))
+			return true;
+	}
+	return false;
+}
+
+/* The account's wrong passwords on the DCs in [from, to], each counted once. */
 static void dc_failures(struct lockout_finder *f, struct lockout_case *c, int64_t from, int64_t to)
 {
 	for (size_t i = first_from(f, from); i < f->n && f->logons[i].time <= to; i++) {
 		const struct logon *l = &f->logons[i];
 		bool bad = (l->event_id == 4771 && l->status == KERB_BAD_PASSWORD) ||
 			   (l->event_id == 4776 && l->status == NT_BAD_PASSWORD);
-		if (!bad || l->time < from || !same_account(l->account, c->account))
+		if (!bad || !same_account(l->account, c->account) || pdc_recheck(f, i))
 			continue;
 		if (!c->failures++)
 			c->first_failure = l->time;
@@ -172,8 +187,11 @@ static void host_failures(struct lockout_finder *f, struct lockout_case *c, int6
 	}
 	for (size_t i = first_from(f, from); host && i < f->n && f->logons[i].time <= to; i++) {
 		const struct logon *l = &f->logons[i];
-		if (!logon_bad_password(l) || !same_account(l->account, c->account) ||
-		    !same_host(&f->arena, l->computer, host))
+		if (!same_account(l->account, c->account) || !same_host(&f->arena, l->computer, host))
+			continue;
+		if (l->event_id == 7038)
+			c->service = l->service; /* the System log names the service that runs as the account */
+		if (!logon_bad_password(l))
 			continue;
 		c->host_failures++;
 		c->latest = l;
@@ -183,20 +201,20 @@ static void host_failures(struct lockout_finder *f, struct lockout_case *c, int6
 	c->rdp_host = host && strmap_get(&f->rdp_hosts, lower_copy(&f->arena, host));
 }
 
-/* The account refused as locked after the lockout, until it is locked again or unlocked; the service the host's
- * System log names for it. */
+/* The source refused because the account is locked, after the lockout until it is locked again or unlocked: the
+ * host's 4625s when the host is known, else the DCs' refusals. */
 static void after_lockout(struct lockout_finder *f, struct lockout_case *c, int64_t from, int64_t until)
 {
-	for (size_t i = 0; i < f->n; i++) {
+	for (size_t i = first_from(f, from); i < f->n && f->logons[i].time < until; i++) {
 		const struct logon *l = &f->logons[i];
-		if (l->event_id == 7038 && c->host && same_host(&f->arena, l->computer, c->host) &&
-		    same_account(l->account, c->account))
-			c->service = l->service;
-		if (l->time <= from || l->time >= until || !same_account(l->account, c->account))
+		if (l->time <= from || !same_account(l->account, c->account))
 			continue;
 		if (l->event_id == 4767)
-			until = l->time;
-		else if (logon_refused_locked(l))
+			break;
+		if (!logon_refused_locked(l))
+			continue;
+		bool on_dc = l->event_id != 4625;
+		if (c->host ? !on_dc && same_host(&f->arena, l->computer, c->host) : on_dc && !pdc_recheck(f, i))
 			c->still_failing++;
 	}
 }
@@ -237,13 +255,21 @@ static void group_lockouts(struct lockout_finder *f, struct lockout_case **cases
 	}
 }
 
-/* When the account is locked again after lockout k (else never). */
-static int64_t next_lockout(const struct lockout_case *cases, size_t n, size_t k)
+/* For each lockout, when its account is locked again (else never): one walk from the last lockout back. */
+static int64_t *next_lockouts(struct lockout_finder *f, const struct lockout_case *cases, size_t n)
 {
-	for (size_t i = k + 1; i < n; i++)
-		if (same_account(cases[i].account, cases[k].account))
-			return cases[i].locked_at;
-	return INT64_MAX;
+	int64_t *next = malloc((n ? n : 1) * sizeof *next);
+	if (!next)
+		abort();
+	struct strmap later = {.arena = &f->arena};
+	for (size_t k = n; k-- > 0;) {
+		const char *key = account_key(&f->key, cases[k].account);
+		const struct lockout_case *seen = strmap_get(&later, key);
+		next[k] = seen ? seen->locked_at : INT64_MAX;
+		strmap_put(&later, key, (void *)&cases[k]);
+	}
+	strmap_free(&later);
+	return next;
 }
 
 size_t lockout_finder_run(struct lockout_finder *f, const struct attempt *a, size_t n, const struct lockout **out)
@@ -257,17 +283,19 @@ size_t lockout_finder_run(struct lockout_finder *f, const struct attempt *a, siz
 	f->rows = calloc(ncases ? ncases : 1, sizeof *f->rows);
 	if (!f->rows)
 		abort();
+	int64_t *next = next_lockouts(f, cases, ncases);
 	for (size_t k = 0; k < ncases; k++) {
 		struct lockout_case *c = &cases[k];
 		int64_t t = c->locked_at;
 		dc_failures(f, c, t - reset, t);
 		host_failures(f, c, t - reset, t + HOST_SKEW);
-		after_lockout(f, c, t, next_lockout(cases, ncases, k));
+		after_lockout(f, c, t, next[k]);
 		adfs_attempts(c, &f->arena, a, n, t - reset, t + HOST_SKEW);
 		lockout_decide(c, &f->settings, &f->arena, &f->rows[f->nrows++]);
 		sb_free(&c->dcs);
 		free(c->evidence);
 	}
+	free(next);
 	free(cases);
 	*out = f->rows;
 	return f->nrows;
