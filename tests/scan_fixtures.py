@@ -135,7 +135,7 @@ def main():
             dst.write(src.read())  # what PowerShell's "wevtutil qe ... > file" writes
         scan('UTF-16 XML export', [utf16], jp)
         sub = os.path.join(tmp, 'logs', 'farm')
-        shutil.copytree(FIX, sub, ignore=shutil.ignore_patterns('HOSTILE-*'))
+        shutil.copytree(FIX, sub, ignore=shutil.ignore_patterns('HOSTILE-*', 'domain'))
         with open(os.path.join(tmp, 'logs', 'notes.txt'), 'w') as n:
             n.write('not a log\n')
         scan('a directory, searched recursively', [os.path.join(tmp, 'logs')], want(), status=1)

@@ -1,6 +1,8 @@
 """fixtures_domain.py: a small Active Directory domain whose accounts lock out, one lockout per cause, for
 `badcreds lockouts`; writes DOMAIN-*.evtx (+ the same events as .xml) and lockouts.json, what the rows must say,
-derived from the scenario below (not from badcreds' output). Called by mkfixtures.py.
+derived from the scenario below (not from badcreds' output).
+
+usage: fixtures_domain.py OUT_DIR
 
 The domain CORP (corp.contoso.com), lockout threshold 5, reset window 30 min:
   DC01 (10.1.0.10) and DC02 (10.1.0.11, the PDC emulator): 4771/4776 for each bad password (the PDC logs the
@@ -26,6 +28,7 @@ import datetime
 import json
 import os
 import re
+import sys
 
 import mkfixtures as mk
 from evtx_writer import GUID, HEXINT32, HEXINT64, SID, STRING, UINT32, UINT64, write_file
@@ -325,3 +328,7 @@ def build(out):
     lockouts = sorted(d.lockouts, key=lambda e: (e['locked_at'], e['account']))
     with open(os.path.join(out, 'lockouts.json'), 'w') as f:
         json.dump({'lockouts': lockouts, 'attempts': d.farm.expected}, f, indent=1)
+
+
+if __name__ == '__main__':
+    build(sys.argv[1])

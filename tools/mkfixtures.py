@@ -532,5 +532,3 @@ def build_hostile(out):
 if __name__ == '__main__':
     build(sys.argv[1])
     build_hostile(sys.argv[1])
-    import fixtures_domain
-    fixtures_domain.build(sys.argv[1])
