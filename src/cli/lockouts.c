@@ -68,26 +68,6 @@ static int lockouts_option(void *ctx, const struct cli_command *cmd, int opt, co
 	}
 }
 
-/* The rows the options select: locked in the time window, an account --user matches. */
-static size_t select_rows(const struct selection *s, const struct lockout *all, size_t n, const struct lockout **out)
-{
-	struct lockout *kept = malloc((n ? n : 1) * sizeof *kept);
-	if (!kept)
-		abort();
-	size_t k = 0;
-	pcre2_match_data *md = s->user_re ? pcre2_match_data_create_from_pattern(s->user_re, NULL) : NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (all[i].locked_at < s->since || all[i].locked_at >= s->until)
-			continue;
-		if (md && pcre2_match(s->user_re, (PCRE2_SPTR)all[i].account, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) < 0)
-			continue;
-		kept[k++] = all[i];
-	}
-	pcre2_match_data_free(md);
-	*out = kept;
-	return k;
-}
-
 struct lockouts_job {
 	const struct lockout *rows;
 	size_t n;
@@ -145,11 +125,9 @@ int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv)
 	int status = selection_start(&sel, cmd, argc, argv, lockouts_option, &set);
 	if (status >= 0)
 		return status;
-	const struct attempt *attempts;
-	size_t nattempts = correlator_attempts(sel.corr, &attempts);
-	const struct lockout *all, *rows;
-	size_t nall = lockout_finder_run(sel.finder, attempts, nattempts, &all);
-	size_t n = select_rows(&sel, all, nall, &rows);
+	selection_lockouts(&sel);
+	const struct lockout *rows = sel.lockout_rows;
+	size_t n = sel.nlockout_rows;
 	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
 	char name[4096] = "";
 	if (!selection_read_something(&sel, cmd, set.output))
@@ -158,7 +136,6 @@ int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv)
 		status = EXIT_OUTPUT;
 	if (!sel.quiet && *name)
 		closing_line(&sel, rows, n, name);
-	free((void *)rows);
 	selection_free(&sel);
 	return status;
 }

@@ -284,9 +284,30 @@ int selection_start(struct selection *s, const struct cli_command *cmd, int argc
 	return -1;
 }
 
+void selection_lockouts(struct selection *s)
+{
+	const struct attempt *attempts;
+	const struct lockout *all;
+	size_t nattempts = correlator_attempts(s->corr, &attempts);
+	size_t n = lockout_finder_run(s->finder, attempts, nattempts, &all);
+	s->lockout_rows = malloc((n ? n : 1) * sizeof *s->lockout_rows);
+	if (!s->lockout_rows)
+		abort();
+	pcre2_match_data *md = s->user_re ? pcre2_match_data_create_from_pattern(s->user_re, NULL) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (all[i].locked_at < s->since || all[i].locked_at >= s->until)
+			continue;
+		if (md && pcre2_match(s->user_re, (PCRE2_SPTR)all[i].account, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) < 0)
+			continue;
+		s->lockout_rows[s->nlockout_rows++] = all[i];
+	}
+	pcre2_match_data_free(md);
+}
+
 void selection_free(struct selection *s)
 {
 	free(s->kept);
+	free(s->lockout_rows);
 	if (s->corr)
 		correlator_free(s->corr);
 	lockout_finder_free(s->finder);

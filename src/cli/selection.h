@@ -42,6 +42,8 @@ struct selection {
 	/* results */
 	struct correlator *corr;
 	struct lockout_finder *finder;   /* when lockouts */
+	struct lockout *lockout_rows;    /* selection_lockouts(): the lockouts the options select */
+	size_t nlockout_rows;
 	struct attempt *kept;
 	size_t nkept;
 	struct diag diag;
@@ -76,6 +78,9 @@ void selection_explain_empty(const struct selection *s, const struct cli_command
 int selection_start(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
 		    void *ctx);
 void selection_free(struct selection *s);
+/* When lockouts: explains the lockouts read and keeps those the options select (locked within the time window, an
+ * account --user matches) in s->lockout_rows, in time order. */
+void selection_lockouts(struct selection *s);
 
 /* The closing line on stderr: records, inputs, attempts, users, IPs, duplicates, inputs that could not be read. */
 void selection_closing_line(const struct selection *s, const struct cli_command *cmd, const char *output);

@@ -106,6 +106,8 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	selection_init(&sel);
 	struct summary_settings set = {.output = "-", .format = "text"};
 	summary_default_thresholds(&set.t);
+	sel.lockouts = true; /* the AD lockouts and their causes, with the defaults of badcreds lockouts */
+	sel.lockout_settings = (struct lockout_settings){.reset_window = 30 * FILETIME_MINUTE};
 	int status = selection_start(&sel, cmd, argc, argv, summary_option, &set);
 	if (status >= 0)
 		return status;
@@ -121,6 +123,9 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	const struct success *ok;
 	size_t nok = correlator_successes(sel.corr, &ok);
 	summary_build(&s, sel.kept, sel.nkept, dc, ndc, ok, nok, &set.t);
+	selection_lockouts(&sel);
+	s.lockouts = sel.lockout_rows;
+	s.nlockouts = sel.nlockout_rows;
 	char name[4096];
 	struct summary_job job = {&s, sel.kept, sel.nkept, set.format};
 	if (!out_produce(set.output, write_summary, &job, name, sizeof name))

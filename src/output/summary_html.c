@@ -94,6 +94,34 @@ static void chart(struct strbuf *o, const struct summary *s, const struct attemp
 	sb_adds(o, "</p>\n");
 }
 
+/* The AD account lockouts, one row each, with the cause and what to change. */
+static void lockouts_table(struct strbuf *o, const struct summary *s)
+{
+	if (!s->nlockouts)
+		return;
+	sb_adds(o, "<h2>Account lockouts</h2>\n<table><tr><th>locked at</th><th>account</th><th>cause</th><th>source</th>"
+		   "<th>via</th><th>wrong passwords</th><th>next step</th></tr>\n");
+	for (size_t i = 0; i < s->nlockouts; i++) {
+		const struct lockout *l = &s->lockouts[i];
+		sb_adds(o, "<tr><td class=\"t\">");
+		when(o, l->locked_at);
+		sb_adds(o, "</td><td>");
+		esc(o, l->account);
+		sb_printf(o, "</td><td>%s</td><td>", lockout_cause_name(l->cause));
+		esc(o, *l->source_host ? l->source_host : l->source_ip);
+		if (*l->source_host && *l->source_ip) {
+			sb_adds(o, " ");
+			esc(o, l->source_ip);
+		}
+		sb_adds(o, "</td><td>");
+		esc(o, l->via);
+		sb_printf(o, "</td><td class=\"n\">%u</td><td>", l->failures);
+		esc(o, l->next_step);
+		sb_adds(o, "</td></tr>\n");
+	}
+	sb_adds(o, "</table>\n");
+}
+
 bool summary_write_html(struct out_file *out, const struct summary *s, const struct attempt *a, size_t n)
 {
 	struct strbuf o = {0};
@@ -128,6 +156,7 @@ bool summary_write_html(struct out_file *out, const struct summary *s, const str
 		esc(&o, finding_next_step(f));
 		sb_adds(&o, "</div>\n");
 	}
+	lockouts_table(&o, s);
 	sb_adds(&o, "<h2>Top users</h2>\n<table><tr><th>user</th><th>attempts</th><th>bad password</th><th>locked out"
 		    "</th><th>IPs</th><th>AD lockouts</th><th>then success from</th><th>last</th></tr>\n");
 	for (size_t i = 0; i < s->nusers && i < TOP_ROWS; i++) {

@@ -15,6 +15,48 @@ static void when(struct strbuf *sb, int64_t t)
 
 static const char *plural(size_t n, const char *one, const char *many) { return n == 1 ? one : many; }
 
+/* The lockouts' causes counted, "2 rdp, 1 service". */
+static void cause_counts(struct strbuf *o, const struct summary *s)
+{
+	unsigned n[CAUSE_COUNT] = {0};
+	for (size_t i = 0; i < s->nlockouts; i++)
+		n[s->lockouts[i].cause]++;
+	for (int c = 0, first = 1; c < CAUSE_COUNT; c++)
+		if (n[c]) {
+			sb_printf(o, "%s%u %s", first ? "" : ", ", n[c], lockout_cause_name((enum lockout_cause)c));
+			first = 0;
+		}
+}
+
+/* One line per AD account lockout (badcreds lockouts has the whole row), then its next step. */
+static void lockouts_text(struct strbuf *o, const struct summary *s)
+{
+	if (!s->nlockouts)
+		return;
+	sb_printf(o, "\nAccount lockouts (%zu: ", s->nlockouts);
+	cause_counts(o, s);
+	sb_adds(o, "; badcreds lockouts shows each in full)\n");
+	for (size_t i = 0; i < s->nlockouts; i++) {
+		const struct lockout *l = &s->lockouts[i];
+		sb_adds(o, "  ");
+		when(o, l->locked_at);
+		sb_adds(o, "  ");
+		text_pad(o, l->account, 24);
+		sb_printf(o, " %-15s ", lockout_cause_name(l->cause));
+		text_visible_str(o, *l->source_host || *l->source_ip ? l->source_host : "-");
+		if (*l->source_host && *l->source_ip)
+			sb_addc(o, ' ');
+		text_visible_str(o, l->source_ip);
+		if (*l->via) {
+			sb_adds(o, " via ");
+			text_visible_str(o, l->via);
+		}
+		sb_printf(o, ", %u wrong password%s on the DCs\n    next step: ", l->failures, plural(l->failures, "", "s"));
+		text_visible_str(o, l->next_step);
+		sb_addc(o, '\n');
+	}
+}
+
 /* Log text (user names, servers, details) is made visible and aligned by display width. */
 static void text(struct strbuf *o, const struct summary *s, size_t nattempts)
 {
@@ -36,6 +78,7 @@ static void text(struct strbuf *o, const struct summary *s, size_t nattempts)
 		when(o, f->last);
 		sb_printf(o, "\n    next step: %s\n", finding_next_step(f));
 	}
+	lockouts_text(o, s);
 	sb_adds(o, "\nUsers (most attempts first)\n  ");
 	text_pad(o, "user", 40);
 	sb_printf(o, " %8s %8s %8s %8s %8s %5s %9s %9s  %-29s  %-29s  %s\n", "attempts", "bad_pw", "locked", "unknown",
@@ -109,9 +152,47 @@ static const char *const columns[] = {
 	"success_after_failure_from", "window",
 };
 
+enum { N = sizeof columns / sizeof columns[0], DETAIL = 13, NEXT_STEP = 14, DC_FAILURES = 16 };
+
+/* A row's values by column (NULL: empty), first and last as times. */
+static void emit(struct row *r, const char *const *v, int64_t first, int64_t last)
+{
+	if (!r->csv)
+		sb_addc(r->out, '{');
+	for (size_t c = 0; c < N; c++) {
+		if (c == 11)
+			cell_t(r, columns[c], first);
+		else if (c == 12)
+			cell_t(r, columns[c], last);
+		else if (v[c] || r->csv)
+			cell(r, columns[c], v[c] ? v[c] : "");
+	}
+	sb_adds(r->out, r->csv ? "\r\n" : "}\n");
+}
+
+/* An AD account lockout: the account, when, the cause and source in detail, the DCs' wrong passwords. */
+static void lockout_row(struct strbuf *o, const struct lockout *l, bool csv, bool visible)
+{
+	struct row r = {o, csv, true, visible};
+	struct strbuf detail = {0};
+	sb_printf(&detail, "cause %s", lockout_cause_name(l->cause));
+	if (*l->source_host || *l->source_ip)
+		sb_printf(&detail, "; source %s%s%s", l->source_host, *l->source_host && *l->source_ip ? " " : "",
+			  l->source_ip);
+	if (*l->via)
+		sb_printf(&detail, "; via %s", l->via);
+	sb_printf(&detail, "; caller computer %s; still failing %u", *l->caller ? l->caller : "-", l->still_failing);
+	char failures[16];
+	snprintf(failures, sizeof failures, "%u", l->failures);
+	const char *v[N] = {0};
+	v[0] = "lockout", v[1] = l->account, v[DETAIL] = sb_cstr(&detail), v[NEXT_STEP] = l->next_step;
+	v[DC_FAILURES] = failures;
+	emit(&r, v, l->locked_at, l->locked_at);
+	sb_free(&detail);
+}
+
 static void rows(struct strbuf *o, const struct summary *s, bool csv, bool visible)
 {
-	enum { N = sizeof columns / sizeof columns[0] };
 	if (csv) {
 		struct row h = {o, true, true, false};
 		for (size_t i = 0; i < N; i++)
@@ -122,7 +203,7 @@ static void rows(struct strbuf *o, const struct summary *s, bool csv, bool visib
 		struct row r = {o, csv, true, visible};
 		const char *v[N] = {0};
 		char num[8][16];
-		const int DC_LOCKOUTS = 15, DC_FAILURES = 16, SUCCESS_FROM = 17, WINDOW = 18;
+		const int DC_LOCKOUTS = 15, SUCCESS_FROM = 17, WINDOW = 18;
 		int64_t first, last;
 		if (i < s->nfindings) {
 			const struct finding *f = &s->findings[i];
@@ -154,18 +235,10 @@ static void rows(struct strbuf *o, const struct summary *s, bool csv, bool visib
 			v[9] = num[5], v[10] = p->ip_class;
 			first = p->first, last = p->last;
 		}
-		if (!csv)
-			sb_addc(o, '{');
-		for (size_t c = 0; c < N; c++) {
-			if (c == 11)
-				cell_t(&r, columns[c], first);
-			else if (c == 12)
-				cell_t(&r, columns[c], last);
-			else if (v[c] || csv)
-				cell(&r, columns[c], v[c] ? v[c] : "");
-		}
-		sb_adds(o, csv ? "\r\n" : "}\n");
+		emit(&r, v, first, last);
 	}
+	for (size_t i = 0; i < s->nlockouts; i++)
+		lockout_row(o, &s->lockouts[i], csv, visible);
 }
 
 bool summary_write(struct out_file *o, const struct summary *s, size_t nattempts, const char *format)
