@@ -175,6 +175,23 @@ def test_summary(badcreds, folder, wanted):
           'summary text: the lockouts counted by cause')
 
 
+def test_trace(badcreds, folder):
+    """trace --user shows each lockout of the account with the DC and host events it rests on, in time order."""
+    p = subprocess.run([badcreds, 'trace', '-q', '-f', 'jsonl', '--user', '^svc-backup$',
+                        *domain_files(folder, 'evtx')], capture_output=True)
+    events = [json.loads(line) for line in p.stdout.decode().splitlines()]
+    ids = [e['event_id'] for e in events if e.get('lockout') == 1]
+    times = [e['time'] for e in events if e.get('lockout') == 1]
+    check(times == sorted(times) and ids.count(4625) == 7 and ids.count(4771) == 5 and ids.count(4740) == 2 and
+          ids.count(7038) == 5, f'trace --user: the lockout\'s 4625s (5 + 2 refused), 4771s, 7038s and both 4740s '
+          f'in time order ({len(ids)} events)')
+    p = subprocess.run([badcreds, 'trace', '-q', '--user', '^svc-report$', *domain_files(folder, 'evtx')],
+                       capture_output=True)
+    text = p.stdout.decode()
+    check(text.count('Lockout of svc-report') == 2 and 'account unlocked' in text,
+          'trace --user, text: both lockouts of svc-report, the unlock between them')
+
+
 def test_samples(badcreds, samples):
     """Real logs with 4625/4771/4776 and no 4740: no rows, no crash, and a line saying why."""
     names = [n for n in sorted(os.listdir(samples)) if n.endswith('.evtx') and
@@ -194,6 +211,7 @@ def main():
     test_csv_and_text(badcreds, folder, wanted)
     test_selection(badcreds, folder)
     test_summary(badcreds, folder, wanted)
+    test_trace(badcreds, folder)
     test_gzip_and_reset_window(badcreds, folder)
     test_samples(badcreds, samples)
     print(f'{len(FAILURES)} failures')

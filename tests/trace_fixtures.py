@@ -54,10 +54,14 @@ def main():
           target['events'])
     status, out, _ = run(['trace', '-q', '--format', 'jsonl', '--user', '^jean-luc', '--outcome', 'locked_out'] + FILES +
                          [os.path.join(FIX, 'DC01.evtx')])
-    evs = jsonl(out)
+    evs = [e for e in jsonl(out) if 'request' in e]
     check('a request that locked the account in AD ends with the DC\'s 4740',
           status == 0 and evs and evs[-1]['event']['EventID'] == 4740 and
           evs[-1]['event']['Computer'] == 'DC01.contoso.com')
+    lockout = [e for e in jsonl(out) if 'lockout' in e]
+    check('then the lockout itself, explained: AD FS on ADFS02, its 4740',
+          lockout and all(e['cause'] == 'adfs' for e in lockout) and
+          [e['event_id'] for e in lockout] == [4740])
     status, out, _ = run(['trace', '-q', '--ip', '2001:db8::1234'] + FILES)
     check('--ip, text form', status == 0 and out.count('Request on ADFS01.contoso.com') == 3 and
           'x-ms-forwarded-client-ip' in out)

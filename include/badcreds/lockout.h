@@ -26,6 +26,9 @@ struct lockout_evidence {
 	const char *file;
 	uint32_t event_id;
 	uint64_t record_id;
+	int64_t time;               /* FILETIME ticks */
+	const char *computer;       /* the computer that logged it */
+	const char *detail;         /* what it says, in one line (for trace) */
 };
 
 struct lockout {

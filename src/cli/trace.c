@@ -111,6 +111,67 @@ static void render_json(struct strbuf *out, const struct event *ev)
 		out->len--;
 }
 
+/* A lockout of a --user account: what decided it, then the DC and host events it rests on, in time order. */
+static void lockout_text(struct strbuf *sb, const struct lockout *l, size_t n)
+{
+	sb_adds(sb, n > 1 ? "\nLockout of " : "Lockout of ");
+	text_visible_str(sb, l->account);
+	sb_adds(sb, " at ");
+	filetime_format_ms(sb, l->locked_at, false);
+	sb_printf(sb, ": %s\n  ", lockout_cause_name(l->cause));
+	text_visible_str(sb, l->basis);
+	sb_adds(sb, "\n  next step: ");
+	text_visible_str(sb, l->next_step);
+	sb_addc(sb, '\n');
+	for (size_t i = 0; i < l->nevidence; i++) {
+		const struct lockout_evidence *e = &l->evidence[i];
+		sb_adds(sb, "  ");
+		filetime_format_ms(sb, e->time, false);
+		sb_printf(sb, "  %u  ", e->event_id);
+		text_visible_str(sb, e->computer);
+		sb_adds(sb, "  ");
+		text_visible_str(sb, e->detail);
+		sb_adds(sb, "  (");
+		text_visible_str(sb, e->file);
+		sb_printf(sb, " #%llu)\n", (unsigned long long)e->record_id);
+	}
+}
+
+static void lockout_json(struct strbuf *sb, const struct lockout *l, size_t n)
+{
+	for (size_t i = 0; i < l->nevidence; i++) {
+		const struct lockout_evidence *e = &l->evidence[i];
+		sb_printf(sb, "{\"lockout\":%zu,\"account\":", n);
+		json_escape(sb, l->account, strlen(l->account));
+		sb_printf(sb, ",\"cause\":\"%s\",\"time\":\"", lockout_cause_name(l->cause));
+		filetime_format_ms(sb, e->time, false);
+		sb_adds(sb, "\",\"computer\":");
+		json_escape(sb, e->computer, strlen(e->computer));
+		sb_printf(sb, ",\"event_id\":%u,\"record_id\":%llu,\"file\":", e->event_id,
+			  (unsigned long long)e->record_id);
+		json_escape(sb, e->file, strlen(e->file));
+		sb_adds(sb, ",\"detail\":");
+		json_escape(sb, e->detail, strlen(e->detail));
+		sb_adds(sb, "}\n");
+	}
+}
+
+static bool write_lockouts(struct out_file *o, const struct selection *sel, bool jsonl, size_t requests)
+{
+	struct strbuf sb = {0};
+	bool ok = true;
+	for (size_t i = 0; i < sel->nlockout_rows && ok; i++) {
+		sb.len = 0;
+		if (jsonl)
+			lockout_json(&sb, &sel->lockout_rows[i], i + 1);
+		else
+			lockout_text(&sb, &sel->lockout_rows[i], requests + i + 1);
+		ok = out_write(o, sb.data ? sb.data : "", sb.len);
+	}
+	sb_free(&sb);
+	return ok;
+}
+
 struct trace_job {
 	const struct selection *sel;
 	const struct trace_settings *t;
@@ -160,7 +221,7 @@ static bool write_trace(struct out_file *o, void *ctx)
 		ok = out_write(o, sb.data ? sb.data : "", sb.len);
 	}
 	sb_free(&sb);
-	return ok;
+	return ok && write_lockouts(o, j->sel, j->t->jsonl, j->matched);
 }
 
 int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
@@ -176,7 +237,11 @@ int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
 		return status;
 	}
 	sel.render = t.jsonl ? render_json : render_text;
+	sel.lockouts = sel.user_re != NULL; /* --user: the account's lockouts too */
+	sel.lockout_settings = (struct lockout_settings){.reset_window = 30 * FILETIME_MINUTE};
 	selection_collect(&sel, argv + optind, argc - optind);
+	if (sel.lockouts)
+		selection_lockouts(&sel);
 	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
 	if (!selection_read_something(&sel, cmd, t.output)) {
 		selection_free(&sel);
@@ -187,7 +252,8 @@ int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
 	if (!out_produce(t.output, write_trace, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
 	else if (!sel.quiet)
-		fprintf(stderr, "badcreds: trace: %zu matching requests\n", job.matched);
+		fprintf(stderr, "badcreds: trace: %zu matching requests, %zu lockouts\n", job.matched,
+			sel.nlockout_rows);
 	selection_free(&sel);
 	return status;
 }

@@ -5,6 +5,7 @@
  * machine is a share; a named process is an application; without host evidence the cause is unknown and the next
  * step names the log to collect. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -186,6 +187,14 @@ static void next_step_of(const struct lockout_case *c, const struct lockout_sett
 	}
 }
 
+static int by_time(const void *a, const void *b)
+{
+	const struct lockout_evidence *x = a, *y = b;
+	if (x->time != y->time)
+		return (x->time > y->time) - (x->time < y->time);
+	return (x->record_id > y->record_id) - (x->record_id < y->record_id);
+}
+
 void lockout_decide(const struct lockout_case *c, const struct lockout_settings *s, struct arena *a,
 		    struct lockout *row)
 {
@@ -204,6 +213,8 @@ void lockout_decide(const struct lockout_case *c, const struct lockout_settings 
 	row->next_step = text(a, sb_cstr(&sb));
 	row->evidence = c->nevidence ? arena_copy(a, c->evidence, c->nevidence * sizeof *c->evidence) : NULL;
 	row->nevidence = c->nevidence;
+	if (row->nevidence > 1)
+		qsort((void *)row->evidence, row->nevidence, sizeof *row->evidence, by_time);
 	sb_free(&why);
 	sb_free(&sb);
 }

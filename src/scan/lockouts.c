@@ -96,8 +96,10 @@ static int cmp_time(const void *a, const void *b)
 static void evidence_add(struct lockout_finder *f, struct lockout_case *c, const struct logon *l)
 {
 	c->evidence = vec_grow(c->evidence, &c->capevidence, c->nevidence, sizeof *c->evidence);
-	c->evidence[c->nevidence++] = (struct lockout_evidence){l->file, l->event_id, l->record_id};
-	(void)f;
+	f->key.len = 0;
+	logon_describe(l, &f->key);
+	c->evidence[c->nevidence++] = (struct lockout_evidence){l->file, l->event_id, l->record_id, l->time, l->computer,
+								arena_copy(&f->arena, sb_cstr(&f->key), f->key.len + 1)};
 }
 
 /* The first kept event at or after `from` (they are in time order). */
@@ -189,8 +191,10 @@ static void host_failures(struct lockout_finder *f, struct lockout_case *c, int6
 		const struct logon *l = &f->logons[i];
 		if (!same_account(l->account, c->account) || !same_host(&f->arena, l->computer, host))
 			continue;
-		if (l->event_id == 7038)
+		if (l->event_id == 7038) {
 			c->service = l->service; /* the System log names the service that runs as the account */
+			evidence_add(f, c, l);
+		}
 		if (!logon_bad_password(l))
 			continue;
 		c->host_failures++;
@@ -209,13 +213,17 @@ static void after_lockout(struct lockout_finder *f, struct lockout_case *c, int6
 		const struct logon *l = &f->logons[i];
 		if (l->time <= from || !same_account(l->account, c->account))
 			continue;
-		if (l->event_id == 4767)
+		if (l->event_id == 4767) {
+			evidence_add(f, c, l); /* unlocked */
 			break;
+		}
 		if (!logon_refused_locked(l))
 			continue;
 		bool on_dc = l->event_id != 4625;
-		if (c->host ? !on_dc && same_host(&f->arena, l->computer, c->host) : on_dc && !pdc_recheck(f, i))
+		if (c->host ? !on_dc && same_host(&f->arena, l->computer, c->host) : on_dc && !pdc_recheck(f, i)) {
 			c->still_failing++;
+			evidence_add(f, c, l);
+		}
 	}
 }
 
