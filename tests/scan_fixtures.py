@@ -253,7 +253,7 @@ def main():
     scan('--exclude-ip', ['--exclude-ip', '203.0.113.0/24', '--exclude-ip', '10.0.0.0/8'] + evtx,
          want(lambda e: not e['ip'].startswith('203.0.113.') and not e['ip'].startswith('10.')), status=1)
     scan('--outcome', ['--outcome', 'locked_out,unknown_user'] + evtx,
-         want(lambda e: e['outcome'] in ('locked_out', 'unknown_user')), status=1)
+         want(lambda e: e['outcome'] in ('ad_locked_out', 'extranet_locked_out', 'unknown_user')), status=1)
     # a window from the attempts' own times (same format throughout, so the text compares as the time does): the
     # attempt at --since is in, the one at --until out, and there are attempts on both sides
     times = sorted({e['time'] for e in EXPECTED})

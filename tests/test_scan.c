@@ -94,12 +94,12 @@ static void outcomes(void **state)
 	(void)state;
 	assert_int_equal(outcome_from_status(0xC000006D, 0xC000006A), OUTCOME_BAD_PASSWORD);
 	assert_int_equal(outcome_from_status(0xC000006D, 0xC0000064), OUTCOME_UNKNOWN_USER);
-	assert_int_equal(outcome_from_status(0xC0000234, 0), OUTCOME_LOCKED_OUT);
+	assert_int_equal(outcome_from_status(0xC0000234, 0), OUTCOME_AD_LOCKED_OUT);
 	assert_int_equal(outcome_from_status(0xC000006E, 0xC0000072), OUTCOME_DISABLED);
 	assert_int_equal(outcome_from_status(0xC000006E, 0xC000006F), OUTCOME_RESTRICTED);
 	assert_int_equal(outcome_from_status(0xC000006D, 0xC0000071), OUTCOME_EXPIRED);
 	assert_int_equal(outcome_from_status(0xC0000133, 0), OUTCOME_OTHER);
-	assert_int_equal(outcome_from_reason("%%2307"), OUTCOME_LOCKED_OUT);
+	assert_int_equal(outcome_from_reason("%%2307"), OUTCOME_AD_LOCKED_OUT);
 	assert_int_equal(outcome_from_reason("%%2310"), OUTCOME_DISABLED);
 	assert_int_equal(outcome_from_reason("x"), OUTCOME_NONE);
 	assert_int_equal(outcome_from_text("a-The user name or password is incorrect"), OUTCOME_BAD_PASSWORD);
@@ -113,21 +113,21 @@ static void outcomes(void **state)
 					   "\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93"),
 			 OUTCOME_BAD_PASSWORD);
 	assert_int_equal(outcome_from_text("The referenced account is currently locked out and may not be logged on to"),
-			 OUTCOME_LOCKED_OUT);
+			 OUTCOME_AD_LOCKED_OUT);
 	assert_int_equal(outcome_from_text("Le compte r\xc3\xa9" "f\xc3\xa9" "renc\xc3\xa9 est actuellement verrouill"
-					   "\xc3\xa9"), OUTCOME_LOCKED_OUT);
-	assert_int_equal(outcome_from_text("Das Konto ist derzeit gesperrt"), OUTCOME_LOCKED_OUT);
-	assert_int_equal(outcome_from_text("La cuenta a la que se hace referencia est\xc3\xa1 bloqueada"), OUTCOME_LOCKED_OUT);
+					   "\xc3\xa9"), OUTCOME_AD_LOCKED_OUT);
+	assert_int_equal(outcome_from_text("Das Konto ist derzeit gesperrt"), OUTCOME_AD_LOCKED_OUT);
+	assert_int_equal(outcome_from_text("La cuenta a la que se hace referencia est\xc3\xa1 bloqueada"), OUTCOME_AD_LOCKED_OUT);
 	assert_int_equal(outcome_from_text("alice@contoso.com"), OUTCOME_NONE);
 	/* the table that comes first in precedence wins wherever it is in the text; case does not matter; a message
 	 * after non-ASCII text is still found */
 	assert_int_equal(outcome_from_text("bob-The user name or password is incorrect\nWin32Exception: The account "
 					   "is currently disabled"), OUTCOME_DISABLED);
 	assert_int_equal(outcome_from_text("\xe3\x83\xa6 USER NAME OR PASSWORD IS INCORRECT; password has expired; "
-					   "account is currently locked out"), OUTCOME_LOCKED_OUT);
+					   "account is currently locked out"), OUTCOME_AD_LOCKED_OUT);
 	assert_int_equal(outcome_from_text("Kennwort ist abgelaufen und Benutzername oder Kennwort falsch"),
 			 OUTCOME_EXPIRED);
-	assert_int_equal(outcome_parse("locked_out", 10), OUTCOME_LOCKED_OUT);
+	assert_int_equal(outcome_parse("ad_locked_out", 13), OUTCOME_AD_LOCKED_OUT);
 	assert_int_equal(outcome_parse("nope", 4), OUTCOME_NONE);
 }
 

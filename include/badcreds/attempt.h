@@ -93,6 +93,9 @@ size_t correlator_attempts(const struct correlator *c, const struct attempt **ou
 struct success {
 	int64_t time;
 	const char *server, *user, *ip;
+	const char *activity, *instance; /* NULL when absent; "" activity = the zero GUID */
+	const struct fact *const *facts; /* the request's events in time order */
+	size_t nfacts;
 };
 /* The successful requests that name a user, in time order, after correlator_run. */
 size_t correlator_successes(const struct correlator *c, const struct success **out);

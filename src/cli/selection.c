@@ -95,10 +95,16 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 		for (const char *q = arg; *q;) {
 			size_t len = strcspn(q, ",");
 			enum outcome o = outcome_parse(q, len);
-			if (!o)
-				return cli_usage_error(cmd, "unknown outcome '%.*s' (bad_password, locked_out, unknown_user, "
-							    "disabled, expired, restricted, other)", (int)len, q), -1;
-			s->outcomes[o] = s->any_outcome = true;
+			bool both = len == 10 && !strncmp(q, "locked_out", 10); /* either lockout */
+			if (!o && !both)
+				return cli_usage_error(cmd, "unknown outcome '%.*s' (bad_password, ad_locked_out, "
+							    "extranet_locked_out, locked_out = both, unknown_user, disabled, "
+							    "expired, restricted, other)", (int)len, q), -1;
+			if (both)
+				s->outcomes[OUTCOME_AD_LOCKED_OUT] = s->outcomes[OUTCOME_EXTRANET_LOCKED_OUT] = true;
+			else
+				s->outcomes[o] = true;
+			s->any_outcome = true;
 			q += len + (q[len] == ',');
 		}
 		return 1;

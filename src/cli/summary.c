@@ -124,8 +124,7 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	size_t nok = correlator_successes(sel.corr, &ok);
 	summary_build(&s, sel.kept, sel.nkept, dc, ndc, ok, nok, &set.t);
 	selection_lockouts(&sel);
-	s.lockouts = sel.lockout_rows;
-	s.nlockouts = sel.nlockout_rows;
+	summary_add_lockouts(&s, sel.lockout_rows, sel.nlockout_rows);
 	char name[4096];
 	struct summary_job job = {&s, sel.kept, sel.nkept, set.format};
 	if (!out_produce(set.output, write_summary, &job, name, sizeof name))

@@ -8,6 +8,7 @@
 #include "badcreds/output.h"
 #include "badcreds/report.h"
 #include "badcreds/summary.h"
+#include "summary_writer.h"
 #include "badcreds/text.h"
 
 enum { TOP_IPS = 5, TOP_ROWS = 25, CHART_W = 960, CHART_H = 260, MAX_BARS = 24 * 14 };
@@ -94,6 +95,32 @@ static void chart(struct strbuf *o, const struct summary *s, const struct attemp
 	sb_adds(o, "</p>\n");
 }
 
+/* One finding: severity, kind, subject and detail, time range, the users and addresses involved, next step. */
+static void finding_html(struct strbuf *o, const struct finding *f)
+{
+	static const char *const labels[] = {"CRITICAL", "HIGH", "MEDIUM", "LOW"};
+	sb_printf(o, "<div class=\"finding %s\"><b>%s</b> %s ", severity_name(f->severity), labels[f->severity],
+		  finding_name(f->kind));
+	esc(o, f->subject);
+	sb_adds(o, ": ");
+	esc(o, f->detail);
+	sb_adds(o, "<br>");
+	when(o, f->first);
+	sb_adds(o, " to ");
+	when(o, f->last);
+	if (f->ongoing)
+		sb_adds(o, " <b>(still going on)</b>");
+	if (f->attempts) {
+		sb_printf(o, "<br>%u attempt%s; users: ", f->attempts, f->attempts == 1 ? "" : "s");
+		esc(o, f->top_users);
+		sb_adds(o, "; IPs: ");
+		esc(o, f->top_ips);
+	}
+	sb_adds(o, "<br>Next step: ");
+	esc(o, f->next_step);
+	sb_adds(o, "</div>\n");
+}
+
 /* The AD account lockouts, one row each, with the cause and what to change. */
 static void lockouts_table(struct strbuf *o, const struct summary *s)
 {
@@ -131,6 +158,8 @@ bool summary_write_html(struct out_file *out, const struct summary *s, const str
 		    "body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;"
 		    "margin-top:28px}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:3px 8px;"
 		    "text-align:left}td.n{text-align:right}td.t{white-space:nowrap}.finding{border-left:4px solid #c0392b;padding:4px 10px;"
+		    ".finding.critical{border-color:#7b0000;background:#f9d6d5}.finding.medium{border-color:#b9770e;"
+		    "background:#fdf5e6}.finding.low{border-color:#2471a3;background:#eef5fb}.verdict{font-weight:600}"
 		    "margin:8px 0;background:#fdf2f0}.finding.internal{border-color:#2471a3;background:#eef5fb}"
 		    ".axis{font-size:11px;fill:#555}.legend span{display:inline-block;width:10px;height:10px;"
 		    "margin:0 4px 0 12px}\n</style></head><body>\n");
@@ -141,21 +170,18 @@ bool summary_write_html(struct out_file *out, const struct summary *s, const str
 		sb_adds(&o, " to ");
 		when(&o, a[n - 1].time);
 	}
+	sb_adds(&o, ".</p>\n<p class=\"verdict\">");
+	struct strbuf verdict = {0};
+	summary_verdict(&verdict, s);
+	esc(&o, sb_cstr(&verdict));
+	sb_free(&verdict);
 	sb_adds(&o, ".</p>\n<h2>Attempts over time</h2>\n");
 	chart(&o, s, a, n);
 	sb_adds(&o, "<h2>Findings</h2>\n");
 	if (!s->nfindings)
 		sb_adds(&o, "<p>None above the thresholds.</p>\n");
-	for (size_t i = 0; i < s->nfindings; i++) {
-		const struct finding *f = &s->findings[i];
-		sb_printf(&o, "<div class=\"finding%s\"><b>%s</b> ", f->internal ? " internal" : "", finding_name(f->kind));
-		esc(&o, f->subject);
-		sb_adds(&o, ": ");
-		esc(&o, f->detail);
-		sb_adds(&o, "<br>Next step: ");
-		esc(&o, finding_next_step(f));
-		sb_adds(&o, "</div>\n");
-	}
+	for (size_t i = 0; i < s->nfindings; i++)
+		finding_html(&o, &s->findings[i]);
 	lockouts_table(&o, s);
 	sb_adds(&o, "<h2>Top users</h2>\n<table><tr><th>user</th><th>attempts</th><th>bad password</th><th>locked out"
 		    "</th><th>IPs</th><th>AD lockouts</th><th>then success from</th><th>last</th></tr>\n");
@@ -165,7 +191,8 @@ bool summary_write_html(struct out_file *out, const struct summary *s, const str
 		esc(&o, u->user);
 		sb_printf(&o, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u"
 			  "</td><td class=\"n\">%u</td><td>", u->attempts, u->outcomes[OUTCOME_BAD_PASSWORD],
-			  u->outcomes[OUTCOME_LOCKED_OUT], u->ips, u->dc_lockouts);
+			  u->outcomes[OUTCOME_AD_LOCKED_OUT] + u->outcomes[OUTCOME_EXTRANET_LOCKED_OUT], u->ips,
+			  u->dc_lockouts);
 		esc(&o, u->success_ip ? u->success_ip : "");
 		sb_adds(&o, "</td><td class=\"t\">");
 		when(&o, u->last);
@@ -181,7 +208,7 @@ bool summary_write_html(struct out_file *out, const struct summary *s, const str
 		esc(&o, r->ip_class);
 		sb_printf(&o, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u"
 			  "</td><td class=\"n\">%u</td><td class=\"n\">%u</td></tr>\n", r->attempts, r->users,
-			  r->bad_password, r->locked_out, r->max_per_hour, r->max_per_day);
+			  r->bad_password, r->ad_locked_out + r->extranet_locked_out, r->max_per_hour, r->max_per_day);
 	}
 	sb_adds(&o, "</table>\n</body></html>\n");
 	bool ok = out_write(out, o.data, o.len);

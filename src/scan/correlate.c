@@ -517,7 +517,7 @@ static const char *user_of(const struct request *r)
 static enum outcome outcome_of(const struct request *r)
 {
 	if (find(r, 1210) || find(r, 516))
-		return OUTCOME_LOCKED_OUT; /* extranet lockout: AD FS answered without asking a DC */
+		return OUTCOME_EXTRANET_LOCKED_OUT; /* AD FS answered without asking a DC */
 	const struct fact *f = find(r, 4625);
 	if (f) {
 		enum outcome o = f->has_status ? outcome_from_status(f->status, f->substatus) : OUTCOME_OTHER;
@@ -526,7 +526,7 @@ static enum outcome outcome_of(const struct request *r)
 	}
 	const struct fact *m = find(r, 411);
 	enum outcome text = m ? m->said : OUTCOME_NONE;
-	if (text == OUTCOME_LOCKED_OUT || text == OUTCOME_DISABLED || text == OUTCOME_EXPIRED)
+	if (text == OUTCOME_AD_LOCKED_OUT || text == OUTCOME_DISABLED || text == OUTCOME_EXPIRED)
 		return text;
 	const struct fact *audit = find(r, 1203);
 	if (audit && audit->failure_type && strstr(audit->failure_type, "Credential"))
@@ -930,9 +930,13 @@ size_t correlator_run(struct correlator *c, struct attempt **out)
 		unsigned claimed;
 		if (submitter(c, r, &ip, &from, &claimed))
 			ip_format(&ip, t);
+		if (r->n > 1) /* the request is complete: its own events can be put in time order */
+			qsort(r->facts, r->n, sizeof *r->facts, cmp_fact_time);
 		c->successes = vec_grow(c->successes, &c->capsuccesses, c->nsuccesses, sizeof *c->successes);
 		c->successes[c->nsuccesses++] = (struct success){
-			.time = r->first, .server = r->server, .user = user, .ip = arena_copy(&c->arena, t, strlen(t) + 1)};
+			.time = r->first, .server = r->server, .user = user, .ip = arena_copy(&c->arena, t, strlen(t) + 1),
+			.activity = FIRST(r, activity), .instance = FIRST(r, instance),
+			.facts = (const struct fact *const *)r->facts, .nfacts = r->n};
 	}
 	if (n > 1)
 		qsort(c->attempts, n, sizeof *c->attempts, cmp_attempt);

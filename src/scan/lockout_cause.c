@@ -139,7 +139,7 @@ static void next_step_of(const struct lockout_case *c, const struct lockout_sett
 				  "through AD FS on %s", row->source_ip, account, row->via);
 		else
 			sb_printf(sb, "attempts from %s reach AD FS on %s: enable extranet smart lockout below the AD "
-				  "threshold and block the address (see badcreds summary)", row->source_ip, row->via);
+				  "threshold and block the address", row->source_ip, row->via);
 		break;
 	case CAUSE_EXCHANGE:
 		sb_printf(sb, "reconfigure the mail profile of the device behind %s (Exchange ActiveSync, Outlook) on %s "

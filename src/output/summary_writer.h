@@ -1,0 +1,15 @@
+/* summary_writer.h: what the summary's writers share (summary_report.c: text and the dispatch; summary_rows.c: CSV
+ * and JSON lines; summary_html.c: the page). Internal to src/output. */
+#ifndef BADCREDS_SUMMARY_WRITER_H
+#define BADCREDS_SUMMARY_WRITER_H
+
+#include "badcreds/summary.h"
+
+/* A time as the summary shows it: ISO 8601 with milliseconds, UTC. */
+void summary_time(struct strbuf *out, int64_t t);
+/* The verdict in one line: compromised accounts, attacks (and those going on), accounts locked out. */
+void summary_verdict(struct strbuf *out, const struct summary *s);
+/* CSV (header first) or JSON lines; visible: control characters of CSV cells as Control Pictures (a terminal). */
+void summary_rows(struct strbuf *out, const struct summary *s, bool csv, bool visible);
+
+#endif
