@@ -62,6 +62,18 @@ def main():
     check('then the lockout itself, explained: AD FS on ADFS02, its 4740',
           lockout and all(e['cause'] == 'adfs' for e in lockout) and
           [e['event_id'] for e in lockout] == [4740])
+    success = json.load(open(os.path.join(FIX, 'expected.json')))['successes'][0]
+    status, out, _ = run(['trace', '-q', '--format', 'jsonl', '--user', '^alice@'] + FILES)
+    evs = jsonl(out)
+    check('--user shows the success after the failures, its events in time order',
+          status == 0 and [e['outcome'] for e in evs if e['event']['EventID'] == 412] == ['success'] and
+          [e['request'] for e in evs][-1] == 2 and evs[-1]['event']['Computer'] == 'ADFS01.contoso.com')
+    summary = subprocess.run([BADCREDS, 'summary', '-q', '-f', 'jsonl'] + FILES, capture_output=True).stdout
+    compromise = [r for r in map(json.loads, summary.decode().splitlines()) if r['type'] == 'compromise']
+    status, out, _ = run(['trace', '-q', '--format', 'jsonl', '--instance', compromise[0]['instance_id']] + FILES)
+    check('--instance of the compromise finding shows the successful request (403 1202 412 501)',
+          status == 0 and ' '.join(str(e['event']['EventID']) for e in jsonl(out)) == '403 1202 412 501' and
+          success['user'] == 'alice@contoso.com')
     status, out, _ = run(['trace', '-q', '--ip', '2001:db8::1234'] + FILES)
     check('--ip, text form', status == 0 and out.count('Request on ADFS01.contoso.com') == 3 and
           'x-ms-forwarded-client-ip' in out)

@@ -228,24 +228,36 @@ static bool in_list(const struct cidr *list, unsigned n, const char *ip)
 	return false;
 }
 
-static bool keep(const struct selection *s, const struct attempt *a)
+/* Whether the options keep a request of this time, user, address and outcome (OUTCOME_NONE: a success, which no
+ * --outcome keeps). */
+static bool keeps(const struct selection *s, int64_t time, const char *user, const char *ip, enum outcome outcome)
 {
-	if (a->time < s->since || a->time >= s->until)
+	if (time < s->since || time >= s->until)
 		return false;
-	if (s->any_outcome && !s->outcomes[a->outcome])
+	if (s->any_outcome && !s->outcomes[outcome])
 		return false;
-	if (s->nips && !in_list(s->ips, s->nips, a->ip))
+	if (s->nips && !in_list(s->ips, s->nips, ip))
 		return false;
-	if (s->nexcluded && in_list(s->excluded, s->nexcluded, a->ip))
+	if (s->nexcluded && in_list(s->excluded, s->nexcluded, ip))
 		return false;
 	if (s->user_re) {
 		pcre2_match_data *md = pcre2_match_data_create_from_pattern(s->user_re, NULL);
-		int rc = pcre2_match(s->user_re, (PCRE2_SPTR)a->user, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+		int rc = pcre2_match(s->user_re, (PCRE2_SPTR)user, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
 		pcre2_match_data_free(md);
 		if (rc < 0)
 			return false;
 	}
 	return true;
+}
+
+static bool keep(const struct selection *s, const struct attempt *a)
+{
+	return keeps(s, a->time, a->user, a->ip, a->outcome);
+}
+
+bool selection_keeps_success(const struct selection *s, const struct success *o)
+{
+	return keeps(s, o->time, o->user, o->ip ? o->ip : "", OUTCOME_NONE);
 }
 
 void selection_collect(struct selection *s, char **sources, int nsources)

@@ -78,6 +78,8 @@ void selection_explain_empty(const struct selection *s, const struct cli_command
 int selection_start(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
 		    void *ctx);
 void selection_free(struct selection *s);
+/* Whether the options (time window, --user, --ip, --exclude-ip; any --outcome excludes it) keep a success. */
+bool selection_keeps_success(const struct selection *s, const struct success *o);
 /* When lockouts: explains the lockouts read and keeps those the options select (locked within the time window, an
  * account --user matches) in s->lockout_rows, in time order. */
 void selection_lockouts(struct selection *s);

@@ -175,53 +175,92 @@ static bool write_lockouts(struct out_file *o, const struct selection *sel, bool
 struct trace_job {
 	const struct selection *sel;
 	const struct trace_settings *t;
-	size_t matched;
+	size_t matched, successes;
 };
 
+/* A request as trace shows it: a bad-credential attempt, or a success. */
+struct request_view {
+	const char *server, *user, *ip, *ip_class, *outcome, *activity, *instance;
+	int64_t time;
+	const struct fact *const *facts;
+	size_t nfacts;
+};
+
+static struct request_view attempt_view(const struct attempt *a)
+{
+	return (struct request_view){a->server, a->user, a->ip, *a->ip_class ? a->ip_class : "unknown",
+				     outcome_name(a->outcome), a->activity, a->instance, a->time, a->facts, a->nfacts};
+}
+
+static struct request_view success_view(const struct success *o)
+{
+	return (struct request_view){o->server, o->user, o->ip ? o->ip : "", "", "success", o->activity, o->instance,
+				     o->time, o->facts, o->nfacts};
+}
+
+static void write_view(struct strbuf *sb, const struct request_view *v, size_t n, bool jsonl)
+{
+	if (!jsonl) {
+		sb_adds(sb, n > 1 ? "\nRequest on " : "Request on ");
+		text_visible_str(sb, v->server);
+		sb_adds(sb, " at ");
+		filetime_format_ms(sb, v->time, false);
+		sb_adds(sb, ": ");
+		text_visible_str(sb, v->user);
+		sb_printf(sb, " from %s", *v->ip ? v->ip : "-");
+		if (*v->ip_class)
+			sb_printf(sb, " (%s)", v->ip_class);
+		sb_printf(sb, ", %s\n  activity ", v->outcome);
+		text_visible_str(sb, v->activity && *v->activity ? v->activity : "(zero)");
+		sb_adds(sb, ", instance ");
+		text_visible_str(sb, v->instance ? v->instance : "-");
+		sb_addc(sb, '\n');
+	}
+	for (size_t k = 0; k < v->nfacts; k++) {
+		const char *text = v->facts[k]->rendered ? v->facts[k]->rendered : "";
+		if (!jsonl) {
+			sb_adds(sb, text);
+			continue;
+		}
+		sb_printf(sb, "{\"request\":%zu,\"server\":", n);
+		json_escape(sb, v->server, strlen(v->server));
+		sb_adds(sb, ",\"user\":");
+		json_escape(sb, v->user, strlen(v->user));
+		sb_adds(sb, ",\"ip\":");
+		json_escape(sb, v->ip, strlen(v->ip));
+		sb_printf(sb, ",\"outcome\":\"%s\",\"event\":%s}\n", v->outcome, text);
+	}
+}
+
+static bool wanted(const struct trace_settings *t, const struct request_view *v)
+{
+	return (!t->activity || same_id(t->activity, v->activity)) && (!t->instance || same_id(t->instance, v->instance));
+}
+
+/* The attempts the options keep and the successes they match, merged in time order. */
 static bool write_trace(struct out_file *o, void *ctx)
 {
 	struct trace_job *j = ctx;
+	const struct success *ok;
+	size_t nok = correlator_successes(j->sel->corr, &ok), i = 0, k = 0;
 	struct strbuf sb = {0};
-	bool ok = true;
-	for (size_t i = 0; i < j->sel->nkept && ok; i++) {
-		const struct attempt *a = &j->sel->kept[i];
-		if ((j->t->activity && !same_id(j->t->activity, a->activity)) ||
-		    (j->t->instance && !same_id(j->t->instance, a->instance)))
+	bool good = true;
+	while (good && (i < j->sel->nkept || k < nok)) {
+		struct request_view v;
+		bool success = k < nok && (i == j->sel->nkept || ok[k].time < j->sel->kept[i].time);
+		if (success && !selection_keeps_success(j->sel, &ok[k++]))
+			continue;
+		v = success ? success_view(&ok[k - 1]) : attempt_view(&j->sel->kept[i++]);
+		if (!wanted(j->t, &v))
 			continue;
 		j->matched++;
+		j->successes += success;
 		sb.len = 0;
-		if (!j->t->jsonl) {
-			sb_adds(&sb, j->matched > 1 ? "\nRequest on " : "Request on ");
-			text_visible_str(&sb, a->server);
-			sb_adds(&sb, " at ");
-			filetime_format_ms(&sb, a->time, false);
-			sb_adds(&sb, ": ");
-			text_visible_str(&sb, a->user);
-			sb_printf(&sb, " from %s (%s), %s\n  activity ", *a->ip ? a->ip : "-",
-				  *a->ip_class ? a->ip_class : "unknown", outcome_name(a->outcome));
-			text_visible_str(&sb, a->activity && *a->activity ? a->activity : "(zero)");
-			sb_adds(&sb, ", instance ");
-			text_visible_str(&sb, a->instance ? a->instance : "-");
-			sb_addc(&sb, '\n');
-		}
-		for (size_t k = 0; k < a->nfacts; k++) {
-			const char *text = a->facts[k]->rendered ? a->facts[k]->rendered : "";
-			if (!j->t->jsonl) {
-				sb_adds(&sb, text);
-				continue;
-			}
-			sb_printf(&sb, "{\"request\":%zu,\"server\":", j->matched);
-			json_escape(&sb, a->server, strlen(a->server));
-			sb_adds(&sb, ",\"user\":");
-			json_escape(&sb, a->user, strlen(a->user));
-			sb_adds(&sb, ",\"ip\":");
-			json_escape(&sb, a->ip, strlen(a->ip));
-			sb_printf(&sb, ",\"outcome\":\"%s\",\"event\":%s}\n", outcome_name(a->outcome), text);
-		}
-		ok = out_write(o, sb.data ? sb.data : "", sb.len);
+		write_view(&sb, &v, j->matched, j->t->jsonl);
+		good = out_write(o, sb.data ? sb.data : "", sb.len);
 	}
 	sb_free(&sb);
-	return ok && write_lockouts(o, j->sel, j->t->jsonl, j->matched);
+	return good && write_lockouts(o, j->sel, j->t->jsonl, j->matched);
 }
 
 int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
@@ -252,8 +291,8 @@ int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
 	if (!out_produce(t.output, write_trace, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
 	else if (!sel.quiet)
-		fprintf(stderr, "badcreds: trace: %zu matching requests, %zu lockouts\n", job.matched,
-			sel.nlockout_rows);
+		fprintf(stderr, "badcreds: trace: %zu matching requests (%zu successful), %zu lockouts\n", job.matched,
+			job.successes, sel.nlockout_rows);
 	selection_free(&sel);
 	return status;
 }
