@@ -13,7 +13,7 @@
 enum {
 	OPT_OUTPUT = 'o', OPT_FORMAT = 'f',
 	OPT_SPRAY_USERS = 256, OPT_SPRAY_WINDOW, OPT_BRUTE_ATTEMPTS, OPT_BRUTE_WINDOW, OPT_STALE_ATTEMPTS,
-	OPT_LOCKOUT_THRESHOLD, OPT_OBSERVATION_WINDOW, OPT_HTML,
+	OPT_LOCKOUT_THRESHOLD, OPT_OBSERVATION_WINDOW, OPT_HTML, OPT_COMPROMISE_WINDOW,
 };
 
 static const struct cli_option summary_options[] = {
@@ -27,6 +27,8 @@ static const struct cli_option summary_options[] = {
 	{ "stale-attempts", OPT_STALE_ATTEMPTS, "N", "stale credential: at least N steady failures (default 4)" },
 	{ "lockout-threshold", OPT_LOCKOUT_THRESHOLD, "N", "the farm's ExtranetLockoutThreshold" },
 	{ "observation-window", OPT_OBSERVATION_WINDOW, "DURATION", "the farm's ExtranetObservationWindow (30m)" },
+	{ "compromise-window", OPT_COMPROMISE_WINDOW, "DURATION", "a success this long after an attack is a compromise "
+	  "(default 24h)" },
 };
 
 const struct cli_command summary_command = {
@@ -74,6 +76,7 @@ static int summary_option(void *ctx, const struct cli_command *cmd, int opt, con
 	case OPT_STALE_ATTEMPTS: ok = parse_number(arg, &s->t.stale_attempts); break;
 	case OPT_LOCKOUT_THRESHOLD: ok = parse_number(arg, &s->t.lockout_threshold); break;
 	case OPT_OBSERVATION_WINDOW: ok = cli_parse_duration(arg, &s->t.observation_window); break;
+	case OPT_COMPROMISE_WINDOW: ok = cli_parse_duration(arg, &s->t.compromise_window); break;
 	default: return 0;
 	}
 	if (!ok)
