@@ -17,6 +17,8 @@ void summary_time(struct strbuf *out, int64_t t)
 	filetime_format_ms(out, t, false);
 }
 
+const char *summary_zone(void) { return "UTC"; }
+
 static void when(struct strbuf *sb, int64_t t) { summary_time(sb, t); }
 
 static const char *plural(size_t n, const char *one, const char *many) { return n == 1 ? one : many; }

@@ -7,6 +7,12 @@
 
 /* A time as the summary shows it: ISO 8601 with milliseconds, UTC. */
 void summary_time(struct strbuf *out, int64_t t);
+/* What the times are in, for people: "UTC". */
+const char *summary_zone(void);
+/* Text from the logs on the page: made visible (text.h), then escaped for HTML. */
+void html_text(struct strbuf *out, const char *s);
+/* The chart of attempts over time, its legend and its figures as a table (summary_chart.c). */
+void summary_chart(struct strbuf *out, const struct summary *s, const struct attempt *a, size_t n);
 /* The verdict in one line: compromised accounts, attacks (and those going on), accounts locked out. */
 void summary_verdict(struct strbuf *out, const struct summary *s);
 /* CSV (header first) or JSON lines; visible: control characters of CSV cells as Control Pictures (a terminal). */
