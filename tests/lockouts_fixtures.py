@@ -170,6 +170,10 @@ def test_summary(badcreds, folder, wanted):
     got = sorted((r['subject'], r['first'][:19], r['detail'].split(';')[0]) for r in rows if r['type'] == 'lockout')
     want = sorted((w['account'], w['locked_at'][:19], 'cause ' + w['cause']) for w in wanted)
     check(got == want, f'summary: one lockout row per lockout, with its cause ({len(got)} of {len(want)})')
+    cadence = [r for r in rows if r['type'] == 'ad_lockout_cadence']
+    check(len(cadence) == 1 and cadence[0]['subject'] == 'svc-report' and 'locked out 2 times' in cadence[0]['detail']
+          and 'scheduled_task' in cadence[0]['detail'] and 'APP02' in cadence[0]['next_step'] and
+          cadence[0]['severity'] == 'medium', f'summary: the AD lockout cadence of svc-report, with its cause ({cadence})')
     text = subprocess.run([badcreds, 'summary', '-q', *domain_files(folder, 'evtx')], capture_output=True).stdout
     check(b'Account lockouts (13: 1 adfs, 1 exchange, 2 rdp, 1 service, 2 scheduled_task' in text,
           'summary text: the lockouts counted by cause')
