@@ -201,13 +201,25 @@ static bool open_replacement(struct out_file *o, const struct stat *old, char *e
 #endif
 	int dir = slash ? (int)(slash - o->path + 1) : 0;
 	snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.XXXXXX", dir, o->path, o->path + dir);
+#ifndef _WIN32
+	sigset_t stop, before; /* no signal between creating the file and registering it for removal */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &before);
+#endif
 	o->fd = bc_mkstemp(o->tmp);
+	int saved = errno;
+	o->cleanup_slot = o->fd >= 0 ? register_temp(o->tmp, o->fd) : -1;
+#ifndef _WIN32
+	sigprocmask(SIG_SETMASK, &before, NULL);
+#endif
 	if (o->fd < 0) {
-		snprintf(err, errlen, "cannot create %s: %s", o->path, strerror(errno));
+		snprintf(err, errlen, "cannot create %s: %s", o->path, strerror(saved));
 		return false;
 	}
 	o->kind = OUT_REPLACE;
-	o->cleanup_slot = register_temp(o->tmp, o->fd);
 #ifndef _WIN32
 	if (old) {
 		if (geteuid() == 0 && fchown(o->fd, old->st_uid, old->st_gid) != 0) {
