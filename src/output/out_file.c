@@ -302,6 +302,15 @@ const char *out_name(const struct out_file *o) { return o->path; }
 
 bool out_is_terminal(const struct out_file *o) { return o->terminal; }
 
+bool out_write_buffer(struct out_file *o, struct strbuf *buf, bool all)
+{
+	if (!buf->len || (!all && buf->len <= (1 << 20)))
+		return true;
+	bool ok = out_write(o, buf->data, buf->len);
+	buf->len = 0;
+	return ok;
+}
+
 bool out_write(struct out_file *o, const void *data, size_t len)
 {
 	const char *p = data;

@@ -132,13 +132,9 @@ bool report_write(struct out_file *o, const struct attempt *a, size_t n, const s
 			}
 		}
 		sb_adds(&buf, opt->format == REPORT_CSV ? "\r\n" : "}\n");
-		if (buf.len > (1 << 20)) {
-			ok = out_write(o, buf.data, buf.len);
-			buf.len = 0;
-		}
+		ok = out_write_buffer(o, &buf, false);
 	}
-	if (ok && buf.len)
-		ok = out_write(o, buf.data, buf.len);
+	ok = ok && out_write_buffer(o, &buf, true);
 	sb_free(&buf);
 	sb_free(&value);
 	return ok;
