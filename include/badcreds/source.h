@@ -13,6 +13,12 @@
 #include "badcreds/event.h"
 
 struct output_format; /* output.h */
+
+/* What an EVTX file's header says about the log it was copied from (coverage). */
+struct source_evtx_header {
+	uint32_t flags;                /* EVTX_FLAG_* of src/evtx/evtx_format.h: 0x1 dirty, 0x2 full */
+	bool wrapped;                  /* its oldest chunk comes after its current one: the log has gone round */
+};
 struct evtx_growing; /* evtx_reader.h */
 
 /* Receives the events of every source, in one of two ways, in input order either way:
@@ -31,6 +37,10 @@ struct event_sink {
 	const struct output_format *format;
 	void (*write)(void *ctx, const char *text, size_t len, unsigned long records, unsigned long recovered);
 	void *ctx;
+	/* Optional, on the calling thread: an EVTX file begins (h NULL when its header cannot be read; every record
+	 * wants() sees until evtx_end is of that file) and ends. */
+	void (*evtx_begin)(void *ctx, const struct source_evtx_header *h);
+	void (*evtx_end)(void *ctx);
 };
 
 struct source_stats {

@@ -71,5 +71,6 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv);
 int cmd_trace(const struct cli_command *cmd, int argc, char **argv);
 int cmd_query(const struct cli_command *cmd, int argc, char **argv);
 int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv);
+int cmd_coverage(const struct cli_command *cmd, int argc, char **argv);
 
 #endif

@@ -1,0 +1,202 @@
+/* coverage.c: the tally behind `badcreds coverage`: every record counted per computer and log from its peek, on the
+ * reader's worker threads (one lock around a few additions), its time kept in buckets as wide as the gap threshold
+ * (the oldest and newest time of each: a silence longer than the threshold lies between two buckets, exactly); the
+ * few events whose content matters decoded (log cleared 1102/104, 411, 4740). The rows are made in
+ * coverage_rows.c. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "badcreds/arena.h"
+#include "badcreds/event_ids.h"
+#include "badcreds/strmap.h"
+#include "coverage_tally.h"
+#include "util/vec.h"
+
+struct coverage *coverage_new(const struct coverage_settings *s)
+{
+	struct coverage *c = calloc(1, sizeof *c);
+	if (!c)
+		abort();
+	c->set = *s;
+	if (c->set.gap < FILETIME_SECOND)
+		c->set.gap = FILETIME_SECOND;
+	c->index.arena = &c->arena;
+	pthread_mutex_init(&c->lock, NULL);
+	return c;
+}
+
+/* type, size and bytes of a value, appended: what tells two logs apart before their names are rendered */
+static void raw_add(struct strbuf *sb, const struct evtx_value *v)
+{
+	sb_add(sb, &v->type, sizeof v->type);
+	sb_add(sb, &v->size, sizeof v->size);
+	sb_add(sb, v->data, v->data ? v->size : 0);
+}
+
+static bool is_channel(const struct evtx_value *channel, const char *name)
+{
+	return evtx_value_equals_nocase(channel, name);
+}
+
+/* The log's tally by its rendered names (computer compared without case), made when new. */
+static struct tally *tally_named(struct coverage *c, const struct event_peek *p)
+{
+	struct strbuf *key = &c->scratch_key, *name = &c->scratch_name;
+	key->len = name->len = 0;
+	evtx_value_render(name, &p->computer);
+	for (size_t i = 0; i < name->len; i++)
+		sb_addc(key, (char)(name->data[i] >= 'A' && name->data[i] <= 'Z' ? name->data[i] + 32 : name->data[i]));
+	sb_addc(key, '\n');
+	size_t computer_len = name->len;
+	evtx_value_render(name, &p->channel);
+	sb_add(key, name->data + computer_len, name->len - computer_len);
+	struct tally *t = strmap_get(&c->index, sb_cstr(key));
+	if (t)
+		return t;
+	t = arena_alloc(&c->arena, sizeof *t);
+	memset(t, 0, sizeof *t);
+	t->computer = arena_copy(&c->arena, name->data ? name->data : "", computer_len + 1);
+	((char *)t->computer)[computer_len] = 0;
+	t->log = arena_copy(&c->arena, sb_cstr(name) + computer_len, name->len - computer_len + 1);
+	if (is_channel(&p->channel, "Microsoft-Windows-AAD/Operational"))
+		t->seen |= SEEN_AAD_OPERATIONAL;
+	if (is_channel(&p->channel, "Microsoft-Windows-AAD/Analytic"))
+		t->seen |= SEEN_AAD_ANALYTIC;
+	strmap_put(&c->index, sb_cstr(key), t);
+	c->logs = vec_grow(c->logs, &c->caplogs, c->nlogs, sizeof *c->logs);
+	c->logs[c->nlogs++] = t;
+	return t;
+}
+
+struct tally *coverage_tally_find(struct coverage *c, const struct event_peek *p)
+{
+	struct strbuf *raw = &c->scratch_raw;
+	raw->len = 0;
+	raw_add(raw, &p->computer);
+	raw_add(raw, &p->channel);
+	if (c->last && raw->len == c->last_raw.len && !memcmp(raw->data, c->last_raw.data, raw->len))
+		return c->last;
+	c->last = tally_named(c, p);
+	c->last_raw.len = 0;
+	sb_add(&c->last_raw, raw->data, raw->len);
+	return c->last;
+}
+
+static bool adfs_provider(const struct evtx_value *provider)
+{
+	return evtx_value_equals_nocase(provider, "AD FS Auditing") ||
+	       evtx_value_equals_nocase(provider, "AD FS 2.0 Auditing");
+}
+
+/* What the record's EventID and provider say the log holds. */
+static unsigned seen_by(const struct event_peek *p)
+{
+	uint32_t id = p->event_id;
+	if (!p->has_event_id)
+		return 0;
+	if (id_set_has(&ADFS_AUDIT_IDS, id) && adfs_provider(&p->provider)) {
+		bool verbose = id == 403 || (id >= 410 && id <= 412) || id == 501;
+		return verbose ? SEEN_ADFS_VERBOSE : id >= 1200 ? SEEN_ADFS_BASIC : SEEN_ADFS_OTHER;
+	}
+	bool dc = id == 4740 || id == 4768 || id == 4771 || id == 4776;
+	if ((dc || id == 4625) && evtx_value_equals_nocase(&p->provider, "Microsoft-Windows-Security-Auditing"))
+		return dc ? SEEN_DC : SEEN_4625;
+	return 0;
+}
+
+/* The record's time into its bucket: the last bucket again while records come in order, else a new one (buckets
+ * are sorted and merged in coverage_rows.c). */
+static void tally_time(struct tally *t, int64_t time, int64_t width)
+{
+	int64_t n = time / width - (time % width < 0);
+	if (!t->has_time || time < t->first)
+		t->first = time;
+	if (!t->has_time || time > t->last)
+		t->last = time;
+	t->has_time = true;
+	struct coverage_bucket *b = t->nbuckets ? &t->buckets[t->nbuckets - 1] : NULL;
+	if (b && b->n == n) {
+		b->min = time < b->min ? time : b->min;
+		b->max = time > b->max ? time : b->max;
+		return;
+	}
+	t->buckets = vec_grow(t->buckets, &t->capbuckets, t->nbuckets, sizeof *t->buckets);
+	t->buckets[t->nbuckets++] = (struct coverage_bucket){n, time, time};
+}
+
+/* The events decoded for their content: log cleared, 411 (its client IP field), 4740 (its caller computer). */
+static bool worth_decoding(const struct event_peek *p)
+{
+	if (!p->has_event_id)
+		return false;
+	switch (p->event_id) {
+	case 1102: case 104: return evtx_value_equals_nocase(&p->provider, "Microsoft-Windows-Eventlog");
+	case 411: return adfs_provider(&p->provider);
+	case 4740: return evtx_value_equals_nocase(&p->provider, "Microsoft-Windows-Security-Auditing");
+	default: return false;
+	}
+}
+
+/* On the workers: every record counted; true for those worth decoding. */
+static bool tally_wants(void *ctx, const struct event_peek *p)
+{
+	struct coverage *c = ctx;
+	unsigned seen = seen_by(p);
+	pthread_mutex_lock(&c->lock);
+	struct tally *t = coverage_tally_find(c, p);
+	t->records++;
+	t->seen |= seen;
+	if (p->size) {
+		t->bytes += p->size;
+		t->sized++;
+	}
+	if (p->has_time)
+		tally_time(t, p->time, c->set.gap);
+	if (c->in_evtx) {
+		t->header_flags |= c->header.flags;
+		t->header_wrapped |= c->header.wrapped;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return worth_decoding(p);
+}
+
+static void evtx_begin(void *ctx, const struct source_evtx_header *h)
+{
+	struct coverage *c = ctx;
+	c->in_evtx = h != NULL;
+	c->header = h ? *h : (struct source_evtx_header){0};
+}
+
+static void evtx_end(void *ctx)
+{
+	struct coverage *c = ctx;
+	c->in_evtx = false;
+}
+
+struct event_sink coverage_sink(struct coverage *c)
+{
+	return (struct event_sink){.wants = tally_wants, .event = coverage_event, .ctx = c, .evtx_begin = evtx_begin,
+				   .evtx_end = evtx_end};
+}
+
+void coverage_free(struct coverage *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nlogs; i++) {
+		free(c->logs[i]->buckets);
+		free(c->logs[i]->clears);
+		free(c->logs[i]->callers);
+	}
+	free(c->logs);
+	free(c->rows);
+	strmap_free(&c->index);
+	sb_free(&c->scratch_key);
+	sb_free(&c->scratch_name);
+	sb_free(&c->scratch_raw);
+	sb_free(&c->last_raw);
+	pthread_mutex_destroy(&c->lock);
+	arena_free(&c->arena);
+	free(c);
+}
