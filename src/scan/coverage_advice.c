@@ -61,8 +61,8 @@ static void adfs_steps(struct steps *st, const struct coverage_row *r, const str
 		step(st, "Set-AdfsProperties -AuditLevel Verbose on every farm node: basic auditing writes 1200-1210 only, "
 		     "without the 403/410/411/501 that name the client addresses");
 	if (r->ip_less_411)
-		step(st, "install the AD FS 2012 R2 update of KB 3134222 (MS16-020) on %s: %lu 411 event%s lack the client "
-		     "IP field", r->computer, r->ip_less_411, r->ip_less_411 == 1 ? "" : "s");
+		step(st, "install the AD FS 2012 R2 update of KB 3134222 (MS16-020) on %s: %lu of its 411 events lack the "
+		     "client IP field", r->computer, r->ip_less_411);
 	if (r->audit != COVERAGE_AUDIT_NONE && !any_row(all, n, SEEN_DC, NULL, NULL))
 		step(st, "collect the domain controllers' Security logs (4740, 4771, 4776): no input is a domain "
 		     "controller's");

@@ -1,0 +1,107 @@
+#!/usr/bin/python3
+"""badcreds coverage on the generated COV-* logs: every field of every row and every next step is what the generator
+says the scenario holds (coverage.json, written by tools/fixtures_coverage.py, not by badcreds); then the real samples
+(when the samples folder is there): the Security log the mitre OpenSSH sample's 1102 says OFFSEC\\admmig cleared, and
+omerbenamram's security.evtx, which holds no AD FS audit events.
+
+usage: coverage_fixtures.py BADCREDS FIXTURE_DIR SAMPLES_DIR
+"""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+BADCREDS, FIX, SAMPLES = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), sys.argv[3]
+FAILURES = []
+FIELDS = ['first_record', 'last_record', 'records', 'wrapped', 'wrap_reason', 'gaps', 'cleared', 'adfs_audit',
+          'adfs_shape', 'ip_less_411', 'dc_evidence', 'member_4625', 'aad_prt']
+
+
+def check(name, cond, detail=''):
+    print(f'{"ok" if cond else "FAIL"} {name}' + (f': {detail}' if detail and not cond else ''))
+    if not cond:
+        FAILURES.append(name)
+
+
+def run(args):
+    p = subprocess.run([BADCREDS] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    return p.returncode, p.stdout.decode('utf-8'), p.stderr.decode('utf-8')
+
+
+def rows_of(args, files):
+    status, out, err = run(['coverage', '-q', '-f', 'jsonl'] + args + files)
+    check(f'coverage {" ".join(args)} exits 0', status == 0, err)
+    return {(r['computer'], r['log']): r for r in (json.loads(line) for line in out.splitlines())}
+
+
+def check_steps(where, steps, phrases):
+    """Each expected phrase in exactly one step, and no step besides."""
+    for phrase in phrases:
+        hits = [s for s in steps if phrase in s]
+        check(f'{where}: next step "{phrase}"', len(hits) == 1, f'{steps}')
+    check(f'{where}: {len(phrases)} next steps', len(steps) == len(phrases), f'{steps}')
+
+
+def fixtures():
+    expected = json.load(open(os.path.join(FIX, 'coverage.json')))
+    for n, r in enumerate(expected['runs']):
+        got = rows_of(r['args'], [os.path.join(FIX, f) for f in r['files']])
+        check(f'run {n}: one row per computer and log', len(got) == len(r['rows']), f'{sorted(got)}')
+        for want in r['rows']:
+            key = (want['computer'], want['log'])
+            row = got.get(key)
+            check(f'run {n}: row {key}', row is not None)
+            if row is None:
+                continue
+            for field in FIELDS:
+                check(f'run {n}: {key} {field} = {want[field]!r}', row[field] == want[field], f'got {row[field]!r}')
+            check_steps(f'run {n}: {key}', row['next_steps'], want['next_steps'])
+
+
+def formats():
+    files = [os.path.join(FIX, 'COV-FS-CLEARED.evtx'), os.path.join(FIX, 'COV-ADFS-R2.evtx')]
+    status, out, _ = run(['coverage', '-q', '-f', 'csv'] + files)
+    table = list(csv.reader(io.StringIO(out)))
+    check('CSV: a header and a row per log', status == 0 and len(table) == 3 and table[0][0] == 'Computer' and
+          table[0][-1] == 'Next Steps', f'{table[:1]}')
+    status, out, _ = run(['coverage', '-q', '-f', 'text'] + files)
+    check('text: a block per log naming who cleared it', status == 0 and out.count('\n\n') == 2 and
+          'Security by CONTOSO\\mallory' in out, out)
+    status, _, err = run(['coverage', '--gap', 'soon'] + files)
+    check('--gap takes a duration', status == 2 and '--gap' in err, err)
+
+
+def samples():
+    mitre = os.path.join(SAMPLES, 'mitre__ID4625-OpenSSH_bruteforce_nonexisting_users.evtx')
+    security = os.path.join(SAMPLES, 'omerbenamram__security.evtx')
+    if not os.path.exists(mitre) or not os.path.exists(security):
+        print(f'skipped the samples: {SAMPLES} is not there')
+        return
+    row = rows_of([], [mitre]).get(('fs01.offsec.lan', 'Security'))
+    check('mitre OpenSSH: the Security log of fs01', row is not None)
+    if row:
+        check('mitre OpenSSH: cleared by OFFSEC\\admmig (1102)', row['cleared'] == [
+            {'time': '2021-05-20T12:49:31.863+00:00', 'log': 'Security', 'who': 'OFFSEC\\admmig'}], row['cleared'])
+        check_steps('mitre OpenSSH', [s for s in row['next_steps'] if 'cleared' in s],
+                    ['OFFSEC\\admmig cleared the Security log at 2021-05-20T12:49:31.863+00:00'])
+        check('mitre OpenSSH: DC and member evidence', row['dc_evidence'] and row['member_4625'], row)
+    got = rows_of([], [security])
+    check('security.evtx: rows', len(got) >= 1)
+    for key, row in got.items():
+        check(f'security.evtx {key}: AD FS audit level none', row['adfs_audit'] == 'none', row['adfs_audit'])
+        check(f'security.evtx {key}: advice to turn AD FS auditing on',
+              any('auditpol /set /subcategory:"Application Generated"' in s for s in row['next_steps']))
+
+
+def main():
+    fixtures()
+    formats()
+    samples()
+    print(f'{len(FAILURES)} failures')
+    return 1 if FAILURES else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
