@@ -25,12 +25,18 @@ enum coverage_seen {
 	SEEN_AAD_ANALYTIC = 1 << 6,
 };
 
-/* A log-cleared event: Security 1102, or System 104 naming the log it cleared. */
-struct coverage_clear {
+/* A log-cleared event: Security 1102, or System 104 naming the log it cleared (log_cleared.c). */
+struct log_clear {
 	int64_t time;
+	const char *computer;
 	const char *who;             /* DOMAIN\user from the event's Subject, or "" */
 	const char *log;             /* the log cleared */
 };
+/* Whether a record is one, by its peek (what decides that it is decoded). */
+bool log_cleared_peek(const struct event_peek *p);
+/* Reads one into *out (strings in `a`); false when ev is not a log-cleared event. */
+struct arena;
+bool log_cleared_read(const struct event *ev, struct arena *a, struct log_clear *out);
 
 struct coverage_gap {
 	int64_t from, to;            /* the records either side of the silence */
@@ -46,7 +52,7 @@ struct coverage_row {
 	const char *wrap_reason;     /* why it looks wrapped, or "" */
 	struct coverage_gap *gaps;   /* longer than the threshold, in the period asked for */
 	size_t ngaps;
-	struct coverage_clear *clears;
+	struct log_clear *clears;
 	size_t nclears;
 	unsigned seen;               /* enum coverage_seen */
 	enum coverage_audit audit;   /* AD FS audit level (from SEEN_ADFS_*) */
@@ -72,7 +78,6 @@ void coverage_free(struct coverage *c);
 const char *coverage_audit_name(enum coverage_audit a);
 
 /* Internal to src/scan/coverage*.c: the next steps of a row, once its other fields are set (coverage_advice.c). */
-struct arena;
 void coverage_advise(struct coverage_row *r, const struct coverage_row *all, size_t n,
 		     const struct coverage_settings *s, struct arena *a);
 

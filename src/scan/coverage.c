@@ -131,7 +131,7 @@ static bool worth_decoding(const struct event_peek *p)
 	if (!p->has_event_id)
 		return false;
 	switch (p->event_id) {
-	case 1102: case 104: return evtx_value_equals_nocase(&p->provider, "Microsoft-Windows-Eventlog");
+	case 1102: case 104: return log_cleared_peek(p);
 	case 411: return adfs_provider(&p->provider);
 	case 4740: return evtx_value_equals_nocase(&p->provider, "Microsoft-Windows-Security-Auditing");
 	default: return false;

@@ -1,44 +1,30 @@
 /* coverage_events.c: the few events `badcreds coverage` decodes for what they hold: who cleared which log (Security
- * 1102, System 104: UserData/LogFileCleared Subject*, Channel), a 411 without its client IP field (Data[4], absent
- * on AD FS 2012 R2 without KB 3134222) and the caller computer a 4740 names (TargetDomainName). */
+ * 1102, System 104: log_cleared.c), a 411 without its client IP field (Data[4], absent on AD FS 2012 R2 without
+ * KB 3134222) and the caller computer a 4740 names (TargetDomainName). */
 #include <string.h>
 #include <strings.h>
 
 #include "coverage_tally.h"
 #include "util/vec.h"
 
-/* A value's text copied into the arena ("" when absent). */
-static const char *text_of(struct arena *a, struct strbuf *tmp, const struct evtx_value *v)
+static void cleared(struct coverage *c, struct tally *t, const struct event *ev)
 {
-	tmp->len = 0;
-	if (v)
-		evtx_value_render(tmp, v);
-	return arena_copy(a, sb_cstr(tmp), tmp->len + 1);
-}
-
-static void cleared(struct coverage *c, struct tally *t, const struct event *ev, struct strbuf *tmp)
-{
-	const struct evtx_value *user = event_data_get(ev, "SubjectUserName");
-	const struct evtx_value *domain = event_data_get(ev, "SubjectDomainName");
-	tmp->len = 0;
-	if (domain)
-		evtx_value_render(tmp, domain);
-	if (tmp->len)
-		sb_addc(tmp, '\\');
-	if (user)
-		evtx_value_render(tmp, user);
-	const char *who = arena_copy(&c->arena, sb_cstr(tmp), tmp->len + 1);
-	const struct evtx_value *log = ev->event_id == 104 ? event_data_get(ev, "Channel") : &ev->channel;
+	struct log_clear clear;
+	if (!log_cleared_read(ev, &c->arena, &clear))
+		return;
 	t->clears = vec_grow(t->clears, &t->capclears, t->nclears, sizeof *t->clears);
-	t->clears[t->nclears++] = (struct coverage_clear){
-		.time = (ev->has & EV_HAS_TIME) ? ev->time_created : 0, .who = who, .log = text_of(&c->arena, tmp, log)};
+	t->clears[t->nclears++] = clear;
 }
 
 static void caller(struct coverage *c, struct tally *t, const struct event *ev, struct strbuf *tmp)
 {
-	const char *name = text_of(&c->arena, tmp, event_data_get(ev, "TargetDomainName"));
-	if (!*name || !strcmp(name, "-"))
+	const struct evtx_value *v = event_data_get(ev, "TargetDomainName");
+	tmp->len = 0;
+	if (v)
+		evtx_value_render(tmp, v);
+	if (!tmp->len || !strcmp(sb_cstr(tmp), "-"))
 		return;
+	const char *name = arena_copy(&c->arena, sb_cstr(tmp), tmp->len + 1);
 	for (size_t i = 0; i < t->ncallers; i++)
 		if (!strcasecmp(t->callers[i], name))
 			return;
@@ -55,7 +41,7 @@ void coverage_event(void *ctx, const struct event *ev)
 	pthread_mutex_lock(&c->lock); /* the workers may still be counting records of later chunks */
 	struct tally *t = coverage_tally_find(c, &p);
 	if (ev->event_id == 1102 || ev->event_id == 104)
-		cleared(c, t, ev, &tmp);
+		cleared(c, t, ev);
 	else if (ev->event_id == 411 && ev->ndata < 5)
 		t->ip_less_411++;
 	else if (ev->event_id == 4740)

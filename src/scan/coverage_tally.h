@@ -27,7 +27,7 @@ struct tally {
 	bool header_wrapped;
 	struct coverage_bucket *buckets;
 	size_t nbuckets, capbuckets;
-	struct coverage_clear *clears;
+	struct log_clear *clears;
 	size_t nclears, capclears;
 	unsigned long ip_less_411;
 	const char **callers;             /* NULL-terminated once made into a row */
