@@ -2,7 +2,8 @@
 """badcreds coverage on the generated COV-* logs: every field of every row and every next step is what the generator
 says the scenario holds (coverage.json, written by tools/fixtures_coverage.py, not by badcreds); then the real samples
 (when the samples folder is there): the Security log the mitre OpenSSH sample's 1102 says OFFSEC\\admmig cleared, and
-omerbenamram's security.evtx, which holds no AD FS audit events.
+omerbenamram's security.evtx, which holds no AD FS audit events. Also the warning scan and summary give when their
+inputs cannot answer, and summary's log_cleared finding.
 
 usage: coverage_fixtures.py BADCREDS FIXTURE_DIR SAMPLES_DIR
 """
@@ -73,6 +74,31 @@ def formats():
     check('--gap takes a duration', status == 2 and '--gap' in err, err)
 
 
+def warnings():
+    """scan and summary: one warning line naming what the inputs cannot answer, pointing to coverage; the report is
+    still written and the exit status is 1. A cleared log is summary's first finding."""
+    f = {n: os.path.join(FIX, f'COV-{n}.evtx') for n in ('FS-CLEARED', 'ADFS-V16', 'MEMBER')}
+    status, out, err = run(['scan', '-q', '-o', '-', f['FS-CLEARED'], f['ADFS-V16']])
+    lines = [line for line in err.splitlines() if 'warning' in line]
+    check('scan: a cleared log is one warning line, exit 1, report written', status == 1 and len(lines) == 1 and
+          'Security log of FS-CLEARED.contoso.com was cleared at 2026-11-20T08:00:00.000+00:00 by CONTOSO\\mallory'
+          in lines[0] and 'badcreds coverage' in lines[0] and out.count('\n') == 5, f'{status} {err} {out}')
+    status, _, err = run(['scan', '-q', '-o', '-', '--since', '2026-11-20T08:00:01Z', f['FS-CLEARED'], f['ADFS-V16']])
+    check('scan: a log cleared before the time window is no warning', status == 0 and 'warning' not in err, err)
+    status, out, err = run(['scan', '-q', '-o', '-', f['MEMBER']])
+    check('scan: no AD FS audit events is one warning line, exit 1', status == 1 and err.count('\n') == 1 and
+          'no AD FS audit events' in err and 'badcreds coverage' in err and out.startswith('"UserPrincipalName"'),
+          f'{status} {err}')
+    status, _, err = run(['scan', '-q', '-o', '-', f['ADFS-V16']])
+    check('scan: AD FS audit events and no cleared log: no warning, exit 0', status == 0 and not err, err)
+    status, out, err = run(['summary', '-q', '-f', 'jsonl', f['FS-CLEARED'], f['ADFS-V16']])
+    first = json.loads(out.splitlines()[0]) if out else {}
+    check('summary: the cleared log is the first finding, exit 1', status == 1 and err.count('\n') == 1 and
+          first.get('type') == 'log_cleared' and first.get('subject') == 'FS-CLEARED.contoso.com' and
+          'CONTOSO\\mallory' in first.get('detail', '') and 'high severity' in first.get('next_step', ''),
+          f'{status} {err} {first}')
+
+
 def samples():
     mitre = os.path.join(SAMPLES, 'mitre__ID4625-OpenSSH_bruteforce_nonexisting_users.evtx')
     security = os.path.join(SAMPLES, 'omerbenamram__security.evtx')
@@ -98,6 +124,7 @@ def samples():
 def main():
     fixtures()
     formats()
+    warnings()
     samples()
     print(f'{len(FAILURES)} failures')
     return 1 if FAILURES else 0

@@ -5,6 +5,7 @@
 #define BADCREDS_SUMMARY_H
 
 #include "badcreds/attempt.h"
+#include "badcreds/coverage.h"
 
 struct summary_thresholds {
 	unsigned spray_users;       /* distinct users from one IP ... */
@@ -42,7 +43,9 @@ struct ip_window {
 	unsigned attempts, bad_password, locked_out, users;
 };
 
-enum finding_kind { FINDING_SPRAY, FINDING_BRUTE_FORCE, FINDING_STALE_CREDENTIAL, FINDING_LOCKOUT_PRESSURE };
+/* A cleared log comes first: high severity, the evidence is destroyed. */
+enum finding_kind { FINDING_LOG_CLEARED, FINDING_SPRAY, FINDING_BRUTE_FORCE, FINDING_STALE_CREDENTIAL,
+		   FINDING_LOCKOUT_PRESSURE };
 
 struct finding {
 	enum finding_kind kind;
@@ -68,6 +71,9 @@ struct summary {
 void summary_build(struct summary *s, const struct attempt *a, size_t n, const struct fact *const *dc, size_t ndc,
 		   const struct success *ok, size_t nok, const struct summary_thresholds *t);
 void summary_free(struct summary *s);
+/* Puts a log_cleared finding per log-cleared event in front of the others (subject: the computer; detail: the log
+ * and who cleared it). */
+void summary_add_cleared(struct summary *s, const struct log_clear *c, size_t n);
 
 /* Writes the summary as "text", "csv" or "jsonl"; false if writing failed. */
 struct out_file;

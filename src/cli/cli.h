@@ -12,7 +12,8 @@
 
 enum exit_status {
 	EXIT_OK = 0,
-	EXIT_SKIPPED = 1,   /* done, but some input could not be read (named on stderr) */
+	EXIT_SKIPPED = 1,   /* done, but some input could not be read (named on stderr), or (scan, summary) the inputs
+			     * cannot answer: selection_warn_unanswerable */
 	EXIT_USAGE = 2,
 	EXIT_OUTPUT = 3,    /* the output could not be written */
 };

@@ -187,13 +187,18 @@ static bool outside_window(const struct selection *s, int64_t t)
 	       (s->until != INT64_MAX && t > s->until + MARGIN);
 }
 
-/* On the worker threads: whether a record matters; relevant events outside the window are counted. */
+/* On the worker threads: whether a record matters; relevant events outside the window are counted, and so are AD FS
+ * audit events; log-cleared events in the window are read. */
 static bool wants(void *ctx, const struct event_peek *p)
 {
 	struct selection *s = ctx;
-	if (!p->has_event_id || !(fact_relevant(p->event_id, &p->provider) ||
-				  (s->lockouts && lockout_relevant(p->event_id, &p->provider))))
+	if (log_cleared_peek(p))
+		return !p->has_time || (p->time >= s->since && p->time < s->until);
+	bool fact = p->has_event_id && fact_relevant(p->event_id, &p->provider);
+	if (!fact && !(p->has_event_id && s->lockouts && lockout_relevant(p->event_id, &p->provider)))
 		return false;
+	if (fact && id_set_has(&ADFS_AUDIT_IDS, p->event_id))
+		atomic_fetch_add_explicit(&s->adfs_audits, 1, memory_order_relaxed);
 	if (p->has_time && outside_window(s, p->time)) {
 		atomic_fetch_add_explicit(&s->outside, 1, memory_order_relaxed);
 		return false;
@@ -204,6 +209,17 @@ static bool wants(void *ctx, const struct event_peek *p)
 static void on_event(void *ctx, const struct event *ev)
 {
 	struct selection *s = ctx;
+	struct log_clear clear;
+	if (log_cleared_read(ev, &s->clear_arena, &clear)) {
+		if (s->nclears == s->capclears) {
+			s->capclears = s->capclears ? 2 * s->capclears : 8;
+			s->clears = realloc(s->clears, s->capclears * sizeof *s->clears);
+			if (!s->clears)
+				abort();
+		}
+		s->clears[s->nclears++] = clear;
+		return;
+	}
 	if ((ev->has & EV_HAS_TIME) && outside_window(s, ev->time_created))
 		return;
 	correlator_add(s->corr, ev);
@@ -287,6 +303,8 @@ int selection_start(struct selection *s, const struct cli_command *cmd, int argc
 void selection_free(struct selection *s)
 {
 	free(s->kept);
+	free(s->clears);
+	arena_free(&s->clear_arena);
 	if (s->corr)
 		correlator_free(s->corr);
 	lockout_finder_free(s->finder);
@@ -328,11 +346,7 @@ void selection_explain_empty(const struct selection *s, const struct cli_command
 			}
 			sb_addc(&sb, ')');
 		}
-	} else if (!correlator_events(s->corr)) {
-		sb_printf(&sb, "badcreds: %s: note: the inputs hold no AD FS audit events (411, 1203, 516...), no 4625 of the "
-			  "AD FS service and no domain controller lockouts: is AD FS auditing on (badcreds(1), AUDITING)?",
-			  cmd->name);
-	}
+	} /* no AD FS audit events at all: selection_warn_unanswerable */
 	if (sb.len && s->stats.has_time) {
 		sb_adds(&sb, "; the records read cover ");
 		filetime_format_ms(&sb, s->stats.first_time, false);
@@ -342,6 +356,34 @@ void selection_explain_empty(const struct selection *s, const struct cli_command
 	if (sb.len)
 		fprintf(stderr, "%s\n", sb_cstr(&sb));
 	sb_free(&sb);
+}
+
+bool selection_warn_unanswerable(const struct selection *s, const struct cli_command *cmd)
+{
+	bool no_adfs = !atomic_load(&s->adfs_audits);
+	if (!no_adfs && !s->nclears)
+		return false;
+	struct strbuf sb = {0};
+	sb_printf(&sb, "badcreds: %s: warning: the inputs cannot answer: ", cmd->name);
+	if (no_adfs)
+		sb_adds(&sb, "they hold no AD FS audit events (is AD FS auditing on? badcreds(1), AUDITING)");
+	if (s->nclears) {
+		const struct log_clear *c = &s->clears[0];
+		sb_adds(&sb, no_adfs ? "; the " : "the ");
+		text_visible_str(&sb, c->log);
+		sb_adds(&sb, " log of ");
+		text_visible_str(&sb, c->computer);
+		sb_adds(&sb, " was cleared at ");
+		filetime_format_ms(&sb, c->time, false);
+		sb_adds(&sb, " by ");
+		text_visible_str(&sb, *c->who ? c->who : "someone");
+		if (s->nclears > 1)
+			sb_printf(&sb, " (and %zu more cleared logs)", s->nclears - 1);
+	}
+	sb_adds(&sb, "; run badcreds coverage on them");
+	fprintf(stderr, "%s\n", sb_cstr(&sb));
+	sb_free(&sb);
+	return true;
 }
 
 /* Distinct users (by their lower-case key) or submitter addresses among the attempts. */

@@ -115,12 +115,15 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 		return EXIT_SKIPPED;
 	}
 	selection_explain_empty(&sel, cmd);
+	if (selection_warn_unanswerable(&sel, cmd) && status == EXIT_OK)
+		status = EXIT_SKIPPED;
 	struct summary s;
 	const struct fact *const *dc;
 	size_t ndc = correlator_dc_events(sel.corr, &dc);
 	const struct success *ok;
 	size_t nok = correlator_successes(sel.corr, &ok);
 	summary_build(&s, sel.kept, sel.nkept, dc, ndc, ok, nok, &set.t);
+	summary_add_cleared(&s, sel.clears, sel.nclears);
 	char name[4096];
 	struct summary_job job = {&s, sel.kept, sel.nkept, set.format};
 	if (!out_produce(set.output, write_summary, &job, name, sizeof name))

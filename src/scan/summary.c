@@ -467,12 +467,16 @@ void summary_free(struct summary *s)
 
 const char *finding_name(enum finding_kind k)
 {
-	static const char *const names[] = {"password_spray", "brute_force", "stale_credential", "lockout_pressure"};
+	static const char *const names[] = {"log_cleared", "password_spray", "brute_force", "stale_credential",
+					    "lockout_pressure"};
 	return names[k];
 }
 
 const char *finding_next_step(const struct finding *f)
 {
+	if (f->kind == FINDING_LOG_CLEARED)
+		return "high severity: the evidence before it is destroyed; find out why that account cleared the log (its "
+		       "logons, 4624 and 4672), collect copies forwarded or backed up elsewhere, and run badcreds coverage";
 	if (f->internal)
 		return "attempts come from an internal address: update the password stored in the service, application or "
 		       "device there (or clear its cached credentials), then watch the failures stop";
