@@ -13,6 +13,7 @@ Scenarios, one computer each (the Security log unless said):
   FS-WRAPPED: 400 logons over two chunks, in a file whose header says the log went round (oldest chunk 1, current 0)
     and is full; with --since before its oldest record the log does not reach back either;
   WKS01: the Microsoft-Windows-AAD/Operational log only (1098), no Analytic log.
+COV-*.xml: the events each file is meant to hold (fixtures_reference.py reads the files against them).
 coverage.json holds runs: the arguments besides the files, the files, and the rows expected (next steps as the one
 phrase each must contain, all of them).
 """
@@ -20,10 +21,11 @@ import datetime
 import json
 import os
 import struct
+import xml.etree.ElementTree as ET
 import zlib
 
-from evtx_writer import (BINXML, Element, GUID, HEXINT64, SID, STRING, Sub, Template, UINT16, UINT32,  # noqa
-                         UINT64, UINT8, FILETIME, write_file)
+from evtx_writer import (BINXML, Element, GUID, HEXINT32, HEXINT64, SID, STRING, Sub, Template, UINT16,  # noqa
+                         UINT32, UINT64, UINT8, FILETIME, write_file)
 import mkfixtures as m
 
 EVENTLOG = ('Microsoft-Windows-Eventlog', '{fc65ddd8-d6ef-4962-83d5-6e5cfe9ce148}')
@@ -31,12 +33,18 @@ AAD = ('Microsoft-Windows-AAD', '{4de9bc9c-b27a-43c9-8994-0915f1a5e24f}')
 CLEARED_NS = 'http://manifests.microsoft.com/win/2004/08/windows/eventlog'
 SUBJECT = [('SubjectUserSid', SID), ('SubjectUserName', STRING), ('SubjectDomainName', STRING),
            ('SubjectLogonId', HEXINT64)]
-F1102 = Template('1102', Element('UserData', children=[Element('LogFileCleared', [('xmlns', CLEARED_NS)], [
-    Element(n, children=[Sub(i, t)]) for i, (n, t) in enumerate(SUBJECT)])]))
-F104 = Template('104', Element('UserData', children=[Element('LogFileCleared', [('xmlns', CLEARED_NS)], [
-    Element(n, children=[Sub(i, t)]) for i, (n, t) in enumerate(
-        [('SubjectUserName', STRING), ('SubjectDomainName', STRING), ('Channel', STRING), ('BackupPath', STRING)])])]))
-F1098 = m.named_template('1098', [('Error', UINT32), ('ErrorMessage', STRING), ('AdditionalInformation', STRING)])
+F104 = [('SubjectUserName', STRING), ('SubjectDomainName', STRING), ('Channel', STRING), ('BackupPath', STRING)]
+F1098 = [('Error', UINT32), ('ErrorMessage', STRING), ('AdditionalInformation', STRING)]
+F7036 = [('param1', STRING), ('param2', STRING)]
+
+
+def cleared_template(name, fields):
+    return Template(name, Element('UserData', children=[Element('LogFileCleared', [('xmlns', CLEARED_NS)], [
+        Element(n, children=[Sub(i, t)]) for i, (n, t) in enumerate(fields)])]))
+
+
+T1102, T104 = cleared_template('1102', SUBJECT), cleared_template('104', F104)
+T1098, T7036 = m.named_template('1098', F1098), m.named_template('7036', F7036)
 AUDITPOL = 'auditpol /set /subcategory:"Application Generated" /success:enable /failure:enable'
 NO_AUDIT_STEPS = [AUDITPOL, "'SuccessAudits','FailureAudits'", 'Generate security audits']
 MS = datetime.timedelta(milliseconds=1)
@@ -51,19 +59,55 @@ class CoverageLog(m.Log):
         super().__init__(server)
         self.channel = channel
 
-    def raw(self, t, provider, event_id, level, task, keywords, tpl, values):
+    def raw(self, t, provider, event_id, level, task, keywords, tpl, fields, values, user_data=False):
+        """fields: (name, type) of the template's values, in order; with user_data they are the leaves of
+        UserData/LogFileCleared, else EventData's named Data."""
         def make(n):
             return (m.MODERN, [(STRING, provider[0]), (GUID, provider[1]), (UINT16, None), (UINT16, event_id),
                                (UINT8, 0), (UINT8, level), (UINT16, task), (UINT8, 0), (HEXINT64, keywords),
                                (FILETIME, m.filetime(t)), (UINT64, n), (GUID, None), (UINT32, 948), (UINT32, 5600),
-                               (STRING, self.channel), (STRING, self.server), (SID, None), (BINXML, (tpl, values))])
-        self.events.append((t, 'raw', event_id, make, True))
+                               (STRING, self.channel), (STRING, self.server), (SID, None),
+                               (BINXML, (tpl, [(ft, v) for (_, ft), v in zip(fields, values)]))])
+        self.events.append((t, 'raw', event_id, {'make': make, 'provider': provider[0], 'fields': fields,
+                                                 'values': values, 'user_data': user_data}, True))
+
+    def raw_xml(self, t, n, event_id, d):
+        ev = ET.Element('Event', xmlns=m.NS)
+        s = ET.SubElement(ev, 'System')
+        ET.SubElement(s, 'Provider', Name=d['provider'])
+        ET.SubElement(s, 'EventID').text = str(event_id)
+        ET.SubElement(s, 'TimeCreated', SystemTime=m.iso(t))
+        ET.SubElement(s, 'EventRecordID').text = str(n)
+        ET.SubElement(s, 'Channel').text = self.channel
+        ET.SubElement(s, 'Computer').text = self.server
+        text = [hex(v) if ft in (HEXINT64, HEXINT32) else str(v) for (_, ft), v in zip(d['fields'], d['values'])]
+        if d['user_data']:
+            parent = ET.SubElement(ET.SubElement(ev, 'UserData'), 'LogFileCleared', xmlns=CLEARED_NS)
+            for (name, _), v in zip(d['fields'], text):
+                ET.SubElement(parent, name).text = v
+        else:
+            parent = ET.SubElement(ev, 'EventData')
+            for (name, _), v in zip(d['fields'], text):
+                ET.SubElement(parent, 'Data', Name=name).text = v
+        return ET.tostring(ev, encoding='unicode')
+
+    def xml_events(self):
+        out = []
+        for n, (t, kind, event_id, data, failure) in enumerate(sorted(self.events, key=lambda e: e[0]), 1):
+            if kind == 'raw':
+                out.append(self.raw_xml(t, n, event_id, data))
+                continue
+            one = m.Log(self.server, self.locale)
+            one.events = [(t, kind, event_id, data, failure)]
+            out.append(one.xml_events()[0].replace('<EventRecordID>1</EventRecordID>',
+                                                   f'<EventRecordID>{n}</EventRecordID>'))
+        return out
 
     def records(self):
         out = []
         for n, (t, kind, event_id, data, failure) in enumerate(sorted(self.events, key=lambda e: e[0]), 1):
             if kind == 'raw':
-                out.append((m.filetime(t),) + data(n))
+                out.append((m.filetime(t),) + data['make'](n))
                 continue
             one = m.Log(self.server, self.locale)
             one.events = [(t, kind, event_id, data, failure)]
@@ -123,8 +167,8 @@ def other_hosts(base):
                                                               'DC02$', 'CONTOSO', 0x3e7])
     aad = CoverageLog('WKS01.contoso.com', 'Microsoft-Windows-AAD/Operational')
     for i in range(3):
-        aad.raw(base + i * MINUTE, AAD, 1098, 2, 101, 0x4000000000000001, F1098,
-                [(UINT32, 0xCAA2000C), (STRING, 'The request requires user interaction.'), (STRING, 'AADSTS50076')])
+        aad.raw(base + i * MINUTE, AAD, 1098, 2, 101, 0x4000000000000001, T1098, F1098,
+                [0xCAA2000C, 'The request requires user interaction.', 'AADSTS50076'])
     return [(member, row(member, steps=NO_AUDIT_STEPS)),
             (dc, row(dc, dc=True, steps=['collect the Security log of WKS042'])),
             (aad, row(aad, aad='operational', steps=['wevtutil sl Microsoft-Windows-AAD/Analytic /e:true']))]
@@ -132,17 +176,17 @@ def other_hosts(base):
 
 def cleared_host(base):
     sec, system = CoverageLog('FS-CLEARED.contoso.com'), CoverageLog('FS-CLEARED.contoso.com', 'System')
-    sec.raw(base, EVENTLOG, 1102, 4, 104, 0x4020000000000000, F1102,
-            [(SID, 'S-1-5-21-1-2-3-1111'), (STRING, 'mallory'), (STRING, 'CONTOSO'), (HEXINT64, 0x3bf2653)])
+    sec.raw(base, EVENTLOG, 1102, 4, 104, 0x4020000000000000, T1102, SUBJECT,
+            ['S-1-5-21-1-2-3-1111', 'mallory', 'CONTOSO', 0x3bf2653], user_data=True)
     for i in range(1, 7):
         logon(sec, base + i * 5 * MINUTE)
     for i in range(6):
         logon(sec, base + 3 * 60 * MINUTE + i * 5 * MINUTE)
-    system.raw(base + MINUTE, EVENTLOG, 104, 4, 104, 0x8000000000000000, F104,
-               [(STRING, 'eve'), (STRING, 'CONTOSO'), (STRING, 'Application'), (STRING, '')])
+    system.raw(base + MINUTE, EVENTLOG, 104, 4, 104, 0x8000000000000000, T104, F104,
+               ['eve', 'CONTOSO', 'Application', 'C:\\Windows\\System32\\winevt\\Logs\\Archive-Application.evtx'],
+               user_data=True)
     system.raw(base + 2 * MINUTE, ('Service Control Manager', '{555908d1-a6d7-4695-8e1e-26931d2012f4}'), 7036, 4, 0,
-               0x8080000000000000, m.named_template('7036', [('param1', STRING), ('param2', STRING)]),
-               [(STRING, 'Windows Update'), (STRING, 'running')])
+               0x8080000000000000, T7036, F7036, ['Windows Update', 'running'])
     gap = (base + 30 * MINUTE, base + 180 * MINUTE)
     return [(sec, row(sec, gaps=[gap], cleared=[(base, 'Security', 'CONTOSO\\mallory')],
                       steps=NO_AUDIT_STEPS + ['CONTOSO\\mallory cleared the Security log', '1 silence longer'])),
@@ -178,6 +222,8 @@ def build(out):
         name = 'COV-' + log.server.split('.')[0] + ('' if log.channel == 'Security' else '-System' if
                                                      log.channel == 'System' else '-AAD') + '.evtx'
         write_file(os.path.join(out, name), log.records())
+        with open(os.path.join(out, name[:-5] + '.xml'), 'w', encoding='utf-8') as f:
+            f.write(''.join(log.xml_events()))  # what the file is meant to hold, for fixtures_reference.py
         files.append(name)
     mark_wrapped(os.path.join(out, 'COV-FS-WRAPPED.evtx'))
     late = row(wrapped, wrapped=True, wrap_reason=HEADER_REASON + '; oldest record after --since',
