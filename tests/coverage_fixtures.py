@@ -70,6 +70,9 @@ def formats():
     status, out, _ = run(['coverage', '-q', '-f', 'text'] + files)
     check('text: a block per log naming who cleared it', status == 0 and out.count('\n\n') == 2 and
           'Security by CONTOSO\\mallory' in out, out)
+    every = sorted(os.path.join(FIX, n) for n in os.listdir(FIX) if n.startswith('COV-') and n.endswith('.evtx'))
+    outs = {run(['coverage', '-q', '-f', 'jsonl', '--gap', '1s', '-j', j] + every)[1] for j in ('1', '2', '3')}
+    check('the same rows on 1, 2 and 3 threads (gaps of a second too)', len(outs) == 1)
     status, _, err = run(['coverage', '--gap', 'soon'] + files)
     check('--gap takes a duration', status == 2 and '--gap' in err, err)
 

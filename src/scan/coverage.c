@@ -13,6 +13,8 @@
 #include "coverage_tally.h"
 #include "util/vec.h"
 
+enum { RECENT_BUCKETS = 4 }; /* looked at before a new bucket is added */
+
 struct coverage *coverage_new(const struct coverage_settings *s)
 {
 	struct coverage *c = calloc(1, sizeof *c);
@@ -105,8 +107,31 @@ static unsigned seen_by(const struct event_peek *p)
 	return 0;
 }
 
-/* The record's time into its bucket: the last bucket again while records come in order, else a new one (buckets
- * are sorted and merged in coverage_rows.c). */
+static int cmp_buckets(const void *a, const void *b)
+{
+	int64_t x = ((const struct coverage_bucket *)a)->n, y = ((const struct coverage_bucket *)b)->n;
+	return x < y ? -1 : x > y;
+}
+
+void coverage_buckets_merge(struct tally *t)
+{
+	qsort(t->buckets, t->nbuckets, sizeof *t->buckets, cmp_buckets);
+	size_t n = 0;
+	for (size_t i = 0; i < t->nbuckets; i++) {
+		struct coverage_bucket *b = n ? &t->buckets[n - 1] : NULL;
+		if (b && b->n == t->buckets[i].n) {
+			b->min = t->buckets[i].min < b->min ? t->buckets[i].min : b->min;
+			b->max = t->buckets[i].max > b->max ? t->buckets[i].max : b->max;
+		} else {
+			t->buckets[n++] = t->buckets[i];
+		}
+	}
+	t->nbuckets = n;
+}
+
+/* The record's time into its bucket: one of the last few again (records come in order on each worker, whose turns
+ * at the lock interleave), else a new one; a full list is merged before it grows, so it stays within twice the
+ * buckets there are. */
 static void tally_time(struct tally *t, int64_t time, int64_t width)
 {
 	int64_t n = time / width - (time % width < 0);
@@ -115,11 +140,18 @@ static void tally_time(struct tally *t, int64_t time, int64_t width)
 	if (!t->has_time || time > t->last)
 		t->last = time;
 	t->has_time = true;
-	struct coverage_bucket *b = t->nbuckets ? &t->buckets[t->nbuckets - 1] : NULL;
-	if (b && b->n == n) {
-		b->min = time < b->min ? time : b->min;
-		b->max = time > b->max ? time : b->max;
-		return;
+	for (size_t i = t->nbuckets, k = 0; i > 0 && k < RECENT_BUCKETS; i--, k++) {
+		struct coverage_bucket *b = &t->buckets[i - 1];
+		if (b->n == n) {
+			b->min = time < b->min ? time : b->min;
+			b->max = time > b->max ? time : b->max;
+			return;
+		}
+	}
+	if (t->nbuckets == t->capbuckets && t->nbuckets >= 64) {
+		coverage_buckets_merge(t);
+		if (t->nbuckets * 2 > t->capbuckets) /* merging freed little: grow, or it would merge again soon */
+			t->buckets = vec_grow(t->buckets, &t->capbuckets, t->capbuckets, sizeof *t->buckets);
 	}
 	t->buckets = vec_grow(t->buckets, &t->capbuckets, t->nbuckets, sizeof *t->buckets);
 	t->buckets[t->nbuckets++] = (struct coverage_bucket){n, time, time};
@@ -164,14 +196,18 @@ static bool tally_wants(void *ctx, const struct event_peek *p)
 static void evtx_begin(void *ctx, const struct source_evtx_header *h)
 {
 	struct coverage *c = ctx;
+	pthread_mutex_lock(&c->lock);
 	c->in_evtx = h != NULL;
 	c->header = h ? *h : (struct source_evtx_header){0};
+	pthread_mutex_unlock(&c->lock);
 }
 
 static void evtx_end(void *ctx)
 {
 	struct coverage *c = ctx;
+	pthread_mutex_lock(&c->lock);
 	c->in_evtx = false;
+	pthread_mutex_unlock(&c->lock);
 }
 
 struct event_sink coverage_sink(struct coverage *c)

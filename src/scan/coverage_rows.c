@@ -13,26 +13,11 @@ const char *coverage_audit_name(enum coverage_audit a)
 	return a == COVERAGE_AUDIT_VERBOSE ? "verbose" : a == COVERAGE_AUDIT_BASIC ? "basic" : "none";
 }
 
-static int cmp_buckets(const void *a, const void *b)
-{
-	int64_t x = ((const struct coverage_bucket *)a)->n, y = ((const struct coverage_bucket *)b)->n;
-	return x < y ? -1 : x > y;
-}
-
 /* Silences longer than the threshold between consecutive buckets, where they overlap the period. */
 static void find_gaps(struct coverage_row *r, struct tally *t, const struct coverage_settings *s, struct arena *a)
 {
-	qsort(t->buckets, t->nbuckets, sizeof *t->buckets, cmp_buckets);
-	size_t n = 0;
-	for (size_t i = 0; i < t->nbuckets; i++) { /* the same bucket from several places of the inputs: one */
-		if (n && t->buckets[n - 1].n == t->buckets[i].n) {
-			struct coverage_bucket *b = &t->buckets[n - 1];
-			b->min = t->buckets[i].min < b->min ? t->buckets[i].min : b->min;
-			b->max = t->buckets[i].max > b->max ? t->buckets[i].max : b->max;
-		} else {
-			t->buckets[n++] = t->buckets[i];
-		}
-	}
+	coverage_buckets_merge(t); /* the same bucket from several places of the inputs: one */
+	size_t n = t->nbuckets;
 	r->gaps = arena_alloc(a, (n ? n : 1) * sizeof *r->gaps);
 	for (size_t i = 1; i < n; i++) {
 		int64_t from = t->buckets[i - 1].max, to = t->buckets[i].min;

@@ -51,6 +51,8 @@ struct coverage {
 
 /* With the lock held: the log of a record (made when new). */
 struct tally *coverage_tally_find(struct coverage *c, const struct event_peek *p);
+/* Sorts a log's buckets and merges those of the same time (coverage.c). */
+void coverage_buckets_merge(struct tally *t);
 /* The sink's event(): a decoded event (coverage_events.c). */
 void coverage_event(void *ctx, const struct event *ev);
 
