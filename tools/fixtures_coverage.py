@@ -15,7 +15,8 @@ Scenarios, one computer each (the Security log unless said):
   WKS01: the Microsoft-Windows-AAD/Operational log only (1098), no Analytic log.
 COV-*.xml: the events each file is meant to hold (fixtures_reference.py reads the files against them).
 coverage.json holds runs: the arguments besides the files, the files, and the rows expected (next steps as the one
-phrase each must contain, all of them).
+phrase each must contain, all of them): every file; FS-WRAPPED with --since before its oldest record; ADFS-R2 alone
+(no domain controller among the inputs).
 """
 import datetime
 import json
@@ -228,7 +229,9 @@ def build(out):
     mark_wrapped(os.path.join(out, 'COV-FS-WRAPPED.evtx'))
     late = row(wrapped, wrapped=True, wrap_reason=HEADER_REASON + '; oldest record after --since',
                steps=NO_AUDIT_STEPS + ['wevtutil sl "Security" /ms:'])
+    r2 = dict(logs[0][1], next_steps=['KB 3134222', "collect the domain controllers' Security logs"])
     runs = [{'args': [], 'files': files, 'rows': [r for _, r in logs]},
-            {'args': ['--since', ms_time(base - MINUTE)], 'files': ['COV-FS-WRAPPED.evtx'], 'rows': [late]}]
+            {'args': ['--since', ms_time(base - MINUTE)], 'files': ['COV-FS-WRAPPED.evtx'], 'rows': [late]},
+            {'args': [], 'files': ['COV-ADFS-R2.evtx'], 'rows': [r2]}]
     with open(os.path.join(out, 'coverage.json'), 'w') as f:
         json.dump({'runs': runs}, f, indent=1)

@@ -158,7 +158,8 @@ static void json_row(struct strbuf *out, struct strbuf *tmp, const struct covera
 	sb_adds(out, "}\n");
 }
 
-/* One block for people: computer and log, a line per column with a value, a line per list item. */
+/* One block for people: computer and log, a line per column with a value (no 411 count or rate of 0), a line per
+ * list item. */
 static void text_block(struct strbuf *out, struct strbuf *tmp, const struct coverage_row *r, bool local)
 {
 	text_visible_str(out, r->computer);
@@ -174,7 +175,7 @@ static void text_block(struct strbuf *out, struct strbuf *tmp, const struct cove
 				item_text(tmp, r, k, i, local);
 			else
 				value_text(tmp, r, k, local);
-			if (!tmp->len || (k == C_IP_LESS_411 && !r->ip_less_411))
+			if (!tmp->len || (k == C_IP_LESS_411 && !r->ip_less_411) || (k == C_PER_DAY && r->per_day <= 0))
 				continue;
 			sb_adds(out, "  ");
 			text_pad(out, i ? "" : columns[c].header, 16);
