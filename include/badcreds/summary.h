@@ -64,6 +64,8 @@ struct summary {
 	size_t nfindings;
 	struct ip_window *windows;  /* per IP (in the order of ips), hours then days, in time order */
 	size_t nwindows;
+	const struct coverage_row *coverage; /* what the logs cover, per computer and log (HTML only; not owned) */
+	size_t ncoverage;
 };
 
 /* a: attempts in time order; dc: the domain controllers' events (4740, 4771, 4776); ok: successful requests. The
@@ -78,7 +80,8 @@ void summary_add_cleared(struct summary *s, const struct log_clear *c, size_t n)
 /* Writes the summary as "text", "csv" or "jsonl"; false if writing failed. */
 struct out_file;
 bool summary_write(struct out_file *o, const struct summary *s, size_t nattempts, const char *format);
-/* One self-contained HTML page (chart of attempts per hour by top IP, findings, top users and IPs). */
+/* One self-contained HTML page (the coverage per server and log when s->coverage is set, chart of attempts per
+ * hour by top IP, findings, top users and IPs). */
 bool summary_write_html(struct out_file *o, const struct summary *s, const struct attempt *a, size_t n);
 
 const char *finding_name(enum finding_kind k);

@@ -187,11 +187,10 @@ static bool outside_window(const struct selection *s, int64_t t)
 	       (s->until != INT64_MAX && t > s->until + MARGIN);
 }
 
-/* On the worker threads: whether a record matters; relevant events outside the window are counted, and so are AD FS
- * audit events; log-cleared events in the window are read. */
-static bool wants(void *ctx, const struct event_peek *p)
+/* Whether a record matters to the selection; relevant events outside the window are counted, and so are AD FS audit
+ * events; log-cleared events in the window are read. */
+static bool selects(struct selection *s, const struct event_peek *p)
 {
-	struct selection *s = ctx;
 	if (log_cleared_peek(p))
 		return !p->has_time || (p->time >= s->since && p->time < s->until);
 	bool fact = p->has_event_id && fact_relevant(p->event_id, &p->provider);
@@ -206,11 +205,35 @@ static bool wants(void *ctx, const struct event_peek *p)
 	return true;
 }
 
+/* On the worker threads: the selection's records, and every record tallied when there is a coverage. */
+static bool wants(void *ctx, const struct event_peek *p)
+{
+	struct selection *s = ctx;
+	bool tallied = s->coverage && s->coverage_sink.wants(s->coverage_sink.ctx, p);
+	return selects(s, p) || tallied;
+}
+
+static void evtx_begin(void *ctx, const struct source_evtx_header *h)
+{
+	struct selection *s = ctx;
+	s->coverage_sink.evtx_begin(s->coverage_sink.ctx, h);
+}
+
+static void evtx_end(void *ctx)
+{
+	struct selection *s = ctx;
+	s->coverage_sink.evtx_end(s->coverage_sink.ctx);
+}
+
 static void on_event(void *ctx, const struct event *ev)
 {
 	struct selection *s = ctx;
+	if (s->coverage)
+		s->coverage_sink.event(s->coverage_sink.ctx, ev);
 	struct log_clear clear;
 	if (log_cleared_read(ev, &s->clear_arena, &clear)) {
+		if (clear.time && (clear.time < s->since || clear.time >= s->until))
+			return; /* read for the coverage only */
 		if (s->nclears == s->capclears) {
 			s->capclears = s->capclears ? 2 * s->capclears : 8;
 			s->clears = realloc(s->clears, s->capclears * sizeof *s->clears);
@@ -276,6 +299,11 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	struct source_options sopt = {.threads = s->threads, .remotes = s->remotes, .spool_limit = s->spool_limit};
 	selection_live(s, &sopt);
 	struct event_sink sink = {.wants = wants, .event = on_event, .ctx = s};
+	if (s->coverage) {
+		s->coverage_sink = coverage_sink(s->coverage);
+		sink.evtx_begin = evtx_begin;
+		sink.evtx_end = evtx_end;
+	}
 	for (int i = 0; i < nsources; i++)
 		source_read(sources[i], &sopt, &sink, &s->diag, &s->stats);
 	struct attempt *all;

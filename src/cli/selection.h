@@ -52,6 +52,8 @@ struct selection {
 	struct log_clear *clears;        /* log-cleared events (1102, 104) in the time window */
 	size_t nclears, capclears;
 	struct arena clear_arena;        /* their strings */
+	struct coverage *coverage;       /* when set (summary --html): every record tallied for it too (coverage.h) */
+	struct event_sink coverage_sink;
 };
 
 void selection_init(struct selection *s);

@@ -106,11 +106,17 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	selection_init(&sel);
 	struct summary_settings set = {.output = "-", .format = "text"};
 	summary_default_thresholds(&set.t);
-	int status = selection_start(&sel, cmd, argc, argv, summary_option, &set);
-	if (status >= 0)
+	int status = selection_parse(&sel, cmd, argc, argv, summary_option, &set);
+	if (status >= 0) {
+		selection_free(&sel);
 		return status;
+	}
+	if (set.html) /* the page shows what the logs cover: every record is tallied too */
+		sel.coverage = coverage_new(&(struct coverage_settings){FILETIME_HOUR, sel.since, sel.until});
+	selection_collect(&sel, argv + optind, argc - optind);
 	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
 	if (!selection_read_something(&sel, cmd, set.output)) {
+		coverage_free(sel.coverage);
 		selection_free(&sel);
 		return EXIT_SKIPPED;
 	}
@@ -124,6 +130,8 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	size_t nok = correlator_successes(sel.corr, &ok);
 	summary_build(&s, sel.kept, sel.nkept, dc, ndc, ok, nok, &set.t);
 	summary_add_cleared(&s, sel.clears, sel.nclears);
+	if (sel.coverage)
+		s.ncoverage = coverage_rows(sel.coverage, &s.coverage);
 	char name[4096];
 	struct summary_job job = {&s, sel.kept, sel.nkept, set.format};
 	if (!out_produce(set.output, write_summary, &job, name, sizeof name))
@@ -131,6 +139,7 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	if (set.html && !out_produce(set.html, write_html, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
 	summary_free(&s);
+	coverage_free(sel.coverage);
 	selection_free(&sel);
 	return status;
 }

@@ -1,5 +1,5 @@
-/* summary_html.c: the summary as one self-contained HTML page: attempts per hour as an inline SVG chart split by
- * the top IPs, the findings with their next steps, the top users and IPs. No script, no external resource (the
+/* summary_html.c: the summary as one self-contained HTML page: what the logs cover per server and log (when the
+ * summary has it), attempts per hour as an inline SVG chart split by the top IPs, the findings with their next steps, the top users and IPs. No script, no external resource (the
  * page forbids them itself); every text from the logs is escaped, since user names come from a login page. */
 #include <stdio.h>
 #include <string.h>
@@ -94,6 +94,40 @@ static void chart(struct strbuf *o, const struct summary *s, const struct attemp
 	sb_adds(o, "</p>\n");
 }
 
+/* What the logs cover, per server and log: time range, records, AD FS audit level, cleared, wrapped, gaps. */
+static void coverage_table(struct strbuf *o, const struct summary *s)
+{
+	sb_adds(o, "<h2>Coverage</h2>\n<table><tr><th>server</th><th>log</th><th>first record</th><th>last record</th>"
+		   "<th>records</th><th>AD FS audit</th><th>cleared</th><th>wrapped</th><th>gaps</th></tr>\n");
+	for (size_t i = 0; i < s->ncoverage; i++) {
+		const struct coverage_row *r = &s->coverage[i];
+		sb_adds(o, "<tr><td>");
+		esc(o, r->computer);
+		sb_adds(o, "</td><td>");
+		esc(o, r->log);
+		sb_adds(o, "</td><td class=\"t\">");
+		if (r->first)
+			when(o, r->first);
+		sb_adds(o, "</td><td class=\"t\">");
+		if (r->first)
+			when(o, r->last);
+		sb_printf(o, "</td><td class=\"n\">%lu</td><td>%s</td><td>", r->records,
+			  strcmp(r->log, "Security") ? "" : coverage_audit_name(r->audit));
+		for (size_t k = 0; k < r->nclears; k++) {
+			sb_adds(o, k ? "<br>" : "<b class=\"cleared\">");
+			when(o, r->clears[k].time);
+			sb_adds(o, " ");
+			esc(o, r->clears[k].log);
+			sb_adds(o, " by ");
+			esc(o, *r->clears[k].who ? r->clears[k].who : "(unknown)");
+		}
+		sb_adds(o, r->nclears ? "</b></td><td>" : "</td><td>");
+		esc(o, r->wrap_reason);
+		sb_printf(o, "</td><td class=\"n\">%zu</td></tr>\n", r->ngaps);
+	}
+	sb_adds(o, "</table>\n<p>Next steps per log: <code>badcreds coverage</code> on the same files.</p>\n");
+}
+
 bool summary_write_html(struct out_file *out, const struct summary *s, const struct attempt *a, size_t n)
 {
 	struct strbuf o = {0};
@@ -104,6 +138,7 @@ bool summary_write_html(struct out_file *out, const struct summary *s, const str
 		    "margin-top:28px}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:3px 8px;"
 		    "text-align:left}td.n{text-align:right}td.t{white-space:nowrap}.finding{border-left:4px solid #c0392b;padding:4px 10px;"
 		    "margin:8px 0;background:#fdf2f0}.finding.internal{border-color:#2471a3;background:#eef5fb}"
+		    ".cleared{color:#c0392b}"
 		    ".axis{font-size:11px;fill:#555}.legend span{display:inline-block;width:10px;height:10px;"
 		    "margin:0 4px 0 12px}\n</style></head><body>\n");
 	sb_printf(&o, "<h1>badcreds summary</h1>\n<p>%zu attempts by %zu users from %zu IPs", n, s->nusers, s->nips);
@@ -113,7 +148,10 @@ bool summary_write_html(struct out_file *out, const struct summary *s, const str
 		sb_adds(&o, " to ");
 		when(&o, a[n - 1].time);
 	}
-	sb_adds(&o, ".</p>\n<h2>Attempts over time</h2>\n");
+	sb_adds(&o, ".</p>\n");
+	if (s->ncoverage)
+		coverage_table(&o, s);
+	sb_adds(&o, "<h2>Attempts over time</h2>\n");
 	chart(&o, s, a, n);
 	sb_adds(&o, "<h2>Findings</h2>\n");
 	if (!s->nfindings)
