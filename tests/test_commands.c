@@ -139,7 +139,8 @@ static void dump(void **state)
 	free(out), free(err), free(f);
 }
 
-/* coverage counts every record: it asks for every event of any time, whatever period it is given. */
+/* coverage counts every record: it asks for every event of any time, whatever period it is given; a channel's log
+ * information (EvtGetLogInfo) says whether it is full and which records are gone. */
 static void coverage(void **state)
 {
 	(void)state;
@@ -157,6 +158,18 @@ static void coverage(void **state)
 	assert_non_null(strstr(out, "\"first_record\":\"2025-11-20T08:00:00.000+00:00\",\"last_record\":"
 				    "\"2025-11-20T14:39:00.000+00:00\""));
 	assert_non_null(strstr(out, "\"wrapped\":true,\"wrap_reason\":\"oldest record after --since\""));
+	assert_int_equal(fake_problems(f), 0);
+	free(out), free(err), free(f);
+	f = channel(); /* the log information: full, and the records before number 1500 gone */
+	f->has_log_info = true;
+	f->log_info = (struct evt_log_info){.full = true, .oldest_record = 1500, .records = 400, .file_size = 400 << 11};
+	status = run(&coverage_command, f, &out, &err, "-f", "jsonl", "--remote", "ADFS01", "channel:Security", NULL);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(out, "\"wrapped\":true,\"wrap_reason\":\"log full; live log: its oldest record is "
+				    "number 1500 (those before were overwritten or cleared)\""));
+	/* sized from the log information: 2 KiB a record, 1,444 records a day seen, 30 days and a quarter more, in MiB */
+	assert_non_null(strstr(out, "wevtutil sl \\\"\\\" /ms:111149056 on ADFS01.contoso.com: 30 days at the 1444 "
+				    "records a day"));
 	assert_int_equal(fake_problems(f), 0);
 	free(out), free(err), free(f);
 }

@@ -206,7 +206,7 @@ def mark_wrapped(path):
         f.write(hdr)
 
 
-HEADER_REASON = 'file header: the log went round (oldest chunk after the current one); file header: log full'
+HEADER_REASON = 'file header: the log went round (oldest chunk after the current one); log full'
 
 
 def build(out):

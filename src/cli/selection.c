@@ -213,16 +213,16 @@ static bool wants(void *ctx, const struct event_peek *p)
 	return selects(s, p) || tallied;
 }
 
-static void evtx_begin(void *ctx, const struct source_evtx_header *h)
+static void log_begin(void *ctx, const struct source_log_header *h)
 {
 	struct selection *s = ctx;
-	s->coverage_sink.evtx_begin(s->coverage_sink.ctx, h);
+	s->coverage_sink.log_begin(s->coverage_sink.ctx, h);
 }
 
-static void evtx_end(void *ctx)
+static void log_end(void *ctx)
 {
 	struct selection *s = ctx;
-	s->coverage_sink.evtx_end(s->coverage_sink.ctx);
+	s->coverage_sink.log_end(s->coverage_sink.ctx);
 }
 
 static void on_event(void *ctx, const struct event *ev)
@@ -301,8 +301,8 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	struct event_sink sink = {.wants = wants, .event = on_event, .ctx = s};
 	if (s->coverage) {
 		s->coverage_sink = coverage_sink(s->coverage);
-		sink.evtx_begin = evtx_begin;
-		sink.evtx_end = evtx_end;
+		sink.log_begin = log_begin;
+		sink.log_end = log_end;
 	}
 	for (int i = 0; i < nsources; i++)
 		source_read(sources[i], &sopt, &sink, &s->diag, &s->stats);

@@ -185,35 +185,40 @@ static bool tally_wants(void *ctx, const struct event_peek *p)
 	}
 	if (p->has_time)
 		tally_time(t, p->time, c->set.gap);
-	if (c->in_evtx) {
+	if (c->in_log) {
 		t->header_flags |= c->header.flags;
 		t->header_wrapped |= c->header.wrapped;
+		t->oldest_record = c->header.oldest_record > t->oldest_record ? c->header.oldest_record : t->oldest_record;
+		if (c->header.records && c->header.bytes) {
+			t->log_records = c->header.records;
+			t->log_bytes = c->header.bytes;
+		}
 	}
 	pthread_mutex_unlock(&c->lock);
 	return worth_decoding(p);
 }
 
-static void evtx_begin(void *ctx, const struct source_evtx_header *h)
+static void log_begin(void *ctx, const struct source_log_header *h)
 {
 	struct coverage *c = ctx;
 	pthread_mutex_lock(&c->lock);
-	c->in_evtx = h != NULL;
-	c->header = h ? *h : (struct source_evtx_header){0};
+	c->in_log = h != NULL;
+	c->header = h ? *h : (struct source_log_header){0};
 	pthread_mutex_unlock(&c->lock);
 }
 
-static void evtx_end(void *ctx)
+static void log_end(void *ctx)
 {
 	struct coverage *c = ctx;
 	pthread_mutex_lock(&c->lock);
-	c->in_evtx = false;
+	c->in_log = false;
 	pthread_mutex_unlock(&c->lock);
 }
 
 struct event_sink coverage_sink(struct coverage *c)
 {
-	return (struct event_sink){.wants = tally_wants, .event = coverage_event, .ctx = c, .evtx_begin = evtx_begin,
-				   .evtx_end = evtx_end};
+	return (struct event_sink){.wants = tally_wants, .event = coverage_event, .ctx = c, .log_begin = log_begin,
+				   .log_end = log_end};
 }
 
 void coverage_free(struct coverage *c)

@@ -34,7 +34,10 @@ static void find_wrap(struct coverage_row *r, const struct tally *t, const struc
 	if (t->header_wrapped)
 		sb_adds(&why, "file header: the log went round (oldest chunk after the current one)");
 	if (t->header_flags & EVTX_FLAG_FULL)
-		sb_adds(&why, why.len ? "; file header: log full" : "file header: log full");
+		sb_adds(&why, why.len ? "; log full" : "log full");
+	if (t->oldest_record > 1)
+		sb_printf(&why, "%slive log: its oldest record is number %llu (those before were overwritten or cleared)",
+			  why.len ? "; " : "", (unsigned long long)t->oldest_record);
 	if (s->since != INT64_MIN && t->has_time && t->first > s->since) {
 		sb_adds(&why, why.len ? "; " : "");
 		sb_adds(&why, "oldest record after --since");
@@ -58,7 +61,8 @@ static void make_row(struct coverage_row *r, struct tally *t, const struct cover
 	}
 	if (t->has_time && t->last - t->first >= FILETIME_HOUR)
 		r->per_day = (double)t->records * FILETIME_DAY / (double)(t->last - t->first);
-	r->avg_record_size = t->sized ? (uint32_t)(t->bytes / t->sized) : 0;
+	r->avg_record_size = t->sized ? (uint32_t)(t->bytes / t->sized)
+			   : t->log_records ? (uint32_t)(t->log_bytes / t->log_records) : 0;
 	find_gaps(r, t, s, a);
 	find_wrap(r, t, s, a);
 	r->clears = t->clears;

@@ -23,8 +23,10 @@ struct tally {
 	int64_t first, last;
 	bool has_time;
 	unsigned seen;                    /* enum coverage_seen */
-	uint32_t header_flags;            /* of the EVTX files its records came from */
+	uint32_t header_flags;            /* of the EVTX files and live channels its records came from */
 	bool header_wrapped;
+	uint64_t oldest_record;           /* live: the oldest record's number the log information gave */
+	uint64_t log_records, log_bytes;  /* live: records and file size the log information gave */
 	struct coverage_bucket *buckets;
 	size_t nbuckets, capbuckets;
 	struct log_clear *clears;
@@ -43,8 +45,8 @@ struct coverage {
 	size_t nlogs, caplogs;
 	struct tally *last;               /* the log of the last record, and its names as raw values */
 	struct strbuf last_raw, scratch_raw, scratch_key, scratch_name;
-	bool in_evtx;                     /* between evtx_begin and evtx_end with a readable header */
-	struct source_evtx_header header;
+	bool in_log;                      /* between log_begin and log_end with a readable header */
+	struct source_log_header header;
 	struct coverage_row *rows;
 	size_t nrows;
 };
