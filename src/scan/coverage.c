@@ -36,11 +36,6 @@ static void raw_add(struct strbuf *sb, const struct evtx_value *v)
 	sb_add(sb, v->data, v->data ? v->size : 0);
 }
 
-static bool is_channel(const struct evtx_value *channel, const char *name)
-{
-	return evtx_value_equals_nocase(channel, name);
-}
-
 /* The log's tally by its rendered names (computer compared without case), made when new. */
 static struct tally *tally_named(struct coverage *c, const struct event_peek *p)
 {
@@ -52,18 +47,20 @@ static struct tally *tally_named(struct coverage *c, const struct event_peek *p)
 	sb_addc(key, '\n');
 	size_t computer_len = name->len;
 	evtx_value_render(name, &p->channel);
-	sb_add(key, name->data + computer_len, name->len - computer_len);
+	const char *names = sb_cstr(name); /* the computer, then the log */
+	sb_add(key, names + computer_len, name->len - computer_len);
 	struct tally *t = strmap_get(&c->index, sb_cstr(key));
 	if (t)
 		return t;
 	t = arena_alloc(&c->arena, sizeof *t);
 	memset(t, 0, sizeof *t);
-	t->computer = arena_copy(&c->arena, name->data ? name->data : "", computer_len + 1);
-	((char *)t->computer)[computer_len] = 0;
-	t->log = arena_copy(&c->arena, sb_cstr(name) + computer_len, name->len - computer_len + 1);
-	if (is_channel(&p->channel, "Microsoft-Windows-AAD/Operational"))
+	char *computer = arena_copy(&c->arena, names, computer_len + 1);
+	computer[computer_len] = 0;
+	t->computer = computer;
+	t->log = arena_copy(&c->arena, names + computer_len, name->len - computer_len + 1);
+	if (evtx_value_equals_nocase(&p->channel, "Microsoft-Windows-AAD/Operational"))
 		t->seen |= SEEN_AAD_OPERATIONAL;
-	if (is_channel(&p->channel, "Microsoft-Windows-AAD/Analytic"))
+	if (evtx_value_equals_nocase(&p->channel, "Microsoft-Windows-AAD/Analytic"))
 		t->seen |= SEEN_AAD_ANALYTIC;
 	strmap_put(&c->index, sb_cstr(key), t);
 	c->logs = vec_grow(c->logs, &c->caplogs, c->nlogs, sizeof *c->logs);
