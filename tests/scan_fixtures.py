@@ -89,7 +89,7 @@ def main():
     for name in sorted(os.listdir(farm)):
         check(f'testdata/adfs-farm/{name} is what the generator writes',
               open(os.path.join(farm, name), 'rb').read() == open(f(name), 'rb').read())
-    evtx = sorted(f(n) for n in os.listdir(FIX) if n.endswith('.evtx') and not n.startswith('HOSTILE-'))  # hostile.py
+    evtx = sorted(f(n) for n in os.listdir(FIX) if n.endswith('.evtx') and not n.startswith(('HOSTILE-', 'COV-')))  # hostile.py, coverage_fixtures.py
     jp = want(lambda e: e['server'].startswith('ADFS-JP'))
     # every form of input
     p = scan('all EVTX files, one damaged (exit 1)', evtx, want(), status=1)
@@ -135,7 +135,7 @@ def main():
             dst.write(src.read())  # what PowerShell's "wevtutil qe ... > file" writes
         scan('UTF-16 XML export', [utf16], jp)
         sub = os.path.join(tmp, 'logs', 'farm')
-        shutil.copytree(FIX, sub, ignore=shutil.ignore_patterns('HOSTILE-*', 'domain'))
+        shutil.copytree(FIX, sub, ignore=shutil.ignore_patterns('HOSTILE-*', 'COV-*', 'domain'))
         with open(os.path.join(tmp, 'logs', 'notes.txt'), 'w') as n:
             n.write('not a log\n')
         scan('a directory, searched recursively', [os.path.join(tmp, 'logs')], want(), status=1)

@@ -543,3 +543,4 @@ def build_hostile(out):
 if __name__ == '__main__':
     build(sys.argv[1])
     build_hostile(sys.argv[1])
+    __import__('fixtures_coverage').build(sys.argv[1])  # COV-*: the logs of `badcreds coverage` (coverage.json)

@@ -63,6 +63,8 @@ struct event_peek {
 	uint32_t event_id;           /* when has_event_id */
 	struct evtx_value provider;  /* EVTX_NULL when the event has none */
 	struct evtx_value channel;
+	struct evtx_value computer;  /* EVTX_NULL when the event has none */
+	uint32_t size;               /* of the EVTX record in bytes; 0 for other inputs */
 	int64_t time;                /* TimeCreated, FILETIME ticks, when has_time */
 	bool has_event_id, has_time;
 	bool recovered;              /* carved or damaged (event.recovered) */

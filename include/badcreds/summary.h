@@ -6,6 +6,7 @@
 
 #include "badcreds/attempt.h"
 #include "badcreds/lockout.h"
+#include "badcreds/coverage.h"
 
 struct summary_thresholds {
 	unsigned spray_users;       /* distinct users from one IP ... */
@@ -47,6 +48,7 @@ struct ip_window {
 /* In the order findings are shown within one severity. badcreds(1) "summary" gives each rule. */
 enum finding_kind {
 	FINDING_COMPROMISE,         /* a success after failures from that address, or from an attacking address */
+	FINDING_LOG_CLEARED,        /* a Security or System log cleared (1102, 104): evidence destroyed */
 	FINDING_SPRAY,              /* one IP, many users */
 	FINDING_LEGACY_SPRAY,       /* the same through Exchange Online (legacy authentication relayed) */
 	FINDING_BRUTE_FORCE,        /* one user, many attempts in a short time */
@@ -90,6 +92,8 @@ struct summary {
 	size_t nlockouts;
 	int64_t data_end;           /* the last attempt or success: what "ongoing" is measured against */
 	struct arena arena;         /* text the findings own */
+	const struct coverage_row *coverage; /* what the logs cover, per computer and log (HTML only; not owned) */
+	size_t ncoverage;
 };
 
 /* a: attempts in time order; dc: the domain controllers' events (4740, 4771, 4776); ok: successful requests. The
@@ -100,11 +104,15 @@ void summary_build(struct summary *s, const struct attempt *a, size_t n, const s
  * an AD lockout cadence finding. */
 void summary_add_lockouts(struct summary *s, const struct lockout *l, size_t n);
 void summary_free(struct summary *s);
+/* Puts a log_cleared finding per log-cleared event in front of the others (subject: the computer; detail: the log
+ * and who cleared it). */
+void summary_add_cleared(struct summary *s, const struct log_clear *c, size_t n);
 
 /* Writes the summary as "text", "csv" or "jsonl"; false if writing failed. */
 struct out_file;
 bool summary_write(struct out_file *o, const struct summary *s, size_t nattempts, const char *format);
-/* One self-contained HTML page (chart of attempts per hour by top IP, findings, top users and IPs). */
+/* One self-contained HTML page (the coverage per server and log when s->coverage is set, chart of attempts per
+ * hour by top IP, findings, top users and IPs). */
 bool summary_write_html(struct out_file *o, const struct summary *s, const struct attempt *a, size_t n);
 
 const char *finding_name(enum finding_kind k);

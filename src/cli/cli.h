@@ -12,7 +12,8 @@
 
 enum exit_status {
 	EXIT_OK = 0,
-	EXIT_SKIPPED = 1,   /* done, but some input could not be read (named on stderr) */
+	EXIT_SKIPPED = 1,   /* done, but some input could not be read (named on stderr), or (scan, summary) the inputs
+			     * cannot answer: selection_warn_unanswerable */
 	EXIT_USAGE = 2,
 	EXIT_OUTPUT = 3,    /* the output could not be written */
 };
@@ -71,5 +72,6 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv);
 int cmd_trace(const struct cli_command *cmd, int argc, char **argv);
 int cmd_query(const struct cli_command *cmd, int argc, char **argv);
 int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv);
+int cmd_coverage(const struct cli_command *cmd, int argc, char **argv);
 
 #endif

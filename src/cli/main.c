@@ -7,9 +7,11 @@
 
 extern const struct cli_command scan_command, summary_command, trace_command, lockouts_command, dump_command,
 	query_command;
+extern const struct cli_command coverage_command;
 
 static const struct cli_command *const commands[] = {&scan_command, &summary_command, &trace_command,
-						    &lockouts_command, &dump_command, &query_command};
+						    &lockouts_command, &dump_command, &query_command,
+						    &coverage_command};
 
 static void usage(FILE *out)
 {

@@ -84,8 +84,11 @@ int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 		status = EXIT_SKIPPED;
 	else if (!out_produce(set.output, write_report, &(struct report_job){&sel, &set.report}, name, sizeof name))
 		status = EXIT_OUTPUT;
-	else
+	else {
 		selection_explain_empty(&sel, cmd);
+		if (selection_warn_unanswerable(&sel, cmd) && status == EXIT_OK)
+			status = EXIT_SKIPPED;
+	}
 	if (!sel.quiet && *name)
 		selection_closing_line(&sel, cmd, name);
 	selection_free(&sel);

@@ -193,13 +193,17 @@ static bool outside_window(const struct selection *s, int64_t t)
 	       (s->until != INT64_MAX && t > s->until + MARGIN);
 }
 
-/* On the worker threads: whether a record matters; relevant events outside the window are counted. */
-static bool wants(void *ctx, const struct event_peek *p)
+/* Whether a record matters to the selection; relevant events outside the window are counted, and so are AD FS audit
+ * events; log-cleared events in the window are read. */
+static bool selects(struct selection *s, const struct event_peek *p)
 {
-	struct selection *s = ctx;
-	if (!p->has_event_id || !(fact_relevant(p->event_id, &p->provider) ||
-				  (s->lockouts && lockout_relevant(p->event_id, &p->provider))))
+	if (log_cleared_peek(p))
+		return !p->has_time || (p->time >= s->since && p->time < s->until);
+	bool fact = p->has_event_id && fact_relevant(p->event_id, &p->provider);
+	if (!fact && !(p->has_event_id && s->lockouts && lockout_relevant(p->event_id, &p->provider)))
 		return false;
+	if (fact && id_set_has(&ADFS_AUDIT_IDS, p->event_id))
+		atomic_fetch_add_explicit(&s->adfs_audits, 1, memory_order_relaxed);
 	if (p->has_time && outside_window(s, p->time)) {
 		atomic_fetch_add_explicit(&s->outside, 1, memory_order_relaxed);
 		return false;
@@ -207,9 +211,44 @@ static bool wants(void *ctx, const struct event_peek *p)
 	return true;
 }
 
+/* On the worker threads: the selection's records, and every record tallied when there is a coverage. */
+static bool wants(void *ctx, const struct event_peek *p)
+{
+	struct selection *s = ctx;
+	bool tallied = s->coverage && s->coverage_sink.wants(s->coverage_sink.ctx, p);
+	return selects(s, p) || tallied;
+}
+
+static void log_begin(void *ctx, const struct source_log_header *h)
+{
+	struct selection *s = ctx;
+	s->coverage_sink.log_begin(s->coverage_sink.ctx, h);
+}
+
+static void log_end(void *ctx)
+{
+	struct selection *s = ctx;
+	s->coverage_sink.log_end(s->coverage_sink.ctx);
+}
+
 static void on_event(void *ctx, const struct event *ev)
 {
 	struct selection *s = ctx;
+	if (s->coverage)
+		s->coverage_sink.event(s->coverage_sink.ctx, ev);
+	struct log_clear clear;
+	if (log_cleared_read(ev, &s->clear_arena, &clear)) {
+		if (clear.time && (clear.time < s->since || clear.time >= s->until))
+			return; /* read for the coverage only */
+		if (s->nclears == s->capclears) {
+			s->capclears = s->capclears ? 2 * s->capclears : 8;
+			s->clears = realloc(s->clears, s->capclears * sizeof *s->clears);
+			if (!s->clears)
+				abort();
+		}
+		s->clears[s->nclears++] = clear;
+		return;
+	}
 	if ((ev->has & EV_HAS_TIME) && outside_window(s, ev->time_created))
 		return;
 	correlator_add(s->corr, ev);
@@ -278,6 +317,11 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	struct source_options sopt = {.threads = s->threads, .remotes = s->remotes, .spool_limit = s->spool_limit};
 	selection_live(s, &sopt);
 	struct event_sink sink = {.wants = wants, .event = on_event, .ctx = s};
+	if (s->coverage) {
+		s->coverage_sink = coverage_sink(s->coverage);
+		sink.log_begin = log_begin;
+		sink.log_end = log_end;
+	}
 	for (int i = 0; i < nsources; i++)
 		source_read(sources[i], &sopt, &sink, &s->diag, &s->stats);
 	struct attempt *all;
@@ -326,6 +370,8 @@ void selection_free(struct selection *s)
 {
 	free(s->kept);
 	free(s->lockout_rows);
+	free(s->clears);
+	arena_free(&s->clear_arena);
 	if (s->corr)
 		correlator_free(s->corr);
 	lockout_finder_free(s->finder);
@@ -367,11 +413,7 @@ void selection_explain_empty(const struct selection *s, const struct cli_command
 			}
 			sb_addc(&sb, ')');
 		}
-	} else if (!correlator_events(s->corr)) {
-		sb_printf(&sb, "badcreds: %s: note: the inputs hold no AD FS audit events (411, 1203, 516...), no 4625 of the "
-			  "AD FS service and no domain controller lockouts: is AD FS auditing on (badcreds(1), AUDITING)?",
-			  cmd->name);
-	}
+	} /* no AD FS audit events at all: selection_warn_unanswerable */
 	if (sb.len && s->stats.has_time) {
 		sb_adds(&sb, "; the records read cover ");
 		filetime_format_ms(&sb, s->stats.first_time, false);
@@ -381,6 +423,34 @@ void selection_explain_empty(const struct selection *s, const struct cli_command
 	if (sb.len)
 		fprintf(stderr, "%s\n", sb_cstr(&sb));
 	sb_free(&sb);
+}
+
+bool selection_warn_unanswerable(const struct selection *s, const struct cli_command *cmd)
+{
+	bool no_adfs = !atomic_load(&s->adfs_audits);
+	if (!no_adfs && !s->nclears)
+		return false;
+	struct strbuf sb = {0};
+	sb_printf(&sb, "badcreds: %s: warning: the inputs cannot answer: ", cmd->name);
+	if (no_adfs)
+		sb_adds(&sb, "they hold no AD FS audit events (is AD FS auditing on? badcreds(1), AUDITING)");
+	if (s->nclears) {
+		const struct log_clear *c = &s->clears[0];
+		sb_adds(&sb, no_adfs ? "; the " : "the ");
+		text_visible_str(&sb, c->log);
+		sb_adds(&sb, " log of ");
+		text_visible_str(&sb, c->computer);
+		sb_adds(&sb, " was cleared at ");
+		filetime_format_ms(&sb, c->time, false);
+		sb_adds(&sb, " by ");
+		text_visible_str(&sb, *c->who ? c->who : "someone");
+		if (s->nclears > 1)
+			sb_printf(&sb, " (and %zu more cleared logs)", s->nclears - 1);
+	}
+	sb_adds(&sb, "; run badcreds coverage on them");
+	fprintf(stderr, "%s\n", sb_cstr(&sb));
+	sb_free(&sb);
+	return true;
 }
 
 /* Distinct users (by their lower-case key) or submitter addresses among the attempts. */

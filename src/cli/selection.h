@@ -7,6 +7,7 @@
 #include <pcre2.h>
 
 #include "badcreds/attempt.h"
+#include "badcreds/coverage.h"
 #include "badcreds/ip.h"
 #include "badcreds/lockout.h"
 #include "badcreds/source.h"
@@ -49,6 +50,12 @@ struct selection {
 	struct diag diag;
 	struct source_stats stats;
 	_Atomic unsigned long outside;   /* AD FS and DC events left out for their time (counted on the workers) */
+	_Atomic unsigned long adfs_audits; /* AD FS audit events read, whatever their time (counted on the workers) */
+	struct log_clear *clears;        /* log-cleared events (1102, 104) in the time window */
+	size_t nclears, capclears;
+	struct arena clear_arena;        /* their strings */
+	struct coverage *coverage;       /* when set (summary --html): every record tallied for it too (coverage.h) */
+	struct event_sink coverage_sink;
 };
 
 void selection_init(struct selection *s);
@@ -71,8 +78,12 @@ void selection_collect(struct selection *s, char **sources, int nsources);
 /* Whether any input could be read; if not, says so (naming `output`, which is kept as it was) and the command
  * writes nothing. */
 bool selection_read_something(const struct selection *s, const struct cli_command *cmd, const char *output);
-/* Notes for an empty result: events outside the time window and the time the inputs cover, or no AD FS events. */
+/* Notes for an empty result: events outside the time window and the time the inputs cover (no AD FS audit events
+ * at all: selection_warn_unanswerable). */
 void selection_explain_empty(const struct selection *s, const struct cli_command *cmd);
+/* One warning line when the inputs cannot answer: no AD FS audit events, or a log cleared in the time window;
+ * it points to `badcreds coverage`. true when it was printed: the command writes its report and exits 1. */
+bool selection_warn_unanswerable(const struct selection *s, const struct cli_command *cmd);
 /* A selecting command's start: parse argv, then read the SOURCEs. Returns -1 when the attempts are there (and
  * s->diag says whether input was skipped); else the exit status to return now, with s already freed. */
 int selection_start(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,

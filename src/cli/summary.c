@@ -111,15 +111,23 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	summary_default_thresholds(&set.t);
 	sel.lockouts = true; /* the AD lockouts and their causes, with the defaults of badcreds lockouts */
 	sel.lockout_settings = (struct lockout_settings){.reset_window = 30 * FILETIME_MINUTE};
-	int status = selection_start(&sel, cmd, argc, argv, summary_option, &set);
-	if (status >= 0)
+	int status = selection_parse(&sel, cmd, argc, argv, summary_option, &set);
+	if (status >= 0) {
+		selection_free(&sel);
 		return status;
+	}
+	if (set.html) /* the page shows what the logs cover: every record is tallied too */
+		sel.coverage = coverage_new(&(struct coverage_settings){FILETIME_HOUR, sel.since, sel.until});
+	selection_collect(&sel, argv + optind, argc - optind);
 	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
 	if (!selection_read_something(&sel, cmd, set.output)) {
+		coverage_free(sel.coverage);
 		selection_free(&sel);
 		return EXIT_SKIPPED;
 	}
 	selection_explain_empty(&sel, cmd);
+	if (selection_warn_unanswerable(&sel, cmd) && status == EXIT_OK)
+		status = EXIT_SKIPPED;
 	struct summary s;
 	const struct fact *const *dc;
 	size_t ndc = correlator_dc_events(sel.corr, &dc);
@@ -128,6 +136,9 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	summary_build(&s, sel.kept, sel.nkept, dc, ndc, ok, nok, &set.t);
 	selection_lockouts(&sel);
 	summary_add_lockouts(&s, sel.lockout_rows, sel.nlockout_rows);
+	summary_add_cleared(&s, sel.clears, sel.nclears);
+	if (sel.coverage)
+		s.ncoverage = coverage_rows(sel.coverage, &s.coverage);
 	char name[4096];
 	struct summary_job job = {&s, sel.kept, sel.nkept, set.format};
 	if (!out_produce(set.output, write_summary, &job, name, sizeof name))
@@ -135,6 +146,7 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	if (set.html && !out_produce(set.html, write_html, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
 	summary_free(&s);
+	coverage_free(sel.coverage);
 	selection_free(&sel);
 	return status;
 }

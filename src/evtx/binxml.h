@@ -53,6 +53,7 @@ struct bx_slots {
 	struct bx_field provider_name; /* Event/System/Provider@Name */
 	struct bx_field channel;       /* Event/System/Channel content */
 	struct bx_field time_created;  /* Event/System/TimeCreated@SystemTime */
+	struct bx_field computer;      /* Event/System/Computer content */
 };
 
 /* A compiled template definition; it holds no pointer into the chunk it came from. */

@@ -178,6 +178,9 @@ bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struc
 	p->recovered = rec->recovered;
 	p->provider = *provider;
 	p->channel = channel ? *channel : (struct evtx_value){.type = EVTX_NULL};
+	const struct evtx_value *computer = field_value(&s->computer, &inst);
+	p->computer = computer ? *computer : (struct evtx_value){.type = EVTX_NULL};
+	p->size = rec->size;
 	p->has_time = time && evtx_value_filetime(time, &p->time);
 	return true;
 }

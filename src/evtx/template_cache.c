@@ -36,6 +36,8 @@ static struct bx_field *field_for(struct bx_slots *slots, const char *elem, cons
 		return &slots->provider_name;
 	if (attr && !strcmp(elem, "TimeCreated") && !strcmp(attr, "SystemTime"))
 		return &slots->time_created;
+	if (!attr && !strcmp(elem, "Computer"))
+		return &slots->computer;
 	return NULL;
 }
 
@@ -47,7 +49,8 @@ static void find_slots(const struct bx_fragment *f, struct bx_slots *slots)
 	const char *attr = NULL; /* the attribute whose value ops run up to attr_end */
 	uint32_t attr_end = 0;
 	memset(slots, 0, sizeof *slots);
-	slots->event_id.slot = slots->provider_name.slot = slots->channel.slot = slots->time_created.slot = BX_NO_ID;
+	slots->event_id.slot = slots->provider_name.slot = slots->channel.slot = slots->time_created.slot =
+		slots->computer.slot = BX_NO_ID;
 	for (uint32_t i = 0; i < f->nops; i++) {
 		const struct bx_op *op = &f->ops[i];
 		if (i >= attr_end)

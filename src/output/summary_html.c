@@ -1,6 +1,6 @@
 /* summary_html.c: the summary as one self-contained HTML page for people who decide: at the top the verdict
- * (compromised accounts, attacks and those still going on, accounts locked out), the time the data covers and the
- * servers read; then the findings most severe first, the chart of attempts over time (summary_chart.c), the AD
+ * (compromised accounts, attacks and those still going on, accounts locked out), the time the data covers, the
+ * servers read and what each server's logs cover (when the summary has it); then the findings most severe first, the chart of attempts over time (summary_chart.c), the AD
  * lockouts, the top users and IPs. No script, no external resource (the page forbids them itself); every text from
  * the logs is escaped, since user names come from a login page. The layout narrows to a phone's width. */
 #include <stdio.h>
@@ -26,7 +26,7 @@ static const char STYLE[] =
 	".sev{font-weight:700;margin-right:6px}.when{color:#444}svg{width:100%;height:auto;max-width:960px}"
 	".axis{font-size:12px;fill:#444}.value{font-size:11px;fill:#222}.grid{stroke:#e3e3e3;stroke-width:1}"
 	".legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}table.bins{margin-top:8px}"
-	"@media (max-width:600px){body{margin:8px auto;font-size:13px}td,th{padding:2px 4px}}";
+	".cleared{color:#c0392b}@media (max-width:600px){body{margin:8px auto;font-size:13px}td,th{padding:2px 4px}}";
 
 void html_text(struct strbuf *o, const char *s)
 {
@@ -77,6 +77,41 @@ static void header(struct strbuf *o, const struct summary *s, const struct attem
 	sb_adds(o, servers ? ".</p>\n" : "none.</p>\n");
 	strmap_free(&seen);
 	arena_free(&arena);
+}
+
+/* What the logs cover, per server and log: time range, records, AD FS audit level, cleared, wrapped, gaps. */
+static void coverage_table(struct strbuf *o, const struct summary *s)
+{
+	sb_adds(o, "<h2>Coverage</h2>\n<div class=\"wrap\"><table><tr><th>server</th><th>log</th><th>first "
+		   "record</th><th>last record</th><th>records</th><th>AD FS audit</th><th>cleared</th><th>wrapped</th>"
+		   "<th>gaps</th></tr>\n");
+	for (size_t i = 0; i < s->ncoverage; i++) {
+		const struct coverage_row *r = &s->coverage[i];
+		sb_adds(o, "<tr><td>");
+		html_text(o, r->computer);
+		sb_adds(o, "</td><td>");
+		html_text(o, r->log);
+		sb_adds(o, "</td><td class=\"t\">");
+		if (r->first)
+			when(o, r->first);
+		sb_adds(o, "</td><td class=\"t\">");
+		if (r->first)
+			when(o, r->last);
+		sb_printf(o, "</td><td class=\"n\">%lu</td><td>%s</td><td>", r->records,
+			  strcmp(r->log, "Security") ? "" : coverage_audit_name(r->audit));
+		for (size_t k = 0; k < r->nclears; k++) {
+			sb_adds(o, k ? "<br>" : "<b class=\"cleared\">");
+			when(o, r->clears[k].time);
+			sb_adds(o, " ");
+			html_text(o, r->clears[k].log);
+			sb_adds(o, " by ");
+			html_text(o, *r->clears[k].who ? r->clears[k].who : "(unknown)");
+		}
+		sb_adds(o, r->nclears ? "</b></td><td>" : "</td><td>");
+		html_text(o, r->wrap_reason);
+		sb_printf(o, "</td><td class=\"n\">%zu</td></tr>\n", r->ngaps);
+	}
+	sb_adds(o, "</table></div>\n<p>Next steps per log: <code>badcreds coverage</code> on the same files.</p>\n");
 }
 
 /* One finding: severity, kind, subject and detail, time range, the users and addresses involved, next step. */
@@ -186,6 +221,8 @@ bool summary_write_html(struct out_file *out, const struct summary *s, const str
 		  "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>badcreds summary</title>\n"
 		  "<style>%s</style></head><body>\n", STYLE);
 	header(&o, s, a, n);
+	if (s->ncoverage)
+		coverage_table(&o, s);
 	sb_adds(&o, "<h2>Findings, most severe first</h2>\n");
 	if (!s->nfindings)
 		sb_adds(&o, "<p>None above the thresholds.</p>\n");

@@ -307,7 +307,7 @@ void findings_cadence(struct summary *s, size_t *cap, const struct lockout *l, s
 const char *finding_name(enum finding_kind k)
 {
 	static const char *const names[FINDING_COUNT] = {
-		"compromise", "password_spray", "legacy_auth_spray", "brute_force", "stale_credential",
+		"compromise", "log_cleared", "password_spray", "legacy_auth_spray", "brute_force", "stale_credential",
 		"ad_lockout_cadence", "lockout_pressure", "probe",
 	};
 	return k < FINDING_COUNT ? names[k] : "";
@@ -323,6 +323,7 @@ const char *finding_technique(enum finding_kind k)
 {
 	switch (k) {
 	case FINDING_COMPROMISE: return "T1078";
+	case FINDING_LOG_CLEARED: return "T1070.001";
 	case FINDING_SPRAY: case FINDING_LEGACY_SPRAY: return "T1110.003";
 	case FINDING_BRUTE_FORCE: return "T1110.001";
 	case FINDING_PROBE: return "T1110";
@@ -334,6 +335,7 @@ static enum severity severity_of(const struct finding *f)
 {
 	switch (f->kind) {
 	case FINDING_COMPROMISE: return SEVERITY_CRITICAL;
+	case FINDING_LOG_CLEARED: return SEVERITY_HIGH;
 	case FINDING_SPRAY: case FINDING_LEGACY_SPRAY: case FINDING_BRUTE_FORCE:
 		return !f->internal || f->ongoing ? SEVERITY_HIGH : SEVERITY_MEDIUM;
 	case FINDING_PROBE: return SEVERITY_LOW;
@@ -373,6 +375,10 @@ static void next_steps(const struct finding *f, struct strbuf *sb)
 		return;
 	case FINDING_AD_LOCKOUT_CADENCE:
 		return; /* the lockout's own next step, set with it */
+	case FINDING_LOG_CLEARED:
+		sb_adds(sb, "the evidence before it is destroyed: find out why that account cleared the log (its logons, "
+			    "4624 and 4672), collect copies forwarded or backed up elsewhere, and run badcreds coverage");
+		return;
 	case FINDING_LOCKOUT_PRESSURE:
 		sb_printf(sb, "keep the AD FS extranet lockout threshold below the AD one so that attacks lock the "
 			  "extranet, not the account; the attempts came from %s%s", f->top_ips, f->internal ?
