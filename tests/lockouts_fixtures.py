@@ -69,7 +69,11 @@ def domain_files(folder, ext):
 
 def test_every_cause(badcreds, folder, wanted):
     rc, rows, err = rows_jsonl(badcreds, *domain_files(folder, 'evtx'))
-    check(rc == 0, f'EVTX: exit status 0 (got {rc}: {err.strip()[-200:]})')
+    check(rc == 1 and 'warning: the inputs cannot answer: 2 of 13 lockouts have no host evidence' in err and
+          'LAPTOP7' in err, f'EVTX: two lockouts the inputs cannot explain: a warning naming LAPTOP7, exit 1 '
+          f'(got {rc}: {err.strip()[-300:]})')
+    rc1, _, err1 = rows_jsonl(badcreds, '--user', '^svc-backup$', *domain_files(folder, 'evtx'))
+    check(rc1 == 0 and 'warning' not in err1, f'every lockout explained: no warning, exit 0 (got {rc1})')
     matches('EVTX', rows, wanted)
     causes = {w['cause'] for w in wanted}
     check(len(causes) == 10, f'the scenario covers all ten causes ({sorted(causes)})')
@@ -84,7 +88,7 @@ def test_every_cause(badcreds, folder, wanted):
 
 def test_xml_exports(badcreds, folder, wanted):
     rc, rows, err = rows_jsonl(badcreds, *domain_files(folder, 'xml'))
-    check(rc == 0, f'XML exports: exit status 0 (got {rc})')
+    check(rc == 1, f'XML exports: exit status 1 as for the EVTX files (got {rc})')
     matches('XML', rows, wanted)
 
 

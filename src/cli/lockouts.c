@@ -8,6 +8,7 @@
 #include "badcreds/filetime.h"
 #include "badcreds/lockout_report.h"
 #include "badcreds/strmap.h"
+#include "badcreds/text.h"
 #include "selection.h"
 
 enum { OPT_OUTPUT = 'o', OPT_FORMAT = 'f', OPT_TZ = 256, OPT_RESET_WINDOW, OPT_INTERNAL };
@@ -106,13 +107,45 @@ static void closing_line(const struct selection *s, const struct lockout *rows, 
 	sb_adds(&sb, n ? "); wrote " : "; wrote ");
 	sb_adds(&sb, output);
 	fprintf(stderr, "%s\n", sb_cstr(&sb));
-	if (!n)
-		fputs("badcreds: lockouts: note: no lockout (4740) in the inputs: domain controllers log them when "
-		      "\"Audit User Account Management\" is on; give their Security logs\n", stderr);
 	sb_free(&sb);
 	sb_free(&key);
 	strmap_free(&accounts);
 	arena_free(&arena);
+}
+
+/* One warning line when the inputs cannot answer: no lockout (4740) at all, lockouts whose host logs are missing
+ * (cause unknown: the caller computers named), a log cleared in the period. True if it warned. */
+static bool warn_unanswerable(const struct selection *s, const struct lockout *rows, size_t n)
+{
+	struct strbuf sb = {0};
+	size_t unknown = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].cause == CAUSE_UNKNOWN && unknown++ < 3) {
+			sb_adds(&sb, unknown > 1 ? ", " : "");
+			text_visible_str(&sb, *rows[i].caller ? rows[i].caller : "(no caller computer)");
+		}
+	struct strbuf line = {0};
+	sb_adds(&line, "badcreds: lockouts: warning: the inputs cannot answer: ");
+	if (!n)
+		sb_adds(&line, "they hold no account lockout (4740): give the domain controllers' Security logs (\"Audit "
+			       "User Account Management\" must be on)");
+	else if (unknown)
+		sb_printf(&line, "%zu of %zu lockouts have no host evidence: collect the logs of %s%s", unknown, n,
+			  sb_cstr(&sb), unknown > 3 ? " and the others named in Next Step" : "");
+	if (s->nclears) {
+		sb_adds(&line, !n || unknown ? "; the " : "the ");
+		text_visible_str(&line, s->clears[0].log);
+		sb_adds(&line, " log of ");
+		text_visible_str(&line, s->clears[0].computer);
+		sb_adds(&line, " was cleared at ");
+		filetime_format_ms(&line, s->clears[0].time, false);
+	}
+	bool warn = !n || unknown || s->nclears;
+	if (warn)
+		fprintf(stderr, "%s; run badcreds coverage on them\n", sb_cstr(&line));
+	sb_free(&sb);
+	sb_free(&line);
+	return warn;
 }
 
 int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv)
@@ -136,6 +169,8 @@ int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv)
 		status = EXIT_OUTPUT;
 	if (!sel.quiet && *name)
 		closing_line(&sel, rows, n, name);
+	if (*name && warn_unanswerable(&sel, rows, n) && status == EXIT_OK)
+		status = EXIT_SKIPPED;
 	selection_free(&sel);
 	return status;
 }
