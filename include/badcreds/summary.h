@@ -65,6 +65,7 @@ struct summary {
 	const struct lockout *lockouts; /* the AD account lockouts and their causes (lockout.h), time order; the
 					 * caller sets them */
 	size_t nlockouts;
+	bool local_time;            /* text, CSV and JSON times with the local offset (--tz local); the caller sets it */
 };
 
 /* a: attempts in time order; dc: the domain controllers' events (4740, 4771, 4776); ok: successful requests. The

@@ -8,9 +8,11 @@
 #include "badcreds/summary.h"
 #include "badcreds/text.h"
 
+static bool local_time; /* the summary's --tz, for the time being written (summary_write) */
+
 static void when(struct strbuf *sb, int64_t t)
 {
-	filetime_format_ms(sb, t, false);
+	filetime_format_ms(sb, t, local_time);
 }
 
 static const char *plural(size_t n, const char *one, const char *many) { return n == 1 ? one : many; }
@@ -244,6 +246,7 @@ static void rows(struct strbuf *o, const struct summary *s, bool csv, bool visib
 bool summary_write(struct out_file *o, const struct summary *s, size_t nattempts, const char *format)
 {
 	struct strbuf sb = {0};
+	local_time = s->local_time;
 	if (!strcmp(format, "text"))
 		text(&sb, s, nattempts);
 	else

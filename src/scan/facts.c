@@ -294,8 +294,9 @@ static const char *query_relying_party(struct arena *a, const char *query)
 		for (const char *p = query; *p; p += strcspn(p, "&")) {
 			p += *p == '?' || *p == '&';
 			size_t len = strlen(keys[k]);
-			if (!strncasecmp(p, keys[k], len))
-				return url_decoded(a, p + len, strcspn(p + len, "&"));
+			const char *v = strncasecmp(p, keys[k], len) ? NULL : url_decoded(a, p + len, strcspn(p + len, "&"));
+			if (v)
+				return v;
 		}
 	return NULL;
 }
