@@ -301,7 +301,17 @@ static const char *query_relying_party(struct arena *a, const char *query)
 	return NULL;
 }
 
-/* 501: Data[1..] are (claim type, value) pairs; the request-context claims carry the client addresses. */
+/* "a,b": the values of a claim that has several (one pair each), in their order. */
+static const char *joined(struct arena *a, const char *x, const char *y)
+{
+	size_t n = strlen(x) + strlen(y) + 2;
+	char *both = arena_alloc(a, n);
+	snprintf(both, n, "%s,%s", x, y);
+	return both;
+}
+
+/* 501: Data[1..] are (claim type, value) pairs; the request-context claims carry the client addresses
+ * (x-ms-forwarded-client-ip may come several times: what Exchange Online forwarded, then what the proxy saw). */
 static void claims(struct texts *t, struct fact *f)
 {
 	for (uint32_t i = 1; i + 1 < t->ev->ndata; i += 2) {
@@ -316,7 +326,7 @@ static void claims(struct texts *t, struct fact *f)
 		if (!strcmp(claim, "x-ms-client-ip"))
 			f->client_ip = v;
 		else if (!strcmp(claim, "x-ms-forwarded-client-ip"))
-			f->forwarded = v;
+			f->forwarded = f->forwarded ? joined(t->a, f->forwarded, v) : v;
 		else if (!strcmp(claim, "x-ms-proxy"))
 			f->proxy = v;
 		else if (!strcmp(claim, "x-ms-endpoint-absolute-path"))
