@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """badcreds scan on the generated AD FS farm: the report must hold exactly the attempts the generator wrote
-(tools/mkfixtures.py -> expected.json: server, time, user as typed, submitter IP, outcome), whatever the input
+(tools/mkfixtures.py -> expected.json: server, time, user as typed, submitter IP, outcome, relying party, client
+application, endpoint, every address), whatever the input
 form (EVTX, XML export, Event Viewer XML, gzip, stdin, a directory, the same log twice), and the options must do
 what the man page says.
 
@@ -245,7 +246,59 @@ def main():
     times = [r['Time'] for r in csv.DictReader(io.StringIO(p.stdout.decode()))]
     check('--tz local writes the local offset', times and all(t.endswith('+01:00') for t in times) and
           sorted(t_ms(t) for t in times) == sorted(x[1] for x in jp))
+    # enrichment: the relying party and client application each attempt's events name, the columns before them
+    # where they were
+    p = run(['scan', '-q', '-o', '-'] + evtx)
+    header = next(csv.reader(io.StringIO(p.stdout.decode())))
+    check('the full columns keep their places, Relying Party last',
+          header == ['UserPrincipalName', 'IP Address', 'Time', 'Server', 'Outcome', 'User Key', 'IP Class', 'All IPs',
+                     'Client-Supplied IPs', 'Proxy', 'Endpoint', 'User Agent', 'Client Application', 'Status',
+                     'SubStatus', 'Activity ID', 'Instance ID', 'Events', 'Record IDs', 'Sources', 'DC Lockout',
+                     'Relying Party'], str(header))
+    p = run(['scan', '-q', '-o', '-', '--format', 'jsonl'] + evtx)
+    got = sorted((r['server'], t_ms(r['time']), r['user'], r.get('relying_party', ''), r['client_application'], r['endpoint'])
+                 for r in map(json.loads, p.stdout.decode().splitlines()))
+    wanted = sorted((e['server'], t_ms(e['time']), e['user'], e['relying_party'], e['client_app'], e['endpoint'])
+                    for e in EXPECTED)
+    check('relying party, client application and endpoint of every attempt', got == wanted,
+          str(sorted(set(got) ^ set(wanted))[:4]))
+    exo = [e for e in EXPECTED if e['client_app']]
+    check('the 2016+ server\'s Exchange Online rows are among them', len(exo) == 3 and
+          all(e['server'].startswith('ADFS01') for e in exo))
     # filters
+    scan('--server (PCRE2, case-insensitive)', ['--server', '^adfs-(old|JP)\\.'] + evtx,
+         want(lambda e: e['server'].startswith(('ADFS-OLD.', 'ADFS-JP.'))), status=1)
+    scan('--endpoint', ['--endpoint', 'trust/2005/USERNAMEMIXED$'] + evtx,
+         want(lambda e: e['endpoint'] == '/adfs/services/trust/2005/usernamemixed'), status=1)
+    scan('--client-app', ['--client-app', '^microsoft\\.exchange\\.'] + evtx,
+         want(lambda e: e['client_app'].startswith('Microsoft.Exchange.')), status=1)
+    scan('--server and --user together', ['--server', 'ADFS02', '--user', '^jean'] + evtx,
+         want(lambda e: e['server'].startswith('ADFS02') and e['user'].startswith('jean')), status=1)
+    relay = '40.92.0.10'  # Exchange Online's own address: in the request's lists, never the submitter
+    scan('--ip matches any address of the request', ['--ip', relay] + evtx,
+         want(lambda e: relay in e['addresses']), status=1)
+    check('... here the Exchange Online relay, which submitted none of them',
+          want(lambda e: relay in e['addresses']) and not want(lambda e: e['ip'] == relay))
+    scan('--submitter-ip matches the submitter only', ['--submitter-ip', relay] + evtx, [], status=1)
+    scan('--submitter-ip CIDR', ['--submitter-ip', '2001:db8::/32'] + evtx,
+         want(lambda e: e['ip'].startswith('2001:db8:')), status=1)
+    hostile = json.load(open(f('hostile.json'), encoding='utf-8'))['attempts']
+    names = [e for e in hostile if e['server'] == 'ADFS-HOSTILE.contoso.com']
+
+    def hostile_rows(args):
+        p = run(['scan', '-q', '-o', '-', '--format', 'jsonl'] + args + [f('HOSTILE-NAMES.evtx')])
+        return sorted((r['user'], r['ip'], r['client_supplied_ips']) for r in map(json.loads, p.stdout.decode().splitlines()))
+
+    def hostile_want(pred):
+        return sorted((e['user'], e['ip'], e['client_supplied']) for e in names if pred(e))
+
+    claimed = '10.0.0.1'  # what a brute force put in X-Forwarded-For itself
+    check('--ip matches an address the client supplied', hostile_rows(['--ip', claimed]) ==
+          hostile_want(lambda e: e['client_supplied'] == claimed) != [])
+    check('--submitter-ip does not', hostile_rows(['--submitter-ip', claimed]) == [])
+    check('--exclude-ip leaves in the attempts that only claim the address (an attacker adds any address)',
+          hostile_rows(['--exclude-ip', claimed]) == hostile_want(lambda e: True) and
+          hostile_rows(['--exclude-ip', '198.51.100.77']) == hostile_want(lambda e: e['ip'] != '198.51.100.77'))
     scan('--user (PCRE2, case-insensitive)', ['--user', '^contoso\\\\SVC-'] + evtx,
          want(lambda e: e['user'].lower().startswith('contoso\\svc-')), status=1)
     scan('--ip CIDR', ['--ip', '10.0.0.0/8'] + evtx, want(lambda e: e['ip'].startswith('10.')), status=1)
@@ -273,6 +326,7 @@ def main():
     else:
         print(f'skipped: --past-days leaving out the fixtures (the newest attempt, {newest}, is less than a day old)')
     for bad in [['--since', 'yesterday'], ['--user', '(unclosed'], ['--ip', '300.1.1.1'], ['--outcome', 'nope'],
+                ['--server', '[a-'], ['--endpoint', '('], ['--client-app', '*x'], ['--submitter-ip', '10.0.0.0/33'],
                 ['--past-days', '0'], ['--format', 'xls']] + ([] if UNDER_WINE else [[]]):
         p = run(['scan', '-o', '-'] + bad + ([f('ADFS-JP.xml')] if bad else []))
         check(f'usage error {bad}: exit 2 with a message', p.returncode == 2 and p.stderr.strip() != b'')

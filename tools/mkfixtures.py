@@ -210,7 +210,7 @@ def xml_text(s):
     return re.sub('[\x00-\x08\x0b\x0c\x0e-\x1f]', lambda m: '&#x%X;' % ord(m.group(0)), escape(s))
 
 
-def audit_xml(kind, user, ip, forwarded='', lockout=None):
+def audit_xml(kind, user, ip, forwarded='', lockout=None, endpoint='/adfs/ls/'):
     """Data[1] of 1203/1210: the AuditBase document, as AD FS writes it."""
     failure = 'ExtranetLockoutError' if lockout else 'CredentialValidationError'
     code = 'AccountRestrictedAudit' if lockout else 'N/A'
@@ -229,9 +229,9 @@ def audit_xml(kind, user, ip, forwarded='', lockout=None):
             '</Server><AuthProtocol>WSFederation</AuthProtocol><NetworkLocation>Extranet</NetworkLocation>'
             '<IpAddress>%s</IpAddress><ForwardedIpAddress>%s</ForwardedIpAddress><ProxyIpAddress>N/A'
             '</ProxyIpAddress><NetworkIpAddress>N/A</NetworkIpAddress><ProxyServer>WAP01</ProxyServer>'
-            '<UserAgentString>Mozilla/5.0</UserAgentString><Endpoint>/adfs/ls/</Endpoint></Component>%s'
+            '<UserAgentString>Mozilla/5.0</UserAgentString><Endpoint>%s</Endpoint></Component>%s'
             '</ContextComponents></AuditBase>' % (kind, failure, code, RELYING_PARTY, xml_text(user), xml_text(ip),
-                                                  xml_text(forwarded), lock))
+                                                  xml_text(forwarded), endpoint, lock))
 
 
 def claims_501(instance, pairs):
@@ -253,9 +253,12 @@ class Farm:
     def log(self, server, locale='en'):
         return self.logs.setdefault(server, Log(server, locale))
 
-    def expect(self, log, t, user, ip, outcome, claimed='', relying_party='', client_app=''):
+    def expect(self, log, t, user, ip, outcome, claimed='', relying_party='', client_app='', endpoint='',
+               addresses=()):
+        """An attempt the events hold; `addresses`: every address they name besides the submitter's."""
         self.expected.append({'server': log.server, 'time': iso(t), 'user': user, 'ip': ip, 'outcome': outcome,
-                              'client_supplied': claimed, 'relying_party': relying_party, 'client_app': client_app})
+                              'client_supplied': claimed, 'relying_party': relying_party, 'client_app': client_app,
+                              'endpoint': endpoint, 'addresses': sorted({ip, *addresses} - {'', None})})
 
     def attempt_2016(self, log, t, user, ip, outcome='bad_password', status=0xC000006D, sub=0xC000006A,
                      exo=False, forwarded=None, with_4625=True, message=True, claimed=None):
@@ -268,7 +271,8 @@ class Farm:
         submitter = forwarded or ip
         if claimed:
             ip_list = f'{claimed},{ip_list}'
-        log.adfs(t, 403, [instance, activity, t.strftime('%Y-%m-%d %H:%M:%S'), ip, 'POST', '/adfs/ls/', '',
+        endpoint = '/adfs/services/trust/2005/usernamemixed' if exo else '/adfs/ls/'  # EXO: WS-Trust, active
+        log.adfs(t, 403, [instance, activity, t.strftime('%Y-%m-%d %H:%M:%S'), ip, 'POST', endpoint, '',
                           '443', '10.0.0.5', 'Mozilla/5.0', '1234'])
         if with_4625:
             domain, target = ('', user) if '\\' not in user else user.split('\\', 1)
@@ -277,7 +281,8 @@ class Farm:
                 domain, status, '%%2313' if status != 0xC0000234 else '%%2307', sub, 3, 'W', 'Negotiate',
                 log.server, '-', '-', 0, 0xd34, SERVICE_HOST, '-', '-'])
         text = MESSAGES[log.locale]['locked' if outcome == 'locked_out' else 'bad']
-        log.adfs(t + 2 * ms, 1203, [activity, audit_xml('FreshCredentialAudit', user, ip_list, forwarded or '')])
+        log.adfs(t + 2 * ms, 1203, [activity, audit_xml('FreshCredentialAudit', user, ip_list, forwarded or '',
+                                                         endpoint=endpoint)])
         log.adfs(t + 3 * ms, 411, [activity, USERNAME_TOKEN, f'{user}-{text}' if message else user,
                                    f'System.IdentityModel.Tokens.SecurityTokenValidationException: {user} ---> '
                                    f'System.ComponentModel.Win32Exception: {text}', ip_list])
@@ -291,7 +296,7 @@ class Farm:
                       ('http://schemas.microsoft.com/2014/09/requestcontext/claims/userip', forwarded),
                       ('http://schemas.microsoft.com/ws/2012/01/insidecorporatenetwork', 'false'),
                       (RC + 'x-ms-proxy', 'WAP01'),
-                      (RC + 'x-ms-endpoint-absolute-path', '/adfs/services/trust/2005/usernamemixed'),
+                      (RC + 'x-ms-endpoint-absolute-path', endpoint),
                       (RC + 'x-ms-client-user-agent', 'Apple-iPhone14C2/2006.100'),
                       (RC + 'client-request-id', str(uuid.uuid5(uuid.NAMESPACE_OID, instance))),
                       (RC + 'relyingpartytrustid', RELYING_PARTY),
@@ -299,7 +304,7 @@ class Farm:
         for i, data in enumerate(claims_501s(instance, claims)):
             log.adfs(t + (4 + i) * ms, 501, data)
         self.expect(log, t, user, submitter, outcome, claimed or '', RELYING_PARTY,
-                    'Microsoft.Exchange.ActiveSync' if exo else '')
+                    'Microsoft.Exchange.ActiveSync' if exo else '', endpoint, [claimed, forwarded, ip])
 
     def success_2016(self, log, t, user, ip):
         activity = str(uuid.uuid5(uuid.NAMESPACE_DNS, f'ok{log.server}{t}{user}'))
@@ -322,7 +327,7 @@ class Farm:
         ms = datetime.timedelta(milliseconds=1)
         log.adfs(t, 516, [activity, user, ip, str(count), '11/20/2026 08:00:00'])
         log.adfs(t + ms, 1210, [activity, audit_xml('ExtranetLockoutAudit', user, ip, lockout=count)])
-        self.expect(log, t, user, ip, 'locked_out', relying_party=RELYING_PARTY)
+        self.expect(log, t, user, ip, 'locked_out', relying_party=RELYING_PARTY, endpoint='/adfs/ls/')
 
     def attempt_2012r2(self, log, t, user, ip, outcome='bad_password', ip_field=True, with_4625=True):
         activity = str(uuid.uuid5(uuid.NAMESPACE_DNS, f'{log.server}{t}{user}'))
