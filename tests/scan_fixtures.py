@@ -256,8 +256,8 @@ def main():
                      'SubStatus', 'Activity ID', 'Instance ID', 'Events', 'Record IDs', 'Sources', 'DC Lockout',
                      'Relying Party'], str(header))
     p = run(['scan', '-q', '-o', '-', '--format', 'jsonl'] + evtx)
-    got = sorted((r['server'], t_ms(r['time']), r['user'], r.get('relying_party', ''), r['client_application'], r['endpoint'])
-                 for r in map(json.loads, p.stdout.decode().splitlines()))
+    got = sorted((r['server'], t_ms(r['time']), r['user'], r.get('relying_party', ''), r['client_application'],
+                  r['endpoint']) for r in map(json.loads, p.stdout.decode().splitlines()))
     wanted = sorted((e['server'], t_ms(e['time']), e['user'], e['relying_party'], e['client_app'], e['endpoint'])
                     for e in EXPECTED)
     check('relying party, client application and endpoint of every attempt', got == wanted,
@@ -287,7 +287,8 @@ def main():
 
     def hostile_rows(args):
         p = run(['scan', '-q', '-o', '-', '--format', 'jsonl'] + args + [f('HOSTILE-NAMES.evtx')])
-        return sorted((r['user'], r['ip'], r['client_supplied_ips']) for r in map(json.loads, p.stdout.decode().splitlines()))
+        return sorted((r['user'], r['ip'], r['client_supplied_ips'])
+                      for r in map(json.loads, p.stdout.decode().splitlines()))
 
     def hostile_want(pred):
         return sorted((e['user'], e['ip'], e['client_supplied']) for e in names if pred(e))

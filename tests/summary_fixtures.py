@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 BADCREDS, FIX = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+UNDER_WINE = os.environ.get('BADCREDS_UNDER_WINE') == '1'  # set by tests/meson.build for the Windows build
 FARM = ['ADFS01.evtx', 'ADFS02.evtx', 'ADFS-OLD.evtx', 'ADFS-JP.evtx', 'DC01.evtx']
 PRIVATE = ('10.', '192.168.', '172.16.', '127.')
 FAILURES = []
@@ -83,7 +84,7 @@ def tokyo(text):
 def check_local_time(attempts):
     """--tz local: every time of the text, CSV and JSON lines summaries carries the local offset, and the users' first
     and last attempts are the generator's, in local time."""
-    env = dict(os.environ, TZ='Asia/Tokyo')
+    env = dict(os.environ, TZ='JST-9' if UNDER_WINE else 'Asia/Tokyo')  # the Windows C runtime's TZ syntax
     files = [os.path.join(FIX, f) for f in FARM]
     out = {}
     for fmt in ('text', 'csv', 'jsonl'):

@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 BADCREDS, FIX = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+UNDER_WINE = os.environ.get('BADCREDS_UNDER_WINE') == '1'  # set by tests/meson.build for the Windows build
 FILES = [os.path.join(FIX, f) for f in ('ADFS01.evtx', 'ADFS02.evtx', 'ADFS-OLD.evtx')]
 FAILURES = []
 
@@ -43,7 +44,7 @@ def check_filters_and_local_time():
     expected = json.load(open(os.path.join(FIX, 'expected.json'), encoding='utf-8'))['attempts']
     servers = ('ADFS01.', 'ADFS02.', 'ADFS-OLD.')
     svc = sorted(e['time'] for e in expected if e['user'] == 'CONTOSO\\svc-sql')
-    env = dict(os.environ, TZ='Asia/Tokyo')
+    env = dict(os.environ, TZ='JST-9' if UNDER_WINE else 'Asia/Tokyo')  # the Windows C runtime's TZ syntax
     p = subprocess.run([BADCREDS, 'trace', '-q', '--tz', 'local', '--user', 'svc-sql'] + FILES, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, env=env, check=False)
     text = p.stdout.decode()

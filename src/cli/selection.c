@@ -20,7 +20,7 @@ const struct cli_option selection_options[] = {
 	{ "server", SEL_SERVER, "REGEX", "only attempts on servers matching REGEX (PCRE2, case-insensitive)" },
 	{ "endpoint", SEL_ENDPOINT, "REGEX", "only attempts on endpoints matching REGEX, e.g. usernamemixed" },
 	{ "client-app", SEL_CLIENT_APP, "REGEX", "only attempts whose client application matches REGEX" },
-	{ "ip", SEL_IP, "ADDR|CIDR", "only requests naming one of these addresses anywhere (repeatable)" },
+	{ "ip", SEL_IP, "ADDR|CIDR", "only attempts naming one of these addresses anywhere in the request (repeatable)" },
 	{ "submitter-ip", SEL_SUBMITTER_IP, "ADDR|CIDR", "only attempts whose submitter is one of these (repeatable)" },
 	{ "exclude-ip", SEL_EXCLUDE_IP, "CIDR", "leave out attempts whose submitter is one of these (repeatable)" },
 	{ "outcome", SEL_OUTCOME, "LIST", "only these outcomes, e.g. bad_password,locked_out" },

@@ -1,5 +1,5 @@
-/* selection.h: what scan, summary, trace and lockouts share: the options that choose inputs and attempts, and reading the
- * SOURCEs into correlated, filtered attempts. */
+/* selection.h: what scan, summary, trace and lockouts share: the options that choose inputs and attempts, and
+ * reading the SOURCEs into correlated, filtered attempts. */
 #ifndef BADCREDS_SELECTION_H
 #define BADCREDS_SELECTION_H
 
