@@ -85,6 +85,44 @@ def f(name):
     return os.path.join(FIX, name)
 
 
+def adfs20_export(path):
+    """AD FS 2.0 (no 411): each 4625 is a request of its own and takes the 501 events waiting on its server. Bob's
+    request has more claims than one 501 holds (ten pairs; x-ms-forwarded-client-ip comes once per value), so the
+    client application is in a second 501 of the same instance, logged after Carl's 501. Returns what the rows
+    must say: user, submitter, client application, evidence."""
+    ns = 'http://schemas.microsoft.com/win/2004/08/events/event'
+    rc = 'http://schemas.microsoft.com/2012/01/requestcontext/claims/'
+
+    def event(rid, ms, provider, event_id, data):
+        return (f'<Event xmlns="{ns}"><System><Provider Name="{provider}"/><EventID>{event_id}</EventID>'
+                f'<TimeCreated SystemTime="2026-11-20T08:00:00.{ms:03d}Z"/><EventRecordID>{rid}</EventRecordID>'
+                f'<Channel>Security</Channel><Computer>ADFS20</Computer></System><EventData>{data}</EventData></Event>')
+
+    def failed(rid, ms, user):
+        fields = {'TargetUserName': user, 'TargetDomainName': 'CONTOSO', 'Status': '0xc000006d',
+                  'SubStatus': '0xc000006a', 'FailureReason': '%%2313', 'IpAddress': '-',
+                  'ProcessName': 'C:\\Windows\\ADFSV2\\Microsoft.IdentityServer.ServiceHost.exe'}
+        return event(rid, ms, 'Microsoft-Windows-Security-Auditing', 4625,
+                     ''.join(f'<Data Name="{k}">{v}</Data>' for k, v in fields.items()))
+
+    def claims(rid, ms, instance, pairs):
+        items = [instance] + [x for pair in pairs for x in pair]
+        items += ['-'] * (21 - len(items))
+        return event(rid, ms, 'AD FS 2.0 Auditing', 501, ''.join(f'<Data>{x}</Data>' for x in items))
+
+    bob, carl = '11111111-2222-3333-4444-555555555555', '99999999-2222-3333-4444-555555555555'
+    groups = [('http://schemas.microsoft.com/ws/2008/06/identity/claims/groupsid', 'S-1-5-11')] * 7
+    with open(path, 'w', encoding='utf-8') as out:
+        out.write(failed(1, 0, 'bob') +
+                  claims(2, 10, bob, [(rc + 'x-ms-client-ip', '203.0.113.9'), (rc + 'x-ms-forwarded-client-ip',
+                                      '198.51.100.1'), (rc + 'x-ms-forwarded-client-ip', '203.0.113.9')] + groups) +
+                  claims(3, 20, carl, [(rc + 'x-ms-client-ip', '192.0.2.1')]) +
+                  claims(4, 30, bob, [(rc + 'x-ms-client-application', 'Microsoft.Exchange.Imap')]) +
+                  failed(5, 40, 'carl'))
+    return [('CONTOSO\\bob', '198.51.100.1', 'Microsoft.Exchange.Imap', '4625 501 501', '1 2 4'),
+            ('CONTOSO\\carl', '192.0.2.1', '', '501 4625', '3 5')]
+
+
 def main():
     farm = os.path.join(os.path.abspath(sys.argv[3]), 'adfs-farm')
     for name in sorted(os.listdir(farm)):
@@ -152,6 +190,12 @@ def main():
             e.write('<?xml version="1.0"?><Events></Events>')
         p = run(['scan', '-o', '-', empty])
         check('XML without events is reported (exit 1)', p.returncode == 1 and b'holds no events' in p.stderr)
+        adfs20 = os.path.join(tmp, 'adfs20.xml')
+        wanted = adfs20_export(adfs20)
+        p = run(['scan', '-q', '-o', '-', '--format', 'jsonl', adfs20])
+        got = [(r['user'], r['ip'], r['client_application'], r['events'], r['record_ids'])
+               for r in map(json.loads, p.stdout.decode().splitlines())]
+        check('AD FS 2.0: a 4625 takes every 501 of one instance, and only those', got == wanted, str(got))
         bomb = os.path.join(tmp, 'bomb.xml')
         with open(bomb, 'w') as e:
             e.write('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;'
