@@ -8,10 +8,12 @@ usage: summary_fixtures.py BADCREDS FIXTURE_DIR
 import datetime
 import json
 import os
+import re
 import subprocess
 import sys
 
 BADCREDS, FIX = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+UNDER_WINE = os.environ.get('BADCREDS_UNDER_WINE') == '1'  # set by tests/meson.build for the Windows build
 FARM = ['ADFS01.evtx', 'ADFS02.evtx', 'ADFS-OLD.evtx', 'ADFS-JP.evtx', 'DC01.evtx']
 PRIVATE = ('10.', '192.168.', '172.16.', '127.')
 FAILURES = []
@@ -134,6 +136,36 @@ def summary(args):
     return p.returncode, [json.loads(line) for line in p.stdout.decode().splitlines()]
 
 
+def tokyo(text):
+    """An expected.json time as --tz local writes it under TZ=Asia/Tokyo (UTC+9, no daylight saving time)."""
+    d = datetime.datetime.strptime(text[:23], '%Y-%m-%dT%H:%M:%S.%f') + datetime.timedelta(hours=9)
+    return d.strftime('%Y-%m-%dT%H:%M:%S.%f')[:23] + '+09:00'
+
+
+def check_local_time(attempts):
+    """--tz local: every time of the text, CSV and JSON lines summaries carries the local offset, and the users' first
+    and last attempts are the generator's, in local time."""
+    env = dict(os.environ, TZ='JST-9' if UNDER_WINE else 'Asia/Tokyo')  # the Windows C runtime's TZ syntax
+    files = [os.path.join(FIX, f) for f in FARM]
+    out = {}
+    for fmt in ('text', 'csv', 'jsonl'):
+        p = subprocess.run([BADCREDS, 'summary', '-q', '--tz', 'local', '--format', fmt] + files,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, check=False)
+        out[fmt] = p.stdout.decode() if p.returncode == 0 else ''
+    times = re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}([+-]\d\d:\d\d)')
+    for fmt, text in out.items():
+        offsets = set(times.findall(text))
+        check(f'summary --tz local ({fmt}) writes every time with the local offset', offsets == {'+09:00'},
+              str(offsets))
+    rows = [json.loads(line) for line in out['jsonl'].splitlines()]
+    users = {}
+    for a in attempts:
+        users.setdefault(a['user'], []).append(a['time'])
+    got = {r['subject']: (r['first'], r['last']) for r in rows if r['type'] == 'user'}
+    check('summary --tz local: each user\'s first and last attempt in local time', got and
+          got == {u: (tokyo(min(v)), tokyo(max(v))) for u, v in users.items()})
+
+
 def main():
     servers = ('ADFS01', 'ADFS02', 'ADFS-OLD', 'ADFS-JP')
     attempts = [a for a in json.load(open(os.path.join(FIX, 'expected.json'), encoding='utf-8'))['attempts']
@@ -216,6 +248,7 @@ def main():
     check('text summary names the findings and the next steps',
           'HIGH      password_spray  203.0.113.50' in text and 'next step:' in text and
           'Users (most attempts first)' in text and text.splitlines()[1].startswith('1 compromised account (alice'))
+    check_local_time(attempts)
     p = subprocess.run([BADCREDS, 'summary', '--spray-window', 'soon', os.path.join(FIX, FARM[0])],
                        stderr=subprocess.PIPE, check=False)
     check('a bad threshold is a usage error', p.returncode == 2 and b'soon' in p.stderr)

@@ -6,7 +6,8 @@ usage: mkfixtures.py OUT_DIR
 Writes OUT_DIR/<server>.evtx per server and the same events as <server>.xml (wevtutil qe /f:xml form: what the
 events are meant to hold), ADFS-JP-saved.xml (Event Viewer "Save as XML" form), ADFS03-damaged.evtx (cut in its
 second chunk), and expected.json: every attempt with server,
-time, user as typed, submitter IP and outcome, in time order, plus the event counts per file.
+time, user as typed, submitter IP, outcome, relying party and client application (where its events name them), in
+time order, plus the event counts per file.
 
 Scenarios (the event layouts are those src/scan/facts.c describes and reads):
   contoso, AD FS 2016+ (ADFS01, ADFS02), English, verbose audits 403/410/411/412/501/1203 + 4625:
@@ -14,7 +15,8 @@ Scenarios (the event layouts are those src/scan/facts.c describes and reads):
     lockout (516 + 1210, no 4625 any more) and later an AD lockout of the same account, an AD lockout (4625
     0xC0000234), a legacy-authentication spray of ten users relayed by Exchange Online, a stale service credential typed as
     DOMAIN\\user from a private IP every 10 minutes, legacy auth proxied by Exchange Online (zero activity ID,
-    attacker IPv6 in x-ms-forwarded-client-ip), hyphenated user names, a user name typed as a spreadsheet formula,
+    attacker IPv6 in x-ms-forwarded-client-ip, more request-context claims than one 501 holds: the client
+    application is in the second 501), hyphenated user names, a user name typed as a spreadsheet formula,
     one success (412) that is not an attempt.
   fabrikam, AD FS 2012 R2 (ADFS-OLD), French: 411 with and without the client IP field (hotfix 3134222 missing),
     IP then only in 501; a 411 alone whose French text says the account is locked.
@@ -46,6 +48,7 @@ ZERO = '00000000-0000-0000-0000-000000000000'
 SERVICE_HOST = 'C:\\Windows\\ADFS\\Microsoft.IdentityServer.ServiceHost.exe'
 USERNAME_TOKEN = 'http://schemas.microsoft.com/ws/2006/05/identitymodel/tokens/UserName'
 RC = 'http://schemas.microsoft.com/2012/01/requestcontext/claims/'
+RELYING_PARTY = 'urn:federation:MicrosoftOnline'  # Microsoft 365's relying party trust: 412 Data[3], <RelyingParty>
 
 MESSAGES = {  # Win32 texts AD FS appends to 411 Data[2], by farm language
     'en': {'bad': 'The user name or password is incorrect',
@@ -221,14 +224,14 @@ def audit_xml(kind, user, ip, forwarded='', lockout=None, endpoint='/adfs/ls/'):
     return ('<?xml version="1.0" encoding="utf-16"?>\r\n<AuditBase xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="%s"><AuditType>FreshCredentials'
             '</AuditType><AuditResult>Failure</AuditResult><FailureType>%s</FailureType><ErrorCode>%s</ErrorCode>'
-            '<ContextComponents><Component xsi:type="ResourceAuditComponent"><RelyingParty>urn:federation:'
-            'MicrosoftOnline</RelyingParty><ClaimsProvider>N/A</ClaimsProvider><UserId>%s</UserId></Component>'
+            '<ContextComponents><Component xsi:type="ResourceAuditComponent"><RelyingParty>%s'
+            '</RelyingParty><ClaimsProvider>N/A</ClaimsProvider><UserId>%s</UserId></Component>'
             '<Component xsi:type="RequestAuditComponent"><Server>http://sts.contoso.com/adfs/services/trust'
             '</Server><AuthProtocol>WSFederation</AuthProtocol><NetworkLocation>Extranet</NetworkLocation>'
             '<IpAddress>%s</IpAddress><ForwardedIpAddress>%s</ForwardedIpAddress><ProxyIpAddress>N/A'
             '</ProxyIpAddress><NetworkIpAddress>N/A</NetworkIpAddress><ProxyServer>WAP01</ProxyServer>'
             '<UserAgentString>Mozilla/5.0</UserAgentString><Endpoint>%s</Endpoint></Component>%s'
-            '</ContextComponents></AuditBase>' % (kind, failure, code, xml_text(user), xml_text(ip),
+            '</ContextComponents></AuditBase>' % (kind, failure, code, RELYING_PARTY, xml_text(user), xml_text(ip),
                                                   xml_text(forwarded), endpoint, lock))
 
 
@@ -239,6 +242,11 @@ def claims_501(instance, pairs):
     return data + ['-'] * (21 - len(data))
 
 
+def claims_501s(instance, pairs):
+    """The 501 events of one request: ten claims each, further ones in further 501s with the same instance ID."""
+    return [claims_501(instance, pairs[i:i + 10]) for i in range(0, len(pairs), 10)]
+
+
 class Farm:
     def __init__(self):
         self.logs, self.expected, self.dc_lockouts, self.successes = {}, [], [], []
@@ -246,10 +254,14 @@ class Farm:
     def log(self, server, locale='en'):
         return self.logs.setdefault(server, Log(server, locale))
 
-    def expect(self, log, t, user, ip, outcome, claimed='', relayed=False):
-        """relayed: legacy authentication that Exchange Online relayed (zero activity ID)."""
+    def expect(self, log, t, user, ip, outcome, claimed='', relying_party='', client_app='', endpoint='',
+               addresses=(), relayed=False):
+        """An attempt the events hold; `addresses`: every address they name besides the submitter's; relayed:
+        legacy authentication that Exchange Online relayed (zero activity ID)."""
         self.expected.append({'server': log.server, 'time': iso(t), 'user': user, 'ip': ip, 'outcome': outcome,
-                              'client_supplied': claimed, 'relayed': relayed})
+                              'client_supplied': claimed, 'relying_party': relying_party, 'client_app': client_app,
+                              'endpoint': endpoint, 'addresses': sorted({ip, *addresses} - {'', None}),
+                              'relayed': relayed})
 
     def attempt_2016(self, log, t, user, ip, outcome='bad_password', status=0xC000006D, sub=0xC000006A,
                      exo=False, forwarded=None, with_4625=True, message=True, claimed=None):
@@ -262,8 +274,8 @@ class Farm:
         submitter = forwarded or ip
         if claimed:
             ip_list = f'{claimed},{ip_list}'
-        path = '/adfs/services/trust/2005/usernamemixed' if exo else '/adfs/ls/'
-        log.adfs(t, 403, [instance, activity, t.strftime('%Y-%m-%d %H:%M:%S'), ip, 'POST', path, '',
+        endpoint = '/adfs/services/trust/2005/usernamemixed' if exo else '/adfs/ls/'  # EXO: WS-Trust, active
+        log.adfs(t, 403, [instance, activity, t.strftime('%Y-%m-%d %H:%M:%S'), ip, 'POST', endpoint, '',
                           '443', '10.0.0.5', 'Mozilla/5.0', '1234'])
         if with_4625:
             domain, target = ('', user) if '\\' not in user else user.split('\\', 1)
@@ -273,19 +285,29 @@ class Farm:
                 log.server, '-', '-', 0, 0xd34, SERVICE_HOST, '-', '-'])
         text = MESSAGES[log.locale]['locked' if outcome == 'ad_locked_out' else 'bad']
         log.adfs(t + 2 * ms, 1203, [activity, audit_xml('FreshCredentialAudit', user, ip_list, forwarded or '',
-                                                        endpoint=path)])
+                                                         endpoint=endpoint)])
         log.adfs(t + 3 * ms, 411, [activity, USERNAME_TOKEN, f'{user}-{text}' if message else user,
                                    f'System.IdentityModel.Tokens.SecurityTokenValidationException: {user} ---> '
                                    f'System.ComponentModel.Win32Exception: {text}', ip_list])
         claims = [(RC + 'x-ms-client-ip', ip), (RC + 'x-ms-endpoint-absolute-path', '/adfs/ls/')]
         if claimed:
             claims.append((RC + 'x-ms-forwarded-client-ip', ip_list))
-        if exo:
-            claims = [(RC + 'x-ms-client-ip', ip), (RC + 'x-ms-forwarded-client-ip', ip_list),
-                      (RC + 'x-ms-client-application', 'Microsoft.Exchange.ActiveSync'),
-                      (RC + 'x-ms-endpoint-absolute-path', '/adfs/services/trust/2005/usernamemixed')]
-        log.adfs(t + 4 * ms, 501, claims_501(instance, claims))
-        self.expect(log, t, user, submitter, outcome, claimed or '', exo)
+        if exo:  # Exchange Online sends more request context than one 501 holds: the client application is in the
+            # second (the order of the claims is AD FS's own, not one to rely on)
+            claims = [(RC + 'x-ms-client-ip', ip), (RC + 'x-ms-forwarded-client-ip', forwarded),
+                      (RC + 'x-ms-forwarded-client-ip', ip),  # multi-valued: one pair per value
+                      ('http://schemas.microsoft.com/2014/09/requestcontext/claims/userip', forwarded),
+                      ('http://schemas.microsoft.com/ws/2012/01/insidecorporatenetwork', 'false'),
+                      (RC + 'x-ms-proxy', 'WAP01'),
+                      (RC + 'x-ms-endpoint-absolute-path', endpoint),
+                      (RC + 'x-ms-client-user-agent', 'Apple-iPhone14C2/2006.100'),
+                      (RC + 'client-request-id', str(uuid.uuid5(uuid.NAMESPACE_OID, instance))),
+                      (RC + 'relyingpartytrustid', RELYING_PARTY),
+                      (RC + 'x-ms-client-application', 'Microsoft.Exchange.ActiveSync')]
+        for i, data in enumerate(claims_501s(instance, claims)):
+            log.adfs(t + (4 + i) * ms, 501, data)
+        self.expect(log, t, user, submitter, outcome, claimed or '', RELYING_PARTY,
+                    'Microsoft.Exchange.ActiveSync' if exo else '', endpoint, [claimed, forwarded, ip], exo)
 
     def success_2016(self, log, t, user, ip):
         activity = str(uuid.uuid5(uuid.NAMESPACE_DNS, f'ok{log.server}{t}{user}'))
@@ -296,7 +318,7 @@ class Farm:
         log.adfs(t + ms, 1202, [activity, audit_xml('FreshCredentialAudit', user, ip).replace(
             '<AuditResult>Failure</AuditResult>', '<AuditResult>Success</AuditResult>').replace(
             'CredentialValidationError', 'None')], failure=False)
-        log.adfs(t + 2 * ms, 412, [instance, activity, USERNAME_TOKEN, 'urn:federation:MicrosoftOnline'],
+        log.adfs(t + 2 * ms, 412, [instance, activity, USERNAME_TOKEN, RELYING_PARTY],
                  failure=False)
         log.adfs(t + 3 * ms, 501, claims_501(instance, [
             ('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn', user), (RC + 'x-ms-client-ip', ip)]),
@@ -308,7 +330,7 @@ class Farm:
         ms = datetime.timedelta(milliseconds=1)
         log.adfs(t, 516, [activity, user, ip, str(count), '11/20/2026 08:00:00'])
         log.adfs(t + ms, 1210, [activity, audit_xml('ExtranetLockoutAudit', user, ip, lockout=count)])
-        self.expect(log, t, user, ip, 'extranet_locked_out')
+        self.expect(log, t, user, ip, 'extranet_locked_out', relying_party=RELYING_PARTY, endpoint='/adfs/ls/')
 
     def attempt_2012r2(self, log, t, user, ip, outcome='bad_password', ip_field=True, with_4625=True):
         activity = str(uuid.uuid5(uuid.NAMESPACE_DNS, f'{log.server}{t}{user}'))

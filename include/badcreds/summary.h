@@ -94,6 +94,7 @@ struct summary {
 	struct arena arena;         /* text the findings own */
 	const struct coverage_row *coverage; /* what the logs cover, per computer and log (HTML only; not owned) */
 	size_t ncoverage;
+	bool local_time;            /* text, CSV and JSON times with the local offset (--tz local); the caller sets it */
 };
 
 /* a: attempts in time order; dc: the domain controllers' events (4740, 4771, 4776); ok: successful requests. The

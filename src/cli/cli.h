@@ -65,6 +65,8 @@ bool cli_parse_threads(const char *text, unsigned *out);
 bool cli_parse_size(const char *text, uint64_t *out);
 /* A duration: a number of minutes, or with s, m, h or d; into FILETIME ticks. */
 bool cli_parse_duration(const char *text, int64_t *ticks);
+/* --tz utc|local (scan, summary, trace, lockouts): 1 taken, -1 a bad value (reported with cli_usage_error). */
+int cli_tz_option(const struct cli_command *cmd, const char *arg, bool *local);
 
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv);
 int cmd_scan(const struct cli_command *cmd, int argc, char **argv);

@@ -51,11 +51,7 @@ static int lockouts_option(void *ctx, const struct cli_command *cmd, int opt, co
 		if (s->format < 0)
 			return cli_usage_error(cmd, "unknown format '%s' (text, csv or jsonl)", arg), -1;
 		return 1;
-	case OPT_TZ:
-		if (strcmp(arg, "utc") && strcmp(arg, "local"))
-			return cli_usage_error(cmd, "unknown time zone '%s' (utc or local)", arg), -1;
-		s->local_time = !strcmp(arg, "local");
-		return 1;
+	case OPT_TZ: return cli_tz_option(cmd, arg, &s->local_time);
 	case OPT_RESET_WINDOW:
 		if (!cli_parse_duration(arg, &l->reset_window))
 			return cli_usage_error(cmd, "--reset-window takes a duration such as 30m or 1h, not '%s'", arg), -1;

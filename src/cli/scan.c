@@ -49,11 +49,7 @@ static int scan_option(void *ctx, const struct cli_command *cmd, int opt, const 
 			return cli_usage_error(cmd, "unknown column set '%s' (full or compat)", arg), -1;
 		s->report.compat = !strcmp(arg, "compat");
 		return 1;
-	case OPT_TZ:
-		if (strcmp(arg, "utc") && strcmp(arg, "local"))
-			return cli_usage_error(cmd, "unknown time zone '%s' (utc or local)", arg), -1;
-		s->report.local_time = !strcmp(arg, "local");
-		return 1;
+	case OPT_TZ: return cli_tz_option(cmd, arg, &s->report.local_time);
 	case OPT_BOM: s->report.bom = true; return 1;
 	default: return 0;
 	}

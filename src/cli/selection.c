@@ -1,5 +1,6 @@
-/* selection.c: the options scan and summary share (time window, users, addresses, outcomes, threads, quiet) and
- * the reading of every SOURCE into correlated attempts that pass them. */
+/* selection.c: the options scan, summary, trace and lockouts share (time window, users, servers, endpoints, client
+ * applications, addresses, outcomes, threads, quiet) and the reading of every SOURCE into correlated attempts that
+ * pass them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +17,12 @@ const struct cli_option selection_options[] = {
 	{ "since", SEL_SINCE, "TIME", "only attempts at or after TIME (ISO 8601, UTC unless an offset is given)" },
 	{ "until", SEL_UNTIL, "TIME", "only attempts before TIME" },
 	{ "user", SEL_USER, "REGEX", "only users matching REGEX (PCRE2, case-insensitive)" },
-	{ "ip", SEL_IP, "ADDR|CIDR", "only attempts from these addresses (repeatable)" },
-	{ "exclude-ip", SEL_EXCLUDE_IP, "CIDR", "leave out attempts from these addresses (repeatable)" },
+	{ "server", SEL_SERVER, "REGEX", "only attempts on servers matching REGEX (PCRE2, case-insensitive)" },
+	{ "endpoint", SEL_ENDPOINT, "REGEX", "only attempts on endpoints matching REGEX, e.g. usernamemixed" },
+	{ "client-app", SEL_CLIENT_APP, "REGEX", "only attempts whose client application matches REGEX" },
+	{ "ip", SEL_IP, "ADDR|CIDR", "only attempts naming one of these addresses anywhere in the request (repeatable)" },
+	{ "submitter-ip", SEL_SUBMITTER_IP, "ADDR|CIDR", "only attempts whose submitter is one of these (repeatable)" },
+	{ "exclude-ip", SEL_EXCLUDE_IP, "CIDR", "leave out attempts whose submitter is one of these (repeatable)" },
 	{ "outcome", SEL_OUTCOME, "LIST", "only these outcomes, e.g. bad_password,locked_out" },
 	{ "threads", SEL_THREADS, "N", "decode EVTX chunks on N threads (default: all cores)" },
 	{ "remote", SEL_REMOTE, "HOST", "read channel:NAME sources on this server (repeatable; Windows)" },
@@ -50,6 +55,34 @@ static bool parse_count(const char *text, long long *out)
 	return true;
 }
 
+/* --user, --server, --endpoint, --client-app: a PCRE2 pattern, matched without case. */
+static int regex_option(const struct cli_command *cmd, const char *name, const char *arg, pcre2_code **re)
+{
+	int err;
+	PCRE2_SIZE off;
+	pcre2_code_free(*re);
+	*re = pcre2_compile((PCRE2_SPTR)arg, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS | PCRE2_UTF, &err, &off, NULL);
+	if (!*re) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(err, msg, sizeof msg);
+		return cli_usage_error(cmd, "bad --%s regex at offset %zu: %s", name, (size_t)off, (char *)msg), -1;
+	}
+	return 1;
+}
+
+/* --ip, --submitter-ip, --exclude-ip, --trusted-proxy: one more address or network in their list. */
+static int cidr_option(struct selection *s, const struct cli_command *cmd, int opt, const char *arg)
+{
+	struct cidr *list = opt == SEL_IP ? s->ips : opt == SEL_SUBMITTER_IP ? s->submitters
+			  : opt == SEL_EXCLUDE_IP ? s->excluded : s->trusted;
+	unsigned *count = opt == SEL_IP ? &s->nips : opt == SEL_SUBMITTER_IP ? &s->nsubmitters
+			: opt == SEL_EXCLUDE_IP ? &s->nexcluded : &s->ntrusted;
+	if (*count == SEL_MAX_CIDRS || !cidr_parse(arg, &list[*count]))
+		return cli_usage_error(cmd, "bad address or CIDR '%s'", arg), -1;
+	(*count)++;
+	return 1;
+}
+
 int selection_option(struct selection *s, const struct cli_command *cmd, int opt, const char *arg)
 {
 	long long n;
@@ -68,29 +101,15 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 		*(opt == SEL_SINCE ? &s->since : &s->until) = t;
 		return 1;
 	}
-	case SEL_USER: {
-		int err;
-		PCRE2_SIZE off;
-		pcre2_code_free(s->user_re);
-		s->user_re = pcre2_compile((PCRE2_SPTR)arg, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS | PCRE2_UTF, &err, &off,
-					   NULL);
-		if (!s->user_re) {
-			PCRE2_UCHAR msg[256];
-			pcre2_get_error_message(err, msg, sizeof msg);
-			return cli_usage_error(cmd, "bad --user regex at offset %zu: %s", (size_t)off, (char *)msg), -1;
-		}
-		return 1;
-	}
+	case SEL_USER: return regex_option(cmd, "user", arg, &s->user_re);
+	case SEL_SERVER: return regex_option(cmd, "server", arg, &s->server_re);
+	case SEL_ENDPOINT: return regex_option(cmd, "endpoint", arg, &s->endpoint_re);
+	case SEL_CLIENT_APP: return regex_option(cmd, "client-app", arg, &s->client_app_re);
 	case SEL_IP:
+	case SEL_SUBMITTER_IP:
 	case SEL_EXCLUDE_IP:
-	case SEL_TRUSTED_PROXY: {
-		struct cidr *list = opt == SEL_IP ? s->ips : opt == SEL_EXCLUDE_IP ? s->excluded : s->trusted;
-		unsigned *count = opt == SEL_IP ? &s->nips : opt == SEL_EXCLUDE_IP ? &s->nexcluded : &s->ntrusted;
-		if (*count == SEL_MAX_CIDRS || !cidr_parse(arg, &list[*count]))
-			return cli_usage_error(cmd, "bad address or CIDR '%s'", arg), -1;
-		(*count)++;
-		return 1;
-	}
+	case SEL_TRUSTED_PROXY:
+		return cidr_option(s, cmd, opt, arg);
 	case SEL_OUTCOME:
 		for (const char *q = arg; *q;) {
 			size_t len = strcspn(q, ",");
@@ -267,36 +286,62 @@ static bool in_list(const struct cidr *list, unsigned n, const char *ip)
 	return false;
 }
 
-/* Whether the options keep a request of this time, user, address and outcome (OUTCOME_NONE: a success, which no
- * --outcome keeps). */
-static bool keeps(const struct selection *s, int64_t time, const char *user, const char *ip, enum outcome outcome)
+struct ip_search {
+	const struct cidr *list;
+	unsigned n;
+	bool found;
+};
+
+static void search_ip(void *ctx, const struct ip_addr *a)
 {
-	if (time < s->since || time >= s->until)
-		return false;
-	if (s->any_outcome && !s->outcomes[outcome])
-		return false;
-	if (s->nips && !in_list(s->ips, s->nips, ip))
-		return false;
-	if (s->nexcluded && in_list(s->excluded, s->nexcluded, ip))
-		return false;
-	if (s->user_re) {
-		pcre2_match_data *md = pcre2_match_data_create_from_pattern(s->user_re, NULL);
-		int rc = pcre2_match(s->user_re, (PCRE2_SPTR)user, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
-		pcre2_match_data_free(md);
-		if (rc < 0)
-			return false;
-	}
-	return true;
+	struct ip_search *q = ctx;
+	for (unsigned i = 0; i < q->n && !q->found; i++)
+		q->found = cidr_contains(&q->list[i], a);
 }
 
+/* --ip: whether an address of the request (the submitter, or any its events name: client-supplied, forwarded,
+ * x-ms-client-ip, ...) is in the list. */
+static bool any_in_list(const struct cidr *list, unsigned n, const struct attempt *a)
+{
+	struct ip_search q = {list, n, false};
+	ip_list_each(a->ip, search_ip, &q);
+	ip_list_each(a->all_ips, search_ip, &q);
+	return q.found;
+}
+
+/* A --user, --server, --endpoint or --client-app pattern against a value of the attempt (absent: empty). */
+static bool matches(const pcre2_code *re, const char *value)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	int rc = pcre2_match(re, (PCRE2_SPTR)(value ? value : ""), PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+	pcre2_match_data_free(md);
+	return rc >= 0;
+}
+
+/* Whether the options keep a request (a success has outcome OUTCOME_NONE, which no --outcome keeps). */
 static bool keep(const struct selection *s, const struct attempt *a)
 {
-	return keeps(s, a->time, a->user, a->ip, a->outcome);
+	if (a->time < s->since || a->time >= s->until)
+		return false;
+	if (s->any_outcome && !s->outcomes[a->outcome])
+		return false;
+	if (s->nips && !any_in_list(s->ips, s->nips, a))
+		return false;
+	if (s->nsubmitters && !in_list(s->submitters, s->nsubmitters, a->ip))
+		return false;
+	if (s->nexcluded && in_list(s->excluded, s->nexcluded, a->ip))
+		return false;
+	return (!s->user_re || matches(s->user_re, a->user)) && (!s->server_re || matches(s->server_re, a->server)) &&
+	       (!s->endpoint_re || matches(s->endpoint_re, a->endpoint)) &&
+	       (!s->client_app_re || matches(s->client_app_re, a->client_app));
 }
 
 bool selection_keeps_success(const struct selection *s, const struct success *o)
 {
-	return keeps(s, o->time, o->user, o->ip ? o->ip : "", OUTCOME_NONE);
+	const char *ip = o->ip ? o->ip : "";
+	struct attempt a = {.time = o->time, .server = o->server, .user = o->user, .ip = ip, .all_ips = ip,
+			    .outcome = OUTCOME_NONE};
+	return keep(s, &a);
 }
 
 void selection_collect(struct selection *s, char **sources, int nsources)
@@ -376,6 +421,9 @@ void selection_free(struct selection *s)
 		correlator_free(s->corr);
 	lockout_finder_free(s->finder);
 	pcre2_code_free(s->user_re);
+	pcre2_code_free(s->server_re);
+	pcre2_code_free(s->endpoint_re);
+	pcre2_code_free(s->client_app_re);
 	source_stats_free(&s->stats);
 	outcome_free();
 }

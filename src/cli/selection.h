@@ -1,5 +1,5 @@
-/* selection.h: what scan and summary share: the options that choose inputs and attempts, and reading the
- * SOURCEs into correlated, filtered attempts. */
+/* selection.h: what scan, summary, trace and lockouts share: the options that choose inputs and attempts, and
+ * reading the SOURCEs into correlated, filtered attempts. */
 #ifndef BADCREDS_SELECTION_H
 #define BADCREDS_SELECTION_H
 
@@ -17,7 +17,7 @@
 
 enum {
 	SEL_PAST_DAYS = 512, SEL_PAST_HOURS, SEL_SINCE, SEL_UNTIL, SEL_IP, SEL_EXCLUDE_IP, SEL_OUTCOME, SEL_REMOTE,
-	SEL_SPOOL_LIMIT, SEL_TRUSTED_PROXY,
+	SEL_SPOOL_LIMIT, SEL_TRUSTED_PROXY, SEL_SUBMITTER_IP, SEL_SERVER, SEL_ENDPOINT, SEL_CLIENT_APP,
 	SEL_USER = 'u', SEL_THREADS = 'j', SEL_QUIET = 'q',
 	SEL_MAX_CIDRS = 64, SEL_MAX_REMOTES = 64,
 };
@@ -26,9 +26,11 @@ extern const struct cli_option selection_options[]; /* ends with a NULL name */
 
 struct selection {
 	int64_t since, until;            /* FILETIME ticks; INT64_MIN / INT64_MAX when open */
-	pcre2_code *user_re;
-	struct cidr ips[SEL_MAX_CIDRS], excluded[SEL_MAX_CIDRS];
-	unsigned nips, nexcluded;
+	pcre2_code *user_re, *server_re, *endpoint_re, *client_app_re; /* PCRE2, caseless */
+	struct cidr ips[SEL_MAX_CIDRS];          /* --ip: any address of the request */
+	struct cidr submitters[SEL_MAX_CIDRS];   /* --submitter-ip: the submitter's */
+	struct cidr excluded[SEL_MAX_CIDRS];     /* --exclude-ip: the submitter's (a client can add to the lists) */
+	unsigned nips, nsubmitters, nexcluded;
 	bool outcomes[OUTCOME_COUNT], any_outcome;
 	unsigned threads;
 	const char *remotes[SEL_MAX_REMOTES + 1]; /* NULL-terminated */

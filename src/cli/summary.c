@@ -13,13 +13,14 @@
 enum {
 	OPT_OUTPUT = 'o', OPT_FORMAT = 'f',
 	OPT_SPRAY_USERS = 256, OPT_SPRAY_WINDOW, OPT_BRUTE_ATTEMPTS, OPT_BRUTE_WINDOW, OPT_STALE_ATTEMPTS,
-	OPT_LOCKOUT_THRESHOLD, OPT_OBSERVATION_WINDOW, OPT_HTML, OPT_COMPROMISE_WINDOW,
+	OPT_LOCKOUT_THRESHOLD, OPT_OBSERVATION_WINDOW, OPT_HTML, OPT_COMPROMISE_WINDOW, OPT_TZ,
 };
 
 static const struct cli_option summary_options[] = {
 	{ "output", OPT_OUTPUT, "FILE", "where the summary goes (default: - = stdout; .gz; %Y%m%d)" },
 	{ "format", OPT_FORMAT, "text|csv|jsonl", "text for people (default), or one row per finding, user and IP" },
 	{ "html", OPT_HTML, "FILE", "also write the summary as one self-contained HTML page" },
+	{ "tz", OPT_TZ, "utc|local", "time zone of the times in text, CSV and JSON lines (default: utc)" },
 	{ "spray-users", OPT_SPRAY_USERS, "N", "password spray: N users from one IP (default 10) ..." },
 	{ "spray-window", OPT_SPRAY_WINDOW, "DURATION", "... within DURATION (default 30m)" },
 	{ "brute-attempts", OPT_BRUTE_ATTEMPTS, "N", "brute force: N attempts on one user (default 5) ..." },
@@ -56,6 +57,7 @@ static bool parse_number(const char *text, unsigned *out)
 struct summary_settings {
 	struct summary_thresholds t;
 	const char *output, *format, *html;
+	bool local_time;
 };
 
 static int summary_option(void *ctx, const struct cli_command *cmd, int opt, const char *arg)
@@ -65,6 +67,7 @@ static int summary_option(void *ctx, const struct cli_command *cmd, int opt, con
 	switch (opt) {
 	case OPT_OUTPUT: s->output = arg; break;
 	case OPT_HTML: s->html = arg; break;
+	case OPT_TZ: return cli_tz_option(cmd, arg, &s->local_time);
 	case OPT_FORMAT:
 		s->format = arg;
 		ok = !strcmp(arg, "text") || !strcmp(arg, "csv") || !strcmp(arg, "jsonl");
@@ -139,6 +142,7 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	summary_add_cleared(&s, sel.clears, sel.nclears);
 	if (sel.coverage)
 		s.ncoverage = coverage_rows(sel.coverage, &s.coverage);
+	s.local_time = set.local_time;
 	char name[4096];
 	struct summary_job job = {&s, sel.kept, sel.nkept, set.format};
 	if (!out_produce(set.output, write_summary, &job, name, sizeof name))

@@ -43,6 +43,7 @@ static void c_proxy(struct strbuf *o, const struct attempt *a, const struct repo
 static void c_endpoint(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->endpoint); }
 static void c_agent(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->user_agent); }
 static void c_app(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->client_app); }
+static void c_relying_party(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->relying_party); }
 static void c_activity(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->activity); }
 static void c_instance(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->instance); }
 static void c_events(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->events); }
@@ -94,6 +95,7 @@ static const struct column columns[] = {
 	{"Record IDs", "record_ids", c_records},
 	{"Sources", "sources", c_sources},
 	{"DC Lockout", "dc_lockout", c_dc_lockout},
+	{"Relying Party", "relying_party", c_relying_party}, /* added last: the columns before keep their places */
 };
 enum { NCOLUMNS = sizeof columns / sizeof columns[0], COMPAT_COLUMNS = 3 };
 

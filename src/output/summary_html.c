@@ -216,6 +216,7 @@ static void ips_table(struct strbuf *o, const struct summary *s)
 bool summary_write_html(struct out_file *out, const struct summary *s, const struct attempt *a, size_t n)
 {
 	struct strbuf o = {0};
+	summary_zone_from(s);
 	sb_printf(&o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 		  "content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" "
 		  "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>badcreds summary</title>\n"

@@ -12,12 +12,16 @@
 #include "badcreds/text.h"
 #include "summary_writer.h"
 
+static bool local_time; /* the summary's --tz, set by each writer before it writes (summary_zone_from) */
+
+void summary_zone_from(const struct summary *s) { local_time = s->local_time; }
+
 void summary_time(struct strbuf *out, int64_t t)
 {
-	filetime_format_ms(out, t, false);
+	filetime_format_ms(out, t, local_time);
 }
 
-const char *summary_zone(void) { return "UTC"; }
+const char *summary_zone(void) { return local_time ? "local time" : "UTC"; }
 
 static void when(struct strbuf *sb, int64_t t) { summary_time(sb, t); }
 
@@ -197,6 +201,7 @@ static void text(struct strbuf *o, const struct summary *s, size_t nattempts)
 bool summary_write(struct out_file *o, const struct summary *s, size_t nattempts, const char *format)
 {
 	struct strbuf sb = {0};
+	summary_zone_from(s);
 	if (!strcmp(format, "text"))
 		text(&sb, s, nattempts);
 	else

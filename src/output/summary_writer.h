@@ -5,9 +5,11 @@
 
 #include "badcreds/summary.h"
 
-/* A time as the summary shows it: ISO 8601 with milliseconds, UTC. */
+/* The time zone of the times a writer is about to write: the summary's (--tz). */
+void summary_zone_from(const struct summary *s);
+/* A time as the summary shows it: ISO 8601 with milliseconds and the offset, UTC or local (summary_zone_from). */
 void summary_time(struct strbuf *out, int64_t t);
-/* What the times are in, for people: "UTC". */
+/* What the times are in, for people: "UTC" or "local time". */
 const char *summary_zone(void);
 /* Text from the logs on the page: made visible (text.h), then escaped for HTML. */
 void html_text(struct strbuf *out, const char *s);

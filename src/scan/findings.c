@@ -369,9 +369,9 @@ static void next_steps(const struct finding *f, struct strbuf *sb)
 	switch (f->kind) {
 	case FINDING_COMPROMISE:
 		sb_printf(sb, "reset the password of %s and revoke its sessions and refresh tokens "
-			  "(Revoke-MgUserSignInSession); check its MFA registrations and sign-in logs since ", f->subject);
-		filetime_format_ms(sb, f->last, false);
-		sb_printf(sb, "; look for new inbox rules and forwarding on its mailbox; block %s", f->top_ip);
+			  "(Revoke-MgUserSignInSession); check its MFA registrations and its sign-ins since the success (the "
+			  "finding's last time); look for new inbox rules and forwarding on its mailbox; block %s",
+			  f->subject, f->top_ip);
 		return;
 	case FINDING_AD_LOCKOUT_CADENCE:
 		return; /* the lockout's own next step, set with it */
