@@ -198,7 +198,7 @@ static bool wants(void *ctx, const struct event_peek *p)
 		atomic_fetch_add_explicit(&s->outside, 1, memory_order_relaxed);
 		return false;
 	}
-	return true;
+	return !(s->lockouts && lockout_needless(p));
 }
 
 static void on_event(void *ctx, const struct event *ev)

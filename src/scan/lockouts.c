@@ -44,6 +44,12 @@ bool lockout_relevant(uint32_t event_id, const struct evtx_value *provider)
 	return logon_relevant(event_id, provider);
 }
 
+bool lockout_needless(const struct event_peek *p)
+{
+	uint32_t type;
+	return p->event_id == 4624 && p->logon_type && p->logon_type(p, &type) && type != 10; /* see worth_keeping */
+}
+
 /* Lower case, for keys. */
 static const char *lower_copy(struct arena *a, const char *s)
 {
