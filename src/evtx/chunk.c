@@ -182,9 +182,11 @@ static bool peek_logon_type(const struct event_peek *p, uint32_t *type)
 		const struct evtx_value *x = &inst->values[s->event_binxml];
 		uint32_t off = (uint32_t)(x->data - c->data), next;
 		const char *err;
-		/* a fragment header, then the template instance the walk meets first */
-		if (x->type != EVTX_BINXML || x->size < 6 || memcmp(x->data, "\x0f\x01\x01\x00\x0c", 5) != 0 ||
-		    !bx_instance_read(&c->bx, off + 4, off + x->size, arena, &inner, &next, &err))
+		if (x->type != EVTX_BINXML || x->size < 6)
+			return false;
+		/* the template instance the walk meets first: behind a fragment header, or right at the start */
+		uint32_t at = memcmp(x->data, "\x0f\x01\x01\x00", 4) == 0 ? 4 : 0;
+		if (x->data[at] != 0x0c || !bx_instance_read(&c->bx, off + at, off + x->size, arena, &inner, &next, &err))
 			return false;
 		v = data_value(&inner.tmpl->slots.nested_logon_type, &inner);
 	}
