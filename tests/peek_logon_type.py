@@ -2,7 +2,8 @@
 """The LogonType that `lockouts` reads before decoding a 4624 (event_peek.logon_type) is the decoded event's, on the
 real samples, the generated fixtures and templates written here to test its limits: EventData in the event's own
 template, a Null optional value, a Data left out by its dependency, a Data named by a substitution before it, text
-values; where the template does not tell, it leaves the record to decoding. Runs tests/peek_logon_type.c.
+values, BinXml values whose items come before the Data; where the template does not tell, it leaves the record to
+decoding. Runs tests/peek_logon_type.c.
 
 usage: peek_logon_type.py CHECKER SAMPLES_DIR FIXTURE_DIR DOMAIN_DIR
 """
@@ -13,8 +14,8 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tools'))
 import mkfixtures as mk  # noqa: E402
-from evtx_writer import (Element, FILETIME, GUID, HEXINT64, SID, STRING, Sub, Template, UINT8, UINT16,  # noqa: E402
-                         UINT32, UINT64, write_file)
+from evtx_writer import (BINXML, Element, FILETIME, GUID, HEXINT64, SID, STRING, Sub, Template, UINT8,  # noqa: E402
+                         UINT16, UINT32, UINT64, write_file)
 
 
 def event(data):
@@ -34,6 +35,12 @@ DEPENDENT = Template('peek-dependent', event([data('LogonType', Sub(17, UINT32, 
 NAMED_BY_VALUE = Template('peek-named-by-value', event([data(Sub(17, STRING), Sub(18, STRING)),
                                                          data('LogonType', Sub(19, UINT32))]))
 TEXT = Template('peek-text', event([data('LogonType', Sub(17, STRING))]))
+NESTED_DATA = Template('peek-nested-data', Element('EventData', children=[data('LogonType', Sub(0, UINT32))]))
+VALUE_FIRST = Template('peek-value-first', Element('Event', [('xmlns', mk.NS)], [  # BinXml items before the Data
+    mk.system(Element('EventData')).children[0], Sub(17, BINXML),
+    Element('EventData', children=[data('LogonType', Sub(18, UINT32))])]))
+NESTED_ITEM = Template('peek-nested-item', data('LogonType', Sub(0, UINT32)))
+IN_EVENT_DATA = Template('peek-in-event-data', event([Sub(17, BINXML), data('LogonType', Sub(18, UINT32))]))
 CASES = [  # template, its EventData values, whether the peek tells the LogonType
     (FLAT, [(STRING, 'S-1-5-18'), (UINT32, 10)], True),
     (FLAT, [(STRING, 'x'), (UINT32, 3)], True),
@@ -45,6 +52,8 @@ CASES = [  # template, its EventData values, whether the peek tells the LogonTyp
     (NAMED_BY_VALUE, [(STRING, 'Other'), (STRING, '7'), (UINT32, 3)], False),
     (TEXT, [(STRING, '10')], True),
     (TEXT, [(STRING, ' 3x')], False),
+    (VALUE_FIRST, [(BINXML, (NESTED_DATA, [(UINT32, 10)])), (UINT32, 3)], False),
+    (IN_EVENT_DATA, [(BINXML, (NESTED_ITEM, [(UINT32, 10)])), (UINT32, 3)], False),
 ]
 
 

@@ -49,8 +49,9 @@ struct bx_field {
 
 /* Where the EventData item named LogonType comes from, when the template alone tells which value the event model
  * (event_builder.c) would take for it: the content of the first <Data Name="LogonType"> under an EventData, every
- * Data before it named by fixed text, its content one substitution and nothing else. slot is BX_NO_ID when the
- * template does not tell. deps: the dependency ids of the Data element and of the elements above it (an element
+ * Data before it named by fixed text, no substitution before it directly under <Event> or in an EventData (a BinXml
+ * value there could hold items that come first), no UserData before it, its content one substitution and nothing
+ * else. slot is BX_NO_ID when the template does not tell. deps: the dependency ids of the Data element and of the elements above it (an element
  * whose dependency value is Null is left out), BX_NO_ID where there is none. */
 struct bx_data_slot {
 	uint16_t slot;

@@ -129,6 +129,9 @@ static void find_logon_type(const struct bx_fragment *f, unsigned data_depth, st
 			i = op->end - 1; /* its value */
 			continue;
 		}
+		if (op->kind == BX_SUBST && ((depth == data_depth + 1 && !strcmp(names[data_depth], "EventData")) ||
+					     (data_depth == 1 && depth == 1)))
+			return; /* a value in an EventData or under <Event> could be BinXml with items that come first */
 		if (op->kind != BX_OPEN)
 			continue;
 		if (depth == 1 && data_depth == 1 && !strcmp(op->name, "UserData"))
