@@ -227,7 +227,7 @@ static bool selects(struct selection *s, const struct event_peek *p)
 		atomic_fetch_add_explicit(&s->outside, 1, memory_order_relaxed);
 		return false;
 	}
-	return true;
+	return !(s->lockouts && lockout_needless(p));
 }
 
 /* On the worker threads: the selection's records, and every record tallied when there is a coverage. */

@@ -22,4 +22,5 @@ void event_peek_from(const struct event *ev, struct event_peek *p)
 	p->time = ev->time_created;
 	p->has_time = ev->has & EV_HAS_TIME;
 	p->recovered = ev->recovered;
+	p->logon_type = NULL;
 }

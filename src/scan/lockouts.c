@@ -27,6 +27,12 @@ struct lockout_finder {
 	struct lockout *rows;
 	size_t nrows, caprows;
 	struct strbuf key;
+	struct keyed_logon { const char *key; size_t i; } *by_account; /* logons by account_key, in time order */
+	struct strmap spans;         /* account_key -> its struct span of by_account */
+};
+
+struct span {
+	size_t start, end;
 };
 
 struct lockout_finder *lockout_finder_new(const struct lockout_settings *s)
@@ -35,13 +41,19 @@ struct lockout_finder *lockout_finder_new(const struct lockout_settings *s)
 	if (!f)
 		abort();
 	f->settings = *s;
-	f->seen.arena = f->rdp_hosts.arena = &f->arena;
+	f->seen.arena = f->rdp_hosts.arena = f->spans.arena = &f->arena;
 	return f;
 }
 
 bool lockout_relevant(uint32_t event_id, const struct evtx_value *provider)
 {
 	return logon_relevant(event_id, provider);
+}
+
+bool lockout_needless(const struct event_peek *p)
+{
+	uint32_t type;
+	return p->event_id == 4624 && p->logon_type && p->logon_type(p, &type) && type != 10; /* see worth_keeping */
 }
 
 /* Lower case, for keys. */
@@ -102,13 +114,49 @@ static void evidence_add(struct lockout_finder *f, struct lockout_case *c, const
 								arena_copy(&f->arena, sb_cstr(&f->key), f->key.len + 1)};
 }
 
-/* The first kept event at or after `from` (they are in time order). */
-static size_t first_from(const struct lockout_finder *f, int64_t from)
+static int cmp_keyed(const void *x, const void *y)
 {
-	size_t lo = 0, hi = f->n;
+	const struct keyed_logon *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+	return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* The kept events of each account in time order (once they are in time order): every walk of a lockout's evidence
+ * is over its account's events alone (two names are the same account exactly when same_account says so), not over
+ * all the kept events for each lockout. */
+static void index_accounts(struct lockout_finder *f)
+{
+	f->by_account = malloc((f->n ? f->n : 1) * sizeof *f->by_account);
+	if (!f->by_account)
+		abort();
+	for (size_t i = 0; i < f->n; i++) {
+		const char *key = account_key(&f->key, f->logons[i].account);
+		f->by_account[i] = (struct keyed_logon){arena_copy(&f->arena, key, f->key.len + 1), i};
+	}
+	qsort(f->by_account, f->n, sizeof *f->by_account, cmp_keyed);
+	for (size_t i = 0, start = 0; i < f->n; i++)
+		if (i + 1 == f->n || strcmp(f->by_account[i + 1].key, f->by_account[i].key)) {
+			struct span *s = arena_alloc(&f->arena, sizeof *s);
+			*s = (struct span){start, i + 1};
+			strmap_put(&f->spans, f->by_account[i].key, s);
+			start = i + 1;
+		}
+}
+
+/* The account's events: a span of by_account (empty for an account without any). */
+static struct span account_span(struct lockout_finder *f, const char *account)
+{
+	const struct span *s = strmap_get(&f->spans, account_key(&f->key, account));
+	return s ? *s : (struct span){0, 0};
+}
+
+/* The position in the span of the account's first event at or after `from`. */
+static size_t span_from(const struct lockout_finder *f, struct span s, int64_t from)
+{
+	size_t lo = s.start, hi = s.end;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (f->logons[mid].time < from)
+		if (f->logons[f->by_account[mid].i].time < from)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -146,9 +194,10 @@ static bool pdc_recheck(const struct lockout_finder *f, size_t i)
 }
 
 /* The account's wrong passwords on the DCs in [from, to], each counted once. */
-static void dc_failures(struct lockout_finder *f, struct lockout_case *c, int64_t from, int64_t to)
+static void dc_failures(struct lockout_finder *f, struct lockout_case *c, struct span s, int64_t from, int64_t to)
 {
-	for (size_t i = first_from(f, from); i < f->n && f->logons[i].time <= to; i++) {
+	for (size_t p = span_from(f, s, from); p < s.end && f->logons[f->by_account[p].i].time <= to; p++) {
+		size_t i = f->by_account[p].i;
 		const struct logon *l = &f->logons[i];
 		bool bad = (l->event_id == 4771 && l->status == KERB_BAD_PASSWORD) ||
 			   (l->event_id == 4776 && l->status == NT_BAD_PASSWORD);
@@ -163,14 +212,14 @@ static void dc_failures(struct lockout_finder *f, struct lockout_case *c, int64_
 
 /* The host that received the passwords: the caller computer, else the server whose failures name the caller as
  * the client's workstation, else the host with the most failures; its failures go to the case. */
-static void host_failures(struct lockout_finder *f, struct lockout_case *c, int64_t from, int64_t to)
+static void host_failures(struct lockout_finder *f, struct lockout_case *c, struct span s, int64_t from, int64_t to)
 {
 	const char *caller = c->caller_short, *host = NULL;
 	size_t best = 0;
 	for (int pass = 0; pass < 3 && !host; pass++) {
 		struct strmap counts = {.arena = &f->arena};
-		for (size_t i = first_from(f, from); i < f->n && f->logons[i].time <= to; i++) {
-			const struct logon *l = &f->logons[i];
+		for (size_t p = span_from(f, s, from); p < s.end && f->logons[f->by_account[p].i].time <= to; p++) {
+			const struct logon *l = &f->logons[f->by_account[p].i];
 			if (!logon_bad_password(l) || !same_account(l->account, c->account))
 				continue;
 			bool take = pass == 0 ? same_host(&f->arena, l->computer, caller)
@@ -187,8 +236,8 @@ static void host_failures(struct lockout_finder *f, struct lockout_case *c, int6
 		}
 		strmap_free(&counts);
 	}
-	for (size_t i = first_from(f, from); host && i < f->n && f->logons[i].time <= to; i++) {
-		const struct logon *l = &f->logons[i];
+	for (size_t p = span_from(f, s, from); host && p < s.end && f->logons[f->by_account[p].i].time <= to; p++) {
+		const struct logon *l = &f->logons[f->by_account[p].i];
 		if (!same_account(l->account, c->account) || !same_host(&f->arena, l->computer, host))
 			continue;
 		if (l->event_id == 7038) {
@@ -207,9 +256,11 @@ static void host_failures(struct lockout_finder *f, struct lockout_case *c, int6
 
 /* The source refused because the account is locked, after the lockout until it is locked again or unlocked: the
  * host's 4625s when the host is known, else the DCs' refusals. */
-static void after_lockout(struct lockout_finder *f, struct lockout_case *c, int64_t from, int64_t until)
+static void after_lockout(struct lockout_finder *f, struct lockout_case *c, struct span s, int64_t from,
+			  int64_t until)
 {
-	for (size_t i = first_from(f, from); i < f->n && f->logons[i].time < until; i++) {
+	for (size_t p = span_from(f, s, from); p < s.end && f->logons[f->by_account[p].i].time < until; p++) {
+		size_t i = f->by_account[p].i;
 		const struct logon *l = &f->logons[i];
 		if (l->time <= from || !same_account(l->account, c->account))
 			continue;
@@ -287,6 +338,7 @@ size_t lockout_finder_run(struct lockout_finder *f, const struct attempt *a, siz
 	struct lockout_case *cases = NULL;
 	size_t ncases = 0, cap = 0;
 	group_lockouts(f, &cases, &ncases, &cap);
+	index_accounts(f);
 	int64_t reset = f->settings.reset_window;
 	f->rows = calloc(ncases ? ncases : 1, sizeof *f->rows);
 	if (!f->rows)
@@ -295,9 +347,10 @@ size_t lockout_finder_run(struct lockout_finder *f, const struct attempt *a, siz
 	for (size_t k = 0; k < ncases; k++) {
 		struct lockout_case *c = &cases[k];
 		int64_t t = c->locked_at;
-		dc_failures(f, c, t - reset, t);
-		host_failures(f, c, t - reset, t + HOST_SKEW);
-		after_lockout(f, c, t, next[k]);
+		struct span s = account_span(f, c->account);
+		dc_failures(f, c, s, t - reset, t);
+		host_failures(f, c, s, t - reset, t + HOST_SKEW);
+		after_lockout(f, c, s, t, next[k]);
 		adfs_attempts(c, &f->arena, a, n, t - reset, t + HOST_SKEW);
 		lockout_decide(c, &f->settings, &f->arena, &f->rows[f->nrows++]);
 		sb_free(&c->dcs);
@@ -315,6 +368,8 @@ void lockout_finder_free(struct lockout_finder *f)
 		return;
 	strmap_free(&f->seen);
 	strmap_free(&f->rdp_hosts);
+	strmap_free(&f->spans);
+	free(f->by_account);
 	free(f->logons);
 	free(f->rows);
 	sb_free(&f->key);
