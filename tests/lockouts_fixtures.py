@@ -101,6 +101,9 @@ def test_dc_logs_only(badcreds, folder, wanted):
         names = r['caller_computer'] or 'no caller computer'
         check(r['cause'] == 'unknown' and names in r['next_step'] and not r['source_host'] and not r['via'],
               f'DC logs only: {r["account"]} unknown, next step {r["next_step"]!r}')
+    share = [r for r in rows if r['account'] == 'k.lee']
+    check(share and share[0]['next_step'].count('WKS042') == 1,
+          f'the caller is not named twice when the DC saw it asking too ({share and share[0]["next_step"]})')
     laptop = [r for r in rows if r['account'] == 't.nguyen']
     check(laptop and '10.1.9.77' in laptop[0]['next_step'] and '10.1.0.10' not in laptop[0]['next_step'],
           'the machine the DC saw asking is the laptop, not the DC that forwarded to the PDC')

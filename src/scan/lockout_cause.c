@@ -181,7 +181,7 @@ static void next_step_of(const struct lockout_case *c, const struct lockout_sett
 		else
 			sb_adds(sb, "no evidence and no caller computer: collect the Security logs of the hosts the DCs "
 				    "saw asking, or enable Netlogon debug logging on the DCs");
-		if (*asking(c))
+		if (*asking(c) && strcasecmp(asking(c), c->caller) && strcasecmp(asking(c), c->caller_short))
 			sb_printf(sb, "%s %s (the machine the DCs saw asking)", *c->caller ? " and of" : ":", asking(c));
 		break;
 	}
