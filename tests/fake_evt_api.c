@@ -342,11 +342,27 @@ static void f_extended(void *ctx, struct strbuf *out)
 		sb_adds(out, "the query has more than 20 expressions");
 }
 
+/* EvtOpenLog and EvtGetLogInfo: the session must be open (NULL: this computer); the channel named. */
+static bool f_log_info(void *ctx, evt_handle session, const uint16_t *channel, struct evt_log_info *out)
+{
+	struct fake *f = ctx;
+	if (session)
+		index_of(f, session, H_SESSION);
+	if (!channel || !channel[0])
+		violation(f, "EvtOpenLog without a channel");
+	if (!f->has_log_info) {
+		f->error = EVT_ERROR_ACCESS_DENIED;
+		return false;
+	}
+	*out = f->log_info;
+	return true;
+}
+
 struct evt_api fake_api(struct fake *f)
 {
 	return (struct evt_api){.open_session = f_open, .query = f_query, .next = f_next, .render = f_render,
 				.close = f_close, .last_error = f_error, .describe = f_describe,
-				.extended_status = f_extended, .ctx = f};
+				.extended_status = f_extended, .log_info = f_log_info, .ctx = f};
 }
 
 unsigned fake_problems(struct fake *f)

@@ -34,6 +34,8 @@ struct fake {
 	uint32_t stale_error;               /* 15011 or 87 */
 	unsigned stale_times;               /* how often (UINT32_MAX: every time) */
 	unsigned grow_each_next;            /* events appended after each EvtNext */
+	bool has_log_info;                  /* EvtGetLogInfo answers with log_info (else it fails) */
+	struct evt_log_info log_info;
 	/* what the fake saw */
 	char last_query[16384];
 	unsigned queries, nexts, renders, invalid_bound;

@@ -134,7 +134,8 @@ def names():
     text = p.stdout.decode('utf-8')
     check('summary text shows no control character', not shows_controls(p.stdout) and not shows_controls(p.stderr))
     check('summary text: a line break in a name forges no finding line',
-          [line for line in text.splitlines() if line.startswith('  password_spray')] == [])
+          [line for line in text.splitlines() if line.lstrip().startswith('password_spray') or
+           'FORGED' in line.split(':')[0]] == [])
     users = [e['user'] for e in HOSTILE['attempts'] if e['server'] == 'ADFS-HOSTILE.contoso.com']
     rows = text.split('Users (most attempts first)\n')[1].split('\n\n')[0].splitlines()[1:]
     check('summary text: one line per user', len(rows) == len(set(u.lower() for u in users)), f'{len(rows)} rows')
@@ -143,7 +144,7 @@ def names():
                    for c in text)
 
     def attempts_end(line):  # where the attempts column ends, in display columns (names up to 40 columns)
-        m = re.search(r'\s+(\d+)(\s+\d+){7}\s+\d{4}-', line)
+        m = re.search(r'\s+(\d+)(\s+\d+){8}\s+\d{4}-', line)
         if m and width(line[2:m.start(1)].rstrip()) > 40:
             return 'wide'
         return width(line[:m.end(1)]) if m else None

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """badcreds scan on the generated AD FS farm: the report must hold exactly the attempts the generator wrote
-(tools/mkfixtures.py -> expected.json: server, time, user as typed, submitter IP, outcome), whatever the input
+(tools/mkfixtures.py -> expected.json: server, time, user as typed, submitter IP, outcome, relying party, client
+application, endpoint, every address), whatever the input
 form (EVTX, XML export, Event Viewer XML, gzip, stdin, a directory, the same log twice), and the options must do
 what the man page says.
 
@@ -84,12 +85,50 @@ def f(name):
     return os.path.join(FIX, name)
 
 
+def adfs20_export(path):
+    """AD FS 2.0 (no 411): each 4625 is a request of its own and takes the 501 events waiting on its server. Bob's
+    request has more claims than one 501 holds (ten pairs; x-ms-forwarded-client-ip comes once per value), so the
+    client application is in a second 501 of the same instance, logged after Carl's 501. Returns what the rows
+    must say: user, submitter, client application, evidence."""
+    ns = 'http://schemas.microsoft.com/win/2004/08/events/event'
+    rc = 'http://schemas.microsoft.com/2012/01/requestcontext/claims/'
+
+    def event(rid, ms, provider, event_id, data):
+        return (f'<Event xmlns="{ns}"><System><Provider Name="{provider}"/><EventID>{event_id}</EventID>'
+                f'<TimeCreated SystemTime="2026-11-20T08:00:00.{ms:03d}Z"/><EventRecordID>{rid}</EventRecordID>'
+                f'<Channel>Security</Channel><Computer>ADFS20</Computer></System><EventData>{data}</EventData></Event>')
+
+    def failed(rid, ms, user):
+        fields = {'TargetUserName': user, 'TargetDomainName': 'CONTOSO', 'Status': '0xc000006d',
+                  'SubStatus': '0xc000006a', 'FailureReason': '%%2313', 'IpAddress': '-',
+                  'ProcessName': 'C:\\Windows\\ADFSV2\\Microsoft.IdentityServer.ServiceHost.exe'}
+        return event(rid, ms, 'Microsoft-Windows-Security-Auditing', 4625,
+                     ''.join(f'<Data Name="{k}">{v}</Data>' for k, v in fields.items()))
+
+    def claims(rid, ms, instance, pairs):
+        items = [instance] + [x for pair in pairs for x in pair]
+        items += ['-'] * (21 - len(items))
+        return event(rid, ms, 'AD FS 2.0 Auditing', 501, ''.join(f'<Data>{x}</Data>' for x in items))
+
+    bob, carl = '11111111-2222-3333-4444-555555555555', '99999999-2222-3333-4444-555555555555'
+    groups = [('http://schemas.microsoft.com/ws/2008/06/identity/claims/groupsid', 'S-1-5-11')] * 7
+    with open(path, 'w', encoding='utf-8') as out:
+        out.write(failed(1, 0, 'bob') +
+                  claims(2, 10, bob, [(rc + 'x-ms-client-ip', '203.0.113.9'), (rc + 'x-ms-forwarded-client-ip',
+                                      '198.51.100.1'), (rc + 'x-ms-forwarded-client-ip', '203.0.113.9')] + groups) +
+                  claims(3, 20, carl, [(rc + 'x-ms-client-ip', '192.0.2.1')]) +
+                  claims(4, 30, bob, [(rc + 'x-ms-client-application', 'Microsoft.Exchange.Imap')]) +
+                  failed(5, 40, 'carl'))
+    return [('CONTOSO\\bob', '198.51.100.1', 'Microsoft.Exchange.Imap', '4625 501 501', '1 2 4'),
+            ('CONTOSO\\carl', '192.0.2.1', '', '501 4625', '3 5')]
+
+
 def main():
     farm = os.path.join(os.path.abspath(sys.argv[3]), 'adfs-farm')
     for name in sorted(os.listdir(farm)):
         check(f'testdata/adfs-farm/{name} is what the generator writes',
               open(os.path.join(farm, name), 'rb').read() == open(f(name), 'rb').read())
-    evtx = sorted(f(n) for n in os.listdir(FIX) if n.endswith('.evtx') and not n.startswith('HOSTILE-'))  # hostile.py
+    evtx = sorted(f(n) for n in os.listdir(FIX) if n.endswith('.evtx') and not n.startswith(('HOSTILE-', 'COV-')))  # hostile.py, coverage_fixtures.py
     jp = want(lambda e: e['server'].startswith('ADFS-JP'))
     # every form of input
     p = scan('all EVTX files, one damaged (exit 1)', evtx, want(), status=1)
@@ -135,7 +174,7 @@ def main():
             dst.write(src.read())  # what PowerShell's "wevtutil qe ... > file" writes
         scan('UTF-16 XML export', [utf16], jp)
         sub = os.path.join(tmp, 'logs', 'farm')
-        shutil.copytree(FIX, sub, ignore=shutil.ignore_patterns('HOSTILE-*', 'prt'))  # prt: prt_fixtures.py
+        shutil.copytree(FIX, sub, ignore=shutil.ignore_patterns('HOSTILE-*', 'COV-*', 'domain', 'prt'))
         with open(os.path.join(tmp, 'logs', 'notes.txt'), 'w') as n:
             n.write('not a log\n')
         scan('a directory, searched recursively', [os.path.join(tmp, 'logs')], want(), status=1)
@@ -151,6 +190,12 @@ def main():
             e.write('<?xml version="1.0"?><Events></Events>')
         p = run(['scan', '-o', '-', empty])
         check('XML without events is reported (exit 1)', p.returncode == 1 and b'holds no events' in p.stderr)
+        adfs20 = os.path.join(tmp, 'adfs20.xml')
+        wanted = adfs20_export(adfs20)
+        p = run(['scan', '-q', '-o', '-', '--format', 'jsonl', adfs20])
+        got = [(r['user'], r['ip'], r['client_application'], r['events'], r['record_ids'])
+               for r in map(json.loads, p.stdout.decode().splitlines())]
+        check('AD FS 2.0: a 4625 takes every 501 of one instance, and only those', got == wanted, str(got))
         bomb = os.path.join(tmp, 'bomb.xml')
         with open(bomb, 'w') as e:
             e.write('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;'
@@ -245,7 +290,60 @@ def main():
     times = [r['Time'] for r in csv.DictReader(io.StringIO(p.stdout.decode()))]
     check('--tz local writes the local offset', times and all(t.endswith('+01:00') for t in times) and
           sorted(t_ms(t) for t in times) == sorted(x[1] for x in jp))
+    # enrichment: the relying party and client application each attempt's events name, the columns before them
+    # where they were
+    p = run(['scan', '-q', '-o', '-'] + evtx)
+    header = next(csv.reader(io.StringIO(p.stdout.decode())))
+    check('the full columns keep their places, Relying Party last',
+          header == ['UserPrincipalName', 'IP Address', 'Time', 'Server', 'Outcome', 'User Key', 'IP Class', 'All IPs',
+                     'Client-Supplied IPs', 'Proxy', 'Endpoint', 'User Agent', 'Client Application', 'Status',
+                     'SubStatus', 'Activity ID', 'Instance ID', 'Events', 'Record IDs', 'Sources', 'DC Lockout',
+                     'Relying Party'], str(header))
+    p = run(['scan', '-q', '-o', '-', '--format', 'jsonl'] + evtx)
+    got = sorted((r['server'], t_ms(r['time']), r['user'], r.get('relying_party', ''), r['client_application'],
+                  r['endpoint']) for r in map(json.loads, p.stdout.decode().splitlines()))
+    wanted = sorted((e['server'], t_ms(e['time']), e['user'], e['relying_party'], e['client_app'], e['endpoint'])
+                    for e in EXPECTED)
+    check('relying party, client application and endpoint of every attempt', got == wanted,
+          str(sorted(set(got) ^ set(wanted))[:4]))
+    exo = [e for e in EXPECTED if e['client_app']]
+    check('the 2016+ servers\' Exchange Online rows are among them (carol, and the legacy-auth spray)', len(exo) == 13 and
+          all(e['server'].startswith(('ADFS01', 'ADFS02')) for e in exo))
     # filters
+    scan('--server (PCRE2, case-insensitive)', ['--server', '^adfs-(old|JP)\\.'] + evtx,
+         want(lambda e: e['server'].startswith(('ADFS-OLD.', 'ADFS-JP.'))), status=1)
+    scan('--endpoint', ['--endpoint', 'trust/2005/USERNAMEMIXED$'] + evtx,
+         want(lambda e: e['endpoint'] == '/adfs/services/trust/2005/usernamemixed'), status=1)
+    scan('--client-app', ['--client-app', '^microsoft\\.exchange\\.'] + evtx,
+         want(lambda e: e['client_app'].startswith('Microsoft.Exchange.')), status=1)
+    scan('--server and --user together', ['--server', 'ADFS02', '--user', '^jean'] + evtx,
+         want(lambda e: e['server'].startswith('ADFS02') and e['user'].startswith('jean')), status=1)
+    relay = '40.92.0.10'  # Exchange Online's own address: in the request's lists, never the submitter
+    scan('--ip matches any address of the request', ['--ip', relay] + evtx,
+         want(lambda e: relay in e['addresses']), status=1)
+    check('... here the Exchange Online relay, which submitted none of them',
+          want(lambda e: relay in e['addresses']) and not want(lambda e: e['ip'] == relay))
+    scan('--submitter-ip matches the submitter only', ['--submitter-ip', relay] + evtx, [], status=1)
+    scan('--submitter-ip CIDR', ['--submitter-ip', '2001:db8::/32'] + evtx,
+         want(lambda e: e['ip'].startswith('2001:db8:')), status=1)
+    hostile = json.load(open(f('hostile.json'), encoding='utf-8'))['attempts']
+    names = [e for e in hostile if e['server'] == 'ADFS-HOSTILE.contoso.com']
+
+    def hostile_rows(args):
+        p = run(['scan', '-q', '-o', '-', '--format', 'jsonl'] + args + [f('HOSTILE-NAMES.evtx')])
+        return sorted((r['user'], r['ip'], r['client_supplied_ips'])
+                      for r in map(json.loads, p.stdout.decode().splitlines()))
+
+    def hostile_want(pred):
+        return sorted((e['user'], e['ip'], e['client_supplied']) for e in names if pred(e))
+
+    claimed = '10.0.0.1'  # what a brute force put in X-Forwarded-For itself
+    check('--ip matches an address the client supplied', hostile_rows(['--ip', claimed]) ==
+          hostile_want(lambda e: e['client_supplied'] == claimed) != [])
+    check('--submitter-ip does not', hostile_rows(['--submitter-ip', claimed]) == [])
+    check('--exclude-ip leaves in the attempts that only claim the address (an attacker adds any address)',
+          hostile_rows(['--exclude-ip', claimed]) == hostile_want(lambda e: True) and
+          hostile_rows(['--exclude-ip', '198.51.100.77']) == hostile_want(lambda e: e['ip'] != '198.51.100.77'))
     scan('--user (PCRE2, case-insensitive)', ['--user', '^contoso\\\\SVC-'] + evtx,
          want(lambda e: e['user'].lower().startswith('contoso\\svc-')), status=1)
     scan('--ip CIDR', ['--ip', '10.0.0.0/8'] + evtx, want(lambda e: e['ip'].startswith('10.')), status=1)
@@ -253,7 +351,7 @@ def main():
     scan('--exclude-ip', ['--exclude-ip', '203.0.113.0/24', '--exclude-ip', '10.0.0.0/8'] + evtx,
          want(lambda e: not e['ip'].startswith('203.0.113.') and not e['ip'].startswith('10.')), status=1)
     scan('--outcome', ['--outcome', 'locked_out,unknown_user'] + evtx,
-         want(lambda e: e['outcome'] in ('locked_out', 'unknown_user')), status=1)
+         want(lambda e: e['outcome'] in ('ad_locked_out', 'extranet_locked_out', 'unknown_user')), status=1)
     # a window from the attempts' own times (same format throughout, so the text compares as the time does): the
     # attempt at --since is in, the one at --until out, and there are attempts on both sides
     times = sorted({e['time'] for e in EXPECTED})
@@ -273,6 +371,7 @@ def main():
     else:
         print(f'skipped: --past-days leaving out the fixtures (the newest attempt, {newest}, is less than a day old)')
     for bad in [['--since', 'yesterday'], ['--user', '(unclosed'], ['--ip', '300.1.1.1'], ['--outcome', 'nope'],
+                ['--server', '[a-'], ['--endpoint', '('], ['--client-app', '*x'], ['--submitter-ip', '10.0.0.0/33'],
                 ['--past-days', '0'], ['--format', 'xls']] + ([] if UNDER_WINE else [[]]):
         p = run(['scan', '-o', '-'] + bad + ([f('ADFS-JP.xml')] if bad else []))
         check(f'usage error {bad}: exit 2 with a message', p.returncode == 2 and p.stderr.strip() != b'')

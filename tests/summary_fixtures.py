@@ -8,10 +8,12 @@ usage: summary_fixtures.py BADCREDS FIXTURE_DIR
 import datetime
 import json
 import os
+import re
 import subprocess
 import sys
 
 BADCREDS, FIX = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+UNDER_WINE = os.environ.get('BADCREDS_UNDER_WINE') == '1'  # set by tests/meson.build for the Windows build
 FARM = ['ADFS01.evtx', 'ADFS02.evtx', 'ADFS-OLD.evtx', 'ADFS-JP.evtx', 'DC01.evtx']
 PRIVATE = ('10.', '192.168.', '172.16.', '127.')
 FAILURES = []
@@ -36,18 +38,33 @@ def busiest(times, window):
     return best
 
 
-def expected_findings(attempts, lockout_threshold=None):
+def account(user):
+    return user.split('\\')[-1].split('@')[0].lower()
+
+
+def expected_findings(attempts, successes, lockout_threshold=None):
     found = set()
     by_ip, by_user = {}, {}
     for a in attempts:
         by_ip.setdefault(a['ip'], []).append(a)
         by_user.setdefault(a['user'].lower(), []).append(a)
-    for ip, rows in by_ip.items():  # spray: 10 users from one IP within 30 min
+    sprayers = {}
+    for ip, rows in by_ip.items():  # spray: 10 users from one IP within 30 min; probe: 5 (and 3) or more, public
         rows.sort(key=lambda a: t(a['time']))
-        for i in range(len(rows)):
-            users = {r['user'].lower() for r in rows if 0 <= t(rows[i]['time']) - t(r['time']) < 1800}
-            if len(users) >= 10:
-                found.add(('password_spray', ip))
+        best = max(len({r['user'].lower() for r in rows if 0 <= t(rows[i]['time']) - t(r['time']) < 1800})
+                   for i in range(len(rows)))
+        relayed = all(a['relayed'] for a in rows)
+        if best >= 10:
+            found.add(('legacy_auth_spray' if relayed else 'password_spray', ip))
+            sprayers[ip] = (t(rows[0]['time']), t(rows[-1]['time']))
+        elif best >= 5 and not all(a['ip'].startswith(PRIVATE) for a in rows):
+            found.add(('probe', ip))
+    for ok in successes:  # compromise: a success after failures from that address, or from a sprayer, within 24 h
+        failed = [t(a['time']) for a in attempts if account(a['user']) == account(ok['user']) and a['ip'] == ok['ip']
+                  and t(a['time']) < t(ok['time'])]
+        sprayed = ok['ip'] in sprayers and sprayers[ok['ip']][0] <= t(ok['time']) <= sprayers[ok['ip']][1] + 86400
+        if (failed and t(ok['time']) - max(failed) <= 86400) or sprayed:
+            found.add(('compromise', ok['user']))
     for user, rows in by_user.items():
         rows.sort(key=lambda a: t(a['time']))
         times = [t(a['time']) for a in rows]
@@ -60,11 +77,57 @@ def expected_findings(attempts, lockout_threshold=None):
             sd = (sum(g * g for g in gaps) / len(gaps) - mean * mean) ** 0.5
             if sd / mean < 0.25:
                 found.add(('stale_credential', rows[0]['user']))
-        locked = sum(a['outcome'] == 'locked_out' for a in rows)
+        locked = sum(a['outcome'] in ('ad_locked_out', 'extranet_locked_out') for a in rows)
         bad = [t(a['time']) for a in rows if a['outcome'] == 'bad_password']
         if locked or (lockout_threshold and busiest(bad, 1800) >= lockout_threshold):
             found.add(('lockout_pressure', rows[0]['user']))
     return found
+
+
+SEVERITY = {'compromise': 'critical', 'password_spray': 'high', 'legacy_auth_spray': 'high', 'brute_force': 'high',
+            'stale_credential': 'medium', 'lockout_pressure': 'medium', 'probe': 'low'}  # the farm's sources
+TECHNIQUE = {'compromise': 'T1078', 'password_spray': 'T1110.003', 'legacy_auth_spray': 'T1110.003',
+             'brute_force': 'T1110.001'}
+RANK = ['critical', 'high', 'medium', 'low']
+
+
+def verdicts(rows, attempts):
+    """Issue 14: the compromise first, with its time, address and server; severity, time range, users, IPs,
+    technique and next steps specific to each finding; most severe first, then in time order."""
+    findings = [r for r in rows if r['type'] in SEVERITY]
+    first = findings[0] if findings else {}
+    check('the compromise is the first finding: alice, from the sprayer, on ADFS01, at the success',
+          first.get('type') == 'compromise' and first['subject'] == 'alice@contoso.com' and
+          '203.0.113.50' in first['detail'] and first['server'] == 'ADFS01.contoso.com' and
+          first['last'].startswith('2026-11-20T10:20:00') and first['activity_id'] and first['instance_id'])
+    check('every finding has its severity and technique by the documented rule',
+          all(r['severity'] == SEVERITY[r['type']] and r.get('technique', '') == TECHNIQUE.get(r['type'], '')
+              for r in findings), str([(r['type'], r['severity']) for r in findings]))
+    order = [(RANK.index(r['severity']), r['first']) for r in findings]
+    check('findings sorted by severity, then time', order == sorted(order), str(order))
+    check('every finding has a time range, users, IPs, counts as numbers and a next step',
+          all(r['first'] <= r['last'] and r['next_step'] and r['top_ips'] and r['top_users'] and
+              isinstance(r['attempts'], int) and isinstance(r['ongoing'], bool) for r in findings))
+    legacy = [r for r in findings if r['type'] == 'legacy_auth_spray']
+    check('the legacy-auth spray names the real client, the Exchange Online relay and the way to block it',
+          len(legacy) == 1 and legacy[0]['subject'] == '2001:db8::66' and '40.92.0.11' in legacy[0]['relays'] and
+          'basic authentication' in legacy[0]['next_step'] and
+          legacy[0]['endpoint'] == '/adfs/services/trust/2005/usernamemixed' and
+          legacy[0]['users'] == 10, str(legacy))
+    spray = [r for r in findings if r['type'] == 'password_spray']
+    check('the spray\'s next step names the endpoint it hit, not another one',
+          spray and all('/adfs/ls/' in r['next_step'] and '/trust/13/' not in r['next_step'] for r in spray))
+    brute = [r for r in findings if r['type'] == 'brute_force']
+    check('the brute force names its address', brute and all('198.51.100.7' in r['top_ips'] and
+                                                              '198.51.100.7' in r['next_step'] for r in brute))
+    iso = datetime.datetime.fromisoformat
+    end = iso(max(a['time'] for a in attempts)[:26] + '+00:00').timestamp()
+    check('ongoing: the last attempt within the last 30 minutes of the data',
+          all(r['ongoing'] == (iso(r['last']).timestamp() >= end - 1800) for r in findings
+              if r['type'] != 'compromise'))
+    bob = next((r for r in rows if r['type'] == 'user' and r['subject'] == 'bob.o-neil@contoso-corp.com'), {})
+    check('extranet and AD lockouts of one account kept apart', bob.get('extranet_locked_out') == 3 and
+          bob.get('ad_locked_out') == 1, str(bob))
 
 
 def summary(args):
@@ -73,20 +136,52 @@ def summary(args):
     return p.returncode, [json.loads(line) for line in p.stdout.decode().splitlines()]
 
 
+def tokyo(text):
+    """An expected.json time as --tz local writes it under TZ=Asia/Tokyo (UTC+9, no daylight saving time)."""
+    d = datetime.datetime.strptime(text[:23], '%Y-%m-%dT%H:%M:%S.%f') + datetime.timedelta(hours=9)
+    return d.strftime('%Y-%m-%dT%H:%M:%S.%f')[:23] + '+09:00'
+
+
+def check_local_time(attempts):
+    """--tz local: every time of the text, CSV and JSON lines summaries carries the local offset, and the users' first
+    and last attempts are the generator's, in local time."""
+    env = dict(os.environ, TZ='JST-9' if UNDER_WINE else 'Asia/Tokyo')  # the Windows C runtime's TZ syntax
+    files = [os.path.join(FIX, f) for f in FARM]
+    out = {}
+    for fmt in ('text', 'csv', 'jsonl'):
+        p = subprocess.run([BADCREDS, 'summary', '-q', '--tz', 'local', '--format', fmt] + files,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, check=False)
+        out[fmt] = p.stdout.decode() if p.returncode == 0 else ''
+    times = re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}([+-]\d\d:\d\d)')
+    for fmt, text in out.items():
+        offsets = set(times.findall(text))
+        check(f'summary --tz local ({fmt}) writes every time with the local offset', offsets == {'+09:00'},
+              str(offsets))
+    rows = [json.loads(line) for line in out['jsonl'].splitlines()]
+    users = {}
+    for a in attempts:
+        users.setdefault(a['user'], []).append(a['time'])
+    got = {r['subject']: (r['first'], r['last']) for r in rows if r['type'] == 'user'}
+    check('summary --tz local: each user\'s first and last attempt in local time', got and
+          got == {u: (tokyo(min(v)), tokyo(max(v))) for u, v in users.items()})
+
+
 def main():
     servers = ('ADFS01', 'ADFS02', 'ADFS-OLD', 'ADFS-JP')
     attempts = [a for a in json.load(open(os.path.join(FIX, 'expected.json'), encoding='utf-8'))['attempts']
                 if a['server'].startswith(servers)]
     status, rows = summary([])
-    got = {(r['type'], r['subject']) for r in rows if r['type'] not in ('user', 'ip', 'ip_window')}
-    want = expected_findings(attempts)
+    got = {(r['type'], r['subject']) for r in rows if r['type'] not in ('user', 'ip', 'ip_window', 'lockout')}
+    want = expected_findings(attempts, json.load(open(os.path.join(FIX, 'expected.json')))['successes'])
     check('findings with the default thresholds', status == 0 and got == want,
           f'extra {sorted(got - want)}, missing {sorted(want - got)}')
-    check('the spray, the brute force, the stale credential and the lockouts are all found',
-          {k for k, _ in want} == {'password_spray', 'brute_force', 'stale_credential', 'lockout_pressure'})
+    check('the compromise, both sprays, the brute force, the stale credential and the lockouts are all found',
+          {k for k, _ in want} == {'compromise', 'password_spray', 'legacy_auth_spray', 'brute_force',
+                                   'stale_credential', 'lockout_pressure'})
+    verdicts(rows, attempts)
     _, rows = summary(['--lockout-threshold', '3', '--observation-window', '30m'])
-    got = {(r['type'], r['subject']) for r in rows if r['type'] not in ('user', 'ip', 'ip_window')}
-    want = expected_findings(attempts, 3)
+    got = {(r['type'], r['subject']) for r in rows if r['type'] not in ('user', 'ip', 'ip_window', 'lockout')}
+    want = expected_findings(attempts, json.load(open(os.path.join(FIX, 'expected.json')))['successes'], 3)
     check('lockout pressure against the farm\'s extranet lockout settings', got == want,
           f'extra {sorted(got - want)}, missing {sorted(want - got)}')
     users = {}
@@ -96,7 +191,8 @@ def main():
     ok = set(got_users) == set(users) and all(
         int(got_users[u]['attempts']) == len(v) and
         int(got_users[u]['bad_password']) == sum(a['outcome'] == 'bad_password' for a in v) and
-        int(got_users[u]['locked_out']) == sum(a['outcome'] == 'locked_out' for a in v) and
+        got_users[u]['ad_locked_out'] == sum(a['outcome'] == 'ad_locked_out' for a in v) and
+        got_users[u]['extranet_locked_out'] == sum(a['outcome'] == 'extranet_locked_out' for a in v) and
         int(got_users[u]['ips']) == len({a['ip'] for a in v}) for u, v in users.items())
     check('per-user attempts, outcomes and IPs', ok)
     ips = {}
@@ -121,30 +217,38 @@ def main():
     check('a success after failures from the same address is reported for that user',
           succeeded and all(r.get('success_after_failure_from', '') == succeeded.get(u, '')
                             for u, r in got_users.items()), str(succeeded))
+    ad = [r for r in rows if r['type'] == 'lockout']
+    check('the AD lockout is a lockout row: its cause is the AD FS server and the address behind it',
+          len(ad) == len(dc_lockouts) and all('cause adfs' in r['detail'] and 'via ADFS02' in r['detail'] and
+                                               '198.51.100.9' in r['detail'] for r in ad), str(ad))
     lock = [r for r in rows if r['type'] == 'lockout_pressure' and r['subject'] in dc_lockouts]
     check('the lockout finding names the server that caused the AD lockout',
           lock and all('in AD by ADFS02' in r['detail'] for r in lock))
     windows = {}  # the risky-IP report: per IP and UTC hour, attempts, bad passwords, lockouts, users
     for a in attempts:
         if a['ip']:
-            w = windows.setdefault((a['ip'], a['time'][:13]), [0, 0, 0, set()])
+            w = windows.setdefault((a['ip'], a['time'][:13]), [0, 0, 0, 0, set()])
             w[0] += 1
             w[1] += a['outcome'] == 'bad_password'
-            w[2] += a['outcome'] == 'locked_out'
-            w[3].add(a['user'].lower())
-    got_windows = {(r['subject'], r['first'][:13]): [int(r['attempts']), int(r['bad_password']), int(r['locked_out']),
-                                                     int(r['users'])]
+            w[2] += a['outcome'] == 'ad_locked_out'
+            w[3] += a['outcome'] == 'extranet_locked_out'
+            w[4].add(a['user'].lower())
+    got_windows = {(r['subject'], r['first'][:13]): [r['attempts'], r['bad_password'], r['ad_locked_out'],
+                                                     r['extranet_locked_out'], r['users']]
                    for r in rows if r['type'] == 'ip_window' and r['window'] == 'hour'}
     check('the risky-IP report\'s hour windows',
-          got_windows == {k: [v[0], v[1], v[2], len(v[3])] for k, v in windows.items()})
+          got_windows == {k: [v[0], v[1], v[2], v[3], len(v[4])] for k, v in windows.items()})
     next_steps = {r['subject']: r['next_step'] for r in rows if r['type'] == 'stale_credential'}
-    check('an internal source is told to update the stored credential',
-          all('update the password stored' in s for s in next_steps.values()) and next_steps)
+    check('an internal source is told to update the credential stored at its address',
+          next_steps and all('10.1.2.3' in s and 'update the credential stored there' in s
+                             for s in next_steps.values()))
     p = subprocess.run([BADCREDS, 'summary', '-q'] + [os.path.join(FIX, f) for f in FARM], stdout=subprocess.PIPE,
                        check=False)
     text = p.stdout.decode()
     check('text summary names the findings and the next steps',
-          'password_spray    203.0.113.50' in text and 'next step:' in text and 'Users (most attempts first)' in text)
+          'HIGH      password_spray  203.0.113.50' in text and 'next step:' in text and
+          'Users (most attempts first)' in text and text.splitlines()[1].startswith('1 compromised account (alice'))
+    check_local_time(attempts)
     p = subprocess.run([BADCREDS, 'summary', '--spray-window', 'soon', os.path.join(FIX, FARM[0])],
                        stderr=subprocess.PIPE, check=False)
     check('a bad threshold is a usage error', p.returncode == 2 and b'soon' in p.stderr)

@@ -1,5 +1,5 @@
-/* test_commands.c: every command that reads live channels (scan, summary, trace, dump, prt), run as from the
- * command line against the strict fake Event Log API (fake_evt_api.h): the server accepts each one's real query,
+/* test_commands.c: every command that reads live channels (scan, summary, trace, dump, coverage, prt), run as from
+ * the command line against the strict fake Event Log API (fake_evt_api.h): the server accepts each one's real query,
  * returns what it asks for (dump once asked for an empty time window), and `badcreds query` prints exactly the query
  * the server got; the option parser takes a table of any length, and numbers past 32 bits are refused alike
  * everywhere (cmocka). */
@@ -20,7 +20,7 @@
 #include "fake_evt_api.h"
 
 extern const struct cli_command scan_command, summary_command, trace_command, dump_command, query_command,
-	prt_command;
+	coverage_command, prt_command;
 
 static const int64_t T0 = 134080992000000000LL; /* 2025-11-20T08:00:00Z */
 
@@ -158,6 +158,41 @@ static void dump(void **state)
 	free(out), free(err), free(f);
 }
 
+/* coverage counts every record: it asks for every event of any time, whatever period it is given; a channel's log
+ * information (EvtGetLogInfo) says whether it is full and which records are gone. */
+static void coverage(void **state)
+{
+	(void)state;
+	char *out, *err;
+	struct fake *f = channel();
+	int status = run(&coverage_command, f, &out, &err, "-f", "jsonl", "--since", "2025-11-19T00:00:00Z",
+			 "channel:Security", NULL);
+	assert_int_equal(status, 0);
+	assert_string_equal(f->last_query, "<QueryList><Query Id=\"0\" Path=\"Security\"><Select Path=\"Security\">*"
+			    "</Select></Query></QueryList>");
+	assert_non_null(strstr(err, "read 400 records from 1 input"));
+	assert_int_equal(lines(out), 1);
+	assert_non_null(strstr(out, "\"computer\":\"ADFS01.contoso.com\""));
+	assert_non_null(strstr(out, "\"records\":400,"));
+	assert_non_null(strstr(out, "\"first_record\":\"2025-11-20T08:00:00.000+00:00\",\"last_record\":"
+				    "\"2025-11-20T14:39:00.000+00:00\""));
+	assert_non_null(strstr(out, "\"wrapped\":true,\"wrap_reason\":\"oldest record after --since\""));
+	assert_int_equal(fake_problems(f), 0);
+	free(out), free(err), free(f);
+	f = channel(); /* the log information: full, and the records before number 1500 gone */
+	f->has_log_info = true;
+	f->log_info = (struct evt_log_info){.full = true, .oldest_record = 1500, .records = 400, .file_size = 400 << 11};
+	status = run(&coverage_command, f, &out, &err, "-f", "jsonl", "--remote", "ADFS01", "channel:Security", NULL);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(out, "\"wrapped\":true,\"wrap_reason\":\"log full; live log: its oldest record is "
+				    "number 1500 (those before were overwritten or cleared)\""));
+	/* sized from the log information: 2 KiB a record, 1,444 records a day seen, 30 days and a quarter more, in MiB */
+	assert_non_null(strstr(out, "wevtutil sl \\\"\\\" /ms:111149056 on ADFS01.contoso.com: 30 days at the 1444 "
+				    "records a day"));
+	assert_int_equal(fake_problems(f), 0);
+	free(out), free(err), free(f);
+}
+
 /* A table longer than any command's: every option is parsed, the last letter and the last long option too (the
  * parser once held 47 options and 63 characters of letters and dropped the rest without a word). */
 static void every_option(void **state)
@@ -216,6 +251,7 @@ static void numbers_past_32_bits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {cmocka_unit_test(selecting_commands), cmocka_unit_test(dump),
-					   cmocka_unit_test(prt), cmocka_unit_test(every_option), cmocka_unit_test(numbers_past_32_bits)};
+					   cmocka_unit_test(coverage), cmocka_unit_test(prt),
+					   cmocka_unit_test(every_option), cmocka_unit_test(numbers_past_32_bits)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

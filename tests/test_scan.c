@@ -94,12 +94,12 @@ static void outcomes(void **state)
 	(void)state;
 	assert_int_equal(outcome_from_status(0xC000006D, 0xC000006A), OUTCOME_BAD_PASSWORD);
 	assert_int_equal(outcome_from_status(0xC000006D, 0xC0000064), OUTCOME_UNKNOWN_USER);
-	assert_int_equal(outcome_from_status(0xC0000234, 0), OUTCOME_LOCKED_OUT);
+	assert_int_equal(outcome_from_status(0xC0000234, 0), OUTCOME_AD_LOCKED_OUT);
 	assert_int_equal(outcome_from_status(0xC000006E, 0xC0000072), OUTCOME_DISABLED);
 	assert_int_equal(outcome_from_status(0xC000006E, 0xC000006F), OUTCOME_RESTRICTED);
 	assert_int_equal(outcome_from_status(0xC000006D, 0xC0000071), OUTCOME_EXPIRED);
 	assert_int_equal(outcome_from_status(0xC0000133, 0), OUTCOME_OTHER);
-	assert_int_equal(outcome_from_reason("%%2307"), OUTCOME_LOCKED_OUT);
+	assert_int_equal(outcome_from_reason("%%2307"), OUTCOME_AD_LOCKED_OUT);
 	assert_int_equal(outcome_from_reason("%%2310"), OUTCOME_DISABLED);
 	assert_int_equal(outcome_from_reason("x"), OUTCOME_NONE);
 	assert_int_equal(outcome_from_text("a-The user name or password is incorrect"), OUTCOME_BAD_PASSWORD);
@@ -113,38 +113,78 @@ static void outcomes(void **state)
 					   "\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93"),
 			 OUTCOME_BAD_PASSWORD);
 	assert_int_equal(outcome_from_text("The referenced account is currently locked out and may not be logged on to"),
-			 OUTCOME_LOCKED_OUT);
+			 OUTCOME_AD_LOCKED_OUT);
 	assert_int_equal(outcome_from_text("Le compte r\xc3\xa9" "f\xc3\xa9" "renc\xc3\xa9 est actuellement verrouill"
-					   "\xc3\xa9"), OUTCOME_LOCKED_OUT);
-	assert_int_equal(outcome_from_text("Das Konto ist derzeit gesperrt"), OUTCOME_LOCKED_OUT);
-	assert_int_equal(outcome_from_text("La cuenta a la que se hace referencia est\xc3\xa1 bloqueada"), OUTCOME_LOCKED_OUT);
+					   "\xc3\xa9"), OUTCOME_AD_LOCKED_OUT);
+	assert_int_equal(outcome_from_text("Das Konto ist derzeit gesperrt"), OUTCOME_AD_LOCKED_OUT);
+	assert_int_equal(outcome_from_text("La cuenta a la que se hace referencia est\xc3\xa1 bloqueada"), OUTCOME_AD_LOCKED_OUT);
 	assert_int_equal(outcome_from_text("alice@contoso.com"), OUTCOME_NONE);
 	/* the table that comes first in precedence wins wherever it is in the text; case does not matter; a message
 	 * after non-ASCII text is still found */
 	assert_int_equal(outcome_from_text("bob-The user name or password is incorrect\nWin32Exception: The account "
 					   "is currently disabled"), OUTCOME_DISABLED);
 	assert_int_equal(outcome_from_text("\xe3\x83\xa6 USER NAME OR PASSWORD IS INCORRECT; password has expired; "
-					   "account is currently locked out"), OUTCOME_LOCKED_OUT);
+					   "account is currently locked out"), OUTCOME_AD_LOCKED_OUT);
 	assert_int_equal(outcome_from_text("Kennwort ist abgelaufen und Benutzername oder Kennwort falsch"),
 			 OUTCOME_EXPIRED);
-	assert_int_equal(outcome_parse("locked_out", 10), OUTCOME_LOCKED_OUT);
+	assert_int_equal(outcome_parse("ad_locked_out", 13), OUTCOME_AD_LOCKED_OUT);
 	assert_int_equal(outcome_parse("nope", 4), OUTCOME_NONE);
 }
 
-/* A 411 as the event builder would hand it over. */
-static bool fact_411(const char *data2, const char *data3, struct arena *a, struct fact *f)
+/* A classic AD FS audit as the event builder would hand it over: its Data items by position. */
+static bool adfs_fact(uint32_t id, const char *const *texts, uint32_t n, struct arena *a, struct fact *f)
 {
-	static struct event_data items[5];
-	const char *texts[5] = {"2f2b1c7d-0000-4000-8000-000000000001",
-				"http://schemas.microsoft.com/ws/2006/05/identitymodel/tokens/UserName", data2, data3,
-				"203.0.113.5"};
-	for (int i = 0; i < 5; i++)
+	static struct event_data items[12];
+	for (uint32_t i = 0; i < n; i++)
 		items[i] = (struct event_data){.name = "", .value = {.type = EVTX_UTF8, .size = (uint32_t)strlen(texts[i]),
 								     .data = (const uint8_t *)texts[i]}};
-	struct event ev = {.has = EV_HAS_EVENT_ID, .event_id = 411, .data = items, .ndata = 5};
+	struct event ev = {.has = EV_HAS_EVENT_ID, .event_id = id, .data = items, .ndata = n};
 	ev.provider_name = (struct evtx_value){.type = EVTX_UTF8, .size = 14, .data = (const uint8_t *)"AD FS Auditing"};
 	ev.computer = (struct evtx_value){.type = EVTX_UTF8, .size = 6, .data = (const uint8_t *)"ADFS01"};
 	return fact_from_event(&ev, a, f);
+}
+
+static bool fact_411(const char *data2, const char *data3, struct arena *a, struct fact *f)
+{
+	const char *texts[5] = {"2f2b1c7d-0000-4000-8000-000000000001",
+				"http://schemas.microsoft.com/ws/2006/05/identitymodel/tokens/UserName", data2, data3,
+				"203.0.113.5"};
+	return adfs_fact(411, texts, 5, a, f);
+}
+
+/* A 403 whose query (Data[6]) is `query`: the relying party it names, or NULL. */
+static const char *relying_party_403(const char *query, struct arena *a)
+{
+	const char *texts[11] = {"2f2b1c7d-0000-4000-8000-000000000002", "2f2b1c7d-0000-4000-8000-000000000003",
+				 "2026-11-20 08:00:00", "203.0.113.5", "GET", "/adfs/ls/", query, "443", "10.0.0.5",
+				 "Mozilla/5.0", "0"};
+	struct fact f;
+	assert_true(adfs_fact(403, texts, 11, a, &f));
+	return f.relying_party;
+}
+
+static void relying_parties(void **state)
+{
+	(void)state;
+	struct arena a = {0};
+	assert_string_equal(relying_party_403("?wa=wsignin1.0&wtrealm=urn%3afederation%3aMicrosoftOnline&wctx=x", &a),
+			    "urn:federation:MicrosoftOnline");
+	assert_string_equal(relying_party_403("client_id=c1&resource=https%3A%2F%2Fapp.contoso.com%2Fa+b", &a),
+			    "https://app.contoso.com/a b");
+	assert_string_equal(relying_party_403("?LoginToRP=urn:app&wtrealm=", &a), "urn:app");
+	/* decoding that would give a NUL or bytes that are not UTF-8 leaves the value as it is */
+	assert_string_equal(relying_party_403("wtrealm=x%00y", &a), "x%00y");
+	assert_string_equal(relying_party_403("wtrealm=%FF%FE", &a), "%FF%FE");
+	assert_string_equal(relying_party_403("wtrealm=caf%C3%A9%2", &a), "caf\xc3\xa9%2");
+	assert_null(relying_party_403("wa=wsignout1.0", &a));
+	assert_null(relying_party_403("", &a));
+	const char *issued[4] = {"2f2b1c7d-0000-4000-8000-000000000002", "2f2b1c7d-0000-4000-8000-000000000003",
+				 "http://schemas.microsoft.com/ws/2006/05/identitymodel/tokens/UserName",
+				 "urn:federation:MicrosoftOnline"};
+	struct fact f;
+	assert_true(adfs_fact(412, issued, 4, &a, &f));
+	assert_string_equal(f.relying_party, "urn:federation:MicrosoftOnline");
+	arena_free(&a);
 }
 
 static void users(void **state)
@@ -179,7 +219,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(addresses), cmocka_unit_test(networks), cmocka_unit_test(lists),
-		cmocka_unit_test(outcomes), cmocka_unit_test(users),
+		cmocka_unit_test(outcomes), cmocka_unit_test(users), cmocka_unit_test(relying_parties),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

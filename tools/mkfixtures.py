@@ -6,14 +6,17 @@ usage: mkfixtures.py OUT_DIR
 Writes OUT_DIR/<server>.evtx per server and the same events as <server>.xml (wevtutil qe /f:xml form: what the
 events are meant to hold), ADFS-JP-saved.xml (Event Viewer "Save as XML" form), ADFS03-damaged.evtx (cut in its
 second chunk), and expected.json: every attempt with server,
-time, user as typed, submitter IP and outcome, in time order, plus the event counts per file.
+time, user as typed, submitter IP, outcome, relying party and client application (where its events name them), in
+time order, plus the event counts per file.
 
 Scenarios (the event layouts are those src/scan/facts.c describes and reads):
   contoso, AD FS 2016+ (ADFS01, ADFS02), English, verbose audits 403/410/411/412/501/1203 + 4625:
     a password spray from one public IP over 12 users in 84 s (one unknown user), a brute force that ends in extranet
-    lockout (516 + 1210, no 4625 any more), an AD lockout (4625 0xC0000234), a stale service credential typed as
+    lockout (516 + 1210, no 4625 any more) and later an AD lockout of the same account, an AD lockout (4625
+    0xC0000234), a legacy-authentication spray of ten users relayed by Exchange Online, a stale service credential typed as
     DOMAIN\\user from a private IP every 10 minutes, legacy auth proxied by Exchange Online (zero activity ID,
-    attacker IPv6 in x-ms-forwarded-client-ip), hyphenated user names, a user name typed as a spreadsheet formula,
+    attacker IPv6 in x-ms-forwarded-client-ip, more request-context claims than one 501 holds: the client
+    application is in the second 501), hyphenated user names, a user name typed as a spreadsheet formula,
     one success (412) that is not an attempt.
   fabrikam, AD FS 2012 R2 (ADFS-OLD), French: 411 with and without the client IP field (hotfix 3134222 missing),
     IP then only in 501; a 411 alone whose French text says the account is locked.
@@ -45,6 +48,7 @@ ZERO = '00000000-0000-0000-0000-000000000000'
 SERVICE_HOST = 'C:\\Windows\\ADFS\\Microsoft.IdentityServer.ServiceHost.exe'
 USERNAME_TOKEN = 'http://schemas.microsoft.com/ws/2006/05/identitymodel/tokens/UserName'
 RC = 'http://schemas.microsoft.com/2012/01/requestcontext/claims/'
+RELYING_PARTY = 'urn:federation:MicrosoftOnline'  # Microsoft 365's relying party trust: 412 Data[3], <RelyingParty>
 
 MESSAGES = {  # Win32 texts AD FS appends to 411 Data[2], by farm language
     'en': {'bad': 'The user name or password is incorrect',
@@ -95,6 +99,23 @@ F4624 = [('SubjectUserSid', SID), ('SubjectUserName', STRING), ('TargetUserName'
          ('IpAddress', STRING)]
 
 
+class Provider:
+    """The System part of a manifest-based provider's events."""
+
+    def __init__(self, name, guid, channel, task, qualifiers=None, level=0, failure_ids=()):
+        self.name, self.guid, self.channel, self.task = name, guid, channel, task
+        self.qualifiers, self.level, self.failure_ids = qualifiers, level, failure_ids
+
+    def keywords(self, event_id):
+        if self.channel != 'Security':
+            return 0x8080000000000000  # Classic
+        return 0x8010000000000000 if event_id in self.failure_ids else 0x8020000000000000  # audit failure/success
+
+
+SECURITY = Provider('Microsoft-Windows-Security-Auditing', SECURITY_GUID, 'Security', 12544,
+                    failure_ids=(4625, 4771, 4776))
+
+
 def named_template(name, fields):
     return Template(name, Element('EventData', children=[
         Element('Data', [('Name', n)], [Sub(i, t)]) for i, (n, t) in enumerate(fields)]))
@@ -125,8 +146,9 @@ class Log:
     def adfs(self, t, event_id, data, failure=True):
         self.events.append((t, 'adfs', event_id, data, failure))
 
-    def security(self, t, event_id, fields, values):
-        self.events.append((t, 'security', event_id, (fields, values), True))
+    def security(self, t, event_id, fields, values, provider=None):
+        """A manifest-based event: the Security auditing provider's unless `provider` (a Provider) says otherwise."""
+        self.events.append((t, 'security', event_id, (fields, values, provider or SECURITY), True))
 
     def records(self):
         """(filetime, template, values) in time order, EventRecordID = position."""
@@ -141,13 +163,12 @@ class Log:
                           (STRING, self.server), (SID, None), (STRING_ARRAY, data)]
                 out.append((filetime(t), CLASSIC, values))
             else:
-                fields, vals = data
+                fields, vals, p = data
                 tpl = TEMPLATES[id(fields)]
-                values = [(STRING, 'Microsoft-Windows-Security-Auditing'), (GUID, SECURITY_GUID), (UINT16, None),
-                          (UINT16, event_id), (UINT8, 0), (UINT8, 0), (UINT16, 12544), (UINT8, 0),
-                          (HEXINT64, 0x8010000000000000 if event_id in (4625, 4776) else 0x8020000000000000),
+                values = [(STRING, p.name), (GUID, p.guid), (UINT16, p.qualifiers), (UINT16, event_id),
+                          (UINT8, 0), (UINT8, p.level), (UINT16, p.task), (UINT8, 0), (HEXINT64, p.keywords(event_id)),
                           (FILETIME, filetime(t)), (UINT64, n), (GUID, None), (UINT32, 708), (UINT32, 1488),
-                          (STRING, 'Security'), (STRING, self.server), (SID, None),
+                          (STRING, p.channel), (STRING, self.server), (SID, None),
                           (BINXML, (tpl, [(ft, v) for (_, ft), v in zip(fields, vals)]))]
                 out.append((filetime(t), MODERN, values))
         return out
@@ -162,18 +183,22 @@ class Log:
                 ET.SubElement(s, 'Provider', Name='AD FS Auditing')
                 ET.SubElement(s, 'EventID', Qualifiers='0').text = str(event_id)
             else:
-                ET.SubElement(s, 'Provider', Name='Microsoft-Windows-Security-Auditing', Guid=SECURITY_GUID.upper())
-                ET.SubElement(s, 'EventID').text = str(event_id)
+                p = data[2]
+                ET.SubElement(s, 'Provider', Name=p.name, Guid=p.guid.upper())
+                if p.qualifiers is None:
+                    ET.SubElement(s, 'EventID').text = str(event_id)
+                else:
+                    ET.SubElement(s, 'EventID', Qualifiers=str(p.qualifiers)).text = str(event_id)
             ET.SubElement(s, 'TimeCreated', SystemTime=iso(t))
             ET.SubElement(s, 'EventRecordID').text = str(n)
-            ET.SubElement(s, 'Channel').text = 'Security'
+            ET.SubElement(s, 'Channel').text = 'Security' if kind == 'adfs' else data[2].channel
             ET.SubElement(s, 'Computer').text = self.server
             ed = ET.SubElement(ev, 'EventData')
             if kind == 'adfs':
                 for item in data:
                     ET.SubElement(ed, 'Data').text = item.split('\0')[0]
             else:
-                fields, vals = data
+                fields, vals, _ = data
                 for (name, ftype), v in zip(fields, vals):
                     text = hex(v) if ftype in (HEXINT32, HEXINT64) else str(v)
                     ET.SubElement(ed, 'Data', Name=name).text = text
@@ -186,7 +211,7 @@ def xml_text(s):
     return re.sub('[\x00-\x08\x0b\x0c\x0e-\x1f]', lambda m: '&#x%X;' % ord(m.group(0)), escape(s))
 
 
-def audit_xml(kind, user, ip, forwarded='', lockout=None):
+def audit_xml(kind, user, ip, forwarded='', lockout=None, endpoint='/adfs/ls/'):
     """Data[1] of 1203/1210: the AuditBase document, as AD FS writes it."""
     failure = 'ExtranetLockoutError' if lockout else 'CredentialValidationError'
     code = 'AccountRestrictedAudit' if lockout else 'N/A'
@@ -199,15 +224,15 @@ def audit_xml(kind, user, ip, forwarded='', lockout=None):
     return ('<?xml version="1.0" encoding="utf-16"?>\r\n<AuditBase xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="%s"><AuditType>FreshCredentials'
             '</AuditType><AuditResult>Failure</AuditResult><FailureType>%s</FailureType><ErrorCode>%s</ErrorCode>'
-            '<ContextComponents><Component xsi:type="ResourceAuditComponent"><RelyingParty>urn:federation:'
-            'MicrosoftOnline</RelyingParty><ClaimsProvider>N/A</ClaimsProvider><UserId>%s</UserId></Component>'
+            '<ContextComponents><Component xsi:type="ResourceAuditComponent"><RelyingParty>%s'
+            '</RelyingParty><ClaimsProvider>N/A</ClaimsProvider><UserId>%s</UserId></Component>'
             '<Component xsi:type="RequestAuditComponent"><Server>http://sts.contoso.com/adfs/services/trust'
             '</Server><AuthProtocol>WSFederation</AuthProtocol><NetworkLocation>Extranet</NetworkLocation>'
             '<IpAddress>%s</IpAddress><ForwardedIpAddress>%s</ForwardedIpAddress><ProxyIpAddress>N/A'
             '</ProxyIpAddress><NetworkIpAddress>N/A</NetworkIpAddress><ProxyServer>WAP01</ProxyServer>'
-            '<UserAgentString>Mozilla/5.0</UserAgentString><Endpoint>/adfs/ls/</Endpoint></Component>%s'
-            '</ContextComponents></AuditBase>' % (kind, failure, code, xml_text(user), xml_text(ip),
-                                                  xml_text(forwarded), lock))
+            '<UserAgentString>Mozilla/5.0</UserAgentString><Endpoint>%s</Endpoint></Component>%s'
+            '</ContextComponents></AuditBase>' % (kind, failure, code, RELYING_PARTY, xml_text(user), xml_text(ip),
+                                                  xml_text(forwarded), endpoint, lock))
 
 
 def claims_501(instance, pairs):
@@ -217,6 +242,11 @@ def claims_501(instance, pairs):
     return data + ['-'] * (21 - len(data))
 
 
+def claims_501s(instance, pairs):
+    """The 501 events of one request: ten claims each, further ones in further 501s with the same instance ID."""
+    return [claims_501(instance, pairs[i:i + 10]) for i in range(0, len(pairs), 10)]
+
+
 class Farm:
     def __init__(self):
         self.logs, self.expected, self.dc_lockouts, self.successes = {}, [], [], []
@@ -224,9 +254,14 @@ class Farm:
     def log(self, server, locale='en'):
         return self.logs.setdefault(server, Log(server, locale))
 
-    def expect(self, log, t, user, ip, outcome, claimed=''):
+    def expect(self, log, t, user, ip, outcome, claimed='', relying_party='', client_app='', endpoint='',
+               addresses=(), relayed=False):
+        """An attempt the events hold; `addresses`: every address they name besides the submitter's; relayed:
+        legacy authentication that Exchange Online relayed (zero activity ID)."""
         self.expected.append({'server': log.server, 'time': iso(t), 'user': user, 'ip': ip, 'outcome': outcome,
-                              'client_supplied': claimed})
+                              'client_supplied': claimed, 'relying_party': relying_party, 'client_app': client_app,
+                              'endpoint': endpoint, 'addresses': sorted({ip, *addresses} - {'', None}),
+                              'relayed': relayed})
 
     def attempt_2016(self, log, t, user, ip, outcome='bad_password', status=0xC000006D, sub=0xC000006A,
                      exo=False, forwarded=None, with_4625=True, message=True, claimed=None):
@@ -239,7 +274,8 @@ class Farm:
         submitter = forwarded or ip
         if claimed:
             ip_list = f'{claimed},{ip_list}'
-        log.adfs(t, 403, [instance, activity, t.strftime('%Y-%m-%d %H:%M:%S'), ip, 'POST', '/adfs/ls/', '',
+        endpoint = '/adfs/services/trust/2005/usernamemixed' if exo else '/adfs/ls/'  # EXO: WS-Trust, active
+        log.adfs(t, 403, [instance, activity, t.strftime('%Y-%m-%d %H:%M:%S'), ip, 'POST', endpoint, '',
                           '443', '10.0.0.5', 'Mozilla/5.0', '1234'])
         if with_4625:
             domain, target = ('', user) if '\\' not in user else user.split('\\', 1)
@@ -247,20 +283,31 @@ class Farm:
                 'S-1-5-21-1004336348-1177238915-682003330-1105', 'adfssvc$', 'CONTOSO', 0x3e7, 'S-1-0-0', target,
                 domain, status, '%%2313' if status != 0xC0000234 else '%%2307', sub, 3, 'W', 'Negotiate',
                 log.server, '-', '-', 0, 0xd34, SERVICE_HOST, '-', '-'])
-        text = MESSAGES[log.locale]['locked' if outcome == 'locked_out' else 'bad']
-        log.adfs(t + 2 * ms, 1203, [activity, audit_xml('FreshCredentialAudit', user, ip_list, forwarded or '')])
+        text = MESSAGES[log.locale]['locked' if outcome == 'ad_locked_out' else 'bad']
+        log.adfs(t + 2 * ms, 1203, [activity, audit_xml('FreshCredentialAudit', user, ip_list, forwarded or '',
+                                                         endpoint=endpoint)])
         log.adfs(t + 3 * ms, 411, [activity, USERNAME_TOKEN, f'{user}-{text}' if message else user,
                                    f'System.IdentityModel.Tokens.SecurityTokenValidationException: {user} ---> '
                                    f'System.ComponentModel.Win32Exception: {text}', ip_list])
         claims = [(RC + 'x-ms-client-ip', ip), (RC + 'x-ms-endpoint-absolute-path', '/adfs/ls/')]
         if claimed:
             claims.append((RC + 'x-ms-forwarded-client-ip', ip_list))
-        if exo:
-            claims = [(RC + 'x-ms-client-ip', ip), (RC + 'x-ms-forwarded-client-ip', ip_list),
-                      (RC + 'x-ms-client-application', 'Microsoft.Exchange.ActiveSync'),
-                      (RC + 'x-ms-endpoint-absolute-path', '/adfs/services/trust/2005/usernamemixed')]
-        log.adfs(t + 4 * ms, 501, claims_501(instance, claims))
-        self.expect(log, t, user, submitter, outcome, claimed or '')
+        if exo:  # Exchange Online sends more request context than one 501 holds: the client application is in the
+            # second (the order of the claims is AD FS's own, not one to rely on)
+            claims = [(RC + 'x-ms-client-ip', ip), (RC + 'x-ms-forwarded-client-ip', forwarded),
+                      (RC + 'x-ms-forwarded-client-ip', ip),  # multi-valued: one pair per value
+                      ('http://schemas.microsoft.com/2014/09/requestcontext/claims/userip', forwarded),
+                      ('http://schemas.microsoft.com/ws/2012/01/insidecorporatenetwork', 'false'),
+                      (RC + 'x-ms-proxy', 'WAP01'),
+                      (RC + 'x-ms-endpoint-absolute-path', endpoint),
+                      (RC + 'x-ms-client-user-agent', 'Apple-iPhone14C2/2006.100'),
+                      (RC + 'client-request-id', str(uuid.uuid5(uuid.NAMESPACE_OID, instance))),
+                      (RC + 'relyingpartytrustid', RELYING_PARTY),
+                      (RC + 'x-ms-client-application', 'Microsoft.Exchange.ActiveSync')]
+        for i, data in enumerate(claims_501s(instance, claims)):
+            log.adfs(t + (4 + i) * ms, 501, data)
+        self.expect(log, t, user, submitter, outcome, claimed or '', RELYING_PARTY,
+                    'Microsoft.Exchange.ActiveSync' if exo else '', endpoint, [claimed, forwarded, ip], exo)
 
     def success_2016(self, log, t, user, ip):
         activity = str(uuid.uuid5(uuid.NAMESPACE_DNS, f'ok{log.server}{t}{user}'))
@@ -271,7 +318,7 @@ class Farm:
         log.adfs(t + ms, 1202, [activity, audit_xml('FreshCredentialAudit', user, ip).replace(
             '<AuditResult>Failure</AuditResult>', '<AuditResult>Success</AuditResult>').replace(
             'CredentialValidationError', 'None')], failure=False)
-        log.adfs(t + 2 * ms, 412, [instance, activity, USERNAME_TOKEN, 'urn:federation:MicrosoftOnline'],
+        log.adfs(t + 2 * ms, 412, [instance, activity, USERNAME_TOKEN, RELYING_PARTY],
                  failure=False)
         log.adfs(t + 3 * ms, 501, claims_501(instance, [
             ('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn', user), (RC + 'x-ms-client-ip', ip)]),
@@ -283,19 +330,19 @@ class Farm:
         ms = datetime.timedelta(milliseconds=1)
         log.adfs(t, 516, [activity, user, ip, str(count), '11/20/2026 08:00:00'])
         log.adfs(t + ms, 1210, [activity, audit_xml('ExtranetLockoutAudit', user, ip, lockout=count)])
-        self.expect(log, t, user, ip, 'locked_out')
+        self.expect(log, t, user, ip, 'extranet_locked_out', relying_party=RELYING_PARTY, endpoint='/adfs/ls/')
 
     def attempt_2012r2(self, log, t, user, ip, outcome='bad_password', ip_field=True, with_4625=True):
         activity = str(uuid.uuid5(uuid.NAMESPACE_DNS, f'{log.server}{t}{user}'))
         instance = str(uuid.uuid5(uuid.NAMESPACE_URL, f'{log.server}{t}{user}'))
         ms = datetime.timedelta(milliseconds=1)
         if with_4625:
-            status = 0xC0000234 if outcome == 'locked_out' else 0xC000006D
+            status = 0xC0000234 if outcome == 'ad_locked_out' else 0xC000006D
             log.security(t, 4625, F4625, [
                 'S-1-5-21-1004336348-1177238915-682003330-1105', 'adfssvc', 'FABRIKAM', 0x3e7, 'S-1-0-0', user, '',
                 status, '%%2313', 0xC000006A, 3, 'W', 'Negotiate', log.server, '-', '-', 0, 0x8d4, SERVICE_HOST,
                 '-', '-'])
-        text = MESSAGES[log.locale]['locked' if outcome == 'locked_out' else 'bad']
+        text = MESSAGES[log.locale]['locked' if outcome == 'ad_locked_out' else 'bad']
         data = [activity, USERNAME_TOKEN, f'{user}-{text}',
                 f'System.IdentityModel.Tokens.SecurityTokenValidationException: {user} ---> '
                 f'System.ComponentModel.Win32Exception: {text}']
@@ -328,7 +375,7 @@ def build(out):
         farm.extranet_lockout(a1, t + (120 + 30 * i) * datetime.timedelta(seconds=1), 'bob.o-neil@contoso-corp.com',
                               '198.51.100.7', 5 + i)
     # AD account lockout reported by the DC through 4625 0xC0000234
-    farm.attempt_2016(a2, BASE + 50 * minute, 'jean-luc@contoso.com', '198.51.100.9', 'locked_out',
+    farm.attempt_2016(a2, BASE + 50 * minute, 'jean-luc@contoso.com', '198.51.100.9', 'ad_locked_out',
                       status=0xC0000234, sub=0)
     # a service with an old password: DOMAIN\user from a private IP every 10 minutes
     for i in range(6):
@@ -337,6 +384,13 @@ def build(out):
     for i in range(3):
         farm.attempt_2016(a1, BASE + 130 * minute + i * minute, 'carol@contoso.com', '40.92.0.10', exo=True,
                           forwarded='2001:db8::1234')
+    # a legacy-authentication spray through Exchange Online: ten users from one client, relayed by EXO
+    for i, user in enumerate(['ann', 'ben', 'cal', 'dee', 'eve', 'fay', 'gus', 'hal', 'ida', 'jon']):
+        farm.attempt_2016(a2, BASE + 150 * minute + i * 20 * datetime.timedelta(seconds=1), f'{user}@contoso.com',
+                          '40.92.0.11', exo=True, forwarded='2001:db8::66')
+    # bob, locked on the extranet by the brute force, is later locked in AD too (a DC answers 0xC0000234)
+    farm.attempt_2016(a2, BASE + 45 * minute, 'bob.o-neil@contoso-corp.com', '198.51.100.7', 'ad_locked_out',
+                      status=0xC0000234, sub=0)
     # a user name typed to be run as a spreadsheet formula
     farm.attempt_2016(a2, BASE + 135 * minute, '=HYPERLINK("http://x.example/?"&A1)@contoso.com', '203.0.113.66')
     # after the spray, the sprayer gets in as alice (412 + 1202 + 501 with her UPN): not an attempt, but the summary
@@ -346,7 +400,7 @@ def build(out):
     old = farm.log('ADFS-OLD.fabrikam.fr', 'fr')
     farm.attempt_2012r2(old, BASE + 10 * minute, 'marie@fabrikam.fr', '192.0.2.44')
     farm.attempt_2012r2(old, BASE + 11 * minute, 'marie@fabrikam.fr', '192.0.2.44', ip_field=False)
-    farm.attempt_2012r2(old, BASE + 12 * minute, 'paul@fabrikam.fr', '192.0.2.45', 'locked_out', with_4625=False)
+    farm.attempt_2012r2(old, BASE + 12 * minute, 'paul@fabrikam.fr', '192.0.2.45', 'ad_locked_out', with_4625=False)
 
     jp = farm.log('ADFS-JP.contoso.co.jp', 'ja')
     farm.attempt_2016(jp, BASE + 20 * minute, 'taro@contoso.co.jp', '203.0.113.77')
@@ -357,7 +411,7 @@ def build(out):
         lf = farm.log(f'LOCALE-{locale}.contoso.com', locale)
         t0 = BASE + datetime.timedelta(hours=3)
         farm.attempt_2016(lf, t0, 'anna@contoso.com', '203.0.113.120')
-        farm.attempt_2012r2(lf, t0 + minute, 'ben@contoso.com', '203.0.113.121', 'locked_out', with_4625=False)
+        farm.attempt_2012r2(lf, t0 + minute, 'ben@contoso.com', '203.0.113.121', 'ad_locked_out', with_4625=False)
         farm.attempt_2012r2(lf, t0 + 2 * minute, 'cara@contoso.com', '203.0.113.122', with_4625=False)
         farm.attempt_2012r2(lf, t0 + 3 * minute, 'dan-el@contoso.com', '203.0.113.123', ip_field=False)
 
@@ -511,4 +565,5 @@ def build_hostile(out):
 if __name__ == '__main__':
     build(sys.argv[1])
     build_hostile(sys.argv[1])
+    __import__('fixtures_coverage').build(sys.argv[1])  # COV-*: the logs of `badcreds coverage` (coverage.json)
     __import__('fixtures_aad').build(sys.argv[1])  # Entra PRT logs for badcreds prt, in OUT_DIR/prt/

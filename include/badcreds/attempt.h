@@ -28,6 +28,8 @@ struct fact {
 	const char *forwarded;       /* 1203 ForwardedIpAddress, 501 x-ms-forwarded-client-ip */
 	const char *client_ip;       /* 501 x-ms-client-ip */
 	const char *proxy, *endpoint, *user_agent, *client_app;
+	const char *relying_party;   /* 412 Data[3], 1200-1210 RelyingParty, 403's wtrealm/loginToRp/resource, 501's
+				      * relyingpartytrustid claim */
 	const char *failure_type;    /* 1203/1210 FailureType */
 	bool success;                /* 412, or a 1200-1210 audit whose AuditResult is Success */
 	const char *failure_reason;  /* 4625 FailureReason token */
@@ -49,6 +51,7 @@ struct attempt {
 	const char *client_ips;      /* addresses the client supplied itself (X-Forwarded-For): unverified */
 	const char *all_ips;         /* every address seen, space separated */
 	const char *proxy, *endpoint, *user_agent, *client_app;
+	const char *relying_party;   /* the application the user signed in to; NULL when no event names it */
 	const char *activity, *instance;
 	enum outcome outcome;
 	bool has_status;
@@ -95,6 +98,9 @@ size_t correlator_attempts(const struct correlator *c, const struct attempt **ou
 struct success {
 	int64_t time;
 	const char *server, *user, *ip;
+	const char *activity, *instance; /* NULL when absent; "" activity = the zero GUID */
+	const struct fact *const *facts; /* the request's events in time order */
+	size_t nfacts;
 };
 /* The successful requests that name a user, in time order, after correlator_run. */
 size_t correlator_successes(const struct correlator *c, const struct success **out);

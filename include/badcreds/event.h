@@ -63,9 +63,16 @@ struct event_peek {
 	uint32_t event_id;           /* when has_event_id */
 	struct evtx_value provider;  /* EVTX_NULL when the event has none */
 	struct evtx_value channel;
+	struct evtx_value computer;  /* EVTX_NULL when the event has none */
+	uint32_t size;               /* of the EVTX record in bytes; 0 for other inputs */
 	int64_t time;                /* TimeCreated, FILETIME ticks, when has_time */
 	bool has_event_id, has_time;
 	bool recovered;              /* carved or damaged (event.recovered) */
+	/* The number the EventData item LogonType holds, read on request from the record's template instances without
+	 * decoding it: true and *type set when its templates place the item where the decoded event would have it and
+	 * the value is a number; false when only decoding tells. NULL for a decoded event. */
+	bool (*logon_type)(const struct event_peek *p, uint32_t *type);
+	const void *from[3];         /* what logon_type reads (the EVTX reader's) */
 };
 
 void event_peek_from(const struct event *ev, struct event_peek *p);

@@ -83,7 +83,14 @@ struct evtx_value {
 	const uint8_t *data;
 };
 
-bool evtx_type_known(unsigned type);            /* a type that may appear in a value descriptor */
+/* A type that may appear in a value descriptor. Inline: template instances check it for each of their values. */
+static inline bool evtx_type_known(unsigned type)
+{
+	unsigned base = type & 0x7f;
+	if (base <= EVTX_HEXINT64)
+		return !(type & EVTX_ARRAY) || base != EVTX_NULL;
+	return type == EVTX_BINXML || type == EVTX_EVTHANDLE || type == EVTX_EVTXML;
+}
 size_t evtx_type_fixed_size(unsigned type);     /* item size of fixed-size types, 0 for variable-size ones */
 
 /* Arrays, item by item (a scalar value pointing into the array's bytes): strings end at their NUL, SIDs carry their

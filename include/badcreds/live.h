@@ -17,6 +17,14 @@
 
 typedef void *evt_handle;
 
+/* What EvtGetLogInfo says about a channel's log. */
+struct evt_log_info {
+	bool full;                  /* EvtLogFull */
+	uint64_t oldest_record;     /* EvtLogOldestRecordNumber (0: the log is empty) */
+	uint64_t records;           /* EvtLogNumberOfLogRecords */
+	uint64_t file_size;         /* EvtLogFileSize, bytes */
+};
+
 /* Strings are UTF-16LE, NUL-terminated (wchar_t on Windows). */
 struct evt_api {
 	evt_handle (*open_session)(void *ctx, const uint16_t *server);  /* EvtOpenSession(EvtRpcLogin); NULL: error */
@@ -32,6 +40,9 @@ struct evt_api {
 	void (*describe)(void *ctx, uint32_t error, struct strbuf *out);
 	/* What the last call said besides its code (EvtGetExtendedStatus: which part of a query is wrong); may be NULL. */
 	void (*extended_status)(void *ctx, struct strbuf *out);
+	/* EvtOpenLog(EvtOpenChannelPath) and EvtGetLogInfo on a channel (its handle closed again); false when it cannot
+	 * tell. May be NULL. */
+	bool (*log_info)(void *ctx, evt_handle session, const uint16_t *channel, struct evt_log_info *out);
 	void *ctx;
 };
 

@@ -26,6 +26,9 @@ struct lockout_evidence {
 	const char *file;
 	uint32_t event_id;
 	uint64_t record_id;
+	int64_t time;               /* FILETIME ticks */
+	const char *computer;       /* the computer that logged it */
+	const char *detail;         /* what it says, in one line (for trace) */
 };
 
 struct lockout {
@@ -57,6 +60,9 @@ struct lockout_settings {
 
 /* Whether a record can matter to the lockouts, from its EventID and provider alone. */
 bool lockout_relevant(uint32_t event_id, const struct evtx_value *provider);
+/* Whether a record lockout_relevant takes is of no use after all, from what its peek tells without decoding it: a
+ * successful logon (4624) of another type than 10 (only RDP sessions mark a host). */
+bool lockout_needless(const struct event_peek *p);
 
 struct lockout_finder;
 struct lockout_finder *lockout_finder_new(const struct lockout_settings *s);

@@ -9,7 +9,8 @@
 enum outcome {
 	OUTCOME_NONE = 0,      /* not decided (yet) */
 	OUTCOME_BAD_PASSWORD,
-	OUTCOME_LOCKED_OUT,
+	OUTCOME_AD_LOCKED_OUT,        /* Active Directory refused: the account is locked (0xC0000234, %%2307, 411 text) */
+	OUTCOME_EXTRANET_LOCKED_OUT,  /* AD FS refused without asking a DC: extranet lockout (516, 1210) */
 	OUTCOME_UNKNOWN_USER,
 	OUTCOME_DISABLED,
 	OUTCOME_EXPIRED,
@@ -19,6 +20,11 @@ enum outcome {
 };
 
 const char *outcome_name(enum outcome o);
+/* Either kind of lockout. */
+static inline bool outcome_is_lockout(enum outcome o)
+{
+	return o == OUTCOME_AD_LOCKED_OUT || o == OUTCOME_EXTRANET_LOCKED_OUT;
+}
 enum outcome outcome_parse(const char *name, size_t len); /* OUTCOME_NONE if unknown */
 
 /* 4625 Status / SubStatus (0xC000006D and 0xC000006E read the SubStatus). */

@@ -15,6 +15,9 @@
 struct out_file;
 struct out_file *out_open(const char *pattern, time_t now, char *err, size_t errlen);
 bool out_write(struct out_file *o, const void *data, size_t len);
+/* Writes what `buf` holds and empties it once it holds more than 1 MiB (`all`: whatever it holds); false if
+ * writing failed. Rows are gathered in a buffer, written in large pieces. */
+bool out_write_buffer(struct out_file *o, struct strbuf *buf, bool all);
 const char *out_name(const struct out_file *o);
 /* Whether the output is a terminal: CSV cells then show control characters visibly (JSON escapes them anyway). */
 bool out_is_terminal(const struct out_file *o);

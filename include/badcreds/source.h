@@ -13,6 +13,14 @@
 #include "badcreds/event.h"
 
 struct output_format; /* output.h */
+
+/* What an EVTX file's header, or a live channel's log information (EvtGetLogInfo), says about the log (coverage). */
+struct source_log_header {
+	uint32_t flags;                /* EVTX_FLAG_* of src/evtx/evtx_format.h: 0x1 dirty, 0x2 full */
+	bool wrapped;                  /* EVTX: its oldest chunk comes after its current one: the log has gone round */
+	uint64_t oldest_record;        /* live: the oldest record's number (those before are gone), else 0 */
+	uint64_t records, bytes;       /* live: the records in the log and its file size, else 0 */
+};
 struct evtx_growing; /* evtx_reader.h */
 
 /* Receives the events of every source, in one of two ways, in input order either way:
@@ -31,6 +39,10 @@ struct event_sink {
 	const struct output_format *format;
 	void (*write)(void *ctx, const char *text, size_t len, unsigned long records, unsigned long recovered);
 	void *ctx;
+	/* Optional, on the calling thread: an EVTX file or a live channel begins (h NULL when its header or log
+	 * information cannot be read; every record wants() sees until log_end is of that log) and ends. */
+	void (*log_begin)(void *ctx, const struct source_log_header *h);
+	void (*log_end)(void *ctx);
 };
 
 struct source_stats {

@@ -5,6 +5,8 @@
 #define BADCREDS_SUMMARY_H
 
 #include "badcreds/attempt.h"
+#include "badcreds/lockout.h"
+#include "badcreds/coverage.h"
 
 struct summary_thresholds {
 	unsigned spray_users;       /* distinct users from one IP ... */
@@ -14,6 +16,7 @@ struct summary_thresholds {
 	unsigned stale_attempts;    /* failures of one user, only from private addresses, at a steady pace */
 	unsigned lockout_threshold; /* AD FS ExtranetLockoutThreshold; 0 = not given */
 	int64_t observation_window; /* AD FS ExtranetObservationWindow */
+	int64_t compromise_window;  /* a success this long after an attack's failures is a compromise */
 };
 
 void summary_default_thresholds(struct summary_thresholds *t);
@@ -29,7 +32,7 @@ struct user_row {
 
 struct ip_row {
 	const char *ip, *ip_class;
-	unsigned attempts, users, bad_password, locked_out;
+	unsigned attempts, users, bad_password, ad_locked_out, extranet_locked_out;
 	unsigned max_per_hour, max_per_day; /* attempts in the busiest hour / day window */
 	int64_t first, last;
 };
@@ -39,17 +42,40 @@ struct ip_window {
 	const char *ip;
 	int64_t start;
 	bool day;                   /* a day window, else an hour */
-	unsigned attempts, bad_password, locked_out, users;
+	unsigned attempts, bad_password, ad_locked_out, extranet_locked_out, users;
 };
 
-enum finding_kind { FINDING_SPRAY, FINDING_BRUTE_FORCE, FINDING_STALE_CREDENTIAL, FINDING_LOCKOUT_PRESSURE };
+/* In the order findings are shown within one severity. badcreds(1) "summary" gives each rule. */
+enum finding_kind {
+	FINDING_COMPROMISE,         /* a success after failures from that address, or from an attacking address */
+	FINDING_LOG_CLEARED,        /* a Security or System log cleared (1102, 104): evidence destroyed */
+	FINDING_SPRAY,              /* one IP, many users */
+	FINDING_LEGACY_SPRAY,       /* the same through Exchange Online (legacy authentication relayed) */
+	FINDING_BRUTE_FORCE,        /* one user, many attempts in a short time */
+	FINDING_STALE_CREDENTIAL,   /* one user from private addresses at a steady pace: a device or service */
+	FINDING_AD_LOCKOUT_CADENCE, /* an account locked in AD again and again (DC 4740s) */
+	FINDING_LOCKOUT_PRESSURE,   /* extranet or AD lockouts through AD FS, or bad passwords near the threshold */
+	FINDING_PROBE,              /* an internet address below the spray or brute-force thresholds */
+	FINDING_COUNT,
+};
+
+enum severity { SEVERITY_CRITICAL, SEVERITY_HIGH, SEVERITY_MEDIUM, SEVERITY_LOW };
 
 struct finding {
 	enum finding_kind kind;
-	const char *subject;        /* the IP (spray) or the user */
+	enum severity severity;
+	const char *subject;        /* the IP (spray, probe) or the user */
 	char detail[256];
 	bool internal;              /* from private addresses only: the next step differs */
+	bool ongoing;               /* its last attempt within the last 30 minutes of the data */
 	int64_t first, last;
+	unsigned attempts, users, ips;
+	char top_users[160], top_ips[160]; /* the most frequent, "alice@contoso.com (3), bob (2)" */
+	const char *top_user, *top_ip;     /* the most frequent of each ("" when none) */
+	const char *endpoint, *client_app; /* the ones most used by its attempts ("" when none) */
+	const char *relays;         /* legacy spray: the Exchange Online addresses that relayed it */
+	const char *server, *activity, *instance; /* compromise: the successful request */
+	char next_step[512];
 };
 
 struct summary {
@@ -57,25 +83,42 @@ struct summary {
 	size_t nusers;
 	struct ip_row *ips;         /* most attempts first */
 	size_t nips;
-	struct finding *findings;   /* in the order of finding_kind, then subject */
-	size_t nfindings;
+	struct finding *findings;   /* by severity, then first time, then kind and subject */
+	size_t nfindings, capfindings;
 	struct ip_window *windows;  /* per IP (in the order of ips), hours then days, in time order */
 	size_t nwindows;
+	const struct lockout *lockouts; /* the AD account lockouts and their causes (lockout.h), time order:
+					 * summary_add_lockouts */
+	size_t nlockouts;
+	int64_t data_end;           /* the last attempt or success: what "ongoing" is measured against */
+	struct arena arena;         /* text the findings own */
+	const struct coverage_row *coverage; /* what the logs cover, per computer and log (HTML only; not owned) */
+	size_t ncoverage;
+	bool local_time;            /* text, CSV and JSON times with the local offset (--tz local); the caller sets it */
 };
 
 /* a: attempts in time order; dc: the domain controllers' events (4740, 4771, 4776); ok: successful requests. The
  * summary points into them. */
 void summary_build(struct summary *s, const struct attempt *a, size_t n, const struct fact *const *dc, size_t ndc,
 		   const struct success *ok, size_t nok, const struct summary_thresholds *t);
+/* The domain's lockouts (badcreds lockouts' rows): kept for the report, and an account locked repeatedly becomes
+ * an AD lockout cadence finding. */
+void summary_add_lockouts(struct summary *s, const struct lockout *l, size_t n);
 void summary_free(struct summary *s);
+/* Puts a log_cleared finding per log-cleared event in front of the others (subject: the computer; detail: the log
+ * and who cleared it). */
+void summary_add_cleared(struct summary *s, const struct log_clear *c, size_t n);
 
 /* Writes the summary as "text", "csv" or "jsonl"; false if writing failed. */
 struct out_file;
 bool summary_write(struct out_file *o, const struct summary *s, size_t nattempts, const char *format);
-/* One self-contained HTML page (chart of attempts per hour by top IP, findings, top users and IPs). */
+/* One self-contained HTML page (the coverage per server and log when s->coverage is set, chart of attempts per
+ * hour by top IP, findings, top users and IPs). */
 bool summary_write_html(struct out_file *o, const struct summary *s, const struct attempt *a, size_t n);
 
 const char *finding_name(enum finding_kind k);
-const char *finding_next_step(const struct finding *f);
+const char *severity_name(enum severity s);
+/* The MITRE ATT&CK technique a finding is evidence of ("" when none). */
+const char *finding_technique(enum finding_kind k);
 
 #endif

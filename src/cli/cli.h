@@ -12,7 +12,8 @@
 
 enum exit_status {
 	EXIT_OK = 0,
-	EXIT_SKIPPED = 1,   /* done, but some input could not be read (named on stderr) */
+	EXIT_SKIPPED = 1,   /* done, but some input could not be read (named on stderr), or (scan, summary) the inputs
+			     * cannot answer: selection_warn_unanswerable */
 	EXIT_USAGE = 2,
 	EXIT_OUTPUT = 3,    /* the output could not be written */
 };
@@ -64,6 +65,8 @@ bool cli_parse_threads(const char *text, unsigned *out);
 bool cli_parse_size(const char *text, uint64_t *out);
 /* A duration: a number of minutes, or with s, m, h or d; into FILETIME ticks. */
 bool cli_parse_duration(const char *text, int64_t *ticks);
+/* --tz utc|local (scan, summary, trace, lockouts): 1 taken, -1 a bad value (reported with cli_usage_error). */
+int cli_tz_option(const struct cli_command *cmd, const char *arg, bool *local);
 
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv);
 int cmd_scan(const struct cli_command *cmd, int argc, char **argv);
@@ -71,6 +74,7 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv);
 int cmd_trace(const struct cli_command *cmd, int argc, char **argv);
 int cmd_query(const struct cli_command *cmd, int argc, char **argv);
 int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv);
+int cmd_coverage(const struct cli_command *cmd, int argc, char **argv);
 int cmd_prt(const struct cli_command *cmd, int argc, char **argv);
 
 #endif

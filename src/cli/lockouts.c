@@ -8,6 +8,7 @@
 #include "badcreds/filetime.h"
 #include "badcreds/lockout_report.h"
 #include "badcreds/strmap.h"
+#include "badcreds/text.h"
 #include "selection.h"
 
 enum { OPT_OUTPUT = 'o', OPT_FORMAT = 'f', OPT_TZ = 256, OPT_RESET_WINDOW, OPT_INTERNAL };
@@ -50,11 +51,7 @@ static int lockouts_option(void *ctx, const struct cli_command *cmd, int opt, co
 		if (s->format < 0)
 			return cli_usage_error(cmd, "unknown format '%s' (text, csv or jsonl)", arg), -1;
 		return 1;
-	case OPT_TZ:
-		if (strcmp(arg, "utc") && strcmp(arg, "local"))
-			return cli_usage_error(cmd, "unknown time zone '%s' (utc or local)", arg), -1;
-		s->local_time = !strcmp(arg, "local");
-		return 1;
+	case OPT_TZ: return cli_tz_option(cmd, arg, &s->local_time);
 	case OPT_RESET_WINDOW:
 		if (!cli_parse_duration(arg, &l->reset_window))
 			return cli_usage_error(cmd, "--reset-window takes a duration such as 30m or 1h, not '%s'", arg), -1;
@@ -66,26 +63,6 @@ static int lockouts_option(void *ctx, const struct cli_command *cmd, int opt, co
 		return 1;
 	default: return 0;
 	}
-}
-
-/* The rows the options select: locked in the time window, an account --user matches. */
-static size_t select_rows(const struct selection *s, const struct lockout *all, size_t n, const struct lockout **out)
-{
-	struct lockout *kept = malloc((n ? n : 1) * sizeof *kept);
-	if (!kept)
-		abort();
-	size_t k = 0;
-	pcre2_match_data *md = s->user_re ? pcre2_match_data_create_from_pattern(s->user_re, NULL) : NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (all[i].locked_at < s->since || all[i].locked_at >= s->until)
-			continue;
-		if (md && pcre2_match(s->user_re, (PCRE2_SPTR)all[i].account, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) < 0)
-			continue;
-		kept[k++] = all[i];
-	}
-	pcre2_match_data_free(md);
-	*out = kept;
-	return k;
 }
 
 struct lockouts_job {
@@ -126,13 +103,45 @@ static void closing_line(const struct selection *s, const struct lockout *rows, 
 	sb_adds(&sb, n ? "); wrote " : "; wrote ");
 	sb_adds(&sb, output);
 	fprintf(stderr, "%s\n", sb_cstr(&sb));
-	if (!n)
-		fputs("badcreds: lockouts: note: no lockout (4740) in the inputs: domain controllers log them when "
-		      "\"Audit User Account Management\" is on; give their Security logs\n", stderr);
 	sb_free(&sb);
 	sb_free(&key);
 	strmap_free(&accounts);
 	arena_free(&arena);
+}
+
+/* One warning line when the inputs cannot answer: no lockout (4740) at all, lockouts whose host logs are missing
+ * (cause unknown: the caller computers named), a log cleared in the period. True if it warned. */
+static bool warn_unanswerable(const struct selection *s, const struct lockout *rows, size_t n)
+{
+	struct strbuf sb = {0};
+	size_t unknown = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].cause == CAUSE_UNKNOWN && unknown++ < 3) {
+			sb_adds(&sb, unknown > 1 ? ", " : "");
+			text_visible_str(&sb, *rows[i].caller ? rows[i].caller : "(no caller computer)");
+		}
+	struct strbuf line = {0};
+	sb_adds(&line, "badcreds: lockouts: warning: the inputs cannot answer: ");
+	if (!n)
+		sb_adds(&line, "they hold no account lockout (4740): give the domain controllers' Security logs (\"Audit "
+			       "User Account Management\" must be on)");
+	else if (unknown)
+		sb_printf(&line, "%zu of %zu lockouts have no host evidence: collect the logs of %s%s", unknown, n,
+			  sb_cstr(&sb), unknown > 3 ? " and the others named in Next Step" : "");
+	if (s->nclears) {
+		sb_adds(&line, !n || unknown ? "; the " : "the ");
+		text_visible_str(&line, s->clears[0].log);
+		sb_adds(&line, " log of ");
+		text_visible_str(&line, s->clears[0].computer);
+		sb_adds(&line, " was cleared at ");
+		filetime_format_ms(&line, s->clears[0].time, false);
+	}
+	bool warn = !n || unknown || s->nclears;
+	if (warn)
+		fprintf(stderr, "%s; run badcreds coverage on them\n", sb_cstr(&line));
+	sb_free(&sb);
+	sb_free(&line);
+	return warn;
 }
 
 int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv)
@@ -145,11 +154,9 @@ int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv)
 	int status = selection_start(&sel, cmd, argc, argv, lockouts_option, &set);
 	if (status >= 0)
 		return status;
-	const struct attempt *attempts;
-	size_t nattempts = correlator_attempts(sel.corr, &attempts);
-	const struct lockout *all, *rows;
-	size_t nall = lockout_finder_run(sel.finder, attempts, nattempts, &all);
-	size_t n = select_rows(&sel, all, nall, &rows);
+	selection_lockouts(&sel);
+	const struct lockout *rows = sel.lockout_rows;
+	size_t n = sel.nlockout_rows;
 	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
 	char name[4096] = "";
 	if (!selection_read_something(&sel, cmd, set.output))
@@ -158,7 +165,8 @@ int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv)
 		status = EXIT_OUTPUT;
 	if (!sel.quiet && *name)
 		closing_line(&sel, rows, n, name);
-	free((void *)rows);
+	if (*name && warn_unanswerable(&sel, rows, n) && status == EXIT_OK)
+		status = EXIT_SKIPPED;
 	selection_free(&sel);
 	return status;
 }

@@ -6,11 +6,12 @@
 #include "cli.h"
 
 extern const struct cli_command scan_command, summary_command, trace_command, lockouts_command, dump_command,
-	query_command, prt_command;
+	query_command;
+extern const struct cli_command coverage_command, prt_command;
 
 static const struct cli_command *const commands[] = {&scan_command, &summary_command, &trace_command,
 						    &lockouts_command, &dump_command, &query_command,
-						    &prt_command};
+						    &coverage_command, &prt_command};
 
 static void usage(FILE *out)
 {

@@ -1,4 +1,5 @@
-/* options.c: turns a command's option table into getopt_long arguments and into its --help text. */
+/* options.c: turns a command's option table into getopt_long arguments and into its --help text; the values that
+ * several commands' options share (threads, sizes, durations, time zones). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,4 +188,12 @@ bool cli_parse_duration(const char *text, int64_t *ticks)
 		return false;
 	*ticks = (int64_t)v * unit * FILETIME_SECOND;
 	return true;
+}
+
+int cli_tz_option(const struct cli_command *cmd, const char *arg, bool *local)
+{
+	if (strcmp(arg, "utc") && strcmp(arg, "local"))
+		return cli_usage_error(cmd, "unknown time zone '%s' (utc or local)", arg), -1;
+	*local = !strcmp(arg, "local");
+	return 1;
 }

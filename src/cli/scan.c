@@ -50,11 +50,7 @@ static int scan_option(void *ctx, const struct cli_command *cmd, int opt, const 
 			return cli_usage_error(cmd, "unknown column set '%s' (full or compat)", arg), -1;
 		s->report.compat = !strcmp(arg, "compat");
 		return 1;
-	case OPT_TZ:
-		if (strcmp(arg, "utc") && strcmp(arg, "local"))
-			return cli_usage_error(cmd, "unknown time zone '%s' (utc or local)", arg), -1;
-		s->report.local_time = !strcmp(arg, "local");
-		return 1;
+	case OPT_TZ: return cli_tz_option(cmd, arg, &s->report.local_time);
 	case OPT_BOM: s->report.bom = true; return 1;
 	default: return 0;
 	}
@@ -97,8 +93,11 @@ int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 		status = EXIT_SKIPPED;
 	else if (!out_produce(set.output, write_report, &(struct report_job){&sel, &set.report}, name, sizeof name))
 		status = EXIT_OUTPUT;
-	else
+	else {
 		selection_explain_empty(&sel, cmd);
+		if (selection_warn_unanswerable(&sel, cmd) && status == EXIT_OK)
+			status = EXIT_SKIPPED;
+	}
 	if (!sel.quiet && *name)
 		selection_closing_line(&sel, cmd, name);
 	selection_free(&sel);

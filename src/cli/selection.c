@@ -1,5 +1,6 @@
-/* selection.c: the options scan and summary share (time window, users, addresses, outcomes, threads, quiet) and
- * the reading of every SOURCE into correlated attempts that pass them. */
+/* selection.c: the options scan, summary, trace and lockouts share (time window, users, servers, endpoints, client
+ * applications, addresses, outcomes, threads, quiet) and the reading of every SOURCE into correlated attempts that
+ * pass them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +17,12 @@ const struct cli_option selection_options[] = {
 	{ "since", SEL_SINCE, "TIME", "only attempts at or after TIME (ISO 8601, UTC unless an offset is given)" },
 	{ "until", SEL_UNTIL, "TIME", "only attempts before TIME" },
 	{ "user", SEL_USER, "REGEX", "only users matching REGEX (PCRE2, case-insensitive)" },
-	{ "ip", SEL_IP, "ADDR|CIDR", "only attempts from these addresses (repeatable)" },
-	{ "exclude-ip", SEL_EXCLUDE_IP, "CIDR", "leave out attempts from these addresses (repeatable)" },
+	{ "server", SEL_SERVER, "REGEX", "only attempts on servers matching REGEX (PCRE2, case-insensitive)" },
+	{ "endpoint", SEL_ENDPOINT, "REGEX", "only attempts on endpoints matching REGEX, e.g. usernamemixed" },
+	{ "client-app", SEL_CLIENT_APP, "REGEX", "only attempts whose client application matches REGEX" },
+	{ "ip", SEL_IP, "ADDR|CIDR", "only attempts naming one of these addresses anywhere in the request (repeatable)" },
+	{ "submitter-ip", SEL_SUBMITTER_IP, "ADDR|CIDR", "only attempts whose submitter is one of these (repeatable)" },
+	{ "exclude-ip", SEL_EXCLUDE_IP, "CIDR", "leave out attempts whose submitter is one of these (repeatable)" },
 	{ "outcome", SEL_OUTCOME, "LIST", "only these outcomes, e.g. bad_password,locked_out" },
 	{ "threads", SEL_THREADS, "N", "decode EVTX chunks on N threads (default: all cores)" },
 	{ "remote", SEL_REMOTE, "HOST", "read channel:NAME sources on this server (repeatable; Windows)" },
@@ -50,6 +55,34 @@ static bool parse_count(const char *text, long long *out)
 	return true;
 }
 
+/* --user, --server, --endpoint, --client-app: a PCRE2 pattern, matched without case. */
+static int regex_option(const struct cli_command *cmd, const char *name, const char *arg, pcre2_code **re)
+{
+	int err;
+	PCRE2_SIZE off;
+	pcre2_code_free(*re);
+	*re = pcre2_compile((PCRE2_SPTR)arg, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS | PCRE2_UTF, &err, &off, NULL);
+	if (!*re) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(err, msg, sizeof msg);
+		return cli_usage_error(cmd, "bad --%s regex at offset %zu: %s", name, (size_t)off, (char *)msg), -1;
+	}
+	return 1;
+}
+
+/* --ip, --submitter-ip, --exclude-ip, --trusted-proxy: one more address or network in their list. */
+static int cidr_option(struct selection *s, const struct cli_command *cmd, int opt, const char *arg)
+{
+	struct cidr *list = opt == SEL_IP ? s->ips : opt == SEL_SUBMITTER_IP ? s->submitters
+			  : opt == SEL_EXCLUDE_IP ? s->excluded : s->trusted;
+	unsigned *count = opt == SEL_IP ? &s->nips : opt == SEL_SUBMITTER_IP ? &s->nsubmitters
+			: opt == SEL_EXCLUDE_IP ? &s->nexcluded : &s->ntrusted;
+	if (*count == SEL_MAX_CIDRS || !cidr_parse(arg, &list[*count]))
+		return cli_usage_error(cmd, "bad address or CIDR '%s'", arg), -1;
+	(*count)++;
+	return 1;
+}
+
 int selection_option(struct selection *s, const struct cli_command *cmd, int opt, const char *arg)
 {
 	long long n;
@@ -68,37 +101,29 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 		*(opt == SEL_SINCE ? &s->since : &s->until) = t;
 		return 1;
 	}
-	case SEL_USER: {
-		int err;
-		PCRE2_SIZE off;
-		pcre2_code_free(s->user_re);
-		s->user_re = pcre2_compile((PCRE2_SPTR)arg, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS | PCRE2_UTF, &err, &off,
-					   NULL);
-		if (!s->user_re) {
-			PCRE2_UCHAR msg[256];
-			pcre2_get_error_message(err, msg, sizeof msg);
-			return cli_usage_error(cmd, "bad --user regex at offset %zu: %s", (size_t)off, (char *)msg), -1;
-		}
-		return 1;
-	}
+	case SEL_USER: return regex_option(cmd, "user", arg, &s->user_re);
+	case SEL_SERVER: return regex_option(cmd, "server", arg, &s->server_re);
+	case SEL_ENDPOINT: return regex_option(cmd, "endpoint", arg, &s->endpoint_re);
+	case SEL_CLIENT_APP: return regex_option(cmd, "client-app", arg, &s->client_app_re);
 	case SEL_IP:
+	case SEL_SUBMITTER_IP:
 	case SEL_EXCLUDE_IP:
-	case SEL_TRUSTED_PROXY: {
-		struct cidr *list = opt == SEL_IP ? s->ips : opt == SEL_EXCLUDE_IP ? s->excluded : s->trusted;
-		unsigned *count = opt == SEL_IP ? &s->nips : opt == SEL_EXCLUDE_IP ? &s->nexcluded : &s->ntrusted;
-		if (*count == SEL_MAX_CIDRS || !cidr_parse(arg, &list[*count]))
-			return cli_usage_error(cmd, "bad address or CIDR '%s'", arg), -1;
-		(*count)++;
-		return 1;
-	}
+	case SEL_TRUSTED_PROXY:
+		return cidr_option(s, cmd, opt, arg);
 	case SEL_OUTCOME:
 		for (const char *q = arg; *q;) {
 			size_t len = strcspn(q, ",");
 			enum outcome o = outcome_parse(q, len);
-			if (!o)
-				return cli_usage_error(cmd, "unknown outcome '%.*s' (bad_password, locked_out, unknown_user, "
-							    "disabled, expired, restricted, other)", (int)len, q), -1;
-			s->outcomes[o] = s->any_outcome = true;
+			bool both = len == 10 && !strncmp(q, "locked_out", 10); /* either lockout */
+			if (!o && !both)
+				return cli_usage_error(cmd, "unknown outcome '%.*s' (bad_password, ad_locked_out, "
+							    "extranet_locked_out, locked_out = both, unknown_user, disabled, "
+							    "expired, restricted, other)", (int)len, q), -1;
+			if (both)
+				s->outcomes[OUTCOME_AD_LOCKED_OUT] = s->outcomes[OUTCOME_EXTRANET_LOCKED_OUT] = true;
+			else
+				s->outcomes[o] = true;
+			s->any_outcome = true;
 			q += len + (q[len] == ',');
 		}
 		return 1;
@@ -187,24 +212,63 @@ static bool outside_window(const struct selection *s, int64_t t)
 	       (s->until != INT64_MAX && t > s->until + MARGIN);
 }
 
-/* On the worker threads: whether a record matters; relevant events outside the window are counted. */
-static bool wants(void *ctx, const struct event_peek *p)
+/* Whether a record matters to the selection; relevant events outside the window are counted, and so are AD FS audit
+ * events; log-cleared events in the window are read. */
+static bool selects(struct selection *s, const struct event_peek *p)
 {
-	struct selection *s = ctx;
-	if (!p->has_event_id || !(fact_relevant(p->event_id, &p->provider) ||
-				  (s->lockouts && lockout_relevant(p->event_id, &p->provider)) ||
-				  (s->prt && prt_relevant(p->event_id, &p->provider))))
+	if (log_cleared_peek(p))
+		return !p->has_time || (p->time >= s->since && p->time < s->until);
+	bool fact = p->has_event_id && fact_relevant(p->event_id, &p->provider);
+	if (!fact && !(p->has_event_id && ((s->lockouts && lockout_relevant(p->event_id, &p->provider)) ||
+					   (s->prt && prt_relevant(p->event_id, &p->provider)))))
 		return false;
+	if (fact && id_set_has(&ADFS_AUDIT_IDS, p->event_id))
+		atomic_fetch_add_explicit(&s->adfs_audits, 1, memory_order_relaxed);
 	if (p->has_time && outside_window(s, p->time)) {
 		atomic_fetch_add_explicit(&s->outside, 1, memory_order_relaxed);
 		return false;
 	}
-	return true;
+	return !(s->lockouts && lockout_needless(p));
+}
+
+/* On the worker threads: the selection's records, and every record tallied when there is a coverage. */
+static bool wants(void *ctx, const struct event_peek *p)
+{
+	struct selection *s = ctx;
+	bool tallied = s->coverage && s->coverage_sink.wants(s->coverage_sink.ctx, p);
+	return selects(s, p) || tallied;
+}
+
+static void log_begin(void *ctx, const struct source_log_header *h)
+{
+	struct selection *s = ctx;
+	s->coverage_sink.log_begin(s->coverage_sink.ctx, h);
+}
+
+static void log_end(void *ctx)
+{
+	struct selection *s = ctx;
+	s->coverage_sink.log_end(s->coverage_sink.ctx);
 }
 
 static void on_event(void *ctx, const struct event *ev)
 {
 	struct selection *s = ctx;
+	if (s->coverage)
+		s->coverage_sink.event(s->coverage_sink.ctx, ev);
+	struct log_clear clear;
+	if (log_cleared_read(ev, &s->clear_arena, &clear)) {
+		if (clear.time && (clear.time < s->since || clear.time >= s->until))
+			return; /* read for the coverage only */
+		if (s->nclears == s->capclears) {
+			s->capclears = s->capclears ? 2 * s->capclears : 8;
+			s->clears = realloc(s->clears, s->capclears * sizeof *s->clears);
+			if (!s->clears)
+				abort();
+		}
+		s->clears[s->nclears++] = clear;
+		return;
+	}
 	if ((ev->has & EV_HAS_TIME) && outside_window(s, ev->time_created))
 		return;
 	correlator_add(s->corr, ev);
@@ -225,24 +289,62 @@ static bool in_list(const struct cidr *list, unsigned n, const char *ip)
 	return false;
 }
 
+struct ip_search {
+	const struct cidr *list;
+	unsigned n;
+	bool found;
+};
+
+static void search_ip(void *ctx, const struct ip_addr *a)
+{
+	struct ip_search *q = ctx;
+	for (unsigned i = 0; i < q->n && !q->found; i++)
+		q->found = cidr_contains(&q->list[i], a);
+}
+
+/* --ip: whether an address of the request (the submitter, or any its events name: client-supplied, forwarded,
+ * x-ms-client-ip, ...) is in the list. */
+static bool any_in_list(const struct cidr *list, unsigned n, const struct attempt *a)
+{
+	struct ip_search q = {list, n, false};
+	ip_list_each(a->ip, search_ip, &q);
+	ip_list_each(a->all_ips, search_ip, &q);
+	return q.found;
+}
+
+/* A --user, --server, --endpoint or --client-app pattern against a value of the attempt (absent: empty). */
+static bool matches(const pcre2_code *re, const char *value)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	int rc = pcre2_match(re, (PCRE2_SPTR)(value ? value : ""), PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+	pcre2_match_data_free(md);
+	return rc >= 0;
+}
+
+/* Whether the options keep a request (a success has outcome OUTCOME_NONE, which no --outcome keeps). */
 static bool keep(const struct selection *s, const struct attempt *a)
 {
 	if (a->time < s->since || a->time >= s->until)
 		return false;
 	if (s->any_outcome && !s->outcomes[a->outcome])
 		return false;
-	if (s->nips && !in_list(s->ips, s->nips, a->ip))
+	if (s->nips && !any_in_list(s->ips, s->nips, a))
+		return false;
+	if (s->nsubmitters && !in_list(s->submitters, s->nsubmitters, a->ip))
 		return false;
 	if (s->nexcluded && in_list(s->excluded, s->nexcluded, a->ip))
 		return false;
-	if (s->user_re) {
-		pcre2_match_data *md = pcre2_match_data_create_from_pattern(s->user_re, NULL);
-		int rc = pcre2_match(s->user_re, (PCRE2_SPTR)a->user, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
-		pcre2_match_data_free(md);
-		if (rc < 0)
-			return false;
-	}
-	return true;
+	return (!s->user_re || matches(s->user_re, a->user)) && (!s->server_re || matches(s->server_re, a->server)) &&
+	       (!s->endpoint_re || matches(s->endpoint_re, a->endpoint)) &&
+	       (!s->client_app_re || matches(s->client_app_re, a->client_app));
+}
+
+bool selection_keeps_success(const struct selection *s, const struct success *o)
+{
+	const char *ip = o->ip ? o->ip : "";
+	struct attempt a = {.time = o->time, .server = o->server, .user = o->user, .ip = ip, .all_ips = ip,
+			    .outcome = OUTCOME_NONE};
+	return keep(s, &a);
 }
 
 void selection_collect(struct selection *s, char **sources, int nsources)
@@ -265,6 +367,11 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	struct source_options sopt = {.threads = s->threads, .remotes = s->remotes, .spool_limit = s->spool_limit};
 	selection_live(s, &sopt);
 	struct event_sink sink = {.wants = wants, .event = on_event, .ctx = s};
+	if (s->coverage) {
+		s->coverage_sink = coverage_sink(s->coverage);
+		sink.log_begin = log_begin;
+		sink.log_end = log_end;
+	}
 	for (int i = 0; i < nsources; i++)
 		source_read(sources[i], &sopt, &sink, &s->diag, &s->stats);
 	struct attempt *all;
@@ -289,14 +396,40 @@ int selection_start(struct selection *s, const struct cli_command *cmd, int argc
 	return -1;
 }
 
+void selection_lockouts(struct selection *s)
+{
+	const struct attempt *attempts;
+	const struct lockout *all;
+	size_t nattempts = correlator_attempts(s->corr, &attempts);
+	size_t n = lockout_finder_run(s->finder, attempts, nattempts, &all);
+	s->lockout_rows = malloc((n ? n : 1) * sizeof *s->lockout_rows);
+	if (!s->lockout_rows)
+		abort();
+	pcre2_match_data *md = s->user_re ? pcre2_match_data_create_from_pattern(s->user_re, NULL) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (all[i].locked_at < s->since || all[i].locked_at >= s->until)
+			continue;
+		if (md && pcre2_match(s->user_re, (PCRE2_SPTR)all[i].account, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) < 0)
+			continue;
+		s->lockout_rows[s->nlockout_rows++] = all[i];
+	}
+	pcre2_match_data_free(md);
+}
+
 void selection_free(struct selection *s)
 {
 	free(s->kept);
+	free(s->lockout_rows);
+	free(s->clears);
+	arena_free(&s->clear_arena);
 	if (s->corr)
 		correlator_free(s->corr);
 	lockout_finder_free(s->finder);
 	prt_finder_free(s->prt_finder);
 	pcre2_code_free(s->user_re);
+	pcre2_code_free(s->server_re);
+	pcre2_code_free(s->endpoint_re);
+	pcre2_code_free(s->client_app_re);
 	source_stats_free(&s->stats);
 	outcome_free();
 }
@@ -334,11 +467,7 @@ void selection_explain_empty(const struct selection *s, const struct cli_command
 			}
 			sb_addc(&sb, ')');
 		}
-	} else if (!correlator_events(s->corr)) {
-		sb_printf(&sb, "badcreds: %s: note: the inputs hold no AD FS audit events (411, 1203, 516...), no 4625 of the "
-			  "AD FS service and no domain controller lockouts: is AD FS auditing on (badcreds(1), AUDITING)?",
-			  cmd->name);
-	}
+	} /* no AD FS audit events at all: selection_warn_unanswerable */
 	if (sb.len && s->stats.has_time) {
 		sb_adds(&sb, "; the records read cover ");
 		filetime_format_ms(&sb, s->stats.first_time, false);
@@ -348,6 +477,34 @@ void selection_explain_empty(const struct selection *s, const struct cli_command
 	if (sb.len)
 		fprintf(stderr, "%s\n", sb_cstr(&sb));
 	sb_free(&sb);
+}
+
+bool selection_warn_unanswerable(const struct selection *s, const struct cli_command *cmd)
+{
+	bool no_adfs = !atomic_load(&s->adfs_audits);
+	if (!no_adfs && !s->nclears)
+		return false;
+	struct strbuf sb = {0};
+	sb_printf(&sb, "badcreds: %s: warning: the inputs cannot answer: ", cmd->name);
+	if (no_adfs)
+		sb_adds(&sb, "they hold no AD FS audit events (is AD FS auditing on? badcreds(1), AUDITING)");
+	if (s->nclears) {
+		const struct log_clear *c = &s->clears[0];
+		sb_adds(&sb, no_adfs ? "; the " : "the ");
+		text_visible_str(&sb, c->log);
+		sb_adds(&sb, " log of ");
+		text_visible_str(&sb, c->computer);
+		sb_adds(&sb, " was cleared at ");
+		filetime_format_ms(&sb, c->time, false);
+		sb_adds(&sb, " by ");
+		text_visible_str(&sb, *c->who ? c->who : "someone");
+		if (s->nclears > 1)
+			sb_printf(&sb, " (and %zu more cleared logs)", s->nclears - 1);
+	}
+	sb_adds(&sb, "; run badcreds coverage on them");
+	fprintf(stderr, "%s\n", sb_cstr(&sb));
+	sb_free(&sb);
+	return true;
 }
 
 /* Distinct users (by their lower-case key) or submitter addresses among the attempts. */

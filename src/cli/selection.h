@@ -1,5 +1,5 @@
-/* selection.h: what scan and summary share: the options that choose inputs and attempts, and reading the
- * SOURCEs into correlated, filtered attempts. */
+/* selection.h: what scan, summary, trace and lockouts share: the options that choose inputs and attempts, and
+ * reading the SOURCEs into correlated, filtered attempts. */
 #ifndef BADCREDS_SELECTION_H
 #define BADCREDS_SELECTION_H
 
@@ -7,6 +7,7 @@
 #include <pcre2.h>
 
 #include "badcreds/attempt.h"
+#include "badcreds/coverage.h"
 #include "badcreds/ip.h"
 #include "badcreds/lockout.h"
 #include "badcreds/prt.h"
@@ -17,7 +18,7 @@
 
 enum {
 	SEL_PAST_DAYS = 512, SEL_PAST_HOURS, SEL_SINCE, SEL_UNTIL, SEL_IP, SEL_EXCLUDE_IP, SEL_OUTCOME, SEL_REMOTE,
-	SEL_SPOOL_LIMIT, SEL_TRUSTED_PROXY,
+	SEL_SPOOL_LIMIT, SEL_TRUSTED_PROXY, SEL_SUBMITTER_IP, SEL_SERVER, SEL_ENDPOINT, SEL_CLIENT_APP,
 	SEL_USER = 'u', SEL_THREADS = 'j', SEL_QUIET = 'q',
 	SEL_MAX_CIDRS = 64, SEL_MAX_REMOTES = 64,
 };
@@ -26,9 +27,11 @@ extern const struct cli_option selection_options[]; /* ends with a NULL name */
 
 struct selection {
 	int64_t since, until;            /* FILETIME ticks; INT64_MIN / INT64_MAX when open */
-	pcre2_code *user_re;
-	struct cidr ips[SEL_MAX_CIDRS], excluded[SEL_MAX_CIDRS];
-	unsigned nips, nexcluded;
+	pcre2_code *user_re, *server_re, *endpoint_re, *client_app_re; /* PCRE2, caseless */
+	struct cidr ips[SEL_MAX_CIDRS];          /* --ip: any address of the request */
+	struct cidr submitters[SEL_MAX_CIDRS];   /* --submitter-ip: the submitter's */
+	struct cidr excluded[SEL_MAX_CIDRS];     /* --exclude-ip: the submitter's (a client can add to the lists) */
+	unsigned nips, nsubmitters, nexcluded;
 	bool outcomes[OUTCOME_COUNT], any_outcome;
 	unsigned threads;
 	const char *remotes[SEL_MAX_REMOTES + 1]; /* NULL-terminated */
@@ -46,12 +49,20 @@ struct selection {
 	/* results */
 	struct correlator *corr;
 	struct lockout_finder *finder;   /* when lockouts */
+	struct lockout *lockout_rows;    /* selection_lockouts(): the lockouts the options select */
+	size_t nlockout_rows;
 	struct prt_finder *prt_finder;   /* when prt */
 	struct attempt *kept;
 	size_t nkept;
 	struct diag diag;
 	struct source_stats stats;
 	_Atomic unsigned long outside;   /* AD FS and DC events left out for their time (counted on the workers) */
+	_Atomic unsigned long adfs_audits; /* AD FS audit events read, whatever their time (counted on the workers) */
+	struct log_clear *clears;        /* log-cleared events (1102, 104) in the time window */
+	size_t nclears, capclears;
+	struct arena clear_arena;        /* their strings */
+	struct coverage *coverage;       /* when set (summary --html): every record tallied for it too (coverage.h) */
+	struct event_sink coverage_sink;
 };
 
 void selection_init(struct selection *s);
@@ -74,13 +85,22 @@ void selection_collect(struct selection *s, char **sources, int nsources);
 /* Whether any input could be read; if not, says so (naming `output`, which is kept as it was) and the command
  * writes nothing. */
 bool selection_read_something(const struct selection *s, const struct cli_command *cmd, const char *output);
-/* Notes for an empty result: events outside the time window and the time the inputs cover, or no AD FS events. */
+/* Notes for an empty result: events outside the time window and the time the inputs cover (no AD FS audit events
+ * at all: selection_warn_unanswerable). */
 void selection_explain_empty(const struct selection *s, const struct cli_command *cmd);
+/* One warning line when the inputs cannot answer: no AD FS audit events, or a log cleared in the time window;
+ * it points to `badcreds coverage`. true when it was printed: the command writes its report and exits 1. */
+bool selection_warn_unanswerable(const struct selection *s, const struct cli_command *cmd);
 /* A selecting command's start: parse argv, then read the SOURCEs. Returns -1 when the attempts are there (and
  * s->diag says whether input was skipped); else the exit status to return now, with s already freed. */
 int selection_start(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
 		    void *ctx);
 void selection_free(struct selection *s);
+/* Whether the options (time window, --user, --ip, --exclude-ip; any --outcome excludes it) keep a success. */
+bool selection_keeps_success(const struct selection *s, const struct success *o);
+/* When lockouts: explains the lockouts read and keeps those the options select (locked within the time window, an
+ * account --user matches) in s->lockout_rows, in time order. */
+void selection_lockouts(struct selection *s);
 
 /* The closing line on stderr: records, inputs, attempts, users, IPs, duplicates, inputs that could not be read. */
 void selection_closing_line(const struct selection *s, const struct cli_command *cmd, const char *output);

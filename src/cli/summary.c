@@ -13,13 +13,14 @@
 enum {
 	OPT_OUTPUT = 'o', OPT_FORMAT = 'f',
 	OPT_SPRAY_USERS = 256, OPT_SPRAY_WINDOW, OPT_BRUTE_ATTEMPTS, OPT_BRUTE_WINDOW, OPT_STALE_ATTEMPTS,
-	OPT_LOCKOUT_THRESHOLD, OPT_OBSERVATION_WINDOW, OPT_HTML,
+	OPT_LOCKOUT_THRESHOLD, OPT_OBSERVATION_WINDOW, OPT_HTML, OPT_COMPROMISE_WINDOW, OPT_TZ,
 };
 
 static const struct cli_option summary_options[] = {
 	{ "output", OPT_OUTPUT, "FILE", "where the summary goes (default: - = stdout; .gz; %Y%m%d)" },
 	{ "format", OPT_FORMAT, "text|csv|jsonl", "text for people (default), or one row per finding, user and IP" },
 	{ "html", OPT_HTML, "FILE", "also write the summary as one self-contained HTML page" },
+	{ "tz", OPT_TZ, "utc|local", "time zone of the times in text, CSV and JSON lines (default: utc)" },
 	{ "spray-users", OPT_SPRAY_USERS, "N", "password spray: N users from one IP (default 10) ..." },
 	{ "spray-window", OPT_SPRAY_WINDOW, "DURATION", "... within DURATION (default 30m)" },
 	{ "brute-attempts", OPT_BRUTE_ATTEMPTS, "N", "brute force: N attempts on one user (default 5) ..." },
@@ -27,6 +28,8 @@ static const struct cli_option summary_options[] = {
 	{ "stale-attempts", OPT_STALE_ATTEMPTS, "N", "stale credential: at least N steady failures (default 4)" },
 	{ "lockout-threshold", OPT_LOCKOUT_THRESHOLD, "N", "the farm's ExtranetLockoutThreshold" },
 	{ "observation-window", OPT_OBSERVATION_WINDOW, "DURATION", "the farm's ExtranetObservationWindow (30m)" },
+	{ "compromise-window", OPT_COMPROMISE_WINDOW, "DURATION", "a success this long after an attack is a compromise "
+	  "(default 24h)" },
 };
 
 const struct cli_command summary_command = {
@@ -54,6 +57,7 @@ static bool parse_number(const char *text, unsigned *out)
 struct summary_settings {
 	struct summary_thresholds t;
 	const char *output, *format, *html;
+	bool local_time;
 };
 
 static int summary_option(void *ctx, const struct cli_command *cmd, int opt, const char *arg)
@@ -63,6 +67,7 @@ static int summary_option(void *ctx, const struct cli_command *cmd, int opt, con
 	switch (opt) {
 	case OPT_OUTPUT: s->output = arg; break;
 	case OPT_HTML: s->html = arg; break;
+	case OPT_TZ: return cli_tz_option(cmd, arg, &s->local_time);
 	case OPT_FORMAT:
 		s->format = arg;
 		ok = !strcmp(arg, "text") || !strcmp(arg, "csv") || !strcmp(arg, "jsonl");
@@ -74,6 +79,7 @@ static int summary_option(void *ctx, const struct cli_command *cmd, int opt, con
 	case OPT_STALE_ATTEMPTS: ok = parse_number(arg, &s->t.stale_attempts); break;
 	case OPT_LOCKOUT_THRESHOLD: ok = parse_number(arg, &s->t.lockout_threshold); break;
 	case OPT_OBSERVATION_WINDOW: ok = cli_parse_duration(arg, &s->t.observation_window); break;
+	case OPT_COMPROMISE_WINDOW: ok = cli_parse_duration(arg, &s->t.compromise_window); break;
 	default: return 0;
 	}
 	if (!ok)
@@ -106,21 +112,37 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	selection_init(&sel);
 	struct summary_settings set = {.output = "-", .format = "text"};
 	summary_default_thresholds(&set.t);
-	int status = selection_start(&sel, cmd, argc, argv, summary_option, &set);
-	if (status >= 0)
+	sel.lockouts = true; /* the AD lockouts and their causes, with the defaults of badcreds lockouts */
+	sel.lockout_settings = (struct lockout_settings){.reset_window = 30 * FILETIME_MINUTE};
+	int status = selection_parse(&sel, cmd, argc, argv, summary_option, &set);
+	if (status >= 0) {
+		selection_free(&sel);
 		return status;
+	}
+	if (set.html) /* the page shows what the logs cover: every record is tallied too */
+		sel.coverage = coverage_new(&(struct coverage_settings){FILETIME_HOUR, sel.since, sel.until});
+	selection_collect(&sel, argv + optind, argc - optind);
 	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
 	if (!selection_read_something(&sel, cmd, set.output)) {
+		coverage_free(sel.coverage);
 		selection_free(&sel);
 		return EXIT_SKIPPED;
 	}
 	selection_explain_empty(&sel, cmd);
+	if (selection_warn_unanswerable(&sel, cmd) && status == EXIT_OK)
+		status = EXIT_SKIPPED;
 	struct summary s;
 	const struct fact *const *dc;
 	size_t ndc = correlator_dc_events(sel.corr, &dc);
 	const struct success *ok;
 	size_t nok = correlator_successes(sel.corr, &ok);
 	summary_build(&s, sel.kept, sel.nkept, dc, ndc, ok, nok, &set.t);
+	selection_lockouts(&sel);
+	summary_add_lockouts(&s, sel.lockout_rows, sel.nlockout_rows);
+	summary_add_cleared(&s, sel.clears, sel.nclears);
+	if (sel.coverage)
+		s.ncoverage = coverage_rows(sel.coverage, &s.coverage);
+	s.local_time = set.local_time;
 	char name[4096];
 	struct summary_job job = {&s, sel.kept, sel.nkept, set.format};
 	if (!out_produce(set.output, write_summary, &job, name, sizeof name))
@@ -128,6 +150,7 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	if (set.html && !out_produce(set.html, write_html, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
 	summary_free(&s);
+	coverage_free(sel.coverage);
 	selection_free(&sel);
 	return status;
 }

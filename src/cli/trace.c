@@ -11,19 +11,20 @@
 #include "badcreds/text.h"
 #include "selection.h"
 
-enum { OPT_OUTPUT = 'o', OPT_FORMAT = 'f', OPT_ACTIVITY = 256, OPT_INSTANCE };
+enum { OPT_OUTPUT = 'o', OPT_FORMAT = 'f', OPT_ACTIVITY = 256, OPT_INSTANCE, OPT_TZ };
 
 static const struct cli_option trace_options[] = {
 	{ "activity", OPT_ACTIVITY, "ID", "the request with this activity ID (braces and case do not matter)" },
 	{ "instance", OPT_INSTANCE, "ID", "the request with this instance ID" },
 	{ "output", OPT_OUTPUT, "FILE", "where the trace goes (default: - = stdout)" },
 	{ "format", OPT_FORMAT, "text|jsonl", "text for people (default), or one JSON object per event" },
+	{ "tz", OPT_TZ, "utc|local", "time zone of the times (default: utc; an event's own SystemTime stays UTC)" },
 };
 
 const struct cli_command trace_command = {
 	.name = "trace",
 	.args = "SOURCE...",
-	.summary = "Show every event of the matching requests (--user, --ip, --activity or --instance).",
+	.summary = "Show every event of the matching requests (--user, --ip, --activity, --instance...).",
 	.options = trace_options,
 	.noptions = sizeof trace_options / sizeof trace_options[0],
 	.shared = selection_options,
@@ -32,7 +33,7 @@ const struct cli_command trace_command = {
 
 struct trace_settings {
 	const char *activity, *instance, *output;
-	bool jsonl;
+	bool jsonl, local_time;
 };
 
 static int trace_option(void *ctx, const struct cli_command *cmd, int opt, const char *arg)
@@ -42,6 +43,7 @@ static int trace_option(void *ctx, const struct cli_command *cmd, int opt, const
 	case OPT_ACTIVITY: t->activity = arg; return 1;
 	case OPT_INSTANCE: t->instance = arg; return 1;
 	case OPT_OUTPUT: t->output = arg; return 1;
+	case OPT_TZ: return cli_tz_option(cmd, arg, &t->local_time);
 	case OPT_FORMAT:
 		if (strcmp(arg, "text") && strcmp(arg, "jsonl"))
 			return cli_usage_error(cmd, "unknown format '%s' (text or jsonl)", arg), -1;
@@ -64,10 +66,10 @@ static bool same_id(const char *given, const char *id)
 
 /* One event as text: every value from the log made visible; a value of several lines stays indented under its
  * name (CR LF and LF end lines; any other control character is shown). */
-static void render_text(struct strbuf *out, const struct event *ev)
+static void render_text(struct strbuf *out, const struct event *ev, bool local)
 {
 	sb_adds(out, "  ");
-	filetime_format_ms(out, ev->time_created, false);
+	filetime_format_ms(out, ev->time_created, local);
 	struct strbuf v = {0};
 	evtx_value_render(&v, &ev->provider_name);
 	sb_printf(out, "  %u  ", ev->event_id);
@@ -102,6 +104,9 @@ static void render_text(struct strbuf *out, const struct event *ev)
 	sb_free(&v);
 }
 
+static void render_text_utc(struct strbuf *out, const struct event *ev) { render_text(out, ev, false); }
+static void render_text_local(struct strbuf *out, const struct event *ev) { render_text(out, ev, true); }
+
 static void render_json(struct strbuf *out, const struct event *ev)
 {
 	const char *err;
@@ -111,56 +116,158 @@ static void render_json(struct strbuf *out, const struct event *ev)
 		out->len--;
 }
 
-struct trace_job {
-	const struct selection *sel;
-	const struct trace_settings *t;
-	size_t matched;
-};
-
-static bool write_trace(struct out_file *o, void *ctx)
+/* A lockout of a --user account: what decided it, then the DC and host events it rests on, in time order. */
+static void lockout_text(struct strbuf *sb, const struct lockout *l, size_t n, bool local)
 {
-	struct trace_job *j = ctx;
+	sb_adds(sb, n > 1 ? "\nLockout of " : "Lockout of ");
+	text_visible_str(sb, l->account);
+	sb_adds(sb, " at ");
+	filetime_format_ms(sb, l->locked_at, local);
+	sb_printf(sb, ": %s\n  ", lockout_cause_name(l->cause));
+	text_visible_str(sb, l->basis);
+	sb_adds(sb, "\n  next step: ");
+	text_visible_str(sb, l->next_step);
+	sb_addc(sb, '\n');
+	for (size_t i = 0; i < l->nevidence; i++) {
+		const struct lockout_evidence *e = &l->evidence[i];
+		sb_adds(sb, "  ");
+		filetime_format_ms(sb, e->time, local);
+		sb_printf(sb, "  %u  ", e->event_id);
+		text_visible_str(sb, e->computer);
+		sb_adds(sb, "  ");
+		text_visible_str(sb, e->detail);
+		sb_adds(sb, "  (");
+		text_visible_str(sb, e->file);
+		sb_printf(sb, " #%llu)\n", (unsigned long long)e->record_id);
+	}
+}
+
+static void lockout_json(struct strbuf *sb, const struct lockout *l, size_t n, bool local)
+{
+	for (size_t i = 0; i < l->nevidence; i++) {
+		const struct lockout_evidence *e = &l->evidence[i];
+		sb_printf(sb, "{\"lockout\":%zu,\"account\":", n);
+		json_escape(sb, l->account, strlen(l->account));
+		sb_printf(sb, ",\"cause\":\"%s\",\"time\":\"", lockout_cause_name(l->cause));
+		filetime_format_ms(sb, e->time, local);
+		sb_adds(sb, "\",\"computer\":");
+		json_escape(sb, e->computer, strlen(e->computer));
+		sb_printf(sb, ",\"event_id\":%u,\"record_id\":%llu,\"file\":", e->event_id,
+			  (unsigned long long)e->record_id);
+		json_escape(sb, e->file, strlen(e->file));
+		sb_adds(sb, ",\"detail\":");
+		json_escape(sb, e->detail, strlen(e->detail));
+		sb_adds(sb, "}\n");
+	}
+}
+
+static bool write_lockouts(struct out_file *o, const struct selection *sel, const struct trace_settings *t,
+			   size_t requests)
+{
 	struct strbuf sb = {0};
 	bool ok = true;
-	for (size_t i = 0; i < j->sel->nkept && ok; i++) {
-		const struct attempt *a = &j->sel->kept[i];
-		if ((j->t->activity && !same_id(j->t->activity, a->activity)) ||
-		    (j->t->instance && !same_id(j->t->instance, a->instance)))
-			continue;
-		j->matched++;
+	for (size_t i = 0; i < sel->nlockout_rows && ok; i++) {
 		sb.len = 0;
-		if (!j->t->jsonl) {
-			sb_adds(&sb, j->matched > 1 ? "\nRequest on " : "Request on ");
-			text_visible_str(&sb, a->server);
-			sb_adds(&sb, " at ");
-			filetime_format_ms(&sb, a->time, false);
-			sb_adds(&sb, ": ");
-			text_visible_str(&sb, a->user);
-			sb_printf(&sb, " from %s (%s), %s\n  activity ", *a->ip ? a->ip : "-",
-				  *a->ip_class ? a->ip_class : "unknown", outcome_name(a->outcome));
-			text_visible_str(&sb, a->activity && *a->activity ? a->activity : "(zero)");
-			sb_adds(&sb, ", instance ");
-			text_visible_str(&sb, a->instance ? a->instance : "-");
-			sb_addc(&sb, '\n');
-		}
-		for (size_t k = 0; k < a->nfacts; k++) {
-			const char *text = a->facts[k]->rendered ? a->facts[k]->rendered : "";
-			if (!j->t->jsonl) {
-				sb_adds(&sb, text);
-				continue;
-			}
-			sb_printf(&sb, "{\"request\":%zu,\"server\":", j->matched);
-			json_escape(&sb, a->server, strlen(a->server));
-			sb_adds(&sb, ",\"user\":");
-			json_escape(&sb, a->user, strlen(a->user));
-			sb_adds(&sb, ",\"ip\":");
-			json_escape(&sb, a->ip, strlen(a->ip));
-			sb_printf(&sb, ",\"outcome\":\"%s\",\"event\":%s}\n", outcome_name(a->outcome), text);
-		}
+		if (t->jsonl)
+			lockout_json(&sb, &sel->lockout_rows[i], i + 1, t->local_time);
+		else
+			lockout_text(&sb, &sel->lockout_rows[i], requests + i + 1, t->local_time);
 		ok = out_write(o, sb.data ? sb.data : "", sb.len);
 	}
 	sb_free(&sb);
 	return ok;
+}
+
+struct trace_job {
+	const struct selection *sel;
+	const struct trace_settings *t;
+	size_t matched, successes;
+};
+
+/* A request as trace shows it: a bad-credential attempt, or a success. */
+struct request_view {
+	const char *server, *user, *ip, *ip_class, *outcome, *activity, *instance;
+	int64_t time;
+	const struct fact *const *facts;
+	size_t nfacts;
+};
+
+static struct request_view attempt_view(const struct attempt *a)
+{
+	return (struct request_view){a->server, a->user, a->ip, *a->ip_class ? a->ip_class : "unknown",
+				     outcome_name(a->outcome), a->activity, a->instance, a->time, a->facts, a->nfacts};
+}
+
+static struct request_view success_view(const struct success *o)
+{
+	return (struct request_view){o->server, o->user, o->ip ? o->ip : "", "", "success", o->activity, o->instance,
+				     o->time, o->facts, o->nfacts};
+}
+
+static void write_view(struct strbuf *sb, const struct request_view *v, size_t n, const struct trace_settings *t)
+{
+	bool jsonl = t->jsonl;
+	if (!jsonl) {
+		sb_adds(sb, n > 1 ? "\nRequest on " : "Request on ");
+		text_visible_str(sb, v->server);
+		sb_adds(sb, " at ");
+		filetime_format_ms(sb, v->time, t->local_time);
+		sb_adds(sb, ": ");
+		text_visible_str(sb, v->user);
+		sb_printf(sb, " from %s", *v->ip ? v->ip : "-");
+		if (*v->ip_class)
+			sb_printf(sb, " (%s)", v->ip_class);
+		sb_printf(sb, ", %s\n  activity ", v->outcome);
+		text_visible_str(sb, v->activity && *v->activity ? v->activity : "(zero)");
+		sb_adds(sb, ", instance ");
+		text_visible_str(sb, v->instance ? v->instance : "-");
+		sb_addc(sb, '\n');
+	}
+	for (size_t k = 0; k < v->nfacts; k++) {
+		const char *text = v->facts[k]->rendered ? v->facts[k]->rendered : "";
+		if (!jsonl) {
+			sb_adds(sb, text);
+			continue;
+		}
+		sb_printf(sb, "{\"request\":%zu,\"server\":", n);
+		json_escape(sb, v->server, strlen(v->server));
+		sb_adds(sb, ",\"user\":");
+		json_escape(sb, v->user, strlen(v->user));
+		sb_adds(sb, ",\"ip\":");
+		json_escape(sb, v->ip, strlen(v->ip));
+		sb_printf(sb, ",\"outcome\":\"%s\",\"event\":%s}\n", v->outcome, text);
+	}
+}
+
+static bool wanted(const struct trace_settings *t, const struct request_view *v)
+{
+	return (!t->activity || same_id(t->activity, v->activity)) && (!t->instance || same_id(t->instance, v->instance));
+}
+
+/* The attempts the options keep and the successes they match, merged in time order. */
+static bool write_trace(struct out_file *o, void *ctx)
+{
+	struct trace_job *j = ctx;
+	const struct success *ok;
+	size_t nok = correlator_successes(j->sel->corr, &ok), i = 0, k = 0;
+	struct strbuf sb = {0};
+	bool good = true;
+	while (good && (i < j->sel->nkept || k < nok)) {
+		struct request_view v;
+		bool success = k < nok && (i == j->sel->nkept || ok[k].time < j->sel->kept[i].time);
+		if (success && !selection_keeps_success(j->sel, &ok[k++]))
+			continue;
+		v = success ? success_view(&ok[k - 1]) : attempt_view(&j->sel->kept[i++]);
+		if (!wanted(j->t, &v))
+			continue;
+		j->matched++;
+		j->successes += success;
+		sb.len = 0;
+		write_view(&sb, &v, j->matched, j->t);
+		good = out_write(o, sb.data ? sb.data : "", sb.len);
+	}
+	sb_free(&sb);
+	return good && write_lockouts(o, j->sel, j->t, j->matched);
 }
 
 int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
@@ -169,14 +276,20 @@ int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
 	selection_init(&sel);
 	struct trace_settings t = {.output = "-"};
 	int status = selection_parse(&sel, cmd, argc, argv, trace_option, &t);
-	if (status < 0 && !t.activity && !t.instance && !sel.user_re && !sel.nips)
-		status = cli_usage_error(cmd, "say which requests: --user, --ip, --activity or --instance");
+	if (status < 0 && !t.activity && !t.instance && !sel.user_re && !sel.nips && !sel.nsubmitters && !sel.server_re &&
+	    !sel.endpoint_re && !sel.client_app_re)
+		status = cli_usage_error(cmd, "say which requests: --user, --ip, --submitter-ip, --server, --endpoint, "
+				     "--client-app, --activity or --instance");
 	if (status >= 0) {
 		selection_free(&sel);
 		return status;
 	}
-	sel.render = t.jsonl ? render_json : render_text;
+	sel.render = t.jsonl ? render_json : t.local_time ? render_text_local : render_text_utc;
+	sel.lockouts = sel.user_re != NULL; /* --user: the account's lockouts too */
+	sel.lockout_settings = (struct lockout_settings){.reset_window = 30 * FILETIME_MINUTE};
 	selection_collect(&sel, argv + optind, argc - optind);
+	if (sel.lockouts)
+		selection_lockouts(&sel);
 	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
 	if (!selection_read_something(&sel, cmd, t.output)) {
 		selection_free(&sel);
@@ -187,7 +300,8 @@ int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
 	if (!out_produce(t.output, write_trace, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
 	else if (!sel.quiet)
-		fprintf(stderr, "badcreds: trace: %zu matching requests\n", job.matched);
+		fprintf(stderr, "badcreds: trace: %zu matching requests (%zu successful), %zu lockouts\n", job.matched,
+			job.successes, sel.nlockout_rows);
 	selection_free(&sel);
 	return status;
 }

@@ -17,7 +17,10 @@ void event_peek_from(const struct event *ev, struct event_peek *p)
 	p->has_event_id = ev->has & EV_HAS_EVENT_ID;
 	p->provider = ev->provider_name;
 	p->channel = ev->channel;
+	p->computer = ev->computer;
+	p->size = 0;
 	p->time = ev->time_created;
 	p->has_time = ev->has & EV_HAS_TIME;
 	p->recovered = ev->recovered;
+	p->logon_type = NULL;
 }

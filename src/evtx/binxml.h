@@ -47,12 +47,29 @@ struct bx_field {
 	struct evtx_value fixed;/* the template's own text when slot is BX_NO_ID (EVTX_NULL: the field is absent) */
 };
 
-/* The System fields that decide whether a record matters, found once per template. */
+/* Where the EventData item named LogonType comes from, when the template alone tells which value the event model
+ * (event_builder.c) would take for it: the content of the first <Data Name="LogonType"> under an EventData, every
+ * Data before it named by fixed text, no substitution before it directly under <Event> or in an EventData (a BinXml
+ * value there could hold items that come first), no UserData before it, its content one substitution and nothing
+ * else. slot is BX_NO_ID when the template does not tell. deps: the dependency ids of the Data element and of the elements above it (an element
+ * whose dependency value is Null is left out), BX_NO_ID where there is none. */
+struct bx_data_slot {
+	uint16_t slot;
+	uint16_t deps[3];
+};
+
+/* The fields that decide whether a record matters, found once per template. */
 struct bx_slots {
 	struct bx_field event_id;      /* Event/System/EventID content */
 	struct bx_field provider_name; /* Event/System/Provider@Name */
 	struct bx_field channel;       /* Event/System/Channel content */
 	struct bx_field time_created;  /* Event/System/TimeCreated@SystemTime */
+	struct bx_field computer;      /* Event/System/Computer content */
+	struct bx_data_slot logon_type;/* Event/EventData/Data[@Name="LogonType"] (a template of the whole event) */
+	struct bx_data_slot nested_logon_type; /* EventData/Data[@Name="LogonType"] (a template of the EventData alone,
+				        * as a BinXml value under <Event> holds it: how Security-Auditing writes events) */
+	uint16_t event_binxml;         /* the value index of the one substitution directly under <Event>, if the
+				        * template has no EventData of its own and one such substitution; else BX_NO_ID */
 };
 
 /* A compiled template definition; it holds no pointer into the chunk it came from. */

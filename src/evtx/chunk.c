@@ -156,6 +156,47 @@ static const struct evtx_value *field_value(const struct bx_field *f, const stru
 	return &f->fixed;
 }
 
+/* The value a data slot of a template names in an instance; NULL when an element on its way is left out (its
+ * dependency value is Null) or the instance has no such value. */
+static const struct evtx_value *data_value(const struct bx_data_slot *d, const struct bx_instance *inst)
+{
+	if (d->slot == BX_NO_ID || d->slot >= inst->nvalues)
+		return NULL;
+	for (unsigned k = 0; k < 3; k++)
+		if (d->deps[k] != BX_NO_ID && (d->deps[k] >= inst->nvalues || inst->values[d->deps[k]].type == EVTX_NULL))
+			return NULL;
+	return &inst->values[d->slot];
+}
+
+/* event_peek.logon_type for an EVTX record: from the template of the whole event, or from the template instance
+ * that opens the BinXml value directly under <Event> (the EventData of Security-Auditing's events). */
+static bool peek_logon_type(const struct event_peek *p, uint32_t *type)
+{
+	struct evtx_chunk *c = (struct evtx_chunk *)p->from[0];
+	struct arena *arena = (struct arena *)p->from[1];
+	const struct bx_instance *inst = p->from[2];
+	const struct bx_slots *s = &inst->tmpl->slots;
+	const struct evtx_value *v = data_value(&s->logon_type, inst);
+	struct bx_instance inner;
+	if (!v && s->logon_type.slot == BX_NO_ID && s->event_binxml < inst->nvalues) {
+		const struct evtx_value *x = &inst->values[s->event_binxml];
+		uint32_t off = (uint32_t)(x->data - c->data), next;
+		const char *err;
+		if (x->type != EVTX_BINXML || x->size < 6)
+			return false;
+		/* the template instance the walk meets first: behind a fragment header, or right at the start */
+		uint32_t at = memcmp(x->data, "\x0f\x01\x01\x00", 4) == 0 ? 4 : 0;
+		if (x->data[at] != 0x0c || !bx_instance_read(&c->bx, off + at, off + x->size, arena, &inner, &next, &err))
+			return false;
+		v = data_value(&inner.tmpl->slots.nested_logon_type, &inner);
+	}
+	uint64_t x;
+	if (!v || (v->type & EVTX_ARRAY) || v->type == EVTX_BINXML || !evtx_value_u64(v, &x))
+		return false;
+	*type = (uint32_t)x;
+	return true;
+}
+
 bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena, struct event_peek *p)
 {
 	uint32_t pos = rec->offset + EVTX_RECORD_HEADER_SIZE + 4; /* behind the fragment header */
@@ -178,6 +219,15 @@ bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struc
 	p->recovered = rec->recovered;
 	p->provider = *provider;
 	p->channel = channel ? *channel : (struct evtx_value){.type = EVTX_NULL};
+	const struct evtx_value *computer = field_value(&s->computer, &inst);
+	p->computer = computer ? *computer : (struct evtx_value){.type = EVTX_NULL};
+	p->size = rec->size;
 	p->has_time = time && evtx_value_filetime(time, &p->time);
+	struct bx_instance *kept = arena_alloc(arena, sizeof *kept);
+	*kept = inst;
+	p->logon_type = peek_logon_type;
+	p->from[0] = c;
+	p->from[1] = arena;
+	p->from[2] = kept;
 	return true;
 }

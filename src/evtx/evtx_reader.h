@@ -107,7 +107,8 @@ enum evtx_decoded evtx_record_decode(struct evtx_chunk *c, const struct evtx_rec
 /* What decides whether a record matters, read before the rest of it is decoded. */
 struct event_peek; /* event.h */
 /* Fills p straight from the record's template instance (its values, or text fixed in the template). false when
- * the record does not have that shape (forwarded events without templates): decode it fully instead. */
+ * the record does not have that shape (forwarded events without templates): decode it fully instead. p->logon_type
+ * reads on request the instance of the EventData too (it stays valid as long as the chunk and the arena). */
 bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena, struct event_peek *p);
 
 #endif

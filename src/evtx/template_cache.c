@@ -36,6 +36,8 @@ static struct bx_field *field_for(struct bx_slots *slots, const char *elem, cons
 		return &slots->provider_name;
 	if (attr && !strcmp(elem, "TimeCreated") && !strcmp(attr, "SystemTime"))
 		return &slots->time_created;
+	if (!attr && !strcmp(elem, "Computer"))
+		return &slots->computer;
 	return NULL;
 }
 
@@ -47,7 +49,8 @@ static void find_slots(const struct bx_fragment *f, struct bx_slots *slots)
 	const char *attr = NULL; /* the attribute whose value ops run up to attr_end */
 	uint32_t attr_end = 0;
 	memset(slots, 0, sizeof *slots);
-	slots->event_id.slot = slots->provider_name.slot = slots->channel.slot = slots->time_created.slot = BX_NO_ID;
+	slots->event_id.slot = slots->provider_name.slot = slots->channel.slot = slots->time_created.slot =
+		slots->computer.slot = BX_NO_ID;
 	for (uint32_t i = 0; i < f->nops; i++) {
 		const struct bx_op *op = &f->ops[i];
 		if (i >= attr_end)
@@ -83,6 +86,113 @@ static void find_slots(const struct bx_fragment *f, struct bx_slots *slots)
 			break;
 		}
 	}
+}
+
+static bool is_text(const struct bx_op *op, const char *s)
+{
+	size_t n = strlen(s);
+	return op->kind == BX_VALUE && op->value.type == EVTX_UTF8 && op->value.size == n && !memcmp(op->value.data, s, n);
+}
+
+/* The Name a <Data> element at ops[i] gets (the last Name attribute's text, "" without one): 1 when it is
+ * "LogonType", 0 when it is some other fixed text, -1 when the template does not fix it. */
+static int data_named_logon_type(const struct bx_op *ops, uint32_t i, uint32_t *content)
+{
+	int named = 0;
+	uint32_t j = i + 1;
+	while (j < ops[i].end && ops[j].kind == BX_ATTR) {
+		if (!strcmp(ops[j].name, "Name")) {
+			if (ops[j].end != j + 2 || ops[j + 1].kind != BX_VALUE || ops[j + 1].value.type != EVTX_UTF8 ||
+			    memchr(ops[j + 1].value.data, 0, ops[j + 1].value.size))
+				named = -1;
+			else
+				named = is_text(&ops[j + 1], "LogonType");
+		}
+		j = ops[j].end;
+	}
+	*content = j;
+	return named;
+}
+
+/* Finds the first <Data Name="LogonType"> of the EventData at `data_depth` (1: under <Event>, the template being the
+ * whole event; 0: the template is the EventData), as event_builder.c would take it; see struct bx_data_slot. */
+static void find_logon_type(const struct bx_fragment *f, unsigned data_depth, struct bx_data_slot *out)
+{
+	const char *names[3] = {0};
+	uint16_t deps[3], arrays[3];
+	unsigned depth = 0;
+	out->slot = BX_NO_ID;
+	for (uint32_t i = 0; i < f->nops; i++) {
+		const struct bx_op *op = &f->ops[i];
+		if (op->kind == BX_END) {
+			depth -= depth > 0;
+			continue;
+		}
+		if (op->kind == BX_ATTR) {
+			i = op->end - 1; /* its value */
+			continue;
+		}
+		if (op->kind == BX_SUBST && ((depth == data_depth + 1 && !strcmp(names[data_depth], "EventData")) ||
+					     (data_depth == 1 && depth == 1)))
+			return; /* a value in an EventData or under <Event> could be BinXml with items that come first */
+		if (op->kind != BX_OPEN)
+			continue;
+		if (depth == 1 && data_depth == 1 && !strcmp(op->name, "UserData"))
+			return; /* its leaves are items too, and could come first */
+		if (depth < 3) {
+			names[depth] = op->name;
+			deps[depth] = op->id;
+			arrays[depth] = op->array_slot;
+		}
+		depth++;
+		bool data = depth == data_depth + 2 && !strcmp(names[data_depth], "EventData") &&
+			    !strcmp(op->name, "Data") && (data_depth == 0 || !strcmp(names[0], "Event"));
+		if (!data)
+			continue;
+		uint32_t content;
+		int named = data_named_logon_type(f->ops, i, &content);
+		if (named < 0)
+			return; /* this one could be named LogonType */
+		if (!named)
+			continue;
+		if (content + 1 != op->end || f->ops[content].kind != BX_SUBST)
+			return; /* fixed text, several parts or elements: not worth the trouble */
+		uint16_t slot = f->ops[content].id;
+		for (unsigned k = 0; k < depth - 1; k++)
+			if (arrays[k] == slot)
+				return; /* an element above repeats for the items of this very value */
+		out->slot = slot;
+		for (unsigned k = 0; k < 3; k++)
+			out->deps[k] = k < depth ? deps[k] : BX_NO_ID;
+		return;
+	}
+}
+
+/* The one substitution directly in the content of the root <Event> when the template has no EventData or UserData
+ * of its own (the event's data then comes in that value), else BX_NO_ID. */
+static uint16_t find_event_binxml(const struct bx_fragment *f)
+{
+	if (f->nops == 0 || f->ops[0].kind != BX_OPEN || strcmp(f->ops[0].name, "Event") || f->ops[0].id != BX_NO_ID)
+		return BX_NO_ID;
+	uint16_t found = BX_NO_ID;
+	unsigned n = 0;
+	uint32_t i = 1;
+	while (i < f->ops[0].end && f->ops[i].kind == BX_ATTR)
+		i = f->ops[i].end;
+	for (; i < f->ops[0].end; i++) {
+		const struct bx_op *op = &f->ops[i];
+		if (op->kind == BX_OPEN) {
+			if (!strcmp(op->name, "EventData") || !strcmp(op->name, "UserData"))
+				return BX_NO_ID;
+			i = op->end; /* a child element and everything in it */
+		} else if (op->kind == BX_ATTR) {
+			i = op->end - 1; /* a stray attribute: the walk ignores it */
+		} else if (op->kind == BX_SUBST) {
+			found = op->id;
+			n++;
+		}
+	}
+	return n == 1 ? found : BX_NO_ID;
 }
 
 struct bx_template_ref {
@@ -174,6 +284,9 @@ static const struct bx_template *compile(struct bx_chunk *c, uint32_t def_off, u
 		return NULL;
 	}
 	find_slots(&t->body, &t->slots);
+	find_logon_type(&t->body, 1, &t->slots.logon_type);
+	find_logon_type(&t->body, 0, &t->slots.nested_logon_type);
+	t->slots.event_binxml = find_event_binxml(&t->body);
 	return t;
 }
 

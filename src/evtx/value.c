@@ -10,16 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-bool evtx_type_known(unsigned type)
-{
-	unsigned base = type & 0x7f;
-	if (base <= EVTX_HEXINT64)
-		return !(type & EVTX_ARRAY) || base != EVTX_NULL;
-	if (type == EVTX_BINXML || type == EVTX_EVTHANDLE || type == EVTX_EVTXML)
-		return true;
-	return false;
-}
-
 size_t evtx_type_fixed_size(unsigned type)
 {
 	switch (type & 0x7f) {

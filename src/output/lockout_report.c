@@ -180,13 +180,9 @@ bool lockout_report_write(struct out_file *o, const struct lockout *l, size_t n,
 			json_row(&buf, &tmp, &l[i], local_time);
 		else
 			text_block(&buf, &tmp, &l[i], local_time);
-		if (buf.len > (1 << 20)) {
-			ok = out_write(o, buf.data, buf.len);
-			buf.len = 0;
-		}
+		ok = out_write_buffer(o, &buf, false);
 	}
-	if (ok && buf.len)
-		ok = out_write(o, buf.data, buf.len);
+	ok = ok && out_write_buffer(o, &buf, true);
 	sb_free(&buf);
 	sb_free(&tmp);
 	return ok;

@@ -201,13 +201,25 @@ static bool open_replacement(struct out_file *o, const struct stat *old, char *e
 #endif
 	int dir = slash ? (int)(slash - o->path + 1) : 0;
 	snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.XXXXXX", dir, o->path, o->path + dir);
+#ifndef _WIN32
+	sigset_t stop, before; /* no signal between creating the file and registering it for removal */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &before);
+#endif
 	o->fd = bc_mkstemp(o->tmp);
+	int saved = errno;
+	o->cleanup_slot = o->fd >= 0 ? register_temp(o->tmp, o->fd) : -1;
+#ifndef _WIN32
+	sigprocmask(SIG_SETMASK, &before, NULL);
+#endif
 	if (o->fd < 0) {
-		snprintf(err, errlen, "cannot create %s: %s", o->path, strerror(errno));
+		snprintf(err, errlen, "cannot create %s: %s", o->path, strerror(saved));
 		return false;
 	}
 	o->kind = OUT_REPLACE;
-	o->cleanup_slot = register_temp(o->tmp, o->fd);
 #ifndef _WIN32
 	if (old) {
 		if (geteuid() == 0 && fchown(o->fd, old->st_uid, old->st_gid) != 0) {
@@ -289,6 +301,15 @@ struct out_file *out_open(const char *pattern, time_t now, char *err, size_t err
 const char *out_name(const struct out_file *o) { return o->path; }
 
 bool out_is_terminal(const struct out_file *o) { return o->terminal; }
+
+bool out_write_buffer(struct out_file *o, struct strbuf *buf, bool all)
+{
+	if (!buf->len || (!all && buf->len <= (1 << 20)))
+		return true;
+	bool ok = out_write(o, buf->data, buf->len);
+	buf->len = 0;
+	return ok;
+}
 
 bool out_write(struct out_file *o, const void *data, size_t len)
 {

@@ -43,6 +43,7 @@ static void c_proxy(struct strbuf *o, const struct attempt *a, const struct repo
 static void c_endpoint(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->endpoint); }
 static void c_agent(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->user_agent); }
 static void c_app(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->client_app); }
+static void c_relying_party(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->relying_party); }
 static void c_activity(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->activity); }
 static void c_instance(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->instance); }
 static void c_events(struct strbuf *o, const struct attempt *a, const struct report_options *p) { (void)p, add(o, a->events); }
@@ -104,6 +105,7 @@ static const struct column columns[] = {
 	{"Record IDs", "record_ids", c_records},
 	{"Sources", "sources", c_sources},
 	{"DC Lockout", "dc_lockout", c_dc_lockout},
+	{"Relying Party", "relying_party", c_relying_party}, /* added last: the columns before keep their places */
 	{"Possible PRT Refresh", "possible_prt_refresh", c_prt},
 };
 enum { NCOLUMNS = sizeof columns / sizeof columns[0], COMPAT_COLUMNS = 3 };
@@ -143,13 +145,9 @@ bool report_write(struct out_file *o, const struct attempt *a, size_t n, const s
 			}
 		}
 		sb_adds(&buf, opt->format == REPORT_CSV ? "\r\n" : "}\n");
-		if (buf.len > (1 << 20)) {
-			ok = out_write(o, buf.data, buf.len);
-			buf.len = 0;
-		}
+		ok = out_write_buffer(o, &buf, false);
 	}
-	if (ok && buf.len)
-		ok = out_write(o, buf.data, buf.len);
+	ok = ok && out_write_buffer(o, &buf, true);
 	sb_free(&buf);
 	sb_free(&value);
 	return ok;

@@ -93,7 +93,7 @@ static struct fact *keep_fact(struct correlator *c, const struct fact *f)
 	const char **own[] = {&k->activity, &k->instance, &k->user, &k->user_guess, &k->ips, &k->forwarded,
 			      &k->client_ip};
 	const char **shared[] = {&k->server, &k->token_type, &k->proxy, &k->endpoint, &k->user_agent, &k->client_app,
-				 &k->failure_type, &k->failure_reason, &k->caller};
+				 &k->relying_party, &k->failure_type, &k->failure_reason, &k->caller};
 	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
 		if (*own[i])
 			*own[i] = arena_copy(&c->arena, *own[i], strlen(*own[i]) + 1);
@@ -311,6 +311,8 @@ struct grouping {
 	struct strmap instance_activity; /* instance ID -> activity ID, from 403 and 412 */
 	struct strmap zero_403;          /* instance ID -> 403 of a zero-activity-ID request, placed with its 501 */
 	struct strmap zero_latest;       /* account_key of the user -> the latest request with a zero activity ID */
+	struct strmap placed_501;        /* instance ID -> the request its first 501 joined */
+	struct strmap waiting_501;       /* instance ID -> its first 501, when that waits for a 4625 */
 	struct fact **orphans;           /* 501 events without a request yet, in time order; NULL once a 4625 took
 					  * them */
 	size_t norphans, caporphans;
@@ -387,24 +389,43 @@ static struct request *instance_request(struct grouping *g, const struct fact *f
 	return strmap_get(&g->by_activity, pair_key(&g->key, f->server, activity));
 }
 
-/* Each 501 joins the request of its instance ID, else the request without a 501 nearest in time on the same server
- * within JOIN_501, with the 403 of its instance when that request has a zero activity ID; else it waits for a 4625. */
+/* Claims that do not fit one 501 (ten pairs) go on in further 501 events of the same instance ID: they go where
+ * the first of them went. The request that took it, NULL if none did; *waits when it waits for a 4625. */
+static struct request *continued_501(struct grouping *g, const struct fact *f, bool *waits)
+{
+	*waits = false;
+	if (!f->instance)
+		return NULL;
+	const char *key = pair_key(&g->key, f->server, f->instance);
+	*waits = strmap_get(&g->waiting_501, key) != NULL;
+	return strmap_get(&g->placed_501, key);
+}
+
+/* Each 501 joins the request of its instance ID, else that of an earlier 501 of its instance, else the request
+ * without a 501 nearest in time on the same server within JOIN_501, with the 403 of its instance when that request
+ * has a zero activity ID; else it waits for a 4625. */
 static void place_501s(struct correlator *c, struct grouping *g)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		struct fact *f = c->facts[i];
 		if (f->event_id != 501)
 			continue;
-		struct request *r = instance_request(g, f);
-		if (!r)
-			r = nearest(c->requests, g->naudited, f, JOIN_501, takes_orphan_501);
+		bool waits;
+		struct request *r = instance_request(g, f), *before = continued_501(g, f, &waits);
+		if (!r && !waits)
+			r = before ? before : nearest(c->requests, g->naudited, f, JOIN_501, takes_orphan_501);
 		if (!r) {
 			g->orphans = vec_grow(g->orphans, &g->caporphans, g->norphans, sizeof *g->orphans);
 			g->orphans[g->norphans++] = f;
+			if (f->instance)
+				strmap_put(&g->waiting_501, pair_key(&g->key, f->server, f->instance), f);
 			continue;
 		}
 		request_add(c, r, f);
-		if (!f->instance || !r->activity || r->activity[0])
+		if (!f->instance || before)
+			continue;
+		strmap_put(&g->placed_501, pair_key(&g->key, f->server, f->instance), r);
+		if (!r->activity || r->activity[0])
 			continue;
 		struct fact *http = strmap_get(&g->zero_403, pair_key(&g->key, f->server, f->instance));
 		if (http)
@@ -412,23 +433,31 @@ static void place_501s(struct correlator *c, struct grouping *g)
 	}
 }
 
+static bool same_instance(const struct fact *x, const struct fact *y)
+{
+	return x->instance && y->instance && !strcmp(x->instance, y->instance) && !strcmp(x->server, y->server);
+}
+
 /* A 4625 without an AD FS audit (AD FS 2.0, 411 auditing off) is a request of its own; it takes the first waiting
- * 501 on the same server within JOIN_501. The 4625s come in time order: a 501 too old for one is too old for all
- * that follow. */
+ * 501 on the same server within JOIN_501, and the further 501s of its instance. The 4625s come in time order: a 501
+ * too old for one is too old for all that follow. */
 static struct request *lone_4625_request(struct correlator *c, struct grouping *g, const struct fact *f)
 {
 	struct request *r = new_request(c, f->server, NULL);
 	while (g->first_orphan < g->norphans && (!g->orphans[g->first_orphan] ||
 						 g->orphans[g->first_orphan]->time < f->time - JOIN_501))
 		g->first_orphan++;
+	const struct fact *taken = NULL;
 	for (size_t k = g->first_orphan; k < g->norphans; k++) {
 		struct fact *o = g->orphans[k];
 		if (o && o->time > f->time + JOIN_501)
 			break;
-		if (o && !strcmp(o->server, f->server)) {
+		if (o && (taken ? same_instance(o, taken) : !strcmp(o->server, f->server))) {
 			request_add(c, r, o);
 			g->orphans[k] = NULL;
-			break;
+			if (!taken && !o->instance)
+				break;
+			taken = o;
 		}
 	}
 	return r;
@@ -451,7 +480,8 @@ static void join_4625s(struct correlator *c, struct grouping *g)
 static void group(struct correlator *c)
 {
 	struct grouping g = {.by_activity = {.arena = &c->arena}, .instance_activity = {.arena = &c->arena},
-			     .zero_403 = {.arena = &c->arena}, .zero_latest = {.arena = &c->arena}};
+			     .zero_403 = {.arena = &c->arena}, .zero_latest = {.arena = &c->arena},
+			     .placed_501 = {.arena = &c->arena}, .waiting_501 = {.arena = &c->arena}};
 	if (c->n > 1)
 		qsort(c->facts, c->n, sizeof *c->facts, cmp_fact_time);
 	link_instances(c, &g);
@@ -466,6 +496,8 @@ static void group(struct correlator *c)
 	strmap_free(&g.instance_activity);
 	strmap_free(&g.zero_403);
 	strmap_free(&g.zero_latest);
+	strmap_free(&g.placed_501);
+	strmap_free(&g.waiting_501);
 	sb_free(&g.key);
 	sb_free(&g.account);
 }
@@ -517,7 +549,7 @@ static const char *user_of(const struct request *r)
 static enum outcome outcome_of(const struct request *r)
 {
 	if (find(r, 1210) || find(r, 516))
-		return OUTCOME_LOCKED_OUT; /* extranet lockout: AD FS answered without asking a DC */
+		return OUTCOME_EXTRANET_LOCKED_OUT; /* AD FS answered without asking a DC */
 	const struct fact *f = find(r, 4625);
 	if (f) {
 		enum outcome o = f->has_status ? outcome_from_status(f->status, f->substatus) : OUTCOME_OTHER;
@@ -526,7 +558,7 @@ static enum outcome outcome_of(const struct request *r)
 	}
 	const struct fact *m = find(r, 411);
 	enum outcome text = m ? m->said : OUTCOME_NONE;
-	if (text == OUTCOME_LOCKED_OUT || text == OUTCOME_DISABLED || text == OUTCOME_EXPIRED)
+	if (text == OUTCOME_AD_LOCKED_OUT || text == OUTCOME_DISABLED || text == OUTCOME_EXPIRED)
 		return text;
 	const struct fact *audit = find(r, 1203);
 	if (audit && audit->failure_type && strstr(audit->failure_type, "Credential"))
@@ -761,6 +793,7 @@ static void build(struct correlator *c, const struct request *r, struct attempt 
 	at->endpoint = FIRST(r, endpoint);
 	at->user_agent = FIRST(r, user_agent);
 	at->client_app = FIRST(r, client_app);
+	at->relying_party = FIRST(r, relying_party);
 	at->activity = r->activity ? r->activity : FIRST(r, activity);
 	at->instance = FIRST(r, instance);
 	attempt_events(c, r, at);
@@ -930,9 +963,13 @@ size_t correlator_run(struct correlator *c, struct attempt **out)
 		unsigned claimed;
 		if (submitter(c, r, &ip, &from, &claimed))
 			ip_format(&ip, t);
+		if (r->n > 1) /* the request is complete: its own events can be put in time order */
+			qsort(r->facts, r->n, sizeof *r->facts, cmp_fact_time);
 		c->successes = vec_grow(c->successes, &c->capsuccesses, c->nsuccesses, sizeof *c->successes);
 		c->successes[c->nsuccesses++] = (struct success){
-			.time = r->first, .server = r->server, .user = user, .ip = arena_copy(&c->arena, t, strlen(t) + 1)};
+			.time = r->first, .server = r->server, .user = user, .ip = arena_copy(&c->arena, t, strlen(t) + 1),
+			.activity = FIRST(r, activity), .instance = FIRST(r, instance),
+			.facts = (const struct fact *const *)r->facts, .nfacts = r->n};
 	}
 	if (n > 1)
 		qsort(c->attempts, n, sizeof *c->attempts, cmp_attempt);

@@ -6,10 +6,12 @@
  *   501   [0] instance ID, then (claim type, value) pairs: the request-context claims .../x-ms-client-ip,
  *         x-ms-forwarded-client-ip, x-ms-proxy, x-ms-endpoint-absolute-path, x-ms-client-user-agent,
  *         x-ms-client-application, and the identity claims (upn, windowsaccountname, name)
- *   403   [0] instance ID, [1] activity ID, [3] the client address, [9] the user agent
- *   412   [0] instance ID, [1] activity ID (a token was issued)        410  [0] activity ID
+ *         and relyingpartytrustid (the relying party)
+ *   403   [0] instance ID, [1] activity ID, [3] the client address, [6] the query (its wtrealm, loginToRp or
+ *         resource parameter names the relying party), [9] the user agent
+ *   412   [0] instance ID, [1] activity ID, [3] the relying party (a token was issued)        410  [0] activity ID
  *   512, 515, 516   [0] activity ID, [1] the user, [2] the client addresses (516: extranet lockout)
- *   1200-1210   [0] activity ID, [1] the AuditBase XML document (UserId, IpAddress, ForwardedIpAddress, ...),
+ *   1200-1210   [0] activity ID, [1] the AuditBase XML document (UserId, RelyingParty, IpAddress, ...),
  *         read with libxml2
  * Security-Auditing events name their Data: 4625 TargetUserName, TargetDomainName, Status, SubStatus,
  * FailureReason, IpAddress, ProcessName (AD FS: Microsoft.IdentityServer.ServiceHost.exe); 4740 TargetUserName and
@@ -25,6 +27,7 @@
 #include "badcreds/event_ids.h"
 #include "event/xml_event.h"
 #include "event/xml_text.h"
+#include "badcreds/text.h"
 
 static const char SERVICE_HOST[] = "microsoft.identityserver.servicehost.exe";
 static const char CLAIMS[] = "/requestcontext/claims/";
@@ -214,6 +217,8 @@ static void audit_elements(struct arena *a, xmlNodePtr n, struct fact *f, int de
 			f->user_agent = element_text(a, n);
 		else if (!strcmp(name, "Endpoint"))
 			f->endpoint = element_text(a, n);
+		else if (!strcmp(name, "RelyingParty"))
+			f->relying_party = element_text(a, n);
 		else if (!strcmp(name, "FailureType"))
 			f->failure_type = element_text(a, n);
 		else if (!strcmp(name, "AuditResult"))
@@ -244,7 +249,69 @@ static void audit_document(struct arena *a, const char *xml, struct fact *f)
 	xmlFreeDoc(doc);
 }
 
-/* 501: Data[1..] are (claim type, value) pairs; the request-context claims carry the client addresses. */
+static int hex_digit(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10
+											      : -1;
+}
+
+/* A query parameter's value URL-decoded ("+" is a space); as it stands when decoding would give a NUL or text that
+ * is not UTF-8. */
+static const char *url_decoded(struct arena *a, const char *s, size_t n)
+{
+	char *out = arena_alloc(a, n + 1);
+	size_t k = 0;
+	bool ok = true;
+	for (size_t i = 0; i < n; i++) {
+		int hi = -1, lo = -1;
+		if (s[i] == '%' && i + 2 < n)
+			hi = hex_digit(s[i + 1]), lo = hex_digit(s[i + 2]);
+		if (hi >= 0 && lo >= 0) {
+			out[k++] = (char)(hi << 4 | lo);
+			ok &= hi || lo;
+			i += 2;
+		} else {
+			out[k++] = s[i] == '+' ? ' ' : s[i];
+		}
+	}
+	for (size_t i = 0, len; ok && i < k; i += len)
+		ok = !(utf8_decode(out + i, k - i, &len) == 0xFFFD && len == 1);
+	if (!ok) {
+		memcpy(out, s, n);
+		k = n;
+	}
+	out[k] = 0;
+	return present(out);
+}
+
+/* 403 Data[6], the request's query: the relying party a sign-in is for, as WS-Federation (wtrealm), an
+ * IdP-initiated sign-on (loginToRp) or OAuth (resource) names it. SAML's is inside the encoded SAMLRequest: not
+ * read. */
+static const char *query_relying_party(struct arena *a, const char *query)
+{
+	static const char *const keys[] = {"wtrealm=", "loginToRp=", "resource="};
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		for (const char *p = query; *p; p += strcspn(p, "&")) {
+			p += *p == '?' || *p == '&';
+			size_t len = strlen(keys[k]);
+			const char *v = strncasecmp(p, keys[k], len) ? NULL : url_decoded(a, p + len, strcspn(p + len, "&"));
+			if (v)
+				return v;
+		}
+	return NULL;
+}
+
+/* "a,b": the values of a claim that has several (one pair each), in their order. */
+static const char *joined(struct arena *a, const char *x, const char *y)
+{
+	size_t n = strlen(x) + strlen(y) + 2;
+	char *both = arena_alloc(a, n);
+	snprintf(both, n, "%s,%s", x, y);
+	return both;
+}
+
+/* 501: Data[1..] are (claim type, value) pairs; the request-context claims carry the client addresses
+ * (x-ms-forwarded-client-ip may come several times: what Exchange Online forwarded, then what the proxy saw). */
 static void claims(struct texts *t, struct fact *f)
 {
 	for (uint32_t i = 1; i + 1 < t->ev->ndata; i += 2) {
@@ -259,7 +326,7 @@ static void claims(struct texts *t, struct fact *f)
 		if (!strcmp(claim, "x-ms-client-ip"))
 			f->client_ip = v;
 		else if (!strcmp(claim, "x-ms-forwarded-client-ip"))
-			f->forwarded = v;
+			f->forwarded = f->forwarded ? joined(t->a, f->forwarded, v) : v;
 		else if (!strcmp(claim, "x-ms-proxy"))
 			f->proxy = v;
 		else if (!strcmp(claim, "x-ms-endpoint-absolute-path"))
@@ -268,6 +335,8 @@ static void claims(struct texts *t, struct fact *f)
 			f->user_agent = v;
 		else if (!strcmp(claim, "x-ms-client-application"))
 			f->client_app = v;
+		else if (!strcmp(claim, "relyingpartytrustid"))
+			f->relying_party = v;
 	}
 }
 
@@ -350,11 +419,13 @@ static void adfs_audit(struct texts *t, struct fact *f)
 		f->instance = activity_id(a, item(t, 0));
 		f->activity = activity_id(a, item(t, 1));
 		f->ips = present(item(t, 3));
+		f->relying_party = query_relying_party(a, item(t, 6));
 		f->user_agent = present(item(t, 9));
 		break;
 	case 412:
 		f->instance = activity_id(a, item(t, 0));
 		f->activity = activity_id(a, item(t, 1));
+		f->relying_party = present(item(t, 3));
 		f->success = true;
 		break;
 	case 410:

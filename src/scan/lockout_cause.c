@@ -5,6 +5,7 @@
  * machine is a share; a named process is an application; without host evidence the cause is unknown and the next
  * step names the log to collect. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -138,7 +139,7 @@ static void next_step_of(const struct lockout_case *c, const struct lockout_sett
 				  "through AD FS on %s", row->source_ip, account, row->via);
 		else
 			sb_printf(sb, "attempts from %s reach AD FS on %s: enable extranet smart lockout below the AD "
-				  "threshold and block the address (see badcreds summary)", row->source_ip, row->via);
+				  "threshold and block the address", row->source_ip, row->via);
 		break;
 	case CAUSE_EXCHANGE:
 		sb_printf(sb, "reconfigure the mail profile of the device behind %s (Exchange ActiveSync, Outlook) on %s "
@@ -180,10 +181,18 @@ static void next_step_of(const struct lockout_case *c, const struct lockout_sett
 		else
 			sb_adds(sb, "no evidence and no caller computer: collect the Security logs of the hosts the DCs "
 				    "saw asking, or enable Netlogon debug logging on the DCs");
-		if (*asking(c))
+		if (*asking(c) && strcasecmp(asking(c), c->caller) && strcasecmp(asking(c), c->caller_short))
 			sb_printf(sb, "%s %s (the machine the DCs saw asking)", *c->caller ? " and of" : ":", asking(c));
 		break;
 	}
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct lockout_evidence *x = a, *y = b;
+	if (x->time != y->time)
+		return (x->time > y->time) - (x->time < y->time);
+	return (x->record_id > y->record_id) - (x->record_id < y->record_id);
 }
 
 void lockout_decide(const struct lockout_case *c, const struct lockout_settings *s, struct arena *a,
@@ -204,6 +213,8 @@ void lockout_decide(const struct lockout_case *c, const struct lockout_settings 
 	row->next_step = text(a, sb_cstr(&sb));
 	row->evidence = c->nevidence ? arena_copy(a, c->evidence, c->nevidence * sizeof *c->evidence) : NULL;
 	row->nevidence = c->nevidence;
+	if (row->nevidence > 1)
+		qsort((void *)row->evidence, row->nevidence, sizeof *row->evidence, by_time);
 	sb_free(&why);
 	sb_free(&sb);
 }

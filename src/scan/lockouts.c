@@ -15,6 +15,7 @@
 
 static const int64_t SAME_LOCKOUT = 2 * FILETIME_MINUTE; /* one lockout logged by the locking DC and the PDC */
 static const int64_t HOST_SKEW = FILETIME_MINUTE;         /* a host's clock against the DC's */
+static const int64_t PDC_RECHECK = 2 * FILETIME_SECOND;   /* a DC's failure logged again by the PDC emulator */
 
 struct lockout_finder {
 	struct lockout_settings settings;
@@ -26,6 +27,12 @@ struct lockout_finder {
 	struct lockout *rows;
 	size_t nrows, caprows;
 	struct strbuf key;
+	struct keyed_logon { const char *key; size_t i; } *by_account; /* logons by account_key, in time order */
+	struct strmap spans;         /* account_key -> its struct span of by_account */
+};
+
+struct span {
+	size_t start, end;
 };
 
 struct lockout_finder *lockout_finder_new(const struct lockout_settings *s)
@@ -34,13 +41,19 @@ struct lockout_finder *lockout_finder_new(const struct lockout_settings *s)
 	if (!f)
 		abort();
 	f->settings = *s;
-	f->seen.arena = f->rdp_hosts.arena = &f->arena;
+	f->seen.arena = f->rdp_hosts.arena = f->spans.arena = &f->arena;
 	return f;
 }
 
 bool lockout_relevant(uint32_t event_id, const struct evtx_value *provider)
 {
 	return logon_relevant(event_id, provider);
+}
+
+bool lockout_needless(const struct event_peek *p)
+{
+	uint32_t type;
+	return p->event_id == 4624 && p->logon_type && p->logon_type(p, &type) && type != 10; /* see worth_keeping */
 }
 
 /* Lower case, for keys. */
@@ -95,17 +108,55 @@ static int cmp_time(const void *a, const void *b)
 static void evidence_add(struct lockout_finder *f, struct lockout_case *c, const struct logon *l)
 {
 	c->evidence = vec_grow(c->evidence, &c->capevidence, c->nevidence, sizeof *c->evidence);
-	c->evidence[c->nevidence++] = (struct lockout_evidence){l->file, l->event_id, l->record_id};
-	(void)f;
+	f->key.len = 0;
+	logon_describe(l, &f->key);
+	c->evidence[c->nevidence++] = (struct lockout_evidence){l->file, l->event_id, l->record_id, l->time, l->computer,
+								arena_copy(&f->arena, sb_cstr(&f->key), f->key.len + 1)};
 }
 
-/* The first kept event at or after `from` (they are in time order). */
-static size_t first_from(const struct lockout_finder *f, int64_t from)
+static int cmp_keyed(const void *x, const void *y)
 {
-	size_t lo = 0, hi = f->n;
+	const struct keyed_logon *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+	return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* The kept events of each account in time order (once they are in time order): every walk of a lockout's evidence
+ * is over its account's events alone (two names are the same account exactly when same_account says so), not over
+ * all the kept events for each lockout. */
+static void index_accounts(struct lockout_finder *f)
+{
+	f->by_account = malloc((f->n ? f->n : 1) * sizeof *f->by_account);
+	if (!f->by_account)
+		abort();
+	for (size_t i = 0; i < f->n; i++) {
+		const char *key = account_key(&f->key, f->logons[i].account);
+		f->by_account[i] = (struct keyed_logon){arena_copy(&f->arena, key, f->key.len + 1), i};
+	}
+	qsort(f->by_account, f->n, sizeof *f->by_account, cmp_keyed);
+	for (size_t i = 0, start = 0; i < f->n; i++)
+		if (i + 1 == f->n || strcmp(f->by_account[i + 1].key, f->by_account[i].key)) {
+			struct span *s = arena_alloc(&f->arena, sizeof *s);
+			*s = (struct span){start, i + 1};
+			strmap_put(&f->spans, f->by_account[i].key, s);
+			start = i + 1;
+		}
+}
+
+/* The account's events: a span of by_account (empty for an account without any). */
+static struct span account_span(struct lockout_finder *f, const char *account)
+{
+	const struct span *s = strmap_get(&f->spans, account_key(&f->key, account));
+	return s ? *s : (struct span){0, 0};
+}
+
+/* The position in the span of the account's first event at or after `from`. */
+static size_t span_from(const struct lockout_finder *f, struct span s, int64_t from)
+{
+	size_t lo = s.start, hi = s.end;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (f->logons[mid].time < from)
+		if (f->logons[f->by_account[mid].i].time < from)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -128,14 +179,29 @@ static bool same_host(struct arena *a, const char *computer, const char *short_l
 	return *short_lower && strcasecmp(host_short_name(a, computer), short_lower) == 0;
 }
 
-/* The account's wrong passwords on the DCs in [from, to]. */
-static void dc_failures(struct lockout_finder *f, struct lockout_case *c, int64_t from, int64_t to)
+/* Whether the DC event at i repeats one another DC logged just before for the same account: a DC sends a wrong
+ * password on to the PDC emulator, which checks it again and logs it too. */
+static bool pdc_recheck(const struct lockout_finder *f, size_t i)
 {
-	for (size_t i = first_from(f, from); i < f->n && f->logons[i].time <= to; i++) {
+	const struct logon *l = &f->logons[i];
+	for (size_t k = i; k-- > 0 && l->time - f->logons[k].time <= PDC_RECHECK;) {
+		const struct logon *e = &f->logons[k];
+		if (e->event_id == l->event_id && e->status == l->status && strcasecmp(e->computer, l->computer) &&
+		    same_account(e->account, l->account))
+			return true;
+	}
+	return false;
+}
+
+/* The account's wrong passwords on the DCs in [from, to], each counted once. */
+static void dc_failures(struct lockout_finder *f, struct lockout_case *c, struct span s, int64_t from, int64_t to)
+{
+	for (size_t p = span_from(f, s, from); p < s.end && f->logons[f->by_account[p].i].time <= to; p++) {
+		size_t i = f->by_account[p].i;
 		const struct logon *l = &f->logons[i];
 		bool bad = (l->event_id == 4771 && l->status == KERB_BAD_PASSWORD) ||
 			   (l->event_id == 4776 && l->status == NT_BAD_PASSWORD);
-		if (!bad || l->time < from || !same_account(l->account, c->account))
+		if (!bad || !same_account(l->account, c->account) || pdc_recheck(f, i))
 			continue;
 		if (!c->failures++)
 			c->first_failure = l->time;
@@ -146,14 +212,14 @@ static void dc_failures(struct lockout_finder *f, struct lockout_case *c, int64_
 
 /* The host that received the passwords: the caller computer, else the server whose failures name the caller as
  * the client's workstation, else the host with the most failures; its failures go to the case. */
-static void host_failures(struct lockout_finder *f, struct lockout_case *c, int64_t from, int64_t to)
+static void host_failures(struct lockout_finder *f, struct lockout_case *c, struct span s, int64_t from, int64_t to)
 {
 	const char *caller = c->caller_short, *host = NULL;
 	size_t best = 0;
 	for (int pass = 0; pass < 3 && !host; pass++) {
 		struct strmap counts = {.arena = &f->arena};
-		for (size_t i = first_from(f, from); i < f->n && f->logons[i].time <= to; i++) {
-			const struct logon *l = &f->logons[i];
+		for (size_t p = span_from(f, s, from); p < s.end && f->logons[f->by_account[p].i].time <= to; p++) {
+			const struct logon *l = &f->logons[f->by_account[p].i];
 			if (!logon_bad_password(l) || !same_account(l->account, c->account))
 				continue;
 			bool take = pass == 0 ? same_host(&f->arena, l->computer, caller)
@@ -170,10 +236,15 @@ static void host_failures(struct lockout_finder *f, struct lockout_case *c, int6
 		}
 		strmap_free(&counts);
 	}
-	for (size_t i = first_from(f, from); host && i < f->n && f->logons[i].time <= to; i++) {
-		const struct logon *l = &f->logons[i];
-		if (!logon_bad_password(l) || !same_account(l->account, c->account) ||
-		    !same_host(&f->arena, l->computer, host))
+	for (size_t p = span_from(f, s, from); host && p < s.end && f->logons[f->by_account[p].i].time <= to; p++) {
+		const struct logon *l = &f->logons[f->by_account[p].i];
+		if (!same_account(l->account, c->account) || !same_host(&f->arena, l->computer, host))
+			continue;
+		if (l->event_id == 7038) {
+			c->service = l->service; /* the System log names the service that runs as the account */
+			evidence_add(f, c, l);
+		}
+		if (!logon_bad_password(l))
 			continue;
 		c->host_failures++;
 		c->latest = l;
@@ -183,21 +254,27 @@ static void host_failures(struct lockout_finder *f, struct lockout_case *c, int6
 	c->rdp_host = host && strmap_get(&f->rdp_hosts, lower_copy(&f->arena, host));
 }
 
-/* The account refused as locked after the lockout, until it is locked again or unlocked; the service the host's
- * System log names for it. */
-static void after_lockout(struct lockout_finder *f, struct lockout_case *c, int64_t from, int64_t until)
+/* The source refused because the account is locked, after the lockout until it is locked again or unlocked: the
+ * host's 4625s when the host is known, else the DCs' refusals. */
+static void after_lockout(struct lockout_finder *f, struct lockout_case *c, struct span s, int64_t from,
+			  int64_t until)
 {
-	for (size_t i = 0; i < f->n; i++) {
+	for (size_t p = span_from(f, s, from); p < s.end && f->logons[f->by_account[p].i].time < until; p++) {
+		size_t i = f->by_account[p].i;
 		const struct logon *l = &f->logons[i];
-		if (l->event_id == 7038 && c->host && same_host(&f->arena, l->computer, c->host) &&
-		    same_account(l->account, c->account))
-			c->service = l->service;
-		if (l->time <= from || l->time >= until || !same_account(l->account, c->account))
+		if (l->time <= from || !same_account(l->account, c->account))
 			continue;
-		if (l->event_id == 4767)
-			until = l->time;
-		else if (logon_refused_locked(l))
+		if (l->event_id == 4767) {
+			evidence_add(f, c, l); /* unlocked */
+			break;
+		}
+		if (!logon_refused_locked(l))
+			continue;
+		bool on_dc = l->event_id != 4625;
+		if (c->host ? !on_dc && same_host(&f->arena, l->computer, c->host) : on_dc && !pdc_recheck(f, i)) {
 			c->still_failing++;
+			evidence_add(f, c, l);
+		}
 	}
 }
 
@@ -237,13 +314,21 @@ static void group_lockouts(struct lockout_finder *f, struct lockout_case **cases
 	}
 }
 
-/* When the account is locked again after lockout k (else never). */
-static int64_t next_lockout(const struct lockout_case *cases, size_t n, size_t k)
+/* For each lockout, when its account is locked again (else never): one walk from the last lockout back. */
+static int64_t *next_lockouts(struct lockout_finder *f, const struct lockout_case *cases, size_t n)
 {
-	for (size_t i = k + 1; i < n; i++)
-		if (same_account(cases[i].account, cases[k].account))
-			return cases[i].locked_at;
-	return INT64_MAX;
+	int64_t *next = malloc((n ? n : 1) * sizeof *next);
+	if (!next)
+		abort();
+	struct strmap later = {.arena = &f->arena};
+	for (size_t k = n; k-- > 0;) {
+		const char *key = account_key(&f->key, cases[k].account);
+		const struct lockout_case *seen = strmap_get(&later, key);
+		next[k] = seen ? seen->locked_at : INT64_MAX;
+		strmap_put(&later, key, (void *)&cases[k]);
+	}
+	strmap_free(&later);
+	return next;
 }
 
 size_t lockout_finder_run(struct lockout_finder *f, const struct attempt *a, size_t n, const struct lockout **out)
@@ -253,21 +338,25 @@ size_t lockout_finder_run(struct lockout_finder *f, const struct attempt *a, siz
 	struct lockout_case *cases = NULL;
 	size_t ncases = 0, cap = 0;
 	group_lockouts(f, &cases, &ncases, &cap);
+	index_accounts(f);
 	int64_t reset = f->settings.reset_window;
 	f->rows = calloc(ncases ? ncases : 1, sizeof *f->rows);
 	if (!f->rows)
 		abort();
+	int64_t *next = next_lockouts(f, cases, ncases);
 	for (size_t k = 0; k < ncases; k++) {
 		struct lockout_case *c = &cases[k];
 		int64_t t = c->locked_at;
-		dc_failures(f, c, t - reset, t);
-		host_failures(f, c, t - reset, t + HOST_SKEW);
-		after_lockout(f, c, t, next_lockout(cases, ncases, k));
+		struct span s = account_span(f, c->account);
+		dc_failures(f, c, s, t - reset, t);
+		host_failures(f, c, s, t - reset, t + HOST_SKEW);
+		after_lockout(f, c, s, t, next[k]);
 		adfs_attempts(c, &f->arena, a, n, t - reset, t + HOST_SKEW);
 		lockout_decide(c, &f->settings, &f->arena, &f->rows[f->nrows++]);
 		sb_free(&c->dcs);
 		free(c->evidence);
 	}
+	free(next);
 	free(cases);
 	*out = f->rows;
 	return f->nrows;
@@ -279,6 +368,8 @@ void lockout_finder_free(struct lockout_finder *f)
 		return;
 	strmap_free(&f->seen);
 	strmap_free(&f->rdp_hosts);
+	strmap_free(&f->spans);
+	free(f->by_account);
 	free(f->logons);
 	free(f->rows);
 	sb_free(&f->key);

@@ -119,3 +119,32 @@ const char *host_short_name(struct arena *a, const char *name)
 	s[n] = 0;
 	return s;
 }
+
+void logon_describe(const struct logon *l, struct strbuf *sb)
+{
+	switch (l->event_id) {
+	case 4740: sb_printf(sb, "account locked out; caller computer %s", *l->caller ? l->caller : "(none)"); break;
+	case 4767: sb_adds(sb, "account unlocked"); break;
+	case 4771:
+		sb_printf(sb, "Kerberos pre-authentication failed, status 0x%x, asked by %s", l->status,
+			  *l->ip ? l->ip : "-");
+		break;
+	case 4776:
+		sb_printf(sb, "NTLM validation failed, status 0x%X, workstation %s", l->status,
+			  *l->workstation ? l->workstation : "-");
+		break;
+	case 4624: case 4625:
+		sb_printf(sb, "%s, LogonType %d", l->event_id == 4624 ? "logon" : "failed logon", l->logon_type);
+		if (l->event_id == 4625)
+			sb_printf(sb, ", status 0x%X/0x%X", l->status, l->substatus);
+		sb_printf(sb, ", process %s, %s %s", *l->process ? l->process : "-", *l->logon_process ? l->logon_process
+			  : "-", *l->auth_package ? l->auth_package : "-");
+		if (*l->ip)
+			sb_printf(sb, ", from %s", l->ip);
+		if (*l->ip && l->ip_port >= 0)
+			sb_printf(sb, " port %ld", l->ip_port);
+		sb_printf(sb, ", workstation %s", *l->workstation ? l->workstation : "-");
+		break;
+	default: sb_printf(sb, "service %s could not log on%s%s", l->service, *l->account ? " as " : "", l->account); break;
+	}
+}

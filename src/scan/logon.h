@@ -44,6 +44,8 @@ bool logon_from_event(const struct event *ev, struct arena *a, struct logon *l);
 /* A host 4625 of a wrong password, or one refused because the account was locked. */
 bool logon_bad_password(const struct logon *l);
 bool logon_refused_locked(const struct logon *l);
+/* What the event says, in one line, for people: "Kerberos pre-authentication failed, status 0x18, asked by ...". */
+void logon_describe(const struct logon *l, struct strbuf *sb);
 /* "APP01.contoso.local" -> "APP01", "WKS042$" -> "WKS042", in the arena. */
 const char *host_short_name(struct arena *a, const char *name);
 

@@ -10,7 +10,7 @@
 #include "badcreds/strbuf.h"
 
 static const char *const names[OUTCOME_COUNT] = {
-	"", "bad_password", "locked_out", "unknown_user", "disabled", "expired", "restricted", "other",
+	"", "bad_password", "ad_locked_out", "extranet_locked_out", "unknown_user", "disabled", "expired", "restricted", "other",
 };
 
 const char *outcome_name(enum outcome o) { return o < OUTCOME_COUNT ? names[o] : "other"; }
@@ -30,7 +30,7 @@ enum outcome outcome_from_status(uint32_t status, uint32_t substatus)
 	switch (code) {
 	case 0xC000006A: return OUTCOME_BAD_PASSWORD;
 	case 0xC0000064: return OUTCOME_UNKNOWN_USER;
-	case 0xC0000234: return OUTCOME_LOCKED_OUT;
+	case 0xC0000234: return OUTCOME_AD_LOCKED_OUT;
 	case 0xC0000072: return OUTCOME_DISABLED;
 	case 0xC000006F: case 0xC0000070: case 0xC000006E: case 0xC000015B: case 0xC0000413: return OUTCOME_RESTRICTED;
 	case 0xC0000071: case 0xC0000224: case 0xC0000193: return OUTCOME_EXPIRED;
@@ -42,7 +42,7 @@ enum outcome outcome_from_status(uint32_t status, uint32_t substatus)
 enum outcome outcome_from_reason(const char *token)
 {
 	static const struct { const char *token; enum outcome o; } reasons[] = {
-		{"%%2307", OUTCOME_LOCKED_OUT}, {"%%2313", OUTCOME_BAD_PASSWORD}, {"%%2310", OUTCOME_DISABLED},
+		{"%%2307", OUTCOME_AD_LOCKED_OUT}, {"%%2313", OUTCOME_BAD_PASSWORD}, {"%%2310", OUTCOME_DISABLED},
 		{"%%2309", OUTCOME_EXPIRED},    {"%%2305", OUTCOME_EXPIRED},      {"%%2311", OUTCOME_RESTRICTED},
 		{"%%2312", OUTCOME_RESTRICTED}, {"%%2308", OUTCOME_RESTRICTED},
 	};
@@ -54,7 +54,7 @@ enum outcome outcome_from_reason(const char *token)
 
 /* Win32 messages AD FS puts in 411 events, by outcome; the order is the order of precedence. */
 static const struct { enum outcome o; const char *pattern; } tables[] = {
-	{OUTCOME_LOCKED_OUT,
+	{OUTCOME_AD_LOCKED_OUT,
 	 "account is currently locked out"
 	 "|compte r\xc3\xa9" "f\xc3\xa9" "renc\xc3\xa9 est actuellement verrouill\xc3\xa9"
 	 "|Konto ist (zurzeit |derzeit )?gesperrt"

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "badcreds/filetime.h"
+#include "scan/findings.h"
 #include "badcreds/strmap.h"
 #include "badcreds/text.h"
 #include "util/vec.h"
@@ -20,7 +21,7 @@ void summary_default_thresholds(struct summary_thresholds *t)
 	*t = (struct summary_thresholds){
 		.spray_users = 10, .spray_window = 30 * FILETIME_MINUTE, .brute_attempts = 5,
 		.brute_window = 5 * FILETIME_MINUTE, .stale_attempts = 4, .lockout_threshold = 0,
-		.observation_window = 30 * FILETIME_MINUTE,
+		.observation_window = 30 * FILETIME_MINUTE, .compromise_window = 24 * FILETIME_HOUR,
 	};
 }
 
@@ -202,16 +203,6 @@ static unsigned busiest(const struct attempt *a, const struct group *g, int64_t 
 	return best;
 }
 
-static struct finding *new_finding(struct summary *s, size_t *cap, enum finding_kind k, const char *subject)
-{
-	s->findings = vec_grow(s->findings, cap, s->nfindings, sizeof *s->findings);
-	struct finding *f = &s->findings[s->nfindings++];
-	memset(f, 0, sizeof *f);
-	f->kind = k;
-	f->subject = subject;
-	return f;
-}
-
 static bool private_only(const struct attempt *a, const struct group *g)
 {
 	for (size_t i = 0; i < g->n; i++) {
@@ -222,6 +213,25 @@ static bool private_only(const struct attempt *a, const struct group *g)
 	return g->n > 0;
 }
 
+/* Lockouts through AD FS, or bad passwords near the extranet threshold: counts[] = extranet lockouts, AD lockouts,
+ * the most bad passwords within the observation window; dc: an attempt that led to a DC's 4740. */
+static void lockout_pressure(struct summary *s, size_t *cap, const struct attempt *a, const struct group *g,
+			     const struct summary_thresholds *t, const unsigned counts[3], const struct attempt *dc)
+{
+	struct finding *f = finding_new(s, cap, FINDING_LOCKOUT_PRESSURE, a[g->idx[0]].user);
+	finding_fill(s, f, a, g->idx, g->n);
+	f->internal = private_only(a, g);
+	int len = snprintf(f->detail, sizeof f->detail, "%u extranet lockout%s (AD FS refused without asking a DC), %u "
+			   "AD lockout%s", counts[0], counts[0] == 1 ? "" : "s", counts[1], counts[1] == 1 ? "" : "s");
+	if (t->lockout_threshold && len > 0 && (size_t)len < sizeof f->detail)
+		len += snprintf(f->detail + len, sizeof f->detail - (size_t)len, "; up to %u bad password%s within the "
+				"%lld min observation window (threshold %u)", counts[2], counts[2] == 1 ? "" : "s",
+				(long long)(t->observation_window / FILETIME_MINUTE), t->lockout_threshold);
+	if (dc && len > 0 && (size_t)len < sizeof f->detail) /* the DC lockout AD FS caused */
+		snprintf(f->detail + len, sizeof f->detail - (size_t)len, "; in AD by %s (4740 on %s)", dc->server,
+			 dc->dc_lockout->server);
+}
+
 static void user_findings(struct summary *s, size_t *cap, const struct attempt *a, const struct group *g,
 			  const struct summary_thresholds *t)
 {
@@ -230,11 +240,10 @@ static void user_findings(struct summary *s, size_t *cap, const struct attempt *
 	size_t end = 0;
 	unsigned burst = busiest(a, g, t->brute_window, &end);
 	if (burst >= t->brute_attempts && !internal) {
-		struct finding *f = new_finding(s, cap, FINDING_BRUTE_FORCE, user);
+		struct finding *f = finding_new(s, cap, FINDING_BRUTE_FORCE, user);
+		finding_fill(s, f, a, g->idx, g->n);
 		snprintf(f->detail, sizeof f->detail, "%u attempts within %lld min, %u in all", burst,
 			 (long long)(t->brute_window / FILETIME_MINUTE), (unsigned)g->n);
-		f->first = a[g->idx[0]].time;
-		f->last = a[g->idx[g->n - 1]].time;
 	}
 	if (internal && g->n >= t->stale_attempts) { /* a service or device retrying an old password at its own pace */
 		double sum = 0, sq = 0;
@@ -247,18 +256,18 @@ static void user_findings(struct summary *s, size_t *cap, const struct attempt *
 		double mean = sum / (double)k, var = sq / (double)k - mean * mean;
 		double span = (double)(a[g->idx[g->n - 1]].time - a[g->idx[0]].time) / (double)FILETIME_MINUTE;
 		if (mean > 0 && span >= 30 && sqrt(var > 0 ? var : 0) / mean < 0.25) {
-			struct finding *f = new_finding(s, cap, FINDING_STALE_CREDENTIAL, user);
+			struct finding *f = finding_new(s, cap, FINDING_STALE_CREDENTIAL, user);
+			finding_fill(s, f, a, g->idx, g->n);
 			snprintf(f->detail, sizeof f->detail, "%zu failures from %s, one every %.0f min over %.0f min",
 				 g->n, a[g->idx[0]].ip, mean, span);
 			f->internal = true;
-			f->first = a[g->idx[0]].time;
-			f->last = a[g->idx[g->n - 1]].time;
 		}
 	}
-	unsigned locked = 0;
+	unsigned extranet = 0, ad = 0;
 	const struct attempt *dc = NULL;
 	for (size_t i = 0; i < g->n; i++) {
-		locked += a[g->idx[i]].outcome == OUTCOME_LOCKED_OUT;
+		extranet += a[g->idx[i]].outcome == OUTCOME_EXTRANET_LOCKED_OUT;
+		ad += a[g->idx[i]].outcome == OUTCOME_AD_LOCKED_OUT;
 		if (a[g->idx[i]].dc_lockout)
 			dc = &a[g->idx[i]];
 	}
@@ -271,26 +280,8 @@ static void user_findings(struct summary *s, size_t *cap, const struct attempt *
 		in_window = busiest(a, &bad, t->observation_window, NULL);
 		free(bad.idx);
 	}
-	if (locked || dc || (t->lockout_threshold && in_window >= t->lockout_threshold)) {
-		struct finding *f = new_finding(s, cap, FINDING_LOCKOUT_PRESSURE, user);
-		int len = 0;
-		if (t->lockout_threshold && in_window)
-			len = snprintf(f->detail, sizeof f->detail, "%u lockout%s; up to %u bad password%s within the "
-				       "%lld min observation window (threshold %u)", locked, locked == 1 ? "" : "s",
-				       in_window, in_window == 1 ? "" : "s",
-				       (long long)(t->observation_window / FILETIME_MINUTE), t->lockout_threshold);
-		else if (t->lockout_threshold)
-			len = snprintf(f->detail, sizeof f->detail, "%u lockout%s; no bad password (threshold %u)", locked,
-				       locked == 1 ? "" : "s", t->lockout_threshold);
-		else
-			len = snprintf(f->detail, sizeof f->detail, "%u lockout%s", locked, locked == 1 ? "" : "s");
-		if (dc && len > 0 && (size_t)len < sizeof f->detail) /* the DC lockout AD FS caused */
-			snprintf(f->detail + len, sizeof f->detail - (size_t)len, "; in AD by %s (4740 on %s)", dc->server,
-				 dc->dc_lockout->server);
-		f->internal = internal;
-		f->first = a[g->idx[0]].time;
-		f->last = a[g->idx[g->n - 1]].time;
-	}
+	if (extranet || ad || dc || (t->lockout_threshold && in_window >= t->lockout_threshold))
+		lockout_pressure(s, cap, a, g, t, (unsigned[]){extranet, ad, in_window}, dc);
 }
 
 static void ip_findings(struct summary *s, size_t *cap, struct groups *x, const struct attempt *a,
@@ -310,14 +301,19 @@ static void ip_findings(struct summary *s, size_t *cap, struct groups *x, const 
 	}
 	for (; lo < g->n; lo++) /* the last window's counts, cleared for the next IP */
 		x->live[x->user_id[g->idx[lo]]] = 0;
-	if (best < t->spray_users)
+	bool internal = private_only(a, g);
+	if (best < t->spray_users && (internal || best < 3 || best * 2 < t->spray_users))
 		return;
-	struct finding *f = new_finding(s, cap, FINDING_SPRAY, g->key);
-	snprintf(f->detail, sizeof f->detail, "%u users within %lld min, %u users and %zu attempts in all", best,
-		 (long long)(t->spray_window / FILETIME_MINUTE), distinct(x, g, 0, g->n, true), g->n);
-	f->internal = private_only(a, g);
-	f->first = a[g->idx[0]].time;
-	f->last = a[g->idx[g->n - 1]].time;
+	bool relayed = true; /* every attempt through Exchange Online: a legacy authentication spray */
+	for (size_t i = 0; i < g->n && relayed; i++)
+		relayed = attempt_relayed(&a[g->idx[i]]);
+	enum finding_kind k = best < t->spray_users ? FINDING_PROBE : relayed ? FINDING_LEGACY_SPRAY : FINDING_SPRAY;
+	struct finding *f = finding_new(s, cap, k, g->key);
+	finding_fill(s, f, a, g->idx, g->n);
+	snprintf(f->detail, sizeof f->detail, "%u users within %lld min, %u users and %zu attempts in all%s", best,
+		 (long long)(t->spray_window / FILETIME_MINUTE), distinct(x, g, 0, g->n, true), g->n,
+		 k == FINDING_PROBE ? " (below the spray threshold)" : relayed ? ", relayed by Exchange Online" : "");
+	f->internal = internal;
 }
 
 /* The hour and day windows of one IP (its attempts are in time order). */
@@ -337,7 +333,8 @@ static void ip_windows(struct summary *s, size_t *cap, struct groups *x, const s
 						.users = distinct(x, g, lo, hi, true)};
 			for (size_t i = lo; i < hi; i++) {
 				w->bad_password += a[g->idx[i]].outcome == OUTCOME_BAD_PASSWORD;
-				w->locked_out += a[g->idx[i]].outcome == OUTCOME_LOCKED_OUT;
+				w->ad_locked_out += a[g->idx[i]].outcome == OUTCOME_AD_LOCKED_OUT;
+				w->extranet_locked_out += a[g->idx[i]].outcome == OUTCOME_EXTRANET_LOCKED_OUT;
 			}
 			lo = hi;
 		}
@@ -354,12 +351,6 @@ static int cmp_ips(const void *x, const void *y)
 {
 	const struct ip_row *a = x, *b = y;
 	return a->attempts != b->attempts ? (a->attempts < b->attempts ? 1 : -1) : strcmp(a->ip, b->ip);
-}
-
-static int cmp_findings(const void *x, const void *y)
-{
-	const struct finding *a = x, *b = y;
-	return a->kind != b->kind ? (a->kind < b->kind ? -1 : 1) : strcmp(a->subject, b->subject);
 }
 
 /* A success of the account after its first failure, from an address one of its failures came from: the attacker
@@ -415,7 +406,8 @@ static void ip_row(struct summary *s, struct groups *x, const struct attempt *a,
 	r->users = distinct(x, g, 0, g->n, true);
 	for (size_t i = 0; i < g->n; i++) {
 		r->bad_password += a[g->idx[i]].outcome == OUTCOME_BAD_PASSWORD;
-		r->locked_out += a[g->idx[i]].outcome == OUTCOME_LOCKED_OUT;
+		r->ad_locked_out += a[g->idx[i]].outcome == OUTCOME_AD_LOCKED_OUT;
+		r->extranet_locked_out += a[g->idx[i]].outcome == OUTCOME_EXTRANET_LOCKED_OUT;
 	}
 	r->max_per_hour = busiest(a, g, FILETIME_HOUR, NULL);
 	r->max_per_day = busiest(a, g, FILETIME_DAY, NULL);
@@ -427,6 +419,9 @@ void summary_build(struct summary *s, const struct attempt *a, size_t n, const s
 		   const struct success *ok, size_t nok, const struct summary_thresholds *t)
 {
 	memset(s, 0, sizeof *s);
+	s->data_end = n ? a[n - 1].time : 0;
+	if (nok && ok[nok - 1].time > s->data_end)
+		s->data_end = ok[nok - 1].time;
 	struct groups x;
 	group_attempts(&x, a, n);
 	struct accounts m;
@@ -435,48 +430,41 @@ void summary_build(struct summary *s, const struct attempt *a, size_t n, const s
 	s->ips = calloc(x.nips + 1, sizeof *s->ips);
 	if (!s->users || !s->ips)
 		abort();
-	size_t capf = 0, capw = 0;
+	size_t capw = 0;
 	for (size_t u = 0; u < x.nusers; u++) {
 		user_row(s, &x, &m, a, &x.users[u], ok);
-		user_findings(s, &capf, a, &x.users[u], t);
+		user_findings(s, &s->capfindings, a, &x.users[u], t);
 	}
 	for (size_t k = 0; k < x.nips; k++) {
 		ip_row(s, &x, a, &x.ips[k]);
-		ip_findings(s, &capf, &x, a, &x.ips[k], t);
+		ip_findings(s, &s->capfindings, &x, a, &x.ips[k], t);
 	}
 	qsort(s->users, s->nusers, sizeof *s->users, cmp_users);
 	qsort(s->ips, s->nips, sizeof *s->ips, cmp_ips);
 	for (size_t k = 0; k < s->nips; k++) /* in the order of the IP rows */
 		ip_windows(s, &capw, &x, a, lookup_group(&x.by_ip, x.ips, s->ips[k].ip));
-	for (size_t i = 0; i < s->nfindings; i++) /* a detail cut at its size may end inside a character */
-		utf8_trim(s->findings[i].detail);
-	if (s->nfindings > 1)
-		qsort(s->findings, s->nfindings, sizeof *s->findings, cmp_findings);
+	findings_compromise(s, &s->capfindings, a, n, ok, nok, t->compromise_window);
+	findings_finish(s);
 	accounts_free(&m);
 	groups_free(&x);
 }
 
+void summary_add_lockouts(struct summary *s, const struct lockout *l, size_t n)
+{
+	s->lockouts = l;
+	s->nlockouts = n;
+	if (n && l[n - 1].locked_at > s->data_end)
+		s->data_end = l[n - 1].locked_at;
+	findings_cadence(s, &s->capfindings, l, n);
+	findings_finish(s);
+}
+
 void summary_free(struct summary *s)
 {
+	arena_free(&s->arena);
 	free(s->users);
 	free(s->ips);
 	free(s->findings);
 	free(s->windows);
 	memset(s, 0, sizeof *s);
-}
-
-const char *finding_name(enum finding_kind k)
-{
-	static const char *const names[] = {"password_spray", "brute_force", "stale_credential", "lockout_pressure"};
-	return names[k];
-}
-
-const char *finding_next_step(const struct finding *f)
-{
-	if (f->internal)
-		return "attempts come from an internal address: update the password stored in the service, application or "
-		       "device there (or clear its cached credentials), then watch the failures stop";
-	return "attempts come from the internet: patch AD FS and the Web Application Proxy, enable extranet smart "
-	       "lockout, move users to modern or certificate authentication, disable legacy endpoints such as "
-	       "/adfs/services/trust/13/usernamemixed (KB 4471013)";
 }

@@ -1,5 +1,6 @@
 /* evt_api_windows.c: the real Windows Event Log API behind the live source's table (wevtapi.dll): sessions to
- * remote servers with the current identity, channel queries in forward order, batches, XML rendering. Built only
+ * remote servers with the current identity, channel queries in forward order, batches, XML rendering, the log
+ * information of a channel. Built only
  * for Windows; elsewhere evt_api_windows() is NULL (live_input.c). */
 #ifdef _WIN32
 #include <windows.h>
@@ -79,12 +80,42 @@ static void win_describe(void *ctx, uint32_t error, struct strbuf *out)
 	utf16_to_utf8(out, (const uint8_t *)text, 2 * (size_t)n);
 }
 
+/* One property of an open log, as a number (EvtGetLogInfo's variant: UInt64, UInt32 or Boolean). */
+static bool log_property(EVT_HANDLE log, EVT_LOG_PROPERTY_ID id, uint64_t *out)
+{
+	EVT_VARIANT v;
+	DWORD used = 0;
+	if (!EvtGetLogInfo(log, id, sizeof v, &v, &used))
+		return false;
+	switch (v.Type & EVT_VARIANT_TYPE_MASK) {
+	case EvtVarTypeUInt64: *out = v.UInt64Val; return true;
+	case EvtVarTypeUInt32: *out = v.UInt32Val; return true;
+	case EvtVarTypeBoolean: *out = v.BooleanVal != 0; return true;
+	default: return false;
+	}
+}
+
+static bool win_log_info(void *ctx, evt_handle session, const uint16_t *channel, struct evt_log_info *out)
+{
+	(void)ctx;
+	EVT_HANDLE log = EvtOpenLog(session, (LPCWSTR)channel, EvtOpenChannelPath);
+	if (!log)
+		return false;
+	uint64_t full = 0;
+	bool ok = log_property(log, EvtLogFull, &full) && log_property(log, EvtLogOldestRecordNumber, &out->oldest_record)
+		  && log_property(log, EvtLogNumberOfLogRecords, &out->records)
+		  && log_property(log, EvtLogFileSize, &out->file_size);
+	out->full = full != 0;
+	EvtClose(log);
+	return ok;
+}
+
 const struct evt_api *evt_api_windows(void)
 {
 	static const struct evt_api api = {
 		.open_session = win_open_session, .query = win_query, .next = win_next, .render = win_render,
 		.close = win_close, .last_error = win_last_error, .describe = win_describe,
-		.extended_status = win_extended_status,
+		.extended_status = win_extended_status, .log_info = win_log_info,
 	};
 	return &api;
 }

@@ -3,6 +3,7 @@
  * event or written by the sink's output format; in file order, on the calling thread, the events go to the sink's
  * event() and the text to its write(). */
 #include "evtx/evtx_file.h"
+#include "badcreds/compat.h"
 #include "badcreds/output.h"
 #include "source/input.h"
 
@@ -68,6 +69,7 @@ static void on_record(void *ctx, struct evtx_job *job, struct evtx_chunk *c, con
 	job->records += carved;
 	if (sink->wants && !peeked) {
 		event_peek_from(ev, &peek);
+		peek.size = rec->size;
 		if (!sink->wants(sink->ctx, &peek))
 			return;
 	}
@@ -100,13 +102,32 @@ static bool probe_evtx(const uint8_t *head, size_t n)
 	       (n >= EVTX_FILE_HEADER_BLOCK + 8 && memcmp(head + EVTX_FILE_HEADER_BLOCK, EVTX_CHUNK_SIGNATURE, 8) == 0);
 }
 
+/* The sink's log_begin with what the file header says (read again here: the reader checks it on its own). */
+static void begin_file(int fd, const struct source_options *opt, const struct event_sink *sink)
+{
+	uint8_t head[128]; /* the file header (evtx_format.h) */
+	struct evtx_file_header h;
+	if (opt->growing)
+		opt->growing->wait_for(opt->growing->ctx, sizeof head);
+	if (bc_pread(fd, head, sizeof head, 0) != (long)sizeof head || !evtx_file_header_read(head, &h)) {
+		sink->log_begin(sink->ctx, NULL);
+		return;
+	}
+	sink->log_begin(sink->ctx, &(struct source_log_header){.flags = h.flags,
+								  .wrapped = h.first_chunk > h.last_chunk});
+}
+
 static bool read_evtx(int fd, const char *name, const struct source_options *opt, const struct event_sink *sink,
 		      struct diag *d, struct source_stats *st)
 {
 	struct evtx_input in = {.sink = sink, .name = name, .stats = st};
 	struct evtx_file_ops ops = {.record = on_record, .commit = on_commit, .verify_when_used = !opt->verify_every_chunk};
 	struct evtx_file_stats fs = {0};
+	if (sink->log_begin)
+		begin_file(fd, opt, sink);
 	bool ok = evtx_file_read(fd, name, opt->growing, opt->threads, d, &ops, &in, &fs);
+	if (sink->log_end)
+		sink->log_end(sink->ctx);
 	if (fs.first_written) {
 		source_stats_time(st, (int64_t)fs.first_written);
 		source_stats_time(st, (int64_t)fs.last_written);

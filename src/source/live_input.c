@@ -15,6 +15,7 @@
 #include "badcreds/text.h"
 #include "event/xml_event.h"
 #include "event/xml_text.h"
+#include "evtx/evtx_format.h"
 #include "source/input.h"
 
 static const struct evt_api *replaced;
@@ -288,6 +289,22 @@ static evt_handle query(struct reading *r, evt_handle session, const struct live
 	return results;
 }
 
+/* The sink's log_begin with what the channel's log information says (coverage), when the sink wants it. */
+static void begin_log(const struct evt_api *api, evt_handle session, const char *channel, const struct event_sink *sink)
+{
+	struct evt_log_info info;
+	uint16_t *wchannel = to_utf16(channel);
+	bool known = api->log_info && api->log_info(api->ctx, session, wchannel, &info);
+	free(wchannel);
+	if (!known) {
+		sink->log_begin(sink->ctx, NULL);
+		return;
+	}
+	sink->log_begin(sink->ctx, &(struct source_log_header){.flags = info.full ? EVTX_FLAG_FULL : 0,
+								.oldest_record = info.oldest_record,
+								.records = info.records, .bytes = info.file_size});
+}
+
 bool live_read(const struct evt_api *api, const char *server, const char *channel, const struct live_query *q,
 	       const struct event_sink *sink, struct diag *d, struct source_stats *st)
 {
@@ -305,6 +322,8 @@ bool live_read(const struct evt_api *api, const char *server, const char *channe
 			return false;
 		}
 	}
+	if (sink->log_begin)
+		begin_log(api, session, channel, sink);
 	evt_handle results = query(&r, session, q);
 	bool ok = false;
 	if (results) {
@@ -353,6 +372,8 @@ bool live_read(const struct evt_api *api, const char *server, const char *channe
 	}
 	if (session)
 		api->close(api->ctx, session);
+	if (sink->log_end)
+		sink->log_end(sink->ctx);
 	return ok || r.read > 0; /* what was read before a failure counts (the failure is reported) */
 }
 

@@ -1,0 +1,428 @@
+/* findings.c: a finding's evidence and verdict. Each finding is filled from its attempts (how many, which users and
+ * addresses most, the endpoint and client application most used, the Exchange Online addresses that relayed them,
+ * whether its last attempt falls in the last 30 minutes of the data), then rated: critical for a compromise, high
+ * for an attack from the internet or one still going on, medium for what an old password or AD lockouts explain,
+ * low for an internet address below the thresholds; and given next steps that name what was attacked. Two kinds
+ * come from other facts: a compromise (a success of an account after failures from the same address, or from an
+ * address that sprayed) and an AD lockout cadence (one account locked again and again). badcreds(1) "summary". */
+#include "scan/findings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "badcreds/filetime.h"
+#include "badcreds/strmap.h"
+#include "badcreds/text.h"
+#include "util/vec.h"
+
+static const int64_t ONGOING = 30 * FILETIME_MINUTE;
+
+struct finding *finding_new(struct summary *s, size_t *cap, enum finding_kind k, const char *subject)
+{
+	s->findings = vec_grow(s->findings, cap, s->nfindings, sizeof *s->findings);
+	struct finding *f = &s->findings[s->nfindings++];
+	memset(f, 0, sizeof *f);
+	f->kind = k;
+	f->subject = subject;
+	f->endpoint = f->client_app = f->relays = f->server = f->activity = f->instance = "";
+	f->top_user = f->top_ip = "";
+	return f;
+}
+
+bool attempt_relayed(const struct attempt *a)
+{
+	return (a->activity && !*a->activity) || (a->client_app && !strncasecmp(a->client_app, "Microsoft.Exchange", 18));
+}
+
+/* Values counted by name; the most frequent come out as "name (n), ...". */
+struct tally {
+	struct arena arena;
+	struct strmap counts;
+	const char **names;
+	size_t n, cap;
+};
+
+static void tally_add(struct tally *t, const char *name)
+{
+	if (!name || !*name)
+		return;
+	uintptr_t k = (uintptr_t)strmap_get(&t->counts, name);
+	if (!k) {
+		t->names = vec_grow(t->names, &t->cap, t->n, sizeof *t->names);
+		t->names[t->n++] = name;
+	}
+	strmap_put(&t->counts, name, (void *)(k + 1));
+}
+
+/* The most frequent name (NULL if none); with `out`, the top three with their counts. */
+static const char *tally_top(struct tally *t, char *out, size_t size)
+{
+	const char *best = NULL;
+	size_t len = 0;
+	for (int round = 0; round < 3; round++) {
+		const char *top = NULL;
+		uintptr_t most = 0;
+		for (size_t i = 0; i < t->n; i++) {
+			uintptr_t k = (uintptr_t)strmap_get(&t->counts, t->names[i]);
+			if (k > most) {
+				most = k;
+				top = t->names[i];
+			}
+		}
+		if (!top)
+			break;
+		best = best ? best : top;
+		strmap_put(&t->counts, top, (void *)0); /* counted: out of the next rounds */
+		if (out && len < size)
+			len += (size_t)snprintf(out + len, size - len, "%s%s (%lu)", round ? ", " : "", top,
+						(unsigned long)most);
+	}
+	if (out)
+		utf8_trim(out);
+	return best;
+}
+
+static void tally_free(struct tally *t)
+{
+	free(t->names);
+	strmap_free(&t->counts);
+	arena_free(&t->arena);
+}
+
+/* The addresses of a relayed attempt that are neither the submitter nor supplied by the client: Exchange Online's. */
+static void add_relays(struct tally *t, const struct attempt *a)
+{
+	char ip[64];
+	for (const char *p = a->all_ips; p && *p;) {
+		size_t len = strcspn(p, " ");
+		if (len && len < sizeof ip) {
+			memcpy(ip, p, len);
+			ip[len] = 0;
+			if (strcmp(ip, a->ip) && !(a->client_ips && strstr(a->client_ips, ip)))
+				tally_add(t, arena_copy(&t->arena, ip, len + 1));
+		}
+		p += len + (p[len] == ' ');
+	}
+}
+
+void finding_fill(struct summary *s, struct finding *f, const struct attempt *a, const size_t *idx, size_t n)
+{
+	struct tally users = {0}, ips = {0}, endpoints = {0}, apps = {0}, relays = {0};
+	struct tally *all[] = {&users, &ips, &endpoints, &apps, &relays};
+	for (size_t k = 0; k < 5; k++)
+		all[k]->counts.arena = &all[k]->arena;
+	for (size_t i = 0; i < n; i++) {
+		const struct attempt *x = &a[idx[i]];
+		tally_add(&users, x->user);
+		tally_add(&ips, x->ip);
+		tally_add(&endpoints, x->endpoint);
+		tally_add(&apps, x->client_app);
+		if (attempt_relayed(x))
+			add_relays(&relays, x);
+	}
+	f->attempts = (unsigned)n;
+	f->users = (unsigned)users.n;
+	f->ips = (unsigned)ips.n;
+	if (n) {
+		f->first = a[idx[0]].time;
+		f->last = a[idx[n - 1]].time;
+	}
+	f->ongoing = n && f->last >= s->data_end - ONGOING;
+	const char *u = tally_top(&users, f->top_users, sizeof f->top_users);
+	const char *ip = tally_top(&ips, f->top_ips, sizeof f->top_ips);
+	f->top_user = u ? u : "";
+	f->top_ip = ip ? ip : "";
+	const char *e = tally_top(&endpoints, NULL, 0), *c = tally_top(&apps, NULL, 0);
+	char r[160] = "";
+	tally_top(&relays, r, sizeof r);
+	f->endpoint = e ? e : "";
+	f->client_app = c ? c : "";
+	f->relays = arena_copy(&s->arena, r, strlen(r) + 1);
+	for (size_t k = 0; k < 5; k++)
+		tally_free(all[k]);
+}
+
+/* The attempts of one account from one address ("key\naddress"), as indexes in time order. */
+struct pair {
+	size_t *idx;
+	size_t n, cap;
+};
+
+static const char *pair_key(struct strbuf *key, const char *user, const char *ip)
+{
+	struct strbuf account = {0};
+	key->len = 0;
+	sb_adds(key, account_key(&account, user));
+	sb_addc(key, '\n');
+	sb_adds(key, ip);
+	sb_free(&account);
+	return sb_cstr(key);
+}
+
+/* The attack an address made, if a spray (legacy or not) among the first n findings names it. */
+static const struct finding *attack_from(const struct summary *s, size_t n, const char *ip)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((s->findings[i].kind == FINDING_SPRAY || s->findings[i].kind == FINDING_LEGACY_SPRAY) &&
+		    !strcmp(s->findings[i].subject, ip))
+			return &s->findings[i];
+	return NULL;
+}
+
+/* How many of a pair's attempts come before t. */
+static size_t count_before(const struct attempt *a, const struct pair *p, int64_t t)
+{
+	size_t n = 0;
+	while (p && n < p->n && a[p->idx[n]].time < t)
+		n++;
+	return n;
+}
+
+/* failed: the account's failures from the success's address before it (the first `failed` of the pair). */
+static void compromise(struct summary *s, size_t *cap, const struct attempt *a, const struct pair *p, size_t failed,
+		       const struct finding *attacker, const struct success *o)
+{
+	struct finding copy, *attack = attacker ? &copy : NULL; /* finding_new may move the findings */
+	if (attacker)
+		copy = *attacker;
+	struct finding *f = finding_new(s, cap, FINDING_COMPROMISE, o->user);
+	if (failed)
+		finding_fill(s, f, a, p->idx, failed);
+	f->last = o->time;
+	f->first = failed ? f->first : o->time;
+	f->ongoing = o->time >= s->data_end - ONGOING;
+	f->server = o->server;
+	f->activity = o->activity ? o->activity : "";
+	f->instance = o->instance ? o->instance : "";
+	int len = snprintf(f->detail, sizeof f->detail, "signed in from %s on %s", o->ip, o->server);
+	if (failed && len > 0 && (size_t)len < sizeof f->detail)
+		len += snprintf(f->detail + len, sizeof f->detail - (size_t)len, " after %zu failure%s from that address",
+				failed, failed == 1 ? "" : "s");
+	if (attack && len > 0 && (size_t)len < sizeof f->detail)
+		snprintf(f->detail + len, sizeof f->detail - (size_t)len, "; %s sprayed %u users%s", attack->subject,
+			 attack->users, attack->kind == FINDING_LEGACY_SPRAY ? " through Exchange Online" : "");
+	if (!f->top_ips[0])
+		snprintf(f->top_ips, sizeof f->top_ips, "%s (0)", o->ip);
+	f->top_ip = o->ip;
+}
+
+void findings_compromise(struct summary *s, size_t *cap, const struct attempt *a, size_t n, const struct success *ok,
+			 size_t nok, int64_t window)
+{
+	struct arena arena = {0};
+	struct strmap pairs = {.arena = &arena}, done = {.arena = &arena};
+	struct strbuf key = {0};
+	struct pair *all = calloc(n + 1, sizeof *all);
+	size_t npairs = 0;
+	if (!all)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		if (!*a[i].ip)
+			continue;
+		uintptr_t k = (uintptr_t)strmap_get(&pairs, pair_key(&key, a[i].user, a[i].ip));
+		if (!k)
+			strmap_put(&pairs, sb_cstr(&key), (void *)(uintptr_t)(k = ++npairs));
+		struct pair *p = &all[k - 1];
+		p->idx = vec_grow(p->idx, &p->cap, p->n, sizeof *p->idx);
+		p->idx[p->n++] = i;
+	}
+	size_t nattacks = s->nfindings; /* the findings made so far: the attacks a success may follow */
+	for (size_t j = 0; j < nok; j++) {
+		const struct success *o = &ok[j];
+		if (!o->user || !o->ip || !*o->ip || strmap_get(&done, pair_key(&key, o->user, o->ip)))
+			continue;
+		uintptr_t k = (uintptr_t)strmap_get(&pairs, sb_cstr(&key));
+		const struct pair *p = k ? &all[k - 1] : NULL;
+		size_t failed = count_before(a, p, o->time);
+		const struct finding *attack = attack_from(s, nattacks, o->ip);
+		bool after_failure = failed && o->time - a[p->idx[failed - 1]].time <= window;
+		bool from_attacker = attack && o->time >= attack->first && o->time - attack->last <= window;
+		if (!after_failure && !from_attacker)
+			continue;
+		strmap_put(&done, sb_cstr(&key), &done);
+		compromise(s, cap, a, p, after_failure ? failed : 0, attack, o);
+	}
+	for (size_t i = 0; i < npairs; i++)
+		free(all[i].idx);
+	free(all);
+	sb_free(&key);
+	strmap_free(&pairs);
+	strmap_free(&done);
+	arena_free(&arena);
+}
+
+/* The lockouts of one account, in time order (lockouts come in time order). */
+struct locked {
+	const struct lockout **l;
+	size_t n, cap;
+};
+
+static void cadence(struct summary *s, size_t *cap, const struct locked *k)
+{
+	const struct lockout *latest = k->l[k->n - 1];
+	struct finding *f = finding_new(s, cap, FINDING_AD_LOCKOUT_CADENCE, latest->account);
+	f->first = k->l[0]->locked_at;
+	f->last = latest->locked_at;
+	f->ongoing = f->last >= s->data_end - ONGOING;
+	long gap = (long)((f->last - f->first) / (int64_t)(k->n - 1) / FILETIME_MINUTE);
+	const char *source = *latest->source_host ? latest->source_host : latest->source_ip;
+	snprintf(f->detail, sizeof f->detail, "locked out %zu times, every %ld min on average; latest cause %s%s%s",
+		 k->n, gap, lockout_cause_name(latest->cause), *source ? " from " : "", source);
+	utf8_trim(f->detail);
+	snprintf(f->next_step, sizeof f->next_step, "%s", latest->next_step);
+	utf8_trim(f->next_step);
+	f->server = latest->via;
+}
+
+void findings_cadence(struct summary *s, size_t *cap, const struct lockout *l, size_t n)
+{
+	struct arena arena = {0};
+	struct strmap index = {.arena = &arena};
+	struct strbuf key = {0};
+	struct locked *accounts = calloc(n + 1, sizeof *accounts);
+	size_t naccounts = 0;
+	if (!accounts)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		uintptr_t k = (uintptr_t)strmap_get(&index, account_key(&key, l[i].account));
+		if (!k)
+			strmap_put(&index, sb_cstr(&key), (void *)(uintptr_t)(k = ++naccounts));
+		struct locked *c = &accounts[k - 1];
+		c->l = vec_grow(c->l, &c->cap, c->n, sizeof *c->l);
+		c->l[c->n++] = &l[i];
+	}
+	for (size_t k = 0; k < naccounts; k++) {
+		if (accounts[k].n >= 2)
+			cadence(s, cap, &accounts[k]);
+		free(accounts[k].l);
+	}
+	free(accounts);
+	sb_free(&key);
+	strmap_free(&index);
+	arena_free(&arena);
+}
+
+const char *finding_name(enum finding_kind k)
+{
+	static const char *const names[FINDING_COUNT] = {
+		"compromise", "log_cleared", "password_spray", "legacy_auth_spray", "brute_force", "stale_credential",
+		"ad_lockout_cadence", "lockout_pressure", "probe",
+	};
+	return k < FINDING_COUNT ? names[k] : "";
+}
+
+const char *severity_name(enum severity s)
+{
+	static const char *const names[] = {"critical", "high", "medium", "low"};
+	return names[s];
+}
+
+const char *finding_technique(enum finding_kind k)
+{
+	switch (k) {
+	case FINDING_COMPROMISE: return "T1078";
+	case FINDING_LOG_CLEARED: return "T1070.001";
+	case FINDING_SPRAY: case FINDING_LEGACY_SPRAY: return "T1110.003";
+	case FINDING_BRUTE_FORCE: return "T1110.001";
+	case FINDING_PROBE: return "T1110";
+	default: return "";
+	}
+}
+
+static enum severity severity_of(const struct finding *f)
+{
+	switch (f->kind) {
+	case FINDING_COMPROMISE: return SEVERITY_CRITICAL;
+	case FINDING_LOG_CLEARED: return SEVERITY_HIGH;
+	case FINDING_SPRAY: case FINDING_LEGACY_SPRAY: case FINDING_BRUTE_FORCE:
+		return !f->internal || f->ongoing ? SEVERITY_HIGH : SEVERITY_MEDIUM;
+	case FINDING_PROBE: return SEVERITY_LOW;
+	default: return SEVERITY_MEDIUM;
+	}
+}
+
+/* What to do about an attack from the internet, naming the endpoint it hit. */
+static void internet_steps(const struct finding *f, struct strbuf *sb)
+{
+	if (f->kind == FINDING_LEGACY_SPRAY || (f->relays && *f->relays)) {
+		sb_printf(sb, "legacy authentication relayed by Exchange Online (%s%s%s) from %s: block basic "
+			  "authentication in Exchange Online (New-AuthenticationPolicy -AllowBasicAuth...:$false, "
+			  "Set-User -AuthenticationPolicy) and with Conditional Access", f->client_app[0] ? f->client_app
+			  : "an Exchange client", f->relays[0] ? ", relays " : "", f->relays, f->top_ip);
+		return;
+	}
+	sb_printf(sb, "block %s at the firewall or Web Application Proxy; enable extranet smart lockout below the AD "
+		  "threshold (Set-AdfsProperties -EnableExtranetLockout $true -ExtranetLockoutMode "
+		  "AdfsSmartLockoutEnforce); ", f->top_ip);
+	if (strstr(f->endpoint, "usernamemixed") || strstr(f->endpoint, "windowstransport"))
+		sb_printf(sb, "the attack used %s: disable it if nothing needs it (Disable-AdfsEndpoint -TargetAddressPath "
+			  "%s) or require MFA on it; ", f->endpoint, f->endpoint);
+	else if (*f->endpoint)
+		sb_printf(sb, "the attack used %s: require MFA there; ", f->endpoint);
+	sb_adds(sb, "patch AD FS and the proxies (KB 4471013)");
+}
+
+static void next_steps(const struct finding *f, struct strbuf *sb)
+{
+	switch (f->kind) {
+	case FINDING_COMPROMISE:
+		sb_printf(sb, "reset the password of %s and revoke its sessions and refresh tokens "
+			  "(Revoke-MgUserSignInSession); check its MFA registrations and its sign-ins since the success (the "
+			  "finding's last time); look for new inbox rules and forwarding on its mailbox; block %s",
+			  f->subject, f->top_ip);
+		return;
+	case FINDING_AD_LOCKOUT_CADENCE:
+		return; /* the lockout's own next step, set with it */
+	case FINDING_LOG_CLEARED:
+		sb_adds(sb, "the evidence before it is destroyed: find out why that account cleared the log (its logons, "
+			    "4624 and 4672), collect copies forwarded or backed up elsewhere, and run badcreds coverage");
+		return;
+	case FINDING_LOCKOUT_PRESSURE:
+		sb_printf(sb, "keep the AD FS extranet lockout threshold below the AD one so that attacks lock the "
+			  "extranet, not the account; the attempts came from %s%s", f->top_ips, f->internal ?
+			  ": update the password stored in the device or service there" : "");
+		return;
+	case FINDING_PROBE:
+		sb_printf(sb, "below the thresholds: watch %s and block it if it goes on", f->top_ip);
+		return;
+	default:
+		break;
+	}
+	if (f->internal)
+		sb_printf(sb, "the device or service at %s sends an old password of %s%s%s: update the credential stored "
+			  "there or clear its cached credentials", f->top_ip, f->top_user, *f->client_app ? " through " :
+			  "", f->client_app);
+	else
+		internet_steps(f, sb);
+}
+
+static int cmp_findings(const void *x, const void *y)
+{
+	const struct finding *a = x, *b = y;
+	if (a->severity != b->severity)
+		return a->severity < b->severity ? -1 : 1;
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	return a->kind != b->kind ? (a->kind < b->kind ? -1 : 1) : strcmp(a->subject, b->subject);
+}
+
+void findings_finish(struct summary *s)
+{
+	struct strbuf sb = {0};
+	for (size_t i = 0; i < s->nfindings; i++) {
+		struct finding *f = &s->findings[i];
+		f->severity = severity_of(f);
+		utf8_trim(f->detail); /* a detail cut at its size may end inside a character */
+		if (f->kind == FINDING_AD_LOCKOUT_CADENCE)
+			continue;
+		sb.len = 0;
+		next_steps(f, &sb);
+		snprintf(f->next_step, sizeof f->next_step, "%s", sb_cstr(&sb));
+		utf8_trim(f->next_step);
+	}
+	sb_free(&sb);
+	if (s->nfindings > 1)
+		qsort(s->findings, s->nfindings, sizeof *s->findings, cmp_findings);
+}

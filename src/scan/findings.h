@@ -1,0 +1,25 @@
+/* findings.h: what a finding says beyond its trigger (findings.c): counts, top users and addresses, endpoint,
+ * whether it goes on, severity, next steps; and the findings made from other facts: compromise (a success after an
+ * attack) and AD lockout cadence. Internal to the summary (summary.c). */
+#ifndef BADCREDS_FINDINGS_H
+#define BADCREDS_FINDINGS_H
+
+#include "badcreds/summary.h"
+
+/* A finding at the end of s->findings (grown as needed), zeroed but for kind and subject. */
+struct finding *finding_new(struct summary *s, size_t *cap, enum finding_kind k, const char *subject);
+/* Fills the counts, tops, endpoint, client application, relays, first/last and ongoing from the finding's attempts
+ * a[idx[0..n)] (time order). */
+void finding_fill(struct summary *s, struct finding *f, const struct attempt *a, const size_t *idx, size_t n);
+/* Whether Exchange Online relayed the request (legacy authentication): a zero activity ID or an Exchange client. */
+bool attempt_relayed(const struct attempt *a);
+/* Successes of an account after failures from the same address, or from an address that sprayed, within `window`
+ * of them: compromise findings (one per account and address). */
+void findings_compromise(struct summary *s, size_t *cap, const struct attempt *a, size_t n, const struct success *ok,
+			 size_t nok, int64_t window);
+/* Accounts locked in AD twice or more: AD lockout cadence findings, with the latest lockout's cause. */
+void findings_cadence(struct summary *s, size_t *cap, const struct lockout *l, size_t n);
+/* Severity, next step and order: by severity, then first time. */
+void findings_finish(struct summary *s);
+
+#endif

@@ -1,0 +1,138 @@
+#!/usr/bin/python3
+"""badcreds coverage on the generated COV-* logs: every field of every row and every next step is what the generator
+says the scenario holds (coverage.json, written by tools/fixtures_coverage.py, not by badcreds); then the real samples
+(when the samples folder is there): the Security log the mitre OpenSSH sample's 1102 says OFFSEC\\admmig cleared, and
+omerbenamram's security.evtx, which holds no AD FS audit events. Also the warning scan and summary give when their
+inputs cannot answer, and summary's log_cleared finding.
+
+usage: coverage_fixtures.py BADCREDS FIXTURE_DIR SAMPLES_DIR
+"""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+BADCREDS, FIX, SAMPLES = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), sys.argv[3]
+FAILURES = []
+FIELDS = ['first_record', 'last_record', 'records', 'wrapped', 'wrap_reason', 'gaps', 'cleared', 'adfs_audit',
+          'adfs_shape', 'ip_less_411', 'dc_evidence', 'member_4625', 'aad_prt']
+
+
+def check(name, cond, detail=''):
+    print(f'{"ok" if cond else "FAIL"} {name}' + (f': {detail}' if detail and not cond else ''))
+    if not cond:
+        FAILURES.append(name)
+
+
+def run(args):
+    p = subprocess.run([BADCREDS] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    return p.returncode, p.stdout.decode('utf-8'), p.stderr.decode('utf-8')
+
+
+def rows_of(args, files):
+    status, out, err = run(['coverage', '-q', '-f', 'jsonl'] + args + files)
+    check(f'coverage {" ".join(args)} exits 0', status == 0, err)
+    return {(r['computer'], r['log']): r for r in (json.loads(line) for line in out.splitlines())}
+
+
+def check_steps(where, steps, phrases):
+    """Each expected phrase in exactly one step, and no step besides."""
+    for phrase in phrases:
+        hits = [s for s in steps if phrase in s]
+        check(f'{where}: next step "{phrase}"', len(hits) == 1, f'{steps}')
+    check(f'{where}: {len(phrases)} next steps', len(steps) == len(phrases), f'{steps}')
+
+
+def fixtures():
+    expected = json.load(open(os.path.join(FIX, 'coverage.json')))
+    for n, r in enumerate(expected['runs']):
+        got = rows_of(r['args'], [os.path.join(FIX, f) for f in r['files']])
+        check(f'run {n}: one row per computer and log', len(got) == len(r['rows']), f'{sorted(got)}')
+        for want in r['rows']:
+            key = (want['computer'], want['log'])
+            row = got.get(key)
+            check(f'run {n}: row {key}', row is not None)
+            if row is None:
+                continue
+            for field in FIELDS:
+                check(f'run {n}: {key} {field} = {want[field]!r}', row[field] == want[field], f'got {row[field]!r}')
+            check_steps(f'run {n}: {key}', row['next_steps'], want['next_steps'])
+
+
+def formats():
+    files = [os.path.join(FIX, 'COV-FS-CLEARED.evtx'), os.path.join(FIX, 'COV-ADFS-R2.evtx')]
+    status, out, _ = run(['coverage', '-q', '-f', 'csv'] + files)
+    table = list(csv.reader(io.StringIO(out)))
+    check('CSV: a header and a row per log', status == 0 and len(table) == 3 and table[0][0] == 'Computer' and
+          table[0][-1] == 'Next Steps', f'{table[:1]}')
+    status, out, _ = run(['coverage', '-q', '-f', 'text'] + files)
+    check('text: a block per log naming who cleared it', status == 0 and out.count('\n\n') == 2 and
+          'Security by CONTOSO\\mallory' in out, out)
+    every = sorted(os.path.join(FIX, n) for n in os.listdir(FIX) if n.startswith('COV-') and n.endswith('.evtx'))
+    outs = {run(['coverage', '-q', '-f', 'jsonl', '--gap', '1s', '-j', j] + every)[1] for j in ('1', '2', '3')}
+    check('the same rows on 1, 2 and 3 threads (gaps of a second too)', len(outs) == 1)
+    status, _, err = run(['coverage', '--gap', 'soon'] + files)
+    check('--gap takes a duration', status == 2 and '--gap' in err, err)
+
+
+def warnings():
+    """scan and summary: one warning line naming what the inputs cannot answer, pointing to coverage; the report is
+    still written and the exit status is 1. A cleared log is summary's first finding."""
+    f = {n: os.path.join(FIX, f'COV-{n}.evtx') for n in ('FS-CLEARED', 'ADFS-V16', 'MEMBER')}
+    status, out, err = run(['scan', '-q', '-o', '-', f['FS-CLEARED'], f['ADFS-V16']])
+    lines = [line for line in err.splitlines() if 'warning' in line]
+    check('scan: a cleared log is one warning line, exit 1, report written', status == 1 and len(lines) == 1 and
+          'Security log of FS-CLEARED.contoso.com was cleared at 2026-11-20T08:00:00.000+00:00 by CONTOSO\\mallory'
+          in lines[0] and 'badcreds coverage' in lines[0] and out.count('\n') == 5, f'{status} {err} {out}')
+    status, _, err = run(['scan', '-q', '-o', '-', '--since', '2026-11-20T08:00:01Z', f['FS-CLEARED'], f['ADFS-V16']])
+    check('scan: a log cleared before the time window is no warning', status == 0 and 'warning' not in err, err)
+    status, out, err = run(['scan', '-q', '-o', '-', f['MEMBER']])
+    check('scan: no AD FS audit events is one warning line, exit 1', status == 1 and err.count('\n') == 1 and
+          'no AD FS audit events' in err and 'badcreds coverage' in err and out.startswith('"UserPrincipalName"'),
+          f'{status} {err}')
+    status, _, err = run(['scan', '-q', '-o', '-', f['ADFS-V16']])
+    check('scan: AD FS audit events and no cleared log: no warning, exit 0', status == 0 and not err, err)
+    status, out, err = run(['summary', '-q', '-f', 'jsonl', f['FS-CLEARED'], f['ADFS-V16']])
+    first = json.loads(out.splitlines()[0]) if out else {}
+    check('summary: the cleared log is the first finding, exit 1', status == 1 and err.count('\n') == 1 and
+          first.get('type') == 'log_cleared' and first.get('subject') == 'FS-CLEARED.contoso.com' and
+          'CONTOSO\\mallory' in first.get('detail', '') and first.get('severity') == 'high' and
+          'destroyed' in first.get('next_step', ''),
+          f'{status} {err} {first}')
+
+
+def samples():
+    mitre = os.path.join(SAMPLES, 'mitre__ID4625-OpenSSH_bruteforce_nonexisting_users.evtx')
+    security = os.path.join(SAMPLES, 'omerbenamram__security.evtx')
+    if not os.path.exists(mitre) or not os.path.exists(security):
+        print(f'skipped the samples: {SAMPLES} is not there')
+        return
+    row = rows_of([], [mitre]).get(('fs01.offsec.lan', 'Security'))
+    check('mitre OpenSSH: the Security log of fs01', row is not None)
+    if row:
+        check('mitre OpenSSH: cleared by OFFSEC\\admmig (1102)', row['cleared'] == [
+            {'time': '2021-05-20T12:49:31.863+00:00', 'log': 'Security', 'who': 'OFFSEC\\admmig'}], row['cleared'])
+        check_steps('mitre OpenSSH', [s for s in row['next_steps'] if 'cleared' in s],
+                    ['OFFSEC\\admmig cleared the Security log at 2021-05-20T12:49:31.863+00:00'])
+        check('mitre OpenSSH: DC and member evidence', row['dc_evidence'] and row['member_4625'], row)
+    got = rows_of([], [security])
+    check('security.evtx: rows', len(got) >= 1)
+    for key, row in got.items():
+        check(f'security.evtx {key}: AD FS audit level none', row['adfs_audit'] == 'none', row['adfs_audit'])
+        check(f'security.evtx {key}: advice to turn AD FS auditing on',
+              any('auditpol /set /subcategory:"Application Generated"' in s for s in row['next_steps']))
+
+
+def main():
+    fixtures()
+    formats()
+    warnings()
+    samples()
+    print(f'{len(FAILURES)} failures')
+    return 1 if FAILURES else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
