@@ -294,11 +294,11 @@ def main():
     # where they were
     p = run(['scan', '-q', '-o', '-'] + evtx)
     header = next(csv.reader(io.StringIO(p.stdout.decode())))
-    check('the full columns keep their places, Relying Party last',
+    check('the full columns keep their places, then Relying Party and Possible PRT Refresh (prt_fixtures.py)',
           header == ['UserPrincipalName', 'IP Address', 'Time', 'Server', 'Outcome', 'User Key', 'IP Class', 'All IPs',
                      'Client-Supplied IPs', 'Proxy', 'Endpoint', 'User Agent', 'Client Application', 'Status',
                      'SubStatus', 'Activity ID', 'Instance ID', 'Events', 'Record IDs', 'Sources', 'DC Lockout',
-                     'Relying Party'], str(header))
+                     'Relying Party', 'Possible PRT Refresh'], str(header))
     p = run(['scan', '-q', '-o', '-', '--format', 'jsonl'] + evtx)
     got = sorted((r['server'], t_ms(r['time']), r['user'], r.get('relying_party', ''), r['client_application'],
                   r['endpoint']) for r in map(json.loads, p.stdout.decode().splitlines()))
