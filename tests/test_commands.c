@@ -120,7 +120,8 @@ static void selecting_commands(void **state)
 }
 
 /* prt asks a live channel for the CloudAP events and the AD FS ones in a query the server accepts (split within
- * its limits); the fake's events are none of Microsoft-Windows-AAD's, so there is no acquisition. */
+ * its limits), the one `badcreds query prt` prints; the fake's events are none of Microsoft-Windows-AAD's, so there
+ * is no acquisition. */
 static void prt(void **state)
 {
 	(void)state;
@@ -134,7 +135,12 @@ static void prt(void **state)
 	assert_int_equal(fake_problems(f), 0);
 	assert_int_equal(lines(out), 1); /* the CSV header */
 	assert_non_null(strstr(err, "0 PRT acquisitions"));
-	free(out), free(err), free(f);
+	char *query_out, *query_err;
+	run(&query_command, f, &query_out, &query_err, "prt", "--past-days", "100000",
+	    "channel:Microsoft-Windows-AAD/Operational", NULL);
+	query_out[strcspn(query_out, "\n")] = 0;
+	assert_string_equal(query_out, f->last_query); /* `badcreds query prt` prints what prt asked */
+	free(out), free(err), free(query_out), free(query_err), free(f);
 }
 
 /* dump asks for every event of any time (it once asked for an empty window), or the --event-id ones. */

@@ -2,7 +2,7 @@
  * default) sends a live channel's server, exactly as EvtQuery receives it: ready for Event Viewer (Create Custom
  * View, XML, Edit query manually), `wevtutil qe FILE /sq:true`, `Get-WinEvent -FilterXml` and an event forwarding
  * subscription. The options that shape the server's filter are the command's own: the time window for scan,
- * summary, trace and lockouts, --event-id for dump. */
+ * summary, trace, lockouts and prt, --event-id for dump. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +18,7 @@ static const struct cli_option query_options[] = {
 
 const struct cli_command query_command = {
 	.name = "query",
-	.args = "[scan|summary|trace|lockouts|dump] [channel:NAME...]",
+	.args = "[scan|summary|trace|lockouts|prt|dump] [channel:NAME...]",
 	.summary = "Print the query a command sends to a live channel's server (Event Viewer, wevtutil, Get-WinEvent).",
 	.options = query_options,
 	.noptions = sizeof query_options / sizeof query_options[0],
@@ -51,10 +51,11 @@ int cmd_query(const struct cli_command *cmd, int argc, char **argv)
 	if (status < 0 && optind < argc && strncmp(argv[optind], "channel:", 8) != 0) {
 		target = argv[optind++];
 		if (strcmp(target, "scan") && strcmp(target, "summary") && strcmp(target, "trace") &&
-		    strcmp(target, "dump") && strcmp(target, "lockouts"))
-			status = cli_usage_error(cmd, "no live query for '%s' (scan, summary, trace, lockouts or dump)",
+		    strcmp(target, "dump") && strcmp(target, "lockouts") && strcmp(target, "prt"))
+			status = cli_usage_error(cmd, "no live query for '%s' (scan, summary, trace, lockouts, prt or dump)",
 						 target);
 		sel.lockouts = !strcmp(target, "lockouts"); /* the logon and lockout events too */
+		sel.prt_live = !strcmp(target, "prt");      /* the CloudAP events of Microsoft-Windows-AAD too */
 	}
 	struct source_options o = {0};
 	struct id_range ranges[64];
