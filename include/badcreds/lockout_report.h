@@ -8,8 +8,9 @@
 
 #include "badcreds/lockout.h"
 #include "badcreds/report.h"
+#include "badcreds/output.h"
 
-enum lockout_format { LOCKOUT_CSV, LOCKOUT_JSONL, LOCKOUT_TEXT };
+enum lockout_format { LOCKOUT_CSV = FORMAT_CSV, LOCKOUT_JSONL = FORMAT_JSONL, LOCKOUT_TEXT = FORMAT_TEXT };
 
 /* Writes the header (CSV) and the rows; false if writing failed. */
 bool lockout_report_write(struct out_file *o, const struct lockout *l, size_t n, enum lockout_format format,

@@ -8,6 +8,9 @@
 #include "badcreds/event.h"
 #include "badcreds/strbuf.h"
 
+/* How the row reports (lockouts, coverage, prt) are written: CSV, JSON lines, or a readable block per row. */
+enum row_format { FORMAT_CSV, FORMAT_JSONL, FORMAT_TEXT };
+
 struct bx_chunk;    /* a record's Binary XML document (internal: src/evtx/binxml.h) */
 struct bx_fragment;
 

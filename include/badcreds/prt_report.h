@@ -9,8 +9,9 @@
 
 #include "badcreds/prt.h"
 #include "badcreds/report.h"
+#include "badcreds/output.h"
 
-enum prt_format { PRT_CSV, PRT_JSONL, PRT_TEXT };
+enum prt_format { PRT_CSV = FORMAT_CSV, PRT_JSONL = FORMAT_JSONL, PRT_TEXT = FORMAT_TEXT };
 
 struct prt_report_options {
 	enum prt_format format;

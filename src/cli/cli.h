@@ -67,6 +67,8 @@ bool cli_parse_size(const char *text, uint64_t *out);
 bool cli_parse_duration(const char *text, int64_t *ticks);
 /* --tz utc|local (scan, summary, trace, lockouts): 1 taken, -1 a bad value (reported with cli_usage_error). */
 int cli_tz_option(const struct cli_command *cmd, const char *arg, bool *local);
+/* --format text|csv|jsonl of the row reports: *format an enum row_format; 1, or -1 after a usage error. */
+int cli_format_option(const struct cli_command *cmd, const char *arg, int *format);
 
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv);
 int cmd_scan(const struct cli_command *cmd, int argc, char **argv);

@@ -55,17 +55,8 @@ static int coverage_option(void *ctx, const struct cli_command *cmd, int opt, co
 	struct coverage_options *s = ctx;
 	switch (opt) {
 	case OPT_OUTPUT: s->output = arg; return 1;
-	case OPT_FORMAT:
-		s->format = !strcmp(arg, "text") ? COVERAGE_TEXT : !strcmp(arg, "csv") ? COVERAGE_CSV
-			  : !strcmp(arg, "jsonl") ? COVERAGE_JSONL : -1;
-		if (s->format < 0)
-			return cli_usage_error(cmd, "unknown format '%s' (text, csv or jsonl)", arg), -1;
-		return 1;
-	case OPT_TZ:
-		if (strcmp(arg, "utc") && strcmp(arg, "local"))
-			return cli_usage_error(cmd, "unknown time zone '%s' (utc or local)", arg), -1;
-		s->local_time = !strcmp(arg, "local");
-		return 1;
+	case OPT_FORMAT: return cli_format_option(cmd, arg, &s->format);
+	case OPT_TZ: return cli_tz_option(cmd, arg, &s->local_time);
 	case OPT_GAP:
 		if (!cli_parse_duration(arg, &s->gap))
 			return cli_usage_error(cmd, "--gap takes a duration such as 30m or 1h, not '%s'", arg), -1;

@@ -45,12 +45,7 @@ static int lockouts_option(void *ctx, const struct cli_command *cmd, int opt, co
 	struct lockout_settings *l = &s->sel->lockout_settings;
 	switch (opt) {
 	case OPT_OUTPUT: s->output = arg; return 1;
-	case OPT_FORMAT:
-		s->format = !strcmp(arg, "text") ? LOCKOUT_TEXT : !strcmp(arg, "csv") ? LOCKOUT_CSV
-			  : !strcmp(arg, "jsonl") ? LOCKOUT_JSONL : -1;
-		if (s->format < 0)
-			return cli_usage_error(cmd, "unknown format '%s' (text, csv or jsonl)", arg), -1;
-		return 1;
+	case OPT_FORMAT: return cli_format_option(cmd, arg, &s->format);
 	case OPT_TZ: return cli_tz_option(cmd, arg, &s->local_time);
 	case OPT_RESET_WINDOW:
 		if (!cli_parse_duration(arg, &l->reset_window))

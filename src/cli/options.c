@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "badcreds/filetime.h"
+#include "badcreds/output.h"
 #include "cli.h"
 
 static size_t nshared(const struct cli_command *cmd)
@@ -188,6 +189,15 @@ bool cli_parse_duration(const char *text, int64_t *ticks)
 		return false;
 	*ticks = (int64_t)v * unit * FILETIME_SECOND;
 	return true;
+}
+
+int cli_format_option(const struct cli_command *cmd, const char *arg, int *format)
+{
+	*format = !strcmp(arg, "text") ? FORMAT_TEXT : !strcmp(arg, "csv") ? FORMAT_CSV
+		: !strcmp(arg, "jsonl") ? FORMAT_JSONL : -1;
+	if (*format < 0)
+		return cli_usage_error(cmd, "unknown format '%s' (text, csv or jsonl)", arg), -1;
+	return 1;
 }
 
 int cli_tz_option(const struct cli_command *cmd, const char *arg, bool *local)

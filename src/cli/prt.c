@@ -43,17 +43,8 @@ static int prt_option(void *ctx, const struct cli_command *cmd, int opt, const c
 	struct prt_settings *s = ctx;
 	switch (opt) {
 	case OPT_OUTPUT: s->output = arg; return 1;
-	case OPT_FORMAT:
-		s->format = !strcmp(arg, "text") ? PRT_TEXT : !strcmp(arg, "csv") ? PRT_CSV
-			  : !strcmp(arg, "jsonl") ? PRT_JSONL : -1;
-		if (s->format < 0)
-			return cli_usage_error(cmd, "unknown format '%s' (text, csv or jsonl)", arg), -1;
-		return 1;
-	case OPT_TZ:
-		if (strcmp(arg, "utc") && strcmp(arg, "local"))
-			return cli_usage_error(cmd, "unknown time zone '%s' (utc or local)", arg), -1;
-		s->local_time = !strcmp(arg, "local");
-		return 1;
+	case OPT_FORMAT: return cli_format_option(cmd, arg, &s->format);
+	case OPT_TZ: return cli_tz_option(cmd, arg, &s->local_time);
 	case OPT_EXPLAIN: s->explain = arg; return 1;
 	case OPT_ADFS_WINDOW:
 		if (!cli_parse_duration(arg, &s->window))

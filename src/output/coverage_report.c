@@ -204,13 +204,9 @@ bool coverage_report_write(struct out_file *o, const struct coverage_row *r, siz
 			json_row(&buf, &tmp, &r[i], local_time);
 		else
 			text_block(&buf, &tmp, &r[i], local_time);
-		if (buf.len > (1 << 20)) {
-			ok = out_write(o, buf.data, buf.len);
-			buf.len = 0;
-		}
+		ok = out_write_buffer(o, &buf, false);
 	}
-	if (ok && buf.len)
-		ok = out_write(o, buf.data, buf.len);
+	ok = ok && out_write_buffer(o, &buf, true);
 	sb_free(&buf);
 	sb_free(&tmp);
 	return ok;

@@ -223,13 +223,9 @@ bool prt_report_write(struct out_file *o, const struct prt_row *r, size_t n, con
 			text_block(&buf, &tmp, &r[i], opt);
 		else
 			row_out(&buf, &tmp, &r[i], opt, visible);
-		if (buf.len > (1 << 20)) {
-			ok = out_write(o, buf.data, buf.len);
-			buf.len = 0;
-		}
+		ok = out_write_buffer(o, &buf, false);
 	}
-	if (ok && buf.len)
-		ok = out_write(o, buf.data, buf.len);
+	ok = ok && out_write_buffer(o, &buf, true);
 	sb_free(&buf);
 	sb_free(&tmp);
 	return ok;
