@@ -152,6 +152,25 @@ def test_scan():
           status == 0 and not any(json.loads(line)['possible_prt_refresh'] for line in out.splitlines()))
 
 
+def test_summary(expected):
+    """summary: a prt row per acquisition with its category, the AD FS bad passwords it may explain, and the HTML
+    table; the generator's rows, not badcreds' own."""
+    logs = sorted(glob.glob(os.path.join(FIX, '*.evtx')))  # not alt/: its layouts are checked by test_rows
+    status, out, _ = run(['summary', '-q', '--format', 'jsonl'] + logs)
+    rows = [r for r in map(json.loads, out.splitlines()) if r['type'] == 'prt']
+    got = sorted((r['subject'], r['detail'].split(';')[0]) for r in rows)
+    want = sorted((e['device'], 'category ' + (e['category'] or 'none')) for e in expected['rows'])
+    check('summary: a prt row per acquisition, with its category', got == want, f'{got[:3]} {want[:3]}')
+    linked = [r for r in rows if r.get('attempts')]
+    check('summary: the federated credential failures carry their AD FS bad passwords',
+          linked and all(r['subject'] == 'PC-FED01.contoso.com' for r in linked))
+    page = os.path.join(os.path.dirname(FIX), 'prt-summary.html')
+    status, _, _ = run(['summary', '-q', '--html', page] + logs)
+    html = open(page, encoding='utf-8').read() if os.path.exists(page) else ''
+    check('summary --html: the devices\' PRT acquisitions as a table', '<h2>Device PRT acquisitions</h2>' in html and
+          html.count('PC-FED01.contoso.com') >= 2)
+
+
 def test_outputs():
     files = sorted(glob.glob(os.path.join(FIX, '*.evtx')))
     status, out, _ = run(['prt', '-q', '--format', 'csv'] + files)
@@ -221,6 +240,7 @@ def main():
     test_rows(expected)
     test_join()
     test_scan()
+    test_summary(expected)
     test_outputs()
     test_explain()
     test_hostile(expected)

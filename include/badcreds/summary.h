@@ -6,6 +6,7 @@
 
 #include "badcreds/attempt.h"
 #include "badcreds/lockout.h"
+#include "badcreds/prt.h"
 #include "badcreds/coverage.h"
 
 struct summary_thresholds {
@@ -75,6 +76,7 @@ struct finding {
 	const char *endpoint, *client_app; /* the ones most used by its attempts ("" when none) */
 	const char *relays;         /* legacy spray: the Exchange Online addresses that relayed it */
 	const char *server, *activity, *instance; /* compromise: the successful request */
+	const char *prt_device;     /* the device whose failed PRT refresh may send these passwords ("": none) */
 	char next_step[512];
 };
 
@@ -92,6 +94,8 @@ struct summary {
 	size_t nlockouts;
 	int64_t data_end;           /* the last attempt or success: what "ongoing" is measured against */
 	struct arena arena;         /* text the findings own */
+	const struct prt_row *prt;  /* the devices' PRT acquisitions (prt.h), when AAD logs were read; not owned */
+	size_t nprt;
 	const struct coverage_row *coverage; /* what the logs cover, per computer and log (HTML only; not owned) */
 	size_t ncoverage;
 	bool local_time;            /* text, CSV and JSON times with the local offset (--tz local); the caller sets it */

@@ -67,16 +67,6 @@ static bool write_report(struct out_file *o, void *ctx)
 	return report_write(o, j->sel->kept, j->sel->nkept, j->report);
 }
 
-/* The kept attempts a device's federated PRT credential failure links (within prt's default 5 minutes). */
-static void annotate_prt(struct selection *s)
-{
-	const struct attempt *all;
-	const struct prt_row *rows;
-	size_t nall = correlator_attempts(s->corr, &all);
-	size_t n = prt_finder_run(s->prt_finder, all, nall, 5 * FILETIME_MINUTE, &rows);
-	prt_annotate(rows, n, s->kept, s->nkept, 5 * FILETIME_MINUTE);
-}
-
 int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct selection sel;
@@ -86,7 +76,7 @@ int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 	int status = selection_start(&sel, cmd, argc, argv, scan_option, &set);
 	if (status >= 0)
 		return status;
-	annotate_prt(&sel);
+	selection_prt(&sel);
 	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
 	char name[4096] = "";
 	if (!selection_read_something(&sel, cmd, set.output))

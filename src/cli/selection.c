@@ -416,6 +416,14 @@ void selection_lockouts(struct selection *s)
 	pcre2_match_data_free(md);
 }
 
+void selection_prt(struct selection *s)
+{
+	const struct attempt *all;
+	size_t nall = correlator_attempts(s->corr, &all);
+	s->nprt_rows = prt_finder_run(s->prt_finder, all, nall, 5 * FILETIME_MINUTE, &s->prt_rows);
+	prt_annotate(s->prt_rows, s->nprt_rows, s->kept, s->nkept, 5 * FILETIME_MINUTE);
+}
+
 void selection_free(struct selection *s)
 {
 	free(s->kept);

@@ -52,6 +52,8 @@ struct selection {
 	struct lockout *lockout_rows;    /* selection_lockouts(): the lockouts the options select */
 	size_t nlockout_rows;
 	struct prt_finder *prt_finder;   /* when prt */
+	const struct prt_row *prt_rows;  /* selection_prt(): owned by prt_finder */
+	size_t nprt_rows;
 	struct attempt *kept;
 	size_t nkept;
 	struct diag diag;
@@ -101,6 +103,9 @@ bool selection_keeps_success(const struct selection *s, const struct success *o)
 /* When lockouts: explains the lockouts read and keeps those the options select (locked within the time window, an
  * account --user matches) in s->lockout_rows, in time order. */
 void selection_lockouts(struct selection *s);
+/* When prt: the devices' PRT acquisitions explained, in s->prt_rows, and the kept attempts a federated credential
+ * failure links marked with its device (within prt's default 5 minutes). */
+void selection_prt(struct selection *s);
 
 /* The closing line on stderr: records, inputs, attempts, users, IPs, duplicates, inputs that could not be read. */
 void selection_closing_line(const struct selection *s, const struct cli_command *cmd, const char *output);

@@ -114,6 +114,7 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	summary_default_thresholds(&set.t);
 	sel.lockouts = true; /* the AD lockouts and their causes, with the defaults of badcreds lockouts */
 	sel.lockout_settings = (struct lockout_settings){.reset_window = 30 * FILETIME_MINUTE};
+	sel.prt = true; /* devices' AAD logs among the inputs: their PRT failures, and the attempts they may send */
 	int status = selection_parse(&sel, cmd, argc, argv, summary_option, &set);
 	if (status >= 0) {
 		selection_free(&sel);
@@ -136,7 +137,10 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	size_t ndc = correlator_dc_events(sel.corr, &dc);
 	const struct success *ok;
 	size_t nok = correlator_successes(sel.corr, &ok);
+	selection_prt(&sel);
 	summary_build(&s, sel.kept, sel.nkept, dc, ndc, ok, nok, &set.t);
+	s.prt = sel.prt_rows;
+	s.nprt = sel.nprt_rows;
 	selection_lockouts(&sel);
 	summary_add_lockouts(&s, sel.lockout_rows, sel.nlockout_rows);
 	summary_add_cleared(&s, sel.clears, sel.nclears);

@@ -173,6 +173,33 @@ static void lockouts_table(struct strbuf *o, const struct summary *s)
 	sb_adds(o, "</table></div>\n");
 }
 
+/* The devices' PRT acquisitions: when, device, user, category, what failed, the AD FS attempts it may explain. */
+static void prt_table(struct strbuf *o, const struct summary *s)
+{
+	if (!s->nprt)
+		return;
+	sb_adds(o, "<h2>Device PRT acquisitions</h2>\n<div class=\"wrap\"><table><tr><th>start</th><th>device</th>"
+		   "<th>user</th><th>category</th><th>failed with</th><th>AD FS bad passwords</th><th>fix</th></tr>\n");
+	for (size_t i = 0; i < s->nprt; i++) {
+		const struct prt_row *r = &s->prt[i];
+		struct strbuf reason = {0};
+		summary_prt_reason(&reason, r);
+		sb_adds(o, "<tr><td class=\"t\">");
+		when(o, r->start);
+		sb_adds(o, "</td><td>");
+		html_text(o, r->device);
+		sb_adds(o, "</td><td>");
+		html_text(o, r->user ? r->user : "");
+		sb_printf(o, "</td><td>%s</td><td>", prt_category_name(r->category));
+		html_text(o, sb_cstr(&reason));
+		sb_printf(o, "</td><td class=\"n\">%u</td><td>", r->adfs_attempts);
+		html_text(o, r->why ? r->why->fix : "");
+		sb_adds(o, "</td></tr>\n");
+		sb_free(&reason);
+	}
+	sb_adds(o, "</table></div>\n");
+}
+
 static void users_table(struct strbuf *o, const struct summary *s)
 {
 	sb_adds(o, "<h2>Top users</h2>\n<div class=\"wrap\"><table><tr><th>user</th><th>attempts</th><th>bad password</th>"
@@ -232,6 +259,7 @@ bool summary_write_html(struct out_file *out, const struct summary *s, const str
 	sb_adds(&o, "<h2>Attempts over time</h2>\n");
 	summary_chart(&o, s, a, n);
 	lockouts_table(&o, s);
+	prt_table(&o, s);
 	users_table(&o, s);
 	ips_table(&o, s);
 	sb_adds(&o, "</body></html>\n");

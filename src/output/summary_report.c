@@ -146,6 +146,47 @@ static void finding_text(struct strbuf *o, const struct finding *f)
 	sb_addc(o, '\n');
 }
 
+/* What a PRT row failed with, in a few words: the server code, else the status's name, else the number. */
+void summary_prt_reason(struct strbuf *o, const struct prt_row *r)
+{
+	if (r->aadsts)
+		sb_printf(o, "AADSTS%u", r->aadsts);
+	else if (r->server_error && *r->server_error)
+		sb_adds(o, r->server_error);
+	else if (r->why && r->why->name)
+		sb_adds(o, r->why->name);
+	else if (r->has_status)
+		prt_code_text(o, r->status);
+	else
+		sb_adds(o, "-");
+}
+
+/* One line per device PRT acquisition that failed (badcreds prt has the whole row). */
+static void prt_text(struct strbuf *o, const struct summary *s)
+{
+	if (!s->nprt)
+		return;
+	sb_printf(o, "\nDevice PRT acquisitions (%zu; badcreds prt explains each)\n", s->nprt);
+	for (size_t i = 0; i < s->nprt; i++) {
+		const struct prt_row *r = &s->prt[i];
+		struct strbuf reason = {0};
+		summary_prt_reason(&reason, r);
+		sb_adds(o, "  ");
+		when(o, r->start);
+		sb_adds(o, "  ");
+		text_pad(o, r->device, 24);
+		sb_addc(o, ' ');
+		text_pad(o, r->user && *r->user ? r->user : "-", 32);
+		sb_printf(o, " %-20s ", *prt_category_name(r->category) ? prt_category_name(r->category) : "-");
+		text_visible_str(o, sb_cstr(&reason));
+		if (r->adfs_attempts)
+			sb_printf(o, "; %u AD FS bad password%s in the window", r->adfs_attempts, plural(r->adfs_attempts, "",
+				  "s"));
+		sb_addc(o, '\n');
+		sb_free(&reason);
+	}
+}
+
 /* Log text (user names, servers, details) is made visible and aligned by display width. */
 static void text(struct strbuf *o, const struct summary *s, size_t nattempts)
 {
@@ -158,6 +199,7 @@ static void text(struct strbuf *o, const struct summary *s, size_t nattempts)
 	for (size_t i = 0; i < s->nfindings; i++)
 		finding_text(o, &s->findings[i]);
 	lockouts_text(o, s);
+	prt_text(o, s);
 	sb_adds(o, "\nUsers (most attempts first)\n  ");
 	text_pad(o, "user", 40);
 	sb_printf(o, " %8s %8s %8s %8s %8s %8s %5s %9s %9s  %-29s  %-29s  %s\n", "attempts", "bad_pw", "ad_lock",

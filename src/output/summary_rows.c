@@ -1,6 +1,7 @@
 /* summary_rows.c: the summary as rows for spreadsheets and SIEMs: CSV (every column, quoted and formula-guarded by
  * csv_cell) or JSON lines (counts as numbers, ongoing as a boolean, absent values left out); one row per finding
- * (most severe first), user, IP, IP window (the Connect Health risky-IP report) and AD lockout. */
+ * (most severe first), user, IP, IP window (the Connect Health risky-IP report), AD lockout and device PRT
+ * acquisition. */
 #include <stdio.h>
 #include <string.h>
 
@@ -168,6 +169,24 @@ static void lockout_row(struct row *r, const struct lockout *l, struct strbuf *d
 	number(r, DC_FAILURES, l->failures);
 }
 
+/* A device's PRT acquisition: device, user, category and reason, the AD FS bad passwords it may explain. */
+static void prt_row(struct row *r, const struct prt_row *p, struct strbuf *detail)
+{
+	detail->len = 0;
+	sb_printf(detail, "category %s; ", *prt_category_name(p->category) ? prt_category_name(p->category) : "none");
+	summary_prt_reason(detail, p);
+	if (p->user && *p->user)
+		sb_printf(detail, "; user %s", p->user);
+	text(r, TYPE, "prt");
+	text(r, SUBJECT, p->device);
+	time_(r, FIRST, p->start);
+	time_(r, LAST, p->end ? p->end : p->start);
+	text(r, DETAIL, sb_cstr(detail));
+	text(r, NEXT_STEP, p->why ? p->why->fix : "");
+	if (p->federated_credential)
+		number(r, ATTEMPTS, p->adfs_attempts);
+}
+
 void summary_rows(struct strbuf *o, const struct summary *s, bool csv, bool visible)
 {
 	if (csv) {
@@ -179,7 +198,7 @@ void summary_rows(struct strbuf *o, const struct summary *s, bool csv, bool visi
 		sb_adds(o, "\r\n");
 	}
 	struct strbuf detail = {0};
-	size_t total = s->nfindings + s->nusers + s->nips + s->nwindows + s->nlockouts;
+	size_t total = s->nfindings + s->nusers + s->nips + s->nwindows + s->nlockouts + s->nprt;
 	for (size_t i = 0; i < total; i++) {
 		struct row r = {0};
 		size_t k = i;
@@ -191,8 +210,10 @@ void summary_rows(struct strbuf *o, const struct summary *s, bool csv, bool visi
 			ip_row(&r, &s->ips[k]);
 		else if ((k -= s->nips) < s->nwindows)
 			window_row(&r, &s->windows[k]);
+		else if ((k -= s->nwindows) < s->nlockouts)
+			lockout_row(&r, &s->lockouts[k], &detail);
 		else
-			lockout_row(&r, &s->lockouts[k - s->nwindows], &detail);
+			prt_row(&r, &s->prt[k - s->nlockouts], &detail);
 		emit(o, &r, csv, visible);
 	}
 	sb_free(&detail);

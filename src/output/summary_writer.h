@@ -17,6 +17,8 @@ void html_text(struct strbuf *out, const char *s);
 void summary_chart(struct strbuf *out, const struct summary *s, const struct attempt *a, size_t n);
 /* The verdict in one line: compromised accounts, attacks (and those going on), accounts locked out. */
 void summary_verdict(struct strbuf *out, const struct summary *s);
+/* What a device's PRT acquisition failed with, in a few words: "AADSTS50126", "FailedAuthentication". */
+void summary_prt_reason(struct strbuf *out, const struct prt_row *r);
 /* CSV (header first) or JSON lines; visible: control characters of CSV cells as Control Pictures (a terminal). */
 void summary_rows(struct strbuf *out, const struct summary *s, bool csv, bool visible);
 

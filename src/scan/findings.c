@@ -27,7 +27,7 @@ struct finding *finding_new(struct summary *s, size_t *cap, enum finding_kind k,
 	f->kind = k;
 	f->subject = subject;
 	f->endpoint = f->client_app = f->relays = f->server = f->activity = f->instance = "";
-	f->top_user = f->top_ip = "";
+	f->top_user = f->top_ip = f->prt_device = "";
 	return f;
 }
 
@@ -109,9 +109,9 @@ static void add_relays(struct tally *t, const struct attempt *a)
 
 void finding_fill(struct summary *s, struct finding *f, const struct attempt *a, const size_t *idx, size_t n)
 {
-	struct tally users = {0}, ips = {0}, endpoints = {0}, apps = {0}, relays = {0};
-	struct tally *all[] = {&users, &ips, &endpoints, &apps, &relays};
-	for (size_t k = 0; k < 5; k++)
+	struct tally users = {0}, ips = {0}, endpoints = {0}, apps = {0}, relays = {0}, devices = {0};
+	struct tally *all[] = {&users, &ips, &endpoints, &apps, &relays, &devices};
+	for (size_t k = 0; k < 6; k++)
 		all[k]->counts.arena = &all[k]->arena;
 	for (size_t i = 0; i < n; i++) {
 		const struct attempt *x = &a[idx[i]];
@@ -119,6 +119,7 @@ void finding_fill(struct summary *s, struct finding *f, const struct attempt *a,
 		tally_add(&ips, x->ip);
 		tally_add(&endpoints, x->endpoint);
 		tally_add(&apps, x->client_app);
+		tally_add(&devices, x->prt_device);
 		if (attempt_relayed(x))
 			add_relays(&relays, x);
 	}
@@ -140,7 +141,9 @@ void finding_fill(struct summary *s, struct finding *f, const struct attempt *a,
 	f->endpoint = e ? e : "";
 	f->client_app = c ? c : "";
 	f->relays = arena_copy(&s->arena, r, strlen(r) + 1);
-	for (size_t k = 0; k < 5; k++)
+	const char *d = tally_top(&devices, NULL, 0);
+	f->prt_device = d ? d : "";
+	for (size_t k = 0; k < 6; k++)
 		tally_free(all[k]);
 }
 
@@ -418,6 +421,10 @@ void findings_finish(struct summary *s)
 		if (f->kind == FINDING_AD_LOCKOUT_CADENCE)
 			continue;
 		sb.len = 0;
+		if (*f->prt_device) /* the device's own log says so: first, but as the hypothesis it is */
+			sb_printf(&sb, "possible device PRT refresh from %s (its Entra sign-in fails against AD FS with "
+				  "this user's password at the same moments: a hypothesis, badcreds prt shows the evidence): "
+				  "sign in on it with the new password or run dsregcmd /refreshprt; ", f->prt_device);
 		next_steps(f, &sb);
 		snprintf(f->next_step, sizeof f->next_step, "%s", sb_cstr(&sb));
 		utf8_trim(f->next_step);
