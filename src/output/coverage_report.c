@@ -8,6 +8,7 @@
 #include "badcreds/filetime.h"
 #include "badcreds/output.h"
 #include "badcreds/text.h"
+#include "row_report.h"
 
 enum column_kind { C_COMPUTER, C_LOG, C_FIRST, C_LAST, C_RECORDS, C_PER_DAY, C_WRAPPED, C_WRAP_REASON, C_GAPS,
 		   C_CLEARED, C_AUDIT, C_SHAPE, C_IP_LESS_411, C_DC, C_4625, C_AAD, C_NEXT_STEPS };
@@ -133,31 +134,6 @@ static void json_value(struct strbuf *out, struct strbuf *tmp, const struct cove
 		json_escape(out, tmp->data ? tmp->data : "", tmp->len);
 }
 
-static void csv_row(struct strbuf *out, struct strbuf *tmp, const struct coverage_row *r, bool visible, bool local)
-{
-	for (size_t c = 0; c < NCOLUMNS; c++) {
-		if (c)
-			sb_addc(out, ',');
-		tmp->len = 0;
-		value_text(tmp, r, columns[c].kind, local);
-		csv_cell(out, tmp->data ? tmp->data : "", tmp->len, visible);
-	}
-	sb_adds(out, "\r\n");
-}
-
-static void json_row(struct strbuf *out, struct strbuf *tmp, const struct coverage_row *r, bool local)
-{
-	sb_addc(out, '{');
-	for (size_t c = 0; c < NCOLUMNS; c++) {
-		if (c)
-			sb_addc(out, ',');
-		json_escape(out, columns[c].key, strlen(columns[c].key));
-		sb_addc(out, ':');
-		json_value(out, tmp, r, &columns[c], local);
-	}
-	sb_adds(out, "}\n");
-}
-
 /* One block for people: computer and log, a line per column with a value (no 411 count or rate of 0), a line per
  * list item. */
 static void text_block(struct strbuf *out, struct strbuf *tmp, const struct coverage_row *r, bool local)
@@ -186,28 +162,29 @@ static void text_block(struct strbuf *out, struct strbuf *tmp, const struct cove
 	sb_addc(out, '\n');
 }
 
+/* The row writer's view of the coverage rows (row_report.h); ctx: the --tz local flag. */
+static const char *header_of(size_t c) { return columns[c].header; }
+static const char *key_of(size_t c) { return columns[c].key; }
+
+static void cell_text(struct strbuf *out, const void *row, size_t c, const void *local)
+{
+	value_text(out, row, columns[c].kind, *(const bool *)local);
+}
+
+static void cell_json(struct strbuf *out, struct strbuf *tmp, const void *row, size_t c, const void *local)
+{
+	json_value(out, tmp, row, &columns[c], *(const bool *)local);
+}
+
+static void block(struct strbuf *out, struct strbuf *tmp, const void *row, const void *local)
+{
+	text_block(out, tmp, row, *(const bool *)local);
+}
+
+static const struct row_report coverage_report = {NCOLUMNS, header_of, key_of, cell_text, cell_json, block, NULL};
+
 bool coverage_report_write(struct out_file *o, const struct coverage_row *r, size_t n, enum coverage_format format,
 			   bool local_time)
 {
-	struct strbuf buf = {0}, tmp = {0};
-	bool ok = true, visible = out_is_terminal(o);
-	for (size_t c = 0; format == COVERAGE_CSV && c < NCOLUMNS; c++) {
-		sb_adds(&buf, c ? "," : "");
-		csv_cell(&buf, columns[c].header, strlen(columns[c].header), false);
-	}
-	if (format == COVERAGE_CSV)
-		sb_adds(&buf, "\r\n");
-	for (size_t i = 0; i < n && ok; i++) {
-		if (format == COVERAGE_CSV)
-			csv_row(&buf, &tmp, &r[i], visible, local_time);
-		else if (format == COVERAGE_JSONL)
-			json_row(&buf, &tmp, &r[i], local_time);
-		else
-			text_block(&buf, &tmp, &r[i], local_time);
-		ok = out_write_buffer(o, &buf, false);
-	}
-	ok = ok && out_write_buffer(o, &buf, true);
-	sb_free(&buf);
-	sb_free(&tmp);
-	return ok;
+	return row_report_write(o, &coverage_report, r, sizeof *r, n, (enum row_format)format, &local_time);
 }

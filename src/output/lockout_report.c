@@ -8,6 +8,7 @@
 #include "badcreds/lockout_report.h"
 #include "badcreds/output.h"
 #include "badcreds/text.h"
+#include "row_report.h"
 
 struct column {
 	const char *header, *key;
@@ -75,15 +76,9 @@ static void value_text(struct strbuf *out, const struct lockout *l, const struct
 			filetime_format_ms(out, t, local);
 		break;
 	case EVIDENCE:
-		for (size_t i = 0; i < l->nevidence; i++) {
-			if (i)
-				sb_addc(out, ' ');
-			sb_add_u64(out, l->evidence[i].event_id);
-			sb_addc(out, '@');
-			sb_adds(out, l->evidence[i].file);
-			sb_addc(out, '#');
-			sb_add_u64(out, l->evidence[i].record_id);
-		}
+		for (size_t i = 0; i < l->nevidence; i++)
+			row_evidence_item(out, false, i, l->evidence[i].file, l->evidence[i].event_id,
+					  l->evidence[i].record_id);
 		break;
 	}
 }
@@ -99,46 +94,15 @@ static void json_value(struct strbuf *out, struct strbuf *tmp, const struct lock
 			sb_adds(out, "null");
 	} else if (c->kind == EVIDENCE) {
 		sb_addc(out, '[');
-		for (size_t i = 0; i < l->nevidence; i++) {
-			sb_adds(out, i ? ",{\"file\":" : "{\"file\":");
-			json_escape(out, l->evidence[i].file, strlen(l->evidence[i].file));
-			sb_adds(out, ",\"event_id\":");
-			sb_add_u64(out, l->evidence[i].event_id);
-			sb_adds(out, ",\"record_id\":");
-			sb_add_u64(out, l->evidence[i].record_id);
-			sb_addc(out, '}');
-		}
+		for (size_t i = 0; i < l->nevidence; i++)
+			row_evidence_item(out, true, i, l->evidence[i].file, l->evidence[i].event_id,
+					  l->evidence[i].record_id);
 		sb_addc(out, ']');
 	} else {
 		tmp->len = 0;
 		value_text(tmp, l, c, local);
 		json_escape(out, tmp->data ? tmp->data : "", tmp->len);
 	}
-}
-
-static void csv_row(struct strbuf *out, struct strbuf *tmp, const struct lockout *l, bool visible, bool local)
-{
-	for (size_t c = 0; c < NCOLUMNS; c++) {
-		if (c)
-			sb_addc(out, ',');
-		tmp->len = 0;
-		value_text(tmp, l, &columns[c], local);
-		csv_cell(out, tmp->data ? tmp->data : "", tmp->len, visible);
-	}
-	sb_adds(out, "\r\n");
-}
-
-static void json_row(struct strbuf *out, struct strbuf *tmp, const struct lockout *l, bool local)
-{
-	sb_addc(out, '{');
-	for (size_t c = 0; c < NCOLUMNS; c++) {
-		if (c)
-			sb_addc(out, ',');
-		json_escape(out, columns[c].key, strlen(columns[c].key));
-		sb_addc(out, ':');
-		json_value(out, tmp, l, &columns[c], local);
-	}
-	sb_adds(out, "}\n");
 }
 
 /* One block for people: the account and the moment, then a line per column that has a value. */
@@ -160,30 +124,29 @@ static void text_block(struct strbuf *out, struct strbuf *tmp, const struct lock
 	sb_addc(out, '\n');
 }
 
+/* The row writer's view of the lockouts (row_report.h); ctx: the --tz local flag. */
+static const char *header_of(size_t c) { return columns[c].header; }
+static const char *key_of(size_t c) { return columns[c].key; }
+
+static void cell_text(struct strbuf *out, const void *row, size_t c, const void *local)
+{
+	value_text(out, row, &columns[c], *(const bool *)local);
+}
+
+static void cell_json(struct strbuf *out, struct strbuf *tmp, const void *row, size_t c, const void *local)
+{
+	json_value(out, tmp, row, &columns[c], *(const bool *)local);
+}
+
+static void block(struct strbuf *out, struct strbuf *tmp, const void *row, const void *local)
+{
+	text_block(out, tmp, row, *(const bool *)local);
+}
+
+static const struct row_report lockout_rows = {NCOLUMNS, header_of, key_of, cell_text, cell_json, block, NULL};
+
 bool lockout_report_write(struct out_file *o, const struct lockout *l, size_t n, enum lockout_format format,
 			  bool local_time)
 {
-	struct strbuf buf = {0}, tmp = {0};
-	bool ok = true, visible = out_is_terminal(o);
-	if (format == LOCKOUT_CSV)
-		for (size_t c = 0; c < NCOLUMNS; c++) {
-			if (c)
-				sb_addc(&buf, ',');
-			csv_cell(&buf, columns[c].header, strlen(columns[c].header), false);
-		}
-	if (format == LOCKOUT_CSV)
-		sb_adds(&buf, "\r\n");
-	for (size_t i = 0; i < n && ok; i++) {
-		if (format == LOCKOUT_CSV)
-			csv_row(&buf, &tmp, &l[i], visible, local_time);
-		else if (format == LOCKOUT_JSONL)
-			json_row(&buf, &tmp, &l[i], local_time);
-		else
-			text_block(&buf, &tmp, &l[i], local_time);
-		ok = out_write_buffer(o, &buf, false);
-	}
-	ok = ok && out_write_buffer(o, &buf, true);
-	sb_free(&buf);
-	sb_free(&tmp);
-	return ok;
+	return row_report_write(o, &lockout_rows, l, sizeof *l, n, (enum row_format)format, &local_time);
 }

@@ -7,6 +7,7 @@
 #include "badcreds/output.h"
 #include "badcreds/prt_report.h"
 #include "badcreds/text.h"
+#include "row_report.h"
 
 enum col {
 	C_DEVICE, C_USER, C_START, C_END, C_BASIS, C_STATUS, C_STATUS_NAME, C_SERVER_ERROR, C_SERVER_DESCRIPTION,
@@ -72,15 +73,8 @@ static void adfs_link(struct strbuf *out, const struct prt_row *r, const struct 
 
 static void evidence(struct strbuf *out, const struct prt_row *r)
 {
-	for (size_t i = 0; i < r->nevidence; i++) {
-		if (i)
-			sb_addc(out, ' ');
-		sb_add_u64(out, r->evidence[i].event_id);
-		sb_addc(out, '@');
-		sb_adds(out, r->evidence[i].file);
-		sb_addc(out, '#');
-		sb_add_u64(out, r->evidence[i].record_id);
-	}
+	for (size_t i = 0; i < r->nevidence; i++)
+		row_evidence_item(out, false, i, r->evidence[i].file, r->evidence[i].event_id, r->evidence[i].record_id);
 }
 
 /* A column's value as text (CSV, JSON strings, the terminal); "" when it has none. */
@@ -138,39 +132,15 @@ static void json_value(struct strbuf *out, struct strbuf *tmp, const struct prt_
 			sb_adds(out, "null");
 	} else if (c == C_EVIDENCE) {
 		sb_addc(out, '[');
-		for (size_t i = 0; i < r->nevidence; i++) {
-			sb_adds(out, i ? ",{\"file\":" : "{\"file\":");
-			json_escape(out, r->evidence[i].file, strlen(r->evidence[i].file));
-			sb_printf(out, ",\"event_id\":%u,\"record_id\":%llu}", r->evidence[i].event_id,
-				  (unsigned long long)r->evidence[i].record_id);
-		}
+		for (size_t i = 0; i < r->nevidence; i++)
+			row_evidence_item(out, true, i, r->evidence[i].file, r->evidence[i].event_id,
+					  r->evidence[i].record_id);
 		sb_addc(out, ']');
 	} else {
 		tmp->len = 0;
 		value_text(tmp, r, c, o);
 		json_escape(out, tmp->data ? tmp->data : "", tmp->len);
 	}
-}
-
-static void row_out(struct strbuf *out, struct strbuf *tmp, const struct prt_row *r,
-		    const struct prt_report_options *o, bool visible)
-{
-	if (o->format == PRT_JSONL)
-		sb_addc(out, '{');
-	for (int c = 0; c < NCOLUMNS; c++) {
-		if (c)
-			sb_addc(out, ',');
-		if (o->format == PRT_JSONL) {
-			json_escape(out, columns[c].key, strlen(columns[c].key));
-			sb_addc(out, ':');
-			json_value(out, tmp, r, (enum col)c, o);
-			continue;
-		}
-		tmp->len = 0;
-		value_text(tmp, r, (enum col)c, o);
-		csv_cell(out, tmp->data ? tmp->data : "", tmp->len, visible);
-	}
-	sb_adds(out, o->format == PRT_JSONL ? "}\n" : "\r\n");
 }
 
 /* One block for people: the device, user and moment, then a line per column that has a value. */
@@ -197,36 +167,38 @@ static void text_block(struct strbuf *out, struct strbuf *tmp, const struct prt_
 	sb_addc(out, '\n');
 }
 
-static void header(struct strbuf *buf, const struct prt_report_options *o, size_t n)
+/* Before the text blocks, when the inputs hold no Analytic event: what the rows are then. */
+static void preface(struct strbuf *buf, enum row_format format, size_t n, const void *ctx)
 {
-	if (o->format == PRT_CSV) {
-		for (int c = 0; c < NCOLUMNS; c++) {
-			if (c)
-				sb_addc(buf, ',');
-			csv_cell(buf, columns[c].header, strlen(columns[c].header), false);
-		}
-		sb_adds(buf, "\r\n");
-	} else if (o->format == PRT_TEXT && !o->analytic && n) {
+	const struct prt_report_options *o = ctx;
+	if (format == FORMAT_TEXT && !o->analytic && n)
 		sb_adds(buf, "Note: no Analytic events (1006/1007) in the inputs: each acquisition below is a burst of "
 			     "Operational errors of one device within 60 s. Turn the Analytic log on (wevtutil sl "
 			     "Microsoft-Windows-AAD/Analytic /e:true) to see whole acquisitions and their status.\n\n");
-	}
 }
+
+/* The row writer's view of the acquisitions (row_report.h); ctx: the report's options. */
+static const char *header_of(size_t c) { return columns[c].header; }
+static const char *key_of(size_t c) { return columns[c].key; }
+
+static void cell_text(struct strbuf *out, const void *row, size_t c, const void *o)
+{
+	value_text(out, row, (enum col)c, o);
+}
+
+static void cell_json(struct strbuf *out, struct strbuf *tmp, const void *row, size_t c, const void *o)
+{
+	json_value(out, tmp, row, (enum col)c, o);
+}
+
+static void block(struct strbuf *out, struct strbuf *tmp, const void *row, const void *o)
+{
+	text_block(out, tmp, row, o);
+}
+
+static const struct row_report prt_rows = {NCOLUMNS, header_of, key_of, cell_text, cell_json, block, preface};
 
 bool prt_report_write(struct out_file *o, const struct prt_row *r, size_t n, const struct prt_report_options *opt)
 {
-	struct strbuf buf = {0}, tmp = {0};
-	bool ok = true, visible = out_is_terminal(o);
-	header(&buf, opt, n);
-	for (size_t i = 0; i < n && ok; i++) {
-		if (opt->format == PRT_TEXT)
-			text_block(&buf, &tmp, &r[i], opt);
-		else
-			row_out(&buf, &tmp, &r[i], opt, visible);
-		ok = out_write_buffer(o, &buf, false);
-	}
-	ok = ok && out_write_buffer(o, &buf, true);
-	sb_free(&buf);
-	sb_free(&tmp);
-	return ok;
+	return row_report_write(o, &prt_rows, r, sizeof *r, n, (enum row_format)opt->format, opt);
 }

@@ -57,6 +57,17 @@ static void put_dec(char *o, uint64_t v, int digits)
 	}
 }
 
+/* "YYYY-MM-DDTHH:MM:SS" into the first 19 characters of t (year 0-9999, sod: seconds of the day). */
+static void put_date_time(char *t, int64_t y, unsigned m, unsigned d, int64_t sod)
+{
+	put_dec(t, (uint64_t)y, 4);
+	put_dec(t + 5, m, 2);
+	put_dec(t + 8, d, 2);
+	put_dec(t + 11, (uint64_t)sod / SECONDS_PER_HOUR, 2);
+	put_dec(t + 14, (uint64_t)sod / 60 % 60, 2);
+	put_dec(t + 17, (uint64_t)sod % 60, 2);
+}
+
 void filetime_format_windows(struct strbuf *out, int64_t ticks)
 {
 	int64_t secs = ticks / FILETIME_SECOND, frac = ticks % FILETIME_SECOND;
@@ -78,12 +89,7 @@ void filetime_format_windows(struct strbuf *out, int64_t ticks)
 		return;
 	}
 	char t[30] = "YYYY-MM-DDTHH:MM:SS.fffffff00Z";
-	put_dec(t, (uint64_t)y, 4);
-	put_dec(t + 5, m, 2);
-	put_dec(t + 8, d, 2);
-	put_dec(t + 11, (uint64_t)sod / SECONDS_PER_HOUR, 2);
-	put_dec(t + 14, (uint64_t)sod / 60 % 60, 2);
-	put_dec(t + 17, (uint64_t)sod % 60, 2);
+	put_date_time(t, y, m, d, sod);
 	put_dec(t + 20, (uint64_t)frac, 7);
 	sb_add(out, t, sizeof t);
 }
@@ -101,12 +107,7 @@ static bool format_ms_utc(struct strbuf *out, int64_t ticks)
 	if (y > 9999)
 		return false;
 	char t[29] = "YYYY-MM-DDTHH:MM:SS.mmm+00:00";
-	put_dec(t, (uint64_t)y, 4);
-	put_dec(t + 5, m, 2);
-	put_dec(t + 8, d, 2);
-	put_dec(t + 11, (uint64_t)sod / SECONDS_PER_HOUR, 2);
-	put_dec(t + 14, (uint64_t)sod / 60 % 60, 2);
-	put_dec(t + 17, (uint64_t)sod % 60, 2);
+	put_date_time(t, y, m, d, sod);
 	put_dec(t + 20, (uint64_t)(ticks % FILETIME_SECOND / FILETIME_MILLISECOND), 3);
 	sb_add(out, t, sizeof t);
 	return true;
