@@ -81,6 +81,16 @@ static unsigned lines(const char *s)
 	return n;
 }
 
+/* The query with the time of day of its times blanked: a window counted back from now (--past-days) can move on by
+ * a second between two runs. */
+static char *blank_seconds(char *q)
+{
+	for (char *t = q; (t = strstr(t, "T")) != NULL; t++)
+		if (t - q >= 10 && t[-3] == '-' && t[3] == ':' && t[6] == ':' && t[7] && t[8])
+			t[1] = t[2] = t[4] = t[5] = t[7] = t[8] = 'x';
+	return q;
+}
+
 /* scan, summary and trace ask for the events the correlation uses, in the window with ten minutes each way, and
  * the server finds that query acceptable; `badcreds query` prints the very same. */
 static void selecting_commands(void **state)
@@ -139,7 +149,8 @@ static void prt(void **state)
 	run(&query_command, f, &query_out, &query_err, "prt", "--past-days", "100000",
 	    "channel:Microsoft-Windows-AAD/Operational", NULL);
 	query_out[strcspn(query_out, "\n")] = 0;
-	assert_string_equal(query_out, f->last_query); /* `badcreds query prt` prints what prt asked */
+	assert_string_equal(blank_seconds(query_out), blank_seconds(f->last_query)); /* `badcreds query prt` prints
+											 * what prt asked */
 	free(out), free(err), free(query_out), free(query_err), free(f);
 }
 

@@ -347,6 +347,16 @@ bool selection_keeps_success(const struct selection *s, const struct success *o)
 	return keep(s, &a);
 }
 
+/* Log-cleared events by time, computer and log. */
+static int cmp_clear(const void *a, const void *b)
+{
+	const struct log_clear *x = a, *y = b;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	int c = strcmp(x->computer, y->computer);
+	return c ? c : strcmp(x->log, y->log);
+}
+
 void selection_collect(struct selection *s, char **sources, int nsources)
 {
 	static char *windows_default[] = {"channel:Security"}; /* only Windows lets nsources be 0 */
@@ -374,6 +384,14 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	}
 	for (int i = 0; i < nsources; i++)
 		source_read(sources[i], &sopt, &sink, &s->diag, &s->stats);
+	if (s->nclears > 1) { /* the same first one named whatever the order of the inputs, each clear once */
+		qsort(s->clears, s->nclears, sizeof *s->clears, cmp_clear);
+		size_t n = 1;
+		for (size_t i = 1; i < s->nclears; i++)
+			if (cmp_clear(&s->clears[i], &s->clears[n - 1]) || strcmp(s->clears[i].who, s->clears[n - 1].who))
+				s->clears[n++] = s->clears[i];
+		s->nclears = n;
+	}
 	struct attempt *all;
 	size_t total = correlator_run(s->corr, &all);
 	s->kept = malloc((total ? total : 1) * sizeof *s->kept);

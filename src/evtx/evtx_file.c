@@ -618,6 +618,11 @@ bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing
 		return false;
 	progress_file(name, growing ? 0 : r.size);
 	struct pipeline p = {.reader = &r, .ops = ops, .ctx = ctx, .diag = d, .stats = stats};
+	/* A file of one job is read on the calling thread: a worker could only run that job while this thread waits,
+	 * and starting and stopping workers for each file made a folder of small logs slower with two threads than
+	 * with one. */
+	if (!growing && r.size <= EVTX_FILE_HEADER_BLOCK + (uint64_t)EVTX_JOB_CHUNKS * EVTX_CHUNK_SIZE)
+		threads = 1;
 	jobs_create(&p, name, threads);
 	workers_start(&p, threads);
 	read_live_chunks(&p, &r);

@@ -27,15 +27,23 @@ struct request {
 	bool has_4625, has_501;
 };
 
+/* A kept fact in the duplicate table: its index in facts + 1 (0: empty) and the high half of its identity's hash,
+ * which picks its slot and is compared before the fact itself is looked at (a cache miss for every slot probed), so
+ * that growing the table never reads the facts. */
+struct seen_slot {
+	uint32_t tag, index;
+};
+
 struct correlator {
 	struct arena arena;
 	struct arena scratch;               /* one event's fact until it is known to be kept */
 	struct fact **facts;
 	size_t n, cap;
-	struct fact **seen;                 /* every kept fact by event identity (open addressing), to count
+	struct seen_slot *seen;             /* every kept fact by event identity (open addressing), to count
 					     * duplicates once: 16 bytes an event where a string index took 100 */
 	size_t capseen;
 	struct strmap strings;              /* the one copy of each text that many facts repeat */
+	const char *last_shared[10];        /* keep_fact: the copy each shared field took last */
 	unsigned long duplicates;
 	struct request **requests;
 	size_t nreq, capreq;
@@ -98,8 +106,9 @@ static struct fact *keep_fact(struct correlator *c, const struct fact *f)
 		if (*own[i])
 			*own[i] = arena_copy(&c->arena, *own[i], strlen(*own[i]) + 1);
 	for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
-		if (*shared[i])
-			*shared[i] = intern(c, *shared[i]);
+		if (*shared[i]) /* most often the same text as this field's last: no hashing then */
+			*shared[i] = c->last_shared[i] && !strcmp(c->last_shared[i], *shared[i])
+				   ? c->last_shared[i] : (c->last_shared[i] = intern(c, *shared[i]));
 	return k;
 }
 
@@ -110,27 +119,29 @@ static bool same_event(const struct fact *x, const struct fact *y)
 	       strcmp(x->server ? x->server : "", y->server ? y->server : "") == 0;
 }
 
-static size_t event_hash(const struct fact *f)
+static uint64_t event_hash(const struct fact *f)
 {
 	uint64_t h = str_hash(f->server ? f->server : "");
 	h = (h ^ f->event_id) * 1099511628211ULL;
 	h = (h ^ f->record_id) * 1099511628211ULL;
-	h = (h ^ (uint64_t)f->time) * 1099511628211ULL;
-	return (size_t)(h ^ h >> 29);
+	h ^= (uint64_t)f->time;
+	h = (h ^ h >> 33) * 0xff51afd7ed558ccdULL; /* every input bit reaches the low bits that pick the slot */
+	h = (h ^ h >> 33) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ h >> 33;
 }
 
-/* The slot that holds the same event as f, or the empty slot where it goes. */
-static struct fact **seen_slot(struct correlator *c, const struct fact *f)
+/* The slot that holds the same event as f, or the empty slot where it goes; *tag is f's tag. */
+static struct seen_slot *seen_find(struct correlator *c, const struct fact *f, uint32_t *tag)
 {
 	if (2 * (c->n + 1) > c->capseen) { /* keep the table at most half full */
-		size_t cap = c->capseen ? 2 * c->capseen : 1024;
-		struct fact **bigger = calloc(cap, sizeof *bigger);
+		size_t cap = c->capseen ? 2 * c->capseen : 1024; /* at most 2^32 slots: the tag picks the slot */
+		struct seen_slot *bigger = calloc(cap, sizeof *bigger);
 		if (!bigger)
 			abort();
 		for (size_t i = 0; i < c->capseen; i++)
-			if (c->seen[i]) {
-				size_t k = event_hash(c->seen[i]) & (cap - 1);
-				while (bigger[k])
+			if (c->seen[i].index) {
+				size_t k = c->seen[i].tag & (cap - 1);
+				while (bigger[k].index)
 					k = (k + 1) & (cap - 1);
 				bigger[k] = c->seen[i];
 			}
@@ -138,8 +149,11 @@ static struct fact **seen_slot(struct correlator *c, const struct fact *f)
 		c->seen = bigger;
 		c->capseen = cap;
 	}
-	size_t k = event_hash(f) & (c->capseen - 1);
-	while (c->seen[k] && !same_event(c->seen[k], f))
+	uint64_t h = event_hash(f);
+	*tag = (uint32_t)(h >> 32);
+	size_t k = *tag & (c->capseen - 1);
+	while (c->seen[k].index &&
+	       (c->seen[k].tag != *tag || !same_event(c->facts[c->seen[k].index - 1], f)))
 		k = (k + 1) & (c->capseen - 1);
 	return &c->seen[k];
 }
@@ -150,13 +164,13 @@ void correlator_add(struct correlator *c, const struct event *ev)
 	arena_reset(&c->scratch); /* events that do not matter, or were seen before, leave nothing behind */
 	if (!fact_from_event(ev, &c->scratch, &f))
 		return;
-	struct fact **slot = seen_slot(c, &f);
-	if (*slot) {
+	uint32_t tag;
+	struct seen_slot *slot = seen_find(c, &f, &tag);
+	if (slot->index) {
 		c->duplicates++;
 		return;
 	}
 	struct fact *copy = keep_fact(c, &f);
-	*slot = copy;
 	if (c->render) {
 		c->text.len = 0;
 		c->render(&c->text, ev);
@@ -166,6 +180,7 @@ void correlator_add(struct correlator *c, const struct event *ev)
 		copy->source = intern(c, f.source);
 	c->facts = vec_grow(c->facts, &c->cap, c->n, sizeof *c->facts);
 	c->facts[c->n++] = copy;
+	*slot = (struct seen_slot){tag, (uint32_t)c->n};
 }
 
 /* A user's key for grouping: lower case, line breaks as LF (see same_account). */
@@ -226,16 +241,32 @@ static bool is_attempt(const struct request *r)
 	return false;
 }
 
-static int cmp_fact_time(const void *a, const void *b)
+/* Facts in time order; of facts at the same time, by server, EventID and EventRecordID: an order that does not
+ * depend on the order of the inputs (two kept facts never agree on all four: they would be the same event). */
+static int cmp_facts(const struct fact *x, const struct fact *y)
 {
-	const struct fact *x = *(struct fact *const *)a, *y = *(struct fact *const *)b;
-	return x->time < y->time ? -1 : x->time > y->time;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	int c = x->server == y->server ? 0 : strcmp(x->server ? x->server : "", y->server ? y->server : "");
+	if (c)
+		return c;
+	if (x->event_id != y->event_id)
+		return x->event_id < y->event_id ? -1 : 1;
+	return (x->record_id > y->record_id) - (x->record_id < y->record_id);
 }
 
+static int cmp_fact_time(const void *a, const void *b)
+{
+	return cmp_facts(*(struct fact *const *)a, *(struct fact *const *)b);
+}
+
+/* Requests by first time, then by the fact that made them (whatever the order of the inputs). */
 static int cmp_request_time(const void *a, const void *b)
 {
 	const struct request *x = *(struct request *const *)a, *y = *(struct request *const *)b;
-	return x->first < y->first ? -1 : x->first > y->first;
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	return cmp_facts(x->facts[0], y->facts[0]);
 }
 
 /* Requests sorted by first time: the first index whose time is >= t. */
@@ -804,7 +835,8 @@ static int cmp_attempt(const void *a, const void *b)
 	const struct attempt *x = a, *y = b;
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
-	return strcmp(x->server, y->server);
+	int c = strcmp(x->server, y->server);
+	return c ? c : cmp_facts(x->facts[0], y->facts[0]); /* each request's own first event */
 }
 
 /* "ADFS02", "ADFS02.contoso.com" and "adfs02$" name the same computer. */
@@ -912,7 +944,9 @@ static void link_lockouts(struct correlator *c, struct attempt *a, size_t n)
 static int cmp_success(const void *a, const void *b)
 {
 	const struct success *x = a, *y = b;
-	return x->time < y->time ? -1 : x->time > y->time;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return cmp_facts(x->facts[0], y->facts[0]);
 }
 
 static bool succeeded(const struct request *r)
@@ -943,6 +977,9 @@ size_t correlator_dc_events(const struct correlator *c, const struct fact *const
 
 size_t correlator_run(struct correlator *c, struct attempt **out)
 {
+	free(c->seen); /* no more events: the duplicate table (which group()'s sorting would invalidate) goes */
+	c->seen = NULL;
+	c->capseen = 0;
 	group(c);
 	c->attempts = calloc(c->nreq ? c->nreq : 1, sizeof *c->attempts);
 	if (!c->attempts)

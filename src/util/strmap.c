@@ -1,4 +1,5 @@
-/* strmap.c: open hashing (FNV-1a, chained) from strings to pointers; grows at load 1. */
+/* strmap.c: open hashing (FNV-1a, chained) from strings to pointers; grows at load 1. Each entry keeps its key's
+ * hash: a lookup compares strings only when the hashes agree, and growing does not hash the keys again. */
 #include "badcreds/strmap.h"
 
 #include <stdint.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 
 struct strmap_entry {
+	uint64_t hash;
 	const char *key;
 	void *value;
 	struct strmap_entry *next;
@@ -19,12 +21,20 @@ uint64_t str_hash(const char *s)
 	return h;
 }
 
+/* The bucket of a hash: FNV-1a's low bits follow the last bytes of the key too closely (keys that differ in their
+ * first characters would share buckets), so its high bits are folded in. */
+static size_t bucket(uint64_t h, size_t cap)
+{
+	return (size_t)(h ^ h >> 32) & (cap - 1);
+}
+
 void *strmap_get(const struct strmap *m, const char *key)
 {
 	if (!m->cap)
 		return NULL;
-	for (struct strmap_entry *e = m->slots[str_hash(key) & (m->cap - 1)]; e; e = e->next)
-		if (strcmp(e->key, key) == 0)
+	uint64_t h = str_hash(key);
+	for (struct strmap_entry *e = m->slots[bucket(h, m->cap)]; e; e = e->next)
+		if (e->hash == h && strcmp(e->key, key) == 0)
 			return e->value;
 	return NULL;
 }
@@ -38,7 +48,7 @@ static void grow(struct strmap *m)
 	for (size_t i = 0; i < m->cap; i++)
 		for (struct strmap_entry *e = m->slots[i], *next; e; e = next) {
 			next = e->next;
-			size_t k = str_hash(e->key) & (cap - 1);
+			size_t k = bucket(e->hash, cap);
 			e->next = slots[k];
 			slots[k] = e;
 		}
@@ -51,13 +61,15 @@ void strmap_put(struct strmap *m, const char *key, void *value)
 {
 	if (m->n >= m->cap)
 		grow(m);
-	size_t k = str_hash(key) & (m->cap - 1);
+	uint64_t h = str_hash(key);
+	size_t k = bucket(h, m->cap);
 	for (struct strmap_entry *e = m->slots[k]; e; e = e->next)
-		if (strcmp(e->key, key) == 0) {
+		if (e->hash == h && strcmp(e->key, key) == 0) {
 			e->value = value;
 			return;
 		}
 	struct strmap_entry *e = arena_alloc(m->arena, sizeof *e);
+	e->hash = h;
 	e->key = arena_copy(m->arena, key, strlen(key) + 1);
 	e->value = value;
 	e->next = m->slots[k];
