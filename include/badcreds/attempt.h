@@ -39,6 +39,7 @@ struct fact {
 	const char *source;
 	uint64_t record_id;
 	const char *rendered;        /* the whole event as text, when the correlator was asked to keep it (trace) */
+	uint8_t mark;                /* correlate.c's own, while it groups */
 };
 
 struct attempt {
@@ -59,8 +60,11 @@ struct attempt {
 	const char *events;          /* evidence event IDs in time order, "4625 1203 411 501" */
 	const char *record_ids;      /* their EventRecordIDs, same order */
 	const char *sources;         /* input files, "; " separated */
-	const struct fact *const *facts; /* the request's events in time order (and the DC lockout it caused) */
+	const struct fact *const *facts; /* the request's events in time order (and the DC lockout it caused), when the
+					  * correlator keeps events (trace); else only the DC lockout */
 	size_t nfacts;
+	uint32_t first_event_id;         /* the request's first event: what orders attempts of one time and server */
+	uint64_t first_record_id;
 	const struct fact *dc_lockout;   /* the 4740 this attempt led to: same user, this server as the caller */
 	const char *prt_device;          /* a device whose federated PRT credential failure of the same user is this
 					  * close (prt.h, prt_annotate): a hypothesis, NULL when none */
@@ -83,11 +87,12 @@ struct correlator *correlator_new(void);
  * Without them, every private address is taken as one. The array must outlive the correlator. */
 struct cidr;
 void correlator_trust(struct correlator *c, const struct cidr *proxies, unsigned n);
-/* The AD FS and DC events kept for correlation so far. */
+/* The AD FS and DC events the correlation used (each once), after correlator_run. */
 size_t correlator_events(const struct correlator *c);
 /* Keeps each kept event's whole text, as `render` writes it (trace shows every field of a request's events). */
 void correlator_keep_events(struct correlator *c, void (*render)(struct strbuf *out, const struct event *ev));
-/* Adds an event (copied); the same event seen twice (a log given twice, overlapping exports) counts once. */
+/* Adds an event (copied into the correlator's sorted runs: memory stays bounded however many there are); the same
+ * event seen twice (a log given twice, overlapping exports) counts once. */
 void correlator_add(struct correlator *c, const struct event *ev);
 /* Correlates everything added; attempts in time order, valid until correlator_free. */
 size_t correlator_run(struct correlator *c, struct attempt **out);
@@ -99,8 +104,10 @@ struct success {
 	int64_t time;
 	const char *server, *user, *ip;
 	const char *activity, *instance; /* NULL when absent; "" activity = the zero GUID */
-	const struct fact *const *facts; /* the request's events in time order */
+	const struct fact *const *facts; /* the request's events in time order, when the correlator keeps events */
 	size_t nfacts;
+	uint32_t first_event_id;         /* the request's first event (orders successes of the same time) */
+	uint64_t first_record_id;
 };
 /* The successful requests that name a user, in time order, after correlator_run. */
 size_t correlator_successes(const struct correlator *c, const struct success **out);

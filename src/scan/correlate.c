@@ -1,7 +1,10 @@
 /* correlate.c: groups AD FS audit facts into requests (activity ID; instance ID through 403/412; zero activity IDs
  * of EXO-proxied legacy auth by server + user + time), joins each AD FS 4625 to its request (same server, same user,
- * nearest time within JOIN_4625) and each 501 (by instance, else by time), and makes one attempt per request. */
+ * nearest time within JOIN_4625) and each 501 (by instance, else by time), and makes one attempt per request. The
+ * facts come from sorted runs (fact_store.c) in time order and are grouped a segment of time at a time, so that
+ * memory holds the attempts and one segment's events, not every event. */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +14,7 @@
 #include "badcreds/filetime.h"
 #include "badcreds/ip.h"
 #include "badcreds/strmap.h"
+#include "scan/fact_store.h"
 #include "util/vec.h"
 
 static const int64_t JOIN_4625 = 5 * FILETIME_SECOND;         /* a 4625 is logged ms before its 411/1203 */
@@ -27,28 +31,25 @@ struct request {
 	bool has_4625, has_501;
 };
 
-/* A kept fact in the duplicate table: its index in facts + 1 (0: empty) and the high half of its identity's hash,
- * which picks its slot and is compared before the fact itself is looked at (a cache miss for every slot probed), so
- * that growing the table never reads the facts. */
-struct seen_slot {
-	uint32_t tag, index;
-};
+/* How the facts are grouped a slice of time at a time (correlator_run): a segment ends at a cut once it holds
+ * SEGMENT_FACTS new facts and spans SEGMENT_MARGIN; it is grouped with the facts up to SEGMENT_MARGIN after the cut,
+ * so that every choice about the requests that end by the cut sees all the events it looks at (none looks further
+ * than JOIN_4625 + JOIN_501 away); requests that go on past the cut, and events not yet placed after it, are
+ * grouped again with the next segment. Events of one request more than SEGMENT_MARGIN apart are not joined. */
+static const size_t SEGMENT_FACTS = 50000;
+static const int64_t SEGMENT_MARGIN = 2 * FILETIME_MINUTE;
+
+enum { MARK_PLACED = 1, MARK_CARRIED = 2 };
 
 struct correlator {
-	struct arena arena;
-	struct arena scratch;               /* one event's fact until it is known to be kept */
-	struct fact **facts;
-	size_t n, cap;
-	struct seen_slot *seen;             /* every kept fact by event identity (open addressing), to count
-					     * duplicates once: 16 bytes an event where a string index took 100 */
-	size_t capseen;
+	struct arena arena;                 /* what outlives the grouping: attempts, successes, DC events, shared texts */
+	struct arena scratch;               /* one event's fact while it is added */
+	struct fact_store store;            /* every fact added, in sorted runs */
 	struct strmap strings;              /* the one copy of each text that many facts repeat */
-	const char *last_shared[10];        /* keep_fact: the copy each shared field took last */
-	unsigned long duplicates;
-	struct request **requests;
-	size_t nreq, capreq;
+	const char *last_shared[11];        /* share(): the copy each shared field took last */
+	size_t segment_facts;
 	struct attempt *attempts;
-	size_t nattempts;
+	size_t nattempts, capattempts;
 	const struct fact **dc;             /* domain controllers' events, in time order */
 	size_t ndc, capdc;
 	struct success *successes;
@@ -65,7 +66,7 @@ void correlator_trust(struct correlator *c, const struct cidr *proxies, unsigned
 	c->ntrusted = n;
 }
 
-size_t correlator_events(const struct correlator *c) { return c->n; }
+size_t correlator_events(const struct correlator *c) { return c->store.distinct; }
 
 void correlator_keep_events(struct correlator *c, void (*render)(struct strbuf *out, const struct event *ev))
 {
@@ -78,10 +79,13 @@ struct correlator *correlator_new(void)
 	if (!c)
 		abort();
 	c->strings.arena = &c->arena;
+	fact_store_init(&c->store, 0);
+	const char *env = getenv("BADCREDS_SEGMENT_FACTS"); /* for the tests: segments of a few facts */
+	c->segment_facts = env && *env ? (size_t)strtoull(env, NULL, 10) : SEGMENT_FACTS;
 	return c;
 }
 
-unsigned long correlator_duplicates(const struct correlator *c) { return c->duplicates; }
+unsigned long correlator_duplicates(const struct correlator *c) { return c->store.duplicates; }
 
 static const char *intern(struct correlator *c, const char *s)
 {
@@ -93,94 +97,44 @@ static const char *intern(struct correlator *c, const char *s)
 	return copy;
 }
 
-/* A fact kept for correlation: its strings move from the scratch arena into the correlator's; the ones that a
- * farm repeats in every request (server, proxy, endpoint, user agent...) are stored once. */
-static struct fact *keep_fact(struct correlator *c, const struct fact *f)
+/* The texts that a farm repeats in every request (server, proxy, endpoint, user agent, file...) point to one copy
+ * that lives as long as the correlator. */
+static void share(struct correlator *c, struct fact *f)
 {
-	struct fact *k = arena_copy(&c->arena, f, sizeof *f);
-	const char **own[] = {&k->activity, &k->instance, &k->user, &k->user_guess, &k->ips, &k->forwarded,
-			      &k->client_ip};
-	const char **shared[] = {&k->server, &k->token_type, &k->proxy, &k->endpoint, &k->user_agent, &k->client_app,
-				 &k->relying_party, &k->failure_type, &k->failure_reason, &k->caller};
-	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
-		if (*own[i])
-			*own[i] = arena_copy(&c->arena, *own[i], strlen(*own[i]) + 1);
+	const char **shared[] = {&f->server, &f->token_type, &f->proxy, &f->endpoint, &f->user_agent, &f->client_app,
+				 &f->relying_party, &f->failure_type, &f->failure_reason, &f->caller, &f->source};
+	_Static_assert(sizeof shared / sizeof shared[0] == sizeof c->last_shared / sizeof c->last_shared[0], "");
 	for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
 		if (*shared[i]) /* most often the same text as this field's last: no hashing then */
 			*shared[i] = c->last_shared[i] && !strcmp(c->last_shared[i], *shared[i])
 				   ? c->last_shared[i] : (c->last_shared[i] = intern(c, *shared[i]));
+}
+
+/* A fact and its own texts copied into `a` (the shared ones are the correlator's already). */
+static struct fact *copy_fact(struct arena *a, const struct fact *f)
+{
+	struct fact *k = arena_copy(a, f, sizeof *f);
+	const char **own[] = {&k->activity, &k->instance, &k->user, &k->user_guess, &k->ips, &k->forwarded,
+			      &k->client_ip, &k->rendered};
+	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+		if (*own[i])
+			*own[i] = arena_copy(a, *own[i], strlen(*own[i]) + 1);
+	k->mark = 0;
 	return k;
-}
-
-/* Server, EventID, EventRecordID and time: the same event wherever it was read from. */
-static bool same_event(const struct fact *x, const struct fact *y)
-{
-	return x->event_id == y->event_id && x->record_id == y->record_id && x->time == y->time &&
-	       strcmp(x->server ? x->server : "", y->server ? y->server : "") == 0;
-}
-
-static uint64_t event_hash(const struct fact *f)
-{
-	uint64_t h = str_hash(f->server ? f->server : "");
-	h = (h ^ f->event_id) * 1099511628211ULL;
-	h = (h ^ f->record_id) * 1099511628211ULL;
-	h ^= (uint64_t)f->time;
-	h = (h ^ h >> 33) * 0xff51afd7ed558ccdULL; /* every input bit reaches the low bits that pick the slot */
-	h = (h ^ h >> 33) * 0xc4ceb9fe1a85ec53ULL;
-	return h ^ h >> 33;
-}
-
-/* The slot that holds the same event as f, or the empty slot where it goes; *tag is f's tag. */
-static struct seen_slot *seen_find(struct correlator *c, const struct fact *f, uint32_t *tag)
-{
-	if (2 * (c->n + 1) > c->capseen) { /* keep the table at most half full */
-		size_t cap = c->capseen ? 2 * c->capseen : 1024; /* at most 2^32 slots: the tag picks the slot */
-		struct seen_slot *bigger = calloc(cap, sizeof *bigger);
-		if (!bigger)
-			abort();
-		for (size_t i = 0; i < c->capseen; i++)
-			if (c->seen[i].index) {
-				size_t k = c->seen[i].tag & (cap - 1);
-				while (bigger[k].index)
-					k = (k + 1) & (cap - 1);
-				bigger[k] = c->seen[i];
-			}
-		free(c->seen);
-		c->seen = bigger;
-		c->capseen = cap;
-	}
-	uint64_t h = event_hash(f);
-	*tag = (uint32_t)(h >> 32);
-	size_t k = *tag & (c->capseen - 1);
-	while (c->seen[k].index &&
-	       (c->seen[k].tag != *tag || !same_event(c->facts[c->seen[k].index - 1], f)))
-		k = (k + 1) & (c->capseen - 1);
-	return &c->seen[k];
 }
 
 void correlator_add(struct correlator *c, const struct event *ev)
 {
 	struct fact f;
-	arena_reset(&c->scratch); /* events that do not matter, or were seen before, leave nothing behind */
+	arena_reset(&c->scratch); /* events that do not matter leave nothing behind */
 	if (!fact_from_event(ev, &c->scratch, &f))
 		return;
-	uint32_t tag;
-	struct seen_slot *slot = seen_find(c, &f, &tag);
-	if (slot->index) {
-		c->duplicates++;
-		return;
-	}
-	struct fact *copy = keep_fact(c, &f);
 	if (c->render) {
 		c->text.len = 0;
 		c->render(&c->text, ev);
-		copy->rendered = arena_copy(&c->arena, sb_cstr(&c->text), c->text.len + 1);
+		f.rendered = sb_cstr(&c->text);
 	}
-	if (f.source) /* the event's file name lives only as long as its source is being read */
-		copy->source = intern(c, f.source);
-	c->facts = vec_grow(c->facts, &c->cap, c->n, sizeof *c->facts);
-	c->facts[c->n++] = copy;
-	*slot = (struct seen_slot){tag, (uint32_t)c->n};
+	fact_store_add(&c->store, &f);
 }
 
 /* A user's key for grouping: lower case, line breaks as LF (see same_account). */
@@ -198,18 +152,27 @@ static char *lower(struct arena *a, const char *s)
 	return out;
 }
 
-static struct request *new_request(struct correlator *c, const char *server, const char *activity)
+/* One segment's facts (time order) and the requests grouped from them; everything in its arena. */
+struct segment {
+	struct arena arena;
+	struct fact **facts;
+	size_t n, cap;
+	struct request **requests;
+	size_t nreq, capreq;
+};
+
+static struct request *new_request(struct segment *g, const char *server, const char *activity)
 {
-	struct request *r = arena_alloc(&c->arena, sizeof *r);
+	struct request *r = arena_alloc(&g->arena, sizeof *r);
 	memset(r, 0, sizeof *r);
 	r->server = server;
 	r->activity = activity;
-	c->requests = vec_grow(c->requests, &c->capreq, c->nreq, sizeof *c->requests);
-	c->requests[c->nreq++] = r;
+	g->requests = vec_grow(g->requests, &g->capreq, g->nreq, sizeof *g->requests);
+	g->requests[g->nreq++] = r;
 	return r;
 }
 
-static void request_add(struct correlator *c, struct request *r, struct fact *f)
+static void request_add(struct segment *g, struct request *r, struct fact *f)
 {
 	r->facts = vec_grow(r->facts, &r->cap, r->n, sizeof *r->facts);
 	r->facts[r->n++] = f;
@@ -218,7 +181,7 @@ static void request_add(struct correlator *c, struct request *r, struct fact *f)
 	if (r->n == 1 || f->time > r->last)
 		r->last = f->time;
 	if (!r->user_key && f->user)
-		r->user_key = lower(&c->arena, f->user);
+		r->user_key = lower(&g->arena, f->user);
 	r->has_4625 |= f->event_id == 4625;
 	r->has_501 |= f->event_id == 501;
 }
@@ -353,10 +316,10 @@ struct grouping {
 };
 
 /* 403 and 412 name both IDs of a request: the instance ID that 501 events carry, and the activity ID. */
-static void link_instances(struct correlator *c, struct grouping *g)
+static void link_instances(struct segment *sg, struct grouping *g)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		const struct fact *f = c->facts[i];
+	for (size_t i = 0; i < sg->n; i++) {
+		const struct fact *f = sg->facts[i];
 		if (f->instance && f->activity) {
 			const char *key = pair_key(&g->key, f->server, f->instance);
 			strmap_put(&g->instance_activity, key, (void *)f->activity);
@@ -365,12 +328,12 @@ static void link_instances(struct correlator *c, struct grouping *g)
 }
 
 /* The request of an activity ID on a server, made on its first event. */
-static struct request *activity_request(struct correlator *c, struct grouping *g, const struct fact *f)
+static struct request *activity_request(struct segment *sg, struct grouping *g, const struct fact *f)
 {
 	const char *key = pair_key(&g->key, f->server, f->activity);
 	struct request *r = strmap_get(&g->by_activity, key);
 	if (!r) {
-		r = new_request(c, f->server, f->activity);
+		r = new_request(sg, f->server, f->activity);
 		strmap_put(&g->by_activity, key, r);
 	}
 	return r;
@@ -379,13 +342,13 @@ static struct request *activity_request(struct correlator *c, struct grouping *g
 /* A zero activity ID (legacy authentication that Exchange Online proxied): the request of the same server and
  * account whose last event is at most ZERO_GAP before, else a new one. Facts come in time order, so only the
  * account's latest request can still take one: an older one ended more than ZERO_GAP before the latest began. */
-static struct request *zero_activity_request(struct correlator *c, struct grouping *g, const struct fact *f)
+static struct request *zero_activity_request(struct segment *sg, struct grouping *g, const struct fact *f)
 {
 	const char *key = pair_key(&g->key, f->server, account_key(&g->account, f->user));
 	struct request *r = strmap_get(&g->zero_latest, key);
 	if (r && f->time - r->last <= ZERO_GAP)
 		return r;
-	r = new_request(c, f->server, f->activity);
+	r = new_request(sg, f->server, f->activity);
 	strmap_put(&g->zero_latest, key, r);
 	return r;
 }
@@ -393,18 +356,18 @@ static struct request *zero_activity_request(struct correlator *c, struct groupi
 /* The AD FS audits (all but 501 and 4625) into requests per server by activity ID. Requests with a zero activity ID
  * are grouped by user: their 403 waits for the 501 of its instance (place_501s), their other events without a user
  * are left out. */
-static void group_by_activity(struct correlator *c, struct grouping *g)
+static void group_by_activity(struct segment *sg, struct grouping *g)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		struct fact *f = c->facts[i];
+	for (size_t i = 0; i < sg->n; i++) {
+		struct fact *f = sg->facts[i];
 		if (f->dc || f->event_id == 4625 || f->event_id == 501 || !f->activity)
 			continue;
 		if (f->activity[0]) {
-			request_add(c, activity_request(c, g, f), f);
+			request_add(sg, activity_request(sg, g, f), f);
 		} else if (f->event_id == 403 && f->instance) {
 			strmap_put(&g->zero_403, pair_key(&g->key, f->server, f->instance), f);
 		} else if (f->user) {
-			request_add(c, zero_activity_request(c, g, f), f);
+			request_add(sg, zero_activity_request(sg, g, f), f);
 		}
 	}
 }
@@ -435,16 +398,16 @@ static struct request *continued_501(struct grouping *g, const struct fact *f, b
 /* Each 501 joins the request of its instance ID, else that of an earlier 501 of its instance, else the request
  * without a 501 nearest in time on the same server within JOIN_501, with the 403 of its instance when that request
  * has a zero activity ID; else it waits for a 4625. */
-static void place_501s(struct correlator *c, struct grouping *g)
+static void place_501s(struct segment *sg, struct grouping *g)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		struct fact *f = c->facts[i];
+	for (size_t i = 0; i < sg->n; i++) {
+		struct fact *f = sg->facts[i];
 		if (f->event_id != 501)
 			continue;
 		bool waits;
 		struct request *r = instance_request(g, f), *before = continued_501(g, f, &waits);
 		if (!r && !waits)
-			r = before ? before : nearest(c->requests, g->naudited, f, JOIN_501, takes_orphan_501);
+			r = before ? before : nearest(sg->requests, g->naudited, f, JOIN_501, takes_orphan_501);
 		if (!r) {
 			g->orphans = vec_grow(g->orphans, &g->caporphans, g->norphans, sizeof *g->orphans);
 			g->orphans[g->norphans++] = f;
@@ -452,7 +415,7 @@ static void place_501s(struct correlator *c, struct grouping *g)
 				strmap_put(&g->waiting_501, pair_key(&g->key, f->server, f->instance), f);
 			continue;
 		}
-		request_add(c, r, f);
+		request_add(sg, r, f);
 		if (!f->instance || before)
 			continue;
 		strmap_put(&g->placed_501, pair_key(&g->key, f->server, f->instance), r);
@@ -460,7 +423,7 @@ static void place_501s(struct correlator *c, struct grouping *g)
 			continue;
 		struct fact *http = strmap_get(&g->zero_403, pair_key(&g->key, f->server, f->instance));
 		if (http)
-			request_add(c, r, http);
+			request_add(sg, r, http);
 	}
 }
 
@@ -472,9 +435,9 @@ static bool same_instance(const struct fact *x, const struct fact *y)
 /* A 4625 without an AD FS audit (AD FS 2.0, 411 auditing off) is a request of its own; it takes the first waiting
  * 501 on the same server within JOIN_501, and the further 501s of its instance. The 4625s come in time order: a 501
  * too old for one is too old for all that follow. */
-static struct request *lone_4625_request(struct correlator *c, struct grouping *g, const struct fact *f)
+static struct request *lone_4625_request(struct segment *sg, struct grouping *g, const struct fact *f)
 {
-	struct request *r = new_request(c, f->server, NULL);
+	struct request *r = new_request(sg, f->server, NULL);
 	while (g->first_orphan < g->norphans && (!g->orphans[g->first_orphan] ||
 						 g->orphans[g->first_orphan]->time < f->time - JOIN_501))
 		g->first_orphan++;
@@ -484,7 +447,7 @@ static struct request *lone_4625_request(struct correlator *c, struct grouping *
 		if (o && o->time > f->time + JOIN_501)
 			break;
 		if (o && (taken ? same_instance(o, taken) : !strcmp(o->server, f->server))) {
-			request_add(c, r, o);
+			request_add(sg, r, o);
 			g->orphans[k] = NULL;
 			if (!taken && !o->instance)
 				break;
@@ -495,33 +458,32 @@ static struct request *lone_4625_request(struct correlator *c, struct grouping *
 }
 
 /* Each 4625 that AD FS logged joins the request of the same server and user nearest in time within JOIN_4625. */
-static void join_4625s(struct correlator *c, struct grouping *g)
+static void join_4625s(struct segment *sg, struct grouping *g)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		struct fact *f = c->facts[i];
+	for (size_t i = 0; i < sg->n; i++) {
+		struct fact *f = sg->facts[i];
 		if (f->event_id != 4625 || f->dc)
 			continue;
-		struct request *r = nearest(c->requests, g->naudited, f, JOIN_4625, takes_4625);
-		request_add(c, r ? r : lone_4625_request(c, g, f), f);
+		struct request *r = nearest(sg->requests, g->naudited, f, JOIN_4625, takes_4625);
+		request_add(sg, r ? r : lone_4625_request(sg, g, f), f);
 	}
 }
 
-/* The facts into requests, by the rules of badcreds(1), "Correlation": audits by activity ID (zero IDs by user and
- * time), then 501 events, then 4625 events, each step seeing the requests of the steps before. */
-static void group(struct correlator *c)
+/* The segment's facts (in time order) into requests, by the rules of badcreds(1), "Correlation": audits by activity
+ * ID (zero IDs by user and time), then 501 events, then 4625 events, each step seeing the requests of the steps
+ * before. */
+static void group(struct segment *sg)
 {
-	struct grouping g = {.by_activity = {.arena = &c->arena}, .instance_activity = {.arena = &c->arena},
-			     .zero_403 = {.arena = &c->arena}, .zero_latest = {.arena = &c->arena},
-			     .placed_501 = {.arena = &c->arena}, .waiting_501 = {.arena = &c->arena}};
-	if (c->n > 1)
-		qsort(c->facts, c->n, sizeof *c->facts, cmp_fact_time);
-	link_instances(c, &g);
-	group_by_activity(c, &g);
-	if (c->nreq > 1)
-		qsort(c->requests, c->nreq, sizeof *c->requests, cmp_request_time);
-	g.naudited = c->nreq;
-	place_501s(c, &g);
-	join_4625s(c, &g);
+	struct grouping g = {.by_activity = {.arena = &sg->arena}, .instance_activity = {.arena = &sg->arena},
+			     .zero_403 = {.arena = &sg->arena}, .zero_latest = {.arena = &sg->arena},
+			     .placed_501 = {.arena = &sg->arena}, .waiting_501 = {.arena = &sg->arena}};
+	link_instances(sg, &g);
+	group_by_activity(sg, &g);
+	if (sg->nreq > 1)
+		qsort(sg->requests, sg->nreq, sizeof *sg->requests, cmp_request_time);
+	g.naudited = sg->nreq;
+	place_501s(sg, &g);
+	join_4625s(sg, &g);
 	free(g.orphans);
 	strmap_free(&g.by_activity);
 	strmap_free(&g.instance_activity);
@@ -762,17 +724,30 @@ static void attempt_addresses(struct correlator *c, const struct request *r, str
 	sb_free(&all.text);
 }
 
+/* The request's events in time order, as copies that outlive the segment (an array correlator_free frees); NULL
+ * when the correlator does not keep events. */
+static const struct fact *const *kept_facts(struct correlator *c, struct fact *const *sorted, size_t n)
+{
+	if (!c->render)
+		return NULL;
+	const struct fact **copies = malloc(n * sizeof *copies);
+	if (!copies)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		copies[i] = copy_fact(&c->arena, sorted[i]);
+	return copies;
+}
+
 /* The request's events in time order, and their IDs, record IDs and files as text. */
 static void attempt_events(struct correlator *c, const struct request *r, struct attempt *at)
 {
-	struct fact **sorted = malloc(r->n * sizeof *sorted);
-	if (!sorted)
-		abort();
-	memcpy(sorted, r->facts, r->n * sizeof *sorted);
+	struct fact **sorted = r->facts; /* the request is complete: its own events can be put in time order */
 	if (r->n > 1)
 		qsort(sorted, r->n, sizeof *sorted, cmp_fact_time);
-	at->facts = (const struct fact *const *)sorted; /* the attempt's own copy: correlator_free frees it */
-	at->nfacts = r->n;
+	at->facts = kept_facts(c, sorted, r->n);
+	at->nfacts = at->facts ? r->n : 0;
+	at->first_event_id = sorted[0]->event_id;
+	at->first_record_id = sorted[0]->record_id;
 	struct strbuf events = {0}, ids = {0}, sources = {0};
 	const char **seen = NULL;
 	size_t nseen = 0, capseen = 0;
@@ -804,13 +779,19 @@ static void attempt_events(struct correlator *c, const struct request *r, struct
 	sb_free(&sources);
 }
 
+/* A text of the segment's, copied to outlive it. */
+static const char *own(struct correlator *c, const char *s)
+{
+	return s ? arena_copy(&c->arena, s, strlen(s) + 1) : NULL;
+}
+
 /* One attempt: the report's row of a request. */
 static void build(struct correlator *c, const struct request *r, struct attempt *at)
 {
 	memset(at, 0, sizeof *at);
 	at->server = r->server;
 	at->time = r->first; /* when the request arrived (403 when audited), not when it was judged */
-	at->user = user_of(r);
+	at->user = own(c, user_of(r));
 	at->user_key = lower(&c->arena, at->user);
 	at->outcome = outcome_of(r);
 	const struct fact *s = find(r, 4625);
@@ -825,8 +806,8 @@ static void build(struct correlator *c, const struct request *r, struct attempt 
 	at->user_agent = FIRST(r, user_agent);
 	at->client_app = FIRST(r, client_app);
 	at->relying_party = FIRST(r, relying_party);
-	at->activity = r->activity ? r->activity : FIRST(r, activity);
-	at->instance = FIRST(r, instance);
+	at->activity = own(c, r->activity ? r->activity : FIRST(r, activity));
+	at->instance = own(c, FIRST(r, instance));
 	attempt_events(c, r, at);
 }
 
@@ -836,7 +817,11 @@ static int cmp_attempt(const void *a, const void *b)
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
 	int c = strcmp(x->server, y->server);
-	return c ? c : cmp_facts(x->facts[0], y->facts[0]); /* each request's own first event */
+	if (c) /* then each request's own first event */
+		return c;
+	if (x->first_event_id != y->first_event_id)
+		return x->first_event_id < y->first_event_id ? -1 : 1;
+	return (x->first_record_id > y->first_record_id) - (x->first_record_id < y->first_record_id);
 }
 
 /* "ADFS02", "ADFS02.contoso.com" and "adfs02$" name the same computer. */
@@ -919,8 +904,8 @@ static void link_lockouts(struct correlator *c, struct attempt *a, size_t n)
 	struct account_index ix;
 	account_index_build(&ix, &arena, a, n);
 	struct strbuf key = {0};
-	for (size_t i = 0; i < c->n; i++) {
-		const struct fact *f = c->facts[i];
+	for (size_t i = 0; i < c->ndc; i++) {
+		const struct fact *f = c->dc[i];
 		if (f->event_id != 4740 || !f->user)
 			continue;
 		const struct span *s = strmap_get(&ix.spans, account_key(&key, f->user));
@@ -946,7 +931,12 @@ static int cmp_success(const void *a, const void *b)
 	const struct success *x = a, *y = b;
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
-	return cmp_facts(x->facts[0], y->facts[0]);
+	int c = strcmp(x->server, y->server);
+	if (c)
+		return c;
+	if (x->first_event_id != y->first_event_id)
+		return x->first_event_id < y->first_event_id ? -1 : 1;
+	return (x->first_record_id > y->first_record_id) - (x->first_record_id < y->first_record_id);
 }
 
 static bool succeeded(const struct request *r)
@@ -975,68 +965,127 @@ size_t correlator_dc_events(const struct correlator *c, const struct fact *const
 	return c->ndc;
 }
 
+/* A request that has ended: its attempt, or its success when it succeeded and names a user. */
+static void finish(struct correlator *c, struct request *r)
+{
+	if (is_attempt(r)) {
+		c->attempts = vec_grow(c->attempts, &c->capattempts, c->nattempts, sizeof *c->attempts);
+		build(c, r, &c->attempts[c->nattempts++]);
+		return;
+	}
+	const char *user = FIRST(r, user);
+	if (!succeeded(r) || !user)
+		return;
+	struct ip_addr ip;
+	char t[64] = "";
+	const char *from;
+	unsigned claimed;
+	if (submitter(c, r, &ip, &from, &claimed))
+		ip_format(&ip, t);
+	if (r->n > 1) /* the request is complete: its own events can be put in time order */
+		qsort(r->facts, r->n, sizeof *r->facts, cmp_fact_time);
+	const struct fact *const *kept = kept_facts(c, r->facts, r->n);
+	c->successes = vec_grow(c->successes, &c->capsuccesses, c->nsuccesses, sizeof *c->successes);
+	c->successes[c->nsuccesses++] = (struct success){
+		.time = r->first, .server = r->server, .user = own(c, user), .ip = arena_copy(&c->arena, t, strlen(t) + 1),
+		.activity = own(c, FIRST(r, activity)), .instance = own(c, FIRST(r, instance)), .facts = kept,
+		.nfacts = kept ? r->n : 0, .first_event_id = r->facts[0]->event_id,
+		.first_record_id = r->facts[0]->record_id};
+}
+
+static void segment_push(struct segment *sg, struct fact *f)
+{
+	sg->facts = vec_grow(sg->facts, &sg->cap, sg->n, sizeof *sg->facts);
+	sg->facts[sg->n++] = f;
+}
+
+/* Groups the segment: the requests whose last event is at or before `cut` are finished; the next segment starts
+ * with what goes on past the cut (the events of requests not ended, and events after the cut that no request
+ * took), then `next` when given. */
+static void segment_close(struct correlator *c, struct segment *sg, int64_t cut, const struct fact *next)
+{
+	group(sg);
+	for (size_t i = 0; i < sg->nreq; i++) {
+		struct request *r = sg->requests[i];
+		bool ended = r->last <= cut;
+		for (size_t k = 0; k < r->n; k++)
+			r->facts[k]->mark |= ended ? MARK_PLACED : MARK_PLACED | MARK_CARRIED;
+		if (ended)
+			finish(c, r);
+	}
+	struct segment after = {0};
+	for (size_t i = 0; i < sg->n; i++) {
+		const struct fact *f = sg->facts[i];
+		if (f->mark & MARK_CARRIED || (!(f->mark & MARK_PLACED) && f->time > cut))
+			segment_push(&after, copy_fact(&after.arena, f));
+	}
+	if (next)
+		segment_push(&after, copy_fact(&after.arena, next));
+	for (size_t i = 0; i < sg->nreq; i++)
+		free(sg->requests[i]->facts);
+	free(sg->requests);
+	free(sg->facts);
+	arena_free(&sg->arena);
+	*sg = after;
+}
+
+static int64_t plus(int64_t t, int64_t d) { return t > INT64_MAX - d ? INT64_MAX : t + d; }
+
 size_t correlator_run(struct correlator *c, struct attempt **out)
 {
-	free(c->seen); /* no more events: the duplicate table (which group()'s sorting would invalidate) goes */
-	c->seen = NULL;
-	c->capseen = 0;
-	group(c);
-	c->attempts = calloc(c->nreq ? c->nreq : 1, sizeof *c->attempts);
-	if (!c->attempts)
-		abort();
-	size_t n = 0;
-	for (size_t i = 0; i < c->nreq; i++) {
-		const struct request *r = c->requests[i];
-		if (is_attempt(r)) {
-			build(c, r, &c->attempts[n++]);
+	fact_store_finish(&c->store);
+	struct segment sg = {0};
+	struct fact f;
+	size_t fresh = 0;                   /* facts since the last cut */
+	int64_t cut = 0, last_cut = INT64_MIN;
+	bool cutting = false;               /* a cut is chosen: reading on to SEGMENT_MARGIN past it */
+	for (;;) {
+		arena_reset(&c->scratch);
+		if (!fact_store_next(&c->store, &c->scratch, &f))
+			break;
+		share(c, &f);
+		if (f.dc) { /* few, joined to the attempts at the end */
+			c->dc = vec_grow(c->dc, &c->capdc, c->ndc, sizeof *c->dc);
+			c->dc[c->ndc++] = copy_fact(&c->arena, &f);
 			continue;
 		}
-		const char *user = FIRST(r, user);
-		struct ip_addr ip;
-		if (!succeeded(r) || !user)
+		if (cutting && f.time > plus(cut, SEGMENT_MARGIN)) {
+			segment_close(c, &sg, cut, &f);
+			last_cut = cut;
+			cutting = false;
+			fresh = 0;
 			continue;
-		char t[64] = "";
-		const char *from;
-		unsigned claimed;
-		if (submitter(c, r, &ip, &from, &claimed))
-			ip_format(&ip, t);
-		if (r->n > 1) /* the request is complete: its own events can be put in time order */
-			qsort(r->facts, r->n, sizeof *r->facts, cmp_fact_time);
-		c->successes = vec_grow(c->successes, &c->capsuccesses, c->nsuccesses, sizeof *c->successes);
-		c->successes[c->nsuccesses++] = (struct success){
-			.time = r->first, .server = r->server, .user = user, .ip = arena_copy(&c->arena, t, strlen(t) + 1),
-			.activity = FIRST(r, activity), .instance = FIRST(r, instance),
-			.facts = (const struct fact *const *)r->facts, .nfacts = r->n};
+		}
+		segment_push(&sg, copy_fact(&sg.arena, &f));
+		if (!cutting && ++fresh >= c->segment_facts &&
+		    (last_cut == INT64_MIN || f.time >= plus(last_cut, SEGMENT_MARGIN))) {
+			cut = f.time;
+			cutting = true;
+		}
 	}
+	segment_close(c, &sg, INT64_MAX, NULL);
+	size_t n = c->nattempts;
 	if (n > 1)
 		qsort(c->attempts, n, sizeof *c->attempts, cmp_attempt);
-	c->nattempts = n;
 	if (c->nsuccesses > 1)
 		qsort(c->successes, c->nsuccesses, sizeof *c->successes, cmp_success);
 	link_lockouts(c, c->attempts, n);
-	for (size_t i = 0; i < c->n; i++)
-		if (c->facts[i]->dc) {
-			c->dc = vec_grow(c->dc, &c->capdc, c->ndc, sizeof *c->dc);
-			c->dc[c->ndc++] = c->facts[i];
-		}
 	*out = c->attempts;
 	return n;
 }
 
 void correlator_free(struct correlator *c)
 {
-	for (size_t i = 0; i < c->nreq; i++)
-		free(c->requests[i]->facts);
-	for (size_t i = 0; c->attempts && i < c->nattempts; i++)
+	for (size_t i = 0; i < c->nattempts; i++)
 		free((void *)c->attempts[i].facts);
+	for (size_t i = 0; i < c->nsuccesses; i++)
+		free((void *)c->successes[i].facts);
 	sb_free(&c->text);
-	free(c->requests);
-	free(c->facts);
 	free(c->attempts);
 	free(c->dc);
 	free(c->successes);
 	strmap_free(&c->strings);
-	free(c->seen);
+	fact_store_free(&c->store);
 	arena_free(&c->arena);
 	arena_free(&c->scratch);
 	free(c);
