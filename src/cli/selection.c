@@ -394,12 +394,23 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	}
 	struct attempt *all;
 	size_t total = correlator_run(s->corr, &all);
-	s->kept = malloc((total ? total : 1) * sizeof *s->kept);
-	if (!s->kept)
+	size_t *chosen = malloc((total ? total : 1) * sizeof *chosen); /* indexes first: no copy when all are kept */
+	if (!chosen)
 		abort();
 	for (size_t i = 0; i < total; i++)
 		if (keep(s, &all[i]))
-			s->kept[s->nkept++] = all[i];
+			chosen[s->nkept++] = i;
+	if (s->nkept == total) {
+		s->kept = all; /* the correlator's own */
+	} else {
+		s->kept = malloc((s->nkept ? s->nkept : 1) * sizeof *s->kept);
+		if (!s->kept)
+			abort();
+		for (size_t k = 0; k < s->nkept; k++)
+			s->kept[k] = all[chosen[k]];
+		s->kept_copied = true;
+	}
+	free(chosen);
 }
 
 int selection_start(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
@@ -444,7 +455,8 @@ void selection_prt(struct selection *s)
 
 void selection_free(struct selection *s)
 {
-	free(s->kept);
+	if (s->kept_copied)
+		free(s->kept);
 	free(s->lockout_rows);
 	free(s->clears);
 	arena_free(&s->clear_arena);

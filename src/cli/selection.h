@@ -54,8 +54,9 @@ struct selection {
 	struct prt_finder *prt_finder;   /* when prt */
 	const struct prt_row *prt_rows;  /* selection_prt(): owned by prt_finder */
 	size_t nprt_rows;
-	struct attempt *kept;
+	struct attempt *kept;            /* the attempts the options keep: the correlator's array when they keep all */
 	size_t nkept;
+	bool kept_copied;                /* kept is a copy of those kept, to free */
 	struct diag diag;
 	struct source_stats stats;
 	_Atomic unsigned long outside;   /* AD FS and DC events left out for their time (counted on the workers) */

@@ -708,7 +708,7 @@ static void attempt_addresses(struct correlator *c, const struct request *r, str
 	if (submitter(c, r, &ip, &from, &claimed)) {
 		char t[64];
 		ip_format(&ip, t);
-		at->ip = arena_copy(a, t, strlen(t) + 1);
+		at->ip = intern(c, t); /* texts that many attempts repeat are stored once */
 		at->ip_class = ip_class(&ip);
 	} else {
 		at->ip = at->ip_class = "";
@@ -720,7 +720,7 @@ static void attempt_addresses(struct correlator *c, const struct request *r, str
 		ip_list_each(r->facts[i]->ips, add_ip, &all);
 		ip_list_each(r->facts[i]->client_ip, add_ip, &all);
 	}
-	at->all_ips = keep(a, &all.text);
+	at->all_ips = intern(c, sb_cstr(&all.text));
 	sb_free(&all.text);
 }
 
@@ -771,9 +771,9 @@ static void attempt_events(struct correlator *c, const struct request *r, struct
 		}
 	}
 	free(seen);
-	at->events = keep(&c->arena, &events);
+	at->events = intern(c, sb_cstr(&events));
 	at->record_ids = keep(&c->arena, &ids);
-	at->sources = keep(&c->arena, &sources);
+	at->sources = intern(c, sb_cstr(&sources));
 	sb_free(&events);
 	sb_free(&ids);
 	sb_free(&sources);
@@ -792,7 +792,8 @@ static void build(struct correlator *c, const struct request *r, struct attempt 
 	at->server = r->server;
 	at->time = r->first; /* when the request arrived (403 when audited), not when it was judged */
 	at->user = own(c, user_of(r));
-	at->user_key = lower(&c->arena, at->user);
+	at->user_key = at->user[strcspn(at->user, "ABCDEFGHIJKLMNOPQRSTUVWXYZ\r")] ? lower(&c->arena, at->user)
+										: at->user; /* already its key */
 	at->outcome = outcome_of(r);
 	const struct fact *s = find(r, 4625);
 	if (s && s->has_status) {

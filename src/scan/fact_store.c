@@ -258,7 +258,8 @@ static void run_load(struct fact_store *s, struct fact_run *r)
 			r->cur = NULL; /* the run is done (a short tail cannot happen: the run was written whole) */
 			return;
 		}
-		memmove(r->buf, r->buf + r->off, have);
+		if (have && r->off)
+			memmove(r->buf, r->buf + r->off, have);
 		r->len = have;
 		r->off = 0;
 		size_t want = need > READ_BLOCK ? need : READ_BLOCK;

@@ -1,0 +1,104 @@
+#!/usr/bin/python3
+"""Reports do not depend on how the inputs are given or on how the correlation cuts its work (issue 13): scan,
+summary, trace, lockouts and prt write byte-identical reports for the generated logs (the AD FS farm and the domain)
+given in their order, reversed, shuffled, each file twice, and with the correlation grouping segments of a single
+event and spilling its sorted runs every 4 KiB (BADCREDS_SEGMENT_FACTS, BADCREDS_FACT_RUN_BYTES: what a log of
+millions of attempts does, on logs small enough to check); and the same logs split into pieces (XML exports cut
+between events, given shuffled) give the same attempts, summary and lockouts as the whole logs (the Sources column
+aside, which names the pieces).
+
+usage: order_independence.py BADCREDS FIXTURE_DIR DOMAIN_DIR
+"""
+import csv
+import io
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+
+SMALL = {'BADCREDS_SEGMENT_FACTS': '1', 'BADCREDS_FACT_RUN_BYTES': '4096'}
+COMMANDS = (('scan', ['scan', '-q', '-o', '-']),
+            ('summary', ['summary', '-q', '--format', 'jsonl', '-o', '-']),
+            ('trace', ['trace', '-q', '--user', '.']),
+            ('lockouts', ['lockouts', '-q', '-f', 'jsonl']),
+            ('prt', ['prt', '-q', '--format', 'jsonl']))
+
+
+def run(badcreds, args, files, env=None):
+    p = subprocess.run([badcreds] + args + files, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       env=dict(os.environ, **(env or {})), check=False)
+    if p.returncode not in (0, 1):
+        raise SystemExit(f'{args[0]} exited {p.returncode}: {p.stderr.decode(errors="replace")[-2000:]}')
+    return p.stdout
+
+
+def without_sources(report):
+    rows = list(csv.reader(io.StringIO(report.decode())))
+    k = rows[0].index('Sources')
+    return [r[:k] + r[k + 1:] for r in rows]
+
+
+def unnamed(report):
+    """The report with the names of the XML files (whole or pieces) masked: lockouts and trace name each event's."""
+    return re.sub(rb'[^\s"]+?\.xml(\.\d+\.xml)?', b'FILE', report)
+
+
+def split_xml(path, pieces, out_dir):
+    """The export's events in `pieces` files, cut between events (an export of fewer events stays whole)."""
+    text = open(path, encoding='utf-8').read()
+    starts = [m.start() for m in re.finditer(r'<Event[ >]', text)]
+    if len(starts) < pieces or starts[0] != 0:
+        return [path]
+    bounds = [starts[len(starts) * i // pieces] for i in range(pieces)] + [len(text)]
+    names = []
+    for i in range(pieces):
+        name = os.path.join(out_dir, f'{os.path.basename(path)}.{i}.xml')
+        with open(name, 'w', encoding='utf-8') as f:
+            f.write(text[bounds[i]:bounds[i + 1]])
+        names.append(name)
+    return names
+
+
+def main():
+    badcreds, fixtures, domain = sys.argv[1:4]
+    logs = sorted(os.path.join(d, n) for d in (fixtures, domain) for n in os.listdir(d)
+                  if n.endswith('.evtx') and not n.startswith('HOSTILE-FANOUT'))
+    shuffled = logs[:]
+    random.Random(13).shuffle(shuffled)
+    failures, checks = [], 0
+    for name, args in COMMANDS:
+        base = run(badcreds, args, logs)
+        if not base.strip() and name != 'prt':
+            failures.append(f'{name}: an empty report on the fixtures (the test would prove nothing)')
+        variants = (('reversed', list(reversed(logs)), None), ('shuffled', shuffled, None),
+                    ('each file twice', logs + shuffled, None), ('one-event segments, 4 KiB runs', logs, SMALL),
+                    ('shuffled, one-event segments', shuffled, SMALL))
+        for label, files, env in variants:
+            checks += 1
+            if run(badcreds, args, files, env) != base:
+                failures.append(f'{name}: {label}: the report differs from the inputs in order')
+    with tempfile.TemporaryDirectory() as tmp:
+        exports = sorted(os.path.join(d, n) for d in (fixtures, domain) for n in os.listdir(d)
+                         if n.endswith('.xml') and os.path.exists(os.path.join(d, n[:-4] + '.evtx'))
+                         and not n.startswith('HOSTILE-FANOUT'))
+        pieces = [p for x in exports for p in split_xml(x, 3, tmp)]
+        random.Random(7).shuffle(pieces)
+        for name, args in COMMANDS[:4]:
+            whole, cut = run(badcreds, args, exports), run(badcreds, args, pieces, SMALL)
+            checks += 1
+            if name == 'scan':
+                same = without_sources(whole) == without_sources(cut) and len(without_sources(whole)) > 10
+            else:
+                same = unnamed(whole) == unnamed(cut)
+            if not same:
+                failures.append(f'{name}: the logs split into {len(pieces)} pieces (shuffled) differ from the whole logs')
+    for f in failures:
+        print('FAIL', f)
+    print(f'{checks - len(failures)} of {checks} checks passed')
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
