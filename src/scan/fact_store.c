@@ -321,6 +321,12 @@ void fact_store_finish(struct fact_store *s)
 		r->memory = true;
 		r->index = s->index;
 		r->n = s->nindex;
+	} else { /* every run is on disk: the buffer goes before the correlation needs memory */
+		free(s->buf);
+		free(s->index);
+		s->buf = NULL;
+		s->index = NULL;
+		s->cap = s->capindex = 0;
 	}
 	if (s->spill_error)
 		fprintf(stderr, "badcreds: note: the correlation kept its events in memory: %s in %s\n", s->spill_error,
