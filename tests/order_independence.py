@@ -3,9 +3,10 @@
 summary, trace, lockouts and prt write byte-identical reports for the generated logs (the AD FS farm and the domain)
 given in their order, reversed, shuffled, each file twice, and with the correlation grouping segments of a single
 event and spilling its sorted runs every 4 KiB (BADCREDS_SEGMENT_FACTS, BADCREDS_FACT_RUN_BYTES: what a log of
-millions of attempts does, on logs small enough to check); and the same logs split into pieces (XML exports cut
-between events, given shuffled) give the same attempts, summary and lockouts as the whole logs (the Sources column
-aside, which names the pieces).
+millions of attempts does, on logs small enough to check); every fixture (with names of megabytes) with each event in
+a run of its own; without a temporary folder (the runs stay in memory, a note says so) the same report; and the same
+logs split into pieces (XML exports cut between events, given shuffled) give the same attempts, summary, trace and
+lockouts as the whole logs (the file names aside, which name the pieces).
 
 usage: order_independence.py BADCREDS FIXTURE_DIR DOMAIN_DIR
 """
@@ -79,6 +80,20 @@ def main():
             checks += 1
             if run(badcreds, args, files, env) != base:
                 failures.append(f'{name}: {label}: the report differs from the inputs in order')
+    # every fixture (XML exports with names of megabytes among them): each event in a run of its own on disk
+    everything = [fixtures, domain]
+    checks += 1
+    if run(badcreds, COMMANDS[0][1], everything, {'BADCREDS_SEGMENT_FACTS': '1', 'BADCREDS_FACT_RUN_BYTES': '1'}) != \
+            run(badcreds, COMMANDS[0][1], everything):
+        failures.append('scan: every fixture, each event its own run: the report differs')
+    if os.environ.get('BADCREDS_UNDER_WINE') != '1':  # wine takes its temporary folder from TMP/TEMP, not TMPDIR
+        checks += 1
+        p = subprocess.run([badcreds] + COMMANDS[0][1][:1] + ['-o', '-'] + logs, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env=dict(os.environ, TMPDIR='/nonexistent', **SMALL), check=False)
+        if p.stdout != run(badcreds, COMMANDS[0][1], logs) or \
+                b'kept its events in memory: cannot create a temporary file in /nonexistent' not in p.stderr:
+            failures.append('scan: no temporary folder: the same report and a note expected, got '
+                            f'{p.stderr.decode(errors="replace")[-300:]!r}')
     with tempfile.TemporaryDirectory() as tmp:
         exports = sorted(os.path.join(d, n) for d in (fixtures, domain) for n in os.listdir(d)
                          if n.endswith('.xml') and os.path.exists(os.path.join(d, n[:-4] + '.evtx'))

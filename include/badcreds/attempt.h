@@ -97,6 +97,11 @@ void correlator_add(struct correlator *c, const struct event *ev);
 /* Correlates everything added; attempts in time order, valid until correlator_free. */
 size_t correlator_run(struct correlator *c, struct attempt **out);
 unsigned long correlator_duplicates(const struct correlator *c);
+/* Why the correlation's sorted runs stayed in memory (no temporary file could be made or written in TMPDIR), NULL
+ * when they did not: memory then grows with the events. */
+const char *correlator_spill_error(const struct correlator *c);
+/* Bytes of events that could not be read back from that temporary file (0 unless it failed under the run). */
+uint64_t correlator_lost_bytes(const struct correlator *c);
 /* Every attempt correlator_run made, in time order (before any filter of the command). */
 size_t correlator_attempts(const struct correlator *c, const struct attempt **out);
 /* A request that succeeded (412, or a successful 1200-1210 audit): who, from where, when. */

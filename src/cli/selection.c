@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "badcreds/compat.h"
 #include "badcreds/filetime.h"
 #include "badcreds/progress.h"
 #include "badcreds/strmap.h"
@@ -394,6 +395,16 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	}
 	struct attempt *all;
 	size_t total = correlator_run(s->corr, &all);
+	const char *kept_in_memory = correlator_spill_error(s->corr);
+	if (kept_in_memory && !s->quiet)
+		fprintf(stderr, "badcreds: note: the correlation kept its events in memory: %s in %s\n", kept_in_memory,
+			bc_tempdir());
+	uint64_t lost = correlator_lost_bytes(s->corr);
+	if (lost) { /* the report is incomplete: the exit status says something was skipped */
+		fprintf(stderr, "badcreds: error: the temporary file of the correlation in %s could not be read back: "
+			"%llu bytes of events left out\n", bc_tempdir(), (unsigned long long)lost);
+		s->diag.errors++;
+	}
 	size_t *chosen = malloc((total ? total : 1) * sizeof *chosen); /* indexes first: no copy when all are kept */
 	if (!chosen)
 		abort();

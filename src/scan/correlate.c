@@ -87,6 +87,10 @@ struct correlator *correlator_new(void)
 
 unsigned long correlator_duplicates(const struct correlator *c) { return c->store.duplicates; }
 
+const char *correlator_spill_error(const struct correlator *c) { return c->store.spill_error; }
+
+uint64_t correlator_lost_bytes(const struct correlator *c) { return c->store.lost_bytes; }
+
 static const char *intern(struct correlator *c, const char *s)
 {
 	const char *copy = strmap_get(&c->strings, s);

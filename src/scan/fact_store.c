@@ -15,7 +15,6 @@
  */
 #include "scan/fact_store.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -274,8 +273,7 @@ static void run_load(struct fact_store *s, struct fact_run *r)
 			n = (size_t)(r->end - r->pos);
 		long got = bc_pread(s->fd, r->buf + r->len, n, r->pos);
 		if (got <= 0) { /* the temporary file failed under us: what is left of this run is lost, and said so */
-			fprintf(stderr, "badcreds: error: cannot read back the temporary file of the correlation: "
-				"%llu bytes of events lost\n", (unsigned long long)(r->end - r->pos));
+			s->lost_bytes += r->end - r->pos;
 			r->pos = r->end;
 			r->cur = NULL;
 			return;
@@ -328,9 +326,6 @@ void fact_store_finish(struct fact_store *s)
 		s->index = NULL;
 		s->cap = s->capindex = 0;
 	}
-	if (s->spill_error)
-		fprintf(stderr, "badcreds: note: the correlation kept its events in memory: %s in %s\n", s->spill_error,
-			bc_tempdir());
 	s->heap = malloc((s->nruns ? s->nruns : 1) * sizeof *s->heap);
 	if (!s->heap)
 		abort();

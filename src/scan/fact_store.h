@@ -31,6 +31,7 @@ struct fact_store {
 	bool has_last;
 	unsigned long duplicates, distinct;
 	const char *spill_error;     /* why the runs stayed in memory (for one note), NULL when they did not */
+	uint64_t lost_bytes;         /* of runs that could not be read back from the temporary file */
 };
 
 /* limit: bytes of the run buffer (0: the default, 32 MiB; BADCREDS_FACT_RUN_BYTES in the environment overrides it,
