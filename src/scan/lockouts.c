@@ -20,7 +20,8 @@ static const int64_t PDC_RECHECK = 2 * FILETIME_SECOND;   /* a DC's failure logg
 struct lockout_finder {
 	struct lockout_settings settings;
 	struct arena arena;
-	struct strmap seen;          /* events already kept (the same log given twice) */
+	struct arena scratch;        /* one event's texts until it is known to be kept */
+	struct strmap texts;         /* the one copy of the texts that many events repeat (computers, processes...) */
 	struct strmap rdp_hosts;     /* short names of hosts that log RemoteInteractive logons */
 	struct logon *logons;        /* kept events; in time order once run */
 	size_t n, cap;
@@ -41,7 +42,7 @@ struct lockout_finder *lockout_finder_new(const struct lockout_settings *s)
 	if (!f)
 		abort();
 	f->settings = *s;
-	f->seen.arena = f->rdp_hosts.arena = f->spans.arena = &f->arena;
+	f->texts.arena = f->rdp_hosts.arena = f->spans.arena = &f->arena;
 	return f;
 }
 
@@ -82,26 +83,60 @@ static bool worth_keeping(struct lockout_finder *f, const struct logon *l)
 	}
 }
 
+static const char *shared_text(struct lockout_finder *f, const char *s)
+{
+	if (!s)
+		return NULL;
+	const char *copy = strmap_get(&f->texts, s);
+	if (!copy) {
+		copy = arena_copy(&f->arena, s, strlen(s) + 1);
+		strmap_put(&f->texts, s, (void *)copy);
+	}
+	return copy;
+}
+
+/* The event kept, if the lockouts look at it: its account copied, the texts many events repeat shared. An event
+ * read twice is dropped when they are put in order (lockout_finder_run). */
 void lockout_finder_add(struct lockout_finder *f, const struct event *ev)
 {
 	struct logon l;
-	if (!logon_from_event(ev, &f->arena, &l) || !worth_keeping(f, &l))
+	arena_reset(&f->scratch);
+	if (!logon_from_event(ev, &f->scratch, &l) || !worth_keeping(f, &l))
 		return;
-	f->key.len = 0;
-	sb_printf(&f->key, "%s\x1f%u\x1f%llu\x1f%lld", l.computer, l.event_id, (unsigned long long)l.record_id,
-		  (long long)l.time);
-	if (strmap_get(&f->seen, sb_cstr(&f->key)))
-		return;
-	strmap_put(&f->seen, sb_cstr(&f->key), f);
-	l.file = l.file ? arena_copy(&f->arena, l.file, strlen(l.file) + 1) : "";
+	l.account = l.account ? arena_copy(&f->arena, l.account, strlen(l.account) + 1) : NULL;
+	const char **shared[] = {&l.computer, &l.domain, &l.caller, &l.process, &l.logon_process, &l.auth_package,
+				 &l.workstation, &l.ip, &l.service, &l.file};
+	for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
+		*shared[i] = shared_text(f, *shared[i]);
+	if (!l.file)
+		l.file = "";
+	l.order = f->n;
 	f->logons = vec_grow(f->logons, &f->cap, f->n, sizeof *f->logons);
 	f->logons[f->n++] = l;
 }
 
+/* Time order; events of the same time by computer, EventID and EventRecordID (whatever the order of the inputs),
+ * then the order they were read in, so that of an event read twice the first copy comes first. */
 static int cmp_time(const void *a, const void *b)
 {
 	const struct logon *x = a, *y = b;
-	return x->time < y->time ? -1 : x->time > y->time;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	int c = x->computer == y->computer ? 0 : strcmp(x->computer ? x->computer : "", y->computer ? y->computer : "");
+	if (c)
+		return c;
+	if (x->event_id != y->event_id)
+		return x->event_id < y->event_id ? -1 : 1;
+	if (x->record_id != y->record_id)
+		return x->record_id < y->record_id ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+/* The same event (the same log given twice, an EVTX and its XML export): neighbours once in order. */
+static bool same_logon(const struct logon *x, const struct logon *y)
+{
+	return x->time == y->time && x->event_id == y->event_id && x->record_id == y->record_id &&
+	       (x->computer == y->computer || !strcmp(x->computer ? x->computer : "", y->computer ? y->computer : ""));
 }
 
 /* What one lockout is joined from, for lockout_cause.c. */
@@ -335,6 +370,11 @@ size_t lockout_finder_run(struct lockout_finder *f, const struct attempt *a, siz
 {
 	if (f->n > 1)
 		qsort(f->logons, f->n, sizeof *f->logons, cmp_time);
+	size_t kept = f->n ? 1 : 0;
+	for (size_t i = 1; i < f->n; i++)
+		if (!same_logon(&f->logons[i], &f->logons[kept - 1]))
+			f->logons[kept++] = f->logons[i];
+	f->n = kept;
 	struct lockout_case *cases = NULL;
 	size_t ncases = 0, cap = 0;
 	group_lockouts(f, &cases, &ncases, &cap);
@@ -366,7 +406,8 @@ void lockout_finder_free(struct lockout_finder *f)
 {
 	if (!f)
 		return;
-	strmap_free(&f->seen);
+	strmap_free(&f->texts);
+	arena_free(&f->scratch);
 	strmap_free(&f->rdp_hosts);
 	strmap_free(&f->spans);
 	free(f->by_account);

@@ -28,6 +28,7 @@ struct logon {
 	const char *service;          /* 7000, 7038: the service's name */
 	const char *file;             /* where it was read */
 	uint64_t record_id;
+	size_t order;                 /* lockouts.c: the order it was kept in */
 };
 
 /* Kerberos and NTLM results on the DCs, and the NTSTATUS codes of the hosts, that the lockouts look at. */
