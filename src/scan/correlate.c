@@ -1045,8 +1045,7 @@ size_t correlator_run(struct correlator *c, struct attempt **out)
 	int64_t cut = 0, last_cut = INT64_MIN;
 	bool cutting = false;               /* a cut is chosen: reading on to SEGMENT_MARGIN past it */
 	for (;;) {
-		arena_reset(&c->scratch);
-		if (!fact_store_next(&c->store, &c->scratch, &f))
+		if (!fact_store_next(&c->store, &sg.arena, &f)) /* its texts go straight into the segment's arena */
 			break;
 		share(c, &f);
 		if (f.dc) { /* few, joined to the attempts at the end */
@@ -1061,7 +1060,7 @@ size_t correlator_run(struct correlator *c, struct attempt **out)
 			fresh = 0;
 			continue;
 		}
-		segment_push(&sg, copy_fact(&sg.arena, &f));
+		segment_push(&sg, arena_copy(&sg.arena, &f, sizeof f));
 		if (!cutting && ++fresh >= c->segment_facts &&
 		    (last_cut == INT64_MIN || f.time >= plus(last_cut, SEGMENT_MARGIN))) {
 			cut = f.time;
