@@ -17,6 +17,5 @@ struct strmap {
 void *strmap_get(const struct strmap *m, const char *key);
 void strmap_put(struct strmap *m, const char *key, void *value); /* replaces an existing value */
 void strmap_free(struct strmap *m);
-uint64_t str_hash(const char *s); /* FNV-1a, the map's own hash, for other tables keyed partly by a string */
 
 #endif

@@ -13,7 +13,7 @@ struct strmap_entry {
 	struct strmap_entry *next;
 };
 
-uint64_t str_hash(const char *s)
+static uint64_t str_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
 	for (; *s; s++)
