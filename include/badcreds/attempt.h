@@ -89,8 +89,11 @@ struct cidr;
 void correlator_trust(struct correlator *c, const struct cidr *proxies, unsigned n);
 /* The AD FS and DC events the correlation used (each once), after correlator_run. */
 size_t correlator_events(const struct correlator *c);
-/* Keeps each kept event's whole text, as `render` writes it (trace shows every field of a request's events). */
-void correlator_keep_events(struct correlator *c, void (*render)(struct strbuf *out, const struct event *ev));
+/* Keeps the events of the attempts and successes that `wanted` (when not NULL) takes, each with its whole text as
+ * `render` writes it (trace shows every field of a request's events); `wanted` sees the attempt with every field
+ * but its events and DC lockout set (a success as an attempt of outcome OUTCOME_NONE). */
+void correlator_keep_events(struct correlator *c, void (*render)(struct strbuf *out, const struct event *ev),
+			    bool (*wanted)(void *ctx, const struct attempt *a), void *ctx);
 /* Adds an event (copied into the correlator's sorted runs: memory stays bounded however many there are); the same
  * event seen twice (a log given twice, overlapping exports) counts once. */
 void correlator_add(struct correlator *c, const struct event *ev);

@@ -340,6 +340,13 @@ static bool keep(const struct selection *s, const struct attempt *a)
 	       (!s->client_app_re || matches(s->client_app_re, a->client_app));
 }
 
+/* Whose events the correlator keeps (trace): the requests the options keep and the command's own test takes. */
+static bool events_wanted(void *ctx, const struct attempt *a)
+{
+	const struct selection *s = ctx; /* a success comes as an attempt of no outcome: selection_keeps_success */
+	return keep(s, a) && (!s->render_wanted || s->render_wanted(s->render_ctx, a));
+}
+
 bool selection_keeps_success(const struct selection *s, const struct success *o)
 {
 	const char *ip = o->ip ? o->ip : "";
@@ -370,7 +377,7 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	s->corr = correlator_new();
 	correlator_trust(s->corr, s->trusted, s->ntrusted);
 	if (s->render)
-		correlator_keep_events(s->corr, s->render);
+		correlator_keep_events(s->corr, s->render, events_wanted, s);
 	if (s->lockouts)
 		s->finder = lockout_finder_new(&s->lockout_settings);
 	if (s->prt)

@@ -41,6 +41,9 @@ struct selection {
 	struct cidr trusted[SEL_MAX_CIDRS];  /* proxies and load balancers whose forwarded addresses are trusted */
 	unsigned ntrusted;
 	void (*render)(struct strbuf *out, const struct event *ev); /* keep each event's text (trace) */
+	bool (*render_wanted)(void *ctx, const struct attempt *a); /* ... only of the requests it takes (and the options
+								     * keep) */
+	void *render_ctx;
 	bool lockouts;                   /* read the lockouts' evidence too, with these settings (lockouts) */
 	struct lockout_settings lockout_settings;
 	bool prt;                        /* read the CloudAP events of Microsoft-Windows-AAD too (prt; scan marks) */

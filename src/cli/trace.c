@@ -244,6 +244,12 @@ static bool wanted(const struct trace_settings *t, const struct request_view *v)
 	return (!t->activity || same_id(t->activity, v->activity)) && (!t->instance || same_id(t->instance, v->instance));
 }
 
+/* Whose events the correlator keeps: the requests --activity and --instance take. */
+static bool events_wanted(void *ctx, const struct attempt *a)
+{
+	return wanted(ctx, &(struct request_view){.activity = a->activity, .instance = a->instance});
+}
+
 /* The attempts the options keep and the successes they match, merged in time order. */
 static bool write_trace(struct out_file *o, void *ctx)
 {
@@ -285,6 +291,8 @@ int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
 		return status;
 	}
 	sel.render = t.jsonl ? render_json : t.local_time ? render_text_local : render_text_utc;
+	sel.render_wanted = events_wanted;
+	sel.render_ctx = &t;
 	sel.lockouts = sel.user_re != NULL; /* --user: the account's lockouts too */
 	sel.lockout_settings = (struct lockout_settings){.reset_window = 30 * FILETIME_MINUTE};
 	selection_collect(&sel, argv + optind, argc - optind);

@@ -55,6 +55,8 @@ struct correlator {
 	struct success *successes;
 	size_t nsuccesses, capsuccesses;
 	void (*render)(struct strbuf *out, const struct event *ev);
+	bool (*wanted)(void *ctx, const struct attempt *a); /* whose events are kept (NULL: all) */
+	void *wanted_ctx;
 	struct strbuf text;
 	const struct cidr *trusted;         /* --trusted-proxy */
 	unsigned ntrusted;
@@ -68,9 +70,12 @@ void correlator_trust(struct correlator *c, const struct cidr *proxies, unsigned
 
 size_t correlator_events(const struct correlator *c) { return c->store.distinct; }
 
-void correlator_keep_events(struct correlator *c, void (*render)(struct strbuf *out, const struct event *ev))
+void correlator_keep_events(struct correlator *c, void (*render)(struct strbuf *out, const struct event *ev),
+			    bool (*wanted)(void *ctx, const struct attempt *a), void *ctx)
 {
 	c->render = render;
+	c->wanted = wanted;
+	c->wanted_ctx = ctx;
 }
 
 struct correlator *correlator_new(void)
@@ -729,10 +734,11 @@ static void attempt_addresses(struct correlator *c, const struct request *r, str
 }
 
 /* The request's events in time order, as copies that outlive the segment (an array correlator_free frees); NULL
- * when the correlator does not keep events. */
-static const struct fact *const *kept_facts(struct correlator *c, struct fact *const *sorted, size_t n)
+ * when the correlator does not keep events, or not those of this attempt or success (`a`, its fields set). */
+static const struct fact *const *kept_facts(struct correlator *c, struct fact *const *sorted, size_t n,
+					    const struct attempt *a)
 {
-	if (!c->render)
+	if (!c->render || (c->wanted && !c->wanted(c->wanted_ctx, a)))
 		return NULL;
 	const struct fact **copies = malloc(n * sizeof *copies);
 	if (!copies)
@@ -748,7 +754,7 @@ static void attempt_events(struct correlator *c, const struct request *r, struct
 	struct fact **sorted = r->facts; /* the request is complete: its own events can be put in time order */
 	if (r->n > 1)
 		qsort(sorted, r->n, sizeof *sorted, cmp_fact_time);
-	at->facts = kept_facts(c, sorted, r->n);
+	at->facts = kept_facts(c, sorted, r->n, at);
 	at->nfacts = at->facts ? r->n : 0;
 	at->first_event_id = sorted[0]->event_id;
 	at->first_record_id = sorted[0]->record_id;
@@ -989,13 +995,16 @@ static void finish(struct correlator *c, struct request *r)
 		ip_format(&ip, t);
 	if (r->n > 1) /* the request is complete: its own events can be put in time order */
 		qsort(r->facts, r->n, sizeof *r->facts, cmp_fact_time);
-	const struct fact *const *kept = kept_facts(c, r->facts, r->n);
+	struct success o = {.time = r->first, .server = r->server, .user = own(c, user),
+			    .ip = arena_copy(&c->arena, t, strlen(t) + 1), .activity = own(c, FIRST(r, activity)),
+			    .instance = own(c, FIRST(r, instance)), .first_event_id = r->facts[0]->event_id,
+			    .first_record_id = r->facts[0]->record_id};
+	struct attempt seen_as = {.time = o.time, .server = o.server, .user = o.user, .ip = o.ip, .all_ips = o.ip,
+				  .outcome = OUTCOME_NONE, .activity = o.activity, .instance = o.instance};
+	o.facts = kept_facts(c, r->facts, r->n, &seen_as);
+	o.nfacts = o.facts ? r->n : 0;
 	c->successes = vec_grow(c->successes, &c->capsuccesses, c->nsuccesses, sizeof *c->successes);
-	c->successes[c->nsuccesses++] = (struct success){
-		.time = r->first, .server = r->server, .user = own(c, user), .ip = arena_copy(&c->arena, t, strlen(t) + 1),
-		.activity = own(c, FIRST(r, activity)), .instance = own(c, FIRST(r, instance)), .facts = kept,
-		.nfacts = kept ? r->n : 0, .first_event_id = r->facts[0]->event_id,
-		.first_record_id = r->facts[0]->record_id};
+	c->successes[c->nsuccesses++] = o;
 }
 
 static void segment_push(struct segment *sg, struct fact *f)
