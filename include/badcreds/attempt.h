@@ -87,6 +87,8 @@ struct correlator *correlator_new(void);
  * Without them, every private address is taken as one. The array must outlive the correlator. */
 struct cidr;
 void correlator_trust(struct correlator *c, const struct cidr *proxies, unsigned n);
+/* Group the events of different servers on up to n threads (default 1; at most 4). */
+void correlator_threads(struct correlator *c, unsigned n);
 /* The AD FS and DC events the correlation used (each once), after correlator_run. */
 size_t correlator_events(const struct correlator *c);
 /* Keeps the events of the attempts and successes that `wanted` (when not NULL) takes, each with its whole text as

@@ -376,6 +376,7 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	s->diag = (struct diag){.stream = stderr, .max_messages = 20, .quiet_notes = s->quiet};
 	s->corr = correlator_new();
 	correlator_trust(s->corr, s->trusted, s->ntrusted);
+	correlator_threads(s->corr, s->threads);
 	if (s->render)
 		correlator_keep_events(s->corr, s->render, events_wanted, s);
 	if (s->lockouts)

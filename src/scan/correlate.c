@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <pthread.h>
 
 #include "badcreds/attempt.h"
 #include "badcreds/filetime.h"
@@ -40,6 +41,18 @@ static const size_t SEGMENT_FACTS = 50000;
 static const int64_t SEGMENT_MARGIN = 2 * FILETIME_MINUTE;
 
 enum { MARK_PLACED = 1, MARK_CARRIED = 2 };
+enum { MAX_GROUPING_THREADS = 4 }; /* a segment's servers are grouped on up to this many threads */
+
+/* What finishing requests makes, on one grouping thread: attempts and successes, and their texts (texts that many
+ * repeat, such as addresses and event lists, once). */
+struct made {
+	struct arena arena;
+	struct strmap strings;
+	struct attempt *attempts;
+	size_t nattempts, capattempts;
+	struct success *successes;
+	size_t nsuccesses, capsuccesses;
+};
 
 struct correlator {
 	struct arena arena;                 /* what outlives the grouping: attempts, successes, DC events, shared texts */
@@ -48,12 +61,14 @@ struct correlator {
 	struct strmap strings;              /* the one copy of each text that many facts repeat */
 	const char *last_shared[11];        /* share(): the copy each shared field took last */
 	size_t segment_facts;
-	struct attempt *attempts;
-	size_t nattempts, capattempts;
+	unsigned threads;                   /* grouping threads (correlator_threads) */
+	struct made made[MAX_GROUPING_THREADS];
+	struct attempt *attempts;           /* every thread's, in order, after correlator_run */
+	size_t nattempts;
 	const struct fact **dc;             /* domain controllers' events, in time order */
 	size_t ndc, capdc;
 	struct success *successes;
-	size_t nsuccesses, capsuccesses;
+	size_t nsuccesses;
 	void (*render)(struct strbuf *out, const struct event *ev);
 	bool (*wanted)(void *ctx, const struct attempt *a); /* whose events are kept (NULL: all) */
 	void *wanted_ctx;
@@ -84,6 +99,9 @@ struct correlator *correlator_new(void)
 	if (!c)
 		abort();
 	c->strings.arena = &c->arena;
+	c->threads = 1;
+	for (unsigned i = 0; i < MAX_GROUPING_THREADS; i++)
+		c->made[i].strings.arena = &c->made[i].arena;
 	fact_store_init(&c->store, 0);
 	const char *env = getenv("BADCREDS_SEGMENT_FACTS"); /* for the tests: segments of a few facts */
 	c->segment_facts = env && *env ? (size_t)strtoull(env, NULL, 10) : SEGMENT_FACTS;
@@ -96,15 +114,23 @@ const char *correlator_spill_error(const struct correlator *c) { return c->store
 
 uint64_t correlator_lost_bytes(const struct correlator *c) { return c->store.lost_bytes; }
 
-static const char *intern(struct correlator *c, const char *s)
+void correlator_threads(struct correlator *c, unsigned n)
 {
-	const char *copy = strmap_get(&c->strings, s);
+	c->threads = n < 1 ? 1 : n > MAX_GROUPING_THREADS ? MAX_GROUPING_THREADS : n;
+}
+
+/* The one copy of s in `map` (its texts in the map's arena). */
+static const char *intern_in(struct strmap *map, const char *s)
+{
+	const char *copy = strmap_get(map, s);
 	if (!copy) {
-		copy = arena_copy(&c->arena, s, strlen(s) + 1);
-		strmap_put(&c->strings, s, (void *)copy);
+		copy = arena_copy(map->arena, s, strlen(s) + 1);
+		strmap_put(map, s, (void *)copy);
 	}
 	return copy;
 }
+
+static const char *intern(struct correlator *c, const char *s) { return intern_in(&c->strings, s); }
 
 /* The texts that a farm repeats in every request (server, proxy, endpoint, user agent, file...) point to one copy
  * that lives as long as the correlator. */
@@ -708,16 +734,17 @@ static const char *keep(struct arena *a, struct strbuf *sb)
 
 /* The submitter and its class, the addresses left of it that the client supplied, and every address the request's
  * events name. */
-static void attempt_addresses(struct correlator *c, const struct request *r, struct attempt *at)
+static void attempt_addresses(const struct correlator *c, struct made *m, const struct request *r,
+			      struct attempt *at)
 {
-	struct arena *a = &c->arena;
+	struct arena *a = &m->arena;
 	struct ip_addr ip;
 	const char *from = NULL;
 	unsigned claimed = 0;
 	if (submitter(c, r, &ip, &from, &claimed)) {
 		char t[64];
 		ip_format(&ip, t);
-		at->ip = intern(c, t); /* texts that many attempts repeat are stored once */
+		at->ip = intern_in(&m->strings, t); /* texts that many attempts repeat are stored once */
 		at->ip_class = ip_class(&ip);
 	} else {
 		at->ip = at->ip_class = "";
@@ -729,14 +756,14 @@ static void attempt_addresses(struct correlator *c, const struct request *r, str
 		ip_list_each(r->facts[i]->ips, add_ip, &all);
 		ip_list_each(r->facts[i]->client_ip, add_ip, &all);
 	}
-	at->all_ips = intern(c, sb_cstr(&all.text));
+	at->all_ips = intern_in(&m->strings, sb_cstr(&all.text));
 	sb_free(&all.text);
 }
 
 /* The request's events in time order, as copies that outlive the segment (an array correlator_free frees); NULL
  * when the correlator does not keep events, or not those of this attempt or success (`a`, its fields set). */
-static const struct fact *const *kept_facts(struct correlator *c, struct fact *const *sorted, size_t n,
-					    const struct attempt *a)
+static const struct fact *const *kept_facts(const struct correlator *c, struct made *m, struct fact *const *sorted,
+					    size_t n, const struct attempt *a)
 {
 	if (!c->render || (c->wanted && !c->wanted(c->wanted_ctx, a)))
 		return NULL;
@@ -744,17 +771,18 @@ static const struct fact *const *kept_facts(struct correlator *c, struct fact *c
 	if (!copies)
 		abort();
 	for (size_t i = 0; i < n; i++)
-		copies[i] = copy_fact(&c->arena, sorted[i]);
+		copies[i] = copy_fact(&m->arena, sorted[i]);
 	return copies;
 }
 
 /* The request's events in time order, and their IDs, record IDs and files as text. */
-static void attempt_events(struct correlator *c, const struct request *r, struct attempt *at)
+static void attempt_events(const struct correlator *c, struct made *m, const struct request *r,
+			   struct attempt *at)
 {
 	struct fact **sorted = r->facts; /* the request is complete: its own events can be put in time order */
 	if (r->n > 1)
 		qsort(sorted, r->n, sizeof *sorted, cmp_fact_time);
-	at->facts = kept_facts(c, sorted, r->n, at);
+	at->facts = kept_facts(c, m, sorted, r->n, at);
 	at->nfacts = at->facts ? r->n : 0;
 	at->first_event_id = sorted[0]->event_id;
 	at->first_record_id = sorted[0]->record_id;
@@ -781,28 +809,28 @@ static void attempt_events(struct correlator *c, const struct request *r, struct
 		}
 	}
 	free(seen);
-	at->events = intern(c, sb_cstr(&events));
-	at->record_ids = keep(&c->arena, &ids);
-	at->sources = intern(c, sb_cstr(&sources));
+	at->events = intern_in(&m->strings, sb_cstr(&events));
+	at->record_ids = keep(&m->arena, &ids);
+	at->sources = intern_in(&m->strings, sb_cstr(&sources));
 	sb_free(&events);
 	sb_free(&ids);
 	sb_free(&sources);
 }
 
 /* A text of the segment's, copied to outlive it. */
-static const char *own(struct correlator *c, const char *s)
+static const char *own(struct made *m, const char *s)
 {
-	return s ? arena_copy(&c->arena, s, strlen(s) + 1) : NULL;
+	return s ? arena_copy(&m->arena, s, strlen(s) + 1) : NULL;
 }
 
 /* One attempt: the report's row of a request. */
-static void build(struct correlator *c, const struct request *r, struct attempt *at)
+static void build(const struct correlator *c, struct made *m, const struct request *r, struct attempt *at)
 {
 	memset(at, 0, sizeof *at);
 	at->server = r->server;
 	at->time = r->first; /* when the request arrived (403 when audited), not when it was judged */
-	at->user = own(c, user_of(r));
-	at->user_key = at->user[strcspn(at->user, "ABCDEFGHIJKLMNOPQRSTUVWXYZ\r")] ? lower(&c->arena, at->user)
+	at->user = own(m, user_of(r));
+	at->user_key = at->user[strcspn(at->user, "ABCDEFGHIJKLMNOPQRSTUVWXYZ\r")] ? lower(&m->arena, at->user)
 										: at->user; /* already its key */
 	at->outcome = outcome_of(r);
 	const struct fact *s = find(r, 4625);
@@ -811,15 +839,15 @@ static void build(struct correlator *c, const struct request *r, struct attempt 
 		at->status = s->status;
 		at->substatus = s->substatus;
 	}
-	attempt_addresses(c, r, at);
+	attempt_addresses(c, m, r, at);
 	at->proxy = FIRST(r, proxy);
 	at->endpoint = FIRST(r, endpoint);
 	at->user_agent = FIRST(r, user_agent);
 	at->client_app = FIRST(r, client_app);
 	at->relying_party = FIRST(r, relying_party);
-	at->activity = own(c, r->activity ? r->activity : FIRST(r, activity));
-	at->instance = own(c, FIRST(r, instance));
-	attempt_events(c, r, at);
+	at->activity = own(m, r->activity ? r->activity : FIRST(r, activity));
+	at->instance = own(m, FIRST(r, instance));
+	attempt_events(c, m, r, at);
 }
 
 static int cmp_attempt(const void *a, const void *b)
@@ -977,11 +1005,11 @@ size_t correlator_dc_events(const struct correlator *c, const struct fact *const
 }
 
 /* A request that has ended: its attempt, or its success when it succeeded and names a user. */
-static void finish(struct correlator *c, struct request *r)
+static void finish(const struct correlator *c, struct made *m, struct request *r)
 {
 	if (is_attempt(r)) {
-		c->attempts = vec_grow(c->attempts, &c->capattempts, c->nattempts, sizeof *c->attempts);
-		build(c, r, &c->attempts[c->nattempts++]);
+		m->attempts = vec_grow(m->attempts, &m->capattempts, m->nattempts, sizeof *m->attempts);
+		build(c, m, r, &m->attempts[m->nattempts++]);
 		return;
 	}
 	const char *user = FIRST(r, user);
@@ -995,16 +1023,16 @@ static void finish(struct correlator *c, struct request *r)
 		ip_format(&ip, t);
 	if (r->n > 1) /* the request is complete: its own events can be put in time order */
 		qsort(r->facts, r->n, sizeof *r->facts, cmp_fact_time);
-	struct success o = {.time = r->first, .server = r->server, .user = own(c, user),
-			    .ip = arena_copy(&c->arena, t, strlen(t) + 1), .activity = own(c, FIRST(r, activity)),
-			    .instance = own(c, FIRST(r, instance)), .first_event_id = r->facts[0]->event_id,
+	struct success o = {.time = r->first, .server = r->server, .user = own(m, user),
+			    .ip = arena_copy(&m->arena, t, strlen(t) + 1), .activity = own(m, FIRST(r, activity)),
+			    .instance = own(m, FIRST(r, instance)), .first_event_id = r->facts[0]->event_id,
 			    .first_record_id = r->facts[0]->record_id};
 	struct attempt seen_as = {.time = o.time, .server = o.server, .user = o.user, .ip = o.ip, .all_ips = o.ip,
 				  .outcome = OUTCOME_NONE, .activity = o.activity, .instance = o.instance};
-	o.facts = kept_facts(c, r->facts, r->n, &seen_as);
+	o.facts = kept_facts(c, m, r->facts, r->n, &seen_as);
 	o.nfacts = o.facts ? r->n : 0;
-	c->successes = vec_grow(c->successes, &c->capsuccesses, c->nsuccesses, sizeof *c->successes);
-	c->successes[c->nsuccesses++] = o;
+	m->successes = vec_grow(m->successes, &m->capsuccesses, m->nsuccesses, sizeof *m->successes);
+	m->successes[m->nsuccesses++] = o;
 }
 
 static void segment_push(struct segment *sg, struct fact *f)
@@ -1013,20 +1041,89 @@ static void segment_push(struct segment *sg, struct fact *f)
 	sg->facts[sg->n++] = f;
 }
 
+/* Groups a segment's facts (of some of its servers) and finishes the requests whose last event is at or before
+ * `cut`; marks the facts of the others to go on to the next segment. */
+struct grouping_job {
+	const struct correlator *c;
+	struct made *made;
+	struct segment *sg;
+	int64_t cut;
+};
+
+static void *group_and_finish(void *arg)
+{
+	struct grouping_job *j = arg;
+	struct segment *sg = j->sg;
+	group(sg);
+	for (size_t i = 0; i < sg->nreq; i++) {
+		struct request *r = sg->requests[i];
+		bool ended = r->last <= j->cut;
+		for (size_t k = 0; k < r->n; k++)
+			r->facts[k]->mark |= ended ? MARK_PLACED : MARK_PLACED | MARK_CARRIED;
+		if (ended)
+			finish(j->c, j->made, r);
+	}
+	return NULL;
+}
+
+static void segment_free(struct segment *sg)
+{
+	for (size_t i = 0; i < sg->nreq; i++)
+		free(sg->requests[i]->facts);
+	free(sg->requests);
+	free(sg->facts);
+	arena_free(&sg->arena);
+}
+
+/* Every request joins events of one server only, so a segment's servers are grouped apart, on up to c->threads
+ * threads (servers dealt out in the order they first appear); the attempts are put in order at the end. */
+static void group_segment(struct correlator *c, struct segment *sg, int64_t cut)
+{
+	struct segment part[MAX_GROUPING_THREADS];
+	memset(part, 0, sizeof part);
+	struct arena scratch = {0};
+	struct strmap which = {.arena = &scratch}; /* server -> its part + 1 */
+	unsigned nparts = 0;
+	for (size_t i = 0; i < sg->n && c->threads > 1; i++) {
+		const struct fact *f = sg->facts[i];
+		uintptr_t k = (uintptr_t)strmap_get(&which, f->server ? f->server : "");
+		if (!k) {
+			k = nparts < c->threads ? ++nparts : (uintptr_t)(which.n % c->threads) + 1;
+			strmap_put(&which, f->server ? f->server : "", (void *)k);
+		}
+		segment_push(&part[k - 1], sg->facts[i]);
+	}
+	strmap_free(&which);
+	arena_free(&scratch);
+	if (nparts < 2) { /* one server (or one thread): on this thread */
+		for (unsigned k = 0; k < nparts; k++)
+			free(part[k].facts);
+		group_and_finish(&(struct grouping_job){c, &c->made[0], sg, cut});
+		return;
+	}
+	pthread_t thread[MAX_GROUPING_THREADS];
+	struct grouping_job job[MAX_GROUPING_THREADS];
+	bool started[MAX_GROUPING_THREADS] = {false};
+	for (unsigned k = 0; k < nparts; k++) {
+		job[k] = (struct grouping_job){c, &c->made[k], &part[k], cut};
+		started[k] = k > 0 && pthread_create(&thread[k], NULL, group_and_finish, &job[k]) == 0;
+	}
+	for (unsigned k = 0; k < nparts; k++)
+		if (!started[k]) /* the first part, and any whose thread could not start, here */
+			group_and_finish(&job[k]);
+	for (unsigned k = 0; k < nparts; k++) {
+		if (started[k])
+			pthread_join(thread[k], NULL);
+		segment_free(&part[k]);
+	}
+}
+
 /* Groups the segment: the requests whose last event is at or before `cut` are finished; the next segment starts
  * with what goes on past the cut (the events of requests not ended, and events after the cut that no request
  * took), then `next` when given. */
 static void segment_close(struct correlator *c, struct segment *sg, int64_t cut, const struct fact *next)
 {
-	group(sg);
-	for (size_t i = 0; i < sg->nreq; i++) {
-		struct request *r = sg->requests[i];
-		bool ended = r->last <= cut;
-		for (size_t k = 0; k < r->n; k++)
-			r->facts[k]->mark |= ended ? MARK_PLACED : MARK_PLACED | MARK_CARRIED;
-		if (ended)
-			finish(c, r);
-	}
+	group_segment(c, sg, cut);
 	struct segment after = {0};
 	for (size_t i = 0; i < sg->n; i++) {
 		const struct fact *f = sg->facts[i];
@@ -1035,12 +1132,34 @@ static void segment_close(struct correlator *c, struct segment *sg, int64_t cut,
 	}
 	if (next)
 		segment_push(&after, copy_fact(&after.arena, next));
-	for (size_t i = 0; i < sg->nreq; i++)
-		free(sg->requests[i]->facts);
-	free(sg->requests);
-	free(sg->facts);
-	arena_free(&sg->arena);
+	segment_free(sg);
 	*sg = after;
+}
+
+/* Every thread's attempts and successes in one array each (put in order next). */
+static void gather(struct correlator *c)
+{
+	size_t na = 0, ns = 0;
+	for (unsigned k = 0; k < MAX_GROUPING_THREADS; k++)
+		na += c->made[k].nattempts, ns += c->made[k].nsuccesses;
+	c->attempts = malloc((na ? na : 1) * sizeof *c->attempts);
+	c->successes = malloc((ns ? ns : 1) * sizeof *c->successes);
+	if (!c->attempts || !c->successes)
+		abort();
+	for (unsigned k = 0; k < MAX_GROUPING_THREADS; k++) {
+		struct made *m = &c->made[k];
+		if (m->nattempts)
+			memcpy(c->attempts + c->nattempts, m->attempts, m->nattempts * sizeof *m->attempts);
+		if (m->nsuccesses)
+			memcpy(c->successes + c->nsuccesses, m->successes, m->nsuccesses * sizeof *m->successes);
+		c->nattempts += m->nattempts;
+		c->nsuccesses += m->nsuccesses;
+		free(m->attempts);
+		free(m->successes);
+		m->attempts = NULL;
+		m->successes = NULL;
+		m->nattempts = m->nsuccesses = m->capattempts = m->capsuccesses = 0;
+	}
 }
 
 static int64_t plus(int64_t t, int64_t d) { return t > INT64_MAX - d ? INT64_MAX : t + d; }
@@ -1077,6 +1196,7 @@ size_t correlator_run(struct correlator *c, struct attempt **out)
 		}
 	}
 	segment_close(c, &sg, INT64_MAX, NULL);
+	gather(c);
 	size_t n = c->nattempts;
 	if (n > 1)
 		qsort(c->attempts, n, sizeof *c->attempts, cmp_attempt);
@@ -1098,6 +1218,10 @@ void correlator_free(struct correlator *c)
 	free(c->dc);
 	free(c->successes);
 	strmap_free(&c->strings);
+	for (unsigned k = 0; k < MAX_GROUPING_THREADS; k++) {
+		strmap_free(&c->made[k].strings);
+		arena_free(&c->made[k].arena);
+	}
 	fact_store_free(&c->store);
 	arena_free(&c->arena);
 	arena_free(&c->scratch);
