@@ -12,6 +12,7 @@
 #include <pthread.h>
 
 #include "badcreds/attempt.h"
+#include "badcreds/event_order.h"
 #include "badcreds/filetime.h"
 #include "badcreds/ip.h"
 #include "badcreds/strmap.h"
@@ -243,14 +244,8 @@ static bool is_attempt(const struct request *r)
  * depend on the order of the inputs (two kept facts never agree on all four: they would be the same event). */
 static int cmp_facts(const struct fact *x, const struct fact *y)
 {
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	int c = x->server == y->server ? 0 : strcmp(x->server ? x->server : "", y->server ? y->server : "");
-	if (c)
-		return c;
-	if (x->event_id != y->event_id)
-		return x->event_id < y->event_id ? -1 : 1;
-	return (x->record_id > y->record_id) - (x->record_id < y->record_id);
+	return event_key_cmp((struct event_key){x->time, x->server, x->event_id, x->record_id},
+			     (struct event_key){y->time, y->server, y->event_id, y->record_id});
 }
 
 static int cmp_fact_time(const void *a, const void *b)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "badcreds/event_order.h"
 #include "badcreds/filetime.h"
 #include "badcreds/lockout.h"
 #include "badcreds/strmap.h"
@@ -120,23 +121,16 @@ void lockout_finder_add(struct lockout_finder *f, const struct event *ev)
 static int cmp_time(const void *a, const void *b)
 {
 	const struct logon *x = a, *y = b;
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	int c = x->computer == y->computer ? 0 : strcmp(x->computer ? x->computer : "", y->computer ? y->computer : "");
-	if (c)
-		return c;
-	if (x->event_id != y->event_id)
-		return x->event_id < y->event_id ? -1 : 1;
-	if (x->record_id != y->record_id)
-		return x->record_id < y->record_id ? -1 : 1;
-	return (x->order > y->order) - (x->order < y->order);
+	int c = event_key_cmp((struct event_key){x->time, x->computer, x->event_id, x->record_id},
+			      (struct event_key){y->time, y->computer, y->event_id, y->record_id});
+	return c ? c : (x->order > y->order) - (x->order < y->order);
 }
 
 /* The same event (the same log given twice, an EVTX and its XML export): neighbours once in order. */
 static bool same_logon(const struct logon *x, const struct logon *y)
 {
-	return x->time == y->time && x->event_id == y->event_id && x->record_id == y->record_id &&
-	       (x->computer == y->computer || !strcmp(x->computer ? x->computer : "", y->computer ? y->computer : ""));
+	return !event_key_cmp((struct event_key){x->time, x->computer, x->event_id, x->record_id},
+			      (struct event_key){y->time, y->computer, y->event_id, y->record_id});
 }
 
 /* What one lockout is joined from, for lockout_cause.c. */
