@@ -56,8 +56,8 @@ def main():
             farm.attempt_2016(log, t, user, ip)
         elif a.shape == '2012r2':
             attempt_2012r2(farm, log, t, user, ip)
-        elif a.shape == 'exo':
-            farm.attempt_2016(log, t, user, ip, exo=True)
+        elif a.shape == 'exo':  # Exchange Online connects from its own address and forwards the client's
+            farm.attempt_2016(log, t, user, '40.92.0.10', exo=True, forwarded=ip)
         else:
             farm.attempt_2016(log, t, 'victim@contoso.com', '198.51.100.66')
     for k, log in enumerate(servers):
