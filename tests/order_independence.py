@@ -3,7 +3,8 @@
 summary, trace, lockouts and prt write byte-identical reports for the generated logs (the AD FS farm and the domain)
 given in their order, reversed, shuffled, each file twice, and with the correlation grouping segments of a single
 event and spilling its sorted runs every 4 KiB (BADCREDS_SEGMENT_FACTS, BADCREDS_FACT_RUN_BYTES: what a log of
-millions of attempts does, on logs small enough to check); every fixture (with names of megabytes) with each event in
+millions of attempts does, on logs small enough to check); the AD FS logs alone (attempts handed out while the
+correlation goes, no 4740 to wait for), their report and closing line; every fixture (with names of megabytes) with each event in
 a run of its own; without a temporary folder (the runs stay in memory, a note says so) the same report; and the same
 logs split into pieces (XML exports cut between events, given shuffled) give the same attempts, summary, trace and
 lockouts as the whole logs (the file names aside, which name the pieces).
@@ -80,6 +81,21 @@ def main():
             checks += 1
             if run(badcreds, args, files, env) != base:
                 failures.append(f'{name}: {label}: the report differs from the inputs in order')
+    # AD FS logs alone (no 4740 to join): scan hands attempts out while it correlates; its closing line too
+    adfs = [l for l in logs if os.path.basename(l).startswith(('ADFS', 'LOCALE'))]
+    def closing(files, env=None):
+        p = subprocess.run([badcreds, 'scan', '-o', '-'] + files, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=dict(os.environ, **(env or {})), check=False)
+        return p.stdout, p.stderr.decode(errors='replace').strip().splitlines()[-1:]
+    base = closing(adfs)
+    if len(base[0].splitlines()) < 20 or not base[1] or ' attempts by ' not in base[1][0]:
+        failures.append(f'scan of the AD FS logs alone: too little to compare ({base[1]!r})')
+    for label, files, env in (('reversed', list(reversed(adfs)), None), ('one-event segments, 4 KiB runs', adfs, SMALL),
+                              ('shuffled, one-event segments', sorted(adfs, key=lambda x: random.Random(x).random()),
+                               SMALL)):
+        checks += 1
+        if closing(files, env) != base:
+            failures.append(f'scan of the AD FS logs alone: {label}: the report or the closing line differs')
     # every fixture (XML exports with names of megabytes among them): each event in a run of its own on disk
     everything = [fixtures, domain]
     checks += 1

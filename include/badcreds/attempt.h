@@ -101,6 +101,13 @@ void correlator_keep_events(struct correlator *c, void (*render)(struct strbuf *
 void correlator_add(struct correlator *c, const struct event *ev);
 /* Correlates everything added; attempts in time order, valid until correlator_free. */
 size_t correlator_run(struct correlator *c, struct attempt **out);
+/* Whether correlator_each can hand attempts out as they become final, holding only those not yet final: when no
+ * 4740 was added (a lockout joins the attempt before it) and events are not kept. */
+bool correlator_streams(const struct correlator *c);
+/* Correlates everything added, handing each attempt to `each` in the order of correlator_run (valid only during the
+ * call); when correlator_streams, memory holds the attempts not yet final instead of all of them, and successes
+ * are not kept. Instead of correlator_run. */
+void correlator_each(struct correlator *c, void (*each)(void *ctx, const struct attempt *a), void *ctx);
 unsigned long correlator_duplicates(const struct correlator *c);
 /* Why the correlation's sorted runs stayed in memory (no temporary file could be made or written in TMPDIR), NULL
  * when they did not: memory then grows with the events. */

@@ -38,7 +38,16 @@ struct report_options {
 	bool bom;           /* UTF-8 byte order mark before the CSV, for Excel */
 };
 
-/* Writes the header (CSV) and the rows; false if writing failed. */
-bool report_write(struct out_file *o, const struct attempt *a, size_t n, const struct report_options *opt);
+/* The report a row at a time: begin (the CSV header), rows, end (false if writing failed). */
+struct report_writer {
+	struct out_file *o;
+	const struct report_options *opt;
+	struct strbuf buf, value;
+	size_t ncol;
+	bool visible, ok;
+};
+void report_begin(struct report_writer *w, struct out_file *o, const struct report_options *opt);
+void report_row(struct report_writer *w, const struct attempt *a);
+bool report_end(struct report_writer *w);
 
 #endif

@@ -57,14 +57,21 @@ static int scan_option(void *ctx, const struct cli_command *cmd, int opt, const 
 }
 
 struct report_job {
-	const struct selection *sel;
+	struct selection *sel;
 	const struct report_options *report;
 };
 
+static void write_row(void *ctx, const struct attempt *a) { report_row(ctx, a); }
+
+/* The header, then each attempt as the selection hands it out (while it correlates, when it can: memory then does
+ * not grow with the attempts). */
 static bool write_report(struct out_file *o, void *ctx)
 {
 	const struct report_job *j = ctx;
-	return report_write(o, j->sel->kept, j->sel->nkept, j->report);
+	struct report_writer w;
+	report_begin(&w, o, j->report);
+	selection_each(j->sel, write_row, &w);
+	return report_end(&w);
 }
 
 int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
@@ -73,17 +80,19 @@ int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 	selection_init(&sel);
 	struct scan_settings set = {.output = "BadCredAttempts.csv"};
 	sel.prt = true; /* devices' AAD logs among the inputs: attempts their stale passwords may be (prt.h) */
+	sel.stream = true;
 	int status = selection_start(&sel, cmd, argc, argv, scan_option, &set);
 	if (status >= 0)
 		return status;
-	selection_prt(&sel);
-	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
+	if (!sel.streaming)
+		selection_prt(&sel);
 	char name[4096] = "";
 	if (!selection_read_something(&sel, cmd, set.output))
 		status = EXIT_SKIPPED;
 	else if (!out_produce(set.output, write_report, &(struct report_job){&sel, &set.report}, name, sizeof name))
 		status = EXIT_OUTPUT;
 	else {
+		status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK; /* the correlation may have added to them */
 		selection_explain_empty(&sel, cmd);
 		if (selection_warn_unanswerable(&sel, cmd) && status == EXIT_OK)
 			status = EXIT_SKIPPED;

@@ -365,6 +365,22 @@ static int cmp_clear(const void *a, const void *b)
 	return c ? c : strcmp(x->log, y->log);
 }
 
+/* What the correlation's temporary file did to the run: a note when it could not be used, an error (and the exit
+ * status) when it could not be read back. */
+static void correlation_notes(struct selection *s)
+{
+	const char *kept_in_memory = correlator_spill_error(s->corr);
+	if (kept_in_memory && !s->quiet)
+		fprintf(stderr, "badcreds: note: the correlation kept its events in memory: %s in %s\n", kept_in_memory,
+			bc_tempdir());
+	uint64_t lost = correlator_lost_bytes(s->corr);
+	if (lost) { /* the report is incomplete: the exit status says something was skipped */
+		fprintf(stderr, "badcreds: error: the temporary file of the correlation in %s could not be read back: "
+			"%llu bytes of events left out\n", bc_tempdir(), (unsigned long long)lost);
+		s->diag.errors++;
+	}
+}
+
 void selection_collect(struct selection *s, char **sources, int nsources)
 {
 	static char *windows_default[] = {"channel:Security"}; /* only Windows lets nsources be 0 */
@@ -401,18 +417,13 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 				s->clears[n++] = s->clears[i];
 		s->nclears = n;
 	}
+	if (s->stream && correlator_streams(s->corr) && !s->finder && (!s->prt_finder || !prt_finder_events(s->prt_finder))) {
+		s->streaming = true; /* the command takes the attempts from selection_each as they become final */
+		return;
+	}
 	struct attempt *all;
 	size_t total = correlator_run(s->corr, &all);
-	const char *kept_in_memory = correlator_spill_error(s->corr);
-	if (kept_in_memory && !s->quiet)
-		fprintf(stderr, "badcreds: note: the correlation kept its events in memory: %s in %s\n", kept_in_memory,
-			bc_tempdir());
-	uint64_t lost = correlator_lost_bytes(s->corr);
-	if (lost) { /* the report is incomplete: the exit status says something was skipped */
-		fprintf(stderr, "badcreds: error: the temporary file of the correlation in %s could not be read back: "
-			"%llu bytes of events left out\n", bc_tempdir(), (unsigned long long)lost);
-		s->diag.errors++;
-	}
+	correlation_notes(s);
 	size_t *chosen = malloc((total ? total : 1) * sizeof *chosen); /* indexes first: no copy when all are kept */
 	if (!chosen)
 		abort();
@@ -442,6 +453,45 @@ int selection_start(struct selection *s, const struct cli_command *cmd, int argc
 	}
 	selection_collect(s, argv + optind, argc - optind);
 	return -1;
+}
+
+struct each_job {
+	struct selection *s;
+	void (*fn)(void *ctx, const struct attempt *a);
+	void *ctx;
+};
+
+/* Counts a kept attempt (and, for the closing line, its user and submitter once each: as many as the attempts in a
+ * spray, so not with --quiet), then hands it on. */
+static void each_kept(void *ctx, const struct attempt *a)
+{
+	struct each_job *j = ctx;
+	struct selection *s = j->s;
+	if (!keep(s, a))
+		return;
+	s->nkept++;
+	if (!s->quiet && *a->user_key && !strmap_get(&s->seen_users, a->user_key)) {
+		strmap_put(&s->seen_users, a->user_key, s);
+		s->nusers++;
+	}
+	if (!s->quiet && *a->ip && !strmap_get(&s->seen_ips, a->ip)) {
+		strmap_put(&s->seen_ips, a->ip, s);
+		s->nsubmitters_seen++;
+	}
+	j->fn(j->ctx, a);
+}
+
+void selection_each(struct selection *s, void (*fn)(void *ctx, const struct attempt *a), void *ctx)
+{
+	if (!s->streaming) {
+		for (size_t i = 0; i < s->nkept; i++)
+			fn(ctx, &s->kept[i]);
+		return;
+	}
+	s->nkept = 0;
+	s->seen_users.arena = s->seen_ips.arena = &s->seen_arena;
+	correlator_each(s->corr, each_kept, &(struct each_job){s, fn, ctx});
+	correlation_notes(s);
 }
 
 void selection_lockouts(struct selection *s)
@@ -476,6 +526,9 @@ void selection_free(struct selection *s)
 {
 	if (s->kept_copied)
 		free(s->kept);
+	strmap_free(&s->seen_users);
+	strmap_free(&s->seen_ips);
+	arena_free(&s->seen_arena);
 	free(s->lockout_rows);
 	free(s->clears);
 	arena_free(&s->clear_arena);
@@ -592,7 +645,8 @@ void selection_closing_line(const struct selection *s, const struct cli_command 
 		sb_printf(&sb, " (%lu damaged)", st->damaged_files);
 	if (st->remnants)
 		sb_printf(&sb, ", and %lu carved remnant%s left out", st->remnants, st->remnants == 1 ? "" : "s");
-	size_t users = count_distinct(s->kept, s->nkept, true), ips = count_distinct(s->kept, s->nkept, false);
+	size_t users = s->streaming ? s->nusers : count_distinct(s->kept, s->nkept, true);
+	size_t ips = s->streaming ? s->nsubmitters_seen : count_distinct(s->kept, s->nkept, false);
 	sb_printf(&sb, "; %zu attempt%s by %zu user%s from %zu IP%s", s->nkept, s->nkept == 1 ? "" : "s", users,
 		  users == 1 ? "" : "s", ips, ips == 1 ? "" : "s");
 	unsigned long dups = correlator_duplicates(s->corr);

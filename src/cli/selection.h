@@ -12,6 +12,7 @@
 #include "badcreds/lockout.h"
 #include "badcreds/prt.h"
 #include "badcreds/source.h"
+#include "badcreds/strmap.h"
 #include "cli.h"
 
 #include <stdatomic.h>
@@ -60,6 +61,11 @@ struct selection {
 	struct attempt *kept;            /* the attempts the options keep: the correlator's array when they keep all */
 	size_t nkept;
 	bool kept_copied;                /* kept is a copy of those kept, to free */
+	bool stream;                     /* the command takes its attempts through selection_each (scan) ... */
+	bool streaming;                  /* ... and they are correlated then, as they become final (kept stays empty) */
+	struct strmap seen_users, seen_ips; /* while streaming: the users and submitters seen, counted */
+	struct arena seen_arena;
+	size_t nusers, nsubmitters_seen;
 	struct diag diag;
 	struct source_stats stats;
 	_Atomic unsigned long outside;   /* AD FS and DC events left out for their time (counted on the workers) */
@@ -86,8 +92,13 @@ typedef int (*own_option_fn)(void *ctx, const struct cli_command *cmd, int opt, 
  * on with the SOURCEs at argv[optind], else the exit status to return now (help printed, or a usage error). */
 int selection_parse(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
 		    void *ctx);
-/* Reads, correlates and filters; the attempts are in s->kept (time order). */
+/* Reads, correlates and filters; the attempts are in s->kept (time order). With s->stream, when the correlation can
+ * hand attempts out as they become final (no 4740, no AAD events: correlator_streams), it waits instead for
+ * selection_each, and s->kept stays empty. */
 void selection_collect(struct selection *s, char **sources, int nsources);
+/* The attempts the options keep, in time order, to `fn` (valid during the call); while streaming, correlated now,
+ * and s->nkept and the closing line's counts are set here. */
+void selection_each(struct selection *s, void (*fn)(void *ctx, const struct attempt *a), void *ctx);
 /* Whether any input could be read; if not, says so (naming `output`, which is kept as it was) and the command
  * writes nothing. */
 bool selection_read_something(const struct selection *s, const struct cli_command *cmd, const char *output);

@@ -110,45 +110,50 @@ static const struct column columns[] = {
 };
 enum { NCOLUMNS = sizeof columns / sizeof columns[0], COMPAT_COLUMNS = 3 };
 
-bool report_write(struct out_file *o, const struct attempt *a, size_t n, const struct report_options *opt)
+void report_begin(struct report_writer *w, struct out_file *o, const struct report_options *opt)
 {
-	size_t ncol = opt->compat ? COMPAT_COLUMNS : NCOLUMNS;
-	bool visible = out_is_terminal(o);
-	struct strbuf buf = {0}, value = {0};
-	bool ok = true;
-	if (opt->format == REPORT_CSV) {
-		if (opt->bom)
-			sb_adds(&buf, "\xef\xbb\xbf");
-		for (size_t c = 0; c < ncol; c++) {
-			if (c)
-				sb_addc(&buf, ',');
-			csv_cell(&buf, columns[c].header, strlen(columns[c].header), false);
-		}
-		sb_adds(&buf, "\r\n");
+	*w = (struct report_writer){.o = o, .opt = opt, .ok = true, .visible = out_is_terminal(o),
+				    .ncol = opt->compat ? COMPAT_COLUMNS : NCOLUMNS};
+	if (opt->format != REPORT_CSV)
+		return;
+	if (opt->bom)
+		sb_adds(&w->buf, "\xef\xbb\xbf");
+	for (size_t c = 0; c < w->ncol; c++) {
+		if (c)
+			sb_addc(&w->buf, ',');
+		csv_cell(&w->buf, columns[c].header, strlen(columns[c].header), false);
 	}
-	for (size_t i = 0; i < n && ok; i++) {
-		if (opt->format == REPORT_JSONL)
-			sb_addc(&buf, '{');
-		for (size_t c = 0; c < ncol; c++) {
-			value.len = 0;
-			columns[c].value(&value, &a[i], opt);
-			if (opt->format == REPORT_CSV) {
-				if (c)
-					sb_addc(&buf, ',');
-				csv_cell(&buf, value.data ? value.data : "", value.len, visible);
-			} else {
-				if (c)
-					sb_addc(&buf, ',');
-				json_escape(&buf, columns[c].key, strlen(columns[c].key));
-				sb_addc(&buf, ':');
-				json_escape(&buf, value.data ? value.data : "", value.len);
-			}
+	sb_adds(&w->buf, "\r\n");
+}
+
+void report_row(struct report_writer *w, const struct attempt *a)
+{
+	if (!w->ok)
+		return;
+	bool csv = w->opt->format == REPORT_CSV;
+	if (!csv)
+		sb_addc(&w->buf, '{');
+	for (size_t c = 0; c < w->ncol; c++) {
+		w->value.len = 0;
+		columns[c].value(&w->value, a, w->opt);
+		if (c)
+			sb_addc(&w->buf, ',');
+		if (csv) {
+			csv_cell(&w->buf, w->value.data ? w->value.data : "", w->value.len, w->visible);
+		} else {
+			json_escape(&w->buf, columns[c].key, strlen(columns[c].key));
+			sb_addc(&w->buf, ':');
+			json_escape(&w->buf, w->value.data ? w->value.data : "", w->value.len);
 		}
-		sb_adds(&buf, opt->format == REPORT_CSV ? "\r\n" : "}\n");
-		ok = out_write_buffer(o, &buf, false);
 	}
-	ok = ok && out_write_buffer(o, &buf, true);
-	sb_free(&buf);
-	sb_free(&value);
+	sb_adds(&w->buf, csv ? "\r\n" : "}\n");
+	w->ok = out_write_buffer(w->o, &w->buf, false);
+}
+
+bool report_end(struct report_writer *w)
+{
+	bool ok = w->ok && out_write_buffer(w->o, &w->buf, true);
+	sb_free(&w->buf);
+	sb_free(&w->value);
 	return ok;
 }

@@ -47,7 +47,8 @@ enum { MAX_GROUPING_THREADS = 4 }; /* a segment's servers are grouped on up to t
 /* What finishing requests makes, on one grouping thread: attempts and successes, and their texts (texts that many
  * repeat, such as addresses and event lists, once). */
 struct made {
-	struct arena arena;
+	struct arena arena;                 /* their own texts (handed out as they are made: one segment's) */
+	struct arena shared;                /* the texts many of them repeat, in `strings` */
 	struct strmap strings;
 	struct attempt *attempts;
 	size_t nattempts, capattempts;
@@ -70,6 +71,11 @@ struct correlator {
 	size_t ndc, capdc;
 	struct success *successes;
 	size_t nsuccesses;
+	size_t lockout_events;              /* 4740s added: attempts can be handed out before the end without them */
+	void (*each)(void *ctx, const struct attempt *a); /* correlator_each: where finished attempts go, in order */
+	void *each_ctx;
+	struct attempt **waiting;           /* correlator_each: attempts not yet final (a heap in report order) */
+	size_t nwaiting, capwaiting;
 	void (*render)(struct strbuf *out, const struct event *ev);
 	bool (*wanted)(void *ctx, const struct attempt *a); /* whose events are kept (NULL: all) */
 	void *wanted_ctx;
@@ -102,7 +108,7 @@ struct correlator *correlator_new(void)
 	c->strings.arena = &c->arena;
 	c->threads = 1;
 	for (unsigned i = 0; i < MAX_GROUPING_THREADS; i++)
-		c->made[i].strings.arena = &c->made[i].arena;
+		c->made[i].strings.arena = &c->made[i].shared;
 	fact_store_init(&c->store, 0);
 	const char *env = getenv("BADCREDS_SEGMENT_FACTS"); /* for the tests: segments of a few facts */
 	c->segment_facts = env && *env ? (size_t)strtoull(env, NULL, 10) : SEGMENT_FACTS;
@@ -170,6 +176,7 @@ void correlator_add(struct correlator *c, const struct event *ev)
 		c->render(&c->text, ev);
 		f.rendered = sb_cstr(&c->text);
 	}
+	c->lockout_events += f.dc && f.event_id == 4740;
 	fact_store_add(&c->store, &f);
 }
 
@@ -1043,6 +1050,7 @@ struct grouping_job {
 	struct made *made;
 	struct segment *sg;
 	int64_t cut;
+	int64_t carried_first;       /* out: the earliest first event of the requests that go on (INT64_MAX: none) */
 };
 
 static void *group_and_finish(void *arg)
@@ -1050,9 +1058,12 @@ static void *group_and_finish(void *arg)
 	struct grouping_job *j = arg;
 	struct segment *sg = j->sg;
 	group(sg);
+	j->carried_first = INT64_MAX;
 	for (size_t i = 0; i < sg->nreq; i++) {
 		struct request *r = sg->requests[i];
 		bool ended = r->last <= j->cut;
+		if (!ended && r->first < j->carried_first)
+			j->carried_first = r->first;
 		for (size_t k = 0; k < r->n; k++)
 			r->facts[k]->mark |= ended ? MARK_PLACED : MARK_PLACED | MARK_CARRIED;
 		if (ended)
@@ -1072,7 +1083,7 @@ static void segment_free(struct segment *sg)
 
 /* Every request joins events of one server only, so a segment's servers are grouped apart, on up to c->threads
  * threads (servers dealt out in the order they first appear); the attempts are put in order at the end. */
-static void group_segment(struct correlator *c, struct segment *sg, int64_t cut)
+static int64_t group_segment(struct correlator *c, struct segment *sg, int64_t cut)
 {
 	struct segment part[MAX_GROUPING_THREADS];
 	memset(part, 0, sizeof part);
@@ -1093,23 +1104,105 @@ static void group_segment(struct correlator *c, struct segment *sg, int64_t cut)
 	if (nparts < 2) { /* one server (or one thread): on this thread */
 		for (unsigned k = 0; k < nparts; k++)
 			free(part[k].facts);
-		group_and_finish(&(struct grouping_job){c, &c->made[0], sg, cut});
-		return;
+		struct grouping_job one = {c, &c->made[0], sg, cut, INT64_MAX};
+		group_and_finish(&one);
+		return one.carried_first;
 	}
 	pthread_t thread[MAX_GROUPING_THREADS];
 	struct grouping_job job[MAX_GROUPING_THREADS];
 	bool started[MAX_GROUPING_THREADS] = {false};
 	for (unsigned k = 0; k < nparts; k++) {
-		job[k] = (struct grouping_job){c, &c->made[k], &part[k], cut};
+		job[k] = (struct grouping_job){c, &c->made[k], &part[k], cut, INT64_MAX};
 		started[k] = k > 0 && pthread_create(&thread[k], NULL, group_and_finish, &job[k]) == 0;
 	}
 	for (unsigned k = 0; k < nparts; k++)
 		if (!started[k]) /* the first part, and any whose thread could not start, here */
 			group_and_finish(&job[k]);
+	int64_t carried_first = INT64_MAX;
 	for (unsigned k = 0; k < nparts; k++) {
 		if (started[k])
 			pthread_join(thread[k], NULL);
 		segment_free(&part[k]);
+		if (job[k].carried_first < carried_first)
+			carried_first = job[k].carried_first;
+	}
+	return carried_first;
+}
+
+/* An attempt and its own texts in one block (the shared ones outlive it), to wait in the heap. */
+static struct attempt *packed(const struct attempt *a)
+{
+	const char *const *texts[] = {&a->user, &a->client_ips, &a->activity, &a->instance, &a->record_ids};
+	size_t n = sizeof *a;
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		n += *texts[i] ? strlen(*texts[i]) + 1 : 0;
+	if (a->user_key != a->user)
+		n += strlen(a->user_key) + 1;
+	struct attempt *p = malloc(n);
+	if (!p)
+		abort();
+	*p = *a;
+	char *q = (char *)(p + 1);
+	const char **to[] = {&p->user, &p->client_ips, &p->activity, &p->instance, &p->record_ids, &p->user_key};
+	for (size_t i = 0; i < sizeof to / sizeof to[0]; i++) {
+		const char *from = i < 5 ? *texts[i] : a->user_key;
+		if (!from || (i == 5 && a->user_key == a->user))
+			continue;
+		size_t len = strlen(from) + 1;
+		*to[i] = memcpy(q, from, len);
+		q += len;
+	}
+	if (a->user_key == a->user)
+		p->user_key = p->user;
+	return p;
+}
+
+static bool before(const struct attempt *x, const struct attempt *y) { return cmp_attempt(x, y) < 0; }
+
+static void waiting_push(struct correlator *c, struct attempt *a)
+{
+	c->waiting = vec_grow(c->waiting, &c->capwaiting, c->nwaiting, sizeof *c->waiting);
+	size_t i = c->nwaiting++;
+	for (; i && before(a, c->waiting[(i - 1) / 2]); i = (i - 1) / 2)
+		c->waiting[i] = c->waiting[(i - 1) / 2];
+	c->waiting[i] = a;
+}
+
+static struct attempt *waiting_pop(struct correlator *c)
+{
+	struct attempt *top = c->waiting[0], *last = c->waiting[--c->nwaiting];
+	size_t i = 0;
+	for (;;) {
+		size_t l = 2 * i + 1, m = l;
+		if (l >= c->nwaiting)
+			break;
+		if (l + 1 < c->nwaiting && before(c->waiting[l + 1], c->waiting[l]))
+			m = l + 1;
+		if (!before(c->waiting[m], last))
+			break;
+		c->waiting[i] = c->waiting[m];
+		i = m;
+	}
+	if (c->nwaiting)
+		c->waiting[i] = last;
+	return top;
+}
+
+/* correlator_each: the attempts a segment finished wait with the others; those before `bound` (no request still
+ * open or to come can start earlier) go out in order and are freed, with the segment's texts. */
+static void hand_out(struct correlator *c, int64_t bound)
+{
+	for (unsigned k = 0; k < MAX_GROUPING_THREADS; k++) {
+		struct made *m = &c->made[k];
+		for (size_t i = 0; i < m->nattempts; i++)
+			waiting_push(c, packed(&m->attempts[i]));
+		m->nattempts = m->nsuccesses = 0; /* successes are not kept when attempts are handed out */
+		arena_free(&m->arena);
+	}
+	while (c->nwaiting && c->waiting[0]->time < bound) {
+		struct attempt *a = waiting_pop(c);
+		c->each(c->each_ctx, a);
+		free(a);
 	}
 }
 
@@ -1118,7 +1211,9 @@ static void group_segment(struct correlator *c, struct segment *sg, int64_t cut)
  * took), then `next` when given. */
 static void segment_close(struct correlator *c, struct segment *sg, int64_t cut, const struct fact *next)
 {
-	group_segment(c, sg, cut);
+	int64_t carried_first = group_segment(c, sg, cut);
+	if (c->each) /* what starts later: a request going on, or one of events after the cut */
+		hand_out(c, cut == INT64_MAX ? INT64_MAX : carried_first < cut + 1 ? carried_first : cut + 1);
 	struct segment after = {0};
 	for (size_t i = 0; i < sg->n; i++) {
 		const struct fact *f = sg->facts[i];
@@ -1159,7 +1254,8 @@ static void gather(struct correlator *c)
 
 static int64_t plus(int64_t t, int64_t d) { return t > INT64_MAX - d ? INT64_MAX : t + d; }
 
-size_t correlator_run(struct correlator *c, struct attempt **out)
+/* Every fact in time order, a segment at a time, into attempts and successes (correlator_each: handed out). */
+static void correlate(struct correlator *c)
 {
 	fact_store_finish(&c->store);
 	struct segment sg = {0};
@@ -1191,6 +1287,27 @@ size_t correlator_run(struct correlator *c, struct attempt **out)
 		}
 	}
 	segment_close(c, &sg, INT64_MAX, NULL);
+}
+
+bool correlator_streams(const struct correlator *c) { return !c->lockout_events && !c->render; }
+
+void correlator_each(struct correlator *c, void (*each)(void *ctx, const struct attempt *a), void *ctx)
+{
+	if (!correlator_streams(c)) {
+		struct attempt *all;
+		size_t n = correlator_run(c, &all);
+		for (size_t i = 0; i < n; i++)
+			each(ctx, &all[i]);
+		return;
+	}
+	c->each = each;
+	c->each_ctx = ctx;
+	correlate(c);
+}
+
+size_t correlator_run(struct correlator *c, struct attempt **out)
+{
+	correlate(c);
 	gather(c);
 	size_t n = c->nattempts;
 	if (n > 1)
@@ -1210,12 +1327,14 @@ void correlator_free(struct correlator *c)
 		free((void *)c->successes[i].facts);
 	sb_free(&c->text);
 	free(c->attempts);
+	free(c->waiting);
 	free(c->dc);
 	free(c->successes);
 	strmap_free(&c->strings);
 	for (unsigned k = 0; k < MAX_GROUPING_THREADS; k++) {
 		strmap_free(&c->made[k].strings);
 		arena_free(&c->made[k].arena);
+		arena_free(&c->made[k].shared);
 	}
 	fact_store_free(&c->store);
 	arena_free(&c->arena);
