@@ -12,6 +12,7 @@ lockouts as the whole logs (the file names aside, which name the pieces).
 usage: order_independence.py BADCREDS FIXTURE_DIR DOMAIN_DIR
 """
 import csv
+import datetime
 import io
 import os
 import random
@@ -45,6 +46,19 @@ def without_sources(report):
 def unnamed(report):
     """The report with the names of the XML files (whole or pieces) masked: lockouts and trace name each event's."""
     return re.sub(rb'[^\s"]+?\.xml(\.\d+\.xml)?', b'FILE', report)
+
+
+def slowed(m, delays):
+    """An event of an XML export, later by delays[its EventRecordID] seconds."""
+    event = m.group(0)
+    record = int(re.search(r'<EventRecordID>(\d+)<', event).group(1))
+    delay = delays.get(record)
+    if not delay:
+        return event
+    def later(t):
+        when = datetime.datetime.strptime(t.group(1)[:19], '%Y-%m-%dT%H:%M:%S') + datetime.timedelta(seconds=delay)
+        return f'SystemTime="{when:%Y-%m-%dT%H:%M:%S}{t.group(1)[19:]}"'
+    return re.sub(r'SystemTime="([^"]+)"', later, event, count=1)
 
 
 def split_xml(path, pieces, out_dir):
@@ -96,6 +110,29 @@ def main():
         checks += 1
         if closing(files, env) != base:
             failures.append(f'scan of the AD FS logs alone: {label}: the report or the closing line differs')
+    # a slow request (AD FS waited on a DC: its 1203 100 s and its 411 and 501 200 s after its 403) still open at
+    # cuts while the requests after it (every 20-30 s) end: they must wait for it, as the report is in time order
+    export = os.path.join(fixtures, 'ADFS01.xml')
+    rows = list(csv.reader(io.StringIO(run(badcreds, COMMANDS[0][1], [export]).decode())))
+    col = {name: k for k, name in enumerate(rows[0])}
+    at = [r for r in rows[1:] if r[col['Time']].startswith('2026-11-20T08:30:00')]
+    ids = [int(x) for x in at[0][col['Record IDs']].split()] if at else []
+    with tempfile.TemporaryDirectory() as tmp:
+        slow = os.path.join(tmp, 'ADFS01-slow.xml')
+        delays = dict(zip(ids[2:], (100, 200, 200)))
+        with open(slow, 'w', encoding='utf-8') as f:
+            f.write(re.sub(r'<Event[ >].*?</Event>', lambda m: slowed(m, delays),
+                           open(export, encoding='utf-8').read(), flags=re.S))
+        files = [slow, os.path.join(fixtures, 'ADFS02.evtx')]
+        whole, cut = run(badcreds, COMMANDS[0][1], files), run(badcreds, COMMANDS[0][1], files, SMALL)
+        rows = list(csv.reader(io.StringIO(whole.decode())))
+        first = [r for r in rows[1:] if ids and r[col['Record IDs']] == ' '.join(map(str, ids))]
+        checks += 2
+        if len(ids) != 5 or not first or first[0][col['Events']] != '403 4625 1203 411 501' or \
+                not first[0][col['Time']].startswith('2026-11-20T08:30:00'):
+            failures.append(f'scan: the slow request is not one attempt of five events at 08:30: {first!r}')
+        if cut != whole:
+            failures.append('scan: the slow request across cuts: the report differs with one-event segments')
     # every fixture (XML exports with names of megabytes among them): each event in a run of its own on disk
     everything = [fixtures, domain]
     checks += 1
