@@ -1332,6 +1332,8 @@ void correlator_free(struct correlator *c)
 	free(c->successes);
 	strmap_free(&c->strings);
 	for (unsigned k = 0; k < MAX_GROUPING_THREADS; k++) {
+		free(c->made[k].attempts); /* handed out (correlator_each): the vectors stay */
+		free(c->made[k].successes);
 		strmap_free(&c->made[k].strings);
 		arena_free(&c->made[k].arena);
 		arena_free(&c->made[k].shared);
