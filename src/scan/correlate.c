@@ -42,6 +42,9 @@ static const size_t SEGMENT_FACTS = 50000;
 static const int64_t SEGMENT_MARGIN = 2 * FILETIME_MINUTE;
 
 enum { MARK_PLACED = 1, MARK_CARRIED = 2 };
+
+static int64_t plus(int64_t t, int64_t d) { return t > INT64_MAX - d ? INT64_MAX : t + d; }
+static int64_t minus(int64_t t, int64_t d) { return t < INT64_MIN + d ? INT64_MIN : t - d; }
 enum { MAX_GROUPING_THREADS = 4 }; /* a segment's servers are grouped on up to this many threads */
 
 /* What finishing requests makes, on one grouping thread: attempts and successes, and their texts (texts that many
@@ -54,6 +57,13 @@ struct made {
 	size_t nattempts, capattempts;
 	struct success *successes;
 	size_t nsuccesses, capsuccesses;
+};
+
+/* correlator_each: the attempts of an account that a 4740 names, waiting until every 4740 that may join one of
+ * them is decided. */
+struct held {
+	struct attempt **v;
+	size_t n, cap;
 };
 
 struct correlator {
@@ -71,7 +81,12 @@ struct correlator {
 	size_t ndc, capdc;
 	struct success *successes;
 	size_t nsuccesses;
-	size_t lockout_events;              /* 4740s added: attempts can be handed out before the end without them */
+	struct strmap locked;               /* account_key of each account a 4740 names -> its struct held (below) */
+	struct held **helds;                /* all of them, to free */
+	size_t nhelds, caphelds;
+	struct strbuf key;
+	size_t next_lockout;                /* correlator_each: dc[] before it are decided (joined or not) */
+	int64_t read_until;                 /* correlator_each: the time of the last event read back */
 	void (*each)(void *ctx, const struct attempt *a); /* correlator_each: where finished attempts go, in order */
 	void *each_ctx;
 	struct attempt **waiting;           /* correlator_each: attempts not yet final (a heap in report order) */
@@ -105,7 +120,7 @@ struct correlator *correlator_new(void)
 	struct correlator *c = calloc(1, sizeof *c);
 	if (!c)
 		abort();
-	c->strings.arena = &c->arena;
+	c->strings.arena = c->locked.arena = &c->arena;
 	c->threads = 1;
 	for (unsigned i = 0; i < MAX_GROUPING_THREADS; i++)
 		c->made[i].strings.arena = &c->made[i].shared;
@@ -176,7 +191,13 @@ void correlator_add(struct correlator *c, const struct event *ev)
 		c->render(&c->text, ev);
 		f.rendered = sb_cstr(&c->text);
 	}
-	c->lockout_events += f.dc && f.event_id == 4740;
+	if (f.dc && f.event_id == 4740 && f.user && !strmap_get(&c->locked, account_key(&c->key, f.user))) {
+		struct held *h = arena_alloc(&c->arena, sizeof *h);
+		memset(h, 0, sizeof *h);
+		strmap_put(&c->locked, sb_cstr(&c->key), h);
+		c->helds = vec_grow(c->helds, &c->caphelds, c->nhelds, sizeof *c->helds);
+		c->helds[c->nhelds++] = h;
+	}
 	fact_store_add(&c->store, &f);
 }
 
@@ -1190,17 +1211,81 @@ static struct attempt *waiting_pop(struct correlator *c)
 
 /* correlator_each: the attempts a segment finished wait with the others; those before `bound` (no request still
  * open or to come can start earlier) go out in order and are freed, with the segment's texts. */
+static struct held *held_of(struct correlator *c, const struct attempt *a)
+{
+	return c->locked.n ? strmap_get(&c->locked, account_key(&c->key, a->user)) : NULL;
+}
+
+/* A 4740 decided as link_lockouts decides it: the latest waiting attempt of its account on the caller computer within
+ * LOCKOUT_LINK before it (LOCKOUT_CLOCK_SKEW after), of equally late ones the first in order, unless that one is
+ * joined already. Every attempt it could take waits (held_releasable). */
+static void decide_lockout(struct correlator *c, const struct fact *f)
+{
+	struct held *h = strmap_get(&c->locked, account_key(&c->key, f->user));
+	struct attempt *best = NULL;
+	for (size_t i = 0; h && i < h->n; i++) {
+		struct attempt *a = h->v[i];
+		if (a->time < minus(f->time, LOCKOUT_LINK) || a->time > plus(f->time, LOCKOUT_CLOCK_SKEW) ||
+		    !same_host(f->caller, a->server))
+			continue;
+		if (!best || a->time > best->time || (a->time == best->time && cmp_attempt(a, best) < 0))
+			best = a;
+	}
+	if (best && !best->dc_lockout)
+		best->dc_lockout = f;
+}
+
+/* Whether an attempt of an account a 4740 names may go: every 4740 up to LOCKOUT_LINK after it is read and
+ * decided. */
+static bool held_releasable(const struct correlator *c, const struct attempt *a, bool end)
+{
+	int64_t last = plus(a->time, LOCKOUT_LINK);
+	if (!end && c->read_until <= last)
+		return false;
+	return c->next_lockout == c->ndc || c->dc[c->next_lockout]->time > last; /* hand_out stops at a 4740 */
+}
+
+static void held_remove(struct held *h, const struct attempt *a)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (h->v[i] == a) {
+			h->v[i] = h->v[--h->n];
+			return;
+		}
+}
+
 static void hand_out(struct correlator *c, int64_t bound)
 {
 	for (unsigned k = 0; k < MAX_GROUPING_THREADS; k++) {
 		struct made *m = &c->made[k];
-		for (size_t i = 0; i < m->nattempts; i++)
-			waiting_push(c, packed(&m->attempts[i]));
+		for (size_t i = 0; i < m->nattempts; i++) {
+			struct attempt *a = packed(&m->attempts[i]);
+			struct held *h = held_of(c, a);
+			if (h) {
+				h->v = vec_grow(h->v, &h->cap, h->n, sizeof *h->v);
+				h->v[h->n++] = a;
+			}
+			waiting_push(c, a);
+		}
 		m->nattempts = m->nsuccesses = 0; /* successes are not kept when attempts are handed out */
 		arena_free(&m->arena);
 	}
+	bool end = bound == INT64_MAX;
+	for (; c->next_lockout < c->ndc; c->next_lockout++) { /* every attempt up to LOCKOUT_CLOCK_SKEW after is made */
+		const struct fact *f = c->dc[c->next_lockout];
+		if (f->event_id != 4740 || !f->user)
+			continue;
+		if (!end && plus(f->time, LOCKOUT_CLOCK_SKEW) >= bound)
+			break;
+		decide_lockout(c, f);
+	}
 	while (c->nwaiting && c->waiting[0]->time < bound) {
+		struct held *h = held_of(c, c->waiting[0]);
+		if (h && !held_releasable(c, c->waiting[0], end))
+			break; /* the report's order: everything after it waits too */
 		struct attempt *a = waiting_pop(c);
+		if (h)
+			held_remove(h, a);
 		c->each(c->each_ctx, a);
 		free(a);
 	}
@@ -1252,7 +1337,6 @@ static void gather(struct correlator *c)
 	}
 }
 
-static int64_t plus(int64_t t, int64_t d) { return t > INT64_MAX - d ? INT64_MAX : t + d; }
 
 /* Every fact in time order, a segment at a time, into attempts and successes (correlator_each: handed out). */
 static void correlate(struct correlator *c)
@@ -1266,6 +1350,7 @@ static void correlate(struct correlator *c)
 	for (;;) {
 		if (!fact_store_next(&c->store, &sg.arena, &f)) /* its texts go straight into the segment's arena */
 			break;
+		c->read_until = f.time;
 		share(c, &f);
 		if (f.dc) { /* few, joined to the attempts at the end */
 			c->dc = vec_grow(c->dc, &c->capdc, c->ndc, sizeof *c->dc);
@@ -1289,7 +1374,7 @@ static void correlate(struct correlator *c)
 	segment_close(c, &sg, INT64_MAX, NULL);
 }
 
-bool correlator_streams(const struct correlator *c) { return !c->lockout_events && !c->render; }
+bool correlator_streams(const struct correlator *c) { return !c->render; }
 
 void correlator_each(struct correlator *c, void (*each)(void *ctx, const struct attempt *a), void *ctx)
 {
@@ -1328,6 +1413,11 @@ void correlator_free(struct correlator *c)
 	sb_free(&c->text);
 	free(c->attempts);
 	free(c->waiting);
+	for (size_t i = 0; i < c->nhelds; i++)
+		free(c->helds[i]->v);
+	free(c->helds);
+	strmap_free(&c->locked);
+	sb_free(&c->key);
 	free(c->dc);
 	free(c->successes);
 	strmap_free(&c->strings);
