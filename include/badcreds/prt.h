@@ -99,8 +99,6 @@ size_t prt_finder_run(struct prt_finder *f, const struct attempt *a, size_t n, i
 		      const struct prt_row **out);
 /* Whether any Analytic event (1006, 1007, 1018, 1022, 1144) was read. */
 bool prt_finder_has_analytic(const struct prt_finder *f);
-/* The AAD events kept (0: no device's log among the inputs). */
-size_t prt_finder_events(const struct prt_finder *f);
 void prt_finder_free(struct prt_finder *f);
 
 /* The AD FS side of a federated credential failure: counts the user's bad passwords on WS-Trust endpoints (or on an

@@ -84,8 +84,7 @@ int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 	int status = selection_start(&sel, cmd, argc, argv, scan_option, &set);
 	if (status >= 0)
 		return status;
-	if (!sel.streaming)
-		selection_prt(&sel);
+	selection_prt(&sel);
 	char name[4096] = "";
 	if (!selection_read_something(&sel, cmd, set.output))
 		status = EXIT_SKIPPED;

@@ -35,6 +35,7 @@ const struct cli_option selection_options[] = {
 };
 
 static const int64_t MARGIN = 10 * FILETIME_MINUTE; /* events just outside the window may still correlate */
+static const int64_t PRT_WINDOW = 5 * FILETIME_MINUTE; /* prt's default --adfs-window, for scan's and summary's marks */
 
 void selection_init(struct selection *s)
 {
@@ -417,7 +418,7 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 				s->clears[n++] = s->clears[i];
 		s->nclears = n;
 	}
-	if (s->stream && correlator_streams(s->corr) && !s->finder && (!s->prt_finder || !prt_finder_events(s->prt_finder))) {
+	if (s->stream && correlator_streams(s->corr) && !s->finder) {
 		s->streaming = true; /* the command takes the attempts from selection_each as they become final */
 		return;
 	}
@@ -470,6 +471,13 @@ static void each_kept(void *ctx, const struct attempt *a)
 	if (!keep(s, a))
 		return;
 	s->nkept++;
+	struct attempt marked;
+	for (size_t k = 0; k < s->nprt_rows && !a->prt_device; k++) /* prt_annotate's choice: the first row that links */
+		if (prt_links(&s->prt_rows[k], a, PRT_WINDOW)) {
+			marked = *a;
+			marked.prt_device = s->prt_rows[k].device;
+			a = &marked;
+		}
 	if (!s->quiet && *a->user_key && !strmap_get(&s->seen_users, a->user_key)) {
 		strmap_put(&s->seen_users, a->user_key, s);
 		s->nusers++;
@@ -516,10 +524,14 @@ void selection_lockouts(struct selection *s)
 
 void selection_prt(struct selection *s)
 {
+	if (s->streaming) { /* the rows now (without their AD FS counts); each attempt is marked as it passes */
+		s->nprt_rows = prt_finder_run(s->prt_finder, NULL, 0, PRT_WINDOW, &s->prt_rows);
+		return;
+	}
 	const struct attempt *all;
 	size_t nall = correlator_attempts(s->corr, &all);
-	s->nprt_rows = prt_finder_run(s->prt_finder, all, nall, 5 * FILETIME_MINUTE, &s->prt_rows);
-	prt_annotate(s->prt_rows, s->nprt_rows, s->kept, s->nkept, 5 * FILETIME_MINUTE);
+	s->nprt_rows = prt_finder_run(s->prt_finder, all, nall, PRT_WINDOW, &s->prt_rows);
+	prt_annotate(s->prt_rows, s->nprt_rows, s->kept, s->nkept, PRT_WINDOW);
 }
 
 void selection_free(struct selection *s)

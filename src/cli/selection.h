@@ -93,7 +93,7 @@ typedef int (*own_option_fn)(void *ctx, const struct cli_command *cmd, int opt, 
 int selection_parse(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
 		    void *ctx);
 /* Reads, correlates and filters; the attempts are in s->kept (time order). With s->stream, when the correlation can
- * hand attempts out as they become final (no 4740, no AAD events: correlator_streams), it waits instead for
+ * hand attempts out as they become final (correlator_streams; not for lockouts), it waits instead for
  * selection_each, and s->kept stays empty. */
 void selection_collect(struct selection *s, char **sources, int nsources);
 /* The attempts the options keep, in time order, to `fn` (valid during the call); while streaming, correlated now,
@@ -119,7 +119,8 @@ bool selection_keeps_success(const struct selection *s, const struct success *o)
  * account --user matches) in s->lockout_rows, in time order. */
 void selection_lockouts(struct selection *s);
 /* When prt: the devices' PRT acquisitions explained, in s->prt_rows, and the kept attempts a federated credential
- * failure links marked with its device (within prt's default 5 minutes). */
+ * failure links marked with its device (within prt's default 5 minutes); while streaming, the rows without their
+ * AD FS counts, and each attempt marked as selection_each hands it out. */
 void selection_prt(struct selection *s);
 
 /* The closing line on stderr: records, inputs, attempts, users, IPs, duplicates, inputs that could not be read. */

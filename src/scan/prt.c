@@ -59,8 +59,6 @@ void prt_finder_add(struct prt_finder *f, const struct event *ev)
 
 bool prt_finder_has_analytic(const struct prt_finder *f) { return f->analytic; }
 
-size_t prt_finder_events(const struct prt_finder *f) { return f->n; }
-
 /* Device, then time; at one instant a 1006 opens before and a 1007 closes after everything else. */
 static int phase(uint32_t id) { return id == 1006 ? 0 : id == 1007 ? 2 : 1; }
 
