@@ -150,6 +150,23 @@ def main():
             failures.append(f'scan: the slow request is not one attempt of five events at 08:30: {first!r}')
         if cut != whole:
             failures.append('scan: the slow request across cuts: the report differs with one-event segments')
+    # a forged log: one request's 411 again every 100 s for an hour (the same activity ID); a request ends 30 minutes
+    # after its first event, so the attempts after it do not wait for ever; the same report however it is cut
+    with tempfile.TemporaryDirectory() as tmp:
+        forged = os.path.join(tmp, 'ADFS01-forged.xml')
+        text = open(export, encoding='utf-8').read()
+        events = re.findall(r'<Event[ >].*?</Event>', text, flags=re.S)
+        again = [e for e in events if ids and re.search(rf'<EventRecordID>{ids[3]}<', e)]
+        with open(forged, 'w', encoding='utf-8') as f:
+            f.write(text)
+            for k in range(1, 37):
+                e = re.sub(r'<EventRecordID>\d+<', f'<EventRecordID>{90000 + k}<', again[0]) if again else ''
+                f.write(slowed(re.match(r'.*', e, flags=re.S), {90000 + k: 100 * k}))
+        whole = run(badcreds, COMMANDS[0][1], [forged])
+        checks += 1
+        if not again or len(whole.splitlines()) <= len(run(badcreds, COMMANDS[0][1], [export]).splitlines()) or \
+                run(badcreds, COMMANDS[0][1], [forged], SMALL) != whole:
+            failures.append('scan: a request forged to last an hour: not split, or the report depends on the cuts')
     # every fixture (XML exports with names of megabytes among them): each event in a run of its own on disk
     everything = [fixtures, domain]
     checks += 1

@@ -27,6 +27,7 @@ static const int64_t LOCKOUT_CLOCK_SKEW = FILETIME_MINUTE;    /* ... or after it
 
 struct request {
 	const char *server, *activity, *user_key;
+	struct request *before;      /* the earlier request of the same activity ID (MAX_REQUEST_SPAN), NULL if none */
 	struct fact **facts;
 	size_t n, cap;
 	int64_t first, last;
@@ -40,6 +41,9 @@ struct request {
  * grouped again with the next segment. Events of one request more than SEGMENT_MARGIN apart are not joined. */
 static const size_t SEGMENT_FACTS = 50000;
 static const int64_t SEGMENT_MARGIN = 2 * FILETIME_MINUTE;
+/* Events of one activity ID more than this after its request's first event start another request: no request stays
+ * open for ever, and neither do the attempts handed out after it (correlator_each) wait for ever. */
+static const int64_t MAX_REQUEST_SPAN = 30 * FILETIME_MINUTE;
 
 enum { MARK_PLACED = 1, MARK_CARRIED = 2 };
 
@@ -390,8 +394,11 @@ static struct request *activity_request(struct segment *sg, struct grouping *g, 
 {
 	const char *key = pair_key(&g->key, f->server, f->activity);
 	struct request *r = strmap_get(&g->by_activity, key);
-	if (!r) {
+	if (!r || f->time - r->first > MAX_REQUEST_SPAN) { /* a request lasts seconds: an activity ID still in use
+							    * this much later (a forged log) starts another */
+		struct request *earlier = r;
 		r = new_request(sg, f->server, f->activity);
+		r->before = earlier;
 		strmap_put(&g->by_activity, key, r);
 	}
 	return r;
@@ -430,7 +437,8 @@ static void group_by_activity(struct segment *sg, struct grouping *g)
 	}
 }
 
-/* The request a 501 belongs to through its instance ID (403 and 412 link it to an activity ID); NULL if none. */
+/* The request a 501 belongs to through its instance ID (403 and 412 link it to an activity ID); NULL if none. Of the
+ * requests of one activity ID (MAX_REQUEST_SPAN), the latest that began by the 501's time. */
 static struct request *instance_request(struct grouping *g, const struct fact *f)
 {
 	if (!f->instance)
@@ -438,7 +446,10 @@ static struct request *instance_request(struct grouping *g, const struct fact *f
 	const char *activity = strmap_get(&g->instance_activity, pair_key(&g->key, f->server, f->instance));
 	if (!activity || !activity[0])
 		return NULL;
-	return strmap_get(&g->by_activity, pair_key(&g->key, f->server, activity));
+	struct request *r = strmap_get(&g->by_activity, pair_key(&g->key, f->server, activity));
+	while (r && r->before && f->time < r->first)
+		r = r->before;
+	return r;
 }
 
 /* Claims that do not fit one 501 (ten pairs) go on in further 501 events of the same instance ID: they go where
