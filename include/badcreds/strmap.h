@@ -16,6 +16,9 @@ struct strmap {
 
 void *strmap_get(const struct strmap *m, const char *key);
 void strmap_put(struct strmap *m, const char *key, void *value); /* replaces an existing value */
+/* The one copy of s in the map (key and value: the map's copy of the key), made on first use: texts many records
+ * repeat stored once. */
+const char *strmap_intern(struct strmap *m, const char *s);
 void strmap_free(struct strmap *m);
 
 #endif

@@ -366,6 +366,23 @@ static int cmp_clear(const void *a, const void *b)
 	return c ? c : strcmp(x->log, y->log);
 }
 
+/* For the closing line, a kept attempt's user and submitter, each counted the first time (as many as the attempts in
+ * a spray: not remembered with --quiet, which prints no closing line). */
+static void count_distinct(struct selection *s, const struct attempt *a)
+{
+	if (s->quiet)
+		return;
+	s->seen_users.arena = s->seen_ips.arena = &s->seen_arena;
+	if (*a->user_key && !strmap_get(&s->seen_users, a->user_key)) {
+		strmap_put(&s->seen_users, a->user_key, s);
+		s->distinct_users++;
+	}
+	if (*a->ip && !strmap_get(&s->seen_ips, a->ip)) {
+		strmap_put(&s->seen_ips, a->ip, s);
+		s->distinct_submitters++;
+	}
+}
+
 /* What the correlation's temporary file did to the run: a note when it could not be used, an error (and the exit
  * status) when it could not be read back. */
 static void correlation_notes(struct selection *s)
@@ -442,6 +459,8 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 		s->kept_copied = true;
 	}
 	free(chosen);
+	for (size_t i = 0; i < s->nkept; i++)
+		count_distinct(s, &s->kept[i]);
 }
 
 int selection_start(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
@@ -462,8 +481,7 @@ struct each_job {
 	void *ctx;
 };
 
-/* Counts a kept attempt (and, for the closing line, its user and submitter once each: as many as the attempts in a
- * spray, so not with --quiet), then hands it on. */
+/* Counts a kept attempt (count_distinct too), marks it with its PRT device, hands it on. */
 static void each_kept(void *ctx, const struct attempt *a)
 {
 	struct each_job *j = ctx;
@@ -478,14 +496,7 @@ static void each_kept(void *ctx, const struct attempt *a)
 			marked.prt_device = s->prt_rows[k].device;
 			a = &marked;
 		}
-	if (!s->quiet && *a->user_key && !strmap_get(&s->seen_users, a->user_key)) {
-		strmap_put(&s->seen_users, a->user_key, s);
-		s->nusers++;
-	}
-	if (!s->quiet && *a->ip && !strmap_get(&s->seen_ips, a->ip)) {
-		strmap_put(&s->seen_ips, a->ip, s);
-		s->nsubmitters_seen++;
-	}
+	count_distinct(s, a);
 	j->fn(j->ctx, a);
 }
 
@@ -497,7 +508,6 @@ void selection_each(struct selection *s, void (*fn)(void *ctx, const struct atte
 		return;
 	}
 	s->nkept = 0;
-	s->seen_users.arena = s->seen_ips.arena = &s->seen_arena;
 	correlator_each(s->corr, each_kept, &(struct each_job){s, fn, ctx});
 	correlation_notes(s);
 }
@@ -629,24 +639,6 @@ bool selection_warn_unanswerable(const struct selection *s, const struct cli_com
 	return true;
 }
 
-/* Distinct users (by their lower-case key) or submitter addresses among the attempts. */
-static size_t count_distinct(const struct attempt *a, size_t n, bool users)
-{
-	struct arena arena = {0};
-	struct strmap seen = {.arena = &arena};
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *v = users ? a[i].user_key : a[i].ip;
-		if (*v && !strmap_get(&seen, v)) {
-			strmap_put(&seen, v, (void *)1);
-			k++;
-		}
-	}
-	strmap_free(&seen);
-	arena_free(&arena);
-	return k;
-}
-
 void selection_closing_line(const struct selection *s, const struct cli_command *cmd, const char *output)
 {
 	const struct source_stats *st = &s->stats;
@@ -657,8 +649,7 @@ void selection_closing_line(const struct selection *s, const struct cli_command 
 		sb_printf(&sb, " (%lu damaged)", st->damaged_files);
 	if (st->remnants)
 		sb_printf(&sb, ", and %lu carved remnant%s left out", st->remnants, st->remnants == 1 ? "" : "s");
-	size_t users = s->streaming ? s->nusers : count_distinct(s->kept, s->nkept, true);
-	size_t ips = s->streaming ? s->nsubmitters_seen : count_distinct(s->kept, s->nkept, false);
+	size_t users = s->distinct_users, ips = s->distinct_submitters;
 	sb_printf(&sb, "; %zu attempt%s by %zu user%s from %zu IP%s", s->nkept, s->nkept == 1 ? "" : "s", users,
 		  users == 1 ? "" : "s", ips, ips == 1 ? "" : "s");
 	unsigned long dups = correlator_duplicates(s->corr);

@@ -63,9 +63,9 @@ struct selection {
 	bool kept_copied;                /* kept is a copy of those kept, to free */
 	bool stream;                     /* the command takes its attempts through selection_each (scan) ... */
 	bool streaming;                  /* ... and they are correlated then, as they become final (kept stays empty) */
-	struct strmap seen_users, seen_ips; /* while streaming: the users and submitters seen, counted */
+	struct strmap seen_users, seen_ips; /* the kept attempts' users and submitters, counted for the closing line */
 	struct arena seen_arena;
-	size_t nusers, nsubmitters_seen;
+	size_t distinct_users, distinct_submitters;
 	struct diag diag;
 	struct source_stats stats;
 	_Atomic unsigned long outside;   /* AD FS and DC events left out for their time (counted on the workers) */

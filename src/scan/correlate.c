@@ -145,18 +145,7 @@ void correlator_threads(struct correlator *c, unsigned n)
 	c->threads = n < 1 ? 1 : n > MAX_GROUPING_THREADS ? MAX_GROUPING_THREADS : n;
 }
 
-/* The one copy of s in `map` (its texts in the map's arena). */
-static const char *intern_in(struct strmap *map, const char *s)
-{
-	const char *copy = strmap_get(map, s);
-	if (!copy) {
-		copy = arena_copy(map->arena, s, strlen(s) + 1);
-		strmap_put(map, s, (void *)copy);
-	}
-	return copy;
-}
-
-static const char *intern(struct correlator *c, const char *s) { return intern_in(&c->strings, s); }
+static const char *intern(struct correlator *c, const char *s) { return strmap_intern(&c->strings, s); }
 
 /* The texts that a farm repeats in every request (server, proxy, endpoint, user agent, file...) point to one copy
  * that lives as long as the correlator. */
@@ -778,7 +767,7 @@ static void attempt_addresses(const struct correlator *c, struct made *m, const 
 	if (submitter(c, r, &ip, &from, &claimed)) {
 		char t[64];
 		ip_format(&ip, t);
-		at->ip = intern_in(&m->strings, t); /* texts that many attempts repeat are stored once */
+		at->ip = strmap_intern(&m->strings, t); /* texts that many attempts repeat are stored once */
 		at->ip_class = ip_class(&ip);
 	} else {
 		at->ip = at->ip_class = "";
@@ -790,7 +779,7 @@ static void attempt_addresses(const struct correlator *c, struct made *m, const 
 		ip_list_each(r->facts[i]->ips, add_ip, &all);
 		ip_list_each(r->facts[i]->client_ip, add_ip, &all);
 	}
-	at->all_ips = intern_in(&m->strings, sb_cstr(&all.text));
+	at->all_ips = strmap_intern(&m->strings, sb_cstr(&all.text));
 	sb_free(&all.text);
 }
 
@@ -843,9 +832,9 @@ static void attempt_events(const struct correlator *c, struct made *m, const str
 		}
 	}
 	free(seen);
-	at->events = intern_in(&m->strings, sb_cstr(&events));
+	at->events = strmap_intern(&m->strings, sb_cstr(&events));
 	at->record_ids = keep(&m->arena, &ids);
-	at->sources = intern_in(&m->strings, sb_cstr(&sources));
+	at->sources = strmap_intern(&m->strings, sb_cstr(&sources));
 	sb_free(&events);
 	sb_free(&ids);
 	sb_free(&sources);
@@ -886,15 +875,9 @@ static void build(const struct correlator *c, struct made *m, const struct reque
 
 static int cmp_attempt(const void *a, const void *b)
 {
-	const struct attempt *x = a, *y = b;
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	int c = strcmp(x->server, y->server);
-	if (c) /* then each request's own first event */
-		return c;
-	if (x->first_event_id != y->first_event_id)
-		return x->first_event_id < y->first_event_id ? -1 : 1;
-	return (x->first_record_id > y->first_record_id) - (x->first_record_id < y->first_record_id);
+	const struct attempt *x = a, *y = b; /* time, server, then each request's own first event */
+	return event_key_cmp((struct event_key){x->time, x->server, x->first_event_id, x->first_record_id},
+			     (struct event_key){y->time, y->server, y->first_event_id, y->first_record_id});
 }
 
 /* "ADFS02", "ADFS02.contoso.com" and "adfs02$" name the same computer. */
@@ -1002,14 +985,8 @@ static void link_lockouts(struct correlator *c, struct attempt *a, size_t n)
 static int cmp_success(const void *a, const void *b)
 {
 	const struct success *x = a, *y = b;
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	int c = strcmp(x->server, y->server);
-	if (c)
-		return c;
-	if (x->first_event_id != y->first_event_id)
-		return x->first_event_id < y->first_event_id ? -1 : 1;
-	return (x->first_record_id > y->first_record_id) - (x->first_record_id < y->first_record_id);
+	return event_key_cmp((struct event_key){x->time, x->server, x->first_event_id, x->first_record_id},
+			     (struct event_key){y->time, y->server, y->first_event_id, y->first_record_id});
 }
 
 static bool succeeded(const struct request *r)
@@ -1164,27 +1141,24 @@ static int64_t group_segment(struct correlator *c, struct segment *sg, int64_t c
 /* An attempt and its own texts in one block (the shared ones outlive it), to wait in the heap. */
 static struct attempt *packed(const struct attempt *a)
 {
-	const char *const *texts[] = {&a->user, &a->client_ips, &a->activity, &a->instance, &a->record_ids};
-	size_t n = sizeof *a;
-	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+	bool own_key = a->user_key != a->user; /* else the key is the user (build) */
+	const char *const *texts[] = {&a->user, &a->client_ips, &a->activity, &a->instance, &a->record_ids, &a->user_key};
+	size_t ntexts = own_key ? 6 : 5, n = sizeof *a;
+	for (size_t i = 0; i < ntexts; i++)
 		n += *texts[i] ? strlen(*texts[i]) + 1 : 0;
-	if (a->user_key != a->user)
-		n += strlen(a->user_key) + 1;
 	struct attempt *p = malloc(n);
 	if (!p)
 		abort();
 	*p = *a;
-	char *q = (char *)(p + 1);
 	const char **to[] = {&p->user, &p->client_ips, &p->activity, &p->instance, &p->record_ids, &p->user_key};
-	for (size_t i = 0; i < sizeof to / sizeof to[0]; i++) {
-		const char *from = i < 5 ? *texts[i] : a->user_key;
-		if (!from || (i == 5 && a->user_key == a->user))
-			continue;
-		size_t len = strlen(from) + 1;
-		*to[i] = memcpy(q, from, len);
-		q += len;
-	}
-	if (a->user_key == a->user)
+	char *q = (char *)(p + 1);
+	for (size_t i = 0; i < ntexts; i++)
+		if (*to[i]) { /* still the attempt's own text: copied behind it */
+			size_t len = strlen(*to[i]) + 1;
+			*to[i] = memcpy(q, *to[i], len);
+			q += len;
+		}
+	if (!own_key)
 		p->user_key = p->user;
 	return p;
 }

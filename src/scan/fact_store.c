@@ -88,8 +88,8 @@ static const uint8_t *server_of(const uint8_t *r, uint32_t *len)
 	return r + HEAD + 4;
 }
 
-/* Time, server, EventID, EventRecordID: correlate.c's order of facts; then the order they were added. */
-static int cmp_records(const uint8_t *x, const uint8_t *y)
+/* Time, server, EventID, EventRecordID: correlate.c's order of facts (event_order.h), 0 for the same event. */
+static int cmp_identity(const uint8_t *x, const uint8_t *y)
 {
 	int64_t tx = (int64_t)u64(x + 8), ty = (int64_t)u64(y + 8);
 	if (tx != ty)
@@ -103,25 +103,20 @@ static int cmp_records(const uint8_t *x, const uint8_t *y)
 	if (ex != ey)
 		return ex < ey ? -1 : 1;
 	uint64_t rx = u64(x + 16), ry = u64(y + 16);
-	if (rx != ry)
-		return rx < ry ? -1 : 1;
+	return (rx > ry) - (rx < ry);
+}
+
+/* The order of the runs: of one event's copies, the first added first. */
+static int cmp_records(const uint8_t *x, const uint8_t *y)
+{
+	int c = cmp_identity(x, y);
 	uint64_t qx = u64(x + 24), qy = u64(y + 24);
-	return (qx > qy) - (qx < qy);
+	return c ? c : (qx > qy) - (qx < qy);
 }
 
 static int cmp_index(const void *a, const void *b)
 {
 	return cmp_records(*(const uint8_t *const *)a, *(const uint8_t *const *)b);
-}
-
-/* The same event: everything but the order it was added in. */
-static bool same_identity(const uint8_t *x, const uint8_t *y)
-{
-	if (u64(x + 8) != u64(y + 8) || u32(x + 4) != u32(y + 4) || u64(x + 16) != u64(y + 16))
-		return false;
-	uint32_t lx, ly;
-	const uint8_t *sx = server_of(x, &lx), *sy = server_of(y, &ly);
-	return lx == ly && memcmp(sx, sy, lx) == 0;
 }
 
 static struct fact_run *new_run(struct fact_store *s)
@@ -370,7 +365,7 @@ bool fact_store_next(struct fact_store *s, struct arena *a, struct fact *out)
 	while (s->nheap) {
 		struct fact_run *r = s->heap[0];
 		const uint8_t *rec = r->cur;
-		bool dup = s->has_last && same_identity(s->last, rec);
+		bool dup = s->has_last && !cmp_identity(s->last, rec);
 		if (!dup) {
 			size_t size = u32(rec);
 			if (size > s->lastcap) {

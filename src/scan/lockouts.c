@@ -84,17 +84,6 @@ static bool worth_keeping(struct lockout_finder *f, const struct logon *l)
 	}
 }
 
-static const char *shared_text(struct lockout_finder *f, const char *s)
-{
-	if (!s)
-		return NULL;
-	const char *copy = strmap_get(&f->texts, s);
-	if (!copy) {
-		copy = arena_copy(&f->arena, s, strlen(s) + 1);
-		strmap_put(&f->texts, s, (void *)copy);
-	}
-	return copy;
-}
 
 /* The event kept, if the lockouts look at it: its account copied, the texts many events repeat shared. An event
  * read twice is dropped when they are put in order (lockout_finder_run). */
@@ -108,7 +97,8 @@ void lockout_finder_add(struct lockout_finder *f, const struct event *ev)
 	const char **shared[] = {&l.computer, &l.domain, &l.caller, &l.process, &l.logon_process, &l.auth_package,
 				 &l.workstation, &l.ip, &l.service, &l.file};
 	for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
-		*shared[i] = shared_text(f, *shared[i]);
+		if (*shared[i])
+			*shared[i] = strmap_intern(&f->texts, *shared[i]);
 	if (!l.file)
 		l.file = "";
 	l.order = f->n;

@@ -57,24 +57,37 @@ static void grow(struct strmap *m)
 	m->cap = cap;
 }
 
-void strmap_put(struct strmap *m, const char *key, void *value)
+/* The entry of key, made (with a copy of the key and a NULL value) when there is none. */
+static struct strmap_entry *entry(struct strmap *m, const char *key)
 {
 	if (m->n >= m->cap)
 		grow(m);
 	uint64_t h = str_hash(key);
 	size_t k = bucket(h, m->cap);
 	for (struct strmap_entry *e = m->slots[k]; e; e = e->next)
-		if (e->hash == h && strcmp(e->key, key) == 0) {
-			e->value = value;
-			return;
-		}
+		if (e->hash == h && strcmp(e->key, key) == 0)
+			return e;
 	struct strmap_entry *e = arena_alloc(m->arena, sizeof *e);
 	e->hash = h;
 	e->key = arena_copy(m->arena, key, strlen(key) + 1);
-	e->value = value;
+	e->value = NULL;
 	e->next = m->slots[k];
 	m->slots[k] = e;
 	m->n++;
+	return e;
+}
+
+void strmap_put(struct strmap *m, const char *key, void *value)
+{
+	entry(m, key)->value = value;
+}
+
+const char *strmap_intern(struct strmap *m, const char *s)
+{
+	struct strmap_entry *e = entry(m, s);
+	if (!e->value)
+		e->value = (void *)e->key;
+	return e->value;
 }
 
 void strmap_free(struct strmap *m)
