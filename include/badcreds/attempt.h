@@ -99,6 +99,9 @@ void correlator_keep_events(struct correlator *c, void (*render)(struct strbuf *
 /* Adds an event (copied into the correlator's sorted runs: memory stays bounded however many there are); the same
  * event seen twice (a log given twice, overlapping exports) counts once. */
 void correlator_add(struct correlator *c, const struct event *ev);
+/* What correlator_add reads of an event, read in advance on any thread (in `a`, living as long as the event): an
+ * event whose ev->prepared is this is only stored by correlator_add. */
+const void *correlator_prepare(const struct event *ev, struct arena *a);
 /* Correlates everything added; attempts in time order, valid until correlator_free. */
 size_t correlator_run(struct correlator *c, struct attempt **out);
 /* Whether correlator_each can hand attempts out as they become final, holding only those not yet final: when no

@@ -50,6 +50,7 @@ struct event {
 	bool cut;                    /* it expanded beyond the walk's budget (src/evtx/binxml.h): what follows the cut is missing */
 	const char *source;          /* file name */
 	uint64_t file_offset;        /* of the record */
+	const void *prepared;        /* what the sink's prepare() made of it on the thread that decoded it (source.h) */
 	const void *xml_element;     /* XML sources: the <Event> element it came from (a libxml2 xmlNode, valid while
 				      * the event is), so that dump can write it back; NULL for EVTX records */
 };

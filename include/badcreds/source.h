@@ -13,6 +13,7 @@
 #include "badcreds/event.h"
 
 struct output_format; /* output.h */
+struct arena;         /* arena.h */
 
 /* What an EVTX file's header, or a live channel's log information (EvtGetLogInfo), says about the log (coverage). */
 struct source_log_header {
@@ -29,11 +30,15 @@ struct evtx_growing; /* evtx_reader.h */
  *   reader's worker threads, in parallel, from its whole Binary XML document), and the text goes to write() on the
  *   calling thread with the number of records in it and how many of those were recovered (dump). Events of XML
  *   exports and live channels are written back as their element (xml) or from the event model, one by one.
- * wants() may be called on worker threads too: it must only read ctx. */
+ * wants() and prepare() may be called on worker threads too: they must only read ctx. */
 struct event_sink {
 	/* Called before a record is decoded when its EventID, provider, channel and time can be read cheaply, else
 	 * with the decoded event's; false skips it. NULL: every record. */
 	bool (*wants)(void *ctx, const struct event_peek *p);
+	/* Optional, where a reader decodes records on worker threads (EVTX): the sink's own reading of an event it
+	 * wants, made there in `a` (which lives as long as the event) and handed to event() as ev->prepared, so that
+	 * the calling thread only has to store it. Other readers leave ev->prepared NULL. */
+	const void *(*prepare)(void *ctx, const struct event *ev, struct arena *a);
 	/* The event and the strings it points to are valid during the call only. */
 	void (*event)(void *ctx, const struct event *ev);
 	const struct output_format *format;

@@ -1,6 +1,7 @@
 /* selection.c: the options scan, summary, trace and lockouts share (time window, users, servers, endpoints, client
  * applications, addresses, outcomes, threads, quiet) and the reading of every SOURCE into correlated attempts that
  * pass them. */
+#include <libxml/parser.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,6 +254,13 @@ static void log_end(void *ctx)
 	s->coverage_sink.log_end(s->coverage_sink.ctx);
 }
 
+/* On the decoding thread: the correlator's reading of the event, which is most of the work an event costs. */
+static const void *prepare(void *ctx, const struct event *ev, struct arena *a)
+{
+	(void)ctx;
+	return correlator_prepare(ev, a);
+}
+
 static void on_event(void *ctx, const struct event *ev)
 {
 	struct selection *s = ctx;
@@ -419,7 +427,8 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 		s->prt_finder = prt_finder_new();
 	struct source_options sopt = {.threads = s->threads, .remotes = s->remotes, .spool_limit = s->spool_limit};
 	selection_live(s, &sopt);
-	struct event_sink sink = {.wants = wants, .event = on_event, .ctx = s};
+	xmlInitParser(); /* before worker threads parse the XML of 1200-1210 events (correlator_prepare) */
+	struct event_sink sink = {.wants = wants, .prepare = prepare, .event = on_event, .ctx = s};
 	if (s->coverage) {
 		s->coverage_sink = coverage_sink(s->coverage);
 		sink.log_begin = log_begin;

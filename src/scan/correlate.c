@@ -173,12 +173,27 @@ static struct fact *copy_fact(struct arena *a, const struct fact *f)
 	return k;
 }
 
+/* correlator_prepare's answer for an event that is no fact. */
+static const char no_fact;
+
+const void *correlator_prepare(const struct event *ev, struct arena *a)
+{
+	struct fact *f = arena_alloc(a, sizeof *f);
+	return fact_from_event(ev, a, f) ? (const void *)f : &no_fact;
+}
+
 void correlator_add(struct correlator *c, const struct event *ev)
 {
 	struct fact f;
-	arena_reset(&c->scratch); /* events that do not matter leave nothing behind */
-	if (!fact_from_event(ev, &c->scratch, &f))
+	if (ev->prepared == &no_fact)
 		return;
+	if (ev->prepared) {
+		f = *(const struct fact *)ev->prepared;
+	} else {
+		arena_reset(&c->scratch); /* events that do not matter leave nothing behind */
+		if (!fact_from_event(ev, &c->scratch, &f))
+			return;
+	}
 	if (c->render) {
 		c->text.len = 0;
 		c->render(&c->text, ev);

@@ -80,6 +80,8 @@ static void on_record(void *ctx, struct evtx_job *job, struct evtx_chunk *c, con
 	}
 	if (ev->cut)
 		evtx_job_cut(job, rec, ev->file_offset);
+	if (sink->prepare)
+		ev->prepared = sink->prepare(sink->ctx, ev, a);
 	evtx_job_push(job, ev);
 }
 
