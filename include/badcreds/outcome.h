@@ -36,6 +36,9 @@ enum outcome outcome_from_text(const char *text);
 /* The length of a known message at the end of "user-message", 0 if none (for the user name). */
 bool outcome_message_suffix(const char *text, size_t *user_len);
 
+/* Compiles the patterns of the two functions above, which otherwise compile them on first use: call it before they
+ * run on several threads at once. */
+void outcome_init(void);
 void outcome_free(void);
 
 #endif

@@ -427,7 +427,8 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 		s->prt_finder = prt_finder_new();
 	struct source_options sopt = {.threads = s->threads, .remotes = s->remotes, .spool_limit = s->spool_limit};
 	selection_live(s, &sopt);
-	xmlInitParser(); /* before worker threads parse the XML of 1200-1210 events (correlator_prepare) */
+	xmlInitParser(); /* before worker threads read events (correlator_prepare): 1200-1210's XML, 411's messages */
+	outcome_init();
 	struct event_sink sink = {.wants = wants, .prepare = prepare, .event = on_event, .ctx = s};
 	if (s->coverage) {
 		s->coverage_sink = coverage_sink(s->coverage);

@@ -99,7 +99,7 @@ static pcre2_code *compile(const char *pattern)
 	return re;
 }
 
-static void init(void)
+void outcome_init(void)
 {
 	if (compiled[0])
 		return;
@@ -132,7 +132,7 @@ enum outcome outcome_from_text(const char *text)
 {
 	if (!text)
 		return OUTCOME_NONE;
-	init();
+	outcome_init();
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	size_t len = strlen(text);
 	enum outcome o = OUTCOME_NONE;
@@ -149,7 +149,7 @@ enum outcome outcome_from_text(const char *text)
 
 bool outcome_message_suffix(const char *text, size_t *user_len)
 {
-	init();
+	outcome_init();
 	return find(suffix, text, user_len);
 }
 
