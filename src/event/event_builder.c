@@ -3,10 +3,11 @@
 #include "event/event_builder.h"
 #include "util/vec.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_PATH = 16 };
+enum { MAX_PATH = 16, INLINE_ITEMS = 64 };
 
 /* What an element is, decided once when it opens: the sections under <Event> and the System fields it reads. */
 enum kind {
@@ -26,8 +27,9 @@ struct event_builder {
 	unsigned nparts;
 	struct strbuf joined;        /* content made of several parts, joined as UTF-8 */
 	const char *data_name;       /* Name attribute of the open <Data> */
-	struct event_data *items;
+	struct event_data *items;    /* inline_items until there are more */
 	size_t nitems, cap;
+	struct event_data inline_items[INLINE_ITEMS];
 };
 
 /* Names compared where most differ: the first character (b is a name this file knows, never empty). */
@@ -171,6 +173,14 @@ static void on_value(void *ctx, const struct evtx_value *v)
 
 static void add_item(struct event_builder *b, const char *name, struct evtx_value v)
 {
+	if (b->nitems == b->cap && b->items == b->inline_items) { /* onto the heap, where vec_grow can grow them */
+		struct event_data *heap = malloc(2 * b->cap * sizeof *heap);
+		if (!heap)
+			abort();
+		memcpy(heap, b->items, b->nitems * sizeof *heap);
+		b->items = heap;
+		b->cap *= 2;
+	}
 	b->items = vec_grow(b->items, &b->cap, b->nitems, sizeof *b->items);
 	b->items[b->nitems++] = (struct event_data){.name = name, .value = v};
 }
@@ -241,32 +251,48 @@ const struct bx_visitor event_builder_visitor = {
 	.open = on_open, .attr = on_attr, .value = on_value, .close = on_close, .pi = on_pi,
 };
 
-struct event_builder *event_builder_begin(struct event *ev, struct arena *arena)
+/* Everything but the inline items, which are written before they are read. */
+static void builder_init(struct event_builder *b, struct event *ev, struct arena *arena)
 {
-	struct event_builder *b = calloc(1, sizeof *b);
-	if (!b)
-		abort();
+	memset(b, 0, offsetof(struct event_builder, inline_items));
 	memset(ev, 0, sizeof *ev);
 	b->ev = ev;
 	b->arena = arena;
+	b->items = b->inline_items;
+	b->cap = INLINE_ITEMS;
+}
+
+static void builder_finish(struct event_builder *b)
+{
+	struct event *ev = b->ev;
+	ev->ndata = (uint32_t)b->nitems;
+	ev->data = arena_copy(b->arena, b->items, b->nitems * sizeof *b->items);
+	if (b->items != b->inline_items)
+		free(b->items);
+	sb_free(&b->joined);
+}
+
+struct event_builder *event_builder_begin(struct event *ev, struct arena *arena)
+{
+	struct event_builder *b = malloc(sizeof *b);
+	if (!b)
+		abort();
+	builder_init(b, ev, arena);
 	return b;
 }
 
 void event_builder_end(struct event_builder *b)
 {
-	struct event *ev = b->ev;
-	ev->ndata = (uint32_t)b->nitems;
-	ev->data = arena_copy(b->arena, b->items, b->nitems * sizeof *b->items);
-	free(b->items);
-	sb_free(&b->joined);
+	builder_finish(b);
 	free(b);
 }
 
 bool event_from_fragment(struct event *ev, struct bx_chunk *c, const struct bx_fragment *f, struct arena *arena,
 			 const char **err)
 {
-	struct event_builder *b = event_builder_begin(ev, arena);
-	bool ok = bx_walk(c, f, arena, &event_builder_visitor, b, err);
-	event_builder_end(b);
+	struct event_builder b; /* on the stack: no allocation for an event of up to INLINE_ITEMS items */
+	builder_init(&b, ev, arena);
+	bool ok = bx_walk(c, f, arena, &event_builder_visitor, &b, err);
+	builder_finish(&b);
 	return ok;
 }

@@ -188,8 +188,9 @@ static void prt_text(struct strbuf *o, const struct summary *s)
 }
 
 /* Log text (user names, servers, details) is made visible and aligned by display width. */
-static void text(struct strbuf *o, const struct summary *s, size_t nattempts)
+static bool text(struct out_file *out, struct strbuf *o, const struct summary *s, size_t nattempts)
 {
+	bool ok = true;
 	sb_printf(o, "%zu %s by %zu %s from %zu %s\n", nattempts, plural(nattempts, "attempt", "attempts"), s->nusers,
 		  plural(s->nusers, "user", "users"), s->nips, plural(s->nips, "IP", "IPs"));
 	summary_verdict(o, s);
@@ -220,6 +221,7 @@ static void text(struct strbuf *o, const struct summary *s, size_t nattempts)
 		sb_adds(o, "  ");
 		text_visible_str(o, u->success_ip ? u->success_ip : "-");
 		sb_addc(o, '\n');
+		ok = ok && out_write_buffer(out, o, false); /* a line per user: written as it goes, not held */
 	}
 	sb_adds(o, "\nIPs (most attempts first)\n  ");
 	text_pad(o, "ip", 39);
@@ -237,18 +239,18 @@ static void text(struct strbuf *o, const struct summary *s, size_t nattempts)
 		sb_adds(o, "  ");
 		when(o, r->last);
 		sb_addc(o, '\n');
+		ok = ok && out_write_buffer(out, o, false);
 	}
+	return ok;
 }
 
 bool summary_write(struct out_file *o, const struct summary *s, size_t nattempts, const char *format)
 {
 	struct strbuf sb = {0};
 	summary_zone_from(s);
-	if (!strcmp(format, "text"))
-		text(&sb, s, nattempts);
-	else
-		summary_rows(&sb, s, !strcmp(format, "csv"), out_is_terminal(o));
-	bool ok = out_write(o, sb.data ? sb.data : "", sb.len);
+	bool ok = !strcmp(format, "text") ? text(o, &sb, s, nattempts)
+					  : summary_rows(o, &sb, s, !strcmp(format, "csv"), out_is_terminal(o));
+	ok = out_write_buffer(o, &sb, true) && ok;
 	sb_free(&sb);
 	return ok;
 }

@@ -7,6 +7,7 @@
 
 #include "badcreds/filetime.h"
 #include "badcreds/output.h"
+#include "badcreds/report.h"
 #include "badcreds/summary.h"
 #include "summary_writer.h"
 
@@ -187,8 +188,9 @@ static void prt_row(struct row *r, const struct prt_row *p, struct strbuf *detai
 		number(r, ATTEMPTS, p->adfs_attempts);
 }
 
-void summary_rows(struct strbuf *o, const struct summary *s, bool csv, bool visible)
+bool summary_rows(struct out_file *out, struct strbuf *o, const struct summary *s, bool csv, bool visible)
 {
+	bool ok = true;
 	if (csv) {
 		for (int c = 0; c < NCOLUMNS; c++) {
 			if (c)
@@ -215,6 +217,8 @@ void summary_rows(struct strbuf *o, const struct summary *s, bool csv, bool visi
 		else
 			prt_row(&r, &s->prt[k - s->nlockouts], &detail);
 		emit(o, &r, csv, visible);
+		ok = ok && out_write_buffer(out, o, false); /* a row per user: written as it goes, not held */
 	}
 	sb_free(&detail);
+	return ok;
 }

@@ -19,7 +19,8 @@ void summary_chart(struct strbuf *out, const struct summary *s, const struct att
 void summary_verdict(struct strbuf *out, const struct summary *s);
 /* What a device's PRT acquisition failed with, in a few words: "AADSTS50126", "FailedAuthentication". */
 void summary_prt_reason(struct strbuf *out, const struct prt_row *r);
-/* CSV (header first) or JSON lines; visible: control characters of CSV cells as Control Pictures (a terminal). */
-void summary_rows(struct strbuf *out, const struct summary *s, bool csv, bool visible);
+/* CSV (header first) or JSON lines, through buf into out as they are made; visible: control characters of CSV cells
+ * as Control Pictures (a terminal). False if writing failed. */
+bool summary_rows(struct out_file *out, struct strbuf *buf, const struct summary *s, bool csv, bool visible);
 
 #endif
