@@ -445,6 +445,8 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 				s->clears[n++] = s->clears[i];
 		s->nclears = n;
 	}
+	if (s->finder)
+		lockout_finder_prune(s->finder);
 	if (s->stream && correlator_streams(s->corr) && !s->finder) {
 		s->streaming = true; /* the command takes the attempts from selection_each as they become final */
 		return;

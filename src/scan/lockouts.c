@@ -106,6 +106,28 @@ void lockout_finder_add(struct lockout_finder *f, const struct event *ev)
 	f->logons[f->n++] = l;
 }
 
+void lockout_finder_prune(struct lockout_finder *f)
+{
+	struct strmap locked = {.arena = &f->scratch};
+	arena_reset(&f->scratch);
+	for (size_t i = 0; i < f->n; i++)
+		if (f->logons[i].event_id == 4740 && f->logons[i].account)
+			strmap_put(&locked, account_key(&f->key, f->logons[i].account), f);
+	size_t kept = 0;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->logons[i].event_id == 4740 ||
+		    (f->logons[i].account && strmap_get(&locked, account_key(&f->key, f->logons[i].account))))
+			f->logons[kept++] = f->logons[i];
+	f->n = kept;
+	struct logon *fit = realloc(f->logons, (kept ? kept : 1) * sizeof *f->logons);
+	if (fit) {
+		f->logons = fit;
+		f->cap = kept ? kept : 1;
+	}
+	strmap_free(&locked);
+	arena_reset(&f->scratch);
+}
+
 /* Time order; events of the same time by computer, EventID and EventRecordID (whatever the order of the inputs),
  * then the order they were read in, so that of an event read twice the first copy comes first. */
 static int cmp_time(const void *a, const void *b)
