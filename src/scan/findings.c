@@ -217,16 +217,19 @@ void findings_compromise(struct summary *s, size_t *cap, const struct attempt *a
 	struct arena arena = {0};
 	struct strmap pairs = {.arena = &arena}, done = {.arena = &arena};
 	struct strbuf key = {0};
-	struct pair *all = calloc(n + 1, sizeof *all);
+	struct pair *all = calloc(nok + 1, sizeof *all);
 	size_t npairs = 0;
 	if (!all)
 		abort();
-	for (size_t i = 0; i < n; i++) {
+	for (size_t j = 0; j < nok; j++) /* the pairs a success may look at: only their attempts are indexed */
+		if (ok[j].user && ok[j].ip && *ok[j].ip && !strmap_get(&pairs, pair_key(&key, ok[j].user, ok[j].ip)))
+			strmap_put(&pairs, sb_cstr(&key), (void *)(uintptr_t)++npairs);
+	for (size_t i = 0; i < n && npairs; i++) {
 		if (!*a[i].ip)
 			continue;
 		uintptr_t k = (uintptr_t)strmap_get(&pairs, pair_key(&key, a[i].user, a[i].ip));
 		if (!k)
-			strmap_put(&pairs, sb_cstr(&key), (void *)(uintptr_t)(k = ++npairs));
+			continue;
 		struct pair *p = &all[k - 1];
 		p->idx = vec_grow(p->idx, &p->cap, p->n, sizeof *p->idx);
 		p->idx[p->n++] = i;

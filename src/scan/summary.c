@@ -25,7 +25,8 @@ void summary_default_thresholds(struct summary_thresholds *t)
 	};
 }
 
-/* The attempts of one user or one IP, as indexes into the time-ordered array. */
+/* The attempts of one user or one IP, as indexes into the time-ordered array: a slice of groups.order (cap 0), or
+ * a vector of their own (add). */
 struct group {
 	const char *key;
 	size_t *idx;
@@ -62,11 +63,35 @@ struct groups {
 	struct strmap by_user, by_ip;
 	struct group *users, *ips;
 	size_t nusers, nips;
+	size_t *user_order, *ip_order; /* the attempts of each user, then of each IP, group after group */
 	size_t *user_id, *ip_id; /* per attempt */
 	size_t *mark, stamp;     /* per user or IP id */
 	unsigned *live;          /* per user id: its attempts in the spray window (ip_findings) */
 	int64_t *earliest;       /* per IP id: its earliest attempt in a user's group (success_after) */
 };
+
+/* Each group's slice of `order` from the counts in its n, then the attempts into their slices in time order:
+ * group_of(i) is attempt i's group index + 1, 0 for none. One array for all the groups, not one each. */
+static size_t *lay_out(struct group *all, size_t nall, const size_t *group_of, size_t n)
+{
+	size_t total = 0;
+	for (size_t k = 0; k < nall; k++)
+		total += all[k].n;
+	size_t *order = malloc((total ? total : 1) * sizeof *order);
+	if (!order)
+		abort();
+	for (size_t k = 0, start = 0; k < nall; k++) {
+		all[k].idx = order + start;
+		start += all[k].n;
+		all[k].n = 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (group_of[i]) {
+			struct group *g = &all[group_of[i] - 1];
+			g->idx[g->n++] = i;
+		}
+	return order;
+}
 
 static void group_attempts(struct groups *x, const struct attempt *a, size_t n)
 {
@@ -77,17 +102,22 @@ static void group_attempts(struct groups *x, const struct attempt *a, size_t n)
 	x->ip_id = malloc((n ? n : 1) * sizeof *x->ip_id);
 	if (!x->user_id || !x->ip_id)
 		abort();
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) { /* the groups and their sizes; user_id holds the group of every attempt */
 		struct group *g = group_of(&x->by_user, &x->users, &x->nusers, &capu, a[i].user_key);
-		add(g, i);
-		x->user_id[i] = *a[i].user_key ? (size_t)(g - x->users) + 1 : 0;
+		g->n++;
+		x->user_id[i] = (size_t)(g - x->users) + 1;
 		x->ip_id[i] = 0;
 		if (*a[i].ip) {
 			g = group_of(&x->by_ip, &x->ips, &x->nips, &capi, a[i].ip);
-			add(g, i);
+			g->n++;
 			x->ip_id[i] = (size_t)(g - x->ips) + 1;
 		}
 	}
+	x->user_order = lay_out(x->users, x->nusers, x->user_id, n);
+	x->ip_order = lay_out(x->ips, x->nips, x->ip_id, n);
+	for (size_t i = 0; i < n; i++) /* an empty user key is a group but never counted as a distinct user */
+		if (!*a[i].user_key)
+			x->user_id[i] = 0;
 	x->mark = calloc((x->nusers > x->nips ? x->nusers : x->nips) + 1, sizeof *x->mark);
 	x->live = calloc(x->nusers + 1, sizeof *x->live);
 	x->earliest = calloc(x->nips + 1, sizeof *x->earliest);
@@ -97,10 +127,8 @@ static void group_attempts(struct groups *x, const struct attempt *a, size_t n)
 
 static void groups_free(struct groups *x)
 {
-	for (size_t u = 0; u < x->nusers; u++)
-		free(x->users[u].idx);
-	for (size_t k = 0; k < x->nips; k++)
-		free(x->ips[k].idx);
+	free(x->user_order);
+	free(x->ip_order);
 	free(x->users);
 	free(x->ips);
 	free(x->user_id);
