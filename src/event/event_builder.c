@@ -1,6 +1,7 @@
 /* event_builder.c: a Binary XML visitor that fills the event model: System fields by element and attribute name,
  * EventData <Data> items in order (named or not), UserData leaves by element name. */
 #include "event/event_builder.h"
+#include "event/event_plan.h"
 #include "util/vec.h"
 
 #include <stddef.h>
@@ -9,19 +10,12 @@
 
 enum { MAX_PATH = 16, INLINE_ITEMS = 64 };
 
-/* What an element is, decided once when it opens: the sections under <Event> and the System fields it reads. */
-enum kind {
-	K_OTHER, K_SYSTEM, K_EVENT_DATA, K_USER_DATA, K_DATA, K_PROVIDER, K_EVENT_ID, K_VERSION, K_LEVEL, K_TASK,
-	K_OPCODE, K_KEYWORDS, K_TIME_CREATED, K_RECORD_ID, K_CORRELATION, K_EXECUTION, K_CHANNEL, K_COMPUTER,
-	K_SECURITY,
-};
-
 struct event_builder {
 	struct event *ev;
 	struct arena *arena;
 	unsigned depth;
 	const char *path[MAX_PATH];
-	uint8_t kind[MAX_PATH];      /* enum kind of each open element */
+	uint8_t kind[MAX_PATH];      /* enum event_elem of each open element */
 	bool has_child[MAX_PATH];
 	struct evtx_value text;      /* content of the innermost open element */
 	unsigned nparts;
@@ -67,29 +61,28 @@ static bool set_u64(struct event *ev, const struct evtx_value *v, unsigned flag,
 	return true;
 }
 
-/* The kind of an element named `name` at depth 1 (under <Event>) or 2 (under a section of kind `parent`). */
-static enum kind classify(unsigned depth, enum kind parent, const char *name)
+enum event_elem event_elem_of(unsigned depth, enum event_elem parent, const char *name)
 {
-	static const struct { const char *name; enum kind kind; } sections[] = {
-		{"System", K_SYSTEM}, {"EventData", K_EVENT_DATA}, {"UserData", K_USER_DATA},
+	static const struct { const char *name; enum event_elem kind; } sections[] = {
+		{"System", EE_SYSTEM}, {"EventData", EE_EVENT_DATA}, {"UserData", EE_USER_DATA},
 	}, system[] = {
-		{"Provider", K_PROVIDER}, {"EventID", K_EVENT_ID}, {"Version", K_VERSION}, {"Level", K_LEVEL},
-		{"Task", K_TASK}, {"Opcode", K_OPCODE}, {"Keywords", K_KEYWORDS}, {"TimeCreated", K_TIME_CREATED},
-		{"EventRecordID", K_RECORD_ID}, {"Correlation", K_CORRELATION}, {"Execution", K_EXECUTION},
-		{"Channel", K_CHANNEL}, {"Computer", K_COMPUTER}, {"Security", K_SECURITY},
+		{"Provider", EE_PROVIDER}, {"EventID", EE_EVENT_ID}, {"Version", EE_VERSION}, {"Level", EE_LEVEL},
+		{"Task", EE_TASK}, {"Opcode", EE_OPCODE}, {"Keywords", EE_KEYWORDS}, {"TimeCreated", EE_TIME_CREATED},
+		{"EventRecordID", EE_RECORD_ID}, {"Correlation", EE_CORRELATION}, {"Execution", EE_EXECUTION},
+		{"Channel", EE_CHANNEL}, {"Computer", EE_COMPUTER}, {"Security", EE_SECURITY},
 	};
 	if (depth == 1) {
 		for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
 			if (is(name, sections[i].name))
 				return sections[i].kind;
-	} else if (depth == 2 && parent == K_SYSTEM) {
+	} else if (depth == 2 && parent == EE_SYSTEM) {
 		for (size_t i = 0; i < sizeof system / sizeof system[0]; i++)
 			if (is(name, system[i].name))
 				return system[i].kind;
-	} else if (depth == 2 && parent == K_EVENT_DATA && is(name, "Data")) {
-		return K_DATA;
+	} else if (depth == 2 && parent == EE_EVENT_DATA && is(name, "Data")) {
+		return EE_DATA;
 	}
-	return K_OTHER;
+	return EE_OTHER;
 }
 
 static void on_open(void *ctx, const char *name)
@@ -99,7 +92,7 @@ static void on_open(void *ctx, const char *name)
 		b->has_child[b->depth - 1] = true;
 	if (b->depth < MAX_PATH) {
 		b->path[b->depth] = name;
-		b->kind[b->depth] = (uint8_t)classify(b->depth, b->depth >= 1 ? (enum kind)b->kind[b->depth - 1] : K_OTHER,
+		b->kind[b->depth] = (uint8_t)event_elem_of(b->depth, b->depth >= 1 ? (enum event_elem)b->kind[b->depth - 1] : EE_OTHER,
 						      name);
 		b->has_child[b->depth] = false;
 	}
@@ -109,51 +102,56 @@ static void on_open(void *ctx, const char *name)
 	b->data_name = NULL;
 }
 
+void event_set_system_attr(struct event *ev, enum event_elem elem, const char *name, const struct evtx_value *value)
+{
+	struct evtx_value v = *value;
+	if (elem == EE_PROVIDER) {
+		if (is(name, "Name"))
+			ev->provider_name = v;
+		else if (is(name, "Guid"))
+			ev->provider_guid = v;
+		else if (is(name, "EventSourceName"))
+			ev->event_source_name = v;
+	} else if (elem == EE_EVENT_ID && is(name, "Qualifiers")) {
+		uint64_t q;
+		if (evtx_value_u64(&v, &q)) {
+			ev->qualifiers = (uint16_t)q;
+			ev->has |= EV_HAS_QUALIFIERS;
+		}
+	} else if (elem == EE_TIME_CREATED && is(name, "SystemTime")) {
+		if (evtx_value_filetime(&v, &ev->time_created))
+			ev->has |= EV_HAS_TIME;
+	} else if (elem == EE_CORRELATION) {
+		if (is(name, "ActivityID"))
+			ev->activity_id = v;
+		else if (is(name, "RelatedActivityID"))
+			ev->related_activity_id = v;
+	} else if (elem == EE_EXECUTION) {
+		uint64_t x;
+		if (is(name, "ProcessID") && evtx_value_u64(&v, &x)) {
+			ev->process_id = (uint32_t)x;
+			ev->has |= EV_HAS_PROCESS_ID;
+		} else if (is(name, "ThreadID") && evtx_value_u64(&v, &x)) {
+			ev->thread_id = (uint32_t)x;
+			ev->has |= EV_HAS_THREAD_ID;
+		}
+	} else if (elem == EE_SECURITY && is(name, "UserID")) {
+		ev->user_id = v;
+	}
+}
+
 static void on_attr(void *ctx, const char *name, const struct evtx_value *parts, unsigned nparts)
 {
 	struct event_builder *b = ctx;
 	struct event *ev = b->ev;
 	if (b->depth != 3)
 		return;
-	enum kind elem = b->kind[2];
+	enum event_elem elem = b->kind[2];
 	struct evtx_value v = join_parts(b->arena, &b->joined, parts, nparts);
-	if (b->kind[1] == K_SYSTEM) {
-		if (elem == K_PROVIDER) {
-			if (is(name, "Name"))
-				ev->provider_name = v;
-			else if (is(name, "Guid"))
-				ev->provider_guid = v;
-			else if (is(name, "EventSourceName"))
-				ev->event_source_name = v;
-		} else if (elem == K_EVENT_ID && is(name, "Qualifiers")) {
-			uint64_t q;
-			if (evtx_value_u64(&v, &q)) {
-				ev->qualifiers = (uint16_t)q;
-				ev->has |= EV_HAS_QUALIFIERS;
-			}
-		} else if (elem == K_TIME_CREATED && is(name, "SystemTime")) {
-			if (evtx_value_filetime(&v, &ev->time_created))
-				ev->has |= EV_HAS_TIME;
-		} else if (elem == K_CORRELATION) {
-			if (is(name, "ActivityID"))
-				ev->activity_id = v;
-			else if (is(name, "RelatedActivityID"))
-				ev->related_activity_id = v;
-		} else if (elem == K_EXECUTION) {
-			uint64_t x;
-			if (is(name, "ProcessID") && evtx_value_u64(&v, &x)) {
-				ev->process_id = (uint32_t)x;
-				ev->has |= EV_HAS_PROCESS_ID;
-			} else if (is(name, "ThreadID") && evtx_value_u64(&v, &x)) {
-				ev->thread_id = (uint32_t)x;
-				ev->has |= EV_HAS_THREAD_ID;
-			}
-		} else if (elem == K_SECURITY && is(name, "UserID")) {
-			ev->user_id = v;
-		}
-	} else if (elem == K_DATA && is(name, "Name")) {
+	if (b->kind[1] == EE_SYSTEM)
+		event_set_system_attr(ev, elem, name, &v);
+	else if (elem == EE_DATA && is(name, "Name"))
 		b->data_name = utf8_copy(b, &v);
-	}
 }
 
 static void on_value(void *ctx, const struct evtx_value *v)
@@ -185,35 +183,34 @@ static void add_item(struct event_builder *b, const char *name, struct evtx_valu
 	b->items[b->nitems++] = (struct event_data){.name = name, .value = v};
 }
 
-/* The text of a System field element, when it closes. */
-static void system_field(struct event *ev, enum kind elem, const struct evtx_value *v)
+void event_set_system_field(struct event *ev, enum event_elem elem, const struct evtx_value *v)
 {
 	uint64_t x;
 	switch (elem) {
-	case K_EVENT_ID:
+	case EE_EVENT_ID:
 		if (set_u64(ev, v, EV_HAS_EVENT_ID, &x))
 			ev->event_id = (uint32_t)x;
 		break;
-	case K_VERSION:
+	case EE_VERSION:
 		if (set_u64(ev, v, EV_HAS_VERSION, &x))
 			ev->version = (uint8_t)x;
 		break;
-	case K_LEVEL:
+	case EE_LEVEL:
 		if (set_u64(ev, v, EV_HAS_LEVEL, &x))
 			ev->level = (uint8_t)x;
 		break;
-	case K_TASK:
+	case EE_TASK:
 		if (set_u64(ev, v, EV_HAS_TASK, &x))
 			ev->task = (uint16_t)x;
 		break;
-	case K_OPCODE:
+	case EE_OPCODE:
 		if (set_u64(ev, v, EV_HAS_OPCODE, &x))
 			ev->opcode = (uint8_t)x;
 		break;
-	case K_KEYWORDS: set_u64(ev, v, EV_HAS_KEYWORDS, &ev->keywords); break;
-	case K_RECORD_ID: set_u64(ev, v, EV_HAS_RECORD_ID, &ev->record_id); break;
-	case K_CHANNEL: ev->channel = *v; break;
-	case K_COMPUTER: ev->computer = *v; break;
+	case EE_KEYWORDS: set_u64(ev, v, EV_HAS_KEYWORDS, &ev->keywords); break;
+	case EE_RECORD_ID: set_u64(ev, v, EV_HAS_RECORD_ID, &ev->record_id); break;
+	case EE_CHANNEL: ev->channel = *v; break;
+	case EE_COMPUTER: ev->computer = *v; break;
 	default: break;
 	}
 }
@@ -230,11 +227,11 @@ static void on_close(void *ctx)
 	if (b->nparts > 1)
 		v = (struct evtx_value){.type = EVTX_UTF8, .size = (uint32_t)b->joined.len,
 					.data = arena_copy(b->arena, b->joined.data, b->joined.len)};
-	if (d == 3 && b->kind[1] == K_SYSTEM) {
-		system_field(ev, (enum kind)b->kind[2], &v);
-	} else if (d == 3 && b->kind[2] == K_DATA) {
+	if (d == 3 && b->kind[1] == EE_SYSTEM) {
+		event_set_system_field(ev, (enum event_elem)b->kind[2], &v);
+	} else if (d == 3 && b->kind[2] == EE_DATA) {
 		add_item(b, b->data_name ? b->data_name : "", v);
-	} else if (d >= 4 && d <= MAX_PATH && b->kind[1] == K_USER_DATA && !b->has_child[d - 1]) {
+	} else if (d >= 4 && d <= MAX_PATH && b->kind[1] == EE_USER_DATA && !b->has_child[d - 1]) {
 		add_item(b, elem, v);
 	}
 	b->depth--;
@@ -290,6 +287,8 @@ void event_builder_end(struct event_builder *b)
 bool event_from_fragment(struct event *ev, struct bx_chunk *c, const struct bx_fragment *f, struct arena *arena,
 			 const char **err)
 {
+	if (f->nops == 1 && f->ops[0].kind == BX_INSTANCE && event_plan_fill(ev, c, f->ops[0].instance, arena))
+		return true; /* the template's plan: the same event without the walk */
 	struct event_builder b; /* on the stack: no allocation for an event of up to INLINE_ITEMS items */
 	builder_init(&b, ev, arena);
 	bool ok = bx_walk(c, f, arena, &event_builder_visitor, &b, err);

@@ -11,6 +11,19 @@
 bool event_from_fragment(struct event *ev, struct bx_chunk *c, const struct bx_fragment *f, struct arena *arena,
 			 const char **err);
 
+/* What an element of an event is, decided when it opens: the sections under <Event> and the System fields. */
+enum event_elem {
+	EE_OTHER, EE_SYSTEM, EE_EVENT_DATA, EE_USER_DATA, EE_DATA, EE_PROVIDER, EE_EVENT_ID, EE_VERSION, EE_LEVEL, EE_TASK,
+	EE_OPCODE, EE_KEYWORDS, EE_TIME_CREATED, EE_RECORD_ID, EE_CORRELATION, EE_EXECUTION, EE_CHANNEL, EE_COMPUTER,
+	EE_SECURITY,
+};
+/* The kind of an element named `name` at depth 1 (under <Event>) or 2 (under a section of kind `parent`). */
+enum event_elem event_elem_of(unsigned depth, enum event_elem parent, const char *name);
+/* What the builder does with an attribute of a System field element (System/<elem>@name) and with the element's
+ * text when it closes; event_plan.c fills events through them too. */
+void event_set_system_attr(struct event *ev, enum event_elem elem, const char *name, const struct evtx_value *v);
+void event_set_system_field(struct event *ev, enum event_elem elem, const struct evtx_value *v);
+
 /* The visitor that fills an event; usable on any source that produces the same callbacks (XML input). */
 struct event_builder;
 extern const struct bx_visitor event_builder_visitor;

@@ -3,6 +3,7 @@
 #ifndef BADCREDS_BINXML_H
 #define BADCREDS_BINXML_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -78,6 +79,7 @@ struct bx_template {
 	uint32_t size, crc;     /* of the definition body: with the GUID, what makes two definitions the same */
 	struct bx_fragment body;
 	struct bx_slots slots;
+	_Atomic(const void *) plan; /* bx_template_plan's; NULL until made */
 };
 
 /* The templates of one file, compiled once and shared by every chunk and thread that uses them. */
@@ -100,6 +102,15 @@ struct bx_template_ref;
  * has handed out BX_RECORD_BUDGET bytes of values and elements, or, past its first BX_RECORD_ALLOWANCE bytes, once
  * the chunk's walks together have handed out BX_CHUNK_BUDGET. */
 enum { BX_RECORD_BUDGET = 8 << 20, BX_CHUNK_BUDGET = 32 << 20, BX_RECORD_ALLOWANCE = 64 << 10 };
+/* What a walk counts besides the bytes of the values it hands out: each element, and each byte of a BinXml value
+ * it compiles. */
+enum { BX_ELEMENT_COST = 32, BX_COMPILE_COST = 8 };
+/* Whether a walk that has handed out `spent` bytes of a record is cut, the chunk's walks having handed out
+ * `chunk_spent` (both counted already). */
+static inline bool bx_over_budget(uint64_t spent, uint64_t chunk_spent)
+{
+	return spent > BX_RECORD_BUDGET || (chunk_spent > BX_CHUNK_BUDGET && spent > BX_RECORD_ALLOWANCE);
+}
 
 struct bx_chunk {
 	const uint8_t *data;    /* the chunk's bytes */
@@ -114,6 +125,13 @@ struct bx_chunk {
 
 void bx_chunk_reset(struct bx_chunk *c, const uint8_t *data, uint32_t len, struct arena *arena,
 		    struct bx_store *store);
+
+/* What a user of templates makes of one once (event_plan.c: how to fill the event model from an instance's values),
+ * kept with the template for every chunk and thread of the file: made by `make` in the store's arena on first use
+ * (under the store's lock), NULL when `make` finds none. Always NULL for a chunk without a store and when the
+ * environment has BADCREDS_EVENT_WALK=1 as the store is made (a test hook: every record walked). */
+const void *bx_template_plan(struct bx_chunk *c, const struct bx_template *t,
+			     const void *(*make)(const struct bx_template *t, struct arena *arena));
 
 /* Name at a chunk offset as UTF-8; NULL if it does not fit in the chunk or is not an XML name. */
 const char *bx_name_at(struct bx_chunk *c, uint32_t off);

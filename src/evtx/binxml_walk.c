@@ -5,7 +5,7 @@
  * record is cut, its open elements still closed. */
 #include "evtx/binxml.h"
 
-enum { MAX_NESTING = 16, MAX_ATTR_PARTS = 16, ELEMENT_COST = 32, COMPILE_COST = 8, BINXML_CACHE = 4 };
+enum { MAX_NESTING = 16, MAX_ATTR_PARTS = 16, BINXML_CACHE = 4 };
 
 struct walker {
 	struct bx_chunk *c;
@@ -30,7 +30,7 @@ static bool charge(struct walker *w, uint64_t n)
 		return false;
 	w->spent += n;
 	w->c->spent += n;
-	if (w->spent > BX_RECORD_BUDGET || (w->c->spent > BX_CHUNK_BUDGET && w->spent > BX_RECORD_ALLOWANCE)) {
+	if (bx_over_budget(w->spent, w->c->spent)) {
 		w->cut = true;
 		w->c->cuts++;
 		return false;
@@ -78,7 +78,7 @@ static bool walk_binxml_value(struct walker *w, const struct evtx_value *v)
 		if (w->compiled[i].data == v->data)
 			f = &w->compiled[i].f;
 	if (!f) {
-		if (!charge(w, (uint64_t)v->size * COMPILE_COST))
+		if (!charge(w, (uint64_t)v->size * BX_COMPILE_COST))
 			return true;
 		const char *err = NULL;
 		uint32_t err_off;
@@ -123,7 +123,7 @@ static void walk_attr(struct walker *w, const struct bx_op *ops, uint32_t i, con
 static bool walk_element(struct walker *w, const struct bx_op *ops, uint32_t i, const struct scope *s)
 {
 	const struct bx_op *op = &ops[i];
-	if (!charge(w, ELEMENT_COST))
+	if (!charge(w, BX_ELEMENT_COST))
 		return true;
 	w->v->open(w->ctx, op->name);
 	uint32_t j = i + 1;
@@ -178,7 +178,7 @@ static bool walk_range(struct walker *w, const struct bx_op *ops, uint32_t from,
 			break;
 		}
 		case BX_PI:
-			if (charge(w, ELEMENT_COST + op->value.size))
+			if (charge(w, BX_ELEMENT_COST + op->value.size))
 				w->v->pi(w->ctx, op->name, &op->value);
 			break;
 		case BX_INSTANCE: {

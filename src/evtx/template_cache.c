@@ -210,6 +210,7 @@ struct stored {
 
 struct bx_store {
 	pthread_mutex_t lock;
+	bool no_plans;             /* BADCREDS_EVENT_WALK=1 */
 	struct arena arena;
 	struct stored *by_key[STORE_BUCKETS], *by_id[STORE_BUCKETS];
 };
@@ -220,6 +221,8 @@ struct bx_store *bx_store_new(void)
 	if (!s)
 		abort();
 	pthread_mutex_init(&s->lock, NULL);
+	const char *walk = getenv("BADCREDS_EVENT_WALK");
+	s->no_plans = walk && !strcmp(walk, "1");
 	return s;
 }
 
@@ -383,3 +386,26 @@ const struct bx_template *bx_template_by_id(struct bx_chunk *c, uint32_t templat
 }
 
 bool bx_store_has(struct bx_store *s, uint32_t template_id) { return store_by_id(s, template_id) != NULL; }
+
+static const char no_plan; /* a plan that was looked for and is not there */
+
+const void *bx_template_plan(struct bx_chunk *c, const struct bx_template *t,
+			     const void *(*make)(const struct bx_template *t, struct arena *arena))
+{
+	if (!c->store || c->store->no_plans)
+		return NULL;
+	struct bx_template *w = (struct bx_template *)t; /* the plan is the one field set after compiling */
+	const void *p = atomic_load_explicit(&w->plan, memory_order_acquire);
+	if (!p) {
+		pthread_mutex_lock(&c->store->lock);
+		p = atomic_load_explicit(&w->plan, memory_order_relaxed);
+		if (!p) {
+			p = make(t, &c->store->arena);
+			if (!p)
+				p = &no_plan;
+			atomic_store_explicit(&w->plan, p, memory_order_release);
+		}
+		pthread_mutex_unlock(&c->store->lock);
+	}
+	return p == &no_plan ? NULL : p;
+}
