@@ -47,10 +47,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char err[256];
 		struct out_file *o = out_open("/dev/null", 0, err, sizeof err); /* the writers, their escaping */
 		if (o) {
-			struct report_options ro = {.format = REPORT_CSV};
-			report_write(o, a, n, &ro);
-			ro.format = REPORT_JSONL;
-			report_write(o, a, n, &ro);
+			for (int format = 0; format < 2; format++) {
+				struct report_options ro = {.format = format ? REPORT_JSONL : REPORT_CSV};
+				struct report_writer w;
+				report_begin(&w, o, &ro);
+				for (size_t i = 0; i < n; i++)
+					report_row(&w, &a[i]);
+				report_end(&w);
+			}
 			summary_write(o, &s, n, "text");
 			summary_write(o, &s, n, "csv");
 			summary_write_html(o, &s, a, n);
