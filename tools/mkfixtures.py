@@ -37,7 +37,7 @@ import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from evtx_writer import (BINXML, Element, FILETIME, GUID, HEXINT32, HEXINT64, SID, STRING, STRING_ARRAY,  # noqa
+from evtx_writer import (BINXML, NULL, Element, FILETIME, GUID, HEXINT32, HEXINT64, SID, STRING, STRING_ARRAY,  # noqa
                          Sub, Template, UINT8, UINT16, UINT32, UINT64, write_file, HEADER, CHUNK)
 
 EPOCH = datetime.datetime(1601, 1, 1, tzinfo=datetime.timezone.utc)
@@ -535,6 +535,37 @@ def fanout_file(path):
     return {'records': 16}
 
 
+def shapes_file(path):
+    """Templates that place a value where the Binary XML walk repeats an element for each item of an array, or
+    leaves an element out for a Null: directly under <Event>, under <System>, under <EventData>, as a System field,
+    as a named <Data>; each with arrays of two items, one and none, and Null values. What matters is that every
+    reader gives these records the same events (tests/event_plan_check.c compares badcreds' two ways)."""
+    def system(extra=()):
+        return Element('System', children=list(extra) + [
+            Element('Provider', [('Name', Sub(1, STRING))]), Element('EventID', children=[Sub(2, UINT16)]),
+            Element('TimeCreated', [('SystemTime', Sub(3, FILETIME))]), Element('Computer', children=[Sub(4, STRING)])])
+    data = Element('EventData', children=[Element('Data', [('Name', 'Item')], [Sub(5, STRING)])])
+    shapes = [
+        Template('shape-root-array', Element('Event', [('xmlns', NS)], [system(), data, Sub(0, STRING_ARRAY)])),
+        Template('shape-system-array', Element('Event', [('xmlns', NS)], [system([Sub(0, STRING_ARRAY)]), data])),
+        Template('shape-eventdata-array', Element('Event', [('xmlns', NS)], [system(), Element('EventData', children=[
+            Sub(0, STRING_ARRAY), Element('Data', [('Name', 'Item')], [Sub(5, STRING)])])])),
+        Template('shape-field-array', Element('Event', [('xmlns', NS)], [system([
+            Element('Channel', children=[Sub(0, STRING_ARRAY)])]), data])),
+        Template('shape-named-array', Element('Event', [('xmlns', NS)], [system(), Element('EventData', children=[
+            Element('Data', [('Name', 'Items')], [Sub(0, STRING_ARRAY, dependency=True)]),
+            Element('Data', [('Name', 'Item')], [Sub(5, STRING, optional=True)])])])),
+    ]
+    records = []
+    for t in shapes:
+        for items in (['first', 'second'], ['only'], [], None):
+            array = (NULL, None) if items is None else (STRING_ARRAY, items)
+            records.append((filetime(BASE), t, [array, (STRING, 'AD FS Auditing'), (UINT16, 411),
+                                                (FILETIME, filetime(BASE)), (STRING, 'ADFS01'), (STRING, 'x')]))
+    write_file(path, records)
+    return {'records': len(records)}
+
+
 def build_hostile(out):
     """HOSTILE-*: files a hostile user or a damaged disk brings; hostile.json says what must come out of them."""
     farm = Farm()
@@ -557,7 +588,8 @@ def build_hostile(out):
             f.write(''.join(l.xml_events()))  # control characters raw, as wevtutil writes them
     result = {'attempts': sorted(farm.expected, key=lambda e: (e['time'], e['server'])),
               'carved': carved_file(os.path.join(out, 'HOSTILE-CARVED.evtx')),
-              'fanout': fanout_file(os.path.join(out, 'HOSTILE-FANOUT.evtx'))}
+              'fanout': fanout_file(os.path.join(out, 'HOSTILE-FANOUT.evtx')),
+              'shapes': shapes_file(os.path.join(out, 'HOSTILE-SHAPES.evtx'))}
     with open(os.path.join(out, 'hostile.json'), 'w') as f:
         json.dump(result, f, indent=1)
 

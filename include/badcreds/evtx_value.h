@@ -92,6 +92,8 @@ static inline bool evtx_type_known(unsigned type)
 	return type == EVTX_BINXML || type == EVTX_EVTHANDLE || type == EVTX_EVTXML;
 }
 size_t evtx_type_fixed_size(unsigned type);     /* item size of fixed-size types, 0 for variable-size ones */
+/* An array of items (a substitution value the Binary XML walk repeats its element for). */
+static inline bool evtx_value_is_array(const struct evtx_value *v) { return (v->type & EVTX_ARRAY) && v->type < EVTX_UTF8; }
 
 /* Arrays, item by item (a scalar value pointing into the array's bytes): strings end at their NUL, SIDs carry their
  * length, fixed-size types are cut evenly; an empty array yields one empty item. Start with a zeroed iterator. */

@@ -68,12 +68,12 @@ struct lockout_finder;
 struct lockout_finder *lockout_finder_new(const struct lockout_settings *s);
 /* Keeps what an event says when it is one lockout_relevant takes. */
 void lockout_finder_add(struct lockout_finder *f, const struct event *ev);
-/* The lockouts in time order, joined to their evidence and to scan's attempts (`a`, in time order). The rows live
- * as long as the finder. */
 /* Once every event is added: lets go of the events of accounts that no 4740 names, which no lockout looks at (on
  * an AD FS server under attack, every failed logon), so that they do not add to what the correlation needs next.
  * lockout_finder_run gives the same rows either way. */
 void lockout_finder_prune(struct lockout_finder *f);
+/* The lockouts in time order, joined to their evidence and to scan's attempts (`a`, in time order). The rows live
+ * as long as the finder. */
 size_t lockout_finder_run(struct lockout_finder *f, const struct attempt *a, size_t n, const struct lockout **out);
 void lockout_finder_free(struct lockout_finder *f);
 

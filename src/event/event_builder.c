@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_PATH = 16, INLINE_ITEMS = 64 };
+enum { MAX_PATH = 16 };
 
 struct event_builder {
 	struct event *ev;
@@ -21,9 +21,7 @@ struct event_builder {
 	unsigned nparts;
 	struct strbuf joined;        /* content made of several parts, joined as UTF-8 */
 	const char *data_name;       /* Name attribute of the open <Data> */
-	struct event_data *items;    /* inline_items until there are more */
-	size_t nitems, cap;
-	struct event_data inline_items[INLINE_ITEMS];
+	struct event_items items;
 };
 
 /* Names compared where most differ: the first character (b is a name this file knows, never empty). */
@@ -169,18 +167,41 @@ static void on_value(void *ctx, const struct evtx_value *v)
 	b->nparts++;
 }
 
-static void add_item(struct event_builder *b, const char *name, struct evtx_value v)
+void event_items_init(struct event_items *it)
 {
-	if (b->nitems == b->cap && b->items == b->inline_items) { /* onto the heap, where vec_grow can grow them */
-		struct event_data *heap = malloc(2 * b->cap * sizeof *heap);
+	it->v = it->inline_v;
+	it->n = 0;
+	it->cap = EVENT_INLINE_ITEMS;
+}
+
+void event_items_add(struct event_items *it, const char *name, const struct evtx_value *v)
+{
+	if (it->n == it->cap && it->v == it->inline_v) { /* onto the heap, where vec_grow can grow them */
+		struct event_data *heap = malloc(2 * it->cap * sizeof *heap);
 		if (!heap)
 			abort();
-		memcpy(heap, b->items, b->nitems * sizeof *heap);
-		b->items = heap;
-		b->cap *= 2;
+		memcpy(heap, it->v, it->n * sizeof *heap);
+		it->v = heap;
+		it->cap *= 2;
 	}
-	b->items = vec_grow(b->items, &b->cap, b->nitems, sizeof *b->items);
-	b->items[b->nitems++] = (struct event_data){.name = name, .value = v};
+	it->v = vec_grow(it->v, &it->cap, it->n, sizeof *it->v);
+	it->v[it->n++] = (struct event_data){.name = name, .value = *v};
+}
+
+void event_items_finish(struct event_items *it, struct event *ev, struct arena *arena)
+{
+	if (ev) {
+		ev->ndata = (uint32_t)it->n;
+		ev->data = arena_copy(arena, it->v, it->n * sizeof *it->v);
+	}
+	if (it->v != it->inline_v)
+		free(it->v);
+	event_items_init(it);
+}
+
+static void add_item(struct event_builder *b, const char *name, struct evtx_value v)
+{
+	event_items_add(&b->items, name, &v);
 }
 
 void event_set_system_field(struct event *ev, enum event_elem elem, const struct evtx_value *v)
@@ -248,24 +269,20 @@ const struct bx_visitor event_builder_visitor = {
 	.open = on_open, .attr = on_attr, .value = on_value, .close = on_close, .pi = on_pi,
 };
 
-/* Everything but the inline items, which are written before they are read. */
+/* Everything but the items' inline room, which is written before it is read. */
 static void builder_init(struct event_builder *b, struct event *ev, struct arena *arena)
 {
-	memset(b, 0, offsetof(struct event_builder, inline_items));
+	memset(b, 0, offsetof(struct event_builder, items));
 	memset(ev, 0, sizeof *ev);
 	b->ev = ev;
 	b->arena = arena;
-	b->items = b->inline_items;
-	b->cap = INLINE_ITEMS;
+	event_items_init(&b->items);
 }
 
 static void builder_finish(struct event_builder *b)
 {
 	struct event *ev = b->ev;
-	ev->ndata = (uint32_t)b->nitems;
-	ev->data = arena_copy(b->arena, b->items, b->nitems * sizeof *b->items);
-	if (b->items != b->inline_items)
-		free(b->items);
+	event_items_finish(&b->items, ev, b->arena);
 	sb_free(&b->joined);
 }
 
@@ -289,7 +306,7 @@ bool event_from_fragment(struct event *ev, struct bx_chunk *c, const struct bx_f
 {
 	if (f->nops == 1 && f->ops[0].kind == BX_INSTANCE && event_plan_fill(ev, c, f->ops[0].instance, arena))
 		return true; /* the template's plan: the same event without the walk */
-	struct event_builder b; /* on the stack: no allocation for an event of up to INLINE_ITEMS items */
+	struct event_builder b; /* on the stack: no allocation for an event of up to EVENT_INLINE_ITEMS items */
 	builder_init(&b, ev, arena);
 	bool ok = bx_walk(c, f, arena, &event_builder_visitor, &b, err);
 	builder_finish(&b);

@@ -24,6 +24,19 @@ enum event_elem event_elem_of(unsigned depth, enum event_elem parent, const char
 void event_set_system_attr(struct event *ev, enum event_elem elem, const char *name, const struct evtx_value *v);
 void event_set_system_field(struct event *ev, enum event_elem elem, const struct evtx_value *v);
 
+/* The EventData items of an event being filled (the builder's and event_plan.c's): room for EVENT_INLINE_ITEMS in
+ * place, then on the heap. finish sets ev->data (copied into the arena) and ndata, unless ev is NULL, and lets go
+ * of the heap. */
+enum { EVENT_INLINE_ITEMS = 64 };
+struct event_items {
+	struct event_data *v;
+	size_t n, cap;
+	struct event_data inline_v[EVENT_INLINE_ITEMS];
+};
+void event_items_init(struct event_items *it);
+void event_items_add(struct event_items *it, const char *name, const struct evtx_value *v);
+void event_items_finish(struct event_items *it, struct event *ev, struct arena *arena);
+
 /* The visitor that fills an event; usable on any source that produces the same callbacks (XML input). */
 struct event_builder;
 extern const struct bx_visitor event_builder_visitor;

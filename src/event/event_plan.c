@@ -13,7 +13,6 @@
 #include "event/event_builder.h"
 #include "util/vec.h"
 
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -263,16 +262,12 @@ static const void *make_plan(const struct bx_template *t, struct arena *arena)
 
 /* ---- filling an event from a plan ---- */
 
-enum { INLINE_ITEMS = 64 };
-
 struct filling {
 	struct event *ev;
 	struct bx_chunk *c;
 	struct arena *arena;
 	uint64_t cost;                 /* what the walk would have counted */
-	struct event_data *items;      /* inline_items until there are more */
-	size_t n, cap;
-	struct event_data inline_items[INLINE_ITEMS];
+	struct event_items items;
 };
 
 static const struct evtx_value null_value = {.type = EVTX_NULL};
@@ -289,21 +284,10 @@ static bool left_out(const struct bx_instance *inst, uint16_t dep)
 	return dep != BX_NO_ID && (dep >= inst->nvalues || inst->values[dep].type == EVTX_NULL);
 }
 
-static bool is_array(const struct evtx_value *v) { return (v->type & EVTX_ARRAY) && v->type < EVTX_UTF8; }
-
 static void item(struct filling *f, const char *name, const struct evtx_value *v)
 {
 	f->cost += BX_ELEMENT_COST + (v->type == EVTX_NULL ? 0 : v->size);
-	if (f->n == f->cap && f->items == f->inline_items) {
-		struct event_data *heap = malloc(2 * f->cap * sizeof *heap);
-		if (!heap)
-			abort();
-		memcpy(heap, f->items, f->n * sizeof *heap);
-		f->items = heap;
-		f->cap *= 2;
-	}
-	f->items = vec_grow(f->items, &f->cap, f->n, sizeof *f->items);
-	f->items[f->n++] = (struct event_data){.name = name, .value = v->type == EVTX_NULL ? null_value : *v};
+	event_items_add(&f->items, name, v->type == EVTX_NULL ? &null_value : v);
 }
 
 static bool fill(struct filling *f, const struct steps *p, const struct bx_instance *inst);
@@ -342,7 +326,7 @@ static bool fill(struct filling *f, const struct steps *p, const struct bx_insta
 			event_set_system_attr(f->ev, (enum event_elem)s->elem, s->name, v->type == EVTX_NULL ? &null_value : v);
 			break;
 		case S_FIELD:
-			if (v->type == EVTX_BINXML || is_array(v))
+			if (v->type == EVTX_BINXML || evtx_value_is_array(v))
 				return false; /* the walk would nest it or repeat the element */
 			f->cost += v->type == EVTX_NULL ? 0 : v->size;
 			event_set_system_field(f->ev, (enum event_elem)s->elem, v->type == EVTX_NULL ? &null_value : v);
@@ -352,7 +336,7 @@ static bool fill(struct filling *f, const struct steps *p, const struct bx_insta
 				break;
 			if (v->type == EVTX_BINXML)
 				return false;
-			if (s->repeats && is_array(v)) {
+			if (s->repeats && evtx_value_is_array(v)) {
 				struct evtx_array_iter it = {0};
 				struct evtx_value each;
 				while (evtx_array_next(v, &it, &each)) {
@@ -365,11 +349,13 @@ static bool fill(struct filling *f, const struct steps *p, const struct bx_insta
 			}
 			break;
 		case S_TEXT:
-			if (v->type == EVTX_BINXML)
-				return false;
+			if (v->type == EVTX_BINXML || evtx_value_is_array(v))
+				return false; /* the walk would nest it, or repeat the element it is in */
 			f->cost += v->type == EVTX_NULL ? 0 : v->size;
 			break;
 		case S_NESTED:
+			if (evtx_value_is_array(v))
+				return false; /* the walk would repeat the root */
 			if (v->type == EVTX_BINXML) {
 				if (!fill_nested(f, v))
 					return false;
@@ -389,21 +375,16 @@ bool event_plan_fill(struct event *ev, struct bx_chunk *c, const struct bx_insta
 	const struct event_plan *p = bx_template_plan(c, inst->tmpl, make_plan);
 	if (!p || !p->top.v)
 		return false;
-	struct filling f;
-	memset(&f, 0, offsetof(struct filling, inline_items));
+	struct filling f; /* not zeroed as a whole: the items' inline room is written before it is read */
 	f.ev = ev;
 	f.c = c;
 	f.arena = arena;
-	f.items = f.inline_items;
-	f.cap = INLINE_ITEMS;
+	f.cost = 0;
+	event_items_init(&f.items);
 	memset(ev, 0, sizeof *ev);
 	bool ok = fill(&f, &p->top, inst) && !bx_over_budget(f.cost, c->spent + f.cost);
-	if (ok) {
+	if (ok)
 		c->spent += f.cost;
-		ev->ndata = (uint32_t)f.n;
-		ev->data = arena_copy(arena, f.items, f.n * sizeof *f.items);
-	}
-	if (f.items != f.inline_items)
-		free(f.items);
+	event_items_finish(&f.items, ok ? ev : NULL, arena);
 	return ok;
 }

@@ -8,8 +8,8 @@
 #include "evtx/binxml.h"
 
 /* Fills ev from the instance as walking its template into the event builder would, counting the same bytes against
- * the walk's budgets; false (ev and the chunk's count then as they were) when the template has no plan or this
- * record needs the walk: the caller walks it. */
+ * the walk's budgets; false when the template has no plan or this record needs the walk: the chunk's count is then
+ * as it was, ev is to be filled again (the walk starts from a cleared event), and the caller walks the record. */
 bool event_plan_fill(struct event *ev, struct bx_chunk *c, const struct bx_instance *inst, struct arena *arena);
 
 #endif

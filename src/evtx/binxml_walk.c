@@ -55,8 +55,6 @@ static const struct evtx_value *value_of(const struct scope *s, uint16_t id)
 	return id < s->nvalues ? &s->values[id] : &null_value;
 }
 
-static bool is_array(const struct evtx_value *v) { return (v->type & EVTX_ARRAY) && v->type < EVTX_UTF8; }
-
 static bool walk_range(struct walker *w, const struct bx_op *ops, uint32_t from, uint32_t to, const struct scope *s);
 
 static bool walk_nested(struct walker *w, const struct bx_fragment *f, const struct scope *s)
@@ -147,7 +145,7 @@ static bool walk_range(struct walker *w, const struct bx_op *ops, uint32_t from,
 				break;
 			}
 			const struct evtx_value *a = op->array_slot != BX_NO_ID ? value_of(s, op->array_slot) : NULL;
-			if (a && is_array(a) && op->array_slot != s->item_slot) {
+			if (a && evtx_value_is_array(a) && op->array_slot != s->item_slot) {
 				struct scope each = *s;
 				each.item_slot = op->array_slot;
 				struct evtx_array_iter it = {0};

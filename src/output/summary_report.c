@@ -221,7 +221,7 @@ static bool text(struct out_file *out, struct strbuf *o, const struct summary *s
 		sb_adds(o, "  ");
 		text_visible_str(o, u->success_ip ? u->success_ip : "-");
 		sb_addc(o, '\n');
-		ok = ok && out_write_buffer(out, o, false); /* a line per user: written as it goes, not held */
+		ok = ok && out_write_buffer(out, o, false); /* a line per user: written out every MiB, not held */
 	}
 	sb_adds(o, "\nIPs (most attempts first)\n  ");
 	text_pad(o, "ip", 39);
@@ -250,7 +250,7 @@ bool summary_write(struct out_file *o, const struct summary *s, size_t nattempts
 	summary_zone_from(s);
 	bool ok = !strcmp(format, "text") ? text(o, &sb, s, nattempts)
 					  : summary_rows(o, &sb, s, !strcmp(format, "csv"), out_is_terminal(o));
-	ok = out_write_buffer(o, &sb, true) && ok;
+	ok = ok && out_write_buffer(o, &sb, true); /* nothing more after a failed write */
 	sb_free(&sb);
 	return ok;
 }

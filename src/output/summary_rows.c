@@ -217,7 +217,7 @@ bool summary_rows(struct out_file *out, struct strbuf *o, const struct summary *
 		else
 			prt_row(&r, &s->prt[k - s->nlockouts], &detail);
 		emit(o, &r, csv, visible);
-		ok = ok && out_write_buffer(out, o, false); /* a row per user: written as it goes, not held */
+		ok = ok && out_write_buffer(out, o, false); /* rows (one per user...) written out every MiB, not held */
 	}
 	sb_free(&detail);
 	return ok;

@@ -178,6 +178,8 @@ static const char no_fact;
 
 const void *correlator_prepare(const struct event *ev, struct arena *a)
 {
+	if (!(ev->has & EV_HAS_EVENT_ID) || !fact_relevant(ev->event_id, &ev->provider_name))
+		return &no_fact; /* most events a command reads (lockouts, coverage) are no fact */
 	struct fact *f = arena_alloc(a, sizeof *f);
 	return fact_from_event(ev, a, f) ? (const void *)f : &no_fact;
 }

@@ -24,7 +24,8 @@ struct lockout_finder {
 	struct arena scratch;        /* one event's texts until it is known to be kept */
 	struct strmap texts;         /* the one copy of the texts that many events repeat (computers, processes...) */
 	struct strmap rdp_hosts;     /* short names of hosts that log RemoteInteractive logons */
-	struct logon *logons;        /* kept events; in time order once run */
+	struct logon *logons;        /* kept events; in time order, each once, when `ordered` */
+	bool ordered;
 	size_t n, cap;
 	struct lockout *rows;
 	size_t nrows, caprows;
@@ -102,12 +103,46 @@ void lockout_finder_add(struct lockout_finder *f, const struct event *ev)
 	if (!l.file)
 		l.file = "";
 	l.order = f->n;
+	f->ordered = false;
 	f->logons = vec_grow(f->logons, &f->cap, f->n, sizeof *f->logons);
 	f->logons[f->n++] = l;
 }
 
+/* Time order; events of the same time by computer, EventID and EventRecordID (whatever the order of the inputs),
+ * then the order they were read in, so that of an event read twice the first copy comes first. */
+static int cmp_time(const void *a, const void *b)
+{
+	const struct logon *x = a, *y = b;
+	int c = event_key_cmp((struct event_key){x->time, x->computer, x->event_id, x->record_id},
+			      (struct event_key){y->time, y->computer, y->event_id, y->record_id});
+	return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+/* The same event (the same log given twice, an EVTX and its XML export): neighbours once in order. */
+static bool same_logon(const struct logon *x, const struct logon *y)
+{
+	return !event_key_cmp((struct event_key){x->time, x->computer, x->event_id, x->record_id},
+			      (struct event_key){y->time, y->computer, y->event_id, y->record_id});
+}
+
+/* The kept events in time order, each once (lockout_finder_prune and lockout_finder_run). */
+static void order_logons(struct lockout_finder *f)
+{
+	if (f->ordered)
+		return;
+	if (f->n > 1)
+		qsort(f->logons, f->n, sizeof *f->logons, cmp_time);
+	size_t kept = f->n ? 1 : 0;
+	for (size_t i = 1; i < f->n; i++)
+		if (!same_logon(&f->logons[i], &f->logons[kept - 1]))
+			f->logons[kept++] = f->logons[i];
+	f->n = kept;
+	f->ordered = true;
+}
+
 void lockout_finder_prune(struct lockout_finder *f)
 {
+	order_logons(f); /* first: an event read twice goes as the copy of its neighbour, whatever account it names */
 	struct strmap locked = {.arena = &f->scratch};
 	arena_reset(&f->scratch);
 	for (size_t i = 0; i < f->n; i++)
@@ -126,23 +161,6 @@ void lockout_finder_prune(struct lockout_finder *f)
 	}
 	strmap_free(&locked);
 	arena_reset(&f->scratch);
-}
-
-/* Time order; events of the same time by computer, EventID and EventRecordID (whatever the order of the inputs),
- * then the order they were read in, so that of an event read twice the first copy comes first. */
-static int cmp_time(const void *a, const void *b)
-{
-	const struct logon *x = a, *y = b;
-	int c = event_key_cmp((struct event_key){x->time, x->computer, x->event_id, x->record_id},
-			      (struct event_key){y->time, y->computer, y->event_id, y->record_id});
-	return c ? c : (x->order > y->order) - (x->order < y->order);
-}
-
-/* The same event (the same log given twice, an EVTX and its XML export): neighbours once in order. */
-static bool same_logon(const struct logon *x, const struct logon *y)
-{
-	return !event_key_cmp((struct event_key){x->time, x->computer, x->event_id, x->record_id},
-			      (struct event_key){y->time, y->computer, y->event_id, y->record_id});
 }
 
 /* What one lockout is joined from, for lockout_cause.c. */
@@ -374,13 +392,7 @@ static int64_t *next_lockouts(struct lockout_finder *f, const struct lockout_cas
 
 size_t lockout_finder_run(struct lockout_finder *f, const struct attempt *a, size_t n, const struct lockout **out)
 {
-	if (f->n > 1)
-		qsort(f->logons, f->n, sizeof *f->logons, cmp_time);
-	size_t kept = f->n ? 1 : 0;
-	for (size_t i = 1; i < f->n; i++)
-		if (!same_logon(&f->logons[i], &f->logons[kept - 1]))
-			f->logons[kept++] = f->logons[i];
-	f->n = kept;
+	order_logons(f);
 	struct lockout_case *cases = NULL;
 	size_t ncases = 0, cap = 0;
 	group_lockouts(f, &cases, &ncases, &cap);

@@ -25,8 +25,8 @@ void summary_default_thresholds(struct summary_thresholds *t)
 	};
 }
 
-/* The attempts of one user or one IP, as indexes into the time-ordered array: a slice of groups.order (cap 0), or
- * a vector of their own (add). */
+/* The attempts of one user or one IP, as indexes into the time-ordered array: a slice of groups.user_order or
+ * groups.ip_order (cap 0), or a vector of their own (add). */
 struct group {
 	const char *key;
 	size_t *idx;
