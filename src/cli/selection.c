@@ -381,14 +381,13 @@ static void count_distinct(struct selection *s, const struct attempt *a)
 	if (s->quiet)
 		return;
 	s->seen_users.arena = s->seen_ips.arena = &s->seen_arena;
-	if (*a->user_key && !strmap_get(&s->seen_users, a->user_key)) {
-		strmap_put(&s->seen_users, a->user_key, s);
-		s->distinct_users++;
-	}
-	if (*a->ip && !strmap_get(&s->seen_ips, a->ip)) {
-		strmap_put(&s->seen_ips, a->ip, s);
-		s->distinct_submitters++;
-	}
+	size_t users = s->seen_users.n, ips = s->seen_ips.n; /* one lookup each: a new key makes the map grow */
+	if (*a->user_key)
+		strmap_intern(&s->seen_users, a->user_key);
+	if (*a->ip)
+		strmap_intern(&s->seen_ips, a->ip);
+	s->distinct_users += s->seen_users.n - users;
+	s->distinct_submitters += s->seen_ips.n - ips;
 }
 
 /* What the correlation's temporary file did to the run: a note when it could not be used, an error (and the exit
