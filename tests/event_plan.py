@@ -3,7 +3,8 @@
 every EVTX file among the fixtures (the AD FS farm, its damaged, hostile and carved logs, the domain, the PRT logs),
 the shipped testdata and the real samples, `dump --format jsonl` (every field of every event, with the messages
 about records skipped, cut or recovered) and `scan` (the attempts and the closing line) are byte-identical with the
-plans on and off (BADCREDS_EVENT_WALK=1), on one thread and on three.
+plans on and off (BADCREDS_EVENT_WALK=1), on one thread and on three (under wine, where each run starts wine
+anew: dump on three threads only; the plans are the same C there).
 
 usage: event_plan.py BADCREDS FIXTURE_DIR TESTDATA_DIR SAMPLES_DIR
 """
@@ -13,6 +14,7 @@ import subprocess
 import sys
 
 WALK = {'BADCREDS_EVENT_WALK': '1'}
+UNDER_WINE = os.environ.get('BADCREDS_UNDER_WINE') == '1'  # set by tests/meson.build for the Windows build
 
 
 def run(badcreds, args, env=None):
@@ -31,8 +33,10 @@ def main():
         raise SystemExit(f'only {len(files)} EVTX files found: the fixtures are missing')
     failed = checked = 0
     for path in files:
-        for args in (['dump', '--format', 'jsonl', '-j1', path], ['dump', '--format', 'jsonl', '-j3', path],
-                     ['scan', '-o', '-', '-j1', path]):
+        runs = [['dump', '--format', 'jsonl', '-j3', path]]
+        if not UNDER_WINE:
+            runs += [['dump', '--format', 'jsonl', '-j1', path], ['scan', '-o', '-', '-j1', path]]
+        for args in runs:
             planned, walked = run(badcreds, args), run(badcreds, args, WALK)
             checked += 1
             if planned != walked:
