@@ -17,6 +17,7 @@
 #include "badcreds/ip.h"
 #include "badcreds/strmap.h"
 #include "scan/fact_store.h"
+#include "util/handoff.h"
 #include "util/vec.h"
 
 static const int64_t JOIN_4625 = 5 * FILETIME_SECOND;         /* a 4625 is logged ms before its 411/1203 */
@@ -93,6 +94,7 @@ struct correlator {
 	int64_t read_until;                 /* correlator_each: the time of the last event read back */
 	void (*each)(void *ctx, const struct attempt *a); /* correlator_each: where finished attempts go, in order */
 	void *each_ctx;
+	struct handoff *handoff;            /* correlator_each on two threads: where hand_out puts the attempts */
 	struct attempt **waiting;           /* correlator_each: attempts not yet final (a heap in report order) */
 	size_t nwaiting, capwaiting;
 	void (*render)(struct strbuf *out, const struct event *ev);
@@ -1288,8 +1290,12 @@ static void hand_out(struct correlator *c, int64_t bound)
 		struct attempt *a = waiting_pop(c);
 		if (h)
 			held_remove(h, a);
-		c->each(c->each_ctx, a);
-		free(a);
+		if (c->handoff) {
+			handoff_put(c->handoff, a); /* packed: its texts are its own or the correlator's */
+		} else {
+			c->each(c->each_ctx, a);
+			free(a);
+		}
 	}
 }
 
@@ -1378,6 +1384,14 @@ static void correlate(struct correlator *c)
 
 bool correlator_streams(const struct correlator *c) { return !c->render; }
 
+static void *correlate_apart(void *arg)
+{
+	struct correlator *c = arg;
+	correlate(c);
+	handoff_close(c->handoff);
+	return NULL;
+}
+
 void correlator_each(struct correlator *c, void (*each)(void *ctx, const struct attempt *a), void *ctx)
 {
 	if (!correlator_streams(c)) {
@@ -1389,6 +1403,21 @@ void correlator_each(struct correlator *c, void (*each)(void *ctx, const struct 
 	}
 	c->each = each;
 	c->each_ctx = ctx;
+	if (c->threads > 1) { /* correlating on a thread of its own while this one hands the attempts on (the report) */
+		pthread_t t;
+		c->handoff = handoff_new();
+		bool apart = pthread_create(&t, NULL, correlate_apart, c) == 0;
+		for (struct attempt *a; apart && (a = handoff_take(c->handoff));) {
+			each(ctx, a);
+			free(a);
+		}
+		if (apart)
+			pthread_join(t, NULL);
+		handoff_free(c->handoff);
+		c->handoff = NULL;
+		if (apart)
+			return;
+	}
 	correlate(c);
 }
 
