@@ -98,9 +98,9 @@ void correlator_keep_events(struct correlator *c, void (*render)(struct strbuf *
 			    bool (*wanted)(void *ctx, const struct attempt *a), void *ctx);
 /* Adds an event (copied into the correlator's sorted runs: memory stays bounded however many there are); the same
  * event seen twice (a log given twice, overlapping exports) counts once. */
-void correlator_add(struct correlator *c, const struct event *ev);
-/* What correlator_add reads of an event, read in advance on any thread (in `a`, living as long as the event): an
- * event whose ev->prepared is this is only stored by correlator_add. */
+void correlator_add(struct correlator *c, const struct event *ev, const void *prepared);
+/* What correlator_add reads of an event, read in advance on any thread (in `a`, living as long as the event): given
+ * to correlator_add as `prepared` (NULL: it reads the event itself), the event is only stored there. */
 const void *correlator_prepare(const struct event *ev, struct arena *a);
 /* Correlates everything added; attempts in time order, valid until correlator_free. */
 size_t correlator_run(struct correlator *c, struct attempt **out);

@@ -66,8 +66,11 @@ bool lockout_needless(const struct event_peek *p);
 
 struct lockout_finder;
 struct lockout_finder *lockout_finder_new(const struct lockout_settings *s);
-/* Keeps what an event says when it is one lockout_relevant takes. */
-void lockout_finder_add(struct lockout_finder *f, const struct event *ev);
+/* Keeps what an event says when it is one lockout_relevant takes; `prepared`: what lockout_finder_prepare returned
+ * for it, or NULL (then it is read here). */
+void lockout_finder_add(struct lockout_finder *f, const struct event *ev, const void *prepared);
+/* What lockout_finder_add reads of an event, read in advance on any thread (in `a`, living as long as the event). */
+const void *lockout_finder_prepare(const struct event *ev, struct arena *a);
 /* Once every event is added: lets go of the events of accounts that no 4740 names, which no lockout looks at (on
  * an AD FS server under attack, every failed logon), so that they do not add to what the correlation needs next.
  * lockout_finder_run gives the same rows either way. */

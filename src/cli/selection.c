@@ -254,11 +254,19 @@ static void log_end(void *ctx)
 	s->coverage_sink.log_end(s->coverage_sink.ctx);
 }
 
-/* On the decoding thread: the correlator's reading of the event, which is most of the work an event costs. */
+/* On the decoding thread: the correlator's and the lockout finder's reading of the event, which is most of the work
+ * an event costs (ev->prepared for on_event). */
+struct prepared {
+	const void *fact, *logon;
+};
+
 static const void *prepare(void *ctx, const struct event *ev, struct arena *a)
 {
-	(void)ctx;
-	return correlator_prepare(ev, a);
+	const struct selection *s = ctx;
+	struct prepared *p = arena_alloc(a, sizeof *p);
+	p->fact = correlator_prepare(ev, a);
+	p->logon = s->finder ? lockout_finder_prepare(ev, a) : NULL;
+	return p;
 }
 
 static void on_event(void *ctx, const struct event *ev)
@@ -281,9 +289,10 @@ static void on_event(void *ctx, const struct event *ev)
 	}
 	if ((ev->has & EV_HAS_TIME) && outside_window(s, ev->time_created))
 		return;
-	correlator_add(s->corr, ev);
+	const struct prepared *p = ev->prepared;
+	correlator_add(s->corr, ev, p ? p->fact : NULL);
 	if (s->finder)
-		lockout_finder_add(s->finder, ev);
+		lockout_finder_add(s->finder, ev, p ? p->logon : NULL);
 	if (s->prt_finder)
 		prt_finder_add(s->prt_finder, ev);
 }

@@ -186,13 +186,13 @@ const void *correlator_prepare(const struct event *ev, struct arena *a)
 	return fact_from_event(ev, a, f) ? (const void *)f : &no_fact;
 }
 
-void correlator_add(struct correlator *c, const struct event *ev)
+void correlator_add(struct correlator *c, const struct event *ev, const void *prepared)
 {
 	struct fact f;
-	if (ev->prepared == &no_fact)
+	if (prepared == &no_fact)
 		return;
-	if (ev->prepared) {
-		f = *(const struct fact *)ev->prepared;
+	if (prepared) {
+		f = *(const struct fact *)prepared;
 	} else {
 		arena_reset(&c->scratch); /* events that do not matter leave nothing behind */
 		if (!fact_from_event(ev, &c->scratch, &f))

@@ -88,11 +88,29 @@ static bool worth_keeping(struct lockout_finder *f, const struct logon *l)
 
 /* The event kept, if the lockouts look at it: its account copied, the texts many events repeat shared. An event
  * read twice is dropped when they are put in order (lockout_finder_run). */
-void lockout_finder_add(struct lockout_finder *f, const struct event *ev)
+static const char no_logon; /* lockout_finder_prepare's answer for an event it does not take */
+
+const void *lockout_finder_prepare(const struct event *ev, struct arena *a)
+{
+	if (!(ev->has & EV_HAS_EVENT_ID) || !logon_relevant(ev->event_id, &ev->provider_name))
+		return &no_logon;
+	struct logon *l = arena_alloc(a, sizeof *l);
+	return logon_from_event(ev, a, l) ? (const void *)l : &no_logon;
+}
+
+void lockout_finder_add(struct lockout_finder *f, const struct event *ev, const void *prepared)
 {
 	struct logon l;
-	arena_reset(&f->scratch);
-	if (!logon_from_event(ev, &f->scratch, &l) || !worth_keeping(f, &l))
+	if (prepared == &no_logon)
+		return;
+	if (prepared) {
+		l = *(const struct logon *)prepared;
+	} else {
+		arena_reset(&f->scratch);
+		if (!logon_from_event(ev, &f->scratch, &l))
+			return;
+	}
+	if (!worth_keeping(f, &l))
 		return;
 	l.account = l.account ? arena_copy(&f->arena, l.account, strlen(l.account) + 1) : NULL;
 	const char **shared[] = {&l.computer, &l.domain, &l.caller, &l.process, &l.logon_process, &l.auth_package,

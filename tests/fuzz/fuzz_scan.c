@@ -12,7 +12,7 @@
 #include "badcreds/summary.h"
 #include "source/input.h"
 
-static void on_event(void *ctx, const struct event *ev) { correlator_add(ctx, ev); }
+static void on_event(void *ctx, const struct event *ev) { correlator_add(ctx, ev, NULL); }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
