@@ -92,16 +92,18 @@ void correlator_threads(struct correlator *c, unsigned n);
 /* The AD FS and DC events the correlation used (each once), after correlator_run. */
 size_t correlator_events(const struct correlator *c);
 /* Keeps the events of the attempts and successes that `wanted` (when not NULL) takes, each with its whole text as
- * `render` writes it (trace shows every field of a request's events); `wanted` sees the attempt with every field
- * but its events and DC lockout set (a success as an attempt of outcome OUTCOME_NONE). */
+ * `render` writes it (trace shows every field of a request's events; render may run on several threads at once,
+ * correlator_prepare); `wanted` sees the attempt with every field but its events and DC lockout set (a success as
+ * an attempt of outcome OUTCOME_NONE). */
 void correlator_keep_events(struct correlator *c, void (*render)(struct strbuf *out, const struct event *ev),
 			    bool (*wanted)(void *ctx, const struct attempt *a), void *ctx);
 /* Adds an event (copied into the correlator's sorted runs: memory stays bounded however many there are); the same
  * event seen twice (a log given twice, overlapping exports) counts once. */
 void correlator_add(struct correlator *c, const struct event *ev, const void *prepared);
-/* What correlator_add reads of an event, read in advance on any thread (in `a`, living as long as the event): given
- * to correlator_add as `prepared` (NULL: it reads the event itself), the event is only stored there. */
-const void *correlator_prepare(const struct event *ev, struct arena *a);
+/* What correlator_add reads of an event (and the text `render` makes of it, correlator_keep_events), read in advance
+ * on any thread (in `a`, living as long as the event): given to correlator_add as `prepared` (NULL: it reads the
+ * event itself), the event is only stored there. Reads nothing of c but its render function. */
+const void *correlator_prepare(const struct correlator *c, const struct event *ev, struct arena *a);
 /* Correlates everything added; attempts in time order, valid until correlator_free. */
 size_t correlator_run(struct correlator *c, struct attempt **out);
 /* Whether correlator_each can hand attempts out as they become final, holding only those not yet final: when no

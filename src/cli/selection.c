@@ -264,7 +264,7 @@ static const void *prepare(void *ctx, const struct event *ev, struct arena *a)
 {
 	const struct selection *s = ctx;
 	struct prepared *p = arena_alloc(a, sizeof *p);
-	p->fact = correlator_prepare(ev, a);
+	p->fact = correlator_prepare(s->corr, ev, a);
 	p->logon = s->finder ? lockout_finder_prepare(ev, a) : NULL;
 	return p;
 }

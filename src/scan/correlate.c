@@ -178,12 +178,20 @@ static struct fact *copy_fact(struct arena *a, const struct fact *f)
 /* correlator_prepare's answer for an event that is no fact. */
 static const char no_fact;
 
-const void *correlator_prepare(const struct event *ev, struct arena *a)
+const void *correlator_prepare(const struct correlator *c, const struct event *ev, struct arena *a)
 {
 	if (!(ev->has & EV_HAS_EVENT_ID) || !fact_relevant(ev->event_id, &ev->provider_name))
 		return &no_fact; /* most events a command reads (lockouts, coverage) are no fact */
 	struct fact *f = arena_alloc(a, sizeof *f);
-	return fact_from_event(ev, a, f) ? (const void *)f : &no_fact;
+	if (!fact_from_event(ev, a, f))
+		return &no_fact;
+	if (c->render) { /* trace: the event as text too */
+		struct strbuf text = {0};
+		c->render(&text, ev);
+		f->rendered = arena_copy(a, sb_cstr(&text), text.len + 1);
+		sb_free(&text);
+	}
+	return f;
 }
 
 void correlator_add(struct correlator *c, const struct event *ev, const void *prepared)
@@ -198,7 +206,7 @@ void correlator_add(struct correlator *c, const struct event *ev, const void *pr
 		if (!fact_from_event(ev, &c->scratch, &f))
 			return;
 	}
-	if (c->render) {
+	if (c->render && !prepared) {
 		c->text.len = 0;
 		c->render(&c->text, ev);
 		f.rendered = sb_cstr(&c->text);
