@@ -5,8 +5,8 @@
 
 const struct evtx_value *event_data_get(const struct event *ev, const char *name)
 {
-	for (uint32_t i = 0; i < ev->ndata; i++)
-		if (strcmp(ev->data[i].name, name) == 0)
+	for (uint32_t i = 0; i < ev->ndata; i++) /* the first letter first: most names differ there */
+		if (ev->data[i].name[0] == name[0] && strcmp(ev->data[i].name, name) == 0)
 			return &ev->data[i].value;
 	return NULL;
 }
