@@ -1,5 +1,6 @@
 /* event_builder.c: a Binary XML visitor that fills the event model: System fields by element and attribute name,
- * EventData <Data> items in order (named or not), UserData leaves by element name. */
+ * EventData <Data> items in order (named or not), UserData leaves by element name. An EVTX record whose template
+ * has a plan is filled from it instead, through the same setters (event_plan.c). */
 #include "event/event_builder.h"
 #include "event/event_plan.h"
 #include "util/vec.h"
@@ -90,8 +91,8 @@ static void on_open(void *ctx, const char *name)
 		b->has_child[b->depth - 1] = true;
 	if (b->depth < MAX_PATH) {
 		b->path[b->depth] = name;
-		b->kind[b->depth] = (uint8_t)event_elem_of(b->depth, b->depth >= 1 ? (enum event_elem)b->kind[b->depth - 1] : EE_OTHER,
-						      name);
+		enum event_elem parent = b->depth >= 1 ? (enum event_elem)b->kind[b->depth - 1] : EE_OTHER;
+		b->kind[b->depth] = (uint8_t)event_elem_of(b->depth, parent, name);
 		b->has_child[b->depth] = false;
 	}
 	b->depth++;

@@ -100,7 +100,6 @@ struct correlator {
 	void (*render)(struct strbuf *out, const struct event *ev);
 	bool (*wanted)(void *ctx, const struct attempt *a); /* whose events are kept (NULL: all) */
 	void *wanted_ctx;
-	struct strbuf text;
 	const struct cidr *trusted;         /* --trusted-proxy */
 	unsigned ntrusted;
 };
@@ -196,21 +195,13 @@ const void *correlator_prepare(const struct correlator *c, const struct event *e
 
 void correlator_add(struct correlator *c, const struct event *ev, const void *prepared)
 {
-	struct fact f;
+	if (!prepared) { /* read here, into the scratch arena: events that do not matter leave nothing behind */
+		arena_reset(&c->scratch);
+		prepared = correlator_prepare(c, ev, &c->scratch);
+	}
 	if (prepared == &no_fact)
 		return;
-	if (prepared) {
-		f = *(const struct fact *)prepared;
-	} else {
-		arena_reset(&c->scratch); /* events that do not matter leave nothing behind */
-		if (!fact_from_event(ev, &c->scratch, &f))
-			return;
-	}
-	if (c->render && !prepared) {
-		c->text.len = 0;
-		c->render(&c->text, ev);
-		f.rendered = sb_cstr(&c->text);
-	}
+	struct fact f = *(const struct fact *)prepared;
 	if (f.dc && f.event_id == 4740 && f.user && !strmap_get(&c->locked, account_key(&c->key, f.user))) {
 		struct held *h = arena_alloc(&c->arena, sizeof *h);
 		memset(h, 0, sizeof *h);
@@ -1221,8 +1212,7 @@ static struct attempt *waiting_pop(struct correlator *c)
 	return top;
 }
 
-/* correlator_each: the attempts a segment finished wait with the others; those before `bound` (no request still
- * open or to come can start earlier) go out in order and are freed, with the segment's texts. */
+/* The attempts waiting for the 4740s of their account, when a 4740 names it. */
 static struct held *held_of(struct correlator *c, const struct attempt *a)
 {
 	return c->locked.n ? strmap_get(&c->locked, account_key(&c->key, a->user)) : NULL;
@@ -1266,6 +1256,8 @@ static void held_remove(struct held *h, const struct attempt *a)
 		}
 }
 
+/* correlator_each: the attempts a segment finished wait with the others; those before `bound` (no request still
+ * open or to come can start earlier) go out in order and are freed, with the segment's texts. */
 static void hand_out(struct correlator *c, int64_t bound)
 {
 	for (unsigned k = 0; k < MAX_GROUPING_THREADS; k++) {
@@ -1352,7 +1344,6 @@ static void gather(struct correlator *c)
 		m->nattempts = m->nsuccesses = m->capattempts = m->capsuccesses = 0;
 	}
 }
-
 
 /* Every fact in time order, a segment at a time, into attempts and successes (correlator_each: handed out). */
 static void correlate(struct correlator *c)
@@ -1449,7 +1440,6 @@ void correlator_free(struct correlator *c)
 		free((void *)c->attempts[i].facts);
 	for (size_t i = 0; i < c->nsuccesses; i++)
 		free((void *)c->successes[i].facts);
-	sb_free(&c->text);
 	free(c->attempts);
 	free(c->waiting);
 	for (size_t i = 0; i < c->nhelds; i++)

@@ -85,9 +85,6 @@ static bool worth_keeping(struct lockout_finder *f, const struct logon *l)
 	}
 }
 
-
-/* The event kept, if the lockouts look at it: its account copied, the texts many events repeat shared. An event
- * read twice is dropped when they are put in order (lockout_finder_run). */
 static const char no_logon; /* lockout_finder_prepare's answer for an event it does not take */
 
 const void *lockout_finder_prepare(const struct event *ev, struct arena *a)
@@ -98,18 +95,17 @@ const void *lockout_finder_prepare(const struct event *ev, struct arena *a)
 	return logon_from_event(ev, a, l) ? (const void *)l : &no_logon;
 }
 
+/* The event kept, if the lockouts look at it: its account copied, the texts many events repeat shared. An event
+ * read twice is dropped when they are put in order (order_logons). */
 void lockout_finder_add(struct lockout_finder *f, const struct event *ev, const void *prepared)
 {
-	struct logon l;
+	if (!prepared) { /* read here, into the scratch arena */
+		arena_reset(&f->scratch);
+		prepared = lockout_finder_prepare(ev, &f->scratch);
+	}
 	if (prepared == &no_logon)
 		return;
-	if (prepared) {
-		l = *(const struct logon *)prepared;
-	} else {
-		arena_reset(&f->scratch);
-		if (!logon_from_event(ev, &f->scratch, &l))
-			return;
-	}
+	struct logon l = *(const struct logon *)prepared;
 	if (!worth_keeping(f, &l))
 		return;
 	l.account = l.account ? arena_copy(&f->arena, l.account, strlen(l.account) + 1) : NULL;
