@@ -111,8 +111,10 @@ size_t correlator_run(struct correlator *c, struct attempt **out);
 bool correlator_streams(const struct correlator *c);
 /* Correlates everything added, handing each attempt to `each` in the order of correlator_run (valid only during the
  * call); when correlator_streams, memory holds the attempts not yet final instead of all of them, and successes
- * are not kept. Instead of correlator_run. */
+ * are not kept unless correlator_keep_successes asked for them. Instead of correlator_run. */
 void correlator_each(struct correlator *c, void (*each)(void *ctx, const struct attempt *a), void *ctx);
+/* correlator_each keeps the successes too (correlator_successes after it). */
+void correlator_keep_successes(struct correlator *c);
 unsigned long correlator_duplicates(const struct correlator *c);
 /* Why the correlation's sorted runs stayed in memory (no temporary file could be made or written in TMPDIR), NULL
  * when they did not: memory then grows with the events. */
@@ -131,7 +133,8 @@ struct success {
 	uint32_t first_event_id;         /* the request's first event (orders successes of the same time) */
 	uint64_t first_record_id;
 };
-/* The successful requests that name a user, in time order, after correlator_run. */
+/* The successful requests that name a user, in time order, after correlator_run (or correlator_each, when it keeps
+ * them). */
 size_t correlator_successes(const struct correlator *c, const struct success **out);
 
 /* The domain controllers' events (4740, 4771, 4776) added, in time order, after correlator_run. */

@@ -75,9 +75,12 @@ const void *lockout_finder_prepare(const struct event *ev, struct arena *a);
  * an AD FS server under attack, every failed logon), so that they do not add to what the correlation needs next.
  * lockout_finder_run gives the same rows either way. */
 void lockout_finder_prune(struct lockout_finder *f);
-/* The lockouts in time order, joined to their evidence and to scan's attempts (`a`, in time order). The rows live
- * as long as the finder. */
-size_t lockout_finder_run(struct lockout_finder *f, const struct attempt *a, size_t n, const struct lockout **out);
+/* After lockout_finder_prune: one of scan's attempts, each in time order; only those of accounts a 4740 names are
+ * kept (their time, user, server, address and user agent), to be joined to the lockouts. */
+void lockout_finder_attempt(struct lockout_finder *f, const struct attempt *a);
+/* The lockouts in time order, joined to their evidence and to the attempts given. The rows live as long as the
+ * finder. */
+size_t lockout_finder_run(struct lockout_finder *f, const struct lockout **out);
 void lockout_finder_free(struct lockout_finder *f);
 
 #endif

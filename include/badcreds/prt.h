@@ -97,6 +97,9 @@ void prt_finder_add(struct prt_finder *f, const struct event *ev);
  * (FILETIME ticks) each way. The rows live as long as the finder. */
 size_t prt_finder_run(struct prt_finder *f, const struct attempt *a, size_t n, int64_t window,
 		      const struct prt_row **out);
+/* After prt_finder_run without attempts (n = 0): one AD FS attempt, each in time order, joined to the rows as
+ * prt_join_adfs would join it; returns the device of the first row that links it (prt_annotate's mark), or NULL. */
+const char *prt_finder_attempt(struct prt_finder *f, const struct attempt *a, int64_t window);
 /* Whether any Analytic event (1006, 1007, 1018, 1022, 1144) was read. */
 bool prt_finder_has_analytic(const struct prt_finder *f);
 void prt_finder_free(struct prt_finder *f);

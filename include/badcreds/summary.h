@@ -8,6 +8,7 @@
 #include "badcreds/lockout.h"
 #include "badcreds/prt.h"
 #include "badcreds/coverage.h"
+#include "badcreds/strmap.h"
 
 struct summary_thresholds {
 	unsigned spray_users;       /* distinct users from one IP ... */
@@ -21,6 +22,41 @@ struct summary_thresholds {
 };
 
 void summary_default_thresholds(struct summary_thresholds *t);
+
+/* What the summary keeps of one attempt (summary_attempts.c): its time and outcome, and three pointers to the texts
+ * it shares with every attempt of the same user, of the same address, and sent the same way: 40 bytes, not the
+ * attempt's hundreds, so that a spray of millions of attempts fits. */
+struct summary_user {
+	const char *user, *user_key;  /* as typed; lower case, what the rows group by */
+	size_t group;                 /* summary_build: its user group (index + 1) */
+};
+struct summary_ip {
+	const char *ip, *ip_class;    /* the submitter ("" if unknown) */
+	size_t group;                 /* summary_build: its IP group (index + 1), 0 for "" */
+};
+struct summary_via {
+	const char *server, *endpoint, *client_app, *prt_device; /* endpoint, client_app, prt_device: NULL if none */
+	bool relayed;                 /* through Exchange Online (attempt_relayed) ... */
+	const char *relays;           /* ... by these addresses, space separated (NULL when not relayed) */
+	const char *dc_lockout;       /* the DC that logged the 4740 this attempt led to, NULL if none */
+};
+struct summary_attempt {
+	int64_t time;
+	struct summary_user *who;
+	struct summary_ip *from;
+	const struct summary_via *via;
+	enum outcome outcome;
+};
+struct summary_attempts {
+	struct summary_attempt *v;    /* in time order */
+	size_t n, cap;
+	struct arena arena;           /* the shared texts */
+	struct strmap users, ips, vias;
+	struct strbuf key;
+};
+/* Adds an attempt (the next in time order): a copy of what the summary reads of it. */
+void summary_attempts_add(struct summary_attempts *l, const struct attempt *a);
+void summary_attempts_free(struct summary_attempts *l);
 
 struct user_row {
 	const char *user, *user_key;
@@ -101,9 +137,9 @@ struct summary {
 	bool local_time;            /* text, CSV and JSON times with the local offset (--tz local); the caller sets it */
 };
 
-/* a: attempts in time order; dc: the domain controllers' events (4740, 4771, 4776); ok: successful requests. The
- * summary points into them. */
-void summary_build(struct summary *s, const struct attempt *a, size_t n, const struct fact *const *dc, size_t ndc,
+/* a: the attempts; dc: the domain controllers' events (4740, 4771, 4776); ok: successful requests. The summary
+ * points into them. */
+void summary_build(struct summary *s, struct summary_attempts *a, const struct fact *const *dc, size_t ndc,
 		   const struct success *ok, size_t nok, const struct summary_thresholds *t);
 /* The domain's lockouts (badcreds lockouts' rows): kept for the report, and an account locked repeatedly becomes
  * an AD lockout cadence finding. */
@@ -118,7 +154,7 @@ struct out_file;
 bool summary_write(struct out_file *o, const struct summary *s, size_t nattempts, const char *format);
 /* One self-contained HTML page (the coverage per server and log when s->coverage is set, chart of attempts per
  * hour by top IP, findings, top users and IPs). */
-bool summary_write_html(struct out_file *o, const struct summary *s, const struct attempt *a, size_t n);
+bool summary_write_html(struct out_file *o, const struct summary *s, const struct summary_attempts *a);
 
 const char *finding_name(enum finding_kind k);
 const char *severity_name(enum severity s);

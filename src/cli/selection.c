@@ -455,7 +455,7 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	}
 	if (s->finder)
 		lockout_finder_prune(s->finder);
-	if (s->stream && correlator_streams(s->corr) && !s->finder) {
+	if (s->stream && correlator_streams(s->corr)) {
 		s->streaming = true; /* the command takes the attempts from selection_each as they become final */
 		return;
 	}
@@ -501,21 +501,24 @@ struct each_job {
 	void *ctx;
 };
 
-/* Counts a kept attempt (count_distinct too), marks it with its PRT device, hands it on. */
+/* Every attempt to the lockouts and the PRT rows (as selection_lockouts and selection_prt join them to all of
+ * them); a kept one counted (count_distinct too), marked with its PRT device, and handed on. */
 static void each_kept(void *ctx, const struct attempt *a)
 {
 	struct each_job *j = ctx;
 	struct selection *s = j->s;
+	if (s->finder)
+		lockout_finder_attempt(s->finder, a);
+	const char *device = s->nprt_rows ? prt_finder_attempt(s->prt_finder, a, PRT_WINDOW) : NULL;
 	if (!keep(s, a))
 		return;
 	s->nkept++;
 	struct attempt marked;
-	for (size_t k = 0; k < s->nprt_rows && !a->prt_device; k++) /* prt_annotate's choice: the first row that links */
-		if (prt_links(&s->prt_rows[k], a, PRT_WINDOW)) {
-			marked = *a;
-			marked.prt_device = s->prt_rows[k].device;
-			a = &marked;
-		}
+	if (device) {
+		marked = *a;
+		marked.prt_device = device;
+		a = &marked;
+	}
 	count_distinct(s, a);
 	j->fn(j->ctx, a);
 }
@@ -534,10 +537,14 @@ void selection_each(struct selection *s, void (*fn)(void *ctx, const struct atte
 
 void selection_lockouts(struct selection *s)
 {
-	const struct attempt *attempts;
 	const struct lockout *all;
-	size_t nattempts = correlator_attempts(s->corr, &attempts);
-	size_t n = lockout_finder_run(s->finder, attempts, nattempts, &all);
+	if (!s->streaming) { /* else selection_each gave it every attempt */
+		const struct attempt *attempts;
+		size_t nattempts = correlator_attempts(s->corr, &attempts);
+		for (size_t i = 0; i < nattempts; i++)
+			lockout_finder_attempt(s->finder, &attempts[i]);
+	}
+	size_t n = lockout_finder_run(s->finder, &all);
 	s->lockout_rows = malloc((n ? n : 1) * sizeof *s->lockout_rows);
 	if (!s->lockout_rows)
 		abort();
@@ -554,7 +561,7 @@ void selection_lockouts(struct selection *s)
 
 void selection_prt(struct selection *s)
 {
-	if (s->streaming) { /* the rows now (without their AD FS counts); each attempt is marked as it passes */
+	if (s->streaming) { /* the rows now; each attempt is joined to them and marked as selection_each hands it out */
 		s->nprt_rows = prt_finder_run(s->prt_finder, NULL, 0, PRT_WINDOW, &s->prt_rows);
 		return;
 	}

@@ -93,8 +93,8 @@ typedef int (*own_option_fn)(void *ctx, const struct cli_command *cmd, int opt, 
 int selection_parse(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
 		    void *ctx);
 /* Reads, correlates and filters; the attempts are in s->kept (time order). With s->stream, when the correlation can
- * hand attempts out as they become final (correlator_streams; not for lockouts), it waits instead for
- * selection_each, and s->kept stays empty. */
+ * hand attempts out as they become final (correlator_streams), it waits instead for selection_each, and s->kept
+ * stays empty. */
 void selection_collect(struct selection *s, char **sources, int nsources);
 /* The attempts the options keep, in time order, to `fn` (valid during the call); while streaming, correlated now,
  * and s->nkept and the closing line's counts are set here. */
@@ -116,11 +116,11 @@ void selection_free(struct selection *s);
 /* Whether the options (time window, --user, --ip, --exclude-ip; any --outcome excludes it) keep a success. */
 bool selection_keeps_success(const struct selection *s, const struct success *o);
 /* When lockouts: explains the lockouts read and keeps those the options select (locked within the time window, an
- * account --user matches) in s->lockout_rows, in time order. */
+ * account --user matches) in s->lockout_rows, in time order. While streaming, after selection_each. */
 void selection_lockouts(struct selection *s);
 /* When prt: the devices' PRT acquisitions explained, in s->prt_rows, and the kept attempts a federated credential
- * failure links marked with its device (within prt's default 5 minutes); while streaming, the rows without their
- * AD FS counts, and each attempt marked as selection_each hands it out. */
+ * failure links marked with its device (within prt's default 5 minutes); while streaming, before selection_each,
+ * which joins each attempt to the rows (their AD FS counts) and marks it as it hands it out. */
 void selection_prt(struct selection *s);
 
 /* The closing line on stderr: records, inputs, attempts, users, IPs, duplicates, inputs that could not be read. */

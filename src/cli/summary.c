@@ -89,21 +89,26 @@ static int summary_option(void *ctx, const struct cli_command *cmd, int opt, con
 
 struct summary_job {
 	const struct summary *s;
-	const struct attempt *a;
-	size_t nattempts;
+	const struct summary_attempts *a;
 	const char *format;
 };
+
+/* selection_each: what the summary keeps of each attempt. */
+static void keep_attempt(void *ctx, const struct attempt *a)
+{
+	summary_attempts_add(ctx, a);
+}
 
 static bool write_summary(struct out_file *o, void *ctx)
 {
 	const struct summary_job *j = ctx;
-	return summary_write(o, j->s, j->nattempts, j->format);
+	return summary_write(o, j->s, j->a->n, j->format);
 }
 
 static bool write_html(struct out_file *o, void *ctx)
 {
 	const struct summary_job *j = ctx;
-	return summary_write_html(o, j->s, j->a, j->nattempts);
+	return summary_write_html(o, j->s, j->a);
 }
 
 int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
@@ -115,6 +120,7 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	sel.lockouts = true; /* the AD lockouts and their causes, with the defaults of badcreds lockouts */
 	sel.lockout_settings = (struct lockout_settings){.reset_window = 30 * FILETIME_MINUTE};
 	sel.prt = true; /* devices' AAD logs among the inputs: their PRT failures, and the attempts they may send */
+	sel.stream = true; /* the attempts as they become final: only what the summary reads of them is kept */
 	int status = selection_parse(&sel, cmd, argc, argv, summary_option, &set);
 	if (status >= 0) {
 		selection_free(&sel);
@@ -123,8 +129,13 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	if (set.html) /* the page shows what the logs cover: every record is tallied too */
 		sel.coverage = coverage_new(&(struct coverage_settings){FILETIME_HOUR, sel.since, sel.until});
 	selection_collect(&sel, argv + optind, argc - optind);
+	correlator_keep_successes(sel.corr); /* a success after the failures: a compromise */
+	selection_prt(&sel);
+	struct summary_attempts kept = {0};
+	selection_each(&sel, keep_attempt, &kept);
 	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
 	if (!selection_read_something(&sel, cmd, set.output)) {
+		summary_attempts_free(&kept);
 		coverage_free(sel.coverage);
 		selection_free(&sel);
 		return EXIT_SKIPPED;
@@ -137,8 +148,7 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	size_t ndc = correlator_dc_events(sel.corr, &dc);
 	const struct success *ok;
 	size_t nok = correlator_successes(sel.corr, &ok);
-	selection_prt(&sel);
-	summary_build(&s, sel.kept, sel.nkept, dc, ndc, ok, nok, &set.t);
+	summary_build(&s, &kept, dc, ndc, ok, nok, &set.t);
 	s.prt = sel.prt_rows;
 	s.nprt = sel.nprt_rows;
 	selection_lockouts(&sel);
@@ -148,12 +158,13 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 		s.ncoverage = coverage_rows(sel.coverage, &s.coverage);
 	s.local_time = set.local_time;
 	char name[4096];
-	struct summary_job job = {&s, sel.kept, sel.nkept, set.format};
+	struct summary_job job = {&s, &kept, set.format};
 	if (!out_produce(set.output, write_summary, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
 	if (set.html && !out_produce(set.html, write_html, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
 	summary_free(&s);
+	summary_attempts_free(&kept);
 	coverage_free(sel.coverage);
 	selection_free(&sel);
 	return status;

@@ -17,7 +17,7 @@ struct bins {
 	unsigned count[MAX_BARS][TOP_IPS + 1], total[MAX_BARS], highest;
 };
 
-static void count(struct bins *b, const struct summary *s, const struct attempt *a, size_t n)
+static void count(struct bins *b, const struct summary *s, const struct summary_attempt *a, size_t n)
 {
 	memset(b, 0, sizeof *b);
 	b->width = FILETIME_HOUR;
@@ -33,7 +33,7 @@ static void count(struct bins *b, const struct summary *s, const struct attempt 
 		if (bar >= b->n)
 			bar = b->n - 1;
 		for (size_t j = 0; j < b->top; j++)
-			if (!strcmp(a[i].ip, s->ips[j].ip))
+			if (!strcmp(a[i].from->ip, s->ips[j].ip))
 				k = j;
 		b->count[bar][k]++;
 		b->total[bar]++;
@@ -111,7 +111,7 @@ static void table(struct strbuf *o, const struct bins *b, const struct summary *
 	sb_adds(o, "</table></div>\n");
 }
 
-void summary_chart(struct strbuf *o, const struct summary *s, const struct attempt *a, size_t n)
+void summary_chart(struct strbuf *o, const struct summary *s, const struct summary_attempt *a, size_t n)
 {
 	if (n == 0) {
 		sb_adds(o, "<p>No attempts.</p>\n");

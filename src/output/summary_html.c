@@ -45,7 +45,7 @@ static void when(struct strbuf *o, int64_t t)
 }
 
 /* The verdict, the data's time range and the servers that logged the attempts. */
-static void header(struct strbuf *o, const struct summary *s, const struct attempt *a, size_t n)
+static void header(struct strbuf *o, const struct summary *s, const struct summary_attempt *a, size_t n)
 {
 	bool bad = s->nfindings && s->findings[0].severity <= SEVERITY_HIGH;
 	sb_printf(o, "<h1>badcreds summary</h1>\n<p class=\"verdict%s\">", bad ? " bad" : "");
@@ -65,11 +65,11 @@ static void header(struct strbuf *o, const struct summary *s, const struct attem
 	struct strmap seen = {.arena = &arena};
 	size_t servers = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!strmap_get(&seen, a[i].server)) {
-			strmap_put(&seen, a[i].server, &seen);
+		if (!strmap_get(&seen, a[i].via->server)) {
+			strmap_put(&seen, a[i].via->server, &seen);
 			if (servers++ < MAX_SERVERS) {
 				sb_adds(o, servers > 1 ? ", " : "");
-				html_text(o, a[i].server);
+				html_text(o, a[i].via->server);
 			}
 		}
 	if (servers > MAX_SERVERS)
@@ -240,8 +240,10 @@ static void ips_table(struct strbuf *o, const struct summary *s)
 	sb_adds(o, "</table></div>\n");
 }
 
-bool summary_write_html(struct out_file *out, const struct summary *s, const struct attempt *a, size_t n)
+bool summary_write_html(struct out_file *out, const struct summary *s, const struct summary_attempts *l)
 {
+	const struct summary_attempt *a = l->v;
+	size_t n = l->n;
 	struct strbuf o = {0};
 	summary_zone_from(s);
 	sb_printf(&o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" "

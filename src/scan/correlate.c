@@ -85,7 +85,8 @@ struct correlator {
 	const struct fact **dc;             /* domain controllers' events, in time order */
 	size_t ndc, capdc;
 	struct success *successes;
-	size_t nsuccesses;
+	size_t nsuccesses, capsuccesses;
+	bool keep_successes;                /* correlator_each keeps the successes too (correlator_keep_successes) */
 	struct strmap locked;               /* account_key of each account a 4740 names -> its struct held (below) */
 	struct held **helds;                /* all of them, to free */
 	size_t nhelds, caphelds;
@@ -1256,6 +1257,19 @@ static void held_remove(struct held *h, const struct attempt *a)
 		}
 }
 
+/* correlator_each, when it keeps successes: a segment's success, its texts copied out of the segment's arena. */
+static void keep_success(struct correlator *c, const struct success *o)
+{
+	struct success *k;
+	c->successes = vec_grow(c->successes, &c->capsuccesses, c->nsuccesses, sizeof *c->successes);
+	k = &c->successes[c->nsuccesses++];
+	*k = *o;
+	const char **texts[] = {&k->user, &k->ip, &k->activity, &k->instance};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+		if (*texts[i])
+			*texts[i] = arena_copy(&c->arena, *texts[i], strlen(*texts[i]) + 1);
+}
+
 /* correlator_each: the attempts a segment finished wait with the others; those before `bound` (no request still
  * open or to come can start earlier) go out in order and are freed, with the segment's texts. */
 static void hand_out(struct correlator *c, int64_t bound)
@@ -1271,7 +1285,9 @@ static void hand_out(struct correlator *c, int64_t bound)
 			}
 			waiting_push(c, a);
 		}
-		m->nattempts = m->nsuccesses = 0; /* successes are not kept when attempts are handed out */
+		for (size_t i = 0; c->keep_successes && i < m->nsuccesses; i++)
+			keep_success(c, &m->successes[i]);
+		m->nattempts = m->nsuccesses = 0;
 		arena_free(&m->arena);
 	}
 	bool end = bound == INT64_MAX;
@@ -1383,6 +1399,14 @@ static void correlate(struct correlator *c)
 
 bool correlator_streams(const struct correlator *c) { return !c->render; }
 
+void correlator_keep_successes(struct correlator *c) { c->keep_successes = true; }
+
+static void sort_successes(struct correlator *c)
+{
+	if (c->nsuccesses > 1)
+		qsort(c->successes, c->nsuccesses, sizeof *c->successes, cmp_success);
+}
+
 static void *correlate_apart(void *arg)
 {
 	struct correlator *c = arg;
@@ -1414,10 +1438,13 @@ void correlator_each(struct correlator *c, void (*each)(void *ctx, const struct 
 			pthread_join(t, NULL);
 		handoff_free(c->handoff);
 		c->handoff = NULL;
-		if (apart)
+		if (apart) {
+			sort_successes(c);
 			return;
+		}
 	}
 	correlate(c);
+	sort_successes(c);
 }
 
 size_t correlator_run(struct correlator *c, struct attempt **out)
@@ -1427,8 +1454,7 @@ size_t correlator_run(struct correlator *c, struct attempt **out)
 	size_t n = c->nattempts;
 	if (n > 1)
 		qsort(c->attempts, n, sizeof *c->attempts, cmp_attempt);
-	if (c->nsuccesses > 1)
-		qsort(c->successes, c->nsuccesses, sizeof *c->successes, cmp_success);
+	sort_successes(c);
 	link_lockouts(c, c->attempts, n);
 	*out = c->attempts;
 	return n;

@@ -91,37 +91,35 @@ static void tally_free(struct tally *t)
 	arena_free(&t->arena);
 }
 
-/* The addresses of a relayed attempt that are neither the submitter nor supplied by the client: Exchange Online's. */
-static void add_relays(struct tally *t, const struct attempt *a)
+/* The Exchange Online addresses that relayed an attempt (summary_via.relays), each counted. */
+static void add_relays(struct tally *t, const char *relays)
 {
-	char ip[64];
-	for (const char *p = a->all_ips; p && *p;) {
+	for (const char *p = relays; p && *p;) {
 		size_t len = strcspn(p, " ");
-		if (len && len < sizeof ip) {
-			memcpy(ip, p, len);
-			ip[len] = 0;
-			if (strcmp(ip, a->ip) && !(a->client_ips && strstr(a->client_ips, ip)))
-				tally_add(t, arena_copy(&t->arena, ip, len + 1));
-		}
+		char *ip = arena_alloc(&t->arena, len + 1);
+		memcpy(ip, p, len);
+		ip[len] = 0;
+		tally_add(t, ip);
 		p += len + (p[len] == ' ');
 	}
 }
 
-void finding_fill(struct summary *s, struct finding *f, const struct attempt *a, const size_t *idx, size_t n)
+void finding_fill(struct summary *s, struct finding *f, const struct summary_attempt *a, const size_t *idx,
+		  size_t n)
 {
 	struct tally users = {0}, ips = {0}, endpoints = {0}, apps = {0}, relays = {0}, devices = {0};
 	struct tally *all[] = {&users, &ips, &endpoints, &apps, &relays, &devices};
 	for (size_t k = 0; k < 6; k++)
 		all[k]->counts.arena = &all[k]->arena;
 	for (size_t i = 0; i < n; i++) {
-		const struct attempt *x = &a[idx[i]];
-		tally_add(&users, x->user);
-		tally_add(&ips, x->ip);
-		tally_add(&endpoints, x->endpoint);
-		tally_add(&apps, x->client_app);
-		tally_add(&devices, x->prt_device);
-		if (attempt_relayed(x))
-			add_relays(&relays, x);
+		const struct summary_attempt *x = &a[idx[i]];
+		tally_add(&users, x->who->user);
+		tally_add(&ips, x->from->ip);
+		tally_add(&endpoints, x->via->endpoint);
+		tally_add(&apps, x->via->client_app);
+		tally_add(&devices, x->via->prt_device);
+		if (x->via->relayed)
+			add_relays(&relays, x->via->relays);
 	}
 	f->attempts = (unsigned)n;
 	f->users = (unsigned)users.n;
@@ -175,7 +173,7 @@ static const struct finding *attack_from(const struct summary *s, size_t n, cons
 }
 
 /* How many of a pair's attempts come before t. */
-static size_t count_before(const struct attempt *a, const struct pair *p, int64_t t)
+static size_t count_before(const struct summary_attempt *a, const struct pair *p, int64_t t)
 {
 	size_t n = 0;
 	while (p && n < p->n && a[p->idx[n]].time < t)
@@ -184,7 +182,7 @@ static size_t count_before(const struct attempt *a, const struct pair *p, int64_
 }
 
 /* failed: the account's failures from the success's address before it (the first `failed` of the pair). */
-static void compromise(struct summary *s, size_t *cap, const struct attempt *a, const struct pair *p, size_t failed,
+static void compromise(struct summary *s, size_t *cap, const struct summary_attempt *a, const struct pair *p, size_t failed,
 		       const struct finding *attacker, const struct success *o)
 {
 	struct finding copy, *attack = attacker ? &copy : NULL; /* finding_new may move the findings */
@@ -211,8 +209,8 @@ static void compromise(struct summary *s, size_t *cap, const struct attempt *a, 
 	f->top_ip = o->ip;
 }
 
-void findings_compromise(struct summary *s, size_t *cap, const struct attempt *a, size_t n, const struct success *ok,
-			 size_t nok, int64_t window)
+void findings_compromise(struct summary *s, size_t *cap, const struct summary_attempt *a, size_t n,
+			 const struct success *ok, size_t nok, int64_t window)
 {
 	struct arena arena = {0};
 	struct strmap pairs = {.arena = &arena}, done = {.arena = &arena};
@@ -225,9 +223,9 @@ void findings_compromise(struct summary *s, size_t *cap, const struct attempt *a
 		if (ok[j].user && ok[j].ip && *ok[j].ip && !strmap_get(&pairs, pair_key(&key, ok[j].user, ok[j].ip)))
 			strmap_put(&pairs, sb_cstr(&key), (void *)(uintptr_t)++npairs);
 	for (size_t i = 0; i < n && npairs; i++) {
-		if (!*a[i].ip)
+		if (!*a[i].from->ip)
 			continue;
-		uintptr_t k = (uintptr_t)strmap_get(&pairs, pair_key(&key, a[i].user, a[i].ip));
+		uintptr_t k = (uintptr_t)strmap_get(&pairs, pair_key(&key, a[i].who->user, a[i].from->ip));
 		if (!k)
 			continue;
 		struct pair *p = &all[k - 1];

@@ -10,13 +10,14 @@
 struct finding *finding_new(struct summary *s, size_t *cap, enum finding_kind k, const char *subject);
 /* Fills the counts, tops, endpoint, client application, relays, first/last and ongoing from the finding's attempts
  * a[idx[0..n)] (time order). */
-void finding_fill(struct summary *s, struct finding *f, const struct attempt *a, const size_t *idx, size_t n);
+void finding_fill(struct summary *s, struct finding *f, const struct summary_attempt *a, const size_t *idx,
+		  size_t n);
 /* Whether Exchange Online relayed the request (legacy authentication): a zero activity ID or an Exchange client. */
 bool attempt_relayed(const struct attempt *a);
 /* Successes of an account after failures from the same address, or from an address that sprayed, within `window`
  * of them: compromise findings (one per account and address). */
-void findings_compromise(struct summary *s, size_t *cap, const struct attempt *a, size_t n, const struct success *ok,
-			 size_t nok, int64_t window);
+void findings_compromise(struct summary *s, size_t *cap, const struct summary_attempt *a, size_t n,
+			 const struct success *ok, size_t nok, int64_t window);
 /* Accounts locked in AD twice or more: AD lockout cadence findings, with the latest lockout's cause. */
 void findings_cadence(struct summary *s, size_t *cap, const struct lockout *l, size_t n);
 /* Severity, next step and order: by severity, then first time. */

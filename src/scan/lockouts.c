@@ -32,6 +32,9 @@ struct lockout_finder {
 	struct strbuf key;
 	struct keyed_logon { const char *key; size_t i; } *by_account; /* logons by account_key, in time order */
 	struct strmap spans;         /* account_key -> its struct span of by_account */
+	struct strmap locked;        /* account_key of each account a 4740 names (lockout_finder_prune) */
+	struct attempt *attempts;    /* scan's attempts of those accounts, in time order (lockout_finder_attempt) */
+	size_t nattempts, capattempts;
 };
 
 struct span {
@@ -44,7 +47,7 @@ struct lockout_finder *lockout_finder_new(const struct lockout_settings *s)
 	if (!f)
 		abort();
 	f->settings = *s;
-	f->texts.arena = f->rdp_hosts.arena = f->spans.arena = &f->arena;
+	f->texts.arena = f->rdp_hosts.arena = f->spans.arena = f->locked.arena = &f->arena;
 	return f;
 }
 
@@ -157,15 +160,13 @@ static void order_logons(struct lockout_finder *f)
 void lockout_finder_prune(struct lockout_finder *f)
 {
 	order_logons(f); /* first: an event read twice goes as the copy of its neighbour, whatever account it names */
-	struct strmap locked = {.arena = &f->scratch};
-	arena_reset(&f->scratch);
 	for (size_t i = 0; i < f->n; i++)
 		if (f->logons[i].event_id == 4740 && f->logons[i].account)
-			strmap_put(&locked, account_key(&f->key, f->logons[i].account), f);
+			strmap_put(&f->locked, account_key(&f->key, f->logons[i].account), f);
 	size_t kept = 0;
 	for (size_t i = 0; i < f->n; i++)
 		if (f->logons[i].event_id == 4740 ||
-		    (f->logons[i].account && strmap_get(&locked, account_key(&f->key, f->logons[i].account))))
+		    (f->logons[i].account && strmap_get(&f->locked, account_key(&f->key, f->logons[i].account))))
 			f->logons[kept++] = f->logons[i];
 	f->n = kept;
 	struct logon *fit = realloc(f->logons, (kept ? kept : 1) * sizeof *f->logons);
@@ -173,8 +174,17 @@ void lockout_finder_prune(struct lockout_finder *f)
 		f->logons = fit;
 		f->cap = kept ? kept : 1;
 	}
-	strmap_free(&locked);
-	arena_reset(&f->scratch);
+}
+
+void lockout_finder_attempt(struct lockout_finder *f, const struct attempt *a)
+{
+	if (!a->user || !strmap_get(&f->locked, account_key(&f->key, a->user)))
+		return;
+	f->attempts = vec_grow(f->attempts, &f->capattempts, f->nattempts, sizeof *f->attempts);
+	f->attempts[f->nattempts++] = (struct attempt){
+		.time = a->time, .user = arena_copy(&f->arena, a->user, strlen(a->user) + 1),
+		.server = a->server ? strmap_intern(&f->texts, a->server) : NULL, .ip = strmap_intern(&f->texts, a->ip),
+		.user_agent = a->user_agent ? strmap_intern(&f->texts, a->user_agent) : NULL};
 }
 
 /* What one lockout is joined from, for lockout_cause.c. */
@@ -351,13 +361,21 @@ static void after_lockout(struct lockout_finder *f, struct lockout_case *c, stru
 	}
 }
 
-/* The AD FS attempts of the account on the host (the caller), latest last. */
+/* The AD FS attempts of the account on the host (the caller) in [from, to], latest last. */
 static void adfs_attempts(struct lockout_case *c, struct arena *a, const struct attempt *at, size_t n, int64_t from,
 			  int64_t to)
 {
 	const char *server = c->host ? c->host : c->caller_short;
-	for (size_t i = 0; i < n && at[i].time <= to; i++)
-		if (at[i].time >= from && same_account(at[i].user, c->account) && same_host(a, at[i].server, server))
+	size_t lo = 0, hi = n; /* the first at or after `from` */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (at[mid].time < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < n && at[i].time <= to; i++)
+		if (same_account(at[i].user, c->account) && same_host(a, at[i].server, server))
 			c->attempt = &at[i];
 }
 
@@ -404,7 +422,7 @@ static int64_t *next_lockouts(struct lockout_finder *f, const struct lockout_cas
 	return next;
 }
 
-size_t lockout_finder_run(struct lockout_finder *f, const struct attempt *a, size_t n, const struct lockout **out)
+size_t lockout_finder_run(struct lockout_finder *f, const struct lockout **out)
 {
 	order_logons(f);
 	struct lockout_case *cases = NULL;
@@ -423,7 +441,7 @@ size_t lockout_finder_run(struct lockout_finder *f, const struct attempt *a, siz
 		dc_failures(f, c, s, t - reset, t);
 		host_failures(f, c, s, t - reset, t + HOST_SKEW);
 		after_lockout(f, c, s, t, next[k]);
-		adfs_attempts(c, &f->arena, a, n, t - reset, t + HOST_SKEW);
+		adfs_attempts(c, &f->arena, f->attempts, f->nattempts, t - reset, t + HOST_SKEW);
 		lockout_decide(c, &f->settings, &f->arena, &f->rows[f->nrows++]);
 		sb_free(&c->dcs);
 		free(c->evidence);
@@ -442,8 +460,10 @@ void lockout_finder_free(struct lockout_finder *f)
 	arena_free(&f->scratch);
 	strmap_free(&f->rdp_hosts);
 	strmap_free(&f->spans);
+	strmap_free(&f->locked);
 	free(f->by_account);
 	free(f->logons);
+	free(f->attempts);
 	free(f->rows);
 	sb_free(&f->key);
 	arena_free(&f->arena);

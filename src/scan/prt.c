@@ -9,6 +9,7 @@
 
 #include "badcreds/filetime.h"
 #include "badcreds/prt.h"
+#include "badcreds/strbuf.h"
 #include "badcreds/strmap.h"
 #include "scan/aad_event.h"
 #include "util/vec.h"
@@ -24,6 +25,10 @@ struct prt_finder {
 	struct prt_row *rows;
 	size_t nrows, caprows;
 	bool analytic;
+	struct strmap by_account;    /* account_key -> its struct linked: rows of federated credential failures */
+	struct linked { size_t *row; size_t n, cap; } **linked; /* all of them, to free */
+	size_t nlinked, caplinked;
+	struct strbuf key;
 };
 
 struct prt_finder *prt_finder_new(void)
@@ -31,7 +36,7 @@ struct prt_finder *prt_finder_new(void)
 	struct prt_finder *f = calloc(1, sizeof *f);
 	if (!f)
 		abort();
-	f->seen.arena = &f->arena;
+	f->seen.arena = f->by_account.arena = &f->arena;
 	return f;
 }
 
@@ -258,6 +263,27 @@ static void cut_device(struct prt_finder *f, const struct aad_event *e, size_t n
 		close_burst(f, e, burst, n);
 }
 
+/* The rows of federated credential failures by account, in row order (prt_finder_attempt). */
+static void index_accounts(struct prt_finder *f)
+{
+	for (size_t i = 0; i < f->nrows; i++) {
+		const struct prt_row *r = &f->rows[i];
+		if (!r->federated_credential || !*r->user)
+			continue;
+		struct linked *l = strmap_get(&f->by_account, account_key(&f->key, r->user));
+		if (!l) {
+			l = calloc(1, sizeof *l);
+			if (!l)
+				abort();
+			f->linked = vec_grow(f->linked, &f->caplinked, f->nlinked, sizeof *f->linked);
+			f->linked[f->nlinked++] = l;
+			strmap_put(&f->by_account, sb_cstr(&f->key), l);
+		}
+		l->row = vec_grow(l->row, &l->cap, l->n, sizeof *l->row);
+		l->row[l->n++] = i;
+	}
+}
+
 static int cmp_row(const void *a, const void *b)
 {
 	const struct prt_row *x = a, *y = b;
@@ -282,8 +308,33 @@ size_t prt_finder_run(struct prt_finder *f, const struct attempt *a, size_t n, i
 	for (size_t i = 0; i < f->nrows; i++)
 		if (f->rows[i].federated_credential)
 			prt_join_adfs(&f->rows[i], a, n, window);
+	index_accounts(f);
 	*out = f->rows;
 	return f->nrows;
+}
+
+static const char *copy(struct prt_finder *f, const char *s) { return arena_copy(&f->arena, s, strlen(s) + 1); }
+
+const char *prt_finder_attempt(struct prt_finder *f, const struct attempt *a, int64_t window)
+{
+	if (!f->nlinked || a->outcome != OUTCOME_BAD_PASSWORD || !a->user)
+		return NULL;
+	const struct linked *l = strmap_get(&f->by_account, account_key(&f->key, a->user));
+	const char *device = NULL;
+	for (size_t i = 0; l && i < l->n; i++) {
+		struct prt_row *r = &f->rows[l->row[i]];
+		if (!prt_links(r, a, window))
+			continue;
+		if (!r->adfs_attempts++) { /* what the report says of the first: when, where, from which address */
+			struct attempt *first = arena_alloc(&f->arena, sizeof *first);
+			*first = (struct attempt){.time = a->time, .user = "", .user_key = "", .ip_class = "",
+						  .server = a->server ? copy(f, a->server) : NULL, .ip = copy(f, a->ip)};
+			r->adfs_first = first;
+		}
+		if (!device)
+			device = r->device;
+	}
+	return device;
 }
 
 void prt_finder_free(struct prt_finder *f)
@@ -292,6 +343,13 @@ void prt_finder_free(struct prt_finder *f)
 		return;
 	free(f->events);
 	free(f->rows);
+	for (size_t i = 0; i < f->nlinked; i++) {
+		free(f->linked[i]->row);
+		free(f->linked[i]);
+	}
+	free(f->linked);
+	strmap_free(&f->by_account);
+	sb_free(&f->key);
 	strmap_free(&f->seen);
 	arena_free(&f->arena);
 	free(f);

@@ -1,5 +1,6 @@
-/* summary.c: per-user and per-IP figures and the findings, computed from attempts in time order. Users and IPs are
- * numbered once, so that distinct ones are counted by stamping their numbers; the DC events and successes are grouped
+/* summary.c: per-user and per-IP figures and the findings, computed from attempts in time order (what
+ * summary_attempts.c keeps of them). Users and IPs are numbered once, so that distinct ones are counted by stamping
+ * their numbers; the DC events and successes are grouped
  * by account, each user row reading its account's: time linear in the attempts (but for sorting the rows). */
 #include "badcreds/summary.h"
 
@@ -56,23 +57,28 @@ static void add(struct group *g, size_t i)
 }
 
 /* The attempts by user (user_key) and by IP, and what counts distinct users or IPs among some of them in time
- * proportional to their number: each attempt's user and IP as the index (+1) of its group, 0 for an empty key (never
- * counted); mark[id] == stamp once the current count has seen id. */
+ * proportional to their number: each attempt's user and IP as the index (+1) of its group (user_id, ip_id), 0 for
+ * an empty key (never counted); mark[id] == stamp once the current count has seen id. */
 struct groups {
 	struct arena arena;
 	struct strmap by_user, by_ip;
 	struct group *users, *ips;
 	size_t nusers, nips;
 	size_t *user_order, *ip_order; /* the attempts of each user, then of each IP, group after group */
-	size_t *user_id, *ip_id; /* per attempt */
 	size_t *mark, stamp;     /* per user or IP id */
 	unsigned *live;          /* per user id: its attempts in the spray window (ip_findings) */
 	int64_t *earliest;       /* per IP id: its earliest attempt in a user's group (success_after) */
 };
 
+static size_t user_group(const struct summary_attempt *a) { return a->who->group; }
+static size_t ip_group(const struct summary_attempt *a) { return a->from->group; }
+static size_t user_id(const struct summary_attempt *a) { return *a->who->user_key ? a->who->group : 0; }
+static size_t ip_id(const struct summary_attempt *a) { return a->from->group; }
+
 /* Each group's slice of `order` from the counts in its n, then the attempts into their slices in time order:
- * group_of(i) is attempt i's group index + 1, 0 for none. One array for all the groups, not one each. */
-static size_t *lay_out(struct group *all, size_t nall, const size_t *group_of, size_t n)
+ * group_of(a) is an attempt's group index + 1, 0 for none. One array for all the groups, not one each. */
+static size_t *lay_out(struct group *all, size_t nall, size_t (*group_of)(const struct summary_attempt *),
+		       const struct summary_attempt *a, size_t n)
 {
 	size_t total = 0;
 	for (size_t k = 0; k < nall; k++)
@@ -86,38 +92,32 @@ static size_t *lay_out(struct group *all, size_t nall, const size_t *group_of, s
 		all[k].n = 0;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (group_of[i]) {
-			struct group *g = &all[group_of[i] - 1];
+		if (group_of(&a[i])) {
+			struct group *g = &all[group_of(&a[i]) - 1];
 			g->idx[g->n++] = i;
 		}
 	return order;
 }
 
-static void group_attempts(struct groups *x, const struct attempt *a, size_t n)
+static void group_attempts(struct groups *x, struct summary_attempts *l)
 {
 	*x = (struct groups){0};
 	x->by_user.arena = x->by_ip.arena = &x->arena;
 	size_t capu = 0, capi = 0;
-	x->user_id = malloc((n ? n : 1) * sizeof *x->user_id);
-	x->ip_id = malloc((n ? n : 1) * sizeof *x->ip_id);
-	if (!x->user_id || !x->ip_id)
-		abort();
-	for (size_t i = 0; i < n; i++) { /* the groups and their sizes; user_id holds the group of every attempt */
-		struct group *g = group_of(&x->by_user, &x->users, &x->nusers, &capu, a[i].user_key);
-		g->n++;
-		x->user_id[i] = (size_t)(g - x->users) + 1;
-		x->ip_id[i] = 0;
-		if (*a[i].ip) {
-			g = group_of(&x->by_ip, &x->ips, &x->nips, &capi, a[i].ip);
-			g->n++;
-			x->ip_id[i] = (size_t)(g - x->ips) + 1;
-		}
+	const struct summary_attempt *a = l->v;
+	for (size_t i = 0; i < l->n; i++) { /* the groups and their sizes; each user and address its group */
+		struct summary_user *u = a[i].who;
+		if (!u->group) /* the first attempt of this spelling */
+			u->group = (size_t)(group_of(&x->by_user, &x->users, &x->nusers, &capu, u->user_key) - x->users) + 1;
+		x->users[u->group - 1].n++;
+		struct summary_ip *p = a[i].from;
+		if (!p->group && *p->ip)
+			p->group = (size_t)(group_of(&x->by_ip, &x->ips, &x->nips, &capi, p->ip) - x->ips) + 1;
+		if (p->group)
+			x->ips[p->group - 1].n++;
 	}
-	x->user_order = lay_out(x->users, x->nusers, x->user_id, n);
-	x->ip_order = lay_out(x->ips, x->nips, x->ip_id, n);
-	for (size_t i = 0; i < n; i++) /* an empty user key is a group but never counted as a distinct user */
-		if (!*a[i].user_key)
-			x->user_id[i] = 0;
+	x->user_order = lay_out(x->users, x->nusers, user_group, a, l->n);
+	x->ip_order = lay_out(x->ips, x->nips, ip_group, a, l->n);
 	x->mark = calloc((x->nusers > x->nips ? x->nusers : x->nips) + 1, sizeof *x->mark);
 	x->live = calloc(x->nusers + 1, sizeof *x->live);
 	x->earliest = calloc(x->nips + 1, sizeof *x->earliest);
@@ -131,8 +131,6 @@ static void groups_free(struct groups *x)
 	free(x->ip_order);
 	free(x->users);
 	free(x->ips);
-	free(x->user_id);
-	free(x->ip_id);
 	free(x->mark);
 	free(x->live);
 	free(x->earliest);
@@ -142,13 +140,14 @@ static void groups_free(struct groups *x)
 }
 
 /* Distinct users (or IPs) among the attempts [from, to) of a group. */
-static unsigned distinct(struct groups *x, const struct group *g, size_t from, size_t to, bool users)
+static unsigned distinct(struct groups *x, const struct summary_attempt *a, const struct group *g, size_t from,
+			 size_t to, bool users)
 {
-	const size_t *id = users ? x->user_id : x->ip_id;
+	size_t (*id)(const struct summary_attempt *) = users ? user_id : ip_id;
 	unsigned n = 0;
 	x->stamp++;
 	for (size_t i = from; i < to; i++) {
-		size_t v = id[g->idx[i]];
+		size_t v = id(&a[g->idx[i]]);
 		if (v && x->mark[v] != x->stamp) {
 			x->mark[v] = x->stamp;
 			n++;
@@ -216,7 +215,7 @@ static void accounts_free(struct accounts *m)
 }
 
 /* The most attempts of a group inside any window of the given length. */
-static unsigned busiest(const struct attempt *a, const struct group *g, int64_t window, size_t *end)
+static unsigned busiest(const struct summary_attempt *a, const struct group *g, int64_t window, size_t *end)
 {
 	unsigned best = 0;
 	for (size_t lo = 0, hi = 0; hi < g->n; hi++) {
@@ -231,10 +230,10 @@ static unsigned busiest(const struct attempt *a, const struct group *g, int64_t 
 	return best;
 }
 
-static bool private_only(const struct attempt *a, const struct group *g)
+static bool private_only(const struct summary_attempt *a, const struct group *g)
 {
 	for (size_t i = 0; i < g->n; i++) {
-		const char *c = a[g->idx[i]].ip_class;
+		const char *c = a[g->idx[i]].from->ip_class;
 		if (strcmp(c, "private") && strcmp(c, "loopback") && strcmp(c, "link-local"))
 			return false;
 	}
@@ -243,10 +242,10 @@ static bool private_only(const struct attempt *a, const struct group *g)
 
 /* Lockouts through AD FS, or bad passwords near the extranet threshold: counts[] = extranet lockouts, AD lockouts,
  * the most bad passwords within the observation window; dc: an attempt that led to a DC's 4740. */
-static void lockout_pressure(struct summary *s, size_t *cap, const struct attempt *a, const struct group *g,
-			     const struct summary_thresholds *t, const unsigned counts[3], const struct attempt *dc)
+static void lockout_pressure(struct summary *s, size_t *cap, const struct summary_attempt *a, const struct group *g,
+			     const struct summary_thresholds *t, const unsigned counts[3], const struct summary_attempt *dc)
 {
-	struct finding *f = finding_new(s, cap, FINDING_LOCKOUT_PRESSURE, a[g->idx[0]].user);
+	struct finding *f = finding_new(s, cap, FINDING_LOCKOUT_PRESSURE, a[g->idx[0]].who->user);
 	finding_fill(s, f, a, g->idx, g->n);
 	f->internal = private_only(a, g);
 	int len = snprintf(f->detail, sizeof f->detail, "%u extranet lockout%s (AD FS refused without asking a DC), %u "
@@ -256,14 +255,14 @@ static void lockout_pressure(struct summary *s, size_t *cap, const struct attemp
 				"%lld min observation window (threshold %u)", counts[2], counts[2] == 1 ? "" : "s",
 				(long long)(t->observation_window / FILETIME_MINUTE), t->lockout_threshold);
 	if (dc && len > 0 && (size_t)len < sizeof f->detail) /* the DC lockout AD FS caused */
-		snprintf(f->detail + len, sizeof f->detail - (size_t)len, "; in AD by %s (4740 on %s)", dc->server,
-			 dc->dc_lockout->server);
+		snprintf(f->detail + len, sizeof f->detail - (size_t)len, "; in AD by %s (4740 on %s)", dc->via->server,
+			 dc->via->dc_lockout);
 }
 
-static void user_findings(struct summary *s, size_t *cap, const struct attempt *a, const struct group *g,
+static void user_findings(struct summary *s, size_t *cap, const struct summary_attempt *a, const struct group *g,
 			  const struct summary_thresholds *t)
 {
-	const char *user = a[g->idx[0]].user;
+	const char *user = a[g->idx[0]].who->user;
 	bool internal = private_only(a, g);
 	size_t end = 0;
 	unsigned burst = busiest(a, g, t->brute_window, &end);
@@ -287,16 +286,16 @@ static void user_findings(struct summary *s, size_t *cap, const struct attempt *
 			struct finding *f = finding_new(s, cap, FINDING_STALE_CREDENTIAL, user);
 			finding_fill(s, f, a, g->idx, g->n);
 			snprintf(f->detail, sizeof f->detail, "%zu failures from %s, one every %.0f min over %.0f min",
-				 g->n, a[g->idx[0]].ip, mean, span);
+				 g->n, a[g->idx[0]].from->ip, mean, span);
 			f->internal = true;
 		}
 	}
 	unsigned extranet = 0, ad = 0;
-	const struct attempt *dc = NULL;
+	const struct summary_attempt *dc = NULL;
 	for (size_t i = 0; i < g->n; i++) {
 		extranet += a[g->idx[i]].outcome == OUTCOME_EXTRANET_LOCKED_OUT;
 		ad += a[g->idx[i]].outcome == OUTCOME_AD_LOCKED_OUT;
-		if (a[g->idx[i]].dc_lockout)
+		if (a[g->idx[i]].via->dc_lockout)
 			dc = &a[g->idx[i]];
 	}
 	unsigned in_window = 0;
@@ -312,40 +311,40 @@ static void user_findings(struct summary *s, size_t *cap, const struct attempt *
 		lockout_pressure(s, cap, a, g, t, (unsigned[]){extranet, ad, in_window}, dc);
 }
 
-static void ip_findings(struct summary *s, size_t *cap, struct groups *x, const struct attempt *a,
+static void ip_findings(struct summary *s, size_t *cap, struct groups *x, const struct summary_attempt *a,
 			const struct group *g, const struct summary_thresholds *t)
 {
 	unsigned best = 0, users = 0; /* users: those with an attempt in the window [lo, hi] */
 	size_t lo = 0;
 	for (size_t hi = 0; hi < g->n; hi++) {
-		size_t u = x->user_id[g->idx[hi]];
+		size_t u = user_id(&a[g->idx[hi]]);
 		users += u && !x->live[u]++;
 		for (; lo <= hi && a[g->idx[hi]].time - a[g->idx[lo]].time >= t->spray_window; lo++) {
-			u = x->user_id[g->idx[lo]];
+			u = user_id(&a[g->idx[lo]]);
 			users -= u && !--x->live[u];
 		}
 		if (users > best)
 			best = users;
 	}
 	for (; lo < g->n; lo++) /* the last window's counts, cleared for the next IP */
-		x->live[x->user_id[g->idx[lo]]] = 0;
+		x->live[user_id(&a[g->idx[lo]])] = 0;
 	bool internal = private_only(a, g);
 	if (best < t->spray_users && (internal || best < 3 || best * 2 < t->spray_users))
 		return;
 	bool relayed = true; /* every attempt through Exchange Online: a legacy authentication spray */
 	for (size_t i = 0; i < g->n && relayed; i++)
-		relayed = attempt_relayed(&a[g->idx[i]]);
+		relayed = a[g->idx[i]].via->relayed;
 	enum finding_kind k = best < t->spray_users ? FINDING_PROBE : relayed ? FINDING_LEGACY_SPRAY : FINDING_SPRAY;
 	struct finding *f = finding_new(s, cap, k, g->key);
 	finding_fill(s, f, a, g->idx, g->n);
 	snprintf(f->detail, sizeof f->detail, "%u users within %lld min, %u users and %zu attempts in all%s", best,
-		 (long long)(t->spray_window / FILETIME_MINUTE), distinct(x, g, 0, g->n, true), g->n,
+		 (long long)(t->spray_window / FILETIME_MINUTE), distinct(x, a, g, 0, g->n, true), g->n,
 		 k == FINDING_PROBE ? " (below the spray threshold)" : relayed ? ", relayed by Exchange Online" : "");
 	f->internal = internal;
 }
 
 /* The hour and day windows of one IP (its attempts are in time order). */
-static void ip_windows(struct summary *s, size_t *cap, struct groups *x, const struct attempt *a,
+static void ip_windows(struct summary *s, size_t *cap, struct groups *x, const struct summary_attempt *a,
 		       const struct group *g)
 {
 	for (int day = 0; day < 2; day++) {
@@ -358,7 +357,7 @@ static void ip_windows(struct summary *s, size_t *cap, struct groups *x, const s
 			s->windows = vec_grow(s->windows, cap, s->nwindows, sizeof *s->windows);
 			struct ip_window *w = &s->windows[s->nwindows++];
 			*w = (struct ip_window){.ip = g->key, .start = start, .day = day, .attempts = (unsigned)(hi - lo),
-						.users = distinct(x, g, lo, hi, true)};
+						.users = distinct(x, a, g, lo, hi, true)};
 			for (size_t i = lo; i < hi; i++) {
 				w->bad_password += a[g->idx[i]].outcome == OUTCOME_BAD_PASSWORD;
 				w->ad_locked_out += a[g->idx[i]].outcome == OUTCOME_AD_LOCKED_OUT;
@@ -384,12 +383,12 @@ static int cmp_ips(const void *x, const void *y)
 /* A success of the account after its first failure, from an address one of its failures came from: the attacker
  * (or the stale device) got in. Of those, the first in the order of ok; c: the account's successes from the
  * attempts' addresses. */
-static const char *success_after(struct groups *x, const struct attempt *a, const struct group *g,
+static const char *success_after(struct groups *x, const struct summary_attempt *a, const struct group *g,
 				 const struct account *c, const struct success *ok)
 {
 	x->stamp++;
 	for (size_t i = 0; i < g->n; i++) { /* the group's earliest attempt from each address */
-		size_t ip = x->ip_id[g->idx[i]];
+		size_t ip = ip_id(&a[g->idx[i]]);
 		if (ip && (x->mark[ip] != x->stamp || a[g->idx[i]].time < x->earliest[ip])) {
 			x->mark[ip] = x->stamp;
 			x->earliest[ip] = a[g->idx[i]].time;
@@ -404,19 +403,19 @@ static const char *success_after(struct groups *x, const struct attempt *a, cons
 	return NULL;
 }
 
-static void user_row(struct summary *s, struct groups *x, struct accounts *m, const struct attempt *a,
+static void user_row(struct summary *s, struct groups *x, struct accounts *m, const struct summary_attempt *a,
 		     const struct group *g, const struct success *ok)
 {
 	struct user_row *r = &s->users[s->nusers++];
-	r->user = a[g->idx[0]].user;
+	r->user = a[g->idx[0]].who->user;
 	r->user_key = g->key;
 	r->attempts = (unsigned)g->n;
-	r->ips = distinct(x, g, 0, g->n, false);
+	r->ips = distinct(x, a, g, 0, g->n, false);
 	r->first = a[g->idx[0]].time;
 	r->last = a[g->idx[g->n - 1]].time;
 	for (size_t i = 0; i < g->n; i++) {
 		r->outcomes[a[g->idx[i]].outcome]++;
-		r->dc_lockouts += a[g->idx[i]].dc_lockout != NULL;
+		r->dc_lockouts += a[g->idx[i]].via->dc_lockout != NULL;
 	}
 	const struct account *c = account_of(m, r->user, false);
 	if (c) {
@@ -425,13 +424,13 @@ static void user_row(struct summary *s, struct groups *x, struct accounts *m, co
 	}
 }
 
-static void ip_row(struct summary *s, struct groups *x, const struct attempt *a, const struct group *g)
+static void ip_row(struct summary *s, struct groups *x, const struct summary_attempt *a, const struct group *g)
 {
 	struct ip_row *r = &s->ips[s->nips++];
 	r->ip = g->key;
-	r->ip_class = a[g->idx[0]].ip_class;
+	r->ip_class = a[g->idx[0]].from->ip_class;
 	r->attempts = (unsigned)g->n;
-	r->users = distinct(x, g, 0, g->n, true);
+	r->users = distinct(x, a, g, 0, g->n, true);
 	for (size_t i = 0; i < g->n; i++) {
 		r->bad_password += a[g->idx[i]].outcome == OUTCOME_BAD_PASSWORD;
 		r->ad_locked_out += a[g->idx[i]].outcome == OUTCOME_AD_LOCKED_OUT;
@@ -443,15 +442,17 @@ static void ip_row(struct summary *s, struct groups *x, const struct attempt *a,
 	r->last = a[g->idx[g->n - 1]].time;
 }
 
-void summary_build(struct summary *s, const struct attempt *a, size_t n, const struct fact *const *dc, size_t ndc,
+void summary_build(struct summary *s, struct summary_attempts *l, const struct fact *const *dc, size_t ndc,
 		   const struct success *ok, size_t nok, const struct summary_thresholds *t)
 {
+	const struct summary_attempt *a = l->v;
+	size_t n = l->n;
 	memset(s, 0, sizeof *s);
 	s->data_end = n ? a[n - 1].time : 0;
 	if (nok && ok[nok - 1].time > s->data_end)
 		s->data_end = ok[nok - 1].time;
 	struct groups x;
-	group_attempts(&x, a, n);
+	group_attempts(&x, l);
 	struct accounts m;
 	accounts_build(&m, &x, dc, ndc, ok, nok);
 	s->users = calloc(x.nusers + 1, sizeof *s->users);

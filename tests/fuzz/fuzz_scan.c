@@ -42,8 +42,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct summary_thresholds t;
 		summary_default_thresholds(&t);
 		t.spray_users = t.brute_attempts = t.stale_attempts = t.lockout_threshold = 1;
+		struct summary_attempts kept = {0};
+		for (size_t i = 0; i < n; i++)
+			summary_attempts_add(&kept, &a[i]);
 		struct summary s;
-		summary_build(&s, a, n, dc, ndc, ok, nok, &t);
+		summary_build(&s, &kept, dc, ndc, ok, nok, &t);
 		char err[256];
 		struct out_file *o = out_open("/dev/null", 0, err, sizeof err); /* the writers, their escaping */
 		if (o) {
@@ -57,10 +60,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			summary_write(o, &s, n, "text");
 			summary_write(o, &s, n, "csv");
-			summary_write_html(o, &s, a, n);
+			summary_write_html(o, &s, &kept);
 			out_abort(o);
 		}
 		summary_free(&s);
+		summary_attempts_free(&kept);
 		correlator_free(c);
 	}
 	close(fd);
