@@ -2,8 +2,9 @@
 """Reports do not depend on how the inputs are given or on how the correlation cuts its work (issue 13): scan,
 summary, trace, lockouts and prt write byte-identical reports for the generated logs (the AD FS farm and the domain)
 given in their order, reversed, shuffled, each file twice, and with the correlation grouping segments of a single
-event and spilling its sorted runs every 4 KiB (BADCREDS_SEGMENT_FACTS, BADCREDS_FACT_RUN_BYTES: what a log of
-millions of attempts does, on logs small enough to check); the AD FS logs alone (attempts handed out while the
+event and spilling its sorted runs every 4 KiB and the lockout finder writing out every event (BADCREDS_SEGMENT_FACTS,
+BADCREDS_FACT_RUN_BYTES, BADCREDS_LOGON_RUN: what a log of millions of attempts does, on logs small enough to check),
+each file twice that way too; the AD FS logs alone (attempts handed out while the
 correlation goes, no 4740 to wait for), their report and closing line; every fixture (with names of megabytes) with each event in
 a run of its own; without a temporary folder (the runs stay in memory, a note says so) the same report; and the same
 logs split into pieces (XML exports cut between events, given shuffled) give the same attempts, summary, trace and
@@ -21,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 
-SMALL = {'BADCREDS_SEGMENT_FACTS': '1', 'BADCREDS_FACT_RUN_BYTES': '4096'}
+SMALL = {'BADCREDS_SEGMENT_FACTS': '1', 'BADCREDS_FACT_RUN_BYTES': '4096', 'BADCREDS_LOGON_RUN': '1'}
 COMMANDS = (('scan', ['scan', '-q', '-o', '-']),
             ('summary', ['summary', '-q', '--format', 'jsonl', '-o', '-']),
             ('trace', ['trace', '-q', '--user', '.']),
@@ -90,7 +91,8 @@ def main():
             failures.append(f'{name}: an empty report on the fixtures (the test would prove nothing)')
         variants = (('reversed', list(reversed(logs)), None), ('shuffled', shuffled, None),
                     ('each file twice', logs + shuffled, None), ('one-event segments, 4 KiB runs', logs, SMALL),
-                    ('shuffled, one-event segments', shuffled, SMALL))
+                    ('shuffled, one-event segments', shuffled, SMALL),
+                    ('each file twice, one-event segments', logs + shuffled, SMALL))
         for label, files, env in variants:
             checks += 1
             if run(badcreds, args, files, env) != base:
@@ -167,6 +169,20 @@ def main():
         if not again or len(whole.splitlines()) <= len(run(badcreds, COMMANDS[0][1], [export]).splitlines()) or \
                 run(badcreds, COMMANDS[0][1], [forged], SMALL) != whole:
             failures.append('scan: a request forged to last an hour: not split, or the report depends on the cuts')
+    # a copy of a host's events naming another account (the same computer, time and EventRecordID): of one event's
+    # copies the one read first is the one kept, in memory or written out by the lockout finder and read back
+    with tempfile.TemporaryDirectory() as tmp:
+        text = open(os.path.join(domain, 'DOMAIN-APP02.xml'), encoding='utf-8').read()
+        other = os.path.join(tmp, 'APP02-other.xml')
+        with open(other, 'w', encoding='utf-8') as f:
+            f.write(re.sub(r'(<Data Name="TargetUserName">)[^<]*<', r'\1nobody<', text))
+        dcs = [os.path.join(domain, n) for n in ('DOMAIN-DC01.xml', 'DOMAIN-DC02.xml')]
+        for files in ([os.path.join(domain, 'DOMAIN-APP02.xml'), other], [other, os.path.join(domain, 'DOMAIN-APP02.xml')]):
+            checks += 1
+            if run(badcreds, COMMANDS[3][1], dcs + files, {'BADCREDS_LOGON_RUN': '1'}) != \
+                    run(badcreds, COMMANDS[3][1], dcs + files):
+                failures.append(f'lockouts: copies naming another account, {os.path.basename(files[0])} first: the '
+                                'report differs when the finder writes its events out')
     # every fixture (XML exports with names of megabytes among them): each event in a run of its own on disk
     everything = [fixtures, domain]
     checks += 1
@@ -180,6 +196,13 @@ def main():
         if p.stdout != run(badcreds, COMMANDS[0][1], logs) or \
                 b'kept its events in memory: cannot create a temporary file in /nonexistent' not in p.stderr:
             failures.append('scan: no temporary folder: the same report and a note expected, got '
+                            f'{p.stderr.decode(errors="replace")[-300:]!r}')
+        checks += 1
+        p = subprocess.run([badcreds, 'lockouts', '-f', 'jsonl'] + logs, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=dict(os.environ, TMPDIR='/nonexistent', **SMALL), check=False)
+        if p.stdout != run(badcreds, COMMANDS[3][1], logs) or \
+                b'lockouts kept their events in memory: cannot create a temporary file' not in p.stderr:
+            failures.append('lockouts: no temporary folder: the same report and a note expected, got '
                             f'{p.stderr.decode(errors="replace")[-300:]!r}')
     with tempfile.TemporaryDirectory() as tmp:
         exports = sorted(os.path.join(d, n) for d in (fixtures, domain) for n in os.listdir(d)

@@ -73,8 +73,13 @@ void lockout_finder_add(struct lockout_finder *f, const struct event *ev, const 
 const void *lockout_finder_prepare(const struct event *ev, struct arena *a);
 /* Once every event is added: lets go of the events of accounts that no 4740 names, which no lockout looks at (on
  * an AD FS server under attack, every failed logon), so that they do not add to what the correlation needs next.
- * lockout_finder_run gives the same rows either way. */
+ * lockout_finder_run gives the same rows either way. While the logs are read, the events other than 4740s go to a
+ * temporary file every 65536 (BADCREDS_LOGON_RUN for the tests); here those of locked accounts come back. */
 void lockout_finder_prune(struct lockout_finder *f);
+/* Why the finder kept its events in memory (no temporary file could be made or written in TMPDIR), NULL when it did
+ * not; whether events written to that file could not be read back (after lockout_finder_prune). */
+const char *lockout_finder_spill_error(const struct lockout_finder *f);
+bool lockout_finder_lost(const struct lockout_finder *f);
 /* After lockout_finder_prune: one of scan's attempts, each in time order; only those of accounts a 4740 names are
  * kept (their time, user, server, address and user agent), to be joined to the lockouts. */
 void lockout_finder_attempt(struct lockout_finder *f, const struct attempt *a);

@@ -453,8 +453,18 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 				s->clears[n++] = s->clears[i];
 		s->nclears = n;
 	}
-	if (s->finder)
+	if (s->finder) {
 		lockout_finder_prune(s->finder);
+		const char *kept_in_memory = lockout_finder_spill_error(s->finder);
+		if (kept_in_memory && !s->quiet)
+			fprintf(stderr, "badcreds: note: the lockouts kept their events in memory: %s in %s\n",
+				kept_in_memory, bc_tempdir());
+		if (lockout_finder_lost(s->finder)) { /* the lockouts may miss evidence: the exit status says so */
+			fprintf(stderr, "badcreds: error: the temporary file of the lockouts in %s could not be read back: "
+				"some of their events are left out\n", bc_tempdir());
+			s->diag.errors++;
+		}
+	}
 	if (s->stream && correlator_streams(s->corr)) {
 		s->streaming = true; /* the command takes the attempts from selection_each as they become final */
 		return;

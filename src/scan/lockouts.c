@@ -12,11 +12,13 @@
 #include "badcreds/lockout.h"
 #include "badcreds/strmap.h"
 #include "scan/lockout_cause.h"
+#include "scan/logon_spill.h"
 #include "util/vec.h"
 
 static const int64_t SAME_LOCKOUT = 2 * FILETIME_MINUTE; /* one lockout logged by the locking DC and the PDC */
 static const int64_t HOST_SKEW = FILETIME_MINUTE;         /* a host's clock against the DC's */
 static const int64_t PDC_RECHECK = 2 * FILETIME_SECOND;   /* a DC's failure logged again by the PDC emulator */
+static const size_t LOGON_RUN = 65536; /* events other than 4740s held before they go to the temporary file (~12 MB) */
 
 struct lockout_finder {
 	struct lockout_settings settings;
@@ -33,6 +35,10 @@ struct lockout_finder {
 	struct keyed_logon { const char *key; size_t i; } *by_account; /* logons by account_key, in time order */
 	struct strmap spans;         /* account_key -> its struct span of by_account */
 	struct strmap locked;        /* account_key of each account a 4740 names (lockout_finder_prune) */
+	struct arena pending;        /* the accounts of the kept events other than 4740s, until written out */
+	size_t added;                /* events kept so far: each one's order */
+	size_t held, spill_at;       /* events other than 4740s in memory; written out once this many */
+	struct logon_spill spill;    /* ... to this temporary file */
 	struct attempt *attempts;    /* scan's attempts of those accounts, in time order (lockout_finder_attempt) */
 	size_t nattempts, capattempts;
 };
@@ -48,6 +54,11 @@ struct lockout_finder *lockout_finder_new(const struct lockout_settings *s)
 		abort();
 	f->settings = *s;
 	f->texts.arena = f->rdp_hosts.arena = f->spans.arena = f->locked.arena = &f->arena;
+	logon_spill_init(&f->spill);
+	const char *env = getenv("BADCREDS_LOGON_RUN"); /* for the tests: written out every few events */
+	f->spill_at = env && *env ? (size_t)strtoull(env, NULL, 10) : LOGON_RUN;
+	if (!f->spill_at)
+		f->spill_at = 1;
 	return f;
 }
 
@@ -98,6 +109,32 @@ const void *lockout_finder_prepare(const struct event *ev, struct arena *a)
 	return logon_from_event(ev, a, l) ? (const void *)l : &no_logon;
 }
 
+/* The events other than 4740s to the temporary file (the 4740s stay: they say which accounts matter); when that
+ * cannot be, they stay in memory and no more are written out. */
+static void spill_out(struct lockout_finder *f)
+{
+	struct logon *out = malloc((f->held ? f->held : 1) * sizeof *out);
+	if (!out)
+		abort();
+	size_t n = 0;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->logons[i].event_id != 4740)
+			out[n++] = f->logons[i];
+	bool written = logon_spill_write(&f->spill, out, n);
+	free(out);
+	if (!written) {
+		f->spill_at = SIZE_MAX;
+		return;
+	}
+	size_t kept = 0;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->logons[i].event_id == 4740)
+			f->logons[kept++] = f->logons[i];
+	f->n = kept;
+	f->held = 0;
+	arena_reset(&f->pending);
+}
+
 /* The event kept, if the lockouts look at it: its account copied, the texts many events repeat shared. An event
  * read twice is dropped when they are put in order (order_logons). */
 void lockout_finder_add(struct lockout_finder *f, const struct event *ev, const void *prepared)
@@ -111,7 +148,8 @@ void lockout_finder_add(struct lockout_finder *f, const struct event *ev, const 
 	struct logon l = *(const struct logon *)prepared;
 	if (!worth_keeping(f, &l))
 		return;
-	l.account = l.account ? arena_copy(&f->arena, l.account, strlen(l.account) + 1) : NULL;
+	struct arena *own = l.event_id == 4740 ? &f->arena : &f->pending; /* the 4740s stay in memory */
+	l.account = l.account ? arena_copy(own, l.account, strlen(l.account) + 1) : NULL;
 	const char **shared[] = {&l.computer, &l.domain, &l.caller, &l.process, &l.logon_process, &l.auth_package,
 				 &l.workstation, &l.ip, &l.service, &l.file};
 	for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
@@ -119,10 +157,12 @@ void lockout_finder_add(struct lockout_finder *f, const struct event *ev, const 
 			*shared[i] = strmap_intern(&f->texts, *shared[i]);
 	if (!l.file)
 		l.file = "";
-	l.order = f->n;
+	l.order = f->added++;
 	f->ordered = false;
 	f->logons = vec_grow(f->logons, &f->cap, f->n, sizeof *f->logons);
 	f->logons[f->n++] = l;
+	if (l.event_id != 4740 && ++f->held >= f->spill_at)
+		spill_out(f);
 }
 
 /* Time order; events of the same time by computer, EventID and EventRecordID (whatever the order of the inputs),
@@ -157,12 +197,86 @@ static void order_logons(struct lockout_finder *f)
 	f->ordered = true;
 }
 
-void lockout_finder_prune(struct lockout_finder *f)
+/* The key of same_logon: two events are the same exactly when their keys are equal. */
+static const char *same_key(struct strbuf *key, const struct logon *l)
+{
+	key->len = 0;
+	sb_printf(key, "%lld %lu %llu %s", (long long)l->time, (unsigned long)l->event_id,
+		  (unsigned long long)l->record_id, l->computer ? l->computer : "");
+	return sb_cstr(key);
+}
+
+/* Reading the written-out events back (lockout_finder_prune): those of locked accounts first, then the other copies
+ * of those same events, so that de-duplicating in time order keeps the copy it would have kept in memory. */
+struct restore {
+	struct lockout_finder *f;
+	struct strmap *same;         /* same_key of each event of a locked account */
+	struct strbuf key;
+	bool second;
+};
+
+static bool account_locked(struct lockout_finder *f, const char *account)
+{
+	return account && strmap_get(&f->locked, account_key(&f->key, account));
+}
+
+static void restore_one(void *ctx, const struct logon *l)
+{
+	struct restore *r = ctx;
+	struct lockout_finder *f = r->f;
+	bool locked = account_locked(f, l->account);
+	if (r->second ? locked || !strmap_get(r->same, same_key(&r->key, l)) : !locked)
+		return;
+	struct logon k = *l;
+	k.account = k.account ? arena_copy(&f->arena, k.account, strlen(k.account) + 1) : NULL;
+	const char **shared[] = {&k.computer, &k.domain, &k.caller, &k.process, &k.logon_process, &k.auth_package,
+				 &k.workstation, &k.ip, &k.service, &k.file};
+	for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
+		if (*shared[i])
+			*shared[i] = strmap_intern(&f->texts, *shared[i]);
+	f->logons = vec_grow(f->logons, &f->cap, f->n, sizeof *f->logons);
+	f->logons[f->n++] = k;
+	if (!r->second)
+		strmap_put(r->same, same_key(&r->key, &k), f);
+}
+
+/* The accounts the 4740s name (each 4740 once, as order_logons keeps it) in f->locked. */
+static void lock_accounts(struct lockout_finder *f)
 {
 	order_logons(f); /* first: an event read twice goes as the copy of its neighbour, whatever account it names */
 	for (size_t i = 0; i < f->n; i++)
 		if (f->logons[i].event_id == 4740 && f->logons[i].account)
 			strmap_put(&f->locked, account_key(&f->key, f->logons[i].account), f);
+}
+
+/* The written-out events of locked accounts back in memory, with the other copies of the same events. */
+static void restore(struct lockout_finder *f)
+{
+	struct strmap same = {.arena = &f->scratch};
+	struct restore r = {f, &same, {0}, false};
+	arena_reset(&f->scratch);
+	lock_accounts(f); /* the 4740s are all in memory */
+	for (size_t i = 0; i < f->n; i++) /* events not written out count as much */
+		if (f->logons[i].event_id != 4740 && account_locked(f, f->logons[i].account))
+			strmap_put(&same, same_key(&r.key, &f->logons[i]), f);
+	logon_spill_each(&f->spill, restore_one, &r);
+	r.second = true;
+	logon_spill_each(&f->spill, restore_one, &r);
+	f->ordered = false;
+	sb_free(&r.key);
+	strmap_free(&same);
+	arena_reset(&f->scratch);
+}
+
+bool lockout_finder_lost(const struct lockout_finder *f) { return f->spill.lost; }
+
+const char *lockout_finder_spill_error(const struct lockout_finder *f) { return f->spill.error; }
+
+void lockout_finder_prune(struct lockout_finder *f)
+{
+	if (f->spill.size)
+		restore(f);
+	lock_accounts(f);
 	size_t kept = 0;
 	for (size_t i = 0; i < f->n; i++)
 		if (f->logons[i].event_id == 4740 ||
@@ -464,6 +578,8 @@ void lockout_finder_free(struct lockout_finder *f)
 	free(f->by_account);
 	free(f->logons);
 	free(f->attempts);
+	logon_spill_free(&f->spill);
+	arena_free(&f->pending);
 	free(f->rows);
 	sb_free(&f->key);
 	arena_free(&f->arena);
