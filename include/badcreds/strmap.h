@@ -15,7 +15,8 @@ struct strmap {
 };
 
 void *strmap_get(const struct strmap *m, const char *key);
-void strmap_put(struct strmap *m, const char *key, void *value); /* replaces an existing value */
+/* Replaces an existing value; returns the map's copy of the key (it lives as long as the map's arena). */
+const char *strmap_put(struct strmap *m, const char *key, void *value);
 /* The one copy of s in the map (key and value: the map's copy of the key), made on first use: texts many records
  * repeat stored once. */
 const char *strmap_intern(struct strmap *m, const char *s);

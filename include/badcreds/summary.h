@@ -51,7 +51,7 @@ struct summary_attempts {
 	struct summary_attempt *v;    /* in time order */
 	size_t n, cap;
 	struct arena arena;           /* the shared texts */
-	struct strmap users, ips, vias;
+	struct strmap users, ips, vias, texts;
 	struct strbuf key;
 };
 /* Adds an attempt (the next in time order): a copy of what the summary reads of it. */

@@ -45,9 +45,11 @@ static struct group *group_of(struct strmap *m, struct group **all, size_t *nall
 	return &(*all)[(*nall)++];
 }
 
-static struct group *lookup_group(struct strmap *m, struct group *all, const char *key)
+/* An address's group (index + 1), 0 for none: an address is its own group. */
+static size_t ip_group_of(const struct summary_attempts *l, const char *ip)
 {
-	return &all[(uintptr_t)strmap_get(m, key) - 1];
+	const struct summary_ip *p = strmap_get(&l->ips, ip);
+	return p ? p->group : 0;
 }
 
 static void add(struct group *g, size_t i)
@@ -61,7 +63,7 @@ static void add(struct group *g, size_t i)
  * an empty key (never counted); mark[id] == stamp once the current count has seen id. */
 struct groups {
 	struct arena arena;
-	struct strmap by_user, by_ip;
+	struct strmap by_user;
 	struct group *users, *ips;
 	size_t nusers, nips;
 	size_t *user_order, *ip_order; /* the attempts of each user, then of each IP, group after group */
@@ -102,7 +104,7 @@ static size_t *lay_out(struct group *all, size_t nall, size_t (*group_of)(const 
 static void group_attempts(struct groups *x, struct summary_attempts *l)
 {
 	*x = (struct groups){0};
-	x->by_user.arena = x->by_ip.arena = &x->arena;
+	x->by_user.arena = &x->arena;
 	size_t capu = 0, capi = 0;
 	const struct summary_attempt *a = l->v;
 	for (size_t i = 0; i < l->n; i++) { /* the groups and their sizes; each user and address its group */
@@ -111,8 +113,11 @@ static void group_attempts(struct groups *x, struct summary_attempts *l)
 			u->group = (size_t)(group_of(&x->by_user, &x->users, &x->nusers, &capu, u->user_key) - x->users) + 1;
 		x->users[u->group - 1].n++;
 		struct summary_ip *p = a[i].from;
-		if (!p->group && *p->ip)
-			p->group = (size_t)(group_of(&x->by_ip, &x->ips, &x->nips, &capi, p->ip) - x->ips) + 1;
+		if (!p->group && *p->ip) { /* its first attempt */
+			x->ips = vec_grow(x->ips, &capi, x->nips, sizeof *x->ips);
+			x->ips[x->nips++] = (struct group){.key = p->ip};
+			p->group = x->nips;
+		}
 		if (p->group)
 			x->ips[p->group - 1].n++;
 	}
@@ -135,7 +140,6 @@ static void groups_free(struct groups *x)
 	free(x->live);
 	free(x->earliest);
 	strmap_free(&x->by_user);
-	strmap_free(&x->by_ip);
 	arena_free(&x->arena);
 }
 
@@ -186,8 +190,8 @@ static struct account *account_of(struct accounts *m, const char *name, bool cre
 	return &m->all[m->n++];
 }
 
-static void accounts_build(struct accounts *m, const struct groups *x, const struct fact *const *dc, size_t ndc,
-			   const struct success *ok, size_t nok)
+static void accounts_build(struct accounts *m, const struct summary_attempts *l, const struct fact *const *dc,
+			   size_t ndc, const struct success *ok, size_t nok)
 {
 	*m = (struct accounts){0};
 	m->by_key.arena = &m->arena;
@@ -195,7 +199,7 @@ static void accounts_build(struct accounts *m, const struct groups *x, const str
 		if (dc[i]->event_id != 4740 && dc[i]->has_status && dc[i]->status && dc[i]->user)
 			account_of(m, dc[i]->user, true)->dc_failures++;
 	for (size_t k = 0; k < nok; k++) { /* a success from where no attempt came (nor from "") cannot answer */
-		uintptr_t ip = (uintptr_t)strmap_get(&x->by_ip, ok[k].ip);
+		size_t ip = ip_group_of(l, ok[k].ip);
 		if (!ip || !ok[k].user)
 			continue;
 		struct account *c = account_of(m, ok[k].user, true);
@@ -454,7 +458,7 @@ void summary_build(struct summary *s, struct summary_attempts *l, const struct f
 	struct groups x;
 	group_attempts(&x, l);
 	struct accounts m;
-	accounts_build(&m, &x, dc, ndc, ok, nok);
+	accounts_build(&m, l, dc, ndc, ok, nok);
 	s->users = calloc(x.nusers + 1, sizeof *s->users);
 	s->ips = calloc(x.nips + 1, sizeof *s->ips);
 	if (!s->users || !s->ips)
@@ -471,7 +475,7 @@ void summary_build(struct summary *s, struct summary_attempts *l, const struct f
 	qsort(s->users, s->nusers, sizeof *s->users, cmp_users);
 	qsort(s->ips, s->nips, sizeof *s->ips, cmp_ips);
 	for (size_t k = 0; k < s->nips; k++) /* in the order of the IP rows */
-		ip_windows(s, &capw, &x, a, lookup_group(&x.by_ip, x.ips, s->ips[k].ip));
+		ip_windows(s, &capw, &x, a, &x.ips[ip_group_of(l, s->ips[k].ip) - 1]);
 	findings_compromise(s, &s->capfindings, a, n, ok, nok, t->compromise_window);
 	findings_finish(s);
 	accounts_free(&m);

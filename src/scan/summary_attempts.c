@@ -17,15 +17,15 @@ static const char *copy(struct summary_attempts *l, const char *s)
 	return s ? arena_copy(&l->arena, s, strlen(s) + 1) : NULL;
 }
 
+/* A user (as typed) once: the map's copy of its text is the user's. */
 static struct summary_user *user_of(struct summary_attempts *l, const struct attempt *a)
 {
 	struct summary_user *u = strmap_get(&l->users, a->user);
 	if (!u) {
 		u = arena_alloc(&l->arena, sizeof *u);
-		u->user = copy(l, a->user);
+		u->user = strmap_put(&l->users, a->user, u);
 		u->user_key = strcmp(a->user_key, a->user) ? copy(l, a->user_key) : u->user;
 		u->group = 0;
-		strmap_put(&l->users, u->user, u);
 	}
 	return u;
 }
@@ -35,10 +35,9 @@ static struct summary_ip *ip_of(struct summary_attempts *l, const struct attempt
 	struct summary_ip *p = strmap_get(&l->ips, a->ip);
 	if (!p) {
 		p = arena_alloc(&l->arena, sizeof *p);
-		p->ip = copy(l, a->ip);
-		p->ip_class = copy(l, a->ip_class);
+		p->ip = strmap_put(&l->ips, a->ip, p);
+		p->ip_class = strmap_intern(&l->texts, a->ip_class); /* a few: "public", "private"... */
 		p->group = 0;
-		strmap_put(&l->ips, p->ip, p);
 	}
 	return p;
 }
@@ -98,7 +97,7 @@ static const struct summary_via *via_of(struct summary_attempts *l, const struct
 
 void summary_attempts_add(struct summary_attempts *l, const struct attempt *a)
 {
-	l->users.arena = l->ips.arena = l->vias.arena = &l->arena;
+	l->users.arena = l->ips.arena = l->vias.arena = l->texts.arena = &l->arena;
 	l->v = vec_grow(l->v, &l->cap, l->n, sizeof *l->v);
 	l->v[l->n++] = (struct summary_attempt){a->time, user_of(l, a), ip_of(l, a), via_of(l, a), a->outcome};
 }
@@ -109,6 +108,7 @@ void summary_attempts_free(struct summary_attempts *l)
 	strmap_free(&l->users);
 	strmap_free(&l->ips);
 	strmap_free(&l->vias);
+	strmap_free(&l->texts);
 	sb_free(&l->key);
 	arena_free(&l->arena);
 	memset(l, 0, sizeof *l);

@@ -77,9 +77,11 @@ static struct strmap_entry *entry(struct strmap *m, const char *key)
 	return e;
 }
 
-void strmap_put(struct strmap *m, const char *key, void *value)
+const char *strmap_put(struct strmap *m, const char *key, void *value)
 {
-	entry(m, key)->value = value;
+	struct strmap_entry *e = entry(m, key);
+	e->value = value;
+	return e->key;
 }
 
 const char *strmap_intern(struct strmap *m, const char *s)
