@@ -83,9 +83,11 @@ static bool have(struct logon_spill *s, struct strbuf *buf, size_t *pos, uint64_
 {
 	if (buf->len - *pos >= need)
 		return true;
-	memmove(buf->data, buf->data + *pos, buf->len - *pos);
-	buf->len -= *pos;
-	*pos = 0;
+	if (*pos) { /* what is left of the block to its start */
+		buf->len -= *pos;
+		memmove(buf->data, buf->data + *pos, buf->len);
+		*pos = 0;
+	}
 	while (buf->len < need && *off < s->size) {
 		size_t want = need - buf->len > BLOCK ? need - buf->len : BLOCK;
 		if (want > s->size - *off)
