@@ -1001,11 +1001,16 @@ static void link_lockouts(struct correlator *c, struct attempt *a, size_t n)
 	arena_free(&arena);
 }
 
+/* Time order; of one time, as event_key_cmp orders their first events, then by user and address (two successes
+ * with the same first event only in a forged log: their order then does not depend on how they were grouped). */
 static int cmp_success(const void *a, const void *b)
 {
 	const struct success *x = a, *y = b;
-	return event_key_cmp((struct event_key){x->time, x->server, x->first_event_id, x->first_record_id},
-			     (struct event_key){y->time, y->server, y->first_event_id, y->first_record_id});
+	int c = event_key_cmp((struct event_key){x->time, x->server, x->first_event_id, x->first_record_id},
+			      (struct event_key){y->time, y->server, y->first_event_id, y->first_record_id});
+	if (!c)
+		c = strcmp(x->user, y->user);
+	return c ? c : strcmp(x->ip, y->ip);
 }
 
 static bool succeeded(const struct request *r)

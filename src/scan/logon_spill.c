@@ -59,8 +59,16 @@ bool logon_spill_write(struct logon_spill *s, const struct logon *l, size_t n)
 	}
 	uint64_t start = s->size;
 	for (size_t i = 0; i < n; i++) {
-		struct fixed x = {l[i].time, l[i].record_id, l[i].order, l[i].ip_port, l[i].event_id, l[i].status,
-				  l[i].substatus, l[i].logon_type, {0}};
+		struct fixed x;
+		memset(&x, 0, sizeof x); /* the padding too: the file holds no stray memory */
+		x.time = l[i].time;
+		x.record_id = l[i].record_id;
+		x.order = l[i].order;
+		x.ip_port = l[i].ip_port;
+		x.event_id = l[i].event_id;
+		x.status = l[i].status;
+		x.substatus = l[i].substatus;
+		x.logon_type = l[i].logon_type;
 		const char *const *texts[] = TEXTS(&l[i]);
 		for (size_t k = 0; k < NTEXTS; k++)
 			x.len[k] = *texts[k] ? (uint32_t)strlen(*texts[k]) : NO_TEXT;
