@@ -1,7 +1,8 @@
 /* evtx_file.c: reads one file's records once each. The calling thread hands out jobs of EVTX_JOB_CHUNKS chunk
  * slots in order; workers load those chunks (each worker copies its own, so they are still in its cache) and run the
  * caller's record callback on their records; the calling thread commits finished jobs in file order (their
- * messages, output and results), so the output is the same with any number of threads. Carved records are
+ * messages, output and results), so the output is the same with any number of threads. The workers are started by
+ * the first file that has work for them and kept for the files after it (the crew). Carved records are
  * remembered by position (a few bytes each) and handled after the last chunk, minus copies of live records and of
  * each other. Memory is threads + 2 jobs of EVTX_JOB_CHUNKS chunks (one job without threads), plus one range per
  * run of consecutive live EventRecordIDs. */
@@ -273,7 +274,7 @@ static void chunk_run(struct evtx_job *job, struct evtx_chunk *c, const struct e
 	}
 }
 
-enum { MAX_WORKERS = 64 }; /* worker threads per file, whatever the number of cores */
+enum { MAX_WORKERS = 64 }; /* worker threads, whatever the number of cores */
 
 struct pipeline {
 	const struct evtx_reader *reader;
@@ -281,13 +282,8 @@ struct pipeline {
 	void *ctx;
 	struct evtx_job *jobs;
 	unsigned njobs;
-	pthread_mutex_t lock;
-	pthread_cond_t work, done;
-	bool threaded;             /* workers run: job states are guarded by the lock */
-	bool stop;
+	bool threaded;             /* the crew runs its jobs: job states are guarded by the crew's lock */
 	/* the file's state, touched only by the calling thread */
-	pthread_t workers[MAX_WORKERS];
-	unsigned nworkers;
 	struct bx_store *store;    /* the file's templates, shared by every chunk of every job */
 	struct diag *diag;
 	struct id_ranges live;
@@ -299,6 +295,18 @@ struct pipeline {
 	struct evtx_file_stats *stats;
 	uint64_t next_commit;
 };
+
+/* The worker threads of the run: started by the first file that has work for them, kept for the files after it
+ * (starting and stopping threads for each file made a folder of small logs slower with two threads than with one),
+ * stopped at exit. They run the queued jobs of one file at a time, `p`. */
+static struct crew {
+	pthread_mutex_t lock;
+	pthread_cond_t work, done;
+	struct pipeline *p;        /* the file whose jobs they run; NULL between files */
+	pthread_t threads[MAX_WORKERS];
+	unsigned n;
+	bool stop;
+} crew = {.lock = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
 
 /* A worker's part: load the job's chunks and walk them (all-zero slots load nothing). */
 static void job_run(struct pipeline *p, struct evtx_job *job)
@@ -314,28 +322,41 @@ static void job_run(struct pipeline *p, struct evtx_job *job)
 
 static void *worker(void *arg)
 {
-	struct pipeline *p = arg;
-	pthread_mutex_lock(&p->lock);
+	(void)arg;
+	pthread_mutex_lock(&crew.lock);
 	for (;;) {
+		struct pipeline *p = crew.p;
 		struct evtx_job *job = NULL;
-		for (unsigned i = 0; i < p->njobs; i++)
+		for (unsigned i = 0; p && i < p->njobs; i++)
 			if (p->jobs[i].state->status == JOB_QUEUED && (!job || p->jobs[i].state->seq < job->state->seq))
 				job = &p->jobs[i];
 		if (!job) {
-			if (p->stop)
+			if (crew.stop)
 				break;
-			pthread_cond_wait(&p->work, &p->lock);
+			pthread_cond_wait(&crew.work, &crew.lock);
 			continue;
 		}
 		job->state->status = JOB_BUSY;
-		pthread_mutex_unlock(&p->lock);
+		pthread_mutex_unlock(&crew.lock);
 		job_run(p, job);
-		pthread_mutex_lock(&p->lock);
+		pthread_mutex_lock(&crew.lock);
 		job->state->status = JOB_DONE;
-		pthread_cond_broadcast(&p->done);
+		pthread_cond_broadcast(&crew.done);
 	}
-	pthread_mutex_unlock(&p->lock);
+	pthread_mutex_unlock(&crew.lock);
 	return NULL;
+}
+
+/* At exit: the workers end. */
+static void crew_end(void)
+{
+	pthread_mutex_lock(&crew.lock);
+	crew.stop = true;
+	pthread_cond_broadcast(&crew.work);
+	pthread_mutex_unlock(&crew.lock);
+	for (unsigned i = 0; i < crew.n; i++)
+		pthread_join(crew.threads[i], NULL);
+	crew.n = 0;
 }
 
 /* The calling thread's part, in file order: messages, live IDs, carved positions, the caller's commit. */
@@ -365,13 +386,13 @@ static void job_commit(struct pipeline *p, struct evtx_job *job)
 static void lock(struct pipeline *p)
 {
 	if (p->threaded)
-		pthread_mutex_lock(&p->lock);
+		pthread_mutex_lock(&crew.lock);
 }
 
 static void unlock(struct pipeline *p)
 {
 	if (p->threaded)
-		pthread_mutex_unlock(&p->lock);
+		pthread_mutex_unlock(&crew.lock);
 }
 
 /* Commits every finished job that is next in order; with `wait`, waits for the next one first. */
@@ -384,7 +405,7 @@ static void commit_ready(struct pipeline *p, bool wait)
 			if (p->jobs[i].state->status != JOB_FREE && p->jobs[i].state->seq == p->next_commit)
 				next = &p->jobs[i];
 		while (p->threaded && wait && next && next->state->status != JOB_DONE)
-			pthread_cond_wait(&p->done, &p->lock);
+			pthread_cond_wait(&crew.done, &crew.lock);
 		bool ready = next && next->state->status == JOB_DONE;
 		unlock(p);
 		if (!ready)
@@ -434,30 +455,25 @@ static void jobs_create(struct pipeline *p, const char *name, unsigned threads)
 	}
 }
 
-/* The lock and conditions, once no worker runs. */
-static void sync_destroy(struct pipeline *p)
-{
-	pthread_mutex_destroy(&p->lock);
-	pthread_cond_destroy(&p->work);
-	pthread_cond_destroy(&p->done);
-}
-
-/* Starts up to `threads` workers (none for 1); when none starts, the calling thread runs every job itself. */
+/* The crew takes the file's jobs, grown to `threads` workers (none for 1); when it has none, or runs another
+ * file's, the calling thread runs every job itself. */
 static void workers_start(struct pipeline *p, unsigned threads)
 {
 	if (threads <= 1)
 		return;
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->work, NULL);
-	pthread_cond_init(&p->done, NULL);
-	p->threaded = true; /* before the first worker looks at a job */
-	for (; p->nworkers < threads && p->nworkers < MAX_WORKERS; p->nworkers++)
-		if (pthread_create(&p->workers[p->nworkers], NULL, worker, p) != 0)
-			break;
-	if (p->nworkers == 0) {
-		p->threaded = false;
-		sync_destroy(p);
+	pthread_mutex_lock(&crew.lock);
+	if (!crew.p) {
+		if (!crew.n && !crew.stop)
+			atexit(crew_end);
+		for (; crew.n < threads && crew.n < MAX_WORKERS && !crew.stop; crew.n++)
+			if (pthread_create(&crew.threads[crew.n], NULL, worker, NULL) != 0)
+				break;
+		if (crew.n) {
+			crew.p = p;
+			p->threaded = true; /* before the first job is queued */
+		}
 	}
+	pthread_mutex_unlock(&crew.lock);
 }
 
 /* The calling thread's loop over the file's chunks: fills a free job with the next chunk slots of r (the pipeline's
@@ -481,28 +497,25 @@ static void read_live_chunks(struct pipeline *p, struct evtx_reader *r)
 			commit_ready(p, false);
 			continue;
 		}
-		pthread_mutex_lock(&p->lock);
+		pthread_mutex_lock(&crew.lock);
 		s->status = JOB_QUEUED;
-		pthread_cond_signal(&p->work);
-		pthread_mutex_unlock(&p->lock);
+		pthread_cond_signal(&crew.work);
+		pthread_mutex_unlock(&crew.lock);
 		commit_ready(p, false);
 	}
 	while (p->next_commit < seq)
 		commit_ready(p, true);
 }
 
-/* Tells the workers that no job will come and waits for them to end. */
+/* Every job is committed (no worker runs one): the crew lets go of the file. */
 static void workers_stop(struct pipeline *p)
 {
 	if (!p->threaded)
 		return;
-	pthread_mutex_lock(&p->lock);
-	p->stop = true;
-	pthread_cond_broadcast(&p->work);
-	pthread_mutex_unlock(&p->lock);
-	for (unsigned i = 0; i < p->nworkers; i++)
-		pthread_join(p->workers[i], NULL);
-	sync_destroy(p);
+	pthread_mutex_lock(&crew.lock);
+	crew.p = NULL;
+	pthread_mutex_unlock(&crew.lock);
+	p->threaded = false;
 }
 
 /* Where the file defines the templates the store lacks, in chunk order; *n of them. */
