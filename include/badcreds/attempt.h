@@ -106,12 +106,10 @@ void correlator_add(struct correlator *c, const struct event *ev, const void *pr
 const void *correlator_prepare(const struct correlator *c, const struct event *ev, struct arena *a);
 /* Correlates everything added; attempts in time order, valid until correlator_free. */
 size_t correlator_run(struct correlator *c, struct attempt **out);
-/* Whether correlator_each can hand attempts out as they become final, holding only those not yet final: when no
- * 4740 was added (a lockout joins the attempt before it) and events are not kept. */
-bool correlator_streams(const struct correlator *c);
-/* Correlates everything added, handing each attempt to `each` in the order of correlator_run (valid only during the
- * call); when correlator_streams, memory holds the attempts not yet final instead of all of them, and successes
- * are not kept unless correlator_keep_successes asked for them. Instead of correlator_run. */
+/* Correlates everything added, handing each attempt to `each` in the order of correlator_run, as it becomes final
+ * (the attempt and its texts are valid only during the call; the events kept of it, correlator_keep_events, as long
+ * as the correlator): memory holds the attempts not yet final instead of all of them, and successes are not kept
+ * unless correlator_keep_successes asked for them. Instead of correlator_run. */
 void correlator_each(struct correlator *c, void (*each)(void *ctx, const struct attempt *a), void *ctx);
 /* correlator_each keeps the successes too (correlator_successes after it). */
 void correlator_keep_successes(struct correlator *c);

@@ -465,7 +465,7 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 			s->diag.errors++;
 		}
 	}
-	if (s->stream && correlator_streams(s->corr)) {
+	if (s->stream) {
 		s->streaming = true; /* the command takes the attempts from selection_each as they become final */
 		return;
 	}

@@ -92,9 +92,8 @@ typedef int (*own_option_fn)(void *ctx, const struct cli_command *cmd, int opt, 
  * on with the SOURCEs at argv[optind], else the exit status to return now (help printed, or a usage error). */
 int selection_parse(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
 		    void *ctx);
-/* Reads, correlates and filters; the attempts are in s->kept (time order). With s->stream, when the correlation can
- * hand attempts out as they become final (correlator_streams), it waits instead for selection_each, and s->kept
- * stays empty. */
+/* Reads, correlates and filters; the attempts are in s->kept (time order). With s->stream, it waits instead for
+ * selection_each, which hands the attempts out as the correlation makes them final, and s->kept stays empty. */
 void selection_collect(struct selection *s, char **sources, int nsources);
 /* The attempts the options keep, in time order, to `fn` (valid during the call); while streaming, correlated now,
  * and s->nkept and the closing line's counts are set here. */

@@ -2,6 +2,7 @@
  * ID), request by request in time order, with all their fields: what ADFSSecAuditParse.ps1 writes as one text file
  * per instance, in one view. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -178,12 +179,6 @@ static bool write_lockouts(struct out_file *o, const struct selection *sel, cons
 	return ok;
 }
 
-struct trace_job {
-	const struct selection *sel;
-	const struct trace_settings *t;
-	size_t matched, successes;
-};
-
 /* A request as trace shows it: a bad-credential attempt, or a success. */
 struct request_view {
 	const char *server, *user, *ip, *ip_class, *outcome, *activity, *instance;
@@ -192,10 +187,37 @@ struct request_view {
 	size_t nfacts;
 };
 
-static struct request_view attempt_view(const struct attempt *a)
+/* The attempts the options keep, as trace shows them (their texts copied: an attempt lives only while
+ * selection_each hands it out). */
+struct kept_views {
+	struct request_view *v;
+	size_t n, cap;
+	struct arena arena;
+};
+
+struct trace_job {
+	const struct selection *sel;
+	const struct trace_settings *t;
+	const struct kept_views *attempts;
+	size_t matched, successes;
+};
+
+static const char *copy(struct arena *a, const char *s) { return s ? arena_copy(a, s, strlen(s) + 1) : NULL; }
+
+/* selection_each: an attempt kept, as a view with its own texts (its events live as long as the correlator). */
+static void keep_view(void *ctx, const struct attempt *a)
 {
-	return (struct request_view){a->server, a->user, a->ip, *a->ip_class ? a->ip_class : "unknown",
-				     outcome_name(a->outcome), a->activity, a->instance, a->time, a->facts, a->nfacts};
+	struct kept_views *k = ctx;
+	if (k->n == k->cap) {
+		k->cap = k->cap ? 2 * k->cap : 64;
+		k->v = realloc(k->v, k->cap * sizeof *k->v);
+		if (!k->v)
+			abort();
+	}
+	k->v[k->n++] = (struct request_view){copy(&k->arena, a->server), copy(&k->arena, a->user),
+					     copy(&k->arena, a->ip), *a->ip_class ? copy(&k->arena, a->ip_class) : "unknown",
+					     outcome_name(a->outcome), copy(&k->arena, a->activity),
+					     copy(&k->arena, a->instance), a->time, a->facts, a->nfacts};
 }
 
 static struct request_view success_view(const struct success *o)
@@ -258,12 +280,13 @@ static bool write_trace(struct out_file *o, void *ctx)
 	size_t nok = correlator_successes(j->sel->corr, &ok), i = 0, k = 0;
 	struct strbuf sb = {0};
 	bool good = true;
-	while (good && (i < j->sel->nkept || k < nok)) {
+	const struct kept_views *a = j->attempts;
+	while (good && (i < a->n || k < nok)) {
 		struct request_view v;
-		bool success = k < nok && (i == j->sel->nkept || ok[k].time < j->sel->kept[i].time);
+		bool success = k < nok && (i == a->n || ok[k].time < a->v[i].time);
 		if (success && !selection_keeps_success(j->sel, &ok[k++]))
 			continue;
-		v = success ? success_view(&ok[k - 1]) : attempt_view(&j->sel->kept[i++]);
+		v = success ? success_view(&ok[k - 1]) : a->v[i++];
 		if (!wanted(j->t, &v))
 			continue;
 		j->matched++;
@@ -295,21 +318,29 @@ int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
 	sel.render_ctx = &t;
 	sel.lockouts = sel.user_re != NULL; /* --user: the account's lockouts too */
 	sel.lockout_settings = (struct lockout_settings){.reset_window = 30 * FILETIME_MINUTE};
+	sel.stream = true; /* the attempts as they become final: only those the options keep are held */
 	selection_collect(&sel, argv + optind, argc - optind);
+	correlator_keep_successes(sel.corr);
+	struct kept_views kept = {0};
+	selection_each(&sel, keep_view, &kept);
 	if (sel.lockouts)
 		selection_lockouts(&sel);
 	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
 	if (!selection_read_something(&sel, cmd, t.output)) {
+		free(kept.v);
+		arena_free(&kept.arena);
 		selection_free(&sel);
 		return EXIT_SKIPPED;
 	}
 	char name[4096];
-	struct trace_job job = {.sel = &sel, .t = &t};
+	struct trace_job job = {.sel = &sel, .t = &t, .attempts = &kept};
 	if (!out_produce(t.output, write_trace, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
 	else if (!sel.quiet)
 		fprintf(stderr, "badcreds: trace: %zu matching requests (%zu successful), %zu lockouts\n", job.matched,
 			job.successes, sel.nlockout_rows);
+	free(kept.v);
+	arena_free(&kept.arena);
 	selection_free(&sel);
 	return status;
 }

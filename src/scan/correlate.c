@@ -57,6 +57,7 @@ enum { MAX_GROUPING_THREADS = 4 }; /* a segment's servers are grouped on up to t
 struct made {
 	struct arena arena;                 /* their own texts (handed out as they are made: one segment's) */
 	struct arena shared;                /* the texts many of them repeat, in `strings` */
+	struct arena kept;                  /* the events kept of the requests `wanted` takes (trace), to the end */
 	struct strmap strings;
 	struct attempt *attempts;
 	size_t nattempts, capattempts;
@@ -809,11 +810,9 @@ static const struct fact *const *kept_facts(const struct correlator *c, struct m
 {
 	if (!c->render || (c->wanted && !c->wanted(c->wanted_ctx, a)))
 		return NULL;
-	const struct fact **copies = malloc(n * sizeof *copies);
-	if (!copies)
-		abort();
+	const struct fact **copies = arena_alloc(&m->kept, n * sizeof *copies);
 	for (size_t i = 0; i < n; i++)
-		copies[i] = copy_fact(&m->arena, sorted[i]);
+		copies[i] = copy_fact(&m->kept, sorted[i]);
 	return copies;
 }
 
@@ -908,6 +907,17 @@ static bool same_host(const char *caller, const char *server)
 	return a == b && strncasecmp(caller, server, a) == 0;
 }
 
+/* A 4740 joins the attempt before it that caused it: its DC lockout, and the last of its events. */
+static void join_lockout(struct correlator *c, struct attempt *a, const struct fact *f)
+{
+	a->dc_lockout = f;
+	const struct fact **facts = arena_alloc(&c->arena, (a->nfacts + 1) * sizeof *facts);
+	if (a->nfacts)
+		memcpy(facts, a->facts, a->nfacts * sizeof *facts);
+	facts[a->nfacts++] = f;
+	a->facts = facts;
+}
+
 /* The attempts of each account in the order of a (time): the map takes an account_key to a span of `idx`. */
 struct account_index {
 	struct strmap spans;
@@ -988,12 +998,7 @@ static void link_lockouts(struct correlator *c, struct attempt *a, size_t n)
 						       f->time + LOCKOUT_CLOCK_SKEW) : NULL;
 		if (!best || best->dc_lockout)
 			continue;
-		best->dc_lockout = f;
-		const struct fact **facts = realloc((void *)best->facts, (best->nfacts + 1) * sizeof *facts);
-		if (!facts)
-			abort();
-		facts[best->nfacts++] = f;
-		best->facts = facts;
+		join_lockout(c, best, f);
 	}
 	sb_free(&key);
 	free(ix.idx);
@@ -1240,7 +1245,7 @@ static void decide_lockout(struct correlator *c, const struct fact *f)
 			best = a;
 	}
 	if (best && !best->dc_lockout)
-		best->dc_lockout = f;
+		join_lockout(c, best, f);
 }
 
 /* Whether an attempt of an account a 4740 names may go: every 4740 up to LOCKOUT_LINK after it is read and
@@ -1402,8 +1407,6 @@ static void correlate(struct correlator *c)
 	segment_close(c, &sg, INT64_MAX, NULL);
 }
 
-bool correlator_streams(const struct correlator *c) { return !c->render; }
-
 void correlator_keep_successes(struct correlator *c) { c->keep_successes = true; }
 
 static void sort_successes(struct correlator *c)
@@ -1422,13 +1425,6 @@ static void *correlate_apart(void *arg)
 
 void correlator_each(struct correlator *c, void (*each)(void *ctx, const struct attempt *a), void *ctx)
 {
-	if (!correlator_streams(c)) {
-		struct attempt *all;
-		size_t n = correlator_run(c, &all);
-		for (size_t i = 0; i < n; i++)
-			each(ctx, &all[i]);
-		return;
-	}
 	c->each = each;
 	c->each_ctx = ctx;
 	if (c->threads > 1) { /* correlating on a thread of its own while this one hands the attempts on (the report) */
@@ -1467,10 +1463,6 @@ size_t correlator_run(struct correlator *c, struct attempt **out)
 
 void correlator_free(struct correlator *c)
 {
-	for (size_t i = 0; i < c->nattempts; i++)
-		free((void *)c->attempts[i].facts);
-	for (size_t i = 0; i < c->nsuccesses; i++)
-		free((void *)c->successes[i].facts);
 	free(c->attempts);
 	free(c->waiting);
 	for (size_t i = 0; i < c->nhelds; i++)
@@ -1487,6 +1479,7 @@ void correlator_free(struct correlator *c)
 		strmap_free(&c->made[k].strings);
 		arena_free(&c->made[k].arena);
 		arena_free(&c->made[k].shared);
+		arena_free(&c->made[k].kept);
 	}
 	fact_store_free(&c->store);
 	arena_free(&c->arena);
