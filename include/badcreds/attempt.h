@@ -89,7 +89,7 @@ struct cidr;
 void correlator_trust(struct correlator *c, const struct cidr *proxies, unsigned n);
 /* Group the events of different servers on up to n threads (default 1; at most 4). */
 void correlator_threads(struct correlator *c, unsigned n);
-/* The AD FS and DC events the correlation used (each once), after correlator_run. */
+/* The AD FS and DC events the correlation used (each once), after correlator_each. */
 size_t correlator_events(const struct correlator *c);
 /* Keeps the events of the attempts and successes that `wanted` (when not NULL) takes, each with its whole text as
  * `render` writes it (trace shows every field of a request's events; render may run on several threads at once,
@@ -104,12 +104,11 @@ void correlator_add(struct correlator *c, const struct event *ev, const void *pr
  * on any thread (in `a`, living as long as the event): given to correlator_add as `prepared` (NULL: it reads the
  * event itself), the event is only stored there. Reads nothing of c but its render function. */
 const void *correlator_prepare(const struct correlator *c, const struct event *ev, struct arena *a);
-/* Correlates everything added; attempts in time order, valid until correlator_free. */
-size_t correlator_run(struct correlator *c, struct attempt **out);
-/* Correlates everything added, handing each attempt to `each` in the order of correlator_run, as it becomes final
+/* Correlates everything added, handing each attempt to `each` in time order (of one time, by server and the
+ * request's first event: event_key_cmp), as it becomes final
  * (the attempt and its texts are valid only during the call; the events kept of it, correlator_keep_events, as long
  * as the correlator): memory holds the attempts not yet final instead of all of them, and successes are not kept
- * unless correlator_keep_successes asked for them. Instead of correlator_run. */
+ * unless correlator_keep_successes asked for them. */
 void correlator_each(struct correlator *c, void (*each)(void *ctx, const struct attempt *a), void *ctx);
 /* correlator_each keeps the successes too (correlator_successes after it). */
 void correlator_keep_successes(struct correlator *c);
@@ -119,8 +118,6 @@ unsigned long correlator_duplicates(const struct correlator *c);
 const char *correlator_spill_error(const struct correlator *c);
 /* Bytes of events that could not be read back from that temporary file (0 unless it failed under the run). */
 uint64_t correlator_lost_bytes(const struct correlator *c);
-/* Every attempt correlator_run made, in time order (before any filter of the command). */
-size_t correlator_attempts(const struct correlator *c, const struct attempt **out);
 /* A request that succeeded (412, or a successful 1200-1210 audit): who, from where, when. */
 struct success {
 	int64_t time;
@@ -131,11 +128,10 @@ struct success {
 	uint32_t first_event_id;         /* the request's first event (orders successes of the same time) */
 	uint64_t first_record_id;
 };
-/* The successful requests that name a user, in time order, after correlator_run (or correlator_each, when it keeps
- * them). */
+/* The successful requests that name a user, in time order, after correlator_each when it keeps them. */
 size_t correlator_successes(const struct correlator *c, const struct success **out);
 
-/* The domain controllers' events (4740, 4771, 4776) added, in time order, after correlator_run. */
+/* The domain controllers' events (4740, 4771, 4776) added, in time order, after correlator_each. */
 size_t correlator_dc_events(const struct correlator *c, const struct fact *const **out);
 void correlator_free(struct correlator *c);
 

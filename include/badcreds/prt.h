@@ -93,25 +93,19 @@ struct prt_finder;
 struct prt_finder *prt_finder_new(void);
 /* Keeps what a CloudAP event says (copied); the same event seen twice counts once. */
 void prt_finder_add(struct prt_finder *f, const struct event *ev);
-/* The acquisitions in time order, explained, and joined to the AD FS attempts `a` (time order) within `window`
- * (FILETIME ticks) each way. The rows live as long as the finder. */
-size_t prt_finder_run(struct prt_finder *f, const struct attempt *a, size_t n, int64_t window,
-		      const struct prt_row **out);
-/* After prt_finder_run without attempts (n = 0): one AD FS attempt, each in time order, joined to the rows as
- * prt_join_adfs would join it; returns the device of the first row that links it (prt_annotate's mark), or NULL. */
+/* The acquisitions in time order, explained; prt_finder_attempt joins the AD FS attempts to them. The rows live as
+ * long as the finder. */
+size_t prt_finder_run(struct prt_finder *f, const struct prt_row **out);
+/* Then each AD FS attempt, in time order: joined to the rows it links within `window` (FILETIME ticks) each way
+ * (their AD FS counts, and the first); returns the device of the first row that links it, or NULL. */
 const char *prt_finder_attempt(struct prt_finder *f, const struct attempt *a, int64_t window);
 /* Whether any Analytic event (1006, 1007, 1018, 1022, 1144) was read. */
 bool prt_finder_has_analytic(const struct prt_finder *f);
 void prt_finder_free(struct prt_finder *f);
 
-/* The AD FS side of a federated credential failure: counts the user's bad passwords on WS-Trust endpoints (or on an
- * endpoint the events do not name) within `window` of the row's time span, and notes the first (prt_join.c). */
-void prt_join_adfs(struct prt_row *r, const struct attempt *a, size_t n, int64_t window);
-/* Whether an AD FS attempt is one prt_join_adfs counts for the row. */
+/* Whether an AD FS attempt may be one a federated credential failure of the row caused: the user's bad password on
+ * a WS-Trust endpoint (or on an endpoint the events do not name) within `window` of the row's time span (prt_join.c). */
 bool prt_links(const struct prt_row *r, const struct attempt *a, int64_t window);
-/* Scan's side of the join: each attempt a federated credential failure links gets that row's device in
- * prt_device. */
-void prt_annotate(const struct prt_row *r, size_t n, struct attempt *a, size_t na, int64_t window);
 /* Whether a URL is an AD FS WS-Trust endpoint (/adfs/services/trust/...). */
 bool prt_wstrust_url(const char *url);
 

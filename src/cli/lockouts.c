@@ -139,13 +139,6 @@ static bool warn_unanswerable(const struct selection *s, const struct lockout *r
 	return warn;
 }
 
-/* selection_each joins every attempt to the lockouts itself: the report lists none. */
-static void pass_by(void *ctx, const struct attempt *a)
-{
-	(void)ctx;
-	(void)a;
-}
-
 int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct selection sel;
@@ -153,11 +146,10 @@ int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv)
 	struct lockouts_settings set = {.sel = &sel, .output = "-", .format = -1};
 	sel.lockouts = true;
 	sel.lockout_settings = (struct lockout_settings){.reset_window = 30 * FILETIME_MINUTE, .internal = set.internal};
-	sel.stream = true; /* the AD FS attempts join the lockouts as they become final: none is kept in memory */
 	int status = selection_start(&sel, cmd, argc, argv, lockouts_option, &set);
 	if (status >= 0)
 		return status;
-	selection_each(&sel, pass_by, NULL);
+	selection_each(&sel, NULL, NULL); /* the attempts join the lockouts: the report lists none */
 	selection_lockouts(&sel);
 	const struct lockout *rows = sel.lockout_rows;
 	size_t n = sel.nlockout_rows;

@@ -146,11 +146,12 @@ static int run(struct selection *sel, const struct cli_command *cmd, struct prt_
 	if (optind >= argc)
 		return cli_usage_error(cmd, "no SOURCE given (EVTX, .evtx.gz, XML export, directory or -)");
 #endif
+	sel->prt_window = set->window;
 	selection_collect(sel, argv + optind, argc - optind);
-	const struct attempt *attempts;
-	size_t nattempts = correlator_attempts(sel->corr, &attempts);
-	const struct prt_row *all;
-	size_t nall = prt_finder_run(sel->prt_finder, attempts, nattempts, set->window, &all);
+	selection_prt(sel);
+	selection_each(sel, NULL, NULL); /* the AD FS attempts join the rows: the report lists none */
+	const struct prt_row *all = sel->prt_rows;
+	size_t nall = sel->nprt_rows;
 	struct prt_row *rows = malloc((nall ? nall : 1) * sizeof *rows);
 	if (!rows)
 		abort();
@@ -174,7 +175,7 @@ int cmd_prt(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct selection sel;
 	selection_init(&sel);
-	struct prt_settings set = {.output = "-", .format = -1, .window = 5 * FILETIME_MINUTE};
+	struct prt_settings set = {.output = "-", .format = -1, .window = SELECTION_PRT_WINDOW};
 	sel.prt = sel.prt_live = sel.sources_optional = true;
 	int status = selection_parse(&sel, cmd, argc, argv, prt_option, &set);
 	if (status < 0)

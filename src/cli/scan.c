@@ -80,7 +80,6 @@ int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 	selection_init(&sel);
 	struct scan_settings set = {.output = "BadCredAttempts.csv"};
 	sel.prt = true; /* devices' AAD logs among the inputs: attempts their stale passwords may be (prt.h) */
-	sel.stream = true;
 	int status = selection_start(&sel, cmd, argc, argv, scan_option, &set);
 	if (status >= 0)
 		return status;

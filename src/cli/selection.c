@@ -36,7 +36,6 @@ const struct cli_option selection_options[] = {
 };
 
 static const int64_t MARGIN = 10 * FILETIME_MINUTE; /* events just outside the window may still correlate */
-static const int64_t PRT_WINDOW = 5 * FILETIME_MINUTE; /* prt's default --adfs-window, for scan's and summary's marks */
 
 void selection_init(struct selection *s)
 {
@@ -45,6 +44,7 @@ void selection_init(struct selection *s)
 	s->until = INT64_MAX;
 	s->threads = source_default_threads();
 	s->spool_limit = (uint64_t)SOURCE_DEFAULT_SPOOL_LIMIT_GIB << 30;
+	s->prt_window = SELECTION_PRT_WINDOW;
 }
 
 /* Numbers read as 64 bits on every platform (long is 32 bits on Windows); an overflow saturates, out of range. */
@@ -465,32 +465,6 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 			s->diag.errors++;
 		}
 	}
-	if (s->stream) {
-		s->streaming = true; /* the command takes the attempts from selection_each as they become final */
-		return;
-	}
-	struct attempt *all;
-	size_t total = correlator_run(s->corr, &all);
-	correlation_notes(s);
-	size_t *chosen = malloc((total ? total : 1) * sizeof *chosen); /* indexes first: no copy when all are kept */
-	if (!chosen)
-		abort();
-	for (size_t i = 0; i < total; i++)
-		if (keep(s, &all[i]))
-			chosen[s->nkept++] = i;
-	if (s->nkept == total) {
-		s->kept = all; /* the correlator's own */
-	} else {
-		s->kept = malloc((s->nkept ? s->nkept : 1) * sizeof *s->kept);
-		if (!s->kept)
-			abort();
-		for (size_t k = 0; k < s->nkept; k++)
-			s->kept[k] = all[chosen[k]];
-		s->kept_copied = true;
-	}
-	free(chosen);
-	for (size_t i = 0; i < s->nkept; i++)
-		count_distinct(s, &s->kept[i]);
 }
 
 int selection_start(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
@@ -519,7 +493,7 @@ static void each_kept(void *ctx, const struct attempt *a)
 	struct selection *s = j->s;
 	if (s->finder)
 		lockout_finder_attempt(s->finder, a);
-	const char *device = s->nprt_rows ? prt_finder_attempt(s->prt_finder, a, PRT_WINDOW) : NULL;
+	const char *device = s->nprt_rows ? prt_finder_attempt(s->prt_finder, a, s->prt_window) : NULL;
 	if (!keep(s, a))
 		return;
 	s->nkept++;
@@ -530,16 +504,12 @@ static void each_kept(void *ctx, const struct attempt *a)
 		a = &marked;
 	}
 	count_distinct(s, a);
-	j->fn(j->ctx, a);
+	if (j->fn)
+		j->fn(j->ctx, a);
 }
 
 void selection_each(struct selection *s, void (*fn)(void *ctx, const struct attempt *a), void *ctx)
 {
-	if (!s->streaming) {
-		for (size_t i = 0; i < s->nkept; i++)
-			fn(ctx, &s->kept[i]);
-		return;
-	}
 	s->nkept = 0;
 	correlator_each(s->corr, each_kept, &(struct each_job){s, fn, ctx});
 	correlation_notes(s);
@@ -548,12 +518,6 @@ void selection_each(struct selection *s, void (*fn)(void *ctx, const struct atte
 void selection_lockouts(struct selection *s)
 {
 	const struct lockout *all;
-	if (!s->streaming) { /* else selection_each gave it every attempt */
-		const struct attempt *attempts;
-		size_t nattempts = correlator_attempts(s->corr, &attempts);
-		for (size_t i = 0; i < nattempts; i++)
-			lockout_finder_attempt(s->finder, &attempts[i]);
-	}
 	size_t n = lockout_finder_run(s->finder, &all);
 	s->lockout_rows = malloc((n ? n : 1) * sizeof *s->lockout_rows);
 	if (!s->lockout_rows)
@@ -571,20 +535,11 @@ void selection_lockouts(struct selection *s)
 
 void selection_prt(struct selection *s)
 {
-	if (s->streaming) { /* the rows now; each attempt is joined to them and marked as selection_each hands it out */
-		s->nprt_rows = prt_finder_run(s->prt_finder, NULL, 0, PRT_WINDOW, &s->prt_rows);
-		return;
-	}
-	const struct attempt *all;
-	size_t nall = correlator_attempts(s->corr, &all);
-	s->nprt_rows = prt_finder_run(s->prt_finder, all, nall, PRT_WINDOW, &s->prt_rows);
-	prt_annotate(s->prt_rows, s->nprt_rows, s->kept, s->nkept, PRT_WINDOW);
+	s->nprt_rows = prt_finder_run(s->prt_finder, &s->prt_rows);
 }
 
 void selection_free(struct selection *s)
 {
-	if (s->kept_copied)
-		free(s->kept);
 	strmap_free(&s->seen_users);
 	strmap_free(&s->seen_ips);
 	arena_free(&s->seen_arena);

@@ -17,12 +17,17 @@
 
 #include <stdatomic.h>
 
+#include "badcreds/filetime.h"
+
 enum {
 	SEL_PAST_DAYS = 512, SEL_PAST_HOURS, SEL_SINCE, SEL_UNTIL, SEL_IP, SEL_EXCLUDE_IP, SEL_OUTCOME, SEL_REMOTE,
 	SEL_SPOOL_LIMIT, SEL_TRUSTED_PROXY, SEL_SUBMITTER_IP, SEL_SERVER, SEL_ENDPOINT, SEL_CLIENT_APP,
 	SEL_USER = 'u', SEL_THREADS = 'j', SEL_QUIET = 'q',
 	SEL_MAX_CIDRS = 64, SEL_MAX_REMOTES = 64,
 };
+/* AD FS attempts this close to a device's PRT failure are linked to it: prt's default --adfs-window, and the window
+ * of scan's and summary's marks. */
+#define SELECTION_PRT_WINDOW (5 * FILETIME_MINUTE)
 
 extern const struct cli_option selection_options[]; /* ends with a NULL name */
 
@@ -48,6 +53,7 @@ struct selection {
 	bool lockouts;                   /* read the lockouts' evidence too, with these settings (lockouts) */
 	struct lockout_settings lockout_settings;
 	bool prt;                        /* read the CloudAP events of Microsoft-Windows-AAD too (prt; scan marks) */
+	int64_t prt_window;              /* AD FS attempts this close to a PRT failure are linked (prt --adfs-window) */
 	bool prt_live;                   /* and ask live channels for them (prt; scan's query stays as it was) */
 	bool sources_optional;           /* the command checks for SOURCEs itself (prt --explain needs none) */
 	/* results */
@@ -58,11 +64,7 @@ struct selection {
 	struct prt_finder *prt_finder;   /* when prt */
 	const struct prt_row *prt_rows;  /* selection_prt(): owned by prt_finder */
 	size_t nprt_rows;
-	struct attempt *kept;            /* the attempts the options keep: the correlator's array when they keep all */
-	size_t nkept;
-	bool kept_copied;                /* kept is a copy of those kept, to free */
-	bool stream;                     /* the command takes its attempts through selection_each (scan) ... */
-	bool streaming;                  /* ... and they are correlated then, as they become final (kept stays empty) */
+	size_t nkept;                    /* the attempts the options keep (selection_each) */
 	struct strmap seen_users, seen_ips; /* the kept attempts' users and submitters, counted for the closing line */
 	struct arena seen_arena;
 	size_t distinct_users, distinct_submitters;
@@ -92,11 +94,11 @@ typedef int (*own_option_fn)(void *ctx, const struct cli_command *cmd, int opt, 
  * on with the SOURCEs at argv[optind], else the exit status to return now (help printed, or a usage error). */
 int selection_parse(struct selection *s, const struct cli_command *cmd, int argc, char **argv, own_option_fn own,
 		    void *ctx);
-/* Reads, correlates and filters; the attempts are in s->kept (time order). With s->stream, it waits instead for
- * selection_each, which hands the attempts out as the correlation makes them final, and s->kept stays empty. */
+/* Reads the SOURCEs; selection_each then correlates them. */
 void selection_collect(struct selection *s, char **sources, int nsources);
-/* The attempts the options keep, in time order, to `fn` (valid during the call); while streaming, correlated now,
- * and s->nkept and the closing line's counts are set here. */
+/* Correlates what was read: every attempt, in time order, to the lockouts and the PRT rows (after selection_prt),
+ * and those the options keep to `fn` (valid during the call; fn may be NULL), as each becomes final; s->nkept and
+ * the closing line's counts are set here. */
 void selection_each(struct selection *s, void (*fn)(void *ctx, const struct attempt *a), void *ctx);
 /* Whether any input could be read; if not, says so (naming `output`, which is kept as it was) and the command
  * writes nothing. */
@@ -114,12 +116,12 @@ int selection_start(struct selection *s, const struct cli_command *cmd, int argc
 void selection_free(struct selection *s);
 /* Whether the options (time window, --user, --ip, --exclude-ip; any --outcome excludes it) keep a success. */
 bool selection_keeps_success(const struct selection *s, const struct success *o);
-/* When lockouts: explains the lockouts read and keeps those the options select (locked within the time window, an
- * account --user matches) in s->lockout_rows, in time order. While streaming, after selection_each. */
+/* When lockouts, after selection_each: explains the lockouts read and keeps those the options select (locked within
+ * the time window, an account --user matches) in s->lockout_rows, in time order. */
 void selection_lockouts(struct selection *s);
-/* When prt: the devices' PRT acquisitions explained, in s->prt_rows, and the kept attempts a federated credential
- * failure links marked with its device (within prt's default 5 minutes); while streaming, before selection_each,
- * which joins each attempt to the rows (their AD FS counts) and marks it as it hands it out. */
+/* When prt, before selection_each: the devices' PRT acquisitions explained, in s->prt_rows; selection_each joins each
+ * attempt to them (their AD FS counts, within s->prt_window) and marks a kept one with the device of the first that
+ * links it. */
 void selection_prt(struct selection *s);
 
 /* The closing line on stderr: records, inputs, attempts, users, IPs, duplicates, inputs that could not be read. */

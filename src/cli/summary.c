@@ -120,7 +120,6 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	sel.lockouts = true; /* the AD lockouts and their causes, with the defaults of badcreds lockouts */
 	sel.lockout_settings = (struct lockout_settings){.reset_window = 30 * FILETIME_MINUTE};
 	sel.prt = true; /* devices' AAD logs among the inputs: their PRT failures, and the attempts they may send */
-	sel.stream = true; /* the attempts as they become final: only what the summary reads of them is kept */
 	int status = selection_parse(&sel, cmd, argc, argv, summary_option, &set);
 	if (status >= 0) {
 		selection_free(&sel);

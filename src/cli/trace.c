@@ -318,7 +318,6 @@ int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
 	sel.render_ctx = &t;
 	sel.lockouts = sel.user_re != NULL; /* --user: the account's lockouts too */
 	sel.lockout_settings = (struct lockout_settings){.reset_window = 30 * FILETIME_MINUTE};
-	sel.stream = true; /* the attempts as they become final: only those the options keep are held */
 	selection_collect(&sel, argv + optind, argc - optind);
 	correlator_keep_successes(sel.corr);
 	struct kept_views kept = {0};

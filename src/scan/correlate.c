@@ -35,7 +35,7 @@ struct request {
 	bool has_4625, has_501;
 };
 
-/* How the facts are grouped a slice of time at a time (correlator_run): a segment ends at a cut once it holds
+/* How the facts are grouped a slice of time at a time (correlate): a segment ends at a cut once it holds
  * SEGMENT_FACTS new facts and spans SEGMENT_MARGIN; it is grouped with the facts up to SEGMENT_MARGIN after the cut,
  * so that every choice about the requests that end by the cut sees all the events it looks at (none looks further
  * than JOIN_4625 + JOIN_501 away); requests that go on past the cut, and events not yet placed after it, are
@@ -81,8 +81,6 @@ struct correlator {
 	size_t segment_facts;
 	unsigned threads;                   /* grouping threads (correlator_threads) */
 	struct made made[MAX_GROUPING_THREADS];
-	struct attempt *attempts;           /* every thread's, in order, after correlator_run */
-	size_t nattempts;
 	const struct fact **dc;             /* domain controllers' events, in time order */
 	size_t ndc, capdc;
 	struct success *successes;
@@ -918,94 +916,6 @@ static void join_lockout(struct correlator *c, struct attempt *a, const struct f
 	a->facts = facts;
 }
 
-/* The attempts of each account in the order of a (time): the map takes an account_key to a span of `idx`. */
-struct account_index {
-	struct strmap spans;
-	struct keyed { const char *key; size_t k; } *idx;
-};
-
-struct span {
-	size_t start, n;
-};
-
-static int cmp_keyed(const void *x, const void *y)
-{
-	const struct keyed *a = x, *b = y;
-	int c = strcmp(a->key, b->key);
-	return c ? c : (a->k > b->k) - (a->k < b->k);
-}
-
-static void account_index_build(struct account_index *ix, struct arena *arena, const struct attempt *a, size_t n)
-{
-	ix->spans = (struct strmap){.arena = arena};
-	ix->idx = malloc((n ? n : 1) * sizeof *ix->idx);
-	if (!ix->idx)
-		abort();
-	struct strbuf key = {0};
-	for (size_t k = 0; k < n; k++) {
-		account_key(&key, a[k].user);
-		ix->idx[k] = (struct keyed){arena_copy(arena, sb_cstr(&key), key.len + 1), k};
-	}
-	sb_free(&key);
-	qsort(ix->idx, n, sizeof *ix->idx, cmp_keyed);
-	for (size_t i = 0, start = 0; i < n; i++)
-		if (i + 1 == n || strcmp(ix->idx[i + 1].key, ix->idx[i].key)) {
-			struct span *s = arena_alloc(arena, sizeof *s);
-			*s = (struct span){start, i + 1 - start};
-			strmap_put(&ix->spans, ix->idx[i].key, s);
-			start = i + 1;
-		}
-}
-
-/* The latest attempt of the account's span from the caller computer in [from, to]; of equally late ones, the first
- * in a. */
-static struct attempt *latest_from(struct attempt *a, const struct keyed *span, size_t n, const char *caller,
-				   int64_t from, int64_t to)
-{
-	size_t lo = 0, hi = n; /* the first attempt after `to` */
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (a[span[mid].k].time <= to)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	struct attempt *best = NULL;
-	for (size_t k = lo; k-- > 0 && a[span[k].k].time >= from;) {
-		struct attempt *x = &a[span[k].k];
-		if (best && x->time < best->time)
-			break;
-		if (same_host(caller, x->server))
-			best = x;
-	}
-	return best;
-}
-
-/* A DC lockout (4740) caused by AD FS: the latest attempt of that user on the caller computer within LOCKOUT_LINK
- * before it (LOCKOUT_CLOCK_SKEW after). The 4740 joins the attempt's events. */
-static void link_lockouts(struct correlator *c, struct attempt *a, size_t n)
-{
-	struct arena arena = {0};
-	struct account_index ix;
-	account_index_build(&ix, &arena, a, n);
-	struct strbuf key = {0};
-	for (size_t i = 0; i < c->ndc; i++) {
-		const struct fact *f = c->dc[i];
-		if (f->event_id != 4740 || !f->user)
-			continue;
-		const struct span *s = strmap_get(&ix.spans, account_key(&key, f->user));
-		struct attempt *best = s ? latest_from(a, ix.idx + s->start, s->n, f->caller, f->time - LOCKOUT_LINK,
-						       f->time + LOCKOUT_CLOCK_SKEW) : NULL;
-		if (!best || best->dc_lockout)
-			continue;
-		join_lockout(c, best, f);
-	}
-	sb_free(&key);
-	free(ix.idx);
-	strmap_free(&ix.spans);
-	arena_free(&arena);
-}
-
 /* Time order; of one time, as event_key_cmp orders their first events, then by user and address (two successes
  * with the same first event only in a forged log: their order then does not depend on how they were grouped). */
 static int cmp_success(const void *a, const void *b)
@@ -1024,12 +934,6 @@ static bool succeeded(const struct request *r)
 		if (r->facts[i]->success)
 			return true;
 	return false;
-}
-
-size_t correlator_attempts(const struct correlator *c, const struct attempt **out)
-{
-	*out = c->attempts;
-	return c->nattempts;
 }
 
 size_t correlator_successes(const struct correlator *c, const struct success **out)
@@ -1229,7 +1133,7 @@ static struct held *held_of(struct correlator *c, const struct attempt *a)
 	return c->locked.n ? strmap_get(&c->locked, account_key(&c->key, a->user)) : NULL;
 }
 
-/* A 4740 decided as link_lockouts decides it: the latest waiting attempt of its account on the caller computer within
+/* A 4740 joined to the attempt that caused it: the latest waiting attempt of its account on the caller computer within
  * LOCKOUT_LINK before it (LOCKOUT_CLOCK_SKEW after), of equally late ones the first in order, unless that one is
  * joined already. Every attempt it could take waits (held_releasable). */
 static void decide_lockout(struct correlator *c, const struct fact *f)
@@ -1330,9 +1234,9 @@ static void hand_out(struct correlator *c, int64_t bound)
  * took), then `next` when given. */
 static void segment_close(struct correlator *c, struct segment *sg, int64_t cut, const struct fact *next)
 {
-	int64_t carried_first = group_segment(c, sg, cut);
-	if (c->each) /* what starts later: a request going on, or one of events after the cut */
-		hand_out(c, cut == INT64_MAX ? INT64_MAX : carried_first < cut + 1 ? carried_first : cut + 1);
+	int64_t carried_first = group_segment(c, sg, cut); /* what starts later: a request going on, or one of events
+							     * after the cut */
+	hand_out(c, cut == INT64_MAX ? INT64_MAX : carried_first < cut + 1 ? carried_first : cut + 1);
 	struct segment after = {0};
 	for (size_t i = 0; i < sg->n; i++) {
 		const struct fact *f = sg->facts[i];
@@ -1345,33 +1249,7 @@ static void segment_close(struct correlator *c, struct segment *sg, int64_t cut,
 	*sg = after;
 }
 
-/* Every thread's attempts and successes in one array each (put in order next). */
-static void gather(struct correlator *c)
-{
-	size_t na = 0, ns = 0;
-	for (unsigned k = 0; k < MAX_GROUPING_THREADS; k++)
-		na += c->made[k].nattempts, ns += c->made[k].nsuccesses;
-	c->attempts = malloc((na ? na : 1) * sizeof *c->attempts);
-	c->successes = malloc((ns ? ns : 1) * sizeof *c->successes);
-	if (!c->attempts || !c->successes)
-		abort();
-	for (unsigned k = 0; k < MAX_GROUPING_THREADS; k++) {
-		struct made *m = &c->made[k];
-		if (m->nattempts)
-			memcpy(c->attempts + c->nattempts, m->attempts, m->nattempts * sizeof *m->attempts);
-		if (m->nsuccesses)
-			memcpy(c->successes + c->nsuccesses, m->successes, m->nsuccesses * sizeof *m->successes);
-		c->nattempts += m->nattempts;
-		c->nsuccesses += m->nsuccesses;
-		free(m->attempts);
-		free(m->successes);
-		m->attempts = NULL;
-		m->successes = NULL;
-		m->nattempts = m->nsuccesses = m->capattempts = m->capsuccesses = 0;
-	}
-}
-
-/* Every fact in time order, a segment at a time, into attempts and successes (correlator_each: handed out). */
+/* Every fact in time order, a segment at a time, into attempts and successes, handed out as they become final. */
 static void correlate(struct correlator *c)
 {
 	fact_store_finish(&c->store);
@@ -1448,22 +1326,8 @@ void correlator_each(struct correlator *c, void (*each)(void *ctx, const struct 
 	sort_successes(c);
 }
 
-size_t correlator_run(struct correlator *c, struct attempt **out)
-{
-	correlate(c);
-	gather(c);
-	size_t n = c->nattempts;
-	if (n > 1)
-		qsort(c->attempts, n, sizeof *c->attempts, cmp_attempt);
-	sort_successes(c);
-	link_lockouts(c, c->attempts, n);
-	*out = c->attempts;
-	return n;
-}
-
 void correlator_free(struct correlator *c)
 {
-	free(c->attempts);
 	free(c->waiting);
 	for (size_t i = 0; i < c->nhelds; i++)
 		free(c->helds[i]->v);

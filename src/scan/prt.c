@@ -292,8 +292,7 @@ static int cmp_row(const void *a, const void *b)
 	return strcmp(x->device, y->device);
 }
 
-size_t prt_finder_run(struct prt_finder *f, const struct attempt *a, size_t n, int64_t window,
-		      const struct prt_row **out)
+size_t prt_finder_run(struct prt_finder *f, const struct prt_row **out)
 {
 	if (f->n)
 		qsort(f->events, f->n, sizeof *f->events, cmp_event);
@@ -305,9 +304,6 @@ size_t prt_finder_run(struct prt_finder *f, const struct attempt *a, size_t n, i
 	}
 	if (f->nrows)
 		qsort(f->rows, f->nrows, sizeof *f->rows, cmp_row);
-	for (size_t i = 0; i < f->nrows; i++)
-		if (f->rows[i].federated_credential)
-			prt_join_adfs(&f->rows[i], a, n, window);
 	index_accounts(f);
 	*out = f->rows;
 	return f->nrows;

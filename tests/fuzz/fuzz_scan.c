@@ -14,6 +14,25 @@
 
 static void on_event(void *ctx, const struct event *ev) { correlator_add(ctx, ev, NULL); }
 
+/* What is done with each attempt: its time formatted, a row of each report, the summary's copy. */
+struct each_job {
+	struct out_file *o;
+	struct report_options ro[2];     /* CSV, JSON lines */
+	struct report_writer w[2];
+	struct strbuf sb;
+	struct summary_attempts kept;
+};
+
+static void each(void *ctx, const struct attempt *a)
+{
+	struct each_job *j = ctx;
+	j->sb.len = 0;
+	filetime_format_ms(&j->sb, a->time, false);
+	for (int format = 0; j->o && format < 2; format++)
+		report_row(&j->w[format], a);
+	summary_attempts_add(&j->kept, a);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	int fd = memfd_create("fuzz.input", 0);
@@ -28,43 +47,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct input_format *f = input_probe(fd);
 		if (f)
 			f->read(fd, "fuzz.input", &opt, &sink, &d, &st);
-		struct attempt *a;
-		size_t n = correlator_run(c, &a);
-		struct strbuf sb = {0};
-		for (size_t i = 0; i < n; i++) {
-			sb.len = 0;
-			filetime_format_ms(&sb, a[i].time, false);
-		}
-		sb_free(&sb);
+		char err[256];
+		struct out_file *o = out_open("/dev/null", 0, err, sizeof err); /* the writers, their escaping */
+		struct each_job j = {.o = o, .ro = {{.format = REPORT_CSV}, {.format = REPORT_JSONL}}};
+		for (int format = 0; o && format < 2; format++)
+			report_begin(&j.w[format], o, &j.ro[format]);
+		correlator_keep_successes(c);
+		correlator_each(c, each, &j);
 		const struct fact *const *dc;
 		const struct success *ok;
 		size_t ndc = correlator_dc_events(c, &dc), nok = correlator_successes(c, &ok);
 		struct summary_thresholds t;
 		summary_default_thresholds(&t);
 		t.spray_users = t.brute_attempts = t.stale_attempts = t.lockout_threshold = 1;
-		struct summary_attempts kept = {0};
-		for (size_t i = 0; i < n; i++)
-			summary_attempts_add(&kept, &a[i]);
 		struct summary s;
-		summary_build(&s, &kept, dc, ndc, ok, nok, &t);
-		char err[256];
-		struct out_file *o = out_open("/dev/null", 0, err, sizeof err); /* the writers, their escaping */
+		summary_build(&s, &j.kept, dc, ndc, ok, nok, &t);
 		if (o) {
-			for (int format = 0; format < 2; format++) {
-				struct report_options ro = {.format = format ? REPORT_JSONL : REPORT_CSV};
-				struct report_writer w;
-				report_begin(&w, o, &ro);
-				for (size_t i = 0; i < n; i++)
-					report_row(&w, &a[i]);
-				report_end(&w);
-			}
-			summary_write(o, &s, n, "text");
-			summary_write(o, &s, n, "csv");
-			summary_write_html(o, &s, &kept);
+			for (int format = 0; format < 2; format++)
+				report_end(&j.w[format]);
+			summary_write(o, &s, j.kept.n, "text");
+			summary_write(o, &s, j.kept.n, "csv");
+			summary_write_html(o, &s, &j.kept);
 			out_abort(o);
 		}
+		sb_free(&j.sb);
 		summary_free(&s);
-		summary_attempts_free(&kept);
+		summary_attempts_free(&j.kept);
 		correlator_free(c);
 	}
 	close(fd);
