@@ -85,5 +85,7 @@ unsigned source_default_threads(void);
  * only). Problems are reported to d. */
 void source_read(const char *source, const struct source_options *opt, const struct event_sink *sink,
 		 struct diag *d, struct source_stats *st);
+/* Every SOURCE read: the reading threads kept from one file to the next end. */
+void source_read_end(void);
 
 #endif

@@ -28,7 +28,8 @@ void summary_default_thresholds(struct summary_thresholds *t);
  * attempt's hundreds, so that a spray of millions of attempts fits. */
 struct summary_user {
 	const char *user, *user_key;  /* as typed; lower case, what the rows group by */
-	size_t group;                 /* summary_build: its user group (index + 1) */
+	struct summary_user *key;     /* the user typed as its key (itself when typed so): one per key */
+	size_t group;                 /* summary_build, on the key's: its user group (index + 1) */
 };
 struct summary_ip {
 	const char *ip, *ip_class;    /* the submitter ("" if unknown) */

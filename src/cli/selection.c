@@ -445,6 +445,7 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	}
 	for (int i = 0; i < nsources; i++)
 		source_read(sources[i], &sopt, &sink, &s->diag, &s->stats);
+	source_read_end();
 	if (s->nclears > 1) { /* the same first one named whatever the order of the inputs, each clear once */
 		qsort(s->clears, s->nclears, sizeof *s->clears, cmp_clear);
 		size_t n = 1;

@@ -298,7 +298,8 @@ struct pipeline {
 
 /* The worker threads of the run: started by the first file that has work for them, kept for the files after it
  * (starting and stopping threads for each file made a folder of small logs slower with two threads than with one),
- * stopped at exit. They run the queued jobs of one file at a time, `p`. */
+ * stopped by evtx_workers_end (once every SOURCE is read, and at exit). They run the queued jobs of one file at a
+ * time, `p`. */
 static struct crew {
 	pthread_mutex_t lock;
 	pthread_cond_t work, done;
@@ -347,8 +348,7 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* At exit: the workers end. */
-static void crew_end(void)
+void evtx_workers_end(void)
 {
 	pthread_mutex_lock(&crew.lock);
 	crew.stop = true;
@@ -356,7 +356,10 @@ static void crew_end(void)
 	pthread_mutex_unlock(&crew.lock);
 	for (unsigned i = 0; i < crew.n; i++)
 		pthread_join(crew.threads[i], NULL);
+	pthread_mutex_lock(&crew.lock);
 	crew.n = 0;
+	crew.stop = false; /* a later file starts them again */
+	pthread_mutex_unlock(&crew.lock);
 }
 
 /* The calling thread's part, in file order: messages, live IDs, carved positions, the caller's commit. */
@@ -463,9 +466,10 @@ static void workers_start(struct pipeline *p, unsigned threads)
 		return;
 	pthread_mutex_lock(&crew.lock);
 	if (!crew.p) {
-		if (!crew.n && !crew.stop)
-			atexit(crew_end);
-		for (; crew.n < threads && crew.n < MAX_WORKERS && !crew.stop; crew.n++)
+		static bool at_exit;
+		if (!at_exit)
+			at_exit = atexit(evtx_workers_end) == 0;
+		for (; crew.n < threads && crew.n < MAX_WORKERS; crew.n++)
 			if (pthread_create(&crew.threads[crew.n], NULL, worker, NULL) != 0)
 				break;
 		if (crew.n) {

@@ -53,6 +53,9 @@ struct evtx_file_ops {
 /* Reads the open, seekable file fd (named `name` in messages; `growing` if another thread is still writing it,
  * else NULL) with up to `threads` workers (1 = no threads); problems go to d. false if the file holds no EVTX data
  * at all. */
+/* The worker threads evtx_file_read keeps from one file to the next end (the next file starts them again): once the
+ * files are read, so that what they hold goes back to the C library for what comes next. */
+void evtx_workers_end(void);
 bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing, unsigned threads, struct diag *d,
 		    const struct evtx_file_ops *ops, void *ctx, struct evtx_file_stats *stats);
 

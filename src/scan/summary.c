@@ -34,17 +34,6 @@ struct group {
 	size_t n, cap;
 };
 
-static struct group *group_of(struct strmap *m, struct group **all, size_t *nall, size_t *cap, const char *key)
-{
-	uintptr_t k = (uintptr_t)strmap_get(m, key); /* an index (+1) into *all, which moves as it grows */
-	if (k)
-		return &(*all)[k - 1];
-	*all = vec_grow(*all, cap, *nall, sizeof **all);
-	(*all)[*nall] = (struct group){.key = key};
-	strmap_put(m, key, (void *)(uintptr_t)(*nall + 1));
-	return &(*all)[(*nall)++];
-}
-
 /* An address's group (index + 1), 0 for none: an address is its own group. */
 static size_t ip_group_of(const struct summary_attempts *l, const char *ip)
 {
@@ -62,8 +51,6 @@ static void add(struct group *g, size_t i)
  * proportional to their number: each attempt's user and IP as the index (+1) of its group (user_id, ip_id), 0 for
  * an empty key (never counted); mark[id] == stamp once the current count has seen id. */
 struct groups {
-	struct arena arena;
-	struct strmap by_user;
 	struct group *users, *ips;
 	size_t nusers, nips;
 	size_t *user_order, *ip_order; /* the attempts of each user, then of each IP, group after group */
@@ -72,9 +59,9 @@ struct groups {
 	int64_t *earliest;       /* per IP id: its earliest attempt in a user's group (success_after) */
 };
 
-static size_t user_group(const struct summary_attempt *a) { return a->who->group; }
+static size_t user_group(const struct summary_attempt *a) { return a->who->key->group; }
 static size_t ip_group(const struct summary_attempt *a) { return a->from->group; }
-static size_t user_id(const struct summary_attempt *a) { return *a->who->user_key ? a->who->group : 0; }
+static size_t user_id(const struct summary_attempt *a) { return *a->who->user_key ? a->who->key->group : 0; }
 static size_t ip_id(const struct summary_attempt *a) { return a->from->group; }
 
 /* Each group's slice of `order` from the counts in its n, then the attempts into their slices in time order:
@@ -104,13 +91,20 @@ static size_t *lay_out(struct group *all, size_t nall, size_t (*group_of)(const 
 static void group_attempts(struct groups *x, struct summary_attempts *l)
 {
 	*x = (struct groups){0};
-	x->by_user.arena = &x->arena;
 	size_t capu = 0, capi = 0;
+	if (l->n && l->cap > l->n) { /* the vectors at their size: what they grew by would add to the peak */
+		struct summary_attempt *fit = realloc(l->v, l->n * sizeof *l->v);
+		if (fit)
+			l->v = fit, l->cap = l->n;
+	}
 	const struct summary_attempt *a = l->v;
 	for (size_t i = 0; i < l->n; i++) { /* the groups and their sizes; each user and address its group */
-		struct summary_user *u = a[i].who;
-		if (!u->group) /* the first attempt of this spelling */
-			u->group = (size_t)(group_of(&x->by_user, &x->users, &x->nusers, &capu, u->user_key) - x->users) + 1;
+		struct summary_user *u = a[i].who->key;
+		if (!u->group) { /* the first attempt of this user (in any spelling) */
+			x->users = vec_grow(x->users, &capu, x->nusers, sizeof *x->users);
+			x->users[x->nusers++] = (struct group){.key = u->user};
+			u->group = x->nusers;
+		}
 		x->users[u->group - 1].n++;
 		struct summary_ip *p = a[i].from;
 		if (!p->group && *p->ip) { /* its first attempt */
@@ -121,6 +115,9 @@ static void group_attempts(struct groups *x, struct summary_attempts *l)
 		if (p->group)
 			x->ips[p->group - 1].n++;
 	}
+	struct group *fit = x->nusers ? realloc(x->users, x->nusers * sizeof *x->users) : NULL;
+	if (fit)
+		x->users = fit;
 	x->user_order = lay_out(x->users, x->nusers, user_group, a, l->n);
 	x->ip_order = lay_out(x->ips, x->nips, ip_group, a, l->n);
 	x->mark = calloc((x->nusers > x->nips ? x->nusers : x->nips) + 1, sizeof *x->mark);
@@ -139,8 +136,6 @@ static void groups_free(struct groups *x)
 	free(x->mark);
 	free(x->live);
 	free(x->earliest);
-	strmap_free(&x->by_user);
-	arena_free(&x->arena);
 }
 
 /* Distinct users (or IPs) among the attempts [from, to) of a group. */

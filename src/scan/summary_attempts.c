@@ -17,14 +17,16 @@ static const char *copy(struct summary_attempts *l, const char *s)
 	return s ? arena_copy(&l->arena, s, strlen(s) + 1) : NULL;
 }
 
-/* A user (as typed) once: the map's copy of its text is the user's. */
-static struct summary_user *user_of(struct summary_attempts *l, const struct attempt *a)
+/* A user's text once, with the map's copy of it; its key is the node of its key's text (itself when they agree:
+ * a key is its own key), so that one map holds both. */
+static struct summary_user *user_node(struct summary_attempts *l, const char *text, const char *key)
 {
-	struct summary_user *u = strmap_get(&l->users, a->user);
+	struct summary_user *u = strmap_get(&l->users, text);
 	if (!u) {
 		u = arena_alloc(&l->arena, sizeof *u);
-		u->user = strmap_put(&l->users, a->user, u);
-		u->user_key = strcmp(a->user_key, a->user) ? copy(l, a->user_key) : u->user;
+		u->user = strmap_put(&l->users, text, u);
+		u->key = strcmp(key, text) ? user_node(l, key, key) : u;
+		u->user_key = u->key->user;
 		u->group = 0;
 	}
 	return u;
@@ -64,10 +66,14 @@ static void relays(struct strbuf *out, const struct attempt *a)
 /* A text in the key: its length first (so that no text can pass for two), "-" for none. */
 static void key_add(struct strbuf *key, const char *s)
 {
-	if (s)
-		sb_printf(key, "%zu:%s", strlen(s), s);
-	else
+	if (!s) {
 		sb_addc(key, '-');
+		return;
+	}
+	size_t len = strlen(s);
+	sb_add_u64(key, len);
+	sb_addc(key, ':');
+	sb_add(key, s, len);
 }
 
 static const struct summary_via *via_of(struct summary_attempts *l, const struct attempt *a)
@@ -99,7 +105,8 @@ void summary_attempts_add(struct summary_attempts *l, const struct attempt *a)
 {
 	l->users.arena = l->ips.arena = l->vias.arena = l->texts.arena = &l->arena;
 	l->v = vec_grow(l->v, &l->cap, l->n, sizeof *l->v);
-	l->v[l->n++] = (struct summary_attempt){a->time, user_of(l, a), ip_of(l, a), via_of(l, a), a->outcome};
+	l->v[l->n++] = (struct summary_attempt){a->time, user_node(l, a->user, a->user_key), ip_of(l, a), via_of(l, a),
+						a->outcome};
 }
 
 void summary_attempts_free(struct summary_attempts *l)

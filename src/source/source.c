@@ -5,6 +5,7 @@
 #include "badcreds/live.h"
 #include "badcreds/compat.h"
 #include "badcreds/source.h"
+#include "evtx/evtx_file.h"
 #include "source/input.h"
 #include "source/spool.h"
 #include "util/vec.h"
@@ -193,6 +194,8 @@ static void read_live(const char *channel, const struct source_options *opt, con
 		diag_end_file(d);
 	}
 }
+
+void source_read_end(void) { evtx_workers_end(); }
 
 void source_read(const char *source, const struct source_options *opt, const struct event_sink *sink,
 		 struct diag *d, struct source_stats *st)
