@@ -92,11 +92,6 @@ static void group_attempts(struct groups *x, struct summary_attempts *l)
 {
 	*x = (struct groups){0};
 	size_t capu = 0, capi = 0;
-	if (l->n && l->cap > l->n) { /* the vectors at their size: what they grew by would add to the peak */
-		struct summary_attempt *fit = realloc(l->v, l->n * sizeof *l->v);
-		if (fit)
-			l->v = fit, l->cap = l->n;
-	}
 	const struct summary_attempt *a = l->v;
 	for (size_t i = 0; i < l->n; i++) { /* the groups and their sizes; each user and address its group */
 		struct summary_user *u = a[i].who->key;
@@ -444,6 +439,11 @@ static void ip_row(struct summary *s, struct groups *x, const struct summary_att
 void summary_build(struct summary *s, struct summary_attempts *l, const struct fact *const *dc, size_t ndc,
 		   const struct success *ok, size_t nok, const struct summary_thresholds *t)
 {
+	if (l->n && l->cap > l->n) { /* the vectors at their size: what they grew by would add to the peak */
+		struct summary_attempt *fit = realloc(l->v, l->n * sizeof *l->v);
+		if (fit)
+			l->v = fit, l->cap = l->n;
+	}
 	const struct summary_attempt *a = l->v;
 	size_t n = l->n;
 	memset(s, 0, sizeof *s);
