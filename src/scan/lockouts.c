@@ -259,9 +259,11 @@ static void restore(struct lockout_finder *f)
 	for (size_t i = 0; i < f->n; i++) /* events not written out count as much */
 		if (f->logons[i].event_id != 4740 && account_locked(f, f->logons[i].account))
 			strmap_put(&same, same_key(&r.key, &f->logons[i]), f);
-	logon_spill_each(&f->spill, restore_one, &r);
-	r.second = true;
-	logon_spill_each(&f->spill, restore_one, &r);
+	if (f->locked.n) { /* else none written out can be kept: no account was locked */
+		logon_spill_each(&f->spill, restore_one, &r);
+		r.second = true;
+		logon_spill_each(&f->spill, restore_one, &r);
+	}
 	f->ordered = false;
 	sb_free(&r.key);
 	strmap_free(&same);
