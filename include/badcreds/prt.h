@@ -104,7 +104,8 @@ bool prt_finder_has_analytic(const struct prt_finder *f);
 void prt_finder_free(struct prt_finder *f);
 
 /* Whether an AD FS attempt may be one a federated credential failure of the row caused: the user's bad password on
- * a WS-Trust endpoint (or on an endpoint the events do not name) within `window` of the row's time span (prt_join.c). */
+ * a WS-Trust endpoint (or on an endpoint the events do not name) within `window` of the row's time span
+ * (prt_join.c). */
 bool prt_links(const struct prt_row *r, const struct attempt *a, int64_t window);
 /* Whether a URL is an AD FS WS-Trust endpoint (/adfs/services/trust/...). */
 bool prt_wstrust_url(const char *url);

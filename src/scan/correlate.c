@@ -957,7 +957,7 @@ static void finish(const struct correlator *c, struct made *m, struct request *r
 		return;
 	}
 	const char *user = FIRST(r, user);
-	if (!succeeded(r) || !user)
+	if (!c->keep_successes || !succeeded(r) || !user) /* scan keeps none: none is made */
 		return;
 	struct ip_addr ip;
 	char t[64] = "";
@@ -1199,7 +1199,7 @@ static void hand_out(struct correlator *c, int64_t bound)
 			}
 			waiting_push(c, a);
 		}
-		for (size_t i = 0; c->keep_successes && i < m->nsuccesses; i++)
+		for (size_t i = 0; i < m->nsuccesses; i++)
 			keep_success(c, &m->successes[i]);
 		m->nattempts = m->nsuccesses = 0;
 		arena_free(&m->arena);
@@ -1305,10 +1305,11 @@ void correlator_each(struct correlator *c, void (*each)(void *ctx, const struct 
 {
 	c->each = each;
 	c->each_ctx = ctx;
+	bool apart = false;
 	if (c->threads > 1) { /* correlating on a thread of its own while this one hands the attempts on (the report) */
 		pthread_t t;
 		c->handoff = handoff_new();
-		bool apart = pthread_create(&t, NULL, correlate_apart, c) == 0;
+		apart = pthread_create(&t, NULL, correlate_apart, c) == 0;
 		for (struct attempt *a; apart && (a = handoff_take(c->handoff));) {
 			each(ctx, a);
 			free(a);
@@ -1317,12 +1318,9 @@ void correlator_each(struct correlator *c, void (*each)(void *ctx, const struct 
 			pthread_join(t, NULL);
 		handoff_free(c->handoff);
 		c->handoff = NULL;
-		if (apart) {
-			sort_successes(c);
-			return;
-		}
 	}
-	correlate(c);
+	if (!apart)
+		correlate(c);
 	sort_successes(c);
 }
 

@@ -182,8 +182,8 @@ static size_t count_before(const struct summary_attempt *a, const struct pair *p
 }
 
 /* failed: the account's failures from the success's address before it (the first `failed` of the pair). */
-static void compromise(struct summary *s, size_t *cap, const struct summary_attempt *a, const struct pair *p, size_t failed,
-		       const struct finding *attacker, const struct success *o)
+static void compromise(struct summary *s, size_t *cap, const struct summary_attempt *a, const struct pair *p,
+		       size_t failed, const struct finding *attacker, const struct success *o)
 {
 	struct finding copy, *attack = attacker ? &copy : NULL; /* finding_new may move the findings */
 	if (attacker)

@@ -135,8 +135,21 @@ static void spill_out(struct lockout_finder *f)
 	arena_reset(&f->pending);
 }
 
-/* The event kept, if the lockouts look at it: its account copied, the texts many events repeat shared. An event
- * read twice is dropped when they are put in order (order_logons). */
+/* An event kept: its account copied into `own`, the texts many events repeat shared. */
+static void keep(struct lockout_finder *f, struct logon l, struct arena *own)
+{
+	l.account = l.account ? arena_copy(own, l.account, strlen(l.account) + 1) : NULL;
+	const char **shared[] = {&l.computer, &l.domain, &l.caller, &l.process, &l.logon_process, &l.auth_package,
+				 &l.workstation, &l.ip, &l.service, &l.file};
+	for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
+		if (*shared[i])
+			*shared[i] = strmap_intern(&f->texts, *shared[i]);
+	f->logons = vec_grow(f->logons, &f->cap, f->n, sizeof *f->logons);
+	f->logons[f->n++] = l;
+}
+
+/* The event kept, if the lockouts look at it. An event read twice is dropped when they are put in order
+ * (order_logons). */
 void lockout_finder_add(struct lockout_finder *f, const struct event *ev, const void *prepared)
 {
 	if (!prepared) { /* read here, into the scratch arena */
@@ -148,19 +161,11 @@ void lockout_finder_add(struct lockout_finder *f, const struct event *ev, const 
 	struct logon l = *(const struct logon *)prepared;
 	if (!worth_keeping(f, &l))
 		return;
-	struct arena *own = l.event_id == 4740 ? &f->arena : &f->pending; /* the 4740s stay in memory */
-	l.account = l.account ? arena_copy(own, l.account, strlen(l.account) + 1) : NULL;
-	const char **shared[] = {&l.computer, &l.domain, &l.caller, &l.process, &l.logon_process, &l.auth_package,
-				 &l.workstation, &l.ip, &l.service, &l.file};
-	for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
-		if (*shared[i])
-			*shared[i] = strmap_intern(&f->texts, *shared[i]);
 	if (!l.file)
 		l.file = "";
 	l.order = f->added++;
 	f->ordered = false;
-	f->logons = vec_grow(f->logons, &f->cap, f->n, sizeof *f->logons);
-	f->logons[f->n++] = l;
+	keep(f, l, l.event_id == 4740 ? &f->arena : &f->pending); /* the 4740s stay in memory */
 	if (l.event_id != 4740 && ++f->held >= f->spill_at)
 		spill_out(f);
 }
@@ -227,17 +232,9 @@ static void restore_one(void *ctx, const struct logon *l)
 	bool locked = account_locked(f, l->account);
 	if (r->second ? locked || !strmap_get(r->same, same_key(&r->key, l)) : !locked)
 		return;
-	struct logon k = *l;
-	k.account = k.account ? arena_copy(&f->arena, k.account, strlen(k.account) + 1) : NULL;
-	const char **shared[] = {&k.computer, &k.domain, &k.caller, &k.process, &k.logon_process, &k.auth_package,
-				 &k.workstation, &k.ip, &k.service, &k.file};
-	for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
-		if (*shared[i])
-			*shared[i] = strmap_intern(&f->texts, *shared[i]);
-	f->logons = vec_grow(f->logons, &f->cap, f->n, sizeof *f->logons);
-	f->logons[f->n++] = k;
+	keep(f, *l, &f->arena);
 	if (!r->second)
-		strmap_put(r->same, same_key(&r->key, &k), f);
+		strmap_put(r->same, same_key(&r->key, l), f);
 }
 
 /* The accounts the 4740s name (each 4740 once, as order_logons keeps it) in f->locked. */
@@ -249,13 +246,13 @@ static void lock_accounts(struct lockout_finder *f)
 			strmap_put(&f->locked, account_key(&f->key, f->logons[i].account), f);
 }
 
-/* The written-out events of locked accounts back in memory, with the other copies of the same events. */
+/* After lock_accounts: the written-out events of locked accounts back in memory, with the other copies of the same
+ * events. */
 static void restore(struct lockout_finder *f)
 {
 	struct strmap same = {.arena = &f->scratch};
 	struct restore r = {f, &same, {0}, false};
 	arena_reset(&f->scratch);
-	lock_accounts(f); /* the 4740s are all in memory */
 	for (size_t i = 0; i < f->n; i++) /* events not written out count as much */
 		if (f->logons[i].event_id != 4740 && account_locked(f, f->logons[i].account))
 			strmap_put(&same, same_key(&r.key, &f->logons[i]), f);
@@ -276,13 +273,13 @@ const char *lockout_finder_spill_error(const struct lockout_finder *f) { return 
 
 void lockout_finder_prune(struct lockout_finder *f)
 {
+	lock_accounts(f); /* the 4740s are all in memory */
 	if (f->spill.size)
 		restore(f);
-	lock_accounts(f);
+	order_logons(f);
 	size_t kept = 0;
 	for (size_t i = 0; i < f->n; i++)
-		if (f->logons[i].event_id == 4740 ||
-		    (f->logons[i].account && strmap_get(&f->locked, account_key(&f->key, f->logons[i].account))))
+		if (f->logons[i].event_id == 4740 || account_locked(f, f->logons[i].account))
 			f->logons[kept++] = f->logons[i];
 	f->n = kept;
 	struct logon *fit = realloc(f->logons, (kept ? kept : 1) * sizeof *f->logons);
@@ -294,7 +291,7 @@ void lockout_finder_prune(struct lockout_finder *f)
 
 void lockout_finder_attempt(struct lockout_finder *f, const struct attempt *a)
 {
-	if (!a->user || !strmap_get(&f->locked, account_key(&f->key, a->user)))
+	if (!account_locked(f, a->user))
 		return;
 	f->attempts = vec_grow(f->attempts, &f->capattempts, f->nattempts, sizeof *f->attempts);
 	f->attempts[f->nattempts++] = (struct attempt){

@@ -1,7 +1,7 @@
 /* summary.c: per-user and per-IP figures and the findings, computed from attempts in time order (what
  * summary_attempts.c keeps of them). Users and IPs are numbered once, so that distinct ones are counted by stamping
- * their numbers; the DC events and successes are grouped
- * by account, each user row reading its account's: time linear in the attempts (but for sorting the rows). */
+ * their numbers; the DC events and successes are grouped by account, each user row reading its account's: time
+ * linear in the attempts (but for sorting the rows). */
 #include "badcreds/summary.h"
 
 #include <math.h>
@@ -48,8 +48,8 @@ static void add(struct group *g, size_t i)
 }
 
 /* The attempts by user (user_key) and by IP, and what counts distinct users or IPs among some of them in time
- * proportional to their number: each attempt's user and IP as the index (+1) of its group (user_id, ip_id), 0 for
- * an empty key (never counted); mark[id] == stamp once the current count has seen id. */
+ * proportional to their number: each attempt's user and IP as the index (+1) of its group (user_id, ip_group), 0
+ * for an empty key (never counted); mark[id] == stamp once the current count has seen id. */
 struct groups {
 	struct group *users, *ips;
 	size_t nusers, nips;
@@ -62,7 +62,6 @@ struct groups {
 static size_t user_group(const struct summary_attempt *a) { return a->who->key->group; }
 static size_t ip_group(const struct summary_attempt *a) { return a->from->group; }
 static size_t user_id(const struct summary_attempt *a) { return *a->who->user_key ? a->who->key->group : 0; }
-static size_t ip_id(const struct summary_attempt *a) { return a->from->group; }
 
 /* Each group's slice of `order` from the counts in its n, then the attempts into their slices in time order:
  * group_of(a) is an attempt's group index + 1, 0 for none. One array for all the groups, not one each. */
@@ -137,7 +136,7 @@ static void groups_free(struct groups *x)
 static unsigned distinct(struct groups *x, const struct summary_attempt *a, const struct group *g, size_t from,
 			 size_t to, bool users)
 {
-	size_t (*id)(const struct summary_attempt *) = users ? user_id : ip_id;
+	size_t (*id)(const struct summary_attempt *) = users ? user_id : ip_group; /* an address's group is its id */
 	unsigned n = 0;
 	x->stamp++;
 	for (size_t i = from; i < to; i++) {
@@ -382,7 +381,7 @@ static const char *success_after(struct groups *x, const struct summary_attempt 
 {
 	x->stamp++;
 	for (size_t i = 0; i < g->n; i++) { /* the group's earliest attempt from each address */
-		size_t ip = ip_id(&a[g->idx[i]]);
+		size_t ip = ip_group(&a[g->idx[i]]);
 		if (ip && (x->mark[ip] != x->stamp || a[g->idx[i]].time < x->earliest[ip])) {
 			x->mark[ip] = x->stamp;
 			x->earliest[ip] = a[g->idx[i]].time;
