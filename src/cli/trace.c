@@ -187,9 +187,23 @@ struct request_view {
 	size_t nfacts;
 };
 
-/* The attempts the options keep, as trace shows them (their texts copied: an attempt lives only while
- * selection_each hands it out). */
+static bool wanted(const struct trace_settings *t, const struct request_view *v)
+{
+	return (!t->activity || same_id(t->activity, v->activity)) && (!t->instance || same_id(t->instance, v->instance));
+}
+
+static bool attempt_wanted(const struct trace_settings *t, const struct attempt *a)
+{
+	return wanted(t, &(struct request_view){.activity = a->activity, .instance = a->instance});
+}
+
+/* Whose events the correlator keeps: the requests --activity and --instance take. */
+static bool events_wanted(void *ctx, const struct attempt *a) { return attempt_wanted(ctx, a); }
+
+/* The attempts the options keep and --activity and --instance take, as trace shows them (their texts copied: an
+ * attempt lives only while selection_each hands it out). */
 struct kept_views {
+	const struct trace_settings *t;
 	struct request_view *v;
 	size_t n, cap;
 	struct arena arena;
@@ -208,6 +222,8 @@ static const char *copy(struct arena *a, const char *s) { return s ? arena_copy(
 static void keep_view(void *ctx, const struct attempt *a)
 {
 	struct kept_views *k = ctx;
+	if (!attempt_wanted(k->t, a))
+		return;
 	if (k->n == k->cap) {
 		k->cap = k->cap ? 2 * k->cap : 64;
 		k->v = realloc(k->v, k->cap * sizeof *k->v);
@@ -261,17 +277,6 @@ static void write_view(struct strbuf *sb, const struct request_view *v, size_t n
 	}
 }
 
-static bool wanted(const struct trace_settings *t, const struct request_view *v)
-{
-	return (!t->activity || same_id(t->activity, v->activity)) && (!t->instance || same_id(t->instance, v->instance));
-}
-
-/* Whose events the correlator keeps: the requests --activity and --instance take. */
-static bool events_wanted(void *ctx, const struct attempt *a)
-{
-	return wanted(ctx, &(struct request_view){.activity = a->activity, .instance = a->instance});
-}
-
 /* The attempts the options keep and the successes they match, merged in time order. */
 static bool write_trace(struct out_file *o, void *ctx)
 {
@@ -287,7 +292,7 @@ static bool write_trace(struct out_file *o, void *ctx)
 		if (success && !selection_keeps_success(j->sel, &ok[k++]))
 			continue;
 		v = success ? success_view(&ok[k - 1]) : a->v[i++];
-		if (!wanted(j->t, &v))
+		if (success && !wanted(j->t, &v)) /* the attempts are taken as they are kept (keep_view) */
 			continue;
 		j->matched++;
 		j->successes += success;
@@ -320,7 +325,7 @@ int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
 	sel.lockout_settings = (struct lockout_settings){.reset_window = 30 * FILETIME_MINUTE};
 	selection_collect(&sel, argv + optind, argc - optind);
 	correlator_keep_successes(sel.corr);
-	struct kept_views kept = {0};
+	struct kept_views kept = {.t = &t};
 	selection_each(&sel, keep_view, &kept);
 	if (sel.lockouts)
 		selection_lockouts(&sel);
