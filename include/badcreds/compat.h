@@ -66,5 +66,9 @@ void bc_utf8_args(int *argc, char ***argv);
 /* Standard input and output in binary mode: Windows would translate line ends, so reports written to standard
  * output have the same LF line ends as report files, and EVTX read from standard input is not altered. */
 void bc_binary_stdio(void);
+/* Gives the pages of freed memory back to the system (glibc keeps them, in the heap and in each thread's arena, until
+ * told): called where a phase has freed much (the correlation's segments) before the next allocates. Elsewhere
+ * nothing. */
+void bc_release_free_memory(void);
 
 #endif

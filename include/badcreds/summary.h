@@ -23,12 +23,13 @@ struct summary_thresholds {
 
 void summary_default_thresholds(struct summary_thresholds *t);
 
-/* What the summary keeps of one attempt (summary_attempts.c): its time and outcome, and three pointers to the texts
- * it shares with every attempt of the same user, of the same address, and sent the same way: 40 bytes, not the
- * attempt's hundreds, so that a spray of millions of attempts fits. */
+/* What the summary keeps of one attempt (summary_attempts.c): its time, and three pointers to what it shares with
+ * every attempt of the same user, of the same address, and sent the same way with the same outcome: 32 bytes, not
+ * the attempt's hundreds, so that a spray of millions of attempts fits. */
 struct summary_user {
-	const char *user, *user_key;  /* as typed; lower case, what the rows group by */
-	struct summary_user *key;     /* the user typed as its key (itself when typed so): one per key */
+	const char *user;             /* as typed */
+	struct summary_user *key;     /* the user typed as its key (lower case, what the rows group by): one per key,
+				       * itself when typed so */
 	size_t group;                 /* summary_build, on the key's: its user group (index + 1) */
 };
 struct summary_ip {
@@ -40,19 +41,22 @@ struct summary_via {
 	bool relayed;                 /* through Exchange Online (attempt_relayed) ... */
 	const char *relays;           /* ... by these addresses, space separated (NULL when not relayed) */
 	const char *dc_lockout;       /* the DC that logged the 4740 this attempt led to, NULL if none */
+	enum outcome outcome;
 };
 struct summary_attempt {
 	int64_t time;
 	struct summary_user *who;
 	struct summary_ip *from;
 	const struct summary_via *via;
-	enum outcome outcome;
 };
 struct summary_attempts {
 	struct summary_attempt *v;    /* in time order */
 	size_t n, cap;
-	struct arena arena;           /* the shared texts */
-	struct strmap users, ips, vias, texts;
+	struct arena arena;           /* the shared texts and nodes */
+	struct strmap users;          /* text -> struct summary_user, in arena `index`: summary_build frees both, as it
+				       * needs the nodes only */
+	struct arena index;
+	struct strmap ips, vias, texts;
 	struct strbuf key;
 };
 /* Adds an attempt (the next in time order): a copy of what the summary reads of it. */

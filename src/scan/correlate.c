@@ -16,6 +16,7 @@
 #include "badcreds/filetime.h"
 #include "badcreds/ip.h"
 #include "badcreds/strmap.h"
+#include "badcreds/compat.h"
 #include "scan/fact_store.h"
 #include "util/handoff.h"
 #include "util/vec.h"
@@ -1322,6 +1323,15 @@ void correlator_each(struct correlator *c, void (*each)(void *ctx, const struct 
 	if (!apart)
 		correlate(c);
 	sort_successes(c);
+	for (unsigned k = 0; k < MAX_GROUPING_THREADS; k++) { /* handed out: their vectors are done */
+		struct made *m = &c->made[k];
+		free(m->attempts);
+		free(m->successes);
+		m->attempts = NULL;
+		m->successes = NULL;
+		m->capattempts = m->capsuccesses = 0;
+	}
+	bc_release_free_memory(); /* the segments' and the runs' memory, before the reports build theirs */
 }
 
 void correlator_free(struct correlator *c)
@@ -1336,7 +1346,7 @@ void correlator_free(struct correlator *c)
 	free(c->successes);
 	strmap_free(&c->strings);
 	for (unsigned k = 0; k < MAX_GROUPING_THREADS; k++) {
-		free(c->made[k].attempts); /* handed out (correlator_each): the vectors stay */
+		free(c->made[k].attempts); /* when correlator_each did not run */
 		free(c->made[k].successes);
 		strmap_free(&c->made[k].strings);
 		arena_free(&c->made[k].arena);

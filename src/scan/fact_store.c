@@ -360,6 +360,27 @@ static void decode(const uint8_t *r, struct arena *a, struct fact *f)
 		}
 }
 
+/* The buffers, runs and temporary file; the counts stay. */
+static void release(struct fact_store *s)
+{
+	for (size_t i = 0; i < s->nruns; i++)
+		if (!s->runs[i].memory)
+			free(s->runs[i].buf);
+	free(s->runs);
+	free(s->heap);
+	free(s->index);
+	free(s->buf);
+	free(s->last);
+	if (s->fd >= 0)
+		close(s->fd);
+	s->runs = NULL;
+	s->heap = NULL;
+	s->index = NULL;
+	s->buf = s->last = NULL;
+	s->nruns = s->capruns = s->nheap = s->nindex = s->capindex = s->used = s->cap = s->lastcap = 0;
+	s->fd = -1;
+}
+
 bool fact_store_next(struct fact_store *s, struct arena *a, struct fact *out)
 {
 	while (s->nheap) {
@@ -390,21 +411,13 @@ bool fact_store_next(struct fact_store *s, struct arena *a, struct fact *out)
 		}
 		s->duplicates++;
 	}
+	release(s); /* every fact is out: its memory goes before what the correlation hands on needs its own */
 	return false;
 }
 
 void fact_store_free(struct fact_store *s)
 {
-	for (size_t i = 0; i < s->nruns; i++)
-		if (!s->runs[i].memory)
-			free(s->runs[i].buf);
-	free(s->runs);
-	free(s->heap);
-	free(s->index);
-	free(s->buf);
-	free(s->last);
-	if (s->fd >= 0)
-		close(s->fd);
+	release(s);
 	memset(s, 0, sizeof *s);
 	s->fd = -1;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "badcreds/compat.h"
 #include "badcreds/filetime.h"
 #include "scan/findings.h"
 #include "badcreds/strmap.h"
@@ -61,7 +62,7 @@ struct groups {
 
 static size_t user_group(const struct summary_attempt *a) { return a->who->key->group; }
 static size_t ip_group(const struct summary_attempt *a) { return a->from->group; }
-static size_t user_id(const struct summary_attempt *a) { return *a->who->user_key ? a->who->key->group : 0; }
+static size_t user_id(const struct summary_attempt *a) { return *a->who->key->user ? a->who->key->group : 0; }
 
 /* Each group's slice of `order` from the counts in its n, then the attempts into their slices in time order:
  * group_of(a) is an attempt's group index + 1, 0 for none. One array for all the groups, not one each. */
@@ -121,11 +122,18 @@ static void group_attempts(struct groups *x, struct summary_attempts *l)
 		abort();
 }
 
-static void groups_free(struct groups *x)
+static void groups_free_users(struct groups *x)
 {
 	free(x->user_order);
-	free(x->ip_order);
 	free(x->users);
+	x->user_order = NULL;
+	x->users = NULL;
+}
+
+static void groups_free(struct groups *x)
+{
+	groups_free_users(x);
+	free(x->ip_order);
 	free(x->ips);
 	free(x->mark);
 	free(x->live);
@@ -286,8 +294,8 @@ static void user_findings(struct summary *s, size_t *cap, const struct summary_a
 	unsigned extranet = 0, ad = 0;
 	const struct summary_attempt *dc = NULL;
 	for (size_t i = 0; i < g->n; i++) {
-		extranet += a[g->idx[i]].outcome == OUTCOME_EXTRANET_LOCKED_OUT;
-		ad += a[g->idx[i]].outcome == OUTCOME_AD_LOCKED_OUT;
+		extranet += a[g->idx[i]].via->outcome == OUTCOME_EXTRANET_LOCKED_OUT;
+		ad += a[g->idx[i]].via->outcome == OUTCOME_AD_LOCKED_OUT;
 		if (a[g->idx[i]].via->dc_lockout)
 			dc = &a[g->idx[i]];
 	}
@@ -295,7 +303,7 @@ static void user_findings(struct summary *s, size_t *cap, const struct summary_a
 	if (t->lockout_threshold) {
 		struct group bad = {0};
 		for (size_t i = 0; i < g->n; i++)
-			if (a[g->idx[i]].outcome == OUTCOME_BAD_PASSWORD)
+			if (a[g->idx[i]].via->outcome == OUTCOME_BAD_PASSWORD)
 				add(&bad, g->idx[i]);
 		in_window = busiest(a, &bad, t->observation_window, NULL);
 		free(bad.idx);
@@ -352,9 +360,9 @@ static void ip_windows(struct summary *s, size_t *cap, struct groups *x, const s
 			*w = (struct ip_window){.ip = g->key, .start = start, .day = day, .attempts = (unsigned)(hi - lo),
 						.users = distinct(x, a, g, lo, hi, true)};
 			for (size_t i = lo; i < hi; i++) {
-				w->bad_password += a[g->idx[i]].outcome == OUTCOME_BAD_PASSWORD;
-				w->ad_locked_out += a[g->idx[i]].outcome == OUTCOME_AD_LOCKED_OUT;
-				w->extranet_locked_out += a[g->idx[i]].outcome == OUTCOME_EXTRANET_LOCKED_OUT;
+				w->bad_password += a[g->idx[i]].via->outcome == OUTCOME_BAD_PASSWORD;
+				w->ad_locked_out += a[g->idx[i]].via->outcome == OUTCOME_AD_LOCKED_OUT;
+				w->extranet_locked_out += a[g->idx[i]].via->outcome == OUTCOME_EXTRANET_LOCKED_OUT;
 			}
 			lo = hi;
 		}
@@ -407,7 +415,7 @@ static void user_row(struct summary *s, struct groups *x, struct accounts *m, co
 	r->first = a[g->idx[0]].time;
 	r->last = a[g->idx[g->n - 1]].time;
 	for (size_t i = 0; i < g->n; i++) {
-		r->outcomes[a[g->idx[i]].outcome]++;
+		r->outcomes[a[g->idx[i]].via->outcome]++;
 		r->dc_lockouts += a[g->idx[i]].via->dc_lockout != NULL;
 	}
 	const struct account *c = account_of(m, r->user, false);
@@ -425,9 +433,9 @@ static void ip_row(struct summary *s, struct groups *x, const struct summary_att
 	r->attempts = (unsigned)g->n;
 	r->users = distinct(x, a, g, 0, g->n, true);
 	for (size_t i = 0; i < g->n; i++) {
-		r->bad_password += a[g->idx[i]].outcome == OUTCOME_BAD_PASSWORD;
-		r->ad_locked_out += a[g->idx[i]].outcome == OUTCOME_AD_LOCKED_OUT;
-		r->extranet_locked_out += a[g->idx[i]].outcome == OUTCOME_EXTRANET_LOCKED_OUT;
+		r->bad_password += a[g->idx[i]].via->outcome == OUTCOME_BAD_PASSWORD;
+		r->ad_locked_out += a[g->idx[i]].via->outcome == OUTCOME_AD_LOCKED_OUT;
+		r->extranet_locked_out += a[g->idx[i]].via->outcome == OUTCOME_EXTRANET_LOCKED_OUT;
 	}
 	r->max_per_hour = busiest(a, g, FILETIME_HOUR, NULL);
 	r->max_per_day = busiest(a, g, FILETIME_DAY, NULL);
@@ -443,6 +451,9 @@ void summary_build(struct summary *s, struct summary_attempts *l, const struct f
 		if (fit)
 			l->v = fit, l->cap = l->n;
 	}
+	strmap_free(&l->users); /* every attempt points to its user: the map of their texts is done */
+	arena_free(&l->index);
+	bc_release_free_memory(); /* its blocks lie between the nodes': given back, not left as holes */
 	const struct summary_attempt *a = l->v;
 	size_t n = l->n;
 	memset(s, 0, sizeof *s);
@@ -462,6 +473,7 @@ void summary_build(struct summary *s, struct summary_attempts *l, const struct f
 		user_row(s, &x, &m, a, &x.users[u], ok);
 		user_findings(s, &s->capfindings, a, &x.users[u], t);
 	}
+	groups_free_users(&x); /* before the rows are sorted: the users' groups are done */
 	for (size_t k = 0; k < x.nips; k++) {
 		ip_row(s, &x, a, &x.ips[k]);
 		ip_findings(s, &s->capfindings, &x, a, &x.ips[k], t);

@@ -1,7 +1,7 @@
-/* summary_attempts.c: the summary's copy of the attempts (summary.h, struct summary_attempt): each attempt's time
- * and outcome, and pointers to its user, its address and the way it was sent (server, endpoint, client application,
- * PRT device, Exchange Online relays, DC lockout), each of those made once and shared by every attempt that has the
- * same. */
+/* summary_attempts.c: the summary's copy of the attempts (summary.h, struct summary_attempt): each attempt's time,
+ * and pointers to its user, its address and the way it was sent and what came of it (server, endpoint, client
+ * application, PRT device, Exchange Online relays, DC lockout, outcome), each of those made once and shared by every
+ * attempt that has the same. */
 #include "badcreds/summary.h"
 
 #include <stdio.h>
@@ -17,16 +17,16 @@ static const char *copy(struct summary_attempts *l, const char *s)
 	return s ? arena_copy(&l->arena, s, strlen(s) + 1) : NULL;
 }
 
-/* A user's text once, with the map's copy of it; its key is the node of its key's text (itself when they agree:
- * a key is its own key), so that one map holds both. */
+/* A user's text once; its key is the node of its key's text (itself when they agree: a key is its own key), so
+ * that one map holds both. The node keeps its own copy of the text: the map goes before summary_build needs memory. */
 static struct summary_user *user_node(struct summary_attempts *l, const char *text, const char *key)
 {
 	struct summary_user *u = strmap_get(&l->users, text);
 	if (!u) {
 		u = arena_alloc(&l->arena, sizeof *u);
-		u->user = strmap_put(&l->users, text, u);
+		u->user = copy(l, text);
+		strmap_put(&l->users, text, u);
 		u->key = strcmp(key, text) ? user_node(l, key, key) : u;
-		u->user_key = u->key->user;
 		u->group = 0;
 	}
 	return u;
@@ -80,7 +80,7 @@ static const struct summary_via *via_of(struct summary_attempts *l, const struct
 {
 	struct summary_via v = {.server = a->server, .endpoint = a->endpoint, .client_app = a->client_app,
 				.prt_device = a->prt_device, .relayed = attempt_relayed(a),
-				.dc_lockout = a->dc_lockout ? a->dc_lockout->server : NULL};
+				.dc_lockout = a->dc_lockout ? a->dc_lockout->server : NULL, .outcome = a->outcome};
 	struct strbuf relayed_by = {0};
 	if (v.relayed) {
 		relays(&relayed_by, a);
@@ -90,11 +90,13 @@ static const struct summary_via *via_of(struct summary_attempts *l, const struct
 	const char *texts[] = {v.server, v.endpoint, v.client_app, v.prt_device, v.relays, v.dc_lockout};
 	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
 		key_add(&l->key, texts[i]);
+	sb_add_u64(&l->key, (uint64_t)v.outcome);
 	struct summary_via *k = strmap_get(&l->vias, sb_cstr(&l->key));
 	if (!k) {
 		k = arena_alloc(&l->arena, sizeof *k);
 		*k = (struct summary_via){copy(l, v.server), copy(l, v.endpoint), copy(l, v.client_app),
-					  copy(l, v.prt_device), v.relayed, copy(l, v.relays), copy(l, v.dc_lockout)};
+					  copy(l, v.prt_device), v.relayed, copy(l, v.relays), copy(l, v.dc_lockout),
+					  v.outcome};
 		strmap_put(&l->vias, sb_cstr(&l->key), k);
 	}
 	sb_free(&relayed_by);
@@ -103,10 +105,10 @@ static const struct summary_via *via_of(struct summary_attempts *l, const struct
 
 void summary_attempts_add(struct summary_attempts *l, const struct attempt *a)
 {
-	l->users.arena = l->ips.arena = l->vias.arena = l->texts.arena = &l->arena;
+	l->ips.arena = l->vias.arena = l->texts.arena = &l->arena;
+	l->users.arena = &l->index;
 	l->v = vec_grow(l->v, &l->cap, l->n, sizeof *l->v);
-	l->v[l->n++] = (struct summary_attempt){a->time, user_node(l, a->user, a->user_key), ip_of(l, a), via_of(l, a),
-						a->outcome};
+	l->v[l->n++] = (struct summary_attempt){a->time, user_node(l, a->user, a->user_key), ip_of(l, a), via_of(l, a)};
 }
 
 void summary_attempts_free(struct summary_attempts *l)
@@ -117,6 +119,7 @@ void summary_attempts_free(struct summary_attempts *l)
 	strmap_free(&l->vias);
 	strmap_free(&l->texts);
 	sb_free(&l->key);
+	arena_free(&l->index);
 	arena_free(&l->arena);
 	memset(l, 0, sizeof *l);
 }

@@ -195,7 +195,11 @@ static void read_live(const char *channel, const struct source_options *opt, con
 	}
 }
 
-void source_read_end(void) { evtx_workers_end(); }
+void source_read_end(void)
+{
+	evtx_workers_end();
+	bc_release_free_memory(); /* what the workers' arenas held */
+}
 
 void source_read(const char *source, const struct source_options *opt, const struct event_sink *sink,
 		 struct diag *d, struct source_stats *st)

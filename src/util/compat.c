@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #ifdef _WIN32
 #include <io.h>
@@ -268,6 +271,8 @@ void bc_binary_stdio(void)
 	_setmode(1, _O_BINARY);
 }
 
+void bc_release_free_memory(void) {}
+
 int bc_stat(const char *path, struct stat *s)
 {
 	/* the C runtime's stat fails on "dir/" and "dir\\"; "C:\\" and "\\" keep their separator */
@@ -360,6 +365,13 @@ bool bc_file_id(const char *path, const struct stat *s, uint64_t id[2])
 }
 
 void bc_binary_stdio(void) {}
+
+void bc_release_free_memory(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
 
 int bc_stat(const char *path, struct stat *s) { return stat(path, s); }
 int bc_lstat(const char *path, struct stat *s) { return lstat(path, s); }
