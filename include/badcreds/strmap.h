@@ -17,6 +17,8 @@ struct strmap {
 void *strmap_get(const struct strmap *m, const char *key);
 /* Replaces an existing value; returns the map's copy of the key (it lives as long as the map's arena). */
 const char *strmap_put(struct strmap *m, const char *key, void *value);
+/* The same, keeping `key` itself, not a copy: for keys that live longer than the map. */
+void strmap_put_borrowed(struct strmap *m, const char *key, void *value);
 /* The one copy of s in the map (key and value: the map's copy of the key), made on first use: texts many records
  * repeat stored once. */
 const char *strmap_intern(struct strmap *m, const char *s);

@@ -53,8 +53,8 @@ struct summary_attempts {
 	struct summary_attempt *v;    /* in time order */
 	size_t n, cap;
 	struct arena arena;           /* the shared texts and nodes */
-	struct strmap users;          /* text -> struct summary_user, in arena `index`: summary_build frees both, as it
-				       * needs the nodes only */
+	struct strmap users;          /* a node's text -> its struct summary_user, in arena `index`: summary_build
+				       * frees both, as it needs the nodes only */
 	struct arena index;
 	struct strmap ips, vias, texts;
 	struct strbuf key;

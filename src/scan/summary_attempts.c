@@ -18,14 +18,15 @@ static const char *copy(struct summary_attempts *l, const char *s)
 }
 
 /* A user's text once; its key is the node of its key's text (itself when they agree: a key is its own key), so
- * that one map holds both. The node keeps its own copy of the text: the map goes before summary_build needs memory. */
+ * that one map holds both. The node holds the text, the map points to it: the map goes before summary_build needs
+ * memory. */
 static struct summary_user *user_node(struct summary_attempts *l, const char *text, const char *key)
 {
 	struct summary_user *u = strmap_get(&l->users, text);
 	if (!u) {
 		u = arena_alloc(&l->arena, sizeof *u);
 		u->user = copy(l, text);
-		strmap_put(&l->users, text, u);
+		strmap_put_borrowed(&l->users, u->user, u);
 		u->key = strcmp(key, text) ? user_node(l, key, key) : u;
 		u->group = 0;
 	}

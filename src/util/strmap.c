@@ -2,6 +2,7 @@
  * hash: a lookup compares strings only when the hashes agree, and growing does not hash the keys again. */
 #include "badcreds/strmap.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,8 +58,9 @@ static void grow(struct strmap *m)
 	m->cap = cap;
 }
 
-/* The entry of key, made (with a copy of the key and a NULL value) when there is none. */
-static struct strmap_entry *entry(struct strmap *m, const char *key)
+/* The entry of key, made (with a copy of the key, or the key itself when `borrow`, and a NULL value) when there is
+ * none. */
+static struct strmap_entry *entry(struct strmap *m, const char *key, bool borrow)
 {
 	if (m->n >= m->cap)
 		grow(m);
@@ -69,7 +71,7 @@ static struct strmap_entry *entry(struct strmap *m, const char *key)
 			return e;
 	struct strmap_entry *e = arena_alloc(m->arena, sizeof *e);
 	e->hash = h;
-	e->key = arena_copy(m->arena, key, strlen(key) + 1);
+	e->key = borrow ? key : arena_copy(m->arena, key, strlen(key) + 1);
 	e->value = NULL;
 	e->next = m->slots[k];
 	m->slots[k] = e;
@@ -79,14 +81,19 @@ static struct strmap_entry *entry(struct strmap *m, const char *key)
 
 const char *strmap_put(struct strmap *m, const char *key, void *value)
 {
-	struct strmap_entry *e = entry(m, key);
+	struct strmap_entry *e = entry(m, key, false);
 	e->value = value;
 	return e->key;
 }
 
+void strmap_put_borrowed(struct strmap *m, const char *key, void *value)
+{
+	entry(m, key, true)->value = value;
+}
+
 const char *strmap_intern(struct strmap *m, const char *s)
 {
-	struct strmap_entry *e = entry(m, s);
+	struct strmap_entry *e = entry(m, s, false);
 	if (!e->value)
 		e->value = (void *)e->key;
 	return e->value;
