@@ -28,7 +28,7 @@ void summary_default_thresholds(struct summary_thresholds *t)
 }
 
 /* The attempts of one user or one IP, as indexes into the time-ordered array: a slice of groups.user_order or
- * groups.ip_order (cap 0), or a vector of their own (add). */
+ * groups.ip_order (slice, cap 0), or a vector of their own (add). */
 struct group {
 	const char *key;
 	size_t *idx;
@@ -50,9 +50,10 @@ static void add(struct group *g, size_t i)
 
 /* The attempts by user (user_key) and by IP, and what counts distinct users or IPs among some of them in time
  * proportional to their number: each attempt's user and IP as the index (+1) of its group (user_id, ip_group), 0
- * for an empty key (never counted); mark[id] == stamp once the current count has seen id. */
+ * for an empty key (never counted); mark[id] == stamp once the current count has seen id. A group is where its
+ * attempts end in the order of its kind (8 bytes a user: a spray can bring a new user with every attempt). */
 struct groups {
-	struct group *users, *ips;
+	size_t *user_end, *ip_end;     /* per group: the end of its attempts in user_order / ip_order */
 	size_t nusers, nips;
 	size_t *user_order, *ip_order; /* the attempts of each user, then of each IP, group after group */
 	size_t *mark, stamp;     /* per user or IP id */
@@ -64,28 +65,56 @@ static size_t user_group(const struct summary_attempt *a) { return a->who->key->
 static size_t ip_group(const struct summary_attempt *a) { return a->from->group; }
 static size_t user_id(const struct summary_attempt *a) { return *a->who->key->user ? a->who->key->group : 0; }
 
-/* Each group's slice of `order` from the counts in its n, then the attempts into their slices in time order:
- * group_of(a) is an attempt's group index + 1, 0 for none. One array for all the groups, not one each. */
-static size_t *lay_out(struct group *all, size_t nall, size_t (*group_of)(const struct summary_attempt *),
+/* The attempts into `order` group after group, each group's in time order: end[k] holds group k's count and becomes
+ * where its attempts end; group_of(a) is an attempt's group index + 1, 0 for none. One array for all the groups. */
+static size_t *lay_out(size_t *end, size_t nall, size_t (*group_of)(const struct summary_attempt *),
 		       const struct summary_attempt *a, size_t n)
 {
 	size_t total = 0;
-	for (size_t k = 0; k < nall; k++)
-		total += all[k].n;
+	for (size_t k = 0; k < nall; k++) { /* each group's start, where its next attempt goes */
+		size_t count = end[k];
+		end[k] = total;
+		total += count;
+	}
 	size_t *order = malloc((total ? total : 1) * sizeof *order);
 	if (!order)
 		abort();
-	for (size_t k = 0, start = 0; k < nall; k++) {
-		all[k].idx = order + start;
-		start += all[k].n;
-		all[k].n = 0;
-	}
 	for (size_t i = 0; i < n; i++)
-		if (group_of(&a[i])) {
-			struct group *g = &all[group_of(&a[i]) - 1];
-			g->idx[g->n++] = i;
-		}
+		if (group_of(&a[i]))
+			order[end[group_of(&a[i]) - 1]++] = i;
 	return order;
+}
+
+/* Group k of `end` and `order` (lay_out), its key left to the caller. */
+static struct group slice(const size_t *end, size_t *order, size_t k)
+{
+	size_t start = k ? end[k - 1] : 0;
+	return (struct group){.idx = order + start, .n = end[k] - start};
+}
+
+static struct group user_slice(const struct groups *x, const struct summary_attempt *a, size_t k)
+{
+	struct group g = slice(x->user_end, x->user_order, k);
+	g.key = a[g.idx[0]].who->key->user;
+	return g;
+}
+
+static struct group ip_slice(const struct groups *x, const struct summary_attempt *a, size_t k)
+{
+	struct group g = slice(x->ip_end, x->ip_order, k);
+	g.key = a[g.idx[0]].from->ip;
+	return g;
+}
+
+/* Counts one attempt of group `*id` (numbering a new group from its first attempt) into end[]. */
+static void count(size_t **end, size_t *cap, size_t *n, size_t *id)
+{
+	if (!*id) {
+		*end = vec_grow(*end, cap, *n, sizeof **end);
+		(*end)[(*n)++] = 0;
+		*id = *n;
+	}
+	(*end)[*id - 1]++;
 }
 
 static void group_attempts(struct groups *x, struct summary_attempts *l)
@@ -93,28 +122,17 @@ static void group_attempts(struct groups *x, struct summary_attempts *l)
 	*x = (struct groups){0};
 	size_t capu = 0, capi = 0;
 	const struct summary_attempt *a = l->v;
-	for (size_t i = 0; i < l->n; i++) { /* the groups and their sizes; each user and address its group */
-		struct summary_user *u = a[i].who->key;
-		if (!u->group) { /* the first attempt of this user (in any spelling) */
-			x->users = vec_grow(x->users, &capu, x->nusers, sizeof *x->users);
-			x->users[x->nusers++] = (struct group){.key = u->user};
-			u->group = x->nusers;
-		}
-		x->users[u->group - 1].n++;
-		struct summary_ip *p = a[i].from;
-		if (!p->group && *p->ip) { /* its first attempt */
-			x->ips = vec_grow(x->ips, &capi, x->nips, sizeof *x->ips);
-			x->ips[x->nips++] = (struct group){.key = p->ip};
-			p->group = x->nips;
-		}
-		if (p->group)
-			x->ips[p->group - 1].n++;
+	for (size_t i = 0; i < l->n; i++) { /* the groups and their sizes; each user (in any spelling) and address its
+					     * group from its first attempt */
+		count(&x->user_end, &capu, &x->nusers, &a[i].who->key->group);
+		if (*a[i].from->ip)
+			count(&x->ip_end, &capi, &x->nips, &a[i].from->group);
 	}
-	struct group *fit = x->nusers ? realloc(x->users, x->nusers * sizeof *x->users) : NULL;
+	size_t *fit = x->nusers ? realloc(x->user_end, x->nusers * sizeof *x->user_end) : NULL;
 	if (fit)
-		x->users = fit;
-	x->user_order = lay_out(x->users, x->nusers, user_group, a, l->n);
-	x->ip_order = lay_out(x->ips, x->nips, ip_group, a, l->n);
+		x->user_end = fit;
+	x->user_order = lay_out(x->user_end, x->nusers, user_group, a, l->n);
+	x->ip_order = lay_out(x->ip_end, x->nips, ip_group, a, l->n);
 	x->mark = calloc((x->nusers > x->nips ? x->nusers : x->nips) + 1, sizeof *x->mark);
 	x->live = calloc(x->nusers + 1, sizeof *x->live);
 	x->earliest = calloc(x->nips + 1, sizeof *x->earliest);
@@ -125,16 +143,15 @@ static void group_attempts(struct groups *x, struct summary_attempts *l)
 static void groups_free_users(struct groups *x)
 {
 	free(x->user_order);
-	free(x->users);
-	x->user_order = NULL;
-	x->users = NULL;
+	free(x->user_end);
+	x->user_order = x->user_end = NULL;
 }
 
 static void groups_free(struct groups *x)
 {
 	groups_free_users(x);
 	free(x->ip_order);
-	free(x->ips);
+	free(x->ip_end);
 	free(x->mark);
 	free(x->live);
 	free(x->earliest);
@@ -470,18 +487,22 @@ void summary_build(struct summary *s, struct summary_attempts *l, const struct f
 		abort();
 	size_t capw = 0;
 	for (size_t u = 0; u < x.nusers; u++) {
-		user_row(s, &x, &m, a, &x.users[u], ok);
-		user_findings(s, &s->capfindings, a, &x.users[u], t);
+		struct group g = user_slice(&x, a, u);
+		user_row(s, &x, &m, a, &g, ok);
+		user_findings(s, &s->capfindings, a, &g, t);
 	}
 	groups_free_users(&x); /* before the rows are sorted: the users' groups are done */
 	for (size_t k = 0; k < x.nips; k++) {
-		ip_row(s, &x, a, &x.ips[k]);
-		ip_findings(s, &s->capfindings, &x, a, &x.ips[k], t);
+		struct group g = ip_slice(&x, a, k);
+		ip_row(s, &x, a, &g);
+		ip_findings(s, &s->capfindings, &x, a, &g, t);
 	}
 	qsort(s->users, s->nusers, sizeof *s->users, cmp_users);
 	qsort(s->ips, s->nips, sizeof *s->ips, cmp_ips);
-	for (size_t k = 0; k < s->nips; k++) /* in the order of the IP rows */
-		ip_windows(s, &capw, &x, a, &x.ips[ip_group_of(l, s->ips[k].ip) - 1]);
+	for (size_t k = 0; k < s->nips; k++) { /* in the order of the IP rows */
+		struct group g = ip_slice(&x, a, ip_group_of(l, s->ips[k].ip) - 1);
+		ip_windows(s, &capw, &x, a, &g);
+	}
 	findings_compromise(s, &s->capfindings, a, n, ok, nok, t->compromise_window);
 	findings_finish(s);
 	accounts_free(&m);
