@@ -110,27 +110,23 @@ const void *lockout_finder_prepare(const struct event *ev, struct arena *a)
 }
 
 /* The events other than 4740s to the temporary file (the 4740s stay: they say which accounts matter); when that
- * cannot be, they stay in memory and no more are written out. */
+ * cannot be, they stay in memory and no more are written out. The order in memory does not matter (order_logons
+ * sorts): the others are moved to the front in their order and written from there, the 4740s then moved down. */
 static void spill_out(struct lockout_finder *f)
 {
-	struct logon *out = malloc((f->held ? f->held : 1) * sizeof *out);
-	if (!out)
-		abort();
 	size_t n = 0;
 	for (size_t i = 0; i < f->n; i++)
-		if (f->logons[i].event_id != 4740)
-			out[n++] = f->logons[i];
-	bool written = logon_spill_write(&f->spill, out, n);
-	free(out);
-	if (!written) {
+		if (f->logons[i].event_id != 4740) {
+			struct logon t = f->logons[n];
+			f->logons[n++] = f->logons[i];
+			f->logons[i] = t;
+		}
+	if (!logon_spill_write(&f->spill, f->logons, n)) {
 		f->spill_at = SIZE_MAX;
 		return;
 	}
-	size_t kept = 0;
-	for (size_t i = 0; i < f->n; i++)
-		if (f->logons[i].event_id == 4740)
-			f->logons[kept++] = f->logons[i];
-	f->n = kept;
+	memmove(f->logons, f->logons + n, (f->n - n) * sizeof *f->logons);
+	f->n -= n;
 	f->held = 0;
 	arena_reset(&f->pending);
 }
