@@ -1,6 +1,7 @@
 /* test_value.c: rendering of every EVTX value type, arrays, and times read from values (cmocka). */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -127,6 +128,107 @@ static void arrays(void **state)
 	assert_string_equal(render(u16.type, u16.data, u16.size), "1");
 }
 
+/* The word-at-a-time paths (four UTF-16 units at once: conversion, the NUL ends of string array items, the provider
+ * name comparison) against the unit-at-a-time rules, on random text of ASCII, NUL, non-ASCII and surrogate units at
+ * every alignment and length. */
+static uint32_t rng = 12345;
+static uint32_t next_random(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}
+
+/* The rules of utf16_to_utf8, a unit at a time. */
+static void reference_utf8(struct strbuf *out, const uint16_t *u, size_t n)
+{
+	for (size_t i = 0; i < n && u[i]; i++) {
+		uint32_t c = u[i];
+		if (c >= 0xd800 && c < 0xdc00 && i + 1 < n && u[i + 1] >= 0xdc00 && u[i + 1] < 0xe000)
+			c = 0x10000 + ((c - 0xd800) << 10) + (u[++i] - 0xdc00);
+		else if (c >= 0xd800 && c < 0xe000)
+			c = 0xfffd;
+		if (c < 0x80) {
+			sb_addc(out, (char)c);
+		} else if (c < 0x800) {
+			sb_addc(out, (char)(0xc0 | c >> 6));
+			sb_addc(out, (char)(0x80 | (c & 0x3f)));
+		} else if (c < 0x10000) {
+			sb_addc(out, (char)(0xe0 | c >> 12));
+			sb_addc(out, (char)(0x80 | (c >> 6 & 0x3f)));
+			sb_addc(out, (char)(0x80 | (c & 0x3f)));
+		} else {
+			sb_addc(out, (char)(0xf0 | c >> 18));
+			sb_addc(out, (char)(0x80 | (c >> 12 & 0x3f)));
+			sb_addc(out, (char)(0x80 | (c >> 6 & 0x3f)));
+			sb_addc(out, (char)(0x80 | (c & 0x3f)));
+		}
+	}
+}
+
+/* evtx_value_equals_nocase's rules: ASCII s equals the units up to the first NUL, ignoring ASCII case. */
+static bool reference_equals(const uint16_t *u, size_t n, const char *s)
+{
+	size_t k = 0;
+	for (; k < n && u[k]; k++) {
+		int a = u[k], b = (unsigned char)s[k];
+		if (a >= 0x80 || !b || (a | 0x20 * (a >= 'A' && a <= 'Z')) != (b | 0x20 * (b >= 'A' && b <= 'Z')))
+			return false;
+	}
+	return s[k] == 0;
+}
+
+static void word_at_a_time(void **state)
+{
+	(void)state;
+	static const uint16_t alphabet[] = {'a', 'd', 'A', 'D', '-', ' ', 0, 0, 0x7f, 0x80, 0xe9, 0x100, 0xd83d, 0xde00};
+	static const char *const names[] = {"", "a", "ad", "aD-", "Add-", "ad-da", "dada add", "AD FS Auditing", "aaaaaaaa"};
+	uint16_t u[48];
+	uint8_t bytes[97];
+	for (int round = 0; round < 20000; round++) {
+		size_t n = next_random() % 40;
+		bool odd = next_random() % 8 == 0; /* a size with a half unit at the end */
+		for (size_t i = 0; i < n; i++) {
+			u[i] = alphabet[next_random() % (sizeof alphabet / sizeof *alphabet)];
+			if (next_random() % 3) /* mostly ASCII letters, as logs are */
+				u[i] = "adAD"[next_random() % 4];
+			bytes[2 * i] = (uint8_t)u[i];
+			bytes[2 * i + 1] = (uint8_t)(u[i] >> 8);
+		}
+		bytes[2 * n] = 'x';
+		size_t size = 2 * n + odd;
+		struct strbuf got = {0}, want = {0};
+		utf16_to_utf8(&got, bytes, size);
+		reference_utf8(&want, u, n);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.len ? got.data : "", want.len ? want.data : "", got.len);
+		sb_free(&got);
+		sb_free(&want);
+
+		struct evtx_value v = {.type = EVTX_ARRAY | EVTX_STRING, .size = (uint32_t)size, .data = bytes};
+		struct evtx_array_iter it = {0};
+		struct evtx_value item;
+		size_t start = 0, items = 0;
+		while (evtx_array_next(&v, &it, &item)) { /* each item ends at the next NUL unit, or the last unit */
+			size_t end = start;
+			while (end < n && u[end])
+				end++;
+			assert_ptr_equal(item.data, bytes + 2 * start);
+			assert_int_equal(item.size, 2 * (end - start));
+			start = end + 1;
+			items++;
+			if (start >= n)
+				break;
+		}
+		assert_true(items >= 1);
+
+		struct evtx_value text = {.type = EVTX_STRING, .size = (uint32_t)size, .data = bytes};
+		for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+			assert_int_equal(evtx_value_equals_nocase(&text, names[k]), reference_equals(u, n, names[k]));
+	}
+}
+
 static void numbers(void **state)
 {
 	(void)state;
@@ -148,7 +250,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(integers), cmocka_unit_test(booleans_and_reals), cmocka_unit_test(strings),
 		cmocka_unit_test(structured), cmocka_unit_test(times), cmocka_unit_test(arrays),
-		cmocka_unit_test(numbers),
+		cmocka_unit_test(numbers), cmocka_unit_test(word_at_a_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,6 +31,12 @@ static size_t sid_size(const uint8_t *p, size_t n)
 	return need <= n ? need : 0;
 }
 
+/* Whether any of the four UTF-16 units in w (as le64 reads them) is zero. */
+static bool zero_unit(uint64_t w)
+{
+	return ((w - 0x0001000100010001ULL) & ~w & 0x8000800080008000ULL) != 0;
+}
+
 bool evtx_array_next(const struct evtx_value *v, struct evtx_array_iter *it, struct evtx_value *item)
 {
 	unsigned base = v->type & 0x7f;
@@ -48,6 +54,8 @@ bool evtx_array_next(const struct evtx_value *v, struct evtx_array_iter *it, str
 		it->pos += fixed;
 	} else if (base == EVTX_STRING) { /* items end at a NUL terminator */
 		size_t pos = start;
+		while (pos + 8 <= v->size && !zero_unit(le64(v->data + pos)))
+			pos += 8; /* four units at a time while none of them is zero */
 		while (pos + 1 < v->size && le16(v->data + pos))
 			pos += 2;
 		len = pos - start;
@@ -78,6 +86,16 @@ void utf16_to_utf8(struct strbuf *out, const uint8_t *p, size_t nbytes)
 	sb_reserve(out, 3 * n); /* a UTF-16 unit never needs more than 3 bytes; a pair needs 4 for 2 units */
 	char *o = out->data + out->len;
 	for (size_t i = 0; i < n; i++) {
+		/* four ASCII units at a time (most text in a log is): every unit below 0x80 and none zero */
+		for (uint64_t w; i + 4 <= n && !((w = le64(p + 2 * i)) & 0xff80ff80ff80ff80ULL) && !zero_unit(w); i += 4) {
+			o[0] = (char)w;
+			o[1] = (char)(w >> 16);
+			o[2] = (char)(w >> 32);
+			o[3] = (char)(w >> 48);
+			o += 4;
+		}
+		if (i == n)
+			break;
 		uint32_t c = le16(p + 2 * i);
 		if (c < 0x80) {
 			if (c == 0)
@@ -339,11 +357,29 @@ static void render_scalar(struct strbuf *out, const struct evtx_value *v)
 
 static int ascii_lower(unsigned c) { return c >= 'A' && c <= 'Z' ? (int)c + 32 : (int)c; }
 
+/* The next four characters of s as the UTF-16 units le64 reads, 0 unless all four are ASCII and none is NUL. */
+static uint64_t ascii_units(const char *s)
+{
+	uint64_t w = 0;
+	for (unsigned k = 0; k < 4; k++) {
+		unsigned char c = (unsigned char)s[k];
+		if (!c || c >= 0x80)
+			return 0;
+		w |= (uint64_t)c << 16 * k;
+	}
+	return w;
+}
+
 bool evtx_value_equals_nocase(const struct evtx_value *v, const char *s)
 {
 	size_t n = 0; /* characters compared */
 	if (v->type == EVTX_STRING) {
 		for (size_t i = 0; i + 1 < v->size; i += 2, n++) {
+			/* four units at a time while they are s's characters exactly (provider names mostly are) */
+			for (uint64_t w; i + 8 <= v->size && (w = ascii_units(s + n)) && le64(v->data + i) == w; i += 8)
+				n += 4;
+			if (i + 1 >= v->size)
+				break;
 			unsigned c = le16(v->data + i);
 			if (c == 0)
 				break;
