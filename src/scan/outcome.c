@@ -4,6 +4,7 @@
 #include "badcreds/outcome.h"
 
 #include <pcre2.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,18 +86,46 @@ static const struct { enum outcome o; const char *pattern; } tables[] = {
 
 enum { NTABLES = sizeof tables / sizeof tables[0] };
 static pcre2_code *compiled[NTABLES];
+static pcre2_code *ascii_only[NTABLES]; /* each table's ASCII alternatives, byte by byte: for ASCII text, which only
+					  * they can match, as no non-ASCII letter of the tables has an ASCII case
+					  * (most 411 texts are ASCII; matching as UTF-8 was most of the cost) */
 static pcre2_code *suffix; /* "-<any known message>..." at the end of 411 Data[2] */
 
-static pcre2_code *compile(const char *pattern)
+static pcre2_code *compile(const char *pattern, uint32_t options)
 {
 	int err;
 	PCRE2_SIZE off;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS | PCRE2_UTF, &err,
-				       &off, NULL);
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS | options, &err, &off,
+				       NULL);
 	if (!re)
 		abort(); /* the patterns are constants: a failure is a bug */
 	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	return re;
+}
+
+/* The top-level alternatives of a table's pattern that are all ASCII, as one pattern (every table has some). */
+static void ascii_alternatives(struct strbuf *out, const char *pattern)
+{
+	int depth = 0;
+	const char *start = pattern;
+	for (const char *p = pattern;; p++) {
+		if (*p == '(')
+			depth++;
+		else if (*p == ')')
+			depth--;
+		if (*p && (*p != '|' || depth))
+			continue;
+		bool ascii = true;
+		for (const char *q = start; q < p; q++)
+			ascii &= (unsigned char)*q < 0x80;
+		if (ascii) {
+			sb_adds(out, out->len ? "|" : "");
+			sb_add(out, start, (size_t)(p - start));
+		}
+		if (!*p)
+			return;
+		start = p + 1;
+	}
 }
 
 void outcome_init(void)
@@ -107,12 +136,16 @@ void outcome_init(void)
 	struct strbuf all = {0};
 	sb_adds(&all, "-(?:[^\\s@-]{1,20}\\s?){0,3}?(?:");
 	for (int i = 0; i < NTABLES; i++) {
-		compiled[i] = compile(tables[i].pattern);
+		compiled[i] = compile(tables[i].pattern, PCRE2_UTF);
+		struct strbuf ascii = {0};
+		ascii_alternatives(&ascii, tables[i].pattern);
+		ascii_only[i] = compile(sb_cstr(&ascii), 0);
+		sb_free(&ascii);
 		sb_adds(&all, i ? "|" : "");
 		sb_adds(&all, tables[i].pattern);
 	}
 	sb_addc(&all, ')');
-	suffix = compile(sb_cstr(&all));
+	suffix = compile(sb_cstr(&all), PCRE2_UTF);
 	sb_free(&all);
 }
 
@@ -127,17 +160,21 @@ static bool find(pcre2_code *re, const char *text, size_t *start)
 }
 
 /* The first table, in the order of precedence, whose pattern matches the text. Its UTF-8 is checked by the first
- * match only (text that is not UTF-8 matches no table). */
+ * match only (text that is not UTF-8 matches no table); ASCII text goes through the tables' ASCII alternatives. */
 enum outcome outcome_from_text(const char *text)
 {
 	if (!text)
 		return OUTCOME_NONE;
 	outcome_init();
+	size_t len = 0;
+	bool ascii = true;
+	for (; text[len]; len++)
+		ascii &= (unsigned char)text[len] < 0x80;
+	pcre2_code *const *use = ascii ? ascii_only : compiled;
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-	size_t len = strlen(text);
 	enum outcome o = OUTCOME_NONE;
 	for (int i = 0; i < NTABLES && o == OUTCOME_NONE; i++) {
-		int rc = pcre2_match(compiled[i], (PCRE2_SPTR)text, len, 0, i ? PCRE2_NO_UTF_CHECK : 0, md, NULL);
+		int rc = pcre2_match(use[i], (PCRE2_SPTR)text, len, 0, i || ascii ? PCRE2_NO_UTF_CHECK : 0, md, NULL);
 		if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)
 			o = rc >= 0 ? tables[i].o : OUTCOME_NONE;
 		else
@@ -157,7 +194,8 @@ void outcome_free(void)
 {
 	for (int i = 0; i < NTABLES; i++) {
 		pcre2_code_free(compiled[i]);
-		compiled[i] = NULL;
+		pcre2_code_free(ascii_only[i]);
+		compiled[i] = ascii_only[i] = NULL;
 	}
 	pcre2_code_free(suffix);
 	suffix = NULL;
