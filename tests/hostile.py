@@ -449,7 +449,7 @@ def outputs():
         proc = subprocess.Popen([BADCREDS, 'scan', '-q', '-j1', '-o', report, big], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         temp = None
-        deadline = time.time() + 120
+        deadline = time.time() + 450  # under ThreadSanitizer on a slow machine the log takes minutes to read
         while proc.poll() is None and time.time() < deadline and temp is None:
             temp = next((n for n in os.listdir(tmp) if n.startswith('.report.csv.')), None)
             time.sleep(0.001)
