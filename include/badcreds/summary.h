@@ -9,6 +9,7 @@
 #include "badcreds/prt.h"
 #include "badcreds/coverage.h"
 #include "badcreds/strmap.h"
+#include "badcreds/strbuf.h"
 
 struct summary_thresholds {
 	unsigned spray_users;       /* distinct users from one IP ... */
@@ -23,18 +24,18 @@ struct summary_thresholds {
 
 void summary_default_thresholds(struct summary_thresholds *t);
 
-/* What the summary keeps of one attempt (summary_attempts.c): its time, and three pointers to what it shares with
- * every attempt of the same user, of the same address, and sent the same way with the same outcome: 32 bytes, not
- * the attempt's hundreds, so that a spray of millions of attempts fits. */
+/* One attempt as the summary reads it back (summary.c, a user's or an address's attempts at a time): its time and
+ * three pointers to what it shares with the attempts of the same user, of the same address, and sent the same way
+ * with the same outcome. */
 struct summary_user {
 	const char *user;             /* as typed */
 	struct summary_user *key;     /* the user typed as its key (lower case, what the rows group by): one per key,
 				       * itself when typed so */
-	size_t group;                 /* summary_build, on the key's: its user group (index + 1) */
+	size_t group;                 /* summary.c: a number of the key's among the attempts read together */
 };
 struct summary_ip {
 	const char *ip, *ip_class;    /* the submitter ("" if unknown) */
-	size_t group;                 /* summary_build: its IP group (index + 1), 0 for "" */
+	size_t group;                 /* its IP group: index + 1 in the order of first attempts, 0 for "" */
 };
 struct summary_via {
 	const char *server, *endpoint, *client_app, *prt_device; /* endpoint, client_app, prt_device: NULL if none */
@@ -49,19 +50,43 @@ struct summary_attempt {
 	struct summary_ip *from;
 	const struct summary_via *via;
 };
+/* What the summary keeps of the attempts (summary_attempts.c): each as a compact record in sorted runs (memory,
+ * then a temporary file: memory does not grow with the attempts), by user key; the addresses and the ways sent,
+ * far fewer, in memory. */
+struct sorted_runs;
 struct summary_attempts {
-	struct summary_attempt *v;    /* in time order */
-	size_t n, cap;
+	size_t n;                     /* attempts added */
+	int64_t first, last;          /* the first and last attempt's time */
+	struct sorted_runs *by_user;  /* summary_attempts.c's records, by user key, then in time order */
 	struct arena arena;           /* the shared texts and nodes */
-	struct strmap users;          /* a node's text -> its struct summary_user, in arena `index`: summary_build
-				       * frees both, as it needs the nodes only */
-	struct arena index;
-	struct strmap ips, vias, texts;
+	struct strmap ips, vias, texts, servers;
+	struct summary_ip **ip_list;  /* by their number in the records */
+	size_t nip_list, capip_list, nip_groups; /* nip_groups: those with an address */
+	const struct summary_via **via_list;
+	size_t nvia_list, capvia_list;
+	const char **server_list;     /* the servers, in the order of their first attempt */
+	size_t nservers, capservers;
 	struct strbuf key;
 };
 /* Adds an attempt (the next in time order): a copy of what the summary reads of it. */
 void summary_attempts_add(struct summary_attempts *l, const struct attempt *a);
 void summary_attempts_free(struct summary_attempts *l);
+
+/* An attempt record (summary_attempts.c) read back: its time, order, address number, way number, user as typed
+ * and key (its length and bytes, not NUL-terminated). */
+struct summary_record {
+	int64_t time;
+	uint64_t seq;
+	uint32_t ip, via;
+	const char *user, *key;
+	size_t user_len, key_len;
+};
+void summary_record_read(const uint8_t *r, struct summary_record *out);
+/* The order of the by_user runs, and of the runs by address (then time). */
+int summary_record_cmp_user(const uint8_t *x, const uint8_t *y);
+int summary_record_cmp_ip(const uint8_t *x, const uint8_t *y);
+/* Bytes of a run buffer of the summary's sorted runs (BADCREDS_SUMMARY_RUN_BYTES overrides it, for the tests). */
+size_t summary_run_bytes(void);
 
 struct user_row {
 	const char *user, *user_key;
@@ -121,8 +146,18 @@ struct finding {
 	char next_step[512];
 };
 
+enum { CHART_TOP_IPS = 5, CHART_MAX_BARS = 24 * 14 };
+/* The HTML page's chart (summary_chart.c): attempts per hour (per day when they span more than two weeks) by top
+ * address; later attempts fall in the last bar. */
+struct summary_bins {
+	int64_t start, width;       /* FILETIME ticks */
+	size_t n, top;              /* bars; addresses with a colour of their own (the first `top` IP rows) */
+	unsigned count[CHART_MAX_BARS][CHART_TOP_IPS + 1], total[CHART_MAX_BARS], highest;
+};
+
+struct user_rows;
 struct summary {
-	struct user_row *users;     /* most attempts first */
+	struct user_rows *user_rows; /* most attempts first: summary_user_first, summary_user_next */
 	size_t nusers;
 	struct ip_row *ips;         /* most attempts first */
 	size_t nips;
@@ -133,6 +168,11 @@ struct summary {
 	const struct lockout *lockouts; /* the AD account lockouts and their causes (lockout.h), time order:
 					 * summary_add_lockouts */
 	size_t nlockouts;
+	size_t nattempts;
+	int64_t first, last;        /* the first and last attempt */
+	const char *const *servers; /* that logged the attempts, in the order of their first (not owned) */
+	size_t nservers;
+	struct summary_bins bins;   /* when there are attempts */
 	int64_t data_end;           /* the last attempt or success: what "ongoing" is measured against */
 	struct arena arena;         /* text the findings own */
 	const struct prt_row *prt;  /* the devices' PRT acquisitions (prt.h), when AAD logs were read; not owned */
@@ -142,8 +182,13 @@ struct summary {
 	bool local_time;            /* text, CSV and JSON times with the local offset (--tz local); the caller sets it */
 };
 
-/* a: the attempts; dc: the domain controllers' events (4740, 4771, 4776); ok: successful requests. The summary
- * points into them. */
+/* The user rows, most attempts first: the first (NULL when none), then each next (NULL after the last); a row is
+ * valid until the next call. */
+const struct user_row *summary_user_first(const struct summary *s);
+const struct user_row *summary_user_next(const struct summary *s);
+
+/* a: the attempts (read, then released); dc: the domain controllers' events (4740, 4771, 4776); ok: successful
+ * requests. The summary points into them and into a's addresses and ways. */
 void summary_build(struct summary *s, struct summary_attempts *a, const struct fact *const *dc, size_t ndc,
 		   const struct success *ok, size_t nok, const struct summary_thresholds *t);
 /* The domain's lockouts (badcreds lockouts' rows): kept for the report, and an account locked repeatedly becomes
@@ -156,10 +201,10 @@ void summary_add_cleared(struct summary *s, const struct log_clear *c, size_t n)
 
 /* Writes the summary as "text", "csv" or "jsonl"; false if writing failed. */
 struct out_file;
-bool summary_write(struct out_file *o, const struct summary *s, size_t nattempts, const char *format);
+bool summary_write(struct out_file *o, const struct summary *s, const char *format);
 /* One self-contained HTML page (the coverage per server and log when s->coverage is set, chart of attempts per
  * hour by top IP, findings, top users and IPs). */
-bool summary_write_html(struct out_file *o, const struct summary *s, const struct summary_attempts *a);
+bool summary_write_html(struct out_file *o, const struct summary *s);
 
 const char *finding_name(enum finding_kind k);
 const char *severity_name(enum severity s);

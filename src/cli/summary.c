@@ -89,7 +89,6 @@ static int summary_option(void *ctx, const struct cli_command *cmd, int opt, con
 
 struct summary_job {
 	const struct summary *s;
-	const struct summary_attempts *a;
 	const char *format;
 };
 
@@ -102,13 +101,13 @@ static void keep_attempt(void *ctx, const struct attempt *a)
 static bool write_summary(struct out_file *o, void *ctx)
 {
 	const struct summary_job *j = ctx;
-	return summary_write(o, j->s, j->a->n, j->format);
+	return summary_write(o, j->s, j->format);
 }
 
 static bool write_html(struct out_file *o, void *ctx)
 {
 	const struct summary_job *j = ctx;
-	return summary_write_html(o, j->s, j->a);
+	return summary_write_html(o, j->s);
 }
 
 int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
@@ -157,7 +156,7 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 		s.ncoverage = coverage_rows(sel.coverage, &s.coverage);
 	s.local_time = set.local_time;
 	char name[4096];
-	struct summary_job job = {&s, &kept, set.format};
+	struct summary_job job = {&s, set.format};
 	if (!out_produce(set.output, write_summary, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
 	if (set.html && !out_produce(set.html, write_html, &job, name, sizeof name))

@@ -8,39 +8,8 @@
 #include "badcreds/filetime.h"
 #include "summary_writer.h"
 
-enum { TOP_IPS = 5, CHART_W = 960, CHART_H = 260, LEFT = 44, TOP = 16, BOTTOM = 40, MAX_BARS = 24 * 14 };
+enum { TOP_IPS = CHART_TOP_IPS, CHART_W = 960, CHART_H = 260, LEFT = 44, TOP = 16, BOTTOM = 40 };
 static const char *const COLORS[TOP_IPS + 1] = {"#c0392b", "#2471a3", "#d68910", "#1e8449", "#7d3c98", "#95a5a6"};
-
-struct bins {
-	int64_t start, width;       /* FILETIME ticks */
-	size_t n, top;              /* bars; addresses with a colour of their own */
-	unsigned count[MAX_BARS][TOP_IPS + 1], total[MAX_BARS], highest;
-};
-
-static void count(struct bins *b, const struct summary *s, const struct summary_attempt *a, size_t n)
-{
-	memset(b, 0, sizeof *b);
-	b->width = FILETIME_HOUR;
-	b->start = a[0].time / FILETIME_HOUR * FILETIME_HOUR;
-	if ((a[n - 1].time - b->start) / b->width >= MAX_BARS)
-		b->width = FILETIME_DAY, b->start = a[0].time / FILETIME_DAY * FILETIME_DAY;
-	b->n = (size_t)((a[n - 1].time - b->start) / b->width + 1);
-	if (b->n > MAX_BARS)
-		b->n = MAX_BARS; /* later attempts fall in the last bar */
-	b->top = s->nips < TOP_IPS ? s->nips : TOP_IPS;
-	for (size_t i = 0; i < n; i++) {
-		size_t bar = (size_t)((a[i].time - b->start) / b->width), k = b->top;
-		if (bar >= b->n)
-			bar = b->n - 1;
-		for (size_t j = 0; j < b->top; j++)
-			if (!strcmp(a[i].from->ip, s->ips[j].ip))
-				k = j;
-		b->count[bar][k]++;
-		b->total[bar]++;
-	}
-	for (size_t i = 0; i < b->n; i++)
-		b->highest = b->total[i] > b->highest ? b->total[i] : b->highest;
-}
 
 /* A round step for at most five grid steps up to `highest`: 1, 2, 5, 10, 20, 50... */
 static unsigned step_for(unsigned highest)
@@ -65,7 +34,7 @@ static void label(struct strbuf *o, int64_t t, bool day)
 	sb_free(&sb);
 }
 
-static void axes(struct strbuf *o, const struct bins *b, unsigned top_value, double bar)
+static void axes(struct strbuf *o, const struct summary_bins *b, unsigned top_value, double bar)
 {
 	unsigned step = step_for(top_value);
 	for (unsigned v = 0; v <= top_value; v += step) {
@@ -85,7 +54,7 @@ static void axes(struct strbuf *o, const struct bins *b, unsigned top_value, dou
 }
 
 /* The figures of the chart as a table: one row per non-empty bar. */
-static void table(struct strbuf *o, const struct bins *b, const struct summary *s)
+static void table(struct strbuf *o, const struct summary_bins *b, const struct summary *s)
 {
 	sb_printf(o, "<div class=\"wrap\"><table class=\"bins\"><tr><th>%s (%s)</th><th>attempts</th>",
 		  b->width == FILETIME_DAY ? "day" : "hour", summary_zone());
@@ -111,43 +80,42 @@ static void table(struct strbuf *o, const struct bins *b, const struct summary *
 	sb_adds(o, "</table></div>\n");
 }
 
-void summary_chart(struct strbuf *o, const struct summary *s, const struct summary_attempt *a, size_t n)
+void summary_chart(struct strbuf *o, const struct summary *s)
 {
-	if (n == 0) {
+	if (s->nattempts == 0) {
 		sb_adds(o, "<p>No attempts.</p>\n");
 		return;
 	}
-	struct bins b;
-	count(&b, s, a, n);
-	unsigned step = step_for(b.highest), top_value = (b.highest + step - 1) / step * step;
-	double bar = (double)(CHART_W - LEFT) / (double)b.n;
+	const struct summary_bins *b = &s->bins;
+	unsigned step = step_for(b->highest), top_value = (b->highest + step - 1) / step * step;
+	double bar = (double)(CHART_W - LEFT) / (double)b->n;
 	sb_printf(o, "<svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"attempts per %s\">\n", CHART_W,
-		  CHART_H + BOTTOM, b.width == FILETIME_HOUR ? "hour" : "day");
-	axes(o, &b, top_value, bar);
-	for (size_t i = 0; i < b.n; i++) {
+		  CHART_H + BOTTOM, b->width == FILETIME_HOUR ? "hour" : "day");
+	axes(o, b, top_value, bar);
+	for (size_t i = 0; i < b->n; i++) {
 		double y = CHART_H;
 		for (size_t k = 0; k <= TOP_IPS; k++) {
-			if (!b.count[i][k])
+			if (!b->count[i][k])
 				continue;
-			double h = (double)b.count[i][k] * (CHART_H - TOP) / top_value;
+			double h = (double)b->count[i][k] * (CHART_H - TOP) / top_value;
 			y -= h;
 			sb_printf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%u</title>"
-				  "</rect>\n", LEFT + i * bar, y, bar > 2 ? bar - 1 : bar, h, COLORS[k], b.count[i][k]);
+				  "</rect>\n", LEFT + i * bar, y, bar > 2 ? bar - 1 : bar, h, COLORS[k], b->count[i][k]);
 		}
-		if (b.total[i] && bar >= 14) /* the total above the bar, where it fits */
+		if (b->total[i] && bar >= 14) /* the total above the bar, where it fits */
 			sb_printf(o, "<text x=\"%.1f\" y=\"%.1f\" class=\"value\" text-anchor=\"middle\">%u</text>\n",
-				  LEFT + bar * (i + 0.5), y - 3, b.total[i]);
+				  LEFT + bar * (i + 0.5), y - 3, b->total[i]);
 	}
 	sb_printf(o, "<text x=\"%d\" y=\"%d\" class=\"axis\" text-anchor=\"end\">per %s, %s</text>\n</svg>\n", CHART_W,
-		  CHART_H + 34, b.width == FILETIME_HOUR ? "hour" : "day", summary_zone());
+		  CHART_H + 34, b->width == FILETIME_HOUR ? "hour" : "day", summary_zone());
 	sb_adds(o, "<p class=\"legend\">");
-	for (size_t k = 0; k < b.top; k++) {
+	for (size_t k = 0; k < b->top; k++) {
 		sb_printf(o, "<span style=\"background:%s\"></span>", COLORS[k]);
 		html_text(o, s->ips[k].ip);
 		sb_adds(o, " ");
 	}
-	if (s->nips > b.top)
+	if (s->nips > b->top)
 		sb_printf(o, "<span style=\"background:%s\"></span>other addresses", COLORS[TOP_IPS]);
 	sb_adds(o, "</p>\n");
-	table(o, &b, s);
+	table(o, b, s);
 }

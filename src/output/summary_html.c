@@ -45,7 +45,7 @@ static void when(struct strbuf *o, int64_t t)
 }
 
 /* The verdict, the data's time range and the servers that logged the attempts. */
-static void header(struct strbuf *o, const struct summary *s, const struct summary_attempt *a, size_t n)
+static void header(struct strbuf *o, const struct summary *s)
 {
 	bool bad = s->nfindings && s->findings[0].severity <= SEVERITY_HIGH;
 	sb_printf(o, "<h1>badcreds summary</h1>\n<p class=\"verdict%s\">", bad ? " bad" : "");
@@ -53,30 +53,23 @@ static void header(struct strbuf *o, const struct summary *s, const struct summa
 	summary_verdict(&verdict, s);
 	html_text(o, sb_cstr(&verdict));
 	sb_free(&verdict);
-	sb_printf(o, ".</p>\n<p class=\"meta\">%zu attempts by %zu users from %zu IPs", n, s->nusers, s->nips);
-	if (n) {
+	sb_printf(o, ".</p>\n<p class=\"meta\">%zu attempts by %zu users from %zu IPs", s->nattempts, s->nusers,
+		  s->nips);
+	if (s->nattempts) {
 		sb_adds(o, ", from ");
-		when(o, a[0].time);
+		when(o, s->first);
 		sb_adds(o, " to ");
-		when(o, a[n - 1].time);
+		when(o, s->last);
 	}
 	sb_printf(o, " (times in %s).</p>\n<p class=\"meta\">Servers: ", summary_zone());
-	struct arena arena = {0};
-	struct strmap seen = {.arena = &arena};
-	size_t servers = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!strmap_get(&seen, a[i].via->server)) {
-			strmap_put(&seen, a[i].via->server, &seen);
-			if (servers++ < MAX_SERVERS) {
-				sb_adds(o, servers > 1 ? ", " : "");
-				html_text(o, a[i].via->server);
-			}
-		}
+	size_t servers = s->nservers;
+	for (size_t i = 0; i < servers && i < MAX_SERVERS; i++) {
+		sb_adds(o, i ? ", " : "");
+		html_text(o, s->servers[i]);
+	}
 	if (servers > MAX_SERVERS)
 		sb_printf(o, " and %zu more", servers - MAX_SERVERS);
 	sb_adds(o, servers ? ".</p>\n" : "none.</p>\n");
-	strmap_free(&seen);
-	arena_free(&arena);
 }
 
 /* What the logs cover, per server and log: time range, records, AD FS audit level, cleared, wrapped, gaps. */
@@ -205,8 +198,8 @@ static void users_table(struct strbuf *o, const struct summary *s)
 	sb_adds(o, "<h2>Top users</h2>\n<div class=\"wrap\"><table><tr><th>user</th><th>attempts</th><th>bad password</th>"
 		   "<th>AD locked out</th><th>extranet locked out</th><th>IPs</th><th>AD lockouts (4740)</th>"
 		   "<th>then success from</th><th>last</th></tr>\n");
-	for (size_t i = 0; i < s->nusers && i < TOP_ROWS; i++) {
-		const struct user_row *u = &s->users[i];
+	size_t i = 0;
+	for (const struct user_row *u = summary_user_first(s); u && i < TOP_ROWS; u = summary_user_next(s), i++) {
 		sb_adds(o, "<tr><td>");
 		html_text(o, u->user);
 		sb_printf(o, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u"
@@ -240,17 +233,15 @@ static void ips_table(struct strbuf *o, const struct summary *s)
 	sb_adds(o, "</table></div>\n");
 }
 
-bool summary_write_html(struct out_file *out, const struct summary *s, const struct summary_attempts *l)
+bool summary_write_html(struct out_file *out, const struct summary *s)
 {
-	const struct summary_attempt *a = l->v;
-	size_t n = l->n;
 	struct strbuf o = {0};
 	summary_zone_from(s);
 	sb_printf(&o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 		  "content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" "
 		  "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>badcreds summary</title>\n"
 		  "<style>%s</style></head><body>\n", STYLE);
-	header(&o, s, a, n);
+	header(&o, s);
 	if (s->ncoverage)
 		coverage_table(&o, s);
 	sb_adds(&o, "<h2>Findings, most severe first</h2>\n");
@@ -259,7 +250,7 @@ bool summary_write_html(struct out_file *out, const struct summary *s, const str
 	for (size_t i = 0; i < s->nfindings; i++)
 		finding_html(&o, &s->findings[i]);
 	sb_adds(&o, "<h2>Attempts over time</h2>\n");
-	summary_chart(&o, s, a, n);
+	summary_chart(&o, s);
 	lockouts_table(&o, s);
 	prt_table(&o, s);
 	users_table(&o, s);

@@ -88,9 +88,10 @@ void summary_verdict(struct strbuf *o, const struct summary *s)
 			strmap_put(&locked, sb_cstr(&key), &arena);
 			nlocked++;
 		}
-	for (size_t i = 0; i < s->nusers; i++) /* accounts AD FS saw locked, in AD or on the extranet */
-		if ((s->users[i].outcomes[OUTCOME_AD_LOCKED_OUT] || s->users[i].outcomes[OUTCOME_EXTRANET_LOCKED_OUT]) &&
-		    !strmap_get(&locked, account_key(&key, s->users[i].user))) {
+	/* accounts AD FS saw locked, in AD or on the extranet */
+	for (const struct user_row *u = summary_user_first(s); u; u = summary_user_next(s))
+		if ((u->outcomes[OUTCOME_AD_LOCKED_OUT] || u->outcomes[OUTCOME_EXTRANET_LOCKED_OUT]) &&
+		    !strmap_get(&locked, account_key(&key, u->user))) {
 			strmap_put(&locked, sb_cstr(&key), &arena);
 			nlocked++;
 		}
@@ -188,11 +189,11 @@ static void prt_text(struct strbuf *o, const struct summary *s)
 }
 
 /* Log text (user names, servers, details) is made visible and aligned by display width. */
-static bool text(struct out_file *out, struct strbuf *o, const struct summary *s, size_t nattempts)
+static bool text(struct out_file *out, struct strbuf *o, const struct summary *s)
 {
 	bool ok = true;
-	sb_printf(o, "%zu %s by %zu %s from %zu %s\n", nattempts, plural(nattempts, "attempt", "attempts"), s->nusers,
-		  plural(s->nusers, "user", "users"), s->nips, plural(s->nips, "IP", "IPs"));
+	sb_printf(o, "%zu %s by %zu %s from %zu %s\n", s->nattempts, plural(s->nattempts, "attempt", "attempts"),
+		  s->nusers, plural(s->nusers, "user", "users"), s->nips, plural(s->nips, "IP", "IPs"));
 	summary_verdict(o, s);
 	sb_adds(o, "\n\nFindings (most severe first)\n");
 	if (!s->nfindings)
@@ -205,8 +206,7 @@ static bool text(struct out_file *out, struct strbuf *o, const struct summary *s
 	text_pad(o, "user", 40);
 	sb_printf(o, " %8s %8s %8s %8s %8s %8s %5s %9s %9s  %-29s  %-29s  %s\n", "attempts", "bad_pw", "ad_lock",
 		  "x_lock", "unknown", "other", "ips", "dc_lock", "dc_fail", "first", "last", "then success from");
-	for (size_t i = 0; i < s->nusers; i++) {
-		const struct user_row *u = &s->users[i];
+	for (const struct user_row *u = summary_user_first(s); u; u = summary_user_next(s)) {
 		const unsigned *c = u->outcomes;
 		unsigned other = u->attempts - c[OUTCOME_BAD_PASSWORD] - c[OUTCOME_AD_LOCKED_OUT] -
 				 c[OUTCOME_EXTRANET_LOCKED_OUT] - c[OUTCOME_UNKNOWN_USER];
@@ -244,11 +244,11 @@ static bool text(struct out_file *out, struct strbuf *o, const struct summary *s
 	return ok;
 }
 
-bool summary_write(struct out_file *o, const struct summary *s, size_t nattempts, const char *format)
+bool summary_write(struct out_file *o, const struct summary *s, const char *format)
 {
 	struct strbuf sb = {0};
 	summary_zone_from(s);
-	bool ok = !strcmp(format, "text") ? text(o, &sb, s, nattempts)
+	bool ok = !strcmp(format, "text") ? text(o, &sb, s)
 					  : summary_rows(o, &sb, s, !strcmp(format, "csv"), out_is_terminal(o));
 	ok = ok && out_write_buffer(o, &sb, true); /* nothing more after a failed write */
 	sb_free(&sb);

@@ -14,7 +14,7 @@ const char *summary_zone(void);
 /* Text from the logs on the page: made visible (text.h), then escaped for HTML. */
 void html_text(struct strbuf *out, const char *s);
 /* The chart of attempts over time, its legend and its figures as a table (summary_chart.c). */
-void summary_chart(struct strbuf *out, const struct summary *s, const struct summary_attempt *a, size_t n);
+void summary_chart(struct strbuf *out, const struct summary *s);
 /* The verdict in one line: compromised accounts, attacks (and those going on), accounts locked out. */
 void summary_verdict(struct strbuf *out, const struct summary *s);
 /* What a device's PRT acquisition failed with, in a few words: "AADSTS50126", "FailedAuthentication". */

@@ -138,9 +138,9 @@ struct correlator *correlator_new(void)
 
 unsigned long correlator_duplicates(const struct correlator *c) { return c->store.duplicates; }
 
-const char *correlator_spill_error(const struct correlator *c) { return c->store.spill_error; }
+const char *correlator_spill_error(const struct correlator *c) { return c->store.runs.spill_error; }
 
-uint64_t correlator_lost_bytes(const struct correlator *c) { return c->store.lost_bytes; }
+uint64_t correlator_lost_bytes(const struct correlator *c) { return c->store.runs.lost_bytes; }
 
 void correlator_threads(struct correlator *c, unsigned n)
 {

@@ -25,7 +25,7 @@ struct finding *finding_new(struct summary *s, size_t *cap, enum finding_kind k,
 	struct finding *f = &s->findings[s->nfindings++];
 	memset(f, 0, sizeof *f);
 	f->kind = k;
-	f->subject = subject;
+	f->subject = arena_copy(&s->arena, subject, strlen(subject) + 1); /* a user's text lives as long as its batch */
 	f->endpoint = f->client_app = f->relays = f->server = f->activity = f->instance = "";
 	f->top_user = f->top_ip = f->prt_device = "";
 	return f;
@@ -131,7 +131,7 @@ void finding_fill(struct summary *s, struct finding *f, const struct summary_att
 	f->ongoing = n && f->last >= s->data_end - ONGOING;
 	const char *u = tally_top(&users, f->top_users, sizeof f->top_users);
 	const char *ip = tally_top(&ips, f->top_ips, sizeof f->top_ips);
-	f->top_user = u ? u : "";
+	f->top_user = u ? arena_copy(&s->arena, u, strlen(u) + 1) : "";
 	f->top_ip = ip ? ip : "";
 	const char *e = tally_top(&endpoints, NULL, 0), *c = tally_top(&apps, NULL, 0);
 	char r[160] = "";
@@ -145,10 +145,10 @@ void finding_fill(struct summary *s, struct finding *f, const struct summary_att
 		tally_free(all[k]);
 }
 
-/* The attempts of one account from one address ("key\naddress"), as indexes in time order. */
 struct pair {
-	size_t *idx;
-	size_t n, cap;
+	struct summary_attempt *a;   /* copies, in time order, their users in the pairs' arena */
+	size_t *idx;                 /* 0, 1, 2...: finding_fill's indexes */
+	size_t n, cap, capidx;
 };
 
 static const char *pair_key(struct strbuf *key, const char *user, const char *ip)
@@ -162,6 +162,49 @@ static const char *pair_key(struct strbuf *key, const char *user, const char *ip
 	return sb_cstr(key);
 }
 
+void compromise_pairs_init(struct compromise_pairs *c, const struct success *ok, size_t nok)
+{
+	memset(c, 0, sizeof *c);
+	c->pairs.arena = c->done.arena = &c->arena;
+	c->all = calloc(nok + 1, sizeof *c->all);
+	if (!c->all)
+		abort();
+	for (size_t j = 0; j < nok; j++) /* the pairs a success may look at: only their attempts are kept */
+		if (ok[j].user && ok[j].ip && *ok[j].ip && !strmap_get(&c->pairs, pair_key(&c->key, ok[j].user, ok[j].ip)))
+			strmap_put(&c->pairs, sb_cstr(&c->key), (void *)(uintptr_t)++c->npairs);
+}
+
+void compromise_pairs_add(struct compromise_pairs *c, const struct summary_attempt *a)
+{
+	if (!c->npairs || !*a->from->ip)
+		return;
+	uintptr_t k = (uintptr_t)strmap_get(&c->pairs, pair_key(&c->key, a->who->user, a->from->ip));
+	if (!k)
+		return;
+	struct pair *p = &c->all[k - 1];
+	struct summary_user *who = arena_alloc(&c->arena, sizeof *who);
+	*who = (struct summary_user){arena_copy(&c->arena, a->who->user, strlen(a->who->user) + 1), who, 0};
+	p->a = vec_grow(p->a, &p->cap, p->n, sizeof *p->a);
+	p->idx = vec_grow(p->idx, &p->capidx, p->n, sizeof *p->idx);
+	p->a[p->n] = (struct summary_attempt){a->time, who, a->from, a->via};
+	p->idx[p->n] = p->n;
+	p->n++;
+}
+
+void compromise_pairs_free(struct compromise_pairs *c)
+{
+	for (size_t i = 0; i < c->npairs; i++) {
+		free(c->all[i].a);
+		free(c->all[i].idx);
+	}
+	free(c->all);
+	sb_free(&c->key);
+	strmap_free(&c->pairs);
+	strmap_free(&c->done);
+	arena_free(&c->arena);
+	memset(c, 0, sizeof *c);
+}
+
 /* The attack an address made, if a spray (legacy or not) among the first n findings names it. */
 static const struct finding *attack_from(const struct summary *s, size_t n, const char *ip)
 {
@@ -173,24 +216,24 @@ static const struct finding *attack_from(const struct summary *s, size_t n, cons
 }
 
 /* How many of a pair's attempts come before t. */
-static size_t count_before(const struct summary_attempt *a, const struct pair *p, int64_t t)
+static size_t count_before(const struct pair *p, int64_t t)
 {
 	size_t n = 0;
-	while (p && n < p->n && a[p->idx[n]].time < t)
+	while (p && n < p->n && p->a[n].time < t)
 		n++;
 	return n;
 }
 
 /* failed: the account's failures from the success's address before it (the first `failed` of the pair). */
-static void compromise(struct summary *s, size_t *cap, const struct summary_attempt *a, const struct pair *p,
-		       size_t failed, const struct finding *attacker, const struct success *o)
+static void compromise(struct summary *s, size_t *cap, const struct pair *p, size_t failed,
+		       const struct finding *attacker, const struct success *o)
 {
 	struct finding copy, *attack = attacker ? &copy : NULL; /* finding_new may move the findings */
 	if (attacker)
 		copy = *attacker;
 	struct finding *f = finding_new(s, cap, FINDING_COMPROMISE, o->user);
 	if (failed)
-		finding_fill(s, f, a, p->idx, failed);
+		finding_fill(s, f, p->a, p->idx, failed);
 	f->last = o->time;
 	f->first = failed ? f->first : o->time;
 	f->ongoing = o->time >= s->data_end - ONGOING;
@@ -209,52 +252,25 @@ static void compromise(struct summary *s, size_t *cap, const struct summary_atte
 	f->top_ip = o->ip;
 }
 
-void findings_compromise(struct summary *s, size_t *cap, const struct summary_attempt *a, size_t n,
-			 const struct success *ok, size_t nok, int64_t window)
+void findings_compromise(struct summary *s, size_t *cap, struct compromise_pairs *c, const struct success *ok,
+			 size_t nok, int64_t window)
 {
-	struct arena arena = {0};
-	struct strmap pairs = {.arena = &arena}, done = {.arena = &arena};
-	struct strbuf key = {0};
-	struct pair *all = calloc(nok + 1, sizeof *all);
-	size_t npairs = 0;
-	if (!all)
-		abort();
-	for (size_t j = 0; j < nok; j++) /* the pairs a success may look at: only their attempts are indexed */
-		if (ok[j].user && ok[j].ip && *ok[j].ip && !strmap_get(&pairs, pair_key(&key, ok[j].user, ok[j].ip)))
-			strmap_put(&pairs, sb_cstr(&key), (void *)(uintptr_t)++npairs);
-	for (size_t i = 0; i < n && npairs; i++) {
-		if (!*a[i].from->ip)
-			continue;
-		uintptr_t k = (uintptr_t)strmap_get(&pairs, pair_key(&key, a[i].who->user, a[i].from->ip));
-		if (!k)
-			continue;
-		struct pair *p = &all[k - 1];
-		p->idx = vec_grow(p->idx, &p->cap, p->n, sizeof *p->idx);
-		p->idx[p->n++] = i;
-	}
 	size_t nattacks = s->nfindings; /* the findings made so far: the attacks a success may follow */
 	for (size_t j = 0; j < nok; j++) {
 		const struct success *o = &ok[j];
-		if (!o->user || !o->ip || !*o->ip || strmap_get(&done, pair_key(&key, o->user, o->ip)))
+		if (!o->user || !o->ip || !*o->ip || strmap_get(&c->done, pair_key(&c->key, o->user, o->ip)))
 			continue;
-		uintptr_t k = (uintptr_t)strmap_get(&pairs, sb_cstr(&key));
-		const struct pair *p = k ? &all[k - 1] : NULL;
-		size_t failed = count_before(a, p, o->time);
+		uintptr_t k = (uintptr_t)strmap_get(&c->pairs, sb_cstr(&c->key));
+		const struct pair *p = k ? &c->all[k - 1] : NULL;
+		size_t failed = count_before(p, o->time);
 		const struct finding *attack = attack_from(s, nattacks, o->ip);
-		bool after_failure = failed && o->time - a[p->idx[failed - 1]].time <= window;
+		bool after_failure = failed && o->time - p->a[failed - 1].time <= window;
 		bool from_attacker = attack && o->time >= attack->first && o->time - attack->last <= window;
 		if (!after_failure && !from_attacker)
 			continue;
-		strmap_put(&done, sb_cstr(&key), &done);
-		compromise(s, cap, a, p, after_failure ? failed : 0, attack, o);
+		strmap_put(&c->done, sb_cstr(&c->key), &c->done);
+		compromise(s, cap, p, after_failure ? failed : 0, attack, o);
 	}
-	for (size_t i = 0; i < npairs; i++)
-		free(all[i].idx);
-	free(all);
-	sb_free(&key);
-	strmap_free(&pairs);
-	strmap_free(&done);
-	arena_free(&arena);
 }
 
 /* The lockouts of one account, in time order (lockouts come in time order). */

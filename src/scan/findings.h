@@ -14,10 +14,23 @@ void finding_fill(struct summary *s, struct finding *f, const struct summary_att
 		  size_t n);
 /* Whether Exchange Online relayed the request (legacy authentication): a zero activity ID or an Exchange client. */
 bool attempt_relayed(const struct attempt *a);
+/* The attempts a success may follow: those of each account and address a success names ("key\naddress"), copied
+ * as they come (compromise_pairs_add, each address's in time order). */
+struct pair;
+struct compromise_pairs {
+	struct arena arena;
+	struct strmap pairs, done;   /* pair key -> index + 1 into all; the pairs already reported */
+	struct pair *all;
+	size_t npairs;
+	struct strbuf key;
+};
+void compromise_pairs_init(struct compromise_pairs *c, const struct success *ok, size_t nok);
+void compromise_pairs_add(struct compromise_pairs *c, const struct summary_attempt *a);
+void compromise_pairs_free(struct compromise_pairs *c);
 /* Successes of an account after failures from the same address, or from an address that sprayed, within `window`
  * of them: compromise findings (one per account and address). */
-void findings_compromise(struct summary *s, size_t *cap, const struct summary_attempt *a, size_t n,
-			 const struct success *ok, size_t nok, int64_t window);
+void findings_compromise(struct summary *s, size_t *cap, struct compromise_pairs *c, const struct success *ok,
+			 size_t nok, int64_t window);
 /* Accounts locked in AD twice or more: AD lockout cadence findings, with the latest lockout's cause. */
 void findings_cadence(struct summary *s, size_t *cap, const struct lockout *l, size_t n);
 /* Severity, next step and order: by severity, then first time. */

@@ -1,7 +1,9 @@
-/* summary.c: per-user and per-IP figures and the findings, computed from attempts in time order (what
- * summary_attempts.c keeps of them). Users and IPs are numbered once, so that distinct ones are counted by stamping
- * their numbers; the DC events and successes are grouped by account, each user row reading its account's: time
- * linear in the attempts (but for sorting the rows). */
+/* summary.c: per-user and per-IP figures and the findings, computed from the attempts read back a user at a time
+ * (summary_attempts.c's runs by user key), then an address at a time (the same records, sorted again by address):
+ * memory holds one user's or one address's attempts, the addresses' rows and the findings, not every attempt. The
+ * user rows go to sorted runs of their own, read back most attempts first by the writers. Users and IPs are
+ * numbered, so that distinct ones are counted by stamping their numbers; the DC events and successes are grouped by
+ * account, each user row reading its account's: time linear in the attempts (but for sorting). */
 #include "badcreds/summary.h"
 
 #include <math.h>
@@ -14,8 +16,10 @@
 #include "badcreds/compat.h"
 #include "badcreds/filetime.h"
 #include "scan/findings.h"
+#include "scan/summary_users.h"
 #include "badcreds/strmap.h"
 #include "badcreds/text.h"
+#include "util/sorted_runs.h"
 #include "util/vec.h"
 
 void summary_default_thresholds(struct summary_thresholds *t)
@@ -27,20 +31,12 @@ void summary_default_thresholds(struct summary_thresholds *t)
 	};
 }
 
-/* The attempts of one user or one IP, as indexes into the time-ordered array: a slice of groups.user_order or
- * groups.ip_order (slice, cap 0), or a vector of their own (add). */
+/* The attempts of one user or one IP, as indexes into the batch (all of them, or a selection). */
 struct group {
 	const char *key;
 	size_t *idx;
 	size_t n, cap;
 };
-
-/* An address's group (index + 1), 0 for none: an address is its own group. */
-static size_t ip_group_of(const struct summary_attempts *l, const char *ip)
-{
-	const struct summary_ip *p = strmap_get(&l->ips, ip);
-	return p ? p->group : 0;
-}
 
 static void add(struct group *g, size_t i)
 {
@@ -48,110 +44,126 @@ static void add(struct group *g, size_t i)
 	g->idx[g->n++] = i;
 }
 
-/* The attempts by user (user_key) and by IP, and what counts distinct users or IPs among some of them in time
- * proportional to their number: each attempt's user and IP as the index (+1) of its group (user_id, ip_group), 0
- * for an empty key (never counted); mark[id] == stamp once the current count has seen id. A group is where its
- * attempts end in the order of its kind (8 bytes a user: a spray can bring a new user with every attempt). */
-struct groups {
-	size_t *user_end, *ip_end;     /* per group: the end of its attempts in user_order / ip_order */
-	size_t nusers, nips;
-	size_t *user_order, *ip_order; /* the attempts of each user, then of each IP, group after group */
-	size_t *mark, stamp;     /* per user or IP id */
-	unsigned *live;          /* per user id: its attempts in the spray window (ip_findings) */
-	int64_t *earliest;       /* per IP id: its earliest attempt in a user's group (success_after) */
+/* The attempts of one user (key) or one address, read back from their records: copies in time order, their users
+ * as nodes of the batch (one per spelling, numbered per key in `nkeys`). */
+struct batch {
+	struct summary_attempt *a;
+	size_t *idx;                 /* 0, 1, 2...: the group of all of them */
+	size_t n, cap, capidx;
+	struct arena arena;          /* the users' nodes and texts */
+	struct strmap users;         /* a spelling -> its node, once there are two (batch_find) */
+	struct summary_user *first, *last; /* the node made first; the node of the last attempt's spelling */
+	size_t nnodes;
+	size_t nkeys;
+	uint32_t ip;                 /* the last attempt's address (its number in the records) */
 };
 
-static size_t user_group(const struct summary_attempt *a) { return a->who->key->group; }
+static void batch_clear(struct batch *b)
+{
+	b->n = b->nkeys = b->nnodes = 0;
+	b->last = NULL;
+	strmap_free(&b->users);
+	arena_reset(&b->arena);
+	b->users.arena = &b->arena;
+}
+
+static void batch_free(struct batch *b)
+{
+	strmap_free(&b->users);
+	arena_free(&b->arena);
+	free(b->a);
+	free(b->idx);
+}
+
+static bool same_text(const char *text, const char *bytes, size_t len)
+{
+	return !strncmp(text, bytes, len) && !text[len];
+}
+
+/* The node of a spelling, NULL if the batch has none yet; the map only once there are two (most batches of a user
+ * have one spelling: no map to make and clear for each). */
+static struct summary_user *batch_find(const struct batch *b, const char *text)
+{
+	if (b->nnodes == 1)
+		return strcmp(b->first->user, text) ? NULL : b->first;
+	return b->nnodes ? strmap_get(&b->users, text) : NULL;
+}
+
+static void batch_index(struct batch *b, struct summary_user *u)
+{
+	if (++b->nnodes == 1) {
+		b->first = u;
+		return;
+	}
+	if (b->nnodes == 2)
+		strmap_put_borrowed(&b->users, b->first->user, b->first);
+	strmap_put_borrowed(&b->users, u->user, u);
+}
+
+/* The node of a spelling (len bytes) whose key is `key` (key_len bytes). */
+static struct summary_user *batch_user(struct batch *b, const char *user, size_t len, const char *key, size_t key_len)
+{
+	if (b->last && same_text(b->last->user, user, len))
+		return b->last;
+	char *text = arena_alloc(&b->arena, len + 1);
+	memcpy(text, user, len);
+	text[len] = 0;
+	struct summary_user *u = batch_find(b, text);
+	if (!u) {
+		u = arena_alloc(&b->arena, sizeof *u);
+		u->user = text;
+		batch_index(b, u);
+		bool own = key_len == len && !memcmp(key, user, len);
+		struct summary_user *last = b->last;
+		u->key = own ? u : batch_user(b, key, key_len, key, key_len);
+		b->last = last;
+		u->group = own ? ++b->nkeys : 0;
+	}
+	return b->last = u;
+}
+
+static void batch_add(struct batch *b, const struct summary_attempts *l, const struct summary_record *r)
+{
+	b->a = vec_grow(b->a, &b->cap, b->n, sizeof *b->a);
+	b->idx = vec_grow(b->idx, &b->capidx, b->n, sizeof *b->idx);
+	b->a[b->n] = (struct summary_attempt){r->time, batch_user(b, r->user, r->user_len, r->key, r->key_len),
+					      l->ip_list[r->ip], l->via_list[r->via]};
+	b->idx[b->n] = b->n;
+	b->n++;
+}
+
+/* What counts distinct users or IPs among some attempts in time proportional to their number: each attempt's user
+ * (in a batch) and IP as its number, 0 for an empty key (never counted); mark[id] == stamp once the current count
+ * has seen id. */
+struct groups {
+	size_t *mark, stamp;     /* per user or IP number */
+	size_t nmark;
+	unsigned *live;          /* per user number: its attempts in the spray window (ip_findings) */
+	int64_t *earliest;       /* per IP number: its earliest attempt in a user's group (success_after) */
+};
+
 static size_t ip_group(const struct summary_attempt *a) { return a->from->group; }
 static size_t user_id(const struct summary_attempt *a) { return *a->who->key->user ? a->who->key->group : 0; }
 
-/* The attempts into `order` group after group, each group's in time order: end[k] holds group k's count and becomes
- * where its attempts end; group_of(a) is an attempt's group index + 1, 0 for none. One array for all the groups. */
-static size_t *lay_out(size_t *end, size_t nall, size_t (*group_of)(const struct summary_attempt *),
-		       const struct summary_attempt *a, size_t n)
+/* Room for numbers up to n in mark and live (new ones never seen). */
+static void groups_fit(struct groups *x, size_t n)
 {
-	size_t total = 0;
-	for (size_t k = 0; k < nall; k++) { /* each group's start, where its next attempt goes */
-		size_t count = end[k];
-		end[k] = total;
-		total += count;
-	}
-	size_t *order = malloc((total ? total : 1) * sizeof *order);
-	if (!order)
+	if (n < x->nmark)
+		return;
+	size_t cap = x->nmark ? x->nmark : 64;
+	while (cap <= n)
+		cap *= 2;
+	x->mark = realloc(x->mark, cap * sizeof *x->mark);
+	x->live = realloc(x->live, cap * sizeof *x->live);
+	if (!x->mark || !x->live)
 		abort();
-	for (size_t i = 0; i < n; i++)
-		if (group_of(&a[i]))
-			order[end[group_of(&a[i]) - 1]++] = i;
-	return order;
-}
-
-/* Group k of `end` and `order` (lay_out), its key left to the caller. */
-static struct group slice(const size_t *end, size_t *order, size_t k)
-{
-	size_t start = k ? end[k - 1] : 0;
-	return (struct group){.idx = order + start, .n = end[k] - start};
-}
-
-static struct group user_slice(const struct groups *x, const struct summary_attempt *a, size_t k)
-{
-	struct group g = slice(x->user_end, x->user_order, k);
-	g.key = a[g.idx[0]].who->key->user;
-	return g;
-}
-
-static struct group ip_slice(const struct groups *x, const struct summary_attempt *a, size_t k)
-{
-	struct group g = slice(x->ip_end, x->ip_order, k);
-	g.key = a[g.idx[0]].from->ip;
-	return g;
-}
-
-/* Counts one attempt of group `*id` (numbering a new group from its first attempt) into end[]. */
-static void count(size_t **end, size_t *cap, size_t *n, size_t *id)
-{
-	if (!*id) {
-		*end = vec_grow(*end, cap, *n, sizeof **end);
-		(*end)[(*n)++] = 0;
-		*id = *n;
-	}
-	(*end)[*id - 1]++;
-}
-
-static void group_attempts(struct groups *x, struct summary_attempts *l)
-{
-	*x = (struct groups){0};
-	size_t capu = 0, capi = 0;
-	const struct summary_attempt *a = l->v;
-	for (size_t i = 0; i < l->n; i++) { /* the groups and their sizes; each user (in any spelling) and address its
-					     * group from its first attempt */
-		count(&x->user_end, &capu, &x->nusers, &a[i].who->key->group);
-		if (*a[i].from->ip)
-			count(&x->ip_end, &capi, &x->nips, &a[i].from->group);
-	}
-	size_t *fit = x->nusers ? realloc(x->user_end, x->nusers * sizeof *x->user_end) : NULL;
-	if (fit)
-		x->user_end = fit;
-	x->user_order = lay_out(x->user_end, x->nusers, user_group, a, l->n);
-	x->ip_order = lay_out(x->ip_end, x->nips, ip_group, a, l->n);
-	x->mark = calloc((x->nusers > x->nips ? x->nusers : x->nips) + 1, sizeof *x->mark);
-	x->live = calloc(x->nusers + 1, sizeof *x->live);
-	x->earliest = calloc(x->nips + 1, sizeof *x->earliest);
-	if (!x->mark || !x->live || !x->earliest)
-		abort();
-}
-
-static void groups_free_users(struct groups *x)
-{
-	free(x->user_order);
-	free(x->user_end);
-	x->user_order = x->user_end = NULL;
+	memset(x->mark + x->nmark, 0, (cap - x->nmark) * sizeof *x->mark);
+	memset(x->live + x->nmark, 0, (cap - x->nmark) * sizeof *x->live);
+	x->nmark = cap;
 }
 
 static void groups_free(struct groups *x)
 {
-	groups_free_users(x);
-	free(x->ip_order);
-	free(x->ip_end);
 	free(x->mark);
 	free(x->live);
 	free(x->earliest);
@@ -172,6 +184,13 @@ static unsigned distinct(struct groups *x, const struct summary_attempt *a, cons
 		}
 	}
 	return n;
+}
+
+/* An address's group (index + 1), 0 for none: an address is its own group. */
+static size_t ip_group_of(const struct summary_attempts *l, const char *ip)
+{
+	uintptr_t k = (uintptr_t)strmap_get(&l->ips, ip);
+	return k ? l->ip_list[k - 1]->group : 0;
 }
 
 /* What the domain controllers and the successes say of one account. */
@@ -386,12 +405,6 @@ static void ip_windows(struct summary *s, size_t *cap, struct groups *x, const s
 	}
 }
 
-static int cmp_users(const void *x, const void *y)
-{
-	const struct user_row *a = x, *b = y;
-	return a->attempts != b->attempts ? (a->attempts < b->attempts ? 1 : -1) : strcmp(a->user_key, b->user_key);
-}
-
 static int cmp_ips(const void *x, const void *y)
 {
 	const struct ip_row *a = x, *b = y;
@@ -421,13 +434,10 @@ static const char *success_after(struct groups *x, const struct summary_attempt 
 	return NULL;
 }
 
-static void user_row(struct summary *s, struct groups *x, struct accounts *m, const struct summary_attempt *a,
+static void user_row(struct user_row *r, struct groups *x, struct accounts *m, const struct summary_attempt *a,
 		     const struct group *g, const struct success *ok)
 {
-	struct user_row *r = &s->users[s->nusers++];
-	r->user = a[g->idx[0]].who->user;
-	r->user_key = g->key;
-	r->attempts = (unsigned)g->n;
+	*r = (struct user_row){.user = a[g->idx[0]].who->user, .user_key = g->key, .attempts = (unsigned)g->n};
 	r->ips = distinct(x, a, g, 0, g->n, false);
 	r->first = a[g->idx[0]].time;
 	r->last = a[g->idx[g->n - 1]].time;
@@ -442,12 +452,9 @@ static void user_row(struct summary *s, struct groups *x, struct accounts *m, co
 	}
 }
 
-static void ip_row(struct summary *s, struct groups *x, const struct summary_attempt *a, const struct group *g)
+static void ip_row(struct ip_row *r, struct groups *x, const struct summary_attempt *a, const struct group *g)
 {
-	struct ip_row *r = &s->ips[s->nips++];
-	r->ip = g->key;
-	r->ip_class = a[g->idx[0]].from->ip_class;
-	r->attempts = (unsigned)g->n;
+	*r = (struct ip_row){.ip = g->key, .ip_class = a[g->idx[0]].from->ip_class, .attempts = (unsigned)g->n};
 	r->users = distinct(x, a, g, 0, g->n, true);
 	for (size_t i = 0; i < g->n; i++) {
 		r->bad_password += a[g->idx[i]].via->outcome == OUTCOME_BAD_PASSWORD;
@@ -460,51 +467,194 @@ static void ip_row(struct summary *s, struct groups *x, const struct summary_att
 	r->last = a[g->idx[g->n - 1]].time;
 }
 
+/* The chart's bars: their width and number from the first and last attempt. */
+static void bins_init(struct summary_bins *b, int64_t first, int64_t last)
+{
+	b->width = FILETIME_HOUR;
+	b->start = first / FILETIME_HOUR * FILETIME_HOUR;
+	if ((last - b->start) / b->width >= CHART_MAX_BARS)
+		b->width = FILETIME_DAY, b->start = first / FILETIME_DAY * FILETIME_DAY;
+	b->n = (size_t)((last - b->start) / b->width + 1);
+	if (b->n > CHART_MAX_BARS)
+		b->n = CHART_MAX_BARS; /* later attempts fall in the last bar */
+}
+
+static size_t bar_of(const struct summary_bins *b, int64_t t)
+{
+	size_t bar = (size_t)((t - b->start) / b->width);
+	return bar >= b->n ? b->n - 1 : bar;
+}
+
+/* The top addresses of the chart so far (the best IP rows, in their order), each with its attempts per bar. */
+struct chart_top {
+	struct ip_row row[CHART_TOP_IPS];
+	unsigned bars[CHART_TOP_IPS][CHART_MAX_BARS];
+	size_t n;
+};
+
+static int cmp_ips(const void *x, const void *y);
+
+/* An address's row and its attempts a[0..n) (time order): among the top ones if it ranks so. */
+static void chart_offer(struct chart_top *c, const struct summary_bins *b, const struct ip_row *r,
+			const struct summary_attempt *a, size_t n)
+{
+	size_t at = c->n;
+	while (at && cmp_ips(r, &c->row[at - 1]) < 0)
+		at--;
+	if (at == CHART_TOP_IPS)
+		return;
+	size_t move = (c->n < CHART_TOP_IPS ? c->n : CHART_TOP_IPS - 1) - at;
+	memmove(&c->row[at + 1], &c->row[at], move * sizeof c->row[0]);
+	memmove(&c->bars[at + 1], &c->bars[at], move * sizeof c->bars[0]);
+	c->n += c->n < CHART_TOP_IPS;
+	c->row[at] = *r;
+	memset(c->bars[at], 0, sizeof c->bars[at]);
+	for (size_t i = 0; i < n; i++)
+		c->bars[at][bar_of(b, a[i].time)]++;
+}
+
+static void bins_finish(struct summary_bins *b, const struct chart_top *c)
+{
+	b->top = c->n;
+	for (size_t i = 0; i < b->n; i++) {
+		unsigned others = b->total[i];
+		for (size_t k = 0; k < c->n; k++) {
+			b->count[i][k] = c->bars[k][i];
+			others -= c->bars[k][i];
+		}
+		b->count[i][CHART_TOP_IPS] = others;
+		b->highest = b->total[i] > b->highest ? b->total[i] : b->highest;
+	}
+}
+
+/* Reads the next batch of records that `same` says belong together (records of one user key, or one address). */
+static bool next_batch(struct batch *b, const struct summary_attempts *l, struct sorted_runs *runs,
+		       bool (*same)(const struct batch *b, const struct summary_record *r), struct sorted_runs *then)
+{
+	batch_clear(b);
+	const uint8_t *rec;
+	struct summary_record r;
+	while ((rec = sorted_runs_peek(runs))) {
+		summary_record_read(rec, &r);
+		if (b->n && !same(b, &r))
+			break;
+		batch_add(b, l, &r);
+		b->ip = r.ip;
+		if (then && l->ip_list[r.ip]->group) /* on to the runs by address (an attempt with one) */
+			memcpy(sorted_runs_add(then, sorted_runs_u32(rec)), rec, sorted_runs_u32(rec));
+		sorted_runs_pop(runs);
+	}
+	return b->n > 0;
+}
+
+static bool same_key(const struct batch *b, const struct summary_record *r)
+{
+	return same_text(b->a[0].who->key->user, r->key, r->key_len);
+}
+
+static bool same_ip(const struct batch *b, const struct summary_record *r)
+{
+	return r->ip == b->ip;
+}
+
+/* Each user's row and findings; every attempt with an address on to `by_ip`, every one into the chart's totals. */
+static void users_pass(struct summary *s, struct summary_attempts *l, struct groups *x, struct accounts *m,
+		       const struct success *ok, const struct summary_thresholds *t, struct sorted_runs *by_ip)
+{
+	struct batch b = {0};
+	sorted_runs_finish(l->by_user);
+	s->user_rows = user_rows_new();
+	while (next_batch(&b, l, l->by_user, same_key, by_ip)) {
+		struct group g = {.key = b.a[0].who->key->user, .idx = b.idx, .n = b.n};
+		struct user_row r;
+		user_row(&r, x, m, b.a, &g, ok);
+		user_rows_add(s->user_rows, &r);
+		user_findings(s, &s->capfindings, b.a, &g, t);
+		for (size_t i = 0; i < b.n; i++)
+			s->bins.total[bar_of(&s->bins, b.a[i].time)]++;
+	}
+	s->nusers = user_rows_count(s->user_rows);
+	sorted_runs_release(l->by_user);
+	batch_free(&b);
+}
+
+/* Each address's row, findings and windows (the windows in the order of the sorted rows); the chart's top
+ * addresses; the attempts a success may follow. */
+static void ips_pass(struct summary *s, struct summary_attempts *l, struct groups *x, const struct summary_thresholds *t,
+		     struct sorted_runs *by_ip, struct compromise_pairs *pairs)
+{
+	struct batch b = {0};
+	struct chart_top *top = calloc(1, sizeof *top);
+	size_t *windows = calloc(l->nip_groups + 1, sizeof *windows), capw = 0; /* per IP group: where its end */
+	s->ips = calloc(l->nip_groups + 1, sizeof *s->ips);
+	if (!top || !windows || !s->ips)
+		abort();
+	sorted_runs_finish(by_ip);
+	while (next_batch(&b, l, by_ip, same_ip, NULL)) {
+		struct group g = {.key = b.a[0].from->ip, .idx = b.idx, .n = b.n};
+		groups_fit(x, b.nkeys);
+		struct ip_row *r = &s->ips[s->nips++];
+		ip_row(r, x, b.a, &g);
+		ip_findings(s, &s->capfindings, x, b.a, &g, t);
+		ip_windows(s, &capw, x, b.a, &g);
+		windows[b.a[0].from->group] = s->nwindows;
+		if (s->nattempts)
+			chart_offer(top, &s->bins, r, b.a, b.n);
+		for (size_t i = 0; i < b.n; i++)
+			compromise_pairs_add(pairs, &b.a[i]);
+	}
+	sorted_runs_release(by_ip);
+	batch_free(&b);
+	qsort(s->ips, s->nips, sizeof *s->ips, cmp_ips);
+	struct ip_window *sorted = malloc((s->nwindows + 1) * sizeof *sorted); /* each IP's windows in row order */
+	if (!sorted)
+		abort();
+	size_t n = 0;
+	for (size_t k = 0; k < s->nips; k++) {
+		size_t group = ip_group_of(l, s->ips[k].ip);
+		for (size_t i = windows[group - 1]; i < windows[group]; i++)
+			sorted[n++] = s->windows[i];
+	}
+	free(s->windows);
+	s->windows = sorted;
+	free(windows);
+	if (s->nattempts)
+		bins_finish(&s->bins, top);
+	free(top);
+}
+
 void summary_build(struct summary *s, struct summary_attempts *l, const struct fact *const *dc, size_t ndc,
 		   const struct success *ok, size_t nok, const struct summary_thresholds *t)
 {
-	if (l->n && l->cap > l->n) { /* the vectors at their size: what they grew by would add to the peak */
-		struct summary_attempt *fit = realloc(l->v, l->n * sizeof *l->v);
-		if (fit)
-			l->v = fit, l->cap = l->n;
-	}
-	strmap_free(&l->users); /* every attempt points to its user: the map of their texts is done */
-	arena_free(&l->index);
-	bc_release_free_memory(); /* its blocks lie between the nodes': given back, not left as holes */
-	const struct summary_attempt *a = l->v;
-	size_t n = l->n;
 	memset(s, 0, sizeof *s);
-	s->data_end = n ? a[n - 1].time : 0;
+	s->nattempts = l->n;
+	s->first = l->first;
+	s->last = l->last;
+	s->servers = l->server_list;
+	s->nservers = l->nservers;
+	s->data_end = l->n ? l->last : 0;
 	if (nok && ok[nok - 1].time > s->data_end)
 		s->data_end = ok[nok - 1].time;
-	struct groups x;
-	group_attempts(&x, l);
+	if (l->n)
+		bins_init(&s->bins, l->first, l->last);
+	struct groups x = {0};
+	groups_fit(&x, l->nip_groups);
+	x.earliest = calloc(l->nip_groups + 1, sizeof *x.earliest);
+	if (!x.earliest)
+		abort();
 	struct accounts m;
 	accounts_build(&m, l, dc, ndc, ok, nok);
-	s->users = calloc(x.nusers + 1, sizeof *s->users);
-	s->ips = calloc(x.nips + 1, sizeof *s->ips);
-	if (!s->users || !s->ips)
-		abort();
-	size_t capw = 0;
-	for (size_t u = 0; u < x.nusers; u++) {
-		struct group g = user_slice(&x, a, u);
-		user_row(s, &x, &m, a, &g, ok);
-		user_findings(s, &s->capfindings, a, &g, t);
-	}
-	groups_free_users(&x); /* before the rows are sorted: the users' groups are done */
-	for (size_t k = 0; k < x.nips; k++) {
-		struct group g = ip_slice(&x, a, k);
-		ip_row(s, &x, a, &g);
-		ip_findings(s, &s->capfindings, &x, a, &g, t);
-	}
-	qsort(s->users, s->nusers, sizeof *s->users, cmp_users);
-	qsort(s->ips, s->nips, sizeof *s->ips, cmp_ips);
-	for (size_t k = 0; k < s->nips; k++) { /* in the order of the IP rows */
-		struct group g = ip_slice(&x, a, ip_group_of(l, s->ips[k].ip) - 1);
-		ip_windows(s, &capw, &x, a, &g);
-	}
-	findings_compromise(s, &s->capfindings, a, n, ok, nok, t->compromise_window);
+	struct sorted_runs by_ip;
+	sorted_runs_init(&by_ip, summary_run_bytes(), summary_record_cmp_ip);
+	if (l->n)
+		users_pass(s, l, &x, &m, ok, t, &by_ip);
+	bc_release_free_memory(); /* the runs by user and the users' batches: given back, not left as holes */
+	struct compromise_pairs pairs;
+	compromise_pairs_init(&pairs, ok, nok);
+	ips_pass(s, l, &x, t, &by_ip, &pairs);
+	findings_compromise(s, &s->capfindings, &pairs, ok, nok, t->compromise_window);
 	findings_finish(s);
+	compromise_pairs_free(&pairs);
 	accounts_free(&m);
 	groups_free(&x);
 }
@@ -522,7 +672,7 @@ void summary_add_lockouts(struct summary *s, const struct lockout *l, size_t n)
 void summary_free(struct summary *s)
 {
 	arena_free(&s->arena);
-	free(s->users);
+	user_rows_free(s->user_rows);
 	free(s->ips);
 	free(s->findings);
 	free(s->windows);

@@ -1,7 +1,16 @@
-/* summary_attempts.c: the summary's copy of the attempts (summary.h, struct summary_attempt): each attempt's time,
- * and pointers to its user, its address and the way it was sent and what came of it (server, endpoint, client
- * application, PRT device, Exchange Online relays, DC lockout, outcome), each of those made once and shared by every
- * attempt that has the same. */
+/* summary_attempts.c: the summary's copy of the attempts (summary.h, struct summary_attempts): a compact record per
+ * attempt in sorted runs by user key, and each address and each way sent (server, endpoint, client application,
+ * PRT device, Exchange Online relays, DC lockout, outcome) made once in memory and numbered.
+ *
+ * A record, 8-byte aligned (the order of the fields is the machine's: the file lives as long as the run):
+ *   offset 0  u32 size        the whole record, a multiple of 8
+ *          4  u32 via         the way sent, index into via_list
+ *          8  i64 time        FILETIME ticks
+ *         16  u64 seq         the order in which attempts were added (time order)
+ *         24  u32 ip          the address, index into ip_list (in the order of first attempts, "" too)
+ *         28  u32 user_len    the user as typed ...
+ *         32  u32 key_len     ... and its key, KEY_IS_USER when the user is typed as its key
+ *         36  the user's bytes, then the key's (unless KEY_IS_USER), then zeros to the size */
 #include "badcreds/summary.h"
 
 #include <stdio.h>
@@ -10,39 +19,75 @@
 #include <strings.h>
 
 #include "scan/findings.h"
+#include "util/sorted_runs.h"
 #include "util/vec.h"
+
+enum { HEAD = 36 };
+static const uint32_t KEY_IS_USER = UINT32_MAX;
+static const size_t DEFAULT_RUN_BYTES = (size_t)8 << 20;
+
+size_t summary_run_bytes(void)
+{
+	const char *env = getenv("BADCREDS_SUMMARY_RUN_BYTES");
+	size_t n = env && *env ? (size_t)strtoull(env, NULL, 10) : 0;
+	return n ? n : DEFAULT_RUN_BYTES;
+}
+
+void summary_record_read(const uint8_t *r, struct summary_record *out)
+{
+	out->via = sorted_runs_u32(r + 4);
+	out->time = (int64_t)sorted_runs_u64(r + 8);
+	out->seq = sorted_runs_u64(r + 16);
+	out->ip = sorted_runs_u32(r + 24);
+	out->user_len = sorted_runs_u32(r + 28);
+	uint32_t key_len = sorted_runs_u32(r + 32);
+	out->user = (const char *)r + HEAD;
+	out->key = key_len == KEY_IS_USER ? out->user : out->user + out->user_len;
+	out->key_len = key_len == KEY_IS_USER ? out->user_len : key_len;
+}
+
+static int cmp_bytes(const char *x, size_t nx, const char *y, size_t ny)
+{
+	int c = memcmp(x, y, nx < ny ? nx : ny);
+	return c ? c : (nx > ny) - (nx < ny);
+}
+
+int summary_record_cmp_user(const uint8_t *x, const uint8_t *y)
+{
+	struct summary_record a, b;
+	summary_record_read(x, &a);
+	summary_record_read(y, &b);
+	int c = cmp_bytes(a.key, a.key_len, b.key, b.key_len);
+	return c ? c : (a.seq > b.seq) - (a.seq < b.seq);
+}
+
+int summary_record_cmp_ip(const uint8_t *x, const uint8_t *y)
+{
+	uint32_t a = sorted_runs_u32(x + 24), b = sorted_runs_u32(y + 24);
+	if (a != b)
+		return a < b ? -1 : 1;
+	uint64_t p = sorted_runs_u64(x + 16), q = sorted_runs_u64(y + 16);
+	return (p > q) - (p < q);
+}
 
 static const char *copy(struct summary_attempts *l, const char *s)
 {
 	return s ? arena_copy(&l->arena, s, strlen(s) + 1) : NULL;
 }
 
-/* A user's text once; its key is the node of its key's text (itself when they agree: a key is its own key), so
- * that one map holds both. The node holds the text, the map points to it: the map goes before summary_build needs
- * memory. */
-static struct summary_user *user_node(struct summary_attempts *l, const char *text, const char *key)
+static uint32_t ip_of(struct summary_attempts *l, const struct attempt *a)
 {
-	struct summary_user *u = strmap_get(&l->users, text);
-	if (!u) {
-		u = arena_alloc(&l->arena, sizeof *u);
-		u->user = copy(l, text);
-		strmap_put_borrowed(&l->users, u->user, u);
-		u->key = strcmp(key, text) ? user_node(l, key, key) : u;
-		u->group = 0;
-	}
-	return u;
-}
-
-static struct summary_ip *ip_of(struct summary_attempts *l, const struct attempt *a)
-{
-	struct summary_ip *p = strmap_get(&l->ips, a->ip);
-	if (!p) {
-		p = arena_alloc(&l->arena, sizeof *p);
-		p->ip = strmap_put(&l->ips, a->ip, p);
+	uintptr_t k = (uintptr_t)strmap_get(&l->ips, a->ip);
+	if (!k) {
+		struct summary_ip *p = arena_alloc(&l->arena, sizeof *p);
+		p->ip = strmap_put(&l->ips, a->ip, (void *)(uintptr_t)(l->nip_list + 1));
 		p->ip_class = strmap_intern(&l->texts, a->ip_class); /* a few: "public", "private"... */
-		p->group = 0;
+		p->group = *a->ip ? ++l->nip_groups : 0;
+		l->ip_list = vec_grow(l->ip_list, &l->capip_list, l->nip_list, sizeof *l->ip_list);
+		l->ip_list[l->nip_list++] = p;
+		k = l->nip_list;
 	}
-	return p;
+	return (uint32_t)(k - 1);
 }
 
 /* The addresses of a relayed attempt that are neither the submitter nor supplied by the client: Exchange Online's
@@ -77,7 +122,7 @@ static void key_add(struct strbuf *key, const char *s)
 	sb_add(key, s, len);
 }
 
-static const struct summary_via *via_of(struct summary_attempts *l, const struct attempt *a)
+static uint32_t via_of(struct summary_attempts *l, const struct attempt *a)
 {
 	struct summary_via v = {.server = a->server, .endpoint = a->endpoint, .client_app = a->client_app,
 				.prt_device = a->prt_device, .relayed = attempt_relayed(a),
@@ -92,35 +137,67 @@ static const struct summary_via *via_of(struct summary_attempts *l, const struct
 	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
 		key_add(&l->key, texts[i]);
 	sb_add_u64(&l->key, (uint64_t)v.outcome);
-	struct summary_via *k = strmap_get(&l->vias, sb_cstr(&l->key));
+	uintptr_t k = (uintptr_t)strmap_get(&l->vias, sb_cstr(&l->key));
 	if (!k) {
-		k = arena_alloc(&l->arena, sizeof *k);
-		*k = (struct summary_via){copy(l, v.server), copy(l, v.endpoint), copy(l, v.client_app),
+		struct summary_via *n = arena_alloc(&l->arena, sizeof *n);
+		*n = (struct summary_via){copy(l, v.server), copy(l, v.endpoint), copy(l, v.client_app),
 					  copy(l, v.prt_device), v.relayed, copy(l, v.relays), copy(l, v.dc_lockout),
 					  v.outcome};
-		strmap_put(&l->vias, sb_cstr(&l->key), k);
+		l->via_list = vec_grow(l->via_list, &l->capvia_list, l->nvia_list, sizeof *l->via_list);
+		l->via_list[l->nvia_list++] = n;
+		strmap_put(&l->vias, sb_cstr(&l->key), (void *)(uintptr_t)l->nvia_list);
+		k = l->nvia_list;
+		if (!strmap_get(&l->servers, n->server)) { /* the servers in the order of their first attempt */
+			strmap_put(&l->servers, n->server, &l->servers);
+			l->server_list = vec_grow(l->server_list, &l->capservers, l->nservers, sizeof *l->server_list);
+			l->server_list[l->nservers++] = n->server;
+		}
 	}
 	sb_free(&relayed_by);
-	return k;
+	return (uint32_t)(k - 1);
 }
 
 void summary_attempts_add(struct summary_attempts *l, const struct attempt *a)
 {
-	l->ips.arena = l->vias.arena = l->texts.arena = &l->arena;
-	l->users.arena = &l->index;
-	l->v = vec_grow(l->v, &l->cap, l->n, sizeof *l->v);
-	l->v[l->n++] = (struct summary_attempt){a->time, user_node(l, a->user, a->user_key), ip_of(l, a), via_of(l, a)};
+	if (!l->by_user) {
+		if (!(l->by_user = malloc(sizeof *l->by_user)))
+			abort();
+		sorted_runs_init(l->by_user, summary_run_bytes(), summary_record_cmp_user);
+	}
+	l->ips.arena = l->vias.arena = l->texts.arena = l->servers.arena = &l->arena;
+	uint32_t ip = ip_of(l, a), via = via_of(l, a);
+	bool same = !strcmp(a->user, a->user_key);
+	size_t user_len = strlen(a->user), key_len = same ? 0 : strlen(a->user_key);
+	size_t size = (HEAD + user_len + key_len + 7) & ~(size_t)7;
+	uint8_t *r = sorted_runs_add(l->by_user, size);
+	uint64_t seq = l->n++;
+	uint32_t u32s[] = {(uint32_t)user_len, same ? KEY_IS_USER : (uint32_t)key_len};
+	memcpy(r + 4, &via, 4);
+	memcpy(r + 8, &a->time, 8);
+	memcpy(r + 16, &seq, 8);
+	memcpy(r + 24, &ip, 4);
+	memcpy(r + 28, u32s, 8);
+	memcpy(r + HEAD, a->user, user_len);
+	memcpy(r + HEAD + user_len, a->user_key, key_len);
+	memset(r + HEAD + user_len + key_len, 0, size - HEAD - user_len - key_len);
+	if (seq == 0)
+		l->first = a->time;
+	l->last = a->time;
 }
 
 void summary_attempts_free(struct summary_attempts *l)
 {
-	free(l->v);
-	strmap_free(&l->users);
+	if (l->by_user) /* made by the first attempt */
+		sorted_runs_release(l->by_user);
+	free(l->by_user);
 	strmap_free(&l->ips);
 	strmap_free(&l->vias);
 	strmap_free(&l->texts);
+	strmap_free(&l->servers);
+	free(l->ip_list);
+	free(l->via_list);
+	free(l->server_list);
 	sb_free(&l->key);
-	arena_free(&l->index);
 	arena_free(&l->arena);
 	memset(l, 0, sizeof *l);
 }
