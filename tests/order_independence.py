@@ -2,11 +2,13 @@
 """Reports do not depend on how the inputs are given or on how the correlation cuts its work (issue 13): scan,
 summary, trace, lockouts and prt write byte-identical reports for the generated logs (the AD FS farm and the domain)
 given in their order, reversed, shuffled, each file twice, and with the correlation grouping segments of a single
-event and spilling its sorted runs every 4 KiB and the lockout finder writing out every event (BADCREDS_SEGMENT_FACTS,
-BADCREDS_FACT_RUN_BYTES, BADCREDS_LOGON_RUN: what a log of millions of attempts does, on logs small enough to check),
-each file twice that way too; the AD FS logs alone (attempts handed out while the
+event and spilling its sorted runs every 4 KiB, the lockout finder writing out every event and the summary spilling
+its runs of attempts and user rows every 4 KiB (BADCREDS_SEGMENT_FACTS, BADCREDS_FACT_RUN_BYTES, BADCREDS_LOGON_RUN,
+BADCREDS_SUMMARY_RUN_BYTES: what a log of millions of attempts does, on logs small enough to check), each file twice
+that way too; the AD FS logs alone (attempts handed out while the
 correlation goes, no 4740 to wait for), their report and closing line; every fixture (with names of megabytes) with each event in
-a run of its own; without a temporary folder (the runs stay in memory, a note says so) the same report; and the same
+a run of its own, and the summary (text, CSV, JSON lines, HTML) with each attempt and user row in a run of its own;
+without a temporary folder (the runs stay in memory, a note says so) the same report; and the same
 logs split into pieces (XML exports cut between events, given shuffled) give the same attempts, summary, trace and
 lockouts as the whole logs (the file names aside, which name the pieces).
 
@@ -22,7 +24,8 @@ import subprocess
 import sys
 import tempfile
 
-SMALL = {'BADCREDS_SEGMENT_FACTS': '1', 'BADCREDS_FACT_RUN_BYTES': '4096', 'BADCREDS_LOGON_RUN': '1'}
+SMALL = {'BADCREDS_SEGMENT_FACTS': '1', 'BADCREDS_FACT_RUN_BYTES': '4096', 'BADCREDS_LOGON_RUN': '1',
+         'BADCREDS_SUMMARY_RUN_BYTES': '4096'}
 COMMANDS = (('scan', ['scan', '-q', '-o', '-']),
             ('summary', ['summary', '-q', '--format', 'jsonl', '-o', '-']),
             ('trace', ['trace', '-q', '--user', '.']),
@@ -189,6 +192,17 @@ def main():
     if run(badcreds, COMMANDS[0][1], everything, {'BADCREDS_SEGMENT_FACTS': '1', 'BADCREDS_FACT_RUN_BYTES': '1'}) != \
             run(badcreds, COMMANDS[0][1], everything):
         failures.append('scan: every fixture, each event its own run: the report differs')
+    with tempfile.TemporaryDirectory() as tmp:
+        for form in (['--format', 'text'], ['--format', 'csv'], ['--format', 'jsonl'],
+                     ['--html', os.path.join(tmp, 'page.html'), '-o', os.devnull]):
+            pages = []
+            for env in ({'BADCREDS_SUMMARY_RUN_BYTES': '1'}, None):
+                out = run(badcreds, ['summary', '-q'] + form, everything, env)
+                pages.append(open(os.path.join(tmp, 'page.html'), 'rb').read() if '--html' in form else out)
+            checks += 1
+            if pages[0] != pages[1] or len(pages[1]) < 1000:
+                failures.append(f'summary {form[0]}: every fixture, each attempt and user row its own run: the report '
+                                'differs')
     if os.environ.get('BADCREDS_UNDER_WINE') != '1':  # wine takes its temporary folder from TMP/TEMP, not TMPDIR
         checks += 1
         p = subprocess.run([badcreds] + COMMANDS[0][1][:1] + ['-o', '-'] + logs, stdout=subprocess.PIPE,
@@ -203,6 +217,13 @@ def main():
         if p.stdout != run(badcreds, COMMANDS[3][1], logs) or \
                 b'lockouts kept their events in memory: cannot create a temporary file' not in p.stderr:
             failures.append('lockouts: no temporary folder: the same report and a note expected, got '
+                            f'{p.stderr.decode(errors="replace")[-300:]!r}')
+        checks += 1
+        p = subprocess.run([badcreds, 'summary', '--format', 'jsonl'] + logs, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env=dict(os.environ, TMPDIR='/nonexistent', **SMALL), check=False)
+        if p.stdout != run(badcreds, COMMANDS[1][1], logs) or \
+                b'the summary kept its attempts in memory: cannot create a temporary file' not in p.stderr:
+            failures.append('summary: no temporary folder: the same report and a note expected, got '
                             f'{p.stderr.decode(errors="replace")[-300:]!r}')
     with tempfile.TemporaryDirectory() as tmp:
         exports = sorted(os.path.join(d, n) for d in (fixtures, domain) for n in os.listdir(d)

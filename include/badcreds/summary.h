@@ -180,7 +180,14 @@ struct summary {
 	const struct coverage_row *coverage; /* what the logs cover, per computer and log (HTML only; not owned) */
 	size_t ncoverage;
 	bool local_time;            /* text, CSV and JSON times with the local offset (--tz local); the caller sets it */
+	const char *spill_error;    /* why the attempts' runs stayed in memory, NULL when they did not */
+	uint64_t lost_bytes;        /* of the attempts' runs that could not be read back from the temporary file */
 };
+
+/* What the summary's temporary files did: why its runs (attempts, user rows) stayed in memory (NULL when they did
+ * not), and how many bytes of them could not be read back (the report then lacks them): after the writers ran. */
+const char *summary_kept_in_memory(const struct summary *s);
+uint64_t summary_lost_bytes(const struct summary *s);
 
 /* The user rows, most attempts first: the first (NULL when none), then each next (NULL after the last); a row is
  * valid until the next call. */

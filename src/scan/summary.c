@@ -557,6 +557,20 @@ static bool same_ip(const struct batch *b, const struct summary_record *r)
 	return r->ip == b->ip;
 }
 
+/* What a released run store did: into the summary's spill_error and lost_bytes. */
+static void runs_state(struct summary *s, const struct sorted_runs *r)
+{
+	s->spill_error = s->spill_error ? s->spill_error : r->spill_error;
+	s->lost_bytes += r->lost_bytes;
+}
+
+const char *summary_kept_in_memory(const struct summary *s)
+{
+	return s->spill_error ? s->spill_error : user_rows_spill_error(s->user_rows);
+}
+
+uint64_t summary_lost_bytes(const struct summary *s) { return s->lost_bytes + user_rows_lost_bytes(s->user_rows); }
+
 /* Each user's row and findings; every attempt with an address on to `by_ip`, every one into the chart's totals. */
 static void users_pass(struct summary *s, struct summary_attempts *l, struct groups *x, struct accounts *m,
 		       const struct success *ok, const struct summary_thresholds *t, struct sorted_runs *by_ip)
@@ -575,6 +589,7 @@ static void users_pass(struct summary *s, struct summary_attempts *l, struct gro
 	}
 	s->nusers = user_rows_count(s->user_rows);
 	sorted_runs_release(l->by_user);
+	runs_state(s, l->by_user);
 	batch_free(&b);
 }
 
@@ -604,6 +619,7 @@ static void ips_pass(struct summary *s, struct summary_attempts *l, struct group
 			compromise_pairs_add(pairs, &b.a[i]);
 	}
 	sorted_runs_release(by_ip);
+	runs_state(s, by_ip);
 	batch_free(&b);
 	qsort(s->ips, s->nips, sizeof *s->ips, cmp_ips);
 	struct ip_window *sorted = malloc((s->nwindows + 1) * sizeof *sorted); /* each IP's windows in row order */

@@ -133,6 +133,10 @@ const struct user_row *summary_user_next(const struct summary *s)
 	return current(rows);
 }
 
+const char *user_rows_spill_error(const struct user_rows *rows) { return rows ? rows->runs.spill_error : NULL; }
+
+uint64_t user_rows_lost_bytes(const struct user_rows *rows) { return rows ? rows->runs.lost_bytes : 0; }
+
 void user_rows_free(struct user_rows *rows)
 {
 	if (!rows)

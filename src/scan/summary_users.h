@@ -9,6 +9,9 @@ struct user_rows *user_rows_new(void);
 /* Adds a row (its texts copied). */
 void user_rows_add(struct user_rows *rows, const struct user_row *u);
 size_t user_rows_count(const struct user_rows *rows);
+/* Why the rows stayed in memory (NULL when they did not); bytes of them not read back. */
+const char *user_rows_spill_error(const struct user_rows *rows);
+uint64_t user_rows_lost_bytes(const struct user_rows *rows);
 void user_rows_free(struct user_rows *rows);
 
 #endif
