@@ -52,13 +52,23 @@ static int cmp_bytes(const char *x, size_t nx, const char *y, size_t ny)
 	return c ? c : (nx > ny) - (nx < ny);
 }
 
+/* A record's key and its length. */
+static const char *key_of(const uint8_t *r, size_t *len)
+{
+	uint32_t user_len = sorted_runs_u32(r + 28), key_len = sorted_runs_u32(r + 32);
+	*len = key_len == KEY_IS_USER ? user_len : key_len;
+	return (const char *)r + HEAD + (key_len == KEY_IS_USER ? 0 : user_len);
+}
+
 int summary_record_cmp_user(const uint8_t *x, const uint8_t *y)
 {
-	struct summary_record a, b;
-	summary_record_read(x, &a);
-	summary_record_read(y, &b);
-	int c = cmp_bytes(a.key, a.key_len, b.key, b.key_len);
-	return c ? c : (a.seq > b.seq) - (a.seq < b.seq);
+	size_t nx, ny;
+	const char *kx = key_of(x, &nx), *ky = key_of(y, &ny);
+	int c = cmp_bytes(kx, nx, ky, ny);
+	if (c)
+		return c;
+	uint64_t p = sorted_runs_u64(x + 16), q = sorted_runs_u64(y + 16);
+	return (p > q) - (p < q);
 }
 
 int summary_record_cmp_ip(const uint8_t *x, const uint8_t *y)
