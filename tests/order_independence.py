@@ -222,7 +222,7 @@ def main():
         p = subprocess.run([badcreds, 'summary', '--format', 'jsonl'] + logs, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, env=dict(os.environ, TMPDIR='/nonexistent', **SMALL), check=False)
         if p.stdout != run(badcreds, COMMANDS[1][1], logs) or \
-                b'the summary kept its attempts in memory: cannot create a temporary file' not in p.stderr:
+                b'the summary kept its attempts and user rows in memory: cannot create a temporary file' not in p.stderr:
             failures.append('summary: no temporary folder: the same report and a note expected, got '
                             f'{p.stderr.decode(errors="replace")[-300:]!r}')
     with tempfile.TemporaryDirectory() as tmp:

@@ -50,9 +50,9 @@ struct summary_attempt {
 	struct summary_ip *from;
 	const struct summary_via *via;
 };
-/* What the summary keeps of the attempts (summary_attempts.c): each as a compact record in sorted runs (memory,
- * then a temporary file: memory does not grow with the attempts), by user key; the addresses and the ways sent,
- * far fewer, in memory. */
+/* What the summary keeps of the attempts (summary_attempts.c): each as a compact record in sorted runs by user key
+ * (memory, then a temporary file); the addresses and the ways sent, far fewer, in memory. summary_build then holds
+ * one user's or one address's attempts at a time. */
 struct sorted_runs;
 struct summary_attempts {
 	size_t n;                     /* attempts added */
@@ -71,22 +71,6 @@ struct summary_attempts {
 /* Adds an attempt (the next in time order): a copy of what the summary reads of it. */
 void summary_attempts_add(struct summary_attempts *l, const struct attempt *a);
 void summary_attempts_free(struct summary_attempts *l);
-
-/* An attempt record (summary_attempts.c) read back: its time, order, address number, way number, user as typed
- * and key (its length and bytes, not NUL-terminated). */
-struct summary_record {
-	int64_t time;
-	uint64_t seq;
-	uint32_t ip, via;
-	const char *user, *key;
-	size_t user_len, key_len;
-};
-void summary_record_read(const uint8_t *r, struct summary_record *out);
-/* The order of the by_user runs, and of the runs by address (then time). */
-int summary_record_cmp_user(const uint8_t *x, const uint8_t *y);
-int summary_record_cmp_ip(const uint8_t *x, const uint8_t *y);
-/* Bytes of a run buffer of the summary's sorted runs (BADCREDS_SUMMARY_RUN_BYTES overrides it, for the tests). */
-size_t summary_run_bytes(void);
 
 struct user_row {
 	const char *user, *user_key;
@@ -190,7 +174,7 @@ const char *summary_kept_in_memory(const struct summary *s);
 uint64_t summary_lost_bytes(const struct summary *s);
 
 /* The user rows, most attempts first: the first (NULL when none), then each next (NULL after the last); a row is
- * valid until the next call. */
+ * valid until the next call. One reading at a time: summary_user_first starts the summary's one cursor again. */
 const struct user_row *summary_user_first(const struct summary *s);
 const struct user_row *summary_user_next(const struct summary *s);
 

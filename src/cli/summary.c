@@ -164,11 +164,11 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 		status = EXIT_OUTPUT;
 	const char *kept_in_memory = summary_kept_in_memory(&s);
 	if (kept_in_memory && !sel.quiet)
-		fprintf(stderr, "badcreds: note: the summary kept its attempts in memory: %s in %s\n", kept_in_memory,
-			bc_tempdir());
+		fprintf(stderr, "badcreds: note: the summary kept its attempts and user rows in memory: %s in %s\n",
+			kept_in_memory, bc_tempdir());
 	if (summary_lost_bytes(&s)) { /* the report lacks attempts: the exit status says something was skipped */
 		fprintf(stderr, "badcreds: error: the temporary file of the summary in %s could not be read back: %llu "
-			"bytes of attempts left out\n", bc_tempdir(), (unsigned long long)summary_lost_bytes(&s));
+			"bytes of attempts or user rows left out\n", bc_tempdir(), (unsigned long long)summary_lost_bytes(&s));
 		if (status == EXIT_OK)
 			status = EXIT_SKIPPED;
 	}

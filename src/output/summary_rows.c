@@ -206,8 +206,12 @@ bool summary_rows(struct out_file *out, struct strbuf *o, const struct summary *
 		size_t k = i;
 		if (k < s->nfindings)
 			finding_row(&r, &s->findings[k]);
-		else if ((k -= s->nfindings) < s->nusers)
-			user_row(&r, k ? summary_user_next(s) : summary_user_first(s)); /* in order, one at a time */
+		else if ((k -= s->nfindings) < s->nusers) {
+			const struct user_row *u = k ? summary_user_next(s) : summary_user_first(s); /* in order */
+			if (!u) /* the rest could not be read back (the summary says so) */
+				continue;
+			user_row(&r, u);
+		}
 		else if ((k -= s->nusers) < s->nips)
 			ip_row(&r, &s->ips[k]);
 		else if ((k -= s->nips) < s->nwindows)

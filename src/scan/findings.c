@@ -182,8 +182,11 @@ void compromise_pairs_add(struct compromise_pairs *c, const struct summary_attem
 	if (!k)
 		return;
 	struct pair *p = &c->all[k - 1];
-	struct summary_user *who = arena_alloc(&c->arena, sizeof *who);
-	*who = (struct summary_user){arena_copy(&c->arena, a->who->user, strlen(a->who->user) + 1), who, 0};
+	struct summary_user *who = p->n ? p->a[p->n - 1].who : NULL; /* a user typed as before: the same copy */
+	if (!who || strcmp(who->user, a->who->user)) {
+		who = arena_alloc(&c->arena, sizeof *who);
+		*who = (struct summary_user){arena_copy(&c->arena, a->who->user, strlen(a->who->user) + 1), who, 0};
+	}
 	p->a = vec_grow(p->a, &p->cap, p->n, sizeof *p->a);
 	p->idx = vec_grow(p->idx, &p->capidx, p->n, sizeof *p->idx);
 	p->a[p->n] = (struct summary_attempt){a->time, who, a->from, a->via};

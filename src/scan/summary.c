@@ -16,6 +16,8 @@
 #include "badcreds/compat.h"
 #include "badcreds/filetime.h"
 #include "scan/findings.h"
+#include "scan/summary_record.h"
+#include "scan/summary_bins.h"
 #include "scan/summary_users.h"
 #include "badcreds/strmap.h"
 #include "badcreds/text.h"
@@ -467,66 +469,6 @@ static void ip_row(struct ip_row *r, struct groups *x, const struct summary_atte
 	r->last = a[g->idx[g->n - 1]].time;
 }
 
-/* The chart's bars: their width and number from the first and last attempt. */
-static void bins_init(struct summary_bins *b, int64_t first, int64_t last)
-{
-	b->width = FILETIME_HOUR;
-	b->start = first / FILETIME_HOUR * FILETIME_HOUR;
-	if ((last - b->start) / b->width >= CHART_MAX_BARS)
-		b->width = FILETIME_DAY, b->start = first / FILETIME_DAY * FILETIME_DAY;
-	b->n = (size_t)((last - b->start) / b->width + 1);
-	if (b->n > CHART_MAX_BARS)
-		b->n = CHART_MAX_BARS; /* later attempts fall in the last bar */
-}
-
-static size_t bar_of(const struct summary_bins *b, int64_t t)
-{
-	size_t bar = (size_t)((t - b->start) / b->width);
-	return bar >= b->n ? b->n - 1 : bar;
-}
-
-/* The top addresses of the chart so far (the best IP rows, in their order), each with its attempts per bar. */
-struct chart_top {
-	struct ip_row row[CHART_TOP_IPS];
-	unsigned bars[CHART_TOP_IPS][CHART_MAX_BARS];
-	size_t n;
-};
-
-static int cmp_ips(const void *x, const void *y);
-
-/* An address's row and its attempts a[0..n) (time order): among the top ones if it ranks so. */
-static void chart_offer(struct chart_top *c, const struct summary_bins *b, const struct ip_row *r,
-			const struct summary_attempt *a, size_t n)
-{
-	size_t at = c->n;
-	while (at && cmp_ips(r, &c->row[at - 1]) < 0)
-		at--;
-	if (at == CHART_TOP_IPS)
-		return;
-	size_t move = (c->n < CHART_TOP_IPS ? c->n : CHART_TOP_IPS - 1) - at;
-	memmove(&c->row[at + 1], &c->row[at], move * sizeof c->row[0]);
-	memmove(&c->bars[at + 1], &c->bars[at], move * sizeof c->bars[0]);
-	c->n += c->n < CHART_TOP_IPS;
-	c->row[at] = *r;
-	memset(c->bars[at], 0, sizeof c->bars[at]);
-	for (size_t i = 0; i < n; i++)
-		c->bars[at][bar_of(b, a[i].time)]++;
-}
-
-static void bins_finish(struct summary_bins *b, const struct chart_top *c)
-{
-	b->top = c->n;
-	for (size_t i = 0; i < b->n; i++) {
-		unsigned others = b->total[i];
-		for (size_t k = 0; k < c->n; k++) {
-			b->count[i][k] = c->bars[k][i];
-			others -= c->bars[k][i];
-		}
-		b->count[i][CHART_TOP_IPS] = others;
-		b->highest = b->total[i] > b->highest ? b->total[i] : b->highest;
-	}
-}
-
 /* Reads the next batch of records that `same` says belong together (records of one user key, or one address). */
 static bool next_batch(struct batch *b, const struct summary_attempts *l, struct sorted_runs *runs,
 		       bool (*same)(const struct batch *b, const struct summary_record *r), struct sorted_runs *then)
@@ -585,7 +527,7 @@ static void users_pass(struct summary *s, struct summary_attempts *l, struct gro
 		user_rows_add(s->user_rows, &r);
 		user_findings(s, &s->capfindings, b.a, &g, t);
 		for (size_t i = 0; i < b.n; i++)
-			s->bins.total[bar_of(&s->bins, b.a[i].time)]++;
+			s->bins.total[bins_bar(&s->bins, b.a[i].time)]++;
 	}
 	s->nusers = user_rows_count(s->user_rows);
 	sorted_runs_release(l->by_user);
@@ -599,10 +541,13 @@ static void ips_pass(struct summary *s, struct summary_attempts *l, struct group
 		     struct sorted_runs *by_ip, struct compromise_pairs *pairs)
 {
 	struct batch b = {0};
-	struct chart_top *top = calloc(1, sizeof *top);
-	size_t *windows = calloc(l->nip_groups + 1, sizeof *windows), capw = 0; /* per IP group: where its end */
+	struct chart_top *top = chart_top_new(cmp_ips);
+	struct range {
+		size_t start, end;
+	} *windows = calloc(l->nip_groups + 1, sizeof *windows); /* per IP group: its windows (none if not read) */
+	size_t capw = 0;
 	s->ips = calloc(l->nip_groups + 1, sizeof *s->ips);
-	if (!top || !windows || !s->ips)
+	if (!windows || !s->ips)
 		abort();
 	sorted_runs_finish(by_ip);
 	while (next_batch(&b, l, by_ip, same_ip, NULL)) {
@@ -611,8 +556,9 @@ static void ips_pass(struct summary *s, struct summary_attempts *l, struct group
 		struct ip_row *r = &s->ips[s->nips++];
 		ip_row(r, x, b.a, &g);
 		ip_findings(s, &s->capfindings, x, b.a, &g, t);
+		windows[b.a[0].from->group].start = s->nwindows;
 		ip_windows(s, &capw, x, b.a, &g);
-		windows[b.a[0].from->group] = s->nwindows;
+		windows[b.a[0].from->group].end = s->nwindows;
 		if (s->nattempts)
 			chart_offer(top, &s->bins, r, b.a, b.n);
 		for (size_t i = 0; i < b.n; i++)
@@ -628,15 +574,13 @@ static void ips_pass(struct summary *s, struct summary_attempts *l, struct group
 	size_t n = 0;
 	for (size_t k = 0; k < s->nips; k++) {
 		size_t group = ip_group_of(l, s->ips[k].ip);
-		for (size_t i = windows[group - 1]; i < windows[group]; i++)
+		for (size_t i = windows[group].start; i < windows[group].end; i++)
 			sorted[n++] = s->windows[i];
 	}
 	free(s->windows);
 	s->windows = sorted;
 	free(windows);
-	if (s->nattempts)
-		bins_finish(&s->bins, top);
-	free(top);
+	bins_finish(&s->bins, top);
 }
 
 void summary_build(struct summary *s, struct summary_attempts *l, const struct fact *const *dc, size_t ndc,

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "scan/findings.h"
+#include "scan/summary_record.h"
 #include "util/sorted_runs.h"
 #include "util/vec.h"
 

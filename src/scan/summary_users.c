@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "badcreds/strbuf.h"
+#include "scan/summary_record.h"
 #include "util/sorted_runs.h"
 
 enum { FIXED = 24 + 4 * (3 + OUTCOME_COUNT), HEAD = FIXED + 12 };

@@ -22,6 +22,7 @@ struct sorted_run {
 	uint8_t *buf;
 	size_t len, off, cap;        /* bytes in buf, the current record's offset */
 	const uint8_t *cur;          /* the current record, NULL when the run is done */
+	bool failed;                 /* could not be read back: empty from then on, its loss counted once */
 };
 
 static _Thread_local sorted_runs_cmp active_cmp; /* qsort's comparison has no context: set around each sort */
@@ -136,17 +137,15 @@ static void run_load(struct sorted_runs *s, struct sorted_run *r)
 		r->cur = r->i < r->n ? r->index[r->i] : NULL;
 		return;
 	}
-	for (;;) {
+	for (r->cur = NULL; !r->failed;) {
 		size_t have = r->len - r->off;
 		size_t need = have >= 4 ? sorted_runs_u32(r->buf + r->off) : 4;
 		if (have >= need && have >= 8) {
 			r->cur = r->buf + r->off;
 			return;
 		}
-		if (r->pos == r->end) {
-			r->cur = NULL; /* the run is done (a short tail cannot happen: the run was written whole) */
-			return;
-		}
+		if (r->pos == r->end)
+			return; /* the run is done (a short tail cannot happen: the run was written whole) */
 		if (have && r->off)
 			memmove(r->buf, r->buf + r->off, have);
 		r->len = have;
@@ -162,10 +161,10 @@ static void run_load(struct sorted_runs *s, struct sorted_run *r)
 		if (n > r->end - r->pos)
 			n = (size_t)(r->end - r->pos);
 		long got = bc_pread(s->fd, r->buf + r->len, n, r->pos);
-		if (got <= 0) { /* the temporary file failed under us: what is left of this run is lost, and said so */
+		if (got <= 0) { /* the temporary file failed under us: the rest of this run is lost, and said so once; a
+				 * pass read again from the start has no part of it, rather than another part */
 			s->lost_bytes += r->end - r->pos;
-			r->pos = r->end;
-			r->cur = NULL;
+			r->failed = true;
 			return;
 		}
 		r->len += (size_t)got;
@@ -198,7 +197,8 @@ static void heap_down(struct sorted_runs *s, size_t i)
 void sorted_runs_finish(struct sorted_runs *s)
 {
 	sort_index(s);
-	if (s->nindex && (!s->nruns || !spill(s))) { /* the last run stays in memory when it is the only one */
+	if (s->nindex && (!s->nruns || s->no_spill || !spill(s))) { /* the last run stays in memory when it is the only
+								     * one (or nothing can be written) */
 		struct sorted_run *r = new_run(s);
 		r->memory = true;
 		r->index = s->index;

@@ -1,0 +1,77 @@
+/* summary_bins.c: the figures of the summary page's chart (struct summary_bins, summary.h), made while the summary
+ * reads the attempts: the bars' width from the first and last attempt, each attempt into its bar's total, and each
+ * address's attempts per bar kept while it ranks among the top five IP rows; the rest of a bar is "other". */
+#include "scan/summary_bins.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "badcreds/filetime.h"
+
+void bins_init(struct summary_bins *b, int64_t first, int64_t last)
+{
+	b->width = FILETIME_HOUR;
+	b->start = first / FILETIME_HOUR * FILETIME_HOUR;
+	if ((last - b->start) / b->width >= CHART_MAX_BARS)
+		b->width = FILETIME_DAY, b->start = first / FILETIME_DAY * FILETIME_DAY;
+	b->n = (size_t)((last - b->start) / b->width + 1);
+	if (b->n > CHART_MAX_BARS)
+		b->n = CHART_MAX_BARS; /* later attempts fall in the last bar */
+}
+
+size_t bins_bar(const struct summary_bins *b, int64_t t)
+{
+	size_t bar = (size_t)((t - b->start) / b->width);
+	return bar >= b->n ? b->n - 1 : bar;
+}
+
+/* The top addresses of the chart so far (the best IP rows, in their order), each with its attempts per bar. */
+struct chart_top {
+	struct ip_row row[CHART_TOP_IPS];
+	unsigned bars[CHART_TOP_IPS][CHART_MAX_BARS];
+	size_t n;
+	int (*order)(const void *x, const void *y); /* of the IP rows */
+};
+
+struct chart_top *chart_top_new(int (*order)(const void *x, const void *y))
+{
+	struct chart_top *c = calloc(1, sizeof *c);
+	if (!c)
+		abort();
+	c->order = order;
+	return c;
+}
+
+/* An address's row and its attempts a[0..n) (time order): among the top ones if it ranks so. */
+void chart_offer(struct chart_top *c, const struct summary_bins *b, const struct ip_row *r,
+			const struct summary_attempt *a, size_t n)
+{
+	size_t at = c->n;
+	while (at && c->order(r, &c->row[at - 1]) < 0)
+		at--;
+	if (at == CHART_TOP_IPS)
+		return;
+	size_t move = (c->n < CHART_TOP_IPS ? c->n : CHART_TOP_IPS - 1) - at;
+	memmove(&c->row[at + 1], &c->row[at], move * sizeof c->row[0]);
+	memmove(&c->bars[at + 1], &c->bars[at], move * sizeof c->bars[0]);
+	c->n += c->n < CHART_TOP_IPS;
+	c->row[at] = *r;
+	memset(c->bars[at], 0, sizeof c->bars[at]);
+	for (size_t i = 0; i < n; i++)
+		c->bars[at][bins_bar(b, a[i].time)]++;
+}
+
+void bins_finish(struct summary_bins *b, struct chart_top *c)
+{
+	b->top = c->n;
+	for (size_t i = 0; i < b->n; i++) {
+		unsigned others = b->total[i];
+		for (size_t k = 0; k < c->n; k++) {
+			b->count[i][k] = c->bars[k][i];
+			others -= c->bars[k][i];
+		}
+		b->count[i][c->n] = others; /* right after the top addresses (grey once there are five) */
+		b->highest = b->total[i] > b->highest ? b->total[i] : b->highest;
+	}
+	free(c);
+}
