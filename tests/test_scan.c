@@ -1,4 +1,4 @@
-/* test_scan.c: the pieces of scan: IP parsing, classes and CIDR; outcome rules and localized message tables; what
+/* test_scan.c: the pieces of scan: IP parsing, formatting, classes and CIDR; outcome rules and localized message tables; what
  * a 411 says about the user (cmocka). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,6 +7,12 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#ifdef _WIN32
+#include <ws2tcpip.h>
+#else
+#include <arpa/inet.h>
+#endif
 
 #include "badcreds/attempt.h"
 #include "badcreds/ip.h"
@@ -49,6 +55,28 @@ static void addresses(void **state)
 	a = ip("fe80::5"), assert_string_equal(ip_class(&a), "link-local");
 	a = ip("fd00::5"), assert_string_equal(ip_class(&a), "private");
 	a = ip("2001:db8::1234"), assert_string_equal(ip_class(&a), "public");
+}
+
+/* IPv4 addresses are formatted without inet_ntop: the same text for every octet value in every place, and for
+ * 100,000 random addresses. */
+static void v4_as_inet_ntop(void **state)
+{
+	(void)state;
+	uint32_t seed = 1;
+	for (unsigned i = 0; i < 4 * 256 + 100000; i++) {
+		uint8_t v[4] = {1, 22, 133, 4};
+		if (i < 4 * 256)
+			v[i / 256] = (uint8_t)(i % 256);
+		else
+			for (int k = 0; k < 4; k++)
+				v[k] = (uint8_t)((seed = seed * 1103515245u + 12345u) >> 16);
+		struct ip_addr a = {.v4 = true, .bytes = {[10] = 0xff, [11] = 0xff}};
+		memcpy(a.bytes + 12, v, 4);
+		char ours[64], theirs[64];
+		ip_format(&a, ours);
+		assert_non_null(inet_ntop(AF_INET, v, theirs, sizeof theirs));
+		assert_string_equal(ours, theirs);
+	}
 }
 
 static void networks(void **state)
@@ -251,7 +279,7 @@ static void users(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(addresses), cmocka_unit_test(networks), cmocka_unit_test(lists),
+		cmocka_unit_test(addresses), cmocka_unit_test(v4_as_inet_ntop), cmocka_unit_test(networks), cmocka_unit_test(lists),
 		cmocka_unit_test(outcomes), cmocka_unit_test(outcomes_ascii_path), cmocka_unit_test(users), cmocka_unit_test(relying_parties),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

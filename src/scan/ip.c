@@ -44,10 +44,26 @@ bool ip_parse(const char *text, size_t len, struct ip_addr *out)
 	return true;
 }
 
+/* An IPv4 address as a dotted quad, what inet_ntop writes, without its sprintf (a farm under attack formats a few
+ * per attempt: glibc's took 5% of scan's instructions). */
+static void format_v4(const uint8_t *v, char out[64])
+{
+	char *p = out;
+	for (int i = 0; i < 4; i++) {
+		unsigned x = v[i];
+		if (x >= 100)
+			*p++ = (char)('0' + x / 100);
+		if (x >= 10)
+			*p++ = (char)('0' + x / 10 % 10);
+		*p++ = (char)('0' + x % 10);
+		*p++ = i < 3 ? '.' : 0;
+	}
+}
+
 void ip_format(const struct ip_addr *a, char out[64])
 {
 	if (a->v4)
-		inet_ntop(AF_INET, a->bytes + 12, out, 64);
+		format_v4(a->bytes + 12, out);
 	else
 		inet_ntop(AF_INET6, a->bytes, out, 64);
 }
