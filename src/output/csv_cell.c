@@ -5,13 +5,20 @@
 #include "badcreds/output.h"
 #include "badcreds/text.h"
 
+/* libcsv's quoted form of n bytes at the end of the row, in one call: room for the most it can write (every byte a
+ * doubled quote, and the two around them) reserved first, instead of asking it for the size. */
+static void quoted(struct strbuf *row, const char *text, size_t n)
+{
+	size_t most = 2 * n + 2;
+	sb_reserve(row, most);
+	row->len += csv_write(row->data + row->len, most, text, n);
+}
+
 void csv_cell(struct strbuf *row, const char *text, size_t n, bool visible)
 {
 	bool formula = text_is_formula(text, n);
 	if (!formula && !visible) { /* the text as it is: quoted straight into the row */
-		size_t need = csv_write(NULL, 0, n ? text : "", n);
-		sb_reserve(row, need);
-		row->len += csv_write(row->data + row->len, need, n ? text : "", n);
+		quoted(row, n ? text : "", n);
 		return;
 	}
 	struct strbuf cell = {0};
@@ -21,9 +28,6 @@ void csv_cell(struct strbuf *row, const char *text, size_t n, bool visible)
 		text_visible(&cell, text, n);
 	else
 		sb_add(&cell, text, n);
-	const char *src = cell.data ? cell.data : "";
-	size_t need = csv_write(NULL, 0, src, cell.len);
-	sb_reserve(row, need);
-	row->len += csv_write(row->data + row->len, need, src, cell.len);
+	quoted(row, cell.data ? cell.data : "", cell.len);
 	sb_free(&cell);
 }
