@@ -136,7 +136,9 @@ enum { CHART_TOP_IPS = 5, CHART_MAX_BARS = 24 * 14 };
 struct summary_bins {
 	int64_t start, width;       /* FILETIME ticks */
 	size_t n, top;              /* bars; addresses with a colour of their own (the first `top` IP rows) */
-	unsigned count[CHART_MAX_BARS][CHART_TOP_IPS + 1], total[CHART_MAX_BARS], highest;
+	unsigned count[CHART_MAX_BARS][CHART_TOP_IPS + 1]; /* per bar: each top address's attempts, then (at [top])
+							    * the others' */
+	unsigned total[CHART_MAX_BARS], highest;
 };
 
 struct user_rows;
