@@ -65,9 +65,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (o) {
 			for (int format = 0; format < 2; format++)
 				report_end(&j.w[format]);
-			summary_write(o, &s, j.kept.n, "text");
-			summary_write(o, &s, j.kept.n, "csv");
-			summary_write_html(o, &s, &j.kept);
+			summary_write(o, &s, "text");
+			summary_write(o, &s, "csv");
+			summary_write_html(o, &s);
 			out_abort(o);
 		}
 		sb_free(&j.sb);
