@@ -112,7 +112,8 @@ static int cmp_buckets(const void *a, const void *b)
 
 void coverage_buckets_merge(struct tally *t)
 {
-	qsort(t->buckets, t->nbuckets, sizeof *t->buckets, cmp_buckets);
+	if (t->nbuckets > 1) /* none: no array at all (qsort may not be given NULL) */
+		qsort(t->buckets, t->nbuckets, sizeof *t->buckets, cmp_buckets);
 	size_t n = 0;
 	for (size_t i = 0; i < t->nbuckets; i++) {
 		struct coverage_bucket *b = n ? &t->buckets[n - 1] : NULL;
