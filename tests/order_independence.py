@@ -194,7 +194,7 @@ def main():
         failures.append('scan: every fixture, each event its own run: the report differs')
     with tempfile.TemporaryDirectory() as tmp:
         for form in (['--format', 'text'], ['--format', 'csv'], ['--format', 'jsonl'],
-                     ['--html', os.path.join(tmp, 'page.html'), '-o', os.devnull]):
+                     ['--html', os.path.join(tmp, 'page.html'), '-o', os.path.join(tmp, 'summary.txt')]):
             pages = []
             for env in ({'BADCREDS_SUMMARY_RUN_BYTES': '1'}, None):
                 out = run(badcreds, ['summary', '-q'] + form, everything, env)
