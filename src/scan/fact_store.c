@@ -69,9 +69,9 @@ static int cmp_identity(const uint8_t *x, const uint8_t *y)
 		return tx < ty ? -1 : 1;
 	uint32_t lx, ly;
 	const uint8_t *sx = server_of(x, &lx), *sy = server_of(y, &ly);
-	int c = memcmp(sx, sy, lx < ly ? lx : ly);
-	if (c || lx != ly)
-		return c ? c : lx < ly ? -1 : 1;
+	int c = sorted_runs_cmp_bytes(sx, lx, sy, ly);
+	if (c)
+		return c;
 	uint32_t ex = u32(x + 4), ey = u32(y + 4);
 	if (ex != ey)
 		return ex < ey ? -1 : 1;

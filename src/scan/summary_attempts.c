@@ -34,25 +34,6 @@ size_t summary_run_bytes(void)
 	return n ? n : DEFAULT_RUN_BYTES;
 }
 
-void summary_record_read(const uint8_t *r, struct summary_record *out)
-{
-	out->via = sorted_runs_u32(r + 4);
-	out->time = (int64_t)sorted_runs_u64(r + 8);
-	out->seq = sorted_runs_u64(r + 16);
-	out->ip = sorted_runs_u32(r + 24);
-	out->user_len = sorted_runs_u32(r + 28);
-	uint32_t key_len = sorted_runs_u32(r + 32);
-	out->user = (const char *)r + HEAD;
-	out->key = key_len == KEY_IS_USER ? out->user : out->user + out->user_len;
-	out->key_len = key_len == KEY_IS_USER ? out->user_len : key_len;
-}
-
-static int cmp_bytes(const char *x, size_t nx, const char *y, size_t ny)
-{
-	int c = memcmp(x, y, nx < ny ? nx : ny);
-	return c ? c : (nx > ny) - (nx < ny);
-}
-
 /* A record's key and its length. */
 static const char *key_of(const uint8_t *r, size_t *len)
 {
@@ -61,11 +42,22 @@ static const char *key_of(const uint8_t *r, size_t *len)
 	return (const char *)r + HEAD + (key_len == KEY_IS_USER ? 0 : user_len);
 }
 
+void summary_record_read(const uint8_t *r, struct summary_record *out)
+{
+	out->via = sorted_runs_u32(r + 4);
+	out->time = (int64_t)sorted_runs_u64(r + 8);
+	out->seq = sorted_runs_u64(r + 16);
+	out->ip = sorted_runs_u32(r + 24);
+	out->user_len = sorted_runs_u32(r + 28);
+	out->user = (const char *)r + HEAD;
+	out->key = key_of(r, &out->key_len);
+}
+
 int summary_record_cmp_user(const uint8_t *x, const uint8_t *y)
 {
 	size_t nx, ny;
 	const char *kx = key_of(x, &nx), *ky = key_of(y, &ny);
-	int c = cmp_bytes(kx, nx, ky, ny);
+	int c = sorted_runs_cmp_bytes(kx, nx, ky, ny);
 	if (c)
 		return c;
 	uint64_t p = sorted_runs_u64(x + 16), q = sorted_runs_u64(y + 16);

@@ -25,12 +25,6 @@ struct user_rows {
 	struct strbuf texts;
 };
 
-static int cmp_bytes(const uint8_t *x, size_t nx, const uint8_t *y, size_t ny)
-{
-	int c = memcmp(x, y, nx < ny ? nx : ny);
-	return c ? c : (nx > ny) - (nx < ny);
-}
-
 /* Most attempts first, then by key (as strcmp orders them). */
 static int cmp_rows(const uint8_t *x, const uint8_t *y)
 {
@@ -38,7 +32,7 @@ static int cmp_rows(const uint8_t *x, const uint8_t *y)
 	if (ax != ay)
 		return ax < ay ? 1 : -1;
 	uint32_t ux = sorted_runs_u32(x + FIXED), uy = sorted_runs_u32(y + FIXED);
-	return cmp_bytes(x + HEAD + ux, sorted_runs_u32(x + FIXED + 4), y + HEAD + uy, sorted_runs_u32(y + FIXED + 4));
+	return sorted_runs_cmp_bytes(x + HEAD + ux, sorted_runs_u32(x + FIXED + 4), y + HEAD + uy, sorted_runs_u32(y + FIXED + 4));
 }
 
 struct user_rows *user_rows_new(void)

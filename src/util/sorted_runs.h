@@ -49,6 +49,13 @@ void sorted_runs_rewind(struct sorted_runs *s);
 /* The buffers, runs and temporary file; count, spill_error and lost_bytes stay. */
 void sorted_runs_release(struct sorted_runs *s);
 
+/* Two byte strings in the order strcmp gives texts: bytewise, a prefix first. For comparators of texts in records. */
+static inline int sorted_runs_cmp_bytes(const void *x, size_t nx, const void *y, size_t ny)
+{
+	int c = memcmp(x, y, nx < ny ? nx : ny);
+	return c ? c : (nx > ny) - (nx < ny);
+}
+
 static inline uint32_t sorted_runs_u32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static inline uint64_t sorted_runs_u64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
