@@ -23,7 +23,7 @@ static void check_record(const char *path, struct evtx_chunk *c, const struct ev
 	struct event ev;
 	const char *err;
 	uint64_t err_off;
-	if (evtx_record_decode(c, rec, a, &frag, &ev, true, &err, &err_off) != EVTX_DECODED)
+	if (evtx_record_decode(c, rec, a, NULL, &frag, &ev, true, &err, &err_off) != EVTX_DECODED)
 		return;
 	const struct evtx_value *v = event_data_get(&ev, "LogonType");
 	uint64_t x;

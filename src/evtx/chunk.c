@@ -168,13 +168,19 @@ static const struct evtx_value *data_value(const struct bx_data_slot *d, const s
 	return &inst->values[d->slot];
 }
 
+/* What evtx_record_peek keeps of a record for event_peek.logon_type and evtx_record_compile_peeked. */
+struct peeked {
+	struct bx_instance inst;
+	uint32_t next;               /* the chunk offset right after the instance */
+};
+
 /* event_peek.logon_type for an EVTX record: from the template of the whole event, or from the template instance
  * that opens the BinXml value directly under <Event> (the EventData of Security-Auditing's events). */
 static bool peek_logon_type(const struct event_peek *p, uint32_t *type)
 {
 	struct evtx_chunk *c = (struct evtx_chunk *)p->from[0];
 	struct arena *arena = (struct arena *)p->from[1];
-	const struct bx_instance *inst = p->from[2];
+	const struct bx_instance *inst = &((const struct peeked *)p->from[2])->inst;
 	const struct bx_slots *s = &inst->tmpl->slots;
 	const struct evtx_value *v = data_value(&s->logon_type, inst);
 	struct bx_instance inner;
@@ -223,11 +229,28 @@ bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struc
 	p->computer = computer ? *computer : (struct evtx_value){.type = EVTX_NULL};
 	p->size = rec->size;
 	p->has_time = time && evtx_value_filetime(time, &p->time);
-	struct bx_instance *kept = arena_alloc(arena, sizeof *kept);
-	*kept = inst;
+	struct peeked *kept = arena_alloc(arena, sizeof *kept);
+	kept->inst = inst;
+	kept->next = next;
 	p->logon_type = peek_logon_type;
 	p->from[0] = c;
 	p->from[1] = arena;
 	p->from[2] = kept;
+	return true;
+}
+
+bool evtx_record_compile_peeked(const struct evtx_chunk *c, const struct evtx_record *rec,
+				const struct event_peek *p, struct arena *arena, struct bx_fragment *out)
+{
+	const struct peeked *k = p->from[2];
+	uint32_t end = rec->offset + rec->size - 4;
+	if (p->logon_type != peek_logon_type || p->from[0] != c || (k->next < end && c->data[k->next] != 0x00))
+		return false; /* not this reader's peek, or tokens follow the instance (0x00 ends the fragment) */
+	struct bx_op *op = arena_alloc(arena, sizeof *op);
+	memset(op, 0, sizeof *op);
+	op->kind = BX_INSTANCE;
+	op->id = op->array_slot = BX_NO_ID;
+	op->instance = &k->inst;
+	*out = (struct bx_fragment){.ops = op, .nops = 1};
 	return true;
 }

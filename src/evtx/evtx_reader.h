@@ -90,6 +90,11 @@ bool evtx_chunk_record_at(const struct evtx_chunk *c, uint32_t off, bool allow_d
 /* The record's Binary XML compiled into ops (per-record data in `arena`). */
 bool evtx_record_compile(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *arena,
 			 struct bx_fragment *out, const char **err, uint32_t *err_off);
+struct event_peek; /* event.h */
+/* The same ops without reading the record again, when it is a fragment header and the template instance that
+ * evtx_record_peek read into p (as most records are): false when anything else follows the instance. */
+bool evtx_record_compile_peeked(const struct evtx_chunk *c, const struct evtx_record *rec,
+				const struct event_peek *p, struct arena *arena, struct bx_fragment *out);
 
 enum evtx_decoded {
 	EVTX_DECODED,      /* *ev (and *frag) hold the record */
@@ -97,15 +102,14 @@ enum evtx_decoded {
 	EVTX_UNREADABLE,   /* a live or damaged record that does not decode: *err says why, *err_off where */
 };
 struct event;
-/* Compiles a record into *frag and, with need_event (always for carved records, which are checked for plausibility:
+/* Compiles a record into *frag (from its peek when `peeked` is not NULL and can tell) and, with need_event (always for carved records, which are checked for plausibility:
  * an EventRecordID up to the chunk's max_record_id, times between 1990 and 2100, a provider and computer name that
  * are text, a provider GUID that is one), fills *ev with the record's header fields set. */
 enum evtx_decoded evtx_record_decode(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *a,
-				     struct bx_fragment *frag, struct event *ev, bool need_event, const char **err,
-				     uint64_t *err_off);
+				     const struct event_peek *peeked, struct bx_fragment *frag, struct event *ev,
+				     bool need_event, const char **err, uint64_t *err_off);
 
 /* What decides whether a record matters, read before the rest of it is decoded. */
-struct event_peek; /* event.h */
 /* Fills p straight from the record's template instance (its values, or text fixed in the template). false when
  * the record does not have that shape (forwarded events without templates): decode it fully instead. p->logon_type
  * reads on request the instance of the EventData too (it stays valid as long as the chunk and the arena). */

@@ -62,15 +62,16 @@ static bool plausible(const struct evtx_chunk *c, const struct evtx_record *rec,
 }
 
 enum evtx_decoded evtx_record_decode(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *a,
-				     struct bx_fragment *frag, struct event *ev, bool need_event, const char **err,
-				     uint64_t *err_off)
+				     const struct event_peek *peeked, struct bx_fragment *frag, struct event *ev,
+				     bool need_event, const char **err, uint64_t *err_off)
 {
 	bool carved = rec->recovered && !rec->damaged;
 	uint32_t off = 0;
 	*err = NULL;
 	memset(ev, 0, sizeof *ev);
 	unsigned long cuts = c->bx.cuts;
-	bool ok = evtx_record_compile(c, rec, a, frag, err, &off) &&
+	bool ok = ((peeked && evtx_record_compile_peeked(c, rec, peeked, a, frag)) ||
+		   evtx_record_compile(c, rec, a, frag, err, &off)) &&
 		  (!(need_event || carved) || event_from_fragment(ev, &c->bx, frag, a, err));
 	ev->cut = c->bx.cuts != cuts;
 	if (carved && (!ok || !plausible(c, rec, ev)))

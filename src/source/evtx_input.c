@@ -63,7 +63,7 @@ static void on_record(void *ctx, struct evtx_job *job, struct evtx_chunk *c, con
 	uint64_t err_off;
 	struct event *ev = arena_alloc(a, sizeof *ev);
 	bool model = !sink->format || sink->format->needs_event || (sink->wants && !peeked);
-	enum evtx_decoded how = evtx_record_decode(c, rec, a, &frag, ev, model, &err, &err_off);
+	enum evtx_decoded how = evtx_record_decode(c, rec, a, peeked ? &peek : NULL, &frag, ev, model, &err, &err_off);
 	if (!evtx_job_decoded(job, rec, how, err, err_off))
 		return;
 	job->records += carved;
