@@ -78,7 +78,8 @@ const char *account_key(struct strbuf *out, const char *name);
 
 /* Whether a record can matter, from its EventID and provider alone. */
 bool fact_relevant(uint32_t event_id, const struct evtx_value *provider);
-/* The fact of an event, or false if the event is not one the correlation uses. */
+/* The fact of an event that fact_relevant accepts (the caller asks it first), or false if the event is not one the
+ * correlation uses after all (a 4625 that did not come through AD FS, a DC event without an account). */
 bool fact_from_event(const struct event *ev, struct arena *a, struct fact *f);
 
 struct correlator;

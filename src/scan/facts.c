@@ -19,6 +19,7 @@
  * Workstation. */
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -111,36 +112,34 @@ static bool security_id(uint32_t id) { return id_set_has(&SECURITY_IDS, id); }
 
 bool fact_relevant(uint32_t event_id, const struct evtx_value *provider)
 {
-	if (!security_id(event_id) && !adfs_id(event_id))
-		return false;
 	if (security_id(event_id))
 		return evtx_value_equals_nocase(provider, "Microsoft-Windows-Security-Auditing");
-	return evtx_value_equals_nocase(provider, "AD FS Auditing") ||
-	       evtx_value_equals_nocase(provider, "AD FS 2.0 Auditing");
-}
-
-/* GUID text as "xxxxxxxx-...", lower case, braces removed; the zero GUID becomes "". */
-static const char *activity_id(struct arena *a, const char *s)
-{
-	if (!s || !*s || !strcmp(s, "-") || !strcasecmp(s, "N/A"))
-		return NULL;
-	size_t n = strlen(s);
-	if (s[0] == '{' && n > 2 && s[n - 1] == '}')
-		s++, n -= 2;
-	char *out = arena_alloc(a, n + 1);
-	bool zero = true;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-		zero &= c == '0' || c == '-';
-	}
-	out[n] = 0;
-	return zero ? "" : out;
+	return adfs_id(event_id) && (evtx_value_equals_nocase(provider, "AD FS Auditing") ||
+				     evtx_value_equals_nocase(provider, "AD FS 2.0 Auditing"));
 }
 
 static const char *present(const char *s)
 {
 	return s && *s && strcmp(s, "-") != 0 && strcasecmp(s, "N/A") != 0 ? s : NULL;
+}
+
+/* GUID text as "xxxxxxxx-...", lower case, braces removed; the zero GUID becomes "". */
+static const char *activity_id(struct arena *a, const char *s)
+{
+	if (!present(s))
+		return NULL;
+	size_t n = strlen(s);
+	if (s[0] == '{' && n > 2 && s[n - 1] == '}')
+		s++, n -= 2;
+	char *out = arena_alloc(a, n + 1);
+	unsigned other = 0; /* characters other than '0' and '-' */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		out[i] = (char)(c | (unsigned char)((unsigned)(c - 'A') < 26u) << 5);
+		other |= c != '0' && c != '-';
+	}
+	out[n] = 0;
+	return other ? out : "";
 }
 
 /* 411 Data[3]: "...SecurityTokenValidationException: <user> ---> ..." names the user as typed: up to the inner
@@ -310,33 +309,58 @@ static const char *joined(struct arena *a, const char *x, const char *y)
 	return both;
 }
 
+/* A value's text in the buffer only, valid until the next rendering: for a comparison. */
+static const char *scratch_text(struct texts *t, const struct evtx_value *v)
+{
+	t->sb.len = 0;
+	evtx_value_render(&t->sb, v);
+	return sb_cstr(&t->sb);
+}
+
+/* Which field of a fact a 501 claim type fills: an identity claim (who a successful request authenticated) or a
+ * request-context claim; NULL for the others. */
+static const char **claim_field(struct fact *f, const char *type, bool *identity)
+{
+	*identity = false;
+	for (size_t k = 0; !f->user && k < sizeof IDENTITY_CLAIMS / sizeof IDENTITY_CLAIMS[0]; k++)
+		if (!strcmp(type, IDENTITY_CLAIMS[k])) {
+			*identity = true;
+			return &f->user;
+		}
+	const char *claim = strstr(type, CLAIMS);
+	if (!claim)
+		return NULL;
+	claim += sizeof CLAIMS - 1;
+	static const struct { const char *name; size_t offset; } fields[] = {
+		{"x-ms-client-ip", offsetof(struct fact, client_ip)},
+		{"x-ms-forwarded-client-ip", offsetof(struct fact, forwarded)},
+		{"x-ms-proxy", offsetof(struct fact, proxy)},
+		{"x-ms-endpoint-absolute-path", offsetof(struct fact, endpoint)},
+		{"x-ms-client-user-agent", offsetof(struct fact, user_agent)},
+		{"x-ms-client-application", offsetof(struct fact, client_app)},
+		{"relyingpartytrustid", offsetof(struct fact, relying_party)},
+	};
+	for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
+		if (!strcmp(claim, fields[k].name))
+			return (const char **)((char *)f + fields[k].offset);
+	return NULL;
+}
+
 /* 501: Data[1..] are (claim type, value) pairs; the request-context claims carry the client addresses
- * (x-ms-forwarded-client-ip may come several times: what Exchange Online forwarded, then what the proxy saw). */
+ * (x-ms-forwarded-client-ip may come several times: what Exchange Online forwarded, then what the proxy saw). The
+ * values of the other claims are not rendered. */
 static void claims(struct texts *t, struct fact *f)
 {
 	for (uint32_t i = 1; i + 1 < t->ev->ndata; i += 2) {
-		const char *type = item(t, i), *claim = strstr(type, CLAIMS);
-		const char *v = present(item(t, i + 1));
-		for (size_t k = 0; v && !f->user && k < sizeof IDENTITY_CLAIMS / sizeof IDENTITY_CLAIMS[0]; k++)
-			if (!strcmp(type, IDENTITY_CLAIMS[k]))
-				f->user = v;
-		if (!claim || !v)
+		bool identity;
+		const char **field = claim_field(f, scratch_text(t, &t->ev->data[i].value), &identity);
+		const char *v = field ? present(item(t, i + 1)) : NULL;
+		if (!v)
 			continue;
-		claim += sizeof CLAIMS - 1;
-		if (!strcmp(claim, "x-ms-client-ip"))
-			f->client_ip = v;
-		else if (!strcmp(claim, "x-ms-forwarded-client-ip"))
-			f->forwarded = f->forwarded ? joined(t->a, f->forwarded, v) : v;
-		else if (!strcmp(claim, "x-ms-proxy"))
-			f->proxy = v;
-		else if (!strcmp(claim, "x-ms-endpoint-absolute-path"))
-			f->endpoint = v;
-		else if (!strcmp(claim, "x-ms-client-user-agent"))
-			f->user_agent = v;
-		else if (!strcmp(claim, "x-ms-client-application"))
-			f->client_app = v;
-		else if (!strcmp(claim, "relyingpartytrustid"))
-			f->relying_party = v;
+		if (!identity && field == &f->forwarded && f->forwarded)
+			f->forwarded = joined(t->a, f->forwarded, v);
+		else
+			*field = v;
 	}
 }
 
@@ -446,8 +470,6 @@ static void adfs_audit(struct texts *t, struct fact *f)
 
 bool fact_from_event(const struct event *ev, struct arena *a, struct fact *f)
 {
-	if (!(ev->has & EV_HAS_EVENT_ID) || !fact_relevant(ev->event_id, &ev->provider_name))
-		return false;
 	memset(f, 0, sizeof *f);
 	struct texts t = {.a = a, .ev = ev};
 	f->event_id = ev->event_id;
