@@ -25,13 +25,6 @@ struct sorted_run {
 	bool failed;                 /* could not be read back: empty from then on, its loss counted once */
 };
 
-static _Thread_local sorted_runs_cmp active_cmp; /* qsort's comparison has no context: set around each sort */
-
-static int cmp_index(const void *a, const void *b)
-{
-	return active_cmp(*(const uint8_t *const *)a, *(const uint8_t *const *)b);
-}
-
 void sorted_runs_init(struct sorted_runs *s, size_t limit, sorted_runs_cmp cmp)
 {
 	memset(s, 0, sizeof *s);
@@ -94,12 +87,54 @@ static bool spill(struct sorted_runs *s)
 	return true;
 }
 
+/* Merges the sorted ranges [a, m) and [m, e) of `from` into `to`; of equal records, the left one first. */
+static void merge(sorted_runs_cmp cmp, const uint8_t **from, const uint8_t **to, size_t a, size_t m, size_t e)
+{
+	size_t i = a, j = m, k = a;
+	while (i < m && j < e)
+		to[k++] = cmp(from[j], from[i]) < 0 ? from[j++] : from[i++];
+	while (i < m)
+		to[k++] = from[i++];
+	while (j < e)
+		to[k++] = from[j++];
+}
+
+/* The run's index in order, stably: a natural merge sort. Records are mostly added in order (a log's records are
+ * in time order, but for a few), so the index is cut where it steps back and those ascending stretches are merged
+ * pairwise: one pass of n comparisons for an index already in order, n log n at worst. */
 static void sort_index(struct sorted_runs *s)
 {
-	if (s->nindex > 1) {
-		active_cmp = s->cmp;
-		qsort(s->index, s->nindex, sizeof *s->index, cmp_index);
+	size_t n = s->nindex, nb = 0;
+	if (n < 2)
+		return;
+	const uint8_t **from = s->index, **to = malloc(n * sizeof *to);
+	size_t *starts = malloc((n + 1) * sizeof *starts); /* the stretches' first records, then n */
+	if (!to || !starts)
+		abort();
+	starts[nb++] = 0;
+	for (size_t i = 1; i < n; i++)
+		if (s->cmp(from[i], from[i - 1]) < 0)
+			starts[nb++] = i;
+	starts[nb] = n;
+	while (nb > 1) {
+		size_t k = 0;
+		for (size_t b = 0; b < nb; b += 2, k++) {
+			size_t a = starts[b], m = starts[b + 1], e = b + 2 <= nb ? starts[b + 2] : m;
+			merge(s->cmp, from, to, a, m, e);
+			starts[k] = a;
+		}
+		starts[k] = n;
+		nb = k;
+		const uint8_t **t = from;
+		from = to;
+		to = t;
 	}
+	if (from != s->index) { /* the last pass wrote the other array */
+		memcpy(s->index, from, n * sizeof *from);
+		to = from;
+	}
+	free(to);
+	free(starts);
 }
 
 uint8_t *sorted_runs_add(struct sorted_runs *s, size_t size)
