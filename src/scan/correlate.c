@@ -175,23 +175,34 @@ static struct fact *copy_fact(struct arena *a, const struct fact *f)
 	return k;
 }
 
+/* What correlator_prepare makes of an event that is a fact: its record for the store, and the account a 4740
+ * names. */
+struct prepared_fact {
+	const uint8_t *record;
+	size_t size;
+	const char *locked;          /* a 4740's account, NULL for other facts */
+};
+
 /* correlator_prepare's answer for an event that is no fact. */
-static const char no_fact;
+static const struct prepared_fact no_fact;
 
 const void *correlator_prepare(const struct correlator *c, const struct event *ev, struct arena *a)
 {
 	if (!(ev->has & EV_HAS_EVENT_ID) || !fact_relevant(ev->event_id, &ev->provider_name))
 		return &no_fact; /* most events a command reads (lockouts, coverage) are no fact */
-	struct fact *f = arena_alloc(a, sizeof *f);
-	if (!fact_from_event(ev, a, f))
+	struct fact f;
+	if (!fact_from_event(ev, a, &f))
 		return &no_fact;
 	if (c->render) { /* trace: the event as text too */
 		struct strbuf text = {0};
 		c->render(&text, ev);
-		f->rendered = arena_copy(a, sb_cstr(&text), text.len + 1);
+		f.rendered = arena_copy(a, sb_cstr(&text), text.len + 1);
 		sb_free(&text);
 	}
-	return f;
+	struct prepared_fact *p = arena_alloc(a, sizeof *p);
+	p->size = fact_store_encode(&f, a, &p->record);
+	p->locked = f.dc && f.event_id == 4740 ? f.user : NULL;
+	return p;
 }
 
 void correlator_add(struct correlator *c, const struct event *ev, const void *prepared)
@@ -200,20 +211,19 @@ void correlator_add(struct correlator *c, const struct event *ev, const void *pr
 		arena_reset(&c->scratch);
 		prepared = correlator_prepare(c, ev, &c->scratch);
 	}
-	if (prepared == &no_fact)
+	const struct prepared_fact *p = prepared;
+	if (p == &no_fact)
 		return;
-	struct fact f = *(const struct fact *)prepared;
-	if (f.dc && f.event_id == 4740 && f.user && !strmap_get(&c->locked, account_key(&c->key, f.user))) {
+	if (p->locked && !strmap_get(&c->locked, account_key(&c->key, p->locked))) {
 		struct held *h = arena_alloc(&c->arena, sizeof *h);
 		memset(h, 0, sizeof *h);
 		strmap_put(&c->locked, sb_cstr(&c->key), h);
 		c->helds = vec_grow(c->helds, &c->caphelds, c->nhelds, sizeof *c->helds);
 		c->helds[c->nhelds++] = h;
 	}
-	fact_store_add(&c->store, &f);
+	fact_store_add(&c->store, p->record, p->size);
 }
 
-/* A user's key for grouping: lower case, line breaks as LF (see same_account). */
 static char *lower(struct arena *a, const char *s)
 {
 	size_t n = strlen(s), k = 0;

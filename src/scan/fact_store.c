@@ -36,15 +36,17 @@ enum { NSTRINGS = sizeof STRINGS / sizeof STRINGS[0] };
 static uint32_t u32(const uint8_t *p) { return sorted_runs_u32(p); }
 static uint64_t u64(const uint8_t *p) { return sorted_runs_u64(p); }
 
-static size_t record_size(const struct fact *f, uint32_t *present)
+/* The fact's strings (NULL when absent) and their lengths; the record's size. */
+static size_t record_size(const struct fact *f, const char *v[NSTRINGS], uint32_t len[NSTRINGS], uint32_t *present)
 {
 	size_t n = HEAD;
 	*present = 0;
 	for (unsigned i = 0; i < NSTRINGS; i++) {
-		const char *v = *(const char *const *)((const char *)f + STRINGS[i]);
-		if (v) {
+		v[i] = *(const char *const *)((const char *)f + STRINGS[i]);
+		if (v[i]) {
 			*present |= 1u << i;
-			n += 4 + strlen(v);
+			len[i] = (uint32_t)strlen(v[i]);
+			n += 4 + len[i];
 		}
 	}
 	return (n + 7) & ~(size_t)7;
@@ -96,19 +98,19 @@ void fact_store_init(struct fact_store *s, size_t limit)
 	sorted_runs_init(&s->runs, limit ? limit : DEFAULT_LIMIT, cmp_records);
 }
 
-void fact_store_add(struct fact_store *s, const struct fact *f)
+size_t fact_store_encode(const struct fact *f, struct arena *a, const uint8_t **record)
 {
-	uint32_t present;
-	size_t size = record_size(f, &present);
-	uint64_t seq = s->runs.count;
-	uint8_t *r = sorted_runs_add(&s->runs, size);
-	memset(r + 4, 0, HEAD - 4);
-	uint32_t status = f->status, substatus = f->substatus;
+	const char *v[NSTRINGS];
+	uint32_t len[NSTRINGS], present;
+	size_t size = record_size(f, v, len, &present);
+	uint8_t *r = arena_alloc(a, size);
+	memset(r, 0, HEAD);
+	uint32_t size32 = (uint32_t)size, status = f->status, substatus = f->substatus;
 	uint64_t record_id = f->record_id;
+	memcpy(r, &size32, 4);
 	memcpy(r + 4, &f->event_id, 4);
 	memcpy(r + 8, &f->time, 8);
 	memcpy(r + 16, &record_id, 8);
-	memcpy(r + 24, &seq, 8);
 	memcpy(r + 32, &status, 4);
 	memcpy(r + 36, &substatus, 4);
 	memcpy(r + 40, &present, 4);
@@ -118,13 +120,21 @@ void fact_store_add(struct fact_store *s, const struct fact *f)
 	uint8_t *p = r + HEAD;
 	for (unsigned i = 0; i < NSTRINGS; i++)
 		if (present & 1u << i) {
-			const char *v = *(const char *const *)((const char *)f + STRINGS[i]);
-			uint32_t len = (uint32_t)strlen(v);
-			memcpy(p, &len, 4);
-			memcpy(p + 4, v, len);
-			p += 4 + len;
+			memcpy(p, &len[i], 4);
+			memcpy(p + 4, v[i], len[i]);
+			p += 4 + len[i];
 		}
 	memset(p, 0, (size_t)(r + size - p)); /* the padding: the temporary file holds no stray memory */
+	*record = r;
+	return size;
+}
+
+void fact_store_add(struct fact_store *s, const uint8_t *record, size_t size)
+{
+	uint64_t seq = s->runs.count;
+	uint8_t *r = sorted_runs_add(&s->runs, size);
+	memcpy(r + 4, record + 4, size - 4);
+	memcpy(r + 24, &seq, 8);
 }
 
 void fact_store_finish(struct fact_store *s)

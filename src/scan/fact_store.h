@@ -24,8 +24,11 @@ struct fact_store {
 /* limit: bytes of the run buffer (0: the default, 32 MiB; BADCREDS_FACT_RUN_BYTES in the environment overrides it,
  * for the tests). */
 void fact_store_init(struct fact_store *s, size_t limit);
-/* Adds a fact with its strings (copied); `rendered` is kept as the fact's text when not NULL. */
-void fact_store_add(struct fact_store *s, const struct fact *f);
+/* A fact with its strings as a record of the store, in `a` (on any thread: the worker that read the event, so that
+ * the thread adding it copies one block); `rendered` is kept as the fact's text when not NULL. Returns its size. */
+size_t fact_store_encode(const struct fact *f, struct arena *a, const uint8_t **record);
+/* Adds an encoded fact (copied). */
+void fact_store_add(struct fact_store *s, const uint8_t *record, size_t size);
 /* Ends adding; the facts then come out of fact_store_next in order. */
 void fact_store_finish(struct fact_store *s);
 /* The next fact in order into *out, its strings in `a`; false at the end. Duplicates are counted, not returned. */
