@@ -120,7 +120,9 @@ bool fact_relevant(uint32_t event_id, const struct evtx_value *provider)
 
 static const char *present(const char *s)
 {
-	return s && *s && strcmp(s, "-") != 0 && strcasecmp(s, "N/A") != 0 ? s : NULL;
+	if (!s || !*s || (s[0] == '-' && !s[1]) || ((s[0] | 0x20) == 'n' && !strcasecmp(s, "N/A")))
+		return NULL;
+	return s;
 }
 
 /* GUID text as "xxxxxxxx-...", lower case, braces removed; the zero GUID becomes "". */
@@ -318,12 +320,13 @@ static const char *scratch_text(struct texts *t, const struct evtx_value *v)
 }
 
 /* Which field of a fact a 501 claim type fills: an identity claim (who a successful request authenticated) or a
- * request-context claim; NULL for the others. */
+ * request-context claim; NULL for the others. Texts are compared only with those of their length. */
 static const char **claim_field(struct fact *f, const char *type, bool *identity)
 {
 	*identity = false;
+	size_t n = strlen(type);
 	for (size_t k = 0; !f->user && k < sizeof IDENTITY_CLAIMS / sizeof IDENTITY_CLAIMS[0]; k++)
-		if (!strcmp(type, IDENTITY_CLAIMS[k])) {
+		if (n == strlen(IDENTITY_CLAIMS[k]) && !memcmp(type, IDENTITY_CLAIMS[k], n)) {
 			*identity = true;
 			return &f->user;
 		}
@@ -331,17 +334,17 @@ static const char **claim_field(struct fact *f, const char *type, bool *identity
 	if (!claim)
 		return NULL;
 	claim += sizeof CLAIMS - 1;
-	static const struct { const char *name; size_t offset; } fields[] = {
-		{"x-ms-client-ip", offsetof(struct fact, client_ip)},
-		{"x-ms-forwarded-client-ip", offsetof(struct fact, forwarded)},
-		{"x-ms-proxy", offsetof(struct fact, proxy)},
-		{"x-ms-endpoint-absolute-path", offsetof(struct fact, endpoint)},
-		{"x-ms-client-user-agent", offsetof(struct fact, user_agent)},
-		{"x-ms-client-application", offsetof(struct fact, client_app)},
-		{"relyingpartytrustid", offsetof(struct fact, relying_party)},
+	n -= (size_t)(claim - type);
+#define FIELD(name, field) {name, sizeof name - 1, offsetof(struct fact, field)}
+	static const struct { const char *name; size_t len, offset; } fields[] = {
+		FIELD("x-ms-client-ip", client_ip), FIELD("x-ms-forwarded-client-ip", forwarded),
+		FIELD("x-ms-proxy", proxy), FIELD("x-ms-endpoint-absolute-path", endpoint),
+		FIELD("x-ms-client-user-agent", user_agent), FIELD("x-ms-client-application", client_app),
+		FIELD("relyingpartytrustid", relying_party),
 	};
+#undef FIELD
 	for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
-		if (!strcmp(claim, fields[k].name))
+		if (n == fields[k].len && !memcmp(claim, fields[k].name, n))
 			return (const char **)((char *)f + fields[k].offset);
 	return NULL;
 }
