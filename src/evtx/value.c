@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 size_t evtx_type_fixed_size(unsigned type)
 {
@@ -37,6 +40,24 @@ static bool zero_unit(uint64_t w)
 	return ((w - 0x0001000100010001ULL) & ~w & 0x8000800080008000ULL) != 0;
 }
 
+/* The offset of the first zero UTF-16 unit at or after pos (a unit boundary) in the n bytes at p, or of the end of
+ * the last whole unit when there is none. Eight units at a time where SSE2 is there (x86-64), else four. */
+static size_t zero_unit_at(const uint8_t *p, size_t pos, size_t n)
+{
+#ifdef __SSE2__
+	for (const __m128i zero = _mm_setzero_si128(); pos + 16 <= n; pos += 16) {
+		int hit = _mm_movemask_epi8(_mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(p + pos)), zero));
+		if (hit)
+			return pos + (size_t)__builtin_ctz((unsigned)hit);
+	}
+#endif
+	while (pos + 8 <= n && !zero_unit(le64(p + pos)))
+		pos += 8;
+	while (pos + 1 < n && le16(p + pos))
+		pos += 2;
+	return pos;
+}
+
 bool evtx_array_next(const struct evtx_value *v, struct evtx_array_iter *it, struct evtx_value *item)
 {
 	unsigned base = v->type & 0x7f;
@@ -53,11 +74,7 @@ bool evtx_array_next(const struct evtx_value *v, struct evtx_array_iter *it, str
 		len = fixed;
 		it->pos += fixed;
 	} else if (base == EVTX_STRING) { /* items end at a NUL terminator */
-		size_t pos = start;
-		while (pos + 8 <= v->size && !zero_unit(le64(v->data + pos)))
-			pos += 8; /* four units at a time while none of them is zero */
-		while (pos + 1 < v->size && le16(v->data + pos))
-			pos += 2;
+		size_t pos = zero_unit_at(v->data, start, v->size);
 		len = pos - start;
 		it->pos = pos + 2 <= v->size ? pos + 2 : v->size;
 	} else if (base == EVTX_ANSI) {
@@ -85,7 +102,18 @@ void utf16_to_utf8(struct strbuf *out, const uint8_t *p, size_t nbytes)
 	size_t n = nbytes / 2;
 	sb_reserve(out, 3 * n); /* a UTF-16 unit never needs more than 3 bytes; a pair needs 4 for 2 units */
 	char *o = out->data + out->len;
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+#ifdef __SSE2__
+	/* eight ASCII units at a time while there are (most text in a log is): every unit below 0x80 and none zero */
+	for (const __m128i zero = _mm_setzero_si128(), high = _mm_set1_epi16((short)0xff80); i + 8 <= n; i += 8, o += 8) {
+		__m128i w = _mm_loadu_si128((const __m128i *)(p + 2 * i));
+		if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(w, high), zero)) != 0xffff ||
+		    _mm_movemask_epi8(_mm_cmpeq_epi16(w, zero)))
+			break;
+		_mm_storel_epi64((__m128i *)o, _mm_packus_epi16(w, w));
+	}
+#endif
+	for (; i < n; i++) {
 		/* four ASCII units at a time (most text in a log is): every unit below 0x80 and none zero */
 		for (uint64_t w; i + 4 <= n && !((w = le64(p + 2 * i)) & 0xff80ff80ff80ff80ULL) && !zero_unit(w); i += 4) {
 			o[0] = (char)w;
