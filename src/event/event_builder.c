@@ -177,7 +177,11 @@ void event_items_init(struct event_items *it)
 
 void event_items_add(struct event_items *it, const char *name, const struct evtx_value *v)
 {
-	if (it->n == it->cap && it->v == it->inline_v) { /* onto the heap, where vec_grow can grow them */
+	if (it->n < it->cap) {
+		it->v[it->n++] = (struct event_data){.name = name, .value = *v};
+		return;
+	}
+	if (it->v == it->inline_v) { /* onto the heap, where vec_grow can grow them */
 		struct event_data *heap = malloc(2 * it->cap * sizeof *heap);
 		if (!heap)
 			abort();

@@ -33,7 +33,8 @@ struct step {
 	uint16_t slot;         /* the value's index in the instance; BX_NO_ID: `fixed` */
 	uint16_t dep;          /* S_OPEN, S_DATA: the element's dependency id, or BX_NO_ID */
 	uint32_t skip;         /* S_OPEN: the index of the first step after the element */
-	uint32_t cost;         /* S_DATA: the bytes of its Name attribute, counted for each copy of the element */
+	uint32_t cost;         /* S_OPEN: what the element and the steps folded into it count (fold); S_DATA: the
+				* bytes of its Name attribute, counted for each copy of the element */
 	const char *name;      /* S_ATTR: the attribute; S_DATA: the item's name ("" without a Name) */
 	struct evtx_value fixed;
 };
@@ -41,6 +42,7 @@ struct step {
 struct steps {
 	struct step *v;        /* NULL: the template has no plan for this use */
 	uint32_t n;
+	uint64_t base;         /* what the steps folded outside any element that may be left out count */
 };
 
 struct event_plan {
@@ -214,6 +216,56 @@ static void root_child(struct making *m, uint32_t k)
 		m->bad = true;
 }
 
+/* Drops the steps that count the same in every record and do nothing else (an element without a dependency, text
+ * fixed in the template), adding what they count to the innermost element around them that may be left out (its
+ * S_OPEN's cost) or to the plan's base: fewer steps to go through for each record. */
+static uint64_t fold(struct making *m)
+{
+	uint32_t *moved = malloc((m->n + 1) * sizeof *moved); /* old index -> new index */
+	struct { size_t at; uint32_t end; } *open = malloc((m->n + 1) * sizeof *open); /* kept S_OPENs around */
+	if (!moved || !open)
+		abort();
+	uint64_t base = 0;
+	size_t k = 0, depth = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		while (depth && open[depth - 1].end <= i)
+			depth--;
+		struct step s = m->v[i];
+		uint32_t constant = 0;
+		bool folds = false;
+		if (s.kind == S_OPEN && s.dep == BX_NO_ID) {
+			constant = BX_ELEMENT_COST;
+			folds = true;
+		} else if (s.kind == S_TEXT && s.slot == BX_NO_ID && s.fixed.type != EVTX_BINXML &&
+			   !evtx_value_is_array(&s.fixed)) {
+			constant = s.fixed.type == EVTX_NULL ? 0 : s.fixed.size;
+			folds = true;
+		}
+		moved[i] = (uint32_t)k;
+		if (folds) {
+			if (depth)
+				m->v[open[depth - 1].at].cost += constant;
+			else
+				base += constant;
+			continue;
+		}
+		if (s.kind == S_OPEN) {
+			s.cost = BX_ELEMENT_COST;
+			open[depth].at = k;
+			open[depth++].end = s.skip;
+		}
+		m->v[k++] = s;
+	}
+	moved[m->n] = (uint32_t)k;
+	for (size_t j = 0; j < k; j++)
+		if (m->v[j].kind == S_OPEN)
+			m->v[j].skip = moved[m->v[j].skip];
+	m->n = k;
+	free(moved);
+	free(open);
+	return base;
+}
+
 /* The template's ops as a record's root (top) or as an EventData under it (nested). */
 static struct steps steps_of(const struct bx_template *t, struct arena *arena, bool nested)
 {
@@ -247,7 +299,8 @@ static struct steps steps_of(const struct bx_template *t, struct arena *arena, b
 	}
 	struct steps s = {0};
 	if (!m.bad && m.nested <= 1 && m.n) {
-		s.v = arena_copy(arena, m.v, m.n * sizeof *m.v);
+		s.base = fold(&m);
+		s.v = arena_copy(arena, m.v, (m.n ? m.n : 1) * sizeof *m.v);
 		s.n = (uint32_t)m.n;
 	}
 	free(m.v);
@@ -309,6 +362,7 @@ static bool fill_nested(struct filling *f, const struct evtx_value *v)
 
 static bool fill(struct filling *f, const struct steps *p, const struct bx_instance *inst)
 {
+	f->cost += p->base;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const struct step *s = &p->v[i];
 		const struct evtx_value *v = value_of(inst, s);
@@ -317,7 +371,7 @@ static bool fill(struct filling *f, const struct steps *p, const struct bx_insta
 			if (left_out(inst, s->dep))
 				i = s->skip - 1;
 			else
-				f->cost += BX_ELEMENT_COST;
+				f->cost += s->cost;
 			break;
 		case S_ATTR:
 			if (v->type == EVTX_BINXML || (v->type == EVTX_NULL && s->optional))

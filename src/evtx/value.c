@@ -284,20 +284,18 @@ static bool parse_number(const char *s, size_t n, uint64_t *out)
 
 bool evtx_value_u64(const struct evtx_value *v, uint64_t *out)
 {
-	size_t fixed = evtx_type_fixed_size(v->type);
-	if (fixed && v->size < fixed)
-		return false;
-	switch (v->type) {
-	case EVTX_INT8: *out = (uint64_t)(int64_t)(int8_t)v->data[0]; return true;
-	case EVTX_UINT8: *out = v->data[0]; return true;
-	case EVTX_INT16: *out = (uint64_t)(int64_t)(int16_t)le16(v->data); return true;
-	case EVTX_UINT16: *out = le16(v->data); return true;
-	case EVTX_INT32: *out = (uint64_t)(int64_t)(int32_t)le32(v->data); return true;
-	case EVTX_UINT32: case EVTX_HEXINT32: case EVTX_BOOL: *out = le32(v->data); return true;
-	case EVTX_INT64: case EVTX_UINT64: case EVTX_HEXINT64: *out = le64(v->data); return true;
+	const uint8_t *p = v->data;
+	switch (v->type) { /* each fixed-size type only when the value holds its bytes (a damaged one may not) */
+	case EVTX_INT8: if (v->size < 1) return false; *out = (uint64_t)(int64_t)(int8_t)p[0]; return true;
+	case EVTX_UINT8: if (v->size < 1) return false; *out = p[0]; return true;
+	case EVTX_INT16: if (v->size < 2) return false; *out = (uint64_t)(int64_t)(int16_t)le16(p); return true;
+	case EVTX_UINT16: if (v->size < 2) return false; *out = le16(p); return true;
+	case EVTX_INT32: if (v->size < 4) return false; *out = (uint64_t)(int64_t)(int32_t)le32(p); return true;
+	case EVTX_UINT32: case EVTX_HEXINT32: case EVTX_BOOL: if (v->size < 4) return false; *out = le32(p); return true;
+	case EVTX_INT64: case EVTX_UINT64: case EVTX_HEXINT64: if (v->size < 8) return false; *out = le64(p); return true;
 	case EVTX_SIZET:
-		if (v->size == 8) { *out = le64(v->data); return true; }
-		if (v->size == 4) { *out = le32(v->data); return true; }
+		if (v->size == 8) { *out = le64(p); return true; }
+		if (v->size == 4) { *out = le32(p); return true; }
 		return false;
 	case EVTX_STRING: case EVTX_ANSI: case EVTX_UTF8: {
 		struct strbuf sb = {0};

@@ -16,27 +16,22 @@ struct arena_block {
 /* Blocks double up to 1 MiB, then stay there: a large arena wastes at most the unused end of one block. */
 enum { ARENA_MIN_BLOCK = 64 * 1024, ARENA_MAX_BLOCK = 1024 * 1024 };
 
-void *arena_alloc(struct arena *a, size_t size)
+void *arena_alloc_block(struct arena *a, size_t size)
 {
-	size = (size + 7) & ~(size_t)7;
-	if (!a->head || a->head->size - a->used < size) {
-		size_t want = !a->head ? ARENA_MIN_BLOCK : a->head->size >= ARENA_MAX_BLOCK ? ARENA_MAX_BLOCK :
-			      a->head->size * 2;
-		if (want < size)
-			want = size;
-		struct arena_block *b = malloc(sizeof *b + want);
-		if (!b) {
-			fputs("badcreds: out of memory\n", stderr);
-			abort();
-		}
-		b->next = a->head;
-		b->size = want;
-		a->head = b;
-		a->used = 0;
+	size_t want = !a->head ? ARENA_MIN_BLOCK : a->head->size >= ARENA_MAX_BLOCK ? ARENA_MAX_BLOCK : a->head->size * 2;
+	if (want < size)
+		want = size;
+	struct arena_block *b = malloc(sizeof *b + want);
+	if (!b) {
+		fputs("badcreds: out of memory\n", stderr);
+		abort();
 	}
-	void *p = a->head->data + a->used;
-	a->used += size;
-	return p;
+	b->next = a->head;
+	b->size = want;
+	a->head = b;
+	a->next = b->data + size;
+	a->end = b->data + want;
+	return b->data;
 }
 
 void *arena_copy(struct arena *a, const void *src, size_t size)
@@ -59,7 +54,8 @@ void arena_reset(struct arena *a)
 		b = next;
 	}
 	a->head->next = NULL;
-	a->used = 0;
+	a->next = a->head->data;
+	a->end = a->head->data + a->head->size;
 }
 
 void arena_free(struct arena *a)
@@ -67,5 +63,5 @@ void arena_free(struct arena *a)
 	arena_reset(a);
 	free(a->head);
 	a->head = NULL;
-	a->used = 0;
+	a->next = a->end = NULL;
 }
