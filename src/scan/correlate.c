@@ -225,6 +225,7 @@ void correlator_add(struct correlator *c, const struct event *ev, const void *pr
 	fact_store_add(&c->store, p->record, p->size);
 }
 
+/* A user's key for grouping: lower case, line breaks as LF (see same_account). */
 static char *lower(struct arena *a, const char *s)
 {
 	size_t n = strlen(s), k = 0;
