@@ -102,9 +102,10 @@ enum evtx_decoded {
 	EVTX_UNREADABLE,   /* a live or damaged record that does not decode: *err says why, *err_off where */
 };
 struct event;
-/* Compiles a record into *frag (from its peek when `peeked` is not NULL and can tell) and, with need_event (always for carved records, which are checked for plausibility:
- * an EventRecordID up to the chunk's max_record_id, times between 1990 and 2100, a provider and computer name that
- * are text, a provider GUID that is one), fills *ev with the record's header fields set. */
+/* Compiles a record into *frag (from its peek when `peeked` is not NULL and can tell) and, with need_event (always
+ * for carved records, which are checked for plausibility: an EventRecordID up to the chunk's max_record_id, times
+ * between 1990 and 2100, a provider and computer name that are text, a provider GUID that is one), fills *ev with
+ * the record's header fields set. */
 enum evtx_decoded evtx_record_decode(struct evtx_chunk *c, const struct evtx_record *rec, struct arena *a,
 				     const struct event_peek *peeked, struct bx_fragment *frag, struct event *ev,
 				     bool need_event, const char **err, uint64_t *err_off);

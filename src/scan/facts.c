@@ -47,11 +47,18 @@ struct texts {
 	const char **item;
 };
 
-static const char *text_of(struct texts *t, const struct evtx_value *v)
+/* A value's text in the buffer only, valid until the next rendering: for a comparison. */
+static const char *scratch_text(struct texts *t, const struct evtx_value *v)
 {
 	t->sb.len = 0;
 	evtx_value_render(&t->sb, v);
-	return arena_copy(t->a, sb_cstr(&t->sb), t->sb.len + 1);
+	return sb_cstr(&t->sb);
+}
+
+static const char *text_of(struct texts *t, const struct evtx_value *v)
+{
+	const char *text = scratch_text(t, v);
+	return arena_copy(t->a, text, t->sb.len + 1);
 }
 
 /* Data[i] of a classic event, "" past the last. */
@@ -311,25 +318,14 @@ static const char *joined(struct arena *a, const char *x, const char *y)
 	return both;
 }
 
-/* A value's text in the buffer only, valid until the next rendering: for a comparison. */
-static const char *scratch_text(struct texts *t, const struct evtx_value *v)
-{
-	t->sb.len = 0;
-	evtx_value_render(&t->sb, v);
-	return sb_cstr(&t->sb);
-}
-
 /* Which field of a fact a 501 claim type fills: an identity claim (who a successful request authenticated) or a
  * request-context claim; NULL for the others. Texts are compared only with those of their length. */
-static const char **claim_field(struct fact *f, const char *type, bool *identity)
+static const char **claim_field(struct fact *f, const char *type)
 {
-	*identity = false;
 	size_t n = strlen(type);
 	for (size_t k = 0; !f->user && k < sizeof IDENTITY_CLAIMS / sizeof IDENTITY_CLAIMS[0]; k++)
-		if (n == strlen(IDENTITY_CLAIMS[k]) && !memcmp(type, IDENTITY_CLAIMS[k], n)) {
-			*identity = true;
+		if (n == strlen(IDENTITY_CLAIMS[k]) && !memcmp(type, IDENTITY_CLAIMS[k], n))
 			return &f->user;
-		}
 	const char *claim = strstr(type, CLAIMS);
 	if (!claim)
 		return NULL;
@@ -355,12 +351,11 @@ static const char **claim_field(struct fact *f, const char *type, bool *identity
 static void claims(struct texts *t, struct fact *f)
 {
 	for (uint32_t i = 1; i + 1 < t->ev->ndata; i += 2) {
-		bool identity;
-		const char **field = claim_field(f, scratch_text(t, &t->ev->data[i].value), &identity);
+		const char **field = claim_field(f, scratch_text(t, &t->ev->data[i].value));
 		const char *v = field ? present(item(t, i + 1)) : NULL;
 		if (!v)
 			continue;
-		if (!identity && field == &f->forwarded && f->forwarded)
+		if (field == &f->forwarded && f->forwarded)
 			f->forwarded = joined(t->a, f->forwarded, v);
 		else
 			*field = v;
