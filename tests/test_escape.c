@@ -1,4 +1,5 @@
-/* test_escape.c: the escaping the writers share: JSON strings and XML text/attributes from UTF-8 and UTF-16 (cmocka). */
+/* test_escape.c: the escaping the writers share: JSON strings and XML text/attributes from UTF-8 and UTF-16; table
+ * cells of the text reports (names padded by display width, right-aligned numbers, sb_printf) (cmocka). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <cmocka.h>
 
 #include "badcreds/output.h"
+#include "badcreds/text.h"
 
 static char text[512];
 
@@ -90,8 +92,63 @@ static void xml_text(void **state)
 	sb_free(&sb);
 }
 
+static const char *padded(const char *s, size_t width, bool right)
+{
+	struct strbuf sb = {0};
+	sb_adds(&sb, "|");
+	(right ? text_pad_right : text_pad)(&sb, s, width);
+	sb_adds(&sb, "|");
+	snprintf(text, sizeof text, "%s", sb_cstr(&sb));
+	sb_free(&sb);
+	return text;
+}
+
+static void table_cells(void **state)
+{
+	(void)state;
+	/* printable ASCII: as printf's %-*s and %*s */
+	char want[64];
+	for (size_t w = 0; w < 12; w++) {
+		snprintf(want, sizeof want, "|%-*s|", (int)w, "alice");
+		assert_string_equal(padded("alice", w, false), want);
+		snprintf(want, sizeof want, "|%*s|", (int)w, "alice");
+		assert_string_equal(padded("alice", w, true), want);
+	}
+	assert_string_equal(padded(NULL, 3, false), "|   |");
+	/* by display width, after the text is made visible: two columns each for CJK, none for a combining accent, one
+	 * for the Control Picture that stands for ESC */
+	assert_string_equal(padded("\xe6\x97\xa5\xe6\x9c\xac", 6, false), "|\xe6\x97\xa5\xe6\x9c\xac  |");
+	assert_string_equal(padded("e\xcc\x81", 3, true), "|  e\xcc\x81|");
+	assert_string_equal(padded("a\x1b[2J", 6, false), "|a\xe2\x90\x9b[2J |");
+	assert_int_equal(text_width("a\x1b[2J", 5), 5);
+	/* numbers: as printf's %*u, wider ones whole */
+	struct strbuf sb = {0};
+	const uint64_t values[] = {0, 7, 42, 999, 12345, 4294967295u, UINT64_MAX};
+	for (size_t i = 0; i < sizeof values / sizeof *values; i++)
+		for (size_t w = 0; w < 24; w++) {
+			sb.len = 0;
+			sb_add_u64_right(&sb, values[i], w);
+			snprintf(want, sizeof want, "%*llu", (int)w, (unsigned long long)values[i]);
+			assert_string_equal(sb_cstr(&sb), want);
+		}
+	/* sb_printf appends, in the room there is or after growing for a longer text */
+	char long_text[1000];
+	memset(long_text, 'x', sizeof long_text - 1);
+	long_text[sizeof long_text - 1] = 0;
+	sb.len = 0;
+	sb_adds(&sb, "head ");
+	sb_printf(&sb, "%d %s", 42, "short");
+	sb_printf(&sb, "[%s]", long_text);
+	char all[1100];
+	snprintf(all, sizeof all, "head 42 short[%s]", long_text);
+	assert_int_equal(sb.len, strlen(all));
+	assert_string_equal(sb_cstr(&sb), all);
+	sb_free(&sb);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(json_strings), cmocka_unit_test(xml_text)};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(json_strings), cmocka_unit_test(xml_text),
+					   cmocka_unit_test(table_cells)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -188,6 +188,17 @@ static void prt_text(struct strbuf *o, const struct summary *s)
 	}
 }
 
+/* A table row's counts, each after a space and right-aligned in its width, then two spaces (a user row is written
+ * for every user: the same as " %8u %8u ... " in printf, at a tenth of its cost). */
+static void numbers(struct strbuf *o, const unsigned *v, const unsigned char *width, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		sb_addc(o, ' ');
+		sb_add_u64_right(o, v[i], width[i]);
+	}
+	sb_add(o, "  ", 2);
+}
+
 /* Log text (user names, servers, details) is made visible and aligned by display width. */
 static bool text(struct out_file *out, struct strbuf *o, const struct summary *s)
 {
@@ -212,9 +223,11 @@ static bool text(struct out_file *out, struct strbuf *o, const struct summary *s
 				 c[OUTCOME_EXTRANET_LOCKED_OUT] - c[OUTCOME_UNKNOWN_USER];
 		sb_adds(o, "  ");
 		text_pad(o, u->user, 40);
-		sb_printf(o, " %8u %8u %8u %8u %8u %8u %5u %9u %9u  ", u->attempts, c[OUTCOME_BAD_PASSWORD],
-			  c[OUTCOME_AD_LOCKED_OUT], c[OUTCOME_EXTRANET_LOCKED_OUT], c[OUTCOME_UNKNOWN_USER], other, u->ips,
-			  u->dc_lockouts, u->dc_failures);
+		const unsigned counts[] = {u->attempts, c[OUTCOME_BAD_PASSWORD], c[OUTCOME_AD_LOCKED_OUT],
+					   c[OUTCOME_EXTRANET_LOCKED_OUT], c[OUTCOME_UNKNOWN_USER], other, u->ips,
+					   u->dc_lockouts, u->dc_failures};
+		static const unsigned char widths[] = {8, 8, 8, 8, 8, 8, 5, 9, 9};
+		numbers(o, counts, widths, sizeof widths);
 		when(o, u->first);
 		sb_adds(o, "  ");
 		when(o, u->last);
@@ -233,8 +246,10 @@ static bool text(struct out_file *out, struct strbuf *o, const struct summary *s
 		text_pad(o, r->ip, 39);
 		sb_addc(o, ' ');
 		text_pad(o, r->ip_class, 10);
-		sb_printf(o, " %8u %6u %8u %7u %7u %9u %8u  ", r->attempts, r->users, r->bad_password, r->ad_locked_out,
-			  r->extranet_locked_out, r->max_per_hour, r->max_per_day);
+		const unsigned counts[] = {r->attempts,          r->users,        r->bad_password, r->ad_locked_out,
+					   r->extranet_locked_out, r->max_per_hour, r->max_per_day};
+		static const unsigned char widths[] = {8, 6, 8, 7, 7, 9, 8};
+		numbers(o, counts, widths, sizeof widths);
 		when(o, r->first);
 		sb_adds(o, "  ");
 		when(o, r->last);

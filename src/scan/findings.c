@@ -36,47 +36,51 @@ bool attempt_relayed(const struct attempt *a)
 	return (a->activity && !*a->activity) || (a->client_app && !strncasecmp(a->client_app, "Microsoft.Exchange", 18));
 }
 
-/* Values counted by name; the most frequent come out as "name (n), ...". */
+/* Values counted by name; the most frequent come out as "name (n), ...". The names are borrowed: they outlive the
+ * tally (add_relays copies its own into the tally's arena). */
 struct tally {
 	struct arena arena;
-	struct strmap counts;
-	const char **names;
-	size_t n, cap;
+	struct strmap index;     /* name -> its number + 1 in names and counts */
+	const char **names;      /* in the order first seen */
+	size_t *counts;
+	size_t n, cap, capcounts;
 };
 
 static void tally_add(struct tally *t, const char *name)
 {
 	if (!name || !*name)
 		return;
-	uintptr_t k = (uintptr_t)strmap_get(&t->counts, name);
+	uintptr_t k = (uintptr_t)strmap_get(&t->index, name);
 	if (!k) {
 		t->names = vec_grow(t->names, &t->cap, t->n, sizeof *t->names);
-		t->names[t->n++] = name;
+		t->counts = vec_grow(t->counts, &t->capcounts, t->n, sizeof *t->counts);
+		t->names[t->n] = name;
+		t->counts[t->n] = 0;
+		k = ++t->n;
+		strmap_put_borrowed(&t->index, name, (void *)k);
 	}
-	strmap_put(&t->counts, name, (void *)(k + 1));
+	t->counts[k - 1]++;
 }
 
-/* The most frequent name (NULL if none); with `out`, the top three with their counts. */
+/* The most frequent name (NULL if none; of equally frequent ones the first seen); with `out`, the top three with
+ * their counts. The counts of those are zeroed. */
 static const char *tally_top(struct tally *t, char *out, size_t size)
 {
 	const char *best = NULL;
 	size_t len = 0;
 	for (int round = 0; round < 3; round++) {
-		const char *top = NULL;
-		uintptr_t most = 0;
-		for (size_t i = 0; i < t->n; i++) {
-			uintptr_t k = (uintptr_t)strmap_get(&t->counts, t->names[i]);
-			if (k > most) {
-				most = k;
-				top = t->names[i];
+		size_t most = 0, top = 0;
+		for (size_t i = 0; i < t->n; i++)
+			if (t->counts[i] > most) {
+				most = t->counts[i];
+				top = i;
 			}
-		}
-		if (!top)
+		if (!most)
 			break;
-		best = best ? best : top;
-		strmap_put(&t->counts, top, (void *)0); /* counted: out of the next rounds */
+		best = best ? best : t->names[top];
+		t->counts[top] = 0; /* counted: out of the next rounds */
 		if (out && len < size)
-			len += (size_t)snprintf(out + len, size - len, "%s%s (%lu)", round ? ", " : "", top,
+			len += (size_t)snprintf(out + len, size - len, "%s%s (%lu)", round ? ", " : "", t->names[top],
 						(unsigned long)most);
 	}
 	if (out)
@@ -87,7 +91,8 @@ static const char *tally_top(struct tally *t, char *out, size_t size)
 static void tally_free(struct tally *t)
 {
 	free(t->names);
-	strmap_free(&t->counts);
+	free(t->counts);
+	strmap_free(&t->index);
 	arena_free(&t->arena);
 }
 
@@ -110,7 +115,7 @@ void finding_fill(struct summary *s, struct finding *f, const struct summary_att
 	struct tally users = {0}, ips = {0}, endpoints = {0}, apps = {0}, relays = {0}, devices = {0};
 	struct tally *all[] = {&users, &ips, &endpoints, &apps, &relays, &devices};
 	for (size_t k = 0; k < 6; k++)
-		all[k]->counts.arena = &all[k]->arena;
+		all[k]->index.arena = &all[k]->arena;
 	for (size_t i = 0; i < n; i++) {
 		const struct summary_attempt *x = &a[idx[i]];
 		tally_add(&users, x->who->user);

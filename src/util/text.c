@@ -135,27 +135,41 @@ static unsigned columns(uint32_t c)
 	return 1;
 }
 
+/* The columns of text already made visible (text_visible). */
+static size_t shown_width(const char *s, size_t n)
+{
+	size_t w = 0;
+	for (size_t i = 0, len; i < n; i += len)
+		if ((unsigned char)s[i] < 0x80) {
+			w++;
+			len = 1;
+		} else {
+			w += columns(utf8_decode(s + i, n - i, &len));
+		}
+	return w;
+}
+
 size_t text_width(const char *s, size_t n)
 {
 	struct strbuf shown = {0};
 	text_visible(&shown, s, n);
-	size_t w = 0;
-	for (size_t i = 0, len; i < shown.len; i += len)
-		w += columns(utf8_decode(shown.data + i, shown.len - i, &len));
+	size_t w = shown_width(shown.data, shown.len);
 	sb_free(&shown);
 	return w;
 }
 
+/* s made visible, then spaces up to `width` columns (before it when `right`). */
 static void pad(struct strbuf *out, const char *s, size_t width, bool right)
 {
-	if (!s)
-		s = "";
-	size_t n = strlen(s), w = text_width(s, n);
-	for (size_t i = w; right && i < width; i++)
-		sb_addc(out, ' ');
-	text_visible(out, s, n);
-	for (size_t i = w; !right && i < width; i++)
-		sb_addc(out, ' ');
+	sb_reserve(out, width); /* also: never a NULL buffer below */
+	size_t at = out->len;
+	text_visible_str(out, s);
+	size_t w = shown_width(out->data + at, out->len - at), fill = w < width ? width - w : 0;
+	sb_reserve(out, fill);
+	if (right)
+		memmove(out->data + at + fill, out->data + at, out->len - at);
+	memset(out->data + (right ? at : out->len), ' ', fill);
+	out->len += fill;
 }
 
 void text_pad(struct strbuf *out, const char *s, size_t width) { pad(out, s, width, false); }
