@@ -1045,13 +1045,15 @@ static int64_t group_segment(struct correlator *c, struct segment *sg, int64_t c
 	struct arena scratch = {0};
 	struct strmap which = {.arena = &scratch}; /* server -> its part + 1 */
 	unsigned nparts = 0;
+	const char *last = NULL; /* the server of the fact before (shared texts: one pointer per server) and its part */
+	uintptr_t k = 0;
 	for (size_t i = 0; i < sg->n && c->threads > 1; i++) {
-		const struct fact *f = sg->facts[i];
-		uintptr_t k = (uintptr_t)strmap_get(&which, f->server ? f->server : "");
-		if (!k) {
+		const char *server = sg->facts[i]->server ? sg->facts[i]->server : "";
+		if (server != last && !(k = (uintptr_t)strmap_get(&which, server))) {
 			k = nparts < c->threads ? ++nparts : (uintptr_t)(which.n % c->threads) + 1;
-			strmap_put(&which, f->server ? f->server : "", (void *)k);
+			strmap_put(&which, server, (void *)k);
 		}
+		last = server;
 		segment_push(&part[k - 1], sg->facts[i]);
 	}
 	strmap_free(&which);

@@ -427,9 +427,11 @@ static void adfs_audit(struct texts *t, struct fact *f)
 		f->user = user_from_exception(a, exception);
 		f->user_guess = present(said) ? user_from_data2(a, said) : NULL;
 		f->ips = t->ev->ndata > 4 ? present(item(t, 4)) : NULL;
-		size_t len = strlen(said) + strlen(exception) + 2;
-		char *both = arena_alloc(a, len);
-		snprintf(both, len, "%s\n%s", said, exception);
+		size_t n1 = strlen(said), n2 = strlen(exception);
+		char *both = arena_alloc(a, n1 + n2 + 2); /* "said\nexception" */
+		memcpy(both, said, n1);
+		both[n1] = '\n';
+		memcpy(both + n1 + 1, exception, n2 + 1);
 		f->said = outcome_from_text(both);
 		break;
 	}
