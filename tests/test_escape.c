@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -146,9 +147,34 @@ static void table_cells(void **state)
 	sb_free(&sb);
 }
 
+/* text_visible looks at eight bytes at a time while they are printable ASCII: for text of ASCII and lone 0xFF bytes
+ * (never part of a UTF-8 character), its result is that of each byte alone, wherever in a word the others fall. */
+static void visible_words(void **state)
+{
+	(void)state;
+	srand(13);
+	struct strbuf all = {0}, each = {0};
+	char s[40];
+	for (int round = 0; round < 20000; round++) {
+		size_t n = (size_t)rand() % sizeof s;
+		for (size_t i = 0; i < n; i++) { /* mostly printable, with an odd byte here and there */
+			int r = rand() % 100;
+			s[i] = (char)(r < 85 ? 0x20 + rand() % 95 : r < 90 ? rand() % 0x20 : r < 95 ? 0x7f : 0xff);
+		}
+		all.len = each.len = 0;
+		text_visible(&all, s, n);
+		for (size_t i = 0; i < n; i++)
+			text_visible(&each, s + i, 1);
+		assert_int_equal(all.len, each.len);
+		assert_memory_equal(all.data, each.data, all.len);
+	}
+	sb_free(&all);
+	sb_free(&each);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {cmocka_unit_test(json_strings), cmocka_unit_test(xml_text),
-					   cmocka_unit_test(table_cells)};
+					   cmocka_unit_test(table_cells), cmocka_unit_test(visible_words)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

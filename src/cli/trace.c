@@ -73,9 +73,12 @@ static void render_text(struct strbuf *out, const struct event *ev, bool local)
 	filetime_format_ms(out, ev->time_created, local);
 	struct strbuf v = {0};
 	evtx_value_render(&v, &ev->provider_name);
-	sb_printf(out, "  %u  ", ev->event_id);
+	sb_adds(out, "  ");
+	sb_add_u64(out, ev->event_id);
+	sb_adds(out, "  ");
 	text_visible(out, v.data ? v.data : "", v.len);
-	sb_printf(out, "  record %llu", (unsigned long long)ev->record_id);
+	sb_adds(out, "  record ");
+	sb_add_u64(out, ev->record_id);
 	if (ev->source) {
 		sb_adds(out, "  ");
 		text_visible_str(out, ev->source);
@@ -87,8 +90,11 @@ static void render_text(struct strbuf *out, const struct event *ev, bool local)
 		sb_adds(out, "      ");
 		if (ev->data[i].name[0])
 			text_visible_str(out, ev->data[i].name);
-		else
-			sb_printf(out, "Data[%u]", i);
+		else { /* Data[i] */
+			sb_adds(out, "Data[");
+			sb_add_u64(out, i);
+			sb_addc(out, ']');
+		}
 		sb_adds(out, ": ");
 		for (size_t k = 0; k < v.len;) {
 			const char *line = v.data + k, *nl = memchr(line, '\n', v.len - k);

@@ -76,10 +76,24 @@ static bool invisible(uint32_t c)
 	       (c >= 0xe0000 && c <= 0xe007f) || (c >= 0xe0100 && c <= 0xe01ef);
 }
 
+/* Whether eight bytes are all printable ASCII (0x20-0x7e): no byte below 0x20 (a borrow out of one, subtracting
+ * 0x20 from each), none at 0x7f or above (a high bit, in the byte or once 1 is added to it). A borrow or carry that
+ * crosses into the next byte starts at a byte that fails itself. */
+static bool printable8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	return !((((w - 0x20 * ones) & ~w) | w | (w + ones)) & highs);
+}
+
 void text_visible(struct strbuf *out, const char *s, size_t n)
 {
 	size_t start = 0, i = 0; /* runs of printable ASCII are copied whole */
 	while (i < n) {
+		uint64_t w;
+		if (n - i >= 8 && (memcpy(&w, s + i, 8), printable8(w))) {
+			i += 8;
+			continue;
+		}
 		unsigned char b = (unsigned char)s[i];
 		if (b >= 0x20 && b < 0x7f) {
 			i++;
