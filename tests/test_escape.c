@@ -122,6 +122,21 @@ static void table_cells(void **state)
 	assert_string_equal(padded("e\xcc\x81", 3, true), "|  e\xcc\x81|");
 	assert_string_equal(padded("a\x1b[2J", 6, false), "|a\xe2\x90\x9b[2J |");
 	assert_int_equal(text_width("a\x1b[2J", 5), 5);
+	/* measured as shown: a zero-width space is shown as <U+200B>, eight columns */
+	assert_string_equal(padded("a\xe2\x80\x8b", 10, false), "|a<U+200B> |");
+	/* a name that does not fit the buffer's room, right-aligned after what the buffer holds */
+	char name[301], filler[251];
+	memset(name, 'n', sizeof name - 1);
+	name[sizeof name - 1] = 0;
+	memset(filler, 'f', sizeof filler - 1);
+	filler[sizeof filler - 1] = 0;
+	struct strbuf grown = {0};
+	sb_adds(&grown, filler);
+	text_pad_right(&grown, name, 310);
+	char right[600];
+	snprintf(right, sizeof right, "%s%310s", filler, name);
+	assert_string_equal(sb_cstr(&grown), right);
+	sb_free(&grown);
 	/* numbers: as printf's %*u, wider ones whole */
 	struct strbuf sb = {0};
 	const uint64_t values[] = {0, 7, 42, 999, 12345, 4294967295u, UINT64_MAX};
@@ -145,6 +160,16 @@ static void table_cells(void **state)
 	assert_int_equal(sb.len, strlen(all));
 	assert_string_equal(sb_cstr(&sb), all);
 	sb_free(&sb);
+	/* texts of every length around the room a buffer has left: one that fills it exactly must be formatted again */
+	for (size_t n = 100; n < 400; n++) {
+		struct strbuf b = {0};
+		sb_adds(&b, "head ");
+		sb_printf(&b, "%.*s|", (int)n, long_text);
+		snprintf(all, sizeof all, "head %.*s|", (int)n, long_text);
+		assert_int_equal(b.len, strlen(all));
+		assert_string_equal(sb_cstr(&b), all);
+		sb_free(&b);
+	}
 }
 
 /* text_visible looks at eight bytes at a time while they are printable ASCII: for text of ASCII and lone 0xFF bytes

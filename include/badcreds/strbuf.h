@@ -39,7 +39,8 @@ static inline void sb_addc(struct strbuf *sb, char c)
 }
 
 void sb_add_u64(struct strbuf *sb, uint64_t v);       /* decimal */
-void sb_add_u64_right(struct strbuf *sb, uint64_t v, size_t width); /* decimal, spaces before it to width */
+/* decimal, right-aligned: spaces before it up to `width` characters */
+void sb_add_u64_right(struct strbuf *sb, uint64_t v, size_t width);
 void sb_add_i64(struct strbuf *sb, int64_t v);
 void sb_add_hex(struct strbuf *sb, uint64_t v);       /* 0x + lower-case hex, no padding */
 void sb_printf(struct strbuf *sb, const char *fmt, ...) BC_PRINTF(2, 3);

@@ -88,9 +88,9 @@ static void render_text(struct strbuf *out, const struct event *ev, bool local)
 		v.len = 0;
 		evtx_value_render(&v, &ev->data[i].value);
 		sb_adds(out, "      ");
-		if (ev->data[i].name[0])
+		if (ev->data[i].name[0]) {
 			text_visible_str(out, ev->data[i].name);
-		else { /* Data[i] */
+		} else {
 			sb_adds(out, "Data[");
 			sb_add_u64(out, i);
 			sb_addc(out, ']');

@@ -188,15 +188,15 @@ static void prt_text(struct strbuf *o, const struct summary *s)
 	}
 }
 
-/* A table row's counts, each after a space and right-aligned in its width, then two spaces (a user row is written
- * for every user: the same as " %8u %8u ... " in printf, at a tenth of its cost). */
+/* A table row's counts, each after a space and right-aligned in its width, then two spaces (as printf's
+ * " %8u %8u ...  ", which was most of the cost of writing a row for every user). */
 static void numbers(struct strbuf *o, const unsigned *v, const unsigned char *width, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		sb_addc(o, ' ');
 		sb_add_u64_right(o, v[i], width[i]);
 	}
-	sb_add(o, "  ", 2);
+	sb_adds(o, "  ");
 }
 
 /* Log text (user names, servers, details) is made visible and aligned by display width. */
@@ -227,6 +227,7 @@ static bool text(struct out_file *out, struct strbuf *o, const struct summary *s
 					   c[OUTCOME_EXTRANET_LOCKED_OUT], c[OUTCOME_UNKNOWN_USER], other, u->ips,
 					   u->dc_lockouts, u->dc_failures};
 		static const unsigned char widths[] = {8, 8, 8, 8, 8, 8, 5, 9, 9};
+		_Static_assert(sizeof counts / sizeof *counts == sizeof widths, "a width for each count");
 		numbers(o, counts, widths, sizeof widths);
 		when(o, u->first);
 		sb_adds(o, "  ");
@@ -249,6 +250,7 @@ static bool text(struct out_file *out, struct strbuf *o, const struct summary *s
 		const unsigned counts[] = {r->attempts,          r->users,        r->bad_password, r->ad_locked_out,
 					   r->extranet_locked_out, r->max_per_hour, r->max_per_day};
 		static const unsigned char widths[] = {8, 6, 8, 7, 7, 9, 8};
+		_Static_assert(sizeof counts / sizeof *counts == sizeof widths, "a width for each count");
 		numbers(o, counts, widths, sizeof widths);
 		when(o, r->first);
 		sb_adds(o, "  ");

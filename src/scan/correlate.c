@@ -1045,16 +1045,16 @@ static int64_t group_segment(struct correlator *c, struct segment *sg, int64_t c
 	struct arena scratch = {0};
 	struct strmap which = {.arena = &scratch}; /* server -> its part + 1 */
 	unsigned nparts = 0;
-	const char *last = NULL; /* the server of the fact before (shared texts: one pointer per server) and its part */
-	uintptr_t k = 0;
+	const char *last = NULL; /* the server of the fact before (shared texts: one pointer per server) */
+	uintptr_t last_part = 0;  /* its part + 1 */
 	for (size_t i = 0; i < sg->n && c->threads > 1; i++) {
 		const char *server = sg->facts[i]->server ? sg->facts[i]->server : "";
-		if (server != last && !(k = (uintptr_t)strmap_get(&which, server))) {
-			k = nparts < c->threads ? ++nparts : (uintptr_t)(which.n % c->threads) + 1;
-			strmap_put(&which, server, (void *)k);
+		if (server != last && !(last_part = (uintptr_t)strmap_get(&which, server))) {
+			last_part = nparts < c->threads ? ++nparts : (uintptr_t)(which.n % c->threads) + 1;
+			strmap_put(&which, server, (void *)last_part);
 		}
 		last = server;
-		segment_push(&part[k - 1], sg->facts[i]);
+		segment_push(&part[last_part - 1], sg->facts[i]);
 	}
 	strmap_free(&which);
 	arena_free(&scratch);

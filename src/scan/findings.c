@@ -40,10 +40,12 @@ bool attempt_relayed(const struct attempt *a)
  * tally (add_relays copies its own into the tally's arena). */
 struct tally {
 	struct arena arena;
-	struct strmap index;     /* name -> its number + 1 in names and counts */
-	const char **names;      /* in the order first seen */
-	size_t *counts;
-	size_t n, cap, capcounts;
+	struct strmap index;     /* name -> its number + 1 in seen */
+	struct tallied {
+		const char *name;
+		size_t count;
+	} *seen;                 /* in the order first seen */
+	size_t n, cap;
 };
 
 static void tally_add(struct tally *t, const char *name)
@@ -52,14 +54,12 @@ static void tally_add(struct tally *t, const char *name)
 		return;
 	uintptr_t k = (uintptr_t)strmap_get(&t->index, name);
 	if (!k) {
-		t->names = vec_grow(t->names, &t->cap, t->n, sizeof *t->names);
-		t->counts = vec_grow(t->counts, &t->capcounts, t->n, sizeof *t->counts);
-		t->names[t->n] = name;
-		t->counts[t->n] = 0;
+		t->seen = vec_grow(t->seen, &t->cap, t->n, sizeof *t->seen);
+		t->seen[t->n] = (struct tallied){name, 0};
 		k = ++t->n;
 		strmap_put_borrowed(&t->index, name, (void *)k);
 	}
-	t->counts[k - 1]++;
+	t->seen[k - 1].count++;
 }
 
 /* The most frequent name (NULL if none; of equally frequent ones the first seen); with `out`, the top three with
@@ -69,19 +69,17 @@ static const char *tally_top(struct tally *t, char *out, size_t size)
 	const char *best = NULL;
 	size_t len = 0;
 	for (int round = 0; round < 3; round++) {
-		size_t most = 0, top = 0;
+		struct tallied *top = NULL;
 		for (size_t i = 0; i < t->n; i++)
-			if (t->counts[i] > most) {
-				most = t->counts[i];
-				top = i;
-			}
-		if (!most)
+			if (t->seen[i].count > (top ? top->count : 0))
+				top = &t->seen[i];
+		if (!top)
 			break;
-		best = best ? best : t->names[top];
-		t->counts[top] = 0; /* counted: out of the next rounds */
+		best = best ? best : top->name;
 		if (out && len < size)
-			len += (size_t)snprintf(out + len, size - len, "%s%s (%lu)", round ? ", " : "", t->names[top],
-						(unsigned long)most);
+			len += (size_t)snprintf(out + len, size - len, "%s%s (%lu)", round ? ", " : "", top->name,
+						(unsigned long)top->count);
+		top->count = 0; /* counted: out of the next rounds */
 	}
 	if (out)
 		utf8_trim(out);
@@ -90,8 +88,7 @@ static const char *tally_top(struct tally *t, char *out, size_t size)
 
 static void tally_free(struct tally *t)
 {
-	free(t->names);
-	free(t->counts);
+	free(t->seen);
 	strmap_free(&t->index);
 	arena_free(&t->arena);
 }
