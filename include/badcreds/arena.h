@@ -26,5 +26,6 @@ static inline void *arena_alloc(struct arena *a, size_t size) /* 8-byte aligned;
 void *arena_copy(struct arena *a, const void *src, size_t size);
 void arena_reset(struct arena *a);                    /* keeps the first block for reuse */
 void arena_free(struct arena *a);
+void arena_adopt(struct arena *a, struct arena *from); /* from's blocks become a's (freed with it); from is empty */
 
 #endif

@@ -58,6 +58,7 @@ struct summary_attempts {
 	size_t n;                     /* attempts added */
 	int64_t first, last;          /* the first and last attempt's time */
 	struct sorted_runs *by_user;  /* summary_attempts.c's records, by user key, then in time order */
+	struct sorted_runs *by_ip;    /* those with an address, by address, then in time order */
 	struct arena arena;           /* the shared texts and nodes */
 	struct strmap ips, vias, texts, servers;
 	struct summary_ip **ip_list;  /* by their number in the records */
@@ -181,9 +182,10 @@ const struct user_row *summary_user_first(const struct summary *s);
 const struct user_row *summary_user_next(const struct summary *s);
 
 /* a: the attempts (read, then released); dc: the domain controllers' events (4740, 4771, 4776); ok: successful
- * requests. The summary points into them and into a's addresses and ways. */
+ * requests. The summary points into them and into a's addresses and ways. With threads > 1 the users and the
+ * addresses are gone through side by side (the same summary). */
 void summary_build(struct summary *s, struct summary_attempts *a, const struct fact *const *dc, size_t ndc,
-		   const struct success *ok, size_t nok, const struct summary_thresholds *t);
+		   const struct success *ok, size_t nok, const struct summary_thresholds *t, unsigned threads);
 /* The domain's lockouts (badcreds lockouts' rows): kept for the report, and an account locked repeatedly becomes
  * an AD lockout cadence finding. */
 void summary_add_lockouts(struct summary *s, const struct lockout *l, size_t n);

@@ -147,7 +147,7 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	size_t ndc = correlator_dc_events(sel.corr, &dc);
 	const struct success *ok;
 	size_t nok = correlator_successes(sel.corr, &ok);
-	summary_build(&s, &kept, dc, ndc, ok, nok, &set.t);
+	summary_build(&s, &kept, dc, ndc, ok, nok, &set.t, sel.threads);
 	s.prt = sel.prt_rows;
 	s.nprt = sel.nprt_rows;
 	selection_lockouts(&sel);

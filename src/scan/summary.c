@@ -1,12 +1,13 @@
 /* summary.c: per-user and per-IP figures and the findings, computed from the attempts read back a user at a time
- * (summary_attempts.c's runs by user key), then an address at a time (the same records, sorted again by address):
- * memory holds one user's or one address's attempts, the addresses' rows and the findings, not every attempt. The
- * user rows go to sorted runs of their own, read back most attempts first by the writers. Users and IPs are
- * numbered, so that distinct ones are counted by stamping their numbers; the DC events and successes are grouped by
- * account, each user row reading its account's: time linear in the attempts (but for sorting). */
+ * (summary_attempts.c's runs by user key) and an address at a time (its runs by address), the two side by side on
+ * two threads: memory holds one user's and one address's attempts, the addresses' rows and the findings, not every
+ * attempt. The user rows go to sorted runs of their own, read back most attempts first by the writers. Users and
+ * IPs are numbered, so that distinct ones are counted by stamping their numbers; the DC events and successes are
+ * grouped by account, each user row reading its account's: time linear in the attempts (but for sorting). */
 #include "badcreds/summary.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -471,7 +472,7 @@ static void ip_row(struct ip_row *r, struct groups *x, const struct summary_atte
 
 /* Reads the next batch of records that `same` says belong together (records of one user key, or one address). */
 static bool next_batch(struct batch *b, const struct summary_attempts *l, struct sorted_runs *runs,
-		       bool (*same)(const struct batch *b, const struct summary_record *r), struct sorted_runs *then)
+		       bool (*same)(const struct batch *b, const struct summary_record *r))
 {
 	batch_clear(b);
 	const uint8_t *rec;
@@ -482,8 +483,6 @@ static bool next_batch(struct batch *b, const struct summary_attempts *l, struct
 			break;
 		batch_add(b, l, &r);
 		b->ip = r.ip;
-		if (then && l->ip_list[r.ip]->group) /* on to the runs by address (an attempt with one) */
-			memcpy(sorted_runs_add(then, sorted_runs_u32(rec)), rec, sorted_runs_u32(rec));
 		sorted_runs_pop(runs);
 	}
 	return b->n > 0;
@@ -513,14 +512,14 @@ const char *summary_kept_in_memory(const struct summary *s)
 
 uint64_t summary_lost_bytes(const struct summary *s) { return s->lost_bytes + user_rows_lost_bytes(s->user_rows); }
 
-/* Each user's row and findings; every attempt with an address on to `by_ip`, every one into the chart's totals. */
+/* Each user's row and findings; every attempt into the chart's totals. */
 static void users_pass(struct summary *s, struct summary_attempts *l, struct groups *x, struct accounts *m,
-		       const struct success *ok, const struct summary_thresholds *t, struct sorted_runs *by_ip)
+		       const struct success *ok, const struct summary_thresholds *t)
 {
 	struct batch b = {0};
 	sorted_runs_finish(l->by_user);
 	s->user_rows = user_rows_new();
-	while (next_batch(&b, l, l->by_user, same_key, by_ip)) {
+	while (next_batch(&b, l, l->by_user, same_key)) {
 		struct group g = {.key = b.a[0].who->key->user, .idx = b.idx, .n = b.n};
 		struct user_row r;
 		user_row(&r, x, m, b.a, &g, ok);
@@ -538,10 +537,10 @@ static void users_pass(struct summary *s, struct summary_attempts *l, struct gro
 /* Each address's row, findings and windows (the windows in the order of the sorted rows); the chart's top
  * addresses; the attempts a success may follow. */
 static void ips_pass(struct summary *s, struct summary_attempts *l, struct groups *x, const struct summary_thresholds *t,
-		     struct sorted_runs *by_ip, struct compromise_pairs *pairs)
+		     struct chart_top *top, struct compromise_pairs *pairs)
 {
 	struct batch b = {0};
-	struct chart_top *top = chart_top_new(cmp_ips);
+	struct sorted_runs *by_ip = l->by_ip; /* NULL without attempts */
 	struct range {
 		size_t start, end;
 	} *windows = calloc(l->nip_groups + 1, sizeof *windows); /* per IP group: its windows (none if not read) */
@@ -549,8 +548,9 @@ static void ips_pass(struct summary *s, struct summary_attempts *l, struct group
 	s->ips = calloc(l->nip_groups + 1, sizeof *s->ips);
 	if (!windows || !s->ips)
 		abort();
-	sorted_runs_finish(by_ip);
-	while (next_batch(&b, l, by_ip, same_ip, NULL)) {
+	if (by_ip)
+		sorted_runs_finish(by_ip);
+	while (by_ip && next_batch(&b, l, by_ip, same_ip)) {
 		struct group g = {.key = b.a[0].from->ip, .idx = b.idx, .n = b.n};
 		groups_fit(x, b.nkeys);
 		struct ip_row *r = &s->ips[s->nips++];
@@ -564,8 +564,10 @@ static void ips_pass(struct summary *s, struct summary_attempts *l, struct group
 		for (size_t i = 0; i < b.n; i++)
 			compromise_pairs_add(pairs, &b.a[i]);
 	}
-	sorted_runs_release(by_ip);
-	runs_state(s, by_ip);
+	if (by_ip) {
+		sorted_runs_release(by_ip);
+		runs_state(s, by_ip);
+	}
 	batch_free(&b);
 	qsort(s->ips, s->nips, sizeof *s->ips, cmp_ips);
 	struct ip_window *sorted = malloc((s->nwindows + 1) * sizeof *sorted); /* each IP's windows in row order */
@@ -580,11 +582,48 @@ static void ips_pass(struct summary *s, struct summary_attempts *l, struct group
 	free(s->windows);
 	s->windows = sorted;
 	free(windows);
-	bins_finish(&s->bins, top);
+}
+
+/* The addresses' pass, beside the users' (they read runs of their own): into a summary of its own (findings, rows,
+ * windows, their texts), joined to the whole one afterwards (ips_join). */
+struct ips_job {
+	struct summary part;
+	struct summary_attempts *l;
+	const struct summary_thresholds *t;
+	struct chart_top *top;
+	struct compromise_pairs *pairs;
+};
+
+static void *ips_apart(void *arg)
+{
+	struct ips_job *j = arg;
+	struct groups x = {0};
+	groups_fit(&x, j->l->nip_groups);
+	ips_pass(&j->part, j->l, &x, j->t, j->top, j->pairs);
+	groups_free(&x);
+	return NULL;
+}
+
+/* The addresses' findings after the users' (the order they had when the passes ran one after the other), their
+ * rows, windows and texts. */
+static void ips_join(struct summary *s, struct summary *part)
+{
+	for (size_t i = 0; i < part->nfindings; i++) {
+		s->findings = vec_grow(s->findings, &s->capfindings, s->nfindings, sizeof *s->findings);
+		s->findings[s->nfindings++] = part->findings[i];
+	}
+	free(part->findings);
+	arena_adopt(&s->arena, &part->arena);
+	s->ips = part->ips;
+	s->nips = part->nips;
+	s->windows = part->windows;
+	s->nwindows = part->nwindows;
+	s->spill_error = s->spill_error ? s->spill_error : part->spill_error;
+	s->lost_bytes += part->lost_bytes;
 }
 
 void summary_build(struct summary *s, struct summary_attempts *l, const struct fact *const *dc, size_t ndc,
-		   const struct success *ok, size_t nok, const struct summary_thresholds *t)
+		   const struct success *ok, size_t nok, const struct summary_thresholds *t, unsigned threads)
 {
 	memset(s, 0, sizeof *s);
 	s->nattempts = l->n;
@@ -604,14 +643,21 @@ void summary_build(struct summary *s, struct summary_attempts *l, const struct f
 		abort();
 	struct accounts m;
 	accounts_build(&m, l, dc, ndc, ok, nok);
-	struct sorted_runs by_ip;
-	sorted_runs_init(&by_ip, summary_run_bytes(), summary_record_cmp_ip);
-	if (l->n)
-		users_pass(s, l, &x, &m, ok, t, &by_ip);
-	bc_release_free_memory(); /* the runs by user and the users' batches: given back, not left as holes */
 	struct compromise_pairs pairs;
 	compromise_pairs_init(&pairs, ok, nok);
-	ips_pass(s, l, &x, t, &by_ip, &pairs);
+	struct ips_job ips = {.part = {.nattempts = s->nattempts, .bins = s->bins, .data_end = s->data_end}, .l = l,
+			      .t = t, .top = chart_top_new(cmp_ips), .pairs = &pairs};
+	pthread_t thread;
+	bool apart = threads > 1 && pthread_create(&thread, NULL, ips_apart, &ips) == 0;
+	if (l->n)
+		users_pass(s, l, &x, &m, ok, t);
+	if (apart)
+		pthread_join(thread, NULL);
+	else
+		ips_apart(&ips);
+	ips_join(s, &ips.part);
+	bins_finish(&s->bins, ips.top);
+	bc_release_free_memory(); /* the runs and the batches: given back, not left as holes */
 	findings_compromise(s, &s->capfindings, &pairs, ok, nok, t->compromise_window);
 	findings_finish(s);
 	compromise_pairs_free(&pairs);

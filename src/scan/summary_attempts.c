@@ -2,6 +2,8 @@
  * attempt in sorted runs by user key, and each address and each way sent (server, endpoint, client application,
  * PRT device, Exchange Online relays, DC lockout, outcome) made once in memory and numbered.
  *
+ * Attempts with an address are also written, the same record, into runs by address.
+ *
  * A record, 8-byte aligned (the order of the fields is the machine's: the file lives as long as the run):
  *   offset 0  u32 size        the whole record, a multiple of 8
  *          4  u32 via         the way sent, index into via_list
@@ -163,9 +165,10 @@ static uint32_t via_of(struct summary_attempts *l, const struct attempt *a)
 void summary_attempts_add(struct summary_attempts *l, const struct attempt *a)
 {
 	if (!l->by_user) {
-		if (!(l->by_user = malloc(sizeof *l->by_user)))
+		if (!(l->by_user = malloc(sizeof *l->by_user)) || !(l->by_ip = malloc(sizeof *l->by_ip)))
 			abort();
 		sorted_runs_init(l->by_user, summary_run_bytes(), summary_record_cmp_user);
+		sorted_runs_init(l->by_ip, summary_run_bytes(), summary_record_cmp_ip);
 	}
 	l->ips.arena = l->vias.arena = l->texts.arena = l->servers.arena = &l->arena;
 	uint32_t ip = ip_of(l, a), via = via_of(l, a);
@@ -183,6 +186,8 @@ void summary_attempts_add(struct summary_attempts *l, const struct attempt *a)
 	memcpy(r + HEAD, a->user, user_len);
 	memcpy(r + HEAD + user_len, a->user_key, key_len);
 	memset(r + HEAD + user_len + key_len, 0, size - HEAD - user_len - key_len);
+	if (l->ip_list[ip]->group) /* an attempt with an address: in the runs by address too */
+		memcpy(sorted_runs_add(l->by_ip, size), r, size);
 	if (seq == 0)
 		l->first = a->time;
 	l->last = a->time;
@@ -190,9 +195,12 @@ void summary_attempts_add(struct summary_attempts *l, const struct attempt *a)
 
 void summary_attempts_free(struct summary_attempts *l)
 {
-	if (l->by_user) /* made by the first attempt */
+	if (l->by_user) { /* made by the first attempt */
 		sorted_runs_release(l->by_user);
+		sorted_runs_release(l->by_ip);
+	}
 	free(l->by_user);
+	free(l->by_ip);
 	strmap_free(&l->ips);
 	strmap_free(&l->vias);
 	strmap_free(&l->texts);

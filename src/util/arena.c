@@ -65,3 +65,19 @@ void arena_free(struct arena *a)
 	a->head = NULL;
 	a->next = a->end = NULL;
 }
+
+void arena_adopt(struct arena *a, struct arena *from)
+{
+	if (!from->head)
+		return;
+	if (!a->head) {
+		*a = *from;
+	} else { /* behind a's head, which stays the block being filled */
+		struct arena_block *last = from->head;
+		while (last->next)
+			last = last->next;
+		last->next = a->head->next;
+		a->head->next = from->head;
+	}
+	*from = (struct arena){0};
+}

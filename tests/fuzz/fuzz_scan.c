@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		summary_default_thresholds(&t);
 		t.spray_users = t.brute_attempts = t.stale_attempts = t.lockout_threshold = 1;
 		struct summary s;
-		summary_build(&s, &j.kept, dc, ndc, ok, nok, &t);
+		summary_build(&s, &j.kept, dc, ndc, ok, nok, &t, 2);
 		if (o) {
 			for (int format = 0; format < 2; format++)
 				report_end(&j.w[format]);
