@@ -101,41 +101,55 @@ static void on_open(void *ctx, const char *name)
 	b->data_name = NULL;
 }
 
-void event_set_system_attr(struct event *ev, enum event_elem elem, const char *name, const struct evtx_value *value)
+enum system_attr event_system_attr_of(enum event_elem elem, const char *name)
+{
+	static const struct { enum event_elem elem; const char *name; enum system_attr which; } attrs[] = {
+		{EE_PROVIDER, "Name", SA_PROVIDER_NAME},        {EE_PROVIDER, "Guid", SA_PROVIDER_GUID},
+		{EE_PROVIDER, "EventSourceName", SA_EVENT_SOURCE_NAME}, {EE_EVENT_ID, "Qualifiers", SA_QUALIFIERS},
+		{EE_TIME_CREATED, "SystemTime", SA_SYSTEM_TIME}, {EE_CORRELATION, "ActivityID", SA_ACTIVITY_ID},
+		{EE_CORRELATION, "RelatedActivityID", SA_RELATED_ACTIVITY_ID}, {EE_EXECUTION, "ProcessID", SA_PROCESS_ID},
+		{EE_EXECUTION, "ThreadID", SA_THREAD_ID},       {EE_SECURITY, "UserID", SA_USER_ID},
+	};
+	for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
+		if (attrs[i].elem == elem && is(name, attrs[i].name))
+			return attrs[i].which;
+	return SA_NONE;
+}
+
+void event_set_system_attr(struct event *ev, enum system_attr which, const struct evtx_value *value)
 {
 	struct evtx_value v = *value;
-	if (elem == EE_PROVIDER) {
-		if (is(name, "Name"))
-			ev->provider_name = v;
-		else if (is(name, "Guid"))
-			ev->provider_guid = v;
-		else if (is(name, "EventSourceName"))
-			ev->event_source_name = v;
-	} else if (elem == EE_EVENT_ID && is(name, "Qualifiers")) {
-		uint64_t q;
-		if (evtx_value_u64(&v, &q)) {
-			ev->qualifiers = (uint16_t)q;
+	uint64_t x;
+	switch (which) {
+	case SA_PROVIDER_NAME: ev->provider_name = v; break;
+	case SA_PROVIDER_GUID: ev->provider_guid = v; break;
+	case SA_EVENT_SOURCE_NAME: ev->event_source_name = v; break;
+	case SA_QUALIFIERS:
+		if (evtx_value_u64(&v, &x)) {
+			ev->qualifiers = (uint16_t)x;
 			ev->has |= EV_HAS_QUALIFIERS;
 		}
-	} else if (elem == EE_TIME_CREATED && is(name, "SystemTime")) {
+		break;
+	case SA_SYSTEM_TIME:
 		if (evtx_value_filetime(&v, &ev->time_created))
 			ev->has |= EV_HAS_TIME;
-	} else if (elem == EE_CORRELATION) {
-		if (is(name, "ActivityID"))
-			ev->activity_id = v;
-		else if (is(name, "RelatedActivityID"))
-			ev->related_activity_id = v;
-	} else if (elem == EE_EXECUTION) {
-		uint64_t x;
-		if (is(name, "ProcessID") && evtx_value_u64(&v, &x)) {
+		break;
+	case SA_ACTIVITY_ID: ev->activity_id = v; break;
+	case SA_RELATED_ACTIVITY_ID: ev->related_activity_id = v; break;
+	case SA_PROCESS_ID:
+		if (evtx_value_u64(&v, &x)) {
 			ev->process_id = (uint32_t)x;
 			ev->has |= EV_HAS_PROCESS_ID;
-		} else if (is(name, "ThreadID") && evtx_value_u64(&v, &x)) {
+		}
+		break;
+	case SA_THREAD_ID:
+		if (evtx_value_u64(&v, &x)) {
 			ev->thread_id = (uint32_t)x;
 			ev->has |= EV_HAS_THREAD_ID;
 		}
-	} else if (elem == EE_SECURITY && is(name, "UserID")) {
-		ev->user_id = v;
+		break;
+	case SA_USER_ID: ev->user_id = v; break;
+	case SA_NONE: break;
 	}
 }
 
@@ -148,7 +162,7 @@ static void on_attr(void *ctx, const char *name, const struct evtx_value *parts,
 	enum event_elem elem = b->kind[2];
 	struct evtx_value v = join_parts(b->arena, &b->joined, parts, nparts);
 	if (b->kind[1] == EE_SYSTEM)
-		event_set_system_attr(ev, elem, name, &v);
+		event_set_system_attr(ev, event_system_attr_of(elem, name), &v);
 	else if (elem == EE_DATA && is(name, "Name"))
 		b->data_name = utf8_copy(b, &v);
 }

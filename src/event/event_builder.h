@@ -19,9 +19,15 @@ enum event_elem {
 };
 /* The kind of an element named `name` at depth 1 (under <Event>) or 2 (under a section of kind `parent`). */
 enum event_elem event_elem_of(unsigned depth, enum event_elem parent, const char *name);
-/* What the builder does with an attribute of a System field element (System/<elem>@name) and with the element's
- * text when it closes; event_plan.c fills events through them too. */
-void event_set_system_attr(struct event *ev, enum event_elem elem, const char *name, const struct evtx_value *v);
+/* The attributes of System field elements the event model keeps (System/<elem>@name); SA_NONE: any other. */
+enum system_attr {
+	SA_NONE, SA_PROVIDER_NAME, SA_PROVIDER_GUID, SA_EVENT_SOURCE_NAME, SA_QUALIFIERS, SA_SYSTEM_TIME, SA_ACTIVITY_ID,
+	SA_RELATED_ACTIVITY_ID, SA_PROCESS_ID, SA_THREAD_ID, SA_USER_ID,
+};
+enum system_attr event_system_attr_of(enum event_elem elem, const char *name);
+/* What the builder does with such an attribute and with a field element's text when it closes; event_plan.c fills
+ * events through them too (the attribute named once, when the template's plan is made). */
+void event_set_system_attr(struct event *ev, enum system_attr which, const struct evtx_value *v);
 void event_set_system_field(struct event *ev, enum event_elem elem, const struct evtx_value *v);
 
 /* The EventData items of an event being filled (the builder's and event_plan.c's): room for EVENT_INLINE_ITEMS in

@@ -18,7 +18,7 @@
 
 enum step_kind {
 	S_OPEN,   /* an element: left out, with its steps up to `skip`, when its dependency value is Null */
-	S_ATTR,   /* an attribute: of a System field element (elem), or one the builder ignores (elem EE_OTHER) */
+	S_ATTR,   /* an attribute: one the event model keeps (attr), or one the builder ignores (SA_NONE) */
 	S_FIELD,  /* the content of a System field element (elem), when it closes */
 	S_DATA,   /* a <Data> item: its element, its Name and its content */
 	S_TEXT,   /* a value the builder ignores, only counted (text between elements) */
@@ -27,7 +27,8 @@ enum step_kind {
 
 struct step {
 	uint8_t kind;
-	uint8_t elem;          /* S_ATTR, S_FIELD: enum event_elem */
+	uint8_t elem;          /* S_FIELD: enum event_elem */
+	uint8_t attr;          /* S_ATTR: enum system_attr */
 	bool optional;         /* the value is an optional substitution: a Null one leaves an attribute out */
 	bool repeats;          /* S_DATA: its content is the substitution whose array items repeat the element */
 	uint16_t slot;         /* the value's index in the instance; BX_NO_ID: `fixed` */
@@ -35,7 +36,7 @@ struct step {
 	uint32_t skip;         /* S_OPEN: the index of the first step after the element */
 	uint32_t cost;         /* S_OPEN: what the element and the steps folded into it count (fold); S_DATA: the
 				* bytes of its Name attribute, counted for each copy of the element */
-	const char *name;      /* S_ATTR: the attribute; S_DATA: the item's name ("" without a Name) */
+	const char *name;      /* S_DATA: the item's name ("" without a Name) */
 	struct evtx_value fixed;
 };
 
@@ -102,8 +103,7 @@ static uint32_t attrs(struct making *m, uint32_t i, enum event_elem elem)
 			return m->ops[i].end;
 		}
 		size_t s = add(m, S_ATTR);
-		m->v[s].elem = (uint8_t)elem;
-		m->v[s].name = a->name;
+		m->v[s].attr = (uint8_t)event_system_attr_of(elem, a->name);
 		source(&m->v[s], &m->ops[j + 1]);
 		j = a->end;
 	}
@@ -377,7 +377,7 @@ static bool fill(struct filling *f, const struct steps *p, const struct bx_insta
 			if (v->type == EVTX_BINXML || (v->type == EVTX_NULL && s->optional))
 				break; /* the walk leaves the attribute out */
 			f->cost += v->type == EVTX_NULL ? 0 : v->size;
-			event_set_system_attr(f->ev, (enum event_elem)s->elem, s->name, v->type == EVTX_NULL ? &null_value : v);
+			event_set_system_attr(f->ev, (enum system_attr)s->attr, v->type == EVTX_NULL ? &null_value : v);
 			break;
 		case S_FIELD:
 			if (v->type == EVTX_BINXML || evtx_value_is_array(v))
