@@ -500,6 +500,28 @@ def walks_and_windows():
              '2026-11-20T03:30-05', '2026-11-20T08:30:00.000Z']
     outs = {run(['scan', '-q', '-o', '-', '--since', t, f('ADFS01.evtx')]).stdout for t in forms}
     check('--since takes ISO 8601 with minutes, offsets and fractions', len(outs) == 1 and b'2026' in outs.pop())
+    with tempfile.TemporaryDirectory() as tmp:  # chunks the file header counts in the log but the file lacks
+        raw = open(f('ADFS01.evtx'), 'rb').read()  # its header: chunks 0 and 1 hold the log
+        whole = run(['scan', '-q', '-o', '-', f('ADFS01.evtx')]).stdout
+        variants = {'cut': raw[:4096 + 65536], 'zeroed': raw[:4096] + bytes(65536) + raw[4096 + 65536:],
+                    'grown': raw + bytes(3 * 65536)}  # zero slots past the header's chunks: a log not yet there
+        for name, data in variants.items():
+            path = os.path.join(tmp, name + '.evtx')
+            with open(path, 'wb') as out:
+                out.write(data)
+            variants[name] = run(['scan', '-q', '-o', '-', path])
+        p = variants['cut']
+        check('a copy cut before the chunks its header counts: said, with the offset, exit 1', p.returncode == 1 and
+              b'offset 0x11000: error: the file ends after 1 chunk, though its header counts 2' in p.stderr,
+              p.stderr.decode('utf-8', 'replace')[-300:])
+        p = variants['zeroed']
+        check('a zeroed chunk inside the log: said, with the offset, exit 1; the other chunk still read',
+              p.returncode == 1 and b'offset 0x1000: error: chunk 0 is all zero, though the file header counts 2'
+              in p.stderr and len(p.stdout.splitlines()) > 1, p.stderr.decode('utf-8', 'replace')[-300:])
+        p = variants['grown']
+        check('zero slots past the chunks the header counts are no error', p.returncode == 0 and
+              b'all zero' not in p.stderr and len(p.stdout.splitlines()) == len(whole.splitlines()) > 1,
+              p.stderr.decode('utf-8', 'replace')[-300:])
     if shutil.which('man') and not UNDER_WINE:
         page = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'man', 'badcreds.1')
         text = subprocess.run(['man', '-l', page], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,

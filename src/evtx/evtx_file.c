@@ -60,6 +60,7 @@ struct evtx_job_state {
 	unsigned long nlive;
 	uint64_t first_written, last_written;
 	struct carved_list carved;
+	struct evtx_zero_slots zero; /* of the slots loaded */
 };
 
 void evtx_job_push(struct evtx_job *job, void *item)
@@ -249,6 +250,7 @@ static void job_reset(struct evtx_job *job)
 	job->state->messages.len = 0;
 	job->state->live.n = 0;
 	job->state->nlive = 0;
+	job->state->zero = (struct evtx_zero_slots){0, UINT64_MAX};
 	job->state->first_written = job->state->last_written = 0;
 	job->state->carved.n = 0;
 }
@@ -290,6 +292,7 @@ struct pipeline {
 	struct carved_list carved;
 	struct template_sites sites;
 	unsigned long carved_unreadable;
+	struct evtx_zero_slots zero;  /* inside the log, loaded or jumped over as holes */
 	uint64_t chunks;           /* chunks that held anything */
 	uint64_t max_last_id;      /* the highest last EventRecordID of a chunk header */
 	struct evtx_file_stats *stats;
@@ -317,6 +320,9 @@ static void job_run(struct pipeline *p, struct evtx_job *job)
 		if (evtx_reader_load(p->reader, job->state->slots[i], c, &job->diag, false)) {
 			job->nchunks++;
 			chunk_run(job, c, p->ops, p->ctx);
+		} else if (c->all_zero) {
+			uint64_t slot = job->state->slots[i];
+			evtx_reader_zero_slots(p->reader, slot, slot + 1, &job->state->zero);
 		}
 	}
 }
@@ -366,6 +372,7 @@ void evtx_workers_end(void)
 static void job_commit(struct pipeline *p, struct evtx_job *job)
 {
 	diag_merge(p->diag, &job->diag);
+	evtx_reader_zero_slots(p->reader, job->state->zero.first, job->state->zero.first + job->state->zero.n, &p->zero);
 	for (size_t i = 0; i < job->state->live.n; i++)
 		ranges_add(&p->live, job->state->live.r[i][0], job->state->live.r[i][1]);
 	for (size_t i = 0; i < job->state->carved.n; i++)
@@ -485,13 +492,15 @@ static void workers_start(struct pipeline *p, unsigned threads)
  * goes, then the last ones. */
 static void read_live_chunks(struct pipeline *p, struct evtx_reader *r)
 {
-	uint64_t seq = 0;
+	uint64_t seq = 0, expect = 0; /* the slot after the last one handed out: any before the next are a hole */
 	for (;;) {
 		struct evtx_job *job = free_job(p);
 		job_reset(job);
 		struct evtx_job_state *s = job->state;
-		while (s->nslots < EVTX_JOB_CHUNKS && evtx_reader_next_slot(r, &s->slots[s->nslots]))
-			s->nslots++;
+		while (s->nslots < EVTX_JOB_CHUNKS && evtx_reader_next_slot(r, &s->slots[s->nslots])) {
+			evtx_reader_zero_slots(r, expect, s->slots[s->nslots], &p->zero);
+			expect = s->slots[s->nslots++] + 1;
+		}
 		if (s->nslots == 0)
 			break;
 		s->seq = seq++;
@@ -509,6 +518,8 @@ static void read_live_chunks(struct pipeline *p, struct evtx_reader *r)
 	}
 	while (p->next_commit < seq)
 		commit_ready(p, true);
+	evtx_reader_zero_slots(r, expect, r->nslots, &p->zero); /* a hole up to the end */
+	evtx_reader_check_end(r, &p->zero, p->diag);
 }
 
 /* Every job is committed (no worker runs one): the crew lets go of the file. */
@@ -634,7 +645,7 @@ bool evtx_file_read(int fd, const char *name, const struct evtx_growing *growing
 	if (!evtx_reader_open(&r, fd, name, growing, d))
 		return false;
 	progress_file(name, growing ? 0 : r.size);
-	struct pipeline p = {.reader = &r, .ops = ops, .ctx = ctx, .diag = d, .stats = stats};
+	struct pipeline p = {.reader = &r, .ops = ops, .ctx = ctx, .diag = d, .stats = stats, .zero = {0, UINT64_MAX}};
 	/* A file of one job is read on the calling thread: a worker could only run that job while this thread waits,
 	 * and starting and stopping workers for each file made a folder of small logs slower with two threads than
 	 * with one. */

@@ -18,6 +18,7 @@ struct evtx_chunk {
 	uint64_t file_offset;
 	struct evtx_chunk_header header;
 	bool header_valid;         /* signature present; false = damaged chunk, only carved records are read */
+	bool all_zero;             /* evtx_reader_load found nothing but zero bytes in the slot */
 	bool verify_crc;           /* its checksums are stored and not yet compared: evtx_chunk_verify does it */
 	uint32_t records_end;      /* end of the live records area: free space offset, clamped */
 	uint64_t max_record_id;    /* the highest EventRecordID a carved record may have (0: unknown), set for the
@@ -49,6 +50,8 @@ struct evtx_reader {
 	bool header_valid;
 	bool no_crc;               /* NO_CRC32 flag: checksums are not stored */
 	uint64_t nslots;           /* chunk slots counted from the file size (a partial last one included) */
+	uint64_t in_use;           /* chunk slots the header's oldest and current chunk numbers put in the log (0: a
+				    * header without its signature or with a wrong checksum says nothing) */
 	const struct evtx_growing *growing;
 	uint64_t next_slot;
 };
@@ -68,6 +71,15 @@ bool evtx_reader_open(struct evtx_reader *r, int fd, const char *name, const str
 /* The next chunk slot to load (holes of sparse files skipped; for a growing file, waits until the slot is written
  * or the writer is done); false at the end of the file. */
 bool evtx_reader_next_slot(struct evtx_reader *r, uint64_t *slot);
+/* The slots found all zero (or holes in a sparse file) that the header counts in the log: their records are lost.
+ * Zero slots the log has not reached yet are not counted. */
+struct evtx_zero_slots {
+	uint64_t n, first;         /* how many; the lowest (UINT64_MAX: none) */
+};
+void evtx_reader_zero_slots(const struct evtx_reader *r, uint64_t from, uint64_t to, struct evtx_zero_slots *z);
+/* Once every slot is read: an error for the zero slots z counts, and one when the file ends before the chunks its
+ * header counts (a truncated copy). */
+void evtx_reader_check_end(const struct evtx_reader *r, const struct evtx_zero_slots *z, struct diag *d);
 /* Loads the chunk in a slot; false for an all-zero slot or one that cannot be read. Problems go to d; `again`
  * loads a chunk a second time (to revisit carved records): its damage is not reported twice and its checksums are
  * not compared. Several threads may load chunks of one reader at once. */

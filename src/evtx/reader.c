@@ -61,6 +61,11 @@ bool evtx_reader_open(struct evtx_reader *r, int fd, const char *name, const str
 	else if (!r->no_crc && evtx_file_header_crc(hdr) != r->header.checksum)
 		diag_report(d, DIAG_WARNING, 124, "file header checksum mismatch (stored 0x%08x, computed 0x%08x)",
 			    r->header.checksum, evtx_file_header_crc(hdr));
+	else { /* chunks first..last, or (wrapped, first > last) every slot up to the oldest, hold the log */
+		uint64_t highest = r->header.first_chunk > r->header.last_chunk ? r->header.first_chunk :
+				   r->header.last_chunk;
+		r->in_use = highest < UINT64_MAX ? highest + 1 : highest;
+	}
 	r->nslots = slots_in(r->size);
 	return true;
 }
@@ -79,6 +84,7 @@ bool evtx_reader_load(const struct evtx_reader *r, uint64_t slot, struct evtx_ch
 		diag_report(d, DIAG_ERROR, off, "read error: %s", strerror(errno));
 		return false;
 	}
+	c->all_zero = false;
 	if (got < EVTX_CHUNK_HEADER_SIZE) {
 		if (got && !all_zero(c->data, got) && report)
 			diag_report(d, DIAG_ERROR, off, "truncated chunk of %zu bytes skipped", got);
@@ -90,8 +96,10 @@ bool evtx_reader_load(const struct evtx_reader *r, uint64_t slot, struct evtx_ch
 	c->header_valid = evtx_chunk_header_read(c->data, &c->header);
 	c->verify_crc = false;
 	if (!c->header_valid) {
-		if (all_zero(c->data, got))
+		if (all_zero(c->data, got)) {
+			c->all_zero = true;
 			return false;
+		}
 		if (report)
 			diag_report(d, DIAG_ERROR, off, "chunk signature missing; carving records from it");
 		c->records_end = EVTX_CHUNK_HEADER_SIZE;
@@ -141,4 +149,30 @@ bool evtx_reader_next_slot(struct evtx_reader *r, uint64_t *slot)
 		return false;
 	*slot = r->next_slot++;
 	return true;
+}
+
+void evtx_reader_zero_slots(const struct evtx_reader *r, uint64_t from, uint64_t to, struct evtx_zero_slots *z)
+{
+	to = to < r->in_use ? to : r->in_use;
+	if (from >= to)
+		return;
+	z->n += to - from;
+	z->first = from < z->first ? from : z->first;
+}
+
+void evtx_reader_check_end(const struct evtx_reader *r, const struct evtx_zero_slots *z, struct diag *d)
+{
+	if (z->n == 1)
+		diag_report(d, DIAG_ERROR, EVTX_FILE_HEADER_BLOCK + z->first * EVTX_CHUNK_SIZE, "chunk %llu is all zero, "
+			    "though the file header counts %llu chunks in the log: its records are lost",
+			    (unsigned long long)z->first, (unsigned long long)r->in_use);
+	else if (z->n)
+		diag_report(d, DIAG_ERROR, EVTX_FILE_HEADER_BLOCK + z->first * EVTX_CHUNK_SIZE, "%llu chunks are all zero "
+			    "(the first, chunk %llu, at this offset), though the file header counts %llu chunks in the log: "
+			    "their records are lost", (unsigned long long)z->n, (unsigned long long)z->first,
+			    (unsigned long long)r->in_use);
+	if (r->in_use > r->nslots)
+		diag_report(d, DIAG_ERROR, r->size, "the file ends after %llu chunk%s, though its header counts %llu in "
+			    "the log (a truncated copy?): the records of the missing chunks are lost",
+			    (unsigned long long)r->nslots, r->nslots == 1 ? "" : "s", (unsigned long long)r->in_use);
 }
