@@ -372,7 +372,8 @@ void evtx_workers_end(void)
 static void job_commit(struct pipeline *p, struct evtx_job *job)
 {
 	diag_merge(p->diag, &job->diag);
-	evtx_reader_zero_slots(p->reader, job->state->zero.first, job->state->zero.first + job->state->zero.n, &p->zero);
+	p->zero.n += job->state->zero.n;
+	p->zero.first = job->state->zero.first < p->zero.first ? job->state->zero.first : p->zero.first;
 	for (size_t i = 0; i < job->state->live.n; i++)
 		ranges_add(&p->live, job->state->live.r[i][0], job->state->live.r[i][1]);
 	for (size_t i = 0; i < job->state->carved.n; i++)
