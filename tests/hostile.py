@@ -351,6 +351,25 @@ def compressed():
             check('/dev/zero on standard input is refused at once (long before a 64 MiB --spool-limit)',
                   p.returncode == 1 and b'neither EVTX nor event XML' in p.stderr and b'spool-limit' not in p.stderr,
                   p.stderr.decode('utf-8', 'replace')[-200:])
+            walk = os.path.join(tmp, 'walk')
+            os.mkdir(walk)
+            fifo = os.path.join(walk, 'pipe')
+            os.mkfifo(fifo)
+            with open(os.path.join(walk, 'spray.evtx.gz'), 'wb') as out:
+                out.write(one)
+            p = subprocess.run(['bash', '-c', f'cat "{path}" > "{fifo}" & "{BADCREDS}" scan -o - --format jsonl '
+                                f'"{fifo}" <(gzip -c "{path}") /dev/stdin < "{path}"'], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=env, timeout=60, check=False)
+            users = [json.loads(line)['user'] for line in p.stdout.decode('utf-8', 'replace').splitlines()]
+            check('a named pipe, <(...) and /dev/stdin are read as streams (the same log thrice: its attempts once)',
+                  p.returncode == 0 and set(users) == everyone and len(users) == 1500 and b'from 3 inputs' in p.stderr,
+                  p.stderr.decode('utf-8', 'replace')[-300:])
+            p, users = scan_users(['-q', walk], env=env)
+            check('a pipe met in a directory walk is passed over (reading it would wait for a writer)',
+                  p.returncode == 0 and users == everyone, p.stderr.decode('utf-8', 'replace')[-300:])
+            os.unlink(fifo)
+            os.unlink(os.path.join(walk, 'spray.evtx.gz'))
+            os.rmdir(walk)
 
 
 def xml_exports():

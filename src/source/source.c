@@ -1,6 +1,6 @@
-/* source.c: one SOURCE argument: "-" is spooled to a temporary file, directories are walked in name order (each
- * directory once, however many links lead to it), and each file goes to the input format whose probe accepts its
- * first bytes. Inputs of which nothing could be read are counted and named, so that a run that read nothing can
+/* source.c: one SOURCE argument: "-" and named pipes or devices are spooled to a temporary file, directories are
+ * walked in name order (each directory once, however many links lead to it), and each file goes to the input format
+ * whose probe accepts its first bytes. Inputs of which nothing could be read are counted and named, so that a run that read nothing can
  * keep the report it would otherwise replace. */
 #include "badcreds/live.h"
 #include "badcreds/compat.h"
@@ -112,6 +112,21 @@ static void read_directory(const char *path, struct walk *w)
 	free(names);
 }
 
+/* A stream (standard input, a pipe, a device), spooled as it arrives; fd is closed here (-1: open failed). */
+static void read_stream(int fd, const char *name, struct walk *w)
+{
+	if (fd < 0) {
+		diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(errno));
+		source_stats_unreadable(w->st, name);
+		return;
+	}
+	struct spool *sp = spool_start(fd, fd != STDIN_FILENO, w->opt->spool_limit, w->d);
+	if (sp && spool_read(sp, name, w->opt, w->sink, w->d, w->st))
+		w->st->files++;
+	else
+		source_stats_unreadable(w->st, name);
+}
+
 static void read_path(const char *path, bool from_directory, struct walk *w)
 {
 	unsigned long errors = w->d->errors;
@@ -137,10 +152,17 @@ static void read_path(const char *path, bool from_directory, struct walk *w)
 	}
 	diag_begin_file(w->d, path);
 	if (!S_ISREG(s.st_mode)) {
-		if (!from_directory) {
-			diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "not a regular file");
+		if (from_directory) /* a pipe or device met in a walk could block or never end: passed over */
+			return;
+		if (S_ISFIFO(s.st_mode) || S_ISCHR(s.st_mode)) /* named on the command line: <(...), /dev/stdin */
+			read_stream(bc_open(path, O_RDONLY | O_BINARY, 0), path, w);
+		else {
+			diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "not a regular file, pipe or character device");
 			source_stats_unreadable(w->st, path);
 		}
+		if (w->d->errors > errors)
+			w->st->damaged_files++;
+		diag_end_file(w->d);
 		return;
 	}
 	/* without blocking: had a pipe taken the file's place since stat, opening it would wait for a writer */
@@ -216,11 +238,8 @@ void source_read(const char *source, const struct source_options *opt, const str
 	}
 	unsigned long errors = d->errors;
 	diag_begin_file(d, "(stdin)");
-	struct spool *s = spool_start(STDIN_FILENO, false, opt->spool_limit, d);
-	if (s && spool_read(s, "(stdin)", opt, sink, d, st))
-		st->files++;
-	else
-		source_stats_unreadable(st, "(stdin)");
+	struct walk w = {.opt = opt, .sink = sink, .d = d, .st = st};
+	read_stream(STDIN_FILENO, "(stdin)", &w);
 	if (d->errors > errors)
 		st->damaged_files++;
 	diag_end_file(d);
