@@ -375,6 +375,14 @@ def main():
                 ['--past-days', '0'], ['--format', 'xls']] + ([] if UNDER_WINE else [[]]):
         p = run(['scan', '-o', '-'] + bad + ([f('ADFS-JP.xml')] if bad else []))
         check(f'usage error {bad}: exit 2 with a message', p.returncode == 2 and p.stderr.strip() != b'')
+    p = run(['summery', '-o', '-', FIX])
+    check('a mistyped command is a usage error naming the command meant, not a scan of the rest',
+          p.returncode == 2 and not p.stdout and b"did you mean 'summary'" in p.stderr, p.stderr.decode(errors='replace'))
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy(f('ADFS-JP.xml'), os.path.join(tmp, 'summery'))
+        p = run(['summery', '-q', '-o', '-'], cwd=tmp)
+        check('a file whose name is a plain word is still a SOURCE', p.returncode in (0, 1) and p.stdout.count(b'\n') > 1,
+              p.stderr.decode(errors='replace'))
     if UNDER_WINE:  # Windows with no SOURCE: the local Security channel, which wine's event log cannot read
         p = run(['scan', '-o', '-'])
         check('no SOURCE on Windows reads the local Security channel',

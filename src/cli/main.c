@@ -1,6 +1,8 @@
 /* main.c: badcreds entry point: picks the command (scan when none is named) and reports the version. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "badcreds/compat.h"
 #include "cli.h"
@@ -19,6 +21,44 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\n'badcreds COMMAND --help' lists a command's options; badcreds(1) documents them all.\n", out);
+}
+
+/* Edits (insert, delete, replace one letter) from a to b, up to 3; for "did you mean". */
+static unsigned edits(const char *a, const char *b)
+{
+	if (!*a || !*b)
+		return (unsigned)(strlen(a) + strlen(b));
+	if (*a == *b)
+		return edits(a + 1, b + 1);
+	if (strlen(a) + strlen(b) > 24)
+		return 3;
+	unsigned best = edits(a + 1, b + 1);
+	unsigned del = edits(a + 1, b), ins = edits(a, b + 1);
+	best = del < best ? del : best;
+	best = ins < best ? ins : best;
+	return best + 1;
+}
+
+/* A first argument that is a plain word naming no file was meant as a command (badcreds summery DIR), not as a
+ * SOURCE to scan: files and directories are taken as they are, and so is anything with a path's punctuation. */
+static bool mistyped_command(const char *arg)
+{
+	for (const char *c = arg; *c; c++)
+		if (!isalpha((unsigned char)*c))
+			return false;
+	struct stat st;
+	if (!*arg || bc_stat(arg, &st) == 0)
+		return false;
+	const char *near = NULL;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (edits(arg, commands[i]->name) <= 2)
+			near = commands[i]->name;
+	if (near)
+		fprintf(stderr, "badcreds: '%s' is neither a command nor a file (did you mean '%s'?)\n", arg, near);
+	else
+		fprintf(stderr, "badcreds: '%s' is neither a command nor a file (a live channel is channel:%s)\n", arg, arg);
+	fputs("Try 'badcreds --help'.\n", stderr);
+	return true;
 }
 
 int main(int argc, char **argv)
@@ -45,6 +85,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i]->name))
 			return commands[i]->run(commands[i], argc - 1, argv + 1);
+	if (mistyped_command(argv[1]))
+		return EXIT_USAGE;
 	/* no command named: scan, with everything as its arguments */
 	return scan_command.run(&scan_command, argc, argv);
 }
