@@ -183,6 +183,23 @@ def names():
             check('file names on standard error show no control character', p.returncode == 1 and
                   not shows_controls(p.stderr.replace(b'\n', b'')) and b'gone\xe2\x90\x9b[31m' in p.stderr,
                   p.stderr.decode(errors='replace'))
+    if not UNDER_WINE:  # output names and option values on standard error
+        with tempfile.TemporaryDirectory() as tmp:
+            name = os.path.join(tmp, 'o\u202e\u009bvsc.csv')
+            p = run(['scan', '-o', name, f('ADFS-JP.evtx')])
+            check('an output name with bidi and C1 characters is written, and named visibly', p.returncode == 0 and
+                  os.path.exists(name) and not shows_controls(p.stderr) and '\u202e'.encode() not in p.stderr and
+                  b'o<U+202E><U+009B>vsc.csv' in p.stderr, p.stderr.decode(errors='replace'))
+        for command in ('scan', 'coverage', 'lockouts', 'summary'):
+            p = run([command, '-o', '/dev/full', f('ADFS-JP.evtx')])
+            check(f'{command} -o /dev/full: exit 3, and the closing line says nothing was written',
+                  p.returncode == 3 and b'cannot write /dev/full' in p.stderr and b'wrote /dev/full' not in p.stderr,
+                  p.stderr.decode(errors='replace'))
+        for bad in (['-o', ''], ['-o', 'a\x1b[2Jb'], ['--format', '\x1b[2J\u009b']):
+            p = run(['summary'] + bad + [f('ADFS-JP.evtx')])
+            check(f'summary {bad!r}: a usage error naming the option, no control character shown',
+                  p.returncode == 2 and bad[0].encode() in p.stderr and not shows_controls(p.stderr.replace(b'\n', b'')),
+                  p.stderr.decode(errors='replace'))
     if not UNDER_WINE:  # a CSV report on a terminal shows control characters visibly
         import pty
         pid, fd = pty.fork()
@@ -422,7 +439,7 @@ def outputs():
               open(report, 'rb').read() == good and b'could not read 1 input: ' in p.stderr)
         for pattern in ('%n', '%t'):
             p = run(['scan', '-o', os.path.join(tmp, f'r{pattern}.csv'), src])
-            check(f'{pattern} in -o is refused', p.returncode == 3 and sorted(os.listdir(tmp)) == ['empty', 'report.csv'],
+            check(f'{pattern} in -o is refused (a usage error)', p.returncode == 2 and sorted(os.listdir(tmp)) == ['empty', 'report.csv'],
                   p.stderr.decode('utf-8', 'replace'))
         if UNDER_WINE:
             return

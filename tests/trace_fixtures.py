@@ -124,6 +124,10 @@ def main():
     check_filters_and_local_time()
     status, _, err = run(['trace', FILES[0]])
     check('no selection is a usage error', status == 2 and 'say which requests' in err)
+    for option, value in (('--activity', 'nothing'), ('--instance', '{1234}'),
+                          ('--activity', '7b2e4c1a-9f3d-4e8b-a1c2-3d4e5f60718')):
+        status, out, err = run(['trace', option, value, FILES[0]])
+        check(f'{option} {value}: not a GUID, a usage error', status == 2 and not out and option in err, err)
     print(f'{len(FAILURES)} failures')
     return 1 if FAILURES else 0
 

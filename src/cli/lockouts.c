@@ -44,7 +44,7 @@ static int lockouts_option(void *ctx, const struct cli_command *cmd, int opt, co
 	struct lockouts_settings *s = ctx;
 	struct lockout_settings *l = &s->sel->lockout_settings;
 	switch (opt) {
-	case OPT_OUTPUT: s->output = arg; return 1;
+	case OPT_OUTPUT: return cli_output_option(cmd, "output", arg, &s->output);
 	case OPT_FORMAT: return cli_format_option(cmd, arg, &s->format);
 	case OPT_TZ: return cli_tz_option(cmd, arg, &s->local_time);
 	case OPT_RESET_WINDOW:

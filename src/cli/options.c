@@ -7,6 +7,8 @@
 
 #include "badcreds/filetime.h"
 #include "badcreds/output.h"
+#include "badcreds/report.h"
+#include "badcreds/text.h"
 #include "cli.h"
 
 static size_t nshared(const struct cli_command *cmd)
@@ -62,12 +64,15 @@ void cli_help(const struct cli_command *cmd, FILE *out)
 
 int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 {
+	char raw[2048]; /* the values quoted are as typed: control characters are shown, not sent to the terminal */
 	va_list ap;
-	fprintf(stderr, "badcreds %s: ", cmd->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'badcreds %s --help'.\n", cmd->name);
+	struct strbuf shown = {0};
+	text_visible_str(&shown, raw);
+	fprintf(stderr, "badcreds %s: %s\nTry 'badcreds %s --help'.\n", cmd->name, sb_cstr(&shown), cmd->name);
+	sb_free(&shown);
 	return EXIT_USAGE;
 }
 
@@ -197,6 +202,15 @@ int cli_format_option(const struct cli_command *cmd, const char *arg, int *forma
 		: !strcmp(arg, "jsonl") ? FORMAT_JSONL : -1;
 	if (*format < 0)
 		return cli_usage_error(cmd, "unknown format '%s' (text, csv or jsonl)", arg), -1;
+	return 1;
+}
+
+int cli_output_option(const struct cli_command *cmd, const char *option, const char *arg, const char **out)
+{
+	char err[512];
+	if (!out_name_valid(arg, err, sizeof err))
+		return cli_usage_error(cmd, "--%s: %s", option, err), -1;
+	*out = arg;
 	return 1;
 }
 

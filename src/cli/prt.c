@@ -42,7 +42,7 @@ static int prt_option(void *ctx, const struct cli_command *cmd, int opt, const c
 {
 	struct prt_settings *s = ctx;
 	switch (opt) {
-	case OPT_OUTPUT: s->output = arg; return 1;
+	case OPT_OUTPUT: return cli_output_option(cmd, "output", arg, &s->output);
 	case OPT_FORMAT: return cli_format_option(cmd, arg, &s->format);
 	case OPT_TZ: return cli_tz_option(cmd, arg, &s->local_time);
 	case OPT_EXPLAIN: s->explain = arg; return 1;
@@ -67,8 +67,9 @@ static int explain(const char *code)
 		sb_adds(&sb, ": not in badcreds' tables. Look it up in Microsoft's lists (NTSTATUS, Winhttp.h, Entra "
 			     "AADSTS error codes); the PRT events around it (1081, 1088, 1084, 1022) say where it failed.\n");
 	} else {
+		sb_adds(&sb, "badcreds prt: --explain '");
 		text_visible_str(&sb, code);
-		sb_adds(&sb, ": not a code: give hex (0xC000006A), decimal (-1073741718), a WinHTTP number (12029) or "
+		sb_adds(&sb, "' is not a code: give hex (0xC000006A), decimal (-1073741718), a WinHTTP number (12029) or "
 			     "AADSTS50126\n");
 		fputs(sb_cstr(&sb), stderr);
 		sb_free(&sb);

@@ -38,7 +38,7 @@ static int scan_option(void *ctx, const struct cli_command *cmd, int opt, const 
 {
 	struct scan_settings *s = ctx;
 	switch (opt) {
-	case OPT_OUTPUT: s->output = arg; return 1;
+	case OPT_OUTPUT: return cli_output_option(cmd, "output", arg, &s->output);
 	case OPT_FORMAT:
 		if (!strcmp(arg, "csv") || !strcmp(arg, "jsonl")) {
 			s->report.format = !strcmp(arg, "csv") ? REPORT_CSV : REPORT_JSONL;

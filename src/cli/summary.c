@@ -66,8 +66,8 @@ static int summary_option(void *ctx, const struct cli_command *cmd, int opt, con
 	struct summary_settings *s = ctx;
 	bool ok = true;
 	switch (opt) {
-	case OPT_OUTPUT: s->output = arg; break;
-	case OPT_HTML: s->html = arg; break;
+	case OPT_OUTPUT: return cli_output_option(cmd, "output", arg, &s->output);
+	case OPT_HTML: return cli_output_option(cmd, "html", arg, &s->html);
 	case OPT_TZ: return cli_tz_option(cmd, arg, &s->local_time);
 	case OPT_FORMAT:
 		s->format = arg;
@@ -83,8 +83,14 @@ static int summary_option(void *ctx, const struct cli_command *cmd, int opt, con
 	case OPT_COMPROMISE_WINDOW: ok = cli_parse_duration(arg, &s->t.compromise_window); break;
 	default: return 0;
 	}
-	if (!ok)
-		return cli_usage_error(cmd, "bad value '%s'", arg), -1;
+	if (!ok) {
+		const struct cli_option *o = summary_options;
+		while (o->key != opt)
+			o++;
+		const char *takes = !strcmp(o->arg, "N") ? "a whole number from 1 to 1000000"
+				    : !strcmp(o->arg, "DURATION") ? "a duration such as 30m or 1h" : o->arg;
+		return cli_usage_error(cmd, "--%s takes %s, not '%s'", o->name, takes, arg), -1;
+	}
 	return 1;
 }
 

@@ -1,6 +1,7 @@
 /* trace.c: `badcreds trace`: every event of the requests that match (a user, an address, an activity or instance
  * ID), request by request in time order, with all their fields: what ADFSSecAuditParse.ps1 writes as one text file
  * per instance, in one view. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,13 +38,36 @@ struct trace_settings {
 	bool jsonl, local_time;
 };
 
+/* A GUID as AD FS writes its IDs, 8-4-4-4-12 hex digits, with or without braces. */
+static bool is_guid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 38 && s[0] == '{' && s[37] == '}')
+		s++, n -= 2;
+	if (n != 36)
+		return false;
+	for (size_t i = 0; i < 36; i++)
+		if (i == 8 || i == 13 || i == 18 || i == 23 ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static int guid_option(const struct cli_command *cmd, const char *option, const char *arg, const char **out)
+{
+	if (!is_guid(arg))
+		return cli_usage_error(cmd, "--%s takes a GUID such as 7b2e4c1a-9f3d-4e8b-a1c2-3d4e5f607182 (braces "
+				       "allowed), not '%s'", option, arg), -1;
+	*out = arg;
+	return 1;
+}
+
 static int trace_option(void *ctx, const struct cli_command *cmd, int opt, const char *arg)
 {
 	struct trace_settings *t = ctx;
 	switch (opt) {
-	case OPT_ACTIVITY: t->activity = arg; return 1;
-	case OPT_INSTANCE: t->instance = arg; return 1;
-	case OPT_OUTPUT: t->output = arg; return 1;
+	case OPT_ACTIVITY: return guid_option(cmd, "activity", arg, &t->activity);
+	case OPT_INSTANCE: return guid_option(cmd, "instance", arg, &t->instance);
+	case OPT_OUTPUT: return cli_output_option(cmd, "output", arg, &t->output);
 	case OPT_TZ: return cli_tz_option(cmd, arg, &t->local_time);
 	case OPT_FORMAT:
 		if (strcmp(arg, "text") && strcmp(arg, "jsonl"))

@@ -6,6 +6,7 @@
  * hold strftime patterns for scheduled tasks (not %n or %t); ".gz" names are compressed with zlib. */
 #include "badcreds/report.h"
 #include "badcreds/compat.h"
+#include "badcreds/text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -138,6 +139,16 @@ static bool expand_name(const char *pattern, time_t now, char *out, size_t outle
 			return false;
 		}
 	return true;
+}
+
+bool out_name_valid(const char *pattern, char *err, size_t errlen)
+{
+	char name[4096];
+	if (!*pattern) {
+		snprintf(err, errlen, "an empty name (give a file, or - for standard output)");
+		return false;
+	}
+	return !strcmp(pattern, "-") || expand_name(pattern, time(NULL), name, sizeof name, err, errlen);
 }
 
 /* /dev/stdout, /dev/fd/N and /proc/self/fd/N name a descriptor badcreds already has: it is used, not reopened. */
@@ -389,24 +400,36 @@ bool out_commit(struct out_file *o, char *err, size_t errlen)
 	return ok;
 }
 
+/* A message about the output, its name shown as text_visible shows it (a bidi override in a name is not obeyed). */
+static void say(const char *what, const char *text)
+{
+	struct strbuf shown = {0};
+	text_visible_str(&shown, text);
+	fprintf(stderr, "badcreds: %s%s\n", what, sb_cstr(&shown));
+	sb_free(&shown);
+}
+
 bool out_produce(const char *pattern, bool (*write)(struct out_file *o, void *ctx), void *ctx, char *name,
 		 size_t namelen)
 {
 	char err[512];
+	*name = 0; /* nothing to close with: the report was not even begun */
 	struct out_file *o = out_open(pattern, time(NULL), err, sizeof err);
 	if (!o) {
-		fprintf(stderr, "badcreds: %s\n", err);
+		say("", err);
 		return false;
 	}
-	snprintf(name, namelen, "%s", o->path);
-	if (!write(o, ctx)) {
-		fprintf(stderr, "badcreds: cannot write %s\n", o->path);
+	snprintf(name, namelen, "nothing"); /* for the closing line, until the report is in place */
+	struct strbuf shown = {0};
+	text_visible_str(&shown, o->path);
+	bool ok = write(o, ctx);
+	if (!ok) {
+		say("cannot write ", o->path);
 		out_abort(o);
-		return false;
-	}
-	if (!out_commit(o, err, sizeof err)) {
-		fprintf(stderr, "badcreds: %s\n", err);
-		return false;
-	}
-	return true;
+	} else if (!(ok = out_commit(o, err, sizeof err)))
+		say("", err);
+	if (ok)
+		snprintf(name, namelen, "%s", sb_cstr(&shown));
+	sb_free(&shown);
+	return ok;
 }
