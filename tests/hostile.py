@@ -169,6 +169,8 @@ def names():
             well_formed = False
             print(e)
         check('dump --format xml is well-formed with control characters in the values', well_formed)
+        check('dump --format xml sends no DEL or C1 control (CSI) raw: character references',
+              not re.search(rb'\xc2[\x80-\x9f]|\x7f', p.stdout) and b'csi&#x9B;2Jx@' in p.stdout)
         back = os.path.join(tmp, 'back.xml')
         with open(back, 'wb') as out:
             out.write(p.stdout)

@@ -17,13 +17,15 @@ const struct output_format *output_find(const char *name)
 
 /* Bytes that need escaping in XML text (1) and, in addition, in attribute values (2): markup, the C0 controls XML
  * 1.0 cannot carry, the lead byte of U+FFFE / U+FFFF (not XML characters either), a carriage return (which a parser
- * would read as a line feed), and in attributes quotes and the tabs and line feeds a parser would turn into spaces. */
+ * would read as a line feed), DEL and the lead byte of the C1 controls (legal XML, but a terminal may act on them:
+ * U+009B is CSI; written as character references, which read back as the same characters), and in attributes
+ * quotes and the tabs and line feeds a parser would turn into spaces. */
 static const uint8_t xml_special[256] = {
 	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1, [0x08] = 1,
 	[0x09] = 2, [0x0a] = 2, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1,
 	[0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1,
 	[0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 2,
-	['\''] = 2, [0xef] = 1,
+	['\''] = 2, [0x7f] = 1, [0xc2] = 1, [0xef] = 1,
 };
 
 void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute)
@@ -38,6 +40,8 @@ void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute)
 			continue;
 		if (c == 0xef && !(i + 2 < n && (unsigned char)s[i + 1] == 0xbf && (unsigned char)s[i + 2] >= 0xbe))
 			continue; /* any other character starting with 0xEF */
+		if (c == 0xc2 && !(i + 1 < n && (unsigned char)s[i + 1] <= 0x9f))
+			continue; /* U+00A0 and above */
 		sb_add(out, s + start, i - start);
 		start = i + 1;
 		switch (c) {
@@ -49,6 +53,12 @@ void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute)
 		case '\t': sb_add(out, "&#9;", 4); break;
 		case '\n': sb_add(out, "&#10;", 5); break;
 		case '\r': sb_add(out, "&#13;", 5); break;
+		case 0x7f: sb_add(out, "&#x7F;", 6); break;
+		case 0xc2: /* a C1 control */
+			sb_printf(out, "&#x%02X;", (unsigned char)s[i + 1]);
+			start = i + 2;
+			i += 1;
+			break;
 		case 0xef: /* U+FFFE, U+FFFF */
 			sb_add(out, "\xef\xbf\xbd", 3);
 			start = i + 3;
