@@ -13,6 +13,7 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import struct
@@ -375,6 +376,10 @@ def main():
                 ['--past-days', '0'], ['--format', 'xls']] + ([] if UNDER_WINE else [[]]):
         p = run(['scan', '-o', '-'] + bad + ([f('ADFS-JP.xml')] if bad else []))
         check(f'usage error {bad}: exit 2 with a message', p.returncode == 2 and p.stderr.strip() != b'')
+    p = run(['scan', '-o', '-', '--user', '^nobody@', '--submitter-ip', '192.0.2.1', f('ADFS-JP.xml')])
+    check('filters that keep nothing say so, naming them, instead of a bare "0 attempts"', p.returncode == 0 and
+          re.search(rb'note: --user, --submitter-ip kept none of the [1-9][0-9]* attempts in the inputs', p.stderr),
+          p.stderr.decode(errors='replace'))
     p = run(['summery', '-o', '-', FIX])
     check('a mistyped command is a usage error naming the command meant, not a scan of the rest',
           p.returncode == 2 and not p.stdout and b"did you mean 'summary'" in p.stderr, p.stderr.decode(errors='replace'))

@@ -495,6 +495,7 @@ static void each_kept(void *ctx, const struct attempt *a)
 	if (s->finder)
 		lockout_finder_attempt(s->finder, a);
 	const char *device = s->nprt_rows ? prt_finder_attempt(s->prt_finder, a, s->prt_window) : NULL;
+	s->ninside += a->time >= s->since && a->time < s->until;
 	if (!keep(s, a))
 		return;
 	s->nkept++;
@@ -511,7 +512,7 @@ static void each_kept(void *ctx, const struct attempt *a)
 
 void selection_each(struct selection *s, void (*fn)(void *ctx, const struct attempt *a), void *ctx)
 {
-	s->nkept = 0;
+	s->nkept = s->ninside = 0;
 	correlator_each(s->corr, each_kept, &(struct each_job){s, fn, ctx});
 	correlation_notes(s);
 }
@@ -577,7 +578,24 @@ void selection_explain_empty(const struct selection *s, const struct cli_command
 		return;
 	unsigned long outside = atomic_load(&s->outside);
 	struct strbuf sb = {0};
-	if (outside) {
+	if (s->ninside) { /* the other options left every attempt out */
+		static const char *const names[] = {"--user", "--ip", "--submitter-ip", "--exclude-ip", "--outcome",
+						    "--server", "--endpoint", "--client-app"};
+		const bool given[] = {s->user_re, s->nips, s->nsubmitters, s->nexcluded, s->any_outcome, s->server_re,
+				      s->endpoint_re, s->client_app_re};
+		sb_printf(&sb, "badcreds: %s: note: ", cmd->name);
+		size_t named = 0;
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (given[i]) {
+				sb_adds(&sb, named++ ? ", " : "");
+				sb_adds(&sb, names[i]);
+			}
+		sb_printf(&sb, " kept none of the %zu attempt%s %s", s->ninside, s->ninside == 1 ? "" : "s",
+			  s->since != INT64_MIN || s->until != INT64_MAX ? "in the time window" : "in the inputs");
+		fprintf(stderr, "%s\n", sb_cstr(&sb));
+		sb_free(&sb);
+		return;
+	} else if (outside) {
 		sb_printf(&sb, "badcreds: %s: note: %lu AD FS and domain controller event%s fell outside the time window", cmd->name,
 			  outside, outside == 1 ? "" : "s");
 		if (s->since != INT64_MIN || s->until != INT64_MAX) {

@@ -65,6 +65,7 @@ struct selection {
 	const struct prt_row *prt_rows;  /* selection_prt(): owned by prt_finder */
 	size_t nprt_rows;
 	size_t nkept;                    /* the attempts the options keep (selection_each) */
+	size_t ninside;                  /* the attempts inside the time window, kept or not (selection_each) */
 	struct strmap seen_users, seen_ips; /* the kept attempts' users and submitters, counted for the closing line */
 	struct arena seen_arena;
 	size_t distinct_users, distinct_submitters;
