@@ -125,6 +125,12 @@ def main():
         events, xml_problems = run(badcreds, path, 'xml')
         if len(events) != len(original):
             xml_problems.append(f'{len(events)} events in XML, {len(original)} records in JSON lines')
+        scan = subprocess.run([badcreds, 'scan', '-o', '-', path], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              check=False)
+        said = re.search(rb'read (\d+) records? from', scan.stderr)
+        if not said or int(said.group(1)) != len(original):
+            xml_problems.append(f'scan says {said.group(0).decode() if said else "nothing"}; dump wrote '
+                                f'{len(original)} records')
         report(name, problems + xml_problems)
         live = live_offsets(original)
         as_xml = {r['Offset']: e for r, e in zip(original, events)} if not xml_problems else None  # in file order

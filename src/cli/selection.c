@@ -658,6 +658,9 @@ void selection_closing_line(const struct selection *s, const struct cli_command 
 		  st->records == 1 ? "" : "s", st->files, st->files == 1 ? "" : "s");
 	if (st->damaged_files)
 		sb_printf(&sb, " (%lu damaged)", st->damaged_files);
+	if (s->diag.skipped_records)
+		sb_printf(&sb, ", %lu damaged record%s skipped", s->diag.skipped_records,
+			  s->diag.skipped_records == 1 ? "" : "s");
 	if (st->remnants)
 		sb_printf(&sb, ", and %lu carved remnant%s left out", st->remnants, st->remnants == 1 ? "" : "s");
 	size_t users = s->distinct_users, ips = s->distinct_submitters;

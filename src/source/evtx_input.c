@@ -28,6 +28,7 @@ static void format_record(const struct event_sink *sink, struct evtx_job *job, s
 	const char *err;
 	if (!sink->format->write(&job->text, &r, &err)) {
 		job->text.len = mark;
+		job->records--; /* counted as read by on_record */
 		if (rec->recovered && !rec->damaged) {
 			job->carved_unreadable++;
 			return;
@@ -64,8 +65,10 @@ static void on_record(void *ctx, struct evtx_job *job, struct evtx_chunk *c, con
 	struct event *ev = arena_alloc(a, sizeof *ev);
 	bool model = !sink->format || sink->format->needs_event || (sink->wants && !peeked);
 	enum evtx_decoded how = evtx_record_decode(c, rec, a, peeked ? &peek : NULL, &frag, ev, model, &err, &err_off);
-	if (!evtx_job_decoded(job, rec, how, err, err_off))
+	if (!evtx_job_decoded(job, rec, how, err, err_off)) {
+		job->records -= how == EVTX_UNREADABLE && !carved; /* skipped, with an error: not read */
 		return;
+	}
 	job->records += carved;
 	if (sink->wants && !peeked) {
 		event_peek_from(ev, &peek);
