@@ -186,6 +186,12 @@ def main():
               p.returncode == 1 and b'missing.evtx' in p.stderr and len(rows(p.stdout.decode())) == len(jp))
         p = run(['scan', '-o', '-', os.path.join(tmp, 'logs', 'notes.txt')])
         check('unknown format named (exit 1)', p.returncode == 1 and b'notes.txt: error: unknown format' in p.stderr)
+        open(os.path.join(tmp, 'zero.evtx'), 'wb').close()
+        p = run(['scan', '-o', '-', os.path.join(tmp, 'zero.evtx')])
+        q = run(['scan', '-o', '-', '-'], stdin=b'')
+        check('an empty file is called empty, as empty standard input is (exit 1)', p.returncode == 1 == q.returncode and
+              b'zero.evtx: error: empty input\n' in p.stderr and b'(stdin): error: empty input\n' in q.stderr,
+              (p.stderr + q.stderr).decode(errors='replace'))
         empty = os.path.join(tmp, 'empty.xml')
         with open(empty, 'w') as e:
             e.write('<?xml version="1.0"?><Events></Events>')

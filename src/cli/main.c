@@ -20,7 +20,8 @@ static void usage(FILE *out)
 	fputs("usage: badcreds [COMMAND] [options] SOURCE...\n\ncommands:\n", out);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
-	fputs("\n'badcreds COMMAND --help' lists a command's options; badcreds(1) documents them all.\n", out);
+	fputs("\n'badcreds COMMAND --help' lists a command's options; badcreds(1) documents them all.\n"
+	      "'badcreds --version' prints the version.\n", out);
 }
 
 /* Edits (insert, delete, replace one letter) from a to b, up to 3; for "did you mean". */

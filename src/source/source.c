@@ -38,7 +38,10 @@ static bool read_file(int fd, const char *name, bool from_directory, struct walk
 	if (!f) {
 		if (from_directory) /* in a directory, other files are simply not logs */
 			return false;
-		diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "unknown format (not EVTX, gzip or event XML)");
+		struct stat st;
+		bool empty = fstat(fd, &st) == 0 && st.st_size == 0;
+		diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, empty ? "empty input"
+				  : "unknown format (not EVTX, gzip or event XML)");
 	} else if (f->read(fd, name, w->opt, w->sink, w->d, w->st)) {
 		w->st->files++;
 		return true;
