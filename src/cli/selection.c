@@ -93,7 +93,8 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 	case SEL_PAST_DAYS:
 	case SEL_PAST_HOURS:
 		if (!parse_count(arg, &n))
-			return cli_usage_error(cmd, "'%s' is not a positive number", arg), -1;
+			return cli_usage_error(cmd, "--past-%s takes a whole number from 1 to 100000, not '%s'",
+					       opt == SEL_PAST_DAYS ? "days" : "hours", arg), -1;
 		s->since = filetime_now() - n * (opt == SEL_PAST_DAYS ? FILETIME_DAY : FILETIME_HOUR);
 		return 1;
 	case SEL_SINCE:
