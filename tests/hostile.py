@@ -424,6 +424,29 @@ def xml_exports():
 
 
 def outputs():
+    with tempfile.TemporaryDirectory() as tmp:  # a report never replaces an input, nor another output
+        log = os.path.join(tmp, 'ADFS-JP.evtx')
+        shutil.copy(f('ADFS-JP.evtx'), log)
+        evidence = open(log, 'rb').read()
+        for command, extra in (('scan', ['-o', log]), ('summary', ['-o', os.path.join(tmp, '.', 'ADFS-JP.evtx')]),
+                               ('lockouts', ['--output', log]), ('coverage', ['-o', log]), ('prt', ['-o', log]),
+                               ('trace', ['--user', '.', '-o', log]), ('summary', ['--html', log])):
+            p = run([command] + extra + [f('ADFS-JP.xml'), log])
+            check(f'{command} {extra[-2]} naming a SOURCE: a usage error, the log untouched', p.returncode == 2 and
+                  open(log, 'rb').read() == evidence and b'also a SOURCE' in p.stderr, p.stderr.decode(errors='replace'))
+        page = os.path.join(tmp, 'page')
+        p = run(['summary', '-o', page, '--html', page, log])
+        check('summary -o and --html naming one file: a usage error', p.returncode == 2 and not os.path.exists(page),
+              p.stderr.decode(errors='replace'))
+        p = run(['summary', '--html', '-', log])
+        check('summary --html - with the text summary on standard output too: a usage error', p.returncode == 2 and
+              not p.stdout, p.stderr.decode(errors='replace'))
+        if not UNDER_WINE:
+            link = os.path.join(tmp, 'link.evtx')
+            os.symlink(log, link)
+            p = run(['scan', '-q', '-o', link, log])
+            check('-o naming a symbolic link to a SOURCE replaces the link, not the log', p.returncode == 0 and
+                  open(log, 'rb').read() == evidence and not os.path.islink(link), p.stderr.decode(errors='replace'))
     with tempfile.TemporaryDirectory() as tmp:
         src = f('ADFS-JP.xml')
         report = os.path.join(tmp, 'report.csv')

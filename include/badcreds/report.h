@@ -24,9 +24,9 @@ bool out_is_terminal(const struct out_file *o);
 bool out_commit(struct out_file *o, char *err, size_t errlen); /* frees o */
 void out_abort(struct out_file *o);                             /* removes the temporary file, frees o */
 
-/* Whether an --output pattern can name a file (not empty; no control character, before or after its %-patterns are
- * expanded); why not in err. Checked as options are read, so that a bad name is a usage error. */
-bool out_name_valid(const char *pattern, char *err, size_t errlen);
+/* An --output pattern as it names a file now (%-patterns expanded; "-" stays "-"), or false and why in err: an
+ * empty name, a control character before or after expansion. Checked as options are read: a usage error. */
+bool out_name_expand(const char *pattern, char *name, size_t namelen, char *err, size_t errlen);
 /* The whole life of an output: open `pattern`, write through `write`, commit. On failure prints why and returns
  * false, with "nothing" in `name` (empty when the output could not even be opened); on success `name` is the expanded name as shown on a terminal (control and
  * bidirectional characters made visible, text_visible). */

@@ -194,7 +194,7 @@ int selection_parse(struct selection *s, const struct cli_command *cmd, int argc
 #endif
 	if (s->since >= s->until)
 		return cli_usage_error(cmd, "the time window is empty (--since is not before --until)");
-	return -1;
+	return cli_outputs_apart(cmd, argv + optind, argc - optind);
 }
 
 /* How long before the window events still matter: a lockout rests on the failures of its reset window. */

@@ -141,14 +141,17 @@ static bool expand_name(const char *pattern, time_t now, char *out, size_t outle
 	return true;
 }
 
-bool out_name_valid(const char *pattern, char *err, size_t errlen)
+bool out_name_expand(const char *pattern, char *name, size_t namelen, char *err, size_t errlen)
 {
-	char name[4096];
 	if (!*pattern) {
 		snprintf(err, errlen, "an empty name (give a file, or - for standard output)");
 		return false;
 	}
-	return !strcmp(pattern, "-") || expand_name(pattern, time(NULL), name, sizeof name, err, errlen);
+	if (!strcmp(pattern, "-")) {
+		snprintf(name, namelen, "-");
+		return true;
+	}
+	return expand_name(pattern, time(NULL), name, namelen, err, errlen);
 }
 
 /* /dev/stdout, /dev/fd/N and /proc/self/fd/N name a descriptor badcreds already has: it is used, not reopened. */
