@@ -28,8 +28,8 @@ void out_abort(struct out_file *o);                             /* removes the t
  * empty name, a control character before or after expansion. Checked as options are read: a usage error. */
 bool out_name_expand(const char *pattern, char *name, size_t namelen, char *err, size_t errlen);
 /* The whole life of an output: open `pattern`, write through `write`, commit. On failure prints why and returns
- * false, with "nothing" in `name` (empty when the output could not even be opened); on success `name` is the expanded name as shown on a terminal (control and
- * bidirectional characters made visible, text_visible). */
+ * false, with "nothing" in `name` (empty when the output could not even be opened); on success `name` is the
+ * expanded name as shown on a terminal (control and bidirectional characters made visible, text_visible). */
 bool out_produce(const char *pattern, bool (*write)(struct out_file *o, void *ctx), void *ctx, char *name,
 		 size_t namelen);
 

@@ -161,7 +161,7 @@ int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv)
 		status = EXIT_OUTPUT;
 	if (!sel.quiet && *name)
 		closing_line(&sel, rows, n, name);
-	if (*name && warn_unanswerable(&sel, rows, n) && status == EXIT_OK)
+	if (*name && status != EXIT_OUTPUT && warn_unanswerable(&sel, rows, n) && status == EXIT_OK)
 		status = EXIT_SKIPPED;
 	selection_free(&sel);
 	return status;

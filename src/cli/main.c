@@ -1,4 +1,5 @@
-/* main.c: badcreds entry point: picks the command (scan when none is named) and reports the version. */
+/* main.c: badcreds entry point: picks the command (scan when none is named, unless the first word looks like a
+ * mistyped command) and reports the version. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,20 +25,28 @@ static void usage(FILE *out)
 	      "'badcreds --version' prints the version.\n", out);
 }
 
-/* Edits (insert, delete, replace one letter) from a to b, up to 3; for "did you mean". */
+/* Edits (insert, delete, replace one letter) from a to b, counted up to 3; for "did you mean". One row of the
+ * edit-distance table at a time (command names are short). */
 static unsigned edits(const char *a, const char *b)
 {
-	if (!*a || !*b)
-		return (unsigned)(strlen(a) + strlen(b));
-	if (*a == *b)
-		return edits(a + 1, b + 1);
-	if (strlen(a) + strlen(b) > 24)
+	size_t na = strlen(a), nb = strlen(b);
+	if (na > nb + 2 || nb > na + 2 || nb >= 16)
 		return 3;
-	unsigned best = edits(a + 1, b + 1);
-	unsigned del = edits(a + 1, b), ins = edits(a, b + 1);
-	best = del < best ? del : best;
-	best = ins < best ? ins : best;
-	return best + 1;
+	unsigned row[16];
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= na; i++) {
+		unsigned diagonal = row[0];
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= nb; j++) {
+			unsigned up = row[j], best = diagonal + (a[i - 1] != b[j - 1]);
+			best = up + 1 < best ? up + 1 : best;
+			best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
+			diagonal = up;
+			row[j] = best;
+		}
+	}
+	return row[nb] < 3 ? row[nb] : 3;
 }
 
 /* A first argument that is a plain word naming no file was meant as a command (badcreds summery DIR), not as a
@@ -57,7 +66,8 @@ static bool mistyped_command(const char *arg)
 	if (near)
 		fprintf(stderr, "badcreds: '%s' is neither a command nor a file (did you mean '%s'?)\n", arg, near);
 	else
-		fprintf(stderr, "badcreds: '%s' is neither a command nor a file (a live channel is channel:%s)\n", arg, arg);
+		fprintf(stderr, "badcreds: '%s' is neither a command nor a file (a live channel is channel:%s)\n", arg,
+			arg);
 	fputs("Try 'badcreds --help'.\n", stderr);
 	return true;
 }

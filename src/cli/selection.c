@@ -565,11 +565,15 @@ bool selection_read_something(const struct selection *s, const struct cli_comman
 {
 	if (s->stats.files)
 		return true;
-	if (!strcmp(output, "-"))
+	if (!strcmp(output, "-")) {
 		fprintf(stderr, "badcreds: %s: no input could be read: nothing written\n", cmd->name);
-	else
-		fprintf(stderr, "badcreds: %s: no input could be read: %s not written (an existing one is kept as it was)\n",
-			cmd->name, output);
+		return false;
+	}
+	struct strbuf name = {0};
+	text_visible_str(&name, output);
+	fprintf(stderr, "badcreds: %s: no input could be read: %s not written (an existing one is kept as it was)\n",
+		cmd->name, sb_cstr(&name));
+	sb_free(&name);
 	return false;
 }
 

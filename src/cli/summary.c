@@ -165,12 +165,15 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	if (sel.coverage)
 		s.ncoverage = coverage_rows(sel.coverage, &s.coverage);
 	s.local_time = set.local_time;
-	char name[4096];
+	char name[4096], page[4096] = "", both[8200];
 	struct summary_job job = {&s, set.format};
 	if (!out_produce(set.output, write_summary, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
-	if (set.html && !out_produce(set.html, write_html, &job, name, sizeof name))
+	if (set.html && !out_produce(set.html, write_html, &job, page, sizeof page))
 		status = EXIT_OUTPUT;
+	snprintf(both, sizeof both, "%s%s%s", *name ? name : "nothing", *page ? " and " : "", page);
+	if (!sel.quiet)
+		selection_closing_line(&sel, cmd, both);
 	const char *kept_in_memory = summary_kept_in_memory(&s);
 	if (kept_in_memory && !sel.quiet)
 		fprintf(stderr, "badcreds: note: the summary kept its attempts and user rows in memory: %s in %s\n",

@@ -16,8 +16,8 @@
 enum { OPT_OUTPUT = 'o', OPT_FORMAT = 'f', OPT_ACTIVITY = 256, OPT_INSTANCE, OPT_TZ };
 
 static const struct cli_option trace_options[] = {
-	{ "activity", OPT_ACTIVITY, "ID", "the request with this activity ID (braces and case do not matter)" },
-	{ "instance", OPT_INSTANCE, "ID", "the request with this instance ID" },
+	{ "activity", OPT_ACTIVITY, "ID", "the request with this activity ID, a GUID (braces and case do not matter)" },
+	{ "instance", OPT_INSTANCE, "ID", "the request with this instance ID (a GUID)" },
 	{ "output", OPT_OUTPUT, "FILE", "where the trace goes (default: - = stdout)" },
 	{ "format", OPT_FORMAT, "text|jsonl", "text for people (default), or one JSON object per event" },
 	{ "tz", OPT_TZ, "utc|local", "time zone of the times (default: utc; an event's own SystemTime stays UTC)" },

@@ -40,7 +40,7 @@ void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute)
 			continue;
 		if (c == 0xef && !(i + 2 < n && (unsigned char)s[i + 1] == 0xbf && (unsigned char)s[i + 2] >= 0xbe))
 			continue; /* any other character starting with 0xEF */
-		if (c == 0xc2 && !(i + 1 < n && (unsigned char)s[i + 1] <= 0x9f))
+		if (c == 0xc2 && !(i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9f))
 			continue; /* U+00A0 and above */
 		sb_add(out, s + start, i - start);
 		start = i + 1;

@@ -54,9 +54,10 @@ static bool cdata_safe(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c == 0xef && i + 2 < n && (unsigned char)s[i + 1] == 0xbf &&
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f || (c == 0xc2 && i + 1 < n &&
+		    (unsigned char)s[i + 1] <= 0x9f) || (c == 0xef && i + 2 < n && (unsigned char)s[i + 1] == 0xbf &&
 		    (unsigned char)s[i + 2] >= 0xbe) || (c == ']' && i + 2 < n && s[i + 1] == ']' && s[i + 2] == '>'))
-			return false;
+			return false; /* DEL and C1 controls too: escaped outside CDATA, so no terminal acts on them */
 	}
 	return true;
 }
@@ -196,7 +197,20 @@ static bool write_element(struct strbuf *out, const void *element, const char **
 		return false;
 	}
 	xmlNodeDump(buf, node->doc, node, 0, 1);
-	sb_add(out, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
+	/* libxml2 writes DEL and the C1 controls as they are (legal XML): as references, as xml_escape writes them.
+	 * Neither byte pattern can be part of a name or markup, so this touches text and attribute values only. */
+	const unsigned char *x = xmlBufferContent(buf);
+	size_t n = (size_t)xmlBufferLength(buf), start = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool c1 = x[i] == 0xc2 && i + 1 < n && x[i + 1] >= 0x80 && x[i + 1] <= 0x9f;
+		if (x[i] != 0x7f && !c1)
+			continue;
+		sb_add(out, (const char *)x + start, i - start);
+		sb_printf(out, "&#x%02X;", c1 ? x[i + 1] : 0x7f);
+		i += c1;
+		start = i + 1;
+	}
+	sb_add(out, (const char *)x + start, n - start);
 	sb_addc(out, '\n');
 	xmlBufferFree(buf);
 	return true;

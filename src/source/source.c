@@ -1,7 +1,7 @@
 /* source.c: one SOURCE argument: "-" and named pipes or devices are spooled to a temporary file, directories are
  * walked in name order (each directory once, however many links lead to it), and each file goes to the input format
- * whose probe accepts its first bytes. Inputs of which nothing could be read are counted and named, so that a run that read nothing can
- * keep the report it would otherwise replace. */
+ * whose probe accepts its first bytes. Inputs of which nothing could be read are counted and named, so that a run
+ * that read nothing can keep the report it would otherwise replace. */
 #include "badcreds/live.h"
 #include "badcreds/compat.h"
 #include "badcreds/source.h"
@@ -115,15 +115,16 @@ static void read_directory(const char *path, struct walk *w)
 	free(names);
 }
 
-/* A stream (standard input, a pipe, a device), spooled as it arrives; fd is closed here (-1: open failed). */
-static void read_stream(int fd, const char *name, struct walk *w)
+/* A stream (standard input, a pipe, a device), spooled as it arrives; fd is closed here when owned (-1: open
+ * failed). */
+static void read_stream(int fd, bool own, const char *name, struct walk *w)
 {
 	if (fd < 0) {
 		diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(errno));
 		source_stats_unreadable(w->st, name);
 		return;
 	}
-	struct spool *sp = spool_start(fd, fd != STDIN_FILENO, w->opt->spool_limit, w->d);
+	struct spool *sp = spool_start(fd, own, w->opt->spool_limit, w->d);
 	if (sp && spool_read(sp, name, w->opt, w->sink, w->d, w->st))
 		w->st->files++;
 	else
@@ -158,7 +159,7 @@ static void read_path(const char *path, bool from_directory, struct walk *w)
 		if (from_directory) /* a pipe or device met in a walk could block or never end: passed over */
 			return;
 		if (S_ISFIFO(s.st_mode) || S_ISCHR(s.st_mode)) /* named on the command line: <(...), /dev/stdin */
-			read_stream(bc_open(path, O_RDONLY | O_BINARY, 0), path, w);
+			read_stream(bc_open(path, O_RDONLY | O_BINARY, 0), true, path, w);
 		else {
 			diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "not a regular file, pipe or character device");
 			source_stats_unreadable(w->st, path);
@@ -242,7 +243,7 @@ void source_read(const char *source, const struct source_options *opt, const str
 	unsigned long errors = d->errors;
 	diag_begin_file(d, "(stdin)");
 	struct walk w = {.opt = opt, .sink = sink, .d = d, .st = st};
-	read_stream(STDIN_FILENO, "(stdin)", &w);
+	read_stream(STDIN_FILENO, false, "(stdin)", &w);
 	if (d->errors > errors)
 		st->damaged_files++;
 	diag_end_file(d);
