@@ -129,6 +129,11 @@ def names():
     p = run(['summary', '-q', '--format', 'csv', f('HOSTILE-BIG.xml')])
     cells = [r['subject'] for r in csv_rows(p.stdout.decode('utf-8')) if r['type'] == 'user']
     check('summary CSV: a 1 MiB user name is one whole cell', cells == [big], f'{[len(c) for c in cells]}')
+    for command in (['scan', '-o', '-'], ['trace']):  # a pattern that backtracks on every character of it
+        status, out, err, rss = run_measured(command + ['--user', r'^(\w|\.)+@contoso\.com$', f('HOSTILE-BIG.xml')])
+        check(f'{command[0]} --user that backtracks on a 1 MiB name: bounded memory, the value left out with a warning '
+              '(exit 1)', status == 1 and b'--client-app gave up' in err and b'which was left out' in err and (UNDER_WINE or SANITIZED or rss < 100 * 1024),
+              f'exit {status}, {rss} KiB, {err.decode("utf-8", "replace")[-300:]}')
     # text for people: nothing acts on a terminal, no line is forged
     p = run(['summary', f('HOSTILE-NAMES.evtx')])
     text = p.stdout.decode('utf-8')

@@ -118,18 +118,16 @@ static void closing_line(const struct selection *s, const struct prt_row *r, siz
 }
 
 /* The rows the options select: started in the time window, a user --user matches (into `kept`). */
-static size_t select_rows(const struct selection *s, const struct prt_row *all, size_t n, struct prt_row *kept)
+static size_t select_rows(struct selection *s, const struct prt_row *all, size_t n, struct prt_row *kept)
 {
 	size_t k = 0;
-	pcre2_match_data *md = s->user_re ? pcre2_match_data_create_from_pattern(s->user_re, NULL) : NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (all[i].start < s->since || all[i].start >= s->until)
 			continue;
-		if (md && pcre2_match(s->user_re, (PCRE2_SPTR)all[i].user, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) < 0)
+		if (s->user_re && !selection_matches(s, s->user_re, all[i].user))
 			continue;
 		kept[k++] = all[i];
 	}
-	pcre2_match_data_free(md);
 	return k;
 }
 
@@ -166,6 +164,8 @@ static int run(struct selection *sel, const struct cli_command *cmd, struct prt_
 		status = EXIT_SKIPPED;
 	else if (!out_produce(set->output, write_rows, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
+	if (selection_warn_undecided(sel, cmd) && status == EXIT_OK)
+		status = EXIT_SKIPPED;
 	if (!sel->quiet && *name)
 		closing_line(sel, rows, n, analytic, name);
 	free(rows);

@@ -333,16 +333,30 @@ static bool any_in_list(const struct cidr *list, unsigned n, const struct attemp
 }
 
 /* A --user, --server, --endpoint or --client-app pattern against a value of the attempt (absent: empty). */
-static bool matches(const pcre2_code *re, const char *value)
+bool selection_matches(struct selection *s, const pcre2_code *re, const char *value)
 {
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
-	int rc = pcre2_match(re, (PCRE2_SPTR)(value ? value : ""), PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+	int rc = pcre2_match(re, (PCRE2_SPTR)(value ? value : ""), PCRE2_ZERO_TERMINATED, 0, 0, md, s->match_limits);
 	pcre2_match_data_free(md);
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) /* on the correlation's threads too (trace's events_wanted) */
+		atomic_fetch_add_explicit(&s->undecided, 1, memory_order_relaxed);
 	return rc >= 0;
 }
 
+bool selection_warn_undecided(const struct selection *s, const struct cli_command *cmd)
+{
+	unsigned long undecided = atomic_load(&s->undecided);
+	if (!undecided)
+		return false;
+	fprintf(stderr, "badcreds: %s: warning: a regex of --user, --server, --endpoint or --client-app gave up %lu "
+		"time%s: it would need more than %d MiB to decide on a value (a name thousands of characters long and a "
+		"pattern that backtracks on it), which was left out; a simpler pattern decides\n", cmd->name, undecided,
+		undecided == 1 ? "" : "s", SELECTION_MATCH_HEAP_KIB >> 10);
+	return true;
+}
+
 /* Whether the options keep a request (a success has outcome OUTCOME_NONE, which no --outcome keeps). */
-static bool keep(const struct selection *s, const struct attempt *a)
+static bool keep(struct selection *s, const struct attempt *a)
 {
 	if (a->time < s->since || a->time >= s->until)
 		return false;
@@ -354,19 +368,20 @@ static bool keep(const struct selection *s, const struct attempt *a)
 		return false;
 	if (s->nexcluded && in_list(s->excluded, s->nexcluded, a->ip))
 		return false;
-	return (!s->user_re || matches(s->user_re, a->user)) && (!s->server_re || matches(s->server_re, a->server)) &&
-	       (!s->endpoint_re || matches(s->endpoint_re, a->endpoint)) &&
-	       (!s->client_app_re || matches(s->client_app_re, a->client_app));
+	return (!s->user_re || selection_matches(s, s->user_re, a->user)) &&
+	       (!s->server_re || selection_matches(s, s->server_re, a->server)) &&
+	       (!s->endpoint_re || selection_matches(s, s->endpoint_re, a->endpoint)) &&
+	       (!s->client_app_re || selection_matches(s, s->client_app_re, a->client_app));
 }
 
 /* Whose events the correlator keeps (trace): the requests the options keep and the command's own test takes. */
 static bool events_wanted(void *ctx, const struct attempt *a)
 {
-	const struct selection *s = ctx; /* a success comes as an attempt of no outcome: selection_keeps_success */
+	struct selection *s = ctx; /* a success comes as an attempt of no outcome: selection_keeps_success */
 	return keep(s, a) && (!s->render_wanted || s->render_wanted(s->render_ctx, a));
 }
 
-bool selection_keeps_success(const struct selection *s, const struct success *o)
+bool selection_keeps_success(struct selection *s, const struct success *o)
 {
 	const char *ip = o->ip ? o->ip : "";
 	struct attempt a = {.time = o->time, .server = o->server, .user = o->user, .ip = ip, .all_ips = ip,
@@ -424,6 +439,10 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 		nsources = 1;
 	}
 	progress_enable(!s->quiet);
+	s->match_limits = pcre2_match_context_create(NULL); /* before any thread matches */
+	if (!s->match_limits)
+		abort();
+	pcre2_set_heap_limit(s->match_limits, SELECTION_MATCH_HEAP_KIB);
 	s->diag = (struct diag){.stream = stderr, .max_messages = 20, .quiet_notes = s->quiet};
 	s->corr = correlator_new();
 	correlator_trust(s->corr, s->trusted, s->ntrusted);
@@ -525,15 +544,13 @@ void selection_lockouts(struct selection *s)
 	s->lockout_rows = malloc((n ? n : 1) * sizeof *s->lockout_rows);
 	if (!s->lockout_rows)
 		abort();
-	pcre2_match_data *md = s->user_re ? pcre2_match_data_create_from_pattern(s->user_re, NULL) : NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (all[i].locked_at < s->since || all[i].locked_at >= s->until)
 			continue;
-		if (md && pcre2_match(s->user_re, (PCRE2_SPTR)all[i].account, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) < 0)
+		if (s->user_re && !selection_matches(s, s->user_re, all[i].account))
 			continue;
 		s->lockout_rows[s->nlockout_rows++] = all[i];
 	}
-	pcre2_match_data_free(md);
 }
 
 void selection_prt(struct selection *s)
@@ -557,6 +574,7 @@ void selection_free(struct selection *s)
 	pcre2_code_free(s->server_re);
 	pcre2_code_free(s->endpoint_re);
 	pcre2_code_free(s->client_app_re);
+	pcre2_match_context_free(s->match_limits);
 	source_stats_free(&s->stats);
 	outcome_free();
 }

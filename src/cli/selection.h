@@ -28,12 +28,17 @@ enum {
 /* AD FS attempts this close to a device's PRT failure are linked to it: prt's default --adfs-window, and the window
  * of scan's and summary's marks. */
 #define SELECTION_PRT_WINDOW (5 * FILETIME_MINUTE)
+/* The memory (KiB) one regex match may take before it gives up on a value: names typed at a login page can be
+ * megabytes long, and a pattern that backtracks would take gigabytes on them. */
+#define SELECTION_MATCH_HEAP_KIB (16 << 10)
 
 extern const struct cli_option selection_options[]; /* ends with a NULL name */
 
 struct selection {
 	int64_t since, until;            /* FILETIME ticks; INT64_MIN / INT64_MAX when open */
 	pcre2_code *user_re, *server_re, *endpoint_re, *client_app_re; /* PCRE2, caseless */
+	pcre2_match_context *match_limits; /* bounds the memory a match may take (a name typed 3 MB long) */
+	_Atomic unsigned long undecided;   /* matches given up at that bound (value left out, with a warning) */
 	struct cidr ips[SEL_MAX_CIDRS];          /* --ip: any address of the request */
 	struct cidr submitters[SEL_MAX_CIDRS];   /* --submitter-ip: the submitter's */
 	struct cidr excluded[SEL_MAX_CIDRS];     /* --exclude-ip: the submitter's (a client can add to the lists) */
@@ -97,6 +102,11 @@ int selection_parse(struct selection *s, const struct cli_command *cmd, int argc
 		    void *ctx);
 /* Reads the SOURCEs; selection_each then correlates them. */
 void selection_collect(struct selection *s, char **sources, int nsources);
+/* Whether a --user/--server/... regex matches a value; a match that would need more memory than match_limits allows
+ * is no match, counted in s->undecided (selection_warn_undecided says so). */
+bool selection_matches(struct selection *s, const pcre2_code *re, const char *value);
+/* A warning when a regex left values out undecided (selection_matches); true if it gave one. */
+bool selection_warn_undecided(const struct selection *s, const struct cli_command *cmd);
 /* Correlates what was read: every attempt, in time order, to the lockouts and the PRT rows (after selection_prt),
  * and those the options keep to `fn` (valid during the call; fn may be NULL), as each becomes final; s->nkept and
  * the closing line's counts are set here. */
@@ -116,7 +126,7 @@ int selection_start(struct selection *s, const struct cli_command *cmd, int argc
 		    void *ctx);
 void selection_free(struct selection *s);
 /* Whether the options (time window, --user, --ip, --exclude-ip; any --outcome excludes it) keep a success. */
-bool selection_keeps_success(const struct selection *s, const struct success *o);
+bool selection_keeps_success(struct selection *s, const struct success *o);
 /* When lockouts, after selection_each: explains the lockouts read and keeps those the options select (locked within
  * the time window, an account --user matches) in s->lockout_rows, in time order. */
 void selection_lockouts(struct selection *s);

@@ -172,6 +172,8 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	if (set.html && !out_produce(set.html, write_html, &job, page, sizeof page))
 		status = EXIT_OUTPUT;
 	snprintf(both, sizeof both, "%s%s%s", *name ? name : "nothing", *page ? " and " : "", page);
+	if (selection_warn_undecided(&sel, cmd) && status == EXIT_OK)
+		status = EXIT_SKIPPED;
 	if (!sel.quiet)
 		selection_closing_line(&sel, cmd, both);
 	const char *kept_in_memory = summary_kept_in_memory(&s);

@@ -240,7 +240,7 @@ struct kept_views {
 };
 
 struct trace_job {
-	const struct selection *sel;
+	struct selection *sel;
 	const struct trace_settings *t;
 	const struct kept_views *attempts;
 	size_t matched, successes;
@@ -370,7 +370,9 @@ int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
 	struct trace_job job = {.sel = &sel, .t = &t, .attempts = &kept};
 	if (!out_produce(t.output, write_trace, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
-	else if (!sel.quiet)
+	if (selection_warn_undecided(&sel, cmd) && status == EXIT_OK)
+		status = EXIT_SKIPPED;
+	if (status != EXIT_OUTPUT && !sel.quiet)
 		fprintf(stderr, "badcreds: trace: %zu matching requests (%zu successful), %zu lockouts\n", job.matched,
 			job.successes, sel.nlockout_rows);
 	free(kept.v);
