@@ -72,6 +72,9 @@ static void iso8601(void **state)
 	assert_int_equal(t, AT_152434);
 	assert_false(filetime_parse_iso8601("2016-13-29T00:00:00Z", 20, &t));
 	assert_false(filetime_parse_iso8601("1600-12-31T00:00:00Z", 20, &t)); /* before FILETIME begins */
+	assert_true(filetime_parse_iso8601("2024-02-29", 10, &t)); /* leap years: every 4th, not 1900, but 2000 */
+	assert_true(filetime_parse_iso8601("2000-02-29", 10, &t));
+	assert_true(filetime_parse_iso8601("2026-12-31", 10, &t));
 	/* ISO 8601 as people type it: minutes only, offsets in every form, no zone (UTC), date only */
 	const int64_t at_1524 = AT_152434 - 34346 * FILETIME_MILLISECOND; /* 2016-06-29T15:24:00Z */
 	static const struct { const char *text; int64_t delta; } forms[] = {
@@ -86,7 +89,8 @@ static void iso8601(void **state)
 	}
 	static const char *const bad[] = {"2016-06-29T15", "2016-06-29T15:2", "2016-06-29T25:00", "2016-06-29T15:24:00.",
 					  "2016-06-29T15:24+1", "2016-06-29T15:24 UTC", "yesterday", "2016-6-29",
-					  "2016-06-29T15:24:61", "2016-06-29T15:24+24:00", ""};
+					  "2016-06-29T15:24:61", "2016-06-29T15:24+24:00", "", "2026-02-29", "2026-02-30",
+					  "1900-02-29", "2026-11-31T08:00", "2026-04-31", "2026-06-00"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		t = 7;
 		assert_false(filetime_parse_iso8601(bad[i], strlen(bad[i]), &t));

@@ -217,6 +217,10 @@ bool filetime_parse_iso8601(const char *s, size_t len, int64_t *ticks)
 		if (!time_of_day(&p, &h, &mi, &sec, &frac))
 			return false;
 	}
+	static const unsigned char month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+	if (mo >= 1 && mo <= 12 && d > (unsigned)(month_days[mo - 1] - (mo == 2 && !leap)))
+		return false; /* 2026-02-30 is no day, not 2026-03-02 */
 	if (!zone_offset(&p, &offset) || *p || !filetime_from_civil(y, mo, d, h, mi, sec, &start))
 		return false;
 	*ticks = start + frac - offset * FILETIME_SECOND;
