@@ -379,7 +379,8 @@ def main():
         print(f'skipped: --past-days leaving out the fixtures (the newest attempt, {newest}, is less than a day old)')
     for bad in [['--since', 'yesterday'], ['--user', '(unclosed'], ['--ip', '300.1.1.1'], ['--outcome', 'nope'],
                 ['--server', '[a-'], ['--endpoint', '('], ['--client-app', '*x'], ['--submitter-ip', '10.0.0.0/33'],
-                ['--past-days', '0'], ['--format', 'xls']] + ([] if UNDER_WINE else [[]]):
+                ['--past-days', '0'], ['--format', 'xls'], ['--since', '2026-11-20', '--past-days', '1'],
+                ['--past-hours', '2', '--past-days', '20'], ['--until', '2026-02-30']] + ([] if UNDER_WINE else [[]]):
         p = run(['scan', '-o', '-'] + bad + ([f('ADFS-JP.xml')] if bad else []))
         check(f'usage error {bad}: exit 2 with a message', p.returncode == 2 and p.stderr.strip() != b'')
     p = run(['scan', '-o', '-', '--user', '^nobody@', '--submitter-ip', '192.0.2.1', f('ADFS-JP.xml')])

@@ -89,6 +89,13 @@ static int cidr_option(struct selection *s, const struct cli_command *cmd, int o
 int selection_option(struct selection *s, const struct cli_command *cmd, int opt, const char *arg)
 {
 	long long n;
+	const char *start = opt == SEL_SINCE ? "--since" : opt == SEL_PAST_DAYS ? "--past-days"
+			    : opt == SEL_PAST_HOURS ? "--past-hours" : NULL;
+	if (start && s->since_by && strcmp(start, s->since_by)) /* which one was meant cannot be told */
+		return cli_usage_error(cmd, "%s and %s both say where the time window starts: give one", s->since_by,
+				       start), -1;
+	if (start)
+		s->since_by = start;
 	switch (opt) {
 	case SEL_PAST_DAYS:
 	case SEL_PAST_HOURS:
