@@ -461,6 +461,15 @@ def outputs():
             p = run(['scan', '-q', '-o', link, log])
             check('-o naming a symbolic link to a SOURCE replaces the link, not the log', p.returncode == 0 and
                   open(log, 'rb').read() == evidence and not os.path.islink(link), p.stderr.decode(errors='replace'))
+        if not UNDER_WINE:  # 254 bytes: the temporary name beside it must fit too (Windows paths end at 260)
+            long = os.path.join(tmp, 'x' * 250 + '.csv')
+            p = run(['scan', '-q', '-o', long, log])
+            check('a report name of 254 bytes is written', p.returncode == 0 and os.path.getsize(long) > 0,
+                  p.stderr.decode(errors='replace'))
+        upper = os.path.join(tmp, 'r.CSV.GZ')
+        p = run(['scan', '-q', '-o', upper, log])
+        check('a name ending in .GZ is gzip-compressed like .gz', p.returncode == 0 and
+              open(upper, 'rb').read(2) == b'\x1f\x8b', p.stderr.decode(errors='replace'))
     with tempfile.TemporaryDirectory() as tmp:
         src = f('ADFS-JP.xml')
         report = os.path.join(tmp, 'report.csv')

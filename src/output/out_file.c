@@ -3,7 +3,7 @@
  * complete one replaces it (also when the run is interrupted: the temporary file is removed on SIGINT, SIGTERM and
  * SIGHUP). A symbolic link at the name is replaced, never followed. Character devices (/dev/null) and pipes with a
  * reader are written in place; block devices, directories, sockets and pipes nobody reads are refused. Names may
- * hold strftime patterns for scheduled tasks (not %n or %t); ".gz" names are compressed with zlib. */
+ * hold strftime patterns for scheduled tasks (not %n or %t); ".gz" names (any case) are compressed with zlib. */
 #include "badcreds/report.h"
 #include "badcreds/compat.h"
 #include "badcreds/text.h"
@@ -213,8 +213,13 @@ static bool open_replacement(struct out_file *o, const struct stat *old, char *e
 	if (bslash && (!slash || bslash > slash))
 		slash = bslash;
 #endif
-	int dir = slash ? (int)(slash - o->path + 1) : 0;
-	snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.XXXXXX", dir, o->path, o->path + dir);
+	int dir = slash ? (int)(slash - o->path + 1) : 0, base = (int)strlen(o->path + dir);
+	if (base > 200) { /* a name near the 255 bytes a file name may hold leaves no room for ".name.XXXXXX" */
+		base = 200;
+		while (base && (o->path[dir + base] & 0xc0) == 0x80) /* not inside a UTF-8 character */
+			base--;
+	}
+	snprintf(o->tmp, sizeof o->tmp, "%.*s.%.*s.XXXXXX", dir, o->path, base, o->path + dir);
 #ifndef _WIN32
 	sigset_t stop, before; /* no signal between creating the file and registering it for removal */
 	sigemptyset(&stop);
@@ -298,7 +303,7 @@ struct out_file *out_open(const char *pattern, time_t now, char *err, size_t err
 		return NULL;
 	}
 	size_t n = strlen(o->path);
-	if (n > 3 && strcmp(o->path + n - 3, ".gz") == 0 && o->kind == OUT_REPLACE) {
+	if (n > 3 && strcasecmp(o->path + n - 3, ".gz") == 0 && o->kind == OUT_REPLACE) { /* .GZ too (Windows) */
 		int gz_fd = dup(o->fd); /* zlib closes its own copy; gzdopen that fails leaves it open */
 		o->gz = gz_fd >= 0 ? gzdopen(gz_fd, "wb") : NULL;
 		if (!o->gz) {
