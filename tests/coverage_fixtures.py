@@ -9,6 +9,7 @@ usage: coverage_fixtures.py BADCREDS FIXTURE_DIR SAMPLES_DIR
 """
 import csv
 import io
+import datetime
 import json
 import os
 import subprocess
@@ -75,6 +76,16 @@ def formats():
     check('the same rows on 1, 2 and 3 threads (gaps of a second too)', len(outs) == 1)
     status, _, err = run(['coverage', '--gap', 'soon'] + files)
     check('--gap takes a duration', status == 2 and '--gap' in err, err)
+    rows = [json.loads(line) for line in run(['coverage', '-q', '-f', 'jsonl'] + files)[1].splitlines()]
+    first, last = min(r['first_record'] for r in rows), max(r['last_record'] for r in rows)
+    after = (datetime.datetime.fromisoformat(last) + datetime.timedelta(days=1)).strftime('%Y-%m-%dT%H:%M:%SZ')
+    before = (datetime.datetime.fromisoformat(first) - datetime.timedelta(days=1)).strftime('%Y-%m-%dT%H:%M:%SZ')
+    for window, words in ((['--since', after], 'before the period asked for begins'),
+                          (['--until', before], 'after the period asked for ends')):
+        status, out, _ = run(['coverage', '-q', '-f', 'jsonl'] + window + files)
+        steps = [json.loads(line)['next_steps'] for line in out.splitlines()]
+        check(f'{window[0]} past every record: each log says it shows nothing of the period', status == 0 and
+              len(steps) == 2 and all(any(words in step for step in s) for s in steps), f'{steps}')
 
 
 def warnings():

@@ -1,7 +1,8 @@
-/* coverage_advice.c: a coverage row's next steps, as commands where there is one: AD FS auditing on (auditpol, the
- * AD FS audit properties, the "Generate security audits" right), verbose auditing, the 411 client IP update, a
- * larger log sized from the records per day seen, the AAD Analytic channel, and which logs to collect next (domain
- * controllers, the caller computers of lockouts); what a cleared log and a silence mean. */
+/* coverage_advice.c: a coverage row's next steps, as commands where there is one: a log that does not reach over
+ * the period asked for, AD FS auditing on (auditpol, the AD FS audit properties, the "Generate security audits"
+ * right), verbose auditing, the 411 client IP update, a larger log sized from the records per day seen, the AAD
+ * Analytic channel, and which logs to collect next (domain controllers, the caller computers of lockouts); what a
+ * cleared log and a silence mean. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -124,10 +125,30 @@ static void loss_steps(struct steps *st, const struct coverage_row *r)
 	}
 }
 
+/* A log that lies wholly before or after the period asked for (--since/--until, --past-days) shows none of it. */
+static void period_steps(struct steps *st, const struct coverage_row *r, const struct coverage_settings *s)
+{
+	char at[64], edge[64];
+	if (!r->first)
+		return;
+	if (s->since != INT64_MIN && r->last < s->since) {
+		time_text(at, sizeof at, r->last);
+		time_text(edge, sizeof edge, s->since);
+		step(st, "this log ends at %s, before the period asked for begins (%s): it shows nothing of that period; "
+		     "collect a newer copy from %s", at, edge, r->computer);
+	} else if (s->until != INT64_MAX && r->first >= s->until) {
+		time_text(at, sizeof at, r->first);
+		time_text(edge, sizeof edge, s->until);
+		step(st, "this log begins at %s, after the period asked for ends (%s): it shows nothing of that period; "
+		     "look for an older copy or an archived log (Archive-%s-*.evtx) on %s", at, edge, r->log, r->computer);
+	} /* one that begins inside the period is wrapped: "oldest record after --since" (size_step) */
+}
+
 void coverage_advise(struct coverage_row *r, const struct coverage_row *all, size_t n,
 		     const struct coverage_settings *s, struct arena *a)
 {
 	struct steps st = {.a = a};
+	period_steps(&st, r, s);
 	if (!strcasecmp(r->log, "Security"))
 		adfs_steps(&st, r, all, n);
 	if (r->seen & SEEN_DC)
