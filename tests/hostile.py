@@ -186,10 +186,16 @@ def names():
         at = text.index('>', text.index('<Data')) + 1
         export = os.path.join(tmp, 'c1.xml')
         with open(export, 'w', encoding='utf-8') as out:
-            out.write(text[:at] + 'c1\u009bx\x7fy' + text[at:])
+            out.write(text[:at] + 'c1\u009bx\x7fy\u202ez\u2066w' + text[at:])
         p = run(['dump', '-q', export])
-        check('dump --format xml of an XML export: DEL and C1 as references too', p.returncode == 0 and
-              not re.search(rb'\xc2[\x80-\x9f]|\x7f', p.stdout) and b'c1&#x9B;x&#x7F;y' in p.stdout)
+        check('dump --format xml of an XML export: DEL, C1 and bidi controls as references too', p.returncode == 0 and
+              not re.search(rb'\xc2[\x80-\x9f]|\x7f|\xe2\x80\xae|\xe2\x81\xa6', p.stdout) and
+              b'c1&#x9B;x&#x7F;y&#x202E;z&#x2066;w' in p.stdout)
+        p = run(['dump', '-q', '--format', 'jsonl', export])
+        check('dump --format jsonl: C1 and bidi controls escaped (\\u009b, \\u202e)', p.returncode == 0 and
+              b'c1\\u009bx\x7fy\\u202ez\\u2066w' in p.stdout and
+              json.loads(p.stdout.splitlines()[0])['EventData'][0].startswith('c1\u009bx\x7fy\u202ez\u2066w'),
+              p.stdout[:300].decode(errors='replace'))
     if not UNDER_WINE:  # file names on standard error (Windows allows no control character in a file name)
         with tempfile.TemporaryDirectory() as tmp:
             evil = os.path.join(tmp, 'evil\x1b[2J\x1b]0;x\x07.evtx')

@@ -55,9 +55,9 @@ static bool cdata_safe(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f || (c == 0xc2 && i + 1 < n &&
-		    (unsigned char)s[i + 1] <= 0x9f) || (c == 0xef && i + 2 < n && (unsigned char)s[i + 1] == 0xbf &&
+		    (unsigned char)s[i + 1] <= 0x9f) || (c == 0xe2 && output_format_char(s + i, n - i)) || (c == 0xef && i + 2 < n && (unsigned char)s[i + 1] == 0xbf &&
 		    (unsigned char)s[i + 2] >= 0xbe) || (c == ']' && i + 2 < n && s[i + 1] == ']' && s[i + 2] == '>'))
-			return false; /* DEL and C1 controls too: escaped outside CDATA, so no terminal acts on them */
+			return false; /* DEL, C1 and bidi controls too: escaped outside CDATA, so no terminal acts on them */
 	}
 	return true;
 }
@@ -197,17 +197,18 @@ static bool write_element(struct strbuf *out, const void *element, const char **
 		return false;
 	}
 	xmlNodeDump(buf, node->doc, node, 0, 1);
-	/* libxml2 writes DEL and the C1 controls as they are (legal XML): as references, as xml_escape writes them.
-	 * Neither byte pattern can be part of a name or markup, so this touches text and attribute values only. */
+	/* libxml2 writes DEL, the C1 controls, separators and bidirectional controls as they are (legal XML): as
+	 * references, as xml_escape writes them. None can be part of a name or of markup: only values change. */
 	const unsigned char *x = xmlBufferContent(buf);
 	size_t n = (size_t)xmlBufferLength(buf), start = 0;
 	for (size_t i = 0; i < n; i++) {
 		bool c1 = x[i] == 0xc2 && i + 1 < n && x[i + 1] >= 0x80 && x[i + 1] <= 0x9f;
-		if (x[i] != 0x7f && !c1)
+		uint32_t format = x[i] == 0xe2 ? output_format_char((const char *)x + i, n - i) : 0;
+		if (x[i] != 0x7f && !c1 && !format)
 			continue;
 		sb_add(out, (const char *)x + start, i - start);
-		sb_printf(out, "&#x%02X;", c1 ? x[i + 1] : 0x7f);
-		i += c1;
+		sb_printf(out, format ? "&#x%04X;" : "&#x%02X;", format ? format : c1 ? x[i + 1] : 0x7f);
+		i += format ? 2 : c1;
 		start = i + 1;
 	}
 	sb_add(out, (const char *)x + start, n - start);
