@@ -15,6 +15,7 @@ struct diag {
 	FILE *stream;              /* where messages go (stderr); NULL = count only */
 	struct strbuf *buffer;     /* if set, messages are kept here (one per line) instead, for diag_merge */
 	const char *file;          /* the input being read */
+	const char *offsets;       /* what its offsets count: NULL "offset", or "compressed offset" (gzip's own) */
 	unsigned max_messages;     /* per input; further messages are counted, not printed */
 	bool quiet_notes;          /* notes are not printed (--quiet) */
 	unsigned printed;          /* messages printed for the current input */

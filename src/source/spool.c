@@ -252,6 +252,8 @@ static void *copy(void *arg)
 	while (n < 2 && (got = read_raw(s, buf + n, SPOOL_BUFFER - n)) > 0)
 		n += got;
 	struct gunzip *gz = n >= 2 && buf[0] == 0x1f && buf[1] == 0x8b ? gunzip_new(s->in_fd, buf, n, &s->tdiag) : NULL;
+	if (gz) /* the records' and chunks' offsets are in the decompressed data: gzip's are told apart */
+		s->tdiag.offsets = "compressed offset";
 	s->gzip = gz != NULL;
 	bool first = true, checked = false, stopped = false;
 	for (;;) {

@@ -40,7 +40,8 @@ void diag_report(struct diag *d, enum diag_level level, uint64_t offset, const c
 		if (offset == DIAG_NO_OFFSET)
 			sb_printf(d->buffer, "%s: %s\n", names[level], sb_cstr(&msg));
 		else
-			sb_printf(d->buffer, "offset 0x%" PRIx64 ": %s: %s\n", offset, names[level], sb_cstr(&msg));
+			sb_printf(d->buffer, "%s 0x%" PRIx64 ": %s: %s\n", d->offsets ? d->offsets : "offset", offset,
+				  names[level], sb_cstr(&msg));
 		sb_free(&msg);
 		return;
 	}
@@ -50,8 +51,8 @@ void diag_report(struct diag *d, enum diag_level level, uint64_t offset, const c
 	if (offset == DIAG_NO_OFFSET)
 		fprintf(d->stream, "badcreds: %s: %s: %s\n", sb_cstr(&file), names[level], sb_cstr(&msg));
 	else
-		fprintf(d->stream, "badcreds: %s: offset 0x%" PRIx64 ": %s: %s\n", sb_cstr(&file), offset, names[level],
-			sb_cstr(&msg));
+		fprintf(d->stream, "badcreds: %s: %s 0x%" PRIx64 ": %s: %s\n", sb_cstr(&file),
+			d->offsets ? d->offsets : "offset", offset, names[level], sb_cstr(&msg));
 	sb_free(&msg);
 	sb_free(&file);
 }
