@@ -159,6 +159,10 @@ def names():
     p = run(['trace', '--user', '.', f('HOSTILE-NAMES.evtx')])
     check('trace text shows no control character', p.returncode == 0 and not shows_controls(p.stdout) and
           b'\xe2\x90\x9b]0;pwned' in p.stdout, p.stderr.decode('utf-8', 'replace')[-200:])
+    lines = p.stdout.decode('utf-8').splitlines()
+    fields = [line for line in lines if re.match(r'      [A-Za-z]+(\[\d+\])?: ', line)]
+    check('trace text: a line break typed into a user name continues after a bar, never as a field of its own',
+          '        | line2@contoso.com' in lines and not any('line2@' in line for line in fields), '\n'.join(lines[:5]))
     with tempfile.TemporaryDirectory() as tmp:
         page = os.path.join(tmp, 'page.html')
         p = run(['summary', '-q', '--html', page, f('HOSTILE-NAMES.evtx')])

@@ -90,7 +90,8 @@ static bool same_id(const char *given, const char *id)
 }
 
 /* One event as text: every value from the log made visible; a value of several lines stays indented under its
- * name (CR LF and LF end lines; any other control character is shown). */
+ * name, each further line after a bar (CR LF and LF end lines; any other control character is shown), so that a
+ * line break typed into a user name cannot pass for another field. */
 static void render_text(struct strbuf *out, const struct event *ev, bool local)
 {
 	sb_adds(out, "  ");
@@ -128,7 +129,7 @@ static void render_text(struct strbuf *out, const struct event *ev, bool local)
 				n--;
 			text_visible(out, line, n);
 			if (nl && k < v.len)
-				sb_adds(out, "\n        ");
+				sb_adds(out, "\n        | "); /* a line no value can forge */
 		}
 		sb_addc(out, '\n');
 	}
