@@ -175,7 +175,8 @@ def main():
             runs += 1
             # a flip that zlib does not notice alters bytes: a record that changed must sit in a chunk that a
             # message names (its checksums no longer match)
-            named = {(int(o, 16) - HEADER) // CHUNK for o in re.findall(r'offset 0x([0-9a-f]+)', last_run['stderr'])}
+            offsets = re.findall(r'(?<!compressed )offset 0x([0-9a-f]+)', last_run['stderr'])
+            named = {(int(o, 16) - HEADER) // CHUNK for o in offsets}
             made_up = [r for r in records if not r['Recovered'] and json.dumps(dict(r, File=''), sort_keys=True)
                        not in known and (r['Offset'] - HEADER) // CHUNK not in named]
             if made_up:

@@ -189,7 +189,8 @@ def main():
         open(os.path.join(tmp, 'zero.evtx'), 'wb').close()
         p = run(['scan', '-o', '-', os.path.join(tmp, 'zero.evtx')])
         q = run(['scan', '-o', '-', '-'], stdin=b'')
-        check('an empty file is called empty, as empty standard input is (exit 1)', p.returncode == 1 == q.returncode and
+        check('an empty file is called empty, as empty standard input is (exit 1)',
+              p.returncode == 1 == q.returncode and
               b'zero.evtx: error: empty input\n' in p.stderr and b'(stdin): error: empty input\n' in q.stderr,
               (p.stderr + q.stderr).decode(errors='replace'))
         empty = os.path.join(tmp, 'empty.xml')
@@ -389,11 +390,13 @@ def main():
           p.stderr.decode(errors='replace'))
     p = run(['summery', '-o', '-', FIX])
     check('a mistyped command is a usage error naming the command meant, not a scan of the rest',
-          p.returncode == 2 and not p.stdout and b"did you mean 'summary'" in p.stderr, p.stderr.decode(errors='replace'))
+          p.returncode == 2 and not p.stdout and b"did you mean 'summary'" in p.stderr,
+          p.stderr.decode(errors='replace'))
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copy(f('ADFS-JP.xml'), os.path.join(tmp, 'summery'))
         p = run(['summery', '-q', '-o', '-'], cwd=tmp)
-        check('a file whose name is a plain word is still a SOURCE', p.returncode in (0, 1) and p.stdout.count(b'\n') > 1,
+        check('a file whose name is a plain word is still a SOURCE',
+              p.returncode in (0, 1) and p.stdout.count(b'\n') > 1,
               p.stderr.decode(errors='replace'))
     if UNDER_WINE:  # Windows with no SOURCE: the local Security channel, which wine's event log cannot read
         p = run(['scan', '-o', '-'])

@@ -40,10 +40,10 @@ const struct output_format *output_find(const char *name);
 void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute);
 void xml_escape_utf16(struct strbuf *out, const uint8_t *utf16, size_t nbytes, bool attribute); /* to UTF-8 */
 void json_escape(struct strbuf *out, const char *s, size_t n);
-/* The line and paragraph separators and the bidirectional controls (U+200E/F, U+202A-U+202E, U+2066-U+2069), which
- * make a terminal show text in another order, when s starts with one (all three bytes, E2 80/81 xx); else 0. XML
- * and JSON writers escape them (as DEL and the C1 controls) though both could carry them as they are. */
-uint32_t output_format_char(const char *s, size_t n);
+/* The character s starts with when a terminal would act on it without showing it: a C1 control (U+009B is CSI),
+ * U+061C, the line and paragraph separators, the bidirectional controls (U+200E/F, U+202A-U+202E, U+2066-U+2069);
+ * its length in *len. Else 0. XML and JSON writers escape these, though both could carry them as they are. */
+uint32_t output_hidden_char(const char *s, size_t n, size_t *len);
 /* Text inside an XML comment (a file name): valid UTF-8, control characters as their Control Pictures, and no "--"
  * nor a final "-" (the second hyphen of a pair, and a last one, become U+2010 HYPHEN), so the comment stays one
  * well-formed line. */

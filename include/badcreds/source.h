@@ -81,6 +81,9 @@ enum { SOURCE_DEFAULT_SPOOL_LIMIT_GIB = 64 }; /* the spool_limit of the commands
 /* The threads of the commands, unless --threads says: the cores this process may run on, at most 64. */
 unsigned source_default_threads(void);
 
+/* Whether the regular file at path is an EVTX log, by its first bytes: a report must never replace one. (Event XML
+ * and gzip are not asked about: an HTML page may probe as XML, and a report may be .gz itself.) */
+bool source_is_event_log(const char *path);
 /* Reads one SOURCE argument: a file of any format, a directory, "-", or channel:NAME (a live channel, Windows
  * only). Problems are reported to d. */
 void source_read(const char *source, const struct source_options *opt, const struct event_sink *sink,

@@ -68,9 +68,12 @@ bool cli_parse_duration(const char *text, int64_t *ticks);
 /* --output (or --html): the pattern checked by out_name_expand (a bad one is a usage error, -1), then kept in *out
  * and noted for cli_outputs_apart; 1 when kept. */
 int cli_output_option(const struct cli_command *cmd, const char *option, const char *arg, const char **out);
-/* After the options: a usage error (EXIT_USAGE) when an output of this command line is one of the SOURCE files (the
- * report would replace the evidence) or two outputs are the same file or both standard output; -1 when apart. */
+/* After the options: a usage error (EXIT_USAGE) when an output of this command line is one of the SOURCE files or
+ * an EVTX log (the report would replace the evidence), or two outputs are one file or both standard output; -1 when
+ * apart. */
 int cli_outputs_apart(const struct cli_command *cmd, char **sources, int nsources);
+/* A new command line: the outputs noted so far are forgotten (cli_parser_init does it). */
+void cli_outputs_forget(void);
 /* --tz utc|local (scan, summary, trace, lockouts): 1 taken, -1 a bad value (reported with cli_usage_error). */
 int cli_tz_option(const struct cli_command *cmd, const char *arg, bool *local);
 /* --format text|csv|jsonl of the row reports: *format an enum row_format; 1, or -1 after a usage error. */

@@ -4,12 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "badcreds/compat.h"
 #include "badcreds/filetime.h"
 #include "badcreds/output.h"
-#include "badcreds/report.h"
 #include "badcreds/text.h"
 #include "cli.h"
 
@@ -21,16 +18,9 @@ static size_t nshared(const struct cli_command *cmd)
 	return n;
 }
 
-/* The outputs named on the command line being read (--output, --html), for cli_outputs_apart. */
-static struct {
-	const char *option;
-	char name[4096];
-} outputs[2];
-static size_t noutputs;
-
 void cli_parser_init(struct cli_parser *p, const struct cli_command *cmd)
 {
-	noutputs = 0; /* a new command line */
+	cli_outputs_forget(); /* a new command line */
 	size_t total = cmd->noptions + nshared(cmd), s = 0;
 	p->longopts = calloc(total + 1, sizeof *p->longopts);   /* the last one all zero: the end */
 	p->shortopts = malloc(1 + 2 * total + 1);              /* ':', each letter and its ':', the NUL */
@@ -213,49 +203,6 @@ int cli_format_option(const struct cli_command *cmd, const char *arg, int *forma
 	if (*format < 0)
 		return cli_usage_error(cmd, "unknown format '%s' (text, csv or jsonl)", arg), -1;
 	return 1;
-}
-
-int cli_output_option(const struct cli_command *cmd, const char *option, const char *arg, const char **out)
-{
-	char err[512], name[4096];
-	if (!out_name_expand(arg, name, sizeof name, err, sizeof err))
-		return cli_usage_error(cmd, "--%s: %s", option, err), -1;
-	size_t i = 0;
-	while (i < noutputs && strcmp(outputs[i].option, option))
-		i++;
-	if (i < sizeof outputs / sizeof outputs[0]) {
-		outputs[i].option = option;
-		snprintf(outputs[i].name, sizeof outputs[i].name, "%s", name);
-		noutputs += i == noutputs;
-	}
-	*out = arg;
-	return 1;
-}
-
-/* Whether an output and another path name the same existing regular file. A symbolic link at the output's name is
- * replaced, not followed (out_file.c): it names no file here. */
-static bool same_file(const char *output, const char *b)
-{
-	struct stat sa, sb;
-	uint64_t ia[2], ib[2];
-	return bc_lstat(output, &sa) == 0 && bc_stat(b, &sb) == 0 && S_ISREG(sa.st_mode) && S_ISREG(sb.st_mode) &&
-	       bc_file_id(output, &sa, ia) && bc_file_id(b, &sb, ib) && ia[0] == ib[0] && ia[1] == ib[1];
-}
-
-int cli_outputs_apart(const struct cli_command *cmd, char **sources, int nsources)
-{
-	for (size_t i = 0; i < noutputs; i++) {
-		for (int k = 0; k < nsources; k++)
-			if (same_file(outputs[i].name, sources[k]))
-				return cli_usage_error(cmd, "--%s %s is also a SOURCE: not replacing an event log with a report",
-						       outputs[i].option, outputs[i].name);
-		for (size_t k = 0; k < i; k++)
-			if (!strcmp(outputs[i].name, outputs[k].name) || same_file(outputs[i].name, outputs[k].name))
-				return cli_usage_error(cmd, "--%s and --%s both write to %s", outputs[k].option,
-						       outputs[i].option, strcmp(outputs[i].name, "-") ? outputs[i].name
-						       : "standard output");
-	}
-	return -1;
 }
 
 int cli_tz_option(const struct cli_command *cmd, const char *arg, bool *local)

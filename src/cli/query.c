@@ -41,10 +41,13 @@ int cmd_query(const struct cli_command *cmd, int argc, char **argv)
 			status = cli_usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
 		else if (opt == OPT_EVENT_ID && !id_list_parse(&ids, optarg))
 			status = cli_usage_error(cmd, "bad event ID list '%s' (example: 4625,4771-4776)", optarg);
-		else if (opt != OPT_EVENT_ID && opt != '?' && selection_option(&sel, cmd, opt, optarg) == 0)
-			status = cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 		else if (opt == '?')
 			status = cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+		else if (opt != OPT_EVENT_ID) {
+			int taken = selection_option(&sel, cmd, opt, optarg); /* -1: a usage error, said already */
+			if (taken <= 0)
+				status = taken < 0 ? EXIT_USAGE : cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+		}
 	}
 	cli_parser_free(&p);
 	const char *target = "scan"; /* the first word that is not an option, unless it is a channel */

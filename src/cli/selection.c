@@ -345,7 +345,8 @@ bool selection_matches(struct selection *s, const pcre2_code *re, const char *va
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
 	int rc = pcre2_match(re, (PCRE2_SPTR)(value ? value : ""), PCRE2_ZERO_TERMINATED, 0, 0, md, s->match_limits);
 	pcre2_match_data_free(md);
-	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) /* on the correlation's threads too (trace's events_wanted) */
+	bool gave_up = rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT;
+	if (gave_up) /* on the correlation's threads too (trace's events_wanted): counted atomically */
 		atomic_fetch_add_explicit(&s->undecided, 1, memory_order_relaxed);
 	return rc >= 0;
 }
@@ -356,9 +357,9 @@ bool selection_warn_undecided(const struct selection *s, const struct cli_comman
 	if (!undecided)
 		return false;
 	fprintf(stderr, "badcreds: %s: warning: a regex of --user, --server, --endpoint or --client-app gave up %lu "
-		"time%s: it would need more than %d MiB to decide on a value (a name thousands of characters long and a "
-		"pattern that backtracks on it), which was left out; a simpler pattern decides\n", cmd->name, undecided,
-		undecided == 1 ? "" : "s", SELECTION_MATCH_HEAP_KIB >> 10);
+		"time%s: it would need more than %d MiB or PCRE2's limit of steps to decide on a value (a name thousands of "
+		"characters long and a pattern that backtracks on it), which was left out; a simpler pattern decides\n",
+		cmd->name, undecided, undecided == 1 ? "" : "s", SELECTION_MATCH_HEAP_KIB >> 10);
 	return true;
 }
 

@@ -167,11 +167,12 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	s.local_time = set.local_time;
 	char name[4096], page[4096] = "", both[8200];
 	struct summary_job job = {&s, set.format};
-	if (!out_produce(set.output, write_summary, &job, name, sizeof name))
+	bool text = out_produce(set.output, write_summary, &job, name, sizeof name);
+	bool html = set.html && out_produce(set.html, write_html, &job, page, sizeof page);
+	if (!text || (set.html && !html))
 		status = EXIT_OUTPUT;
-	if (set.html && !out_produce(set.html, write_html, &job, page, sizeof page))
-		status = EXIT_OUTPUT;
-	snprintf(both, sizeof both, "%s%s%s", *name ? name : "nothing", *page ? " and " : "", page);
+	snprintf(both, sizeof both, "%s%s%s", text ? name : html ? "" : "nothing", text && html ? " and " : "",
+		 html ? page : ""); /* what is in place */
 	if (selection_warn_undecided(&sel, cmd) && status == EXIT_OK)
 		status = EXIT_SKIPPED;
 	if (!sel.quiet)

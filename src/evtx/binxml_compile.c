@@ -196,7 +196,8 @@ static bool start_tag_end(struct compiler *k)
 }
 
 /* Static text as UTF-8, converted once here, not each time a record uses the template; marked safe to write into
- * XML as it is when it holds no control (DEL and C1 included: U+0080-U+00BF start with 0xC2) or markup character. */
+ * XML as it is when it holds no markup character and no lead byte of a character xml_escape escapes (controls,
+ * DEL, C1 after 0xC2, the bidirectional controls after 0xD8 and 0xE2, U+FFFE/U+FFFF after 0xEF). */
 static void text_to_utf8(struct compiler *k, struct evtx_value *v)
 {
 	struct strbuf sb = {0};
@@ -204,7 +205,8 @@ static void text_to_utf8(struct compiler *k, struct evtx_value *v)
 	bool safe = true;
 	for (size_t i = 0; i < sb.len && safe; i++) {
 		unsigned char c = (unsigned char)sb.data[i];
-		safe = c >= 0x20 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'' && c != 0x7f && c != 0xc2;
+		safe = c >= 0x20 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'' && c != 0x7f && c != 0xc2 &&
+		       c != 0xd8 && c != 0xe2 && c != 0xef;
 	}
 	*v = (struct evtx_value){.type = EVTX_UTF8, .size = (uint32_t)sb.len, .code = safe ? EVTX_UTF8_XML_SAFE : 0,
 				 .data = arena_copy(k->arena, sb.data ? sb.data : "", sb.len)};

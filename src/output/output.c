@@ -17,25 +17,28 @@ const struct output_format *output_find(const char *name)
 
 /* Bytes that need escaping in XML text (1) and, in addition, in attribute values (2): markup, the C0 controls XML
  * 1.0 cannot carry, the lead byte of U+FFFE / U+FFFF (not XML characters either), a carriage return (which a parser
- * would read as a line feed), DEL and the lead bytes of the C1 controls and of the separators and bidirectional
- * controls (legal XML, but a terminal acts on them: U+009B is CSI, U+202E shows text backwards; written as character
- * references, which read back as the same characters), and in attributes
- * quotes and the tabs and line feeds a parser would turn into spaces. */
+ * would read as a line feed), DEL and the lead bytes of output_hidden_char's characters (legal XML, but a terminal
+ * acts on them: U+009B is CSI, U+202E shows text backwards; written as character references, which read back as
+ * the same characters), and in attributes quotes and the tabs and line feeds a parser would turn into spaces. */
 static const uint8_t xml_special[256] = {
 	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1, [0x08] = 1,
 	[0x09] = 2, [0x0a] = 2, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1,
 	[0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1,
 	[0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 2,
-	['\''] = 2, [0x7f] = 1, [0xc2] = 1, [0xe2] = 1, [0xef] = 1,
+	['\''] = 2, [0x7f] = 1, [0xc2] = 1, [0xd8] = 1, [0xe2] = 1, [0xef] = 1,
 };
 
-uint32_t output_format_char(const char *s, size_t n)
+uint32_t output_hidden_char(const char *s, size_t n, size_t *len)
 {
-	if (n < 3 || (unsigned char)s[0] != 0xe2)
+	const unsigned char *u = (const unsigned char *)s;
+	if (n >= 2 && ((u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f) || (u[0] == 0xd8 && u[1] == 0x9c))) {
+		*len = 2; /* a C1 control, U+061C ARABIC LETTER MARK */
+		return (uint32_t)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
+	}
+	if (n < 3 || u[0] != 0xe2 || (u[1] & 0xc0) != 0x80 || (u[2] & 0xc0) != 0x80)
 		return 0;
-	uint32_t c = 0x2000 + (((unsigned char)s[1] & 0x3f) << 6) + ((unsigned char)s[2] & 0x3f);
-	if (((unsigned char)s[1] & 0xc0) != 0x80 || ((unsigned char)s[2] & 0xc0) != 0x80)
-		return 0;
+	uint32_t c = 0x2000 + ((uint32_t)(u[1] & 0x3f) << 6) + (u[2] & 0x3f);
+	*len = 3;
 	return c == 0x200e || c == 0x200f || (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ? c : 0;
 }
 
@@ -51,12 +54,18 @@ void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute)
 			continue;
 		if (c == 0xef && !(i + 2 < n && (unsigned char)s[i + 1] == 0xbf && (unsigned char)s[i + 2] >= 0xbe))
 			continue; /* any other character starting with 0xEF */
-		if (c == 0xc2 && !(i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9f))
-			continue; /* U+00A0 and above */
-		if (c == 0xe2 && !output_format_char(s + i, n - i))
-			continue; /* any other character starting with 0xE2 */
+		size_t len = 1;
+		uint32_t hidden = c >= 0x80 && c != 0xef ? output_hidden_char(s + i, n - i, &len) : 0;
+		if (c >= 0x80 && c != 0xef && !hidden)
+			continue; /* any other character starting with 0xC2, 0xD8 or 0xE2 */
 		sb_add(out, s + start, i - start);
 		start = i + 1;
+		if (hidden) { /* C1, separators, bidirectional controls: legal XML, but a terminal acts on them */
+			sb_printf(out, "&#x%02X;", (unsigned)hidden);
+			start = i + len;
+			i += len - 1;
+			continue;
+		}
 		switch (c) {
 		case '&': sb_add(out, "&amp;", 5); break;
 		case '<': sb_add(out, "&lt;", 4); break;
@@ -67,16 +76,6 @@ void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute)
 		case '\n': sb_add(out, "&#10;", 5); break;
 		case '\r': sb_add(out, "&#13;", 5); break;
 		case 0x7f: sb_add(out, "&#x7F;", 6); break;
-		case 0xe2: /* a separator or bidirectional control */
-			sb_printf(out, "&#x%04X;", (unsigned)output_format_char(s + i, n - i));
-			start = i + 3;
-			i += 2;
-			break;
-		case 0xc2: /* a C1 control */
-			sb_printf(out, "&#x%02X;", (unsigned char)s[i + 1]);
-			start = i + 2;
-			i += 1;
-			break;
 		case 0xef: /* U+FFFE, U+FFFF */
 			sb_add(out, "\xef\xbf\xbd", 3);
 			start = i + 3;
@@ -159,22 +158,19 @@ void json_escape(struct strbuf *out, const char *s, size_t n)
 	size_t start = 0; /* runs that need no escaping are copied whole */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && c != 0xe2 && c != 0xc2)
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0xc2 && c != 0xd8 && c != 0xe2)
 			continue;
-		uint32_t format = c == 0xe2 ? output_format_char(s + i, n - i) : 0;
-		bool c1 = c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9f;
-		if ((c == 0xe2 && !format) || (c == 0xc2 && !c1))
+		size_t len = 1;
+		uint32_t hidden = c >= 0x80 ? output_hidden_char(s + i, n - i, &len) : 0;
+		if (c >= 0x80 && !hidden)
 			continue;
 		sb_add(out, s + start, i - start);
 		if (c == '"' || c == '\\') {
 			sb_addc(out, '\\');
 			sb_addc(out, (char)c);
-		} else if (format) { /* U+2028/2029 break lines in JavaScript; the others reorder text on a terminal */
-			sb_printf(out, "\\u%04x", (unsigned)format);
-			i += 2;
-		} else if (c1) { /* C1 controls: a terminal may act on them (U+009B is CSI) */
-			sb_printf(out, "\\u%04x", (unsigned char)s[i + 1]);
-			i += 1;
+		} else if (hidden) { /* U+009B is CSI, U+2028 breaks lines in JavaScript, U+202E reverses text */
+			sb_printf(out, "\\u%04x", (unsigned)hidden);
+			i += len - 1;
 		} else {
 			switch (c) {
 			case '\n': sb_add(out, "\\n", 2); break;

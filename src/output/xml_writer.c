@@ -54,9 +54,11 @@ static bool cdata_safe(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f || (c == 0xc2 && i + 1 < n &&
-		    (unsigned char)s[i + 1] <= 0x9f) || (c == 0xe2 && output_format_char(s + i, n - i)) || (c == 0xef && i + 2 < n && (unsigned char)s[i + 1] == 0xbf &&
-		    (unsigned char)s[i + 2] >= 0xbe) || (c == ']' && i + 2 < n && s[i + 1] == ']' && s[i + 2] == '>'))
+		size_t len;
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f ||
+		    (c >= 0x80 && output_hidden_char(s + i, n - i, &len)) || (c == 0xef && i + 2 < n &&
+		    (unsigned char)s[i + 1] == 0xbf && (unsigned char)s[i + 2] >= 0xbe) ||
+		    (c == ']' && i + 2 < n && s[i + 1] == ']' && s[i + 2] == '>'))
 			return false; /* DEL, C1 and bidi controls too: escaped outside CDATA, so no terminal acts on them */
 	}
 	return true;
@@ -202,13 +204,13 @@ static bool write_element(struct strbuf *out, const void *element, const char **
 	const unsigned char *x = xmlBufferContent(buf);
 	size_t n = (size_t)xmlBufferLength(buf), start = 0;
 	for (size_t i = 0; i < n; i++) {
-		bool c1 = x[i] == 0xc2 && i + 1 < n && x[i + 1] >= 0x80 && x[i + 1] <= 0x9f;
-		uint32_t format = x[i] == 0xe2 ? output_format_char((const char *)x + i, n - i) : 0;
-		if (x[i] != 0x7f && !c1 && !format)
+		size_t len = 1;
+		uint32_t hidden = x[i] == 0x7f ? 0x7f : x[i] >= 0x80 ? output_hidden_char((const char *)x + i, n - i, &len) : 0;
+		if (!hidden)
 			continue;
 		sb_add(out, (const char *)x + start, i - start);
-		sb_printf(out, format ? "&#x%04X;" : "&#x%02X;", format ? format : c1 ? x[i + 1] : 0x7f);
-		i += format ? 2 : c1;
+		sb_printf(out, "&#x%02X;", (unsigned)hidden);
+		i += len - 1;
 		start = i + 1;
 	}
 	sb_add(out, (const char *)x + start, n - start);

@@ -207,7 +207,7 @@ static uint64_t deliver(const uint16_t *xml, uint32_t bytes, const char *name, c
 		units++;
 	xml_text_clean(&utf8, (const uint8_t *)xml, 2 * units, XML_UTF16LE); /* controls a user typed are not XML */
 	xmlDocPtr doc = xmlReadMemory(utf8.data ? utf8.data : "", (int)utf8.len, "event.xml", "UTF-8",
-				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+				      XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	sb_free(&utf8);
 	if (!doc) {
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "a rendered event is not XML");

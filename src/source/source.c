@@ -189,6 +189,19 @@ static void read_path(const char *path, bool from_directory, struct walk *w)
 	diag_end_file(w->d);
 }
 
+bool source_is_event_log(const char *path)
+{
+	struct stat s;
+	if (bc_lstat(path, &s) != 0 || !S_ISREG(s.st_mode))
+		return false;
+	int fd = bc_open(path, O_RDONLY | O_BINARY | O_NONBLOCK, 0);
+	if (fd < 0)
+		return false;
+	const struct input_format *f = input_probe(fd);
+	close(fd);
+	return f == &input_evtx;
+}
+
 unsigned source_default_threads(void)
 {
 	unsigned n = bc_ncpus();
