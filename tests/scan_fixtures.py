@@ -191,7 +191,7 @@ def main():
         q = run(['scan', '-o', '-', '-'], stdin=b'')
         check('an empty file is called empty, as empty standard input is (exit 1)',
               p.returncode == 1 == q.returncode and
-              b'zero.evtx: error: empty input\n' in p.stderr and b'(stdin): error: empty input\n' in q.stderr,
+              b'zero.evtx: error: empty input' in p.stderr and b'(stdin): error: empty input' in q.stderr,
               (p.stderr + q.stderr).decode(errors='replace'))
         empty = os.path.join(tmp, 'empty.xml')
         with open(empty, 'w') as e:
