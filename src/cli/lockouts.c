@@ -108,30 +108,41 @@ static void closing_line(const struct selection *s, const struct lockout *rows, 
  * (cause unknown: the caller computers named), a log cleared in the period. True if it warned. */
 static bool warn_unanswerable(const struct selection *s, const struct lockout *rows, size_t n)
 {
+	if (!n && !s->nlockouts_found && selection_note_outside(s, &lockouts_command) && !s->nclears)
+		return false; /* none in the time window: not a sign that the DCs' logs are missing */
+	if (!n && s->nlockouts_found) { /* the inputs hold lockouts: the window or --user left them out */
+		fprintf(stderr, "badcreds: lockouts: note: %s kept none of the %zu lockouts (4740) in the inputs\n",
+			s->user_re && (s->since != INT64_MIN || s->until != INT64_MAX) ? "the time window and --user"
+			: s->user_re ? "--user" : "the time window", s->nlockouts_found);
+		if (!s->nclears)
+			return false;
+	}
 	struct strbuf sb = {0};
-	size_t unknown = 0;
+	size_t unknown = 0, named = 0;
 	for (size_t i = 0; i < n; i++)
-		if (rows[i].cause == CAUSE_UNKNOWN && unknown++ < 3) {
-			sb_adds(&sb, unknown > 1 ? ", " : "");
-			text_visible_str(&sb, *rows[i].caller ? rows[i].caller : "(no caller computer)");
+		if (rows[i].cause == CAUSE_UNKNOWN && unknown++ < 3 && *rows[i].caller) {
+			sb_adds(&sb, named++ ? ", " : "");
+			text_visible_str(&sb, rows[i].caller);
 		}
 	struct strbuf line = {0};
 	sb_adds(&line, "badcreds: lockouts: warning: the inputs cannot answer: ");
-	if (!n)
+	bool none = !n && !s->nlockouts_found;
+	if (none)
 		sb_adds(&line, "they hold no account lockout (4740): give the domain controllers' Security logs (\"Audit "
 			       "User Account Management\" must be on)");
 	else if (unknown)
-		sb_printf(&line, "%zu of %zu lockouts have no host evidence: collect the logs of %s%s", unknown, n,
-			  sb_cstr(&sb), unknown > 3 ? " and the others named in Next Step" : "");
+		sb_printf(&line, "%zu of %zu lockouts have no host evidence: %s%s%s", unknown, n,
+			  named ? "collect the logs of " : "see their Next Step", sb_cstr(&sb),
+			  unknown > named ? (named ? " and see the Next Step of the others" : "") : "");
 	if (s->nclears) {
-		sb_adds(&line, !n || unknown ? "; the " : "the ");
+		sb_adds(&line, none || unknown ? "; the " : "the ");
 		text_visible_str(&line, s->clears[0].log);
 		sb_adds(&line, " log of ");
 		text_visible_str(&line, s->clears[0].computer);
 		sb_adds(&line, " was cleared at ");
 		filetime_format_ms(&line, s->clears[0].time, false);
 	}
-	bool warn = !n || unknown || s->nclears;
+	bool warn = none || unknown || s->nclears;
 	if (warn)
 		fprintf(stderr, "%s; run badcreds coverage on them\n", sb_cstr(&line));
 	sb_free(&sb);

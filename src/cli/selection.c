@@ -549,6 +549,7 @@ void selection_lockouts(struct selection *s)
 {
 	const struct lockout *all;
 	size_t n = lockout_finder_run(s->finder, &all);
+	s->nlockouts_found = n;
 	s->lockout_rows = malloc((n ? n : 1) * sizeof *s->lockout_rows);
 	if (!s->lockout_rows)
 		abort();
@@ -603,53 +604,60 @@ bool selection_read_something(const struct selection *s, const struct cli_comman
 	return false;
 }
 
-void selection_explain_empty(const struct selection *s, const struct cli_command *cmd)
+bool selection_note_outside(const struct selection *s, const struct cli_command *cmd)
 {
-	if (s->nkept || s->quiet)
-		return;
 	unsigned long outside = atomic_load(&s->outside);
+	if (!outside || s->quiet)
+		return outside != 0;
 	struct strbuf sb = {0};
-	if (s->ninside) { /* the other options left every attempt out */
-		static const char *const names[] = {"--user", "--ip", "--submitter-ip", "--exclude-ip", "--outcome",
-						    "--server", "--endpoint", "--client-app"};
-		const bool given[] = {s->user_re, s->nips, s->nsubmitters, s->nexcluded, s->any_outcome, s->server_re,
-				      s->endpoint_re, s->client_app_re};
-		sb_printf(&sb, "badcreds: %s: note: ", cmd->name);
-		size_t named = 0;
-		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-			if (given[i]) {
-				sb_adds(&sb, named++ ? ", " : "");
-				sb_adds(&sb, names[i]);
-			}
-		sb_printf(&sb, " kept none of the %zu attempt%s %s", s->ninside, s->ninside == 1 ? "" : "s",
-			  s->since != INT64_MIN || s->until != INT64_MAX ? "in the time window" : "in the inputs");
-		fprintf(stderr, "%s\n", sb_cstr(&sb));
-		sb_free(&sb);
-		return;
-	} else if (outside) {
-		sb_printf(&sb, "badcreds: %s: note: %lu AD FS and domain controller event%s fell outside the time window", cmd->name,
-			  outside, outside == 1 ? "" : "s");
-		if (s->since != INT64_MIN || s->until != INT64_MAX) {
-			sb_adds(&sb, " (");
-			if (s->since != INT64_MIN) {
-				sb_adds(&sb, "since ");
-				filetime_format_ms(&sb, s->since, false);
-			}
-			if (s->until != INT64_MAX) {
-				sb_adds(&sb, s->since != INT64_MIN ? ", until " : "until ");
-				filetime_format_ms(&sb, s->until, false);
-			}
-			sb_addc(&sb, ')');
+	sb_printf(&sb, "badcreds: %s: note: %lu AD FS and domain controller event%s fell outside the time window",
+		  cmd->name, outside, outside == 1 ? "" : "s");
+	if (s->since != INT64_MIN || s->until != INT64_MAX) {
+		sb_adds(&sb, " (");
+		if (s->since != INT64_MIN) {
+			sb_adds(&sb, "since ");
+			filetime_format_ms(&sb, s->since, false);
 		}
-	} /* no AD FS audit events at all: selection_warn_unanswerable */
-	if (sb.len && s->stats.has_time) {
+		if (s->until != INT64_MAX) {
+			sb_adds(&sb, s->since != INT64_MIN ? ", until " : "until ");
+			filetime_format_ms(&sb, s->until, false);
+		}
+		sb_addc(&sb, ')');
+	}
+	if (s->stats.has_time) {
 		sb_adds(&sb, "; the records read cover ");
 		filetime_format_ms(&sb, s->stats.first_time, false);
 		sb_adds(&sb, " to ");
 		filetime_format_ms(&sb, s->stats.last_time, false);
 	}
-	if (sb.len)
-		fprintf(stderr, "%s\n", sb_cstr(&sb));
+	fprintf(stderr, "%s\n", sb_cstr(&sb));
+	sb_free(&sb);
+	return true;
+}
+
+void selection_explain_empty(const struct selection *s, const struct cli_command *cmd)
+{
+	if (s->nkept || s->quiet)
+		return;
+	if (!s->ninside) { /* no AD FS audit events at all: selection_warn_unanswerable */
+		selection_note_outside(s, cmd);
+		return;
+	}
+	static const char *const names[] = {"--user", "--ip", "--submitter-ip", "--exclude-ip", "--outcome", "--server",
+					    "--endpoint", "--client-app"};
+	const bool given[] = {s->user_re, s->nips, s->nsubmitters, s->nexcluded, s->any_outcome, s->server_re,
+			      s->endpoint_re, s->client_app_re};
+	struct strbuf sb = {0}; /* the other options left every attempt out */
+	sb_printf(&sb, "badcreds: %s: note: ", cmd->name);
+	size_t named = 0;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (given[i]) {
+			sb_adds(&sb, named++ ? ", " : "");
+			sb_adds(&sb, names[i]);
+		}
+	sb_printf(&sb, " kept none of the %zu attempt%s %s", s->ninside, s->ninside == 1 ? "" : "s",
+		  s->since != INT64_MIN || s->until != INT64_MAX ? "in the time window" : "in the inputs");
+	fprintf(stderr, "%s\n", sb_cstr(&sb));
 	sb_free(&sb);
 }
 

@@ -67,6 +67,7 @@ struct selection {
 	struct lockout_finder *finder;   /* when lockouts */
 	struct lockout *lockout_rows;    /* selection_lockouts(): the lockouts the options select */
 	size_t nlockout_rows;
+	size_t nlockouts_found;          /* the lockouts in the inputs, before the time window and --user */
 	struct prt_finder *prt_finder;   /* when prt */
 	const struct prt_row *prt_rows;  /* selection_prt(): owned by prt_finder */
 	size_t nprt_rows;
@@ -106,6 +107,9 @@ void selection_collect(struct selection *s, char **sources, int nsources);
 /* Whether a --user/--server/... regex matches a value; a match that would need more memory than match_limits allows
  * is no match, counted in s->undecided (selection_warn_undecided says so). */
 bool selection_matches(struct selection *s, const pcre2_code *re, const char *value);
+/* A note when AD FS and DC events fell outside the time window (how many, the window, the time the records cover);
+ * true when some did (whether or not --quiet let the note through). */
+bool selection_note_outside(const struct selection *s, const struct cli_command *cmd);
 /* A warning when a regex left values out undecided (selection_matches); true if it gave one. */
 bool selection_warn_undecided(const struct selection *s, const struct cli_command *cmd);
 /* Correlates what was read: every attempt, in time order, to the lockouts and the PRT rows (after selection_prt),

@@ -374,8 +374,8 @@ int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
 	if (selection_warn_undecided(&sel, cmd) && status == EXIT_OK)
 		status = EXIT_SKIPPED;
 	if (status != EXIT_OUTPUT && !sel.quiet)
-		fprintf(stderr, "badcreds: trace: %zu matching requests (%zu successful), %zu lockouts\n", job.matched,
-			job.successes, sel.nlockout_rows);
+		fprintf(stderr, "badcreds: trace: %zu matching request%s (%zu successful), %zu lockout%s\n", job.matched,
+			job.matched == 1 ? "" : "s", job.successes, sel.nlockout_rows, sel.nlockout_rows == 1 ? "" : "s");
 	free(kept.v);
 	arena_free(&kept.arena);
 	selection_free(&sel);

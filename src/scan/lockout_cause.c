@@ -146,7 +146,11 @@ static void next_step_of(const struct lockout_case *c, const struct lockout_sett
 			  "with %s's new password", row->source_ip, row->via, account);
 		break;
 	case CAUSE_RDP:
-		sb_printf(sb, "block %s at the firewall; require NLA and MFA on %s", row->source_ip, row->via);
+		if (c->latest && c->latest->logon_type != 10) /* a network logon: NLA is on, the handshake tries it */
+			sb_printf(sb, "block %s at the firewall; NLA is on already: put RDP on %s behind an RD Gateway or "
+				  "VPN with MFA", row->source_ip, row->via);
+		else
+			sb_printf(sb, "block %s at the firewall; require NLA and MFA on %s", row->source_ip, row->via);
 		break;
 	case CAUSE_SERVICE:
 		if (c->service)
