@@ -36,15 +36,20 @@ int cli_output_option(const struct cli_command *cmd, const char *option, const c
 	return 1;
 }
 
+/* Whether two stat'ed paths are one file or directory (device and file number; volume and file index on Windows). */
+static bool same_id(const char *a, const struct stat *sa, const char *b, const struct stat *sb)
+{
+	uint64_t ia[2], ib[2];
+	return bc_file_id(a, sa, ia) && bc_file_id(b, sb, ib) && ia[0] == ib[0] && ia[1] == ib[1];
+}
+
 /* Whether an output and another path name the same existing regular file. A symbolic link at the output's name is
  * replaced, not followed (out_file.c): it names no file here. "-" is standard output or input, not a file. */
 static bool same_file(const char *output, const char *b)
 {
 	struct stat sa, sb;
-	uint64_t ia[2], ib[2];
 	return strcmp(output, "-") && strcmp(b, "-") && bc_lstat(output, &sa) == 0 && bc_stat(b, &sb) == 0 &&
-	       S_ISREG(sa.st_mode) && S_ISREG(sb.st_mode) && bc_file_id(output, &sa, ia) && bc_file_id(b, &sb, ib) &&
-	       ia[0] == ib[0] && ia[1] == ib[1];
+	       S_ISREG(sa.st_mode) && S_ISREG(sb.st_mode) && same_id(output, &sa, b, &sb);
 }
 
 /* Whether two output names are one place, written or not yet: the same name in the same directory (./s.txt, s.txt). */
@@ -65,9 +70,7 @@ static bool same_place(const char *a, const char *b)
 	snprintf(da, sizeof da, "%.*s", sa ? (int)(sa - a + 1) : 1, sa ? a : ".");
 	snprintf(db, sizeof db, "%.*s", sb ? (int)(sb - b + 1) : 1, sb ? b : ".");
 	struct stat s1, s2;
-	uint64_t i1[2], i2[2];
-	return bc_stat(da, &s1) == 0 && bc_stat(db, &s2) == 0 && bc_file_id(da, &s1, i1) && bc_file_id(db, &s2, i2) &&
-	       i1[0] == i2[0] && i1[1] == i2[1];
+	return bc_stat(da, &s1) == 0 && bc_stat(db, &s2) == 0 && same_id(da, &s1, db, &s2);
 }
 
 int cli_outputs_apart(const struct cli_command *cmd, char **sources, int nsources)

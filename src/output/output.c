@@ -30,16 +30,9 @@ static const uint8_t xml_special[256] = {
 
 uint32_t output_hidden_char(const char *s, size_t n, size_t *len)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	if (n >= 2 && ((u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f) || (u[0] == 0xd8 && u[1] == 0x9c))) {
-		*len = 2; /* a C1 control, U+061C ARABIC LETTER MARK */
-		return (uint32_t)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
-	}
-	if (n < 3 || u[0] != 0xe2 || (u[1] & 0xc0) != 0x80 || (u[2] & 0xc0) != 0x80)
-		return 0;
-	uint32_t c = 0x2000 + ((uint32_t)(u[1] & 0x3f) << 6) + (u[2] & 0x3f);
-	*len = 3;
-	return c == 0x200e || c == 0x200f || (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ? c : 0;
+	uint32_t c = utf8_decode(s, n, len);
+	return (c >= 0x80 && c <= 0x9f) || c == 0x061c || c == 0x200e || c == 0x200f || (c >= 0x2028 && c <= 0x202e) ||
+	       (c >= 0x2066 && c <= 0x2069) ? c : 0;
 }
 
 void xml_escape(struct strbuf *out, const char *s, size_t n, bool attribute)
