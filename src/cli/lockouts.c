@@ -111,9 +111,10 @@ static bool warn_unanswerable(const struct selection *s, const struct lockout *r
 	if (!n && !s->nlockouts_found && selection_note_outside(s, &lockouts_command) && !s->nclears)
 		return false; /* none in the time window: not a sign that the DCs' logs are missing */
 	if (!n && s->nlockouts_found) { /* the inputs hold lockouts: the window or --user left them out */
-		fprintf(stderr, "badcreds: lockouts: note: %s kept none of the %zu lockouts (4740) in the inputs\n",
-			s->user_re && (s->since != INT64_MIN || s->until != INT64_MAX) ? "the time window and --user"
-			: s->user_re ? "--user" : "the time window", s->nlockouts_found);
+		if (!s->quiet)
+			fprintf(stderr, "badcreds: lockouts: note: %s kept none of the %zu lockouts (4740) in the inputs\n",
+				s->user_re && (s->since != INT64_MIN || s->until != INT64_MAX) ? "the time window and --user"
+				: s->user_re ? "--user" : "the time window", s->nlockouts_found);
 		if (!s->nclears)
 			return false;
 	}
