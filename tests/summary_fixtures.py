@@ -223,7 +223,7 @@ def main():
                                                '198.51.100.9' in r['detail'] for r in ad), str(ad))
     lock = [r for r in rows if r['type'] == 'lockout_pressure' and r['subject'] in dc_lockouts]
     check('the lockout finding names the server that caused the AD lockout',
-          lock and all('in AD by ADFS02' in r['detail'] for r in lock))
+          lock and all('locked in AD through ADFS02' in r['detail'] for r in lock))
     windows = {}  # the risky-IP report: per IP and UTC hour, attempts, bad passwords, lockouts, users
     for a in attempts:
         if a['ip']:

@@ -29,6 +29,9 @@ size_t text_width(const char *s, size_t n);
 void text_pad(struct strbuf *out, const char *s, size_t width);
 /* The same, right-aligned. */
 void text_pad_right(struct strbuf *out, const char *s, size_t width);
+/* A table cell: as text_pad, but text wider than `width` is followed by a line break and spaces up to where the cell
+ * ends, so that the row's next columns stay under their headings (a long user name is shown whole, never cut). */
+void text_cell(struct strbuf *out, const char *s, size_t width);
 
 /* Whether a spreadsheet would run the text as a formula: its first character, after any blanks (spaces, tabs,
  * line breaks, no-break and other Unicode spaces), is = + - or @ in their ASCII, full-width or small forms (or the

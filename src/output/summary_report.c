@@ -53,7 +53,7 @@ static void lockouts_text(struct strbuf *o, const struct summary *s)
 		sb_adds(o, "  ");
 		when(o, l->locked_at);
 		sb_adds(o, "  ");
-		text_pad(o, l->account, 24);
+		text_cell(o, l->account, 24);
 		sb_printf(o, " %-15s ", lockout_cause_name(l->cause));
 		text_visible_str(o, *l->source_host || *l->source_ip ? l->source_host : "-");
 		if (*l->source_host && *l->source_ip)
@@ -175,9 +175,9 @@ static void prt_text(struct strbuf *o, const struct summary *s)
 		sb_adds(o, "  ");
 		when(o, r->start);
 		sb_adds(o, "  ");
-		text_pad(o, r->device, 24);
+		text_cell(o, r->device, 24);
 		sb_addc(o, ' ');
-		text_pad(o, r->user && *r->user ? r->user : "-", 32);
+		text_cell(o, r->user && *r->user ? r->user : "-", 32);
 		sb_printf(o, " %-20s ", *prt_category_name(r->category) ? prt_category_name(r->category) : "-");
 		text_visible_str(o, sb_cstr(&reason));
 		if (r->adfs_attempts)
@@ -222,7 +222,7 @@ static bool text(struct out_file *out, struct strbuf *o, const struct summary *s
 		unsigned other = u->attempts - c[OUTCOME_BAD_PASSWORD] - c[OUTCOME_AD_LOCKED_OUT] -
 				 c[OUTCOME_EXTRANET_LOCKED_OUT] - c[OUTCOME_UNKNOWN_USER];
 		sb_adds(o, "  ");
-		text_pad(o, u->user, 40);
+		text_cell(o, u->user, 40);
 		const unsigned counts[] = {u->attempts, c[OUTCOME_BAD_PASSWORD], c[OUTCOME_AD_LOCKED_OUT],
 					   c[OUTCOME_EXTRANET_LOCKED_OUT], c[OUTCOME_UNKNOWN_USER], other, u->ips,
 					   u->dc_lockouts, u->dc_failures};
@@ -244,9 +244,9 @@ static bool text(struct out_file *out, struct strbuf *o, const struct summary *s
 	for (size_t i = 0; i < s->nips; i++) {
 		const struct ip_row *r = &s->ips[i];
 		sb_adds(o, "  ");
-		text_pad(o, r->ip, 39);
+		text_cell(o, r->ip, 39);
 		sb_addc(o, ' ');
-		text_pad(o, r->ip_class, 10);
+		text_cell(o, r->ip_class, 10);
 		const unsigned counts[] = {r->attempts,          r->users,        r->bad_password, r->ad_locked_out,
 					   r->extranet_locked_out, r->max_per_hour, r->max_per_day};
 		static const unsigned char widths[] = {8, 6, 8, 7, 7, 9, 8};

@@ -20,6 +20,7 @@
 #include "scan/summary_record.h"
 #include "scan/summary_bins.h"
 #include "scan/summary_users.h"
+#include "badcreds/strbuf.h"
 #include "badcreds/strmap.h"
 #include "badcreds/text.h"
 #include "util/sorted_runs.h"
@@ -280,23 +281,31 @@ static bool private_only(const struct summary_attempt *a, const struct group *g)
 	return g->n > 0;
 }
 
-/* Lockouts through AD FS, or bad passwords near the extranet threshold: counts[] = extranet lockouts, AD lockouts,
- * the most bad passwords within the observation window; dc: an attempt that led to a DC's 4740. */
+/* Lockouts through AD FS, or bad passwords near the extranet threshold: counts[] = attempts refused by the extranet
+ * lockout, attempts refused because AD had locked the account, the most bad passwords within the observation window;
+ * dc: an attempt that led to a DC's 4740. Only what happened is said: "0 AD lockouts" beside a DC's 4740 read as a
+ * contradiction (the 4740 is the lockout; the count is of attempts refused after it). */
 static void lockout_pressure(struct summary *s, size_t *cap, const struct summary_attempt *a, const struct group *g,
 			     const struct summary_thresholds *t, const unsigned counts[3], const struct summary_attempt *dc)
 {
 	struct finding *f = finding_new(s, cap, FINDING_LOCKOUT_PRESSURE, a[g->idx[0]].who->user);
 	finding_fill(s, f, a, g->idx, g->n);
 	f->internal = private_only(a, g);
-	int len = snprintf(f->detail, sizeof f->detail, "%u extranet lockout%s (AD FS refused without asking a DC), %u "
-			   "AD lockout%s", counts[0], counts[0] == 1 ? "" : "s", counts[1], counts[1] == 1 ? "" : "s");
-	if (t->lockout_threshold && len > 0 && (size_t)len < sizeof f->detail)
-		len += snprintf(f->detail + len, sizeof f->detail - (size_t)len, "; up to %u bad password%s within the "
-				"%lld min observation window (threshold %u)", counts[2], counts[2] == 1 ? "" : "s",
-				(long long)(t->observation_window / FILETIME_MINUTE), t->lockout_threshold);
-	if (dc && len > 0 && (size_t)len < sizeof f->detail) /* the DC lockout AD FS caused */
-		snprintf(f->detail + len, sizeof f->detail - (size_t)len, "; in AD by %s (4740 on %s)", dc->via->server,
-			 dc->via->dc_lockout);
+	struct strbuf d = {0};
+	if (dc) /* the DC lockout AD FS caused */
+		sb_printf(&d, "locked in AD through %s (4740 on %s)", dc->via->server, dc->via->dc_lockout);
+	if (counts[0])
+		sb_printf(&d, "%s%u attempt%s refused by the extranet lockout (AD FS refused without asking a DC)",
+			  d.len ? "; " : "", counts[0], counts[0] == 1 ? "" : "s");
+	if (counts[1])
+		sb_printf(&d, "%s%u attempt%s refused because the account was locked in AD", d.len ? "; " : "",
+			  counts[1], counts[1] == 1 ? "" : "s");
+	if (t->lockout_threshold)
+		sb_printf(&d, "%sup to %u bad password%s within the %lld min observation window (threshold %u)",
+			  d.len ? "; " : "", counts[2], counts[2] == 1 ? "" : "s",
+			  (long long)(t->observation_window / FILETIME_MINUTE), t->lockout_threshold);
+	snprintf(f->detail, sizeof f->detail, "%s", sb_cstr(&d));
+	sb_free(&d);
 }
 
 static void user_findings(struct summary *s, size_t *cap, const struct summary_attempt *a, const struct group *g,

@@ -189,6 +189,22 @@ static void pad(struct strbuf *out, const char *s, size_t width, bool right)
 void text_pad(struct strbuf *out, const char *s, size_t width) { pad(out, s, width, false); }
 void text_pad_right(struct strbuf *out, const char *s, size_t width) { pad(out, s, width, true); }
 
+void text_cell(struct strbuf *out, const char *s, size_t width)
+{
+	size_t at = out->len;
+	pad(out, s, width, false);
+	if (shown_width(out->data + at, out->len - at) <= width)
+		return;
+	size_t line = at; /* the row's start: text before it in the buffer ends with a line break */
+	while (line > 0 && out->data[line - 1] != '\n')
+		line--;
+	size_t end = shown_width(out->data + line, at - line) + width;
+	sb_addc(out, '\n');
+	sb_reserve(out, end);
+	memset(out->data + out->len, ' ', end);
+	out->len += end;
+}
+
 static bool blank(uint32_t c)
 {
 	return c == ' ' || (c >= 0x09 && c <= 0x0d) || c == 0xa0 || c == 0x1680 || c == 0x180e ||
