@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "scan/findings.h"
 #include "scan/lockout_cause.h"
 
 static const char *const names[CAUSE_COUNT] = {
@@ -134,7 +135,14 @@ static void next_step_of(const struct lockout_case *c, const struct lockout_sett
 	const char *account = c->account, *host = c->host ? c->host : "";
 	switch (row->cause) {
 	case CAUSE_ADFS:
-		if (internal_address(row->source_ip, s))
+		if (c->attempt && attempt_relayed(c->attempt)) /* AD FS saw Exchange Online, not the client */
+			sb_printf(sb, "legacy authentication relayed by Exchange Online (%s) from %s: a firewall block does "
+				  "nothing here; block basic authentication in Exchange Online for %s "
+				  "(New-AuthenticationPolicy -AllowBasicAuth...:$false, Set-User -AuthenticationPolicy), or "
+				  "update the mail profile if it is the user's own device", c->attempt->client_app ?
+				  c->attempt->client_app : "an Exchange client", *row->source_ip ? row->source_ip :
+				  "an unknown address", account);
+		else if (internal_address(row->source_ip, s))
 			sb_printf(sb, "update the password stored in the device or application at %s that signs in as %s "
 				  "through AD FS on %s", row->source_ip, account, row->via);
 		else
@@ -144,9 +152,21 @@ static void next_step_of(const struct lockout_case *c, const struct lockout_sett
 	case CAUSE_EXCHANGE:
 		sb_printf(sb, "reconfigure the mail profile of the device behind %s (Exchange ActiveSync, Outlook) on %s "
 			  "with %s's new password", row->source_ip, row->via, account);
+		if (!internal_address(row->source_ip, s)) /* from the internet: maybe not the user's device at all */
+			sb_printf(sb, "; if %s is not the user's, it is guessing passwords through Exchange on %s: block it "
+				  "and require MFA or block basic authentication there", row->source_ip, row->via);
 		break;
 	case CAUSE_RDP:
-		if (c->latest && c->latest->logon_type != 10) /* a network logon: NLA is on, the handshake tries it */
+		if (internal_address(row->source_ip, s) && c->latest && c->latest->logon_type == 10)
+			sb_printf(sb, "wrong passwords typed in an RDP session on %s from %s (no NLA: the password is asked "
+				  "after the session opens): check with the user, or a saved credential there; require NLA",
+				  row->via, *row->source_ip ? row->source_ip : "an internal client");
+		else if (internal_address(row->source_ip, s)) /* a client of the organisation: its saved credential */
+			sb_printf(sb, "remove or update the saved RDP credential of %s on %s that connects to %s "
+				  "(Credential Manager, cmdkey /list, the .rdp file); if nobody there connects as %s, "
+				  "find who does", account, *row->source_host ? row->source_host : *row->source_ip ?
+				  row->source_ip : "the client", row->via, account);
+		else if (c->latest && c->latest->logon_type != 10) /* a network logon: NLA is on, the handshake tries it */
 			sb_printf(sb, "block %s at the firewall; NLA is on already: put RDP on %s behind an RD Gateway or "
 				  "VPN with MFA", row->source_ip, row->via);
 		else

@@ -285,15 +285,23 @@ void lockout_finder_prune(struct lockout_finder *f)
 	}
 }
 
+/* An AD FS attempt of a locked account that can have counted towards a lockout: a wrong password, or one refused as
+ * locked (adfs_attempts takes it only at the lockout's moment: the DC's answer to the password that locked it). One
+ * AD FS refused itself (extranet lockout) never reached a DC; one refused for another reason (unknown user, disabled,
+ * expired, restricted) was not a wrong password. */
 void lockout_finder_attempt(struct lockout_finder *f, const struct attempt *a)
 {
-	if (!account_locked(f, a->user))
+	bool counts = a->outcome == OUTCOME_BAD_PASSWORD || a->outcome == OUTCOME_AD_LOCKED_OUT ||
+		      a->outcome == OUTCOME_OTHER || a->outcome == OUTCOME_NONE;
+	if (!counts || !account_locked(f, a->user))
 		return;
 	f->attempts = vec_grow(f->attempts, &f->capattempts, f->nattempts, sizeof *f->attempts);
 	f->attempts[f->nattempts++] = (struct attempt){
-		.time = a->time, .user = arena_copy(&f->arena, a->user, strlen(a->user) + 1),
+		.time = a->time, .outcome = a->outcome, .user = arena_copy(&f->arena, a->user, strlen(a->user) + 1),
 		.server = a->server ? strmap_intern(&f->texts, a->server) : NULL, .ip = strmap_intern(&f->texts, a->ip),
-		.user_agent = a->user_agent ? strmap_intern(&f->texts, a->user_agent) : NULL};
+		.user_agent = a->user_agent ? strmap_intern(&f->texts, a->user_agent) : NULL,
+		.client_app = a->client_app ? strmap_intern(&f->texts, a->client_app) : NULL,
+		.activity = a->activity && !*a->activity ? "" : NULL}; /* what attempt_relayed reads */
 }
 
 /* What one lockout is joined from, for lockout_cause.c. */
@@ -470,10 +478,13 @@ static void after_lockout(struct lockout_finder *f, struct lockout_case *c, stru
 	}
 }
 
-/* The AD FS attempts of the account on the host (the caller) in [from, to], latest last. */
+/* The AD FS attempt of the account on the host (the caller) in [from, to] that locked it: the latest wrong password,
+ * else one refused as locked within HOST_SKEW of the lockout (the DC's answer to the password that locked it; a
+ * refusal before that the account was already locked, so it cannot have caused this lockout). */
 static void adfs_attempts(struct lockout_case *c, struct arena *a, const struct attempt *at, size_t n, int64_t from,
 			  int64_t to)
 {
+	const struct attempt *refused = NULL;
 	const char *server = c->host ? c->host : c->caller_short;
 	size_t lo = 0, hi = n; /* the first at or after `from` */
 	while (lo < hi) {
@@ -483,9 +494,16 @@ static void adfs_attempts(struct lockout_case *c, struct arena *a, const struct 
 		else
 			hi = mid;
 	}
-	for (size_t i = lo; i < n && at[i].time <= to; i++)
-		if (same_account(at[i].user, c->account) && same_host(a, at[i].server, server))
+	for (size_t i = lo; i < n && at[i].time <= to; i++) {
+		if (!same_account(at[i].user, c->account) || !same_host(a, at[i].server, server))
+			continue;
+		if (at[i].outcome != OUTCOME_AD_LOCKED_OUT)
 			c->attempt = &at[i];
+		else if (at[i].time >= c->locked_at - HOST_SKEW)
+			refused = &at[i];
+	}
+	if (!c->attempt)
+		c->attempt = refused;
 }
 
 /* The 4740s in time order, one lockout per account and moment however many DCs logged it. */
@@ -514,21 +532,43 @@ static void group_lockouts(struct lockout_finder *f, struct lockout_case **cases
 	}
 }
 
-/* For each lockout, when its account is locked again (else never): one walk from the last lockout back. */
-static int64_t *next_lockouts(struct lockout_finder *f, const struct lockout_case *cases, size_t n)
+/* For each lockout, when its account was locked before (else never, INT64_MIN) and is locked again (else never,
+ * INT64_MAX): one walk each way. */
+static void neighbour_lockouts(struct lockout_finder *f, const struct lockout_case *cases, size_t n, int64_t *prev,
+			       int64_t *next)
 {
-	int64_t *next = malloc((n ? n : 1) * sizeof *next);
-	if (!next)
-		abort();
-	struct strmap later = {.arena = &f->arena};
-	for (size_t k = n; k-- > 0;) {
-		const char *key = account_key(&f->key, cases[k].account);
-		const struct lockout_case *seen = strmap_get(&later, key);
-		next[k] = seen ? seen->locked_at : INT64_MAX;
-		strmap_put(&later, key, (void *)&cases[k]);
+	for (int forward = 0; forward < 2; forward++) {
+		struct strmap seen = {.arena = &f->arena};
+		for (size_t j = 0; j < n; j++) {
+			size_t k = forward ? j : n - 1 - j;
+			const char *key = account_key(&f->key, cases[k].account);
+			const struct lockout_case *other = strmap_get(&seen, key);
+			if (forward)
+				prev[k] = other ? other->locked_at : INT64_MIN;
+			else
+				next[k] = other ? other->locked_at : INT64_MAX;
+			strmap_put(&seen, key, (void *)&cases[k]);
+		}
+		strmap_free(&seen);
 	}
-	strmap_free(&later);
-	return next;
+}
+
+/* Where the wrong passwords that led to a lockout at t can start: the reset window before it, but after the
+ * account's previous lockout and after its last unlock (4767) before t. Those earlier passwords were counted
+ * towards the earlier lockout, and an unlock sets the count back to zero (lockout-sources: each 4740 is a lockout
+ * of its own). */
+static int64_t window_start(struct lockout_finder *f, const struct lockout_case *c, struct span s, int64_t t,
+			    int64_t reset, int64_t prev)
+{
+	int64_t from = t - reset;
+	if (prev != INT64_MIN && prev >= from)
+		from = prev + 1;
+	for (size_t p = span_from(f, s, from); p < s.end && f->logons[f->by_account[p].i].time < t; p++) {
+		const struct logon *l = &f->logons[f->by_account[p].i];
+		if (l->event_id == 4767 && same_account(l->account, c->account))
+			from = l->time + 1;
+	}
+	return from;
 }
 
 size_t lockout_finder_run(struct lockout_finder *f, const struct lockout **out)
@@ -542,19 +582,24 @@ size_t lockout_finder_run(struct lockout_finder *f, const struct lockout **out)
 	f->rows = calloc(ncases ? ncases : 1, sizeof *f->rows);
 	if (!f->rows)
 		abort();
-	int64_t *next = next_lockouts(f, cases, ncases);
+	int64_t *prev = malloc((ncases ? ncases : 1) * sizeof *prev), *next = malloc((ncases ? ncases : 1) * sizeof *next);
+	if (!prev || !next)
+		abort();
+	neighbour_lockouts(f, cases, ncases, prev, next);
 	for (size_t k = 0; k < ncases; k++) {
 		struct lockout_case *c = &cases[k];
 		int64_t t = c->locked_at;
 		struct span s = account_span(f, c->account);
-		dc_failures(f, c, s, t - reset, t);
-		host_failures(f, c, s, t - reset, t + HOST_SKEW);
+		int64_t from = window_start(f, c, s, t, reset, prev[k]);
+		dc_failures(f, c, s, from, t);
+		host_failures(f, c, s, from, t + HOST_SKEW);
 		after_lockout(f, c, s, t, next[k]);
-		adfs_attempts(c, &f->arena, f->attempts, f->nattempts, t - reset, t + HOST_SKEW);
+		adfs_attempts(c, &f->arena, f->attempts, f->nattempts, from, t + HOST_SKEW);
 		lockout_decide(c, &f->settings, &f->arena, &f->rows[f->nrows++]);
 		sb_free(&c->dcs);
 		free(c->evidence);
 	}
+	free(prev);
 	free(next);
 	free(cases);
 	*out = f->rows;
