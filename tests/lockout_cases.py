@@ -176,11 +176,39 @@ def test_internal_rdp_and_exchange(badcreds, tmp):
           'Exchange from an internet address: the mail profile, or someone guessing', owa)
 
 
+def test_host_logs(badcreds, tmp):
+    """Lockouts whose caller shows no wrong password of the account: APP04's log is among the inputs (it has failed
+    logons, of another account); APP08's is not, or it logs no failed logon (only successful logons)."""
+    t = dt.datetime(2026, 11, 30, 15, 0, 0)
+    dc, app4, app8 = Log('DC01.corp.contoso.com'), Log('APP04.corp.contoso.com'), Log('APP08.corp.contoso.com')
+    for i in range(5):
+        dc.kerberos_failure(t + i * MIN, 'svc-x', '10.1.5.14')
+        dc.kerberos_failure(t + i * MIN, 'm.ali', '10.1.5.18')
+        app4.failed_logon(t + i * MIN, 'someone-else', '3', r'C:\Tools\other.exe', workstation='APP04')
+        app8.add(t + i * MIN, 4624, [('TargetUserName', 'm.ali'), ('TargetDomainName', 'CORP'), ('LogonType', '3'),
+                                     ('IpAddress', '10.1.5.30'), ('IpPort', '445'), ('WorkstationName', 'WKS1')])
+    dc.lockout(t + 4 * MIN + SEC, 'svc-x', 'APP04')
+    dc.lockout(t + 4 * MIN + SEC, 'm.ali', 'APP08')
+    files = [log.write(tmp) for log in (dc, app4, app8)]
+    p = subprocess.run([badcreds, 'lockouts', '-f', 'jsonl', *files], capture_output=True, timeout=120)
+    rows = {r['account']: r for r in map(json.loads, p.stdout.decode('utf-8').splitlines())}
+    err = p.stderr.decode('utf-8', 'replace')
+    x, m = rows.get('svc-x', {}), rows.get('m.ali', {})
+    check(x.get('cause') == 'unknown' and 'collect the Security log of APP04' not in x.get('next_step', '') and
+          'the log of APP04 is among the inputs' in x.get('basis', ''),
+          'a caller whose log is among the inputs is not asked for again', x)
+    check(m.get('cause') == 'unknown' and 'collect the Security log of APP08' in m.get('next_step', '') and
+          'auditpol /set /subcategory:"Logon" /failure:enable' in m.get('next_step', ''),
+          'a caller without a failed logon among the inputs: its log, or its auditing turned on', m)
+    check('collect the logs of APP08;' in err and 'APP04' not in err.split('warning:')[-1],
+          'the warning lists only the logs that are missing', err)
+
+
 def main():
     badcreds, fixtures = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
         for test in (lambda d: test_windows(badcreds, d), lambda d: test_adfs(badcreds, fixtures, d),
-                     lambda d: test_internal_rdp_and_exchange(badcreds, d)):
+                     lambda d: test_internal_rdp_and_exchange(badcreds, d), lambda d: test_host_logs(badcreds, d)):
             sub = tempfile.mkdtemp(dir=tmp)
             test(sub)
     print(f'{len(FAILURES)} failures')

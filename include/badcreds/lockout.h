@@ -31,11 +31,18 @@ struct lockout_evidence {
 	const char *detail;         /* what it says, in one line (for trace) */
 };
 
+/* What the inputs hold of a lockout's caller computer's Security log: none of the events the lockouts read from it
+ * (its log is not among them, or it logs no failed logon), some (4740, 4771, 4776: a DC) but no failed logon (4625)
+ * at all (logon-failure auditing is off there), failed logons (of other accounts, or of this one for other reasons
+ * or at other times). */
+enum lockout_caller_log { CALLER_LOG_MISSING, CALLER_LOG_NO_FAILURES, CALLER_LOG_FAILURES };
+
 struct lockout {
 	const char *account, *domain;    /* as the 4740 names them (TargetUserName, the DC's domain) */
 	int64_t locked_at;               /* the first 4740's time, FILETIME ticks */
 	const char *dcs;                 /* the DCs that logged it, "; " separated */
 	const char *caller;              /* the 4740's caller computer ("" when it has none) */
+	enum lockout_caller_log caller_log; /* what the inputs hold of the caller computer's Security log */
 	enum lockout_cause cause;
 	const char *source_host;         /* where the password comes from ("" when unknown) */
 	const char *source_ip;

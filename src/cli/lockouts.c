@@ -3,6 +3,7 @@
  * change; read from any mix of domain controller, member server, AD FS and workstation logs. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "badcreds/filetime.h"
@@ -119,12 +120,32 @@ static bool warn_unanswerable(const struct selection *s, const struct lockout *r
 			return false;
 	}
 	struct strbuf sb = {0};
-	size_t unknown = 0, named = 0;
-	for (size_t i = 0; i < n; i++)
-		if (rows[i].cause == CAUSE_UNKNOWN && unknown++ < 3 && *rows[i].caller) {
-			sb_adds(&sb, named++ ? ", " : "");
-			text_visible_str(&sb, rows[i].caller);
+	const char *listed[3]; /* caller computers whose logs are missing, each once */
+	size_t unknown = 0, named = 0, others = 0;
+	bool more = false;
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].cause != CAUSE_UNKNOWN)
+			continue;
+		unknown++;
+		if (!*rows[i].caller || rows[i].caller_log != CALLER_LOG_MISSING) { /* its Next Step says what to do */
+			others++;
+			continue;
 		}
+		bool seen = false;
+		for (size_t k = 0; k < named && !seen; k++)
+			seen = !strcasecmp(listed[k], rows[i].caller);
+		if (seen)
+			continue;
+		if (named == 3) {
+			more = true;
+			continue;
+		}
+		sb_adds(&sb, named ? ", " : "");
+		text_visible_str(&sb, rows[i].caller);
+		listed[named++] = rows[i].caller;
+	}
+	if (more)
+		sb_adds(&sb, " and more");
 	struct strbuf line = {0};
 	sb_adds(&line, "badcreds: lockouts: warning: the inputs cannot answer: ");
 	bool none = !n && !s->nlockouts_found;
@@ -134,7 +155,7 @@ static bool warn_unanswerable(const struct selection *s, const struct lockout *r
 	else if (unknown)
 		sb_printf(&line, "%zu of %zu lockouts have no host evidence: %s%s%s", unknown, n,
 			  named ? "collect the logs of " : "see their Next Step", sb_cstr(&sb),
-			  unknown > named ? (named ? " and see the Next Step of the others" : "") : "");
+			  others ? (named ? "; see the Next Step of the others" : "") : "");
 	if (s->nclears) {
 		sb_adds(&line, none || unknown ? "; the " : "the ");
 		text_visible_str(&line, s->clears[0].log);

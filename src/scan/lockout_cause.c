@@ -111,6 +111,13 @@ static void basis_of(const struct lockout_case *c, struct lockout *row, const ch
 			  c->host_failures == 1 ? "" : "s", c->host,
 			  strcasecmp(c->host, c->caller_short) ? "" : ", the caller computer", l->logon_type,
 			  *l->process ? ", " : "", l->process, why);
+	else if (c->caller_log == CALLER_LOG_FAILURES)
+		sb_printf(sb, "the log of %s is among the inputs, but none of its failed logons is a wrong password of the "
+			  "account in the window before the lockout, nor is one on any other host among the inputs",
+			  c->caller);
+	else if (c->caller_log == CALLER_LOG_NO_FAILURES)
+		sb_printf(sb, "the log of %s is among the inputs but holds no failed logon (4625) at all: logon-failure "
+			  "auditing is off there; no other host among the inputs has one of the account", c->caller);
 	else
 		sb_printf(sb, "no failed logon of the account on %s or any other host among the inputs",
 			  *c->caller ? c->caller : "the caller computer");
@@ -200,13 +207,24 @@ static void next_step_of(const struct lockout_case *c, const struct lockout_sett
 			  *row->process ? row->process : "an unnamed process", host, account);
 		break;
 	default:
-		if (*c->caller)
-			sb_printf(sb, "no evidence: collect the Security log of %s", c->caller);
+		if (*c->caller && c->caller_log == CALLER_LOG_NO_FAILURES)
+			sb_printf(sb, "turn on logon-failure auditing on %s (auditpol /set /subcategory:\"Logon\" "
+				  "/failure:enable): its log holds no failed logon; the next lockout will show the source",
+				  c->caller);
+		else if (*c->caller && c->caller_log == CALLER_LOG_FAILURES)
+			sb_printf(sb, "the log of %s has no wrong password of %s before the lockout: the password reached "
+				  "the DCs from that machine without a failed logon there (a Kerberos request or an LDAP bind "
+				  "of its own): find what on %s runs as %s", c->caller, account, c->caller, account);
+		else if (*c->caller)
+			sb_printf(sb, "no evidence: collect the Security log of %s (if it is among the inputs, it logs no "
+				  "failed logon: turn on logon-failure auditing there, auditpol /set /subcategory:\"Logon\" "
+				  "/failure:enable)", c->caller);
 		else
 			sb_adds(sb, "no evidence and no caller computer: collect the Security logs of the hosts the DCs "
 				    "saw asking, or enable Netlogon debug logging on the DCs");
 		if (*asking(c) && strcasecmp(asking(c), c->caller) && strcasecmp(asking(c), c->caller_short))
-			sb_printf(sb, "%s %s (the machine the DCs saw asking)", *c->caller ? " and of" : ":", asking(c));
+			sb_printf(sb, "%s %s (the machine the DCs saw asking)", !*c->caller ? ":" : c->caller_log ==
+				  CALLER_LOG_MISSING ? " and of" : "; collect the Security log of", asking(c));
 		break;
 	}
 }
@@ -225,6 +243,7 @@ void lockout_decide(const struct lockout_case *c, const struct lockout_settings 
 	struct strbuf why = {0}, sb = {0};
 	*row = (struct lockout){.account = c->account, .domain = c->domain, .locked_at = c->locked_at,
 				.dcs = arena_copy(a, c->dcs.data, c->dcs.len + 1), .caller = c->caller,
+				.caller_log = c->caller_log,
 				.failures = c->failures, .first_failure = c->first_failure,
 				.still_failing = c->still_failing, .logon_type = c->latest ? c->latest->logon_type : -1,
 				.process = c->latest ? c->latest->process : ""};

@@ -11,6 +11,7 @@ struct lockout_case {
 	const char *account, *domain;
 	int64_t locked_at;
 	const char *caller, *caller_short;     /* the 4740's caller computer, and its name without domain */
+	enum lockout_caller_log caller_log;    /* what the inputs hold of its Security log */
 	struct strbuf dcs;                     /* the DCs that logged the 4740, "; " separated */
 	unsigned failures;                     /* the account's wrong passwords on the DCs in the reset window */
 	int64_t first_failure;

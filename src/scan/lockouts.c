@@ -24,8 +24,13 @@ struct lockout_finder {
 	struct lockout_settings settings;
 	struct arena arena;
 	struct arena scratch;        /* one event's texts until it is known to be kept */
+	struct arena scratch_host;   /* note_host's */
 	struct strmap texts;         /* the one copy of the texts that many events repeat (computers, processes...) */
 	struct strmap rdp_hosts;     /* short names of hosts that log RemoteInteractive logons */
+	struct strmap hosts;         /* short names (lower case) of the hosts of the events read -> enum lockout_caller_log */
+	struct strbuf last_host;     /* the computer of the last event read and whether it had failed logons: a log's
+					* events come in runs of one computer */
+	enum lockout_caller_log last_log;
 	struct logon *logons;        /* kept events; in time order, each once, when `ordered` */
 	bool ordered;
 	size_t n, cap;
@@ -53,7 +58,7 @@ struct lockout_finder *lockout_finder_new(const struct lockout_settings *s)
 	if (!f)
 		abort();
 	f->settings = *s;
-	f->texts.arena = f->rdp_hosts.arena = f->spans.arena = f->locked.arena = &f->arena;
+	f->texts.arena = f->rdp_hosts.arena = f->hosts.arena = f->spans.arena = f->locked.arena = &f->arena;
 	logon_spill_init(&f->spill);
 	const char *env = getenv("BADCREDS_LOGON_RUN"); /* for the tests: written out every few events */
 	f->spill_at = env && *env ? (size_t)strtoull(env, NULL, 10) : LOGON_RUN;
@@ -144,6 +149,24 @@ static void keep(struct lockout_finder *f, struct logon l, struct arena *own)
 	f->logons[f->n++] = l;
 }
 
+/* The host of a Security event read, and whether its log has failed logons (lockout_caller_log). Successful logons
+ * (4624) do not count: most are left unread in EVTX files (lockout_needless), all read in XML exports, and the two
+ * must answer alike; System log events (7000, 7038) say nothing of the Security log. */
+static void note_host(struct lockout_finder *f, const struct logon *l)
+{
+	enum lockout_caller_log log = l->event_id == 4625 ? CALLER_LOG_FAILURES : CALLER_LOG_NO_FAILURES;
+	if (l->event_id == 4624 || l->event_id == 7000 || l->event_id == 7038 || !l->computer || (log <= f->last_log && f->last_host.len && !strcmp(sb_cstr(&f->last_host), l->computer)))
+		return;
+	f->last_host.len = 0;
+	sb_adds(&f->last_host, l->computer);
+	f->last_log = log;
+	arena_reset(&f->scratch_host);
+	const char *name = lower_copy(&f->scratch_host, host_short_name(&f->scratch_host, l->computer));
+	uintptr_t had = (uintptr_t)strmap_get(&f->hosts, name);
+	if (had < (uintptr_t)log + 1)
+		strmap_put(&f->hosts, name, (void *)((uintptr_t)log + 1));
+}
+
 /* The event kept, if the lockouts look at it. An event read twice is dropped when they are put in order
  * (order_logons). */
 void lockout_finder_add(struct lockout_finder *f, const struct event *ev, const void *prepared)
@@ -155,6 +178,7 @@ void lockout_finder_add(struct lockout_finder *f, const struct event *ev, const 
 	if (prepared == &no_logon)
 		return;
 	struct logon l = *(const struct logon *)prepared;
+	note_host(f, &l);
 	if (!worth_keeping(f, &l))
 		return;
 	if (!l.file)
@@ -523,6 +547,8 @@ static void group_lockouts(struct lockout_finder *f, struct lockout_case **cases
 			*c = (struct lockout_case){.account = l->account, .domain = l->domain, .locked_at = l->time,
 						   .caller = l->caller,
 						   .caller_short = host_short_name(&f->arena, l->caller)};
+			uintptr_t log = (uintptr_t)strmap_get(&f->hosts, lower_copy(&f->arena, c->caller_short));
+			c->caller_log = log ? (enum lockout_caller_log)(log - 1) : CALLER_LOG_MISSING;
 		} else {
 			sb_adds(&c->dcs, "; ");
 		}
@@ -613,6 +639,9 @@ void lockout_finder_free(struct lockout_finder *f)
 	strmap_free(&f->texts);
 	arena_free(&f->scratch);
 	strmap_free(&f->rdp_hosts);
+	strmap_free(&f->hosts);
+	sb_free(&f->last_host);
+	arena_free(&f->scratch_host);
 	strmap_free(&f->spans);
 	strmap_free(&f->locked);
 	free(f->by_account);
