@@ -148,6 +148,12 @@ def test_selection(badcreds, folder):
     _, rows, _ = rows_jsonl(badcreds, '--user', '^svc-report$', *files)
     check(len(rows) == 2 and all(r['account'] == 'svc-report' for r in rows),
           f'--user picks the account: {len(rows)} rows (locked twice)')
+    for typed, account in (('^r\\.diaz@corp\\.contoso\\.com$', 'r.diaz'),  # the UPN the AD FS attempt typed
+                           ('^CORP\\\\j\\.doe$', 'j.doe'),                   # DOMAIN\account
+                           ('^svc-report@corp\\.contoso\\.com$', 'svc-report')):  # account@ the DCs' domain
+        _, rows, _ = rows_jsonl(badcreds, '--user', typed, *files)
+        check(rows and all(r['account'] == account for r in rows),
+              f'--user {typed} finds the lockouts of {account}: {[r["account"] for r in rows]}')
     _, rows, _ = rows_jsonl(badcreds, '--since', '2026-11-24T12:00:00Z', '--until', '2026-11-24T13:00:00Z', *files)
     check(sorted(r['account'] for r in rows) == ['j.doe', 'm.smith'], f'--since/--until by lock time: {rows and [r["account"] for r in rows]}')
     _, rows, _ = rows_jsonl(badcreds, '--since', '2026-11-24T09:05:00Z', '--until', '2026-11-24T09:10:00Z', *files)

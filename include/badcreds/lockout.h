@@ -53,6 +53,7 @@ struct lockout {
 	int64_t first_failure;           /* the first of them (0: none) */
 	unsigned still_failing;          /* the same account refused as locked after it, until the next lockout */
 	const char *user_agent;          /* AD FS: what the client sent */
+	const char *attempt_user;        /* AD FS: the user name the attempt typed (a UPN, often), "" otherwise */
 	const char *basis;               /* the evidence that decided the cause, in words */
 	const char *next_step;
 	const struct lockout_evidence *evidence;

@@ -545,6 +545,36 @@ void selection_each(struct selection *s, void (*fn)(void *ctx, const struct atte
 	correlation_notes(s);
 }
 
+/* Whether --user matches a lockout: its account as the 4740 names it (the sAMAccountName), as DOMAIN\account, as the
+ * user name of the AD FS attempt that caused it, or as account@ each DC's DNS domain (the usual UPN suffix), so that
+ * the name on a help-desk ticket (a UPN, CORP\name) finds the lockout. */
+static bool lockout_matches(struct selection *s, const struct lockout *l)
+{
+	if (selection_matches(s, s->user_re, l->account))
+		return true;
+	struct strbuf name = {0};
+	bool found = false;
+	if (*l->domain) {
+		sb_printf(&name, "%s\\%s", l->domain, l->account);
+		found = selection_matches(s, s->user_re, sb_cstr(&name));
+	}
+	if (!found && l->attempt_user && *l->attempt_user)
+		found = selection_matches(s, s->user_re, l->attempt_user);
+	for (const char *dc = l->dcs; !found && dc && *dc;) { /* "DC01.corp.contoso.com; DC02.corp.contoso.com" */
+		size_t len = strcspn(dc, ";");
+		const char *dot = memchr(dc, '.', len);
+		if (dot) {
+			name.len = 0;
+			sb_printf(&name, "%s@%.*s", l->account, (int)(len - (size_t)(dot + 1 - dc)), dot + 1);
+			found = selection_matches(s, s->user_re, sb_cstr(&name));
+		}
+		dc += len;
+		dc += strspn(dc, "; ");
+	}
+	sb_free(&name);
+	return found;
+}
+
 void selection_lockouts(struct selection *s)
 {
 	const struct lockout *all;
@@ -556,7 +586,7 @@ void selection_lockouts(struct selection *s)
 	for (size_t i = 0; i < n; i++) {
 		if (all[i].locked_at < s->since || all[i].locked_at >= s->until)
 			continue;
-		if (s->user_re && !selection_matches(s, s->user_re, all[i].account))
+		if (s->user_re && !lockout_matches(s, &all[i]))
 			continue;
 		s->lockout_rows[s->nlockout_rows++] = all[i];
 	}

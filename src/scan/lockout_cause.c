@@ -79,12 +79,13 @@ static enum lockout_cause cause_of(const struct lockout_case *c, const struct lo
 static void source_of(const struct lockout_case *c, struct lockout *row, struct arena *a)
 {
 	const struct logon *l = c->latest;
-	row->source_host = row->source_ip = row->via = row->user_agent = "";
+	row->source_host = row->source_ip = row->via = row->user_agent = row->attempt_user = "";
 	switch (row->cause) {
 	case CAUSE_ADFS:
 		row->via = c->host ? c->host : c->caller_short;
 		row->source_ip = c->attempt ? c->attempt->ip : l ? l->ip : "";
 		row->user_agent = c->attempt && c->attempt->user_agent ? c->attempt->user_agent : "";
+		row->attempt_user = c->attempt ? c->attempt->user : "";
 		break;
 	case CAUSE_SERVICE: case CAUSE_SCHEDULED_TASK: case CAUSE_INTERACTIVE: case CAUSE_OTHER:
 		row->source_host = c->host;
