@@ -136,8 +136,38 @@ def samples():
               any('auditpol /set /subcategory:"Application Generated"' in s for s in row['next_steps']))
 
 
+def callers():
+    """A DC's log alone: one step names the caller computers of its 4740s (from the generator's XML export of the
+    same log), the first eight, and counts the rest."""
+    import xml.etree.ElementTree as ET
+    ns = {'e': 'http://schemas.microsoft.com/win/2004/08/events/event'}
+    names = []
+    with open(os.path.join(FIX, 'domain', 'DOMAIN-DC02.xml'), encoding='utf-8') as f:  # events one after another
+        events = ET.fromstring('<Events>' + f.read() + '</Events>')
+    for ev in events.iter(f'{{{ns["e"]}}}Event'):
+        if ev.find('e:System/e:EventID', ns).text != '4740':
+            continue
+        caller = ev.find("e:EventData/e:Data[@Name='TargetDomainName']", ns).text or ''
+        if caller and caller.lower() not in (n.lower() for n in names) and caller.split('.')[0].lower() != 'dc02':
+            names.append(caller)
+    rows = rows_of([], [os.path.join(FIX, 'domain', 'DOMAIN-DC02.evtx')])
+    steps = [s for r in rows.values() for s in r['next_steps'] if 'caller computer' in s]
+    want = ', '.join(names[:8]) + (f' and {len(names) - 8} more' if len(names) > 8 else '')
+    check(f'coverage of one DC: the {len(names)} caller computers in one step', len(names) > 8 and len(steps) == 1 and
+          f'logs of {want}, the caller computers' in steps[0], f'{want} / {steps}')
+
+
+def short_log():
+    """A log of under an hour has no rate: empty in CSV, null in JSON lines, not 0."""
+    rows = rows_of([], [os.path.join(FIX, 'domain', 'DOMAIN-ADFS09.evtx')])
+    check('a log of a minute: records_per_day null', [r['records_per_day'] for r in rows.values()] == [None],
+          str(rows))
+
+
 def main():
     fixtures()
+    callers()
+    short_log()
     formats()
     warnings()
     samples()

@@ -78,7 +78,10 @@ static void value_text(struct strbuf *out, const struct coverage_row *r, enum co
 			filetime_format_ms(out, k == C_FIRST ? r->first : r->last, local);
 		break;
 	case C_RECORDS: sb_add_u64(out, r->records); break;
-	case C_PER_DAY: sb_add_u64(out, (uint64_t)(r->per_day + 0.5)); break;
+	case C_PER_DAY: /* empty (JSON null) when the log spans less than an hour: no rate to tell */
+		if (r->per_day > 0)
+			sb_add_u64(out, (uint64_t)(r->per_day + 0.5));
+		break;
 	case C_WRAPPED: sb_adds(out, r->wrapped ? "yes" : "no"); break;
 	case C_WRAP_REASON: sb_adds(out, r->wrap_reason); break;
 	case C_AUDIT: sb_adds(out, security ? coverage_audit_name(r->audit) : ""); break;
@@ -129,7 +132,7 @@ static void json_value(struct strbuf *out, struct strbuf *tmp, const struct cove
 	if (c->json == J_BOOL)
 		sb_adds(out, tmp->len && tmp->data[0] == 'y' ? "true" : "false");
 	else if (c->json == J_NUMBER)
-		sb_add(out, tmp->data, tmp->len);
+		sb_add(out, tmp->len ? tmp->data : "null", tmp->len ? tmp->len : 4);
 	else
 		json_escape(out, tmp->data ? tmp->data : "", tmp->len);
 }

@@ -69,15 +69,23 @@ static void adfs_steps(struct steps *st, const struct coverage_row *r, const str
 		     "controller's");
 }
 
+/* One step for the caller computers of the log's lockouts whose Security logs are not among the inputs: the first
+ * MAX_CALLERS named, the others counted. Coverage does not join the lockouts: a caller may be a name a client
+ * supplied (KALI), or a lockout explained from another host's log, which badcreds lockouts tells. */
 static void dc_steps(struct steps *st, const struct coverage_row *r, const struct coverage_row *all, size_t n)
 {
+	struct strbuf names = {0};
 	size_t k = 0;
-	for (size_t i = 0; r->callers && r->callers[i] && k < MAX_CALLERS; i++)
-		if (!any_row(all, n, 0, r->callers[i], "Security")) {
-			step(st, "collect the Security log of %s, the caller computer of lockouts (4740) in this log",
-			     r->callers[i]);
-			k++;
-		}
+	for (size_t i = 0; r->callers && r->callers[i]; i++)
+		if (!any_row(all, n, 0, r->callers[i], "Security") && k++ < MAX_CALLERS)
+			sb_printf(&names, "%s%s", k > 1 ? ", " : "", r->callers[i]);
+	if (k > MAX_CALLERS)
+		sb_printf(&names, " and %zu more", k - MAX_CALLERS);
+	if (k)
+		step(st, "collect the Security log%s of %s, the caller computer%s of lockouts (4740) in this log (badcreds "
+		     "lockouts tells which lockouts need them: a caller may be a name a client supplied, or explained by "
+		     "another host's log)", k == 1 ? "" : "s", sb_cstr(&names), k == 1 ? "" : "s");
+	sb_free(&names);
 }
 
 /* wevtutil sl LOG /ms:BYTES: room for the longer of 30 days and the period asked for, at the rate seen, with a
