@@ -10,6 +10,7 @@ import csv
 import glob
 import gzip
 import io
+import ipaddress
 import json
 import os
 import shutil
@@ -192,6 +193,18 @@ def test_summary(badcreds, folder, wanted):
     check(len(cadence) == 1 and cadence[0]['subject'] == 'svc-report' and 'locked out 2 times' in cadence[0]['detail']
           and 'scheduled_task' in cadence[0]['detail'] and 'APP02' in cadence[0]['next_step'] and
           cadence[0]['severity'] == 'medium', f'summary: the AD lockout cadence of svc-report, with its cause ({cadence})')
+    internet = {}  # the scenario's lockouts from public addresses through a server other than AD FS
+    for w in wanted:
+        if w['cause'] != 'adfs' and w['source_ip'] and ipaddress.ip_address(w['source_ip']).is_global:
+            internet.setdefault(w['source_ip'], []).append(w)
+    found = {r['subject']: r for r in rows if r['type'] == 'internet_lockout'}
+    check(internet and set(found) == set(internet) and all(
+        r['severity'] == 'high' and r['technique'] == 'T1110.001' and int(r['users']) == len(internet[ip]) and
+        int(r['attempts']) == sum(w['failures'] for w in internet[ip]) and
+        all(w['account'] in r['detail'] and w['via'] in r['detail'] for w in internet[ip]) and
+        f'block {ip}' in r['next_step'] for ip, r in found.items()),
+        f'summary: a high internet_lockout finding per public address that locked accounts through RDP and the like '
+        f'({sorted(found)} vs {sorted(internet)})')
     text = subprocess.run([badcreds, 'summary', '-q', *domain_files(folder, 'evtx')], capture_output=True).stdout
     check(b'Account lockouts (13: 1 adfs, 1 exchange, 2 rdp, 1 service, 2 scheduled_task' in text,
           'summary text: the lockouts counted by cause')

@@ -54,6 +54,7 @@ struct lockout {
 	unsigned still_failing;          /* the same account refused as locked after it, until the next lockout */
 	const char *user_agent;          /* AD FS: what the client sent */
 	const char *attempt_user;        /* AD FS: the user name the attempt typed (a UPN, often), "" otherwise */
+	bool from_outside;               /* Source IP is outside the organisation's networks (private, --internal) */
 	const char *basis;               /* the evidence that decided the cause, in words */
 	const char *next_step;
 	const struct lockout_evidence *evidence;

@@ -107,6 +107,8 @@ enum finding_kind {
 	FINDING_STALE_CREDENTIAL,   /* one user from private addresses at a steady pace: a device or service */
 	FINDING_AD_LOCKOUT_CADENCE, /* an account locked in AD again and again (DC 4740s) */
 	FINDING_LOCKOUT_PRESSURE,   /* extranet or AD lockouts through AD FS, or bad passwords near the threshold */
+	FINDING_INTERNET_LOCKOUT,   /* AD lockouts by wrong passwords from an internet address through RDP, Exchange,
+				     * a share or another server than AD FS (DC 4740s joined to the host's 4625s) */
 	FINDING_PROBE,              /* an internet address below the spray or brute-force thresholds */
 	FINDING_COUNT,
 };

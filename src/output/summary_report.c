@@ -75,7 +75,8 @@ void summary_verdict(struct strbuf *o, const struct summary *s)
 	for (size_t i = 0; i < s->nfindings; i++) {
 		const struct finding *f = &s->findings[i];
 		compromised += f->kind == FINDING_COMPROMISE;
-		bool attack = f->kind == FINDING_SPRAY || f->kind == FINDING_LEGACY_SPRAY || f->kind == FINDING_BRUTE_FORCE;
+		bool attack = f->kind == FINDING_SPRAY || f->kind == FINDING_LEGACY_SPRAY || f->kind == FINDING_BRUTE_FORCE ||
+			      f->kind == FINDING_INTERNET_LOCKOUT;
 		attacks += attack;
 		going += attack && f->ongoing;
 	}

@@ -329,11 +329,71 @@ void findings_cadence(struct summary *s, size_t *cap, const struct lockout *l, s
 	arena_free(&arena);
 }
 
+/* The lockouts that wrong passwords from one internet address caused through a server other than AD FS (whose
+ * attempts make findings of their own): one finding per address, with the accounts, the DCs' wrong passwords, the
+ * refusals after, and the latest lockout's next step. */
+static void internet(struct summary *s, size_t *cap, const struct lockout *l, size_t n, const char *ip)
+{
+	struct finding *f = finding_new(s, cap, FINDING_INTERNET_LOCKOUT, ip);
+	struct strbuf accounts = {0};
+	unsigned failures = 0, refused = 0;
+	const struct lockout *latest = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!l[i].from_outside || l[i].cause == CAUSE_ADFS || strcmp(l[i].source_ip, ip))
+			continue;
+		int64_t first = l[i].first_failure ? l[i].first_failure : l[i].locked_at;
+		if (!latest || first < f->first)
+			f->first = first;
+		f->last = l[i].locked_at;
+		failures += l[i].failures;
+		refused += l[i].still_failing;
+		if (f->users++ < 3)
+			sb_printf(&accounts, "%s%s", f->users > 1 ? ", " : "", l[i].account);
+		latest = &l[i];
+	}
+	f->attempts = failures;
+	f->ips = 1;
+	f->top_ip = f->subject;
+	f->top_user = arena_copy(&s->arena, latest->account, strlen(latest->account) + 1);
+	snprintf(f->top_users, sizeof f->top_users, "%s%s", sb_cstr(&accounts), f->users > 3 ? ", ..." : "");
+	snprintf(f->top_ips, sizeof f->top_ips, "%s", ip);
+	utf8_trim(f->top_users);
+	f->ongoing = f->last >= s->data_end - ONGOING;
+	const char *host = *latest->source_host ? latest->source_host : "";
+	accounts.len = 0;
+	sb_printf(&accounts, "%u account%s locked out (%s) by wrong passwords through %s on %s", f->users,
+		  f->users == 1 ? "" : "s", f->top_users, lockout_cause_name(latest->cause), *latest->via ? latest->via :
+		  "-");
+	if (*host) /* a workstation name the client supplied: an attacker picks it */
+		sb_printf(&accounts, " (the client named itself %s)", host);
+	sb_printf(&accounts, "; %u wrong password%s on the DCs, %u refused after", failures, failures == 1 ? "" : "s",
+		  refused);
+	snprintf(f->detail, sizeof f->detail, "%s", sb_cstr(&accounts));
+	utf8_trim(f->detail);
+	snprintf(f->next_step, sizeof f->next_step, "%s", latest->next_step);
+	utf8_trim(f->next_step);
+	f->server = latest->via;
+	sb_free(&accounts);
+}
+
+void findings_internet_lockouts(struct summary *s, size_t *cap, const struct lockout *l, size_t n)
+{
+	struct arena arena = {0};
+	struct strmap done = {.arena = &arena};
+	for (size_t i = 0; i < n; i++)
+		if (l[i].from_outside && l[i].cause != CAUSE_ADFS && !strmap_get(&done, l[i].source_ip)) {
+			strmap_put(&done, l[i].source_ip, &arena);
+			internet(s, cap, l, n, l[i].source_ip);
+		}
+	strmap_free(&done);
+	arena_free(&arena);
+}
+
 const char *finding_name(enum finding_kind k)
 {
 	static const char *const names[FINDING_COUNT] = {
 		"compromise", "log_cleared", "password_spray", "legacy_auth_spray", "brute_force", "stale_credential",
-		"ad_lockout_cadence", "lockout_pressure", "probe",
+		"ad_lockout_cadence", "lockout_pressure", "internet_lockout", "probe",
 	};
 	return k < FINDING_COUNT ? names[k] : "";
 }
@@ -350,7 +410,7 @@ const char *finding_technique(enum finding_kind k)
 	case FINDING_COMPROMISE: return "T1078";
 	case FINDING_LOG_CLEARED: return "T1070.001";
 	case FINDING_SPRAY: case FINDING_LEGACY_SPRAY: return "T1110.003";
-	case FINDING_BRUTE_FORCE: return "T1110.001";
+	case FINDING_BRUTE_FORCE: case FINDING_INTERNET_LOCKOUT: return "T1110.001";
 	case FINDING_PROBE: return "T1110";
 	default: return "";
 	}
@@ -360,7 +420,7 @@ static enum severity severity_of(const struct finding *f)
 {
 	switch (f->kind) {
 	case FINDING_COMPROMISE: return SEVERITY_CRITICAL;
-	case FINDING_LOG_CLEARED: return SEVERITY_HIGH;
+	case FINDING_LOG_CLEARED: case FINDING_INTERNET_LOCKOUT: return SEVERITY_HIGH;
 	case FINDING_SPRAY: case FINDING_LEGACY_SPRAY: case FINDING_BRUTE_FORCE:
 		return !f->internal || f->ongoing ? SEVERITY_HIGH : SEVERITY_MEDIUM;
 	case FINDING_PROBE: return SEVERITY_LOW;
@@ -398,7 +458,7 @@ static void next_steps(const struct finding *f, struct strbuf *sb)
 			  "finding's last time); look for new inbox rules and forwarding on its mailbox; block %s",
 			  f->subject, f->top_ip);
 		return;
-	case FINDING_AD_LOCKOUT_CADENCE:
+	case FINDING_AD_LOCKOUT_CADENCE: case FINDING_INTERNET_LOCKOUT:
 		return; /* the lockout's own next step, set with it */
 	case FINDING_LOG_CLEARED:
 		sb_adds(sb, "the evidence before it is destroyed: find out why that account cleared the log (its logons, "
@@ -440,7 +500,7 @@ void findings_finish(struct summary *s)
 		struct finding *f = &s->findings[i];
 		f->severity = severity_of(f);
 		utf8_trim(f->detail); /* a detail cut at its size may end inside a character */
-		if (f->kind == FINDING_AD_LOCKOUT_CADENCE)
+		if (f->kind == FINDING_AD_LOCKOUT_CADENCE || f->kind == FINDING_INTERNET_LOCKOUT)
 			continue;
 		sb.len = 0;
 		if (*f->prt_device) /* the device's own log says so: first, but as the hypothesis it is */

@@ -33,6 +33,9 @@ void findings_compromise(struct summary *s, size_t *cap, struct compromise_pairs
 			 size_t nok, int64_t window);
 /* Accounts locked in AD twice or more: AD lockout cadence findings, with the latest lockout's cause. */
 void findings_cadence(struct summary *s, size_t *cap, const struct lockout *l, size_t n);
+/* Accounts locked in AD by wrong passwords from an internet address through a server other than AD FS: an internet
+ * lockout finding per address, with the latest lockout's next step. */
+void findings_internet_lockouts(struct summary *s, size_t *cap, const struct lockout *l, size_t n);
 /* Severity, next step and order: by severity, then first time. */
 void findings_finish(struct summary *s);
 

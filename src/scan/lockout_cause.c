@@ -250,6 +250,7 @@ void lockout_decide(const struct lockout_case *c, const struct lockout_settings 
 				.process = c->latest ? c->latest->process : ""};
 	row->cause = cause_of(c, s, &why);
 	source_of(c, row, a);
+	row->from_outside = *row->source_ip && !internal_address(row->source_ip, s);
 	basis_of(c, row, sb_cstr(&why), &sb);
 	row->basis = text(a, sb_cstr(&sb));
 	sb.len = 0;

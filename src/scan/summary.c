@@ -681,6 +681,7 @@ void summary_add_lockouts(struct summary *s, const struct lockout *l, size_t n)
 	if (n && l[n - 1].locked_at > s->data_end)
 		s->data_end = l[n - 1].locked_at;
 	findings_cadence(s, &s->capfindings, l, n);
+	findings_internet_lockouts(s, &s->capfindings, l, n);
 	findings_finish(s);
 }
 
