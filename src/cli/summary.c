@@ -1,5 +1,6 @@
 /* summary.c: `badcreds summary`: reads the SOURCEs like scan and says who is attacking, which accounts are at risk
  * and what to do next: per-user and per-IP figures and findings with their thresholds. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,8 +150,6 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 		return EXIT_SKIPPED;
 	}
 	selection_explain_empty(&sel, cmd);
-	if (selection_warn_unanswerable(&sel, cmd) && status == EXIT_OK)
-		status = EXIT_SKIPPED;
 	struct summary s;
 	const struct fact *const *dc;
 	size_t ndc = correlator_dc_events(sel.corr, &dc);
@@ -161,6 +160,14 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	s.nprt = sel.nprt_rows;
 	selection_lockouts(&sel);
 	summary_add_lockouts(&s, sel.lockout_rows, sel.nlockout_rows);
+	if (!atomic_load(&sel.adfs_audits) && !sel.nclears && (sel.nlockouts_found || sel.nprt_rows)) {
+		if (!sel.quiet) /* DC, member or device logs: the summary answers for what they hold */
+			fprintf(stderr, "badcreds: summary: note: no AD FS audit events among the inputs: the summary answers "
+				"for the %zu account lockout%s and %zu device PRT row%s they hold\n", sel.nlockouts_found,
+				sel.nlockouts_found == 1 ? "" : "s", sel.nprt_rows, sel.nprt_rows == 1 ? "" : "s");
+	} else if (selection_warn_unanswerable(&sel, cmd) && status == EXIT_OK) {
+		status = EXIT_SKIPPED;
+	}
 	summary_add_cleared(&s, sel.clears, sel.nclears);
 	if (sel.coverage)
 		s.ncoverage = coverage_rows(sel.coverage, &s.coverage);
