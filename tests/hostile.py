@@ -647,9 +647,67 @@ def walks_and_windows():
         check('the man page shows the UNC path with two backslashes', ' \\\\ADFS01\\Logs-Archive' in text)
 
 
+def spoofed_exchange():
+    """An attacker at 198.51.100.200 talks to AD FS itself (real activity IDs) but sends the headers of Exchange
+    Online's relay: x-ms-client-application Microsoft.Exchange.ActiveSync and X-Forwarded-For 10.1.1.1. The request
+    is not Exchange Online's: the submitter stays the attacker's public address and the burst is a brute force."""
+    ns = 'http://schemas.microsoft.com/win/2004/08/events/event'
+    rc = 'http://schemas.microsoft.com/2012/01/requestcontext/claims/'
+
+    def event(rid, t, provider, event_id, data):
+        return (f'<Event xmlns="{ns}"><System><Provider Name="{provider}"/><EventID>{event_id}</EventID>'
+                f'<TimeCreated SystemTime="{t}Z"/><EventRecordID>{rid}</EventRecordID><Channel>Security</Channel>'
+                f'<Computer>ADFS-SP.contoso.com</Computer></System><EventData>{data}</EventData></Event>')
+
+    def items(values):
+        return ''.join(f'<Data>{v}</Data>' for v in values)
+
+    events, rid = [], 0
+    for i in range(8):
+        t = datetime.datetime(2026, 11, 20, 8, 0, 0) + datetime.timedelta(seconds=15 * i)
+        at = [(t + datetime.timedelta(milliseconds=k)).strftime('%Y-%m-%dT%H:%M:%S.%f') for k in range(4)]
+        activity, instance = f'8a7e489c-fbd4-5ab3-afd9-{i:012d}', f'c77e16d3-0564-5769-bb78-{i:012d}'
+        forwarded = '10.1.1.1,198.51.100.200'
+        user = 'ceo@contoso.com'
+        fields = {'TargetUserName': user, 'TargetDomainName': '', 'Status': '0xc000006d', 'SubStatus': '0xc000006a',
+                  'FailureReason': '%%2313', 'LogonType': '3', 'IpAddress': '-',
+                  'ProcessName': 'C:\\Windows\\ADFS\\Microsoft.IdentityServer.ServiceHost.exe'}
+        events += [
+            event(rid + 1, at[0], 'AD FS Auditing', 403, items([instance, activity, '2026-11-20 08:00:00',
+                                                                '198.51.100.200', 'POST', '/adfs/ls/', '', '443',
+                                                                '10.0.0.5', 'python-requests/2.31', '1234'])),
+            event(rid + 2, at[1], 'Microsoft-Windows-Security-Auditing', 4625,
+                  ''.join(f'<Data Name="{k}">{v}</Data>' for k, v in fields.items())),
+            event(rid + 3, at[2], 'AD FS Auditing', 411, items([
+                activity, 'http://schemas.microsoft.com/ws/2006/05/identitymodel/tokens/UserName',
+                f'{user}-The user name or password is incorrect',
+                f'System.IdentityModel.Tokens.SecurityTokenValidationException: {user} ---&gt; '
+                'System.ComponentModel.Win32Exception: The user name or password is incorrect', forwarded])),
+            event(rid + 4, at[3], 'AD FS Auditing', 501, items([
+                instance, rc + 'x-ms-client-ip', '198.51.100.200', rc + 'x-ms-forwarded-client-ip', forwarded,
+                rc + 'x-ms-client-application', 'Microsoft.Exchange.ActiveSync'] + ['-'] * 14))]
+        rid += 4
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, 'SPOOF.xml')
+        with open(path, 'w', encoding='utf-8') as out:
+            out.write(''.join(events))
+        rows = [json.loads(line) for line in run(['scan', '-q', '-f', 'jsonl', '-o', '-', '--exclude-ip', '10.0.0.0/8',
+                                                   path]).stdout.decode('utf-8').splitlines()]
+        check('an Exchange client application sent to AD FS directly: the submitter is the public address, '
+              '--exclude-ip 10.0.0.0/8 hides nothing', len(rows) == 8 and
+              all(r['ip'] == '198.51.100.200' and r['ip_class'] == 'public' for r in rows), str(rows[:1]))
+        findings = [json.loads(line) for line in run(['summary', '-q', '-f', 'jsonl', path]).stdout.decode(
+            'utf-8').splitlines()]
+        check('... and 8 bad passwords in 105 s from it are a brute force, not legacy authentication',
+              [(r['type'], r['subject']) for r in findings if r.get('severity') == 'high'] ==
+              [('brute_force', 'ceo@contoso.com')] and
+              not any(r['type'] == 'legacy_auth_spray' for r in findings), str(findings[:2]))
+
+
 def main():
     names()
     addresses()
+    spoofed_exchange()
     carved_and_fanout()
     compressed()
     xml_exports()

@@ -692,10 +692,11 @@ static bool observed(const struct correlator *c, const char *text, bool exo, str
 	int k = (int)l.n - 1;
 	while (k > 0 && own_hop(c, &l.a[k]))
 		k--;
-	if (exo) { /* l.a[k] is Exchange Online's own address */
+	if (exo) { /* l.a[k] is Exchange Online's own address; the one before it the client EXO saw, on the internet */
 		if (k == 0)
 			return false;
-		k--;
+		if (!strcmp(ip_class(&l.a[k - 1]), "public"))
+			k--; /* else it is no address EXO can have seen: an X-Forwarded-For made up by the client */
 	} else if (own_hop(c, &l.a[k])) { /* all internal */
 		k = (int)l.n - 1;
 		while (k > 0 && configured_proxy(c, &l.a[k]))
@@ -708,13 +709,15 @@ static bool observed(const struct correlator *c, const char *text, bool exo, str
 
 /* The submitter: the address the farm saw (observed()) in 411's list, 1203's or 1210's IpAddress, 516's address,
  * then 501's x-ms-forwarded-client-ip, x-ms-client-ip, 403's client address, 4625's. For legacy auth that Exchange
- * Online proxied (zero activity ID, Microsoft.Exchange client), the address Exchange Online forwarded. *claimed_from
+ * Online proxied (zero activity ID: AD FS's own mark; AD FS 2.0 logs no activity ID, there a Microsoft.Exchange client
+ * application; attempt_relayed), the address Exchange Online forwarded. Where AD FS logs an activity ID, the client
+ * application (a header any client can send) decides nothing. *claimed_from
  * is the list the submitter came from, whose first *claimed addresses the client supplied. */
 static bool submitter(const struct correlator *c, const struct request *r, struct ip_addr *ip, const char **claimed_from,
 		      unsigned *claimed)
 {
 	const char *app = FIRST(r, client_app);
-	bool exo = (r->activity && !r->activity[0]) || (app && strncasecmp(app, "Microsoft.Exchange", 18) == 0);
+	bool exo = r->activity ? !r->activity[0] : app && !strncasecmp(app, "Microsoft.Exchange", 18);
 	const struct fact *f;
 	*claimed = 0;
 	static const uint32_t order[] = {411, 1203, 1210, 516};

@@ -31,9 +31,14 @@ struct finding *finding_new(struct summary *s, size_t *cap, enum finding_kind k,
 	return f;
 }
 
+/* AD FS's zero activity ID says so; the client application (x-ms-client-application, Microsoft.Exchange...) is a
+ * header any client sends, so it counts only where AD FS logs no activity ID at all (AD FS 2.0): an attacker who
+ * names Microsoft.Exchange must not pass for Exchange Online. */
 bool attempt_relayed(const struct attempt *a)
 {
-	return (a->activity && !*a->activity) || (a->client_app && !strncasecmp(a->client_app, "Microsoft.Exchange", 18));
+	if (a->activity)
+		return !*a->activity;
+	return a->client_app && !strncasecmp(a->client_app, "Microsoft.Exchange", 18);
 }
 
 /* Values counted by name; the most frequent come out as "name (n), ...". The names are borrowed: they outlive the

@@ -12,7 +12,8 @@ struct finding *finding_new(struct summary *s, size_t *cap, enum finding_kind k,
  * a[idx[0..n)] (time order). */
 void finding_fill(struct summary *s, struct finding *f, const struct summary_attempt *a, const size_t *idx,
 		  size_t n);
-/* Whether Exchange Online relayed the request (legacy authentication): a zero activity ID or an Exchange client. */
+/* Whether Exchange Online relayed the request (legacy authentication): a zero activity ID (without any, as AD FS 2.0
+ * logs them, an Exchange client application). */
 bool attempt_relayed(const struct attempt *a);
 /* The attempts a success may follow: those of each account and address a success names ("key\naddress"), copied
  * as they come (compromise_pairs_add, each address's in time order). */
