@@ -89,6 +89,12 @@ static bool same_id(const char *given, const char *id)
 	return strlen(id) == n && strncasecmp(given, id, n) == 0;
 }
 
+/* The most of an event trace keeps in memory for its report: 64 KiB a value (the most one Windows event value
+ * holds), 256 KiB an event as a JSON line. More only comes from a crafted file (a template that repeats a value
+ * thousands of times); kept whole, a few hundred such events took gigabytes. What is left out is marked, and
+ * badcreds dump shows the whole event. */
+enum { TRACE_VALUE_MAX = 65535, TRACE_JSON_MAX = 256 * 1024 };
+
 /* One event as text: every value from the log made visible; a value of several lines stays indented under its
  * name, each further line after a bar (CR LF and LF end lines; any other control character is shown), so that a
  * line break typed into a user name cannot pass for another field. */
@@ -112,6 +118,12 @@ static void render_text(struct strbuf *out, const struct event *ev, bool local)
 	for (uint32_t i = 0; i < ev->ndata; i++) {
 		v.len = 0;
 		evtx_value_render(&v, &ev->data[i].value);
+		bool cut = v.len > TRACE_VALUE_MAX;
+		if (cut) { /* at a character boundary */
+			v.len = TRACE_VALUE_MAX;
+			while (v.len && ((unsigned char)v.data[v.len] & 0xc0) == 0x80)
+				v.len--;
+		}
 		sb_adds(out, "      ");
 		if (ev->data[i].name[0]) {
 			text_visible_str(out, ev->data[i].name);
@@ -131,6 +143,8 @@ static void render_text(struct strbuf *out, const struct event *ev, bool local)
 			if (nl && k < v.len)
 				sb_adds(out, "\n        | "); /* a line no value can forge */
 		}
+		if (cut)
+			sb_adds(out, " [cut: badcreds dump shows the whole value]");
 		sb_addc(out, '\n');
 	}
 	sb_free(&v);
@@ -142,8 +156,22 @@ static void render_text_local(struct strbuf *out, const struct event *ev) { rend
 static void render_json(struct strbuf *out, const struct event *ev)
 {
 	const char *err;
+	size_t start = out->len;
 	struct output_record r = {.event = ev};
 	output_jsonl.write(out, &r, &err);
+	if (out->len - start > TRACE_JSON_MAX) { /* the event without its values, and why */
+		struct event bare = *ev;
+		bare.ndata = 0;
+		out->len = start;
+		r.event = &bare;
+		output_jsonl.write(out, &r, &err);
+		while (out->len > start && out->data[out->len - 1] != '}')
+			out->len--;
+		if (out->len > start) {
+			out->len--;
+			sb_adds(out, ",\"Cut\":\"EventData over 256 KiB left out: badcreds dump shows it\"}");
+		}
+	}
 	if (out->len && out->data[out->len - 1] == '\n')
 		out->len--;
 }

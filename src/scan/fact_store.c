@@ -36,17 +36,32 @@ enum { NSTRINGS = sizeof STRINGS / sizeof STRINGS[0] };
 static uint32_t u32(const uint8_t *p) { return sorted_runs_u32(p); }
 static uint64_t u64(const uint8_t *p) { return sorted_runs_u64(p); }
 
-/* The fact's strings (NULL when absent) and their lengths; the record's size. */
-static size_t record_size(const struct fact *f, const char *v[NSTRINGS], uint32_t len[NSTRINGS], uint32_t *present)
+/* The most of a string a fact keeps: 64 KiB, the most one Windows event value holds. Longer text only comes from a
+ * crafted file (a template that repeats a value thousands of times, an XML export); kept whole, a few hundred such
+ * events within the correlation's time slice took gigabytes. It is cut at a character boundary, the same way in
+ * every event of a request (so that they still join), and ends in CUT_MARK. */
+enum { FACT_TEXT_MAX = 65535 };
+static const char CUT_MARK[] = "[cut]";
+
+/* The fact's strings (NULL when absent) and their lengths as kept, with *cut set for those cut; the record's size. */
+static size_t record_size(const struct fact *f, const char *v[NSTRINGS], uint32_t len[NSTRINGS], uint32_t *present,
+			  uint32_t *cut)
 {
 	size_t n = HEAD;
-	*present = 0;
+	*present = *cut = 0;
 	for (unsigned i = 0; i < NSTRINGS; i++) {
 		v[i] = *(const char *const *)((const char *)f + STRINGS[i]);
 		if (v[i]) {
 			*present |= 1u << i;
-			len[i] = (uint32_t)strlen(v[i]);
-			n += 4 + len[i];
+			size_t k = strlen(v[i]);
+			if (k > FACT_TEXT_MAX) {
+				k = FACT_TEXT_MAX - (sizeof CUT_MARK - 1);
+				while (k && ((unsigned char)v[i][k] & 0xc0) == 0x80) /* not inside a character */
+					k--;
+				*cut |= 1u << i;
+			}
+			len[i] = (uint32_t)k;
+			n += 4 + len[i] + (*cut >> i & 1 ? sizeof CUT_MARK - 1 : 0);
 		}
 	}
 	return (n + 7) & ~(size_t)7;
@@ -101,8 +116,8 @@ void fact_store_init(struct fact_store *s, size_t limit)
 size_t fact_store_encode(const struct fact *f, struct arena *a, const uint8_t **record)
 {
 	const char *v[NSTRINGS];
-	uint32_t len[NSTRINGS], present;
-	size_t size = record_size(f, v, len, &present);
+	uint32_t len[NSTRINGS], present, cut;
+	size_t size = record_size(f, v, len, &present, &cut);
 	uint8_t *r = arena_alloc(a, size);
 	memset(r, 0, HEAD);
 	uint32_t size32 = (uint32_t)size, status = f->status, substatus = f->substatus;
@@ -120,9 +135,12 @@ size_t fact_store_encode(const struct fact *f, struct arena *a, const uint8_t **
 	uint8_t *p = r + HEAD;
 	for (unsigned i = 0; i < NSTRINGS; i++)
 		if (present & 1u << i) {
-			memcpy(p, &len[i], 4);
+			uint32_t kept = len[i] + (cut >> i & 1 ? (uint32_t)sizeof CUT_MARK - 1 : 0);
+			memcpy(p, &kept, 4);
 			memcpy(p + 4, v[i], len[i]);
-			p += 4 + len[i];
+			if (cut >> i & 1)
+				memcpy(p + 4 + len[i], CUT_MARK, sizeof CUT_MARK - 1);
+			p += 4 + kept;
 		}
 	memset(p, 0, (size_t)(r + size - p)); /* the padding: the temporary file holds no stray memory */
 	*record = r;
