@@ -474,6 +474,26 @@ def outputs():
         p = run(['scan', '-o', log, tmp])
         check('-o naming an EVTX log inside a SOURCE directory: a usage error, the log untouched', p.returncode == 2 and
               open(log, 'rb').read() == evidence and b'is an event log' in p.stderr, p.stderr.decode(errors='replace'))
+        logs = os.path.join(tmp, 'logs')  # event logs in other forms: in a SOURCE directory, or not read at all
+        os.mkdir(logs)
+        kept = {}
+        export = open(f('ADFS-JP.xml'), 'rb').read()
+        for name, data in (('export.xml', export), ('export16.xml', export.decode('utf-8').encode('utf-16')),
+                           ('log.evtx.gz', gzip.compress(evidence))):
+            kept[name] = data
+            with open(os.path.join(logs, name), 'wb') as out:
+                out.write(data)
+        for name in kept:
+            for command, extra in (('scan', ['-o']), ('summary', ['-q', '--html'])):
+                for sources in ([logs], [log]):
+                    p = run([command] + extra + [os.path.join(logs, name)] + sources)
+                    check(f'{command} {extra[-1]} naming {name} ({"in a SOURCE directory" if sources == [logs] else "not a SOURCE"}): '
+                          'a usage error, the log untouched', p.returncode == 2 and b'is an event log' in p.stderr and
+                          open(os.path.join(logs, name), 'rb').read() == kept[name], p.stderr.decode(errors='replace'))
+        page = os.path.join(tmp, 'again.html')
+        statuses = [run(['summary', '-q', '-o', '-', '--html', page, log]).returncode for _ in range(2)]
+        check('summary --html replaces its own earlier page', statuses == [0, 0] and os.path.getsize(page) > 0,
+              str(statuses))
         p = run(['summary', '-q', '-o', 'text.txt', '--html', os.path.join('.', 'text.txt'), log], cwd=tmp)
         check('summary -o text.txt --html ./text.txt (one file not yet written, spelt twice): a usage error',
               p.returncode == 2 and not os.path.exists(os.path.join(tmp, 'text.txt')),

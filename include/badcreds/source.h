@@ -81,8 +81,9 @@ enum { SOURCE_DEFAULT_SPOOL_LIMIT_GIB = 64 }; /* the spool_limit of the commands
 /* The threads of the commands, unless --threads says: the cores this process may run on, at most 64. */
 unsigned source_default_threads(void);
 
-/* Whether the regular file at path is an EVTX log, by its first bytes: a report must never replace one. (Event XML
- * and gzip are not asked about: an HTML page may probe as XML, and a report may be .gz itself.) */
+/* Whether the regular file at path holds an event log, by its first bytes (for gzip, by its first decompressed
+ * bytes): an EVTX file, or XML whose first 4 KiB name the event schema's namespace (an export; no report of
+ * badcreds writes it). A report must never replace one. */
 bool source_is_event_log(const char *path);
 /* Reads one SOURCE argument: a file of any format, a directory, "-", or channel:NAME (a live channel, Windows
  * only). Problems are reported to d. */

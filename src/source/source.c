@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #ifndef O_NONBLOCK
 #define O_NONBLOCK 0
@@ -189,6 +190,25 @@ static void read_path(const char *path, bool from_directory, struct walk *w)
 	diag_end_file(w->d);
 }
 
+/* Whether p[0, n) holds s[0, k) (Windows' C library has no memmem). */
+static bool holds(const uint8_t *p, size_t n, const char *s, size_t k)
+{
+	for (const uint8_t *q = p; n >= k && (q = memchr(q, s[0], n - k + 1 - (size_t)(q - p))) != NULL; q++)
+		if (!memcmp(q, s, k))
+			return true;
+	return false;
+}
+
+/* Whether bytes start an EVTX file or hold the event schema's namespace (UTF-8 or UTF-16LE). */
+static bool events_in(const uint8_t *p, size_t n)
+{
+	static const char ns[] = "schemas.microsoft.com/win/2004/08/events/event";
+	char wide[2 * (sizeof ns - 1)];
+	for (size_t i = 0; i < sizeof ns - 1; i++)
+		wide[2 * i] = ns[i], wide[2 * i + 1] = 0;
+	return (n >= 8 && !memcmp(p, "ElfFile", 8)) || holds(p, n, ns, sizeof ns - 1) || holds(p, n, wide, sizeof wide);
+}
+
 bool source_is_event_log(const char *path)
 {
 	struct stat s;
@@ -197,9 +217,21 @@ bool source_is_event_log(const char *path)
 	int fd = bc_open(path, O_RDONLY | O_BINARY | O_NONBLOCK, 0);
 	if (fd < 0)
 		return false;
+	uint8_t head[INPUT_PROBE_BYTES];
+	long n = bc_pread(fd, head, sizeof head, 0);
 	const struct input_format *f = input_probe(fd);
+	bool log = f == &input_evtx || (f == &input_xml && n > 0 && events_in(head, (size_t)n));
+	if (f == &input_gzip) { /* its first decompressed bytes */
+		gzFile z = gzdopen(fd, "rb");
+		if (z) {
+			int k = gzread(z, head, sizeof head);
+			log = k > 0 && events_in(head, (size_t)k);
+			gzclose(z); /* closes fd */
+			return log;
+		}
+	}
 	close(fd);
-	return f == &input_evtx;
+	return log;
 }
 
 unsigned source_default_threads(void)
