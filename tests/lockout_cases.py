@@ -204,11 +204,29 @@ def test_host_logs(badcreds, tmp):
           'the warning lists only the logs that are missing', err)
 
 
+def test_pdc_copies(badcreds, tmp):
+    """Six wrong passwords a second apart on DC01, each checked again by the PDC emulator (DC02) 20 ms later: six
+    failures, not one (a copy pairs with one failure only)."""
+    t = dt.datetime(2026, 11, 30, 16, 0, 0)
+    dc1, dc2, app = Log('DC01.corp.contoso.com'), Log('DC02.corp.contoso.com'), Log('APP01.corp.contoso.com')
+    for i in range(6):
+        app.failed_logon(t + i * SEC, 'svc-y', '5', r'C:\Windows\System32\services.exe', workstation='APP01')
+        dc1.kerberos_failure(t + i * SEC + 10 * MS, 'svc-y', '10.1.5.11')
+        dc2.kerberos_failure(t + i * SEC + 30 * MS, 'svc-y', '10.1.5.11')
+    dc1.lockout(t + 6 * SEC, 'svc-y', 'APP01')
+    dc2.lockout(t + 6 * SEC + 20 * MS, 'svc-y', 'APP01')
+    rows = lockouts(badcreds, *[log.write(tmp) for log in (dc1, dc2, app)])
+    row = rows.get(('svc-y', iso(t + 6 * SEC)), {})
+    check(row.get('failures') == 6 and row.get('cause') == 'service',
+          'a burst of wrong passwords a second apart, each copied by the PDC emulator: each counted once', row)
+
+
 def main():
     badcreds, fixtures = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
         for test in (lambda d: test_windows(badcreds, d), lambda d: test_adfs(badcreds, fixtures, d),
-                     lambda d: test_internal_rdp_and_exchange(badcreds, d), lambda d: test_host_logs(badcreds, d)):
+                     lambda d: test_internal_rdp_and_exchange(badcreds, d), lambda d: test_host_logs(badcreds, d),
+                     lambda d: test_pdc_copies(badcreds, d)):
             sub = tempfile.mkdtemp(dir=tmp)
             test(sub)
     print(f'{len(FAILURES)} failures')

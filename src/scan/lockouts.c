@@ -45,6 +45,7 @@ struct lockout_finder {
 	size_t held, spill_at;       /* events other than 4740s in memory; written out once this many */
 	struct logon_spill spill;    /* ... to this temporary file */
 	struct attempt *attempts;    /* scan's attempts of those accounts, in time order (lockout_finder_attempt) */
+	uint8_t *recheck;            /* per kept event: a DC event's place in find_rechecks' pairs, 0 for others */
 	size_t nattempts, capattempts;
 };
 
@@ -403,19 +404,36 @@ static bool same_host(struct arena *a, const char *computer, const char *short_l
 	return *short_lower && strcasecmp(host_short_name(a, computer), short_lower) == 0;
 }
 
-/* Whether the DC event at i repeats one another DC logged just before for the same account: a DC sends a wrong
- * password on to the PDC emulator, which checks it again and logs it too. */
-static bool pdc_recheck(const struct lockout_finder *f, size_t i)
+/* Which DC events repeat one another DC logged just before for the same account: a DC sends a wrong password on to
+ * the PDC emulator, which checks it again and logs it too. Each event is the copy of at most one earlier event, and
+ * each earlier event has at most one copy: a burst of failures a second apart, each copied 20 ms later, counts
+ * every failure once (the copy of the first must not swallow the second). One pass in time order. */
+enum { DC_ORIGINAL = 1, DC_COPIED, DC_RECHECK };
+
+static void find_rechecks(struct lockout_finder *f)
 {
-	const struct logon *l = &f->logons[i];
-	for (size_t k = i; k-- > 0 && l->time - f->logons[k].time <= PDC_RECHECK;) {
-		const struct logon *e = &f->logons[k];
-		if (e->event_id == l->event_id && e->status == l->status && strcasecmp(e->computer, l->computer) &&
-		    same_account(e->account, l->account))
-			return true;
+	free(f->recheck);
+	f->recheck = calloc(f->n ? f->n : 1, 1);
+	if (!f->recheck)
+		abort();
+	for (size_t i = 0; i < f->n; i++) {
+		const struct logon *l = &f->logons[i];
+		if (l->event_id != 4771 && l->event_id != 4776)
+			continue;
+		f->recheck[i] = DC_ORIGINAL;
+		for (size_t k = i; k-- > 0 && l->time - f->logons[k].time <= PDC_RECHECK;) {
+			const struct logon *e = &f->logons[k];
+			if (f->recheck[k] == DC_ORIGINAL && e->event_id == l->event_id && e->status == l->status &&
+			    strcasecmp(e->computer, l->computer) && same_account(e->account, l->account)) {
+				f->recheck[k] = DC_COPIED;
+				f->recheck[i] = DC_RECHECK;
+				break;
+			}
+		}
 	}
-	return false;
 }
+
+static bool pdc_recheck(const struct lockout_finder *f, size_t i) { return f->recheck[i] == DC_RECHECK; }
 
 /* The account's wrong passwords on the DCs in [from, to], each counted once. */
 static void dc_failures(struct lockout_finder *f, struct lockout_case *c, struct span s, int64_t from, int64_t to)
@@ -604,6 +622,7 @@ size_t lockout_finder_run(struct lockout_finder *f, const struct lockout **out)
 	size_t ncases = 0, cap = 0;
 	group_lockouts(f, &cases, &ncases, &cap);
 	index_accounts(f);
+	find_rechecks(f);
 	int64_t reset = f->settings.reset_window;
 	f->rows = calloc(ncases ? ncases : 1, sizeof *f->rows);
 	if (!f->rows)
@@ -645,6 +664,7 @@ void lockout_finder_free(struct lockout_finder *f)
 	strmap_free(&f->spans);
 	strmap_free(&f->locked);
 	free(f->by_account);
+	free(f->recheck);
 	free(f->logons);
 	free(f->attempts);
 	logon_spill_free(&f->spill);
