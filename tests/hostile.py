@@ -729,10 +729,34 @@ def spoofed_exchange():
               not any(r['type'] == 'legacy_auth_spray' for r in findings), str(findings[:2]))
 
 
+def typed_pictures():
+    """Names typed with characters that stand for others elsewhere: Control Pictures (U+2400 for NUL, U+241B for
+    ESC), the private U+E000 this reader shields them with, and U+FFFE/U+FFFF. Each request is one attempt, under
+    the name as typed (the 1203's XML document used to read U+2400 as a NUL, cutting the name and splitting the
+    request in two)."""
+    import mkfixtures
+    from evtx_writer import write_file
+    farm = mkfixtures.Farm()
+    log = farm.log('ADFS-PIC.contoso.com')
+    typed = ['victim@contoso.com\u2400-attacker', 'x\u241b[2Jy@contoso.com', '\ue000\u2400e@contoso.com',
+             'nc\ufffe\uffff@contoso.com']
+    for i, name in enumerate(typed):
+        farm.attempt_2016(log, mkfixtures.BASE + i * datetime.timedelta(minutes=1), name, f'198.51.100.{50 + i}')
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, 'PIC.evtx')
+        write_file(path, log.records())
+        rows = [json.loads(line) for line in run(['scan', '-q', '-f', 'jsonl', '-o', '-', path]).stdout.decode(
+            'utf-8').splitlines()]
+        check('names typed with Control Pictures, U+E000, U+FFFE/U+FFFF: one attempt each, as typed',
+              sorted(r['user'] for r in rows) == sorted(typed) and all(r['ip'] for r in rows),
+              str([(r['user'], r['ip']) for r in rows]))
+
+
 def main():
     names()
     addresses()
     spoofed_exchange()
+    typed_pictures()
     carved_and_fanout()
     compressed()
     xml_exports()

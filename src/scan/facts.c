@@ -209,15 +209,69 @@ static const char *user_from_data2(struct arena *a, const char *s)
 	return u;
 }
 
-/* An element's text, with the control characters that xml_text_clean stood in for restored. */
+/* The AuditBase document is cleaned for libxml2 (xml_text_clean: a control character a user typed becomes its
+ * Control Picture U+2400 + c, U+FFFE and U+FFFF become U+FFFD) and its texts restored after. What the user typed
+ * must come back as typed, or a name would read one way here and another in the request's other events (two
+ * attempts of one request): before cleaning, every U+2400-U+241F and U+E000 of the document gets a U+E000 before
+ * it, and U+FFFE and U+FFFF become U+E000 U+E001 and U+E000 U+E002. */
+static const char SHIELD[] = "\xee\x80\x80"; /* U+E000, a private use character */
+static const char NONCHAR[2][4] = {"\xef\xbf\xbe", "\xef\xbf\xbf"};       /* U+FFFE, U+FFFF */
+static const char NONCHAR_SHIELDED[2][4] = {"\xee\x80\x81", "\xee\x80\x82"}; /* U+E001, U+E002 */
+
+static bool shielded(const unsigned char *p, size_t n)
+{
+	return n >= 3 && ((p[0] == 0xe2 && p[1] == 0x90 && p[2] >= 0x80 && p[2] <= 0x9f) ||
+			  (p[0] == 0xee && p[1] == 0x80 && p[2] == 0x80));
+}
+
+static void shield(struct strbuf *out, const char *s)
+{
+	for (size_t n = strlen(s), i = 0; i < n; i++) {
+		int nonchar = n - i >= 3 ? !memcmp(s + i, NONCHAR[0], 3) ? 0 : !memcmp(s + i, NONCHAR[1], 3) ? 1 : -1 : -1;
+		if (nonchar >= 0) {
+			sb_adds(out, SHIELD);
+			sb_adds(out, NONCHAR_SHIELDED[nonchar]);
+			i += 2;
+			continue;
+		}
+		if (shielded((const unsigned char *)s + i, n - i))
+			sb_adds(out, SHIELD);
+		sb_addc(out, s[i]);
+	}
+}
+
+/* An element's text: shielded characters as they were, the pictures xml_text_clean made the controls again. */
 static const char *element_text(struct arena *a, xmlNodePtr n)
 {
 	xmlChar *t = xmlNodeGetContent(n);
 	const char *s = NULL;
 	if (t) {
-		size_t len = strlen((const char *)t);
-		const char *restored = xml_text_restore(a, (const char *)t, &len);
-		s = restored == (const char *)t ? arena_copy(a, t, len + 1) : restored;
+		const unsigned char *p = t;
+		size_t len = strlen((const char *)t), k = 0;
+		char *out = arena_alloc(a, len + 1);
+		for (size_t i = 0; i < len;) {
+			if (len - i >= 6 && !memcmp(p + i, SHIELD, 3)) { /* as typed */
+				const char *typed = shielded(p + i + 3, 3) ? (const char *)p + i + 3
+						  : !memcmp(p + i + 3, NONCHAR_SHIELDED[0], 3) ? NONCHAR[0]
+						  : !memcmp(p + i + 3, NONCHAR_SHIELDED[1], 3) ? NONCHAR[1] : NULL;
+				if (typed) {
+					memcpy(out + k, typed, 3);
+					k += 3;
+					i += 6;
+					continue;
+				}
+			}
+			size_t run = 1; /* a picture alone: xml_text_restore turns it into its control */
+			while (i + run < len && !(p[i + run] == 0xe2 || p[i + run] == 0xee))
+				run++;
+			size_t m = run;
+			const char *r = xml_text_restore(a, (const char *)p + i, &m);
+			memcpy(out + k, r, m);
+			k += m;
+			i += run;
+		}
+		out[k] = 0;
+		s = out;
 	}
 	xmlFree(t);
 	return present(s);
@@ -263,8 +317,10 @@ static void audit_document(struct arena *a, const char *xml, struct fact *f)
 		if (end)
 			p = end + 2;
 	}
-	struct strbuf clean = {0};
-	xml_text_clean(&clean, (const uint8_t *)p, strlen(p), XML_UTF8);
+	struct strbuf shielded_xml = {0}, clean = {0};
+	shield(&shielded_xml, p);
+	xml_text_clean(&clean, (const uint8_t *)sb_cstr(&shielded_xml), shielded_xml.len, XML_UTF8);
+	sb_free(&shielded_xml);
 	xmlDocPtr doc = xmlReadMemory(clean.data ? clean.data : "", (int)clean.len, "audit.xml", "UTF-8",
 				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	sb_free(&clean);
