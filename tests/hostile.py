@@ -430,6 +430,15 @@ def compressed():
 def xml_exports():
     text = open(f('ADFS-JP.xml'), encoding='utf-8').read()
     events = re.findall(r'<Event .*?</Event>', text, re.S)
+    with tempfile.TemporaryDirectory() as tmp:  # an event with 20,000 attributes (libxml2 spends quadratic time)
+        path = os.path.join(tmp, 'attrs.xml')
+        with open(path, 'w', encoding='utf-8') as out:
+            out.write(events[0].replace('<Event ', '<Event ' + ' '.join(f'a{i}="1"' for i in range(20000)) + ' ', 1) +
+                      ''.join(events[1:]))
+        p = run(['dump', '-q', '--format', 'jsonl', path], timeout=60)
+        check('an event with 20,000 attributes is skipped with a message, the others read', p.returncode == 1 and
+              b'offset 0x0: error: event with more than 10000 attributes skipped' in p.stderr and
+              len(p.stdout.splitlines()) == len(events) - 1, p.stderr.decode(errors='replace')[-300:])
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, 'jp.xml')
         want = run(['dump', '-q', '--format', 'jsonl', f('ADFS-JP.xml')]).stdout.decode('utf-8', 'replace').splitlines()
