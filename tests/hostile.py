@@ -435,6 +435,16 @@ def xml_exports():
         with open(path, 'w', encoding='utf-8') as out:
             out.write(events[0].replace('<Event ', '<Event ' + ' '.join(f'a{i}="1"' for i in range(20000)) + ' ', 1) +
                       ''.join(events[1:]))
+        if not UNDER_WINE:  # dump FILE >> FILE: it would read what it writes, for ever
+            own = os.path.join(tmp, 'own.xml')
+            shutil.copy(f('ADFS-JP.xml'), own)
+            size = os.path.getsize(own)
+            with open(own, 'ab') as out:
+                q = subprocess.run([BADCREDS, 'dump', own], stdout=out, stderr=subprocess.PIPE, timeout=60,
+                                   check=False)
+            check('dump FILE >> FILE: a usage error, nothing written', q.returncode == 2 and
+                  os.path.getsize(own) == size and b'standard output is the SOURCE' in q.stderr,
+                  q.stderr.decode(errors='replace'))
         p = run(['dump', '-q', '--format', 'jsonl', path], timeout=60)
         check('an event with 20,000 attributes is skipped with a message, the others read', p.returncode == 1 and
               b'offset 0x0: error: event with more than 10000 attributes skipped' in p.stderr and

@@ -3,6 +3,7 @@
  * already one of the file's live records (slack mostly holds older copies of them). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -121,6 +122,25 @@ static int parse_options(struct dump *d, const struct cli_command *cmd, int argc
 	return -1;
 }
 
+/* Whether standard output is one of the SOURCE files (dump FILE >> FILE): dump would read what it writes, for ever.
+ * POSIX only: Windows names no file behind a handle here. */
+static const char *stdout_source(char **sources, int n)
+{
+#ifndef _WIN32
+	struct stat out, in;
+	if (fstat(1, &out) != 0 || !S_ISREG(out.st_mode))
+		return NULL;
+	for (int i = 0; i < n; i++)
+		if (strcmp(sources[i], "-") && bc_stat(sources[i], &in) == 0 && in.st_dev == out.st_dev &&
+		    in.st_ino == out.st_ino)
+			return sources[i];
+#else
+	(void)sources;
+	(void)n;
+#endif
+	return NULL;
+}
+
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct dump d = {.format = &output_xml, .diag = {.stream = stderr, .max_messages = 20},
@@ -133,6 +153,9 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 		return status;
 	if (optind >= argc)
 		return cli_usage_error(cmd, "no SOURCE given");
+	const char *own = stdout_source(argv + optind, argc - optind);
+	if (own)
+		return cli_usage_error(cmd, "standard output is the SOURCE %s: dump would read what it writes", own);
 	progress_enable(!d.quiet);
 	d.diag.quiet_notes = d.quiet;
 	struct id_range ranges[64]; /* a live channel's server is asked for the --event-id events, of any time */
