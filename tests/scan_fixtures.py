@@ -392,6 +392,12 @@ def main():
     check('a mistyped command is a usage error naming the command meant, not a scan of the rest',
           p.returncode == 2 and not p.stdout and b"did you mean 'summary'" in p.stderr,
           p.stderr.decode(errors='replace'))
+    p = run(['summ', '-o', '-', FIX])
+    check('a command cut short is taken for the command it begins ("summ": summary, not dump)',
+          p.returncode == 2 and b"did you mean 'summary'" in p.stderr, p.stderr.decode(errors='replace'))
+    p = run(['--help', 'lockouts'])
+    check('badcreds --help COMMAND is the command\'s help', p.returncode == 0 and
+          p.stdout.startswith(b'usage: badcreds lockouts'), p.stdout.decode(errors='replace')[:200])
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copy(f('ADFS-JP.xml'), os.path.join(tmp, 'summery'))
         p = run(['summery', '-q', '-o', '-'], cwd=tmp)

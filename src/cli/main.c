@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "badcreds/compat.h"
@@ -59,10 +60,15 @@ static bool mistyped_command(const char *arg)
 	struct stat st;
 	if (!*arg || bc_stat(arg, &st) == 0)
 		return false;
-	const char *near = NULL;
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (edits(arg, commands[i]->name) <= 2)
+	const char *near = NULL; /* a command it begins, else the nearest within two edits */
+	unsigned fewest = 3;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0] && fewest; i++) {
+		unsigned e = strncasecmp(commands[i]->name, arg, strlen(arg)) ? edits(arg, commands[i]->name) : 0;
+		if (e < fewest) {
+			fewest = e;
 			near = commands[i]->name;
+		}
+	}
 	if (near)
 		fprintf(stderr, "badcreds: '%s' is neither a command nor a file (did you mean '%s'?)\n", arg, near);
 	else
@@ -86,6 +92,9 @@ int main(int argc, char **argv)
 	}
 #endif
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		for (size_t i = 0; argc > 2 && i < sizeof commands / sizeof commands[0]; i++)
+			if (!strcmp(argv[2], commands[i]->name)) /* badcreds --help scan: as badcreds scan --help */
+				return commands[i]->run(commands[i], 2, (char *[]){argv[2], argv[1], NULL});
 		usage(stdout);
 		return EXIT_OK;
 	}
