@@ -218,6 +218,10 @@ def test_explain():
         a, b = explained('AADSTS' + number), explained(number)
         check(f'--explain AADSTS{number} with and without the prefix', a == b and a[0] == 0 and
               a[1].startswith(f'AADSTS{number} (') and f'category:    {category}\n' in a[1], repr((a, b))[:300])
+    for code, name in (('0xc0000234', 'STATUS_ACCOUNT_LOCKED_OUT'), ('AADSTS50053', 'AADSTS50053')):
+        status, out = explained(code)  # the lockout codes a device's PRT request meets (the tool's own subject)
+        check(f'--explain {code}: a locked account, with what to do', status == 0 and out.startswith(name + ' (') and
+              'category:    credentials\n' in out and 'badcreds' in out, out)
     status, out = explained('0x12345678')
     check('--explain an unknown code: shown raw, not in the tables', status == 0 and
           out.startswith("0x12345678: not in badcreds' tables"), out)

@@ -33,6 +33,12 @@ static const struct prt_code table[] = {
 	{NULL, 0xC000006A, "STATUS_WRONG_PASSWORD", "NTSTATUS", PRT_CREDENTIALS, "the password is not correct",
 	 "the device cannot reach the Entra authentication service, or got HTTP 400 from it or from the WS-Trust "
 	 "endpoint of the federation", SERVER_FIX, CREDENTIAL_DETAIL},
+	{NULL, 0xC0000234, "STATUS_ACCOUNT_LOCKED_OUT", "NTSTATUS", PRT_CREDENTIALS,
+	 "the account is locked out in Active Directory",
+	 "too many wrong passwords within the domain's lockout window, from this device (an old password it keeps "
+	 "trying) or from anywhere else",
+	 "Find what sends the wrong passwords (badcreds lockouts on the domain controllers' logs), then unlock the "
+	 "account and sign in on the device with the current password.", CREDENTIAL_DETAIL},
 	{NULL, 0xC00000D0, "STATUS_REQUEST_NOT_ACCEPTED", "NTSTATUS", PRT_CONFIGURATION, "the request was refused",
 	 "HTTP 400 from Entra or from the WS-Trust endpoint",
 	 "Read the server error code and description (1081 from Entra, 1088 from WS-Trust) and follow it.",
@@ -91,6 +97,12 @@ static const struct prt_code table[] = {
 	 "the account does not exist in the tenant's directory", "Entra cannot find the user in the tenant",
 	 "Check that the user typed the right UPN and that the on-premises account is synchronised to Entra.",
 	 "1081; UPN in 1144"},
+	{"AADSTS50053", 0, "AADSTS50053", "Entra server code", PRT_CREDENTIALS,
+	 "the account is locked (Entra smart lockout), or the sign-in came from an address Entra blocks",
+	 "too many wrong passwords for the account (from this device or elsewhere), or an IP address with malicious "
+	 "activity",
+	 "Find what sends the wrong passwords (badcreds summary and lockouts), wait for the lockout to end, then sign "
+	 "in on the device with the current password.", "1081"},
 	{"AADSTS50126", 0, "AADSTS50126", "Entra server code", PRT_CREDENTIALS,
 	 "credential validation failed: invalid username or password",
 	 "a wrong name or password typed at sign-in, or a new password not synchronised yet (password hash sync, "
