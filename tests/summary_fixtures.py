@@ -209,6 +209,12 @@ def main():
     check('per-user DC lockouts (4740 linked) and DC failures (4776)',
           all(int(r['dc_lockouts']) == (r['subject'] in dc_lockouts) and
               int(r['dc_failures']) == expected['dc_failures'].get(r['subject'], 0) for r in got_users.values()))
+    ad_only = {a['user'].lower() for a in attempts if a['outcome'] == 'ad_locked_out'} - {u.lower() for u in dc_lockouts}
+    text = subprocess.run([BADCREDS, 'summary', '-q'] + [os.path.join(FIX, f) for f in FARM], stdout=subprocess.PIPE,
+                          check=False).stdout.decode()
+    check('the verdict counts the accounts AD refused as locked without a 4740 among the inputs, and says where to '
+          'look', f'({len(ad_only)} locked in AD without a 4740 among the inputs: the domain controllers\' logs tell '
+          'why)' in text.splitlines()[1] and ad_only, text.splitlines()[1])
     succeeded = {}  # a success after a failure from the same address (the generator's successes)
     for ok in expected['successes']:
         failed_from = {a['ip'] for a in attempts if a['user'] == ok['user'] and t(a['time']) < t(ok['time'])}

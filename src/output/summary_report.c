@@ -83,7 +83,7 @@ void summary_verdict(struct strbuf *o, const struct summary *s)
 	struct arena arena = {0};
 	struct strmap locked = {.arena = &arena};
 	struct strbuf key = {0};
-	unsigned nlocked = 0;
+	unsigned nlocked = 0, ad_only = 0; /* ad_only: AD refused them as locked; no DC's 4740 among the inputs */
 	for (size_t i = 0; i < s->nlockouts; i++)
 		if (!strmap_get(&locked, account_key(&key, s->lockouts[i].account))) {
 			strmap_put(&locked, sb_cstr(&key), &arena);
@@ -95,6 +95,7 @@ void summary_verdict(struct strbuf *o, const struct summary *s)
 		    !strmap_get(&locked, account_key(&key, u->user))) {
 			strmap_put(&locked, sb_cstr(&key), &arena);
 			nlocked++;
+			ad_only += u->outcomes[OUTCOME_AD_LOCKED_OUT] > 0;
 		}
 	sb_printf(o, "%u compromised account%s", compromised, plural(compromised, "", "s"));
 	for (size_t i = 0, n = 0; i < s->nfindings && n < 3; i++)
@@ -104,6 +105,9 @@ void summary_verdict(struct strbuf *o, const struct summary *s)
 		}
 	sb_printf(o, "%s; %u attack%s (%u still going on); %u account%s locked out", compromised ? ")" : "", attacks,
 		  plural(attacks, "", "s"), going, nlocked, plural(nlocked, "", "s"));
+	if (ad_only)
+		sb_printf(o, " (%u locked in AD without a 4740 among the inputs: the domain controllers' logs tell why)",
+			  ad_only);
 	sb_free(&key);
 	strmap_free(&locked);
 	arena_free(&arena);
