@@ -392,6 +392,13 @@ def main():
     check('a mistyped command is a usage error naming the command meant, not a scan of the rest',
           p.returncode == 2 and not p.stdout and b"did you mean 'summary'" in p.stderr,
           p.stderr.decode(errors='replace'))
+    p = run(['--since', '2026-11-13', '-o', '-', f('ADFS01.evtx')])
+    check('--since a week before the log begins: a warning that the inputs do not reach back, exit 1',
+          p.returncode == 1 and b'warning: the inputs begin at 2026-11-20T08:00:00.000+00:00, after the time window '
+          b'starts (2026-11-13' in p.stderr, p.stderr.decode(errors='replace'))
+    p = run(['--since', '2026-11-20T07:30:00Z', '-o', '-', f('ADFS01.evtx')])
+    check('--since half an hour before the log begins: no warning', p.returncode == 0 and b'warning' not in p.stderr,
+          p.stderr.decode(errors='replace'))
     p = run(['summ', '-o', '-', FIX])
     check('a command cut short is taken for the command it begins ("summ": summary, not dump)',
           p.returncode == 2 and b"did you mean 'summary'" in p.stderr, p.stderr.decode(errors='replace'))

@@ -192,6 +192,8 @@ int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv)
 		status = EXIT_SKIPPED;
 	else if (!out_produce(set.output, write_rows, &(struct lockouts_job){rows, n, &set}, name, sizeof name))
 		status = EXIT_OUTPUT;
+	if (selection_warn_window(&sel, cmd) && status == EXIT_OK)
+		status = EXIT_SKIPPED;
 	if (selection_warn_undecided(&sel, cmd) && status == EXIT_OK)
 		status = EXIT_SKIPPED;
 	if (!sel.quiet && *name)

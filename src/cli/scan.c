@@ -95,6 +95,8 @@ int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 		if (selection_warn_unanswerable(&sel, cmd) && status == EXIT_OK)
 			status = EXIT_SKIPPED;
 	}
+	if (selection_warn_window(&sel, cmd) && status == EXIT_OK)
+		status = EXIT_SKIPPED;
 	if (selection_warn_undecided(&sel, cmd) && status == EXIT_OK)
 		status = EXIT_SKIPPED;
 	if (!sel.quiet && *name)

@@ -665,6 +665,23 @@ bool selection_note_outside(const struct selection *s, const struct cli_command 
 	return true;
 }
 
+bool selection_warn_window(const struct selection *s, const struct cli_command *cmd)
+{
+	if (s->since == INT64_MIN || !s->stats.has_time || s->stats.first_time <= s->since + FILETIME_HOUR ||
+	    s->stats.first_time >= s->until)
+		return false; /* no start asked for, the inputs reach it, or they lie wholly after the window (a note) */
+	struct strbuf sb = {0};
+	sb_printf(&sb, "badcreds: %s: warning: the inputs begin at ", cmd->name);
+	filetime_format_ms(&sb, s->stats.first_time, false);
+	sb_adds(&sb, ", after the time window starts (");
+	filetime_format_ms(&sb, s->since, false);
+	sb_adds(&sb, "): what happened before is not in them (a log that wrapped or was cleared? badcreds coverage "
+		     "tells)");
+	fprintf(stderr, "%s\n", sb_cstr(&sb));
+	sb_free(&sb);
+	return true;
+}
+
 void selection_explain_empty(const struct selection *s, const struct cli_command *cmd)
 {
 	if (s->nkept || s->quiet)

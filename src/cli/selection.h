@@ -110,6 +110,10 @@ bool selection_matches(struct selection *s, const pcre2_code *re, const char *va
 /* A note when AD FS and DC events fell outside the time window (how many, the window, the time the records cover);
  * true when some did (whether or not --quiet let the note through). */
 bool selection_note_outside(const struct selection *s, const struct cli_command *cmd);
+/* A warning when --since (or --past-days, --past-hours) asks for more than the inputs hold: the records read begin
+ * over an hour after the window starts (a log that wrapped or was cleared, a copy made too late). True if it
+ * warned: what happened before is not in the answer. */
+bool selection_warn_window(const struct selection *s, const struct cli_command *cmd);
 /* A warning when a regex left values out undecided (selection_matches); true if it gave one. */
 bool selection_warn_undecided(const struct selection *s, const struct cli_command *cmd);
 /* Correlates what was read: every attempt, in time order, to the lockouts and the PRT rows (after selection_prt),

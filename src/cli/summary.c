@@ -180,6 +180,8 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 		status = EXIT_OUTPUT;
 	snprintf(both, sizeof both, "%s%s%s", text ? name : html ? "" : "nothing", text && html ? " and " : "",
 		 html ? page : ""); /* what is in place */
+	if (selection_warn_window(&sel, cmd) && status == EXIT_OK)
+		status = EXIT_SKIPPED;
 	if (selection_warn_undecided(&sel, cmd) && status == EXIT_OK)
 		status = EXIT_SKIPPED;
 	if (!sel.quiet)

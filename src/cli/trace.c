@@ -399,6 +399,8 @@ int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
 	struct trace_job job = {.sel = &sel, .t = &t, .attempts = &kept};
 	if (!out_produce(t.output, write_trace, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
+	if (selection_warn_window(&sel, cmd) && status == EXIT_OK)
+		status = EXIT_SKIPPED;
 	if (selection_warn_undecided(&sel, cmd) && status == EXIT_OK)
 		status = EXIT_SKIPPED;
 	if (status != EXIT_OUTPUT && !sel.quiet)
