@@ -59,6 +59,8 @@ struct source_stats {
 	struct strbuf unreadable_names;/* the first of them, "; " separated */
 	int64_t first_time, last_time; /* the time the records read cover (FILETIME ticks), when has_time */
 	bool has_time;
+	bool queried_window;           /* a live channel was asked for the time window only: first_time is its first
+					* event there, not where its log begins */
 };
 
 /* Notes an input of which nothing could be read. */

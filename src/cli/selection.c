@@ -667,9 +667,10 @@ bool selection_note_outside(const struct selection *s, const struct cli_command 
 
 bool selection_warn_window(const struct selection *s, const struct cli_command *cmd)
 {
-	if (s->since == INT64_MIN || !s->stats.has_time || s->stats.first_time <= s->since + FILETIME_HOUR ||
-	    s->stats.first_time >= s->until)
-		return false; /* no start asked for, the inputs reach it, or they lie wholly after the window (a note) */
+	if (s->since == INT64_MIN || !s->stats.has_time || s->stats.queried_window ||
+	    s->stats.first_time <= s->since + FILETIME_HOUR || s->stats.first_time >= s->until)
+		return false; /* no start asked for, the inputs reach it, they lie wholly after the window (a note), or a
+			       * live channel gave only the window's events (its first says nothing of the log's start) */
 	struct strbuf sb = {0};
 	sb_printf(&sb, "badcreds: %s: warning: the inputs begin at ", cmd->name);
 	filetime_format_ms(&sb, s->stats.first_time, false);

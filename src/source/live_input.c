@@ -220,6 +220,7 @@ static uint64_t deliver(const uint16_t *xml, uint32_t bytes, const char *name, c
 	ev.source = name;
 	ev.xml_element = xmlDocGetRootElement(doc);
 	st->records++;
+	st->queried_window = true;
 	if (ev.has & EV_HAS_TIME)
 		source_stats_time(st, ev.time_created);
 	sink_offer(sink, &ev);
