@@ -59,9 +59,10 @@ static size_t record_size(const struct fact *f, const char *v[NSTRINGS], uint32_
 				while (k && ((unsigned char)v[i][k] & 0xc0) == 0x80) /* not inside a character */
 					k--;
 				*cut |= 1u << i;
+				n += sizeof CUT_MARK - 1;
 			}
 			len[i] = (uint32_t)k;
-			n += 4 + len[i] + (*cut >> i & 1 ? sizeof CUT_MARK - 1 : 0);
+			n += 4 + k;
 		}
 	}
 	return (n + 7) & ~(size_t)7;
@@ -135,11 +136,13 @@ size_t fact_store_encode(const struct fact *f, struct arena *a, const uint8_t **
 	uint8_t *p = r + HEAD;
 	for (unsigned i = 0; i < NSTRINGS; i++)
 		if (present & 1u << i) {
-			uint32_t kept = len[i] + (cut >> i & 1 ? (uint32_t)sizeof CUT_MARK - 1 : 0);
+			uint32_t kept = len[i];
+			if (cut & 1u << i) { /* rare: a crafted file */
+				memcpy(p + 4 + kept, CUT_MARK, sizeof CUT_MARK - 1);
+				kept += sizeof CUT_MARK - 1;
+			}
 			memcpy(p, &kept, 4);
 			memcpy(p + 4, v[i], len[i]);
-			if (cut >> i & 1)
-				memcpy(p + 4 + len[i], CUT_MARK, sizeof CUT_MARK - 1);
 			p += 4 + kept;
 		}
 	memset(p, 0, (size_t)(r + size - p)); /* the padding: the temporary file holds no stray memory */

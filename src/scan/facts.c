@@ -17,7 +17,6 @@
  * FailureReason, IpAddress, ProcessName (AD FS: Microsoft.IdentityServer.ServiceHost.exe); 4740 TargetUserName and
  * TargetDomainName (the caller computer); 4771 TargetUserName, Status, IpAddress; 4776 TargetUserName, Status,
  * Workstation. */
-#include <ctype.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stddef.h>
@@ -63,13 +62,14 @@ enum { TEXT_READ_MAX = 256 * 1024 };
 
 static const char *text_of(struct texts *t, const struct evtx_value *v)
 {
-	scratch_text(t, v);
+	char *text = (char *)scratch_text(t, v);
 	if (t->sb.len > TEXT_READ_MAX) {
 		t->sb.len = TEXT_READ_MAX;
-		while (t->sb.len && ((unsigned char)t->sb.data[t->sb.len] & 0xc0) == 0x80) /* not inside a character */
+		while (t->sb.len && ((unsigned char)text[t->sb.len] & 0xc0) == 0x80) /* not inside a character */
 			t->sb.len--;
+		text[t->sb.len] = 0;
 	}
-	return arena_copy(t->a, sb_cstr(&t->sb), t->sb.len + 1);
+	return arena_copy(t->a, text, t->sb.len + 1);
 }
 
 /* Data[i] of a classic event, "" past the last. */
@@ -143,8 +143,8 @@ static const char *present(const char *s)
 	return s;
 }
 
-/* GUID text as "xxxxxxxx-...", lower case, braces removed; the zero GUID becomes ""; anything else is no ID (NULL):
- * AD FS writes only GUIDs there. */
+/* GUID text as "xxxxxxxx-...", lower case, braces removed; the zero GUID becomes ""; text not of a GUID's shape (36
+ * characters, dashes at 8, 13, 18 and 23) is no ID (NULL): AD FS writes only GUIDs there. */
 static const char *activity_id(struct arena *a, const char *s)
 {
 	if (!present(s))
@@ -152,11 +152,8 @@ static const char *activity_id(struct arena *a, const char *s)
 	size_t n = strlen(s);
 	if (s[0] == '{' && n > 2 && s[n - 1] == '}')
 		s++, n -= 2;
-	if (n != 36)
+	if (n != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
 		return NULL;
-	for (size_t i = 0; i < 36; i++)
-		if (i == 8 || i == 13 || i == 18 || i == 23 ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
-			return NULL;
 	char *out = arena_alloc(a, n + 1);
 	unsigned other = 0; /* characters other than '0' and '-' */
 	for (size_t i = 0; i < n; i++) {
