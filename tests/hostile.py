@@ -695,13 +695,10 @@ def spoofed_exchange():
     """An attacker at 198.51.100.200 talks to AD FS itself (real activity IDs) but sends the headers of Exchange
     Online's relay: x-ms-client-application Microsoft.Exchange.ActiveSync and X-Forwarded-For 10.1.1.1. The request
     is not Exchange Online's: the submitter stays the attacker's public address and the burst is a brute force."""
-    ns = 'http://schemas.microsoft.com/win/2004/08/events/event'
-    rc = 'http://schemas.microsoft.com/2012/01/requestcontext/claims/'
+    from xml_events import CLAIMS as rc, event_xml
 
     def event(rid, t, provider, event_id, data):
-        return (f'<Event xmlns="{ns}"><System><Provider Name="{provider}"/><EventID>{event_id}</EventID>'
-                f'<TimeCreated SystemTime="{t}Z"/><EventRecordID>{rid}</EventRecordID><Channel>Security</Channel>'
-                f'<Computer>ADFS-SP.contoso.com</Computer></System><EventData>{data}</EventData></Event>')
+        return event_xml(rid, t, provider, event_id, data, 'ADFS-SP.contoso.com')
 
     def items(values):
         return ''.join(f'<Data>{v}</Data>' for v in values)

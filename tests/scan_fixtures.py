@@ -91,13 +91,10 @@ def adfs20_export(path):
     request has more claims than one 501 holds (ten pairs; x-ms-forwarded-client-ip comes once per value), so the
     client application is in a second 501 of the same instance, logged after Carl's 501. Returns what the rows
     must say: user, submitter, client application, evidence."""
-    ns = 'http://schemas.microsoft.com/win/2004/08/events/event'
-    rc = 'http://schemas.microsoft.com/2012/01/requestcontext/claims/'
+    from xml_events import CLAIMS as rc, event_xml
 
     def event(rid, ms, provider, event_id, data):
-        return (f'<Event xmlns="{ns}"><System><Provider Name="{provider}"/><EventID>{event_id}</EventID>'
-                f'<TimeCreated SystemTime="2026-11-20T08:00:00.{ms:03d}Z"/><EventRecordID>{rid}</EventRecordID>'
-                f'<Channel>Security</Channel><Computer>ADFS20</Computer></System><EventData>{data}</EventData></Event>')
+        return event_xml(rid, f'2026-11-20T08:00:00.{ms:03d}', provider, event_id, data, 'ADFS20')
 
     def failed(rid, ms, user):
         fields = {'TargetUserName': user, 'TargetDomainName': 'CONTOSO', 'Status': '0xc000006d',
