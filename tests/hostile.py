@@ -131,6 +131,19 @@ def names():
     check('summary CSV: a 1 MiB user name is one cell, its first 64 KiB and a mark (more than any Windows event '
           'value holds: a crafted file)', len(cells) == 1 and len(cells[0].encode()) == 65535 and
           cells[0].endswith('[cut]') and big.startswith(cells[0][:-5]), f'{[len(c) for c in cells]}')
+    with tempfile.TemporaryDirectory() as tmp:  # events of 100 KiB and of over 1 MiB: trace's JSON lines stay JSON
+        mid = os.path.join(tmp, 'mid.xml')
+        with open(mid, 'w', encoding='utf-8') as out:
+            out.write(open(f('HOSTILE-BIG.xml'), encoding='utf-8').read().replace(big, big[:100 * 1024]))
+        for path in (mid, f('HOSTILE-BIG.xml')):
+            lines = run(['trace', '-q', '-f', 'jsonl', '--user', '.', path]).stdout.decode('utf-8').splitlines()
+            try:
+                events = [json.loads(line)['event'] for line in lines]
+            except ValueError as e:
+                events = [str(e)]
+            check(f'trace JSON lines of events of {os.path.getsize(path) >> 10} KiB are JSON, none cut inside',
+                  len(events) >= 4 and all(isinstance(e, dict) and ('EventData' in e or 'EventDataLeftOut' in e)
+                                           for e in events), str(events)[:300])
     for command in (['scan', '-o', '-'], ['trace']):  # a pattern that backtracks on every character of it
         status, out, err, rss = run_measured(command + ['--user', r'^(\w|\.)+@contoso\.com$', f('HOSTILE-BIG.xml')])
         check(f'{command[0]} --user that backtracks on a 1 MiB name: bounded memory, the value left out with a warning '
@@ -739,6 +752,19 @@ def spoofed_exchange():
               all(r['ip'] == '198.51.100.200' and r['ip_class'] == 'public' for r in rows), str(rows[:1]))
         findings = [json.loads(line) for line in run(['summary', '-q', '-f', 'jsonl', path]).stdout.decode(
             'utf-8').splitlines()]
+        dc = os.path.join(tmp, 'DC.xml')  # the DC locks ceo, the caller computer the AD FS server
+        with open(dc, 'w', encoding='utf-8') as out:
+            out.write(''.join(event_xml(k + 1, t, 'Microsoft-Windows-Security-Auditing', eid, ''.join(
+                f'<Data Name="{n}">{v}</Data>' for n, v in fields), 'DC01.contoso.com') for k, (t, eid, fields) in
+                enumerate([('2026-11-20T08:01:45.010', 4776, [('TargetUserName', 'ceo'), ('Workstation', 'ADFS-SP'),
+                                                              ('Status', '0xc000006a')]),
+                           ('2026-11-20T08:01:46.000', 4740, [('TargetUserName', 'ceo'),
+                                                              ('TargetDomainName', 'ADFS-SP')])])))
+        locks = [json.loads(line) for line in run(['lockouts', '-q', '-f', 'jsonl', path, dc]).stdout.decode(
+            'utf-8').splitlines()]
+        check('... and the lockout it causes is to be blocked at the firewall, not blamed on Exchange Online',
+              len(locks) == 1 and locks[0]['cause'] == 'adfs' and 'block the address' in locks[0]['next_step'] and
+              'Exchange Online' not in locks[0]['next_step'], str(locks)[:400])
         check('... and 8 bad passwords in 105 s from it are a brute force, not legacy authentication',
               [(r['type'], r['subject']) for r in findings if r.get('severity') == 'high'] ==
               [('brute_force', 'ceo@contoso.com')] and

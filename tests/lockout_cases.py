@@ -101,6 +101,9 @@ def test_windows(badcreds, tmp):
             app.failed_logon(start + i * MIN, 'svc-rep', '4', r'C:\Windows\System32\svchost.exe', workstation='APP07')
             dc.kerberos_failure(start + i * MIN + 10 * MS, 'svc-rep', '10.1.5.17')
     dc.lockout(t + 4 * MIN + SEC, 'svc-rep', 'APP07')
+    for at in (t + 5 * MIN, t + 5 * MIN + 30 * SEC):  # between the lockout and the unlock: they count for neither
+        app.failed_logon(at, 'svc-rep', '4', r'C:\Windows\System32\svchost.exe', workstation='APP07')
+        dc.kerberos_failure(at + 10 * MS, 'svc-rep', '10.1.5.17')
     dc.unlock(t + 6 * MIN, 'svc-rep')
     dc.lockout(t + 14 * MIN + SEC, 'svc-rep', 'APP07')
     t2 = t + 60 * MIN

@@ -155,6 +155,8 @@ def test_selection(badcreds, folder):
         _, rows, _ = rows_jsonl(badcreds, '--user', typed, *files)
         check(rows and all(r['account'] == account for r in rows),
               f'--user {typed} finds the lockouts of {account}: {[r["account"] for r in rows]}')
+    _, rows, _ = rows_jsonl(badcreds, '--user', 'corp', *files)
+    check(not rows, f'--user corp (no \\ or @) picks no domain\'s lockouts: {[r["account"] for r in rows]}')
     _, rows, _ = rows_jsonl(badcreds, '--since', '2026-11-24T12:00:00Z', '--until', '2026-11-24T13:00:00Z', *files)
     check(sorted(r['account'] for r in rows) == ['j.doe', 'm.smith'], f'--since/--until by lock time: {rows and [r["account"] for r in rows]}')
     _, rows, _ = rows_jsonl(badcreds, '--since', '2026-11-24T09:05:00Z', '--until', '2026-11-24T09:10:00Z', *files)

@@ -112,7 +112,9 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 		*(opt == SEL_SINCE ? &s->since : &s->until) = t;
 		return 1;
 	}
-	case SEL_USER: return regex_option(cmd, "user", arg, &s->user_re);
+	case SEL_USER:
+		s->user_qualified = strpbrk(arg, "\\@") != NULL;
+		return regex_option(cmd, "user", arg, &s->user_re);
 	case SEL_SERVER: return regex_option(cmd, "server", arg, &s->server_re);
 	case SEL_ENDPOINT: return regex_option(cmd, "endpoint", arg, &s->endpoint_re);
 	case SEL_CLIENT_APP: return regex_option(cmd, "client-app", arg, &s->client_app_re);
@@ -550,8 +552,9 @@ void selection_each(struct selection *s, void (*fn)(void *ctx, const struct atte
  * the name on a help-desk ticket (a UPN, CORP\name) finds the lockout. */
 static bool lockout_matches(struct selection *s, const struct lockout *l)
 {
-	if (selection_matches(s, s->user_re, l->account))
-		return true;
+	bool plain = selection_matches(s, s->user_re, l->account);
+	if (plain || !s->user_qualified) /* the other forms only for a pattern with \ or @: "corp" picks no domain */
+		return plain;
 	struct strbuf name = {0};
 	bool found = false;
 	if (*l->domain) {
@@ -668,9 +671,9 @@ bool selection_note_outside(const struct selection *s, const struct cli_command 
 bool selection_warn_window(const struct selection *s, const struct cli_command *cmd)
 {
 	if (s->since == INT64_MIN || !s->stats.has_time || s->stats.queried_window ||
-	    s->stats.first_time <= s->since + FILETIME_HOUR || s->stats.first_time >= s->until)
-		return false; /* no start asked for, the inputs reach it, they lie wholly after the window (a note), or a
-			       * live channel gave only the window's events (its first says nothing of the log's start) */
+	    s->stats.first_time <= s->since + FILETIME_HOUR)
+		return false; /* no start asked for, the inputs reach it, or a live channel gave only the window's events
+			       * (its first says nothing of where its log begins) */
 	struct strbuf sb = {0};
 	sb_printf(&sb, "badcreds: %s: warning: the inputs begin at ", cmd->name);
 	filetime_format_ms(&sb, s->stats.first_time, false);

@@ -38,6 +38,7 @@ struct selection {
 	int64_t since, until;            /* FILETIME ticks; INT64_MIN / INT64_MAX when open */
 	const char *since_by;            /* the option that set since (--since, --past-days or --past-hours) */
 	pcre2_code *user_re, *server_re, *endpoint_re, *client_app_re; /* PCRE2, caseless */
+	bool user_qualified;         /* --user names a domain (holds \ or @): lockouts match DOMAIN\account, UPNs */
 	pcre2_match_context *match_limits; /* bounds the memory a match may take (a name typed 3 MB long) */
 	_Atomic unsigned long undecided;   /* matches given up at that bound (value left out, with a warning) */
 	struct cidr ips[SEL_MAX_CIDRS];          /* --ip: any address of the request */

@@ -160,11 +160,11 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	s.nprt = sel.nprt_rows;
 	selection_lockouts(&sel);
 	summary_add_lockouts(&s, sel.lockout_rows, sel.nlockout_rows);
-	if (!atomic_load(&sel.adfs_audits) && !sel.nclears && (sel.nlockouts_found || sel.nprt_rows)) {
+	if (!atomic_load(&sel.adfs_audits) && !sel.nclears && (sel.nlockout_rows || sel.nprt_rows)) {
 		if (!sel.quiet) /* DC, member or device logs: the summary answers for what they hold */
 			fprintf(stderr, "badcreds: summary: note: no AD FS audit events among the inputs: the summary answers "
-				"for the %zu account lockout%s and %zu device PRT row%s they hold\n", sel.nlockouts_found,
-				sel.nlockouts_found == 1 ? "" : "s", sel.nprt_rows, sel.nprt_rows == 1 ? "" : "s");
+				"for the %zu account lockout%s and %zu device PRT row%s they hold\n", sel.nlockout_rows,
+				sel.nlockout_rows == 1 ? "" : "s", sel.nprt_rows, sel.nprt_rows == 1 ? "" : "s");
 	} else if (selection_warn_unanswerable(&sel, cmd) && status == EXIT_OK) {
 		status = EXIT_SKIPPED;
 	}

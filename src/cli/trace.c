@@ -169,7 +169,7 @@ static void render_json(struct strbuf *out, const struct event *ev)
 			out->len--;
 		if (out->len > start) {
 			out->len--;
-			sb_adds(out, ",\"Cut\":\"EventData over 256 KiB left out: badcreds dump shows it\"}");
+			sb_adds(out, ",\"EventDataLeftOut\":\"EventData over 256 KiB: badcreds dump shows it\"}");
 		}
 	}
 	if (out->len && out->data[out->len - 1] == '\n')

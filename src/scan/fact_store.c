@@ -54,7 +54,7 @@ static size_t record_size(const struct fact *f, const char *v[NSTRINGS], uint32_
 		if (v[i]) {
 			*present |= 1u << i;
 			size_t k = strlen(v[i]);
-			if (k > FACT_TEXT_MAX) {
+			if (k > FACT_TEXT_MAX && STRINGS[i] != offsetof(struct fact, rendered)) { /* trace bounds its own */
 				k = FACT_TEXT_MAX - (sizeof CUT_MARK - 1);
 				while (k && ((unsigned char)v[i][k] & 0xc0) == 0x80) /* not inside a character */
 					k--;

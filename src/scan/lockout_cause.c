@@ -112,11 +112,11 @@ static void basis_of(const struct lockout_case *c, struct lockout *row, const ch
 			  c->host_failures == 1 ? "" : "s", c->host,
 			  strcasecmp(c->host, c->caller_short) ? "" : ", the caller computer", l->logon_type,
 			  *l->process ? ", " : "", l->process, why);
-	else if (c->caller_log == CALLER_LOG_FAILURES)
+	else if (*c->caller && c->caller_log == CALLER_LOG_FAILURES)
 		sb_printf(sb, "the log of %s is among the inputs, but none of its failed logons is a wrong password of the "
 			  "account in the window before the lockout, nor is one on any other host among the inputs",
 			  c->caller);
-	else if (c->caller_log == CALLER_LOG_NO_FAILURES)
+	else if (*c->caller && c->caller_log == CALLER_LOG_NO_FAILURES)
 		sb_printf(sb, "the log of %s is among the inputs but holds no failed logon (4625) at all: logon-failure "
 			  "auditing is off there; no other host among the inputs has one of the account", c->caller);
 	else

@@ -156,7 +156,7 @@ static void keep(struct lockout_finder *f, struct logon l, struct arena *own)
 static void note_host(struct lockout_finder *f, const struct logon *l)
 {
 	enum lockout_caller_log log = l->event_id == 4625 ? CALLER_LOG_FAILURES : CALLER_LOG_NO_FAILURES;
-	if (l->event_id == 4624 || l->event_id == 7000 || l->event_id == 7038 || !l->computer || (log <= f->last_log && f->last_host.len && !strcmp(sb_cstr(&f->last_host), l->computer)))
+	if (l->event_id == 4624 || l->event_id == 7000 || l->event_id == 7038 || !l->computer || !*l->computer || (log <= f->last_log && f->last_host.len && !strcmp(sb_cstr(&f->last_host), l->computer)))
 		return;
 	f->last_host.len = 0;
 	sb_adds(&f->last_host, l->computer);
@@ -326,7 +326,8 @@ void lockout_finder_attempt(struct lockout_finder *f, const struct attempt *a)
 		.server = a->server ? strmap_intern(&f->texts, a->server) : NULL, .ip = strmap_intern(&f->texts, a->ip),
 		.user_agent = a->user_agent ? strmap_intern(&f->texts, a->user_agent) : NULL,
 		.client_app = a->client_app ? strmap_intern(&f->texts, a->client_app) : NULL,
-		.activity = a->activity && !*a->activity ? "" : NULL}; /* what attempt_relayed reads */
+		.activity = !a->activity ? NULL : *a->activity ? "-" : ""}; /* what attempt_relayed reads: none, some
+									       * (not the ID itself), the zero ID */
 }
 
 /* What one lockout is joined from, for lockout_cause.c. */

@@ -199,14 +199,22 @@ static bool holds(const uint8_t *p, size_t n, const char *s, size_t k)
 	return false;
 }
 
-/* Whether bytes start an EVTX file or hold the event schema's namespace (UTF-8 or UTF-16LE). */
+/* Whether bytes start an EVTX file or declare the event schema's namespace, xmlns="..." with either quote (UTF-8 or
+ * UTF-16LE): an HTML report that shows the namespace typed as a user name escapes its quote. */
 static bool events_in(const uint8_t *p, size_t n)
 {
-	static const char ns[] = "schemas.microsoft.com/win/2004/08/events/event";
-	char wide[2 * (sizeof ns - 1)];
-	for (size_t i = 0; i < sizeof ns - 1; i++)
-		wide[2 * i] = ns[i], wide[2 * i + 1] = 0;
-	return (n >= 8 && !memcmp(p, "ElfFile", 8)) || holds(p, n, ns, sizeof ns - 1) || holds(p, n, wide, sizeof wide);
+	if (n >= 8 && !memcmp(p, "ElfFile", 8))
+		return true;
+	for (int quote = 0; quote < 2; quote++) {
+		char ns[80], wide[160];
+		int k = snprintf(ns, sizeof ns, "xmlns=%chttp://schemas.microsoft.com/win/2004/08/events/event%c",
+				 quote ? '\'' : '"', quote ? '\'' : '"');
+		for (int i = 0; i < k; i++)
+			wide[2 * i] = ns[i], wide[2 * i + 1] = 0;
+		if (holds(p, n, ns, (size_t)k) || holds(p, n, wide, 2 * (size_t)k))
+			return true;
+	}
+	return false;
 }
 
 bool source_is_event_log(const char *path)
