@@ -458,6 +458,15 @@ def xml_exports():
             check('dump FILE >> FILE: a usage error, nothing written', q.returncode == 2 and
                   os.path.getsize(own) == size and b'standard output is the SOURCE' in q.stderr,
                   q.stderr.decode(errors='replace'))
+            walked = os.path.join(tmp, 'walked')  # dump DIR > DIR/out.xml: the walk passes its own output over
+            os.mkdir(walked)
+            shutil.copy(f('ADFS-JP.xml'), walked)
+            with open(os.path.join(walked, 'out.xml'), 'wb') as out:
+                q = subprocess.run([BADCREDS, 'dump', '-q', '--format', 'jsonl', walked], stdout=out,
+                                   stderr=subprocess.PIPE, timeout=60, check=False)
+            check('dump DIR > DIR/out: its own output is not read back', q.returncode == 0 and
+                  len(open(os.path.join(walked, 'out.xml'), 'rb').read().splitlines()) == len(events),
+                  q.stderr.decode(errors='replace'))
         p = run(['dump', '-q', '--format', 'jsonl', path], timeout=60)
         check('an event with 20,000 attributes is skipped with a message, the others read', p.returncode == 1 and
               b'offset 0x0: error: event with more than 10000 attributes skipped' in p.stderr and

@@ -76,6 +76,9 @@ struct source_options {
 	int64_t since, until;          /* the time window of that filter (FILETIME ticks, open: INT64_MIN/MAX) */
 	uint64_t spool_limit;          /* bytes a stream (stdin, gzip) may take in the temporary file; 0: no limit */
 	bool verify_every_chunk;       /* compare the checksums of every EVTX chunk, not only of those events come from */
+	bool skip_own;                 /* a file met in a directory walk that is this one (device, file number) is passed
+					* over: dump's standard output, which it would read back for ever */
+	uint64_t own_dev, own_ino;
 	const struct evtx_growing *growing; /* internal: set by the spool while it is still writing the file read */
 };
 

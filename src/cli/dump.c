@@ -122,14 +122,18 @@ static int parse_options(struct dump *d, const struct cli_command *cmd, int argc
 	return -1;
 }
 
-/* Whether standard output is one of the SOURCE files (dump FILE >> FILE): dump would read what it writes, for ever.
- * POSIX only: Windows names no file behind a handle here. */
-static const char *stdout_source(char **sources, int n)
+/* dump would read what it writes, for ever, from standard output that is a file it reads: one of the SOURCE files
+ * (dump FILE >> FILE) is returned; one in a SOURCE directory is noted in *o to be passed over. POSIX only: Windows
+ * names no file behind a handle here. */
+static const char *stdout_source(char **sources, int n, struct source_options *o)
 {
 #ifndef _WIN32
 	struct stat out, in;
 	if (fstat(1, &out) != 0 || !S_ISREG(out.st_mode))
 		return NULL;
+	o->skip_own = true;
+	o->own_dev = (uint64_t)out.st_dev;
+	o->own_ino = (uint64_t)out.st_ino;
 	for (int i = 0; i < n; i++)
 		if (strcmp(sources[i], "-") && bc_stat(sources[i], &in) == 0 && in.st_dev == out.st_dev &&
 		    in.st_ino == out.st_ino)
@@ -137,6 +141,7 @@ static const char *stdout_source(char **sources, int n)
 #else
 	(void)sources;
 	(void)n;
+	(void)o;
 #endif
 	return NULL;
 }
@@ -153,15 +158,15 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 		return status;
 	if (optind >= argc)
 		return cli_usage_error(cmd, "no SOURCE given");
-	const char *own = stdout_source(argv + optind, argc - optind);
-	if (own)
-		return cli_usage_error(cmd, "standard output is the SOURCE %s: dump would read what it writes", own);
 	progress_enable(!d.quiet);
 	d.diag.quiet_notes = d.quiet;
 	struct id_range ranges[64]; /* a live channel's server is asked for the --event-id events, of any time */
 	struct source_options sopt = {.threads = d.threads, .spool_limit = d.spool_limit, .remotes = d.remotes,
 				      .live_ids = id_list_set(&d.ids, ranges), .since = INT64_MIN, .until = INT64_MAX,
 				      .verify_every_chunk = true};
+	const char *own = stdout_source(argv + optind, argc - optind, &sopt);
+	if (own)
+		return cli_usage_error(cmd, "standard output is the SOURCE %s: dump would read what it writes", own);
 	bool filtered = d.ids.n || d.provider || d.only_recovered;
 	struct event_sink sink = {.wants = filtered ? wants : NULL, .format = d.format, .write = write_text, .ctx = &d};
 	struct source_stats st = {0};

@@ -155,6 +155,9 @@ static void read_path(const char *path, bool from_directory, struct walk *w)
 		}
 		return;
 	}
+	if (from_directory && w->opt->skip_own && (uint64_t)s.st_dev == w->opt->own_dev &&
+	    (uint64_t)s.st_ino == w->opt->own_ino)
+		return; /* what this run writes */
 	diag_begin_file(w->d, path);
 	if (!S_ISREG(s.st_mode)) {
 		if (from_directory) /* a pipe or device met in a walk could block or never end: passed over */

@@ -243,7 +243,6 @@ static void on_error(void *ctx, xmlErrorPtr e)
 	}
 }
 
-/* One event's bytes: parsed strictly, else as far as libxml2's recovery goes (flagged damaged), else skipped. */
 /* Attributes an event may have: a Windows event has a few dozen. libxml2 checks each attribute of an element
  * against the others, so 100,000 of them in one 1 MiB event took minutes of CPU. */
 enum { MAX_ATTRIBUTES = 10000 };
@@ -257,6 +256,8 @@ static size_t attribute_count(const char *s, size_t n)
 	return count;
 }
 
+/* One event's bytes: parsed strictly, else as far as libxml2's recovery goes (flagged damaged), else skipped (also
+ * with too many attributes). */
 static void parse_event(struct reader *r, const uint8_t *p, size_t n, uint64_t offset, enum xml_encoding enc)
 {
 	r->text.len = 0;
