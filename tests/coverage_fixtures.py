@@ -164,9 +164,24 @@ def short_log():
           str(rows))
 
 
+def duplicates():
+    """The same log given twice (its EVTX and its XML export): each record counted once, as alone."""
+    alone = rows_of([], [os.path.join(FIX, 'COV-FS-WRAPPED.evtx')])
+    both = rows_of([], [os.path.join(FIX, 'COV-FS-WRAPPED.evtx'), os.path.join(FIX, 'COV-FS-WRAPPED.xml')])
+    keys = ('records', 'records_per_day', 'next_steps')
+    check('a log and its XML export: records, rate and log size advice as for the log alone',
+          alone and {k: [r[x] for x in keys] for k, r in both.items()} ==
+          {k: [r[x] for x in keys] for k, r in alone.items()}, f'{both} / {alone}')
+    status, _, err = run(['coverage', '-o', '-', os.path.join(FIX, 'COV-FS-WRAPPED.evtx'),
+                          os.path.join(FIX, 'COV-FS-WRAPPED.xml')])
+    n = next(iter(alone.values()))['records']
+    check('... and the closing line says how many were read twice', f'{n} duplicate records counted once' in err, err)
+
+
 def main():
     fixtures()
     callers()
+    duplicates()
     short_log()
     formats()
     warnings()

@@ -67,6 +67,7 @@ struct event_peek {
 	struct evtx_value computer;  /* EVTX_NULL when the event has none */
 	uint32_t size;               /* of the EVTX record in bytes; 0 for other inputs */
 	int64_t time;                /* TimeCreated, FILETIME ticks, when has_time */
+	uint64_t record_id;          /* EventRecordID (the record header's), 0 when unknown */
 	bool has_event_id, has_time;
 	bool recovered;              /* carved or damaged (event.recovered) */
 	/* The number the EventData item LogonType holds, read on request from the record's template instances without

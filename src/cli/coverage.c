@@ -99,14 +99,19 @@ static bool write_rows(struct out_file *o, void *ctx)
 static void closing_line(const struct selection *s, const struct coverage_row *rows, size_t n, const char *output)
 {
 	size_t wrapped = 0, cleared = 0, gaps = 0;
+	unsigned long duplicates = 0;
 	for (size_t i = 0; i < n; i++) {
+		duplicates += rows[i].duplicates;
 		wrapped += rows[i].wrapped;
 		cleared += rows[i].nclears > 0;
 		gaps += rows[i].ngaps > 0;
 	}
+	char again[64] = "";
+	if (duplicates)
+		snprintf(again, sizeof again, "; %lu duplicate record%s counted once", duplicates, duplicates == 1 ? "" : "s");
 	fprintf(stderr, "badcreds: coverage: read %lu record%s from %lu input%s; %zu log%s: %zu wrapped, %zu cleared, "
-		"%zu with gaps; wrote %s\n", s->stats.records, s->stats.records == 1 ? "" : "s", s->stats.files,
-		s->stats.files == 1 ? "" : "s", n, n == 1 ? "" : "s", wrapped, cleared, gaps, output);
+		"%zu with gaps%s; wrote %s\n", s->stats.records, s->stats.records == 1 ? "" : "s", s->stats.files,
+		s->stats.files == 1 ? "" : "s", n, n == 1 ? "" : "s", wrapped, cleared, gaps, again, output);
 }
 
 int cmd_coverage(const struct cli_command *cmd, int argc, char **argv)

@@ -20,6 +20,7 @@ void event_peek_from(const struct event *ev, struct event_peek *p)
 	p->computer = ev->computer;
 	p->size = 0;
 	p->time = ev->time_created;
+	p->record_id = ev->record_id;
 	p->has_time = ev->has & EV_HAS_TIME;
 	p->recovered = ev->recovered;
 	p->logon_type = NULL;

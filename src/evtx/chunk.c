@@ -228,6 +228,7 @@ bool evtx_record_peek(struct evtx_chunk *c, const struct evtx_record *rec, struc
 	const struct evtx_value *computer = field_value(&s->computer, &inst);
 	p->computer = computer ? *computer : (struct evtx_value){.type = EVTX_NULL};
 	p->size = rec->size;
+	p->record_id = rec->id;
 	p->has_time = time && evtx_value_filetime(time, &p->time);
 	struct peeked *kept = arena_alloc(arena, sizeof *kept);
 	kept->inst = inst;

@@ -175,6 +175,11 @@ static bool tally_wants(void *ctx, const struct event_peek *p)
 	unsigned seen = seen_by(p);
 	pthread_mutex_lock(&c->lock);
 	struct tally *t = coverage_tally_find(c, p);
+	if (p->record_id && p->has_time && !record_ids_add(&t->ids, p->record_id, p->time)) { /* a log given twice */
+		t->duplicates++;
+		pthread_mutex_unlock(&c->lock);
+		return false;
+	}
 	t->records++;
 	t->seen |= seen;
 	if (p->size) {
@@ -227,6 +232,7 @@ void coverage_free(struct coverage *c)
 		free(c->logs[i]->buckets);
 		free(c->logs[i]->clears);
 		free(c->logs[i]->callers);
+		record_ids_free(&c->logs[i]->ids);
 	}
 	free(c->logs);
 	free(c->rows);

@@ -55,6 +55,7 @@ static void make_row(struct coverage_row *r, struct tally *t, const struct cover
 	r->computer = t->computer;
 	r->log = t->log;
 	r->records = t->records;
+	r->duplicates = t->duplicates;
 	if (t->has_time) {
 		r->first = t->first;
 		r->last = t->last;

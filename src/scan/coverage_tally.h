@@ -7,6 +7,7 @@
 
 #include "badcreds/arena.h"
 #include "badcreds/coverage.h"
+#include "scan/record_ids.h"
 #include "badcreds/filetime.h"
 #include "badcreds/strmap.h"
 
@@ -34,6 +35,8 @@ struct tally {
 	unsigned long ip_less_411;
 	const char **callers;             /* NULL-terminated once made into a row */
 	size_t ncallers, capcallers;
+	struct record_ids ids;            /* the EventRecordIDs counted: a record given twice counts once */
+	unsigned long duplicates;
 };
 
 struct coverage {
