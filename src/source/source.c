@@ -232,14 +232,22 @@ bool source_is_event_log(const char *path)
 	long n = bc_pread(fd, head, sizeof head, 0);
 	const struct input_format *f = input_probe(fd);
 	bool log = f == &input_evtx || (f == &input_xml && n > 0 && events_in(head, (size_t)n));
-	if (f == &input_gzip) { /* its first decompressed bytes */
-		gzFile z = gzdopen(fd, "rb");
-		if (z) {
-			int k = gzread(z, head, sizeof head);
-			log = k > 0 && events_in(head, (size_t)k);
-			gzclose(z); /* closes fd */
-			return log;
+	if (f == &input_gzip) { /* its first decompressed bytes, inflated here (zlib's gzdopen would take a file
+				* descriptor of another C library on Windows) */
+		enum { COMPRESSED = 64 * 1024 };
+		uint8_t *in = malloc(COMPRESSED);
+		long k = in ? bc_pread(fd, in, COMPRESSED, 0) : -1;
+		z_stream z = {0};
+		if (k > 0 && inflateInit2(&z, 16 + MAX_WBITS) == Z_OK) {
+			z.next_in = in;
+			z.avail_in = (uInt)k;
+			z.next_out = head;
+			z.avail_out = sizeof head;
+			inflate(&z, Z_SYNC_FLUSH);
+			log = events_in(head, sizeof head - z.avail_out);
+			inflateEnd(&z);
 		}
+		free(in);
 	}
 	close(fd);
 	return log;
