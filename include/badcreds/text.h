@@ -45,5 +45,8 @@ uint32_t utf8_decode(const char *s, size_t n, size_t *len);
 void utf8_put(struct strbuf *out, uint32_t c);
 /* Cuts a NUL-terminated UTF-8 string that ends inside a character before that character. */
 void utf8_trim(char *s);
+/* Where to cut text of more than n bytes so that it keeps at most n and ends at a character boundary: n, less the
+ * continuation bytes of a character that would be split (s[n] must be readable). */
+size_t utf8_cut(const char *s, size_t n);
 
 #endif

@@ -119,11 +119,8 @@ static void render_text(struct strbuf *out, const struct event *ev, bool local)
 		v.len = 0;
 		evtx_value_render(&v, &ev->data[i].value);
 		bool cut = v.len > TRACE_VALUE_MAX;
-		if (cut) { /* at a character boundary */
-			v.len = TRACE_VALUE_MAX;
-			while (v.len && ((unsigned char)v.data[v.len] & 0xc0) == 0x80)
-				v.len--;
-		}
+		if (cut)
+			v.len = utf8_cut(v.data, TRACE_VALUE_MAX);
 		sb_adds(out, "      ");
 		if (ev->data[i].name[0]) {
 			text_visible_str(out, ev->data[i].name);

@@ -216,9 +216,7 @@ static bool open_replacement(struct out_file *o, const struct stat *old, char *e
 #endif
 	int dir = slash ? (int)(slash - o->path + 1) : 0, base = (int)strlen(o->path + dir);
 	if (base > 200) { /* a name near the 255 bytes a file name may hold leaves no room for ".name.XXXXXX" */
-		base = 200;
-		while (base && (o->path[dir + base] & 0xc0) == 0x80) /* not inside a UTF-8 character */
-			base--;
+		base = (int)utf8_cut(o->path + dir, 200);
 	}
 	snprintf(o->tmp, sizeof o->tmp, "%.*s.%.*s.XXXXXX", dir, o->path, base, o->path + dir);
 #ifndef _WIN32

@@ -14,6 +14,7 @@
  *         48  for each present string: u32 length, its bytes (no NUL)
  */
 #include "scan/fact_store.h"
+#include "badcreds/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -55,9 +56,7 @@ static size_t record_size(const struct fact *f, const char *v[NSTRINGS], uint32_
 			*present |= 1u << i;
 			size_t k = strlen(v[i]);
 			if (k > FACT_TEXT_MAX && STRINGS[i] != offsetof(struct fact, rendered)) { /* trace bounds its own */
-				k = FACT_TEXT_MAX - (sizeof CUT_MARK - 1);
-				while (k && ((unsigned char)v[i][k] & 0xc0) == 0x80) /* not inside a character */
-					k--;
+				k = utf8_cut(v[i], FACT_TEXT_MAX - (sizeof CUT_MARK - 1));
 				*cut |= 1u << i;
 				n += sizeof CUT_MARK - 1;
 			}

@@ -64,9 +64,7 @@ static const char *text_of(struct texts *t, const struct evtx_value *v)
 {
 	char *text = (char *)scratch_text(t, v);
 	if (t->sb.len > TEXT_READ_MAX) {
-		t->sb.len = TEXT_READ_MAX;
-		while (t->sb.len && ((unsigned char)text[t->sb.len] & 0xc0) == 0x80) /* not inside a character */
-			t->sb.len--;
+		t->sb.len = utf8_cut(text, TEXT_READ_MAX);
 		text[t->sb.len] = 0;
 	}
 	return arena_copy(t->a, text, t->sb.len + 1);

@@ -38,6 +38,13 @@ void utf8_trim(char *s)
 	}
 }
 
+size_t utf8_cut(const char *s, size_t n)
+{
+	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
 void utf8_put(struct strbuf *out, uint32_t c)
 {
 	char b[4];
