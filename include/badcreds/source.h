@@ -87,8 +87,8 @@ enum { SOURCE_DEFAULT_SPOOL_LIMIT_GIB = 64 }; /* the spool_limit of the commands
 unsigned source_default_threads(void);
 
 /* Whether the regular file at path holds an event log, by its first bytes (for gzip, by its first decompressed
- * bytes): an EVTX file, or XML whose first 4 KiB name the event schema's namespace (an export; no report of
- * badcreds writes it). A report must never replace one. */
+ * bytes): an EVTX file, or XML whose first 4 KiB declare the event schema's namespace (xmlns="...": an export; no
+ * report of badcreds writes one). A report must never replace one. */
 bool source_is_event_log(const char *path);
 /* Reads one SOURCE argument: a file of any format, a directory, "-", or channel:NAME (a live channel, Windows
  * only). Problems are reported to d. */

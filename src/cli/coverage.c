@@ -108,7 +108,8 @@ static void closing_line(const struct selection *s, const struct coverage_row *r
 	}
 	char again[64] = "";
 	if (duplicates)
-		snprintf(again, sizeof again, "; %lu duplicate record%s counted once", duplicates, duplicates == 1 ? "" : "s");
+		snprintf(again, sizeof again, "; %lu duplicate record%s counted once", duplicates,
+			 duplicates == 1 ? "" : "s");
 	fprintf(stderr, "badcreds: coverage: read %lu record%s from %lu input%s; %zu log%s: %zu wrapped, %zu cleared, "
 		"%zu with gaps%s; wrote %s\n", s->stats.records, s->stats.records == 1 ? "" : "s", s->stats.files,
 		s->stats.files == 1 ? "" : "s", n, n == 1 ? "" : "s", wrapped, cleared, gaps, again, output);

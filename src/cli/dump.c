@@ -3,10 +3,10 @@
  * already one of the file's live records (slack mostly holds older copies of them). */
 #include <inttypes.h>
 #include <stdio.h>
-#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "badcreds/source.h"
 #include "badcreds/output.h"

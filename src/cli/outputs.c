@@ -82,8 +82,8 @@ int cli_outputs_apart(const struct cli_command *cmd, char **sources, int nsource
 				return cli_usage_error(cmd, "--%s %s is also a SOURCE: not replacing an event log with a report",
 						       outputs[i].option, name);
 		if (strcmp(name, "-") && source_is_event_log(name)) /* in a SOURCE directory, or a log not given */
-			return cli_usage_error(cmd, "--%s %s is an event log (EVTX, an XML export, or gzip of one): not replacing it with a report",
-					       outputs[i].option, name);
+			return cli_usage_error(cmd, "--%s %s is an event log (EVTX, an XML export, or gzip of one): not "
+					       "replacing it with a report", outputs[i].option, name);
 		for (size_t k = 0; k < i; k++)
 			if (same_place(name, outputs[k].name))
 				return cli_usage_error(cmd, "--%s and --%s both write to %s", outputs[k].option,

@@ -137,8 +137,8 @@ static const char *asking(const struct lockout_case *c)
 	return *d->ip ? d->ip : d->workstation;
 }
 
-static void next_step_of(const struct lockout_case *c, const struct lockout_settings *s, struct lockout *row,
-			 struct strbuf *sb)
+/* After source_of: row->from_outside says whether the source is outside the organisation's networks. */
+static void next_step_of(const struct lockout_case *c, const struct lockout *row, struct strbuf *sb)
 {
 	const char *account = c->account, *host = c->host ? c->host : "";
 	switch (row->cause) {
@@ -150,7 +150,7 @@ static void next_step_of(const struct lockout_case *c, const struct lockout_sett
 				  "update the mail profile if it is the user's own device", c->attempt->client_app ?
 				  c->attempt->client_app : "an Exchange client", *row->source_ip ? row->source_ip :
 				  "an unknown address", account);
-		else if (internal_address(row->source_ip, s))
+		else if (!row->from_outside)
 			sb_printf(sb, "update the password stored in the device or application at %s that signs in as %s "
 				  "through AD FS on %s", row->source_ip, account, row->via);
 		else
@@ -160,16 +160,16 @@ static void next_step_of(const struct lockout_case *c, const struct lockout_sett
 	case CAUSE_EXCHANGE:
 		sb_printf(sb, "reconfigure the mail profile of the device behind %s (Exchange ActiveSync, Outlook) on %s "
 			  "with %s's new password", row->source_ip, row->via, account);
-		if (!internal_address(row->source_ip, s)) /* from the internet: maybe not the user's device at all */
+		if (row->from_outside) /* from the internet: maybe not the user's device at all */
 			sb_printf(sb, "; if %s is not the user's, it is guessing passwords through Exchange on %s: block it "
 				  "and require MFA or block basic authentication there", row->source_ip, row->via);
 		break;
 	case CAUSE_RDP:
-		if (internal_address(row->source_ip, s) && c->latest && c->latest->logon_type == 10)
+		if (!row->from_outside && c->latest && c->latest->logon_type == 10)
 			sb_printf(sb, "wrong passwords typed in an RDP session on %s from %s (no NLA: the password is asked "
 				  "after the session opens): check with the user, or a saved credential there; require NLA",
 				  row->via, *row->source_ip ? row->source_ip : "an internal client");
-		else if (internal_address(row->source_ip, s)) /* a client of the organisation: its saved credential */
+		else if (!row->from_outside) /* a client of the organisation: its saved credential */
 			sb_printf(sb, "remove or update the saved RDP credential of %s on %s that connects to %s "
 				  "(Credential Manager, cmdkey /list, the .rdp file); if nobody there connects as %s, "
 				  "find who does", account, *row->source_host ? row->source_host : *row->source_ip ?
@@ -254,7 +254,7 @@ void lockout_decide(const struct lockout_case *c, const struct lockout_settings 
 	basis_of(c, row, sb_cstr(&why), &sb);
 	row->basis = text(a, sb_cstr(&sb));
 	sb.len = 0;
-	next_step_of(c, s, row, &sb);
+	next_step_of(c, row, &sb);
 	row->next_step = text(a, sb_cstr(&sb));
 	row->evidence = c->nevidence ? arena_copy(a, c->evidence, c->nevidence * sizeof *c->evidence) : NULL;
 	row->nevidence = c->nevidence;

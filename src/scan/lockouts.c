@@ -45,8 +45,8 @@ struct lockout_finder {
 	size_t held, spill_at;       /* events other than 4740s in memory; written out once this many */
 	struct logon_spill spill;    /* ... to this temporary file */
 	struct attempt *attempts;    /* scan's attempts of those accounts, in time order (lockout_finder_attempt) */
-	uint8_t *recheck;            /* per kept event: a DC event's place in find_rechecks' pairs, 0 for others */
 	size_t nattempts, capattempts;
+	uint8_t *recheck;            /* per kept event: a DC event's place in find_rechecks' pairs, 0 for others */
 };
 
 struct span {
@@ -156,8 +156,10 @@ static void keep(struct lockout_finder *f, struct logon l, struct arena *own)
 static void note_host(struct lockout_finder *f, const struct logon *l)
 {
 	enum lockout_caller_log log = l->event_id == 4625 ? CALLER_LOG_FAILURES : CALLER_LOG_NO_FAILURES;
-	if (l->event_id == 4624 || l->event_id == 7000 || l->event_id == 7038 || !l->computer || !*l->computer || (log <= f->last_log && f->last_host.len && !strcmp(sb_cstr(&f->last_host), l->computer)))
+	if (l->event_id == 4624 || l->event_id == 7000 || l->event_id == 7038 || !l->computer || !*l->computer)
 		return;
+	if (log <= f->last_log && f->last_host.len && !strcmp(sb_cstr(&f->last_host), l->computer))
+		return; /* noted already */
 	f->last_host.len = 0;
 	sb_adds(&f->last_host, l->computer);
 	f->last_log = log;

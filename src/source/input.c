@@ -8,10 +8,13 @@ const struct input_format *input_probe(int fd)
 {
 	uint8_t head[INPUT_PROBE_BYTES];
 	long n = bc_pread(fd, head, sizeof head, 0);
-	if (n <= 0)
-		return NULL;
+	return n > 0 ? input_probe_head(head, (size_t)n) : NULL;
+}
+
+const struct input_format *input_probe_head(const uint8_t *head, size_t n)
+{
 	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-		if (formats[i]->probe(head, (size_t)n))
+		if (formats[i]->probe(head, n))
 			return formats[i];
 	return NULL;
 }

@@ -27,6 +27,8 @@ extern const struct input_format input_xml;
 
 /* The format whose probe accepts the first bytes of fd (read with pread at offset 0), or NULL. */
 const struct input_format *input_probe(int fd);
+/* The same, from the first bytes of the input already read (at most INPUT_PROBE_BYTES). */
+const struct input_format *input_probe_head(const uint8_t *head, size_t n);
 
 /* An event decoded one at a time (XML exports, live channels) offered to the sink: its filter, then its event()
  * callback or its format and write(). */

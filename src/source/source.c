@@ -230,8 +230,8 @@ bool source_is_event_log(const char *path)
 		return false;
 	uint8_t head[INPUT_PROBE_BYTES];
 	long n = bc_pread(fd, head, sizeof head, 0);
-	const struct input_format *f = input_probe(fd);
-	bool log = f == &input_evtx || (f == &input_xml && n > 0 && events_in(head, (size_t)n));
+	const struct input_format *f = n > 0 ? input_probe_head(head, (size_t)n) : NULL;
+	bool log = f == &input_evtx || (f == &input_xml && events_in(head, (size_t)n));
 	if (f == &input_gzip) { /* its first decompressed bytes, inflated here (zlib's gzdopen would take a file
 				* descriptor of another C library on Windows) */
 		enum { COMPRESSED = 64 * 1024 };
