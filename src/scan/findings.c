@@ -336,61 +336,78 @@ void findings_cadence(struct summary *s, size_t *cap, const struct lockout *l, s
 
 /* The lockouts that wrong passwords from one internet address caused through a server other than AD FS (whose
  * attempts make findings of their own): one finding per address, with the accounts, the DCs' wrong passwords, the
- * refusals after, and the latest lockout's next step. */
-static void internet(struct summary *s, size_t *cap, const struct lockout *l, size_t n, const char *ip)
+ * refusals after, and the latest lockout's next step. One pass over the lockouts (time order), a group per address. */
+struct internet_group {
+	size_t finding;                  /* its index in s->findings (which may move as it grows) */
+	unsigned failures, refused;
+	struct strbuf accounts;          /* the first three */
+	const struct lockout *latest;
+};
+
+static void internet_add(struct finding *f, struct internet_group *g, const struct lockout *l)
 {
-	struct finding *f = finding_new(s, cap, FINDING_INTERNET_LOCKOUT, ip);
-	struct strbuf accounts = {0};
-	unsigned failures = 0, refused = 0;
-	const struct lockout *latest = NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (!l[i].from_outside || l[i].cause == CAUSE_ADFS || strcmp(l[i].source_ip, ip))
-			continue;
-		int64_t first = l[i].first_failure ? l[i].first_failure : l[i].locked_at;
-		if (!latest || first < f->first)
-			f->first = first;
-		f->last = l[i].locked_at;
-		failures += l[i].failures;
-		refused += l[i].still_failing;
-		if (f->users++ < 3)
-			sb_printf(&accounts, "%s%s", f->users > 1 ? ", " : "", l[i].account);
-		latest = &l[i];
-	}
-	f->attempts = failures;
+	int64_t first = l->first_failure ? l->first_failure : l->locked_at;
+	if (!g->latest || first < f->first)
+		f->first = first;
+	f->last = l->locked_at;
+	g->failures += l->failures;
+	g->refused += l->still_failing;
+	if (f->users++ < 3)
+		sb_printf(&g->accounts, "%s%s", f->users > 1 ? ", " : "", l->account);
+	g->latest = l;
+}
+
+static void internet_finish(struct summary *s, struct finding *f, struct internet_group *g)
+{
+	const struct lockout *latest = g->latest;
+	f->attempts = g->failures;
 	f->ips = 1;
 	f->top_ip = f->subject;
 	f->top_user = arena_copy(&s->arena, latest->account, strlen(latest->account) + 1);
-	snprintf(f->top_users, sizeof f->top_users, "%s%s", sb_cstr(&accounts), f->users > 3 ? ", ..." : "");
-	snprintf(f->top_ips, sizeof f->top_ips, "%s", ip);
+	snprintf(f->top_users, sizeof f->top_users, "%s%s", sb_cstr(&g->accounts), f->users > 3 ? ", ..." : "");
+	snprintf(f->top_ips, sizeof f->top_ips, "%s", f->subject);
 	utf8_trim(f->top_users);
 	f->ongoing = f->last >= s->data_end - ONGOING;
-	const char *host = *latest->source_host ? latest->source_host : "";
-	accounts.len = 0;
-	sb_printf(&accounts, "%u account%s locked out (%s) by wrong passwords through %s on %s", f->users,
+	struct strbuf detail = {0};
+	sb_printf(&detail, "%u account%s locked out (%s) by wrong passwords through %s on %s", f->users,
 		  f->users == 1 ? "" : "s", f->top_users, lockout_cause_name(latest->cause), *latest->via ? latest->via :
 		  "-");
-	if (*host) /* a workstation name the client supplied: an attacker picks it */
-		sb_printf(&accounts, " (the client named itself %s)", host);
-	sb_printf(&accounts, "; %u wrong password%s on the DCs, %u refused after", failures, failures == 1 ? "" : "s",
-		  refused);
-	snprintf(f->detail, sizeof f->detail, "%s", sb_cstr(&accounts));
+	if (*latest->source_host) /* a workstation name the client supplied: an attacker picks it */
+		sb_printf(&detail, " (the client named itself %s)", latest->source_host);
+	sb_printf(&detail, "; %u wrong password%s on the DCs, %u refused after", g->failures,
+		  g->failures == 1 ? "" : "s", g->refused);
+	snprintf(f->detail, sizeof f->detail, "%s", sb_cstr(&detail));
 	utf8_trim(f->detail);
 	snprintf(f->next_step, sizeof f->next_step, "%s", latest->next_step);
 	utf8_trim(f->next_step);
 	f->server = latest->via;
-	sb_free(&accounts);
+	sb_free(&detail);
 }
 
 void findings_internet_lockouts(struct summary *s, size_t *cap, const struct lockout *l, size_t n)
 {
 	struct arena arena = {0};
-	struct strmap done = {.arena = &arena};
-	for (size_t i = 0; i < n; i++)
-		if (l[i].from_outside && l[i].cause != CAUSE_ADFS && !strmap_get(&done, l[i].source_ip)) {
-			strmap_put(&done, l[i].source_ip, &arena);
-			internet(s, cap, l, n, l[i].source_ip);
+	struct strmap index = {.arena = &arena}; /* address -> group number + 1 */
+	struct internet_group *groups = NULL;
+	size_t ngroups = 0, capgroups = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!l[i].from_outside || l[i].cause == CAUSE_ADFS)
+			continue;
+		uintptr_t k = (uintptr_t)strmap_get(&index, l[i].source_ip);
+		if (!k) {
+			finding_new(s, cap, FINDING_INTERNET_LOCKOUT, l[i].source_ip);
+			groups = vec_grow(groups, &capgroups, ngroups, sizeof *groups);
+			groups[ngroups] = (struct internet_group){.finding = s->nfindings - 1};
+			strmap_put(&index, l[i].source_ip, (void *)(k = ++ngroups));
 		}
-	strmap_free(&done);
+		internet_add(&s->findings[groups[k - 1].finding], &groups[k - 1], &l[i]);
+	}
+	for (size_t k = 0; k < ngroups; k++) {
+		internet_finish(s, &s->findings[groups[k].finding], &groups[k]);
+		sb_free(&groups[k].accounts);
+	}
+	free(groups);
+	strmap_free(&index);
 	arena_free(&arena);
 }
 
