@@ -166,6 +166,34 @@ def check_local_time(attempts):
           got == {u: (tokyo(min(v)), tokyo(max(v))) for u, v in users.items()})
 
 
+def typed_forms():
+    """A guesser who changes the form of the name (UPN, DOMAIN\\account, case, non-ASCII case) to stay under the
+    brute force threshold: each form alone stays under 5 attempts, the account gets 12 and 6. The same account in
+    another domain (fabrikam) stays apart."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tools'))
+    import tempfile
+    import mkfixtures
+    from evtx_writer import write_file
+    farm = mkfixtures.Farm()
+    log = farm.log('ADFS-FORMS.contoso.com')
+    typed = ['ceo@contoso.com', 'CONTOSO\\ceo', 'CEO@Contoso.COM', 'contoso.com\\Ceo'] * 3 + \
+        ['\u00e4rger@contoso.com', '\u00c4RGER@CONTOSO.COM'] * 3 + ['ceo@fabrikam.com'] * 2
+    for i, name in enumerate(typed):
+        farm.attempt_2016(log, mkfixtures.BASE + i * datetime.timedelta(seconds=10), name, '198.51.100.77')
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, 'FORMS.evtx')
+        write_file(path, log.records())
+        p = subprocess.run([BADCREDS, 'summary', '--format', 'jsonl', path], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, check=False)
+    rows = [json.loads(line) for line in p.stdout.decode().splitlines()]
+    users = {r['subject']: int(r['attempts']) for r in rows if r['type'] == 'user'}
+    brute = sorted(r['subject'] for r in rows if r['type'] == 'brute_force')
+    check('the forms of one account typed in turn are one user, a brute force; another domain stays apart',
+          users == {'ceo@contoso.com': 12, '\u00e4rger@contoso.com': 6, 'ceo@fabrikam.com': 2} and
+          brute == ['ceo@contoso.com', '\u00e4rger@contoso.com'] and b'20 attempts by 3 users' in p.stderr,
+          f'{users} {brute} {p.stderr[-200:]}')
+
+
 def main():
     servers = ('ADFS01', 'ADFS02', 'ADFS-OLD', 'ADFS-JP')
     attempts = [a for a in json.load(open(os.path.join(FIX, 'expected.json'), encoding='utf-8'))['attempts']
@@ -255,6 +283,7 @@ def main():
           'HIGH      password_spray  203.0.113.50' in text and 'next step:' in text and
           'Users (most attempts first)' in text and text.splitlines()[1].startswith('1 compromised account (alice'))
     check_local_time(attempts)
+    typed_forms()
     p = subprocess.run([BADCREDS, 'summary', '--spray-window', 'soon', os.path.join(FIX, FARM[0])],
                        stderr=subprocess.PIPE, check=False)
     check('a bad threshold is a usage error', p.returncode == 2 and b'soon' in p.stderr)

@@ -75,6 +75,11 @@ bool same_account(const char *a, const char *b);
 /* The account a name names, as a key: two names are the same account exactly when their keys are equal (replaces
  * out's contents). */
 const char *account_key(struct strbuf *out, const char *name);
+/* The key a summary counts a typed name under: its account_key and the first label of its domain, so that
+ * "ceo@contoso.com", "CONTOSO\\ceo", "contoso.com\\CEO" and "CEO@Contoso.COM" are one user (a guesser cannot stay
+ * under a threshold by changing the form) and "ceo@fabrikam.com" another; a name with no account part
+ * ("CONTOSO\\", "@contoso.com") is its whole text, case folded. "" for "". */
+const char *user_account_key(struct strbuf *out, const char *name);
 
 /* Whether a record can matter, from its EventID and provider alone. */
 bool fact_relevant(uint32_t event_id, const struct evtx_value *provider);

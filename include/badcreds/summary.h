@@ -67,7 +67,8 @@ struct summary_attempts {
 	size_t nvia_list, capvia_list;
 	const char **server_list;     /* the servers, in the order of their first attempt */
 	size_t nservers, capservers;
-	struct strbuf key;
+	struct strbuf key;            /* the way an attempt was sent, as a key (vias) */
+	struct strbuf account;        /* the account key of the attempt being added (user_account_key) */
 };
 /* Adds an attempt (the next in time order): a copy of what the summary reads of it. */
 void summary_attempts_add(struct summary_attempts *l, const struct attempt *a);

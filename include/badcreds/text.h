@@ -41,6 +41,9 @@ bool text_is_formula(const char *s, size_t n);
 /* Decodes one UTF-8 character at s (n > 0 bytes available); *len is its length. Invalid or truncated sequences,
  * surrogates and overlong forms give U+FFFD with *len 1. */
 uint32_t utf8_decode(const char *s, size_t n, size_t *len);
+/* A character's small form, for comparing names as Active Directory does (case-insensitive): ASCII, Latin-1,
+ * Latin Extended-A, Greek, Cyrillic and full-width Latin capitals; other characters as they are. */
+uint32_t fold_case(uint32_t c);
 /* Appends code point c as UTF-8. */
 void utf8_put(struct strbuf *out, uint32_t c);
 /* Cuts a NUL-terminated UTF-8 string that ends inside a character before that character. */

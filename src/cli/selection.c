@@ -417,8 +417,8 @@ static void count_distinct(struct selection *s, const struct attempt *a)
 		return;
 	s->seen_users.arena = s->seen_ips.arena = &s->seen_arena;
 	size_t users = s->seen_users.n, ips = s->seen_ips.n; /* one lookup each: a new key makes the map grow */
-	if (*a->user_key)
-		strmap_intern(&s->seen_users, a->user_key);
+	if (*a->user) /* a user as summary counts them: by account, whatever the form typed */
+		strmap_intern(&s->seen_users, user_account_key(&s->seen_key, a->user));
 	if (*a->ip)
 		strmap_intern(&s->seen_ips, a->ip);
 	s->distinct_users += s->seen_users.n - users;
@@ -603,6 +603,7 @@ void selection_prt(struct selection *s)
 void selection_free(struct selection *s)
 {
 	strmap_free(&s->seen_users);
+	sb_free(&s->seen_key);
 	strmap_free(&s->seen_ips);
 	arena_free(&s->seen_arena);
 	free(s->lockout_rows);

@@ -75,6 +75,7 @@ struct selection {
 	size_t nkept;                    /* the attempts the options keep (selection_each) */
 	size_t ninside;                  /* the attempts inside the time window, kept or not (selection_each) */
 	struct strmap seen_users, seen_ips; /* the kept attempts' users and submitters, counted for the closing line */
+	struct strbuf seen_key;      /* the account key of the user being counted */
 	struct arena seen_arena;
 	size_t distinct_users, distinct_submitters;
 	struct diag diag;

@@ -82,31 +82,48 @@ static const char *item(struct texts *t, uint32_t i)
 
 static bool adfs_id(uint32_t id) { return id_set_has(&ADFS_AUDIT_IDS, id); }
 
-/* The next character of an account name, case folded, with CR LF and CR read as LF: an XML parser turns the line
- * breaks of a typed name into LF (1200-1210 documents), the other events keep them. */
-static int account_char(const char **p, const char *end)
+/* The next character of an account name, case folded (fold_case), with CR LF and CR read as LF: an XML parser turns
+ * the line breaks of a typed name into LF (1200-1210 documents), the other events keep them. A byte that is no
+ * UTF-8 stands for itself, apart from every character (INVALID + the byte). -1 at the end. */
+enum { INVALID = 0x110000 };
+static int32_t account_char(const char **p, const char *end)
 {
 	if (*p == end)
 		return -1;
-	int c = (unsigned char)*(*p)++;
-	if (c == '\r') {
-		if (*p < end && **p == '\n')
-			(*p)++;
-		return '\n';
+	int32_t c = (unsigned char)**p;
+	if (c < 0x80) {
+		(*p)++;
+		if (c == '\r') {
+			if (*p < end && **p == '\n')
+				(*p)++;
+			return '\n';
+		}
+		return c >= 'A' && c <= 'Z' ? c + 32 : c;
 	}
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+	size_t len;
+	uint32_t u = utf8_decode(*p, (size_t)(end - *p), &len);
+	*p += len;
+	return u == 0xfffd && len == 1 ? INVALID + c : (int32_t)fold_case(u);
+}
+
+/* Where the account part of a name starts and ends: after the last backslash, before the first @ after it. */
+static const char *account_part(const char *name, const char **end)
+{
+	const char *slash = strrchr(name, '\\');
+	const char *p = slash ? slash + 1 : name;
+	*end = p + strcspn(p, "@");
+	return p;
 }
 
 bool same_account(const char *a, const char *b)
 {
 	if (!a || !b)
 		return false;
-	const char *sa = strrchr(a, '\\'), *sb = strrchr(b, '\\');
-	a = sa ? sa + 1 : a;
-	b = sb ? sb + 1 : b;
-	const char *ea = a + strcspn(a, "@"), *eb = b + strcspn(b, "@");
+	const char *ea, *eb;
+	a = account_part(a, &ea);
+	b = account_part(b, &eb);
 	for (;;) {
-		int x = account_char(&a, ea), y = account_char(&b, eb);
+		int32_t x = account_char(&a, ea), y = account_char(&b, eb);
 		if (x != y)
 			return false;
 		if (x < 0)
@@ -114,13 +131,40 @@ bool same_account(const char *a, const char *b)
 	}
 }
 
+/* Appends the text [p, end) case folded (account_char); returns out's text. */
+static const char *folded(struct strbuf *out, const char *p, const char *end)
+{
+	for (int32_t c; (c = account_char(&p, end)) >= 0;) {
+		if (c >= INVALID)
+			sb_addc(out, (char)(c - INVALID));
+		else
+			utf8_put(out, (uint32_t)c);
+	}
+	return sb_cstr(out);
+}
+
 const char *account_key(struct strbuf *out, const char *name)
 {
 	out->len = 0;
-	const char *slash = strrchr(name, '\\');
-	const char *p = slash ? slash + 1 : name, *end = p + strcspn(p, "@");
-	for (int c; (c = account_char(&p, end)) >= 0;)
-		sb_addc(out, (char)c);
+	const char *end, *p = account_part(name, &end);
+	return folded(out, p, end);
+}
+
+const char *user_account_key(struct strbuf *out, const char *name)
+{
+	if (!*account_key(out, name)) {
+		out->len = 0;
+		return folded(out, name, name + strlen(name));
+	}
+	const char *slash = strrchr(name, '\\'), *domain = NULL;
+	if (slash)
+		domain = name;
+	else if ((domain = strchr(name, '@')))
+		domain++;
+	if (domain && *domain && domain != slash) {
+		sb_addc(out, '@');
+		folded(out, domain, domain + strcspn(domain, ".\\@"));
+	}
 	return sb_cstr(out);
 }
 

@@ -172,8 +172,9 @@ void summary_attempts_add(struct summary_attempts *l, const struct attempt *a)
 	}
 	l->ips.arena = l->vias.arena = l->texts.arena = l->servers.arena = &l->arena;
 	uint32_t ip = ip_of(l, a), via = via_of(l, a);
-	bool same = !strcmp(a->user, a->user_key);
-	size_t user_len = strlen(a->user), key_len = same ? 0 : strlen(a->user_key);
+	const char *key = user_account_key(&l->account, a->user);
+	bool same = !strcmp(a->user, key);
+	size_t user_len = strlen(a->user), key_len = same ? 0 : l->account.len;
 	size_t size = (HEAD + user_len + key_len + 7) & ~(size_t)7;
 	uint8_t *r = sorted_runs_add(l->by_user, size);
 	uint64_t seq = l->n++;
@@ -184,7 +185,7 @@ void summary_attempts_add(struct summary_attempts *l, const struct attempt *a)
 	memcpy(r + 24, &ip, 4);
 	memcpy(r + 28, u32s, 8);
 	memcpy(r + HEAD, a->user, user_len);
-	memcpy(r + HEAD + user_len, a->user_key, key_len);
+	memcpy(r + HEAD + user_len, key, key_len);
 	memset(r + HEAD + user_len + key_len, 0, size - HEAD - user_len - key_len);
 	if (l->ip_list[ip]->group) /* an attempt with an address: in the runs by address too */
 		memcpy(sorted_runs_add(l->by_ip, size), r, size);
@@ -209,6 +210,7 @@ void summary_attempts_free(struct summary_attempts *l)
 	free(l->via_list);
 	free(l->server_list);
 	sb_free(&l->key);
+	sb_free(&l->account);
 	arena_free(&l->arena);
 	memset(l, 0, sizeof *l);
 }

@@ -1,5 +1,5 @@
 /* text.c: showing log text safely (visible control and formatting characters), display widths, the spreadsheet
- * formula test, and UTF-8 decoding and encoding. */
+ * formula test, UTF-8 decoding and encoding, and the case folding of names. */
 #include "badcreds/text.h"
 
 uint32_t utf8_decode(const char *s, size_t n, size_t *len)
@@ -22,6 +22,27 @@ uint32_t utf8_decode(const char *s, size_t n, size_t *len)
 	if (c < least[need] || c > 0x10ffff || (c >= 0xd800 && c < 0xe000))
 		return 0xfffd;
 	*len = need;
+	return c;
+}
+
+uint32_t fold_case(uint32_t c)
+{
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z' ? c + 32 : c;
+	if ((c >= 0xc0 && c <= 0xde && c != 0xd7) || (c >= 0x391 && c <= 0x3ab && c != 0x3a2) ||
+	    (c >= 0x410 && c <= 0x42f) || (c >= 0xff21 && c <= 0xff3a))
+		return c + 32; /* Latin-1, Greek, Cyrillic, full-width Latin capitals */
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 80; /* Cyrillic capitals with marks (Ѐ..Џ) */
+	if (c == 0x178)
+		return 0xff; /* Ÿ */
+	if ((c >= 0x100 && c <= 0x137 && c != 0x130) || (c >= 0x14a && c <= 0x177) || (c >= 0x460 && c <= 0x481) ||
+	    (c >= 0x48a && c <= 0x4bf))
+		return c | 1; /* Latin Extended-A and Cyrillic pairs: capital even, small odd */
+	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e) || (c >= 0x4c1 && c <= 0x4ce))
+		return c + (c & 1); /* capital odd, small even */
+	if (c >= 0x4d0 && c <= 0x52f)
+		return c | 1;
 	return c;
 }
 
