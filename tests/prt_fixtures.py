@@ -184,6 +184,12 @@ def test_outputs():
     status, out, err = run(['prt', '--format', 'text'] + ops)
     check('Operational only: the output and stderr say that Analytic events are absent',
           status == 0 and out.startswith('Note: no Analytic events') and 'no Analytic events' in err, err)
+    status, out, err = run(['prt', '--format', 'csv', os.path.join(FIX, '..', 'ADFS01.evtx')])
+    check('no CloudAP event among the inputs: a warning and exit 1, never a silent empty report',
+          status == 1 and out.count('\n') == 1 and 'cannot answer: they hold no CloudAP event' in err, err)
+    status, out, err = run(['prt', '--format', 'csv', '--user', '^nobody$'] + ops)
+    check('--user keeping none of the acquisitions is said, not taken for logs without CloudAP events',
+          status == 0 and 'kept none of the' in err and 'cannot answer' not in err, err)
 
 
 def test_hostile(expected):

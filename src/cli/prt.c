@@ -95,7 +95,7 @@ static bool write_rows(struct out_file *o, void *ctx)
 }
 
 /* The closing line on stderr: records and inputs read, acquisitions, failures, AD FS links; and the notes. */
-static void closing_line(const struct selection *s, const struct prt_row *r, size_t n, bool analytic,
+static void closing_line(const struct selection *s, const struct prt_row *r, size_t n, size_t nall, bool analytic,
 			 const char *output)
 {
 	unsigned failed = 0, open = 0, linked = 0;
@@ -109,10 +109,10 @@ static void closing_line(const struct selection *s, const struct prt_row *r, siz
 		"without a status, %u linked to AD FS bad passwords; wrote %s\n", s->stats.records,
 		s->stats.records == 1 ? "" : "s", s->stats.files, s->stats.files == 1 ? "" : "s", n, n == 1 ? "" : "s",
 		failed, open, linked, output);
-	if (!n)
-		fputs("badcreds: prt: note: no CloudAP event of Microsoft-Windows-AAD in the inputs: give the devices' "
-		      "Microsoft-Windows-AAD/Operational (and /Analytic) logs\n", stderr);
-	else if (!analytic)
+	if (!n && nall)
+		fprintf(stderr, "badcreds: prt: note: the time window and --user kept none of the %zu PRT acquisition%s\n",
+			nall, nall == 1 ? "" : "s");
+	else if (n && !analytic)
 		fputs("badcreds: prt: note: no Analytic events (1006/1007): rows are bursts of Operational errors within "
 		      "60 s; turn Microsoft-Windows-AAD/Analytic on for whole acquisitions\n", stderr);
 }
@@ -166,8 +166,14 @@ static int run(struct selection *sel, const struct cli_command *cmd, struct prt_
 		status = EXIT_OUTPUT;
 	if (selection_warn_undecided(sel, cmd) && status == EXIT_OK)
 		status = EXIT_SKIPPED;
+	if (!nall && sel->stats.records) { /* never a silent "0 acquisitions": the logs cannot answer */
+		fputs("badcreds: prt: warning: the inputs cannot answer: they hold no CloudAP event of Microsoft-Windows-AAD; "
+		      "give the devices' Microsoft-Windows-AAD/Operational (and /Analytic) logs\n", stderr);
+		if (status == EXIT_OK)
+			status = EXIT_SKIPPED;
+	}
 	if (!sel->quiet && *name)
-		closing_line(sel, rows, n, analytic, name);
+		closing_line(sel, rows, n, nall, analytic, name);
 	free(rows);
 	return status;
 }
