@@ -584,6 +584,10 @@ def outputs():
         p = run(['scan', '-o', report, src, os.path.join(tmp, 'nosuch.evtx')])
         check('a run that reads some inputs writes the report and names the others', p.returncode == 1 and
               open(report, 'rb').read() == good and b'could not read 1 input: ' in p.stderr)
+        p = run(['scan', '-o', report, src, __file__])
+        check('... an input it could not read is not also counted as a damaged one it read',
+              p.returncode == 1 and b'from 1 input;' in p.stderr and b'damaged' not in p.stderr,
+              p.stderr.decode('utf-8', 'replace')[-300:])
         for pattern in ('%n', '%t'):
             p = run(['scan', '-o', os.path.join(tmp, f'r{pattern}.csv'), src])
             check(f'{pattern} in -o is refused (a usage error)', p.returncode == 2 and

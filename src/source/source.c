@@ -116,6 +116,15 @@ static void read_directory(const char *path, struct walk *w)
 	free(names);
 }
 
+/* The end of one input: counted as damaged when it was read with errors (one it could not read at all is counted
+ * as unreadable only). */
+static void input_done(struct diag *d, struct source_stats *st, unsigned long errors, unsigned long unreadable)
+{
+	if (d->errors > errors && st->unreadable == unreadable)
+		st->damaged_files++;
+	diag_end_file(d);
+}
+
 /* A stream (standard input, a pipe, a device), spooled as it arrives; fd is closed here when owned (-1: open
  * failed). */
 static void read_stream(int fd, bool own, const char *name, struct walk *w)
@@ -134,7 +143,7 @@ static void read_stream(int fd, bool own, const char *name, struct walk *w)
 
 static void read_path(const char *path, bool from_directory, struct walk *w)
 {
-	unsigned long errors = w->d->errors;
+	unsigned long errors = w->d->errors, unreadable = w->st->unreadable;
 	struct stat s;
 	if (bc_stat(path, &s) != 0) {
 		diag_begin_file(w->d, path);
@@ -168,9 +177,7 @@ static void read_path(const char *path, bool from_directory, struct walk *w)
 			diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "not a regular file, pipe or character device");
 			source_stats_unreadable(w->st, path);
 		}
-		if (w->d->errors > errors)
-			w->st->damaged_files++;
-		diag_end_file(w->d);
+		input_done(w->d, w->st, errors, unreadable);
 		return;
 	}
 	/* without blocking: had a pipe taken the file's place since stat, opening it would wait for a writer */
@@ -188,9 +195,7 @@ static void read_path(const char *path, bool from_directory, struct walk *w)
 	}
 	read_file(fd, path, from_directory, w);
 	close(fd);
-	if (w->d->errors > errors)
-		w->st->damaged_files++;
-	diag_end_file(w->d);
+	input_done(w->d, w->st, errors, unreadable);
 }
 
 /* Whether p[0, n) holds s[0, k) (Windows' C library has no memmem). */
@@ -270,7 +275,7 @@ static void read_live(const char *channel, const struct source_options *opt, con
 	for (size_t i = 0; servers == local ? i < 1 : servers[i] != NULL; i++) {
 		char name[300];
 		snprintf(name, sizeof name, "%s:%s", servers[i] ? servers[i] : "localhost", channel);
-		unsigned long errors = d->errors;
+		unsigned long errors = d->errors, unreadable = st->unreadable;
 		diag_begin_file(d, name);
 		if (!api)
 			diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, "live channels are read through the Windows Event Log "
@@ -279,9 +284,7 @@ static void read_live(const char *channel, const struct source_options *opt, con
 			st->files++;
 		else
 			source_stats_unreadable(st, name);
-		if (d->errors > errors)
-			st->damaged_files++;
-		diag_end_file(d);
+		input_done(d, st, errors, unreadable);
 	}
 }
 
@@ -304,11 +307,9 @@ void source_read(const char *source, const struct source_options *opt, const str
 		free(w.seen);
 		return;
 	}
-	unsigned long errors = d->errors;
+	unsigned long errors = d->errors, unreadable = st->unreadable;
 	diag_begin_file(d, "(stdin)");
 	struct walk w = {.opt = opt, .sink = sink, .d = d, .st = st};
 	read_stream(STDIN_FILENO, false, "(stdin)", &w);
-	if (d->errors > errors)
-		st->damaged_files++;
-	diag_end_file(d);
+	input_done(d, st, errors, unreadable);
 }
