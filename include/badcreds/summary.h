@@ -149,6 +149,7 @@ struct user_rows;
 struct summary {
 	struct user_rows *user_rows; /* most attempts first: summary_user_first, summary_user_next */
 	size_t nusers;
+	size_t nnamed_users;        /* the rows of a user name ("by N users"; attempts without a name have a row too) */
 	struct ip_row *ips;         /* most attempts first */
 	size_t nips;
 	struct finding *findings;   /* by severity, then first time, then kind and subject */

@@ -53,7 +53,7 @@ static void header(struct strbuf *o, const struct summary *s)
 	summary_verdict(&verdict, s);
 	html_text(o, sb_cstr(&verdict));
 	sb_free(&verdict);
-	sb_printf(o, ".</p>\n<p class=\"meta\">%zu attempts by %zu users from %zu IPs", s->nattempts, s->nusers,
+	sb_printf(o, ".</p>\n<p class=\"meta\">%zu attempts by %zu users from %zu IPs", s->nattempts, s->nnamed_users,
 		  s->nips);
 	if (s->nattempts) {
 		sb_adds(o, ", from ");

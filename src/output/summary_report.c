@@ -209,7 +209,7 @@ static bool text(struct out_file *out, struct strbuf *o, const struct summary *s
 {
 	bool ok = true;
 	sb_printf(o, "%zu %s by %zu %s from %zu %s\n", s->nattempts, plural(s->nattempts, "attempt", "attempts"),
-		  s->nusers, plural(s->nusers, "user", "users"), s->nips, plural(s->nips, "IP", "IPs"));
+		  s->nnamed_users, plural(s->nnamed_users, "user", "users"), s->nips, plural(s->nips, "IP", "IPs"));
 	summary_verdict(o, s);
 	sb_adds(o, "\n\nFindings (most severe first)\n");
 	if (!s->nfindings)

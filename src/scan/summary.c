@@ -533,6 +533,7 @@ static void users_pass(struct summary *s, struct summary_attempts *l, struct gro
 		struct user_row r;
 		user_row(&r, x, m, b.a, &g, ok);
 		user_rows_add(s->user_rows, &r);
+		s->nnamed_users += *g.key != 0;
 		user_findings(s, &s->capfindings, b.a, &g, t);
 		for (size_t i = 0; i < b.n; i++)
 			s->bins.total[bins_bar(&s->bins, b.a[i].time)]++;
