@@ -145,6 +145,29 @@ def test_adfs(badcreds, fixtures, tmp):
           'a lockout through Exchange Online\'s relay: block legacy authentication there', ann)
 
 
+def test_prt_device(badcreds, fixtures, tmp):
+    """greta's laptop PC-FED01 keeps her old password: its PRT refreshes fail (its AAD logs) and send it to AD FS
+    (ADFS-PRT, 12:10:02 from 10.20.30.40); the DC locks her at 12:10:03. The lockout names the device and says to
+    sign in on it; without the device's logs it is the stored password at the address, as before."""
+    dc = Log('DC01.contoso.com')
+    t = dt.datetime(2026, 11, 20, 12, 10, 2)
+    dc.ntlm_failure(t + 5 * MS, 'greta', 'ADFS-PRT')
+    dc.lockout(t + SEC, 'greta', 'ADFS-PRT', domain='CONTOSO')
+    prt = os.path.join(fixtures, 'prt')
+    adfs, devices = os.path.join(prt, 'ADFS-PRT.evtx'), [os.path.join(prt, f'PC-FED01-{log}.evtx')
+                                                          for log in ('Operational', 'Analytic')]
+    files = [adfs, dc.write(tmp)]
+    greta = lockouts(badcreds, *files, *devices).get(('greta', iso(t + SEC)), {})
+    check(greta.get('cause') == 'adfs' and greta.get('source_host') == 'PC-FED01' and
+          greta.get('next_step', '').startswith('sign in on PC-FED01.contoso.com with greta\'s new password') and
+          'PRT refresh failing' in greta.get('basis', ''),
+          'an AD FS lockout whose attempts a device\'s failing PRT refresh sent names the device', greta)
+    alone = lockouts(badcreds, *files).get(('greta', iso(t + SEC)), {})
+    check(alone.get('cause') == 'adfs' and alone.get('source_host') == '' and
+          'update the password stored in the device or application at 10.20.30.40' in alone.get('next_step', ''),
+          '... and without the device\'s logs, the address that sends it', alone)
+
+
 def test_internal_rdp_and_exchange(badcreds, tmp):
     """RDP without NLA from an internal client (typed in the session), RDP with NLA from an internal workstation
     (its saved credential), Exchange from an internet address (maybe not the user's device)."""
@@ -229,7 +252,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for test in (lambda d: test_windows(badcreds, d), lambda d: test_adfs(badcreds, fixtures, d),
                      lambda d: test_internal_rdp_and_exchange(badcreds, d), lambda d: test_host_logs(badcreds, d),
-                     lambda d: test_pdc_copies(badcreds, d)):
+                     lambda d: test_pdc_copies(badcreds, d), lambda d: test_prt_device(badcreds, fixtures, d)):
             sub = tempfile.mkdtemp(dir=tmp)
             test(sub)
     print(f'{len(FAILURES)} failures')

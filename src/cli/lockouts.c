@@ -179,9 +179,11 @@ int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv)
 	struct lockouts_settings set = {.sel = &sel, .output = "-", .format = -1};
 	sel.lockouts = true;
 	sel.lockout_settings = (struct lockout_settings){.reset_window = 30 * FILETIME_MINUTE, .internal = set.internal};
+	sel.prt = true; /* devices' AAD logs among the inputs: a stale password's device behind an AD FS lockout */
 	int status = selection_start(&sel, cmd, argc, argv, lockouts_option, &set);
 	if (status >= 0)
 		return status;
+	selection_prt(&sel);
 	selection_each(&sel, NULL, NULL); /* the attempts join the lockouts: the report lists none */
 	selection_lockouts(&sel);
 	const struct lockout *rows = sel.lockout_rows;

@@ -522,19 +522,19 @@ static void each_kept(void *ctx, const struct attempt *a)
 {
 	struct each_job *j = ctx;
 	struct selection *s = j->s;
-	if (s->finder)
-		lockout_finder_attempt(s->finder, a);
 	const char *device = s->nprt_rows ? prt_finder_attempt(s->prt_finder, a, s->prt_window) : NULL;
-	s->ninside += a->time >= s->since && a->time < s->until;
-	if (!keep(s, a))
-		return;
-	s->nkept++;
 	struct attempt marked;
 	if (device) {
 		marked = *a;
 		marked.prt_device = device;
 		a = &marked;
 	}
+	if (s->finder)
+		lockout_finder_attempt(s->finder, a);
+	s->ninside += a->time >= s->since && a->time < s->until;
+	if (!keep(s, a))
+		return;
+	s->nkept++;
 	count_distinct(s, a);
 	if (j->fn)
 		j->fn(j->ctx, a);

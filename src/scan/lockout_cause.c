@@ -86,6 +86,8 @@ static void source_of(const struct lockout_case *c, struct lockout *row, struct 
 		row->source_ip = c->attempt ? c->attempt->ip : l ? l->ip : "";
 		row->user_agent = c->attempt && c->attempt->user_agent ? c->attempt->user_agent : "";
 		row->attempt_user = c->attempt ? c->attempt->user : "";
+		if (c->attempt && c->attempt->prt_device) /* its own AAD log failed a PRT refresh then (a hypothesis) */
+			row->source_host = host_short_name(a, c->attempt->prt_device);
 		break;
 	case CAUSE_SERVICE: case CAUSE_SCHEDULED_TASK: case CAUSE_INTERACTIVE: case CAUSE_OTHER:
 		row->source_host = c->host;
@@ -107,6 +109,9 @@ static void basis_of(const struct lockout_case *c, struct lockout *row, const ch
 	if (c->attempt)
 		sb_printf(sb, "AD FS attempts of the account on %s from %s", row->via, *row->source_ip ? row->source_ip :
 			  "an unknown address");
+	if (c->attempt && c->attempt->prt_device)
+		sb_printf(sb, "; the AAD log of %s shows a federated PRT refresh failing with this user's password at "
+			  "the same moment (a hypothesis: badcreds prt shows the evidence)", c->attempt->prt_device);
 	else if (l)
 		sb_printf(sb, "%u failed logon%s (4625) of the account on %s%s: LogonType %d%s%s%s", c->host_failures,
 			  c->host_failures == 1 ? "" : "s", c->host,
@@ -150,6 +155,9 @@ static void next_step_of(const struct lockout_case *c, const struct lockout *row
 				  "update the mail profile if it is the user's own device", c->attempt->client_app ?
 				  c->attempt->client_app : "an Exchange client", *row->source_ip ? row->source_ip :
 				  "an unknown address", account);
+		else if (c->attempt && c->attempt->prt_device)
+			sb_printf(sb, "sign in on %s with %s's new password (or run dsregcmd /refreshprt there): its PRT "
+				  "refresh sends the old one to AD FS on %s", c->attempt->prt_device, account, row->via);
 		else if (!row->from_outside)
 			sb_printf(sb, "update the password stored in the device or application at %s that signs in as %s "
 				  "through AD FS on %s", row->source_ip, account, row->via);

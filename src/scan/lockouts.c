@@ -328,8 +328,9 @@ void lockout_finder_attempt(struct lockout_finder *f, const struct attempt *a)
 		.server = a->server ? strmap_intern(&f->texts, a->server) : NULL, .ip = strmap_intern(&f->texts, a->ip),
 		.user_agent = a->user_agent ? strmap_intern(&f->texts, a->user_agent) : NULL,
 		.client_app = a->client_app ? strmap_intern(&f->texts, a->client_app) : NULL,
-		.activity = !a->activity ? NULL : *a->activity ? "-" : ""}; /* what attempt_relayed reads: none, some
-									       * (not the ID itself), the zero ID */
+		.activity = !a->activity ? NULL : *a->activity ? "-" : "", /* what attempt_relayed reads: none, some
+									     * (not the ID itself), the zero ID */
+		.prt_device = a->prt_device ? strmap_intern(&f->texts, a->prt_device) : NULL};
 }
 
 /* What one lockout is joined from, for lockout_cause.c. */
