@@ -49,12 +49,15 @@ void cli_parser_free(struct cli_parser *p);
 void cli_help(const struct cli_command *cmd, FILE *out);
 int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...) BC_PRINTF(2, 3);
 
-/* A list of event IDs and ranges: "4625,4771-4776". */
+/* A list of event IDs and ranges: "4625,4771-4776". Windows event IDs are 16 bits. */
+enum { EVENT_ID_MAX = 65535 };
 struct id_list {
 	uint32_t lo[64], hi[64];
 	unsigned n;
 };
 bool id_list_parse(struct id_list *l, const char *text);
+/* --event-id (dump, query): the list added to *l; 1, or -1 after a usage error. */
+int cli_event_id_option(const struct cli_command *cmd, const char *arg, struct id_list *l);
 bool id_list_has(const struct id_list *l, uint32_t id);
 /* The list as a set of sorted, merged ranges, stored in `ranges` (room for 64). */
 struct id_set id_list_set(const struct id_list *l, struct id_range *ranges);

@@ -20,7 +20,7 @@ enum {
 
 static const struct cli_option dump_options[] = {
 	{ "format", OPT_FORMAT, "xml|jsonl", "output format (default: xml)" },
-	{ "event-id", OPT_EVENT_ID, "LIST", "only these event IDs, e.g. 4625,4771-4776" },
+	{ "event-id", OPT_EVENT_ID, "LIST", "only these event IDs (0-65535), e.g. 4625,4771-4776" },
 	{ "provider", OPT_PROVIDER, "NAME", "only events of this provider (case-insensitive)" },
 	{ "recovered", OPT_RECOVERED, NULL, "only records carved from damaged regions and slack" },
 	{ "threads", OPT_THREADS, "N", "decode chunks on N threads (default: all cores)" },
@@ -95,8 +95,8 @@ static int parse_options(struct dump *d, const struct cli_command *cmd, int argc
 				return cli_usage_error(cmd, "unknown format '%s' (xml or jsonl)", optarg);
 			break;
 		case OPT_EVENT_ID:
-			if (!id_list_parse(&d->ids, optarg))
-				return cli_usage_error(cmd, "bad event ID list '%s' (example: 4625,4771-4776)", optarg);
+			if (cli_event_id_option(cmd, optarg, &d->ids) < 0)
+				return EXIT_USAGE;
 			break;
 		case OPT_PROVIDER: d->provider = optarg; break;
 		case OPT_RECOVERED: d->only_recovered = true; break;
