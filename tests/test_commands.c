@@ -288,6 +288,12 @@ static void nonsense_refused(void **state)
 		{&dump_command, {"--event-id", "4625-65536", "x.evtx"}, "--event-id", "'4625-65536'"},
 		{&dump_command, {"-e", "4625,", "x.evtx"}, "--event-id", "'4625,'"},
 		{&query_command, {"-e", "70000", "dump"}, "--event-id", "'70000'"},
+		{&scan_command, {"channel:"}, "channel:Security", "'channel:'"},
+		{&dump_command, {"channel:Security", "channel:"}, "channel:Security", "'channel:'"},
+		{&query_command, {"channel:"}, "channel:Security", "'channel:'"},
+		{&coverage_command, {"channel:"}, "channel:Security", "'channel:'"},
+		{&scan_command, {"--remote", "", "channel:Security"}, "--remote", "''"},
+		{&dump_command, {"--remote", "", "channel:Security"}, "--remote", "''"},
 	};
 	struct fake *f = channel();
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

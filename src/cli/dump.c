@@ -109,9 +109,8 @@ static int parse_options(struct dump *d, const struct cli_command *cmd, int argc
 				return cli_usage_error(cmd, "--spool-limit takes a size such as 64G or 500M, not '%s'", optarg);
 			break;
 		case OPT_REMOTE:
-			if (d->nremotes == MAX_REMOTES)
-				return cli_usage_error(cmd, "at most %d --remote servers", MAX_REMOTES);
-			d->remotes[d->nremotes++] = optarg;
+			if (cli_remote_option(cmd, optarg, d->remotes, &d->nremotes, MAX_REMOTES) < 0)
+				return EXIT_USAGE;
 			break;
 		case OPT_QUIET: d->quiet = true; break;
 		case OPT_HELP: cli_help(cmd, stdout); return EXIT_OK;
@@ -158,6 +157,9 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 		return status;
 	if (optind >= argc)
 		return cli_usage_error(cmd, "no SOURCE given");
+	status = cli_channels_named(cmd, argv + optind, argc - optind);
+	if (status >= 0)
+		return status;
 	progress_enable(!d.quiet);
 	d.diag.quiet_notes = d.quiet;
 	struct id_range ranges[64]; /* a live channel's server is asked for the --event-id events, of any time */

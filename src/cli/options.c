@@ -202,6 +202,26 @@ bool cli_parse_duration(const char *text, int64_t *ticks)
 	return true;
 }
 
+int cli_channels_named(const struct cli_command *cmd, char **sources, int nsources)
+{
+	for (int i = 0; i < nsources; i++)
+		if (!strcmp(sources[i], "channel:"))
+			return cli_usage_error(cmd, "a live channel needs its name, such as channel:Security, not '%s'",
+					       sources[i]);
+	return -1;
+}
+
+int cli_remote_option(const struct cli_command *cmd, const char *arg, const char **remotes, unsigned *n,
+		      unsigned max)
+{
+	if (!*arg)
+		return cli_usage_error(cmd, "--remote takes a server name, such as ADFS01, not '%s'", arg), -1;
+	if (*n == max)
+		return cli_usage_error(cmd, "at most %u --remote servers", max), -1;
+	remotes[(*n)++] = arg;
+	return 1;
+}
+
 int cli_format_option(const struct cli_command *cmd, const char *arg, int *format)
 {
 	*format = !strcmp(arg, "text") ? FORMAT_TEXT : !strcmp(arg, "csv") ? FORMAT_CSV

@@ -69,6 +69,8 @@ int cmd_query(const struct cli_command *cmd, int argc, char **argv)
 	for (int i = optind; status < 0 && i < argc; i++)
 		if (strncmp(argv[i], "channel:", 8) != 0)
 			status = cli_usage_error(cmd, "'%s' is not a live channel (channel:NAME)", argv[i]);
+	if (status < 0)
+		status = cli_channels_named(cmd, argv + optind, argc - optind);
 	if (status < 0 && sel.since >= sel.until)
 		status = cli_usage_error(cmd, "the time window is empty (--since is not before --until)");
 	if (status < 0) {

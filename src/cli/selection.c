@@ -144,11 +144,7 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 		if (!cli_parse_threads(arg, &s->threads))
 			return cli_usage_error(cmd, "--threads takes a number from 1 to 64, not '%s'", arg), -1;
 		return 1;
-	case SEL_REMOTE:
-		if (s->nremotes == SEL_MAX_REMOTES)
-			return cli_usage_error(cmd, "at most %d --remote servers", SEL_MAX_REMOTES), -1;
-		s->remotes[s->nremotes++] = arg;
-		return 1;
+	case SEL_REMOTE: return cli_remote_option(cmd, arg, s->remotes, &s->nremotes, SEL_MAX_REMOTES);
 	case SEL_QUIET:
 		s->quiet = true;
 		return 1;
@@ -203,7 +199,8 @@ int selection_parse(struct selection *s, const struct cli_command *cmd, int argc
 #endif
 	if (s->since >= s->until)
 		return cli_usage_error(cmd, "the time window is empty (--since is not before --until)");
-	return cli_outputs_apart(cmd, argv + optind, argc - optind);
+	status = cli_channels_named(cmd, argv + optind, argc - optind);
+	return status >= 0 ? status : cli_outputs_apart(cmd, argv + optind, argc - optind);
 }
 
 /* How long before the window events still matter: a lockout rests on the failures of its reset window. */
