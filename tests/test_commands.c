@@ -294,6 +294,10 @@ static void nonsense_refused(void **state)
 		{&coverage_command, {"channel:"}, "channel:Security", "'channel:'"},
 		{&scan_command, {"--remote", "", "channel:Security"}, "--remote", "''"},
 		{&dump_command, {"--remote", "", "channel:Security"}, "--remote", "''"},
+		{&scan_command, {"--since", "2026-11-20T08:00:60", "x.evtx"}, "--since", "'2026-11-20T08:00:60'"},
+		{&summary_command, {"--until", "2026-11-20T08:00:60Z", "x.evtx"}, "--until", "'2026-11-20T08:00:60Z'"},
+		{&coverage_command, {"--since", "2026-11-20T08:60", "x.evtx"}, "--since", "'2026-11-20T08:60'"},
+		{&query_command, {"--until", "2026-11-20T24:00:00"}, "--until", "'2026-11-20T24:00:00'"},
 	};
 	struct fake *f = channel();
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -108,7 +108,9 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 	case SEL_UNTIL: {
 		int64_t t;
 		if (!filetime_parse_iso8601(arg, strlen(arg), &t))
-			return cli_usage_error(cmd, "bad time '%s' (example: 2026-11-20T08:00:00Z)", arg), -1;
+			return cli_usage_error(cmd, "--%s takes a date, or a date and a time of day (00:00 to 23:59:59), "
+					       "such as 2026-11-20T08:00:00Z, not '%s'", opt == SEL_SINCE ? "since" : "until",
+					       arg), -1;
 		*(opt == SEL_SINCE ? &s->since : &s->until) = t;
 		return 1;
 	}
