@@ -20,7 +20,7 @@
 #include "fake_evt_api.h"
 
 extern const struct cli_command scan_command, summary_command, trace_command, dump_command, query_command,
-	coverage_command, prt_command;
+	coverage_command, prt_command, lockouts_command;
 
 static const int64_t T0 = 134080992000000000LL; /* 2025-11-20T08:00:00Z */
 
@@ -298,6 +298,11 @@ static void nonsense_refused(void **state)
 		{&summary_command, {"--until", "2026-11-20T08:00:60Z", "x.evtx"}, "--until", "'2026-11-20T08:00:60Z'"},
 		{&coverage_command, {"--since", "2026-11-20T08:60", "x.evtx"}, "--since", "'2026-11-20T08:60'"},
 		{&query_command, {"--until", "2026-11-20T24:00:00"}, "--until", "'2026-11-20T24:00:00'"},
+		{&scan_command, {"--outcome", "", "x.evtx"}, "--outcome", "''"},
+		{&summary_command, {"--outcome", "bad_password,,x", "x.evtx"}, "--outcome", "'bad_password,,x'"},
+		{&lockouts_command, {"--outcome", "bad_password,", "x.evtx"}, "--outcome", "'bad_password,'"},
+		{&trace_command, {"--outcome", ",locked_out", "x.evtx"}, "--outcome", "',locked_out'"},
+		{&scan_command, {"--outcome", "bad_password,nope", "x.evtx"}, "--outcome", "'nope'"},
 	};
 	struct fake *f = channel();
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -126,12 +126,15 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 	case SEL_TRUSTED_PROXY:
 		return cidr_option(s, cmd, opt, arg);
 	case SEL_OUTCOME:
-		for (const char *q = arg; *q;) {
+		for (const char *q = arg;; q++) { /* an item before and after each comma: "" and "a,,b" are no lists */
 			size_t len = strcspn(q, ",");
 			enum outcome o = outcome_parse(q, len);
 			bool both = len == 10 && !strncmp(q, "locked_out", 10); /* either lockout */
+			if (!len)
+				return cli_usage_error(cmd, "--outcome takes a comma-separated list with no empty item, not "
+							    "'%s'", arg), -1;
 			if (!o && !both)
-				return cli_usage_error(cmd, "unknown outcome '%.*s' (bad_password, ad_locked_out, "
+				return cli_usage_error(cmd, "unknown --outcome '%.*s' (bad_password, ad_locked_out, "
 							    "extranet_locked_out, locked_out = both, unknown_user, disabled, "
 							    "expired, restricted, other)", (int)len, q), -1;
 			if (both)
@@ -139,9 +142,10 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 			else
 				s->outcomes[o] = true;
 			s->any_outcome = true;
-			q += len + (q[len] == ',');
+			q += len;
+			if (!*q)
+				return 1;
 		}
-		return 1;
 	case SEL_THREADS:
 		if (!cli_parse_threads(arg, &s->threads))
 			return cli_usage_error(cmd, "--threads takes a number from 1 to 64, not '%s'", arg), -1;
