@@ -303,6 +303,10 @@ static void nonsense_refused(void **state)
 		{&lockouts_command, {"--outcome", "bad_password,", "x.evtx"}, "--outcome", "'bad_password,'"},
 		{&trace_command, {"--outcome", ",locked_out", "x.evtx"}, "--outcome", "',locked_out'"},
 		{&scan_command, {"--outcome", "bad_password,nope", "x.evtx"}, "--outcome", "'nope'"},
+		{&scan_command, {"--since", "2026-11-20", "--since", "2026-11-21", "x.evtx"}, "--since", "'2026-11-21'"},
+		{&lockouts_command, {"--until", "2026-11-20", "--until", "2026-11-21", "x.evtx"}, "--until", "'2026-11-20'"},
+		{&query_command, {"--past-days", "1", "--past-days", "2"}, "--past-days", "'2'"},
+		{&coverage_command, {"--past-hours", "1", "--past-hours", "2", "x.evtx"}, "--past-hours", "'1'"},
 	};
 	struct fake *f = channel();
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

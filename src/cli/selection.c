@@ -91,9 +91,16 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 	long long n;
 	const char *start = opt == SEL_SINCE ? "--since" : opt == SEL_PAST_DAYS ? "--past-days"
 			    : opt == SEL_PAST_HOURS ? "--past-hours" : NULL;
-	if (start && s->since_by && strcmp(start, s->since_by)) /* which one was meant cannot be told */
-		return cli_usage_error(cmd, "%s and %s both say where the time window starts: give one", s->since_by,
-				       start), -1;
+	const char *bound = start ? start : opt == SEL_UNTIL ? "--until" : NULL;
+	const char **given = start ? &s->since_arg : &s->until_arg;
+	if (bound && *given) { /* which one was meant cannot be told */
+		if (start && strcmp(start, s->since_by))
+			return cli_usage_error(cmd, "%s and %s both say where the time window starts: give one",
+					       s->since_by, start), -1;
+		return cli_usage_error(cmd, "%s is given twice ('%s' and '%s'): give one", bound, *given, arg), -1;
+	}
+	if (bound)
+		*given = arg;
 	if (start)
 		s->since_by = start;
 	switch (opt) {
