@@ -307,6 +307,11 @@ static void nonsense_refused(void **state)
 		{&lockouts_command, {"--until", "2026-11-20", "--until", "2026-11-21", "x.evtx"}, "--until", "'2026-11-20'"},
 		{&query_command, {"--past-days", "1", "--past-days", "2"}, "--past-days", "'2'"},
 		{&coverage_command, {"--past-hours", "1", "--past-hours", "2", "x.evtx"}, "--past-hours", "'1'"},
+		{&scan_command, {"--bom", "--format", "jsonl", "x.evtx"}, "--bom", "--format jsonl"},
+		{&summary_command, {"--format", "csv", "--bom", "x.evtx"}, "unknown option", "'--bom'"},
+		{&lockouts_command, {"--bom", "x.evtx"}, "unknown option", "'--bom'"},
+		{&prt_command, {"--bom", "x.evtx"}, "unknown option", "'--bom'"},
+		{&coverage_command, {"--bom", "x.evtx"}, "unknown option", "'--bom'"},
 	};
 	struct fake *f = channel();
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
