@@ -405,6 +405,9 @@ def compressed():
         p = run(['scan', '-o', '-', '--spool-limit', '16M', '-'], stdin=raw[:4096] + bytes(64 << 20), env=env)
         check('--spool-limit stops an endless EVTX stream with a message', p.returncode == 1 and
               b'--spool-limit' in p.stderr, p.stderr.decode('utf-8', 'replace')[-300:])
+        p = run(['scan', '-o', '-', '--spool-limit', '100K', '-'], stdin=raw[:4096] + bytes(1 << 20), env=env)
+        check('--spool-limit below 1 MiB is named as given (100 KiB), not as 0 MiB', p.returncode == 1 and
+              b'stopped after 100 KiB, the --spool-limit' in p.stderr, p.stderr.decode('utf-8', 'replace')[-300:])
         if not UNDER_WINE:  # Windows takes TMP or TEMP
             check('the temporary copies live in TMPDIR and are gone afterwards', sorted(os.listdir(tmp)) ==
                   ['one.gz', 'spray.evtx'])

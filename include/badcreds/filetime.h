@@ -31,7 +31,8 @@ void filetime_format_windows(struct strbuf *out, int64_t ticks);
 /* ISO 8601 to the millisecond with the offset, in UTC or the local time zone: 2026-11-20T08:00:00.001+00:00. */
 void filetime_format_ms(struct strbuf *out, int64_t ticks, bool local);
 /* ISO 8601 as people type it: a date, hh:mm, hh:mm:ss, a fraction after . or ,, then Z, +hh, +hhmm or +hh:mm (UTC
- * when no zone is given); false for anything else. */
+ * when no zone is given); false for anything else, and for a field out of range (a day the month does not have,
+ * hour 24, minute or second 60: no leap second). */
 bool filetime_parse_iso8601(const char *s, size_t len, int64_t *ticks);
 
 #endif

@@ -49,12 +49,15 @@ void cli_parser_free(struct cli_parser *p);
 void cli_help(const struct cli_command *cmd, FILE *out);
 int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...) BC_PRINTF(2, 3);
 
-/* A list of event IDs and ranges: "4625,4771-4776". */
+/* A list of event IDs and ranges: "4625,4771-4776". Windows event IDs are 16 bits. */
+enum { EVENT_ID_MAX = 65535 };
 struct id_list {
 	uint32_t lo[64], hi[64];
 	unsigned n;
 };
 bool id_list_parse(struct id_list *l, const char *text);
+/* --event-id (dump, query): the list added to *l; 1, or -1 after a usage error. */
+int cli_event_id_option(const struct cli_command *cmd, const char *arg, struct id_list *l);
 bool id_list_has(const struct id_list *l, uint32_t id);
 /* The list as a set of sorted, merged ranges, stored in `ranges` (room for 64). */
 struct id_set id_list_set(const struct id_list *l, struct id_range *ranges);
@@ -74,6 +77,12 @@ int cli_output_option(const struct cli_command *cmd, const char *option, const c
 int cli_outputs_apart(const struct cli_command *cmd, char **sources, int nsources);
 /* A new command line: the outputs noted so far are forgotten (cli_parser_init does it). */
 void cli_outputs_forget(void);
+/* After the options: a usage error (EXIT_USAGE) when a SOURCE is channel: without a name; -1 when each has one. */
+int cli_channels_named(const struct cli_command *cmd, char **sources, int nsources);
+/* --remote HOST (dump and the selection's commands): one more server in remotes[*n] (room for max, the last NULL
+ * after them), not an empty name; 1, or -1 after a usage error. */
+int cli_remote_option(const struct cli_command *cmd, const char *arg, const char **remotes, unsigned *n,
+		      unsigned max);
 /* --tz utc|local (scan, summary, trace, lockouts): 1 taken, -1 a bad value (reported with cli_usage_error). */
 int cli_tz_option(const struct cli_command *cmd, const char *arg, bool *local);
 /* --format text|csv|jsonl of the row reports: *format an enum row_format; 1, or -1 after a usage error. */

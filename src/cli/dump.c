@@ -20,7 +20,7 @@ enum {
 
 static const struct cli_option dump_options[] = {
 	{ "format", OPT_FORMAT, "xml|jsonl", "output format (default: xml)" },
-	{ "event-id", OPT_EVENT_ID, "LIST", "only these event IDs, e.g. 4625,4771-4776" },
+	{ "event-id", OPT_EVENT_ID, "LIST", "only these event IDs (0-65535), e.g. 4625,4771-4776" },
 	{ "provider", OPT_PROVIDER, "NAME", "only events of this provider (case-insensitive)" },
 	{ "recovered", OPT_RECOVERED, NULL, "only records carved from damaged regions and slack" },
 	{ "threads", OPT_THREADS, "N", "decode chunks on N threads (default: all cores)" },
@@ -95,8 +95,8 @@ static int parse_options(struct dump *d, const struct cli_command *cmd, int argc
 				return cli_usage_error(cmd, "unknown format '%s' (xml or jsonl)", optarg);
 			break;
 		case OPT_EVENT_ID:
-			if (!id_list_parse(&d->ids, optarg))
-				return cli_usage_error(cmd, "bad event ID list '%s' (example: 4625,4771-4776)", optarg);
+			if (cli_event_id_option(cmd, optarg, &d->ids) < 0)
+				return EXIT_USAGE;
 			break;
 		case OPT_PROVIDER: d->provider = optarg; break;
 		case OPT_RECOVERED: d->only_recovered = true; break;
@@ -109,9 +109,8 @@ static int parse_options(struct dump *d, const struct cli_command *cmd, int argc
 				return cli_usage_error(cmd, "--spool-limit takes a size such as 64G or 500M, not '%s'", optarg);
 			break;
 		case OPT_REMOTE:
-			if (d->nremotes == MAX_REMOTES)
-				return cli_usage_error(cmd, "at most %d --remote servers", MAX_REMOTES);
-			d->remotes[d->nremotes++] = optarg;
+			if (cli_remote_option(cmd, optarg, d->remotes, &d->nremotes, MAX_REMOTES) < 0)
+				return EXIT_USAGE;
 			break;
 		case OPT_QUIET: d->quiet = true; break;
 		case OPT_HELP: cli_help(cmd, stdout); return EXIT_OK;
@@ -158,6 +157,9 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 		return status;
 	if (optind >= argc)
 		return cli_usage_error(cmd, "no SOURCE given");
+	status = cli_channels_named(cmd, argv + optind, argc - optind);
+	if (status >= 0)
+		return status;
 	progress_enable(!d.quiet);
 	d.diag.quiet_notes = d.quiet;
 	struct id_range ranges[64]; /* a live channel's server is asked for the --event-id events, of any time */

@@ -95,23 +95,29 @@ static bool parse_u32(const char *s, const char **end, uint32_t *out)
 bool id_list_parse(struct id_list *l, const char *text)
 {
 	const char *p = text;
-	while (*p) {
+	for (;;) { /* an item before and after each comma: "", "4625," and "4625,,4771" are no lists */
 		uint32_t lo, hi;
-		if (!parse_u32(p, &p, &lo))
+		if (!parse_u32(p, &p, &lo) || lo > EVENT_ID_MAX)
 			return false;
 		hi = lo;
-		if (*p == '-' && (!parse_u32(p + 1, &p, &hi) || hi < lo))
+		if (*p == '-' && (!parse_u32(p + 1, &p, &hi) || hi < lo || hi > EVENT_ID_MAX))
 			return false;
 		if (l->n == sizeof l->lo / sizeof l->lo[0])
 			return false;
 		l->lo[l->n] = lo;
 		l->hi[l->n++] = hi;
-		if (*p == ',')
-			p++;
-		else if (*p)
-			return false;
+		if (*p != ',')
+			return !*p;
+		p++;
 	}
-	return l->n > 0;
+}
+
+int cli_event_id_option(const struct cli_command *cmd, const char *arg, struct id_list *l)
+{
+	if (!id_list_parse(l, arg))
+		return cli_usage_error(cmd, "--event-id takes event IDs from 0 to %d and ranges of them, such as "
+				       "4625,4771-4776, not '%s'", EVENT_ID_MAX, arg), -1;
+	return 1;
 }
 
 static int cmp_range(const void *a, const void *b)
@@ -194,6 +200,26 @@ bool cli_parse_duration(const char *text, int64_t *ticks)
 		return false;
 	*ticks = (int64_t)v * unit * FILETIME_SECOND;
 	return true;
+}
+
+int cli_channels_named(const struct cli_command *cmd, char **sources, int nsources)
+{
+	for (int i = 0; i < nsources; i++)
+		if (!strcmp(sources[i], "channel:"))
+			return cli_usage_error(cmd, "a live channel needs its name, such as channel:Security, not '%s'",
+					       sources[i]);
+	return -1;
+}
+
+int cli_remote_option(const struct cli_command *cmd, const char *arg, const char **remotes, unsigned *n,
+		      unsigned max)
+{
+	if (!*arg)
+		return cli_usage_error(cmd, "--remote takes a server name, such as ADFS01, not '%s'", arg), -1;
+	if (*n == max)
+		return cli_usage_error(cmd, "at most %u --remote servers", max), -1;
+	remotes[(*n)++] = arg;
+	return 1;
 }
 
 int cli_format_option(const struct cli_command *cmd, const char *arg, int *format)

@@ -13,7 +13,7 @@
 enum { OPT_EVENT_ID = 'e' };
 
 static const struct cli_option query_options[] = {
-	{ "event-id", OPT_EVENT_ID, "LIST", "for dump: only these event IDs, e.g. 4625,4771-4776" },
+	{ "event-id", OPT_EVENT_ID, "LIST", "for dump: only these event IDs (0-65535), e.g. 4625,4771-4776" },
 };
 
 const struct cli_command query_command = {
@@ -39,8 +39,8 @@ int cmd_query(const struct cli_command *cmd, int argc, char **argv)
 			cli_help(cmd, stdout), status = EXIT_OK;
 		else if (opt == ':')
 			status = cli_usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
-		else if (opt == OPT_EVENT_ID && !id_list_parse(&ids, optarg))
-			status = cli_usage_error(cmd, "bad event ID list '%s' (example: 4625,4771-4776)", optarg);
+		else if (opt == OPT_EVENT_ID && cli_event_id_option(cmd, optarg, &ids) < 0)
+			status = EXIT_USAGE;
 		else if (opt == '?')
 			status = cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 		else if (opt != OPT_EVENT_ID) {
@@ -69,6 +69,8 @@ int cmd_query(const struct cli_command *cmd, int argc, char **argv)
 	for (int i = optind; status < 0 && i < argc; i++)
 		if (strncmp(argv[i], "channel:", 8) != 0)
 			status = cli_usage_error(cmd, "'%s' is not a live channel (channel:NAME)", argv[i]);
+	if (status < 0)
+		status = cli_channels_named(cmd, argv + optind, argc - optind);
 	if (status < 0 && sel.since >= sel.until)
 		status = cli_usage_error(cmd, "the time window is empty (--since is not before --until)");
 	if (status < 0) {

@@ -80,9 +80,14 @@ int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 	selection_init(&sel);
 	struct scan_settings set = {.output = "BadCredAttempts.csv"};
 	sel.prt = true; /* devices' AAD logs among the inputs: attempts their stale passwords may be (prt.h) */
-	int status = selection_start(&sel, cmd, argc, argv, scan_option, &set);
-	if (status >= 0)
+	int status = selection_parse(&sel, cmd, argc, argv, scan_option, &set);
+	if (status < 0 && set.report.bom && set.report.format != REPORT_CSV)
+		status = cli_usage_error(cmd, "--bom starts a CSV report with a byte order mark: not with --format jsonl");
+	if (status >= 0) {
+		selection_free(&sel);
 		return status;
+	}
+	selection_collect(&sel, argv + optind, argc - optind);
 	selection_prt(&sel);
 	char name[4096] = "";
 	if (!selection_read_something(&sel, cmd, set.output))

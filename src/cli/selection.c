@@ -91,9 +91,16 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 	long long n;
 	const char *start = opt == SEL_SINCE ? "--since" : opt == SEL_PAST_DAYS ? "--past-days"
 			    : opt == SEL_PAST_HOURS ? "--past-hours" : NULL;
-	if (start && s->since_by && strcmp(start, s->since_by)) /* which one was meant cannot be told */
-		return cli_usage_error(cmd, "%s and %s both say where the time window starts: give one", s->since_by,
-				       start), -1;
+	const char *bound = start ? start : opt == SEL_UNTIL ? "--until" : NULL;
+	const char **given = start ? &s->since_arg : &s->until_arg;
+	if (bound && *given) { /* which one was meant cannot be told */
+		if (start && strcmp(start, s->since_by))
+			return cli_usage_error(cmd, "%s and %s both say where the time window starts: give one",
+					       s->since_by, start), -1;
+		return cli_usage_error(cmd, "%s is given twice ('%s' and '%s'): give one", bound, *given, arg), -1;
+	}
+	if (bound)
+		*given = arg;
 	if (start)
 		s->since_by = start;
 	switch (opt) {
@@ -108,7 +115,9 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 	case SEL_UNTIL: {
 		int64_t t;
 		if (!filetime_parse_iso8601(arg, strlen(arg), &t))
-			return cli_usage_error(cmd, "bad time '%s' (example: 2026-11-20T08:00:00Z)", arg), -1;
+			return cli_usage_error(cmd, "--%s takes a date, or a date and a time of day (00:00 to 23:59:59), "
+					       "such as 2026-11-20T08:00:00Z, not '%s'", opt == SEL_SINCE ? "since" : "until",
+					       arg), -1;
 		*(opt == SEL_SINCE ? &s->since : &s->until) = t;
 		return 1;
 	}
@@ -124,12 +133,15 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 	case SEL_TRUSTED_PROXY:
 		return cidr_option(s, cmd, opt, arg);
 	case SEL_OUTCOME:
-		for (const char *q = arg; *q;) {
+		for (const char *q = arg;; q++) { /* an item before and after each comma: "" and "a,,b" are no lists */
 			size_t len = strcspn(q, ",");
 			enum outcome o = outcome_parse(q, len);
 			bool both = len == 10 && !strncmp(q, "locked_out", 10); /* either lockout */
+			if (!len)
+				return cli_usage_error(cmd, "--outcome takes a comma-separated list with no empty item, not "
+							    "'%s'", arg), -1;
 			if (!o && !both)
-				return cli_usage_error(cmd, "unknown outcome '%.*s' (bad_password, ad_locked_out, "
+				return cli_usage_error(cmd, "unknown --outcome '%.*s' (bad_password, ad_locked_out, "
 							    "extranet_locked_out, locked_out = both, unknown_user, disabled, "
 							    "expired, restricted, other)", (int)len, q), -1;
 			if (both)
@@ -137,18 +149,15 @@ int selection_option(struct selection *s, const struct cli_command *cmd, int opt
 			else
 				s->outcomes[o] = true;
 			s->any_outcome = true;
-			q += len + (q[len] == ',');
+			q += len;
+			if (!*q)
+				return 1;
 		}
-		return 1;
 	case SEL_THREADS:
 		if (!cli_parse_threads(arg, &s->threads))
 			return cli_usage_error(cmd, "--threads takes a number from 1 to 64, not '%s'", arg), -1;
 		return 1;
-	case SEL_REMOTE:
-		if (s->nremotes == SEL_MAX_REMOTES)
-			return cli_usage_error(cmd, "at most %d --remote servers", SEL_MAX_REMOTES), -1;
-		s->remotes[s->nremotes++] = arg;
-		return 1;
+	case SEL_REMOTE: return cli_remote_option(cmd, arg, s->remotes, &s->nremotes, SEL_MAX_REMOTES);
 	case SEL_QUIET:
 		s->quiet = true;
 		return 1;
@@ -203,7 +212,8 @@ int selection_parse(struct selection *s, const struct cli_command *cmd, int argc
 #endif
 	if (s->since >= s->until)
 		return cli_usage_error(cmd, "the time window is empty (--since is not before --until)");
-	return cli_outputs_apart(cmd, argv + optind, argc - optind);
+	status = cli_channels_named(cmd, argv + optind, argc - optind);
+	return status >= 0 ? status : cli_outputs_apart(cmd, argv + optind, argc - optind);
 }
 
 /* How long before the window events still matter: a lockout rests on the failures of its reset window. */

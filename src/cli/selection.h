@@ -37,6 +37,7 @@ extern const struct cli_option selection_options[]; /* ends with a NULL name */
 struct selection {
 	int64_t since, until;            /* FILETIME ticks; INT64_MIN / INT64_MAX when open */
 	const char *since_by;            /* the option that set since (--since, --past-days or --past-hours) */
+	const char *since_arg, *until_arg; /* the values given for them (each may be given once) */
 	pcre2_code *user_re, *server_re, *endpoint_re, *client_app_re; /* PCRE2, caseless */
 	bool user_qualified;         /* --user names a domain (holds \ or @): lockouts match DOMAIN\account, UPNs */
 	pcre2_match_context *match_limits; /* bounds the memory a match may take (a name typed 3 MB long) */

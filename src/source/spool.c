@@ -89,6 +89,16 @@ static bool write_all(struct spool *s, const uint8_t *p, size_t n, uint64_t off)
 	return true;
 }
 
+/* A size in the largest unit that holds it whole: 64 GiB, 1536 MiB, 100 KiB, 1000 bytes. */
+static void size_text(char *buf, size_t len, uint64_t bytes)
+{
+	static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+	size_t u = 0;
+	while (u + 1 < sizeof units / sizeof units[0] && bytes && bytes % 1024 == 0)
+		bytes /= 1024, u++;
+	snprintf(buf, len, "%" PRIu64 " %s", bytes, units[u]);
+}
+
 static bool zero_block(const uint8_t *p) { return p[0] == 0 && memcmp(p, p + 1, ZERO_BLOCK - 1) == 0; }
 
 /* Appends n bytes at `off`; aligned all-zero blocks stay holes. */
@@ -98,8 +108,10 @@ static bool put_at(struct spool *s, const uint8_t *p, size_t n, uint64_t off)
 		size_t keep = off < s->limit ? (size_t)(s->limit - off) : 0;
 		if (keep && !put_at(s, p, keep, off))
 			return false;
-		diag_report(&s->tdiag, DIAG_ERROR, DIAG_NO_OFFSET, "stopped after %" PRIu64 " MiB, the --spool-limit: the "
-			    "rest of this input is not read", s->limit >> 20);
+		char limit[32];
+		size_text(limit, sizeof limit, s->limit);
+		diag_report(&s->tdiag, DIAG_ERROR, DIAG_NO_OFFSET, "stopped after %s, the --spool-limit: the rest of this "
+			    "input is not read", limit);
 		return false;
 	}
 	if ((off + n) >> 26 != off >> 26 && bc_free_space(s->fd) < MIN_FREE) { /* looked at every 64 MiB */

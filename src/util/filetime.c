@@ -221,6 +221,8 @@ bool filetime_parse_iso8601(const char *s, size_t len, int64_t *ticks)
 	bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
 	if (mo >= 1 && mo <= 12 && d > (unsigned)(month_days[mo - 1] - (mo == 2 && !leap)))
 		return false; /* 2026-02-30 is no day, not 2026-03-02 */
+	if (sec > 59)
+		return false; /* 08:00:60 is no time, not 08:01:00 (no leap seconds here: filetime_from_civil takes them) */
 	if (!zone_offset(&p, &offset) || *p || !filetime_from_civil(y, mo, d, h, mi, sec, &start))
 		return false;
 	*ticks = start + frac - offset * FILETIME_SECOND;
