@@ -191,6 +191,13 @@ def test_summary(badcreds, folder, wanted):
     got = sorted((r['subject'], r['first'][:19], r['detail'].split(';')[0]) for r in rows if r['type'] == 'lockout')
     want = sorted((w['account'], w['locked_at'][:19], 'cause ' + w['cause']) for w in wanted)
     check(got == want, f'summary: one lockout row per lockout, with its cause ({len(got)} of {len(want)})')
+    supplied = [w for w in wanted if w['cause'] in ('rdp', 'network_share') and w['source_host'] and w['source_ip']]
+    text = subprocess.run([badcreds, 'summary', '-q', *domain_files(folder, 'evtx')], capture_output=True).stdout.decode()
+    check(supplied and all(f"{w['source_ip']} (calls itself {w['source_host']})" in text for w in supplied) and
+          all(f"source {w['source_ip']} (calls itself {w['source_host']})" in r['detail'] for w in supplied
+              for r in rows if r['type'] == 'lockout' and r['subject'] == w['account'] and
+              r['first'][:19] == w['locked_at'][:19]),
+          'summary: a workstation name the client supplied is shown as its claim, beside the address')
     cadence = [r for r in rows if r['type'] == 'ad_lockout_cadence']
     check(len(cadence) == 1 and cadence[0]['subject'] == 'svc-report' and 'locked out 2 times' in cadence[0]['detail']
           and 'scheduled_task' in cadence[0]['detail'] and 'APP02' in cadence[0]['next_step'] and

@@ -20,6 +20,11 @@ enum lockout_cause {
 };
 
 const char *lockout_cause_name(enum lockout_cause c);
+struct lockout;
+struct strbuf;
+/* The source in a few words for summary's lockout table (unescaped: the writers make it safe): host and address; a
+ * workstation name the client supplied (a share, RDP) marked as such ("45.141.84.11 (calls itself KALI)"); "-". */
+void lockout_source_words(struct strbuf *out, const struct lockout *l);
 
 /* An event a lockout rests on. */
 struct lockout_evidence {

@@ -145,6 +145,7 @@ static void lockouts_table(struct strbuf *o, const struct summary *s)
 		return;
 	sb_adds(o, "<h2>Account lockouts</h2>\n<div class=\"wrap\"><table><tr><th>locked at</th><th>account</th><th>cause"
 		   "</th><th>source</th><th>via</th><th>wrong passwords</th><th>next step</th></tr>\n");
+	struct strbuf words = {0};
 	for (size_t i = 0; i < s->nlockouts; i++) {
 		const struct lockout *l = &s->lockouts[i];
 		sb_adds(o, "<tr><td class=\"t\">");
@@ -152,17 +153,15 @@ static void lockouts_table(struct strbuf *o, const struct summary *s)
 		sb_adds(o, "</td><td>");
 		html_text(o, l->account);
 		sb_printf(o, "</td><td>%s</td><td>", lockout_cause_name(l->cause));
-		html_text(o, *l->source_host ? l->source_host : l->source_ip);
-		if (*l->source_host && *l->source_ip) {
-			sb_adds(o, " ");
-			html_text(o, l->source_ip);
-		}
+		lockout_source_words(&words, l);
+		html_text(o, *l->source_host || *l->source_ip ? sb_cstr(&words) : "");
 		sb_adds(o, "</td><td>");
 		html_text(o, l->via);
 		sb_printf(o, "</td><td class=\"n\">%u</td><td>", l->failures);
 		html_text(o, l->next_step);
 		sb_adds(o, "</td></tr>\n");
 	}
+	sb_free(&words);
 	sb_adds(o, "</table></div>\n");
 }
 

@@ -48,6 +48,7 @@ static void lockouts_text(struct strbuf *o, const struct summary *s)
 	sb_printf(o, "\nAccount lockouts (%zu: ", s->nlockouts);
 	cause_counts(o, s);
 	sb_adds(o, "; badcreds lockouts shows each in full)\n");
+	struct strbuf words = {0};
 	for (size_t i = 0; i < s->nlockouts; i++) {
 		const struct lockout *l = &s->lockouts[i];
 		sb_adds(o, "  ");
@@ -55,10 +56,8 @@ static void lockouts_text(struct strbuf *o, const struct summary *s)
 		sb_adds(o, "  ");
 		text_cell(o, l->account, 24);
 		sb_printf(o, " %-15s ", lockout_cause_name(l->cause));
-		text_visible_str(o, *l->source_host || *l->source_ip ? l->source_host : "-");
-		if (*l->source_host && *l->source_ip)
-			sb_addc(o, ' ');
-		text_visible_str(o, l->source_ip);
+		lockout_source_words(&words, l);
+		text_visible_str(o, sb_cstr(&words));
 		if (*l->via) {
 			sb_adds(o, " via ");
 			text_visible_str(o, l->via);
@@ -67,6 +66,7 @@ static void lockouts_text(struct strbuf *o, const struct summary *s)
 		text_visible_str(o, l->next_step);
 		sb_addc(o, '\n');
 	}
+	sb_free(&words);
 }
 
 void summary_verdict(struct strbuf *o, const struct summary *s)

@@ -154,9 +154,12 @@ static void lockout_row(struct row *r, const struct lockout *l, struct strbuf *d
 {
 	detail->len = 0;
 	sb_printf(detail, "cause %s", lockout_cause_name(l->cause));
-	if (*l->source_host || *l->source_ip)
-		sb_printf(detail, "; source %s%s%s", l->source_host, *l->source_host && *l->source_ip ? " " : "",
-			  l->source_ip);
+	if (*l->source_host || *l->source_ip) {
+		struct strbuf words = {0};
+		lockout_source_words(&words, l);
+		sb_printf(detail, "; source %s", sb_cstr(&words));
+		sb_free(&words);
+	}
 	if (*l->via)
 		sb_printf(detail, "; via %s", l->via);
 	sb_printf(detail, "; caller computer %s; still failing %u", *l->caller ? l->caller : "-", l->still_failing);

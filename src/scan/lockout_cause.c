@@ -19,6 +19,18 @@ static const char *const names[CAUSE_COUNT] = {
 
 const char *lockout_cause_name(enum lockout_cause c) { return c < CAUSE_COUNT ? names[c] : "unknown"; }
 
+void lockout_source_words(struct strbuf *out, const struct lockout *l)
+{
+	out->len = 0;
+	bool supplied = l->cause == CAUSE_NETWORK_SHARE || l->cause == CAUSE_RDP; /* see source_of */
+	if (supplied && *l->source_host && *l->source_ip)
+		sb_printf(out, "%s (calls itself %s)", l->source_ip, l->source_host);
+	else if (*l->source_host || *l->source_ip)
+		sb_printf(out, "%s%s%s", l->source_host, *l->source_host && *l->source_ip ? " " : "", l->source_ip);
+	else
+		sb_addc(out, '-');
+}
+
 static bool ends_with(const char *s, const char *tail)
 {
 	size_t n = strlen(s), k = strlen(tail);
