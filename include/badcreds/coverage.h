@@ -46,6 +46,8 @@ struct coverage_row {
 	const char *computer, *log;
 	unsigned long records;
 	unsigned long duplicates;    /* records read again (the same log given twice), counted once */
+	unsigned long odd_times;     /* records dated before 2000 or after 2099 (damaged or forged): not in first, last
+				      * or the gaps */
 	int64_t first, last;         /* TimeCreated of the oldest and newest record; 0 when none had a time */
 	double per_day;              /* records per day over first..last (0: under an hour of records) */
 	uint32_t avg_record_size;    /* bytes, from the EVTX records (0: none were EVTX) */

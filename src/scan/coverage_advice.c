@@ -125,6 +125,10 @@ static void loss_steps(struct steps *st, const struct coverage_row *r)
 		     "4672) and collect copies forwarded or backed up elsewhere", *r->clears[i].who ? r->clears[i].who :
 		     "someone", *r->clears[i].log ? r->clears[i].log : r->log, from);
 	}
+	if (r->odd_times)
+		step(st, "%lu record%s dated before 2000 or after 2099 (damaged, or written by a forged or broken clock): "
+		     "left out of the first and last record and the gaps; badcreds dump shows them", r->odd_times,
+		     r->odd_times == 1 ? "" : "s");
 	if (r->ngaps) {
 		time_text(from, sizeof from, r->gaps[0].from);
 		time_text(to, sizeof to, r->gaps[0].to);

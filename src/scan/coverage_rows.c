@@ -56,6 +56,7 @@ static void make_row(struct coverage_row *r, struct tally *t, const struct cover
 	r->log = t->log;
 	r->records = t->records;
 	r->duplicates = t->duplicates;
+	r->odd_times = t->odd_times;
 	if (t->has_time) {
 		r->first = t->first;
 		r->last = t->last;

@@ -23,6 +23,7 @@ struct tally {
 	uint64_t bytes;
 	int64_t first, last;
 	bool has_time;
+	unsigned long odd_times;          /* records dated before 2000 or after 2099: left out of first, last, gaps */
 	unsigned seen;                    /* enum coverage_seen */
 	uint32_t header_flags;            /* of the EVTX files and live channels its records came from */
 	bool header_wrapped;
