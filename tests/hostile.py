@@ -12,6 +12,7 @@ import gzip
 import io
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -360,6 +361,39 @@ def scan_users(args, stdin=None, env=None):
     return p, {json.loads(line)['user'] for line in p.stdout.decode("utf-8", "replace").splitlines()}
 
 
+def gzip_with_junk(log, junk, mib):
+    """A gzip of the log followed by `mib` MiB of junk (the block repeated), compressed as it streams."""
+    c = zlib.compressobj(1, zlib.DEFLATED, 31)
+    block = junk * ((1 << 20) // len(junk))
+    return b''.join([c.compress(log)] + [c.compress(block) for _ in range(mib)] + [c.flush()])
+
+
+def gzip_bombs(tmp, env, path, everyone):
+    """A log followed by 300 MiB of junk in a small .gz: the log is read, the junk is not decompressed further than
+    64 MiB past the log's last sign (the spool stays within a 100 MiB --spool-limit, the reader never reads it), and
+    the error names the file and the offset in the decompressed data where the junk starts."""
+    raw = open(path, 'rb').read()
+    gz = os.path.join(tmp, 'bomb.gz')
+    for what, junk in (('zeros', bytes(4096)), ('a repeated random block', random.Random(7).randbytes(4096))):
+        with open(gz, 'wb') as out:
+            out.write(gzip_with_junk(raw, junk, 300))
+        p, users = scan_users(['--spool-limit', '100M', gz], env=env)
+        said = f'{gz}: error: the decompressed data holds no EVTX chunk or record from offset 0x{len(raw):x} on'
+        check(f'a gzip bomb of {what} behind a log: its attempts, then the junk named and not decompressed (exit 1)',
+              p.returncode == 1 and users == everyone and said.encode() in p.stderr and b'spool-limit' not in
+              p.stderr and b'chunk signature missing' not in p.stderr, p.stderr.decode('utf-8', 'replace')[-600:])
+    xml = open(f('ADFS01.xml'), 'rb').read()
+    _, exported = scan_users([f('ADFS01.xml')])
+    with open(gz, 'wb') as out:
+        out.write(gzip_with_junk(xml, bytes(4096), 300))
+    p, users = scan_users(['--spool-limit', '100M', gz], env=env)
+    said = f'{gz}: error: the decompressed data holds no XML markup from offset 0x{xml.rfind(b">") + 1:x} on'
+    check('a gzip bomb of zeros behind an XML export: its attempts, then the junk named and not decompressed (exit 1)',
+          p.returncode == 1 and users == exported and exported and said.encode() in p.stderr and b'spool-limit' not
+          in p.stderr, p.stderr.decode('utf-8', 'replace')[-600:])
+    os.unlink(gz)
+
+
 def compressed():
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, TMPDIR=tmp)
@@ -398,6 +432,7 @@ def compressed():
               f'{len(users)}, exit {p.returncode}')
         p, users = scan_users(['-'], stdin=one, env=env)
         check('gzip on standard input', users == everyone and p.returncode == 0, p.stderr.decode('utf-8', 'replace')[-200:])
+        gzip_bombs(tmp, env, path, everyone)
         p = run(['scan', '-o', '-', '--spool-limit', '64M', '-'], stdin=gzip.compress(bytes(200 << 20)), env=env)
         check('a gzip bomb of zeros is refused after one block (long before a 64 MiB --spool-limit)',
               p.returncode == 1 and b'neither EVTX nor event XML' in p.stderr and b'spool-limit' not in p.stderr,

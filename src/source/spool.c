@@ -3,7 +3,8 @@
  * decoding overlap; the file stays seekable for chunks revisited later. The copy pauses after its first block until
  * the reader has probed it, and stops for good when the content is not a log. Blocks of zeros are skipped (a hole
  * in the file), so a stream of zeros costs no disk. After gzip damage, EVTX that follows is placed so that each chunk
- * signature found lands on a chunk boundary again. Memory stays at one buffer. */
+ * signature found lands on a chunk boundary again. A decompressed stream whose log gives way to junk is stopped (see
+ * the gzip bombs comment). Memory stays at one buffer. */
 #include "badcreds/compat.h"
 #include "evtx/evtx_file.h"
 #include "source/gunzip.h"
@@ -24,6 +25,7 @@ enum {
 	REALIGN_SPAN = 256 * 1024,       /* bytes searched at a time for a chunk signature (7 are kept for the next) */
 };
 static const uint64_t MIN_FREE = 1ULL << 30; /* the copy stops rather than fill the disk */
+static const uint64_t JUNK_BOUND = 64ULL << 20; /* decompressed bytes without a sign of the log (gzip bombs) */
 
 enum verdict { VERDICT_PENDING, VERDICT_READ, VERDICT_STOP };
 
@@ -35,6 +37,7 @@ struct spool {
 	pthread_mutex_t lock;
 	pthread_cond_t more;
 	uint64_t written;               /* bytes of the stream in the file (holes included) */
+	uint64_t readable;              /* how many of them the reader is given (gzip bombs) */
 	bool done;
 	enum verdict verdict;
 	bool evtx;                      /* the content is EVTX (set by the reader once it has probed it) */
@@ -49,6 +52,11 @@ struct spool {
 	struct strbuf messages;
 	struct diag *out;               /* where the reader prints them */
 	struct evtx_growing growing;
+	/* the junk watch of a decompressed stream (written by the copying thread only) */
+	enum { WATCH_NONE, WATCH_EVTX, WATCH_XML } watching; /* what the reader has probed the stream as */
+	uint64_t evtx_sign_end;         /* where the last chunk or record signature in the file ends */
+	uint64_t xml_sign_end;          /* where the last '<' or '>' ends */
+	bool junk;                      /* the copy stopped at junk */
 };
 
 /* Hands the copying thread's new messages to the reader's side; the caller holds the lock. */
@@ -63,10 +71,110 @@ static void hand_over(struct spool *s)
 	s->tdiag.errors = s->tdiag.warnings = 0; /* `printed` goes on counting: no more than max_messages are kept */
 }
 
+/* The first chunk slot boundary at or after `at`. */
+static uint64_t slot_boundary(uint64_t at)
+{
+	if (at <= EVTX_FILE_HEADER_BLOCK)
+		return EVTX_FILE_HEADER_BLOCK;
+	return EVTX_FILE_HEADER_BLOCK + (at - EVTX_FILE_HEADER_BLOCK + EVTX_CHUNK_SIZE - 1) / EVTX_CHUNK_SIZE *
+					 EVTX_CHUNK_SIZE;
+}
+
+/* Gzip bombs: a small .gz can decompress to terabytes, and a real log in front of the junk takes it past the probe,
+ * so the copy would fill the disk (or, for zeros, which take none, spend hours) before anything is reported. While a
+ * gzip stream is copied, the signs of a log are watched for: for EVTX a chunk signature where a chunk starts (4096 +
+ * k * 65536, as place() puts them) or a record signature anywhere; for XML a '<' or a '>' (UTF-8 and UTF-16 alike).
+ * Once JUNK_BOUND bytes have been decompressed past the last sign, the rest of the gzip data is not decompressed: an
+ * error names the offset in the decompressed data where the junk starts (the end of the chunk that holds the last
+ * EVTX sign, or the byte after the last markup) and the log before it is read as usual. The EVTX reader is not given
+ * the bytes past the last sign's chunk until another sign or the end of the stream shows they belong to the log, so
+ * it never reads the junk (its chunks would be errors that bury the one that matters); the XML reader starts once
+ * the copy has ended and passes over the junk copied as text between events.
+ * 64 MiB is 1024 chunk slots: Windows writes a log chunk by chunk (a cleared log is one chunk again), each with its
+ * signature, and an XML event is a few KiB, so only a copy damaged by more than 1024 all-zero slots in a row gets
+ * there (decompressed first, it is read whole as a file); and junk costs at most that much disk, and a fraction of a
+ * second, before the stop. Junk that holds the signs is not noticed: random bytes hold a record signature about once
+ * in 4 GiB, so they are stopped in EVTX, but markup every 128 bytes, so for XML only junk without any (zeros, most
+ * repeated patterns) is stopped. Streams that are not gzip (plain standard input) are not watched: their bytes cost
+ * whoever sends them. */
+
+/* The end of the last EVTX record signature in p[0, n), or 0. Looked for from the end: in a log one is a few hundred
+ * bytes away. */
+static size_t last_record_signature_end(const uint8_t *p, size_t n)
+{
+	for (size_t end = n; end >= 4; end--)
+		if (p[end - 4] == '*' && !memcmp(p + end - 4, EVTX_RECORD_SIGNATURE, 4))
+			return end;
+	return 0;
+}
+
+/* The end of the last '<' or '>' in p[0, n), or 0. */
+static size_t last_markup_end(const uint8_t *p, size_t n)
+{
+	for (size_t end = n; end >= 1; end--)
+		if (p[end - 1] == '<' || p[end - 1] == '>')
+			return end;
+	return 0;
+}
+
+static void sign_ends_at(uint64_t *sign_end, uint64_t at)
+{
+	if (at > *sign_end)
+		*sign_end = at;
+}
+
+/* Notes the signs of a log in the n bytes put at `off` (of both formats until the reader has probed them). Records
+ * are looked for only past the chunk of the last sign: a chunk signature vouches for its whole chunk. */
+static void note_signs(struct spool *s, const uint8_t *p, size_t n, uint64_t off)
+{
+	if (s->watching != WATCH_XML) {
+		for (uint64_t chunk = slot_boundary(off); chunk + 8 <= off + n; chunk += EVTX_CHUNK_SIZE)
+			if (!memcmp(p + (chunk - off), EVTX_CHUNK_SIGNATURE, 8))
+				sign_ends_at(&s->evtx_sign_end, chunk + 8);
+		uint64_t from = slot_boundary(s->evtx_sign_end);
+		if (from < off + n) {
+			size_t skip = from > off ? (size_t)(from - off) : 0;
+			size_t record = last_record_signature_end(p + skip, n - skip);
+			if (record)
+				sign_ends_at(&s->evtx_sign_end, off + skip + record);
+		}
+	}
+	if (s->watching != WATCH_EVTX) {
+		size_t markup = last_markup_end(p, n);
+		if (markup)
+			sign_ends_at(&s->xml_sign_end, off + markup);
+	}
+}
+
+/* Where junk starts if no sign of the log follows; until the reader has probed the stream, the end of what it
+ * probes. */
+static uint64_t junk_start(const struct spool *s)
+{
+	if (s->watching == WATCH_EVTX)
+		return slot_boundary(s->evtx_sign_end);
+	return s->watching == WATCH_XML ? s->xml_sign_end : INPUT_PROBE_BYTES;
+}
+
+/* Whether the stream has gone on for JUNK_BOUND bytes past the last sign of the log when it reaches `end` (said). */
+static bool junk_goes_on(struct spool *s, uint64_t end)
+{
+	uint64_t junk = junk_start(s);
+	if (s->watching == WATCH_NONE || end <= junk + JUNK_BOUND)
+		return false;
+	diag_report(&s->tdiag, DIAG_ERROR, DIAG_NO_OFFSET, "the decompressed data holds no %s from offset 0x%" PRIx64
+		    " on (%" PRIu64 " MiB of junk, a gzip bomb?): the rest is not decompressed, what came before is read",
+		    s->watching == WATCH_EVTX ? "EVTX chunk or record" : "XML markup", junk, JUNK_BOUND >> 20);
+	s->junk = true;
+	return true;
+}
+
 static void publish(struct spool *s, uint64_t written)
 {
 	pthread_mutex_lock(&s->lock);
 	s->written = written;
+	uint64_t sound = s->gzip && written > junk_start(s) ? junk_start(s) : written; /* the rest waits for a sign */
+	if (sound > s->readable)
+		s->readable = sound;
 	hand_over(s);
 	pthread_cond_broadcast(&s->more);
 	pthread_mutex_unlock(&s->lock);
@@ -114,6 +222,11 @@ static bool put_at(struct spool *s, const uint8_t *p, size_t n, uint64_t off)
 			    "input is not read", limit);
 		return false;
 	}
+	if (s->gzip) {
+		note_signs(s, p, n, off);
+		if (junk_goes_on(s, off + n))
+			return false;
+	}
 	if ((off + n) >> 26 != off >> 26 && bc_free_space(s->fd) < MIN_FREE) { /* looked at every 64 MiB */
 		diag_report(&s->tdiag, DIAG_ERROR, DIAG_NO_OFFSET, "stopped after %" PRIu64 " MiB: less than 1 GiB is left "
 			    "in %s (set TMPDIR to a folder with more room): the rest of this input is not read", off >> 20,
@@ -140,15 +253,6 @@ static bool put_at(struct spool *s, const uint8_t *p, size_t n, uint64_t off)
 		return false;
 	publish(s, off + n);
 	return true;
-}
-
-/* The first chunk slot boundary at or after `at`. */
-static uint64_t slot_boundary(uint64_t at)
-{
-	if (at <= EVTX_FILE_HEADER_BLOCK)
-		return EVTX_FILE_HEADER_BLOCK;
-	return EVTX_FILE_HEADER_BLOCK + (at - EVTX_FILE_HEADER_BLOCK + EVTX_CHUNK_SIZE - 1) / EVTX_CHUNK_SIZE *
-					 EVTX_CHUNK_SIZE;
 }
 
 /* Where each chunk of decompressed EVTX goes. Chunks start at 4096 + k * 65536; after gzip damage the decompressed
@@ -284,6 +388,8 @@ static void *copy(void *arg)
 			checked = true;
 			if (!probed(s))
 				break;
+			if (s->gzip) /* s->evtx was set with the verdict, under the lock */
+				s->watching = s->evtx ? WATCH_EVTX : WATCH_XML;
 		}
 	}
 	pthread_mutex_lock(&s->lock); /* the reader may be deciding what the stream is right now */
@@ -296,6 +402,8 @@ static void *copy(void *arg)
 	free(buf);
 	pthread_mutex_lock(&s->lock);
 	s->done = true;
+	if (!s->junk) /* what waited for a sign of the log is part of it */
+		s->readable = s->written;
 	hand_over(s);
 	pthread_cond_broadcast(&s->more);
 	pthread_mutex_unlock(&s->lock);
@@ -308,9 +416,9 @@ static uint64_t wait_for(void *ctx, uint64_t want)
 {
 	struct spool *s = ctx;
 	pthread_mutex_lock(&s->lock);
-	while (s->written < want && !s->done)
+	while (s->readable < want && !s->done)
 		pthread_cond_wait(&s->more, &s->lock);
-	uint64_t have = s->written;
+	uint64_t have = s->readable;
 	if (s->out && s->messages.len) {
 		diag_merge(s->out, &s->diag);
 		s->messages.len = 0;

@@ -2,7 +2,7 @@
  * own, decompressed on the way when it is gzip, so that the EVTX reader can start on the first chunks while the rest
  * is still arriving and seek back later. The first bytes are probed before more is spooled (a stream that is neither
  * EVTX nor event XML costs one buffer, not a full disk); all-zero blocks are left as holes; the spool stops at a
- * size limit with a message. */
+ * size limit, and a decompressed log where junk takes over (a gzip bomb), with a message. */
 #ifndef BADCREDS_SPOOL_H
 #define BADCREDS_SPOOL_H
 
