@@ -135,8 +135,8 @@ bool same_account(const char *a, const char *b)
 static const char *folded(struct strbuf *out, const char *p, const char *end)
 {
 	for (int32_t c; (c = account_char(&p, end)) >= 0;) {
-		if (c >= INVALID)
-			sb_addc(out, (char)(c - INVALID));
+		if (c < 0x80 || c >= INVALID)
+			sb_addc(out, (char)(c < 0x80 ? c : c - INVALID));
 		else
 			utf8_put(out, (uint32_t)c);
 	}

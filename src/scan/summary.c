@@ -48,6 +48,8 @@ static void add(struct group *g, size_t i)
 	g->idx[g->n++] = i;
 }
 
+enum { FEW = 4 }; /* a batch's nodes found by looking at each, before a map */
+
 /* The attempts of one user (key) or one address, read back from their records: copies in time order, their users
  * as nodes of the batch (one per spelling, numbered per key in `nkeys`). */
 struct batch {
@@ -55,8 +57,9 @@ struct batch {
 	size_t *idx;                 /* 0, 1, 2...: the group of all of them */
 	size_t n, cap, capidx;
 	struct arena arena;          /* the users' nodes and texts */
-	struct strmap users;         /* a spelling -> its node, once there are two (batch_find) */
-	struct summary_user *first, *last; /* the node made first; the node of the last attempt's spelling */
+	struct strmap users;         /* a spelling -> its node, once there are more than FEW (batch_find) */
+	struct summary_user *few[FEW]; /* the nodes made first */
+	struct summary_user *last;   /* the node of the last attempt's spelling */
 	size_t nnodes;
 	size_t nkeys;
 	uint32_t ip;                 /* the last attempt's address (its number in the records) */
@@ -84,23 +87,27 @@ static bool same_text(const char *text, const char *bytes, size_t len)
 	return !strncmp(text, bytes, len) && !text[len];
 }
 
-/* The node of a spelling, NULL if the batch has none yet; the map only once there are two (most batches of a user
- * have one spelling: no map to make and clear for each). */
+/* The node of a spelling (or of a key), NULL if the batch has none yet; the map only once there are more than FEW
+ * (most batches of a user have one spelling and its key: no map to make and clear for each). */
 static struct summary_user *batch_find(const struct batch *b, const char *text)
 {
-	if (b->nnodes == 1)
-		return strcmp(b->first->user, text) ? NULL : b->first;
-	return b->nnodes ? strmap_get(&b->users, text) : NULL;
+	if (b->nnodes > FEW)
+		return strmap_get(&b->users, text);
+	for (size_t i = 0; i < b->nnodes; i++)
+		if (!strcmp(b->few[i]->user, text))
+			return b->few[i];
+	return NULL;
 }
 
 static void batch_index(struct batch *b, struct summary_user *u)
 {
-	if (++b->nnodes == 1) {
-		b->first = u;
+	if (b->nnodes < FEW) {
+		b->few[b->nnodes++] = u;
 		return;
 	}
-	if (b->nnodes == 2)
-		strmap_put_borrowed(&b->users, b->first->user, b->first);
+	if (b->nnodes++ == FEW)
+		for (size_t i = 0; i < FEW; i++)
+			strmap_put_borrowed(&b->users, b->few[i]->user, b->few[i]);
 	strmap_put_borrowed(&b->users, u->user, u);
 }
 

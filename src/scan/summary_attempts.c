@@ -11,8 +11,9 @@
  *         16  u64 seq         the order in which attempts were added (time order)
  *         24  u32 ip          the address, index into ip_list (in the order of first attempts, "" too)
  *         28  u32 user_len    the user as typed ...
- *         32  u32 key_len     ... and its key, KEY_IS_USER when the user is typed as its key
- *         36  the user's bytes, then the key's (unless KEY_IS_USER), then zeros to the size */
+ *         32  u32 key_len     ... and its key's (user_account_key), KEY_IN_USER set when the key is the user's
+ *                             first key_len bytes (ceo@contoso.com: ceo@contoso), as most are
+ *         36  the user's bytes, then the key's (unless KEY_IN_USER), then zeros to the size */
 #include "badcreds/summary.h"
 
 #include <stdio.h>
@@ -26,7 +27,7 @@
 #include "util/vec.h"
 
 enum { HEAD = 36 };
-static const uint32_t KEY_IS_USER = UINT32_MAX;
+static const uint32_t KEY_IN_USER = 0x80000000;
 static const size_t DEFAULT_RUN_BYTES = (size_t)8 << 20;
 
 size_t summary_run_bytes(void)
@@ -40,8 +41,8 @@ size_t summary_run_bytes(void)
 static const char *key_of(const uint8_t *r, size_t *len)
 {
 	uint32_t user_len = sorted_runs_u32(r + 28), key_len = sorted_runs_u32(r + 32);
-	*len = key_len == KEY_IS_USER ? user_len : key_len;
-	return (const char *)r + HEAD + (key_len == KEY_IS_USER ? 0 : user_len);
+	*len = key_len & ~KEY_IN_USER;
+	return (const char *)r + HEAD + (key_len & KEY_IN_USER ? 0 : user_len);
 }
 
 void summary_record_read(const uint8_t *r, struct summary_record *out)
@@ -173,12 +174,13 @@ void summary_attempts_add(struct summary_attempts *l, const struct attempt *a)
 	l->ips.arena = l->vias.arena = l->texts.arena = l->servers.arena = &l->arena;
 	uint32_t ip = ip_of(l, a), via = via_of(l, a);
 	const char *key = user_account_key(&l->account, a->user);
-	bool same = !strcmp(a->user, key);
-	size_t user_len = strlen(a->user), key_len = same ? 0 : l->account.len;
+	size_t user_len = strlen(a->user);
+	bool within = l->account.len <= user_len && !memcmp(a->user, key, l->account.len);
+	size_t key_len = within ? 0 : l->account.len;
 	size_t size = (HEAD + user_len + key_len + 7) & ~(size_t)7;
 	uint8_t *r = sorted_runs_add(l->by_user, size);
 	uint64_t seq = l->n++;
-	uint32_t u32s[] = {(uint32_t)user_len, same ? KEY_IS_USER : (uint32_t)key_len};
+	uint32_t u32s[] = {(uint32_t)user_len, within ? KEY_IN_USER | (uint32_t)l->account.len : (uint32_t)key_len};
 	memcpy(r + 4, &via, 4);
 	memcpy(r + 8, &a->time, 8);
 	memcpy(r + 16, &seq, 8);
