@@ -177,7 +177,8 @@ def typed_forms():
     farm = mkfixtures.Farm()
     log = farm.log('ADFS-FORMS.contoso.com')
     typed = ['ceo@contoso.com', 'CONTOSO\\ceo', 'CEO@Contoso.COM', 'contoso.com\\Ceo'] * 3 + \
-        ['\u00e4rger@contoso.com', '\u00c4RGER@CONTOSO.COM'] * 3 + ['ceo@fabrikam.com'] * 2 + ['']
+        ['\u00e4rger@contoso.com', '\u00c4RGER@CONTOSO.COM'] * 3 + ['ceo@fabrikam.com'] * 2 + [''] + \
+        ['\u0386\u039d\u039d\u0391@contoso.com', '\u03ac\u03bd\u03bd\u03b1@contoso.com'] * 3
     for i, name in enumerate(typed):
         farm.attempt_2016(log, mkfixtures.BASE + i * datetime.timedelta(seconds=10), name, '198.51.100.77')
     with tempfile.TemporaryDirectory() as tmp:
@@ -190,11 +191,13 @@ def typed_forms():
     users = {r['subject']: int(r['attempts']) for r in rows if r['type'] == 'user' and r.get('subject')}
     brute = sorted(r['subject'] for r in rows if r['type'] == 'brute_force')
     check('the forms of one account typed in turn are one user, a brute force; another domain stays apart',
-          users == {'ceo@contoso.com': 12, '\u00e4rger@contoso.com': 6, 'ceo@fabrikam.com': 2} and
-          brute == ['ceo@contoso.com', '\u00e4rger@contoso.com'] and b' by 3 users' in p.stderr,
+          users == {'ceo@contoso.com': 12, '\u00e4rger@contoso.com': 6, 'ceo@fabrikam.com': 2,
+                    '\u0386\u039d\u039d\u0391@contoso.com': 6} and
+          brute == ['ceo@contoso.com', '\u00e4rger@contoso.com', '\u0386\u039d\u039d\u0391@contoso.com'] and
+          b' by 4 users' in p.stderr,
           f'{users} {brute} {p.stderr[-200:]}')
     check('... and the report counts the users as the closing line does (attempts without a name are no user)',
-          ' by 3 users ' in text.splitlines()[0] and any(r['type'] == 'user' and not r.get('subject') for r in rows),
+          ' by 4 users ' in text.splitlines()[0] and any(r['type'] == 'user' and not r.get('subject') for r in rows),
           text.splitlines()[0])
 
 

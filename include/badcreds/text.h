@@ -42,7 +42,8 @@ bool text_is_formula(const char *s, size_t n);
  * surrogates and overlong forms give U+FFFD with *len 1. */
 uint32_t utf8_decode(const char *s, size_t n, size_t *len);
 /* A character's small form, for comparing names as Active Directory does (case-insensitive): ASCII, Latin-1,
- * Latin Extended-A, Greek, Cyrillic and full-width Latin capitals; other characters as they are. */
+ * Latin Extended-A, the digraphs of Latin Extended-B, Greek (accented capitals and final sigma too), Cyrillic,
+ * full-width Latin capitals, the Kelvin and Angstrom signs; other characters as they are. */
 uint32_t fold_case(uint32_t c);
 /* Appends code point c as UTF-8. */
 void utf8_put(struct strbuf *out, uint32_t c);

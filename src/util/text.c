@@ -34,8 +34,8 @@ uint32_t fold_case(uint32_t c)
 		return c + 32; /* Latin-1, Greek, Cyrillic, full-width Latin capitals */
 	if (c >= 0x400 && c <= 0x40f)
 		return c + 80; /* Cyrillic capitals with marks (Ѐ..Џ) */
-	if (c == 0x178)
-		return 0xff; /* Ÿ */
+	if (c == 0x178 || c == 0x4c0)
+		return c == 0x178 ? 0xff : 0x4cf; /* Ÿ, Ӏ */
 	if ((c >= 0x100 && c <= 0x137 && c != 0x130) || (c >= 0x14a && c <= 0x177) || (c >= 0x460 && c <= 0x481) ||
 	    (c >= 0x48a && c <= 0x4bf))
 		return c | 1; /* Latin Extended-A and Cyrillic pairs: capital even, small odd */
@@ -43,6 +43,20 @@ uint32_t fold_case(uint32_t c)
 		return c + (c & 1); /* capital odd, small even */
 	if (c >= 0x4d0 && c <= 0x52f)
 		return c | 1;
+	if (c == 0x386)
+		return 0x3ac; /* Ά */
+	if (c == 0x38c)
+		return 0x3cc; /* Ό */
+	if ((c >= 0x388 && c <= 0x38a) || c == 0x38e || c == 0x38f)
+		return c + (c <= 0x38a ? 37 : 63); /* Έ Ή Ί, Ύ Ώ */
+	if (c == 0x3c2)
+		return 0x3c3; /* final sigma */
+	if (c >= 0x1c4 && c <= 0x1cc)
+		return 0x1c6 + (c - 0x1c4) / 3 * 3; /* Ǆ ǅ ǆ, Ǉ ǈ ǉ, Ǌ ǋ ǌ */
+	if (c >= 0x1f1 && c <= 0x1f3)
+		return 0x1f3; /* Ǳ ǲ ǳ */
+	if (c == 0x212a || c == 0x212b)
+		return c == 0x212a ? 'k' : 0xe5; /* the Kelvin and Angstrom signs */
 	return c;
 }
 
