@@ -162,9 +162,28 @@ def test_prt_device(badcreds, fixtures, tmp):
           greta.get('next_step', '').startswith('sign in on PC-FED01.contoso.com with greta\'s new password') and
           'PRT refresh failing' in greta.get('basis', ''),
           'an AD FS lockout whose attempts a device\'s failing PRT refresh sent names the device', greta)
+    check(greta.get('basis', '').startswith('AD FS attempts of the account on ADFS-PRT from 10.20.30.40; the AAD log'),
+          '... its basis is the AD FS attempts, then the device\'s log', greta.get('basis'))
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tools'))
+    import mkfixtures
+    from evtx_writer import write_file
+    farm = mkfixtures.Farm()
+    attack = farm.log('ADFS-PRT.contoso.com')  # an outside address guesses greta's password at that moment
+    for i in range(3):
+        farm.attempt_2012r2(attack, t.replace(tzinfo=dt.timezone.utc) + 300 * MS + i * 200 * MS, 'greta@contoso.com',
+                            '198.51.100.99')
+    write_file(os.path.join(tmp, 'ATTACK.evtx'), attack.records())
+    guessed = lockouts(badcreds, *files, os.path.join(tmp, 'ATTACK.evtx'), *devices).get(('greta', iso(t + SEC)), {})
+    step = guessed.get('next_step', '')
+    check(guessed.get('source_ip') == '198.51.100.99' and guessed.get('source_host') == '' and
+          step.startswith('attempts from 198.51.100.99 reach AD FS') and 'block the address' in step and
+          'if it is the network of PC-FED01.contoso.com' in step,
+          '... but attempts from outside at that moment are not taken for the device: block first', guessed)
     alone = lockouts(badcreds, *files).get(('greta', iso(t + SEC)), {})
     check(alone.get('cause') == 'adfs' and alone.get('source_host') == '' and
-          'update the password stored in the device or application at 10.20.30.40' in alone.get('next_step', ''),
+          'update the password stored in the device or application at 10.20.30.40' in alone.get('next_step', '') and
+          alone.get('basis', '').startswith('AD FS attempts of the account on ADFS-PRT from 10.20.30.40;') and
+          'failed logon' not in alone.get('basis', ''),
           '... and without the device\'s logs, the address that sends it', alone)
 
 

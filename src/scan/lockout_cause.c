@@ -98,8 +98,6 @@ static void source_of(const struct lockout_case *c, struct lockout *row, struct 
 		row->source_ip = c->attempt ? c->attempt->ip : l ? l->ip : "";
 		row->user_agent = c->attempt && c->attempt->user_agent ? c->attempt->user_agent : "";
 		row->attempt_user = c->attempt ? c->attempt->user : "";
-		if (c->attempt && c->attempt->prt_device) /* its own AAD log failed a PRT refresh then (a hypothesis) */
-			row->source_host = host_short_name(a, c->attempt->prt_device);
 		break;
 	case CAUSE_SERVICE: case CAUSE_SCHEDULED_TASK: case CAUSE_INTERACTIVE: case CAUSE_OTHER:
 		row->source_host = c->host;
@@ -115,15 +113,22 @@ static void source_of(const struct lockout_case *c, struct lockout *row, struct 
 	}
 }
 
+/* Whether an AD FS lockout's latest attempt is taken for the stale password of the device whose federated PRT
+ * refresh failed at that moment (prt_join.c): not when it came from outside the organisation's networks (where an
+ * attacker's guesses may coincide with a device's refresh), nor through Exchange Online's relay. After from_outside
+ * is known. */
+static bool device_sent(const struct lockout_case *c, const struct lockout *row)
+{
+	return row->cause == CAUSE_ADFS && c->attempt && c->attempt->prt_device && !row->from_outside &&
+	       !attempt_relayed(c->attempt);
+}
+
 static void basis_of(const struct lockout_case *c, struct lockout *row, const char *why, struct strbuf *sb)
 {
 	const struct logon *l = c->latest;
 	if (c->attempt)
 		sb_printf(sb, "AD FS attempts of the account on %s from %s", row->via, *row->source_ip ? row->source_ip :
 			  "an unknown address");
-	if (c->attempt && c->attempt->prt_device)
-		sb_printf(sb, "; the AAD log of %s shows a federated PRT refresh failing with this user's password at "
-			  "the same moment (a hypothesis: badcreds prt shows the evidence)", c->attempt->prt_device);
 	else if (l)
 		sb_printf(sb, "%u failed logon%s (4625) of the account on %s%s: LogonType %d%s%s%s", c->host_failures,
 			  c->host_failures == 1 ? "" : "s", c->host,
@@ -141,6 +146,10 @@ static void basis_of(const struct lockout_case *c, struct lockout *row, const ch
 			  *c->caller ? c->caller : "the caller computer");
 	if (*row->source_host && (row->cause == CAUSE_NETWORK_SHARE || row->cause == CAUSE_RDP))
 		sb_printf(sb, "; %s is the workstation name the client supplied", row->source_host);
+	if (c->attempt && c->attempt->prt_device)
+		sb_printf(sb, "; the AAD log of %s shows a federated PRT refresh failing with this user's password at "
+			  "the same moment (a hypothesis: badcreds prt shows the evidence)%s", c->attempt->prt_device,
+			  device_sent(c, row) ? "" : ", but the attempts came from outside the organisation's networks");
 	if (c->failures)
 		sb_printf(sb, "; %u wrong password%s on the DCs", c->failures, c->failures == 1 ? "" : "s");
 }
@@ -167,7 +176,7 @@ static void next_step_of(const struct lockout_case *c, const struct lockout *row
 				  "update the mail profile if it is the user's own device", c->attempt->client_app ?
 				  c->attempt->client_app : "an Exchange client", *row->source_ip ? row->source_ip :
 				  "an unknown address", account);
-		else if (c->attempt && c->attempt->prt_device)
+		else if (device_sent(c, row))
 			sb_printf(sb, "sign in on %s with %s's new password (or run dsregcmd /refreshprt there): its PRT "
 				  "refresh sends the old one to AD FS on %s", c->attempt->prt_device, account, row->via);
 		else if (!row->from_outside)
@@ -175,7 +184,11 @@ static void next_step_of(const struct lockout_case *c, const struct lockout *row
 				  "through AD FS on %s", row->source_ip, account, row->via);
 		else
 			sb_printf(sb, "attempts from %s reach AD FS on %s: enable extranet smart lockout below the AD "
-				  "threshold and block the address", row->source_ip, row->via);
+				  "threshold and block the address%s%s%s", row->source_ip, row->via,
+				  c->attempt && c->attempt->prt_device ? "; if it is the network of " : "",
+				  c->attempt && c->attempt->prt_device ? c->attempt->prt_device : "",
+				  c->attempt && c->attempt->prt_device ? ", whose PRT refresh failed then, sign in on that "
+									 "device with the new password instead" : "");
 		break;
 	case CAUSE_EXCHANGE:
 		sb_printf(sb, "reconfigure the mail profile of the device behind %s (Exchange ActiveSync, Outlook) on %s "
@@ -271,6 +284,8 @@ void lockout_decide(const struct lockout_case *c, const struct lockout_settings 
 	row->cause = cause_of(c, s, &why);
 	source_of(c, row, a);
 	row->from_outside = *row->source_ip && !internal_address(row->source_ip, s);
+	if (device_sent(c, row)) /* its own AAD log failed a PRT refresh then (a hypothesis) */
+		row->source_host = host_short_name(a, c->attempt->prt_device);
 	basis_of(c, row, sb_cstr(&why), &sb);
 	row->basis = text(a, sb_cstr(&sb));
 	sb.len = 0;
