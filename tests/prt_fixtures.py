@@ -187,6 +187,9 @@ def test_outputs():
     status, out, err = run(['prt', '--format', 'csv', os.path.join(FIX, '..', 'ADFS01.evtx')])
     check('no CloudAP event among the inputs: a warning and exit 1, never a silent empty report',
           status == 1 and out.count('\n') == 1 and 'cannot answer: they hold no CloudAP event' in err, err)
+    status, out, err = run(['prt', '--format', 'csv', '--since', '2027-01-01'] + ops)
+    check('a time window after the acquisitions is said, not taken for logs without CloudAP events',
+          status == 0 and 'all outside the time window' in err and 'cannot answer' not in err, err)
     status, out, err = run(['prt', '--format', 'csv', '--user', '^nobody$'] + ops)
     check('--user keeping none of the acquisitions is said, not taken for logs without CloudAP events',
           status == 0 and 'kept none of the' in err and 'cannot answer' not in err, err)

@@ -112,6 +112,8 @@ static void closing_line(const struct selection *s, const struct prt_row *r, siz
 	if (!n && nall)
 		fprintf(stderr, "badcreds: prt: note: the time window and --user kept none of the %zu PRT acquisition%s\n",
 			nall, nall == 1 ? "" : "s");
+	else if (!n && atomic_load(&s->cloudap_events))
+		fputs("badcreds: prt: note: the CloudAP events read are all outside the time window\n", stderr);
 	else if (n && !analytic)
 		fputs("badcreds: prt: note: no Analytic events (1006/1007): rows are bursts of Operational errors within "
 		      "60 s; turn Microsoft-Windows-AAD/Analytic on for whole acquisitions\n", stderr);
@@ -166,7 +168,7 @@ static int run(struct selection *sel, const struct cli_command *cmd, struct prt_
 		status = EXIT_OUTPUT;
 	if (selection_warn_undecided(sel, cmd) && status == EXIT_OK)
 		status = EXIT_SKIPPED;
-	if (!nall && sel->stats.records) { /* never a silent "0 acquisitions": the logs cannot answer */
+	if (!atomic_load(&sel->cloudap_events) && sel->stats.records) { /* never a silent "0 acquisitions" */
 		fputs("badcreds: prt: warning: the inputs cannot answer: they hold no CloudAP event of Microsoft-Windows-AAD; "
 		      "give the devices' Microsoft-Windows-AAD/Operational (and /Analytic) logs\n", stderr);
 		if (status == EXIT_OK)
