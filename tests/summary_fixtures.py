@@ -181,12 +181,24 @@ def typed_forms():
         ['\u0386\u039d\u039d\u0391@contoso.com', '\u03ac\u03bd\u03bd\u03b1@contoso.com'] * 3
     for i, name in enumerate(typed):
         farm.attempt_2016(log, mkfixtures.BASE + i * datetime.timedelta(seconds=10), name, '198.51.100.77')
+    other = farm.log('ADFS-DOMAINS.contoso.com')  # bob of fabrikam fails, then bob of contoso signs in: no compromise
+    for i in range(3):
+        farm.attempt_2016(other, mkfixtures.BASE + i * datetime.timedelta(seconds=10), 'bob@fabrikam.com', '203.0.113.9')
+    farm.success_2016(other, mkfixtures.BASE + datetime.timedelta(minutes=10), 'bob@contoso.com', '203.0.113.9')
+    farm.success_2016(other, mkfixtures.BASE + datetime.timedelta(minutes=11), 'FABRIKAM\\Bob', '203.0.113.9')
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, 'FORMS.evtx')
         write_file(path, log.records())
+        domains = os.path.join(tmp, 'DOMAINS.evtx')
+        write_file(domains, other.records())
+        found = subprocess.run([BADCREDS, 'summary', '-q', '--format', 'jsonl', domains], stdout=subprocess.PIPE,
+                               check=False).stdout.decode()
         p = subprocess.run([BADCREDS, 'summary', '--format', 'jsonl', path], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, check=False)
         text = subprocess.run([BADCREDS, 'summary', '-q', path], stdout=subprocess.PIPE, check=False).stdout.decode()
+    compromised = [json.loads(line)['subject'] for line in found.splitlines() if '"compromise"' in line]
+    check('a success of another domain\'s account of the same name is no compromise; the same account\'s other '
+          'form is', compromised == ['FABRIKAM\\Bob'], str(compromised))
     rows = [json.loads(line) for line in p.stdout.decode().splitlines()]
     users = {r['subject']: int(r['attempts']) for r in rows if r['type'] == 'user' and r.get('subject')}
     brute = sorted(r['subject'] for r in rows if r['type'] == 'brute_force')

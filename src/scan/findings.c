@@ -162,7 +162,7 @@ static const char *pair_key(struct strbuf *key, const char *user, const char *ip
 {
 	struct strbuf account = {0};
 	key->len = 0;
-	sb_adds(key, account_key(&account, user));
+	sb_adds(key, user_account_key(&account, user)); /* as the user rows count them: another domain's stays apart */
 	sb_addc(key, '\n');
 	sb_adds(key, ip);
 	sb_free(&account);

@@ -151,6 +151,7 @@ struct groups {
 	size_t nmark;
 	unsigned *live;          /* per user number: its attempts in the spray window (ip_findings) */
 	int64_t *earliest;       /* per IP number: its earliest attempt in a user's group (success_after) */
+	struct strbuf key;       /* a success's user key (success_after) */
 };
 
 static size_t ip_group(const struct summary_attempt *a) { return a->from->group; }
@@ -178,6 +179,7 @@ static void groups_free(struct groups *x)
 	free(x->mark);
 	free(x->live);
 	free(x->earliest);
+	sb_free(&x->key);
 }
 
 /* Distinct users (or IPs) among the attempts [from, to) of a group. */
@@ -444,10 +446,11 @@ static const char *success_after(struct groups *x, const struct summary_attempt 
 			x->earliest[ip] = a[g->idx[i]].time;
 		}
 	}
-	for (size_t j = 0; j < c->nok; j++) {
+	for (size_t j = 0; j < c->nok; j++) { /* the account's successes typed as this user (not another domain's) */
 		const struct success *o = &ok[c->ok[j].k];
 		size_t ip = c->ok[j].ip;
-		if (o->time > a[g->idx[0]].time && x->mark[ip] == x->stamp && x->earliest[ip] < o->time)
+		if (o->time > a[g->idx[0]].time && x->mark[ip] == x->stamp && x->earliest[ip] < o->time &&
+		    !strcmp(user_account_key(&x->key, o->user), g->key))
 			return o->ip;
 	}
 	return NULL;
