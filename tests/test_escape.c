@@ -1,5 +1,6 @@
 /* test_escape.c: the escaping the writers share: JSON strings and XML text/attributes from UTF-8 and UTF-16; table
- * cells of the text reports (names padded by display width, right-aligned numbers, sb_printf) (cmocka). */
+ * cells of the text reports (names padded by display width, right-aligned numbers, sb_printf); the case folding
+ * that compares account names (cmocka). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -197,9 +198,32 @@ static void visible_words(void **state)
 	sb_free(&each);
 }
 
+/* Capitals and their small letters as Unicode's lower-case mapping gives them (İ has no one-letter small form: it
+ * stays), the edges of each range fold_case covers; small letters and other characters stay as they are. */
+static void name_case(void **state)
+{
+	(void)state;
+	static const uint32_t pairs[][2] = {
+		{0x41, 0x61}, {0xc9, 0xe9}, {0xde, 0xfe}, {0x100, 0x101}, {0x130, 0x130}, {0x139, 0x13a}, {0x178, 0xff},
+		{0x17d, 0x17e}, {0x1c4, 0x1c6}, {0x1c5, 0x1c6}, {0x1cd, 0x1ce}, {0x1f1, 0x1f3}, {0x1f4, 0x1f5},
+		{0x218, 0x219}, {0x21a, 0x21b}, {0x386, 0x3ac}, {0x38f, 0x3ce}, {0x391, 0x3b1}, {0x3a3, 0x3c3},
+		{0x3ab, 0x3cb}, {0x400, 0x450}, {0x410, 0x430}, {0x42f, 0x44f}, {0x460, 0x461}, {0x4c0, 0x4cf},
+		{0x4c1, 0x4c2}, {0x4d0, 0x4d1}, {0x1e00, 0x1e01}, {0x1ea0, 0x1ea1}, {0x1ef8, 0x1ef9}, {0x212a, 0x6b},
+		{0x212b, 0xe5}, {0xff21, 0xff41}, {0x3c2, 0x3c3}, /* final sigma compares as sigma */
+	};
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		assert_int_equal(fold_case(pairs[i][0]), pairs[i][1]);
+		assert_int_equal(fold_case(pairs[i][1]), pairs[i][1]); /* a small letter stays */
+	}
+	static const uint32_t same[] = {0x61, 0xd7, 0xdf, 0x131, 0x138, 0x3a2, 0x482, 0x2400, 0x4e00, 0x1f600};
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+		assert_int_equal(fold_case(same[i]), same[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {cmocka_unit_test(json_strings), cmocka_unit_test(xml_text),
-					   cmocka_unit_test(table_cells), cmocka_unit_test(visible_words)};
+					   cmocka_unit_test(table_cells), cmocka_unit_test(visible_words),
+					   cmocka_unit_test(name_case)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,8 +42,9 @@ bool text_is_formula(const char *s, size_t n);
  * surrogates and overlong forms give U+FFFD with *len 1. */
 uint32_t utf8_decode(const char *s, size_t n, size_t *len);
 /* A character's small form, for comparing names as Active Directory does (case-insensitive): ASCII, Latin-1,
- * Latin Extended-A, the digraphs of Latin Extended-B, Greek (accented capitals and final sigma too), Cyrillic,
- * full-width Latin capitals, the Kelvin and Angstrom signs; other characters as they are. */
+ * Latin Extended-A, most of Latin Extended-B (Ș Ț, the digraphs), Latin Extended Additional (Vietnamese), Greek
+ * (accented capitals and final sigma too), Cyrillic, full-width Latin capitals, the Kelvin and Angstrom signs;
+ * other characters as they are (an accent typed as a combining mark is not its precomposed letter). */
 uint32_t fold_case(uint32_t c);
 /* Appends code point c as UTF-8. */
 void utf8_put(struct strbuf *out, uint32_t c);

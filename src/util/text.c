@@ -41,8 +41,11 @@ uint32_t fold_case(uint32_t c)
 		return c | 1; /* Latin Extended-A and Cyrillic pairs: capital even, small odd */
 	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e) || (c >= 0x4c1 && c <= 0x4ce))
 		return c + (c & 1); /* capital odd, small even */
-	if (c >= 0x4d0 && c <= 0x52f)
-		return c | 1;
+	if ((c >= 0x4d0 && c <= 0x52f) || (c >= 0x1de && c <= 0x1ef) || (c >= 0x1f8 && c <= 0x21f) ||
+	    (c >= 0x222 && c <= 0x233) || c == 0x1f4 || (c >= 0x1e00 && c <= 0x1e95) || (c >= 0x1ea0 && c <= 0x1eff))
+		return c | 1; /* Cyrillic, Latin Extended-B (Ș Ț) and Additional (Vietnamese) pairs: capital even */
+	if (c >= 0x1cd && c <= 0x1dc)
+		return c + (c & 1); /* Ǎ..Ǜ: capital odd */
 	if (c == 0x386)
 		return 0x3ac; /* Ά */
 	if (c == 0x38c)
