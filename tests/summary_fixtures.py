@@ -213,6 +213,28 @@ def typed_forms():
           text.splitlines()[0])
 
 
+def long_chart():
+    """Attempts over more than 336 days (the chart's bars): a bar covers as many days as it takes, and the 12
+    attempts of 2026-11-20 stay in the bar of their day (they fell in the last bar, 2026-09-16, before)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tools'))
+    import tempfile
+    import mkfixtures
+    from evtx_writer import write_file
+    farm = mkfixtures.Farm()
+    log = farm.log('ADFS-YEAR.contoso.com')
+    farm.attempt_2016(log, mkfixtures.BASE - datetime.timedelta(days=400), 'old@contoso.com', '198.51.100.8')
+    for i in range(12):
+        farm.attempt_2016(log, mkfixtures.BASE + i * datetime.timedelta(minutes=1), f'u{i}@contoso.com', '198.51.100.8')
+    with tempfile.TemporaryDirectory() as tmp:
+        path, page = os.path.join(tmp, 'YEAR.evtx'), os.path.join(tmp, 'year.html')
+        write_file(path, log.records())
+        subprocess.run([BADCREDS, 'summary', '-q', '--html', page, '-o', os.path.join(tmp, 'x.txt'), path], check=False)
+        html = open(page, encoding='utf-8').read()
+    rows = re.findall(r'<tr><td class="t">([0-9-]+)</td><td class="n">([0-9]+)</td>', html)
+    check('a chart of more than 336 days: bars of several days, each attempt in the bar of its day',
+          rows == [('2025-10-16', '1'), ('2026-11-20', '12')] and 'per 2 days' in html, str(rows))
+
+
 def main():
     servers = ('ADFS01', 'ADFS02', 'ADFS-OLD', 'ADFS-JP')
     attempts = [a for a in json.load(open(os.path.join(FIX, 'expected.json'), encoding='utf-8'))['attempts']
@@ -303,6 +325,7 @@ def main():
           'Users (most attempts first)' in text and text.splitlines()[1].startswith('1 compromised account (alice'))
     check_local_time(attempts)
     typed_forms()
+    long_chart()
     p = subprocess.run([BADCREDS, 'summary', '--spray-window', 'soon', os.path.join(FIX, FARM[0])],
                        stderr=subprocess.PIPE, check=False)
     check('a bad threshold is a usage error', p.returncode == 2 and b'soon' in p.stderr)

@@ -1,4 +1,5 @@
-/* summary_chart.c: the HTML page's chart: attempts per hour (per day when the attempts span more than two weeks)
+/* summary_chart.c: the HTML page's chart: attempts per hour (per day when the attempts span more than two weeks,
+ * per few days when they span more than 336)
  * as stacked bars by top address, in an inline SVG that scales to the page; a y axis with round steps and grid
  * lines, hour (or day) labels under the bars, each bar's total written above it when there is room, and the same
  * figures as a table under the chart, so nothing needs hovering. */
@@ -34,6 +35,15 @@ static void label(struct strbuf *o, int64_t t, bool day)
 	sb_free(&sb);
 }
 
+/* What a bar covers: "hour", "day" or "N days". */
+static void unit(struct strbuf *o, const struct summary_bins *b)
+{
+	if (b->width <= FILETIME_DAY)
+		sb_adds(o, b->width == FILETIME_HOUR ? "hour" : "day");
+	else
+		sb_printf(o, "%lld days", (long long)(b->width / FILETIME_DAY));
+}
+
 static void axes(struct strbuf *o, const struct summary_bins *b, unsigned top_value, double bar)
 {
 	unsigned step = step_for(top_value);
@@ -48,7 +58,7 @@ static void axes(struct strbuf *o, const struct summary_bins *b, unsigned top_va
 	for (size_t i = 0; i < b->n; i += every) {
 		sb_printf(o, "<text x=\"%.1f\" y=\"%d\" class=\"axis tick\" text-anchor=\"middle\">", LEFT + bar * (i + 0.5),
 			  CHART_H + 16);
-		label(o, b->start + (int64_t)i * b->width, b->width == FILETIME_DAY);
+		label(o, b->start + (int64_t)i * b->width, b->width >= FILETIME_DAY);
 		sb_adds(o, "</text>\n");
 	}
 }
@@ -56,8 +66,9 @@ static void axes(struct strbuf *o, const struct summary_bins *b, unsigned top_va
 /* The figures of the chart as a table: one row per non-empty bar. */
 static void table(struct strbuf *o, const struct summary_bins *b, const struct summary *s)
 {
-	sb_printf(o, "<div class=\"wrap\"><table class=\"bins\"><tr><th>%s (%s)</th><th>attempts</th>",
-		  b->width == FILETIME_DAY ? "day" : "hour", summary_zone());
+	sb_adds(o, "<div class=\"wrap\"><table class=\"bins\"><tr><th>");
+	unit(o, b);
+	sb_printf(o, " (%s)</th><th>attempts</th>", summary_zone());
 	for (size_t k = 0; k < b->top; k++) {
 		sb_adds(o, "<th>");
 		html_text(o, s->ips[k].ip);
@@ -70,7 +81,7 @@ static void table(struct strbuf *o, const struct summary_bins *b, const struct s
 		sb_adds(o, "<tr><td class=\"t\">");
 		struct strbuf t = {0};
 		summary_time(&t, b->start + (int64_t)i * b->width);
-		sb_add(o, t.data, b->width == FILETIME_DAY ? 10 : 16);
+		sb_add(o, t.data, b->width >= FILETIME_DAY ? 10 : 16);
 		sb_free(&t);
 		sb_printf(o, "</td><td class=\"n\">%u</td>", b->total[i]);
 		for (size_t k = 0; k < b->top + (s->nips > b->top); k++)
@@ -89,8 +100,9 @@ void summary_chart(struct strbuf *o, const struct summary *s)
 	const struct summary_bins *b = &s->bins;
 	unsigned step = step_for(b->highest), top_value = (b->highest + step - 1) / step * step;
 	double bar = (double)(CHART_W - LEFT) / (double)b->n;
-	sb_printf(o, "<svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"attempts per %s\">\n", CHART_W,
-		  CHART_H + BOTTOM, b->width == FILETIME_HOUR ? "hour" : "day");
+	sb_printf(o, "<svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"attempts per ", CHART_W, CHART_H + BOTTOM);
+	unit(o, b);
+	sb_adds(o, "\">\n");
 	axes(o, b, top_value, bar);
 	for (size_t i = 0; i < b->n; i++) {
 		double y = CHART_H;
@@ -106,8 +118,9 @@ void summary_chart(struct strbuf *o, const struct summary *s)
 			sb_printf(o, "<text x=\"%.1f\" y=\"%.1f\" class=\"value\" text-anchor=\"middle\">%u</text>\n",
 				  LEFT + bar * (i + 0.5), y - 3, b->total[i]);
 	}
-	sb_printf(o, "<text x=\"%d\" y=\"%d\" class=\"axis\" text-anchor=\"end\">per %s, %s</text>\n</svg>\n", CHART_W,
-		  CHART_H + 34, b->width == FILETIME_HOUR ? "hour" : "day", summary_zone());
+	sb_printf(o, "<text x=\"%d\" y=\"%d\" class=\"axis\" text-anchor=\"end\">per ", CHART_W, CHART_H + 34);
+	unit(o, b);
+	sb_printf(o, ", %s</text>\n</svg>\n", summary_zone());
 	sb_adds(o, "<p class=\"legend\">");
 	for (size_t k = 0; k < b->top; k++) {
 		sb_printf(o, "<span style=\"background:%s\"></span>", COLORS[k]);

@@ -12,11 +12,11 @@ void bins_init(struct summary_bins *b, int64_t first, int64_t last)
 {
 	b->width = FILETIME_HOUR;
 	b->start = first / FILETIME_HOUR * FILETIME_HOUR;
-	if ((last - b->start) / b->width >= CHART_MAX_BARS)
-		b->width = FILETIME_DAY, b->start = first / FILETIME_DAY * FILETIME_DAY;
+	if ((last - b->start) / b->width >= CHART_MAX_BARS) { /* days, as many a bar as it takes to fit them all */
+		b->start = first / FILETIME_DAY * FILETIME_DAY;
+		b->width = ((last - b->start) / FILETIME_DAY / CHART_MAX_BARS + 1) * FILETIME_DAY;
+	}
 	b->n = (size_t)((last - b->start) / b->width + 1);
-	if (b->n > CHART_MAX_BARS)
-		b->n = CHART_MAX_BARS; /* later attempts fall in the last bar */
 }
 
 size_t bins_bar(const struct summary_bins *b, int64_t t)
