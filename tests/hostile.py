@@ -843,6 +843,14 @@ def typed_pictures():
         check('names typed with Control Pictures, U+E000, U+FFFE/U+FFFF: one attempt each, as typed',
               sorted(r['user'] for r in rows) == sorted(typed) and all(r['ip'] for r in rows),
               str([(r['user'], r['ip']) for r in rows]))
+        export = os.path.join(tmp, 'PIC.xml')  # as wevtutil writes it: U+2400 is printable, written as it is
+        with open(export, 'w', encoding='utf-8') as out:
+            out.write(''.join(log.xml_events()))
+        rows = [json.loads(line) for line in run(['scan', '-q', '-f', 'jsonl', '-o', '-', export]).stdout.decode(
+            'utf-8').splitlines()]
+        check('... and from the XML export of the same events, a U+2400 typed in a name is not read as a NUL that '
+              'cuts it', typed[0] in [r['user'] for r in rows] and 'victim@contoso.com' not in [r['user'] for r in rows],
+              str([r['user'] for r in rows]))
 
 
 def main():

@@ -12,11 +12,12 @@ const char *xml_local_name(const xmlChar *name)
 	return colon ? colon + 1 : (const char *)name;
 }
 
-/* Values come back with the control characters that the XML could only carry as Control Pictures. */
+/* Values come back with the control characters that the XML could only carry as Control Pictures (not NUL, which
+ * no value holds: U+2400 stays what a user typed). */
 static struct evtx_value text_value(const xmlChar *text, struct arena *arena)
 {
 	size_t len = strlen((const char *)text);
-	const char *s = xml_text_restore(arena, (const char *)text, &len);
+	const char *s = xml_text_restore(arena, (const char *)text, &len, false);
 	return (struct evtx_value){.type = EVTX_UTF8, .size = (uint32_t)len, .data = (const uint8_t *)s};
 }
 

@@ -97,25 +97,25 @@ void xml_text_clean(struct strbuf *out, const uint8_t *p, size_t n, enum xml_enc
 	sb_free(&text);
 }
 
-/* Whether a character is the stand-in of a control character XML cannot carry. */
-static bool picture(const unsigned char *p)
+/* Whether a character is the stand-in of a control character XML cannot carry (U+2400 only with `nul`). */
+static bool picture(const unsigned char *p, bool nul)
 {
-	if (p[0] != 0xe2 || p[1] != 0x90 || p[2] < 0x80 || p[2] > 0x9f)
+	if (p[0] != 0xe2 || p[1] != 0x90 || p[2] < (nul ? 0x80 : 0x81) || p[2] > 0x9f)
 		return false;
 	unsigned c = p[2] - 0x80u;
 	return c != '\t' && c != '\n' && c != '\r';
 }
 
-const char *xml_text_restore(struct arena *a, const char *s, size_t *len)
+const char *xml_text_restore(struct arena *a, const char *s, size_t *len, bool nul)
 {
 	size_t n = *len, i = 0;
-	while (i + 2 < n && !picture((const unsigned char *)s + i))
+	while (i + 2 < n && !picture((const unsigned char *)s + i, nul))
 		i++;
 	if (i + 2 >= n)
 		return s;
 	char *out = arena_alloc(a, n + 1), *o = out;
 	for (i = 0; i < n; i++) {
-		if (i + 2 < n && picture((const unsigned char *)s + i)) {
+		if (i + 2 < n && picture((const unsigned char *)s + i, nul)) {
 			*o++ = (char)((unsigned char)s[i + 2] - 0x80);
 			i += 2;
 		} else {

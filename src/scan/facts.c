@@ -304,7 +304,7 @@ static const char *element_text(struct arena *a, xmlNodePtr n)
 			while (i + run < len && !(p[i + run] == 0xe2 || p[i + run] == 0xee))
 				run++;
 			size_t m = run;
-			const char *r = xml_text_restore(a, (const char *)p + i, &m);
+			const char *r = xml_text_restore(a, (const char *)p + i, &m, true);
 			memcpy(out + k, r, m);
 			k += m;
 			i += run;
