@@ -384,13 +384,15 @@ def gzip_bombs(tmp, env, path, everyone):
               p.stderr and b'chunk signature missing' not in p.stderr, p.stderr.decode('utf-8', 'replace')[-600:])
     xml = open(f('ADFS01.xml'), 'rb').read()
     _, exported = scan_users([f('ADFS01.xml')])
-    with open(gz, 'wb') as out:
-        out.write(gzip_with_junk(xml, bytes(4096), 300))
-    p, users = scan_users(['--spool-limit', '100M', gz], env=env)
-    said = f'{gz}: error: the decompressed data holds no XML markup from offset 0x{xml.rfind(b">") + 1:x} on'
-    check('a gzip bomb of zeros behind an XML export: its attempts, then the junk named and not decompressed (exit 1)',
-          p.returncode == 1 and users == exported and exported and said.encode() in p.stderr and b'spool-limit' not
-          in p.stderr, p.stderr.decode('utf-8', 'replace')[-600:])
+    for what, junk in (('zeros', bytes(4096)), ('markup', b'<' * 4096)):
+        with open(gz, 'wb') as out:
+            out.write(gzip_with_junk(xml, junk, 300))
+        p, users = scan_users(['--spool-limit', '100M', gz], env=env)
+        said = (f'{gz}: error: the decompressed data holds no end of an XML event from offset '
+                f'0x{xml.rfind(b"Event>") + 6:x} on')
+        check(f'a gzip bomb of {what} behind an XML export: its attempts, then the junk named and not decompressed '
+              '(exit 1)', p.returncode == 1 and users == exported and exported and said.encode() in p.stderr and
+              b'spool-limit' not in p.stderr, p.stderr.decode('utf-8', 'replace')[-600:])
     os.unlink(gz)
 
 

@@ -55,7 +55,7 @@ struct spool {
 	/* the junk watch of a decompressed stream (written by the copying thread only) */
 	enum { WATCH_NONE, WATCH_EVTX, WATCH_XML } watching; /* what the reader has probed the stream as */
 	uint64_t evtx_sign_end;         /* where the last chunk or record signature in the file ends */
-	uint64_t xml_sign_end;          /* where the last '<' or '>' ends */
+	uint64_t xml_sign_end;          /* where the last event's end tag ends */
 	bool junk;                      /* the copy stopped at junk */
 };
 
@@ -83,20 +83,19 @@ static uint64_t slot_boundary(uint64_t at)
 /* Gzip bombs: a small .gz can decompress to terabytes, and a real log in front of the junk takes it past the probe,
  * so the copy would fill the disk (or, for zeros, which take none, spend hours) before anything is reported. While a
  * gzip stream is copied, the signs of a log are watched for: for EVTX a chunk signature where a chunk starts (4096 +
- * k * 65536, as place() puts them) or a record signature anywhere; for XML a '<' or a '>' (UTF-8 and UTF-16 alike).
+ * k * 65536, as place() puts them) or a record signature anywhere; for XML an event's end tag (UTF-8 and UTF-16).
  * Once JUNK_BOUND bytes have been decompressed past the last sign, the rest of the gzip data is not decompressed: an
  * error names the offset in the decompressed data where the junk starts (the end of the chunk that holds the last
- * EVTX sign, or the byte after the last markup) and the log before it is read as usual. The EVTX reader is not given
+ * EVTX sign, or the byte after the last event) and the log before it is read as usual. The EVTX reader is not given
  * the bytes past the last sign's chunk until another sign or the end of the stream shows they belong to the log, so
  * it never reads the junk (its chunks would be errors that bury the one that matters); the XML reader starts once
  * the copy has ended and passes over the junk copied as text between events.
  * 64 MiB is 1024 chunk slots: Windows writes a log chunk by chunk (a cleared log is one chunk again), each with its
  * signature, and an XML event is a few KiB, so only a copy damaged by more than 1024 all-zero slots in a row gets
  * there (decompressed first, it is read whole as a file); and junk costs at most that much disk, and a fraction of a
- * second, before the stop. Junk that holds the signs is not noticed: random bytes hold a record signature about once
- * in 4 GiB, so they are stopped in EVTX, but markup every 128 bytes, so for XML only junk without any (zeros, most
- * repeated patterns) is stopped. Streams that are not gzip (plain standard input) are not watched: their bytes cost
- * whoever sends them. */
+ * second, before the stop (an XML event over 16 MiB is skipped anyway). Junk made to hold the signs (a record
+ * signature or an end tag every few MiB) is not noticed: --spool-limit and the free space check bound it. Streams that
+ * are not gzip (plain standard input) are not watched: their bytes cost whoever sends them. */
 
 /* The end of the last EVTX record signature in p[0, n), or 0. Looked for from the end: in a log one is a few hundred
  * bytes away. */
@@ -108,12 +107,17 @@ static size_t last_record_signature_end(const uint8_t *p, size_t n)
 	return 0;
 }
 
-/* The end of the last '<' or '>' in p[0, n), or 0. */
-static size_t last_markup_end(const uint8_t *p, size_t n)
+/* The end of the last end tag of an event ("Event>" of </Event> or </e:Event>, in UTF-8, UTF-16LE or UTF-16BE) in
+ * p[0, n), or 0. */
+static size_t last_event_end(const uint8_t *p, size_t n)
 {
-	for (size_t end = n; end >= 1; end--)
-		if (p[end - 1] == '<' || p[end - 1] == '>')
-			return end;
+	static const struct { const char *tag; size_t len; } ends[] = {
+		{"Event>", 6}, {"E\0v\0e\0n\0t\0>\0", 12}, {"\0E\0v\0e\0n\0t\0>", 12}};
+	for (size_t end = n; end >= 6; end--)
+		for (size_t k = 0; k < sizeof ends / sizeof ends[0]; k++)
+			if (end >= ends[k].len && p[end - 1] == (uint8_t)ends[k].tag[ends[k].len - 1] &&
+			    !memcmp(p + end - ends[k].len, ends[k].tag, ends[k].len))
+				return end;
 	return 0;
 }
 
@@ -140,9 +144,9 @@ static void note_signs(struct spool *s, const uint8_t *p, size_t n, uint64_t off
 		}
 	}
 	if (s->watching != WATCH_EVTX) {
-		size_t markup = last_markup_end(p, n);
-		if (markup)
-			sign_ends_at(&s->xml_sign_end, off + markup);
+		size_t event = last_event_end(p, n);
+		if (event)
+			sign_ends_at(&s->xml_sign_end, off + event);
 	}
 }
 
@@ -163,7 +167,7 @@ static bool junk_goes_on(struct spool *s, uint64_t end)
 		return false;
 	diag_report(&s->tdiag, DIAG_ERROR, DIAG_NO_OFFSET, "the decompressed data holds no %s from offset 0x%" PRIx64
 		    " on (%" PRIu64 " MiB of junk, a gzip bomb?): the rest is not decompressed, what came before is read",
-		    s->watching == WATCH_EVTX ? "EVTX chunk or record" : "XML markup", junk, JUNK_BOUND >> 20);
+		    s->watching == WATCH_EVTX ? "EVTX chunk or record" : "end of an XML event", junk, JUNK_BOUND >> 20);
 	s->junk = true;
 	return true;
 }
