@@ -114,13 +114,15 @@ static void add_relays(struct tally *t, const char *relays)
 void finding_fill(struct summary *s, struct finding *f, const struct summary_attempt *a, const size_t *idx,
 		  size_t n)
 {
-	struct tally users = {0}, ips = {0}, endpoints = {0}, apps = {0}, relays = {0}, devices = {0};
-	struct tally *all[] = {&users, &ips, &endpoints, &apps, &relays, &devices};
-	for (size_t k = 0; k < 6; k++)
+	struct tally users = {0}, accounts = {0}, ips = {0}, endpoints = {0}, apps = {0}, relays = {0}, devices = {0};
+	struct tally *all[] = {&users, &accounts, &ips, &endpoints, &apps, &relays, &devices};
+	for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
 		all[k]->index.arena = &all[k]->arena;
 	for (size_t i = 0; i < n; i++) {
 		const struct summary_attempt *x = &a[idx[i]];
-		tally_add(&users, x->who->user);
+		tally_add(&users, x->who->user); /* each form typed, for the top users */
+		if (*x->who->key->user)
+			tally_add(&accounts, x->who->key->user); /* the users as the rows count them */
 		tally_add(&ips, x->from->ip);
 		tally_add(&endpoints, x->via->endpoint);
 		tally_add(&apps, x->via->client_app);
@@ -129,7 +131,7 @@ void finding_fill(struct summary *s, struct finding *f, const struct summary_att
 			add_relays(&relays, x->via->relays);
 	}
 	f->attempts = (unsigned)n;
-	f->users = (unsigned)users.n;
+	f->users = (unsigned)accounts.n;
 	f->ips = (unsigned)ips.n;
 	if (n) {
 		f->first = a[idx[0]].time;
@@ -148,7 +150,7 @@ void finding_fill(struct summary *s, struct finding *f, const struct summary_att
 	f->relays = arena_copy(&s->arena, r, strlen(r) + 1);
 	const char *d = tally_top(&devices, NULL, 0);
 	f->prt_device = d ? d : "";
-	for (size_t k = 0; k < 6; k++)
+	for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
 		tally_free(all[k]);
 }
 
