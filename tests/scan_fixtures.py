@@ -402,6 +402,12 @@ def main():
     p = run(['--help', 'lockouts'])
     check('badcreds --help COMMAND is the command\'s help', p.returncode == 0 and
           p.stdout.startswith(b'usage: badcreds lockouts'), p.stdout.decode(errors='replace')[:200])
+    p = run(['help', 'trace'])
+    check('badcreds help COMMAND is the command\'s help too', p.returncode == 0 and
+          p.stdout.startswith(b'usage: badcreds trace'), p.stderr.decode(errors='replace')[:200])
+    p = run(['--help', 'nonsense'])
+    check('badcreds --help with no such command is a usage error naming it', p.returncode == 2 and
+          b"no command 'nonsense'" in p.stderr, p.stderr.decode(errors='replace')[:200])
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copy(f('ADFS-JP.xml'), os.path.join(tmp, 'summery'))
         p = run(['summery', '-q', '-o', '-'], cwd=tmp)

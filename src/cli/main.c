@@ -22,7 +22,8 @@ static void usage(FILE *out)
 	fputs("usage: badcreds [COMMAND] [options] SOURCE...\n\ncommands:\n", out);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
-	fputs("\n'badcreds COMMAND --help' lists a command's options; badcreds(1) documents them all.\n"
+	fputs("\n'badcreds COMMAND --help' (or 'badcreds help COMMAND') lists a command's options; badcreds(1) documents "
+	      "them all.\n"
 	      "'badcreds --version' prints the version.\n", out);
 }
 
@@ -91,10 +92,15 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 #endif
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || (!strcmp(argv[1], "help") && argc <= 3)) {
 		for (size_t i = 0; argc > 2 && i < sizeof commands / sizeof commands[0]; i++)
 			if (!strcmp(argv[2], commands[i]->name)) /* badcreds --help scan: as badcreds scan --help */
-				return commands[i]->run(commands[i], 2, (char *[]){argv[2], argv[1], NULL});
+				return commands[i]->run(commands[i], 2, (char *[]){argv[2], "--help", NULL});
+		if (argc > 2) { /* badcreds help nonsense */
+			fprintf(stderr, "badcreds: no command '%s'\n", argv[2]);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
 		usage(stdout);
 		return EXIT_OK;
 	}
