@@ -217,8 +217,8 @@ def names():
               not re.search(rb'\xc2[\x80-\x9f]|\x7f|\xe2\x80\xae|\xe2\x81\xa6|\xd8\x9c', p.stdout) and
               b'c1&#x9B;x&#x7F;y&#x202E;z&#x2066;w&#x61C;v' in p.stdout)
         p = run(['dump', '-q', '--format', 'jsonl', export])
-        check('dump --format jsonl: C1 and bidi controls escaped (\\u009b, \\u202e)', p.returncode == 0 and
-              b'c1\\u009bx\x7fy\\u202ez\\u2066w\\u061cv' in p.stdout and
+        check('dump --format jsonl: DEL, C1 and bidi controls escaped (\\u007f, \\u009b, \\u202e)', p.returncode == 0 and
+              b'c1\\u009bx\\u007fy\\u202ez\\u2066w\\u061cv' in p.stdout and
               json.loads(p.stdout.splitlines()[0])['EventData'][0].startswith('c1\u009bx\x7fy\u202ez\u2066w\u061cv'),
               p.stdout[:300].decode(errors='replace'))
     if not UNDER_WINE:  # file names on standard error (Windows allows no control character in a file name)

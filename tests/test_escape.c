@@ -66,6 +66,9 @@ static void json_strings(void **state)
 	assert_string_equal(json("caf\xc3\xa9", 5), "\"caf\xc3\xa9\"");
 	/* C1 controls (U+009B is CSI on some terminals) are escaped; other characters starting with 0xC2 are not */
 	assert_string_equal(json("\xc2\x9b" "2J\xc2\xa0", 6), "\"\\u009b" "2J\xc2\xa0\"");
+	/* DEL and the zero-width characters (U+200B, U+FEFF) are escaped: two names must not look alike */
+	assert_string_equal(json("a\x7f" "b\xe2\x80\x8b" "c\xef\xbb\xbf" "d\xef\xbc\xa1", 14),
+			    "\"a\\u007f" "b\\u200b" "c\\ufeff" "d\xef\xbc\xa1\"");
 }
 
 static void xml_text(void **state)

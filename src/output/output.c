@@ -140,6 +140,17 @@ void xml_escape_utf16(struct strbuf *out, const uint8_t *p, size_t nbytes, bool 
 	}
 }
 
+/* A character JSON lines write as \\u escapes: the hidden ones (output_hidden_char) and the invisible zero-width
+ * ones (U+200B-U+200D, U+2060, U+FEFF), which would make two names look alike; 0 for the others. */
+static uint32_t json_hidden(const char *s, size_t n, size_t *len)
+{
+	uint32_t h = output_hidden_char(s, n, len);
+	if (h)
+		return h;
+	uint32_t c = utf8_decode(s, n, len);
+	return (c >= 0x200b && c <= 0x200d) || c == 0x2060 || c == 0xfeff ? c : 0;
+}
+
 void json_escape(struct strbuf *out, const char *s, size_t n)
 {
 	if (n == 0) {
@@ -151,10 +162,10 @@ void json_escape(struct strbuf *out, const char *s, size_t n)
 	size_t start = 0; /* runs that need no escaping are copied whole */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && c != 0xc2 && c != 0xd8 && c != 0xe2)
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f && c != 0xc2 && c != 0xd8 && c != 0xe2 && c != 0xef)
 			continue;
 		size_t len = 1;
-		uint32_t hidden = c >= 0x80 ? output_hidden_char(s + i, n - i, &len) : 0;
+		uint32_t hidden = c >= 0x80 ? json_hidden(s + i, n - i, &len) : 0;
 		if (c >= 0x80 && !hidden)
 			continue;
 		sb_add(out, s + start, i - start);
