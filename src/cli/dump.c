@@ -178,8 +178,9 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 	if (fflush(stdout) != 0)
 		d.write_failed = true;
 	if (!d.quiet)
-		fprintf(stderr, "badcreds: dump: %lu records (%lu recovered), %lu skipped, %lu errors, %lu warnings\n",
-			d.records, d.recovered, d.diag.skipped_records, d.diag.errors, d.diag.warnings);
+		fprintf(stderr, "badcreds: dump: %lu record%s (%lu recovered), %lu skipped, %lu error%s, %lu warning%s\n",
+			d.records, d.records == 1 ? "" : "s", d.recovered, d.diag.skipped_records, d.diag.errors,
+			d.diag.errors == 1 ? "" : "s", d.diag.warnings, d.diag.warnings == 1 ? "" : "s");
 	if (d.write_failed) {
 		perror("badcreds: dump: writing output");
 		return EXIT_OUTPUT;
