@@ -303,6 +303,8 @@ static void nonsense_refused(void **state)
 		{&summary_command, {"--outcome", "bad_password,,x", "x.evtx"}, "--outcome", "'bad_password,,x'"},
 		{&lockouts_command, {"--outcome", "bad_password,", "x.evtx"}, "--outcome", "'bad_password,'"},
 		{&trace_command, {"--outcome", ",locked_out", "x.evtx"}, "--outcome", "',locked_out'"},
+		{&trace_command, {"--activity", "{00000000-0000-0000-0000-000000000000}", "x.evtx"}, "--activity",
+		 "zero activity ID"},
 		{&scan_command, {"--outcome", "bad_password,nope", "x.evtx"}, "--outcome", "'nope'"},
 		{&scan_command, {"--since", "2026-11-20", "--since", "2026-11-21", "x.evtx"}, "--since", "'2026-11-21'"},
 		{&lockouts_command, {"--until", "2026-11-20", "--until", "2026-11-21", "x.evtx"}, "--until", "'2026-11-20'"},

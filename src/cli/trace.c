@@ -65,7 +65,12 @@ static int trace_option(void *ctx, const struct cli_command *cmd, int opt, const
 {
 	struct trace_settings *t = ctx;
 	switch (opt) {
-	case OPT_ACTIVITY: return guid_option(cmd, "activity", arg, &t->activity);
+	case OPT_ACTIVITY:
+		if (is_guid(arg) && !arg[strspn(arg, "{}0-")]) /* what AD FS writes for Exchange Online's relay */
+			return cli_usage_error(cmd, "--activity %s: the zero activity ID is no request's (AD FS writes it for "
+					       "every request Exchange Online relays): give --user, --ip or --instance",
+					       arg), -1;
+		return guid_option(cmd, "activity", arg, &t->activity);
 	case OPT_INSTANCE: return guid_option(cmd, "instance", arg, &t->instance);
 	case OPT_OUTPUT: return cli_output_option(cmd, "output", arg, &t->output);
 	case OPT_TZ: return cli_tz_option(cmd, arg, &t->local_time);
