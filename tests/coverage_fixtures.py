@@ -184,8 +184,8 @@ def odd_times():
     import tempfile
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from xml_events import event_xml
-    times = ['1601-01-01T00:00:00.000'] + [f'2026-11-20T08:0{i}:00.000' for i in range(2, 6)] + \
-        ['9999-12-31T23:59:59.000']
+    times = ['1601-01-01T00:00:00.000'] + [f'2026-11-20T{h}.000' for h in ('08:00:00', '08:40:00', '09:20:00',
+                                                                           '10:00:00')] + ['9999-12-31T23:59:59.000']
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, 'ODD.xml')
         with open(path, 'w', encoding='utf-8') as out:
@@ -193,9 +193,10 @@ def odd_times():
                                         '<Data Name="TargetUserName">a</Data>', 'DC09.contoso.com')
                               for i, t in enumerate(times)))
         row = next(iter(rows_of([], [path]).values()), {})
-    check('records dated 1601 and 9999: left out of the first and last record and the gaps, and counted',
-          row.get('first_record', '').startswith('2026-11-20T08:02:00') and
-          row.get('last_record', '').startswith('2026-11-20T08:05:00') and not row.get('gaps') and
+    check('records dated 1601 and 9999: left out of the first and last record, the rate and the gaps, and counted',
+          row.get('first_record', '').startswith('2026-11-20T08:00:00') and
+          row.get('last_record', '').startswith('2026-11-20T10:00:00') and not row.get('gaps') and
+          row.get('records_per_day') == 48 and
           row.get('records') == 6 and any(s.startswith('2 records dated before 2000 or after 2099')
                                           for s in row.get('next_steps', [])), str(row))
 

@@ -179,6 +179,16 @@ def test_prt_device(badcreds, fixtures, tmp):
           step.startswith('attempts from 198.51.100.99 reach AD FS') and 'block the address' in step and
           'if it is the network of PC-FED01.contoso.com' in step,
           '... but attempts from outside at that moment are not taken for the device: block first', guessed)
+    relay = farm.log('ADFS-PRT.contoso.com')  # later, Exchange Online relays greta's old password instead
+    relay.events.clear()
+    farm.attempt_2016(relay, t.replace(tzinfo=dt.timezone.utc) + 300 * MS, 'greta@contoso.com', '203.0.113.7',
+                      exo=True, forwarded='203.0.113.7')
+    write_file(os.path.join(tmp, 'RELAY.evtx'), relay.records())
+    relayed = lockouts(badcreds, '--internal', '203.0.113.0/24', *files, os.path.join(tmp, 'RELAY.evtx'),
+                       *devices).get(('greta', iso(t + SEC)), {})
+    check('Exchange Online' in relayed.get('next_step', '') and
+          "but the attempts came through Exchange Online's relay;" in relayed.get('basis', ''),
+          '... nor attempts Exchange Online relays: the basis says so (not "from outside")', relayed)
     alone = lockouts(badcreds, *files).get(('greta', iso(t + SEC)), {})
     check(alone.get('cause') == 'adfs' and alone.get('source_host') == '' and
           'update the password stored in the device or application at 10.20.30.40' in alone.get('next_step', '') and

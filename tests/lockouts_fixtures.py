@@ -193,10 +193,11 @@ def test_summary(badcreds, folder, wanted):
     check(got == want, f'summary: one lockout row per lockout, with its cause ({len(got)} of {len(want)})')
     supplied = [w for w in wanted if w['cause'] in ('rdp', 'network_share') and w['source_host'] and w['source_ip']]
     text = subprocess.run([badcreds, 'summary', '-q', *domain_files(folder, 'evtx')], capture_output=True).stdout.decode()
+    matched = [(w, r) for w in supplied for r in rows if r['type'] == 'lockout' and r['subject'] == w['account'] and
+               r['first'][:19] == w['locked_at'][:19]]
     check(supplied and all(f"{w['source_ip']} (calls itself {w['source_host']})" in text for w in supplied) and
-          all(f"source {w['source_ip']} (calls itself {w['source_host']})" in r['detail'] for w in supplied
-              for r in rows if r['type'] == 'lockout' and r['subject'] == w['account'] and
-              r['first'][:19] == w['locked_at'][:19]),
+          len(matched) == len(supplied) and
+          all(f"source {w['source_ip']} (calls itself {w['source_host']})" in r['detail'] for w, r in matched),
           'summary: a workstation name the client supplied is shown as its claim, beside the address')
     cadence = [r for r in rows if r['type'] == 'ad_lockout_cadence']
     check(len(cadence) == 1 and cadence[0]['subject'] == 'svc-report' and 'locked out 2 times' in cadence[0]['detail']

@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 BADCREDS, FIX, SAMPLES = os.path.abspath(sys.argv[1]), os.path.join(os.path.abspath(sys.argv[2]), 'prt'), sys.argv[3]
 FAILURES = []
@@ -190,6 +191,16 @@ def test_outputs():
     status, out, err = run(['prt', '--format', 'csv', '--since', '2027-01-01'] + ops)
     check('a time window after the acquisitions is said, not taken for logs without CloudAP events',
           status == 0 and 'all outside the time window' in err and 'cannot answer' not in err, err)
+    with tempfile.TemporaryDirectory() as tmp:  # a CloudAP event in the window that is no acquisition (a 1144 alone)
+        lone = os.path.join(tmp, 'AAD.xml')
+        with open(lone, 'w', encoding='utf-8') as out:
+            out.write('<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider '
+                      'Name="Microsoft-Windows-AAD"/><EventID>1144</EventID><TimeCreated SystemTime="2026-11-20T12:00:'
+                      '02.000Z"/><EventRecordID>1</EventRecordID><Channel>Microsoft-Windows-AAD/Analytic</Channel>'
+                      '<Computer>PC-LONE.contoso.com</Computer></System><EventData><Data>x</Data></EventData></Event>')
+        status, out, err = run(['prt', '--format', 'csv', lone])
+    check('CloudAP events in the window that make no acquisition are said so, not taken for a time window',
+          status == 0 and 'none of the CloudAP events read is a PRT acquisition' in err and 'outside' not in err, err)
     status, out, err = run(['prt', '--format', 'csv', '--user', '^nobody$'] + ops)
     check('--user keeping none of the acquisitions is said, not taken for logs without CloudAP events',
           status == 0 and 'kept none of the' in err and 'cannot answer' not in err, err)

@@ -202,7 +202,7 @@ static void visible_words(void **state)
 }
 
 /* Capitals and their small letters as Unicode's lower-case mapping gives them (İ has no one-letter small form: it
- * stays), the edges of each range fold_case covers; small letters and other characters stay as they are. */
+ * stays), from each range fold_case covers; small letters and other characters stay as they are. */
 static void name_case(void **state)
 {
 	(void)state;

@@ -46,7 +46,8 @@ struct attempt {
 	int64_t time;                /* the request's first event */
 	const char *server;
 	const char *user;            /* as typed */
-	const char *user_key;        /* lower case, for grouping */
+	const char *user_key;        /* as typed, in lower case (the report's User Key); summary counts by
+				      * user_account_key */
 	const char *ip;              /* the submitter's address (the one the farm saw), "" if unknown */
 	const char *ip_class;
 	const char *client_ips;      /* addresses the client supplied itself (X-Forwarded-For): unverified */

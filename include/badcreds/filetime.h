@@ -17,6 +17,10 @@
 #define FILETIME_DAY (24 * FILETIME_HOUR)
 /* 1970-01-01 00:00 UTC, where Unix time starts: 11644473600 seconds after 1601-01-01. */
 #define FILETIME_UNIX_EPOCH (INT64_C(11644473600) * FILETIME_SECOND)
+/* The record times a log can plausibly hold, [2000-01-01, 2100-01-01) UTC: EVTX began with Windows Vista (2007), and
+ * no clock of a machine in use reads 2100; a time outside (1601, 9999) is a damaged record or a forged clock. */
+#define FILETIME_PLAUSIBLE_FIRST INT64_C(125911584000000000)
+#define FILETIME_PLAUSIBLE_END INT64_C(157469184000000000)
 
 /* The system clock, to the second. */
 int64_t filetime_now(void);

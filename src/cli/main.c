@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 #endif
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || (!strcmp(argv[1], "help") && argc <= 3)) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) { /* a file: ./help */
 		for (size_t i = 0; argc > 2 && i < sizeof commands / sizeof commands[0]; i++)
 			if (!strcmp(argv[2], commands[i]->name)) /* badcreds --help scan: as badcreds scan --help */
 				return commands[i]->run(commands[i], 2, (char *[]){argv[2], "--help", NULL});

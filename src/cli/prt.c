@@ -112,8 +112,10 @@ static void closing_line(const struct selection *s, const struct prt_row *r, siz
 	if (!n && nall)
 		fprintf(stderr, "badcreds: prt: note: the time window and --user kept none of the %zu PRT acquisition%s\n",
 			nall, nall == 1 ? "" : "s");
-	else if (!n && atomic_load(&s->cloudap_events))
+	else if (!n && atomic_load(&s->cloudap_events) && !atomic_load(&s->cloudap_inside))
 		fputs("badcreds: prt: note: the CloudAP events read are all outside the time window\n", stderr);
+	else if (!n && atomic_load(&s->cloudap_events))
+		fputs("badcreds: prt: note: none of the CloudAP events read is a PRT acquisition\n", stderr);
 	else if (n && !analytic)
 		fputs("badcreds: prt: note: no Analytic events (1006/1007): rows are bursts of Operational errors within "
 		      "60 s; turn Microsoft-Windows-AAD/Analytic on for whole acquisitions\n", stderr);

@@ -245,14 +245,17 @@ static bool selects(struct selection *s, const struct event_peek *p)
 	if (!fact && !(p->has_event_id && ((s->lockouts && lockout_relevant(p->event_id, &p->provider)) ||
 					   (s->prt && prt_relevant(p->event_id, &p->provider)))))
 		return false;
+	bool cloudap = !fact && s->prt && prt_relevant(p->event_id, &p->provider);
 	if (fact && id_set_has(&ADFS_AUDIT_IDS, p->event_id))
 		atomic_fetch_add_explicit(&s->adfs_audits, 1, memory_order_relaxed);
-	else if (!fact && s->prt && prt_relevant(p->event_id, &p->provider))
+	else if (cloudap)
 		atomic_fetch_add_explicit(&s->cloudap_events, 1, memory_order_relaxed);
 	if (p->has_time && outside_window(s, p->time)) {
 		atomic_fetch_add_explicit(&s->outside, 1, memory_order_relaxed);
 		return false;
 	}
+	if (cloudap)
+		atomic_fetch_add_explicit(&s->cloudap_inside, 1, memory_order_relaxed);
 	return !(s->lockouts && lockout_needless(p));
 }
 

@@ -84,7 +84,8 @@ struct selection {
 	_Atomic unsigned long outside;   /* AD FS and DC events left out for their time (counted on the workers) */
 	_Atomic unsigned long adfs_audits; /* AD FS audit events read, whatever their time (counted on the workers) */
 	_Atomic unsigned long cloudap_events; /* with prt: CloudAP events of Microsoft-Windows-AAD read, whatever their
-					      * time (counted on the workers) */
+					      * time (counted on the workers) ... */
+	_Atomic unsigned long cloudap_inside; /* ... and those inside the time window */
 	struct log_clear *clears;        /* log-cleared events (1102, 104) in the time window */
 	size_t nclears, capclears;
 	struct arena clear_arena;        /* their strings */

@@ -14,9 +14,6 @@
 #include "util/vec.h"
 
 enum { RECENT_BUCKETS = 4 }; /* looked at before a new bucket is added */
-/* The record times a log can plausibly hold (FILETIME ticks of 2000-01-01 and 2100-01-01, UTC): EVTX began with
- * Windows Vista (2007), and no clock of a machine in use reads 2100. */
-static const int64_t YEAR_2000 = 125911584000000000, YEAR_2100 = 157469184000000000;
 
 struct coverage *coverage_new(const struct coverage_settings *s)
 {
@@ -189,7 +186,7 @@ static bool tally_wants(void *ctx, const struct event_peek *p)
 		t->bytes += p->size;
 		t->sized++;
 	}
-	if (p->has_time && p->time >= YEAR_2000 && p->time < YEAR_2100)
+	if (p->has_time && p->time >= FILETIME_PLAUSIBLE_FIRST && p->time < FILETIME_PLAUSIBLE_END)
 		tally_time(t, p->time, c->set.gap);
 	else if (p->has_time) /* a damaged or forged record: 1601 or 9999 would make a silence of centuries */
 		t->odd_times++;

@@ -62,7 +62,7 @@ static void make_row(struct coverage_row *r, struct tally *t, const struct cover
 		r->last = t->last;
 	}
 	if (t->has_time && t->last - t->first >= FILETIME_HOUR)
-		r->per_day = (double)t->records * FILETIME_DAY / (double)(t->last - t->first);
+		r->per_day = (double)(t->records - t->odd_times) * FILETIME_DAY / (double)(t->last - t->first);
 	r->avg_record_size = t->sized ? (uint32_t)(t->bytes / t->sized)
 			   : t->log_records ? (uint32_t)(t->log_bytes / t->log_records) : 0;
 	find_gaps(r, t, s, a);

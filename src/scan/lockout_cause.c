@@ -149,7 +149,8 @@ static void basis_of(const struct lockout_case *c, struct lockout *row, const ch
 	if (c->attempt && c->attempt->prt_device)
 		sb_printf(sb, "; the AAD log of %s shows a federated PRT refresh failing with this user's password at "
 			  "the same moment (a hypothesis: badcreds prt shows the evidence)%s", c->attempt->prt_device,
-			  device_sent(c, row) ? "" : ", but the attempts came from outside the organisation's networks");
+			  device_sent(c, row) ? "" : row->from_outside ? ", but the attempts came from outside the "
+			  "organisation's networks" : ", but the attempts came through Exchange Online's relay");
 	if (c->failures)
 		sb_printf(sb, "; %u wrong password%s on the DCs", c->failures, c->failures == 1 ? "" : "s");
 }
@@ -182,13 +183,13 @@ static void next_step_of(const struct lockout_case *c, const struct lockout *row
 		else if (!row->from_outside)
 			sb_printf(sb, "update the password stored in the device or application at %s that signs in as %s "
 				  "through AD FS on %s", row->source_ip, account, row->via);
-		else
+		else {
 			sb_printf(sb, "attempts from %s reach AD FS on %s: enable extranet smart lockout below the AD "
-				  "threshold and block the address%s%s%s", row->source_ip, row->via,
-				  c->attempt && c->attempt->prt_device ? "; if it is the network of " : "",
-				  c->attempt && c->attempt->prt_device ? c->attempt->prt_device : "",
-				  c->attempt && c->attempt->prt_device ? ", whose PRT refresh failed then, sign in on that "
-									 "device with the new password instead" : "");
+				  "threshold and block the address", row->source_ip, row->via);
+			if (c->attempt && c->attempt->prt_device)
+				sb_printf(sb, "; if it is the network of %s, whose PRT refresh failed then, sign in on that "
+					  "device with the new password instead", c->attempt->prt_device);
+		}
 		break;
 	case CAUSE_EXCHANGE:
 		sb_printf(sb, "reconfigure the mail profile of the device behind %s (Exchange ActiveSync, Outlook) on %s "

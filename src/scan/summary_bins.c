@@ -1,6 +1,7 @@
 /* summary_bins.c: the figures of the summary page's chart (struct summary_bins, summary.h), made while the summary
- * reads the attempts: the bars' width from the first and last attempt, each attempt into its bar's total, and each
- * address's attempts per bar kept while it ranks among the top five IP rows; the rest of a bar is "other". */
+ * reads the attempts: the bars' width from the first and last attempt (within the plausible times of filetime.h),
+ * each attempt into its bar's total, and each address's attempts per bar kept while it ranks among the top five IP
+ * rows; the rest of a bar is "other". */
 #include "scan/summary_bins.h"
 
 #include <stdlib.h>
@@ -10,6 +11,10 @@
 
 void bins_init(struct summary_bins *b, int64_t first, int64_t last)
 {
+	if (first < FILETIME_PLAUSIBLE_FIRST && last >= FILETIME_PLAUSIBLE_FIRST) /* a 1601 or 9999 record: its bar is */
+		first = FILETIME_PLAUSIBLE_FIRST;                                 /* the first or the last one */
+	if (last >= FILETIME_PLAUSIBLE_END && first < FILETIME_PLAUSIBLE_END)
+		last = FILETIME_PLAUSIBLE_END - 1;
 	b->width = FILETIME_HOUR;
 	b->start = first / FILETIME_HOUR * FILETIME_HOUR;
 	if ((last - b->start) / b->width >= CHART_MAX_BARS) { /* days, as many a bar as it takes to fit them all */
@@ -21,6 +26,8 @@ void bins_init(struct summary_bins *b, int64_t first, int64_t last)
 
 size_t bins_bar(const struct summary_bins *b, int64_t t)
 {
+	if (t < b->start)
+		return 0;
 	size_t bar = (size_t)((t - b->start) / b->width);
 	return bar >= b->n ? b->n - 1 : bar;
 }

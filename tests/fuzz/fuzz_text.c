@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		xml_text_clean(&sb, data, size, (enum xml_encoding)enc);
 		struct arena a = {0};
 		size_t len = sb.len;
-		(void)xml_text_restore(&a, sb_cstr(&sb), &len);
+		(void)xml_text_restore(&a, sb_cstr(&sb), &len, enc == XML_UTF8); /* with and without the NUL */
 		arena_free(&a);
 	}
 	sb.len = 0;
