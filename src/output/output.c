@@ -145,7 +145,7 @@ void xml_escape_utf16(struct strbuf *out, const uint8_t *p, size_t nbytes, bool 
 static uint32_t json_hidden(const char *s, size_t n, size_t *len)
 {
 	uint32_t h = output_hidden_char(s, n, len);
-	if (h)
+	if (h || (unsigned char)s[0] == 0xc2 || (unsigned char)s[0] == 0xd8) /* the zero-width ones start E2 or EF */
 		return h;
 	uint32_t c = utf8_decode(s, n, len);
 	return (c >= 0x200b && c <= 0x200d) || c == 0x2060 || c == 0xfeff ? c : 0;

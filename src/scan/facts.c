@@ -1,4 +1,6 @@
-/* facts.c: what each AD FS audit, each AD FS 4625 and each domain controller event says. The AD FS audits are
+/* facts.c: what each AD FS audit, each AD FS 4625 and each domain controller event says, and how the account names
+ * they carry compare (same_account, account_key, user_account_key: case folded, DOMAIN\ and @suffix forms of one
+ * account alike). The AD FS audits are
  * classic events whose Data items have no names; the code reads them by position:
  *   411   [0] activity ID, [1] token type, [2] the user or "user-<localized message>", [3] the exception text (it
  *         names the user as typed: "...Exception: <user> ---> ..."), [4] the client addresses (x-ms-client-ip,
