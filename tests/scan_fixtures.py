@@ -405,6 +405,9 @@ def main():
     p = run(['help', 'trace'])
     check('badcreds help COMMAND is the command\'s help too', p.returncode == 0 and
           p.stdout.startswith(b'usage: badcreds trace'), p.stderr.decode(errors='replace')[:200])
+    p = run(['summary', '--sinse', '2026-11-20', FIX])
+    check('a mistyped option names the option it is near', p.returncode == 2 and
+          b"unknown option '--sinse' (did you mean '--since'?)" in p.stderr, p.stderr.decode(errors='replace')[:200])
     p = run(['--help', 'nonsense'])
     check('badcreds --help with no such command is a usage error naming it', p.returncode == 2 and
           b"no command 'nonsense'" in p.stderr, p.stderr.decode(errors='replace')[:200])

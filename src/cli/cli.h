@@ -48,6 +48,11 @@ void cli_parser_free(struct cli_parser *p);
 
 void cli_help(const struct cli_command *cmd, FILE *out);
 int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...) BC_PRINTF(2, 3);
+/* Edits (insert, delete, replace one letter) from a to b, counted up to 3; for "did you mean". */
+unsigned cli_edits(const char *a, const char *b);
+/* "unknown option '--formt' (did you mean '--format'?)": a usage error naming the nearest long option of the command
+ * within two edits, if any. */
+int cli_unknown_option(const struct cli_command *cmd, const char *arg);
 
 /* A list of event IDs and ranges: "4625,4771-4776". Windows event IDs are 16 bits. */
 enum { EVENT_ID_MAX = 65535 };

@@ -115,7 +115,7 @@ static int parse_options(struct dump *d, const struct cli_command *cmd, int argc
 		case OPT_QUIET: d->quiet = true; break;
 		case OPT_HELP: cli_help(cmd, stdout); return EXIT_OK;
 		case ':': return cli_usage_error(cmd, "option '%s' needs an argument", argv[optind - 1]);
-		default: return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+		default: return cli_unknown_option(cmd, argv[optind - 1]);
 		}
 	}
 	return -1;

@@ -27,30 +27,6 @@ static void usage(FILE *out)
 	      "'badcreds --version' prints the version.\n", out);
 }
 
-/* Edits (insert, delete, replace one letter) from a to b, counted up to 3; for "did you mean". One row of the
- * edit-distance table at a time (command names are short). */
-static unsigned edits(const char *a, const char *b)
-{
-	size_t na = strlen(a), nb = strlen(b);
-	if (na > nb + 2 || nb > na + 2 || nb >= 16)
-		return 3;
-	unsigned row[16];
-	for (size_t j = 0; j <= nb; j++)
-		row[j] = (unsigned)j;
-	for (size_t i = 1; i <= na; i++) {
-		unsigned diagonal = row[0];
-		row[0] = (unsigned)i;
-		for (size_t j = 1; j <= nb; j++) {
-			unsigned up = row[j], best = diagonal + (a[i - 1] != b[j - 1]);
-			best = up + 1 < best ? up + 1 : best;
-			best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
-			diagonal = up;
-			row[j] = best;
-		}
-	}
-	return row[nb] < 3 ? row[nb] : 3;
-}
-
 /* A first argument that is a plain word naming no file was meant as a command (badcreds summery DIR), not as a
  * SOURCE to scan: files and directories are taken as they are, and so is anything with a path's punctuation. */
 static bool mistyped_command(const char *arg)
@@ -64,7 +40,7 @@ static bool mistyped_command(const char *arg)
 	const char *near = NULL; /* a command it begins, else the nearest within two edits */
 	unsigned fewest = 3;
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0] && fewest; i++) {
-		unsigned e = strncasecmp(commands[i]->name, arg, strlen(arg)) ? edits(arg, commands[i]->name) : 0;
+		unsigned e = strncasecmp(commands[i]->name, arg, strlen(arg)) ? cli_edits(arg, commands[i]->name) : 0;
 		if (e < fewest) {
 			fewest = e;
 			near = commands[i]->name;

@@ -62,6 +62,46 @@ void cli_help(const struct cli_command *cmd, FILE *out)
 	fputs("\nSee badcreds(1) for details and exit statuses.\n", out);
 }
 
+/* One row of the edit-distance table at a time (command and option names are short). */
+unsigned cli_edits(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	if (na > nb + 2 || nb > na + 2 || nb >= 16)
+		return 3;
+	unsigned row[16];
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= na; i++) {
+		unsigned diagonal = row[0];
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= nb; j++) {
+			unsigned up = row[j], best = diagonal + (a[i - 1] != b[j - 1]);
+			best = up + 1 < best ? up + 1 : best;
+			best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
+			diagonal = up;
+			row[j] = best;
+		}
+	}
+	return row[nb] < 3 ? row[nb] : 3;
+}
+
+int cli_unknown_option(const struct cli_command *cmd, const char *arg)
+{
+	const char *typed = arg + strspn(arg, "-"), *near = NULL;
+	char name[64];
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(typed, "="), typed);
+	unsigned fewest = arg[0] == '-' && arg[1] == '-' && strlen(name) > 2 ? 3 : 0;
+	for (size_t i = 0; fewest && i < cmd->noptions; i++)
+		if (cli_edits(name, cmd->options[i].name) < fewest)
+			fewest = cli_edits(name, cmd->options[i].name), near = cmd->options[i].name;
+	for (const struct cli_option *o = cmd->shared; fewest && o && o->name; o++)
+		if (cli_edits(name, o->name) < fewest)
+			fewest = cli_edits(name, o->name), near = o->name;
+	if (near)
+		return cli_usage_error(cmd, "unknown option '%s' (did you mean '--%s'?)", arg, near);
+	return cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
 int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 {
 	char raw[2048]; /* the values quoted are as typed: control characters are shown, not sent to the terminal */

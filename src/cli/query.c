@@ -42,11 +42,11 @@ int cmd_query(const struct cli_command *cmd, int argc, char **argv)
 		else if (opt == OPT_EVENT_ID && cli_event_id_option(cmd, optarg, &ids) < 0)
 			status = EXIT_USAGE;
 		else if (opt == '?')
-			status = cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+			status = cli_unknown_option(cmd, argv[optind - 1]);
 		else if (opt != OPT_EVENT_ID) {
 			int taken = selection_option(&sel, cmd, opt, optarg); /* -1: a usage error, said already */
 			if (taken <= 0)
-				status = taken < 0 ? EXIT_USAGE : cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+				status = taken < 0 ? EXIT_USAGE : cli_unknown_option(cmd, argv[optind - 1]);
 		}
 	}
 	cli_parser_free(&p);

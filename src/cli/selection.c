@@ -188,7 +188,7 @@ static int parse_options(struct selection *s, const struct cli_command *cmd, int
 		if (taken < 0)
 			return EXIT_USAGE;
 		if (!taken)
-			return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+			return cli_unknown_option(cmd, argv[optind - 1]);
 	}
 	return -1;
 }
