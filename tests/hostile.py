@@ -528,6 +528,16 @@ def xml_exports():
         check('XML export: a broken element and bad bytes cost only their events, the rest is read',
               len(got) == len(want) + 2 and p.returncode == 1 and 2 in ids and b'offset 0x' in p.stderr,
               f'{len(got)} of {len(want) + 2}; {p.stderr.decode("utf-8", "replace")[-300:]}')
+        same = [dict(json.loads(line), File='') for line in want]
+        for junk in ('<!-- ', '<?pi ', '<![CDATA[ ', '<!DOCTYPE x [ '):  # opened between events, never closed
+            with open(path, 'w', encoding='utf-8') as out:
+                out.write(''.join(events[:3]) + junk + ''.join(events[3:]))
+            p = run(['dump', '--format', 'jsonl', path])
+            check(f'XML export: {junk.strip()!r} never closed does not swallow the events after it (exit 1, said)',
+                  [dict(json.loads(line), File='') for line in p.stdout.decode('utf-8', 'replace').splitlines()] ==
+                  same and p.returncode == 1 and b'passed over' in p.stderr,
+                  f'exit {p.returncode}, {len(p.stdout.splitlines())} of {len(same)} events; '
+                  f'{p.stderr.decode("utf-8", "replace")[-300:]}')
         control = [json.loads(line) for line in got if json.loads(line).get('EventID') == 2]
         check('XML export: control characters, raw or as references, read as the characters',
               control and control[0]['EventData'] == ['\x1b[2J \x1b \x01'], str(control))
