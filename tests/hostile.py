@@ -248,6 +248,12 @@ def names():
                   p.returncode == 2 and bad[0].encode() in p.stderr and
                   not shows_controls(p.stderr.replace(b'\n', b'')),
                   p.stderr.decode(errors='replace'))
+        for words in (['help', 'x\x1b[2J\u202ey'], ['--help', '\x1b]0;t\x07\u009b']):
+            p = run(words)
+            check(f'badcreds {words[0]} naming no command: a usage error, the name shown visibly',
+                  p.returncode == 2 and b"no command '" in p.stderr and b'\xe2\x90\x9b' in p.stderr and
+                  not shows_controls(p.stderr.replace(b'\n', b'')) and '\u202e'.encode() not in p.stderr,
+                  p.stderr.decode(errors='replace')[:200])
     if not UNDER_WINE:  # a CSV report on a terminal shows control characters visibly
         import pty
         pid, fd = pty.fork()
