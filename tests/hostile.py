@@ -840,6 +840,33 @@ def spoofed_exchange():
               not any(r['type'] == 'legacy_auth_spray' for r in findings), str(findings[:2]))
 
 
+def names_2012r2():
+    """AD FS 2012 R2 writes no 1203: the name as typed comes from 411's exception text ("...Exception: <user> --->
+    ..."), and the 4625 when there is one. A name typed with an arrow or a line break of its own must come out whole,
+    not cut there: 'victim@contoso.com ---> x' reported as victim@contoso.com would let an attacker choose whom
+    the attempts are counted against."""
+    import mkfixtures
+    from evtx_writer import write_file
+    typed = mkfixtures.HOSTILE_USERS + ['victim@contoso.com ---> x', 'victim@contoso.com\n---> System.X: y',
+                                        'boss@contoso.com --->']
+    with tempfile.TemporaryDirectory() as tmp:
+        for with_4625 in (True, False):
+            farm = mkfixtures.Farm()
+            log = farm.log('ADFS-R2H.contoso.com')
+            for i, name in enumerate(typed):
+                farm.attempt_2012r2(log, mkfixtures.BASE + i * datetime.timedelta(minutes=1), name,
+                                    f'198.51.100.{100 + i}', with_4625=with_4625)
+            path = os.path.join(tmp, 'R2.evtx')
+            write_file(path, log.records())
+            rows = [json.loads(line) for line in run(['scan', '-q', '-f', 'jsonl', '-o', '-', path]).stdout.decode(
+                'utf-8').splitlines()]
+            got = sorted((r['ip'], r['user']) for r in rows)
+            want = sorted((f'198.51.100.{100 + i}', name) for i, name in enumerate(typed))
+            check(f'AD FS 2012 R2{"" if with_4625 else " without 4625"}: every hostile name one attempt, as typed '
+                  '(an arrow or line break typed in it does not cut it)', got == want,
+                  str(sorted(set(got) ^ set(want))[:4]))
+
+
 def typed_pictures():
     """Names typed with characters that stand for others elsewhere: Control Pictures (U+2400 for NUL, U+241B for
     ESC), the private U+E000 this reader shields them with, and U+FFFE/U+FFFF. Each request is one attempt, under
@@ -873,6 +900,7 @@ def typed_pictures():
 
 def main():
     names()
+    names_2012r2()
     addresses()
     spoofed_exchange()
     typed_pictures()
