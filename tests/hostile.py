@@ -229,6 +229,23 @@ def names():
             check('file names on standard error show no control character', p.returncode == 1 and
                   not shows_controls(p.stderr.replace(b'\n', b'')) and b'gone\xe2\x90\x9b[31m' in p.stderr,
                   p.stderr.decode(errors='replace'))
+    if not UNDER_WINE:  # a file name that is not UTF-8 (Linux allows any bytes): JSON lines stay UTF-8, so JSON
+        with tempfile.TemporaryDirectory() as tmp:
+            name = os.path.join(tmp.encode(), b'latin\xe9\xff.evtx')
+            shutil.copy(f('ADFS-JP.evtx'), name)
+            for args in (['scan', '-q', '-f', 'jsonl', '-o', '-'], ['dump', '-q', '-f', 'jsonl'],
+                         ['trace', '-q', '-f', 'jsonl', '--user', '.']):
+                p = subprocess.run([BADCREDS.encode()] + [a.encode() for a in args] + [name], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, timeout=120, check=False)
+                sanitized(args, p.stderr)
+                try:
+                    rows = [json.loads(line) for line in p.stdout.splitlines()]  # bytes: must be UTF-8
+                except ValueError as e:
+                    rows = [str(e)]
+                check(f'{args[0]} --format jsonl of a file whose name is not UTF-8: every line is JSON, the name '
+                      'with U+FFFD', p.returncode == 0 and len(rows) > 1 and
+                      all(isinstance(r, dict) and 'latin\ufffd\ufffd.evtx' in json.dumps(r, ensure_ascii=False)
+                          for r in rows), str(rows[:1])[:300])
     if not UNDER_WINE:  # output names and option values on standard error
         with tempfile.TemporaryDirectory() as tmp:
             name = os.path.join(tmp, 'o\u202e\u009bvsc.csv')
