@@ -23,6 +23,7 @@ import tempfile
 import time
 import unicodedata
 import xml.dom.minidom
+from xml.sax.saxutils import escape as xml_escape
 import zlib
 
 BADCREDS, FIX = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
@@ -884,6 +885,48 @@ def names_2012r2():
                   str(sorted(set(got) ^ set(want))[:4]))
 
 
+def names_in_commands():
+    """Next steps that are commands to copy (wevtutil sl "LOG", sc config "SERVICE", schtasks /RU ACCOUNT) hold a
+    name from the logs only when no shell would act on any of its characters: a crafted log's channel, service or
+    account name with quotes, & or % would make the suggested command run something else. The same steps from the
+    untouched logs keep their commands."""
+    evil = 'Security" /e:false & calc & rem "'
+    with tempfile.TemporaryDirectory() as tmp:
+        text = open(f('COV-FS-WRAPPED.xml'), encoding='utf-8').read()
+        path = os.path.join(tmp, 'chan.xml')
+        with open(path, 'w', encoding='utf-8') as out:
+            out.write(text.replace('<Channel>Security</Channel>', f'<Channel>{xml_escape(evil)}</Channel>'))
+        steps = {}
+        for label, source in (('plain', f('COV-FS-WRAPPED.xml')), ('evil', path)):
+            p = run(['coverage', '-q', '-f', 'jsonl', '--since', '2026-11-01', source])
+            steps[label] = [step for line in p.stdout.decode('utf-8').splitlines()
+                            for step in json.loads(line)['next_steps']]
+        check('coverage: a channel name with a quote and & is named in words, never in wevtutil sl "..."',
+              any(s.startswith('wevtutil sl "Security" /ms:') for s in steps['plain']) and
+              not any('wevtutil' in s for s in steps['evil']) and
+              any('maximum size' in s and evil in s for s in steps['evil']), str(steps)[:600])
+        domain = os.path.join(tmp, 'domain')
+        os.mkdir(domain)
+        for name in os.listdir(f('domain')):
+            if name.endswith('.xml'):
+                text = open(os.path.join(f('domain'), name), encoding='utf-8').read()
+                with open(os.path.join(domain, name), 'w', encoding='utf-8') as out:
+                    out.write(text.replace('BackupSvc', 'Backup&quot; &amp; calc &amp; &quot;')
+                              .replace('svc-report', 'svc%COMSPEC%&amp;calc'))
+        rows = {}
+        for label, source in (('plain', f('domain')), ('evil', domain)):
+            p = run(['lockouts', '-q', '-f', 'jsonl', source])
+            rows[label] = {r['cause']: r['next_step'] for r in map(json.loads, p.stdout.decode('utf-8').splitlines())
+                           if r['cause'] in ('service', 'scheduled_task')}
+        check('lockouts: a service and an account named with quotes, & and % are named in words, not put into '
+              'sc config and schtasks', 'sc config "BackupSvc"' in rows['plain'].get('service', '') and
+              'schtasks /Change /RU svc-report' in rows['plain'].get('scheduled_task', '') and
+              'Backup" & calc & "' in rows['evil'].get('service', '') and
+              'sc config' not in rows['evil']['service'] and
+              'svc%COMSPEC%&calc' in rows['evil'].get('scheduled_task', '') and
+              'schtasks' not in rows['evil']['scheduled_task'], str(rows))
+
+
 def typed_pictures():
     """Names typed with characters that stand for others elsewhere: Control Pictures (U+2400 for NUL, U+241B for
     ESC), the private U+E000 this reader shields them with, and U+FFFE/U+FFFF. Each request is one attempt, under
@@ -918,6 +961,7 @@ def typed_pictures():
 def main():
     names()
     names_2012r2()
+    names_in_commands()
     addresses()
     spoofed_exchange()
     typed_pictures()
