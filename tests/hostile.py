@@ -927,6 +927,47 @@ def names_in_commands():
               'schtasks' not in rows['evil']['scheduled_task'], str(rows))
 
 
+def repeated_names():
+    """dump --format jsonl keys EventData by Name. A crafted event that repeats one name 28,000 times (an array
+    under a named <Data>) is written in time that grows with the count, not its square (the check of each name
+    against all before it took 0.8 s a record); and no key comes twice, also when the event itself names one
+    "TargetUserName#2" or 255 bytes long (a JSON reader keeps only the last value of a repeated key)."""
+    import mkfixtures
+    from evtx_writer import FILETIME, STRING, STRING_ARRAY, UINT16, Element, Sub, Template, write_file
+    t = Template('named-array', Element('Event', [('xmlns', mkfixtures.NS)], [
+        Element('System', children=[Element('Provider', [('Name', Sub(1, STRING))]),
+                                    Element('EventID', children=[Sub(2, UINT16)]),
+                                    Element('TimeCreated', [('SystemTime', Sub(3, FILETIME))]),
+                                    Element('Computer', children=[Sub(4, STRING)])]),
+        Element('EventData', children=[Element('Data', [('Name', 'Items')], [Sub(0, STRING_ARRAY, dependency=True)])])]))
+    at = mkfixtures.filetime(mkfixtures.BASE)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, 'repeated.evtx')
+        write_file(path, [(at, t, [(STRING_ARRAY, [''] * 28000), (STRING, 'AD FS Auditing'), (UINT16, 411),
+                                   (FILETIME, at), (STRING, 'ADFS01')])] * 32)
+        start = time.time()
+        p = run(['dump', '-q', '--format', 'jsonl', path], timeout=600)
+        took = time.time() - start
+        keys = [list(json.loads(line, object_pairs_hook=lambda pairs: pairs)[-1][1]) for line in p.stdout.splitlines()]
+        check('dump --format jsonl of 32 records naming one <Data> 28,000 times each: every key once, in bounded time',
+              p.returncode == 0 and len(keys) == 32 and all(len({k for k, _ in e}) == 28000 for e in keys) and
+              (UNDER_WINE or took < (60 if SANITIZED else 5)), f'exit {p.returncode}, {took:.1f} s')
+        text = open(f('ADFS-JP.xml'), encoding='utf-8').read()
+        event = [e for e in re.findall(r'<Event .*?</Event>', text, re.S) if '>4625<' in e][0]
+        long = 'N' * 255
+        export = os.path.join(tmp, 'names.xml')
+        with open(export, 'w', encoding='utf-8') as out:
+            out.write(re.sub(r'<Data Name="TargetUserName">[^<]*</Data>',
+                             '<Data Name="TargetUserName">a</Data><Data Name="TargetUserName">b</Data>'
+                             '<Data Name="TargetUserName#2">c</Data>'
+                             f'<Data Name="{long}">d</Data><Data Name="{long}">e</Data>', event))
+        p = run(['dump', '-q', '--format', 'jsonl', export])
+        pairs = json.loads(p.stdout, object_pairs_hook=lambda pairs: pairs)[-1][1] if p.returncode == 0 else []
+        values = [v for k, v in pairs if k.startswith('TargetUserName') or k.startswith('NNN')]
+        check('dump --format jsonl: Data names repeated or spelt like a numbered one never repeat a key, every value '
+              'kept', values == ['a', 'b', 'c', 'd', 'e'] and len({k for k, _ in pairs}) == len(pairs), str(pairs)[:400])
+
+
 def typed_pictures():
     """Names typed with characters that stand for others elsewhere: Control Pictures (U+2400 for NUL, U+241B for
     ESC), the private U+E000 this reader shields them with, and U+FFFE/U+FFFF. Each request is one attempt, under
@@ -962,6 +1003,7 @@ def main():
     names()
     names_2012r2()
     names_in_commands()
+    repeated_names()
     addresses()
     spoofed_exchange()
     typed_pictures()
