@@ -23,6 +23,7 @@ import tempfile
 import time
 import unicodedata
 import xml.dom.minidom
+from xml.sax.saxutils import escape as xml_escape
 import zlib
 
 BADCREDS, FIX = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
@@ -229,6 +230,23 @@ def names():
             check('file names on standard error show no control character', p.returncode == 1 and
                   not shows_controls(p.stderr.replace(b'\n', b'')) and b'gone\xe2\x90\x9b[31m' in p.stderr,
                   p.stderr.decode(errors='replace'))
+    if not UNDER_WINE:  # a file name that is not UTF-8 (Linux allows any bytes): JSON lines stay UTF-8, so JSON
+        with tempfile.TemporaryDirectory() as tmp:
+            name = os.path.join(tmp.encode(), b'latin\xe9\xff.evtx')
+            shutil.copy(f('ADFS-JP.evtx'), name)
+            for args in (['scan', '-q', '-f', 'jsonl', '-o', '-'], ['dump', '-q', '-f', 'jsonl'],
+                         ['trace', '-q', '-f', 'jsonl', '--user', '.']):
+                p = subprocess.run([BADCREDS.encode()] + [a.encode() for a in args] + [name], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, timeout=120, check=False)
+                sanitized(args, p.stderr)
+                try:
+                    rows = [json.loads(line) for line in p.stdout.splitlines()]  # bytes: must be UTF-8
+                except ValueError as e:
+                    rows = [str(e)]
+                check(f'{args[0]} --format jsonl of a file whose name is not UTF-8: every line is JSON, the name '
+                      'with U+FFFD', p.returncode == 0 and len(rows) > 1 and
+                      all(isinstance(r, dict) and 'latin\ufffd\ufffd.evtx' in json.dumps(r, ensure_ascii=False)
+                          for r in rows), str(rows[:1])[:300])
     if not UNDER_WINE:  # output names and option values on standard error
         with tempfile.TemporaryDirectory() as tmp:
             name = os.path.join(tmp, 'o\u202e\u009bvsc.csv')
@@ -248,6 +266,12 @@ def names():
                   p.returncode == 2 and bad[0].encode() in p.stderr and
                   not shows_controls(p.stderr.replace(b'\n', b'')),
                   p.stderr.decode(errors='replace'))
+        for words in (['help', 'x\x1b[2J\u202ey'], ['--help', '\x1b]0;t\x07\u009b']):
+            p = run(words)
+            check(f'badcreds {words[0]} naming no command: a usage error, the name shown visibly',
+                  p.returncode == 2 and b"no command '" in p.stderr and b'\xe2\x90\x9b' in p.stderr and
+                  not shows_controls(p.stderr.replace(b'\n', b'')) and '\u202e'.encode() not in p.stderr,
+                  p.stderr.decode(errors='replace')[:200])
     if not UNDER_WINE:  # a CSV report on a terminal shows control characters visibly
         import pty
         pid, fd = pty.fork()
@@ -528,6 +552,16 @@ def xml_exports():
         check('XML export: a broken element and bad bytes cost only their events, the rest is read',
               len(got) == len(want) + 2 and p.returncode == 1 and 2 in ids and b'offset 0x' in p.stderr,
               f'{len(got)} of {len(want) + 2}; {p.stderr.decode("utf-8", "replace")[-300:]}')
+        same = [dict(json.loads(line), File='') for line in want]
+        for junk in ('<!-- ', '<?pi ', '<![CDATA[ ', '<!DOCTYPE x [ '):  # opened between events, never closed
+            with open(path, 'w', encoding='utf-8') as out:
+                out.write(''.join(events[:3]) + junk + ''.join(events[3:]))
+            p = run(['dump', '--format', 'jsonl', path])
+            check(f'XML export: {junk.strip()!r} never closed does not swallow the events after it (exit 1, said)',
+                  [dict(json.loads(line), File='') for line in p.stdout.decode('utf-8', 'replace').splitlines()] ==
+                  same and p.returncode == 1 and b'passed over' in p.stderr,
+                  f'exit {p.returncode}, {len(p.stdout.splitlines())} of {len(same)} events; '
+                  f'{p.stderr.decode("utf-8", "replace")[-300:]}')
         control = [json.loads(line) for line in got if json.loads(line).get('EventID') == 2]
         check('XML export: control characters, raw or as references, read as the characters',
               control and control[0]['EventData'] == ['\x1b[2J \x1b \x01'], str(control))
@@ -824,6 +858,116 @@ def spoofed_exchange():
               not any(r['type'] == 'legacy_auth_spray' for r in findings), str(findings[:2]))
 
 
+def names_2012r2():
+    """AD FS 2012 R2 writes no 1203: the name as typed comes from 411's exception text ("...Exception: <user> --->
+    ..."), and the 4625 when there is one. A name typed with an arrow or a line break of its own must come out whole,
+    not cut there: 'victim@contoso.com ---> x' reported as victim@contoso.com would let an attacker choose whom
+    the attempts are counted against."""
+    import mkfixtures
+    from evtx_writer import write_file
+    typed = mkfixtures.HOSTILE_USERS + ['victim@contoso.com ---> x', 'victim@contoso.com\n---> System.X: y',
+                                        'boss@contoso.com --->']
+    with tempfile.TemporaryDirectory() as tmp:
+        for with_4625 in (True, False):
+            farm = mkfixtures.Farm()
+            log = farm.log('ADFS-R2H.contoso.com')
+            for i, name in enumerate(typed):
+                farm.attempt_2012r2(log, mkfixtures.BASE + i * datetime.timedelta(minutes=1), name,
+                                    f'198.51.100.{100 + i}', with_4625=with_4625)
+            path = os.path.join(tmp, 'R2.evtx')
+            write_file(path, log.records())
+            rows = [json.loads(line) for line in run(['scan', '-q', '-f', 'jsonl', '-o', '-', path]).stdout.decode(
+                'utf-8').splitlines()]
+            got = sorted((r['ip'], r['user']) for r in rows)
+            want = sorted((f'198.51.100.{100 + i}', name) for i, name in enumerate(typed))
+            check(f'AD FS 2012 R2{"" if with_4625 else " without 4625"}: every hostile name one attempt, as typed '
+                  '(an arrow or line break typed in it does not cut it)', got == want,
+                  str(sorted(set(got) ^ set(want))[:4]))
+
+
+def names_in_commands():
+    """Next steps that are commands to copy (wevtutil sl "LOG", sc config "SERVICE", schtasks /RU ACCOUNT) hold a
+    name from the logs only when no shell would act on any of its characters: a crafted log's channel, service or
+    account name with quotes, & or % would make the suggested command run something else. The same steps from the
+    untouched logs keep their commands."""
+    evil = 'Security" /e:false & calc & rem "'
+    with tempfile.TemporaryDirectory() as tmp:
+        text = open(f('COV-FS-WRAPPED.xml'), encoding='utf-8').read()
+        path = os.path.join(tmp, 'chan.xml')
+        with open(path, 'w', encoding='utf-8') as out:
+            out.write(text.replace('<Channel>Security</Channel>', f'<Channel>{xml_escape(evil)}</Channel>'))
+        steps = {}
+        for label, source in (('plain', f('COV-FS-WRAPPED.xml')), ('evil', path)):
+            p = run(['coverage', '-q', '-f', 'jsonl', '--since', '2026-11-01', source])
+            steps[label] = [step for line in p.stdout.decode('utf-8').splitlines()
+                            for step in json.loads(line)['next_steps']]
+        check('coverage: a channel name with a quote and & is named in words, never in wevtutil sl "..."',
+              any(s.startswith('wevtutil sl "Security" /ms:') for s in steps['plain']) and
+              not any('wevtutil' in s for s in steps['evil']) and
+              any('maximum size' in s and evil in s for s in steps['evil']), str(steps)[:600])
+        domain = os.path.join(tmp, 'domain')
+        os.mkdir(domain)
+        for name in os.listdir(f('domain')):
+            if name.endswith('.xml'):
+                text = open(os.path.join(f('domain'), name), encoding='utf-8').read()
+                with open(os.path.join(domain, name), 'w', encoding='utf-8') as out:
+                    out.write(text.replace('BackupSvc', 'Backup&quot; &amp; calc &amp; &quot;')
+                              .replace('svc-report', 'svc%COMSPEC%&amp;calc'))
+        rows = {}
+        for label, source in (('plain', f('domain')), ('evil', domain)):
+            p = run(['lockouts', '-q', '-f', 'jsonl', source])
+            rows[label] = {r['cause']: r['next_step'] for r in map(json.loads, p.stdout.decode('utf-8').splitlines())
+                           if r['cause'] in ('service', 'scheduled_task')}
+        check('lockouts: a service and an account named with quotes, & and % are named in words, not put into '
+              'sc config and schtasks', 'sc config "BackupSvc"' in rows['plain'].get('service', '') and
+              'schtasks /Change /RU svc-report' in rows['plain'].get('scheduled_task', '') and
+              'Backup" & calc & "' in rows['evil'].get('service', '') and
+              'sc config' not in rows['evil']['service'] and
+              'svc%COMSPEC%&calc' in rows['evil'].get('scheduled_task', '') and
+              'schtasks' not in rows['evil']['scheduled_task'], str(rows))
+
+
+def repeated_names():
+    """dump --format jsonl keys EventData by Name. A crafted event that repeats one name 28,000 times (an array
+    under a named <Data>) is written in time that grows with the count, not its square (the check of each name
+    against all before it took 0.8 s a record); and no key comes twice, also when the event itself names one
+    "TargetUserName#2" or 255 bytes long (a JSON reader keeps only the last value of a repeated key)."""
+    import mkfixtures
+    from evtx_writer import FILETIME, STRING, STRING_ARRAY, UINT16, Element, Sub, Template, write_file
+    t = Template('named-array', Element('Event', [('xmlns', mkfixtures.NS)], [
+        Element('System', children=[Element('Provider', [('Name', Sub(1, STRING))]),
+                                    Element('EventID', children=[Sub(2, UINT16)]),
+                                    Element('TimeCreated', [('SystemTime', Sub(3, FILETIME))]),
+                                    Element('Computer', children=[Sub(4, STRING)])]),
+        Element('EventData', children=[Element('Data', [('Name', 'Items')], [Sub(0, STRING_ARRAY, dependency=True)])])]))
+    at = mkfixtures.filetime(mkfixtures.BASE)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, 'repeated.evtx')
+        write_file(path, [(at, t, [(STRING_ARRAY, [''] * 28000), (STRING, 'AD FS Auditing'), (UINT16, 411),
+                                   (FILETIME, at), (STRING, 'ADFS01')])] * 32)
+        start = time.time()
+        p = run(['dump', '-q', '--format', 'jsonl', path], timeout=600)
+        took = time.time() - start
+        keys = [list(json.loads(line, object_pairs_hook=lambda pairs: pairs)[-1][1]) for line in p.stdout.splitlines()]
+        check('dump --format jsonl of 32 records naming one <Data> 28,000 times each: every key once, in bounded time',
+              p.returncode == 0 and len(keys) == 32 and all(len({k for k, _ in e}) == 28000 for e in keys) and
+              (UNDER_WINE or took < (60 if SANITIZED else 5)), f'exit {p.returncode}, {took:.1f} s')
+        text = open(f('ADFS-JP.xml'), encoding='utf-8').read()
+        event = [e for e in re.findall(r'<Event .*?</Event>', text, re.S) if '>4625<' in e][0]
+        long = 'N' * 255
+        export = os.path.join(tmp, 'names.xml')
+        with open(export, 'w', encoding='utf-8') as out:
+            out.write(re.sub(r'<Data Name="TargetUserName">[^<]*</Data>',
+                             '<Data Name="TargetUserName">a</Data><Data Name="TargetUserName">b</Data>'
+                             '<Data Name="TargetUserName#2">c</Data>'
+                             f'<Data Name="{long}">d</Data><Data Name="{long}">e</Data>', event))
+        p = run(['dump', '-q', '--format', 'jsonl', export])
+        pairs = json.loads(p.stdout, object_pairs_hook=lambda pairs: pairs)[-1][1] if p.returncode == 0 else []
+        values = [v for k, v in pairs if k.startswith('TargetUserName') or k.startswith('NNN')]
+        check('dump --format jsonl: Data names repeated or spelt like a numbered one never repeat a key, every value '
+              'kept', values == ['a', 'b', 'c', 'd', 'e'] and len({k for k, _ in pairs}) == len(pairs), str(pairs)[:400])
+
+
 def typed_pictures():
     """Names typed with characters that stand for others elsewhere: Control Pictures (U+2400 for NUL, U+241B for
     ESC), the private U+E000 this reader shields them with, and U+FFFE/U+FFFF. Each request is one attempt, under
@@ -857,6 +1001,9 @@ def typed_pictures():
 
 def main():
     names()
+    names_2012r2()
+    names_in_commands()
+    repeated_names()
     addresses()
     spoofed_exchange()
     typed_pictures()

@@ -62,7 +62,9 @@ static void json_strings(void **state)
 	assert_string_equal(json("a\0b", 3), "\"a\\u0000b\""); /* NUL inside a value is kept, escaped */
 	/* U+2028 and U+2029 end lines in JavaScript: escaped; other characters starting with 0xE2 stay as they are */
 	assert_string_equal(json("x\xe2\x80\xa8y\xe2\x80\xa9", 8), "\"x\\u2028y\\u2029\"");
-	assert_string_equal(json("\xe2\x82\xac \xe2\x80", 6), "\"\xe2\x82\xac \xe2\x80\""); /* euro; cut sequence */
+	/* euro; a cut sequence and bytes that are not UTF-8 (a file name's) become U+FFFD: JSON text is UTF-8 */
+	assert_string_equal(json("\xe2\x82\xac \xe2\x80", 6), "\"\xe2\x82\xac \\ufffd\\ufffd\"");
+	assert_string_equal(json("a\xff\x80" "b\xc3", 5), "\"a\\ufffd\\ufffd" "b\\ufffd\"");
 	assert_string_equal(json("caf\xc3\xa9", 5), "\"caf\xc3\xa9\"");
 	/* C1 controls (U+009B is CSI on some terminals) are escaped; other characters starting with 0xC2 are not */
 	assert_string_equal(json("\xc2\x9b" "2J\xc2\xa0", 6), "\"\\u009b" "2J\xc2\xa0\"");

@@ -38,6 +38,11 @@ void text_cell(struct strbuf *out, const char *s, size_t width);
  * minus sign U+2212), or the text starts with a tab or carriage return. */
 bool text_is_formula(const char *s, size_t n);
 
+/* Whether log text (a channel, service or account name) may stand in a command suggested to people, quoted or not,
+ * for cmd.exe or PowerShell: printable ASCII but for what either shell or a quote acts on (" ' ` % ! ^ & | < > ( ) {
+ * } ;). Anything else (a name from a crafted log: Security" & calc & ") is named in prose, never put in a command. */
+bool text_fits_command(const char *s);
+
 /* Decodes one UTF-8 character at s (n > 0 bytes available); *len is its length. Invalid or truncated sequences,
  * surrogates and overlong forms give U+FFFD with *len 1. */
 uint32_t utf8_decode(const char *s, size_t n, size_t *len);

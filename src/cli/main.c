@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "badcreds/compat.h"
+#include "badcreds/text.h"
 #include "cli.h"
 
 extern const struct cli_command scan_command, summary_command, trace_command, lockouts_command, dump_command,
@@ -72,8 +73,11 @@ int main(int argc, char **argv)
 		for (size_t i = 0; argc > 2 && i < sizeof commands / sizeof commands[0]; i++)
 			if (!strcmp(argv[2], commands[i]->name)) /* badcreds --help scan: as badcreds scan --help */
 				return commands[i]->run(commands[i], 2, (char *[]){argv[2], "--help", NULL});
-		if (argc > 2) { /* badcreds help nonsense */
-			fprintf(stderr, "badcreds: no command '%s'\n", argv[2]);
+		if (argc > 2) { /* badcreds help nonsense: shown as typed, its control characters made visible */
+			struct strbuf shown = {0};
+			text_visible_str(&shown, argv[2]);
+			fprintf(stderr, "badcreds: no command '%s'\n", sb_cstr(&shown));
+			sb_free(&shown);
 			usage(stderr);
 			return EXIT_USAGE;
 		}

@@ -1,5 +1,6 @@
 /* jsonl_writer.c: one JSON object per line from the event model (System fields flattened, EventData as an object
- * keyed by Name, or an array when every <Data> is unnamed, as in classic events such as AD FS audits). */
+ * keyed by Name, every key once (a repeated name numbered: LogonGuid#2), or an array when every <Data> is unnamed,
+ * as in classic events such as AD FS audits). */
 #include "badcreds/output.h"
 
 #include <inttypes.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "badcreds/filetime.h"
+#include "badcreds/strmap.h"
 
 struct json {
 	struct strbuf *out;
@@ -46,6 +48,62 @@ static void num_field(struct json *j, const char *k, bool present, uint64_t x)
 	sb_add_u64(j->out, x);
 }
 
+/* Whether every <Data> of a named event has a name of its own and there are few: their names are the keys. */
+static bool names_are_keys(const struct event *ev)
+{
+	if (ev->ndata > 64)
+		return false;
+	for (uint32_t i = 0; i < ev->ndata; i++) {
+		const char *name = ev->data[i].name;
+		if (!name[0])
+			return false;
+		for (uint32_t k = 0; k < i; k++)
+			if (ev->data[k].name[0] == name[0] && strcmp(ev->data[k].name, name) == 0)
+				return false;
+	}
+	return true;
+}
+
+/* The keys of a named event's <Data> otherwise: a name used again gets "#2", "#3"... (4648 has two LogonGuid), an
+ * unnamed one "Data[i]", each key made unique against all those before it (a crafted event that also names one
+ * "LogonGuid#2", or the same name 28,000 times, neither repeats a key, whose first value a JSON reader would drop,
+ * nor takes time that grows with the square of the count). */
+static void unique_keys(struct json *j, const struct event *ev)
+{
+	struct arena arena = {0};
+	struct strmap used = {.arena = &arena}, next = {.arena = &arena}; /* keys written; a name's next number */
+	struct strbuf k = {0};
+	for (uint32_t i = 0; i < ev->ndata; i++) {
+		const char *name = ev->data[i].name;
+		k.len = 0;
+		if (name[0])
+			sb_adds(&k, name);
+		else
+			sb_printf(&k, "Data[%" PRIu32 "]", i);
+		uintptr_t n = (uintptr_t)strmap_get(&next, sb_cstr(&k));
+		if (n || strmap_get(&used, sb_cstr(&k))) {
+			const char *base = strmap_put(&next, sb_cstr(&k), NULL);
+			for (n = n ? n : 2;; n++) {
+				k.len = 0;
+				sb_printf(&k, "%s#%" PRIuPTR, base, n);
+				if (!strmap_get(&used, sb_cstr(&k)))
+					break;
+			}
+			strmap_put(&next, base, (void *)(n + 1));
+		}
+		strmap_put(&used, sb_cstr(&k), (void *)1);
+		if (i)
+			sb_addc(j->out, ',');
+		json_escape(j->out, k.data, k.len);
+		sb_addc(j->out, ':');
+		value_text(j, &ev->data[i].value);
+	}
+	sb_free(&k);
+	strmap_free(&used);
+	strmap_free(&next);
+	arena_free(&arena);
+}
+
 static void event_data(struct json *j, const struct event *ev)
 {
 	bool named = false;
@@ -53,25 +111,16 @@ static void event_data(struct json *j, const struct event *ev)
 		named |= ev->data[i].name[0] != 0;
 	key(j, "EventData");
 	sb_addc(j->out, named ? '{' : '[');
+	if (named && !names_are_keys(ev)) {
+		unique_keys(j, ev);
+		sb_addc(j->out, '}');
+		return;
+	}
 	for (uint32_t i = 0; i < ev->ndata; i++) {
 		if (i)
 			sb_addc(j->out, ',');
 		if (named) {
-			const char *name = ev->data[i].name;
-			unsigned seen = 0; /* a name used twice (4648 has two LogonGuid) keeps both: "LogonGuid#2" */
-			for (uint32_t k = 0; k < i; k++)
-				seen += ev->data[k].name[0] == name[0] && strcmp(ev->data[k].name, name) == 0;
-			if (name[0] && !seen) {
-				json_escape(j->out, name, strlen(name));
-			} else if (name[0]) {
-				char k[256];
-				snprintf(k, sizeof k, "%s#%u", name, seen + 1);
-				json_escape(j->out, k, strlen(k));
-			} else {
-				char k[32];
-				snprintf(k, sizeof k, "Data[%" PRIu32 "]", i);
-				json_escape(j->out, k, strlen(k));
-			}
+			json_escape(j->out, ev->data[i].name, strlen(ev->data[i].name));
 			sb_addc(j->out, ':');
 		}
 		value_text(j, &ev->data[i].value);

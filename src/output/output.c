@@ -162,12 +162,20 @@ void json_escape(struct strbuf *out, const char *s, size_t n)
 	size_t start = 0; /* runs that need no escaping are copied whole */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f && c != 0xc2 && c != 0xd8 && c != 0xe2 && c != 0xef)
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f)
 			continue;
 		size_t len = 1;
-		uint32_t hidden = c >= 0x80 ? json_hidden(s + i, n - i, &len) : 0;
-		if (c >= 0x80 && !hidden)
-			continue;
+		uint32_t hidden = 0;
+		if (c >= 0x80) { /* the lead bytes of json_hidden's characters, else any other character, decoded whole */
+			if (c == 0xc2 || c == 0xd8 || c == 0xe2 || c == 0xef)
+				hidden = json_hidden(s + i, n - i, &len);
+			else
+				utf8_decode(s + i, n - i, &len);
+			if (!hidden && len > 1) {
+				i += len - 1;
+				continue;
+			}
+		}
 		sb_add(out, s + start, i - start);
 		if (c == '"' || c == '\\') {
 			sb_addc(out, '\\');
@@ -175,6 +183,8 @@ void json_escape(struct strbuf *out, const char *s, size_t n)
 		} else if (hidden) { /* U+009B is CSI, U+2028 breaks lines in JavaScript, U+202E reverses text */
 			sb_printf(out, "\\u%04x", (unsigned)hidden);
 			i += len - 1;
+		} else if (c >= 0x80) { /* a byte that is not UTF-8 (a file name's): JSON text must be UTF-8 */
+			sb_add(out, "\\ufffd", 6);
 		} else {
 			switch (c) {
 			case '\n': sb_add(out, "\\n", 2); break;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "badcreds/text.h"
 #include "coverage_tally.h"
 #include "util/vec.h"
 
@@ -89,23 +90,32 @@ static void dc_steps(struct steps *st, const struct coverage_row *r, const struc
 }
 
 /* wevtutil sl LOG /ms:BYTES: room for the longer of 30 days and the period asked for, at the rate seen, with a
- * quarter to spare, in whole MiB (the size must be a multiple of 64 KiB). */
+ * quarter to spare, in whole MiB (the size must be a multiple of 64 KiB). A log name that no command should hold
+ * (text_fits_command: a crafted log's) gets the same advice in words. */
 static void size_step(struct steps *st, const struct coverage_row *r, const struct coverage_settings *s)
 {
 	double days = RETENTION_DAYS;
 	int64_t end = s->until != INT64_MAX ? s->until : filetime_now();
 	if (s->since != INT64_MIN && (double)(end - s->since) / FILETIME_DAY > days)
 		days = (double)(end - s->since) / FILETIME_DAY;
-	if (r->per_day <= 0) {
-		step(st, "wevtutil sl \"%s\" /ms:1073741824 (1 GiB) on %s: %s", r->log, r->computer, r->wrap_reason);
-		return;
+	unsigned long long bytes = 1073741824;
+	if (r->per_day > 0) {
+		double size = r->avg_record_size ? r->avg_record_size : DEFAULT_RECORD_SIZE;
+		unsigned long long mib = (unsigned long long)(r->per_day * size * days * 1.25 / 1048576.0) + 1;
+		bytes = (mib < 20 ? 20 : mib) * 1048576;
 	}
-	double size = r->avg_record_size ? r->avg_record_size : DEFAULT_RECORD_SIZE;
-	unsigned long long mib = (unsigned long long)(r->per_day * size * days * 1.25 / 1048576.0) + 1;
-	if (mib < 20)
-		mib = 20;
-	step(st, "wevtutil sl \"%s\" /ms:%llu on %s: %.0f days at the %.0f records a day seen (%s)", r->log,
-	     mib * 1048576, r->computer, days, r->per_day, r->wrap_reason);
+	struct strbuf what = {0};
+	if (text_fits_command(r->log))
+		sb_printf(&what, "wevtutil sl \"%s\" /ms:%llu%s", r->log, bytes, r->per_day > 0 ? "" : " (1 GiB)");
+	else /* in words: Event Viewer, the log's Properties */
+		sb_printf(&what, "set the maximum size of the %s log to %llu bytes%s in Event Viewer (the log's Properties; "
+			  "its name is not one to put in a command)", r->log, bytes, r->per_day > 0 ? "" : " (1 GiB)");
+	if (r->per_day <= 0)
+		step(st, "%s on %s: %s", sb_cstr(&what), r->computer, r->wrap_reason);
+	else
+		step(st, "%s on %s: %.0f days at the %.0f records a day seen (%s)", sb_cstr(&what), r->computer, days,
+		     r->per_day, r->wrap_reason);
+	sb_free(&what);
 }
 
 static void time_text(char *buf, size_t len, int64_t t)

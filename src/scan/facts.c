@@ -209,10 +209,13 @@ static const char *activity_id(struct arena *a, const char *s)
 	return other ? out : "";
 }
 
-/* 411 Data[3]: "...SecurityTokenValidationException: <user> ---> ..." names the user as typed: up to the inner
- * exception's arrow when no space comes before it (a typed name may hold line breaks of its own), else to the end
- * of the line. */
-static const char *user_from_exception(struct arena *a, const char *text)
+/* 411 Data[3]: "...SecurityTokenValidationException: <user> ---> ..." names the user as typed. Data[2] (`said`)
+ * is "<user>" or "<user>-<message>": the text before an arrow that Data[2] holds whole, followed by its "-" or its
+ * end, is the user, whatever it holds (a typed name may hold spaces, line breaks and arrows of its own, so that
+ * "victim@contoso.com ---> x" is not taken for victim@contoso.com: a cut before the typed arrow leaves a space, not
+ * a "-", in Data[2] after it). Without that agreement: up to the first arrow when no space comes before it, else to
+ * the end of the line. */
+static const char *user_from_exception(struct arena *a, const char *text, const char *said)
 {
 	static const char key[] = "SecurityTokenValidationException: ";
 	const char *p = text ? strstr(text, key) : NULL;
@@ -221,10 +224,18 @@ static const char *user_from_exception(struct arena *a, const char *text)
 	p += sizeof key - 1;
 	const char *arrow = strstr(p, " --->");
 	size_t n = arrow && !memchr(p, ' ', (size_t)(arrow - p)) ? (size_t)(arrow - p) : strcspn(p, "\r\n");
+	for (const char *at = arrow; at && said; at = strstr(at + 1, " --->")) {
+		size_t k = (size_t)(at - p);
+		if (k && !strncmp(said, p, k) && (said[k] == '-' || !said[k])) {
+			n = k;
+			goto copy;
+		}
+	}
 	while (n && p[n - 1] == ' ')
 		n--;
 	if (n == 0 || memchr(p, ' ', n)) /* a sentence, not a user name */
 		return NULL;
+copy:;
 	char *u = arena_alloc(a, n + 1);
 	memcpy(u, p, n);
 	u[n] = 0;
@@ -538,7 +549,7 @@ static void adfs_audit(struct texts *t, struct fact *f)
 		f->activity = activity_id(a, item(t, 0));
 		f->token_type = present(item(t, 1));
 		const char *said = item(t, 2), *exception = item(t, 3);
-		f->user = user_from_exception(a, exception);
+		f->user = user_from_exception(a, exception, said);
 		f->user_guess = present(said) ? user_from_data2(a, said) : NULL;
 		f->ips = t->ev->ndata > 4 ? present(item(t, 4)) : NULL;
 		size_t n1 = strlen(said), n2 = strlen(exception);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "badcreds/text.h"
 #include "scan/findings.h"
 #include "scan/lockout_cause.h"
 
@@ -215,16 +216,22 @@ static void next_step_of(const struct lockout_case *c, const struct lockout *row
 			sb_printf(sb, "block %s at the firewall; require NLA and MFA on %s", row->source_ip, row->via);
 		break;
 	case CAUSE_SERVICE:
-		if (c->service)
+		if (c->service && text_fits_command(c->service))
 			sb_printf(sb, "update the password of the service %s running as %s on %s (services.msc or "
 				  "sc config \"%s\" password=...)", c->service, account, host, c->service);
+		else if (c->service) /* a name no command should hold (a crafted log's): services.msc only */
+			sb_printf(sb, "update the password of the service %s running as %s on %s (services.msc)", c->service,
+				  account, host);
 		else
 			sb_printf(sb, "update the password of the service running as %s on %s (services.msc: the services "
 				  "that log on as %s)", account, host, account);
 		break;
 	case CAUSE_SCHEDULED_TASK:
-		sb_printf(sb, "the scheduled task on %s runs as %s with an old password: update it (Task Scheduler, or "
-			  "schtasks /Change /RU %s /RP)", host, account, account);
+		sb_printf(sb, "the scheduled task on %s runs as %s with an old password: update it (Task Scheduler", host,
+			  account);
+		if (text_fits_command(account))
+			sb_printf(sb, ", or schtasks /Change /RU %s /RP", account);
+		sb_addc(sb, ')');
 		break;
 	case CAUSE_NETWORK_SHARE:
 		sb_printf(sb, "remove the stored credential or mapped drive of %s on %s (cmdkey /list, net use) that "

@@ -5,7 +5,9 @@
  * DOCTYPE; an <Event> start tag inside an event, or its end tag with elements still open, ends the damaged one);
  * each event is cleaned (xml_text_clean) and parsed alone by libxml2, without network access, DTD or entity
  * expansion, into the same event model as EVTX records. A damaged event costs only itself: it is read as far
- * as libxml2's recovery goes and flagged, or skipped with a message naming its offset; the events after it are read. */
+ * as libxml2's recovery goes and flagged, or skipped with a message naming its offset; the events after it are read.
+ * Markup that never ends (a "<!--" or "<?" with no close, between events or inside one) is passed over with a
+ * message, not taken to hold the rest of the file. */
 #include "badcreds/source.h"
 #include "event/xml_event.h"
 #include "event/xml_text.h"
@@ -378,10 +380,16 @@ static bool read_xml(int fd, const char *name, const struct source_options *opt,
 		enum markup kind;
 		bool event;
 		uint64_t after = markup(&s, i, depth > 0, &kind, &event);
-		if (!after && s.eof && s.base + s.len - i < MAX_EVENT) /* the file ends inside this markup */
-			break;
-		if (!after) {
-			diag_report(d, DIAG_ERROR, i, "markup that does not end within %d MiB: passed over", MAX_EVENT >> 20);
+		bool at_end = !after && s.eof && s.base + s.len - i < MAX_EVENT; /* the file ends inside this markup */
+		if (at_end && next_markup(&s, i + s.unit, s.base + s.len) >= s.base + s.len)
+			break; /* cut off in it: nothing after it to read */
+		if (!after) { /* a comment, a processing instruction or a tag never closed: not the rest of the file */
+			if (at_end)
+				diag_report(d, DIAG_ERROR, i, "markup that does not end before the end of the file: passed "
+					    "over");
+			else
+				diag_report(d, DIAG_ERROR, i, "markup that does not end within %d MiB: passed over",
+					    MAX_EVENT >> 20);
 			i += s.unit;
 			continue;
 		}

@@ -1,5 +1,6 @@
 /* text.c: showing log text safely (visible control and formatting characters), display widths, the spreadsheet
- * formula test, UTF-8 decoding and encoding, and the case folding of names. */
+ * formula test, the test for text that may stand in a suggested command, UTF-8 decoding and encoding, and the case
+ * folding of names. */
 #include "badcreds/text.h"
 
 uint32_t utf8_decode(const char *s, size_t n, size_t *len)
@@ -276,4 +277,12 @@ bool text_is_formula(const char *s, size_t n)
 		}
 	}
 	return false;
+}
+
+bool text_fits_command(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e || strchr("\"'`%!^&|<>(){};", *s))
+			return false;
+	return true;
 }
