@@ -209,6 +209,18 @@ static const char *activity_id(struct arena *a, const char *s)
 	return other ? out : "";
 }
 
+/* The length of the user's name at p (the text after the exception's key) that Data[2] confirms: the text before an
+ * arrow that `said` holds whole, followed by its "-" or its end; 0 when none does. */
+static size_t confirmed_user(const char *p, const char *arrow, const char *said)
+{
+	for (const char *at = arrow; at && said; at = strstr(at + 1, " --->")) {
+		size_t k = (size_t)(at - p);
+		if (k && !strncmp(said, p, k) && (said[k] == '-' || !said[k]))
+			return k;
+	}
+	return 0;
+}
+
 /* 411 Data[3]: "...SecurityTokenValidationException: <user> ---> ..." names the user as typed. Data[2] (`said`)
  * is "<user>" or "<user>-<message>": the text before an arrow that Data[2] holds whole, followed by its "-" or its
  * end, is the user, whatever it holds (a typed name may hold spaces, line breaks and arrows of its own, so that
@@ -223,19 +235,14 @@ static const char *user_from_exception(struct arena *a, const char *text, const 
 		return NULL;
 	p += sizeof key - 1;
 	const char *arrow = strstr(p, " --->");
-	size_t n = arrow && !memchr(p, ' ', (size_t)(arrow - p)) ? (size_t)(arrow - p) : strcspn(p, "\r\n");
-	for (const char *at = arrow; at && said; at = strstr(at + 1, " --->")) {
-		size_t k = (size_t)(at - p);
-		if (k && !strncmp(said, p, k) && (said[k] == '-' || !said[k])) {
-			n = k;
-			goto copy;
-		}
+	size_t n = confirmed_user(p, arrow, said);
+	if (!n) {
+		n = arrow && !memchr(p, ' ', (size_t)(arrow - p)) ? (size_t)(arrow - p) : strcspn(p, "\r\n");
+		while (n && p[n - 1] == ' ')
+			n--;
+		if (n == 0 || memchr(p, ' ', n)) /* a sentence, not a user name */
+			return NULL;
 	}
-	while (n && p[n - 1] == ' ')
-		n--;
-	if (n == 0 || memchr(p, ' ', n)) /* a sentence, not a user name */
-		return NULL;
-copy:;
 	char *u = arena_alloc(a, n + 1);
 	memcpy(u, p, n);
 	u[n] = 0;
