@@ -401,6 +401,11 @@ int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
 	struct trace_job job = {.sel = &sel, .t = &t, .attempts = &kept};
 	if (!out_produce(t.output, write_trace, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
+	else if (!job.matched && !sel.nlockout_rows) { /* say why nothing matched, as scan does */
+		selection_explain_empty(&sel, cmd);
+		if (selection_warn_unanswerable(&sel, cmd) && status == EXIT_OK)
+			status = EXIT_SKIPPED;
+	}
 	if (selection_warn_window(&sel, cmd) && status == EXIT_OK)
 		status = EXIT_SKIPPED;
 	if (selection_warn_undecided(&sel, cmd) && status == EXIT_OK)
