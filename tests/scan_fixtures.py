@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+import zipfile
 import zlib
 
 BADCREDS, FIX = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
@@ -190,6 +191,22 @@ def main():
               p.returncode == 1 == q.returncode and
               b'zero.evtx: error: empty input' in p.stderr and b'(stdin): error: empty input' in q.stderr,
               (p.stderr + q.stderr).decode(errors='replace'))
+        zipped = os.path.join(tmp, 'logs.zip')  # what a colleague mails: the logs in a ZIP archive
+        with zipfile.ZipFile(zipped, 'w', zipfile.ZIP_DEFLATED) as z:
+            z.write(f('ADFS01.evtx'), 'ADFS01.evtx')
+        p = run(['scan', '-o', '-', zipped])
+        q = run(['scan', '-o', '-', '-'], stdin=open(zipped, 'rb').read())
+        check('a ZIP archive is called one, with what to do, as a file and on stdin (exit 1)',
+              p.returncode == 1 == q.returncode and b'logs.zip: error: a ZIP archive' in p.stderr and
+              b'(stdin): error: a ZIP archive' in q.stderr and b'extract it' in p.stderr,
+              (p.stderr + q.stderr).decode(errors='replace'))
+        legacy = os.path.join(tmp, 'AppEvent.evt')  # Windows XP / 2003: a 48-byte header record, "LfLe" at 4
+        with open(legacy, 'wb') as e:
+            e.write(struct.pack('<I4sII', 48, b'LfLe', 1, 1) + bytes(32))
+        p = run(['scan', '-o', '-', legacy])
+        check('a legacy .evt log is called one, with the conversion to EVTX (exit 1)',
+              p.returncode == 1 and b'AppEvent.evt: error: a legacy .evt log' in p.stderr and b'wevtutil epl' in p.stderr,
+              p.stderr.decode(errors='replace'))
         empty = os.path.join(tmp, 'empty.xml')
         with open(empty, 'w') as e:
             e.write('<?xml version="1.0"?><Events></Events>')
