@@ -12,6 +12,7 @@ import io
 import datetime
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -112,6 +113,12 @@ def warnings():
           'CONTOSO\\mallory' in first.get('detail', '') and first.get('severity') == 'high' and
           'destroyed' in first.get('next_step', ''),
           f'{status} {err} {first}')
+    check('summary: a log clear is a moment, not an attack going on', first.get('ongoing') is False and
+          first.get('first') == first.get('last'), str(first))
+    status, out, err = run(['summary', '-q', f['FS-CLEARED'], f['ADFS-V16']])
+    when = re.search(r'log_cleared .*\n\s+(.*)\n', out)
+    check('summary text: the clear\'s one time, said once, not "T to T, still going on"',
+          when is not None and when.group(1) == 'at 2026-11-20T08:00:00.000+00:00', when.group(1) if when else out)
 
 
 def samples():
