@@ -47,6 +47,10 @@ int cli_next(struct cli_parser *p, int argc, char **argv);
 void cli_parser_free(struct cli_parser *p);
 
 void cli_help(const struct cli_command *cmd, FILE *out);
+/* Help text that fits a terminal of 80 columns: `text` written from column `col`, word by word, each line that would
+ * pass HELP_WIDTH continued at column `indent` (a word longer than a line is written whole), then a line end. */
+enum { HELP_WIDTH = 79 };
+void cli_help_wrap(FILE *out, const char *text, size_t col, size_t indent);
 int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...) BC_PRINTF(2, 3);
 /* Edits (insert, delete, replace one letter) from a to b, counted up to 3; for "did you mean". */
 unsigned cli_edits(const char *a, const char *b);

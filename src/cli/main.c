@@ -20,11 +20,12 @@ static const struct cli_command *const commands[] = {&scan_command, &summary_com
 static void usage(FILE *out)
 {
 	fputs("usage: badcreds [COMMAND] [options] SOURCE...\n\ncommands:\n", out);
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
-	fputs("\n'badcreds COMMAND --help' (or 'badcreds help COMMAND') lists a command's options; badcreds(1) documents "
-	      "them all.\n"
-	      "'badcreds --version' prints the version.\n", out);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		fprintf(out, "  %-10s ", commands[i]->name);
+		cli_help_wrap(out, commands[i]->summary, 13, 13);
+	}
+	fputs("\n'badcreds COMMAND --help' (or 'badcreds help COMMAND') lists its options;\n"
+	      "badcreds(1) documents them all. 'badcreds --version' prints the version.\n", out);
 }
 
 /* A first argument that is a plain word naming no file was meant as a command (badcreds summery DIR), not as a

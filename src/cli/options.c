@@ -1,5 +1,5 @@
-/* options.c: turns a command's option table into getopt_long arguments and into its --help text; the values that
- * several commands' options share (threads, sizes, durations, time zones). */
+/* options.c: turns a command's option table into getopt_long arguments and into its --help text (wrapped to fit 80
+ * columns); the values that several commands' options share (threads, sizes, durations, time zones). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,9 +47,36 @@ void cli_parser_free(struct cli_parser *p)
 	free(p->shortopts);
 }
 
+void cli_help_wrap(FILE *out, const char *text, size_t col, size_t indent)
+{
+	bool first = true; /* of its line */
+	for (const char *p = text; *p;) {
+		size_t w = strcspn(p, " ");
+		if (!first && col + 1 + w > HELP_WIDTH) {
+			fprintf(out, "\n%*s", (int)indent, "");
+			col = indent;
+			first = true;
+		}
+		if (!first) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(p, 1, w, out);
+		col += w;
+		first = false;
+		for (p += w; *p == ' ';)
+			p++;
+	}
+	fputc('\n', out);
+}
+
 void cli_help(const struct cli_command *cmd, FILE *out)
 {
-	fprintf(out, "usage: badcreds %s [options] %s\n%s\n\noptions:\n", cmd->name, cmd->args, cmd->summary);
+	char usage[512];
+	snprintf(usage, sizeof usage, "usage: badcreds %s [options] %s", cmd->name, cmd->args);
+	cli_help_wrap(out, usage, 0, 16);
+	cli_help_wrap(out, cmd->summary, 0, 0);
+	fputs("\noptions:\n", out);
 	for (size_t i = 0; i < cmd->noptions + nshared(cmd); i++) {
 		const struct cli_option *o = i < cmd->noptions ? &cmd->options[i] : &cmd->shared[i - cmd->noptions];
 		char left[64];
@@ -57,7 +84,11 @@ void cli_help(const struct cli_command *cmd, FILE *out)
 				     : snprintf(left, sizeof left, "    --%s", o->name);
 		if (o->arg && n > 0 && (size_t)n < sizeof left)
 			snprintf(left + n, sizeof left - (size_t)n, " %s", o->arg);
-		fprintf(out, "  %-30s %s\n", left, o->help);
+		if (strlen(left) > 30) /* its help on a line of its own, where the others' begin */
+			fprintf(out, "  %s\n%33s", left, "");
+		else
+			fprintf(out, "  %-30s ", left);
+		cli_help_wrap(out, o->help, 33, 33);
 	}
 	fputs("\nSee badcreds(1) for details and exit statuses.\n", out);
 }
