@@ -200,6 +200,15 @@ def main():
               p.returncode == 1 == q.returncode and b'logs.zip: error: a ZIP archive' in p.stderr and
               b'(stdin): error: a ZIP archive' in q.stderr and b'extract it' in p.stderr,
               (p.stderr + q.stderr).decode(errors='replace'))
+        folder = os.path.join(tmp, 'mailed')
+        os.mkdir(folder)
+        shutil.copy(zipped, folder)
+        shutil.copy(f('ADFS02.evtx'), folder)
+        p = run(['scan', '-o', '-', folder])
+        check('a ZIP archive in a directory gets a note, the logs beside it are read (exit 0)',
+              p.returncode == 0 and b'logs.zip: note: a ZIP archive' in p.stderr and
+              len(rows(p.stdout.decode())) == len(want(lambda e: e['server'].startswith('ADFS02'))),
+              p.stderr.decode(errors='replace'))
         legacy = os.path.join(tmp, 'AppEvent.evt')  # Windows XP / 2003: a 48-byte header record, "LfLe" at 4
         with open(legacy, 'wb') as e:
             e.write(struct.pack('<I4sII', 48, b'LfLe', 1, 1) + bytes(32))

@@ -37,13 +37,16 @@ static bool read_file(int fd, const char *name, bool from_directory, struct walk
 {
 	const struct input_format *f = input_probe(fd);
 	if (!f) {
-		if (from_directory) /* in a directory, other files are simply not logs */
-			return false;
-		struct stat st;
-		bool empty = fstat(fd, &st) == 0 && st.st_size == 0;
 		uint8_t head[8];
 		long n = bc_pread(fd, head, sizeof head, 0);
 		const char *what = n > 0 ? input_not_a_log(head, (size_t)n) : NULL;
+		if (from_directory) { /* in a directory, other files are simply not logs; a ZIP or .evt gets a note */
+			if (what)
+				diag_report(w->d, DIAG_NOTE, DIAG_NO_OFFSET, "%s", what);
+			return false;
+		}
+		struct stat st;
+		bool empty = fstat(fd, &st) == 0 && st.st_size == 0;
 		diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, empty ? "empty input" : what ? what
 				  : "unknown format (not EVTX, gzip or event XML)");
 	} else if (f->read(fd, name, w->opt, w->sink, w->d, w->st)) {
