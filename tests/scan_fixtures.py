@@ -150,6 +150,14 @@ def main():
                                                            stdin=open(f('ADFS01.evtx'), 'rb').read())
                  .stdout.decode().splitlines()]
         check('dump reads .evtx.gz and stdin like the file', plain and plain == zipped == piped)
+        p = run(['dump', '--format', 'jsonl', '--event-id', '4625', '--provider', 'AD FS Auditing', f('ADFS01.evtx')])
+        check('dump with filters that keep nothing says how many records it read',
+              p.returncode == 0 and not p.stdout and
+              f'dump: 0 of {len(plain)} records read'.encode() in p.stderr, p.stderr.decode())
+        p = run(['dump', '--format', 'jsonl', '--event-id', '411', f('ADFS01.evtx')])
+        kept = sum(1 for e in plain if e['EventID'] == 411)
+        check('... and how many of them it kept', kept and len(p.stdout.splitlines()) == kept and
+              f'dump: {kept} of {len(plain)} records read'.encode() in p.stderr, p.stderr.decode())
         # a wrong records checksum in chunk 0 (its header checksum made to fit): scan compares the checksums of
         # the chunks it takes events from, dump those of every chunk; the records are read either way
         data = bytearray(open(f('ADFS01.evtx'), 'rb').read())
