@@ -445,6 +445,13 @@ def main():
     p = run(['--help', 'nonsense'])
     check('badcreds --help with no such command is a usage error naming it', p.returncode == 2 and
           b"no command 'nonsense'" in p.stderr, p.stderr.decode(errors='replace')[:200])
+    p = run(['help', 'summery'])
+    check('badcreds help with a mistyped command names the command meant', p.returncode == 2 and
+          b"no command 'summery' (did you mean 'summary'?)" in p.stderr, p.stderr.decode(errors='replace')[:200])
+    p = run(['--verison'])
+    check('a mistyped --version is named as such, not as an unknown option of scan', p.returncode == 2 and
+          b"unknown option '--verison' (did you mean '--version'?)" in p.stderr and b'badcreds scan' not in p.stderr,
+          p.stderr.decode(errors='replace')[:200])
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copy(f('ADFS-JP.xml'), os.path.join(tmp, 'summery'))
         p = run(['summery', '-q', '-o', '-'], cwd=tmp)

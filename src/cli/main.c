@@ -1,5 +1,5 @@
 /* main.c: badcreds entry point: picks the command (scan when none is named, unless the first word looks like a
- * mistyped command) and reports the version. */
+ * mistyped command, or a mistyped --version) and reports the version. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +28,21 @@ static void usage(FILE *out)
 	      "badcreds(1) documents them all. 'badcreds --version' prints the version.\n", out);
 }
 
+/* The command that `arg` begins, else the nearest within two edits, else NULL. */
+static const char *nearest_command(const char *arg)
+{
+	const char *near = NULL;
+	unsigned fewest = 3;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0] && fewest; i++) {
+		unsigned e = strncasecmp(commands[i]->name, arg, strlen(arg)) ? cli_edits(arg, commands[i]->name) : 0;
+		if (e < fewest) {
+			fewest = e;
+			near = commands[i]->name;
+		}
+	}
+	return near;
+}
+
 /* A first argument that is a plain word naming no file was meant as a command (badcreds summery DIR), not as a
  * SOURCE to scan: files and directories are taken as they are, and so is anything with a path's punctuation. */
 static bool mistyped_command(const char *arg)
@@ -38,15 +53,7 @@ static bool mistyped_command(const char *arg)
 	struct stat st;
 	if (!*arg || bc_stat(arg, &st) == 0)
 		return false;
-	const char *near = NULL; /* a command it begins, else the nearest within two edits */
-	unsigned fewest = 3;
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0] && fewest; i++) {
-		unsigned e = strncasecmp(commands[i]->name, arg, strlen(arg)) ? cli_edits(arg, commands[i]->name) : 0;
-		if (e < fewest) {
-			fewest = e;
-			near = commands[i]->name;
-		}
-	}
+	const char *near = nearest_command(arg);
 	if (near)
 		fprintf(stderr, "badcreds: '%s' is neither a command nor a file (did you mean '%s'?)\n", arg, near);
 	else
@@ -74,8 +81,14 @@ int main(int argc, char **argv)
 			if (!strcmp(argv[2], commands[i]->name)) /* badcreds --help scan: as badcreds scan --help */
 				return commands[i]->run(commands[i], 2, (char *[]){argv[2], "--help", NULL});
 		if (argc > 2) { /* badcreds help nonsense */
-			fprintf(stderr, "badcreds: no command '%s'\n", argv[2]);
-			usage(stderr);
+			const char *near = *argv[2] ? nearest_command(argv[2]) : NULL;
+			if (near) {
+				fprintf(stderr, "badcreds: no command '%s' (did you mean '%s'?)\n", argv[2], near);
+				fputs("Try 'badcreds --help'.\n", stderr);
+			} else {
+				fprintf(stderr, "badcreds: no command '%s'\n", argv[2]);
+				usage(stderr);
+			}
 			return EXIT_USAGE;
 		}
 		usage(stdout);
@@ -84,6 +97,11 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--version")) {
 		printf("badcreds %s\n", BADCREDS_VERSION);
 		return EXIT_OK;
+	}
+	if (!strncmp(argv[1], "--", 2) && cli_edits(argv[1] + 2, "version") < 3) { /* --verison: not scan's option */
+		fprintf(stderr, "badcreds: unknown option '%s' (did you mean '--version'?)\nTry 'badcreds --help'.\n",
+			argv[1]);
+		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i]->name))
