@@ -199,6 +199,14 @@ def main():
               p.returncode == 1 == q.returncode and
               b'zero.evtx: error: empty input' in p.stderr and b'(stdin): error: empty input' in q.stderr,
               (p.stderr + q.stderr).decode(errors='replace'))
+        jl = os.path.join(tmp, 'attempts.jsonl')
+        p = run(['scan', '-q', '-o', jl, f('ADFS01.evtx')])
+        q = run(['scan', '-q', '-o', '-', '-f', 'jsonl', f('ADFS01.evtx')])
+        check('scan -o NAME.jsonl writes JSON lines (what --format jsonl writes), not CSV',
+              p.returncode == 0 and q.stdout and open(jl, 'rb').read() == q.stdout, open(jl, 'rb').read()[:80])
+        p = run(['scan', '-q', '--bom', '-o', jl, f('ADFS01.evtx')])
+        check('... so --bom with an output named .jsonl is a usage error that says why',
+              p.returncode == 2 and b'an output named .jsonl' in p.stderr, p.stderr.decode())
         zipped = os.path.join(tmp, 'logs.zip')  # what a colleague mails: the logs in a ZIP archive
         with zipfile.ZipFile(zipped, 'w', zipfile.ZIP_DEFLATED) as z:
             z.write(f('ADFS01.evtx'), 'ADFS01.evtx')

@@ -96,6 +96,9 @@ int cli_remote_option(const struct cli_command *cmd, const char *arg, const char
 int cli_tz_option(const struct cli_command *cmd, const char *arg, bool *local);
 /* --format text|csv|jsonl of the row reports: *format an enum row_format; 1, or -1 after a usage error. */
 int cli_format_option(const struct cli_command *cmd, const char *arg, int *format);
+/* The format an output's name asks for when --format is not given: "csv" for NAME.csv, "jsonl" for NAME.jsonl or
+ * NAME.json (either with .gz, any case), else NULL. */
+const char *cli_format_of_name(const char *name);
 
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv);
 int cmd_scan(const struct cli_command *cmd, int argc, char **argv);

@@ -1,9 +1,11 @@
 /* options.c: turns a command's option table into getopt_long arguments and into its --help text (wrapped to fit 80
- * columns); the values that several commands' options share (threads, sizes, durations, time zones). */
+ * columns); the values that several commands' options share (threads, sizes, durations, time zones, the format an
+ * output's name asks for). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "badcreds/filetime.h"
 #include "badcreds/output.h"
@@ -271,6 +273,20 @@ bool cli_parse_duration(const char *text, int64_t *ticks)
 		return false;
 	*ticks = (int64_t)v * unit * FILETIME_SECOND;
 	return true;
+}
+
+const char *cli_format_of_name(const char *name)
+{
+	static const char *const endings[][2] = {{".csv", "csv"}, {".jsonl", "jsonl"}, {".json", "jsonl"}};
+	size_t n = strlen(name);
+	if (n > 3 && !strcasecmp(name + n - 3, ".gz"))
+		n -= 3;
+	for (size_t i = 0; i < sizeof endings / sizeof endings[0]; i++) {
+		size_t k = strlen(endings[i][0]);
+		if (n > k && !strncasecmp(name + n - k, endings[i][0], k))
+			return endings[i][1];
+	}
+	return NULL;
 }
 
 int cli_channels_named(const struct cli_command *cmd, char **sources, int nsources)
