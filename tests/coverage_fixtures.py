@@ -75,6 +75,15 @@ def formats():
     every = sorted(os.path.join(FIX, n) for n in os.listdir(FIX) if n.startswith('COV-') and n.endswith('.evtx'))
     outs = {run(['coverage', '-q', '-f', 'jsonl', '--gap', '1s', '-j', j] + every)[1] for j in ('1', '2', '3')}
     check('the same rows on 1, 2 and 3 threads (gaps of a second too)', len(outs) == 1)
+    import gzip
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        named = os.path.join(tmp, 'coverage.jsonl.gz')
+        run(['coverage', '-q', '-o', named] + files)
+        with gzip.open(named, 'rt', encoding='utf-8') as f:
+            text = f.read()
+    check('-o NAME.jsonl.gz without --format: JSON lines, as --format jsonl writes them',
+          text and text == run(['coverage', '-q', '-f', 'jsonl'] + files)[1], text[:80])
     status, _, err = run(['coverage', '--gap', 'soon'] + files)
     check('--gap takes a duration', status == 2 and '--gap' in err, err)
     rows = [json.loads(line) for line in run(['coverage', '-q', '-f', 'jsonl'] + files)[1].splitlines()]

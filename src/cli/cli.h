@@ -99,6 +99,9 @@ int cli_format_option(const struct cli_command *cmd, const char *arg, int *forma
 /* The format an output's name asks for when --format is not given: "csv" for NAME.csv, "jsonl" for NAME.jsonl or
  * NAME.json (either with .gz, any case), else NULL. */
 const char *cli_format_of_name(const char *name);
+/* `format` as cli_format_option set it, or -1 (not given): then FORMAT_CSV or FORMAT_JSONL when the output's name
+ * asks for one, else -1 still (decided by where the rows go). */
+int cli_format_or_name(int format, const char *output);
 
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv);
 int cmd_scan(const struct cli_command *cmd, int argc, char **argv);

@@ -289,6 +289,12 @@ const char *cli_format_of_name(const char *name)
 	return NULL;
 }
 
+int cli_format_or_name(int format, const char *output)
+{
+	const char *named = format < 0 ? cli_format_of_name(output) : NULL;
+	return !named ? format : !strcmp(named, "jsonl") ? FORMAT_JSONL : FORMAT_CSV;
+}
+
 int cli_channels_named(const struct cli_command *cmd, char **sources, int nsources)
 {
 	for (int i = 0; i < nsources; i++)
