@@ -82,6 +82,13 @@ def check_empty_explained():
     status, out, err = run(['trace', '--user', 'alice', '--since', '2030-01-01'] + FILES)
     check('trace with a window after the records: a note says the events fell outside it',
           status == 0 and not out and 'fell outside the time window' in err, err)
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        named = os.path.join(tmp, 'trace.jsonl')
+        run(['trace', '-q', '--user', 'svc-sql', '-o', named] + FILES)
+        text = open(named, encoding='utf-8').read()
+    check('trace -o NAME.jsonl without --format: JSON lines, as --format jsonl writes them',
+          text and text == run(['trace', '-q', '--format', 'jsonl', '--user', 'svc-sql'] + FILES)[1], text[:80])
     status, out, err = run(['trace', '--user', '^nobody-at-all$'] + FILES)
     check('trace --user matching nobody: a note says --user kept none of the attempts',
           status == 0 and not out and '--user kept none of the' in err, err)
