@@ -190,6 +190,12 @@ def main():
         p = run(['scan', '-o', '-', os.path.join(tmp, 'missing.evtx'), f('ADFS-JP.xml')])
         check('a missing SOURCE is named, the others still read (exit 1)',
               p.returncode == 1 and b'missing.evtx' in p.stderr and len(rows(p.stdout.decode())) == len(jp))
+        if not UNDER_WINE:  # there, C:\ is a drive
+            p = run(['scan', '-o', '-', 'C:\\Logs\\ADFS01.evtx', '\\\\adfs01\\logs', 'missing.evtx'])
+            said = p.stderr.decode(errors='replace')
+            check('a Windows path that names nothing here says so, and where to look instead',
+                  p.returncode == 1 and said.count('(a Windows path: here, give the path where it is mounted') == 2 and
+                  'missing.evtx: error: cannot open: No such file or directory\n' in said, said)
         p = run(['scan', '-o', '-', os.path.join(tmp, 'logs', 'notes.txt')])
         check('unknown format named (exit 1)', p.returncode == 1 and b'notes.txt: error: unknown format' in p.stderr)
         open(os.path.join(tmp, 'zero.evtx'), 'wb').close()

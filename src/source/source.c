@@ -147,13 +147,31 @@ static void read_stream(int fd, bool own, const char *name, struct walk *w)
 		source_stats_unreadable(w->st, name);
 }
 
+/* Whether a path that names no file here was written for Windows: C:\Logs, C:/Logs or \\server\share. */
+static bool windows_path(const char *path)
+{
+#ifdef _WIN32
+	(void)path;
+	return false;
+#else
+	bool drive = ((path[0] >= 'A' && path[0] <= 'Z') || (path[0] >= 'a' && path[0] <= 'z')) && path[1] == ':' &&
+		     (path[2] == '\\' || path[2] == '/');
+	return drive || (path[0] == '\\' && path[1] == '\\');
+#endif
+}
+
 static void read_path(const char *path, bool from_directory, struct walk *w)
 {
 	unsigned long errors = w->d->errors, unreadable = w->st->unreadable;
 	struct stat s;
 	if (bc_stat(path, &s) != 0) {
+		int e = errno;
 		diag_begin_file(w->d, path);
-		diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(errno));
+		if (e == ENOENT && !from_directory && windows_path(path))
+			diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s (a Windows path: here, give the "
+				    "path where it is mounted or copied, such as /mnt/c/Logs under WSL)", strerror(e));
+		else
+			diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(e));
 		source_stats_unreadable(w->st, path);
 		return;
 	}
