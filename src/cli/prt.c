@@ -77,6 +77,10 @@ static int explain(const char *code)
 	}
 	fputs(sb_cstr(&sb), stdout);
 	sb_free(&sb);
+	if (fflush(stdout) != 0 || ferror(stdout)) { /* a full disk or a closed pipe: not an answer given */
+		perror("badcreds: prt: writing output");
+		return EXIT_OUTPUT;
+	}
 	return EXIT_OK;
 }
 
