@@ -113,6 +113,12 @@ def warnings():
     check('scan: no AD FS audit events is one warning line, exit 1', status == 1 and err.count('\n') == 1 and
           'no AD FS audit events' in err and 'badcreds coverage' in err and out.startswith('"UserPrincipalName"'),
           f'{status} {err}')
+    status, _, err = run(['scan', '-q', '-o', '-', os.path.join(FIX, 'COV-FS-CLEARED-System.evtx')])
+    check('scan of a System log only: the warning says no Security log was given, where AD FS writes its audits',
+          status == 1 and 'no record of a Security log' in err and 'is AD FS auditing on' not in err, err)
+    status, _, err = run(['scan', '-q', '-o', '-', f['MEMBER'], os.path.join(FIX, 'COV-FS-CLEARED-System.evtx')])
+    check('... and with a Security log among the inputs, the question is whether auditing is on',
+          status == 1 and 'is AD FS auditing on' in err and 'no record of a Security log' not in err, err)
     status, _, err = run(['scan', '-q', '-o', '-', f['ADFS-V16']])
     check('scan: AD FS audit events and no cleared log: no warning, exit 0', status == 0 and not err, err)
     status, out, err = run(['summary', '-q', '-f', 'jsonl', f['FS-CLEARED'], f['ADFS-V16']])
