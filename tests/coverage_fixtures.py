@@ -12,6 +12,7 @@ import io
 import datetime
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -74,6 +75,15 @@ def formats():
     every = sorted(os.path.join(FIX, n) for n in os.listdir(FIX) if n.startswith('COV-') and n.endswith('.evtx'))
     outs = {run(['coverage', '-q', '-f', 'jsonl', '--gap', '1s', '-j', j] + every)[1] for j in ('1', '2', '3')}
     check('the same rows on 1, 2 and 3 threads (gaps of a second too)', len(outs) == 1)
+    import gzip
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        named = os.path.join(tmp, 'coverage.jsonl.gz')
+        run(['coverage', '-q', '-o', named] + files)
+        with gzip.open(named, 'rt', encoding='utf-8') as f:
+            text = f.read()
+    check('-o NAME.jsonl.gz without --format: JSON lines, as --format jsonl writes them',
+          text and text == run(['coverage', '-q', '-f', 'jsonl'] + files)[1], text[:80])
     status, _, err = run(['coverage', '--gap', 'soon'] + files)
     check('--gap takes a duration', status == 2 and '--gap' in err, err)
     rows = [json.loads(line) for line in run(['coverage', '-q', '-f', 'jsonl'] + files)[1].splitlines()]
@@ -103,6 +113,12 @@ def warnings():
     check('scan: no AD FS audit events is one warning line, exit 1', status == 1 and err.count('\n') == 1 and
           'no AD FS audit events' in err and 'badcreds coverage' in err and out.startswith('"UserPrincipalName"'),
           f'{status} {err}')
+    status, _, err = run(['scan', '-q', '-o', '-', os.path.join(FIX, 'COV-FS-CLEARED-System.evtx')])
+    check('scan of a System log only: the warning says no Security log was given, where AD FS writes its audits',
+          status == 1 and 'no record of a Security log' in err and 'is AD FS auditing on' not in err, err)
+    status, _, err = run(['scan', '-q', '-o', '-', f['MEMBER'], os.path.join(FIX, 'COV-FS-CLEARED-System.evtx')])
+    check('... and with a Security log among the inputs, the question is whether auditing is on',
+          status == 1 and 'is AD FS auditing on' in err and 'no record of a Security log' not in err, err)
     status, _, err = run(['scan', '-q', '-o', '-', f['ADFS-V16']])
     check('scan: AD FS audit events and no cleared log: no warning, exit 0', status == 0 and not err, err)
     status, out, err = run(['summary', '-q', '-f', 'jsonl', f['FS-CLEARED'], f['ADFS-V16']])
@@ -112,6 +128,12 @@ def warnings():
           'CONTOSO\\mallory' in first.get('detail', '') and first.get('severity') == 'high' and
           'destroyed' in first.get('next_step', ''),
           f'{status} {err} {first}')
+    check('summary: a log clear is a moment, not an attack going on', first.get('ongoing') is False and
+          first.get('first') == first.get('last'), str(first))
+    status, out, err = run(['summary', '-q', f['FS-CLEARED'], f['ADFS-V16']])
+    when = re.search(r'log_cleared .*\n\s+(.*)\n', out)
+    check('summary text: the clear\'s one time, said once, not "T to T, still going on"',
+          when is not None and when.group(1) == 'at 2026-11-20T08:00:00.000+00:00', when.group(1) if when else out)
 
 
 def samples():

@@ -260,6 +260,11 @@ def names():
                   p.returncode == 3 and b'cannot write /dev/full' in p.stderr and b'wrote /dev/full' not in p.stderr and
                   re.search(rb'badcreds: %s: read \d+ records? .*; wrote nothing\n' % command.encode(), p.stderr),
                   p.stderr.decode(errors='replace'))
+        with open('/dev/full', 'wb') as full:
+            p = subprocess.run([BADCREDS, 'prt', '--explain', '0xc000006d'], stdout=full, stderr=subprocess.PIPE,
+                               check=False)
+        check('prt --explain to a full disk: exit 3 and a message, not an answer taken as given',
+              p.returncode == 3 and b'writing output' in p.stderr, p.stderr.decode(errors='replace'))
         for bad in (['-o', ''], ['-o', 'a\x1b[2Jb'], ['--format', '\x1b[2J\u009b']):
             p = run(['summary'] + bad + [f('ADFS-JP.evtx')])
             check(f'summary {bad!r}: a usage error naming the option, no control character shown',

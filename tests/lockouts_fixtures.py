@@ -138,6 +138,12 @@ def test_csv_and_text(badcreds, folder, wanted):
     check(unknown and all(r['Logon Type'] == '' for r in unknown), 'CSV: no logon type for an unknown cause')
     check(all(all(item.split('@')[0].isdigit() and '#' in item for item in r['Evidence'].split(' ')) for r in rows),
           'CSV: evidence as ID@file#record items')
+    with tempfile.TemporaryDirectory() as tmp:
+        named = os.path.join(tmp, 'lockouts.jsonl')
+        run(badcreds, '-o', named, *files)
+        _, jsonl, _ = run(badcreds, '-f', 'jsonl', *files)
+        check(open(named, encoding='utf-8').read() == jsonl and jsonl.count('\n') == len(wanted),
+              '-o NAME.jsonl without --format: JSON lines, as --format jsonl writes them')
     rc, out, _ = run(badcreds, '-f', 'text', *files)
     blocks = [b for b in out.split('\n\n') if b.strip()]
     check(len(blocks) == len(wanted) and all('Cause' in b or 'cause' in b for b in blocks),

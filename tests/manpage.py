@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """manpage.py: badcreds(1) documents every command and every option that `badcreds COMMAND --help` lists (the help
-is generated from the option tables in the code, the page is written by hand, so this keeps them together).
+is generated from the option tables in the code, the page is written by hand, so this keeps them together), and
+that every --help fits a terminal of 80 columns.
 usage: manpage.py BADCREDS MANPAGE"""
 import re
 import subprocess
@@ -16,6 +17,15 @@ def main():
     top = subprocess.run([badcreds, '--help'], stdout=subprocess.PIPE, check=True).stdout.decode()
     commands = re.findall(r'^  ([a-z]+)  ', top, re.M)
     failures = 0
+
+    def fits(name, text):
+        nonlocal failures
+        wide = [line for line in text.splitlines() if len(line) > 79]
+        if wide:
+            print(f'FAIL: {name}: {len(wide)} lines wider than 79 columns, first: {wide[0]!r}')
+            failures += 1
+
+    fits('badcreds --help', top)
     if len(commands) < 4:
         print(f'FAIL: the command list was not found in --help:\n{top}')
         return 1
@@ -24,6 +34,7 @@ def main():
             print(f'FAIL: command {command} has no entry under COMMANDS')
             failures += 1
         text = subprocess.run([badcreds, command, '--help'], stdout=subprocess.PIPE, check=True).stdout.decode()
+        fits(f'badcreds {command} --help', text)
         options = re.findall(r'^\s+(?:-\w, )?--([a-z][a-z0-9-]*)', text, re.M)
         if not options:
             print(f'FAIL: no option found in `badcreds {command} --help`')

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+import zipfile
 import zlib
 
 BADCREDS, FIX = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
@@ -149,6 +150,14 @@ def main():
                                                            stdin=open(f('ADFS01.evtx'), 'rb').read())
                  .stdout.decode().splitlines()]
         check('dump reads .evtx.gz and stdin like the file', plain and plain == zipped == piped)
+        p = run(['dump', '--format', 'jsonl', '--event-id', '4625', '--provider', 'AD FS Auditing', f('ADFS01.evtx')])
+        check('dump with filters that keep nothing says how many records it read',
+              p.returncode == 0 and not p.stdout and
+              f'dump: 0 of {len(plain)} records read'.encode() in p.stderr, p.stderr.decode())
+        p = run(['dump', '--format', 'jsonl', '--event-id', '411', f('ADFS01.evtx')])
+        kept = sum(1 for e in plain if e['EventID'] == 411)
+        check('... and how many of them it kept', kept and len(p.stdout.splitlines()) == kept and
+              f'dump: {kept} of {len(plain)} records read'.encode() in p.stderr, p.stderr.decode())
         # a wrong records checksum in chunk 0 (its header checksum made to fit): scan compares the checksums of
         # the chunks it takes events from, dump those of every chunk; the records are read either way
         data = bytearray(open(f('ADFS01.evtx'), 'rb').read())
@@ -181,6 +190,12 @@ def main():
         p = run(['scan', '-o', '-', os.path.join(tmp, 'missing.evtx'), f('ADFS-JP.xml')])
         check('a missing SOURCE is named, the others still read (exit 1)',
               p.returncode == 1 and b'missing.evtx' in p.stderr and len(rows(p.stdout.decode())) == len(jp))
+        if not UNDER_WINE:  # there, C:\ is a drive
+            p = run(['scan', '-o', '-', 'C:\\Logs\\ADFS01.evtx', '\\\\adfs01\\logs', 'missing.evtx'])
+            said = p.stderr.decode(errors='replace')
+            check('a Windows path that names nothing here says so, and where to look instead',
+                  p.returncode == 1 and said.count('(a Windows path: here, give the path where it is mounted') == 2 and
+                  'missing.evtx: error: cannot open: No such file or directory\n' in said, said)
         p = run(['scan', '-o', '-', os.path.join(tmp, 'logs', 'notes.txt')])
         check('unknown format named (exit 1)', p.returncode == 1 and b'notes.txt: error: unknown format' in p.stderr)
         open(os.path.join(tmp, 'zero.evtx'), 'wb').close()
@@ -190,6 +205,39 @@ def main():
               p.returncode == 1 == q.returncode and
               b'zero.evtx: error: empty input' in p.stderr and b'(stdin): error: empty input' in q.stderr,
               (p.stderr + q.stderr).decode(errors='replace'))
+        jl = os.path.join(tmp, 'attempts.jsonl')
+        p = run(['scan', '-q', '-o', jl, f('ADFS01.evtx')])
+        q = run(['scan', '-q', '-o', '-', '-f', 'jsonl', f('ADFS01.evtx')])
+        check('scan -o NAME.jsonl writes JSON lines (what --format jsonl writes), not CSV',
+              p.returncode == 0 and q.stdout and open(jl, 'rb').read() == q.stdout, open(jl, 'rb').read()[:80])
+        p = run(['scan', '-q', '--bom', '-o', jl, f('ADFS01.evtx')])
+        check('... so --bom with an output named .jsonl is a usage error that says why',
+              p.returncode == 2 and b'an output named .jsonl' in p.stderr, p.stderr.decode())
+        zipped = os.path.join(tmp, 'logs.zip')  # what a colleague mails: the logs in a ZIP archive
+        with zipfile.ZipFile(zipped, 'w', zipfile.ZIP_DEFLATED) as z:
+            z.write(f('ADFS01.evtx'), 'ADFS01.evtx')
+        p = run(['scan', '-o', '-', zipped])
+        q = run(['scan', '-o', '-', '-'], stdin=open(zipped, 'rb').read())
+        check('a ZIP archive is called one, with what to do, as a file and on stdin (exit 1)',
+              p.returncode == 1 == q.returncode and b'logs.zip: error: a ZIP archive' in p.stderr and
+              b'(stdin): error: a ZIP archive' in q.stderr and b'extract it' in p.stderr,
+              (p.stderr + q.stderr).decode(errors='replace'))
+        folder = os.path.join(tmp, 'mailed')
+        os.mkdir(folder)
+        shutil.copy(zipped, folder)
+        shutil.copy(f('ADFS02.evtx'), folder)
+        p = run(['scan', '-o', '-', folder])
+        check('a ZIP archive in a directory gets a note, the logs beside it are read (exit 0)',
+              p.returncode == 0 and b'logs.zip: note: a ZIP archive' in p.stderr and
+              len(rows(p.stdout.decode())) == len(want(lambda e: e['server'].startswith('ADFS02'))),
+              p.stderr.decode(errors='replace'))
+        legacy = os.path.join(tmp, 'AppEvent.evt')  # Windows XP / 2003: a 48-byte header record, "LfLe" at 4
+        with open(legacy, 'wb') as e:
+            e.write(struct.pack('<I4sII', 48, b'LfLe', 1, 1) + bytes(32))
+        p = run(['scan', '-o', '-', legacy])
+        check('a legacy .evt log is called one, with the conversion to EVTX (exit 1)',
+              p.returncode == 1 and b'AppEvent.evt: error: a legacy .evt log' in p.stderr and b'wevtutil epl' in p.stderr,
+              p.stderr.decode(errors='replace'))
         empty = os.path.join(tmp, 'empty.xml')
         with open(empty, 'w') as e:
             e.write('<?xml version="1.0"?><Events></Events>')
@@ -411,6 +459,13 @@ def main():
     p = run(['--help', 'nonsense'])
     check('badcreds --help with no such command is a usage error naming it', p.returncode == 2 and
           b"no command 'nonsense'" in p.stderr, p.stderr.decode(errors='replace')[:200])
+    p = run(['help', 'summery'])
+    check('badcreds help with a mistyped command names the command meant', p.returncode == 2 and
+          b"no command 'summery' (did you mean 'summary'?)" in p.stderr, p.stderr.decode(errors='replace')[:200])
+    p = run(['--verison'])
+    check('a mistyped --version is named as such, not as an unknown option of scan', p.returncode == 2 and
+          b"unknown option '--verison' (did you mean '--version'?)" in p.stderr and b'badcreds scan' not in p.stderr,
+          p.stderr.decode(errors='replace')[:200])
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copy(f('ADFS-JP.xml'), os.path.join(tmp, 'summery'))
         p = run(['summery', '-q', '-o', '-'], cwd=tmp)

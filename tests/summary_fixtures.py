@@ -235,6 +235,34 @@ def long_chart():
           rows == [('2025-10-16', '1'), ('2026-11-20', '12')] and 'per 2 days' in html, str(rows))
 
 
+def check_output_names():
+    """-o NAME.csv or NAME.jsonl(.gz) without --format writes that format (the rows --format gives), not text in a file
+    named for a spreadsheet; --format still decides when it is given."""
+    import csv
+    import gzip
+    import tempfile
+    farm = [os.path.join(FIX, f) for f in FARM]
+    _, rows = summary([])
+    with tempfile.TemporaryDirectory() as tmp:
+        named = {n: os.path.join(tmp, n) for n in ('s.csv', 's.jsonl.gz', 'S.JSON', 's.txt', 'forced.csv')}
+        for n in ('s.csv', 's.jsonl.gz', 'S.JSON', 's.txt'):
+            subprocess.run([BADCREDS, 'summary', '-q', '-o', named[n]] + farm, check=False)
+        subprocess.run([BADCREDS, 'summary', '-q', '-f', 'text', '-o', named['forced.csv']] + farm, check=False)
+        with open(named['s.csv'], encoding='utf-8', newline='') as f:
+            table = list(csv.DictReader(f))
+        with gzip.open(named['s.jsonl.gz'], 'rt', encoding='utf-8') as f:
+            jsonl = [json.loads(line) for line in f]
+        with open(named['S.JSON'], encoding='utf-8') as f:
+            upper = [json.loads(line) for line in f]
+        text, forced = (open(named[n], encoding='utf-8').read() for n in ('s.txt', 'forced.csv'))
+    check('summary -o NAME.csv writes CSV: the rows of --format csv',
+          [(r['type'], r['attempts']) for r in table] == [(r['type'], str(r.get('attempts', ''))) for r in rows],
+          str(table[:1]))  # (the subjects differ where CSV defuses a formula)
+    check('summary -o NAME.jsonl.gz and NAME.JSON write JSON lines', jsonl == rows and upper == rows)
+    check('summary -o NAME.txt stays text, and --format text wins over a .csv name',
+          'Findings (most severe first)' in text and forced == text)
+
+
 def main():
     servers = ('ADFS01', 'ADFS02', 'ADFS-OLD', 'ADFS-JP')
     attempts = [a for a in json.load(open(os.path.join(FIX, 'expected.json'), encoding='utf-8'))['attempts']
@@ -323,6 +351,7 @@ def main():
     check('text summary names the findings and the next steps',
           'HIGH      password_spray  203.0.113.50' in text and 'next step:' in text and
           'Users (most attempts first)' in text and text.splitlines()[1].startswith('1 compromised account (alice'))
+    check_output_names()
     check_local_time(attempts)
     typed_forms()
     long_chart()

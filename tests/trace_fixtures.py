@@ -73,6 +73,27 @@ def check_filters_and_local_time():
     check('the Exchange Online requests are there to choose', len(exo) == 13)
 
 
+def check_empty_explained():
+    """When nothing matches, trace says why, as scan does: no AD FS audit events in the inputs (a warning, exit 1),
+    the time window, or the options that left every attempt out."""
+    status, out, err = run(['trace', '--ip', '203.0.113.50', os.path.join(FIX, 'DC01.evtx')])
+    check('trace of logs without AD FS audit events: a warning says so, exit 1',
+          status == 1 and not out and 'they hold no AD FS audit events' in err, err)
+    status, out, err = run(['trace', '--user', 'alice', '--since', '2030-01-01'] + FILES)
+    check('trace with a window after the records: a note says the events fell outside it',
+          status == 0 and not out and 'fell outside the time window' in err, err)
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        named = os.path.join(tmp, 'trace.jsonl')
+        run(['trace', '-q', '--user', 'svc-sql', '-o', named] + FILES)
+        text = open(named, encoding='utf-8').read()
+    check('trace -o NAME.jsonl without --format: JSON lines, as --format jsonl writes them',
+          text and text == run(['trace', '-q', '--format', 'jsonl', '--user', 'svc-sql'] + FILES)[1], text[:80])
+    status, out, err = run(['trace', '--user', '^nobody-at-all$'] + FILES)
+    check('trace --user matching nobody: a note says --user kept none of the attempts',
+          status == 0 and not out and '--user kept none of the' in err, err)
+
+
 def main():
     _, out, _ = run(['scan', '-q', '-o', '-', '--format', 'jsonl'] + FILES)
     attempts = jsonl(out)
@@ -128,6 +149,7 @@ def main():
                           ('--activity', '7b2e4c1a-9f3d-4e8b-a1c2-3d4e5f60718')):
         status, out, err = run(['trace', option, value, FILES[0]])
         check(f'{option} {value}: not a GUID, a usage error', status == 2 and not out and option in err, err)
+    check_empty_explained()
     print(f'{len(FAILURES)} failures')
     return 1 if FAILURES else 0
 

@@ -47,6 +47,10 @@ int cli_next(struct cli_parser *p, int argc, char **argv);
 void cli_parser_free(struct cli_parser *p);
 
 void cli_help(const struct cli_command *cmd, FILE *out);
+/* Help text that fits a terminal of 80 columns: `text` written from column `col`, word by word, each line that would
+ * pass HELP_WIDTH continued at column `indent` (a word longer than a line is written whole), then a line end. */
+enum { HELP_WIDTH = 79 };
+void cli_help_wrap(FILE *out, const char *text, size_t col, size_t indent);
 int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...) BC_PRINTF(2, 3);
 /* Edits (insert, delete, replace one letter) from a to b, counted up to 3; for "did you mean". */
 unsigned cli_edits(const char *a, const char *b);
@@ -92,6 +96,12 @@ int cli_remote_option(const struct cli_command *cmd, const char *arg, const char
 int cli_tz_option(const struct cli_command *cmd, const char *arg, bool *local);
 /* --format text|csv|jsonl of the row reports: *format an enum row_format; 1, or -1 after a usage error. */
 int cli_format_option(const struct cli_command *cmd, const char *arg, int *format);
+/* The format an output's name asks for when --format is not given: "csv" for NAME.csv, "jsonl" for NAME.jsonl or
+ * NAME.json (either with .gz, any case), else NULL. */
+const char *cli_format_of_name(const char *name);
+/* `format` as cli_format_option set it, or -1 (not given): then FORMAT_CSV or FORMAT_JSONL when the output's name
+ * asks for one, else -1 still (decided by where the rows go). */
+int cli_format_or_name(int format, const char *output);
 
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv);
 int cmd_scan(const struct cli_command *cmd, int argc, char **argv);

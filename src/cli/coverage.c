@@ -121,6 +121,7 @@ int cmd_coverage(const struct cli_command *cmd, int argc, char **argv)
 	selection_init(&sel);
 	struct coverage_options set = {.output = "-", .format = -1, .gap = FILETIME_HOUR};
 	int status = selection_parse(&sel, cmd, argc, argv, coverage_option, &set);
+	set.format = cli_format_or_name(set.format, set.output); /* -o coverage.jsonl: JSON lines */
 	if (status >= 0) {
 		selection_free(&sel);
 		return status;

@@ -177,10 +177,14 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 	source_stats_free(&st);
 	if (fflush(stdout) != 0)
 		d.write_failed = true;
+	char of[48] = ""; /* filtered: "15 of 636 records read", so that 0 records kept does not read as none read */
+	if (filtered)
+		snprintf(of, sizeof of, " of %lu", st.records);
 	if (!d.quiet)
-		fprintf(stderr, "badcreds: dump: %lu record%s (%lu recovered), %lu skipped, %lu error%s, %lu warning%s\n",
-			d.records, d.records == 1 ? "" : "s", d.recovered, d.diag.skipped_records, d.diag.errors,
-			d.diag.errors == 1 ? "" : "s", d.diag.warnings, d.diag.warnings == 1 ? "" : "s");
+		fprintf(stderr, "badcreds: dump: %lu%s record%s%s (%lu recovered), %lu skipped, %lu error%s, %lu warning%s\n",
+			d.records, of, (filtered ? st.records : d.records) == 1 ? "" : "s", filtered ? " read" : "",
+			d.recovered, d.diag.skipped_records, d.diag.errors, d.diag.errors == 1 ? "" : "s", d.diag.warnings,
+			d.diag.warnings == 1 ? "" : "s");
 	if (d.write_failed) {
 		perror("badcreds: dump: writing output");
 		return EXIT_OUTPUT;

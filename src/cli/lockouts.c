@@ -183,6 +183,7 @@ int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv)
 	int status = selection_start(&sel, cmd, argc, argv, lockouts_option, &set);
 	if (status >= 0)
 		return status;
+	set.format = cli_format_or_name(set.format, set.output); /* -o lockouts.jsonl: JSON lines */
 	selection_prt(&sel);
 	selection_each(&sel, NULL, NULL); /* the attempts join the lockouts: the report lists none */
 	selection_lockouts(&sel);

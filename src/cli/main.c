@@ -1,5 +1,5 @@
 /* main.c: badcreds entry point: picks the command (scan when none is named, unless the first word looks like a
- * mistyped command) and reports the version. */
+ * mistyped command, or a mistyped --version) and reports the version. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,11 +21,27 @@ static const struct cli_command *const commands[] = {&scan_command, &summary_com
 static void usage(FILE *out)
 {
 	fputs("usage: badcreds [COMMAND] [options] SOURCE...\n\ncommands:\n", out);
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
-	fputs("\n'badcreds COMMAND --help' (or 'badcreds help COMMAND') lists a command's options; badcreds(1) documents "
-	      "them all.\n"
-	      "'badcreds --version' prints the version.\n", out);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		fprintf(out, "  %-10s ", commands[i]->name);
+		cli_help_wrap(out, commands[i]->summary, 13, 13);
+	}
+	fputs("\n'badcreds COMMAND --help' (or 'badcreds help COMMAND') lists its options;\n"
+	      "badcreds(1) documents them all. 'badcreds --version' prints the version.\n", out);
+}
+
+/* The command that `arg` begins, else the nearest within two edits, else NULL. */
+static const char *nearest_command(const char *arg)
+{
+	const char *near = NULL;
+	unsigned fewest = 3;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0] && fewest; i++) {
+		unsigned e = strncasecmp(commands[i]->name, arg, strlen(arg)) ? cli_edits(arg, commands[i]->name) : 0;
+		if (e < fewest) {
+			fewest = e;
+			near = commands[i]->name;
+		}
+	}
+	return near;
 }
 
 /* A first argument that is a plain word naming no file was meant as a command (badcreds summery DIR), not as a
@@ -38,15 +54,7 @@ static bool mistyped_command(const char *arg)
 	struct stat st;
 	if (!*arg || bc_stat(arg, &st) == 0)
 		return false;
-	const char *near = NULL; /* a command it begins, else the nearest within two edits */
-	unsigned fewest = 3;
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0] && fewest; i++) {
-		unsigned e = strncasecmp(commands[i]->name, arg, strlen(arg)) ? cli_edits(arg, commands[i]->name) : 0;
-		if (e < fewest) {
-			fewest = e;
-			near = commands[i]->name;
-		}
-	}
+	const char *near = nearest_command(arg);
 	if (near)
 		fprintf(stderr, "badcreds: '%s' is neither a command nor a file (did you mean '%s'?)\n", arg, near);
 	else
@@ -74,11 +82,17 @@ int main(int argc, char **argv)
 			if (!strcmp(argv[2], commands[i]->name)) /* badcreds --help scan: as badcreds scan --help */
 				return commands[i]->run(commands[i], 2, (char *[]){argv[2], "--help", NULL});
 		if (argc > 2) { /* badcreds help nonsense: shown as typed, its control characters made visible */
+			const char *near = *argv[2] ? nearest_command(argv[2]) : NULL;
 			struct strbuf shown = {0};
 			text_visible_str(&shown, argv[2]);
-			fprintf(stderr, "badcreds: no command '%s'\n", sb_cstr(&shown));
+			if (near) {
+				fprintf(stderr, "badcreds: no command '%s' (did you mean '%s'?)\n", sb_cstr(&shown), near);
+				fputs("Try 'badcreds --help'.\n", stderr);
+			} else {
+				fprintf(stderr, "badcreds: no command '%s'\n", sb_cstr(&shown));
+				usage(stderr);
+			}
 			sb_free(&shown);
-			usage(stderr);
 			return EXIT_USAGE;
 		}
 		usage(stdout);
@@ -87,6 +101,11 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--version")) {
 		printf("badcreds %s\n", BADCREDS_VERSION);
 		return EXIT_OK;
+	}
+	if (!strncmp(argv[1], "--", 2) && cli_edits(argv[1] + 2, "version") < 3) { /* --verison: not scan's option */
+		fprintf(stderr, "badcreds: unknown option '%s' (did you mean '--version'?)\nTry 'badcreds --help'.\n",
+			argv[1]);
+		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i]->name))

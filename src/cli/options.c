@@ -1,9 +1,11 @@
-/* options.c: turns a command's option table into getopt_long arguments and into its --help text; the values that
- * several commands' options share (threads, sizes, durations, time zones). */
+/* options.c: turns a command's option table into getopt_long arguments and into its --help text (wrapped to fit 80
+ * columns); the values that several commands' options share (threads, sizes, durations, time zones, the format an
+ * output's name asks for). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "badcreds/filetime.h"
 #include "badcreds/output.h"
@@ -47,9 +49,36 @@ void cli_parser_free(struct cli_parser *p)
 	free(p->shortopts);
 }
 
+void cli_help_wrap(FILE *out, const char *text, size_t col, size_t indent)
+{
+	bool first = true; /* of its line */
+	for (const char *p = text; *p;) {
+		size_t w = strcspn(p, " ");
+		if (!first && col + 1 + w > HELP_WIDTH) {
+			fprintf(out, "\n%*s", (int)indent, "");
+			col = indent;
+			first = true;
+		}
+		if (!first) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(p, 1, w, out);
+		col += w;
+		first = false;
+		for (p += w; *p == ' ';)
+			p++;
+	}
+	fputc('\n', out);
+}
+
 void cli_help(const struct cli_command *cmd, FILE *out)
 {
-	fprintf(out, "usage: badcreds %s [options] %s\n%s\n\noptions:\n", cmd->name, cmd->args, cmd->summary);
+	char usage[512];
+	snprintf(usage, sizeof usage, "usage: badcreds %s [options] %s", cmd->name, cmd->args);
+	cli_help_wrap(out, usage, 0, 16);
+	cli_help_wrap(out, cmd->summary, 0, 0);
+	fputs("\noptions:\n", out);
 	for (size_t i = 0; i < cmd->noptions + nshared(cmd); i++) {
 		const struct cli_option *o = i < cmd->noptions ? &cmd->options[i] : &cmd->shared[i - cmd->noptions];
 		char left[64];
@@ -57,7 +86,11 @@ void cli_help(const struct cli_command *cmd, FILE *out)
 				     : snprintf(left, sizeof left, "    --%s", o->name);
 		if (o->arg && n > 0 && (size_t)n < sizeof left)
 			snprintf(left + n, sizeof left - (size_t)n, " %s", o->arg);
-		fprintf(out, "  %-30s %s\n", left, o->help);
+		if (strlen(left) > 30) /* its help on a line of its own, where the others' begin */
+			fprintf(out, "  %s\n%33s", left, "");
+		else
+			fprintf(out, "  %-30s ", left);
+		cli_help_wrap(out, o->help, 33, 33);
 	}
 	fputs("\nSee badcreds(1) for details and exit statuses.\n", out);
 }
@@ -240,6 +273,26 @@ bool cli_parse_duration(const char *text, int64_t *ticks)
 		return false;
 	*ticks = (int64_t)v * unit * FILETIME_SECOND;
 	return true;
+}
+
+const char *cli_format_of_name(const char *name)
+{
+	static const char *const endings[][2] = {{".csv", "csv"}, {".jsonl", "jsonl"}, {".json", "jsonl"}};
+	size_t n = strlen(name);
+	if (n > 3 && !strcasecmp(name + n - 3, ".gz"))
+		n -= 3;
+	for (size_t i = 0; i < sizeof endings / sizeof endings[0]; i++) {
+		size_t k = strlen(endings[i][0]);
+		if (n > k && !strncasecmp(name + n - k, endings[i][0], k))
+			return endings[i][1];
+	}
+	return NULL;
+}
+
+int cli_format_or_name(int format, const char *output)
+{
+	const char *named = format < 0 ? cli_format_of_name(output) : NULL;
+	return !named ? format : !strcmp(named, "jsonl") ? FORMAT_JSONL : FORMAT_CSV;
 }
 
 int cli_channels_named(const struct cli_command *cmd, char **sources, int nsources)

@@ -77,6 +77,10 @@ static int explain(const char *code)
 	}
 	fputs(sb_cstr(&sb), stdout);
 	sb_free(&sb);
+	if (fflush(stdout) != 0 || ferror(stdout)) { /* a full disk or a closed pipe: not an answer given */
+		perror("badcreds: prt: writing output");
+		return EXIT_OUTPUT;
+	}
 	return EXIT_OK;
 }
 
@@ -189,6 +193,7 @@ int cmd_prt(const struct cli_command *cmd, int argc, char **argv)
 	struct prt_settings set = {.output = "-", .format = -1, .window = SELECTION_PRT_WINDOW};
 	sel.prt = sel.prt_live = sel.sources_optional = true;
 	int status = selection_parse(&sel, cmd, argc, argv, prt_option, &set);
+	set.format = cli_format_or_name(set.format, set.output); /* -o prt.jsonl: JSON lines */
 	if (status < 0)
 		status = set.explain ? explain(set.explain) : run(&sel, cmd, &set, argc, argv);
 	selection_free(&sel);

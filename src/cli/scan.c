@@ -13,7 +13,7 @@ enum { OPT_OUTPUT = 'o', OPT_FORMAT = 'f', OPT_COLUMNS = 256, OPT_TZ, OPT_BOM };
 
 static const struct cli_option scan_options[] = {
 	{ "output", OPT_OUTPUT, "FILE", "report file (default BadCredAttempts.csv; - = stdout; .gz; %Y%m%d)" },
-	{ "format", OPT_FORMAT, "csv|jsonl", "report format (default: csv)" },
+	{ "format", OPT_FORMAT, "csv|jsonl", "report format (default: csv; jsonl for -o NAME.jsonl)" },
 	{ "columns", OPT_COLUMNS, "full|compat", "all columns, or only those of ADFSBadCredsSearch.ps1" },
 	{ "tz", OPT_TZ, "utc|local", "time zone of the Time column (default: utc)" },
 	{ "bom", OPT_BOM, NULL, "start the CSV with a UTF-8 byte order mark (Excel)" },
@@ -32,6 +32,7 @@ const struct cli_command scan_command = {
 struct scan_settings {
 	struct report_options report;
 	const char *output;
+	bool format_given;
 };
 
 static int scan_option(void *ctx, const struct cli_command *cmd, int opt, const char *arg)
@@ -42,6 +43,7 @@ static int scan_option(void *ctx, const struct cli_command *cmd, int opt, const 
 	case OPT_FORMAT:
 		if (!strcmp(arg, "csv") || !strcmp(arg, "jsonl")) {
 			s->report.format = !strcmp(arg, "csv") ? REPORT_CSV : REPORT_JSONL;
+			s->format_given = true;
 			return 1;
 		}
 		return cli_usage_error(cmd, "unknown format '%s' (csv or jsonl)", arg), -1;
@@ -81,8 +83,12 @@ int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 	struct scan_settings set = {.output = "BadCredAttempts.csv"};
 	sel.prt = true; /* devices' AAD logs among the inputs: attempts their stale passwords may be (prt.h) */
 	int status = selection_parse(&sel, cmd, argc, argv, scan_option, &set);
+	const char *named = set.format_given ? NULL : cli_format_of_name(set.output);
+	if (named) /* -o attempts.jsonl: JSON lines, not CSV in a file named .jsonl */
+		set.report.format = !strcmp(named, "jsonl") ? REPORT_JSONL : REPORT_CSV;
 	if (status < 0 && set.report.bom && set.report.format != REPORT_CSV)
-		status = cli_usage_error(cmd, "--bom starts a CSV report with a byte order mark: not with --format jsonl");
+		status = cli_usage_error(cmd, "--bom starts a CSV report with a byte order mark: not with JSON lines "
+					 "(--format jsonl, or an output named .jsonl)");
 	if (status >= 0) {
 		selection_free(&sel);
 		return status;

@@ -263,6 +263,9 @@ static bool selects(struct selection *s, const struct event_peek *p)
 static bool wants(void *ctx, const struct event_peek *p)
 {
 	struct selection *s = ctx;
+	if (!atomic_load_explicit(&s->security_log, memory_order_relaxed) &&
+	    evtx_value_equals_nocase(&p->channel, "Security"))
+		atomic_store_explicit(&s->security_log, true, memory_order_relaxed);
 	bool tallied = s->coverage && s->coverage_sink.wants(s->coverage_sink.ctx, p);
 	return selects(s, p) || tallied;
 }
@@ -735,7 +738,10 @@ bool selection_warn_unanswerable(const struct selection *s, const struct cli_com
 		return false;
 	struct strbuf sb = {0};
 	sb_printf(&sb, "badcreds: %s: warning: the inputs cannot answer: ", cmd->name);
-	if (no_adfs)
+	if (no_adfs && s->stats.records && !atomic_load(&s->security_log)) /* System, Application, ...: not the log */
+		sb_adds(&sb, "they hold no AD FS audit events, and no record of a Security log: AD FS writes its audit "
+			     "events to the Security log of each farm node (give those)");
+	else if (no_adfs)
 		sb_adds(&sb, "they hold no AD FS audit events (is AD FS auditing on? badcreds(1), AUDITING)");
 	if (s->nclears) {
 		const struct log_clear *c = &s->clears[0];

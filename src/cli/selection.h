@@ -83,6 +83,7 @@ struct selection {
 	struct source_stats stats;
 	_Atomic unsigned long outside;   /* AD FS and DC events left out for their time (counted on the workers) */
 	_Atomic unsigned long adfs_audits; /* AD FS audit events read, whatever their time (counted on the workers) */
+	_Atomic bool security_log;       /* a record of the Security channel read (where AD FS audits go) */
 	_Atomic unsigned long cloudap_events; /* with prt: CloudAP events of Microsoft-Windows-AAD read, whatever their
 					      * time (counted on the workers) ... */
 	_Atomic unsigned long cloudap_inside; /* ... and those inside the time window */

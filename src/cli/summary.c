@@ -20,7 +20,8 @@ enum {
 
 static const struct cli_option summary_options[] = {
 	{ "output", OPT_OUTPUT, "FILE", "where the summary goes (default: - = stdout; .gz; %Y%m%d)" },
-	{ "format", OPT_FORMAT, "text|csv|jsonl", "text for people (default), or one row per finding, user and IP" },
+	{ "format", OPT_FORMAT, "text|csv|jsonl",
+	  "text for people (default), or one row per finding, user and IP (the default for -o NAME.csv, NAME.jsonl)" },
 	{ "html", OPT_HTML, "FILE", "also write the summary as one self-contained HTML page" },
 	{ "tz", OPT_TZ, "utc|local", "time zone of the times in text, CSV and JSON lines (default: utc)" },
 	{ "spray-users", OPT_SPRAY_USERS, "N", "password spray: N users from one IP (default 10) ..." },
@@ -122,12 +123,14 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct selection sel;
 	selection_init(&sel);
-	struct summary_settings set = {.output = "-", .format = "text"};
+	struct summary_settings set = {.output = "-"};
 	summary_default_thresholds(&set.t);
 	sel.lockouts = true; /* the AD lockouts and their causes, with the defaults of badcreds lockouts */
 	sel.lockout_settings = (struct lockout_settings){.reset_window = 30 * FILETIME_MINUTE};
 	sel.prt = true; /* devices' AAD logs among the inputs: their PRT failures, and the attempts they may send */
 	int status = selection_parse(&sel, cmd, argc, argv, summary_option, &set);
+	if (!set.format) /* -o report.csv: CSV, not text in a file named .csv */
+		set.format = cli_format_of_name(set.output) ? cli_format_of_name(set.output) : "text";
 	if (status < 0 && set.html && !strcmp(set.html, "-") && !strcmp(set.output, "-"))
 		status = cli_usage_error(cmd, "--html - and the text summary (-o -, the default) both write to standard "
 					 "output: give one of them a file");

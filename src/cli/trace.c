@@ -35,7 +35,7 @@ const struct cli_command trace_command = {
 
 struct trace_settings {
 	const char *activity, *instance, *output;
-	bool jsonl, local_time;
+	bool jsonl, format_given, local_time;
 };
 
 /* A GUID as AD FS writes its IDs, 8-4-4-4-12 hex digits, with or without braces. */
@@ -78,6 +78,7 @@ static int trace_option(void *ctx, const struct cli_command *cmd, int opt, const
 		if (strcmp(arg, "text") && strcmp(arg, "jsonl"))
 			return cli_usage_error(cmd, "unknown format '%s' (text or jsonl)", arg), -1;
 		t->jsonl = !strcmp(arg, "jsonl");
+		t->format_given = true;
 		return 1;
 	default: return 0;
 	}
@@ -379,6 +380,8 @@ int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
 		selection_free(&sel);
 		return status;
 	}
+	const char *named = t.format_given ? NULL : cli_format_of_name(t.output);
+	t.jsonl |= named && !strcmp(named, "jsonl"); /* -o trace.jsonl: JSON lines */
 	sel.render = t.jsonl ? render_json : t.local_time ? render_text_local : render_text_utc;
 	sel.render_wanted = events_wanted;
 	sel.render_ctx = &t;
@@ -401,6 +404,11 @@ int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
 	struct trace_job job = {.sel = &sel, .t = &t, .attempts = &kept};
 	if (!out_produce(t.output, write_trace, &job, name, sizeof name))
 		status = EXIT_OUTPUT;
+	else if (!job.matched && !sel.nlockout_rows) { /* say why nothing matched, as scan does */
+		selection_explain_empty(&sel, cmd);
+		if (selection_warn_unanswerable(&sel, cmd) && status == EXIT_OK)
+			status = EXIT_SKIPPED;
+	}
 	if (selection_warn_window(&sel, cmd) && status == EXIT_OK)
 		status = EXIT_SKIPPED;
 	if (selection_warn_undecided(&sel, cmd) && status == EXIT_OK)

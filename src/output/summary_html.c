@@ -116,10 +116,12 @@ static void finding_html(struct strbuf *o, const struct finding *f)
 	html_text(o, f->subject);
 	sb_adds(o, ": ");
 	html_text(o, f->detail);
-	sb_adds(o, "<br><span class=\"when\">");
+	sb_adds(o, f->first == f->last ? "<br><span class=\"when\">at " : "<br><span class=\"when\">");
 	when(o, f->first);
-	sb_adds(o, " to ");
-	when(o, f->last);
+	if (f->last != f->first) {
+		sb_adds(o, " to ");
+		when(o, f->last);
+	}
 	sb_adds(o, f->ongoing ? "</span> <b>still going on</b>" : "</span>");
 	if (f->attempts) {
 		sb_printf(o, "<br>%u attempt%s; users: ", f->attempts, f->attempts == 1 ? "" : "s");

@@ -120,10 +120,12 @@ static void finding_text(struct strbuf *o, const struct finding *f)
 	text_visible_str(o, f->subject);
 	sb_adds(o, ": ");
 	text_visible_str(o, f->detail);
-	sb_adds(o, "\n            ");
+	sb_adds(o, f->first == f->last ? "\n            at " : "\n            ");
 	when(o, f->first);
-	sb_adds(o, " to ");
-	when(o, f->last);
+	if (f->last != f->first) {
+		sb_adds(o, " to ");
+		when(o, f->last);
+	}
 	sb_adds(o, f->ongoing ? ", still going on\n" : "\n");
 	if (f->attempts) {
 		sb_printf(o, "            %u attempt%s; users: ", f->attempts, plural(f->attempts, "", "s"));

@@ -1,8 +1,7 @@
 /* summary_cleared.c: the summary's log_cleared findings: one per log-cleared event in the time window (high
- * severity: evidence destroyed), naming the computer, the log and who cleared it. */
+ * severity: evidence destroyed), naming the computer, the log and who cleared it; a moment, never still going on. */
 #include <stdio.h>
 
-#include "badcreds/filetime.h"
 #include "scan/findings.h"
 
 void summary_add_cleared(struct summary *s, const struct log_clear *c, size_t n)
@@ -12,7 +11,6 @@ void summary_add_cleared(struct summary *s, const struct log_clear *c, size_t n)
 		snprintf(f->detail, sizeof f->detail, "the %s log was cleared by %s", c[i].log,
 			 *c[i].who ? c[i].who : "an unknown account");
 		f->first = f->last = c[i].time;
-		f->ongoing = f->last >= s->data_end - 30 * FILETIME_MINUTE;
 	}
 	if (n)
 		findings_finish(s);

@@ -37,11 +37,17 @@ static bool read_file(int fd, const char *name, bool from_directory, struct walk
 {
 	const struct input_format *f = input_probe(fd);
 	if (!f) {
-		if (from_directory) /* in a directory, other files are simply not logs */
+		uint8_t head[8];
+		long n = bc_pread(fd, head, sizeof head, 0);
+		const char *what = n > 0 ? input_not_a_log(head, (size_t)n) : NULL;
+		if (from_directory) { /* in a directory, other files are simply not logs; a ZIP or .evt gets a note */
+			if (what)
+				diag_report(w->d, DIAG_NOTE, DIAG_NO_OFFSET, "%s", what);
 			return false;
+		}
 		struct stat st;
 		bool empty = fstat(fd, &st) == 0 && st.st_size == 0;
-		diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, empty ? "empty input"
+		diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, empty ? "empty input" : what ? what
 				  : "unknown format (not EVTX, gzip or event XML)");
 	} else if (f->read(fd, name, w->opt, w->sink, w->d, w->st)) {
 		w->st->files++;
@@ -141,13 +147,31 @@ static void read_stream(int fd, bool own, const char *name, struct walk *w)
 		source_stats_unreadable(w->st, name);
 }
 
+/* Whether a path that names no file here was written for Windows: C:\Logs, C:/Logs or \\server\share. */
+static bool windows_path(const char *path)
+{
+#ifdef _WIN32
+	(void)path;
+	return false;
+#else
+	bool drive = ((path[0] >= 'A' && path[0] <= 'Z') || (path[0] >= 'a' && path[0] <= 'z')) && path[1] == ':' &&
+		     (path[2] == '\\' || path[2] == '/');
+	return drive || (path[0] == '\\' && path[1] == '\\');
+#endif
+}
+
 static void read_path(const char *path, bool from_directory, struct walk *w)
 {
 	unsigned long errors = w->d->errors, unreadable = w->st->unreadable;
 	struct stat s;
 	if (bc_stat(path, &s) != 0) {
+		int e = errno;
 		diag_begin_file(w->d, path);
-		diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(errno));
+		if (e == ENOENT && !from_directory && windows_path(path))
+			diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s (a Windows path: here, give the "
+				    "path where it is mounted or copied, such as /mnt/c/Logs under WSL)", strerror(e));
+		else
+			diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(e));
 		source_stats_unreadable(w->st, path);
 		return;
 	}

@@ -508,8 +508,9 @@ bool spool_read(struct spool *s, const char *name, const struct source_options *
 	} else {
 		decide(s, VERDICT_STOP, false);
 		finish(s, d);
+		const char *what = input_not_a_log(head, got);
 		diag_report(d, DIAG_ERROR, DIAG_NO_OFFSET, gunzip_magic(head, got) ? "gzip inside gzip is not read" :
-			    s->written ? "content is neither EVTX nor event XML" : "empty input");
+			    !s->written ? "empty input" : what ? what : "content is neither EVTX nor event XML");
 	}
 	close(s->fd);
 	pthread_mutex_destroy(&s->lock);
