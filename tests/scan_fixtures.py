@@ -196,6 +196,11 @@ def main():
             check('a Windows path that names nothing here says so, and where to look instead',
                   p.returncode == 1 and said.count('(a Windows path: here, give the path where it is mounted') == 2 and
                   'missing.evtx: error: cannot open: No such file or directory\n' in said, said)
+        p = run(['scan', '-o', '-', '--since', '2026-11-20', '08:00', f('ADFS-JP.xml')])
+        said = p.stderr.decode(errors='replace')
+        check('the time of an option\'s date and time typed without quotes, taken for a SOURCE, is named as such',
+              p.returncode == 1 and "08:00: error: cannot open: No such file or directory (a time of day? quote an "
+              "option's date and time as one argument: --since 'YYYY-MM-DD 08:00')" in said, said)
         p = run(['scan', '-o', '-', os.path.join(tmp, 'logs', 'notes.txt')])
         check('unknown format named (exit 1)', p.returncode == 1 and b'notes.txt: error: unknown format' in p.stderr)
         open(os.path.join(tmp, 'zero.evtx'), 'wb').close()

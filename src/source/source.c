@@ -160,6 +160,26 @@ static bool windows_path(const char *path)
 #endif
 }
 
+/* Whether a path that names no file is a time of day (08:00, 08:00:30.5Z, 08:00+01:00): the second half of an
+ * option's date and time typed without quotes (--since 2026-11-20 08:00), taken for a SOURCE. */
+static bool time_of_day(const char *p)
+{
+	size_t h = strspn(p, "0123456789");
+	if (h < 1 || h > 2 || p[h] != ':' || strspn(p + h + 1, "0123456789") != 2)
+		return false;
+	p += h + 3;
+	if (*p == ':' && strspn(p + 1, "0123456789") == 2)
+		p += 3;
+	if (*p == '.' && strspn(p + 1, "0123456789"))
+		p += 1 + strspn(p + 1, "0123456789");
+	if (*p == 'Z' || *p == 'z')
+		p++;
+	else if ((*p == '+' || *p == '-') && strspn(p + 1, "0123456789") == 2 && p[3] == ':' &&
+		 strspn(p + 4, "0123456789") == 2)
+		p += 6;
+	return !*p;
+}
+
 static void read_path(const char *path, bool from_directory, struct walk *w)
 {
 	unsigned long errors = w->d->errors, unreadable = w->st->unreadable;
@@ -170,6 +190,9 @@ static void read_path(const char *path, bool from_directory, struct walk *w)
 		if (e == ENOENT && !from_directory && windows_path(path))
 			diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s (a Windows path: here, give the "
 				    "path where it is mounted or copied, such as /mnt/c/Logs under WSL)", strerror(e));
+		else if (e == ENOENT && !from_directory && time_of_day(path))
+			diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s (a time of day? quote an option's "
+				    "date and time as one argument: --since 'YYYY-MM-DD %s')", strerror(e), path);
 		else
 			diag_report(w->d, DIAG_ERROR, DIAG_NO_OFFSET, "cannot open: %s", strerror(e));
 		source_stats_unreadable(w->st, path);
