@@ -223,7 +223,33 @@ def odd_times():
                                           for s in row.get('next_steps', [])), str(row))
 
 
+def local_ntlm():
+    """A 4776 (or 4740) is a domain controller's, or a member's for its local accounts: in an AD FS server's log it
+    is no DC evidence, and the step to collect the domain controllers' logs stays; alone in a log it is."""
+    import tempfile
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from xml_events import event_xml
+    ntlm = '<Data Name="TargetUserName">Administrator</Data><Data Name="Status">0xc000006a</Data>'
+    with tempfile.TemporaryDirectory() as tmp:
+        adfs_log, dc_log = os.path.join(tmp, 'ADFS09.xml'), os.path.join(tmp, 'DC09.xml')
+        with open(adfs_log, 'w', encoding='utf-8') as out:
+            out.write(event_xml(1, '2026-11-20T08:00:00.000', 'AD FS Auditing', 411, '<Data>x</Data>',
+                                'ADFS09.contoso.com') +
+                      event_xml(2, '2026-11-20T08:01:00.000', 'Microsoft-Windows-Security-Auditing', 4776, ntlm,
+                                'ADFS09.contoso.com'))
+        with open(dc_log, 'w', encoding='utf-8') as out:
+            out.write(event_xml(1, '2026-11-20T08:02:00.000', 'Microsoft-Windows-Security-Auditing', 4776, ntlm,
+                                'DC09.contoso.com'))
+        adfs = rows_of([], [adfs_log]).get(('ADFS09.contoso.com', 'Security'), {})
+        dc = rows_of([], [dc_log]).get(('DC09.contoso.com', 'Security'), {})
+    check("an AD FS server's own 4776 (a local account) is no DC evidence, and the DC logs are still asked for",
+          adfs.get('dc_evidence') is False and
+          any('collect the domain controllers' in step for step in adfs.get('next_steps', [])), str(adfs))
+    check('a 4776 in a log without AD FS audit events is DC evidence', dc.get('dc_evidence') is True, str(dc))
+
+
 def main():
+    local_ntlm()
     odd_times()
     fixtures()
     callers()

@@ -19,10 +19,13 @@ enum coverage_seen {
 	SEEN_ADFS_VERBOSE = 1 << 0,  /* AD FS 403, 410, 411, 412 or 501 */
 	SEEN_ADFS_BASIC = 1 << 1,    /* AD FS 1200-1210 (2016+) */
 	SEEN_ADFS_OTHER = 1 << 2,    /* other AD FS Auditing events (512, 515, 516...) */
-	SEEN_DC = 1 << 3,            /* 4740, 4768, 4771 or 4776 */
+	SEEN_DC = 1 << 3,            /* 4768 or 4771 (only a domain controller logs them), or SEEN_DC_OR_LOCAL in a log
+				      * without AD FS audit events */
 	SEEN_4625 = 1 << 4,
 	SEEN_AAD_OPERATIONAL = 1 << 5,
 	SEEN_AAD_ANALYTIC = 1 << 6,
+	SEEN_DC_OR_LOCAL = 1 << 7,   /* 4740 or 4776: a domain controller's, or a member's for its local accounts (an
+				      * AD FS server's own would hide that no domain controller's log was given) */
 };
 
 /* A log-cleared event: Security 1102, or System 104 naming the log it cleared (log_cleared.c). */

@@ -98,9 +98,10 @@ static unsigned seen_by(const struct event_peek *p)
 		bool verbose = id == 403 || (id >= 410 && id <= 412) || id == 501;
 		return verbose ? SEEN_ADFS_VERBOSE : id >= 1200 ? SEEN_ADFS_BASIC : SEEN_ADFS_OTHER;
 	}
-	bool dc = id == 4740 || id == 4768 || id == 4771 || id == 4776;
-	if ((dc || id == 4625) && evtx_value_equals_nocase(&p->provider, "Microsoft-Windows-Security-Auditing"))
-		return dc ? SEEN_DC : SEEN_4625;
+	bool kerberos = id == 4768 || id == 4771, dc_or_local = id == 4740 || id == 4776;
+	if ((kerberos || dc_or_local || id == 4625) &&
+	    evtx_value_equals_nocase(&p->provider, "Microsoft-Windows-Security-Auditing"))
+		return kerberos ? SEEN_DC : dc_or_local ? SEEN_DC_OR_LOCAL : SEEN_4625;
 	return 0;
 }
 

@@ -70,6 +70,8 @@ static void make_row(struct coverage_row *r, struct tally *t, const struct cover
 	r->clears = t->clears;
 	r->nclears = t->nclears;
 	r->seen = t->seen;
+	if ((t->seen & SEEN_DC_OR_LOCAL) && !(t->seen & (SEEN_ADFS_VERBOSE | SEEN_ADFS_BASIC | SEEN_ADFS_OTHER)))
+		r->seen |= SEEN_DC;
 	r->audit = (t->seen & SEEN_ADFS_VERBOSE) ? COVERAGE_AUDIT_VERBOSE
 		 : (t->seen & (SEEN_ADFS_BASIC | SEEN_ADFS_OTHER)) ? COVERAGE_AUDIT_BASIC : COVERAGE_AUDIT_NONE;
 	r->shape = (t->seen & SEEN_ADFS_BASIC) ? "2016+" : (t->seen & (SEEN_ADFS_VERBOSE | SEEN_ADFS_OTHER)) ? "2012 R2"
