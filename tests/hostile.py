@@ -973,6 +973,29 @@ def repeated_names():
               'kept', values == ['a', 'b', 'c', 'd', 'e'] and len({k for k, _ in pairs}) == len(pairs), str(pairs)[:400])
 
 
+def listed_names():
+    """A finding lists its users as 'a (3), b (2)': a name typed with a comma and a count of its own ('x (999),
+    ceo@contoso.com') must read as one item, not forge a second user with 999 attempts."""
+    import mkfixtures
+    from evtx_writer import write_file
+    forged = 'x (999), ceo@contoso.com'
+    typed = [forged] * 5 + ['say "hi" (2)'] * 3 + [f'u{i}@contoso.com' for i in range(12)]
+    with tempfile.TemporaryDirectory() as tmp:
+        farm = mkfixtures.Farm()
+        log = farm.log('ADFS-LIST.contoso.com')
+        for i, name in enumerate(typed):
+            farm.attempt_2012r2(log, mkfixtures.BASE + i * datetime.timedelta(seconds=20), name, '198.51.100.7',
+                                with_4625=True)
+        path = os.path.join(tmp, 'LIST.evtx')
+        write_file(path, log.records())
+        rows = [json.loads(line) for line in run(['summary', '-q', '-f', 'jsonl', path]).stdout.decode(
+            'utf-8').splitlines()]
+    spray = next((r for r in rows if r.get('type') == 'password_spray'), {})
+    check('a finding\'s list of users quotes a name that holds a comma, a parenthesis or a quote (one item each)',
+          spray.get('top_users', '').startswith('"x (999), ceo@contoso.com" (5), "say ""hi"" (2)" (3), '),
+          str(spray.get('top_users')))
+
+
 def typed_pictures():
     """Names typed with characters that stand for others elsewhere: Control Pictures (U+2400 for NUL, U+241B for
     ESC), the private U+E000 this reader shields them with, and U+FFFE/U+FFFF. Each request is one attempt, under
@@ -1007,6 +1030,7 @@ def typed_pictures():
 def main():
     names()
     names_2012r2()
+    listed_names()
     names_in_commands()
     repeated_names()
     addresses()

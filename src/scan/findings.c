@@ -67,12 +67,29 @@ static void tally_add(struct tally *t, const char *name)
 	t->seen[k - 1].count++;
 }
 
+/* A name as an item of a list "a (3), b (2)": in double quotes (inner ones doubled) when it holds a comma, a
+ * parenthesis or a quote, so that a name typed as 'x (999), ceo@contoso.com' reads as one item, not two. */
+static void list_item(struct strbuf *list, const char *name)
+{
+	if (!name[strcspn(name, ",()\"")]) {
+		sb_adds(list, name);
+		return;
+	}
+	sb_addc(list, '"');
+	for (const char *p = name; *p; p++) {
+		if (*p == '"')
+			sb_addc(list, '"');
+		sb_addc(list, *p);
+	}
+	sb_addc(list, '"');
+}
+
 /* The most frequent name (NULL if none; of equally frequent ones the first seen); with `out`, the top three with
- * their counts. The counts of those are zeroed. */
+ * their counts, each name a list_item. The counts of those are zeroed. */
 static const char *tally_top(struct tally *t, char *out, size_t size)
 {
 	const char *best = NULL;
-	size_t len = 0;
+	struct strbuf list = {0};
 	for (int round = 0; round < 3; round++) {
 		struct tallied *top = NULL;
 		for (size_t i = 0; i < t->n; i++)
@@ -81,13 +98,18 @@ static const char *tally_top(struct tally *t, char *out, size_t size)
 		if (!top)
 			break;
 		best = best ? best : top->name;
-		if (out && len < size)
-			len += (size_t)snprintf(out + len, size - len, "%s%s (%lu)", round ? ", " : "", top->name,
-						(unsigned long)top->count);
+		if (out) {
+			sb_adds(&list, round ? ", " : "");
+			list_item(&list, top->name);
+			sb_printf(&list, " (%lu)", (unsigned long)top->count);
+		}
 		top->count = 0; /* counted: out of the next rounds */
 	}
-	if (out)
+	if (out) {
+		snprintf(out, size, "%s", list.len ? sb_cstr(&list) : "");
 		utf8_trim(out);
+	}
+	sb_free(&list);
 	return best;
 }
 
@@ -354,8 +376,10 @@ static void internet_add(struct finding *f, struct internet_group *g, const stru
 	f->last = l->locked_at;
 	g->failures += l->failures;
 	g->refused += l->still_failing;
-	if (f->users++ < 3)
-		sb_printf(&g->accounts, "%s%s", f->users > 1 ? ", " : "", l->account);
+	if (f->users++ < 3) {
+		sb_adds(&g->accounts, f->users > 1 ? ", " : "");
+		list_item(&g->accounts, l->account);
+	}
 	g->latest = l;
 }
 
