@@ -567,6 +567,16 @@ def xml_exports():
                   same and p.returncode == 1 and b'passed over' in p.stderr,
                   f'exit {p.returncode}, {len(p.stdout.splitlines())} of {len(same)} events; '
                   f'{p.stderr.decode("utf-8", "replace")[-300:]}')
+        for junk in ('<!-- ', '<?pi ', '<![CDATA[ ', '<!DOCTYPE x [ '):  # opened again and again, never closed
+            with open(path, 'w', encoding='utf-8') as out:
+                out.write(''.join(events[:3]) + junk * 40000 + ''.join(events[3:]) + junk * 40000)
+            took = time.monotonic()
+            p = run(['dump', '--format', 'jsonl', path])
+            took = time.monotonic() - took
+            check(f'XML export: {junk.strip()!r} opened 80,000 times, never closed: every event read, in linear time',
+                  [dict(json.loads(line), File='') for line in p.stdout.decode('utf-8', 'replace').splitlines()] ==
+                  same and p.returncode == 1 and (UNDER_WINE or took < (60 if SANITIZED else 5)),
+                  f'exit {p.returncode}, {len(p.stdout.splitlines())} of {len(same)} events, {took:.1f} s')
         control = [json.loads(line) for line in got if json.loads(line).get('EventID') == 2]
         check('XML export: control characters, raw or as references, read as the characters',
               control and control[0]['EventData'] == ['\x1b[2J \x1b \x01'], str(control))

@@ -37,6 +37,11 @@ struct scanner {
 	bool eof;
 	int read_errno;            /* 0, or why a read failed */
 	struct diag *d;
+	struct searched {          /* for each of past()'s ends ("-->", "]]>", "?>"): none of it starts in [from, to), so
+				    * that markup left open again and again is not searched to the end each time */
+		uint64_t from, to;
+	} searched[3];
+	uint64_t doctype_scanned;  /* bytes the DOCTYPEs' searches for their end looked at (see markup) */
 };
 
 static bool fill(struct scanner *s, uint64_t off, size_t want);
@@ -137,12 +142,20 @@ static bool spells(struct scanner *s, uint64_t i, const char *t)
 	return true;
 }
 
-/* The position just after the first `t` in [i, limit); 0 if there is none. */
-static uint64_t past(struct scanner *s, uint64_t i, uint64_t limit, const char *t)
+/* The position just after the first `t` (the end of searched[which]) in [i, limit); 0 if there is none. A search
+ * that starts inside a stretch already searched in vain goes on from its end. */
+static uint64_t past(struct scanner *s, uint64_t i, uint64_t limit, const char *t, unsigned which)
 {
-	for (; i < limit && have(s, i, strlen(t) * s->unit); i += s->unit)
-		if (spells(s, i, t))
-			return i + strlen(t) * s->unit;
+	struct searched *none = &s->searched[which];
+	size_t n = strlen(t) * s->unit;
+	bool within = i >= none->from && i <= none->to && (i - none->from) % s->unit == 0;
+	uint64_t k = within ? none->to : i;
+	for (; k < limit && have(s, k, n); k += s->unit)
+		if (spells(s, k, t))
+			return k + n;
+	if (!within)
+		none->from = i;
+	none->to = k;
 	return 0;
 }
 
@@ -178,16 +191,18 @@ static uint64_t markup(struct scanner *s, uint64_t i, bool inside, enum markup *
 	*kind = M_OTHER;
 	uint32_t second = have(s, i, 2 * u) ? unit_at(s, i + u) : 0;
 	if (second == '!' && spells(s, i, "<!--"))
-		return past(s, i + 4 * u, limit, "-->");
+		return past(s, i + 4 * u, limit, "-->", 0);
 	if (second == '!' && spells(s, i, "<![CDATA["))
-		return past(s, i + 9 * u, limit, "]]>");
+		return past(s, i + 9 * u, limit, "]]>", 1);
 	if ((second == '?' || second == '!') && inside)
 		return broken(s, i + 2 * u, limit);
 	if (second == '?')
-		return past(s, i + 2 * u, limit, "?>");
+		return past(s, i + 2 * u, limit, "?>", 2);
+	if (second == '!' && s->doctype_scanned > 2 * (uint64_t)MAX_EVENT) /* DOCTYPEs left open again and again */
+		return broken(s, i + 2 * u, limit);
 	if (second == '!') { /* DOCTYPE: up to its '>', past an internal subset in brackets */
 		int depth = 0;
-		for (uint64_t k = i + 2 * u; k < limit && have(s, k, u); k += u) {
+		for (uint64_t k = i + 2 * u; k < limit && have(s, k, u); k += u, s->doctype_scanned += u) {
 			uint32_t c = unit_at(s, k);
 			depth += c == '[' ? 1 : c == ']' ? -1 : 0;
 			if (c == '>' && depth <= 0)
