@@ -7,6 +7,7 @@
  * address that sprayed) and an AD lockout cadence (one account locked again and again). badcreds(1) "summary". */
 #include "scan/findings.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,25 +68,38 @@ static void tally_add(struct tally *t, const char *name)
 	t->seen[k - 1].count++;
 }
 
-/* A name as an item of a list "a (3), b (2)": in double quotes (inner ones doubled) when it holds a comma, a
- * parenthesis or a quote, so that a name typed as 'x (999), ceo@contoso.com' reads as one item, not two. */
-static void list_item(struct strbuf *list, const char *name)
+/* A name as an item of a list "a (3), b (2)", in at most `room` bytes: in double quotes (inner ones doubled) when it
+ * holds a comma, a parenthesis or a quote, so that a name typed as 'x (999), ceo@contoso.com' reads as one item,
+ * not two; a longer name is cut at a character and ends in "..." inside its quotes, which are never cut off. */
+static void list_item(struct strbuf *list, const char *name, size_t room)
 {
-	if (!name[strcspn(name, ",()\"")]) {
-		sb_adds(list, name);
-		return;
-	}
-	sb_addc(list, '"');
+	bool quoted = name[strcspn(name, ",()\"")] != 0;
+	struct strbuf item = {0};
 	for (const char *p = name; *p; p++) {
 		if (*p == '"')
-			sb_addc(list, '"');
-		sb_addc(list, *p);
+			sb_addc(&item, '"');
+		sb_addc(&item, *p);
 	}
-	sb_addc(list, '"');
+	size_t marks = quoted ? 2 : 0, keep = item.len;
+	if (keep + marks > room) { /* cut: whole characters, never half of a doubled quote */
+		keep = room > marks + 3 ? utf8_cut(sb_cstr(&item), room - marks - 3) : 0;
+		for (size_t q = 0; q < keep; q++) /* a doubled quote is two bytes: keep both or neither */
+			if (item.data[q] == '"' && ++q == keep)
+				keep--;
+	}
+	if (quoted)
+		sb_addc(list, '"');
+	sb_add(list, item.data, keep);
+	if (keep < item.len)
+		sb_adds(list, "...");
+	if (quoted)
+		sb_addc(list, '"');
+	sb_free(&item);
 }
 
 /* The most frequent name (NULL if none; of equally frequent ones the first seen); with `out`, the top three with
- * their counts, each name a list_item. The counts of those are zeroed. */
+ * their counts, each in a third of `size` (a long name cut by list_item, its count kept). The counts of those are
+ * zeroed. */
 static const char *tally_top(struct tally *t, char *out, size_t size)
 {
 	const char *best = NULL;
@@ -98,17 +112,17 @@ static const char *tally_top(struct tally *t, char *out, size_t size)
 		if (!top)
 			break;
 		best = best ? best : top->name;
-		if (out) {
+		char count[32];
+		size_t around = (round ? 2 : 0) + (size_t)snprintf(count, sizeof count, " (%lu)", (unsigned long)top->count);
+		if (out && (size - 1) / 3 > around) {
 			sb_adds(&list, round ? ", " : "");
-			list_item(&list, top->name);
-			sb_printf(&list, " (%lu)", (unsigned long)top->count);
+			list_item(&list, top->name, (size - 1) / 3 - around);
+			sb_adds(&list, count);
 		}
 		top->count = 0; /* counted: out of the next rounds */
 	}
-	if (out) {
+	if (out)
 		snprintf(out, size, "%s", list.len ? sb_cstr(&list) : "");
-		utf8_trim(out);
-	}
 	sb_free(&list);
 	return best;
 }
@@ -378,7 +392,7 @@ static void internet_add(struct finding *f, struct internet_group *g, const stru
 	g->refused += l->still_failing;
 	if (f->users++ < 3) {
 		sb_adds(&g->accounts, f->users > 1 ? ", " : "");
-		list_item(&g->accounts, l->account);
+		list_item(&g->accounts, l->account, SIZE_MAX);
 	}
 	g->latest = l;
 }
