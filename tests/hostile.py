@@ -271,7 +271,11 @@ def names():
                   p.returncode == 2 and bad[0].encode() in p.stderr and
                   not shows_controls(p.stderr.replace(b'\n', b'')),
                   p.stderr.decode(errors='replace'))
-        for words in (['help', 'x\x1b[2J\u202ey'], ['--help', '\x1b]0;t\x07\u009b']):
+        p = run(['--version\x1bc'])
+        check('badcreds --version with a control character: "did you mean", the option shown visibly',
+              p.returncode == 2 and b"did you mean '--version'" in p.stderr and b'\xe2\x90\x9b' in p.stderr and
+              not shows_controls(p.stderr.replace(b'\n', b'')), p.stderr.decode(errors='replace')[:200])
+        for words in (['help', 'x\x1b[2J\u202ey'], ['--help', '\x1b]0;t\x07\u009b'], ['help', 'sca\x1b[2J']):
             p = run(words)
             check(f'badcreds {words[0]} naming no command: a usage error, the name shown visibly',
                   p.returncode == 2 and b"no command '" in p.stderr and b'\xe2\x90\x9b' in p.stderr and
@@ -935,7 +939,7 @@ def names_in_commands():
                            if r['cause'] in ('service', 'scheduled_task')}
         check('lockouts: a service and an account named with quotes, & and % are named in words, not put into '
               'sc config and schtasks', 'sc config "BackupSvc"' in rows['plain'].get('service', '') and
-              'schtasks /Change /RU svc-report' in rows['plain'].get('scheduled_task', '') and
+              'schtasks /Change /RU "svc-report"' in rows['plain'].get('scheduled_task', '') and
               'Backup" & calc & "' in rows['evil'].get('service', '') and
               'sc config' not in rows['evil']['service'] and
               'svc%COMSPEC%&calc' in rows['evil'].get('scheduled_task', '') and

@@ -103,8 +103,11 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!strncmp(argv[1], "--", 2) && cli_edits(argv[1] + 2, "version") < 3) { /* --verison: not scan's option */
+		struct strbuf shown = {0};
+		text_visible_str(&shown, argv[1]);
 		fprintf(stderr, "badcreds: unknown option '%s' (did you mean '--version'?)\nTry 'badcreds --help'.\n",
-			argv[1]);
+			sb_cstr(&shown));
+		sb_free(&shown);
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -13,7 +13,7 @@ enum { OPT_OUTPUT = 'o', OPT_FORMAT = 'f', OPT_COLUMNS = 256, OPT_TZ, OPT_BOM };
 
 static const struct cli_option scan_options[] = {
 	{ "output", OPT_OUTPUT, "FILE", "report file (default BadCredAttempts.csv; - = stdout; .gz; %Y%m%d)" },
-	{ "format", OPT_FORMAT, "csv|jsonl", "report format (default: csv; jsonl for -o NAME.jsonl)" },
+	{ "format", OPT_FORMAT, "csv|jsonl", "report format (default: csv; jsonl for -o NAME.jsonl or .json)" },
 	{ "columns", OPT_COLUMNS, "full|compat", "all columns, or only those of ADFSBadCredsSearch.ps1" },
 	{ "tz", OPT_TZ, "utc|local", "time zone of the Time column (default: utc)" },
 	{ "bom", OPT_BOM, NULL, "start the CSV with a UTF-8 byte order mark (Excel)" },
@@ -88,7 +88,7 @@ int cmd_scan(const struct cli_command *cmd, int argc, char **argv)
 		set.report.format = !strcmp(named, "jsonl") ? REPORT_JSONL : REPORT_CSV;
 	if (status < 0 && set.report.bom && set.report.format != REPORT_CSV)
 		status = cli_usage_error(cmd, "--bom starts a CSV report with a byte order mark: not with JSON lines "
-					 "(--format jsonl, or an output named .jsonl)");
+					 "(--format jsonl, or an output named .jsonl or .json)");
 	if (status >= 0) {
 		selection_free(&sel);
 		return status;

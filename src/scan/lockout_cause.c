@@ -230,7 +230,7 @@ static void next_step_of(const struct lockout_case *c, const struct lockout *row
 		sb_printf(sb, "the scheduled task on %s runs as %s with an old password: update it (Task Scheduler", host,
 			  account);
 		if (text_fits_command(account))
-			sb_printf(sb, ", or schtasks /Change /RU %s /RP", account);
+			sb_printf(sb, ", or schtasks /Change /RU \"%s\" /RP", account);
 		sb_addc(sb, ')');
 		break;
 	case CAUSE_NETWORK_SHARE:

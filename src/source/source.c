@@ -1,7 +1,8 @@
 /* source.c: one SOURCE argument: "-" and named pipes or devices are spooled to a temporary file, directories are
  * walked in name order (each directory once, however many links lead to it), and each file goes to the input format
  * whose probe accepts its first bytes. Inputs of which nothing could be read are counted and named, so that a run
- * that read nothing can keep the report it would otherwise replace. */
+ * that read nothing can keep the report it would otherwise replace; the message says what such an input looks like
+ * when it can (a ZIP archive or legacy .evt log, a Windows path, a time of day typed apart from its date). */
 #include "badcreds/live.h"
 #include "badcreds/compat.h"
 #include "badcreds/source.h"
