@@ -14,7 +14,8 @@ enum { OPT_OUTPUT = 'o', OPT_FORMAT = 'f', OPT_TZ = 256, OPT_GAP };
 
 static const struct cli_option coverage_options[] = {
 	{ "output", OPT_OUTPUT, "FILE", "where the rows go (default: - = stdout; .gz; %Y%m%d)" },
-	{ "format", OPT_FORMAT, "text|csv|jsonl", "text for people (default on a terminal), else CSV; jsonl for -o NAME.jsonl or .json" },
+	{ "format", OPT_FORMAT, "text|csv|jsonl",
+	  "text for people (default on a terminal), else CSV; jsonl for -o NAME.jsonl or .json" },
 	{ "tz", OPT_TZ, "utc|local", "time zone of the times (default: utc)" },
 	{ "gap", OPT_GAP, "DURATION", "report silences longer than this (default 1h)" },
 };

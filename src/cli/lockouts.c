@@ -16,7 +16,8 @@ enum { OPT_OUTPUT = 'o', OPT_FORMAT = 'f', OPT_TZ = 256, OPT_RESET_WINDOW, OPT_I
 
 static const struct cli_option lockouts_options[] = {
 	{ "output", OPT_OUTPUT, "FILE", "where the rows go (default: - = stdout; .gz; %Y%m%d)" },
-	{ "format", OPT_FORMAT, "text|csv|jsonl", "text for people (default on a terminal), else CSV; jsonl for -o NAME.jsonl or .json" },
+	{ "format", OPT_FORMAT, "text|csv|jsonl",
+	  "text for people (default on a terminal), else CSV; jsonl for -o NAME.jsonl or .json" },
 	{ "tz", OPT_TZ, "utc|local", "time zone of the times (default: utc)" },
 	{ "reset-window", OPT_RESET_WINDOW, "DURATION", "the domain's lockout counter reset time (default 30m)" },
 	{ "internal", OPT_INTERNAL, "CIDR", "a network of the organisation besides the private ranges (repeatable)" },

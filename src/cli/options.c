@@ -124,12 +124,16 @@ int cli_unknown_option(const struct cli_command *cmd, const char *arg)
 	char name[64];
 	snprintf(name, sizeof name, "%.*s", (int)strcspn(typed, "="), typed);
 	unsigned fewest = arg[0] == '-' && arg[1] == '-' && strlen(name) > 2 ? 3 : 0;
-	for (size_t i = 0; fewest && i < cmd->noptions; i++)
-		if (cli_edits(name, cmd->options[i].name) < fewest)
-			fewest = cli_edits(name, cmd->options[i].name), near = cmd->options[i].name;
-	for (const struct cli_option *o = cmd->shared; fewest && o && o->name; o++)
-		if (cli_edits(name, o->name) < fewest)
-			fewest = cli_edits(name, o->name), near = o->name;
+	for (size_t i = 0; fewest && i < cmd->noptions; i++) {
+		unsigned e = cli_edits(name, cmd->options[i].name);
+		if (e < fewest)
+			fewest = e, near = cmd->options[i].name;
+	}
+	for (const struct cli_option *o = cmd->shared; fewest && o && o->name; o++) {
+		unsigned e = cli_edits(name, o->name);
+		if (e < fewest)
+			fewest = e, near = o->name;
+	}
 	if (near)
 		return cli_usage_error(cmd, "unknown option '%s' (did you mean '--%s'?)", arg, near);
 	return cli_usage_error(cmd, "unknown option '%s'", arg);

@@ -14,7 +14,8 @@ enum { OPT_OUTPUT = 'o', OPT_FORMAT = 'f', OPT_TZ = 256, OPT_EXPLAIN, OPT_ADFS_W
 
 static const struct cli_option prt_options[] = {
 	{ "output", OPT_OUTPUT, "FILE", "where the rows go (default: - = stdout; .gz; %Y%m%d)" },
-	{ "format", OPT_FORMAT, "text|csv|jsonl", "text for people (default on a terminal), else CSV; jsonl for -o NAME.jsonl or .json" },
+	{ "format", OPT_FORMAT, "text|csv|jsonl",
+	  "text for people (default on a terminal), else CSV; jsonl for -o NAME.jsonl or .json" },
 	{ "tz", OPT_TZ, "utc|local", "time zone of the times (default: utc)" },
 	{ "explain", OPT_EXPLAIN, "CODE", "what a status, WinHTTP or AADSTS code means and what to do (no SOURCE)" },
 	{ "adfs-window", OPT_ADFS_WINDOW, "DURATION", "AD FS attempts this close to a failure are linked (default 5m)" },

@@ -129,8 +129,9 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	sel.lockout_settings = (struct lockout_settings){.reset_window = 30 * FILETIME_MINUTE};
 	sel.prt = true; /* devices' AAD logs among the inputs: their PRT failures, and the attempts they may send */
 	int status = selection_parse(&sel, cmd, argc, argv, summary_option, &set);
+	const char *named = cli_format_of_name(set.output);
 	if (!set.format) /* -o report.csv: CSV, not text in a file named .csv */
-		set.format = cli_format_of_name(set.output) ? cli_format_of_name(set.output) : "text";
+		set.format = named ? named : "text";
 	if (status < 0 && set.html && !strcmp(set.html, "-") && !strcmp(set.output, "-"))
 		status = cli_usage_error(cmd, "--html - and the text summary (-o -, the default) both write to standard "
 					 "output: give one of them a file");

@@ -19,7 +19,8 @@ static const struct cli_option trace_options[] = {
 	{ "activity", OPT_ACTIVITY, "ID", "the request with this activity ID, a GUID (braces and case do not matter)" },
 	{ "instance", OPT_INSTANCE, "ID", "the request with this instance ID (a GUID)" },
 	{ "output", OPT_OUTPUT, "FILE", "where the trace goes (default: - = stdout)" },
-	{ "format", OPT_FORMAT, "text|jsonl", "text for people (default), or one JSON object per event (default for -o NAME.jsonl or .json)" },
+	{ "format", OPT_FORMAT, "text|jsonl",
+	  "text for people (default), or one JSON object per event (default for -o NAME.jsonl or .json)" },
 	{ "tz", OPT_TZ, "utc|local", "time zone of the times (default: utc; an event's own SystemTime stays UTC)" },
 };
 
