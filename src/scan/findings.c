@@ -2,9 +2,10 @@
  * addresses most, the endpoint and client application most used, the Exchange Online addresses that relayed them,
  * whether its last attempt falls in the last 30 minutes of the data), then rated: critical for a compromise, high
  * for an attack from the internet or one still going on, medium for what an old password or AD lockouts explain,
- * low for an internet address below the thresholds; and given next steps that name what was attacked. Two kinds
+ * low for an internet address below the thresholds; and given next steps that name what was attacked. Some kinds
  * come from other facts: a compromise (a success of an account after failures from the same address, or from an
- * address that sprayed) and an AD lockout cadence (one account locked again and again). badcreds(1) "summary". */
+ * address that sprayed), an AD lockout cadence (one account locked again and again), internet lockouts (per address)
+ * and cleared logs (per computer and log). badcreds(1) "summary". */
 #include "scan/findings.h"
 
 #include <stdint.h>
@@ -54,19 +55,25 @@ struct tally {
 	size_t n, cap;
 };
 
-static void tally_add(struct tally *t, const char *name)
+/* Counts `name` under `key` (names of one key count together, shown as the first seen). */
+static void tally_add_as(struct tally *t, const char *key, const char *name)
 {
 	if (!name || !*name)
 		return;
-	uintptr_t k = (uintptr_t)strmap_get(&t->index, name);
+	uintptr_t k = (uintptr_t)strmap_get(&t->index, key);
 	if (!k) {
 		t->seen = vec_grow(t->seen, &t->cap, t->n, sizeof *t->seen);
 		t->seen[t->n] = (struct tallied){name, 0};
 		k = ++t->n;
-		strmap_put_borrowed(&t->index, name, (void *)k);
+		if (key == name)
+			strmap_put_borrowed(&t->index, name, (void *)k);
+		else
+			strmap_put(&t->index, key, (void *)k);
 	}
 	t->seen[k - 1].count++;
 }
+
+static void tally_add(struct tally *t, const char *name) { tally_add_as(t, name, name); }
 
 /* A name as an item of a list "a (3), b (2)", in at most `room` bytes: in double quotes (inner ones doubled) when it
  * holds a comma, a parenthesis or a quote, so that a name typed as 'x (999), ceo@contoso.com' reads as one item,
@@ -451,6 +458,67 @@ void findings_internet_lockouts(struct summary *s, size_t *cap, const struct loc
 	arena_free(&arena);
 }
 
+/* The clears of one log of one computer: one finding, with how many, when and by whom. */
+struct cleared_group {
+	size_t finding;                  /* its index in s->findings (which may move as it grows) */
+	unsigned clears;
+	const char *log;
+	struct tally who;                /* the accounts that cleared it, counted by account_key */
+};
+
+static void cleared_finish(struct summary *s, struct finding *f, struct cleared_group *g)
+{
+	const char *top = tally_top(&g->who, f->top_users, sizeof f->top_users);
+	f->users = (unsigned)g->who.n;
+	f->top_user = top ? arena_copy(&s->arena, top, strlen(top) + 1) : "";
+	if (g->who.n > 3)
+		snprintf(f->top_users + strlen(f->top_users), sizeof f->top_users - strlen(f->top_users), ", ...");
+	utf8_trim(f->top_users);
+	if (g->clears == 1)
+		snprintf(f->detail, sizeof f->detail, "the %s log was cleared by %s", g->log, top ? top :
+			 "an unknown account");
+	else
+		snprintf(f->detail, sizeof f->detail, "the %s log was cleared %u times by %s", g->log, g->clears, top ?
+			 f->top_users : "an unknown account");
+}
+
+void findings_cleared(struct summary *s, size_t *cap, const struct log_clear *c, size_t n)
+{
+	struct arena arena = {0};
+	struct strmap index = {.arena = &arena}; /* computer "\n" log -> group number + 1 */
+	struct strbuf key = {0}, account = {0};
+	struct cleared_group *groups = NULL;
+	size_t ngroups = 0, capgroups = 0;
+	for (size_t i = 0; i < n; i++) {
+		key.len = 0;
+		sb_printf(&key, "%s\n%s", c[i].computer, c[i].log);
+		uintptr_t k = (uintptr_t)strmap_get(&index, sb_cstr(&key));
+		if (!k) {
+			struct finding *f = finding_new(s, cap, FINDING_LOG_CLEARED, c[i].computer);
+			f->first = f->last = c[i].time;
+			groups = vec_grow(groups, &capgroups, ngroups, sizeof *groups);
+			groups[ngroups] = (struct cleared_group){.finding = s->nfindings - 1, .log = c[i].log};
+			groups[ngroups].who.index.arena = &groups[ngroups].who.arena;
+			strmap_put(&index, sb_cstr(&key), (void *)(k = ++ngroups));
+		}
+		struct cleared_group *g = &groups[k - 1];
+		struct finding *f = &s->findings[g->finding];
+		f->first = c[i].time < f->first ? c[i].time : f->first;
+		f->last = c[i].time > f->last ? c[i].time : f->last;
+		g->clears++;
+		tally_add_as(&g->who, account_key(&account, c[i].who), c[i].who);
+	}
+	for (size_t k = 0; k < ngroups; k++) {
+		cleared_finish(s, &s->findings[groups[k].finding], &groups[k]);
+		tally_free(&groups[k].who);
+	}
+	free(groups);
+	sb_free(&key);
+	sb_free(&account);
+	strmap_free(&index);
+	arena_free(&arena);
+}
+
 const char *finding_name(enum finding_kind k)
 {
 	static const char *const names[FINDING_COUNT] = {
@@ -523,8 +591,10 @@ static void next_steps(const struct finding *f, struct strbuf *sb)
 	case FINDING_AD_LOCKOUT_CADENCE: case FINDING_INTERNET_LOCKOUT:
 		return; /* the lockout's own next step, set with it */
 	case FINDING_LOG_CLEARED:
-		sb_adds(sb, "the evidence before it is destroyed: find out why that account cleared the log (its logons, "
-			    "4624 and 4672), collect copies forwarded or backed up elsewhere, and run badcreds coverage");
+		sb_printf(sb, "the evidence before it is destroyed: find out why %s cleared the log (%s logons, 4624 "
+			  "and 4672), collect copies forwarded or backed up elsewhere, and run badcreds coverage%s",
+			  f->users > 1 ? "those accounts" : "that account", f->users > 1 ? "their" : "its",
+			  f->first != f->last ? " (it lists each clear)" : "");
 		return;
 	case FINDING_LOCKOUT_PRESSURE:
 		sb_printf(sb, "keep the AD FS extranet lockout threshold below the AD one so that attacks lock the "

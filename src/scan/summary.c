@@ -696,6 +696,13 @@ void summary_add_lockouts(struct summary *s, const struct lockout *l, size_t n)
 	findings_finish(s);
 }
 
+void summary_add_cleared(struct summary *s, const struct log_clear *c, size_t n)
+{
+	findings_cleared(s, &s->capfindings, c, n);
+	if (n)
+		findings_finish(s);
+}
+
 void summary_free(struct summary *s)
 {
 	arena_free(&s->arena);
