@@ -3,7 +3,7 @@
 says the scenario holds (coverage.json, written by tools/fixtures_coverage.py, not by badcreds); then the real samples
 (when the samples folder is there): the Security log the mitre OpenSSH sample's 1102 says OFFSEC\\admmig cleared, and
 omerbenamram's security.evtx, which holds no AD FS audit events. Also the warning scan and summary give when their
-inputs cannot answer, and summary's log_cleared findings (one per computer and log).
+inputs cannot answer, and summary's log_cleared findings (one per computer).
 
 usage: coverage_fixtures.py BADCREDS FIXTURE_DIR SAMPLES_DIR
 """
@@ -249,44 +249,48 @@ def local_ntlm():
 
 
 def cleared_grouped():
-    """summary: a log cleared again and again is one log_cleared finding per computer and log, with how many times,
-    the first and last clear and the accounts (counted without case, most first and then
-    in time order, a name with a comma quoted as one item)."""
+    """summary: logs cleared again and again are one log_cleared finding per computer (its name without case), with
+    how many clears of which logs, the first and last clear and the accounts (counted without case, most first and
+    then in time order, a name with a comma quoted as one item); a single clear keeps its own words."""
     import tempfile
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from xml_events import NS
 
-    def clear(record_id, time, computer, domain, user):
-        return (f'<Event xmlns="{NS}"><System><Provider Name="Microsoft-Windows-Eventlog"/><EventID>1102</EventID>'
-                f'<TimeCreated SystemTime="2026-11-20T{time}.000Z"/><EventRecordID>{record_id}</EventRecordID>'
-                f'<Channel>Security</Channel><Computer>{computer}</Computer></System><UserData><LogFileCleared '
+    def clear(record_id, time, computer, domain, user, log='Security'):
+        event_id, data = (1102, '') if log == 'Security' else (104, f'<Channel>{log}</Channel>')
+        return (f'<Event xmlns="{NS}"><System><Provider Name="Microsoft-Windows-Eventlog"/><EventID>{event_id}'
+                f'</EventID><TimeCreated SystemTime="2026-11-20T{time}.000Z"/><EventRecordID>{record_id}'
+                f'</EventRecordID><Channel>{"Security" if event_id == 1102 else "System"}</Channel><Computer>'
+                f'{computer}</Computer></System><UserData><LogFileCleared '
                 'xmlns="http://manifests.microsoft.com/win/2004/08/windows/eventlog"><SubjectUserName>'
-                f'{user}</SubjectUserName><SubjectDomainName>{domain}</SubjectDomainName></LogFileCleared>'
+                f'{user}</SubjectUserName><SubjectDomainName>{domain}</SubjectDomainName>{data}</LogFileCleared>'
                 '</UserData></Event>')
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, 'CLEARS.xml')
         with open(path, 'w', encoding='utf-8') as out:
             out.write(clear(1, '08:00:00', 'FS09.contoso.com', 'CONTOSO', 'mallory') +
                       clear(2, '09:00:00', 'FS09.contoso.com', 'CONTOSO', 'MALLORY') +
-                      clear(3, '10:30:00', 'FS09.contoso.com', 'CONTOSO', 'x (9), ceo') +
+                      clear(3, '10:30:00', 'fs09.CONTOSO.com', 'CONTOSO', 'x (9), ceo') +
                       clear(4, '10:00:00', 'FS09.contoso.com', 'CONTOSO', 'eve') +
+                      clear(5, '09:30:00', 'FS09.contoso.com', 'CONTOSO', 'eve', 'Application') +
                       clear(1, '08:30:00', 'FS10.contoso.com', 'CONTOSO', 'eve'))
         status, out, err = run(['summary', '-q', '-f', 'jsonl', path])
         text = run(['summary', '-q', path])[1]
     found = [f for f in (json.loads(line) for line in out.splitlines()) if f.get('type') == 'log_cleared']
     fs09 = next((f for f in found if f['subject'] == 'FS09.contoso.com'), {})
     fs10 = next((f for f in found if f['subject'] == 'FS10.contoso.com'), {})
-    check('summary: four clears of one log are one finding, one clear of another log its own', len(found) == 2,
-          str(found))
-    check('... with the count, the accounts without case (most first), a name with a comma quoted as one item',
-          fs09.get('detail') == 'the Security log was cleared 4 times by CONTOSO\\mallory (2), CONTOSO\\eve (1), '
-          '"CONTOSO\\x (9), ceo" (1)', fs09.get('detail'))
-    check('... and the first and the last clear, whatever their order in the file',
+    check('summary: five clears of two logs of one computer are one finding, one clear elsewhere its own',
+          len(found) == 2, str(found))
+    check('... with the logs and how often, the accounts without case (most first), a name with a comma quoted',
+          fs09.get('detail') == '2 logs were cleared 5 times (Security (4), Application (1)) by CONTOSO\\mallory '
+          '(2), CONTOSO\\eve (2), "CONTOSO\\x (9), ceo" (1)', fs09.get('detail'))
+    check('... the first and the last clear, whatever their order in the file, and a next step for them all',
           fs09.get('first', '').startswith('2026-11-20T08:00:00') and
-          fs09.get('last', '').startswith('2026-11-20T10:30:00') and fs09.get('ongoing') is False, str(fs09))
+          fs09.get('last', '').startswith('2026-11-20T10:30:00') and fs09.get('ongoing') is False and
+          'why those accounts cleared those logs' in fs09.get('next_step', ''), str(fs09))
     check('... the single clear keeps its own words and moment',
-          fs10.get('detail') == 'the Security log was cleared by CONTOSO\\eve' and fs10.get('first') == fs10.get('last'),
-          str(fs10))
+          fs10.get('detail') == 'the Security log was cleared by CONTOSO\\eve' and fs10.get('first') == fs10.get('last')
+          and 'why that account cleared the log (its logons' in fs10.get('next_step', ''), str(fs10))
     check('... and the text says each once', text.count('log_cleared') == 2 and
           '2026-11-20T08:00:00.000+00:00 to 2026-11-20T10:30:00.000+00:00' in text, text)
 

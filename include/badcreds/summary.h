@@ -194,8 +194,8 @@ void summary_build(struct summary *s, struct summary_attempts *a, const struct f
  * an AD lockout cadence finding. */
 void summary_add_lockouts(struct summary *s, const struct lockout *l, size_t n);
 void summary_free(struct summary *s);
-/* Puts a log_cleared finding per computer and log cleared in front of the others (subject: the computer; detail:
- * the log, how many times when more than once, and who cleared it). */
+/* Puts a log_cleared finding per computer whose logs were cleared in front of the others (subject: the computer;
+ * detail: the logs, how many times when more than once, and who cleared them). */
 void summary_add_cleared(struct summary *s, const struct log_clear *c, size_t n);
 
 /* Writes the summary as "text", "csv" or "jsonl"; false if writing failed. */

@@ -458,47 +458,74 @@ void findings_internet_lockouts(struct summary *s, size_t *cap, const struct loc
 	arena_free(&arena);
 }
 
-/* The clears of one log of one computer: one finding, with how many, when and by whom. */
+/* The clears of one computer's logs: one finding, with how many, which logs, when and by whom. */
 struct cleared_group {
 	size_t finding;                  /* its index in s->findings (which may move as it grows) */
 	unsigned clears;
-	const char *log;
-	struct tally who;                /* the accounts that cleared it, counted by account_key */
+	struct tally logs;               /* the logs cleared, counted without case */
+	struct tally who;                /* the accounts that cleared them, counted by user_account_key */
 };
+
+/* A computer's or log's name as a key: ASCII letters in lower case (Windows compares them without case). */
+static const char *ascii_lower(struct strbuf *out, const char *name)
+{
+	out->len = 0;
+	for (const char *p = name; *p; p++)
+		sb_addc(out, *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p);
+	return sb_cstr(out);
+}
+
+/* The three most frequent of a tally as a list in `size` bytes, ", ..." after them when there are more. */
+static const char *top_list(struct tally *t, char *out, size_t size)
+{
+	size_t n = t->n;
+	const char *top = tally_top(t, out, size - 5);
+	if (n > 3)
+		strcat(out, ", ...");
+	return top;
+}
 
 static void cleared_finish(struct summary *s, struct finding *f, struct cleared_group *g)
 {
-	const char *top = tally_top(&g->who, f->top_users, sizeof f->top_users);
+	char logs[96], who[112];
+	size_t nlogs = g->logs.n;
+	const char *log = top_list(&g->logs, logs, sizeof logs);
+	const char *top = top_list(&g->who, who, sizeof who);
+	if (!top)
+		snprintf(who, sizeof who, "an unknown account");
 	f->users = (unsigned)g->who.n;
 	f->top_user = top ? arena_copy(&s->arena, top, strlen(top) + 1) : "";
-	if (g->who.n > 3)
-		snprintf(f->top_users + strlen(f->top_users), sizeof f->top_users - strlen(f->top_users), ", ...");
-	utf8_trim(f->top_users);
-	if (g->clears == 1)
-		snprintf(f->detail, sizeof f->detail, "the %s log was cleared by %s", g->log, top ? top :
-			 "an unknown account");
+	snprintf(f->top_users, sizeof f->top_users, "%s", top ? who : "");
+	if (nlogs == 1 && g->clears == 1)
+		snprintf(f->detail, sizeof f->detail, "the %s log was cleared by %s", log, top ? top : who);
+	else if (nlogs == 1)
+		snprintf(f->detail, sizeof f->detail, "the %s log was cleared %u times by %s", log, g->clears, who);
 	else
-		snprintf(f->detail, sizeof f->detail, "the %s log was cleared %u times by %s", g->log, g->clears, top ?
-			 f->top_users : "an unknown account");
+		snprintf(f->detail, sizeof f->detail, "%zu logs were cleared %u times (%s) by %s", nlogs, g->clears, logs,
+			 who);
+	snprintf(f->next_step, sizeof f->next_step, "the evidence before it is destroyed: find out why %s cleared %s "
+		 "(%s logons, 4624 and 4672), collect copies forwarded or backed up elsewhere, and run badcreds "
+		 "coverage%s", g->who.n > 1 ? "those accounts" : "that account", nlogs > 1 ? "those logs" : "the log",
+		 g->who.n > 1 ? "their" : "its", g->clears > 1 ? " (it lists each clear)" : "");
 }
 
 void findings_cleared(struct summary *s, size_t *cap, const struct log_clear *c, size_t n)
 {
 	struct arena arena = {0};
-	struct strmap index = {.arena = &arena}; /* computer "\n" log -> group number + 1 */
-	struct strbuf key = {0}, account = {0};
+	struct strmap index = {.arena = &arena}; /* computer name in lower case -> group number + 1 */
+	struct strbuf key = {0};
 	struct cleared_group *groups = NULL;
 	size_t ngroups = 0, capgroups = 0;
 	for (size_t i = 0; i < n; i++) {
-		key.len = 0;
-		sb_printf(&key, "%s\n%s", c[i].computer, c[i].log);
-		uintptr_t k = (uintptr_t)strmap_get(&index, sb_cstr(&key));
+		uintptr_t k = (uintptr_t)strmap_get(&index, ascii_lower(&key, c[i].computer));
 		if (!k) {
 			struct finding *f = finding_new(s, cap, FINDING_LOG_CLEARED, c[i].computer);
 			f->first = f->last = c[i].time;
 			groups = vec_grow(groups, &capgroups, ngroups, sizeof *groups);
-			groups[ngroups] = (struct cleared_group){.finding = s->nfindings - 1, .log = c[i].log};
-			groups[ngroups].who.index.arena = &groups[ngroups].who.arena;
+			struct cleared_group *g = &groups[ngroups];
+			*g = (struct cleared_group){.finding = s->nfindings - 1};
+			g->logs.index.arena = &g->logs.arena;
+			g->who.index.arena = &g->who.arena;
 			strmap_put(&index, sb_cstr(&key), (void *)(k = ++ngroups));
 		}
 		struct cleared_group *g = &groups[k - 1];
@@ -506,15 +533,16 @@ void findings_cleared(struct summary *s, size_t *cap, const struct log_clear *c,
 		f->first = c[i].time < f->first ? c[i].time : f->first;
 		f->last = c[i].time > f->last ? c[i].time : f->last;
 		g->clears++;
-		tally_add_as(&g->who, account_key(&account, c[i].who), c[i].who);
+		tally_add_as(&g->logs, ascii_lower(&key, c[i].log), c[i].log);
+		tally_add_as(&g->who, user_account_key(&key, c[i].who), c[i].who);
 	}
 	for (size_t k = 0; k < ngroups; k++) {
 		cleared_finish(s, &s->findings[groups[k].finding], &groups[k]);
+		tally_free(&groups[k].logs);
 		tally_free(&groups[k].who);
 	}
 	free(groups);
 	sb_free(&key);
-	sb_free(&account);
 	strmap_free(&index);
 	arena_free(&arena);
 }
@@ -588,14 +616,8 @@ static void next_steps(const struct finding *f, struct strbuf *sb)
 			  "finding's last time); look for new inbox rules and forwarding on its mailbox; block %s",
 			  f->subject, f->top_ip);
 		return;
-	case FINDING_AD_LOCKOUT_CADENCE: case FINDING_INTERNET_LOCKOUT:
-		return; /* the lockout's own next step, set with it */
-	case FINDING_LOG_CLEARED:
-		sb_printf(sb, "the evidence before it is destroyed: find out why %s cleared the log (%s logons, 4624 "
-			  "and 4672), collect copies forwarded or backed up elsewhere, and run badcreds coverage%s",
-			  f->users > 1 ? "those accounts" : "that account", f->users > 1 ? "their" : "its",
-			  f->first != f->last ? " (it lists each clear)" : "");
-		return;
+	case FINDING_AD_LOCKOUT_CADENCE: case FINDING_INTERNET_LOCKOUT: case FINDING_LOG_CLEARED:
+		return; /* set with the finding */
 	case FINDING_LOCKOUT_PRESSURE:
 		sb_printf(sb, "keep the AD FS extranet lockout threshold below the AD one so that attacks lock the "
 			  "extranet, not the account; the attempts came from %s%s", f->top_ips, f->internal ?
@@ -632,7 +654,8 @@ void findings_finish(struct summary *s)
 		struct finding *f = &s->findings[i];
 		f->severity = severity_of(f);
 		utf8_trim(f->detail); /* a detail cut at its size may end inside a character */
-		if (f->kind == FINDING_AD_LOCKOUT_CADENCE || f->kind == FINDING_INTERNET_LOCKOUT)
+		if (f->kind == FINDING_AD_LOCKOUT_CADENCE || f->kind == FINDING_INTERNET_LOCKOUT ||
+		    f->kind == FINDING_LOG_CLEARED)
 			continue;
 		sb.len = 0;
 		if (*f->prt_device) /* the device's own log says so: first, but as the hypothesis it is */

@@ -37,8 +37,9 @@ void findings_cadence(struct summary *s, size_t *cap, const struct lockout *l, s
 /* Accounts locked in AD by wrong passwords from an internet address through a server other than AD FS: an internet
  * lockout finding per address, with the latest lockout's next step. */
 void findings_internet_lockouts(struct summary *s, size_t *cap, const struct lockout *l, size_t n);
-/* The log clears (in any order): a log_cleared finding per computer and log, with the times of the first and the
- * last clear and the accounts that cleared it (counted by account_key, the three most frequent in top_users). */
+/* The log clears (in any order): a log_cleared finding per computer, with how many clears of which logs (the three
+ * most cleared), the first and the last clear and the accounts (counted by user_account_key, the three most
+ * frequent in top_users). */
 void findings_cleared(struct summary *s, size_t *cap, const struct log_clear *c, size_t n);
 /* Severity, next step and order: by severity, then first time. */
 void findings_finish(struct summary *s);
