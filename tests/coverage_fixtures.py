@@ -3,7 +3,8 @@
 says the scenario holds (coverage.json, written by tools/fixtures_coverage.py, not by badcreds); then the real samples
 (when the samples folder is there): the Security log the mitre OpenSSH sample's 1102 says OFFSEC\\admmig cleared, and
 omerbenamram's security.evtx, which holds no AD FS audit events. Also the warning scan and summary give when their
-inputs cannot answer, and summary's log_cleared findings (one per computer).
+inputs cannot answer (and the failed logons that did not come through AD FS), and summary's log_cleared findings
+(one per computer).
 
 usage: coverage_fixtures.py BADCREDS FIXTURE_DIR SAMPLES_DIR
 """
@@ -295,7 +296,42 @@ def cleared_grouped():
           '2026-11-20T08:00:00.000+00:00 to 2026-11-20T10:30:00.000+00:00' in text, text)
 
 
+def other_failures():
+    """Failed logons (4625) that did not come through AD FS, and no AD FS audit event: scan's warning says what they
+    are (naming the first host) and that lockouts ties them to lockouts; lockouts' says they make rows only with a
+    4740. An AD FS 4625 (its ServiceHost process) is no such hint."""
+    import tempfile
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from xml_events import event_xml
+
+    def failed(record_id, computer, process):
+        data = ('<Data Name="TargetUserName">Administrator</Data><Data Name="Status">0xc000006d</Data>'
+                f'<Data Name="SubStatus">0xc000006a</Data><Data Name="LogonType">3</Data>'
+                f'<Data Name="ProcessName">{process}</Data><Data Name="IpAddress">192.0.2.7</Data>')
+        return event_xml(record_id, f'2026-11-20T08:00:0{record_id}.000', 'Microsoft-Windows-Security-Auditing',
+                         4625, data, computer)
+    with tempfile.TemporaryDirectory() as tmp:
+        member, adfs = os.path.join(tmp, 'WKS.xml'), os.path.join(tmp, 'ADFS.xml')
+        with open(member, 'w', encoding='utf-8') as out:
+            out.write(failed(1, 'WKS01.contoso.com', '-') + failed(2, 'WKS02.contoso.com', '-'))
+        with open(adfs, 'w', encoding='utf-8') as out:
+            out.write(failed(1, 'ADFS01.contoso.com',
+                             'C:\\Windows\\ADFS\\Microsoft.IdentityServer.ServiceHost.exe'))
+        status, _, err = run(['scan', '-q', '-o', '-', member])
+        check('scan: failed logons not through AD FS are named in the one warning line, with the first host',
+              status == 1 and err.count('\n') == 1 and
+              'the failed logons (4625) they hold did not come through AD FS (the first on WKS01.contoso.com): '
+              'badcreds lockouts ties' in err, err)
+        status, _, err = run(['lockouts', '-q', '-o', '-', member])
+        check('lockouts: without a 4740 they make no row, and the warning says so',
+              status == 1 and 'they hold (the first on WKS01.contoso.com) make a row only where a 4740' in err, err)
+        status, _, err = run(['scan', '-q', '-o', '-', adfs])
+        check("scan: an AD FS server's own 4625 (AD FS's process) is no such hint",
+              status == 1 and 'no AD FS audit events' in err and 'did not come through AD FS' not in err, err)
+
+
 def main():
+    other_failures()
     cleared_grouped()
     local_ntlm()
     odd_times()

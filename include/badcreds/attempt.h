@@ -105,8 +105,9 @@ size_t correlator_events(const struct correlator *c);
 void correlator_keep_events(struct correlator *c, void (*render)(struct strbuf *out, const struct event *ev),
 			    bool (*wanted)(void *ctx, const struct attempt *a), void *ctx);
 /* Adds an event (copied into the correlator's sorted runs: memory stays bounded however many there are); the same
- * event seen twice (a log given twice, overlapping exports) counts once. */
-void correlator_add(struct correlator *c, const struct event *ev, const void *prepared);
+ * event seen twice (a log given twice, overlapping exports) counts once. False when the event is none the correlator
+ * keeps (a 4625 that did not come through AD FS, any other event). */
+bool correlator_add(struct correlator *c, const struct event *ev, const void *prepared);
 /* What correlator_add reads of an event (and the text `render` makes of it, correlator_keep_events), read in advance
  * on any thread (in `a`, living as long as the event): given to correlator_add as `prepared` (NULL: it reads the
  * event itself), the event is only stored there. Reads nothing of c but its render function. */

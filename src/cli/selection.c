@@ -318,7 +318,13 @@ static void on_event(void *ctx, const struct event *ev)
 	if ((ev->has & EV_HAS_TIME) && outside_window(s, ev->time_created))
 		return;
 	const struct prepared *p = ev->prepared;
-	correlator_add(s->corr, ev, p ? p->fact : NULL);
+	if (!correlator_add(s->corr, ev, p ? p->fact : NULL) && ev->event_id == 4625 && !s->other_4625_host &&
+	    evtx_value_equals_nocase(&ev->provider_name, "Microsoft-Windows-Security-Auditing")) {
+		struct strbuf host = {0};
+		evtx_value_render(&host, &ev->computer);
+		s->other_4625_host = arena_copy(&s->clear_arena, sb_cstr(&host), host.len + 1);
+		sb_free(&host);
+	}
 	if (s->finder)
 		lockout_finder_add(s->finder, ev, p ? p->logon : NULL);
 	if (s->prt_finder)
@@ -743,6 +749,11 @@ bool selection_warn_unanswerable(const struct selection *s, const struct cli_com
 			     "events to the Security log of each farm node (give those)");
 	else if (no_adfs)
 		sb_adds(&sb, "they hold no AD FS audit events (is AD FS auditing on? badcreds(1), AUDITING)");
+	if (no_adfs && s->other_4625_host) {
+		sb_adds(&sb, "; the failed logons (4625) they hold did not come through AD FS (the first on ");
+		text_visible_str(&sb, *s->other_4625_host ? s->other_4625_host : "an unnamed computer");
+		sb_adds(&sb, "): badcreds lockouts ties such failures to the account lockouts (4740) they cause");
+	}
 	if (s->nclears) {
 		const struct log_clear *c = &s->clears[0];
 		sb_adds(&sb, no_adfs ? "; the " : "the ");

@@ -87,6 +87,8 @@ struct selection {
 	_Atomic unsigned long cloudap_events; /* with prt: CloudAP events of Microsoft-Windows-AAD read, whatever their
 					      * time (counted on the workers) ... */
 	_Atomic unsigned long cloudap_inside; /* ... and those inside the time window */
+	const char *other_4625_host;     /* the computer of the first failed logon (4625) in the time window that did not
+					  * come through AD FS, NULL when none: why there are no attempts (the warning) */
 	struct log_clear *clears;        /* log-cleared events (1102, 104) in the time window */
 	size_t nclears, capclears;
 	struct arena clear_arena;        /* their strings */

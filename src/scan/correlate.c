@@ -206,7 +206,7 @@ const void *correlator_prepare(const struct correlator *c, const struct event *e
 	return p;
 }
 
-void correlator_add(struct correlator *c, const struct event *ev, const void *prepared)
+bool correlator_add(struct correlator *c, const struct event *ev, const void *prepared)
 {
 	if (!prepared) { /* read here, into the scratch arena: events that do not matter leave nothing behind */
 		arena_reset(&c->scratch);
@@ -214,7 +214,7 @@ void correlator_add(struct correlator *c, const struct event *ev, const void *pr
 	}
 	const struct prepared_fact *p = prepared;
 	if (p == &no_fact)
-		return;
+		return false;
 	if (p->locked && !strmap_get(&c->locked, account_key(&c->key, p->locked))) {
 		struct held *h = arena_alloc(&c->arena, sizeof *h);
 		memset(h, 0, sizeof *h);
@@ -223,6 +223,7 @@ void correlator_add(struct correlator *c, const struct event *ev, const void *pr
 		c->helds[c->nhelds++] = h;
 	}
 	fact_store_add(&c->store, p->record, p->size);
+	return true;
 }
 
 /* A user's key for grouping: lower case, line breaks as LF (see same_account). */
