@@ -77,11 +77,20 @@ def normalise(v):
                   v.replace('\r\n', '\n').replace('\r', '\n')).rstrip('\n')
 
 
+LIBEVTX_REAL = re.compile(r'^-?\d\.\d{6}e[+-]\d{3}$')
+
+
 def same_value(a, b):
     """python-evtx renders Binary values as base64 and SizeT values in decimal; Windows and badcreds write
-    upper-case hex and 0x-hex."""
+    upper-case hex and 0x-hex. libevtx writes a Real32/Real64 as '3.199234e+003' (7 digits): the same number to
+    those digits as badcreds' shortest exact '3199.234'."""
     if a == b:
         return True
+    if isinstance(a, str) and isinstance(b, str) and LIBEVTX_REAL.match(a):
+        try:
+            return float(a) == float(f'{float(b):.6e}')
+        except ValueError:
+            return False
     if isinstance(b, int) and isinstance(a, str) and a.isdigit():
         return int(a) == b
     if isinstance(a, tuple) and isinstance(b, tuple) and a[0] == b[0] == 'time':
@@ -171,17 +180,18 @@ def event_data(event):
 
 def python_evtx_data(event):
     """python-evtx 0.6.1 renders a StringArray as one <Data> holding '<string>a</string>\\n<string>b</string>'
-    text instead of one <Data> per item (MS-EVEN6 3.1.4.7.5), and ignores dependency ids (MS-EVEN6 2.2.12), so
-    an element whose dependency value is Null comes out as an empty unnamed <Data></Data>: undo both."""
+    text instead of one <Data> per item, each with the element's name (MS-EVEN6 3.1.4.7.5), and ignores dependency
+    ids (MS-EVEN6 2.2.12), so an element whose dependency value is Null comes out as an empty unnamed
+    <Data></Data>: undo both."""
     items = []
     for name, value in event_data(event):
-        if not name and value.startswith('<string>'):
-            items.extend(re.findall(r'<string>(.*?)</string>', value, re.S))
+        if value.startswith('<string>'):  # named too: one <Data Name="Application"> per item (evtxexport agrees)
+            items.extend((name, item) for item in re.findall(r'<string>(.*?)</string>', value, re.S))
         elif not name and value == '':
             continue
         else:
             items.append((name, value))
-    return [i if isinstance(i, tuple) else ('', i) for i in items]
+    return items
 
 
 def python_evtx_records(path):

@@ -7,6 +7,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #ifdef __SSE2__
@@ -189,6 +190,19 @@ static void put_hex(char *o, uint64_t v, int digits)
 	}
 }
 
+/* A Real32 or Real64 in the fewest digits that read back as the same number ("3199.234", not "3199.2339999999999"),
+ * as python-evtx renders them; nan and inf as printf writes them. */
+static void render_real(struct strbuf *out, double v, bool single)
+{
+	char text[48];
+	for (int digits = 1; digits <= (single ? 9 : 17); digits++) {
+		snprintf(text, sizeof text, "%.*g", digits, v);
+		if (single ? strtof(text, NULL) == (float)v : strtod(text, NULL) == v)
+			break;
+	}
+	sb_adds(out, text);
+}
+
 static void render_guid(struct strbuf *out, const uint8_t *p)
 {
 	char g[38] = "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}";
@@ -334,14 +348,14 @@ static void render_scalar(struct strbuf *out, const struct evtx_value *v)
 		float f;
 		uint32_t u = le32(p);
 		memcpy(&f, &u, 4);
-		sb_printf(out, "%.9g", (double)f);
+		render_real(out, f, true);
 		break;
 	}
 	case EVTX_REAL64: {
 		double f;
 		uint64_t u = le64(p);
 		memcpy(&f, &u, 8);
-		sb_printf(out, "%.17g", f);
+		render_real(out, f, false);
 		break;
 	}
 	case EVTX_BOOL: sb_adds(out, le32(p) ? "true" : "false"); break;
