@@ -294,6 +294,9 @@ def cleared_grouped():
           and 'why that account cleared the log (its logons' in fs10.get('next_step', ''), str(fs10))
     check('... and the text says each once', text.count('log_cleared') == 2 and
           '2026-11-20T08:00:00.000+00:00 to 2026-11-20T10:30:00.000+00:00' in text, text)
+    check('... and without attempts the users and IPs say none (no header over an empty table)',
+          'Users (most attempts first)\n  none\n' in text and text.endswith('IPs (most attempts first)\n  none\n'),
+          text)
 
 
 def other_failures():

@@ -215,15 +215,20 @@ static bool text(struct out_file *out, struct strbuf *o, const struct summary *s
 	summary_verdict(o, s);
 	sb_adds(o, "\n\nFindings (most severe first)\n");
 	if (!s->nfindings)
-		sb_adds(o, "  none above the thresholds\n");
+		sb_adds(o, s->nattempts ? "  none above the thresholds\n" : "  none\n");
 	for (size_t i = 0; i < s->nfindings; i++)
 		finding_text(o, &s->findings[i]);
 	lockouts_text(o, s);
 	prt_text(o, s);
 	sb_adds(o, "\nUsers (most attempts first)\n  ");
-	text_pad(o, "user", 40);
-	sb_printf(o, " %8s %8s %8s %8s %8s %8s %5s %9s %9s  %-29s  %-29s  %s\n", "attempts", "bad_pw", "ad_lock",
-		  "x_lock", "unknown", "other", "ips", "dc_lock", "dc_fail", "first", "last", "then success from");
+	if (!s->nusers) /* no table of nothing: its header alone reads as a report cut short */
+		sb_adds(o, "none\n");
+	else
+		text_pad(o, "user", 40);
+	if (s->nusers)
+		sb_printf(o, " %8s %8s %8s %8s %8s %8s %5s %9s %9s  %-29s  %-29s  %s\n", "attempts", "bad_pw", "ad_lock",
+			  "x_lock", "unknown", "other", "ips", "dc_lock", "dc_fail", "first", "last",
+			  "then success from");
 	for (const struct user_row *u = summary_user_first(s); u; u = summary_user_next(s)) {
 		const unsigned *c = u->outcomes;
 		unsigned other = u->attempts - c[OUTCOME_BAD_PASSWORD] - c[OUTCOME_AD_LOCKED_OUT] -
@@ -245,9 +250,13 @@ static bool text(struct out_file *out, struct strbuf *o, const struct summary *s
 		ok = ok && out_write_buffer(out, o, false); /* a line per user: written out every MiB, not held */
 	}
 	sb_adds(o, "\nIPs (most attempts first)\n  ");
-	text_pad(o, "ip", 39);
-	sb_printf(o, " %-10s %8s %6s %8s %7s %7s %9s %8s  %-29s  %s\n", "class", "attempts", "users", "bad_pw", "ad_lock",
-		  "x_lock", "max/hour", "max/day", "first", "last");
+	if (!s->nips) {
+		sb_adds(o, "none\n");
+	} else {
+		text_pad(o, "ip", 39);
+		sb_printf(o, " %-10s %8s %6s %8s %7s %7s %9s %8s  %-29s  %s\n", "class", "attempts", "users", "bad_pw",
+			  "ad_lock", "x_lock", "max/hour", "max/day", "first", "last");
+	}
 	for (size_t i = 0; i < s->nips; i++) {
 		const struct ip_row *r = &s->ips[i];
 		sb_adds(o, "  ");
