@@ -514,21 +514,22 @@ void findings_cleared(struct summary *s, size_t *cap, const struct log_clear *c,
 	struct arena arena = {0};
 	struct strmap index = {.arena = &arena}; /* computer name in lower case -> group number + 1 */
 	struct strbuf key = {0};
-	struct cleared_group *groups = NULL;
+	struct cleared_group **groups = NULL; /* each in `arena`: its tallies point into it */
 	size_t ngroups = 0, capgroups = 0;
 	for (size_t i = 0; i < n; i++) {
 		uintptr_t k = (uintptr_t)strmap_get(&index, ascii_lower(&key, c[i].computer));
 		if (!k) {
 			struct finding *f = finding_new(s, cap, FINDING_LOG_CLEARED, c[i].computer);
 			f->first = f->last = c[i].time;
-			groups = vec_grow(groups, &capgroups, ngroups, sizeof *groups);
-			struct cleared_group *g = &groups[ngroups];
+			struct cleared_group *g = arena_alloc(&arena, sizeof *g);
 			*g = (struct cleared_group){.finding = s->nfindings - 1};
 			g->logs.index.arena = &g->logs.arena;
 			g->who.index.arena = &g->who.arena;
+			groups = vec_grow(groups, &capgroups, ngroups, sizeof *groups);
+			groups[ngroups] = g;
 			strmap_put(&index, sb_cstr(&key), (void *)(k = ++ngroups));
 		}
-		struct cleared_group *g = &groups[k - 1];
+		struct cleared_group *g = groups[k - 1];
 		struct finding *f = &s->findings[g->finding];
 		f->first = c[i].time < f->first ? c[i].time : f->first;
 		f->last = c[i].time > f->last ? c[i].time : f->last;
@@ -537,9 +538,9 @@ void findings_cleared(struct summary *s, size_t *cap, const struct log_clear *c,
 		tally_add_as(&g->who, user_account_key(&key, c[i].who), c[i].who);
 	}
 	for (size_t k = 0; k < ngroups; k++) {
-		cleared_finish(s, &s->findings[groups[k].finding], &groups[k]);
-		tally_free(&groups[k].logs);
-		tally_free(&groups[k].who);
+		cleared_finish(s, &s->findings[groups[k]->finding], groups[k]);
+		tally_free(&groups[k]->logs);
+		tally_free(&groups[k]->who);
 	}
 	free(groups);
 	sb_free(&key);
