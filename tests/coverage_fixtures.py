@@ -201,6 +201,41 @@ def duplicates():
     check('... and the closing line says how many were read twice', f'{n} duplicate records counted once' in err, err)
 
 
+def renumbered():
+    """A log cleared and filled again within a day numbers its records from 1 again: a copy from before the clear and
+    one from after hold different records with the same EventRecordIDs. Each counts, the same record given twice
+    counts once, whatever the order of the files."""
+    import tempfile
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from xml_events import NS, event_xml
+
+    def logon(record_id, time):
+        return event_xml(record_id, f'2026-11-20T{time}.000', 'Microsoft-Windows-Security-Auditing', 4624,
+                         '<Data Name="TargetUserName">a</Data>', 'FS11.contoso.com')
+
+    def clear(record_id, time, user):
+        return (f'<Event xmlns="{NS}"><System><Provider Name="Microsoft-Windows-Eventlog"/><EventID>1102</EventID>'
+                f'<TimeCreated SystemTime="2026-11-20T{time}.000Z"/><EventRecordID>{record_id}</EventRecordID>'
+                '<Channel>Security</Channel><Computer>FS11.contoso.com</Computer></System><UserData><LogFileCleared '
+                'xmlns="http://manifests.microsoft.com/win/2004/08/windows/eventlog"><SubjectUserName>'
+                f'{user}</SubjectUserName><SubjectDomainName>CONTOSO</SubjectDomainName></LogFileCleared>'
+                '</UserData></Event>')
+    with tempfile.TemporaryDirectory() as tmp:
+        before, after = os.path.join(tmp, 'BEFORE.xml'), os.path.join(tmp, 'AFTER.xml')
+        with open(before, 'w', encoding='utf-8') as out:
+            out.write(clear(10, '07:00:00', 'eve') + logon(1, '08:00:00') + logon(2, '08:10:00') +
+                      logon(3, '08:20:00'))
+        with open(after, 'w', encoding='utf-8') as out:
+            out.write(clear(20, '08:59:00', 'mallory') + logon(1, '09:00:00') + logon(2, '09:10:00'))
+        counts = set()
+        for files in ([before, after, before], [after, before, after], [before, before, after], [after, after, before]):
+            row = rows_of([], files).get(('FS11.contoso.com', 'Security'), {})
+            counts.add((row.get('records'), row.get('first_record', '')[:19],
+                        tuple(c['time'][11:19] for c in row.get('cleared', []))))
+    check('records numbered again after a clear: 7 records, the first at 07:00, the clears in time order, in any '
+          'order of the files', counts == {(7, '2026-11-20T07:00:00', ('07:00:00', '08:59:00'))}, str(counts))
+
+
 def odd_times():
     """Records dated 1601 and 9999 (damaged or forged) among records of 2026: the first and last record and the gaps
     are those of 2026 (not a silence of centuries), and a next step counts the odd ones."""
@@ -337,6 +372,7 @@ def other_failures():
 
 
 def main():
+    renumbered()
     other_failures()
     cleared_grouped()
     local_ntlm()

@@ -40,6 +40,9 @@ bool log_cleared_peek(const struct event_peek *p);
 /* Reads one into *out (strings in `a`); false when ev is not a log-cleared event. */
 struct arena;
 bool log_cleared_read(const struct event *ev, struct arena *a, struct log_clear *out);
+/* Puts clears in time order (then computer, log and who: the same order whatever the order of the inputs) and
+ * keeps each once; their new number. */
+size_t log_clears_order(struct log_clear *c, size_t n);
 
 struct coverage_gap {
 	int64_t from, to;            /* the records either side of the silence */

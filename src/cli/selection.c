@@ -424,15 +424,6 @@ bool selection_keeps_success(struct selection *s, const struct success *o)
 }
 
 /* Log-cleared events by time, computer and log. */
-static int cmp_clear(const void *a, const void *b)
-{
-	const struct log_clear *x = a, *y = b;
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	int c = strcmp(x->computer, y->computer);
-	return c ? c : strcmp(x->log, y->log);
-}
-
 /* For the closing line, a kept attempt's user and submitter, each counted the first time (as many as the attempts in
  * a spray: not remembered with --quiet, which prints no closing line). */
 static void count_distinct(struct selection *s, const struct attempt *a)
@@ -500,14 +491,8 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	for (int i = 0; i < nsources; i++)
 		source_read(sources[i], &sopt, &sink, &s->diag, &s->stats);
 	source_read_end();
-	if (s->nclears > 1) { /* the same first one named whatever the order of the inputs, each clear once */
-		qsort(s->clears, s->nclears, sizeof *s->clears, cmp_clear);
-		size_t n = 1;
-		for (size_t i = 1; i < s->nclears; i++)
-			if (cmp_clear(&s->clears[i], &s->clears[n - 1]) || strcmp(s->clears[i].who, s->clears[n - 1].who))
-				s->clears[n++] = s->clears[i];
-		s->nclears = n;
-	}
+	s->nclears = log_clears_order(s->clears, s->nclears); /* the same first one named whatever the order of the
+								* inputs, each clear once */
 	if (s->finder) {
 		lockout_finder_prune(s->finder);
 		const char *kept_in_memory = lockout_finder_spill_error(s->finder);

@@ -65,6 +65,7 @@ static void make_row(struct coverage_row *r, struct tally *t, const struct cover
 		r->per_day = (double)(t->records - t->odd_times) * FILETIME_DAY / (double)(t->last - t->first);
 	r->avg_record_size = t->sized ? (uint32_t)(t->bytes / t->sized)
 			   : t->log_records ? (uint32_t)(t->log_bytes / t->log_records) : 0;
+	t->nclears = log_clears_order(t->clears, t->nclears); /* the same row whatever the order of the inputs */
 	find_gaps(r, t, s, a);
 	find_wrap(r, t, s, a);
 	r->clears = t->clears;

@@ -3,6 +3,9 @@
  * 104, the log cleared (Channel). Read by coverage and by the commands that warn about a cleared log. */
 #include "badcreds/coverage.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "badcreds/arena.h"
 #include "badcreds/strbuf.h"
 
@@ -44,4 +47,26 @@ bool log_cleared_read(const struct event *ev, struct arena *a, struct log_clear 
 	out->time = (ev->has & EV_HAS_TIME) ? ev->time_created : 0;
 	sb_free(&tmp);
 	return true;
+}
+
+static int cmp_clear(const void *a, const void *b)
+{
+	const struct log_clear *x = a, *y = b;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	int c = strcmp(x->computer, y->computer);
+	c = c ? c : strcmp(x->log, y->log);
+	return c ? c : strcmp(x->who, y->who);
+}
+
+size_t log_clears_order(struct log_clear *c, size_t n)
+{
+	if (n < 2)
+		return n;
+	qsort(c, n, sizeof *c, cmp_clear);
+	size_t kept = 1;
+	for (size_t i = 1; i < n; i++)
+		if (cmp_clear(&c[i], &c[kept - 1]))
+			c[kept++] = c[i];
+	return kept;
 }
