@@ -318,11 +318,14 @@ static void on_event(void *ctx, const struct event *ev)
 	if ((ev->has & EV_HAS_TIME) && outside_window(s, ev->time_created))
 		return;
 	const struct prepared *p = ev->prepared;
-	if (!correlator_add(s->corr, ev, p ? p->fact : NULL) && ev->event_id == 4625 && !s->other_4625_host &&
+	int64_t when = (ev->has & EV_HAS_TIME) ? ev->time_created : INT64_MAX;
+	if (!correlator_add(s->corr, ev, p ? p->fact : NULL) && ev->event_id == 4625 &&
+	    (!s->other_4625_host || when < s->other_4625_time) &&
 	    evtx_value_equals_nocase(&ev->provider_name, "Microsoft-Windows-Security-Auditing")) {
 		struct strbuf host = {0};
 		evtx_value_render(&host, &ev->computer);
 		s->other_4625_host = arena_copy(&s->clear_arena, sb_cstr(&host), host.len + 1);
+		s->other_4625_time = when;
 		sb_free(&host);
 	}
 	if (s->finder)
