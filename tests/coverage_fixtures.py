@@ -371,7 +371,27 @@ def other_failures():
               status == 1 and 'no AD FS audit events' in err and 'did not come through AD FS' not in err, err)
 
 
+def many_notes():
+    """A folder whose every file has a note (here data after the gzip stream; carved remnants in most exported logs):
+    ten are shown, then one line says the others are not, and the closing line counts the remnants."""
+    import gzip
+    import tempfile
+    packed = gzip.compress(open(os.path.join(FIX, 'COV-MEMBER.evtx'), 'rb').read()) + b'not gzip'
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(12):
+            with open(os.path.join(tmp, f'member{i:02d}.evtx.gz'), 'wb') as out:
+                out.write(packed)
+        for command in ('scan', 'coverage'):
+            status, _, err = run([command, '-o', os.devnull, tmp])
+            check(f'{command}: ten notes of twelve files, then one line for the rest',
+                  err.count('data after the gzip stream ignored') == 10 and
+                  err.count('the notes of further inputs are not shown') == 1, err)
+        status, _, err = run(['scan', '-q', '-o', os.devnull, tmp])
+        check('... and none with -q', 'note' not in err, err)
+
+
 def main():
+    many_notes()
     renumbered()
     other_failures()
     cleared_grouped()

@@ -18,6 +18,8 @@ struct diag {
 	const char *offsets;       /* what its offsets count: NULL "offset", or "compressed offset" (gzip's own) */
 	unsigned max_messages;     /* per input; further messages are counted, not printed */
 	bool quiet_notes;          /* notes are not printed (--quiet) */
+	unsigned max_notes;        /* in the whole run (0: no limit); further notes are counted, not printed */
+	unsigned long notes;       /* notes made in the run */
 	unsigned printed;          /* messages printed for the current input */
 	unsigned long warnings;    /* checksum mismatches and other readable damage */
 	unsigned long errors;      /* input that could not be read (records, chunks, files skipped) */

@@ -75,7 +75,7 @@ static void read_all(struct selection *sel, struct coverage *c, char **sources, 
 		nsources = 1;
 	}
 	progress_enable(!sel->quiet);
-	sel->diag = (struct diag){.stream = stderr, .max_messages = 20, .quiet_notes = sel->quiet};
+	sel->diag = (struct diag){.stream = stderr, .max_messages = 20, .quiet_notes = sel->quiet, .max_notes = 10};
 	struct source_options o = {.threads = sel->threads, .remotes = sel->remotes, .spool_limit = sel->spool_limit,
 				   .since = INT64_MIN, .until = INT64_MAX};
 	struct event_sink sink = coverage_sink(c);
@@ -111,9 +111,13 @@ static void closing_line(const struct selection *s, const struct coverage_row *r
 	if (duplicates)
 		snprintf(again, sizeof again, "; %lu duplicate record%s counted once", duplicates,
 			 duplicates == 1 ? "" : "s");
-	fprintf(stderr, "badcreds: coverage: read %lu record%s from %lu input%s; %zu log%s: %zu wrapped, %zu cleared, "
+	char remnants[64] = "";
+	if (s->stats.remnants)
+		snprintf(remnants, sizeof remnants, ", and %lu carved remnant%s left out", s->stats.remnants,
+			 s->stats.remnants == 1 ? "" : "s");
+	fprintf(stderr, "badcreds: coverage: read %lu record%s from %lu input%s%s; %zu log%s: %zu wrapped, %zu cleared, "
 		"%zu with gaps%s; wrote %s\n", s->stats.records, s->stats.records == 1 ? "" : "s", s->stats.files,
-		s->stats.files == 1 ? "" : "s", n, n == 1 ? "" : "s", wrapped, cleared, gaps, again, output);
+		s->stats.files == 1 ? "" : "s", remnants, n, n == 1 ? "" : "s", wrapped, cleared, gaps, again, output);
 }
 
 int cmd_coverage(const struct cli_command *cmd, int argc, char **argv)

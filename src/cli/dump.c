@@ -147,7 +147,7 @@ static const char *stdout_source(char **sources, int n, struct source_options *o
 
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 {
-	struct dump d = {.format = &output_xml, .diag = {.stream = stderr, .max_messages = 20},
+	struct dump d = {.format = &output_xml, .diag = {.stream = stderr, .max_messages = 20, .max_notes = 10},
 			 .threads = source_default_threads(), .spool_limit = (uint64_t)SOURCE_DEFAULT_SPOOL_LIMIT_GIB << 30};
 	struct cli_parser p;
 	cli_parser_init(&p, cmd);
@@ -178,13 +178,15 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 	if (fflush(stdout) != 0)
 		d.write_failed = true;
 	char of[48] = ""; /* filtered: "15 of 636 records read", so that 0 records kept does not read as none read */
+	char remnants[64];
+	snprintf(remnants, sizeof remnants, ", %lu carved remnant%s left out", st.remnants, st.remnants == 1 ? "" : "s");
 	if (filtered)
 		snprintf(of, sizeof of, " of %lu", st.records);
 	if (!d.quiet)
-		fprintf(stderr, "badcreds: dump: %lu%s record%s%s (%lu recovered), %lu skipped, %lu error%s, %lu warning%s\n",
+		fprintf(stderr, "badcreds: dump: %lu%s record%s%s (%lu recovered), %lu skipped, %lu error%s, %lu warning%s%s\n",
 			d.records, of, (filtered ? st.records : d.records) == 1 ? "" : "s", filtered ? " read" : "",
 			d.recovered, d.diag.skipped_records, d.diag.errors, d.diag.errors == 1 ? "" : "s", d.diag.warnings,
-			d.diag.warnings == 1 ? "" : "s");
+			d.diag.warnings == 1 ? "" : "s", st.remnants ? remnants : "");
 	if (d.write_failed) {
 		perror("badcreds: dump: writing output");
 		return EXIT_OUTPUT;

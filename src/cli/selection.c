@@ -471,7 +471,7 @@ void selection_collect(struct selection *s, char **sources, int nsources)
 	if (!s->match_limits)
 		abort();
 	pcre2_set_heap_limit(s->match_limits, SELECTION_MATCH_HEAP_KIB);
-	s->diag = (struct diag){.stream = stderr, .max_messages = 20, .quiet_notes = s->quiet};
+	s->diag = (struct diag){.stream = stderr, .max_messages = 20, .quiet_notes = s->quiet, .max_notes = 10};
 	s->corr = correlator_new();
 	correlator_trust(s->corr, s->trusted, s->ntrusted);
 	correlator_threads(s->corr, s->threads);

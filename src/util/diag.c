@@ -15,6 +15,20 @@ void diag_begin_file(struct diag *d, const char *file)
 	d->printed = 0;
 }
 
+/* Whether a note printed to d->stream is shown: the first max_notes of the run are, then one line says the others
+ * are not (a folder of exported logs has a note in every other file). */
+static bool note_shown(struct diag *d)
+{
+	if (!d->max_notes || !d->stream || ++d->notes <= d->max_notes)
+		return true;
+	if (d->notes == (unsigned long)d->max_notes + 1) {
+		progress_clear();
+		fprintf(d->stream, "badcreds: note: the notes of further inputs are not shown (%u are; -q shows none); the "
+			"closing line counts the carved remnants left out\n", d->max_notes);
+	}
+	return false;
+}
+
 void diag_report(struct diag *d, enum diag_level level, uint64_t offset, const char *fmt, ...)
 {
 	if (level == DIAG_ERROR)
@@ -22,6 +36,8 @@ void diag_report(struct diag *d, enum diag_level level, uint64_t offset, const c
 	else if (level == DIAG_WARNING)
 		d->warnings++;
 	if (level == DIAG_NOTE && d->quiet_notes)
+		return;
+	if (level == DIAG_NOTE && !d->buffer && !note_shown(d))
 		return;
 	if ((!d->buffer && !d->stream) || (d->max_messages && d->printed >= d->max_messages)) {
 		d->printed++; /* counted only (a buffer keeps up to max_messages too, when it has one) */
@@ -36,12 +52,12 @@ void diag_report(struct diag *d, enum diag_level level, uint64_t offset, const c
 	va_end(ap);
 	struct strbuf msg = {0};
 	text_visible_str(&msg, raw);
-	if (d->buffer) { /* the file name is added when the message is merged */
+	if (d->buffer) { /* the file name is added when the message is merged; the level goes first, as a digit */
 		if (offset == DIAG_NO_OFFSET)
-			sb_printf(d->buffer, "%s: %s\n", names[level], sb_cstr(&msg));
+			sb_printf(d->buffer, "%d%s: %s\n", (int)level, names[level], sb_cstr(&msg));
 		else
-			sb_printf(d->buffer, "%s 0x%" PRIx64 ": %s: %s\n", d->offsets ? d->offsets : "offset", offset,
-				  names[level], sb_cstr(&msg));
+			sb_printf(d->buffer, "%d%s 0x%" PRIx64 ": %s: %s\n", (int)level, d->offsets ? d->offsets : "offset",
+				  offset, names[level], sb_cstr(&msg));
 		sb_free(&msg);
 		return;
 	}
@@ -69,6 +85,12 @@ void diag_merge(struct diag *into, struct diag *from)
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		bool note = *p == '0' + DIAG_NOTE;
+		p++, n--; /* the level */
+		if (note && !note_shown(into)) {
+			p += n + 1;
+			continue;
+		}
 		if (into->stream && (!into->max_messages || into->printed < into->max_messages)) {
 			struct strbuf file = {0};
 			text_visible_str(&file, into->file ? into->file : "-");
