@@ -97,7 +97,8 @@ static bool write_rows(struct out_file *o, void *ctx)
 }
 
 /* The closing line on stderr: records and inputs read, logs, and those wrapped, cleared or without AD FS audits. */
-static void closing_line(const struct selection *s, const struct coverage_row *rows, size_t n, const char *output)
+static void closing_line(const struct selection *s, const struct cli_command *cmd, const struct coverage_row *rows,
+			 size_t n, const char *output)
 {
 	size_t wrapped = 0, cleared = 0, gaps = 0;
 	unsigned long duplicates = 0;
@@ -111,13 +112,11 @@ static void closing_line(const struct selection *s, const struct coverage_row *r
 	if (duplicates)
 		snprintf(again, sizeof again, "; %lu duplicate record%s counted once", duplicates,
 			 duplicates == 1 ? "" : "s");
-	char remnants[64] = "";
-	if (s->stats.remnants)
-		snprintf(remnants, sizeof remnants, ", and %lu carved remnant%s left out", s->stats.remnants,
-			 s->stats.remnants == 1 ? "" : "s");
-	fprintf(stderr, "badcreds: coverage: read %lu record%s from %lu input%s%s; %zu log%s: %zu wrapped, %zu cleared, "
-		"%zu with gaps%s; wrote %s\n", s->stats.records, s->stats.records == 1 ? "" : "s", s->stats.files,
-		s->stats.files == 1 ? "" : "s", remnants, n, n == 1 ? "" : "s", wrapped, cleared, gaps, again, output);
+	struct strbuf line = {0};
+	selection_read_text(&line, s, cmd);
+	fprintf(stderr, "%s; %zu log%s: %zu wrapped, %zu cleared, %zu with gaps%s; wrote %s\n", sb_cstr(&line), n,
+		n == 1 ? "" : "s", wrapped, cleared, gaps, again, output);
+	sb_free(&line);
 }
 
 int cmd_coverage(const struct cli_command *cmd, int argc, char **argv)
@@ -142,7 +141,7 @@ int cmd_coverage(const struct cli_command *cmd, int argc, char **argv)
 	else if (!out_produce(set.output, write_rows, &(struct coverage_job){rows, n, &set}, name, sizeof name))
 		status = EXIT_OUTPUT;
 	if (!sel.quiet && *name)
-		closing_line(&sel, rows, n, name);
+		closing_line(&sel, cmd, rows, n, name);
 	coverage_free(c);
 	selection_free(&sel);
 	return status;

@@ -76,7 +76,8 @@ static bool write_rows(struct out_file *o, void *ctx)
 }
 
 /* The closing line on stderr: records and inputs read, lockouts, accounts, their causes. */
-static void closing_line(const struct selection *s, const struct lockout *rows, size_t n, const char *output)
+static void closing_line(const struct selection *s, const struct cli_command *cmd, const struct lockout *rows, size_t n,
+			 const char *output)
 {
 	struct arena arena = {0};
 	struct strmap accounts = {.arena = &arena};
@@ -89,9 +90,8 @@ static void closing_line(const struct selection *s, const struct lockout *rows, 
 			naccounts++;
 		}
 	}
-	sb_printf(&sb, "badcreds: lockouts: read %lu record%s from %lu input%s; %zu lockout%s of %u account%s",
-		  s->stats.records, s->stats.records == 1 ? "" : "s", s->stats.files, s->stats.files == 1 ? "" : "s", n,
-		  n == 1 ? "" : "s", naccounts, naccounts == 1 ? "" : "s");
+	selection_read_text(&sb, s, cmd);
+	sb_printf(&sb, "; %zu lockout%s of %u account%s", n, n == 1 ? "" : "s", naccounts, naccounts == 1 ? "" : "s");
 	for (int c = 0, first = 1; c < CAUSE_COUNT; c++)
 		if (causes[c]) {
 			sb_printf(&sb, "%s%u %s", first ? " (" : ", ", causes[c], lockout_cause_name((enum lockout_cause)c));
@@ -206,7 +206,7 @@ int cmd_lockouts(const struct cli_command *cmd, int argc, char **argv)
 	if (selection_warn_undecided(&sel, cmd) && status == EXIT_OK)
 		status = EXIT_SKIPPED;
 	if (!sel.quiet && *name)
-		closing_line(&sel, rows, n, name);
+		closing_line(&sel, cmd, rows, n, name);
 	if (*name && status != EXIT_OUTPUT && warn_unanswerable(&sel, rows, n) && status == EXIT_OK)
 		status = EXIT_SKIPPED;
 	selection_free(&sel);

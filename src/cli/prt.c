@@ -100,8 +100,8 @@ static bool write_rows(struct out_file *o, void *ctx)
 }
 
 /* The closing line on stderr: records and inputs read, acquisitions, failures, AD FS links; and the notes. */
-static void closing_line(const struct selection *s, const struct prt_row *r, size_t n, size_t nall, bool analytic,
-			 const char *output)
+static void closing_line(const struct selection *s, const struct cli_command *cmd, const struct prt_row *r, size_t n,
+			 size_t nall, bool analytic, const char *output)
 {
 	unsigned failed = 0, open = 0, linked = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -110,10 +110,11 @@ static void closing_line(const struct selection *s, const struct prt_row *r, siz
 		open += !coded;
 		linked += r[i].adfs_attempts > 0;
 	}
-	fprintf(stderr, "badcreds: prt: read %lu record%s from %lu input%s; %zu PRT acquisition%s, %u failed, %u "
-		"without a status, %u linked to AD FS bad passwords; wrote %s\n", s->stats.records,
-		s->stats.records == 1 ? "" : "s", s->stats.files, s->stats.files == 1 ? "" : "s", n, n == 1 ? "" : "s",
-		failed, open, linked, output);
+	struct strbuf line = {0};
+	selection_read_text(&line, s, cmd);
+	fprintf(stderr, "%s; %zu PRT acquisition%s, %u failed, %u without a status, %u linked to AD FS bad passwords; "
+		"wrote %s\n", sb_cstr(&line), n, n == 1 ? "" : "s", failed, open, linked, output);
+	sb_free(&line);
 	if (!n && nall)
 		fprintf(stderr, "badcreds: prt: note: the time window and --user kept none of the %zu PRT acquisition%s\n",
 			nall, nall == 1 ? "" : "s");
@@ -182,7 +183,7 @@ static int run(struct selection *sel, const struct cli_command *cmd, struct prt_
 			status = EXIT_SKIPPED;
 	}
 	if (!sel->quiet && *name)
-		closing_line(sel, rows, n, nall, analytic, name);
+		closing_line(sel, cmd, rows, n, nall, analytic, name);
 	free(rows);
 	return status;
 }

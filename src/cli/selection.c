@@ -761,19 +761,25 @@ bool selection_warn_unanswerable(const struct selection *s, const struct cli_com
 	return true;
 }
 
+void selection_read_text(struct strbuf *sb, const struct selection *s, const struct cli_command *cmd)
+{
+	const struct source_stats *st = &s->stats;
+	sb_printf(sb, "badcreds: %s: read %lu record%s from %lu input%s", cmd->name, st->records,
+		  st->records == 1 ? "" : "s", st->files, st->files == 1 ? "" : "s");
+	if (st->damaged_files)
+		sb_printf(sb, " (%lu damaged)", st->damaged_files);
+	if (s->diag.skipped_records)
+		sb_printf(sb, ", %lu damaged record%s skipped", s->diag.skipped_records,
+			  s->diag.skipped_records == 1 ? "" : "s");
+	if (st->remnants)
+		sb_printf(sb, ", and %lu carved remnant%s left out", st->remnants, st->remnants == 1 ? "" : "s");
+}
+
 void selection_closing_line(const struct selection *s, const struct cli_command *cmd, const char *output)
 {
 	const struct source_stats *st = &s->stats;
 	struct strbuf sb = {0};
-	sb_printf(&sb, "badcreds: %s: read %lu record%s from %lu input%s", cmd->name, st->records,
-		  st->records == 1 ? "" : "s", st->files, st->files == 1 ? "" : "s");
-	if (st->damaged_files)
-		sb_printf(&sb, " (%lu damaged)", st->damaged_files);
-	if (s->diag.skipped_records)
-		sb_printf(&sb, ", %lu damaged record%s skipped", s->diag.skipped_records,
-			  s->diag.skipped_records == 1 ? "" : "s");
-	if (st->remnants)
-		sb_printf(&sb, ", and %lu carved remnant%s left out", st->remnants, st->remnants == 1 ? "" : "s");
+	selection_read_text(&sb, s, cmd);
 	size_t users = s->distinct_users, ips = s->distinct_submitters;
 	sb_printf(&sb, "; %zu attempt%s by %zu user%s from %zu IP%s", s->nkept, s->nkept == 1 ? "" : "s", users,
 		  users == 1 ? "" : "s", ips, ips == 1 ? "" : "s");

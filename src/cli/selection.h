@@ -155,6 +155,9 @@ void selection_lockouts(struct selection *s);
  * links it. */
 void selection_prt(struct selection *s);
 
+/* The start of every command's closing line: "badcreds: CMD: read N records from N inputs", the damaged inputs and
+ * records skipped, and the carved remnants left out. */
+void selection_read_text(struct strbuf *sb, const struct selection *s, const struct cli_command *cmd);
 /* The closing line on stderr: records, inputs, attempts, users, IPs, duplicates, inputs that could not be read. */
 void selection_closing_line(const struct selection *s, const struct cli_command *cmd, const char *output);
 
