@@ -277,6 +277,12 @@ def cleared_grouped():
                       clear(1, '08:30:00', 'FS10.contoso.com', 'CONTOSO', 'eve'))
         status, out, err = run(['summary', '-q', '-f', 'jsonl', path])
         text = run(['summary', '-q', path])[1]
+        unnamed = os.path.join(tmp, 'UNNAMED.xml')
+        with open(unnamed, 'w', encoding='utf-8') as out_unnamed:
+            out_unnamed.write(clear(1, '08:00:00', 'FS11.contoso.com', 'CONTOSO', 'mallory', '') +
+                              clear(2, '08:10:00', 'FS11.contoso.com', 'CONTOSO', 'mallory', 'System'))
+        fs11 = [json.loads(line) for line in run(['summary', '-q', '-f', 'jsonl', unnamed])[1].splitlines()]
+    fs11 = [f.get('detail') for f in fs11 if f.get('type') == 'log_cleared']
     found = [f for f in (json.loads(line) for line in out.splitlines()) if f.get('type') == 'log_cleared']
     fs09 = next((f for f in found if f['subject'] == 'FS09.contoso.com'), {})
     fs10 = next((f for f in found if f['subject'] == 'FS10.contoso.com'), {})
@@ -294,6 +300,8 @@ def cleared_grouped():
           and 'why that account cleared the log (its logons' in fs10.get('next_step', ''), str(fs10))
     check('... and the text says each once', text.count('log_cleared') == 2 and
           '2026-11-20T08:00:00.000+00:00 to 2026-11-20T10:30:00.000+00:00' in text, text)
+    check('... a 104 that names no log is a log of its own, not one more clear of the other',
+          fs11 == ['2 logs were cleared 2 times (unnamed (1), System (1)) by CONTOSO\\mallory (2)'], str(fs11))
 
 
 def other_failures():

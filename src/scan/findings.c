@@ -533,7 +533,8 @@ void findings_cleared(struct summary *s, size_t *cap, const struct log_clear *c,
 		f->first = c[i].time < f->first ? c[i].time : f->first;
 		f->last = c[i].time > f->last ? c[i].time : f->last;
 		g->clears++;
-		tally_add_as(&g->logs, ascii_lower(&key, c[i].log), c[i].log);
+		const char *log = *c[i].log ? c[i].log : "unnamed"; /* a 104 without its Channel: a log all the same */
+		tally_add_as(&g->logs, ascii_lower(&key, log), log);
 		tally_add_as(&g->who, user_account_key(&key, c[i].who), c[i].who);
 	}
 	for (size_t k = 0; k < ngroups; k++) {
