@@ -282,7 +282,14 @@ def cleared_grouped():
             out_unnamed.write(clear(1, '08:00:00', 'FS11.contoso.com', 'CONTOSO', 'mallory', '') +
                               clear(2, '08:10:00', 'FS11.contoso.com', 'CONTOSO', 'mallory', 'System'))
         fs11 = [json.loads(line) for line in run(['summary', '-q', '-f', 'jsonl', unnamed])[1].splitlines()]
+        long_log = os.path.join(tmp, 'LONG.xml')
+        with open(long_log, 'w', encoding='utf-8') as out_long:
+            out_long.write(clear(1, '08:00:00', 'FS12.contoso.com', 'CONTOSO', 'mallory', 'Vendor-' + 'A' * 200) +
+                           clear(2, '08:10:00', 'FS12.contoso.com', 'CONTOSO', 'x (9), ceo', 'Vendor-' + 'A' * 200) +
+                           clear(3, '08:20:00', 'FS13.contoso.com', 'CONTOSO' + 'B' * 300, 'eve', 'Vendor-' + 'A' * 200))
+        fs12 = [json.loads(line) for line in run(['summary', '-q', '-f', 'jsonl', long_log])[1].splitlines()]
     fs11 = [f.get('detail') for f in fs11 if f.get('type') == 'log_cleared']
+    fs12 = {f['subject']: f.get('detail', '') for f in fs12 if f.get('type') == 'log_cleared'}
     found = [f for f in (json.loads(line) for line in out.splitlines()) if f.get('type') == 'log_cleared']
     fs09 = next((f for f in found if f['subject'] == 'FS09.contoso.com'), {})
     fs10 = next((f for f in found if f['subject'] == 'FS10.contoso.com'), {})
@@ -302,6 +309,12 @@ def cleared_grouped():
           '2026-11-20T08:00:00.000+00:00 to 2026-11-20T10:30:00.000+00:00' in text, text)
     check('... a 104 that names no log is a log of its own, not one more clear of the other',
           fs11 == ['2 logs were cleared 2 times (unnamed (1), System (1)) by CONTOSO\\mallory (2)'], str(fs11))
+    check('... a long log name is cut, not the accounts after it (nor inside their quotes)',
+          fs12.get('FS12.contoso.com', '').startswith('the Vendor-AAA') and
+          fs12['FS12.contoso.com'].endswith('... log was cleared 2 times by CONTOSO\\mallory (1), "CONTOSO\\x (9), ceo" (1)')
+          and fs12.get('FS13.contoso.com', '').startswith('the Vendor-AAA') and
+          '... log was cleared by CONTOSOBBB' in fs12['FS13.contoso.com'] and
+          fs12['FS13.contoso.com'].endswith('BBB...'), str(fs12))
 
 
 def other_failures():
