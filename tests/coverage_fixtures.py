@@ -341,8 +341,12 @@ def other_failures():
         status, _, err = run(['scan', '-q', '-o', '-', member])
         check('scan: failed logons not through AD FS are named in the one warning line, with the first host',
               status == 1 and err.count('\n') == 1 and
-              'the failed logons (4625) they hold did not come through AD FS (the first on WKS01.contoso.com): '
+              'they hold failed logons (4625) that did not come through AD FS (the first on WKS01.contoso.com): '
               'badcreds lockouts ties' in err, err)
+        status, _, err = run(['scan', '-q', '-o', '-', adfs, member])
+        check("scan: with an AD FS server's own 4625 too, the warning does not say that none came through AD FS",
+              status == 1 and 'they hold failed logons (4625) that did not come through AD FS (the first on '
+              'WKS01.contoso.com)' in err and 'the failed logons (4625) they hold did not' not in err, err)
         status, _, err = run(['lockouts', '-q', '-o', '-', member])
         check('lockouts: without a 4740 they make no row, and the warning says so',
               status == 1 and 'they hold (the first on WKS01.contoso.com) make a row only where a 4740' in err, err)
