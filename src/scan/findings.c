@@ -5,7 +5,7 @@
  * low for an internet address below the thresholds; and given next steps that name what was attacked. Some kinds
  * come from other facts: a compromise (a success of an account after failures from the same address, or from an
  * address that sprayed), an AD lockout cadence (one account locked again and again), internet lockouts (per address)
- * and cleared logs (per computer and log). badcreds(1) "summary". */
+ * and cleared logs (per computer). badcreds(1) "summary". */
 #include "scan/findings.h"
 
 #include <stdint.h>
