@@ -314,6 +314,20 @@ def cleared_grouped():
                               for i in range(1, 41)))  # 40 computers between FS09's clears: the groups' array grows
         status, out, err = run(['summary', '-q', '-f', 'jsonl', path])
         text = run(['summary', '-q', path])[1]
+        unnamed = os.path.join(tmp, 'UNNAMED.xml')
+        with open(unnamed, 'w', encoding='utf-8') as out_unnamed:
+            out_unnamed.write(clear(1, '08:00:00', 'FS11.contoso.com', 'CONTOSO', 'mallory', '') +
+                              clear(2, '08:10:00', 'FS11.contoso.com', 'CONTOSO', 'mallory', 'System'))
+        fs11 = [json.loads(line) for line in run(['summary', '-q', '-f', 'jsonl', unnamed])[1].splitlines()]
+        long_log = os.path.join(tmp, 'LONG.xml')
+        with open(long_log, 'w', encoding='utf-8') as out_long:
+            out_long.write(clear(1, '08:00:00', 'FS12.contoso.com', 'CONTOSO', 'mallory', 'Vendor-' + 'A' * 200) +
+                           clear(2, '08:10:00', 'FS12.contoso.com', 'CONTOSO', 'x (9), ceo', 'Vendor-' + 'A' * 200) +
+                           clear(3, '08:20:00', 'FS13.contoso.com', 'CONTOSO' + 'B' * 300, 'eve',
+                                 'Vendor-' + 'A' * 200))
+        fs12 = [json.loads(line) for line in run(['summary', '-q', '-f', 'jsonl', long_log])[1].splitlines()]
+    fs11 = [f.get('detail') for f in fs11 if f.get('type') == 'log_cleared']
+    fs12 = {f['subject']: f.get('detail', '') for f in fs12 if f.get('type') == 'log_cleared'}
     found = [f for f in (json.loads(line) for line in out.splitlines()) if f.get('type') == 'log_cleared']
     fs09 = next((f for f in found if f['subject'] == 'FS09.contoso.com'), {})
     fs10 = next((f for f in found if f['subject'] == 'FS10.contoso.com'), {})
@@ -335,6 +349,15 @@ def cleared_grouped():
     check('... and without attempts the users and IPs say none (no header over an empty table)',
           'Users (most attempts first)\n  none\n' in text and text.endswith('IPs (most attempts first)\n  none\n'),
           text)
+    check('... a 104 that names no log is a log of its own, not one more clear of the other',
+          fs11 == ['2 logs were cleared 2 times (unnamed (1), System (1)) by CONTOSO\\mallory (2)'], str(fs11))
+    check('... a long log name is cut, not the accounts after it (nor inside their quotes)',
+          fs12.get('FS12.contoso.com', '').startswith('the Vendor-AAA') and
+          fs12['FS12.contoso.com'].endswith('... log was cleared 2 times by CONTOSO\\mallory (1), '
+                                            '"CONTOSO\\x (9), ceo" (1)')
+          and fs12.get('FS13.contoso.com', '').startswith('the Vendor-AAA') and
+          '... log was cleared by CONTOSOBBB' in fs12['FS13.contoso.com'] and
+          fs12['FS13.contoso.com'].endswith('BBB...'), str(fs12))
 
 
 def other_failures():
@@ -361,8 +384,12 @@ def other_failures():
         status, _, err = run(['scan', '-q', '-o', '-', member])
         check('scan: failed logons not through AD FS are named in the one warning line, with the first host',
               status == 1 and err.count('\n') == 1 and
-              'the failed logons (4625) they hold did not come through AD FS (the first on WKS01.contoso.com): '
+              'they hold failed logons (4625) that did not come through AD FS (the first on WKS01.contoso.com): '
               'badcreds lockouts ties' in err, err)
+        status, _, err = run(['scan', '-q', '-o', '-', adfs, member])
+        check("scan: with an AD FS server's own 4625 too, the warning does not say that none came through AD FS",
+              status == 1 and 'they hold failed logons (4625) that did not come through AD FS (the first on '
+              'WKS01.contoso.com)' in err and 'the failed logons (4625) they hold did not' not in err, err)
         status, _, err = run(['lockouts', '-q', '-o', '-', member])
         check('lockouts: without a 4740 they make no row, and the warning says so',
               status == 1 and 'they hold (the first on WKS01.contoso.com) make a row only where a 4740' in err, err)

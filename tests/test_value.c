@@ -50,12 +50,19 @@ static void booleans_and_reals(void **state)
 	assert_string_equal(R(EVTX_BOOL, 0, 0, 2, 0), "true"); /* irregular values: nonzero is true */
 	assert_string_equal(R(EVTX_REAL32, 0, 0, 0xc0, 0x3f), "1.5");
 	assert_string_equal(R(EVTX_REAL64, 0, 0, 0, 0, 0, 0, 0x04, 0xc0), "-2.5");
-	/* the fewest digits that read back as the same number (python-evtx's rendering; %.17g wrote 3199.2339999999999) */
+	/* the fewest digits that read back as the same number (%.17g wrote 3199.2339999999999) */
 	assert_string_equal(R(EVTX_REAL64, 0x87, 0x16, 0xd9, 0xce, 0x77, 0xfe, 0xa8, 0x40), "3199.234");
 	assert_string_equal(R(EVTX_REAL64, 0x9a, 0x99, 0x99, 0x99, 0x99, 0x99, 0xb9, 0x3f), "0.1");
 	assert_string_equal(R(EVTX_REAL64, 0x59, 0xf3, 0xf8, 0xc2, 0x1f, 0x6e, 0xa5, 0x01), "1e-300");
 	assert_string_equal(R(EVTX_REAL32, 0xcd, 0xcc, 0xcc, 0x3d), "0.1");
 	assert_string_equal(R(EVTX_REAL32, 0xff, 0xff, 0x7f, 0x7f), "3.4028235e+38"); /* FLT_MAX */
+	/* in the notation %.17g and %.9g chose: a whole number in all its digits (10, not 1e+01) */
+	assert_string_equal(R(EVTX_REAL64, 0, 0, 0, 0, 0, 0, 0x24, 0x40), "10");
+	assert_string_equal(R(EVTX_REAL64, 0, 0, 0, 0, 0, 0x70, 0x97, 0x40), "1500");
+	assert_string_equal(R(EVTX_REAL64, 0x00, 0x80, 0xe0, 0x37, 0x79, 0xc3, 0x41, 0x43), "10000000000000000");
+	assert_string_equal(R(EVTX_REAL64, 0x00, 0xa0, 0xd8, 0x85, 0x57, 0x34, 0x76, 0x43), "1e+17");
+	assert_string_equal(R(EVTX_REAL32, 0x00, 0x50, 0xc3, 0x47), "100000");
+	assert_string_equal(R(EVTX_REAL32, 0x28, 0x6b, 0x6e, 0x4e), "1e+09");
 }
 
 static void strings(void **state)

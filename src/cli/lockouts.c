@@ -150,15 +150,15 @@ static bool warn_unanswerable(const struct selection *s, const struct lockout *r
 	struct strbuf line = {0};
 	sb_adds(&line, "badcreds: lockouts: warning: the inputs cannot answer: ");
 	bool none = !n && !s->nlockouts_found;
-	if (none)
+	if (none) {
 		sb_adds(&line, "they hold no account lockout (4740): give the domain controllers' Security logs (\"Audit "
 			       "User Account Management\" must be on)");
-	if (none && s->other_4625_host) { /* they are no rows of their own: say what they are waiting for */
-		sb_adds(&line, "; the failed logons (4625) they hold (the first on ");
-		text_visible_str(&line, *s->other_4625_host ? s->other_4625_host : "an unnamed computer");
-		sb_adds(&line, ") make a row only where a 4740 says they locked an account");
-	}
-	else if (unknown)
+		if (s->other_4625_host) { /* they are no rows of their own: say what they are waiting for */
+			sb_adds(&line, "; the failed logons (4625) they hold (the first on ");
+			text_visible_str(&line, *s->other_4625_host ? s->other_4625_host : "an unnamed computer");
+			sb_adds(&line, ") make a row only where a 4740 says they locked an account");
+		}
+	} else if (unknown)
 		sb_printf(&line, "%zu of %zu lockouts have no host evidence: %s%s%s", unknown, n,
 			  named ? "collect the logs of " : "see their Next Step", sb_cstr(&sb),
 			  others ? (named ? "; see the Next Step of the others" : "") : "");

@@ -738,7 +738,7 @@ bool selection_warn_unanswerable(const struct selection *s, const struct cli_com
 	else if (no_adfs)
 		sb_adds(&sb, "they hold no AD FS audit events (is AD FS auditing on? badcreds(1), AUDITING)");
 	if (no_adfs && s->other_4625_host) {
-		sb_adds(&sb, "; the failed logons (4625) they hold did not come through AD FS (the first on ");
+		sb_adds(&sb, "; they hold failed logons (4625) that did not come through AD FS (the first on ");
 		text_visible_str(&sb, *s->other_4625_host ? s->other_4625_host : "an unnamed computer");
 		sb_adds(&sb, "): badcreds lockouts ties such failures to the account lockouts (4740) they cause");
 	}

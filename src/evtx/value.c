@@ -191,15 +191,20 @@ static void put_hex(char *o, uint64_t v, int digits)
 }
 
 /* A Real32 or Real64 in the fewest digits that read back as the same number ("3199.234", not "3199.2339999999999"),
- * as python-evtx renders them; nan and inf as printf writes them. */
+ * in the notation %.9g or %.17g chooses ("10", not "1e+01"); nan and inf as printf writes them. */
 static void render_real(struct strbuf *out, double v, bool single)
 {
+	const int most = single ? 9 : 17;
 	char text[48];
-	for (int digits = 1; digits <= (single ? 9 : 17); digits++) {
+	for (int digits = 1; digits <= most; digits++) {
 		snprintf(text, sizeof text, "%.*g", digits, v);
 		if (single ? strtof(text, NULL) == (float)v : strtod(text, NULL) == v)
 			break;
 	}
+	const char *e = strchr(text, 'e');
+	int exponent = e ? atoi(e + 1) : 0;
+	if (exponent > 0 && exponent < most) /* a whole number that %.*g wrote with fewer digits than it has */
+		snprintf(text, sizeof text, "%.*g", exponent + 1, v);
 	sb_adds(out, text);
 }
 

@@ -485,6 +485,17 @@ static const char *top_list(struct tally *t, char *out, size_t size)
 	return top;
 }
 
+/* A name alone as list_item writes it (quoted when it holds a comma, a parenthesis or a quote; cut to fit) in `size`
+ * bytes. */
+static const char *one_item(char *out, size_t size, const char *name)
+{
+	struct strbuf item = {0};
+	list_item(&item, name, size - 1);
+	snprintf(out, size, "%s", sb_cstr(&item));
+	sb_free(&item);
+	return out;
+}
+
 static void cleared_finish(struct summary *s, struct finding *f, struct cleared_group *g)
 {
 	char logs[96], who[112];
@@ -496,8 +507,11 @@ static void cleared_finish(struct summary *s, struct finding *f, struct cleared_
 	f->users = (unsigned)g->who.n;
 	f->top_user = top ? arena_copy(&s->arena, top, strlen(top) + 1) : "";
 	snprintf(f->top_users, sizeof f->top_users, "%s", top ? who : "");
+	if (nlogs == 1) /* the log alone, in the room of the list: a long name would leave the accounts cut off */
+		log = one_item(logs, sizeof logs, log);
 	if (nlogs == 1 && g->clears == 1)
-		snprintf(f->detail, sizeof f->detail, "the %s log was cleared by %s", log, top ? top : who);
+		snprintf(f->detail, sizeof f->detail, "the %s log was cleared by %s", log,
+			 top ? one_item(who, sizeof who, top) : who);
 	else if (nlogs == 1)
 		snprintf(f->detail, sizeof f->detail, "the %s log was cleared %u times by %s", log, g->clears, who);
 	else
@@ -534,7 +548,8 @@ void findings_cleared(struct summary *s, size_t *cap, const struct log_clear *c,
 		f->first = c[i].time < f->first ? c[i].time : f->first;
 		f->last = c[i].time > f->last ? c[i].time : f->last;
 		g->clears++;
-		tally_add_as(&g->logs, ascii_lower(&key, c[i].log), c[i].log);
+		const char *log = *c[i].log ? c[i].log : "unnamed"; /* a 104 without its Channel: a log all the same */
+		tally_add_as(&g->logs, ascii_lower(&key, log), log);
 		tally_add_as(&g->who, user_account_key(&key, c[i].who), c[i].who);
 	}
 	for (size_t k = 0; k < ngroups; k++) {
