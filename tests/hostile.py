@@ -540,6 +540,14 @@ def xml_exports():
             check('dump DIR > DIR/out: its own output is not read back', q.returncode == 0 and
                   len(open(os.path.join(walked, 'out.xml'), 'rb').read().splitlines()) == len(events),
                   q.stderr.decode(errors='replace'))
+            q = run(['dump', '-o', own, own], timeout=60)
+            check('dump -o FILE FILE: a usage error, the log left as it was', q.returncode == 2 and
+                  os.path.getsize(own) == size and b'is also a SOURCE' in q.stderr, q.stderr.decode(errors='replace'))
+            packed = os.path.join(tmp, 'out.jsonl.gz')
+            q = run(['dump', '--format', 'jsonl', '-o', packed, f('ADFS-JP.xml')], timeout=60)
+            check('dump -o NAME.gz: every record, compressed, and the closing line says where', q.returncode == 0 and
+                  len(gzip.open(packed).read().splitlines()) == len(events) and
+                  q.stderr.endswith(f'; wrote {packed}\n'.encode()), q.stderr.decode(errors='replace'))
         p = run(['dump', '-q', '--format', 'jsonl', path], timeout=60)
         check('an event with 20,000 attributes is skipped with a message, the others read', p.returncode == 1 and
               b'offset 0x0: error: event with more than 10000 attributes skipped' in p.stderr and

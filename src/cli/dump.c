@@ -11,15 +11,18 @@
 #include "badcreds/source.h"
 #include "badcreds/output.h"
 #include "badcreds/progress.h"
+#include "badcreds/report.h"
 #include "cli.h"
 
 enum {
 	OPT_FORMAT = 'f', OPT_EVENT_ID = 'e', OPT_PROVIDER = 'p', OPT_QUIET = 'q', OPT_HELP = 'h', OPT_THREADS = 'j',
+	OPT_OUTPUT = 'o',
 	OPT_RECOVERED = 256, OPT_SPOOL_LIMIT, OPT_REMOTE, MAX_REMOTES = 64,
 };
 
 static const struct cli_option dump_options[] = {
 	{ "format", OPT_FORMAT, "xml|jsonl", "output format (default: xml)" },
+	{ "output", OPT_OUTPUT, "FILE", "where the records go (default: - = stdout; .gz; %Y%m%d)" },
 	{ "event-id", OPT_EVENT_ID, "LIST", "only these event IDs (0-65535), e.g. 4625,4771-4776" },
 	{ "provider", OPT_PROVIDER, "NAME", "only events of this provider (case-insensitive)" },
 	{ "recovered", OPT_RECOVERED, NULL, "only records carved from damaged regions and slack" },
@@ -48,9 +51,16 @@ struct dump {
 	uint64_t spool_limit;
 	const char *remotes[MAX_REMOTES + 1];
 	unsigned nremotes;
+	const char *output;          /* -o: "-" for standard output */
 	struct diag diag;
 	unsigned long records, recovered;
 	bool write_failed;
+	bool began;                  /* the output was opened and the sources read */
+	struct out_file *out;        /* while the sources are read (read_all) */
+	char **sources;
+	int nsources;
+	struct source_options *sopt;
+	struct source_stats *stats;
 };
 
 static bool provider_is(const struct evtx_value *v, const char *name)
@@ -77,7 +87,7 @@ static bool wants(void *ctx, const struct event_peek *p)
 static void write_text(void *ctx, const char *text, size_t len, unsigned long records, unsigned long recovered)
 {
 	struct dump *d = ctx;
-	if (len && fwrite(text, 1, len, stdout) != len)
+	if (len && !d->write_failed && !out_write(d->out, text, len))
 		d->write_failed = true;
 	d->records += records;
 	d->recovered += recovered;
@@ -99,6 +109,10 @@ static int parse_options(struct dump *d, const struct cli_command *cmd, int argc
 				return EXIT_USAGE;
 			break;
 		case OPT_PROVIDER: d->provider = optarg; break;
+		case OPT_OUTPUT:
+			if (cli_output_option(cmd, "output", optarg, &d->output) < 0)
+				return EXIT_USAGE;
+			break;
 		case OPT_RECOVERED: d->only_recovered = true; break;
 		case OPT_THREADS:
 			if (!cli_parse_threads(optarg, &d->threads))
@@ -145,9 +159,24 @@ static const char *stdout_source(char **sources, int n, struct source_options *o
 	return NULL;
 }
 
+/* Every SOURCE's records into d->out: out_produce's writer (the output replaced only when complete). */
+static bool read_all(struct out_file *o, void *ctx)
+{
+	struct dump *d = ctx;
+	d->out = o;
+	d->began = true;
+	bool filtered = d->ids.n || d->provider || d->only_recovered;
+	struct event_sink sink = {.wants = filtered ? wants : NULL, .format = d->format, .write = write_text, .ctx = d};
+	for (int i = 0; i < d->nsources; i++)
+		source_read(d->sources[i], d->sopt, &sink, &d->diag, d->stats);
+	d->out = NULL;
+	return !d->write_failed;
+}
+
 int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 {
-	struct dump d = {.format = &output_xml, .diag = {.stream = stderr, .max_messages = 20, .max_notes = 10},
+	struct dump d = {.format = &output_xml, .output = "-",
+			 .diag = {.stream = stderr, .max_messages = 20, .max_notes = 10},
 			 .threads = source_default_threads(), .spool_limit = (uint64_t)SOURCE_DEFAULT_SPOOL_LIMIT_GIB << 30};
 	struct cli_parser p;
 	cli_parser_init(&p, cmd);
@@ -158,6 +187,8 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage_error(cmd, "no SOURCE given");
 	status = cli_channels_named(cmd, argv + optind, argc - optind);
+	if (status < 0)
+		status = cli_outputs_apart(cmd, argv + optind, argc - optind);
 	if (status >= 0)
 		return status;
 	progress_enable(!d.quiet);
@@ -166,30 +197,30 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 	struct source_options sopt = {.threads = d.threads, .spool_limit = d.spool_limit, .remotes = d.remotes,
 				      .live_ids = id_list_set(&d.ids, ranges), .since = INT64_MIN, .until = INT64_MAX,
 				      .verify_every_chunk = true};
-	const char *own = stdout_source(argv + optind, argc - optind, &sopt);
+	const char *own = strcmp(d.output, "-") ? NULL : stdout_source(argv + optind, argc - optind, &sopt);
 	if (own)
 		return cli_usage_error(cmd, "standard output is the SOURCE %s: dump would read what it writes", own);
 	bool filtered = d.ids.n || d.provider || d.only_recovered;
-	struct event_sink sink = {.wants = filtered ? wants : NULL, .format = d.format, .write = write_text, .ctx = &d};
 	struct source_stats st = {0};
-	for (int i = optind; i < argc; i++)
-		source_read(argv[i], &sopt, &sink, &d.diag, &st);
-	source_stats_free(&st);
-	if (fflush(stdout) != 0)
-		d.write_failed = true;
+	d.sources = argv + optind;
+	d.nsources = argc - optind;
+	d.sopt = &sopt;
+	d.stats = &st;
+	char name[4096];
+	bool written = out_produce(d.output, read_all, &d, name, sizeof name);
 	char of[48] = ""; /* filtered: "15 of 636 records read", so that 0 records kept does not read as none read */
 	char remnants[64];
 	snprintf(remnants, sizeof remnants, ", %lu carved remnant%s left out", st.remnants, st.remnants == 1 ? "" : "s");
 	if (filtered)
 		snprintf(of, sizeof of, " of %lu", st.records);
-	if (!d.quiet)
-		fprintf(stderr, "badcreds: dump: %lu%s record%s%s (%lu recovered), %lu skipped, %lu error%s, %lu warning%s%s\n",
-			d.records, of, (filtered ? st.records : d.records) == 1 ? "" : "s", filtered ? " read" : "",
+	if (!d.quiet && d.began)
+		fprintf(stderr, "badcreds: dump: %lu%s record%s%s (%lu recovered), %lu skipped, %lu error%s, %lu warning%s%s"
+			"%s%s\n", d.records, of, (filtered ? st.records : d.records) == 1 ? "" : "s", filtered ? " read" : "",
 			d.recovered, d.diag.skipped_records, d.diag.errors, d.diag.errors == 1 ? "" : "s", d.diag.warnings,
-			d.diag.warnings == 1 ? "" : "s", st.remnants ? remnants : "");
-	if (d.write_failed) {
-		perror("badcreds: dump: writing output");
-		return EXIT_OUTPUT;
-	}
+			d.diag.warnings == 1 ? "" : "s", st.remnants ? remnants : "", written ? "; wrote " : "",
+			written ? name : "");
+	source_stats_free(&st);
+	if (!written)
+		return EXIT_OUTPUT; /* out_produce said why */
 	return d.diag.errors ? EXIT_SKIPPED : EXIT_OK;
 }
