@@ -415,6 +415,11 @@ def many_notes():
                   err.count('the notes of further inputs are not shown') == 1, err)
         status, _, err = run(['scan', '-q', '-o', os.devnull, tmp])
         check('... and none with -q', 'note' not in err, err)
+        for command in (['trace', '--user', 'x'], ['lockouts'], ['prt'], ['coverage']):
+            err = run(command + ['-o', os.devnull, tmp])[2]
+            command = command[0]
+            check(f'{command}: the closing line says what was read, as scan\'s does',
+                  f'badcreds: {command}: read 120 records from 12 inputs' in err, err)
 
 
 def main():

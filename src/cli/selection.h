@@ -87,9 +87,9 @@ struct selection {
 	_Atomic unsigned long cloudap_events; /* with prt: CloudAP events of Microsoft-Windows-AAD read, whatever their
 					      * time (counted on the workers) ... */
 	_Atomic unsigned long cloudap_inside; /* ... and those inside the time window */
-	const char *other_4625_host;     /* the computer of the earliest failed logon (4625) in the time window that did
-					  * not come through AD FS (the first read of those of its time), NULL when none:
-					  * why there are no attempts (the warning) */
+	const char *other_4625_host;     /* the computer of the earliest failed logon (4625) in the time window and its
+					  * margins that did not come through AD FS (the first read of those of its time),
+					  * NULL when none: why there are no attempts (the warning) */
 	int64_t other_4625_time;         /* its time */
 	struct log_clear *clears;        /* log-cleared events (1102, 104) in the time window */
 	size_t nclears, capclears;

@@ -414,9 +414,13 @@ int cmd_trace(const struct cli_command *cmd, int argc, char **argv)
 		status = EXIT_SKIPPED;
 	if (selection_warn_undecided(&sel, cmd) && status == EXIT_OK)
 		status = EXIT_SKIPPED;
-	if (status != EXIT_OUTPUT && !sel.quiet)
-		fprintf(stderr, "badcreds: trace: %zu matching request%s (%zu successful), %zu lockout%s\n", job.matched,
+	if (status != EXIT_OUTPUT && !sel.quiet) {
+		struct strbuf line = {0};
+		selection_read_text(&line, &sel, cmd);
+		fprintf(stderr, "%s; %zu matching request%s (%zu successful), %zu lockout%s\n", sb_cstr(&line), job.matched,
 			job.matched == 1 ? "" : "s", job.successes, sel.nlockout_rows, sel.nlockout_rows == 1 ? "" : "s");
+		sb_free(&line);
+	}
 	free(kept.v);
 	arena_free(&kept.arena);
 	selection_free(&sel);
