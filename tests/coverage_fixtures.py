@@ -404,19 +404,20 @@ def many_notes():
     import gzip
     import tempfile
     packed = gzip.compress(open(os.path.join(FIX, 'COV-MEMBER.evtx'), 'rb').read()) + b'not gzip'
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as outdir:
+        report = os.path.join(outdir, 'report')  # not os.devnull: the Windows build under wine has no /dev/null
         for i in range(12):
             with open(os.path.join(tmp, f'member{i:02d}.evtx.gz'), 'wb') as out:
                 out.write(packed)
         for command in ('scan', 'coverage'):
-            status, _, err = run([command, '-o', os.devnull, tmp])
+            status, _, err = run([command, '-o', report, tmp])
             check(f'{command}: ten notes of twelve files, then one line for the rest',
                   err.count('data after the gzip stream ignored') == 10 and
                   err.count('the notes of further inputs are not shown') == 1, err)
-        status, _, err = run(['scan', '-q', '-o', os.devnull, tmp])
+        status, _, err = run(['scan', '-q', '-o', report, tmp])
         check('... and none with -q', 'note' not in err, err)
         for command in (['trace', '--user', 'x'], ['lockouts'], ['prt'], ['coverage']):
-            err = run(command + ['-o', os.devnull, tmp])[2]
+            err = run(command + ['-o', report, tmp])[2]
             command = command[0]
             check(f'{command}: the closing line says what was read, as scan\'s does',
                   f'badcreds: {command}: read 120 records from 12 inputs' in err, err)
