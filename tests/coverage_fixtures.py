@@ -319,6 +319,12 @@ def cleared_grouped():
             out_unnamed.write(clear(1, '08:00:00', 'FS11.contoso.com', 'CONTOSO', 'mallory', '') +
                               clear(2, '08:10:00', 'FS11.contoso.com', 'CONTOSO', 'mallory', 'System'))
         fs11 = [json.loads(line) for line in run(['summary', '-q', '-f', 'jsonl', unnamed])[1].splitlines()]
+        nobody = os.path.join(tmp, 'NOBODY.xml')
+        with open(nobody, 'w', encoding='utf-8') as out_nobody:
+            out_nobody.write(clear(1, '08:00:00', 'FS14.contoso.com', 'CONTOSO', 'mallory') +
+                             clear(2, '08:10:00', 'FS14.contoso.com', '', '') +
+                             clear(3, '08:20:00', 'FS14.contoso.com', '', ''))
+        fs14 = [json.loads(line) for line in run(['summary', '-q', '-f', 'jsonl', nobody])[1].splitlines()]
         long_log = os.path.join(tmp, 'LONG.xml')
         with open(long_log, 'w', encoding='utf-8') as out_long:
             out_long.write(clear(1, '08:00:00', 'FS12.contoso.com', 'CONTOSO', 'mallory', 'Vendor-' + 'A' * 200) +
@@ -349,6 +355,9 @@ def cleared_grouped():
     check('... and without attempts the users and IPs say none (no header over an empty table)',
           'Users (most attempts first)\n  none\n' in text and text.endswith('IPs (most attempts first)\n  none\n'),
           text)
+    check('... a clear that names no account counts too, as an unknown account',
+          [f.get('detail') for f in fs14 if f.get('type') == 'log_cleared'] ==
+          ['the Security log was cleared 3 times by an unknown account (2), CONTOSO\\mallory (1)'], str(fs14))
     check('... a 104 that names no log is a log of its own, not one more clear of the other',
           fs11 == ['2 logs were cleared 2 times (unnamed (1), System (1)) by CONTOSO\\mallory (2)'], str(fs11))
     check('... a long log name is cut, not the accounts after it (nor inside their quotes)',

@@ -550,7 +550,10 @@ void findings_cleared(struct summary *s, size_t *cap, const struct log_clear *c,
 		g->clears++;
 		const char *log = *c[i].log ? c[i].log : "unnamed"; /* a 104 without its Channel: a log all the same */
 		tally_add_as(&g->logs, ascii_lower(&key, log), log);
-		tally_add_as(&g->who, user_account_key(&key, c[i].who), c[i].who);
+		if (*c[i].who)
+			tally_add_as(&g->who, user_account_key(&key, c[i].who), c[i].who);
+		else /* no Subject: counted too, under a key no account has */
+			tally_add_as(&g->who, "\n", "an unknown account");
 	}
 	for (size_t k = 0; k < ngroups; k++) {
 		cleared_finish(s, &s->findings[groups[k]->finding], groups[k]);
