@@ -278,10 +278,14 @@ def local_ntlm():
                                 'DC09.contoso.com'))
         adfs = rows_of([], [adfs_log]).get(('ADFS09.contoso.com', 'Security'), {})
         dc = rows_of([], [dc_log]).get(('DC09.contoso.com', 'Security'), {})
+        status, _, err = run(['lockouts', '-q', '-o', '-', dc_log])
     check("an AD FS server's own 4776 (a local account) is no DC evidence, and the DC logs are still asked for",
           adfs.get('dc_evidence') is False and
           any('collect the domain controllers' in step for step in adfs.get('next_steps', [])), str(adfs))
     check('a 4776 in a log without AD FS audit events is DC evidence', dc.get('dc_evidence') is True, str(dc))
+    check("lockouts of a DC's log without a 4740: the warning counts its wrong passwords, not 'give the DCs' logs'",
+          status == 1 and 'though they hold 1 wrong password in Kerberos or NTLM checks (4771, 4776)' in err and
+          "give the domain controllers' Security logs" not in err, err)
 
 
 def cleared_grouped():
