@@ -279,6 +279,7 @@ def local_ntlm():
         adfs = rows_of([], [adfs_log]).get(('ADFS09.contoso.com', 'Security'), {})
         dc = rows_of([], [dc_log]).get(('DC09.contoso.com', 'Security'), {})
         status, _, err = run(['lockouts', '-q', '-o', '-', dc_log])
+        scan_status, _, scan_err = run(['scan', '-q', '-o', '-', dc_log])
     check("an AD FS server's own 4776 (a local account) is no DC evidence, and the DC logs are still asked for",
           adfs.get('dc_evidence') is False and
           any('collect the domain controllers' in step for step in adfs.get('next_steps', [])), str(adfs))
@@ -286,6 +287,9 @@ def local_ntlm():
     check("lockouts of a DC's log without a 4740: the warning counts its wrong passwords, not 'give the DCs' logs'",
           status == 1 and 'though they hold 1 wrong password in Kerberos or NTLM checks (4771, 4776)' in err and
           "give the domain controllers' Security logs" not in err, err)
+    check('... and scan\'s warning counts them and points to lockouts', scan_status == 1 and
+          'they hold 1 wrong password in Kerberos or NTLM checks (4771, 4776): badcreds lockouts ties' in scan_err,
+          scan_err)
 
 
 def cleared_grouped():

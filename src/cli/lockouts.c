@@ -108,18 +108,6 @@ static void closing_line(const struct selection *s, const struct cli_command *cm
 
 /* One warning line when the inputs cannot answer: no lockout (4740) at all, lockouts whose host logs are missing
  * (cause unknown: the caller computers named), a log cleared in the period. True if it warned. */
-/* The wrong passwords the Kerberos and NTLM checks among the inputs hold (domain controllers', or a member's for its
- * local accounts): 4771 with Kerberos status 0x18, 4776 with 0xC000006A. */
-static size_t dc_wrong_passwords(const struct selection *s)
-{
-	const struct fact *const *dc;
-	size_t ndc = correlator_dc_events(s->corr, &dc), wrong = 0;
-	for (size_t i = 0; i < ndc; i++)
-		wrong += dc[i]->has_status && ((dc[i]->event_id == 4771 && dc[i]->status == 0x18) ||
-					      (dc[i]->event_id == 4776 && dc[i]->status == 0xC000006Au));
-	return wrong;
-}
-
 static bool warn_unanswerable(const struct selection *s, const struct lockout *rows, size_t n)
 {
 	if (!n && !s->nlockouts_found && selection_note_outside(s, &lockouts_command) && !s->nclears)
@@ -162,7 +150,7 @@ static bool warn_unanswerable(const struct selection *s, const struct lockout *r
 	struct strbuf line = {0};
 	sb_adds(&line, "badcreds: lockouts: warning: the inputs cannot answer: ");
 	bool none = !n && !s->nlockouts_found;
-	size_t wrong = none ? dc_wrong_passwords(s) : 0;
+	size_t wrong = none ? selection_dc_wrong_passwords(s) : 0;
 	if (none && wrong) /* a DC's log already: a lockout there would have been logged */
 		sb_printf(&line, "they hold no account lockout (4740), though they hold %zu wrong password%s in Kerberos "
 			  "or NTLM checks (4771, 4776): no account reached the lockout threshold in them, or the DC "

@@ -725,6 +725,18 @@ void selection_explain_empty(const struct selection *s, const struct cli_command
 	sb_free(&sb);
 }
 
+/* The wrong passwords the Kerberos and NTLM checks among the inputs hold (domain controllers', or a member's for its
+ * local accounts): 4771 with Kerberos status 0x18, 4776 with 0xC000006A. */
+size_t selection_dc_wrong_passwords(const struct selection *s)
+{
+	const struct fact *const *dc;
+	size_t ndc = correlator_dc_events(s->corr, &dc), wrong = 0;
+	for (size_t i = 0; i < ndc; i++)
+		wrong += dc[i]->has_status && ((dc[i]->event_id == 4771 && dc[i]->status == 0x18) ||
+					      (dc[i]->event_id == 4776 && dc[i]->status == 0xC000006Au));
+	return wrong;
+}
+
 bool selection_warn_unanswerable(const struct selection *s, const struct cli_command *cmd)
 {
 	bool no_adfs = !atomic_load(&s->adfs_audits);
@@ -737,6 +749,10 @@ bool selection_warn_unanswerable(const struct selection *s, const struct cli_com
 			     "events to the Security log of each farm node (give those)");
 	else if (no_adfs)
 		sb_adds(&sb, "they hold no AD FS audit events (is AD FS auditing on? badcreds(1), AUDITING)");
+	size_t wrong = no_adfs ? selection_dc_wrong_passwords(s) : 0;
+	if (wrong)
+		sb_printf(&sb, "; they hold %zu wrong password%s in Kerberos or NTLM checks (4771, 4776): badcreds lockouts "
+			  "ties those to the account lockouts (4740) they cause", wrong, wrong == 1 ? "" : "s");
 	if (no_adfs && s->other_4625_host) {
 		sb_adds(&sb, "; they hold failed logons (4625) that did not come through AD FS (the first on ");
 		text_visible_str(&sb, *s->other_4625_host ? s->other_4625_host : "an unnamed computer");

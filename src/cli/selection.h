@@ -155,6 +155,9 @@ void selection_lockouts(struct selection *s);
  * links it. */
 void selection_prt(struct selection *s);
 
+/* The wrong passwords of Kerberos and NTLM checks among the inputs (domain controllers', or a member's for its local
+ * accounts): 4771 with Kerberos status 0x18, 4776 with 0xC000006A; after selection_each. */
+size_t selection_dc_wrong_passwords(const struct selection *s);
 /* The start of every command's closing line: "badcreds: CMD: read N records from N inputs", the damaged inputs and
  * records skipped, and the carved remnants left out. */
 void selection_read_text(struct strbuf *sb, const struct selection *s, const struct cli_command *cmd);
