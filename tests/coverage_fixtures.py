@@ -70,6 +70,12 @@ def formats():
     table = list(csv.reader(io.StringIO(out)))
     check('CSV: a header and a row per log', status == 0 and len(table) == 3 and table[0][0] == 'Computer' and
           table[0][-1] == 'Next Steps', f'{table[:1]}')
+    same = all(run(lower + ['-o', '-'] + files)[:2] == run(upper + ['-o', '-'] + files)[:2] for lower, upper in (
+        (['coverage', '-q', '-f', 'csv'], ['coverage', '-q', '-f', 'CSV']),
+        (['summary', '-q', '-f', 'jsonl', '--tz', 'utc'], ['summary', '-q', '-f', 'JSONL', '--tz', 'UTC']),
+        (['scan', '-q', '-f', 'csv', '--columns', 'compat'], ['scan', '-q', '-f', 'Csv', '--columns', 'Compat']),
+        (['dump', '-q', '-f', 'jsonl'], ['dump', '-q', '-f', 'JSONL'])))
+    check('format, time zone and column names in capitals as in small letters (CSV, UTC)', same)
     status, out, _ = run(['coverage', '-q', '-f', 'text'] + files)
     check('text: a block per log naming who cleared it', status == 0 and out.count('\n\n') == 2 and
           'Security by CONTOSO\\mallory' in out, out)

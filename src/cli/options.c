@@ -321,8 +321,8 @@ int cli_remote_option(const struct cli_command *cmd, const char *arg, const char
 
 int cli_format_option(const struct cli_command *cmd, const char *arg, int *format)
 {
-	*format = !strcmp(arg, "text") ? FORMAT_TEXT : !strcmp(arg, "csv") ? FORMAT_CSV
-		: !strcmp(arg, "jsonl") ? FORMAT_JSONL : -1;
+	*format = !strcasecmp(arg, "text") ? FORMAT_TEXT : !strcasecmp(arg, "csv") ? FORMAT_CSV
+		: !strcasecmp(arg, "jsonl") ? FORMAT_JSONL : -1; /* CSV and UTC as the help desk writes them */
 	if (*format < 0)
 		return cli_usage_error(cmd, "unknown format '%s' (text, csv or jsonl)", arg), -1;
 	return 1;
@@ -330,8 +330,8 @@ int cli_format_option(const struct cli_command *cmd, const char *arg, int *forma
 
 int cli_tz_option(const struct cli_command *cmd, const char *arg, bool *local)
 {
-	if (strcmp(arg, "utc") && strcmp(arg, "local"))
+	if (strcasecmp(arg, "utc") && strcasecmp(arg, "local"))
 		return cli_usage_error(cmd, "unknown time zone '%s' (utc or local)", arg), -1;
-	*local = !strcmp(arg, "local");
+	*local = !strcasecmp(arg, "local");
 	return 1;
 }

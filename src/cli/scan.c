@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "badcreds/filetime.h"
@@ -41,16 +42,16 @@ static int scan_option(void *ctx, const struct cli_command *cmd, int opt, const 
 	switch (opt) {
 	case OPT_OUTPUT: return cli_output_option(cmd, "output", arg, &s->output);
 	case OPT_FORMAT:
-		if (!strcmp(arg, "csv") || !strcmp(arg, "jsonl")) {
-			s->report.format = !strcmp(arg, "csv") ? REPORT_CSV : REPORT_JSONL;
+		if (!strcasecmp(arg, "csv") || !strcasecmp(arg, "jsonl")) {
+			s->report.format = !strcasecmp(arg, "csv") ? REPORT_CSV : REPORT_JSONL;
 			s->format_given = true;
 			return 1;
 		}
 		return cli_usage_error(cmd, "unknown format '%s' (csv or jsonl)", arg), -1;
 	case OPT_COLUMNS:
-		if (strcmp(arg, "full") && strcmp(arg, "compat"))
+		if (strcasecmp(arg, "full") && strcasecmp(arg, "compat"))
 			return cli_usage_error(cmd, "unknown column set '%s' (full or compat)", arg), -1;
-		s->report.compat = !strcmp(arg, "compat");
+		s->report.compat = !strcasecmp(arg, "compat");
 		return 1;
 	case OPT_TZ: return cli_tz_option(cmd, arg, &s->report.local_time);
 	case OPT_BOM: s->report.bom = true; return 1;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "badcreds/compat.h"
@@ -71,10 +72,14 @@ static int summary_option(void *ctx, const struct cli_command *cmd, int opt, con
 	case OPT_OUTPUT: return cli_output_option(cmd, "output", arg, &s->output);
 	case OPT_HTML: return cli_output_option(cmd, "html", arg, &s->html);
 	case OPT_TZ: return cli_tz_option(cmd, arg, &s->local_time);
-	case OPT_FORMAT:
-		s->format = arg;
-		ok = !strcmp(arg, "text") || !strcmp(arg, "csv") || !strcmp(arg, "jsonl");
+	case OPT_FORMAT: { /* in any case, kept as the writers name it */
+		static const char *const formats[] = {"text", "csv", "jsonl"};
+		ok = false;
+		for (size_t i = 0; i < sizeof formats / sizeof *formats && !ok; i++)
+			if ((ok = !strcasecmp(arg, formats[i])))
+				s->format = formats[i];
 		break;
+	}
 	case OPT_SPRAY_USERS: ok = parse_number(arg, &s->t.spray_users); break;
 	case OPT_SPRAY_WINDOW: ok = cli_parse_duration(arg, &s->t.spray_window); break;
 	case OPT_BRUTE_ATTEMPTS: ok = parse_number(arg, &s->t.brute_attempts); break;

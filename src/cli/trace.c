@@ -76,9 +76,9 @@ static int trace_option(void *ctx, const struct cli_command *cmd, int opt, const
 	case OPT_OUTPUT: return cli_output_option(cmd, "output", arg, &t->output);
 	case OPT_TZ: return cli_tz_option(cmd, arg, &t->local_time);
 	case OPT_FORMAT:
-		if (strcmp(arg, "text") && strcmp(arg, "jsonl"))
+		if (strcasecmp(arg, "text") && strcasecmp(arg, "jsonl"))
 			return cli_usage_error(cmd, "unknown format '%s' (text or jsonl)", arg), -1;
-		t->jsonl = !strcmp(arg, "jsonl");
+		t->jsonl = !strcasecmp(arg, "jsonl");
 		t->format_given = true;
 		return 1;
 	default: return 0;

@@ -4,13 +4,14 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 static const struct output_format *const formats[] = {&output_xml, &output_jsonl};
 
 const struct output_format *output_find(const char *name)
 {
 	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-		if (strcmp(formats[i]->name, name) == 0)
+		if (strcasecmp(formats[i]->name, name) == 0) /* XML as well as xml */
 			return formats[i];
 	return NULL;
 }
