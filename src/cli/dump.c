@@ -159,14 +159,16 @@ static const char *stdout_source(char **sources, int n, struct source_options *o
 	return NULL;
 }
 
+/* Whether an option leaves records out (the closing line then says how many of those read it kept). */
+static bool filtered(const struct dump *d) { return d->ids.n || d->provider || d->only_recovered; }
+
 /* Every SOURCE's records into d->out: out_produce's writer (the output replaced only when complete). */
 static bool read_all(struct out_file *o, void *ctx)
 {
 	struct dump *d = ctx;
 	d->out = o;
 	d->began = true;
-	bool filtered = d->ids.n || d->provider || d->only_recovered;
-	struct event_sink sink = {.wants = filtered ? wants : NULL, .format = d->format, .write = write_text, .ctx = d};
+	struct event_sink sink = {.wants = filtered(d) ? wants : NULL, .format = d->format, .write = write_text, .ctx = d};
 	for (int i = 0; i < d->nsources; i++)
 		source_read(d->sources[i], d->sopt, &sink, &d->diag, d->stats);
 	d->out = NULL;
@@ -200,7 +202,7 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 	const char *own = strcmp(d.output, "-") ? NULL : stdout_source(argv + optind, argc - optind, &sopt);
 	if (own)
 		return cli_usage_error(cmd, "standard output is the SOURCE %s: dump would read what it writes", own);
-	bool filtered = d.ids.n || d.provider || d.only_recovered;
+	bool filtering = filtered(&d);
 	struct source_stats st = {0};
 	d.sources = argv + optind;
 	d.nsources = argc - optind;
@@ -211,11 +213,11 @@ int cmd_dump(const struct cli_command *cmd, int argc, char **argv)
 	char of[48] = ""; /* filtered: "15 of 636 records read", so that 0 records kept does not read as none read */
 	char remnants[64];
 	snprintf(remnants, sizeof remnants, ", %lu carved remnant%s left out", st.remnants, st.remnants == 1 ? "" : "s");
-	if (filtered)
+	if (filtering)
 		snprintf(of, sizeof of, " of %lu", st.records);
 	if (!d.quiet && d.began)
 		fprintf(stderr, "badcreds: dump: %lu%s record%s%s (%lu recovered), %lu skipped, %lu error%s, %lu warning%s%s"
-			"%s%s\n", d.records, of, (filtered ? st.records : d.records) == 1 ? "" : "s", filtered ? " read" : "",
+			"%s%s\n", d.records, of, (filtering ? st.records : d.records) == 1 ? "" : "s", filtering ? " read" : "",
 			d.recovered, d.diag.skipped_records, d.diag.errors, d.diag.errors == 1 ? "" : "s", d.diag.warnings,
 			d.diag.warnings == 1 ? "" : "s", st.remnants ? remnants : "", written ? "; wrote " : "",
 			written ? name : "");

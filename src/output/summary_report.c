@@ -221,14 +221,14 @@ static bool text(struct out_file *out, struct strbuf *o, const struct summary *s
 	lockouts_text(o, s);
 	prt_text(o, s);
 	sb_adds(o, "\nUsers (most attempts first)\n  ");
-	if (!s->nusers) /* no table of nothing: its header alone reads as a report cut short */
+	if (!s->nusers) { /* no table of nothing: its header alone reads as a report cut short */
 		sb_adds(o, "none\n");
-	else
+	} else {
 		text_pad(o, "user", 40);
-	if (s->nusers)
 		sb_printf(o, " %8s %8s %8s %8s %8s %8s %5s %9s %9s  %-29s  %-29s  %s\n", "attempts", "bad_pw", "ad_lock",
 			  "x_lock", "unknown", "other", "ips", "dc_lock", "dc_fail", "first", "last",
 			  "then success from");
+	}
 	for (const struct user_row *u = summary_user_first(s); u; u = summary_user_next(s)) {
 		const unsigned *c = u->outcomes;
 		unsigned other = u->attempts - c[OUTCOME_BAD_PASSWORD] - c[OUTCOME_AD_LOCKED_OUT] -

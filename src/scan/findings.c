@@ -501,17 +501,14 @@ static void cleared_finish(struct summary *s, struct finding *f, struct cleared_
 	char logs[96], who[112];
 	size_t nlogs = g->logs.n;
 	const char *log = top_list(&g->logs, logs, sizeof logs);
-	const char *top = top_list(&g->who, who, sizeof who);
-	if (!top)
-		snprintf(who, sizeof who, "an unknown account");
+	const char *top = top_list(&g->who, who, sizeof who); /* every clear counts in it, "an unknown account" too */
 	f->users = (unsigned)g->who.n;
-	f->top_user = top ? arena_copy(&s->arena, top, strlen(top) + 1) : "";
-	snprintf(f->top_users, sizeof f->top_users, "%s", top ? who : "");
+	f->top_user = arena_copy(&s->arena, top, strlen(top) + 1);
+	snprintf(f->top_users, sizeof f->top_users, "%s", who);
 	if (nlogs == 1) /* the log alone, in the room of the list: a long name would leave the accounts cut off */
 		log = one_item(logs, sizeof logs, log);
 	if (nlogs == 1 && g->clears == 1)
-		snprintf(f->detail, sizeof f->detail, "the %s log was cleared by %s", log,
-			 top ? one_item(who, sizeof who, top) : who);
+		snprintf(f->detail, sizeof f->detail, "the %s log was cleared by %s", log, one_item(who, sizeof who, top));
 	else if (nlogs == 1)
 		snprintf(f->detail, sizeof f->detail, "the %s log was cleared %u times by %s", log, g->clears, who);
 	else
