@@ -19,6 +19,8 @@ The domain CORP (corp.contoso.com), lockout threshold 5, reset window 30 min:
   ADFS09: AD FS 2016 attempts for r.diaz from an internet address.
   t.nguyen is locked out by LAPTOP7, whose log is missing (the DC saw 10.1.9.77 asking); u.berg by a client the DC
   could not name (empty caller computer).
+  Guessing that locks nothing (for summary's logon_* findings, "guessing" in lockouts.json): an SMB brute force of
+  Administrator on FS01 from 10.1.7.66, and a Kerberos spray of 15 accounts at DC01 from 10.1.7.67.
   Distractors: c.hall fails three times on FS01 (under the threshold), svc-other fails on APP01 beside svc-backup,
   d.lane fails on RDS02 from inside with a real port; none of them is locked out.
 DOMAIN-FORWARDED.evtx is what a Windows Event Forwarding collector holds for FS01, EX01, WKS050 and WKS051: their
@@ -278,6 +280,27 @@ def adfs_and_unknown(d):
         'unknown', next_step=['no caller computer']))
 
 
+def guessing(d):
+    """Password guessing that locks nothing: a compromised desktop (10.1.7.66, DESKTOP-X1) tries 60 passwords of
+    Administrator on FS01's share in 3 minutes, and DC01 checks each by NTLM (the same passwords, seen twice);
+    10.1.7.67 sprays 15 accounts by Kerberos at DC01 in a minute, 12 real ones and 3 unknown, which the PDC (DC02)
+    re-checks. Neither reaches a 4740: the built-in Administrator does not lock, and each account is tried once."""
+    start = T0 + 400 * MINUTE
+    for i in range(60):
+        t = start + i * 3 * SECOND
+        d.failed('FS01', t, 'Administrator', 3, '-', 'NtLmSsp ', 'NTLM', 'DESKTOP-X1', '10.1.7.66', str(52000 + i))
+        d.ntlm('DC01', t + 10 * MS, 'Administrator', 'DESKTOP-X1')
+    start = T0 + 420 * MINUTE
+    for i in range(15):
+        d.kerberos('DC01', start + i * 4 * SECOND, 'user%02d' % i, '10.1.7.67', status=0x6 if i >= 12 else 0x18)
+    d.guessing = [
+        dict(kind='logon_brute_force', subject='10.1.7.66', attempts=60, users=1, server='FS01' + FQDN,
+             wrong_passwords=60),
+        dict(kind='logon_spray', subject='10.1.7.67', attempts=15, users=15, server='DC01' + FQDN,
+             wrong_passwords=12, unknown_accounts=3),
+    ]
+
+
 def noise(d):
     """Tickets and logons that have nothing to do with a lockout, on both DCs."""
     for i in range(60):
@@ -312,7 +335,8 @@ def write_forwarded(out, logs):
 
 def build(out):
     d = Domain()
-    for scenario in (service_and_application, scheduled_task, rdp, forwarded_hosts, adfs_and_unknown, noise):
+    for scenario in (service_and_application, scheduled_task, rdp, forwarded_hosts, adfs_and_unknown, guessing,
+                     noise):
         scenario(d)
     forwarded = ('FS01', 'EX01', 'WKS050', 'WKS051')
     for server, log in d.farm.logs.items():
@@ -327,7 +351,7 @@ def build(out):
     write_forwarded(out, [d.log(h) for h in forwarded])
     lockouts = sorted(d.lockouts, key=lambda e: (e['locked_at'], e['account']))
     with open(os.path.join(out, 'lockouts.json'), 'w') as f:
-        json.dump({'lockouts': lockouts, 'attempts': d.farm.expected}, f, indent=1)
+        json.dump({'lockouts': lockouts, 'attempts': d.farm.expected, 'guessing': d.guessing}, f, indent=1)
 
 
 if __name__ == '__main__':

@@ -16,6 +16,8 @@ struct summary_thresholds {
 	int64_t spray_window;       /* ... within this many FILETIME ticks */
 	unsigned brute_attempts;    /* attempts on one user ... */
 	int64_t brute_window;       /* ... within this window */
+	unsigned logon_attempts;    /* outside AD FS: failures of one account from one source within brute_window (more
+				     * than a domain's lockout threshold, which typos and old saved passwords reach) */
 	unsigned stale_attempts;    /* failures of one user, only from private addresses, at a steady pace */
 	unsigned lockout_threshold; /* AD FS ExtranetLockoutThreshold; 0 = not given */
 	int64_t observation_window; /* AD FS ExtranetObservationWindow */
@@ -110,6 +112,8 @@ enum finding_kind {
 	FINDING_LOCKOUT_PRESSURE,   /* extranet or AD lockouts through AD FS, or bad passwords near the threshold */
 	FINDING_INTERNET_LOCKOUT,   /* AD lockouts by wrong passwords from an internet address through RDP, Exchange,
 				     * a share or another server than AD FS (DC 4740s joined to the host's 4625s) */
+	FINDING_LOGON_SPRAY,        /* one source, many accounts, outside AD FS: hosts' 4625s, DCs' 4771s and 4776s */
+	FINDING_LOGON_BRUTE_FORCE,  /* one source, one account, many failures in a short time, outside AD FS */
 	FINDING_PROBE,              /* an internet address below the spray or brute-force thresholds */
 	FINDING_COUNT,
 };
@@ -160,6 +164,7 @@ struct summary {
 					 * summary_add_lockouts */
 	size_t nlockouts;
 	size_t nattempts;
+	size_t outside_failures, outside_sources; /* failed logons outside AD FS and their sources (summary_add_guessing) */
 	int64_t first, last;        /* the first and last attempt */
 	const char *const *servers; /* that logged the attempts, in the order of their first (not owned) */
 	size_t nservers;
@@ -197,6 +202,13 @@ void summary_free(struct summary *s);
 /* Puts a log_cleared finding per computer whose logs were cleared in front of the others (subject: the computer;
  * detail: the logs, how many times when more than once, and who cleared them). */
 void summary_add_cleared(struct summary *s, const struct log_clear *c, size_t n);
+
+/* Password guessing outside AD FS (guessing.h): a logon_spray finding per source whose failures reach the spray
+ * threshold (accounts within the spray window), a logon_brute_force one per source whose failures of one account reach
+ * the brute-force threshold; sources of private addresses too (a host inside guessing is news). Returns how many
+ * failures there were. */
+struct guessing;
+size_t summary_add_guessing(struct summary *s, struct guessing *g, const struct summary_thresholds *t);
 
 /* Writes the summary as "text", "csv" or "jsonl"; false if writing failed. */
 struct out_file;

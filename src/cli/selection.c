@@ -11,6 +11,7 @@
 #include "badcreds/progress.h"
 #include "badcreds/strmap.h"
 #include "badcreds/text.h"
+#include "badcreds/guessing.h"
 #include "selection.h"
 
 const struct cli_option selection_options[] = {
@@ -319,8 +320,10 @@ static void on_event(void *ctx, const struct event *ev)
 		return;
 	const struct prepared *p = ev->prepared;
 	int64_t when = (ev->has & EV_HAS_TIME) ? ev->time_created : INT64_MAX;
-	if (!correlator_add(s->corr, ev, p ? p->fact : NULL) && ev->event_id == 4625 &&
-	    (!s->other_4625_host || when < s->other_4625_time) &&
+	bool taken = correlator_add(s->corr, ev, p ? p->fact : NULL);
+	if (s->guessing)
+		guessing_add(s->guessing, ev, p ? p->logon : NULL, taken);
+	if (!taken && ev->event_id == 4625 && (!s->other_4625_host || when < s->other_4625_time) &&
 	    evtx_value_equals_nocase(&ev->provider_name, "Microsoft-Windows-Security-Auditing")) {
 		struct strbuf host = {0};
 		evtx_value_render(&host, &ev->computer);
@@ -409,6 +412,21 @@ static bool keep(struct selection *s, const struct attempt *a)
 	       (!s->server_re || selection_matches(s, s->server_re, a->server)) &&
 	       (!s->endpoint_re || selection_matches(s, s->endpoint_re, a->endpoint)) &&
 	       (!s->client_app_re || selection_matches(s, s->client_app_re, a->client_app));
+}
+
+bool selection_keeps_failure(void *selection, const char *account, const char *address, const char *host)
+{
+	struct selection *s = selection;
+	if (s->any_outcome || s->endpoint_re || s->client_app_re)
+		return false;
+	if (s->nips && !in_list(s->ips, s->nips, address))
+		return false;
+	if (s->nsubmitters && !in_list(s->submitters, s->nsubmitters, address))
+		return false;
+	if (s->nexcluded && in_list(s->excluded, s->nexcluded, address))
+		return false;
+	return (!s->user_re || selection_matches(s, s->user_re, account)) &&
+	       (!s->server_re || selection_matches(s, s->server_re, host));
 }
 
 /* Whose events the correlator keeps (trace): the requests the options keep and the command's own test takes. */
@@ -624,6 +642,7 @@ void selection_free(struct selection *s)
 	if (s->corr)
 		correlator_free(s->corr);
 	lockout_finder_free(s->finder);
+	guessing_free(s->guessing);
 	prt_finder_free(s->prt_finder);
 	pcre2_code_free(s->user_re);
 	pcre2_code_free(s->server_re);

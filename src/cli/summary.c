@@ -9,13 +9,14 @@
 
 #include "badcreds/compat.h"
 #include "badcreds/filetime.h"
+#include "badcreds/guessing.h"
 #include "badcreds/report.h"
 #include "badcreds/summary.h"
 #include "selection.h"
 
 enum {
 	OPT_OUTPUT = 'o', OPT_FORMAT = 'f',
-	OPT_SPRAY_USERS = 256, OPT_SPRAY_WINDOW, OPT_BRUTE_ATTEMPTS, OPT_BRUTE_WINDOW, OPT_STALE_ATTEMPTS,
+	OPT_SPRAY_USERS = 256, OPT_SPRAY_WINDOW, OPT_BRUTE_ATTEMPTS, OPT_BRUTE_WINDOW, OPT_LOGON_ATTEMPTS, OPT_STALE_ATTEMPTS,
 	OPT_LOCKOUT_THRESHOLD, OPT_OBSERVATION_WINDOW, OPT_HTML, OPT_COMPROMISE_WINDOW, OPT_TZ,
 };
 
@@ -29,6 +30,8 @@ static const struct cli_option summary_options[] = {
 	{ "spray-window", OPT_SPRAY_WINDOW, "DURATION", "... within DURATION (default 30m)" },
 	{ "brute-attempts", OPT_BRUTE_ATTEMPTS, "N", "brute force: N attempts on one user (default 5) ..." },
 	{ "brute-window", OPT_BRUTE_WINDOW, "DURATION", "... within DURATION (default 5m)" },
+	{ "logon-attempts", OPT_LOGON_ATTEMPTS, "N", "guessing outside AD FS: N failures of one account from one source "
+	  "within the brute-force window (default 10)" },
 	{ "stale-attempts", OPT_STALE_ATTEMPTS, "N", "stale credential: at least N steady failures (default 4)" },
 	{ "lockout-threshold", OPT_LOCKOUT_THRESHOLD, "N", "the farm's ExtranetLockoutThreshold" },
 	{ "observation-window", OPT_OBSERVATION_WINDOW, "DURATION", "the farm's ExtranetObservationWindow (30m)" },
@@ -84,6 +87,7 @@ static int summary_option(void *ctx, const struct cli_command *cmd, int opt, con
 	case OPT_SPRAY_WINDOW: ok = cli_parse_duration(arg, &s->t.spray_window); break;
 	case OPT_BRUTE_ATTEMPTS: ok = parse_number(arg, &s->t.brute_attempts); break;
 	case OPT_BRUTE_WINDOW: ok = cli_parse_duration(arg, &s->t.brute_window); break;
+	case OPT_LOGON_ATTEMPTS: ok = parse_number(arg, &s->t.logon_attempts); break;
 	case OPT_STALE_ATTEMPTS: ok = parse_number(arg, &s->t.stale_attempts); break;
 	case OPT_LOCKOUT_THRESHOLD: ok = parse_number(arg, &s->t.lockout_threshold); break;
 	case OPT_OBSERVATION_WINDOW: ok = cli_parse_duration(arg, &s->t.observation_window); break;
@@ -106,10 +110,17 @@ struct summary_job {
 	const char *format;
 };
 
-/* selection_each: what the summary keeps of each attempt. */
+struct keeping {
+	struct summary_attempts *kept;
+	struct guessing *guessing;
+};
+
+/* selection_each: what the summary keeps of each attempt; the DCs' checks of its password are AD FS's own. */
 static void keep_attempt(void *ctx, const struct attempt *a)
 {
-	summary_attempts_add(ctx, a);
+	struct keeping *k = ctx;
+	summary_attempts_add(k->kept, a);
+	guessing_adfs_attempt(k->guessing, a->user, a->time);
 }
 
 static bool write_summary(struct out_file *o, void *ctx)
@@ -146,11 +157,12 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	}
 	if (set.html) /* the page shows what the logs cover: every record is tallied too */
 		sel.coverage = coverage_new(&(struct coverage_settings){FILETIME_HOUR, sel.since, sel.until});
+	sel.guessing = guessing_new(selection_keeps_failure, &sel); /* RDP, SMB, Kerberos, NTLM guessing: findings too */
 	selection_collect(&sel, argv + optind, argc - optind);
 	correlator_keep_successes(sel.corr); /* a success after the failures: a compromise */
 	selection_prt(&sel);
 	struct summary_attempts kept = {0};
-	selection_each(&sel, keep_attempt, &kept);
+	selection_each(&sel, keep_attempt, &(struct keeping){&kept, sel.guessing});
 	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
 	if (!selection_read_something(&sel, cmd, set.output)) {
 		summary_attempts_free(&kept);
@@ -169,11 +181,13 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	s.nprt = sel.nprt_rows;
 	selection_lockouts(&sel);
 	summary_add_lockouts(&s, sel.lockout_rows, sel.nlockout_rows);
-	if (!atomic_load(&sel.adfs_audits) && !sel.nclears && (sel.nlockout_rows || sel.nprt_rows)) {
+	size_t failures = summary_add_guessing(&s, sel.guessing, &set.t);
+	if (!atomic_load(&sel.adfs_audits) && !sel.nclears && (sel.nlockout_rows || sel.nprt_rows || failures)) {
 		if (!sel.quiet) /* DC, member or device logs: the summary answers for what they hold */
 			fprintf(stderr, "badcreds: summary: note: no AD FS audit events among the inputs: the summary answers "
-				"for the %zu account lockout%s and %zu device PRT row%s they hold\n", sel.nlockout_rows,
-				sel.nlockout_rows == 1 ? "" : "s", sel.nprt_rows, sel.nprt_rows == 1 ? "" : "s");
+				"for the %zu account lockout%s, %zu device PRT row%s and %zu failed logon%s outside AD FS (4625, "
+				"4771, 4776) they hold\n", sel.nlockout_rows, sel.nlockout_rows == 1 ? "" : "s", sel.nprt_rows,
+				sel.nprt_rows == 1 ? "" : "s", failures, failures == 1 ? "" : "s");
 	} else if (selection_warn_unanswerable(&sel, cmd) && status == EXIT_OK) {
 		status = EXIT_SKIPPED;
 	}
@@ -199,6 +213,16 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	if (kept_in_memory && !sel.quiet)
 		fprintf(stderr, "badcreds: note: the summary kept its attempts and user rows in memory: %s in %s\n",
 			kept_in_memory, bc_tempdir());
+	if (guessing_spill_error(sel.guessing) && !sel.quiet)
+		fprintf(stderr, "badcreds: note: the summary kept the failed logons outside AD FS in memory: %s in %s\n",
+			guessing_spill_error(sel.guessing), bc_tempdir());
+	if (guessing_lost_bytes(sel.guessing)) {
+		fprintf(stderr, "badcreds: error: the temporary file of the summary in %s could not be read back: %llu "
+			"bytes of failed logons outside AD FS left out\n", bc_tempdir(),
+			(unsigned long long)guessing_lost_bytes(sel.guessing));
+		if (status == EXIT_OK)
+			status = EXIT_SKIPPED;
+	}
 	if (summary_lost_bytes(&s)) { /* the report lacks attempts: the exit status says something was skipped */
 		fprintf(stderr, "badcreds: error: the temporary file of the summary in %s could not be read back: %llu "
 			"bytes of attempts or user rows left out\n", bc_tempdir(), (unsigned long long)summary_lost_bytes(&s));

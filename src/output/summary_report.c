@@ -76,7 +76,8 @@ void summary_verdict(struct strbuf *o, const struct summary *s)
 		const struct finding *f = &s->findings[i];
 		compromised += f->kind == FINDING_COMPROMISE;
 		bool attack = f->kind == FINDING_SPRAY || f->kind == FINDING_LEGACY_SPRAY || f->kind == FINDING_BRUTE_FORCE ||
-			      f->kind == FINDING_INTERNET_LOCKOUT;
+			      f->kind == FINDING_INTERNET_LOCKOUT || f->kind == FINDING_LOGON_SPRAY ||
+			      f->kind == FINDING_LOGON_BRUTE_FORCE;
 		attacks += attack;
 		going += attack && f->ongoing;
 	}
@@ -108,6 +109,9 @@ void summary_verdict(struct strbuf *o, const struct summary *s)
 	if (ad_only)
 		sb_printf(o, " (%u locked in AD without a 4740 among the inputs: the domain controllers' logs tell why)",
 			  ad_only);
+	if (s->outside_failures) /* RDP, SMB, Kerberos, NTLM: findings when they reach the thresholds */
+		sb_printf(o, "; %zu failed logon%s outside AD FS from %zu source%s", s->outside_failures,
+			  plural(s->outside_failures, "", "s"), s->outside_sources, plural(s->outside_sources, "", "s"));
 	sb_free(&key);
 	strmap_free(&locked);
 	arena_free(&arena);
@@ -215,7 +219,7 @@ static bool text(struct out_file *out, struct strbuf *o, const struct summary *s
 	summary_verdict(o, s);
 	sb_adds(o, "\n\nFindings (most severe first)\n");
 	if (!s->nfindings)
-		sb_adds(o, s->nattempts ? "  none above the thresholds\n" : "  none\n");
+		sb_adds(o, s->nattempts || s->outside_failures ? "  none above the thresholds\n" : "  none\n");
 	for (size_t i = 0; i < s->nfindings; i++)
 		finding_text(o, &s->findings[i]);
 	lockouts_text(o, s);

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "badcreds/filetime.h"
+#include "badcreds/guessing.h"
 #include "badcreds/strmap.h"
 #include "badcreds/text.h"
 #include "util/vec.h"
@@ -563,11 +564,139 @@ void findings_cleared(struct summary *s, size_t *cap, const struct log_clear *c,
 	arena_free(&arena);
 }
 
+/* "a (3), b (2), c (1)" of a guessing source's top list, each in a third of `size`, ", ..." when there are more. */
+static void guessing_top(char *out, size_t size, const struct guessing_count *top, unsigned n)
+{
+	struct strbuf list = {0};
+	for (size_t i = 0; i < GUESSING_TOP && top[i].name; i++) {
+		char count[32];
+		size_t around = (i ? 2 : 0) + (size_t)snprintf(count, sizeof count, " (%u)", top[i].count);
+		sb_adds(&list, i ? ", " : "");
+		list_item(&list, *top[i].name ? top[i].name : "-", (size - 6) / 3 > around ? (size - 6) / 3 - around : 1);
+		sb_adds(&list, count);
+	}
+	if (n > GUESSING_TOP)
+		sb_adds(&list, ", ...");
+	snprintf(out, size, "%s", list.len ? sb_cstr(&list) : "");
+	sb_free(&list);
+}
+
+/* How a source's failures came, in words: "network logon, RDP". */
+static void guessing_ways(struct strbuf *sb, unsigned ways)
+{
+	static const char *const names[] = {"network logon", "RDP", "console logon", "other logon types",
+					    "Kerberos (4771)", "NTLM (4776)"};
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (ways & (1u << i)) {
+			sb_adds(sb, n++ ? ", " : "");
+			sb_adds(sb, names[i]);
+		}
+}
+
+/* What the failures refused besides wrong passwords: "; 40 unknown accounts, 2 refused as locked or disabled". */
+static void guessing_refusals(struct strbuf *sb, const struct guessing_source *g)
+{
+	sb_printf(sb, "; %u wrong password%s", g->wrong_passwords, g->wrong_passwords == 1 ? "" : "s");
+	if (g->unknown_accounts)
+		sb_printf(sb, ", %u unknown account%s", g->unknown_accounts, g->unknown_accounts == 1 ? "" : "s");
+	if (g->refused_locked)
+		sb_printf(sb, ", %u refused as locked or disabled", g->refused_locked);
+}
+
+static void guessing_finding(struct summary *s, size_t *cap, const struct guessing_source *g, enum finding_kind k,
+			     const struct summary_thresholds *t)
+{
+	struct strbuf sb = {0};
+	sb_adds(&sb, g->source);
+	static const char *const kinds[] = {"", " (workstation name)", " (on the host itself)", " (client not named)"};
+	sb_adds(&sb, kinds[g->kind]); /* an address, a name the client chose, the host itself, or the DC */
+	struct finding *f = finding_new(s, cap, k, sb_cstr(&sb));
+	f->internal = g->kind != SOURCE_ADDRESS || strcmp(g->ip_class, "public"); /* a name, the host: inside */
+	f->first = g->first;
+	f->last = g->last;
+	f->attempts = g->failures;
+	f->users = g->accounts;
+	f->ips = 1;
+	f->top_ip = f->subject;
+	snprintf(f->top_ips, sizeof f->top_ips, "%s", f->subject);
+	utf8_trim(f->top_ips);
+	guessing_top(f->top_users, sizeof f->top_users, g->top_accounts, g->accounts);
+	const char *top_user = k == FINDING_LOGON_BRUTE_FORCE ? g->burst_account : g->top_accounts[0].name;
+	f->top_user = arena_copy(&s->arena, top_user ? top_user : "", strlen(top_user ? top_user : "") + 1);
+	f->server = g->top_hosts[0].name ? arena_copy(&s->arena, g->top_hosts[0].name,
+						      strlen(g->top_hosts[0].name) + 1) : "";
+	char hosts[96];
+	guessing_top(hosts, sizeof hosts, g->top_hosts, g->hosts);
+	sb.len = 0;
+	if (k == FINDING_LOGON_SPRAY)
+		sb_printf(&sb, "%u accounts within %lld min, %u accounts and %u failures in all", g->spread,
+			  (long long)(t->spray_window / FILETIME_MINUTE), g->accounts, g->failures);
+	else {
+		sb_printf(&sb, "%u failures of ", g->burst);
+		list_item(&sb, g->burst_account, 64);
+		sb_printf(&sb, " within %lld min, %u in all", (long long)(t->brute_window / FILETIME_MINUTE),
+			  g->failures);
+	}
+	sb_adds(&sb, g->hosts == 1 ? " on " : " on hosts ");
+	sb_adds(&sb, g->hosts == 1 ? (*f->server ? f->server : "an unnamed computer") : hosts);
+	sb_adds(&sb, " by ");
+	guessing_ways(&sb, g->ways);
+	if (*g->process) {
+		sb_adds(&sb, " (");
+		list_item(&sb, g->process, 80);
+		sb_addc(&sb, ')');
+	}
+	guessing_refusals(&sb, g);
+	snprintf(f->detail, sizeof f->detail, "%s", sb_cstr(&sb));
+	sb.len = 0;
+	const char *who = k == FINDING_LOGON_SPRAY ? "those accounts" : f->top_user;
+	bool inside = f->internal;
+	bool tool = k == FINDING_LOGON_SPRAY || g->burst >= 5 * t->logon_attempts; /* no saved password does that */
+	if (g->kind == SOURCE_HOST)
+		sb_printf(&sb, "a program on %s itself%s%s%s sent them: if it serves remote clients (sshd, a web server), "
+			  "its own log names them; else find who ran it (4688, 4624 of that time); ", g->source,
+			  *g->process ? " (" : "", g->process, *g->process ? ")" : "");
+	else if (g->kind == SOURCE_WORKSTATION)
+		sb_printf(&sb, "the events name no client address, only the name the client gave: find it in the logs "
+			  "of %s (network traces, the firewall, 4624s of that time); ", *f->server ? f->server : "the host");
+	else if (g->kind == SOURCE_UNNAMED)
+		sb_printf(&sb, "the DC's events name no client: turn on Netlogon logging there (nltest /dbflag:0x2080ffff, "
+			  "then netlogon.log) to see which machine sends them; ");
+	if (!inside)
+		sb_printf(&sb, "block %s at the firewall; do not expose RDP, SMB or WinRM to the internet (a VPN or an RD "
+			  "Gateway with MFA); ", f->subject);
+	else if (tool)
+		sb_printf(&sb, "%s is a guessing tool, not an old saved password: isolate that machine and investigate "
+			  "it; ", k == FINDING_LOGON_SPRAY ? "one machine trying that many accounts" :
+			  "that many failures that fast");
+	else
+		sb_printf(&sb, "if it is a device, service or task with an old saved password of %s, update it (badcreds "
+			  "lockouts shows what locked); otherwise isolate that machine and investigate it; ", who);
+	sb_printf(&sb, "look for a success of %s from that source after the failures (4624, 4768) and reset the password "
+		  "of any that signed in", who);
+	if (g->kind == SOURCE_ADDRESS && !(g->ways & ~(unsigned)(WAY_KERBEROS | WAY_NTLM))) /* only DCs saw them */
+		sb_printf(&sb, "; if %s is a DC (the PDC re-checks other DCs' failures) or a server that checks its "
+			  "clients' passwords (Exchange, RADIUS), its own log names the clients", f->subject);
+	snprintf(f->next_step, sizeof f->next_step, "%s", sb_cstr(&sb));
+	utf8_trim(f->next_step);
+	sb_free(&sb);
+}
+
+void findings_guessing(struct summary *s, size_t *cap, const struct guessing_source *g,
+		       const struct summary_thresholds *t)
+{
+	if (g->spread >= t->spray_users)
+		guessing_finding(s, cap, g, FINDING_LOGON_SPRAY, t);
+	if (g->burst >= t->logon_attempts)
+		guessing_finding(s, cap, g, FINDING_LOGON_BRUTE_FORCE, t);
+}
+
 const char *finding_name(enum finding_kind k)
 {
 	static const char *const names[FINDING_COUNT] = {
 		"compromise", "log_cleared", "password_spray", "legacy_auth_spray", "brute_force", "stale_credential",
-		"ad_lockout_cadence", "lockout_pressure", "internet_lockout", "probe",
+		"ad_lockout_cadence", "lockout_pressure", "internet_lockout", "logon_spray", "logon_brute_force", "probe",
 	};
 	return k < FINDING_COUNT ? names[k] : "";
 }
@@ -583,8 +712,8 @@ const char *finding_technique(enum finding_kind k)
 	switch (k) {
 	case FINDING_COMPROMISE: return "T1078";
 	case FINDING_LOG_CLEARED: return "T1070.001";
-	case FINDING_SPRAY: case FINDING_LEGACY_SPRAY: return "T1110.003";
-	case FINDING_BRUTE_FORCE: case FINDING_INTERNET_LOCKOUT: return "T1110.001";
+	case FINDING_SPRAY: case FINDING_LEGACY_SPRAY: case FINDING_LOGON_SPRAY: return "T1110.003";
+	case FINDING_BRUTE_FORCE: case FINDING_INTERNET_LOCKOUT: case FINDING_LOGON_BRUTE_FORCE: return "T1110.001";
 	case FINDING_PROBE: return "T1110";
 	default: return "";
 	}
@@ -594,8 +723,8 @@ static enum severity severity_of(const struct finding *f)
 {
 	switch (f->kind) {
 	case FINDING_COMPROMISE: return SEVERITY_CRITICAL;
-	case FINDING_LOG_CLEARED: case FINDING_INTERNET_LOCKOUT: return SEVERITY_HIGH;
-	case FINDING_SPRAY: case FINDING_LEGACY_SPRAY: case FINDING_BRUTE_FORCE:
+	case FINDING_LOG_CLEARED: case FINDING_INTERNET_LOCKOUT: case FINDING_LOGON_SPRAY: return SEVERITY_HIGH;
+	case FINDING_SPRAY: case FINDING_LEGACY_SPRAY: case FINDING_BRUTE_FORCE: case FINDING_LOGON_BRUTE_FORCE:
 		return !f->internal || f->ongoing ? SEVERITY_HIGH : SEVERITY_MEDIUM;
 	case FINDING_PROBE: return SEVERITY_LOW;
 	default: return SEVERITY_MEDIUM;
@@ -633,6 +762,7 @@ static void next_steps(const struct finding *f, struct strbuf *sb)
 			  f->subject, f->top_ip);
 		return;
 	case FINDING_AD_LOCKOUT_CADENCE: case FINDING_INTERNET_LOCKOUT: case FINDING_LOG_CLEARED:
+	case FINDING_LOGON_SPRAY: case FINDING_LOGON_BRUTE_FORCE:
 		return; /* set with the finding */
 	case FINDING_LOCKOUT_PRESSURE:
 		sb_printf(sb, "keep the AD FS extranet lockout threshold below the AD one so that attacks lock the "
@@ -671,7 +801,7 @@ void findings_finish(struct summary *s)
 		f->severity = severity_of(f);
 		utf8_trim(f->detail); /* a detail cut at its size may end inside a character */
 		if (f->kind == FINDING_AD_LOCKOUT_CADENCE || f->kind == FINDING_INTERNET_LOCKOUT ||
-		    f->kind == FINDING_LOG_CLEARED)
+		    f->kind == FINDING_LOG_CLEARED || f->kind == FINDING_LOGON_SPRAY || f->kind == FINDING_LOGON_BRUTE_FORCE)
 			continue;
 		sb.len = 0;
 		if (*f->prt_device) /* the device's own log says so: first, but as the hypothesis it is */

@@ -41,6 +41,12 @@ void findings_internet_lockouts(struct summary *s, size_t *cap, const struct loc
  * most cleared), the first and the last clear and the accounts (counted by user_account_key, the three most
  * frequent in top_users). */
 void findings_cleared(struct summary *s, size_t *cap, const struct log_clear *c, size_t n);
+/* A source's password guessing outside AD FS: a logon_spray finding when its accounts within the spray window reach
+ * the spray threshold, a logon_brute_force one when its failures of one account within the brute-force window reach
+ * that threshold (next steps set here; ongoing by summary_add_guessing). */
+struct guessing_source;
+void findings_guessing(struct summary *s, size_t *cap, const struct guessing_source *g,
+		       const struct summary_thresholds *t);
 /* Severity, next step and order: by severity, then first time. */
 void findings_finish(struct summary *s);
 

@@ -16,6 +16,7 @@
 
 #include "badcreds/compat.h"
 #include "badcreds/filetime.h"
+#include "badcreds/guessing.h"
 #include "scan/findings.h"
 #include "scan/summary_record.h"
 #include "scan/summary_bins.h"
@@ -30,7 +31,7 @@ void summary_default_thresholds(struct summary_thresholds *t)
 {
 	*t = (struct summary_thresholds){
 		.spray_users = 10, .spray_window = 30 * FILETIME_MINUTE, .brute_attempts = 5,
-		.brute_window = 5 * FILETIME_MINUTE, .stale_attempts = 4, .lockout_threshold = 0,
+		.brute_window = 5 * FILETIME_MINUTE, .logon_attempts = 10, .stale_attempts = 4, .lockout_threshold = 0,
 		.observation_window = 30 * FILETIME_MINUTE, .compromise_window = 24 * FILETIME_HOUR,
 	};
 }
@@ -694,6 +695,36 @@ void summary_add_lockouts(struct summary *s, const struct lockout *l, size_t n)
 	findings_cadence(s, &s->capfindings, l, n);
 	findings_internet_lockouts(s, &s->capfindings, l, n);
 	findings_finish(s);
+}
+
+struct guessing_job {
+	struct summary *s;
+	const struct summary_thresholds *t;
+	int64_t last;                /* the last failure of any source */
+};
+
+static void guessing_source(void *ctx, const struct guessing_source *g)
+{
+	struct guessing_job *j = ctx;
+	findings_guessing(j->s, &j->s->capfindings, g, j->t);
+	j->s->outside_sources++;
+	if (g->last > j->last)
+		j->last = g->last;
+}
+
+size_t summary_add_guessing(struct summary *s, struct guessing *g, const struct summary_thresholds *t)
+{
+	size_t from = s->nfindings;
+	struct guessing_job job = {s, t, INT64_MIN};
+	size_t failures = guessing_each(g, t->brute_window, t->spray_window, guessing_source, &job);
+	s->outside_failures = failures;
+	if (job.last > s->data_end)
+		s->data_end = job.last;
+	for (size_t i = from; i < s->nfindings; i++)
+		s->findings[i].ongoing = s->findings[i].last >= s->data_end - 30 * FILETIME_MINUTE;
+	if (s->nfindings > from)
+		findings_finish(s);
+	return failures;
 }
 
 void summary_add_cleared(struct summary *s, const struct log_clear *c, size_t n)
