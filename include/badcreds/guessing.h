@@ -52,9 +52,10 @@ struct guessing_source {
 };
 
 struct guessing;
-/* keep (NULL: all): whether the command's options keep a failure, by its account, address ("" when none) and host. */
-struct guessing *guessing_new(bool (*keep)(void *ctx, const char *account, const char *address, const char *host),
-			      void *ctx);
+/* keep (NULL: all): whether the command's options keep a failure, by its account, address ("" when none), host and
+ * time; asked once the failures a host and a DC both logged are paired (a failure left out still pairs). */
+struct guessing *guessing_new(bool (*keep)(void *ctx, const char *account, const char *address, const char *host,
+					   int64_t time), void *ctx);
 /* An event the lockout finder reads (`prepared`: what lockout_finder_prepare returned for it, NULL: read here);
  * through_adfs: a 4625 of AD FS itself (the correlator took it), which the AD FS findings count instead. */
 void guessing_add(struct guessing *g, const struct event *ev, const void *prepared, bool through_adfs);

@@ -414,10 +414,11 @@ static bool keep(struct selection *s, const struct attempt *a)
 	       (!s->client_app_re || selection_matches(s, s->client_app_re, a->client_app));
 }
 
-bool selection_keeps_failure(void *selection, const char *account, const char *address, const char *host)
+bool selection_keeps_failure(void *selection, const char *account, const char *address, const char *host,
+			     int64_t time)
 {
 	struct selection *s = selection;
-	if (s->any_outcome || s->endpoint_re || s->client_app_re)
+	if (time < s->since || time >= s->until || s->any_outcome || s->endpoint_re || s->client_app_re)
 		return false;
 	if (s->nips && !in_list(s->ips, s->nips, address))
 		return false;

@@ -148,10 +148,11 @@ int selection_start(struct selection *s, const struct cli_command *cmd, int argc
 void selection_free(struct selection *s);
 /* Whether the options (time window, --user, --ip, --exclude-ip; any --outcome excludes it) keep a success. */
 bool selection_keeps_success(struct selection *s, const struct success *o);
-/* Whether the options keep a failure outside AD FS (guessing.h; its account, address, host): the time window is
- * applied before; --user matches the account, --ip and --submitter-ip the address, --exclude-ip leaves it out,
+/* Whether the options keep a failure outside AD FS (guessing.h; its account, address, host, time): the time window,
+ * --user matches the account, --ip and --submitter-ip the address, --exclude-ip leaves it out,
  * --server matches the host; --outcome, --endpoint and --client-app, which only AD FS attempts have, keep none. */
-bool selection_keeps_failure(void *selection, const char *account, const char *address, const char *host);
+bool selection_keeps_failure(void *selection, const char *account, const char *address, const char *host,
+			     int64_t time);
 /* When lockouts, after selection_each: explains the lockouts read and keeps those the options select (locked within
  * the time window, an account --user matches) in s->lockout_rows, in time order. */
 void selection_lockouts(struct selection *s);

@@ -564,6 +564,15 @@ void findings_cleared(struct summary *s, size_t *cap, const struct log_clear *c,
 	arena_free(&arena);
 }
 
+const char *finding_window(char out[32], int64_t ticks)
+{
+	if (ticks % FILETIME_MINUTE)
+		snprintf(out, 32, "%lld s", (long long)(ticks / FILETIME_SECOND));
+	else
+		snprintf(out, 32, "%lld min", (long long)(ticks / FILETIME_MINUTE));
+	return out;
+}
+
 /* "a (3), b (2), c (1)" of a guessing source's top list, each in a third of `size`, ", ..." when there are more. */
 static void guessing_top(char *out, size_t size, const struct guessing_count *top, unsigned n)
 {
@@ -629,14 +638,14 @@ static void guessing_finding(struct summary *s, size_t *cap, const struct guessi
 	char hosts[96];
 	guessing_top(hosts, sizeof hosts, g->top_hosts, g->hosts);
 	sb.len = 0;
+	char window[32];
 	if (k == FINDING_LOGON_SPRAY)
-		sb_printf(&sb, "%u accounts within %lld min, %u accounts and %u failures in all", g->spread,
-			  (long long)(t->spray_window / FILETIME_MINUTE), g->accounts, g->failures);
+		sb_printf(&sb, "%u accounts within %s, %u accounts and %u failures in all", g->spread,
+			  finding_window(window, t->spray_window), g->accounts, g->failures);
 	else {
 		sb_printf(&sb, "%u failures of ", g->burst);
 		list_item(&sb, g->burst_account, 64);
-		sb_printf(&sb, " within %lld min, %u in all", (long long)(t->brute_window / FILETIME_MINUTE),
-			  g->failures);
+		sb_printf(&sb, " within %s, %u in all", finding_window(window, t->brute_window), g->failures);
 	}
 	sb_adds(&sb, g->hosts == 1 ? " on " : " on hosts ");
 	sb_adds(&sb, g->hosts == 1 ? (*f->server ? f->server : "an unnamed computer") : hosts);

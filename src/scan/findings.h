@@ -47,6 +47,8 @@ void findings_cleared(struct summary *s, size_t *cap, const struct log_clear *c,
 struct guessing_source;
 void findings_guessing(struct summary *s, size_t *cap, const struct guessing_source *g,
 		       const struct summary_thresholds *t);
+/* A threshold's window in words: "5 min", "45 s" when it is no whole number of minutes (in `out`, returned). */
+const char *finding_window(char out[32], int64_t ticks);
 /* Severity, next step and order: by severity, then first time. */
 void findings_finish(struct summary *s);
 

@@ -58,15 +58,16 @@ struct guessing {
 	struct strmap adfs;            /* account_key -> struct span of its AD FS attempts */
 	struct arena scratch;          /* an event read here (no `prepared`) */
 	struct strbuf key;
-	bool (*keep)(void *ctx, const char *account, const char *address, const char *host);
+	bool (*keep)(void *ctx, const char *account, const char *address, const char *host, int64_t time);
 	void *keep_ctx;
+	struct strbuf account, address, host; /* a failure's texts for keep */
 };
 
 static int cmp_failures(const uint8_t *x, const uint8_t *y);
 static int cmp_accounts(const uint8_t *x, const uint8_t *y);
 
-struct guessing *guessing_new(bool (*keep)(void *ctx, const char *account, const char *address, const char *host),
-			      void *ctx)
+struct guessing *guessing_new(bool (*keep)(void *ctx, const char *account, const char *address, const char *host,
+					   int64_t time), void *ctx)
 {
 	struct guessing *g = calloc(1, sizeof *g);
 	if (!g)
@@ -171,8 +172,6 @@ void guessing_add(struct guessing *g, const struct event *ev, const void *prepar
 		return;
 	uint8_t kind = source_kind(l);
 	const char *source = kind == SOURCE_ADDRESS ? l->ip : kind == SOURCE_WORKSTATION ? l->workstation : l->computer;
-	if (g->keep && !g->keep(g->keep_ctx, l->account, l->ip, l->computer))
-		return;
 	const char *key = account_key(&g->key, l->account);
 	size_t ns = text_len(source), nh = text_len(l->computer), na = text_len(l->account), nk = text_len(key);
 	size_t np = l->event_id == 4625 ? text_len(l->process) : 0;
@@ -305,12 +304,31 @@ struct pairing {
 	struct strbuf key;             /* the account they are of */
 };
 
-/* The held failures before `until` go on to pass 2, but those dropped. */
+static const char *text_of(struct strbuf *sb, const char *bytes, size_t len)
+{
+	sb->len = 0;
+	sb_add(sb, len ? bytes : "", len);
+	return sb_cstr(sb);
+}
+
+/* Whether the command's options keep a failure (guessing_new). */
+static bool kept(struct guessing *g, const uint8_t *r)
+{
+	if (!g->keep)
+		return true;
+	struct failure f;
+	read_failure(r, &f);
+	return g->keep(g->keep_ctx, text_of(&g->account, f.account, f.account_len),
+		       text_of(&g->address, f.source, f.kind == SOURCE_ADDRESS ? f.source_len : 0),
+		       text_of(&g->host, f.host, f.host_len), f.time);
+}
+
+/* The held failures before `until` go on to pass 2, but those dropped and those the options leave out. */
 static void pairing_flush(struct guessing *g, struct pairing *p, int64_t until)
 {
 	for (; p->head < p->n && p->v[p->head].time < until; p->head++) {
 		struct held *h = &p->v[p->head];
-		if (!h->dropped) {
+		if (!h->dropped && kept(g, h->record)) {
 			uint32_t size = sorted_runs_u32(h->record);
 			memcpy(sorted_runs_add(&g->by_source, size), h->record, size);
 		}
@@ -627,5 +645,8 @@ void guessing_free(struct guessing *g)
 	arena_free(&g->arena);
 	arena_free(&g->scratch);
 	sb_free(&g->key);
+	sb_free(&g->account);
+	sb_free(&g->address);
+	sb_free(&g->host);
 	free(g);
 }

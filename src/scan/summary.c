@@ -310,10 +310,11 @@ static void lockout_pressure(struct summary *s, size_t *cap, const struct summar
 	if (counts[1])
 		sb_printf(&d, "%s%u attempt%s refused because the account was locked in AD", d.len ? "; " : "",
 			  counts[1], counts[1] == 1 ? "" : "s");
+	char window[32];
 	if (t->lockout_threshold)
-		sb_printf(&d, "%sup to %u bad password%s within the %lld min observation window (threshold %u)",
+		sb_printf(&d, "%sup to %u bad password%s within the %s observation window (threshold %u)",
 			  d.len ? "; " : "", counts[2], counts[2] == 1 ? "" : "s",
-			  (long long)(t->observation_window / FILETIME_MINUTE), t->lockout_threshold);
+			  finding_window(window, t->observation_window), t->lockout_threshold);
 	snprintf(f->detail, sizeof f->detail, "%s", sb_cstr(&d));
 	sb_free(&d);
 }
@@ -328,8 +329,9 @@ static void user_findings(struct summary *s, size_t *cap, const struct summary_a
 	if (burst >= t->brute_attempts && !internal) {
 		struct finding *f = finding_new(s, cap, FINDING_BRUTE_FORCE, user);
 		finding_fill(s, f, a, g->idx, g->n);
-		snprintf(f->detail, sizeof f->detail, "%u attempts within %lld min, %u in all", burst,
-			 (long long)(t->brute_window / FILETIME_MINUTE), (unsigned)g->n);
+		char window[32];
+		snprintf(f->detail, sizeof f->detail, "%u attempts within %s, %u in all", burst,
+			 finding_window(window, t->brute_window), (unsigned)g->n);
 	}
 	if (internal && g->n >= t->stale_attempts) { /* a service or device retrying an old password at its own pace */
 		double sum = 0, sq = 0;
@@ -396,8 +398,9 @@ static void ip_findings(struct summary *s, size_t *cap, struct groups *x, const 
 	enum finding_kind k = best < t->spray_users ? FINDING_PROBE : relayed ? FINDING_LEGACY_SPRAY : FINDING_SPRAY;
 	struct finding *f = finding_new(s, cap, k, g->key);
 	finding_fill(s, f, a, g->idx, g->n);
-	snprintf(f->detail, sizeof f->detail, "%u users within %lld min, %u users and %zu attempts in all%s", best,
-		 (long long)(t->spray_window / FILETIME_MINUTE), distinct(x, a, g, 0, g->n, true), g->n,
+	char window[32];
+	snprintf(f->detail, sizeof f->detail, "%u users within %s, %u users and %zu attempts in all%s", best,
+		 finding_window(window, t->spray_window), distinct(x, a, g, 0, g->n, true), g->n,
 		 k == FINDING_PROBE ? " (below the spray threshold)" : relayed ? ", relayed by Exchange Online" : "");
 	f->internal = internal;
 }
