@@ -94,6 +94,9 @@ def test_dc_alone(badcreds, folder):
     check(('logon_spray', '10.1.7.67') in found, 'DC01 alone: the Kerberos spray')
     check(rc == 0 and 'the summary answers for' in err and 'failed logons outside AD FS' in err and
           'cannot answer' not in err, f'no AD FS events, but an answer: a note, exit 0 (got {rc}: {err.strip()!r})')
+    p = subprocess.run([badcreds, 'scan', '-q', '-o', '-', dc01], capture_output=True, timeout=120)
+    check('badcreds summary finds password guessing among them' in p.stderr.decode(),
+          f'scan of a DC\'s log points to summary for the guessing ({p.stderr.decode().strip()!r})')
     rc, rows, err = summary(badcreds, os.path.join(folder, 'DOMAIN-DC02.evtx'))
     r = {(x['type'], x['subject']): x for x in guessing(rows)}.get(('logon_spray', '10.1.0.10'))
     check(r is not None and 'its own log names the clients' in r['next_step'],
@@ -136,6 +139,11 @@ def test_samples(badcreds, samples):
         r = f.get(('logon_brute_force', '10.23.123.11'))
         check(len(f) == 1 and r and r['attempts'] == 54 and r['top_users'] == 'admin-hacker (54)',
               f'real Kerberos brute force (54 4771s of admin-hacker): one finding ({sorted(f)})')
+    path = os.path.join(samples, 'mitre__ID4771-Kerberos_bruteforce_valid_user.evtx')
+    if os.path.exists(path):
+        p = subprocess.run([badcreds, 'lockouts', '-q', '-o', '-', path], capture_output=True, timeout=120)
+        check('badcreds summary finds password guessing among the failures' in p.stderr.decode(),
+              'lockouts of a DC\'s log without a 4740 points to summary for the guessing')
     f = one('mitre__ID4768-4771-Kerbrute_user_enum.evtx')
     if f is not None:
         r = f.get(('logon_spray', '10.23.123.11'))

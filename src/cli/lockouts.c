@@ -165,6 +165,8 @@ static bool warn_unanswerable(const struct selection *s, const struct lockout *r
 			text_visible_str(&line, *s->other_4625_host ? s->other_4625_host : "an unnamed computer");
 			sb_adds(&line, ") make a row only where a 4740 says they locked an account");
 		}
+		if (s->other_4625_host || wrong) /* guessing that locked nothing is an answer of summary's */
+			sb_adds(&line, "; badcreds summary finds password guessing among the failures");
 	} else if (unknown)
 		sb_printf(&line, "%zu of %zu lockouts have no host evidence: %s%s%s", unknown, n,
 			  named ? "collect the logs of " : "see their Next Step", sb_cstr(&sb),

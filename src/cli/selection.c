@@ -778,6 +778,8 @@ bool selection_warn_unanswerable(const struct selection *s, const struct cli_com
 		text_visible_str(&sb, *s->other_4625_host ? s->other_4625_host : "an unnamed computer");
 		sb_adds(&sb, "): badcreds lockouts ties such failures to the account lockouts (4740) they cause");
 	}
+	if ((wrong || (no_adfs && s->other_4625_host)) && !s->guessing) /* summary has found what there is */
+		sb_adds(&sb, ", and badcreds summary finds password guessing among them");
 	if (s->nclears) {
 		const struct log_clear *c = &s->clears[0];
 		sb_adds(&sb, no_adfs ? "; the " : "the ");
