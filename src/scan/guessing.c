@@ -296,13 +296,37 @@ struct held {
 	bool recheck;                  /* the re-check of another DC's failure */
 };
 
-enum { PAIR_LOOK = 256 }; /* at most this many unpaired failures are looked at (a burst on one host has thousands) */
+enum { PAIR_LOOK = 256 }; /* at most this many held failures of a kind are looked at for a partner */
+
+/* The held failures of one kind that may still pair, by their number (time order); the front ones no longer able to
+ * are let go of as they are met. */
+struct queue {
+	size_t *v;
+	size_t head, n, cap;
+};
 
 struct pairing {
 	struct held *v;
-	size_t head, open, n, cap;     /* open: the first held one neither paired nor dropped (or n) */
+	size_t head, n, cap;           /* v[head..n) are in the window */
+	size_t first;                  /* the number of v[0] (numbers go on across compactions) */
+	struct queue rechecks;         /* DCs' failures another DC may re-check */
+	struct queue dc_checks;        /* DCs' failures a host's 4625 may pair with */
+	struct queue host_failures;    /* hosts' 4625s a DC's failure may pair with */
 	struct strbuf key;             /* the account they are of */
 };
+
+static struct held *held_at(struct pairing *p, size_t number) { return &p->v[number - p->first]; }
+
+static void queue_push(struct queue *q, size_t number)
+{
+	if (q->head > 1024 && q->head * 2 > q->n) {
+		memmove(q->v, q->v + q->head, (q->n - q->head) * sizeof *q->v);
+		q->n -= q->head;
+		q->head = 0;
+	}
+	q->v = vec_grow(q->v, &q->cap, q->n, sizeof *q->v);
+	q->v[q->n++] = number;
+}
 
 static const char *text_of(struct strbuf *sb, const char *bytes, size_t len)
 {
@@ -334,39 +358,40 @@ static void pairing_flush(struct guessing *g, struct pairing *p, int64_t until)
 		}
 		free(h->record);
 	}
-	if (p->open < p->head)
-		p->open = p->head;
-	if (p->head == p->n)
-		p->head = p->open = p->n = 0;
+	if (p->head && (p->head == p->n || (p->head > 1024 && p->head * 2 > p->n))) { /* their slots again */
+		if (p->head < p->n)
+			memmove(p->v, p->v + p->head, (p->n - p->head) * sizeof *p->v);
+		p->first += p->head;
+		p->n -= p->head;
+		p->head = 0;
+	}
+	if (!p->n)
+		p->rechecks.head = p->rechecks.n = p->dc_checks.head = p->dc_checks.n = p->host_failures.head =
+			p->host_failures.n = 0;
 }
 
-/* Whether a held failure can pair no more: a host's paired, a re-check, a DC's failure re-checked and paired or
- * dropped. */
-static bool closed(const struct held *h)
-{
-	return h->dc ? h->recheck || (h->rechecked && (h->host_paired || h->dropped)) : h->host_paired;
-}
+static bool rechecks(const struct held *h) { return !h->rechecked; }
+static bool host_failure(const struct held *h) { return !h->host_paired; }
+static bool dc_check(const struct held *h) { return !h->host_paired; }
 
-/* The first held failure of another computer, in the window, that `fits` (at most PAIR_LOOK looked at). */
-static struct held *partner(struct pairing *p, const struct held *now, bool (*fits)(const struct held *h))
+/* The first held failure in q, of another computer than now's, that `fits` (at most PAIR_LOOK looked at). */
+static struct held *partner(struct pairing *p, struct queue *q, const struct held *now,
+			    bool (*fits)(const struct held *h))
 {
-	for (size_t i = p->open, looked = 0; i < p->n && looked < PAIR_LOOK; i++) {
-		struct held *h = &p->v[i];
-		if (!fits(h))
-			continue;
-		if (looked++, h->host_len != now->host_len || strncasecmp(h->host, now->host, now->host_len))
+	while (q->head < q->n && (q->v[q->head] < p->first + p->head || !fits(held_at(p, q->v[q->head]))))
+		q->head++; /* out of the window, or paired since */
+	for (size_t i = q->head, looked = 0; i < q->n && looked < PAIR_LOOK; i++, looked++) {
+		struct held *h = held_at(p, q->v[i]);
+		if (fits(h) && (h->host_len != now->host_len || strncasecmp(h->host, now->host, now->host_len)))
 			return h;
 	}
 	return NULL;
 }
 
-static bool rechecks(const struct held *h) { return h->dc && !h->recheck && !h->rechecked; }
-static bool host_failure(const struct held *h) { return !h->dc && !h->host_paired; }
-static bool dc_check(const struct held *h) { return h->dc && !h->recheck && !h->host_paired; }
-
 /* A failure (after the copies of the one before), with the held ones of its account within PAIRED before it: a DC's
- * failure of one another DC logged unpaired is its re-check (dropped); else a DC's failure and a host's 4625 on
- * another computer, unpaired, are one password: the DC's is dropped. Earliest partner first, each pairs once. */
+ * failure of one another DC logged, not yet re-checked, is its re-check (dropped); else a DC's failure and a host's
+ * 4625 on another computer, both unpaired, are one password: the DC's is dropped. Earliest partner first, each
+ * pairs once. */
 static void pairing_add(struct guessing *g, struct pairing *p, const uint8_t *r, const struct failure *f)
 {
 	if (!p->key.data || p->key.len != f->key_len || memcmp(p->key.data, f->key, f->key_len)) {
@@ -383,21 +408,29 @@ static void pairing_add(struct guessing *g, struct pairing *p, const uint8_t *r,
 		abort();
 	memcpy(now->record, r, size);
 	now->host = (const char *)now->record + (f->host - (const char *)r);
+	size_t number = p->first + p->n++;
 	struct held *h;
 	if (adfs_check(g, f, &g->key)) { /* the farm asked the DC: the AD FS findings count it */
 		now->dropped = true;
-	} else if (!f->key_len) {
-		/* no account: nothing to pair by */
-	} else if (now->dc && (h = partner(p, now, rechecks))) {
-		h->rechecked = now->recheck = now->dropped = true;
-	} else if (now->dc && (h = partner(p, now, host_failure))) {
-		h->host_paired = now->host_paired = now->dropped = true;
-	} else if (!now->dc && (h = partner(p, now, dc_check))) {
-		h->host_paired = now->host_paired = h->dropped = true;
+		return;
 	}
-	p->n++;
-	while (p->open < p->n && closed(&p->v[p->open]))
-		p->open++;
+	if (!f->key_len) /* no account: nothing to pair by */
+		return;
+	if (now->dc && (h = partner(p, &p->rechecks, now, rechecks))) {
+		h->rechecked = now->recheck = now->dropped = true;
+		return;
+	}
+	if (now->dc && (h = partner(p, &p->host_failures, now, host_failure)))
+		h->host_paired = now->host_paired = now->dropped = true;
+	else if (!now->dc && (h = partner(p, &p->dc_checks, now, dc_check)))
+		h->host_paired = now->host_paired = h->dropped = true;
+	if (now->dc) {
+		queue_push(&p->rechecks, number);
+		if (!now->host_paired)
+			queue_push(&p->dc_checks, number);
+	} else if (!now->host_paired) {
+		queue_push(&p->host_failures, number);
+	}
 }
 
 /* A name counted within one source: an account (by its key) or a host (without case). */
@@ -591,6 +624,9 @@ size_t guessing_each(struct guessing *g, int64_t brute_window, int64_t spray_win
 	}
 	pairing_flush(g, &pairing, INT64_MAX);
 	free(pairing.v);
+	free(pairing.rechecks.v);
+	free(pairing.dc_checks.v);
+	free(pairing.host_failures.v);
 	sb_free(&pairing.key);
 	sorted_runs_release(&g->runs);
 
