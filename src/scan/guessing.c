@@ -94,8 +94,6 @@ void guessing_adfs_attempt(struct guessing *g, const char *user, int64_t time)
 	s->last = time > s->last ? time : s->last;
 }
 
-
-
 /* What a failure tells of the account: a wrong password, an account that does not exist, or one that is locked or
  * disabled (a guesser learns from those too); OUTCOME_NONE for the other failures (an expired password is a right
  * one, a logon type not granted or a clock skew no guess). */
@@ -104,7 +102,7 @@ static enum outcome failure_of(const struct logon *l)
 	enum outcome o;
 	switch (l->event_id) {
 	case 4771: /* Kerberos result codes */
-		return l->status == KERB_BAD_PASSWORD ? OUTCOME_BAD_PASSWORD : l->status == 0x6 ? OUTCOME_UNKNOWN_USER
+		return l->status == KERB_BAD_PASSWORD ? OUTCOME_BAD_PASSWORD : l->status == KERB_UNKNOWN_CLIENT ? OUTCOME_UNKNOWN_USER
 		       : l->status == KERB_REVOKED ? OUTCOME_AD_LOCKED_OUT : OUTCOME_NONE;
 	case 4625: case 4776:
 		o = outcome_from_status(l->status, l->substatus);
@@ -130,6 +128,7 @@ static enum guessing_way way_of(const struct logon *l)
 	}
 }
 
+/* A text's length in a record: at most MAX_TEXT bytes, cut at a character. */
 static size_t text_len(const char *s)
 {
 	size_t n = strlen(s);
@@ -492,7 +491,9 @@ static void slide(struct window *w, int64_t t, size_t account, int64_t length, s
 {
 	while (w->head < w->n && t - w->v[w->head].time >= length) {
 		struct counted *c = &accounts[w->v[w->head++].account];
-		if (spread ? !--c->in_spread : (--c->in_burst, false))
+		if (!spread)
+			c->in_burst--;
+		else if (!--c->in_spread) /* the account's last failure in the spray window */
 			--*live;
 	}
 	if (w->head > 4096 && w->head * 2 > w->n) { /* the window's start moved on: its slots again */

@@ -34,6 +34,7 @@ struct logon {
 /* Kerberos and NTLM results on the DCs, and the NTSTATUS codes of the hosts, that the lockouts look at. */
 enum {
 	KERB_BAD_PASSWORD = 0x18, KERB_REVOKED = 0x12,           /* 4771: wrong password; disabled, expired or locked */
+	KERB_UNKNOWN_CLIENT = 0x6,                               /* 4771: no such account */
 	NT_BAD_PASSWORD = 0xC000006A, NT_LOCKED = 0xC0000234, NT_LOGON_FAILURE = 0xC000006D,
 };
 
