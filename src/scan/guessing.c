@@ -239,46 +239,46 @@ static bool adfs_check(const struct guessing *g, const struct failure *f, struct
 
 static int cmp_u64(uint64_t a, uint64_t b) { return (a > b) - (a < b); }
 
-/* By source (its kind, then its text), time, host, EventID, EventRecordID and account: an order that does not
- * depend on the order of the inputs, in which the copies of one event (a log given twice) are neighbours. */
+/* By source: its kind, then its text. */
+static int cmp_source(const struct failure *a, const struct failure *b)
+{
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return sorted_runs_cmp_bytes(a->source, a->source_len, b->source, b->source_len);
+}
+
+/* By time, host, EventID and EventRecordID: one event's copies compare equal. */
+static int cmp_event(const struct failure *a, const struct failure *b)
+{
+	int c;
+	if (a->time != b->time)
+		return a->time < b->time ? -1 : 1;
+	if ((c = sorted_runs_cmp_bytes(a->host, a->host_len, b->host, b->host_len)))
+		return c;
+	return (c = cmp_u64(a->event_id, b->event_id)) ? c : cmp_u64(a->record_id, b->record_id);
+}
+
+/* By source, then event, then account: pass 2's order, which does not depend on the order of the inputs. */
 static int cmp_failures(const uint8_t *x, const uint8_t *y)
 {
 	struct failure a, b;
 	read_failure(x, &a);
 	read_failure(y, &b);
 	int c;
-	if (a.kind != b.kind)
-		return a.kind < b.kind ? -1 : 1;
-	if ((c = sorted_runs_cmp_bytes(a.source, a.source_len, b.source, b.source_len)))
-		return c;
-	if (a.time != b.time)
-		return a.time < b.time ? -1 : 1;
-	if ((c = sorted_runs_cmp_bytes(a.host, a.host_len, b.host, b.host_len)))
-		return c;
-	if ((c = cmp_u64(a.event_id, b.event_id)) || (c = cmp_u64(a.record_id, b.record_id)))
+	if ((c = cmp_source(&a, &b)) || (c = cmp_event(&a, &b)))
 		return c;
 	return sorted_runs_cmp_bytes(a.account, a.account_len, b.account, b.account_len);
 }
 
-/* By account key, time, host, EventID, EventRecordID, then source: pass 1's order (the copies of one event are
- * neighbours). */
+/* By account key, event, source, then account: pass 1's order (the copies of one event are neighbours). */
 static int cmp_accounts(const uint8_t *x, const uint8_t *y)
 {
 	struct failure a, b;
 	read_failure(x, &a);
 	read_failure(y, &b);
 	int c;
-	if ((c = sorted_runs_cmp_bytes(a.key, a.key_len, b.key, b.key_len)))
-		return c;
-	if (a.time != b.time)
-		return a.time < b.time ? -1 : 1;
-	if ((c = sorted_runs_cmp_bytes(a.host, a.host_len, b.host, b.host_len)))
-		return c;
-	if ((c = cmp_u64(a.event_id, b.event_id)) || (c = cmp_u64(a.record_id, b.record_id)))
-		return c;
-	if (a.kind != b.kind)
-		return a.kind < b.kind ? -1 : 1;
-	if ((c = sorted_runs_cmp_bytes(a.source, a.source_len, b.source, b.source_len)))
+	if ((c = sorted_runs_cmp_bytes(a.key, a.key_len, b.key, b.key_len)) || (c = cmp_event(&a, &b)) ||
+	    (c = cmp_source(&a, &b)))
 		return c;
 	return sorted_runs_cmp_bytes(a.account, a.account_len, b.account, b.account_len);
 }
