@@ -243,6 +243,18 @@ def main():
         check('a legacy .evt log is called one, with the conversion to EVTX (exit 1)',
               p.returncode == 1 and b'AppEvent.evt: error: a legacy .evt log' in p.stderr and b'wevtutil epl' in p.stderr,
               p.stderr.decode(errors='replace'))
+        # Event Viewer's "Save All Events As" CSV (UTF-8 with a BOM) and text (UTF-16LE with a BOM, tabs): the messages
+        # without the fields; the UTF-16 one is no XML either
+        header = 'Keywords,Date and Time,Source,Event ID,Task Category\r\n'
+        exports = {'Security.csv': b'\xef\xbb\xbf' + header.encode(),
+                   'Security.txt': b'\xff\xfe' + header.replace(',', '\t').encode('utf-16-le')}
+        for name, data in exports.items():
+            with open(os.path.join(tmp, name), 'wb') as e:
+                e.write(data + b'Audit Failure,12/1/2026 10:00:00 AM,Microsoft-Windows-Security-Auditing,4625,Logon\r\n')
+            p = run(['scan', '-o', '-', os.path.join(tmp, name)])
+            check(f'an Event Viewer export ({name}) is called one, with what to save instead (exit 1)',
+                  p.returncode == 1 and f'{name}: error: an Event Viewer CSV or text export'.encode() in p.stderr and
+                  b'.evtx' in p.stderr, p.stderr.decode(errors='replace'))
         empty = os.path.join(tmp, 'empty.xml')
         with open(empty, 'w') as e:
             e.write('<?xml version="1.0"?><Events></Events>')

@@ -31,7 +31,8 @@ const struct input_format *input_probe(int fd);
 const struct input_format *input_probe_head(const uint8_t *head, size_t n);
 
 /* For first bytes no format accepts: what they are when a user may have given them for a log (a ZIP archive, a
- * legacy .evt log of Windows XP or Server 2003), said with what to do instead; else NULL. */
+ * legacy .evt log of Windows XP or Server 2003, an Event Viewer CSV or text export), said with what to do instead;
+ * else NULL. */
 const char *input_not_a_log(const uint8_t *head, size_t n);
 
 /* An event decoded one at a time (XML exports, live channels) offered to the sink: its filter, then its event()

@@ -2,7 +2,7 @@
  * walked in name order (each directory once, however many links lead to it), and each file goes to the input format
  * whose probe accepts its first bytes. Inputs of which nothing could be read are counted and named, so that a run
  * that read nothing can keep the report it would otherwise replace; the message says what such an input looks like
- * when it can (a ZIP archive or legacy .evt log, a Windows path, a time of day typed apart from its date). */
+ * when it can (a ZIP archive, a legacy .evt log, an Event Viewer CSV export, a Windows path, a time of day typed apart from its date). */
 #include "badcreds/live.h"
 #include "badcreds/compat.h"
 #include "badcreds/source.h"
@@ -38,7 +38,7 @@ static bool read_file(int fd, const char *name, bool from_directory, struct walk
 {
 	const struct input_format *f = input_probe(fd);
 	if (!f) {
-		uint8_t head[8];
+		uint8_t head[512];
 		long n = bc_pread(fd, head, sizeof head, 0);
 		const char *what = n > 0 ? input_not_a_log(head, (size_t)n) : NULL;
 		if (from_directory) { /* in a directory, other files are simply not logs; a ZIP or .evt gets a note */

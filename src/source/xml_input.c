@@ -343,11 +343,15 @@ static bool probe_xml(const uint8_t *head, size_t n)
 {
 	size_t skip;
 	enum xml_encoding enc = encoding(head, n, &skip);
-	if (enc != XML_UTF8)
-		return true; /* UTF-16: checked for events while reading */
-	while (skip < n && (head[skip] == ' ' || head[skip] == '\t' || head[skip] == '\r' || head[skip] == '\n'))
-		skip++;
-	return skip < n && head[skip] == '<';
+	size_t unit = enc == XML_UTF8 ? 1 : 2, low = enc == XML_UTF16BE; /* UTF-16: the ASCII byte of each unit */
+	for (; skip + unit <= n; skip += unit) { /* the first character but blanks is '<' (a text export is not XML) */
+		uint8_t c = head[skip + low];
+		if (unit == 2 && head[skip + 1 - low])
+			return false;
+		if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+			return c == '<';
+	}
+	return false;
 }
 
 /* One event's bytes [start, end), if it is not too large. */
