@@ -124,6 +124,11 @@ def test_options(badcreds, logs):
           'address or the PDC\'s, are left out with them)')
     check(found('--server', '^FS01') == [brute], '--server selects them by host')
     check(found('--outcome', 'bad_password') == [], '--outcome, which only AD FS attempts have, leaves them out')
+    adfs_own = ('logon_brute_force', 'ADFS09 (workstation name)')  # DC01's 5 NTLM checks of r.diaz's AD FS passwords
+    check(all(adfs_own not in found('--logon-attempts', '5', *more)
+              for more in ((), ('--exclude-ip', '203.0.113.200'), ('--server', '^DC01'))),
+          'AD FS\'s own checks at the DC stay AD FS\'s whatever the options keep of its attempts (--exclude-ip of its '
+          'client, --server of the DC)')
     check(found('--since', '2026-11-24T15:50:00Z') == [spray], '--since leaves the earlier brute force out')
 
 
