@@ -132,6 +132,28 @@ def test_options(badcreds, logs):
     check(found('--since', '2026-11-24T15:50:00Z') == [spray], '--since leaves the earlier brute force out')
 
 
+def test_same_host(badcreds):
+    """A server's 4776 of a local account (or a DC's of its own NTLM logon) and its 4625 of that logon are one
+    password: an RDP/SMB brute force of RDS01's local Administrator counts once, from the address."""
+    import datetime
+    import tempfile
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tools'))
+    import fixtures_domain as fd
+    from evtx_writer import write_file
+    d = fd.Domain()
+    for i in range(20):
+        t = fd.T0 + i * 3 * datetime.timedelta(seconds=1)
+        d.ntlm('RDS01', t, 'Administrator', 'KALI')
+        d.failed('RDS01', t + fd.MS, 'Administrator', 3, '-', 'NtLmSsp ', 'NTLM', 'KALI', '45.1.2.3', str(50000 + i))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, 'RDS01.evtx')
+        write_file(path, d.log('RDS01').records())
+        rc, rows, err = summary(badcreds, path)
+    found = {(r['type'], r['subject']): r['attempts'] for r in guessing(rows)}
+    check(found == {('logon_brute_force', '45.1.2.3'): 20},
+          f'a 4776 and a 4625 of one password on one server count once, from the address ({found})')
+
+
 def test_samples(badcreds, samples):
     def one(name, *args):
         path = os.path.join(samples, name)
@@ -174,6 +196,7 @@ def main():
     test_twice(badcreds, logs, rows)
     test_dc_alone(badcreds, folder)
     test_options(badcreds, logs)
+    test_same_host(badcreds)
     test_samples(badcreds, samples)
     print(f'{len(FAILURES)} failure{"s" if len(FAILURES) != 1 else ""}')
     return 1 if FAILURES else 0
