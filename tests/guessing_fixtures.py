@@ -154,6 +154,30 @@ def test_same_host(badcreds):
           f'a 4776 and a 4625 of one password on one server count once, from the address ({found})')
 
 
+def test_conflicting_copies(badcreds):
+    """Two logs that hold one event (its computer, time, EventID, EventRecordID, account and address) with other
+    contents (a damaged or forged copy): the copy that counts, and so the report, does not depend on their order."""
+    import tempfile
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from xml_events import event_xml
+
+    def failures(logon_type, process):
+        return '<Events>' + ''.join(event_xml(
+            k + 1, f'2026-11-20T08:00:{k:02d}.000', 'Microsoft-Windows-Security-Auditing', 4625,
+            '<Data Name="TargetUserName">bob</Data><Data Name="Status">0xc000006d</Data><Data Name="SubStatus">'
+            f'0xc000006a</Data><Data Name="LogonType">{logon_type}</Data><Data Name="ProcessName">{process}</Data>'
+            '<Data Name="IpAddress">198.51.100.4</Data>', 'SRV1') for k in range(12)) + '</Events>'
+    with tempfile.TemporaryDirectory() as tmp:
+        a, b = os.path.join(tmp, 'a.xml'), os.path.join(tmp, 'b.xml')
+        with open(a, 'w', encoding='utf-8') as out:
+            out.write(failures(3, 'C:\\a.exe'))
+        with open(b, 'w', encoding='utf-8') as out:
+            out.write(failures(10, 'C:\\b.exe'))
+        one, two = guessing(summary(badcreds, a, b)[1]), guessing(summary(badcreds, b, a)[1])
+    check(len(one) == 1 and one == two, f'conflicting copies of one event: the same report in either order '
+          f'({[r["detail"] for r in one]} / {[r["detail"] for r in two]})')
+
+
 def test_samples(badcreds, samples):
     def one(name, *args):
         path = os.path.join(samples, name)
@@ -197,6 +221,7 @@ def main():
     test_dc_alone(badcreds, folder)
     test_options(badcreds, logs)
     test_same_host(badcreds)
+    test_conflicting_copies(badcreds)
     test_samples(badcreds, samples)
     print(f'{len(FAILURES)} failure{"s" if len(FAILURES) != 1 else ""}')
     return 1 if FAILURES else 0

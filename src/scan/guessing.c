@@ -271,8 +271,8 @@ static int cmp_failures(const uint8_t *x, const uint8_t *y)
 	return sorted_runs_cmp_bytes(a.account, a.account_len, b.account, b.account_len);
 }
 
-/* By account key, event, source, then account: pass 1's order (the copies of one event are neighbours). */
-static int cmp_accounts(const uint8_t *x, const uint8_t *y)
+/* By account key, event, source, then account: 0 for the copies of one event. */
+static int cmp_same_event(const uint8_t *x, const uint8_t *y)
 {
 	struct failure a, b;
 	read_failure(x, &a);
@@ -282,6 +282,15 @@ static int cmp_accounts(const uint8_t *x, const uint8_t *y)
 	    (c = cmp_source(&a, &b)))
 		return c;
 	return sorted_runs_cmp_bytes(a.account, a.account_len, b.account, b.account_len);
+}
+
+/* Pass 1's order (the copies of one event are neighbours), then the whole record: of copies that differ (another
+ * logon type, status or process under one EventRecordID: a damaged or forged log), the one kept is the same
+ * whatever the order of the inputs. */
+static int cmp_accounts(const uint8_t *x, const uint8_t *y)
+{
+	int c = cmp_same_event(x, y);
+	return c ? c : sorted_runs_cmp_bytes(x, sorted_runs_u32(x), y, sorted_runs_u32(y));
 }
 
 /* Pass 1: one account's failures of the last PAIRED, each a copy of its record. */
@@ -618,7 +627,7 @@ size_t guessing_each(struct guessing *g, int64_t brute_window, int64_t spray_win
 	struct pairing pairing = {0};
 	struct strbuf prev = {0}; /* the record before, copied: a peeked one lives until the next pop */
 	for (const uint8_t *r; (r = sorted_runs_peek(&g->runs)); sorted_runs_pop(&g->runs)) {
-		if (prev.len && !cmp_accounts(r, (const uint8_t *)prev.data))
+		if (prev.len && !cmp_same_event(r, (const uint8_t *)prev.data))
 			continue; /* the same event again */
 		struct failure f;
 		read_failure(r, &f);
