@@ -124,7 +124,58 @@ def test_options(badcreds, logs):
           'address or the PDC\'s, are left out with them)')
     check(found('--server', '^FS01') == [brute], '--server selects them by host')
     check(found('--outcome', 'bad_password') == [], '--outcome, which only AD FS attempts have, leaves them out')
+    adfs_own = ('logon_brute_force', 'ADFS09 (workstation name)')  # DC01's 5 NTLM checks of r.diaz's AD FS passwords
+    check(all(adfs_own not in found('--logon-attempts', '5', *more)
+              for more in ((), ('--exclude-ip', '203.0.113.200'), ('--server', '^DC01'))),
+          'AD FS\'s own checks at the DC stay AD FS\'s whatever the options keep of its attempts (--exclude-ip of its '
+          'client, --server of the DC)')
     check(found('--since', '2026-11-24T15:50:00Z') == [spray], '--since leaves the earlier brute force out')
+
+
+def test_same_host(badcreds):
+    """A server's 4776 of a local account (or a DC's of its own NTLM logon) and its 4625 of that logon are one
+    password: an RDP/SMB brute force of RDS01's local Administrator counts once, from the address."""
+    import datetime
+    import tempfile
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tools'))
+    import fixtures_domain as fd
+    from evtx_writer import write_file
+    d = fd.Domain()
+    for i in range(20):
+        t = fd.T0 + i * 3 * datetime.timedelta(seconds=1)
+        d.ntlm('RDS01', t, 'Administrator', 'KALI')
+        d.failed('RDS01', t + fd.MS, 'Administrator', 3, '-', 'NtLmSsp ', 'NTLM', 'KALI', '45.1.2.3', str(50000 + i))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, 'RDS01.evtx')
+        write_file(path, d.log('RDS01').records())
+        rc, rows, err = summary(badcreds, path)
+    found = {(r['type'], r['subject']): r['attempts'] for r in guessing(rows)}
+    check(found == {('logon_brute_force', '45.1.2.3'): 20},
+          f'a 4776 and a 4625 of one password on one server count once, from the address ({found})')
+
+
+def test_conflicting_copies(badcreds):
+    """Two logs that hold one event (its computer, time, EventID, EventRecordID, account and address) with other
+    contents (a damaged or forged copy): the copy that counts, and so the report, does not depend on their order."""
+    import tempfile
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from xml_events import event_xml
+
+    def failures(logon_type, process):
+        return '<Events>' + ''.join(event_xml(
+            k + 1, f'2026-11-20T08:00:{k:02d}.000', 'Microsoft-Windows-Security-Auditing', 4625,
+            '<Data Name="TargetUserName">bob</Data><Data Name="Status">0xc000006d</Data><Data Name="SubStatus">'
+            f'0xc000006a</Data><Data Name="LogonType">{logon_type}</Data><Data Name="ProcessName">{process}</Data>'
+            '<Data Name="IpAddress">198.51.100.4</Data>', 'SRV1') for k in range(12)) + '</Events>'
+    with tempfile.TemporaryDirectory() as tmp:
+        a, b = os.path.join(tmp, 'a.xml'), os.path.join(tmp, 'b.xml')
+        with open(a, 'w', encoding='utf-8') as out:
+            out.write(failures(3, 'C:\\a.exe'))
+        with open(b, 'w', encoding='utf-8') as out:
+            out.write(failures(10, 'C:\\b.exe'))
+        one, two = guessing(summary(badcreds, a, b)[1]), guessing(summary(badcreds, b, a)[1])
+    check(len(one) == 1 and one == two, f'conflicting copies of one event: the same report in either order '
+          f'({[r["detail"] for r in one]} / {[r["detail"] for r in two]})')
 
 
 def test_samples(badcreds, samples):
@@ -169,6 +220,8 @@ def main():
     test_twice(badcreds, logs, rows)
     test_dc_alone(badcreds, folder)
     test_options(badcreds, logs)
+    test_same_host(badcreds)
+    test_conflicting_copies(badcreds)
     test_samples(badcreds, samples)
     print(f'{len(FAILURES)} failure{"s" if len(FAILURES) != 1 else ""}')
     return 1 if FAILURES else 0

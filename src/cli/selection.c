@@ -562,6 +562,8 @@ static void each_kept(void *ctx, const struct attempt *a)
 	}
 	if (s->finder)
 		lockout_finder_attempt(s->finder, a);
+	if (s->guessing) /* the DCs' checks of its password are AD FS's own, whether or not the options keep it */
+		guessing_adfs_attempt(s->guessing, a->user, a->time);
 	s->ninside += a->time >= s->since && a->time < s->until;
 	if (!keep(s, a))
 		return;

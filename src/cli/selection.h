@@ -94,7 +94,8 @@ struct selection {
 	struct log_clear *clears;        /* log-cleared events (1102, 104) in the time window */
 	size_t nclears, capclears;
 	struct arena clear_arena;        /* their strings */
-	struct guessing *guessing;       /* when set (summary): failures outside AD FS the options keep go there too */
+	struct guessing *guessing;       /* when set (summary): failures outside AD FS go there too, and every AD FS
+					  * attempt, kept or not (selection_each), whose DC checks are AD FS's own */
 	struct coverage *coverage;       /* when set (summary --html): every record tallied for it too (coverage.h) */
 	struct event_sink coverage_sink;
 };

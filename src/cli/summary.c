@@ -110,17 +110,11 @@ struct summary_job {
 	const char *format;
 };
 
-struct keeping {
-	struct summary_attempts *kept;
-	struct guessing *guessing;
-};
-
-/* selection_each: what the summary keeps of each attempt; the DCs' checks of its password are AD FS's own. */
+/* selection_each: what the summary keeps of each attempt (every attempt, kept or not, went to sel.guessing: the DCs'
+ * checks of its password are AD FS's own). */
 static void keep_attempt(void *ctx, const struct attempt *a)
 {
-	struct keeping *k = ctx;
-	summary_attempts_add(k->kept, a);
-	guessing_adfs_attempt(k->guessing, a->user, a->time);
+	summary_attempts_add(ctx, a);
 }
 
 static bool write_summary(struct out_file *o, void *ctx)
@@ -162,7 +156,7 @@ int cmd_summary(const struct cli_command *cmd, int argc, char **argv)
 	correlator_keep_successes(sel.corr); /* a success after the failures: a compromise */
 	selection_prt(&sel);
 	struct summary_attempts kept = {0};
-	selection_each(&sel, keep_attempt, &(struct keeping){&kept, sel.guessing});
+	selection_each(&sel, keep_attempt, &kept);
 	status = sel.diag.errors ? EXIT_SKIPPED : EXIT_OK;
 	if (!selection_read_something(&sel, cmd, set.output)) {
 		summary_attempts_free(&kept);

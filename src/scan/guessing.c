@@ -3,8 +3,9 @@
  *   1. by account, then time: the copies of one event (a log given twice) are left out, and so is the second
  *      record of one password: a DC's check of what a host logged itself (the host's 4625 names the client; the
  *      DC's 4771 or 4776 names the host, or the name the client gave), a PDC emulator's re-check of another DC's
- *      failure (it names that DC), and AD FS's own checks (guessing_adfs_attempt). Two failures of one account on
- *      two computers within PAIRED of each other, one of them a DC's, are one password: each pairs once.
+ *      failure (it names that DC), and AD FS's own checks (guessing_adfs_attempt). A 4771 or 4776 and a 4625 of one
+ *      account within PAIRED of each other are one password, on one computer too (a server or DC checks a local or
+ *      its own account and logs the failed logon); two DCs' failures are when on two computers: each pairs once.
  *   2. what is left, by source, then time: each source's failures with two sliding windows, the failures of each
  *      account within the brute-force window and the accounts within the spray window.
  * Memory holds the failures inside those windows and one source's accounts and hosts, not every failure.
@@ -270,8 +271,8 @@ static int cmp_failures(const uint8_t *x, const uint8_t *y)
 	return sorted_runs_cmp_bytes(a.account, a.account_len, b.account, b.account_len);
 }
 
-/* By account key, event, source, then account: pass 1's order (the copies of one event are neighbours). */
-static int cmp_accounts(const uint8_t *x, const uint8_t *y)
+/* By account key, event, source, then account: 0 for the copies of one event. */
+static int cmp_same_event(const uint8_t *x, const uint8_t *y)
 {
 	struct failure a, b;
 	read_failure(x, &a);
@@ -281,6 +282,15 @@ static int cmp_accounts(const uint8_t *x, const uint8_t *y)
 	    (c = cmp_source(&a, &b)))
 		return c;
 	return sorted_runs_cmp_bytes(a.account, a.account_len, b.account, b.account_len);
+}
+
+/* Pass 1's order (the copies of one event are neighbours), then the whole record: of copies that differ (another
+ * logon type, status or process under one EventRecordID: a damaged or forged log), the one kept is the same
+ * whatever the order of the inputs. */
+static int cmp_accounts(const uint8_t *x, const uint8_t *y)
+{
+	int c = cmp_same_event(x, y);
+	return c ? c : sorted_runs_cmp_bytes(x, sorted_runs_u32(x), y, sorted_runs_u32(y));
 }
 
 /* Pass 1: one account's failures of the last PAIRED, each a copy of its record. */
@@ -373,15 +383,17 @@ static bool rechecks(const struct held *h) { return !h->rechecked; }
 static bool host_failure(const struct held *h) { return !h->host_paired; }
 static bool dc_check(const struct held *h) { return !h->host_paired; }
 
-/* The first held failure in q, of another computer than now's, that `fits` (at most PAIR_LOOK looked at). */
+/* The first held failure in q that `fits`, of another computer than now's when other_host (at most PAIR_LOOK looked
+ * at). */
 static struct held *partner(struct pairing *p, struct queue *q, const struct held *now,
-			    bool (*fits)(const struct held *h))
+			    bool (*fits)(const struct held *h), bool other_host)
 {
 	while (q->head < q->n && (q->v[q->head] < p->first + p->head || !fits(held_at(p, q->v[q->head]))))
 		q->head++; /* out of the window, or paired since */
 	for (size_t i = q->head, looked = 0; i < q->n && looked < PAIR_LOOK; i++, looked++) {
 		struct held *h = held_at(p, q->v[i]);
-		if (fits(h) && (h->host_len != now->host_len || strncasecmp(h->host, now->host, now->host_len)))
+		if (fits(h) && (!other_host || h->host_len != now->host_len ||
+				strncasecmp(h->host, now->host, now->host_len)))
 			return h;
 	}
 	return NULL;
@@ -389,7 +401,7 @@ static struct held *partner(struct pairing *p, struct queue *q, const struct hel
 
 /* A failure (after the copies of the one before), with the held ones of its account within PAIRED before it: a DC's
  * failure of one another DC logged, not yet re-checked, is its re-check (dropped); else a DC's failure and a host's
- * 4625 on another computer, both unpaired, are one password: the DC's is dropped. Earliest partner first, each
+ * 4625, both unpaired, are one password (on one computer too: its 4776 of a local account): the DC's is dropped. Earliest partner first, each
  * pairs once. */
 static void pairing_add(struct guessing *g, struct pairing *p, const uint8_t *r, const struct failure *f)
 {
@@ -415,13 +427,13 @@ static void pairing_add(struct guessing *g, struct pairing *p, const uint8_t *r,
 	}
 	if (!f->key_len) /* no account: nothing to pair by */
 		return;
-	if (now->dc && (h = partner(p, &p->rechecks, now, rechecks))) {
+	if (now->dc && (h = partner(p, &p->rechecks, now, rechecks, true))) {
 		h->rechecked = now->recheck = now->dropped = true;
 		return;
 	}
-	if (now->dc && (h = partner(p, &p->host_failures, now, host_failure)))
+	if (now->dc && (h = partner(p, &p->host_failures, now, host_failure, false)))
 		h->host_paired = now->host_paired = now->dropped = true;
-	else if (!now->dc && (h = partner(p, &p->dc_checks, now, dc_check)))
+	else if (!now->dc && (h = partner(p, &p->dc_checks, now, dc_check, false)))
 		h->host_paired = now->host_paired = h->dropped = true;
 	if (now->dc) {
 		queue_push(&p->rechecks, number);
@@ -615,7 +627,7 @@ size_t guessing_each(struct guessing *g, int64_t brute_window, int64_t spray_win
 	struct pairing pairing = {0};
 	struct strbuf prev = {0}; /* the record before, copied: a peeked one lives until the next pop */
 	for (const uint8_t *r; (r = sorted_runs_peek(&g->runs)); sorted_runs_pop(&g->runs)) {
-		if (prev.len && !cmp_accounts(r, (const uint8_t *)prev.data))
+		if (prev.len && !cmp_same_event(r, (const uint8_t *)prev.data))
 			continue; /* the same event again */
 		struct failure f;
 		read_failure(r, &f);
