@@ -154,6 +154,36 @@ def test_same_host(badcreds):
           f'a 4776 and a 4625 of one password on one server count once, from the address ({found})')
 
 
+def test_adfs_checks_only_near(badcreds):
+    """AD FS's own DC checks are those within a minute of an AD FS attempt of the account, not every DC failure of an
+    account AD FS saw once: bob signs in through AD FS (wrong passwords) at 09:00 and 19:00, each checked by DC01
+    over NTLM from ADFS09; at 12:00 10.1.7.99 tries 60 of bob's passwords by Kerberos at DC01."""
+    import datetime
+    import tempfile
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tools'))
+    import fixtures_domain as fd
+    from evtx_writer import write_file
+    second, hour = datetime.timedelta(seconds=1), datetime.timedelta(hours=1)
+    d = fd.Domain()
+    adfs = d.log('ADFS09')
+    for t in (fd.T0, fd.T0 + 10 * hour):
+        d.farm.attempt_2016(adfs, t, 'bob@corp.contoso.com', '203.0.113.9')
+        d.ntlm('DC01', t + 5 * fd.MS, 'bob', 'ADFS09')
+    for i in range(60):
+        d.kerberos('DC01', fd.T0 + 3 * hour + i * 3 * second, 'bob', '10.1.7.99')
+    with tempfile.TemporaryDirectory() as tmp:
+        logs = []
+        for server, log in d.farm.logs.items():
+            logs.append(os.path.join(tmp, server.split('.')[0] + '.evtx'))
+            write_file(logs[-1], log.records())
+        rc, rows, err = summary(badcreds, *logs)
+        text = subprocess.run([badcreds, 'summary', '-q', *logs], capture_output=True, timeout=120).stdout.decode()
+    found = {(r['type'], r['subject']): r['attempts'] for r in guessing(rows)}
+    check(found == {('logon_brute_force', '10.1.7.99'): 60} and '; 60 failed logons outside AD FS from 1 source' in text,
+          f'a Kerberos brute force between two AD FS attempts of the account is found, and AD FS\'s own two checks '
+          f'are not counted ({found})')
+
+
 def test_conflicting_copies(badcreds):
     """Two logs that hold one event (its computer, time, EventID, EventRecordID, account and address) with other
     contents (a damaged or forged copy): the copy that counts, and so the report, does not depend on their order."""
@@ -221,6 +251,7 @@ def main():
     test_dc_alone(badcreds, folder)
     test_options(badcreds, logs)
     test_same_host(badcreds)
+    test_adfs_checks_only_near(badcreds)
     test_conflicting_copies(badcreds)
     test_samples(badcreds, samples)
     print(f'{len(FAILURES)} failure{"s" if len(FAILURES) != 1 else ""}')

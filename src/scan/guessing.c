@@ -12,7 +12,7 @@
  *
  * A record, 8-byte aligned (the machine's byte order: the file lives as long as the run):
  *   offset 0  u32 size         the whole record, a multiple of 8
- *          4  u32 event_id     4625, 4771 or 4776
+ *          4  u32 event_id     4625, 4771 or 4776; 0 marks an AD FS attempt (time and key only)
  *          8  i64 time         FILETIME ticks
  *         16  u64 record_id    EventRecordID
  *         24  u8  kind         SOURCE_ADDRESS, SOURCE_WORKSTATION, SOURCE_HOST or SOURCE_UNNAMED
@@ -44,19 +44,13 @@
 #include "util/vec.h"
 
 enum { HEAD = 48, MAX_TEXT = 512 }; /* a longer name (a hostile one) is cut at a character */
-static const int64_t ADFS_SKEW = FILETIME_MINUTE;      /* the DC's clock against the AD FS server's */
+static const int64_t ADFS_SKEW = FILETIME_MINUTE;      /* the DC's clock against the AD FS server's: how long pass 1
+							* holds a failure, waiting for an AD FS attempt */
 static const int64_t PAIRED = 2 * FILETIME_SECOND;      /* a DC's check and the host's 4625, a DC's re-check */
-
-/* The time span of an account's AD FS attempts. */
-struct span {
-	int64_t first, last;
-};
 
 struct guessing {
 	struct sorted_runs runs;       /* by account (pass 1) */
 	struct sorted_runs by_source;  /* what pass 1 leaves, by source (pass 2) */
-	struct arena arena;            /* the spans and their keys */
-	struct strmap adfs;            /* account_key -> struct span of its AD FS attempts */
 	struct arena scratch;          /* an event read here (no `prepared`) */
 	struct strbuf key;
 	bool (*keep)(void *ctx, const char *account, const char *address, const char *host, int64_t time);
@@ -65,6 +59,9 @@ struct guessing {
 };
 
 static int cmp_failures(const uint8_t *x, const uint8_t *y);
+static size_t text_len(const char *s);
+static void put_u32(uint8_t *p, uint32_t v);
+static void put_u64(uint8_t *p, uint64_t v);
 static int cmp_accounts(const uint8_t *x, const uint8_t *y);
 
 struct guessing *guessing_new(bool (*keep)(void *ctx, const char *account, const char *address, const char *host,
@@ -77,7 +74,6 @@ struct guessing *guessing_new(bool (*keep)(void *ctx, const char *account, const
 	sorted_runs_init(&g->by_source, summary_run_bytes(), cmp_failures);
 	g->keep = keep;
 	g->keep_ctx = ctx;
-	g->adfs.arena = &g->arena;
 	return g;
 }
 
@@ -85,14 +81,13 @@ void guessing_adfs_attempt(struct guessing *g, const char *user, int64_t time)
 {
 	if (!user || !*user)
 		return;
-	struct span *s = strmap_get(&g->adfs, account_key(&g->key, user));
-	if (!s) {
-		s = arena_alloc(&g->arena, sizeof *s);
-		*s = (struct span){time, time};
-		strmap_put(&g->adfs, sb_cstr(&g->key), s);
-	}
-	s->first = time < s->first ? time : s->first;
-	s->last = time > s->last ? time : s->last;
+	const char *key = account_key(&g->key, user);
+	size_t nk = text_len(key), size = (HEAD + nk + 7) & ~(size_t)7;
+	uint8_t *r = sorted_runs_add(&g->runs, size); /* a mark: EventID 0, the account's key, nothing else */
+	memset(r + 4, 0, size - 4);
+	put_u64(r + 8, (uint64_t)time);
+	put_u32(r + 40, (uint32_t)nk);
+	memcpy(r + HEAD, key, nk);
 }
 
 /* What a failure tells of the account: a wrong password, an account that does not exist, or one that is locked or
@@ -227,17 +222,6 @@ static void read_failure(const uint8_t *r, struct failure *f)
 	f->process = f->key + f->key_len;
 }
 
-/* A DC's failure of an account while AD FS was checking that account's passwords (guessing_adfs_attempt). */
-static bool adfs_check(const struct guessing *g, const struct failure *f, struct strbuf *key)
-{
-	if (f->event_id == 4625 || !g->adfs.n)
-		return false;
-	key->len = 0;
-	sb_add(key, f->key, f->key_len);
-	const struct span *s = strmap_get(&g->adfs, sb_cstr(key));
-	return s && f->time >= s->first - ADFS_SKEW && f->time <= s->last + ADFS_SKEW;
-}
-
 static int cmp_u64(uint64_t a, uint64_t b) { return (a > b) - (a < b); }
 
 /* By source: its kind, then its text. */
@@ -293,13 +277,14 @@ static int cmp_accounts(const uint8_t *x, const uint8_t *y)
 	return c ? c : sorted_runs_cmp_bytes(x, sorted_runs_u32(x), y, sorted_runs_u32(y));
 }
 
-/* Pass 1: one account's failures of the last PAIRED, each a copy of its record. */
+/* Pass 1: one account's failures of the last ADFS_SKEW, each a copy of its record. */
 struct held {
 	uint8_t *record;
 	int64_t time;
 	const char *host;              /* in record */
 	size_t host_len;
 	bool dc, dropped;
+	bool adfs;                     /* a DC's failure within ADFS_SKEW of an AD FS attempt: the farm's own check */
 	bool host_paired;              /* a DC's check paired with the host's 4625, or that 4625 */
 	bool rechecked;                /* a DC's failure another DC re-checked */
 	bool recheck;                  /* the re-check of another DC's failure */
@@ -317,6 +302,7 @@ struct queue {
 struct pairing {
 	struct held *v;
 	size_t head, n, cap;           /* v[head..n) are in the window */
+	int64_t adfs_last;             /* the account's last AD FS attempt so far, INT64_MIN if none */
 	size_t first;                  /* the number of v[0] (numbers go on across compactions) */
 	struct queue rechecks;         /* DCs' failures another DC may re-check */
 	struct queue dc_checks;        /* DCs' failures a host's 4625 may pair with */
@@ -326,8 +312,16 @@ struct pairing {
 
 static struct held *held_at(struct pairing *p, size_t number) { return &p->v[number - p->first]; }
 
-static void queue_push(struct queue *q, size_t number)
+/* The front of q let go of while it is before now's window (paired or not: nothing later can pair with it). */
+static void queue_trim(struct pairing *p, struct queue *q, int64_t now)
 {
+	while (q->head < q->n && (q->v[q->head] < p->first + p->head || held_at(p, q->v[q->head])->time < now - PAIRED))
+		q->head++;
+}
+
+static void queue_push(struct pairing *p, struct queue *q, size_t number)
+{
+	queue_trim(p, q, held_at(p, number)->time);
 	if (q->head > 1024 && q->head * 2 > q->n) {
 		memmove(q->v, q->v + q->head, (q->n - q->head) * sizeof *q->v);
 		q->n -= q->head;
@@ -388,8 +382,9 @@ static bool dc_check(const struct held *h) { return !h->host_paired; }
 static struct held *partner(struct pairing *p, struct queue *q, const struct held *now,
 			    bool (*fits)(const struct held *h), bool other_host)
 {
-	while (q->head < q->n && (q->v[q->head] < p->first + p->head || !fits(held_at(p, q->v[q->head]))))
-		q->head++; /* out of the window, or paired since */
+	queue_trim(p, q, now->time);
+	while (q->head < q->n && !fits(held_at(p, q->v[q->head])))
+		q->head++; /* paired since */
 	for (size_t i = q->head, looked = 0; i < q->n && looked < PAIR_LOOK; i++, looked++) {
 		struct held *h = held_at(p, q->v[i]);
 		if (fits(h) && (!other_host || h->host_len != now->host_len ||
@@ -399,18 +394,26 @@ static struct held *partner(struct pairing *p, struct queue *q, const struct hel
 	return NULL;
 }
 
+/* Before a record of f's account: the held failures of another account all go on, and those of this one from
+ * before its window. */
+static void pairing_account(struct guessing *g, struct pairing *p, const struct failure *f)
+{
+	if (!p->key.data || p->key.len != f->key_len || memcmp(p->key.data, f->key, f->key_len)) {
+		pairing_flush(g, p, INT64_MAX);
+		p->key.len = 0;
+		sb_add(&p->key, f->key_len ? f->key : "", f->key_len);
+		p->adfs_last = INT64_MIN;
+	}
+	pairing_flush(g, p, f->time - ADFS_SKEW);
+}
+
 /* A failure (after the copies of the one before), with the held ones of its account within PAIRED before it: a DC's
  * failure of one another DC logged, not yet re-checked, is its re-check (dropped); else a DC's failure and a host's
  * 4625, both unpaired, are one password (on one computer too: its 4776 of a local account): the DC's is dropped. Earliest partner first, each
  * pairs once. */
 static void pairing_add(struct guessing *g, struct pairing *p, const uint8_t *r, const struct failure *f)
 {
-	if (!p->key.data || p->key.len != f->key_len || memcmp(p->key.data, f->key, f->key_len)) {
-		pairing_flush(g, p, INT64_MAX);
-		p->key.len = 0;
-		sb_add(&p->key, f->key_len ? f->key : "", f->key_len);
-	}
-	pairing_flush(g, p, f->time - PAIRED);
+	pairing_account(g, p, f);
 	p->v = vec_grow(p->v, &p->cap, p->n, sizeof *p->v);
 	uint32_t size = sorted_runs_u32(r);
 	struct held *now = &p->v[p->n];
@@ -421,8 +424,8 @@ static void pairing_add(struct guessing *g, struct pairing *p, const uint8_t *r,
 	now->host = (const char *)now->record + (f->host - (const char *)r);
 	size_t number = p->first + p->n++;
 	struct held *h;
-	if (adfs_check(g, f, &g->key)) { /* the farm asked the DC: the AD FS findings count it */
-		now->dropped = true;
+	if (now->dc && p->adfs_last != INT64_MIN && f->time - p->adfs_last <= ADFS_SKEW) {
+		now->adfs = now->dropped = true; /* the farm asked the DC: the AD FS findings count it */
 		return;
 	}
 	if (!f->key_len) /* no account: nothing to pair by */
@@ -436,12 +439,23 @@ static void pairing_add(struct guessing *g, struct pairing *p, const uint8_t *r,
 	else if (!now->dc && (h = partner(p, &p->dc_checks, now, dc_check, false)))
 		h->host_paired = now->host_paired = h->dropped = true;
 	if (now->dc) {
-		queue_push(&p->rechecks, number);
+		queue_push(p, &p->rechecks, number);
 		if (!now->host_paired)
-			queue_push(&p->dc_checks, number);
+			queue_push(p, &p->dc_checks, number);
 	} else if (!now->host_paired) {
-		queue_push(&p->host_failures, number);
+		queue_push(p, &p->host_failures, number);
 	}
+}
+
+/* An AD FS attempt of the account at t: the DCs' failures held from ADFS_SKEW before it are the farm's own checks
+ * (back to the first one an earlier attempt marked already), and so are those until ADFS_SKEW after it. */
+static void pairing_mark(struct guessing *g, struct pairing *p, const struct failure *f)
+{
+	pairing_account(g, p, f);
+	p->adfs_last = f->time;
+	for (size_t i = p->n; i > p->head && p->v[i - 1].time >= f->time - ADFS_SKEW && !p->v[i - 1].adfs; i--)
+		if (p->v[i - 1].dc)
+			p->v[i - 1].adfs = p->v[i - 1].dropped = true;
 }
 
 /* A name counted within one source: an account (by its key) or a host (without case). */
@@ -631,7 +645,10 @@ size_t guessing_each(struct guessing *g, int64_t brute_window, int64_t spray_win
 			continue; /* the same event again */
 		struct failure f;
 		read_failure(r, &f);
-		pairing_add(g, &pairing, r, &f);
+		if (f.event_id)
+			pairing_add(g, &pairing, r, &f);
+		else
+			pairing_mark(g, &pairing, &f);
 		prev.len = 0;
 		sb_add(&prev, r, sorted_runs_u32(r));
 	}
@@ -690,8 +707,6 @@ void guessing_free(struct guessing *g)
 		return;
 	sorted_runs_release(&g->runs);
 	sorted_runs_release(&g->by_source);
-	strmap_free(&g->adfs);
-	arena_free(&g->arena);
 	arena_free(&g->scratch);
 	sb_free(&g->key);
 	sb_free(&g->account);
