@@ -56,6 +56,10 @@ def test_scenario(badcreds, logs, wanted):
             problems.append(f'technique, severity or next step: {r.get("technique")}, {r["severity"]}, '
                             f'{r["next_step"]!r}')
         check(not problems, f'{w["kind"]} {w["subject"]}: ' + ('; '.join(problems) or 'as the scenario says'))
+    adfs = [r for r in rows if r['type'] == 'brute_force' and r['subject'].startswith('r.diaz')]
+    check(len(adfs) == 1 and adfs[0]['ongoing'] is False and adfs[0]['last'] < '2026-11-24T15:00',
+          'the AD FS brute force that ended at 14:31 is not "still going on" when the DCs\' logs, read after it, '
+          f'run to 16:00 (every finding is measured against the end of all the data) ({adfs})')
     p = subprocess.run([badcreds, 'summary', *logs], capture_output=True, timeout=120)
     text = p.stdout.decode('utf-8')
     total = sum(w['attempts'] for w in wanted)

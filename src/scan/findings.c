@@ -807,6 +807,8 @@ void findings_finish(struct summary *s)
 	struct strbuf sb = {0};
 	for (size_t i = 0; i < s->nfindings; i++) {
 		struct finding *f = &s->findings[i];
+		/* against the data's end as it is now: the logs added since (lockouts, failures outside AD FS) may end later */
+		f->ongoing = f->kind != FINDING_LOG_CLEARED && f->last >= s->data_end - ONGOING;
 		f->severity = severity_of(f);
 		utf8_trim(f->detail); /* a detail cut at its size may end inside a character */
 		if (f->kind == FINDING_AD_LOCKOUT_CADENCE || f->kind == FINDING_INTERNET_LOCKOUT ||

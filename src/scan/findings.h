@@ -49,7 +49,8 @@ void findings_guessing(struct summary *s, size_t *cap, const struct guessing_sou
 		       const struct summary_thresholds *t);
 /* A threshold's window in words: "5 min", "45 s" when it is no whole number of minutes (in `out`, returned). */
 const char *finding_window(char out[32], int64_t ticks);
-/* Severity, next step and order: by severity, then first time. */
+/* Whether each goes on (its last time within 30 minutes of s->data_end, as it is now; a log clear never), severity,
+ * next step and order: by severity, then first time. */
 void findings_finish(struct summary *s);
 
 #endif

@@ -723,10 +723,8 @@ size_t summary_add_guessing(struct summary *s, struct guessing *g, const struct 
 	s->outside_failures = failures;
 	if (job.last > s->data_end)
 		s->data_end = job.last;
-	for (size_t i = from; i < s->nfindings; i++)
-		s->findings[i].ongoing = s->findings[i].last >= s->data_end - 30 * FILETIME_MINUTE;
-	if (s->nfindings > from)
-		findings_finish(s);
+	if (s->nfindings > from || job.last > INT64_MIN)
+		findings_finish(s); /* the new ones rated, and whether each goes on measured against the new end */
 	return failures;
 }
 
