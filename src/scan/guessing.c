@@ -3,12 +3,15 @@
  *   1. by account, then time: the copies of one event (a log given twice) are left out, and so is the second
  *      record of one password: a DC's check of what a host logged itself (the host's 4625 names the client; the
  *      DC's 4771 or 4776 names the host, or the name the client gave), a PDC emulator's re-check of another DC's
- *      failure (it names that DC), and AD FS's own checks (guessing_adfs_attempt). A 4771 or 4776 and a 4625 of one
- *      account within PAIRED of each other are one password, on one computer too (a server or DC checks a local or
- *      its own account and logs the failed logon); two DCs' failures are when on two computers: each pairs once.
+ *      failure (it names that DC), and AD FS's own checks. A 4771 or 4776 and a 4625 of one account within PAIRED
+ *      of each other are one password, on one computer too (a server or DC checks a local or its own account and
+ *      logs the failed logon); two DCs' failures are when on two computers: each pairs once. AD FS's attempts are
+ *      marks among the records (guessing_adfs_attempt): a DC's failure within ADFS_SKEW of one is the farm's check,
+ *      so a failure is held for ADFS_SKEW before it goes on.
  *   2. what is left, by source, then time: each source's failures with two sliding windows, the failures of each
  *      account within the brute-force window and the accounts within the spray window.
- * Memory holds the failures inside those windows and one source's accounts and hosts, not every failure.
+ * Memory holds one account's failures of the last ADFS_SKEW, the failures inside pass 2's windows and one source's
+ * accounts and hosts, not every failure.
  *
  * A record, 8-byte aligned (the machine's byte order: the file lives as long as the run):
  *   offset 0  u32 size         the whole record, a multiple of 8
