@@ -59,8 +59,9 @@ struct guessing *guessing_new(bool (*keep)(void *ctx, const char *account, const
 /* An event the lockout finder reads (`prepared`: what lockout_finder_prepare returned for it, NULL: read here);
  * through_adfs: a 4625 of AD FS itself (the correlator took it), which the AD FS findings count instead. */
 void guessing_add(struct guessing *g, const struct event *ev, const void *prepared, bool through_adfs);
-/* An AD FS attempt (user as typed, time): the DCs' failures of its account (4771, 4776) within a minute of it are
- * the farm's own checks of its password, which the AD FS findings count: guessing_each leaves them out. */
+/* An AD FS attempt (user as typed, time), after every failure is added: the DCs' failures of its account (4771,
+ * 4776) within a minute of it are the farm's own checks of its password, which the AD FS findings count:
+ * guessing_each leaves them out. */
 void guessing_adfs_attempt(struct guessing *g, const char *user, int64_t time);
 /* After the reading: each source that has failures, by source, with the brute-force and spray windows given
  * (FILETIME ticks). A failure read twice (the same log given twice) counts once. Returns how many failures. */

@@ -59,6 +59,7 @@ struct guessing {
 	bool (*keep)(void *ctx, const char *account, const char *address, const char *host, int64_t time);
 	void *keep_ctx;
 	struct strbuf account, address, host; /* a failure's texts for keep */
+	bool dc_failures;              /* a 4771 or 4776 was added: only those need AD FS's marks */
 };
 
 static int cmp_failures(const uint8_t *x, const uint8_t *y);
@@ -82,7 +83,7 @@ struct guessing *guessing_new(bool (*keep)(void *ctx, const char *account, const
 
 void guessing_adfs_attempt(struct guessing *g, const char *user, int64_t time)
 {
-	if (!user || !*user)
+	if (!g->dc_failures || !user || !*user) /* the failures are all added before the attempts come */
 		return;
 	const char *key = account_key(&g->key, user);
 	size_t nk = text_len(key), size = (HEAD + nk + 7) & ~(size_t)7;
@@ -168,6 +169,7 @@ void guessing_add(struct guessing *g, const struct event *ev, const void *prepar
 	enum outcome o = failure_of(l);
 	if (o == OUTCOME_NONE)
 		return;
+	g->dc_failures |= l->event_id != 4625;
 	uint8_t kind = source_kind(l);
 	const char *source = kind == SOURCE_ADDRESS ? l->ip : kind == SOURCE_WORKSTATION ? l->workstation : l->computer;
 	const char *key = account_key(&g->key, l->account);
