@@ -183,7 +183,8 @@ def test_adfs_checks_only_near(badcreds):
         rc, rows, err = summary(badcreds, *logs)
         text = subprocess.run([badcreds, 'summary', '-q', *logs], capture_output=True, timeout=120).stdout.decode()
     found = {(r['type'], r['subject']): r['attempts'] for r in guessing(rows)}
-    check(found == {('logon_brute_force', '10.1.7.99'): 60} and '; 60 failed logons outside AD FS from 1 source' in text,
+    check(found == {('logon_brute_force', '10.1.7.99'): 60} and
+          '; 60 failed logons outside AD FS from 1 source' in text,
           f'a Kerberos brute force between two AD FS attempts of the account is found, and AD FS\'s own two checks '
           f'are not counted ({found})')
 

@@ -412,9 +412,10 @@ static void pairing_account(struct guessing *g, struct pairing *p, const struct 
 	pairing_flush(g, p, f->time - ADFS_SKEW);
 }
 
-/* A failure (after the copies of the one before), with the held ones of its account within PAIRED before it: a DC's
- * failure of one another DC logged, not yet re-checked, is its re-check (dropped); else a DC's failure and a host's
- * 4625, both unpaired, are one password (on one computer too: its 4776 of a local account): the DC's is dropped. Earliest partner first, each
+/* A failure (after the copies of the one before), with the held ones of its account: a DC's failure within
+ * ADFS_SKEW after an AD FS attempt is the farm's check (dropped); one within PAIRED after another DC's failure not
+ * yet re-checked is its re-check (dropped); else a DC's failure and a host's 4625 within PAIRED, both unpaired, are
+ * one password (on one computer too: its 4776 of a local account): the DC's is dropped. Earliest partner first, each
  * pairs once. */
 static void pairing_add(struct guessing *g, struct pairing *p, const uint8_t *r, const struct failure *f)
 {
