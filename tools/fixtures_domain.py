@@ -20,10 +20,11 @@ The domain CORP (corp.contoso.com), lockout threshold 5, reset window 30 min:
   t.nguyen is locked out by LAPTOP7, whose log is missing (the DC saw 10.1.9.77 asking); u.berg by a client the DC
   could not name (empty caller computer).
   Guessing that locks nothing (for summary's logon_* findings, "guessing" in lockouts.json): an SMB brute force of
-  Administrator on FS01 from 10.1.7.66, and a Kerberos spray of 15 accounts at DC01 from 10.1.7.67.
+  Administrator on FS01 from 10.1.7.66, a Kerberos spray of 15 accounts at DC01 from 10.1.7.67, and WKS060 sending
+  12 accounts' passwords (4648) beside RDS01's users connecting onward with their own.
   Distractors: c.hall fails three times on FS01 (under the threshold), svc-other fails on APP01 beside svc-backup,
   d.lane fails on RDS02 from inside with a real port; none of them is locked out.
-DOMAIN-FORWARDED.evtx is what a Windows Event Forwarding collector holds for FS01, EX01, WKS050 and WKS051: their
+DOMAIN-FORWARDED.evtx is what a Windows Event Forwarding collector holds for FS01, EX01, WKS050, WKS051 and WKS060: their
 events in one file, each with its own Computer.
 """
 import datetime
@@ -57,6 +58,10 @@ F4624 = [('SubjectUserSid', SID), ('SubjectUserName', STRING), ('SubjectDomainNa
 F4771 = [('TargetUserName', STRING), ('TargetSid', SID), ('ServiceName', STRING), ('TicketOptions', HEXINT32),
          ('Status', HEXINT32), ('PreAuthType', STRING), ('IpAddress', STRING), ('IpPort', STRING),
          ('CertIssuerName', STRING), ('CertSerialNumber', STRING), ('CertThumbprint', STRING)]
+F4648 = [('SubjectUserSid', SID), ('SubjectUserName', STRING), ('SubjectDomainName', STRING),
+         ('SubjectLogonId', HEXINT64), ('LogonGuid', GUID), ('TargetUserName', STRING), ('TargetDomainName', STRING),
+         ('TargetLogonGuid', GUID), ('TargetServerName', STRING), ('TargetInfo', STRING), ('ProcessId', HEXINT64),
+         ('ProcessName', STRING), ('IpAddress', STRING), ('IpPort', STRING)]  # as DeepBlueCLI's password-spray sample
 F4768 = [('TargetUserName', STRING), ('TargetDomainName', STRING), ('TargetSid', SID), ('ServiceName', STRING),
          ('ServiceSid', SID), ('TicketOptions', HEXINT32), ('Status', HEXINT32), ('TicketEncryptionType', HEXINT32),
          ('PreAuthType', STRING), ('IpAddress', STRING), ('IpPort', STRING), ('CertIssuerName', STRING),
@@ -64,7 +69,8 @@ F4768 = [('TargetUserName', STRING), ('TargetDomainName', STRING), ('TargetSid',
 F4767 = [('TargetUserName', STRING), ('TargetDomainName', STRING), ('TargetSid', SID), ('SubjectUserSid', SID),
          ('SubjectUserName', STRING), ('SubjectDomainName', STRING), ('SubjectLogonId', HEXINT64)]
 F7038 = [('param1', STRING), ('param2', STRING), ('param3', STRING)]
-for _fields, _name in ((F4624, '4624-full'), (F4771, '4771'), (F4768, '4768'), (F4767, '4767'), (F7038, '7038')):
+for _fields, _name in ((F4624, '4624-full'), (F4771, '4771'), (F4768, '4768'), (F4767, '4767'), (F7038, '7038'),
+                       (F4648, '4648')):
     mk.TEMPLATES[id(_fields)] = mk.named_template(_name, _fields)
 
 SERVICES = 'C:\\Windows\\System32\\services.exe'
@@ -72,6 +78,7 @@ SVCHOST = 'C:\\Windows\\System32\\svchost.exe'
 W3WP = 'C:\\Windows\\System32\\inetsrv\\w3wp.exe'
 CRMSYNC = 'C:\\Program Files\\Contoso CRM\\crmsync.exe'
 RUNAS = 'C:\\Windows\\System32\\runas.exe'
+MSTSC = 'C:\\Windows\\System32\\mstsc.exe'
 ADDRESS = {'DC01': '10.1.0.10', 'DC02': '10.1.0.11', 'APP01': '10.1.5.11', 'APP02': '10.1.5.12',
            'RDS01': '10.1.6.21', 'RDS02': '10.1.6.22', 'FS01': '10.1.7.5', 'EX01': '10.1.8.5', 'WKS050': '10.1.9.50',
            'WKS051': '10.1.9.51', 'ADFS09': '10.1.4.9', 'LAPTOP7': '10.1.9.77'}
@@ -117,6 +124,13 @@ class Domain:
         if dc != 'DC02':
             self.log('DC02').security(t + 20 * MS, 4771, F4771, values[:6] + ['::ffff:' + ADDRESS[dc], '0'] +
                                       values[8:])
+
+    def explicit(self, host, t, subject, account, server, address, process=''):
+        """4648 on the host that sent the credentials (the kernel's SMB client when no process is named)."""
+        self.log(host).security(t, 4648, F4648, [
+            rid(subject), subject, 'CORP', 0x3069d, '{00000000-0000-0000-0000-000000000000}', account, 'CORP',
+            '{00000000-0000-0000-0000-000000000000}', server, server, 0x4 if not process else 0x1a2c, process,
+            address, '445'])
 
     def ntlm(self, dc, t, account, workstation, status=0xC000006A):
         self.log(dc).security(t, 4776, mk.F4776, ['MICROSOFT_AUTHENTICATION_PACKAGE_V1_0', account, workstation,
@@ -293,11 +307,21 @@ def guessing(d):
     start = T0 + 420 * MINUTE
     for i in range(15):
         d.kerberos('DC01', start + i * 4 * SECOND, 'user%02d' % i, '10.1.7.67', status=0x6 if i >= 12 else 0x18)
+    # WKS060, compromised: the intern's session sends 12 accounts' passwords to DC01's shares (explicit credentials,
+    # 4648, logged by the sender); beside it, on RDS01, 15 users each connect onward with their own account
+    start = T0 + 430 * MINUTE
+    for i in range(12):
+        d.explicit('WKS060', start + i * 5 * SECOND, 'intern', 'svc%02d' % i, 'DC01', ADDRESS['DC01'])
+    for i in range(15):
+        user = 'rdsuser%02d' % i
+        d.explicit('RDS01', start + i * 7 * SECOND, user, user, 'FS01', '10.1.3.1', MSTSC)
     d.guessing = [
         dict(kind='logon_brute_force', subject='10.1.7.66', attempts=60, users=1, server='FS01' + FQDN,
              wrong_passwords=60),
         dict(kind='logon_spray', subject='10.1.7.67', attempts=15, users=15, server='DC01' + FQDN,
              wrong_passwords=12, unknown_accounts=3),
+        dict(kind='logon_spray', subject='WKS060' + FQDN + ' as CORP\\intern (explicit credentials)', attempts=12,
+             users=12, server=ADDRESS['DC01']),
     ]
 
 
@@ -338,7 +362,7 @@ def build(out):
     for scenario in (service_and_application, scheduled_task, rdp, forwarded_hosts, adfs_and_unknown, guessing,
                      noise):
         scenario(d)
-    forwarded = ('FS01', 'EX01', 'WKS050', 'WKS051')
+    forwarded = ('FS01', 'EX01', 'WKS050', 'WKS051', 'WKS060')
     for server, log in d.farm.logs.items():
         short = server.split('.')[0]
         if short in forwarded:

@@ -20,6 +20,8 @@ enum guessing_way {
 	WAY_OTHER_LOGON = 8,  /* 4625 of another logon type */
 	WAY_KERBEROS = 16,    /* 4771 */
 	WAY_NTLM = 32,        /* 4776 */
+	WAY_EXPLICIT = 64,    /* 4648: explicit credentials sent from the source (tries: whether they worked is the
+			       * target's to log) */
 };
 
 enum { GUESSING_TOP = 3 };
@@ -38,6 +40,8 @@ struct guessing_source {
 		SOURCE_WORKSTATION,       /* the name the client gave (no address) */
 		SOURCE_HOST,              /* the host itself: its own name or a loopback address (a program there) */
 		SOURCE_UNNAMED,           /* a DC's check that names no client: source is the DC */
+		SOURCE_SENDER,            /* 4648: the computer and the account that sent the credentials ("WKS as
+					   * CORP\\jo"): the targets are the hosts, the tries the failures */
 	} kind;
 	const char *ip_class;         /* an address's class (ip.h), "" for a name */
 	unsigned failures, accounts, hosts;
@@ -56,15 +60,17 @@ struct guessing;
  * time; asked once the failures a host and a DC both logged are paired (a failure left out still pairs). */
 struct guessing *guessing_new(bool (*keep)(void *ctx, const char *account, const char *address, const char *host,
 					   int64_t time), void *ctx);
-/* An event the lockout finder reads (`prepared`: what lockout_finder_prepare returned for it, NULL: read here);
- * through_adfs: a 4625 of AD FS itself (the correlator took it), which the AD FS findings count instead. */
+/* Whether a record can be one guessing_add reads besides the lockout finder's: a 4648 (explicit credentials). */
+bool guessing_relevant(uint32_t event_id, const struct evtx_value *provider);
+/* An event the lockout finder reads (`prepared`: what lockout_finder_prepare returned for it, NULL: read here), or a
+ * 4648; through_adfs: a 4625 of AD FS itself (the correlator took it), which the AD FS findings count instead. */
 void guessing_add(struct guessing *g, const struct event *ev, const void *prepared, bool through_adfs);
 /* An AD FS attempt (user as typed, time), after every failure is added: the DCs' failures of its account (4771,
  * 4776) within a minute of it are the farm's own checks of its password, which the AD FS findings count:
  * guessing_each leaves them out. */
 void guessing_adfs_attempt(struct guessing *g, const char *user, int64_t time);
 /* After the reading: each source that has failures, by source, with the brute-force and spray windows given
- * (FILETIME ticks). A failure read twice (the same log given twice) counts once. Returns how many failures. */
+ * (FILETIME ticks). A failure read twice (the same log given twice) counts once. Returns how many failures (4648 tries not among them). */
 size_t guessing_each(struct guessing *g, int64_t brute_window, int64_t spray_window,
 		   void (*fn)(void *ctx, const struct guessing_source *s), void *ctx);
 /* Why the failures stayed in memory (no temporary file in TMPDIR), NULL when they did not; bytes of them that could

@@ -244,7 +244,8 @@ static bool selects(struct selection *s, const struct event_peek *p)
 		return !p->has_time || (p->time >= s->since && p->time < s->until);
 	bool fact = p->has_event_id && fact_relevant(p->event_id, &p->provider);
 	if (!fact && !(p->has_event_id && ((s->lockouts && lockout_relevant(p->event_id, &p->provider)) ||
-					   (s->prt && prt_relevant(p->event_id, &p->provider)))))
+					   (s->prt && prt_relevant(p->event_id, &p->provider)) ||
+					   (s->guessing && guessing_relevant(p->event_id, &p->provider)))))
 		return false;
 	bool cloudap = !fact && s->prt && prt_relevant(p->event_id, &p->provider);
 	if (fact && id_set_has(&ADFS_AUDIT_IDS, p->event_id))

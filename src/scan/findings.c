@@ -594,7 +594,7 @@ static void guessing_top(char *out, size_t size, const struct guessing_count *to
 static void guessing_ways(struct strbuf *sb, unsigned ways)
 {
 	static const char *const names[] = {"network logon", "RDP", "console logon", "other logon types",
-					    "Kerberos (4771)", "NTLM (4776)"};
+					    "Kerberos (4771)", "NTLM (4776)", "explicit credentials (4648)"};
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (ways & (1u << i)) {
@@ -618,8 +618,9 @@ static void guessing_finding(struct summary *s, size_t *cap, const struct guessi
 {
 	struct strbuf sb = {0};
 	sb_adds(&sb, g->source);
-	static const char *const kinds[] = {"", " (workstation name)", " (on the host itself)", " (client not named)"};
-	sb_adds(&sb, kinds[g->kind]); /* an address, a name the client chose, the host itself, or the DC */
+	static const char *const kinds[] = {"", " (workstation name)", " (on the host itself)", " (client not named)",
+					    " (explicit credentials)"};
+	sb_adds(&sb, kinds[g->kind]); /* an address, a name the client chose, the host itself, the DC, or a sender */
 	struct finding *f = finding_new(s, cap, k, sb_cstr(&sb));
 	f->internal = g->kind != SOURCE_ADDRESS || strcmp(g->ip_class, "public"); /* a name, the host: inside */
 	f->first = g->first;
@@ -639,15 +640,16 @@ static void guessing_finding(struct summary *s, size_t *cap, const struct guessi
 	guessing_top(hosts, sizeof hosts, g->top_hosts, g->hosts);
 	sb.len = 0;
 	char window[32];
+	bool sender = g->kind == SOURCE_SENDER; /* 4648s: tries sent from the source, failed or not */
 	if (k == FINDING_LOGON_SPRAY)
-		sb_printf(&sb, "%u accounts within %s, %u accounts and %u failures in all", g->spread,
-			  finding_window(window, t->spray_window), g->accounts, g->failures);
+		sb_printf(&sb, "%u accounts within %s, %u accounts and %u %s in all", g->spread,
+			  finding_window(window, t->spray_window), g->accounts, g->failures, sender ? "tries" : "failures");
 	else {
 		sb_printf(&sb, "%u failures of ", g->burst);
 		list_item(&sb, g->burst_account, 64);
 		sb_printf(&sb, " within %s, %u in all", finding_window(window, t->brute_window), g->failures);
 	}
-	sb_adds(&sb, g->hosts == 1 ? " on " : " on hosts ");
+	sb_adds(&sb, sender ? (g->hosts == 1 ? " to " : " to hosts ") : g->hosts == 1 ? " on " : " on hosts ");
 	sb_adds(&sb, g->hosts == 1 ? (*f->server ? f->server : "an unnamed computer") : hosts);
 	sb_adds(&sb, " by ");
 	guessing_ways(&sb, g->ways);
@@ -656,13 +658,21 @@ static void guessing_finding(struct summary *s, size_t *cap, const struct guessi
 		list_item(&sb, g->process, 80);
 		sb_addc(&sb, ')');
 	}
-	guessing_refusals(&sb, g);
+	if (sender)
+		sb_adds(&sb, "; whether they worked is in the targets' logs");
+	else
+		guessing_refusals(&sb, g);
 	snprintf(f->detail, sizeof f->detail, "%s", sb_cstr(&sb));
 	sb.len = 0;
 	const char *who = k == FINDING_LOGON_SPRAY ? "those accounts" : f->top_user;
 	bool inside = f->internal;
 	bool tool = k == FINDING_LOGON_SPRAY || g->burst >= 5 * t->logon_attempts; /* no saved password does that */
-	if (g->kind == SOURCE_HOST)
+	if (sender)
+		sb_printf(&sb, "a program on that computer sent these passwords%s%s%s under that account: a spraying tool, "
+			  "not a user; isolate the computer, find how the account came to run it (4624, 4688 there), and "
+			  "look in the targets' logs for the failures and any success", *g->process ? " (" : "", g->process,
+			  *g->process ? ")" : "");
+	else if (g->kind == SOURCE_HOST)
 		sb_printf(&sb, "a program on %s itself%s%s%s sent them: if it serves remote clients (sshd, a web server), "
 			  "its own log names them; else find who ran it (4688, 4624 of that time); ", g->source,
 			  *g->process ? " (" : "", g->process, *g->process ? ")" : "");
@@ -672,18 +682,21 @@ static void guessing_finding(struct summary *s, size_t *cap, const struct guessi
 	else if (g->kind == SOURCE_UNNAMED)
 		sb_printf(&sb, "the DC's events name no client: turn on Netlogon logging there (nltest /dbflag:0x2080ffff, "
 			  "then netlogon.log) to see which machine sends them; ");
-	if (!inside)
-		sb_printf(&sb, "block %s at the firewall; do not expose RDP, SMB or WinRM to the internet (a VPN or an RD "
-			  "Gateway with MFA); ", f->subject);
-	else if (tool)
-		sb_printf(&sb, "%s is a guessing tool, not an old saved password: isolate that machine and investigate "
-			  "it; ", k == FINDING_LOGON_SPRAY ? "one machine trying that many accounts" :
-			  "that many failures that fast");
-	else
-		sb_printf(&sb, "if it is a device, service or task with an old saved password of %s, update it (badcreds "
-			  "lockouts shows what locked); otherwise isolate that machine and investigate it; ", who);
-	sb_printf(&sb, "look for a success of %s from that source after the failures (4624, 4768) and reset the password "
-		  "of any that signed in", who);
+	if (!sender) { /* where the passwords came from, and what to do about it */
+		if (!inside)
+			sb_printf(&sb, "block %s at the firewall; do not expose RDP, SMB or WinRM to the internet (a VPN or an "
+				  "RD Gateway with MFA); ", f->subject);
+		else if (tool)
+			sb_printf(&sb, "%s is a guessing tool, not an old saved password: isolate that machine and "
+				  "investigate it; ", k == FINDING_LOGON_SPRAY ? "one machine trying that many accounts" :
+				  "that many failures that fast");
+		else
+			sb_printf(&sb, "if it is a device, service or task with an old saved password of %s, update it "
+				  "(badcreds lockouts shows what locked); otherwise isolate that machine and investigate it; ",
+				  who);
+		sb_printf(&sb, "look for a success of %s from that source after the failures (4624, 4768) and reset the "
+			  "password of any that signed in", who);
+	}
 	if (g->kind == SOURCE_ADDRESS && !(g->ways & ~(unsigned)(WAY_KERBEROS | WAY_NTLM))) /* only DCs saw them */
 		sb_printf(&sb, "; if %s is a DC (the PDC re-checks other DCs' failures) or a server that checks its "
 			  "clients' passwords (Exchange, RADIUS), its own log names the clients", f->subject);
@@ -697,7 +710,7 @@ void findings_guessing(struct summary *s, size_t *cap, const struct guessing_sou
 {
 	if (g->spread >= t->spray_users)
 		guessing_finding(s, cap, g, FINDING_LOGON_SPRAY, t);
-	if (g->burst >= t->logon_attempts)
+	if (g->burst >= t->logon_attempts && g->kind != SOURCE_SENDER) /* one account's tries: runas, a mapped drive */
 		guessing_finding(s, cap, g, FINDING_LOGON_BRUTE_FORCE, t);
 }
 

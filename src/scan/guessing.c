@@ -15,15 +15,15 @@
  *
  * A record, 8-byte aligned (the machine's byte order: the file lives as long as the run):
  *   offset 0  u32 size         the whole record, a multiple of 8
- *          4  u32 event_id     4625, 4771 or 4776; 0 marks an AD FS attempt (time and key only)
+ *          4  u32 event_id     4625, 4771, 4776 or 4648; 0 marks an AD FS attempt (time and key only)
  *          8  i64 time         FILETIME ticks
  *         16  u64 record_id    EventRecordID
- *         24  u8  kind         SOURCE_ADDRESS, SOURCE_WORKSTATION, SOURCE_HOST or SOURCE_UNNAMED
- *         25  u8  outcome      enum outcome: bad password, unknown user, locked or disabled
+ *         24  u8  kind         SOURCE_ADDRESS, SOURCE_WORKSTATION, SOURCE_HOST, SOURCE_UNNAMED or SOURCE_SENDER
+ *         25  u8  outcome      enum outcome: bad password, unknown user, locked or disabled (none: a 4648)
  *         26  u8  way          enum guessing_way
  *         27  u8  0
  *         28  u32 source_len   then the lengths of the host, the account as the event names it, and its key
- *         32  u32 host_len     (account_key)
+ *         32  u32 host_len     (account_key); a 4648's host is its target (add_explicit)
  *         36  u32 account_len
  *         40  u32 key_len
  *         44  u32 process_len  4625's ProcessName (0 for the others)
@@ -156,9 +156,87 @@ static uint8_t source_kind(const struct logon *l)
 static void put_u32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 static void put_u64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 
+/* A failure's (or a 4648's) record in pass 1's runs: the texts cut to MAX_TEXT, the account's key made here. */
+static void put_record(struct guessing *g, uint32_t event_id, int64_t time, uint64_t record_id, uint8_t kind,
+		       enum outcome o, enum guessing_way way, const char *source, const char *host, const char *account,
+		       const char *process)
+{
+	const char *key = account_key(&g->key, account);
+	size_t ns = text_len(source), nh = text_len(host), na = text_len(account), nk = text_len(key);
+	size_t np = text_len(process);
+	size_t size = (HEAD + ns + nh + na + nk + np + 7) & ~(size_t)7;
+	uint8_t *r = sorted_runs_add(&g->runs, size);
+	memset(r + 4, 0, size - 4);
+	put_u32(r + 4, event_id);
+	put_u64(r + 8, (uint64_t)time);
+	put_u64(r + 16, record_id);
+	r[24] = kind;
+	r[25] = (uint8_t)o;
+	r[26] = (uint8_t)way;
+	put_u32(r + 28, (uint32_t)ns);
+	put_u32(r + 32, (uint32_t)nh);
+	put_u32(r + 36, (uint32_t)na);
+	put_u32(r + 40, (uint32_t)nk);
+	put_u32(r + 44, (uint32_t)np);
+	uint8_t *p = r + HEAD;
+	memcpy(p, source, ns);
+	memcpy(p += ns, host, nh);
+	memcpy(p += nh, account, na);
+	memcpy(p += na, key, nk);
+	memcpy(p += nk, process, np);
+}
+
+bool guessing_relevant(uint32_t event_id, const struct evtx_value *provider)
+{
+	return event_id == 4648 && evtx_value_equals_nocase(provider, "Microsoft-Windows-Security-Auditing");
+}
+
+/* A field's text ("" when absent or "-"), in sb. */
+static const char *text_field(struct strbuf *sb, const struct event *ev, const char *name)
+{
+	const struct evtx_value *v = event_data_get(ev, name);
+	sb->len = 0;
+	if (v)
+		evtx_value_render(sb, v);
+	return strcmp(sb_cstr(sb), "-") ? sb_cstr(sb) : "";
+}
+
+/* A 4648: the computer that logged it sent the credentials of TargetUserName, as the subject account, from
+ * ProcessName, to IpAddress (the target's address; else TargetServerName, the name it was asked by). The source
+ * is the computer and the subject ("WKS01 as CORP\\jo"). */
+static void add_explicit(struct guessing *g, const struct event *ev)
+{
+	struct strbuf computer = {0}, source = {0};
+	evtx_value_render(&computer, &ev->computer);
+	const char *subject = text_field(&g->account, ev, "SubjectUserName"), *domain;
+	sb_printf(&source, "%s as ", sb_cstr(&computer));
+	domain = text_field(&g->host, ev, "SubjectDomainName");
+	if (*domain)
+		sb_printf(&source, "%s\\", domain);
+	sb_adds(&source, *subject ? subject : "-");
+	const char *target = text_field(&g->host, ev, "IpAddress");
+	struct ip_addr a;
+	if (!*target || (ip_parse(target, strlen(target), &a) && !strcmp(ip_class(&a), "loopback")))
+		target = text_field(&g->host, ev, "TargetServerName");
+	struct strbuf account = {0};
+	sb_adds(&account, text_field(&g->account, ev, "TargetUserName"));
+	const char *process = text_field(&g->address, ev, "ProcessName");
+	put_record(g, 4648, (ev->has & EV_HAS_TIME) ? ev->time_created : 0, ev->record_id, SOURCE_SENDER, OUTCOME_NONE,
+		   WAY_EXPLICIT, sb_cstr(&source), target, sb_cstr(&account), process);
+	sb_free(&computer);
+	sb_free(&source);
+	sb_free(&account);
+}
+
 void guessing_add(struct guessing *g, const struct event *ev, const void *prepared, bool through_adfs)
 {
-	if (!(ev->has & EV_HAS_EVENT_ID) || (ev->event_id != 4625 && ev->event_id != 4771 && ev->event_id != 4776) ||
+	if (!(ev->has & EV_HAS_EVENT_ID))
+		return;
+	if (guessing_relevant(ev->event_id, &ev->provider_name)) {
+		add_explicit(g, ev);
+		return;
+	}
+	if ((ev->event_id != 4625 && ev->event_id != 4771 && ev->event_id != 4776) ||
 	    (ev->event_id == 4625 && through_adfs) || !logon_relevant(ev->event_id, &ev->provider_name))
 		return; /* then lockout_finder_prepare made a struct logon of it */
 	if (!prepared) {
@@ -172,29 +250,8 @@ void guessing_add(struct guessing *g, const struct event *ev, const void *prepar
 	g->dc_failures |= l->event_id != 4625;
 	uint8_t kind = source_kind(l);
 	const char *source = kind == SOURCE_ADDRESS ? l->ip : kind == SOURCE_WORKSTATION ? l->workstation : l->computer;
-	const char *key = account_key(&g->key, l->account);
-	size_t ns = text_len(source), nh = text_len(l->computer), na = text_len(l->account), nk = text_len(key);
-	size_t np = l->event_id == 4625 ? text_len(l->process) : 0;
-	size_t size = (HEAD + ns + nh + na + nk + np + 7) & ~(size_t)7;
-	uint8_t *r = sorted_runs_add(&g->runs, size);
-	memset(r + 4, 0, size - 4);
-	put_u32(r + 4, l->event_id);
-	put_u64(r + 8, (uint64_t)l->time);
-	put_u64(r + 16, l->record_id);
-	r[24] = kind;
-	r[25] = (uint8_t)o;
-	r[26] = (uint8_t)way_of(l);
-	put_u32(r + 28, (uint32_t)ns);
-	put_u32(r + 32, (uint32_t)nh);
-	put_u32(r + 36, (uint32_t)na);
-	put_u32(r + 40, (uint32_t)nk);
-	put_u32(r + 44, (uint32_t)np);
-	uint8_t *p = r + HEAD;
-	memcpy(p, source, ns);
-	memcpy(p += ns, l->computer, nh);
-	memcpy(p += nh, l->account, na);
-	memcpy(p += na, key, nk);
-	memcpy(p += nk, l->process, np);
+	put_record(g, l->event_id, l->time, l->record_id, kind, o, way_of(l), source, l->computer, l->account,
+		   l->event_id == 4625 ? l->process : "");
 }
 
 /* A record read back (texts point into it, not NUL-terminated). */
@@ -423,7 +480,8 @@ static void pairing_add(struct guessing *g, struct pairing *p, const uint8_t *r,
 	p->v = vec_grow(p->v, &p->cap, p->n, sizeof *p->v);
 	uint32_t size = sorted_runs_u32(r);
 	struct held *now = &p->v[p->n];
-	*now = (struct held){.record = malloc(size), .time = f->time, .host_len = f->host_len, .dc = f->event_id != 4625};
+	*now = (struct held){.record = malloc(size), .time = f->time, .host_len = f->host_len,
+			     .dc = f->event_id == 4771 || f->event_id == 4776};
 	if (!now->record)
 		abort();
 	memcpy(now->record, r, size);
@@ -434,7 +492,7 @@ static void pairing_add(struct guessing *g, struct pairing *p, const uint8_t *r,
 		now->adfs = now->dropped = true; /* the farm asked the DC: the AD FS findings count it */
 		return;
 	}
-	if (!f->key_len) /* no account: nothing to pair by */
+	if (!f->key_len || f->event_id == 4648) /* no account to pair by; a 4648 is a try, no failure */
 		return;
 	if (now->dc && (h = partner(p, &p->rechecks, now, rechecks, true))) {
 		h->rechecked = now->recheck = now->dropped = true;
@@ -682,7 +740,7 @@ size_t guessing_each(struct guessing *g, int64_t brute_window, int64_t spray_win
 			}
 		}
 		pass_add(&p, &f, brute_window, spray_window);
-		failures++;
+		failures += f.event_id != 4648;
 		prev.len = 0;
 		sb_add(&prev, r, sorted_runs_u32(r));
 	}

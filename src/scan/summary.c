@@ -710,7 +710,7 @@ static void guessing_source(void *ctx, const struct guessing_source *g)
 {
 	struct guessing_job *j = ctx;
 	findings_guessing(j->s, &j->s->capfindings, g, j->t);
-	j->s->outside_sources++;
+	j->s->outside_sources += g->kind != SOURCE_SENDER; /* a 4648's sender tried; the failures are the targets' */
 	if (g->last > j->last)
 		j->last = g->last;
 }
