@@ -419,16 +419,11 @@ bool selection_keeps_failure(void *selection, const char *account, const char *a
 			     int64_t time)
 {
 	struct selection *s = selection;
-	if (time < s->since || time >= s->until || s->any_outcome || s->endpoint_re || s->client_app_re)
+	if (s->endpoint_re || s->client_app_re) /* only AD FS attempts have them (any --outcome: keep says no) */
 		return false;
-	if (s->nips && !in_list(s->ips, s->nips, address))
-		return false;
-	if (s->nsubmitters && !in_list(s->submitters, s->nsubmitters, address))
-		return false;
-	if (s->nexcluded && in_list(s->excluded, s->nexcluded, address))
-		return false;
-	return (!s->user_re || selection_matches(s, s->user_re, account)) &&
-	       (!s->server_re || selection_matches(s, s->server_re, host));
+	struct attempt a = {.time = time, .server = host, .user = account, .ip = address, .all_ips = address,
+			    .outcome = OUTCOME_NONE};
+	return keep(s, &a);
 }
 
 /* Whose events the correlator keeps (trace): the requests the options keep and the command's own test takes. */

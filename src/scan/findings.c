@@ -108,6 +108,19 @@ static void list_item(struct strbuf *list, const char *name, size_t room)
 /* The most frequent name (NULL if none; of equally frequent ones the first seen); with `out`, the top three with
  * their counts, each in a third of `size` (a long name cut by list_item, its count kept). The counts of those are
  * zeroed. */
+/* One item of a top list: ", " unless it is the first, the name (list_item) and " (n)", the name cut so that all
+ * of it fits in `share` bytes; nothing when not even the count does. */
+static void top_item(struct strbuf *list, bool first, const char *name, unsigned long count, size_t share)
+{
+	char text[32];
+	size_t around = (first ? 0 : 2) + (size_t)snprintf(text, sizeof text, " (%lu)", count);
+	if (share <= around)
+		return;
+	sb_adds(list, first ? "" : ", ");
+	list_item(list, name, share - around);
+	sb_adds(list, text);
+}
+
 static const char *tally_top(struct tally *t, char *out, size_t size)
 {
 	const char *best = NULL;
@@ -120,13 +133,8 @@ static const char *tally_top(struct tally *t, char *out, size_t size)
 		if (!top)
 			break;
 		best = best ? best : top->name;
-		char count[32];
-		size_t around = (round ? 2 : 0) + (size_t)snprintf(count, sizeof count, " (%lu)", (unsigned long)top->count);
-		if (out && (size - 1) / 3 > around) {
-			sb_adds(&list, round ? ", " : "");
-			list_item(&list, top->name, (size - 1) / 3 - around);
-			sb_adds(&list, count);
-		}
+		if (out)
+			top_item(&list, !round, top->name, (unsigned long)top->count, (size - 1) / 3);
 		top->count = 0; /* counted: out of the next rounds */
 	}
 	if (out)
@@ -577,13 +585,8 @@ const char *finding_window(char out[32], int64_t ticks)
 static void guessing_top(char *out, size_t size, const struct guessing_count *top, unsigned n)
 {
 	struct strbuf list = {0};
-	for (size_t i = 0; i < GUESSING_TOP && top[i].name; i++) {
-		char count[32];
-		size_t around = (i ? 2 : 0) + (size_t)snprintf(count, sizeof count, " (%u)", top[i].count);
-		sb_adds(&list, i ? ", " : "");
-		list_item(&list, *top[i].name ? top[i].name : "-", (size - 6) / 3 > around ? (size - 6) / 3 - around : 1);
-		sb_adds(&list, count);
-	}
+	for (size_t i = 0; i < GUESSING_TOP && top[i].name; i++)
+		top_item(&list, !i, *top[i].name ? top[i].name : "-", top[i].count, (size - 6) / 3);
 	if (n > GUESSING_TOP)
 		sb_adds(&list, ", ...");
 	snprintf(out, size, "%s", list.len ? sb_cstr(&list) : "");

@@ -384,11 +384,7 @@ static void queue_trim(struct pairing *p, struct queue *q, int64_t now)
 static void queue_push(struct pairing *p, struct queue *q, size_t number)
 {
 	queue_trim(p, q, held_at(p, number)->time);
-	if (q->head > 1024 && q->head * 2 > q->n) {
-		memmove(q->v, q->v + q->head, (q->n - q->head) * sizeof *q->v);
-		q->n -= q->head;
-		q->head = 0;
-	}
+	vec_compact(q->v, &q->head, &q->n, sizeof *q->v);
 	q->v = vec_grow(q->v, &q->cap, q->n, sizeof *q->v);
 	q->v[q->n++] = number;
 }
@@ -423,21 +419,14 @@ static void pairing_flush(struct guessing *g, struct pairing *p, int64_t until)
 		}
 		free(h->record);
 	}
-	if (p->head && (p->head == p->n || (p->head > 1024 && p->head * 2 > p->n))) { /* their slots again */
-		if (p->head < p->n)
-			memmove(p->v, p->v + p->head, (p->n - p->head) * sizeof *p->v);
-		p->first += p->head;
-		p->n -= p->head;
-		p->head = 0;
-	}
+	p->first += vec_compact(p->v, &p->head, &p->n, sizeof *p->v); /* their slots again; numbers go on */
 	if (!p->n)
 		p->rechecks.head = p->rechecks.n = p->dc_checks.head = p->dc_checks.n = p->host_failures.head =
 			p->host_failures.n = 0;
 }
 
 static bool rechecks(const struct held *h) { return !h->rechecked; }
-static bool host_failure(const struct held *h) { return !h->host_paired; }
-static bool dc_check(const struct held *h) { return !h->host_paired; }
+static bool unpaired(const struct held *h) { return !h->host_paired; } /* a host's 4625 or a DC's check */
 
 /* The first held failure in q that `fits`, of another computer than now's when other_host (at most PAIR_LOOK looked
  * at). */
@@ -498,9 +487,9 @@ static void pairing_add(struct guessing *g, struct pairing *p, const uint8_t *r,
 		h->rechecked = now->recheck = now->dropped = true;
 		return;
 	}
-	if (now->dc && (h = partner(p, &p->host_failures, now, host_failure, false)))
+	if (now->dc && (h = partner(p, &p->host_failures, now, unpaired, false)))
 		h->host_paired = now->host_paired = now->dropped = true;
-	else if (!now->dc && (h = partner(p, &p->dc_checks, now, dc_check, false)))
+	else if (!now->dc && (h = partner(p, &p->dc_checks, now, unpaired, false)))
 		h->host_paired = now->host_paired = h->dropped = true;
 	if (now->dc) {
 		queue_push(p, &p->rechecks, number);
@@ -586,11 +575,7 @@ static void slide(struct window *w, int64_t t, size_t account, int64_t length, s
 		else if (!--c->in_spread) /* the account's last failure in the spray window */
 			--*live;
 	}
-	if (w->head > 4096 && w->head * 2 > w->n) { /* the window's start moved on: its slots again */
-		memmove(w->v, w->v + w->head, (w->n - w->head) * sizeof *w->v);
-		w->n -= w->head;
-		w->head = 0;
-	}
+	vec_compact(w->v, &w->head, &w->n, sizeof *w->v); /* the window's start moved on: its slots again */
 	w->v = vec_grow(w->v, &w->cap, w->n, sizeof *w->v);
 	w->v[w->n++] = (struct inside){t, account};
 }

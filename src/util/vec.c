@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void *vec_grow(void *v, size_t *cap, size_t n, size_t size)
 {
@@ -15,4 +16,16 @@ void *vec_grow(void *v, size_t *cap, size_t n, size_t size)
 		abort();
 	}
 	return v;
+}
+
+size_t vec_compact(void *v, size_t *head, size_t *n, size_t size)
+{
+	size_t gone = *head;
+	if (!gone || (gone < *n && (gone <= 1024 || gone * 2 <= *n)))
+		return 0;
+	if (gone < *n)
+		memmove(v, (char *)v + gone * size, (*n - gone) * size);
+	*n -= gone;
+	*head = 0;
+	return gone;
 }
