@@ -189,7 +189,6 @@ void finding_fill(struct summary *s, struct finding *f, const struct summary_att
 		f->first = a[idx[0]].time;
 		f->last = a[idx[n - 1]].time;
 	}
-	f->ongoing = n && f->last >= s->data_end - ONGOING;
 	const char *u = tally_top(&users, f->top_users, sizeof f->top_users);
 	const char *ip = tally_top(&ips, f->top_ips, sizeof f->top_ips);
 	f->top_user = u ? arena_copy(&s->arena, u, strlen(u) + 1) : "";
@@ -300,7 +299,6 @@ static void compromise(struct summary *s, size_t *cap, const struct pair *p, siz
 		finding_fill(s, f, p->a, p->idx, failed);
 	f->last = o->time;
 	f->first = failed ? f->first : o->time;
-	f->ongoing = o->time >= s->data_end - ONGOING;
 	f->server = o->server;
 	f->activity = o->activity ? o->activity : "";
 	f->instance = o->instance ? o->instance : "";
@@ -349,7 +347,6 @@ static void cadence(struct summary *s, size_t *cap, const struct locked *k)
 	struct finding *f = finding_new(s, cap, FINDING_AD_LOCKOUT_CADENCE, latest->account);
 	f->first = k->l[0]->locked_at;
 	f->last = latest->locked_at;
-	f->ongoing = f->last >= s->data_end - ONGOING;
 	long gap = (long)((f->last - f->first) / (int64_t)(k->n - 1) / FILETIME_MINUTE);
 	const char *source = *latest->source_host ? latest->source_host : latest->source_ip;
 	snprintf(f->detail, sizeof f->detail, "locked out %zu times, every %ld min on average; latest cause %s%s%s",
@@ -423,7 +420,6 @@ static void internet_finish(struct summary *s, struct finding *f, struct interne
 	snprintf(f->top_users, sizeof f->top_users, "%s%s", sb_cstr(&g->accounts), f->users > 3 ? ", ..." : "");
 	snprintf(f->top_ips, sizeof f->top_ips, "%s", f->subject);
 	utf8_trim(f->top_users);
-	f->ongoing = f->last >= s->data_end - ONGOING;
 	struct strbuf detail = {0};
 	sb_printf(&detail, "%u account%s locked out (%s) by wrong passwords through %s on %s", f->users,
 		  f->users == 1 ? "" : "s", f->top_users, lockout_cause_name(latest->cause), *latest->via ? latest->via :

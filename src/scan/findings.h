@@ -8,7 +8,7 @@
 
 /* A finding at the end of s->findings (grown as needed), zeroed but for kind and subject. */
 struct finding *finding_new(struct summary *s, size_t *cap, enum finding_kind k, const char *subject);
-/* Fills the counts, tops, endpoint, client application, relays, first/last and ongoing from the finding's attempts
+/* Fills the counts, tops, endpoint, client application, relays and first/last from the finding's attempts
  * a[idx[0..n)] (time order). */
 void finding_fill(struct summary *s, struct finding *f, const struct summary_attempt *a, const size_t *idx,
 		  size_t n);
@@ -43,7 +43,7 @@ void findings_internet_lockouts(struct summary *s, size_t *cap, const struct loc
 void findings_cleared(struct summary *s, size_t *cap, const struct log_clear *c, size_t n);
 /* A source's password guessing outside AD FS: a logon_spray finding when its accounts within the spray window reach
  * the spray threshold, a logon_brute_force one when its failures of one account within the brute-force window reach
- * that threshold (next steps set here; ongoing by summary_add_guessing). */
+ * that threshold (next steps set here; whether it goes on by findings_finish). */
 struct guessing_source;
 void findings_guessing(struct summary *s, size_t *cap, const struct guessing_source *g,
 		       const struct summary_thresholds *t);
